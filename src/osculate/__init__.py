@@ -1,0 +1,41 @@
+"""osculate: automatic differentiation for second and higher derivatives.
+
+>>> import numpy as np, osculate as osc
+>>> f = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+>>> x = np.array([1.0, 1.0])
+>>> osc.grad(f)(x)
+array([0., 0.])
+>>> osc.hessian(f)(x)
+array([[ 802., -400.],
+       [-400.,  200.]])
+"""
+
+from . import numpy  # noqa: F401  (the traced NumPy namespace)
+from .ad import (
+    HVP_MODES,
+    ConcretizationError,
+    LeakedTracerError,
+    MissingRuleError,
+    Primitive,
+    UnsupportedFunctionError,
+    custom_jvp,
+    custom_vjp,
+    grad,
+    hessian,
+    hvp,
+    jacfwd,
+    jacrev,
+    jvp,
+    value_and_grad,
+    vhv,
+    vjp,
+)
+from .ad.prims.arithmetic import stop_gradient
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "hvp", "vhv", "HVP_MODES",
+    "custom_jvp", "custom_vjp", "stop_gradient", "Primitive", "MissingRuleError", "LeakedTracerError",
+    "ConcretizationError", "UnsupportedFunctionError", "numpy",
+]

@@ -1,0 +1,22 @@
+"""The AD engine: primitives and traces (``core``), forward mode
+(``forward``), reverse mode (``reverse``), user rules (``custom``) and the
+transformations built on them (``transforms``)."""
+
+from . import prims  # noqa: F401  (registers all primitives)
+from .core import (
+    ConcretizationError,
+    LeakedTracerError,
+    MissingRuleError,
+    Primitive,
+    Tracer,
+    UnsupportedFunctionError,
+    zero,
+)
+from .custom import custom_jvp, custom_vjp
+from .transforms import HVP_MODES, grad, hessian, hvp, jacfwd, jacrev, jvp, value_and_grad, vhv, vjp
+
+__all__ = [
+    "Primitive", "Tracer", "zero", "MissingRuleError", "LeakedTracerError", "ConcretizationError",
+    "UnsupportedFunctionError", "custom_jvp", "custom_vjp", "grad", "value_and_grad", "jvp", "vjp",
+    "jacfwd", "jacrev", "hessian", "hvp", "vhv", "HVP_MODES",
+]

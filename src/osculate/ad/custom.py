@@ -1,0 +1,184 @@
+"""User-defined derivative rules: :class:`custom_jvp` and :class:`custom_vjp`.
+
+Each wrapped function becomes a primitive whose rules call the user's code.
+The missing direction is derived, not faked:
+
+* a ``custom_jvp`` function used in reverse mode is transposed: its tangent
+  map ``t -> jvp(primals, t)`` is linear, so its adjoint is obtained by one
+  reverse pass over the user's JVP rule;
+* a ``custom_vjp`` function used in forward mode is transposed the other
+  way: ``J t = ∇_c <bwd(res, c), t>``, one reverse pass over the user's
+  backward rule.
+
+Forward-over-reverse (Hessian-vector products) through a ``custom_vjp``
+needs nothing more: the backward rule is simply traced by the outer forward
+transformation, so it must be written with NumPy/osculate operations (not
+with ``np.asarray`` or SciPy calls) for second derivatives to exist.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .core import Primitive, Tracer, zero
+
+__all__ = ["custom_jvp", "custom_vjp"]
+
+
+def _zeros_like(x):
+    return np.zeros(np.shape(x), dtype=getattr(x, "dtype", np.float64))
+
+
+def _instantiate_all(primals, tangents):
+    return tuple(_zeros_like(p) if t is zero else t for p, t in zip(primals, tangents))
+
+
+def _custom_call_impl(*args, fn):
+    return fn.fun(*args)
+
+
+class custom_jvp:
+    """A function with a user-supplied forward-mode rule.
+
+    >>> import numpy as np, osculate as osc
+    >>> @osc.custom_jvp
+    ... def log1pexp(x):
+    ...     return np.log1p(np.exp(x))
+    >>> @log1pexp.defjvp
+    ... def _(primals, tangents):
+    ...     (x,), (t,) = primals, tangents
+    ...     return log1pexp(x), t * osc.numpy.expit(x)
+    >>> float(osc.grad(log1pexp)(1000.0))  # naive rule would give nan
+    1.0
+    """
+
+    def __init__(self, fun):
+        self.fun = fun
+        self.jvp_rule = None
+        functools.update_wrapper(self, fun)
+
+    def defjvp(self, jvp_rule):
+        """Register ``jvp_rule(primals, tangents) -> (out, tangent_out)``."""
+        self.jvp_rule = jvp_rule
+        return jvp_rule
+
+    def __call__(self, *args):
+        if not any(isinstance(a, Tracer) for a in args):
+            return self.fun(*args)
+        if self.jvp_rule is None:
+            raise TypeError(f"custom_jvp function {self.fun.__name__!r} has no rule: call .defjvp(rule) first")
+        return custom_jvp_p.bind(*args, fn=self)
+
+
+custom_jvp_p = Primitive("custom_jvp", _custom_call_impl)
+
+
+@custom_jvp_p.def_jvp
+def _custom_jvp_jvp(primals, tangents, fn):
+    if all(t is zero for t in tangents):
+        return custom_jvp_p.bind(*primals, fn=fn), zero
+    return fn.jvp_rule(tuple(primals), _instantiate_all(primals, tangents))
+
+
+@custom_jvp_p.def_vjp
+def _custom_jvp_vjp(ct, out, primals, wants, fn):
+    from .transforms import vjp
+
+    primals = tuple(primals)
+    idx = [i for i, w in enumerate(wants) if w]
+
+    def tangent_map(*ts):
+        full = [_zeros_like(p) for p in primals]
+        for i, t in zip(idx, ts):
+            full[i] = t
+        return fn.jvp_rule(primals, tuple(full))[1]
+
+    _, pullback = vjp(tangent_map, *[_zeros_like(primals[i]) for i in idx])
+    cts = pullback(ct)
+    res = [None] * len(primals)
+    for i, c in zip(idx, cts):
+        res[i] = c
+    return tuple(res)
+
+
+class custom_vjp:
+    """A function with a user-supplied reverse-mode rule.
+
+    ``fwd(*args) -> (out, residuals)`` and ``bwd(residuals, ct) -> tuple``
+    (one cotangent per argument, ``None`` for non-differentiable ones).
+    Write ``bwd`` with NumPy operations on its inputs and the Hessian works
+    too (forward-over-reverse traces ``bwd``); forward mode is derived by
+    transposing ``bwd``.
+
+    >>> import numpy as np, osculate as osc
+    >>> @osc.custom_vjp
+    ... def square(x):
+    ...     return x * x
+    >>> square.defvjp(lambda x: (x * x, x), lambda x, ct: (2.0 * x * ct,))
+    >>> float(osc.hessian(lambda x: np.sum(square(x)))(np.ones(1))[0, 0])
+    2.0
+    """
+
+    def __init__(self, fun):
+        self.fun = fun
+        self.fwd = None
+        self.bwd = None
+        functools.update_wrapper(self, fun)
+
+    def defvjp(self, fwd, bwd):
+        self.fwd = fwd
+        self.bwd = bwd
+
+    def __call__(self, *args):
+        if not any(isinstance(a, Tracer) for a in args):
+            return self.fun(*args)
+        if self.fwd is None:
+            raise TypeError(f"custom_vjp function {self.fun.__name__!r} has no rule: call .defvjp(fwd, bwd) first")
+        return custom_vjp_p.bind(*args, fn=self)
+
+
+custom_vjp_p = Primitive("custom_vjp", _custom_call_impl)
+
+
+def _custom_vjp_fwd(*primals, fn):
+    """Used by the reverse trace: run ``fwd`` once and keep its residuals."""
+    out, res = fn.fwd(*primals)
+    return out, res
+
+
+custom_vjp_p.def_rule("fwd", _custom_vjp_fwd)
+
+
+@custom_vjp_p.def_vjp
+def _custom_vjp_vjp(ct, out, primals, wants, fn, residuals=None):
+    if residuals is None:
+        _, residuals = fn.fwd(*primals)
+    cts = fn.bwd(residuals, ct)
+    if not isinstance(cts, (tuple, list)) or len(cts) != len(primals):
+        raise TypeError(
+            f"custom_vjp bwd of {fn.fun.__name__!r} must return a tuple with one cotangent per "
+            f"argument ({len(primals)}), got {type(cts).__name__}"
+        )
+    return tuple(c if w else None for c, w in zip(cts, wants))
+
+
+@custom_vjp_p.def_jvp
+def _custom_vjp_jvp(primals, tangents, fn):
+    from .. import numpy as onp
+    from .transforms import grad
+
+    out, res = fn.fwd(*primals)
+    if all(t is zero for t in tangents):
+        return out, zero
+
+    def pairing(c):
+        cts = fn.bwd(res, c)
+        total = 0.0
+        for cti, ti in zip(cts, tangents):
+            if cti is not None and ti is not zero:
+                total = total + onp.vdot(cti, ti)
+        return total
+
+    return out, grad(pairing)(_zeros_like(out))

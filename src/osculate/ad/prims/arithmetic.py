@@ -1,0 +1,427 @@
+"""Arithmetic primitives (+ - * / **, maximum, where, ...) and their rules.
+
+Helpers shared by every rule live here too: ``add_tangents`` (zero-aware
+sum), ``unbroadcast`` (sum a broadcast cotangent back to an input's shape),
+and the factories ``nondiff`` (piecewise-constant operations) and
+``binary`` (elementwise binary operations given their partial derivatives).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Primitive, zero
+
+__all__ = [
+    "add", "sub", "mul", "div", "neg", "power", "maximum", "minimum", "arctan2", "hypot",
+    "logaddexp", "where", "stop_gradient", "convert", "nondiff", "NONDIFF",
+    "add_tangents", "unbroadcast", "shape_of", "binary",
+]
+
+
+def shape_of(x):
+    return np.shape(x) if not hasattr(x, "shape") else x.shape
+
+
+def add_tangents(a, b):
+    if a is zero:
+        return b
+    if b is zero:
+        return a
+    return a + b
+
+
+def unbroadcast(g, shape):
+    """Sum ``g`` over the axes along which an input of ``shape`` was broadcast."""
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    from .structural import reshape, sum_
+
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
+    )
+    if axes:
+        g = sum_(g, axes, False)
+    if g.shape != shape:
+        g = reshape(g, shape)
+    return g
+
+
+def _fit(t, shape):
+    """Broadcast a tangent to the output shape when it came from a smaller input."""
+    if t.shape == shape:
+        return t
+    from .structural import broadcast_to
+
+    return broadcast_to(t, shape)
+
+
+# ---------------------------------------------------------------------------
+# add / sub / mul / div / neg
+# ---------------------------------------------------------------------------
+
+add_p = Primitive("add", np.add)
+sub_p = Primitive("sub", np.subtract)
+mul_p = Primitive("mul", np.multiply)
+div_p = Primitive("div", np.true_divide)
+neg_p = Primitive("neg", np.negative)
+
+
+def add(x, y):
+    return add_p.bind(x, y)
+
+
+def sub(x, y):
+    return sub_p.bind(x, y)
+
+
+def mul(x, y):
+    return mul_p.bind(x, y)
+
+
+def div(x, y):
+    return div_p.bind(x, y)
+
+
+def neg(x):
+    return neg_p.bind(x)
+
+
+@add_p.def_jvp
+def _add_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    out = add_p.bind(x, y)
+    if tx is zero and ty is zero:
+        return out, zero
+    oshape = shape_of(out)
+    if tx is zero:
+        return out, _fit(ty, oshape)
+    if ty is zero:
+        return out, _fit(tx, oshape)
+    return out, _fit(tx + ty, oshape)
+
+
+@add_p.def_vjp
+def _add_vjp(ct, out, primals, wants):
+    x, y = primals
+    return (
+        unbroadcast(ct, shape_of(x)) if wants[0] else None,
+        unbroadcast(ct, shape_of(y)) if wants[1] else None,
+    )
+
+
+@sub_p.def_jvp
+def _sub_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    out = sub_p.bind(x, y)
+    if tx is zero and ty is zero:
+        return out, zero
+    oshape = shape_of(out)
+    if ty is zero:
+        return out, _fit(tx, oshape)
+    if tx is zero:
+        return out, _fit(-ty, oshape)
+    return out, _fit(tx - ty, oshape)
+
+
+@sub_p.def_vjp
+def _sub_vjp(ct, out, primals, wants):
+    x, y = primals
+    return (
+        unbroadcast(ct, shape_of(x)) if wants[0] else None,
+        unbroadcast(-ct, shape_of(y)) if wants[1] else None,
+    )
+
+
+@mul_p.def_jvp
+def _mul_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    out = mul_p.bind(x, y)
+    oshape = shape_of(out)
+    t = add_tangents(zero if tx is zero else tx * y, zero if ty is zero else x * ty)
+    return out, (zero if t is zero else _fit(t, oshape))
+
+
+@mul_p.def_vjp
+def _mul_vjp(ct, out, primals, wants):
+    x, y = primals
+    return (
+        unbroadcast(ct * y, shape_of(x)) if wants[0] else None,
+        unbroadcast(ct * x, shape_of(y)) if wants[1] else None,
+    )
+
+
+@div_p.def_jvp
+def _div_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    out = div_p.bind(x, y)
+    t = add_tangents(zero if tx is zero else tx / y, zero if ty is zero else -(out * ty) / y)
+    return out, (zero if t is zero else _fit(t, shape_of(out)))
+
+
+@div_p.def_vjp
+def _div_vjp(ct, out, primals, wants):
+    x, y = primals
+    g = ct / y
+    return (
+        unbroadcast(g, shape_of(x)) if wants[0] else None,
+        unbroadcast(-(g * out), shape_of(y)) if wants[1] else None,
+    )
+
+
+@neg_p.def_jvp
+def _neg_jvp(primals, tangents):
+    return neg_p.bind(primals[0]), (zero if tangents[0] is zero else -tangents[0])
+
+
+@neg_p.def_vjp
+def _neg_vjp(ct, out, primals, wants):
+    return (-ct,)
+
+
+# ---------------------------------------------------------------------------
+# Elementwise binary operations given their partial derivatives
+# ---------------------------------------------------------------------------
+
+
+def binary(name, impl, dx, dy):
+    """A broadcasting binary primitive from partials ``dx(x, y, out)``, ``dy(x, y, out)``."""
+    p = Primitive(name, impl)
+
+    @p.def_jvp
+    def jvp(primals, tangents):
+        x, y = primals
+        tx, ty = tangents
+        out = p.bind(x, y)
+        t = add_tangents(
+            zero if tx is zero else tx * dx(x, y, out), zero if ty is zero else ty * dy(x, y, out)
+        )
+        return out, (zero if t is zero else _fit(t, shape_of(out)))
+
+    @p.def_vjp
+    def vjp(ct, out, primals, wants):
+        x, y = primals
+        return (
+            unbroadcast(ct * dx(x, y, out), shape_of(x)) if wants[0] else None,
+            unbroadcast(ct * dy(x, y, out), shape_of(y)) if wants[1] else None,
+        )
+
+    return p
+
+
+def _max_dx(x, y, out):
+    return where(greater(x, y), 1.0, where(equal(x, y), 0.5, 0.0))
+
+
+def _max_dy(x, y, out):
+    return where(greater(y, x), 1.0, where(equal(x, y), 0.5, 0.0))
+
+
+maximum_p = binary("maximum", np.maximum, _max_dx, _max_dy)
+minimum_p = binary("minimum", np.minimum, _max_dy, _max_dx)
+arctan2_p = binary(
+    "arctan2", np.arctan2, lambda y, x, o: x / (x * x + y * y), lambda y, x, o: -y / (x * x + y * y)
+)
+hypot_p = binary("hypot", np.hypot, lambda x, y, o: x / o, lambda x, y, o: y / o)
+
+
+def _lae_dx(x, y, o):
+    from .unary import exp
+
+    return exp(x - o)
+
+
+def _lae_dy(x, y, o):
+    from .unary import exp
+
+    return exp(y - o)
+
+
+logaddexp_p = binary("logaddexp", np.logaddexp, _lae_dx, _lae_dy)
+
+
+def maximum(x, y):
+    return maximum_p.bind(x, y)
+
+
+def minimum(x, y):
+    return minimum_p.bind(x, y)
+
+
+def arctan2(y, x):
+    return arctan2_p.bind(y, x)
+
+
+def hypot(x, y):
+    return hypot_p.bind(x, y)
+
+
+def logaddexp(x, y):
+    return logaddexp_p.bind(x, y)
+
+
+# ---------------------------------------------------------------------------
+# power
+# ---------------------------------------------------------------------------
+
+
+def _is_constant(y):
+    from ..core import Tracer
+
+    return not isinstance(y, Tracer)
+
+
+pow_p = Primitive("pow", np.power)
+
+
+def power(x, y):
+    return pow_p.bind(x, y)
+
+
+def _pow_dx(x, y):
+    """d(x**y)/dx written so that constant exponents 0, 1, 2 stay exact."""
+    if _is_constant(y) and np.ndim(y) == 0:
+        yv = float(y)
+        if yv == 0.0:
+            return 0.0
+        if yv == 1.0:
+            return 1.0
+        if yv == 2.0:
+            return 2.0 * x
+        return yv * pow_p.bind(x, yv - 1.0)
+    return y * pow_p.bind(x, y - 1.0)
+
+
+def _pow_dy(x, y, out):
+    from .unary import log
+
+    # 0**y has derivative 0 in y for y > 0; avoid 0 * -inf
+    safe = where(equal(x, 0.0), 1.0, x)
+    return where(equal(x, 0.0), 0.0, out * log(safe))
+
+
+@pow_p.def_jvp
+def _pow_jvp(primals, tangents):
+    x, y = primals
+    tx, ty = tangents
+    out = pow_p.bind(x, y)
+    t = add_tangents(zero if tx is zero else tx * _pow_dx(x, y), zero if ty is zero else ty * _pow_dy(x, y, out))
+    return out, (zero if t is zero else _fit(t, shape_of(out)))
+
+
+@pow_p.def_vjp
+def _pow_vjp(ct, out, primals, wants):
+    x, y = primals
+    return (
+        unbroadcast(ct * _pow_dx(x, y), shape_of(x)) if wants[0] else None,
+        unbroadcast(ct * _pow_dy(x, y, out), shape_of(y)) if wants[1] else None,
+    )
+
+
+# ---------------------------------------------------------------------------
+# where (select), stop_gradient, dtype conversion
+# ---------------------------------------------------------------------------
+
+select_p = Primitive("where", np.where)
+
+
+def where(cond, x, y):
+    return select_p.bind(cond, x, y)
+
+
+@select_p.def_jvp
+def _select_jvp(primals, tangents):
+    c, x, y = primals
+    _, tx, ty = tangents
+    out = select_p.bind(c, x, y)
+    if tx is zero and ty is zero:
+        return out, zero
+    t = select_p.bind(c, 0.0 if tx is zero else tx, 0.0 if ty is zero else ty)
+    return out, _fit(t, shape_of(out))
+
+
+@select_p.def_vjp
+def _select_vjp(ct, out, primals, wants):
+    c, x, y = primals
+    return (
+        None,
+        unbroadcast(select_p.bind(c, ct, 0.0), shape_of(x)) if wants[1] else None,
+        unbroadcast(select_p.bind(c, 0.0, ct), shape_of(y)) if wants[2] else None,
+    )
+
+
+stop_gradient_p = Primitive("stop_gradient", lambda x: x)
+
+
+def stop_gradient(x):
+    """Treat ``x`` as a constant in every enclosing transformation.
+
+    >>> import osculate as osc
+    >>> osc.grad(lambda x: x * osc.stop_gradient(x))(3.0)
+    3.0
+    """
+    return stop_gradient_p.bind(x)
+
+
+stop_gradient_p.def_jvp(lambda primals, tangents: (stop_gradient_p.bind(primals[0]), zero))
+stop_gradient_p.def_vjp(lambda ct, out, primals, wants: (None,))
+
+convert_p = Primitive("convert", lambda x, dtype: np.asarray(x).astype(dtype))
+
+
+def convert(x, dtype):
+    return convert_p.bind(x, dtype=np.dtype(dtype))
+
+
+@convert_p.def_jvp
+def _convert_jvp(primals, tangents, dtype):
+    out = convert_p.bind(primals[0], dtype=dtype)
+    t = tangents[0]
+    return out, (zero if t is zero else convert_p.bind(t, dtype=dtype))
+
+
+@convert_p.def_vjp
+def _convert_vjp(ct, out, primals, wants, dtype):
+    return (convert_p.bind(ct, dtype=np.result_type(primals[0])),)
+
+
+# ---------------------------------------------------------------------------
+# Piecewise-constant operations: derivative zero everywhere it exists
+# ---------------------------------------------------------------------------
+
+NONDIFF: dict[str, Primitive] = {}
+
+
+def nondiff(name, impl):
+    """A primitive whose derivative is zero (comparisons, sign, floor, ...)."""
+    p = Primitive(name, impl)
+    p.def_jvp(lambda primals, tangents, **params: (p.bind(*primals, **params), zero))
+    p.def_vjp(lambda ct, out, primals, wants, **params: (None,) * len(primals))
+    NONDIFF[name] = p
+    return p
+
+
+for _name, _fn in [
+    ("greater", np.greater), ("greater_equal", np.greater_equal), ("less", np.less),
+    ("less_equal", np.less_equal), ("equal", np.equal), ("not_equal", np.not_equal),
+    ("logical_and", np.logical_and), ("logical_or", np.logical_or), ("logical_xor", np.logical_xor),
+    ("logical_not", np.logical_not), ("sign", np.sign), ("floor", np.floor), ("ceil", np.ceil),
+    ("rint", np.rint), ("trunc", np.trunc), ("floor_divide", np.floor_divide),
+    ("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite), ("signbit", np.signbit),
+    ("argmax", np.argmax), ("argmin", np.argmin), ("argsort", np.argsort),
+]:
+    nondiff(_name, _fn)
+
+
+def greater(x, y):
+    return NONDIFF["greater"].bind(x, y)
+
+
+def equal(x, y):
+    return NONDIFF["equal"].bind(x, y)

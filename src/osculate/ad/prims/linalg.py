@@ -1,0 +1,373 @@
+"""Matrix primitives: matmul, einsum and the dense linear-algebra kernels.
+
+Symmetric-input kernels (``cholesky``, ``eigh``) read only the lower
+triangle, as NumPy does; their rules differentiate exactly that function, so
+a perturbation of the strict upper triangle has no effect.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core import Primitive, zero
+from .arithmetic import add_tangents, shape_of, unbroadcast, where
+from .structural import reshape, transpose
+
+__all__ = ["matmul", "einsum", "inv", "solve", "det", "logabsdet", "cholesky", "eigh", "mT"]
+
+
+def mT(x):
+    """Swap the last two axes."""
+    nd = len(shape_of(x))
+    return transpose(x, tuple(range(nd - 2)) + (nd - 1, nd - 2))
+
+
+# --------------------------------------------------------------------------- matmul
+
+matmul_p = Primitive("matmul", np.matmul)
+
+
+def matmul(a, b):
+    if len(shape_of(a)) == 0 or len(shape_of(b)) == 0:
+        raise ValueError("matmul: input operands must have at least one dimension (use * for scalars)")
+    return matmul_p.bind(a, b)
+
+
+@matmul_p.def_jvp
+def _matmul_jvp(primals, tangents):
+    a, b = primals
+    ta, tb = tangents
+    out = matmul_p.bind(a, b)
+    return out, add_tangents(zero if ta is zero else matmul_p.bind(ta, b), zero if tb is zero else matmul_p.bind(a, tb))
+
+
+@matmul_p.def_vjp
+def _matmul_vjp(ct, out, primals, wants):
+    a, b = primals
+    na, nb = len(shape_of(a)), len(shape_of(b))
+    ga = gb = None
+    if na == 1 and nb == 1:  # inner product, ct is a scalar
+        ga = ct * b if wants[0] else None
+        gb = ct * a if wants[1] else None
+        return ga, gb
+    if na == 1:  # (k,) @ (..., k, n) -> (..., n)
+        ct2 = reshape(ct, shape_of(ct)[:-1] + (1, shape_of(ct)[-1]))  # (..., 1, n)
+        if wants[0]:
+            ga = unbroadcast(reshape(matmul_p.bind(ct2, mT(b)), shape_of(ct)[:-1] + (shape_of(a)[0],)), shape_of(a))
+        if wants[1]:
+            gb = unbroadcast(reshape(a, (shape_of(a)[0], 1)) * ct2, shape_of(b))
+        return ga, gb
+    if nb == 1:  # (..., m, k) @ (k,) -> (..., m)
+        ct2 = reshape(ct, shape_of(ct) + (1,))  # (..., m, 1)
+        if wants[0]:
+            ga = unbroadcast(ct2 * b, shape_of(a))
+        if wants[1]:
+            gb = unbroadcast(reshape(matmul_p.bind(mT(a), ct2), shape_of(ct)[:-2] + (shape_of(b)[0],)), shape_of(b))
+        return ga, gb
+    if wants[0]:
+        ga = unbroadcast(matmul_p.bind(ct, mT(b)), shape_of(a))
+    if wants[1]:
+        gb = unbroadcast(matmul_p.bind(mT(a), ct), shape_of(b))
+    return ga, gb
+
+
+# --------------------------------------------------------------------------- einsum
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def parse_einsum(subscripts, shapes):
+    """Normalise an einsum spec to explicit form without ellipses."""
+    subscripts = subscripts.replace(" ", "")
+    if "->" in subscripts:
+        lhs, rhs = subscripts.split("->")
+    else:
+        lhs, rhs = subscripts, None
+    ins = lhs.split(",")
+    if len(ins) != len(shapes):
+        raise ValueError(f"einsum: {len(ins)} operand subscripts for {len(shapes)} operands")
+    used = set(c for c in subscripts if c.isalpha())
+    free = [c for c in _LETTERS if c not in used]
+    ell_nd = 0
+    for s, shp in zip(ins, shapes):
+        if "..." in s:
+            ell_nd = max(ell_nd, len(shp) - (len(s) - 3))
+    ell = "".join(free[:ell_nd])
+    new_ins = []
+    for s, shp in zip(ins, shapes):
+        if "..." in s:
+            k = len(shp) - (len(s) - 3)
+            s = s.replace("...", ell[ell_nd - k:] if k else "")
+        if len(s) != len(shp):
+            raise ValueError(f"einsum: subscripts '{s}' do not match operand of shape {shp}")
+        new_ins.append(s)
+    if rhs is None:
+        counts = {}
+        for s in new_ins:
+            for c in s:
+                counts[c] = counts.get(c, 0) + 1
+        rhs = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    else:
+        rhs = rhs.replace("...", ell)
+    return ",".join(new_ins) + "->" + rhs
+
+
+einsum_p = Primitive("einsum", lambda *ops, spec: np.einsum(spec, *ops, optimize=len(ops) > 2))
+
+
+def einsum(subscripts, *operands):
+    spec = parse_einsum(subscripts, [shape_of(o) for o in operands])
+    return einsum_p.bind(*operands, spec=spec)
+
+
+@einsum_p.def_jvp
+def _einsum_jvp(primals, tangents, spec):
+    out = einsum_p.bind(*primals, spec=spec)
+    t = zero
+    for k, tk in enumerate(tangents):
+        if tk is not zero:
+            ops = list(primals)
+            ops[k] = tk
+            t = add_tangents(t, einsum_p.bind(*ops, spec=spec))
+    return out, t
+
+
+@einsum_p.def_vjp
+def _einsum_vjp(ct, out, primals, wants, spec):
+    lhs, rhs = spec.split("->")
+    ins = lhs.split(",")
+    res = []
+    for k, (sk, w) in enumerate(zip(ins, wants)):
+        if not w:
+            res.append(None)
+            continue
+        uniq = "".join(dict.fromkeys(sk))  # operand letters, first occurrences only
+        others = [s for j, s in enumerate(ins) if j != k]
+        avail = set(rhs).union(*others) if others else set(rhs)
+        kept = "".join(c for c in uniq if c in avail)
+        ops = [ct] + [p for j, p in enumerate(primals) if j != k]
+        g = einsum_p.bind(*ops, spec=",".join([rhs] + others) + "->" + kept)
+        sizes = dict(zip(sk, shape_of(primals[k])))
+        if kept != uniq:  # indices summed away within operand k only: broadcast back
+            from .structural import broadcast_to
+
+            g = reshape(g, tuple(sizes[c] if c in avail else 1 for c in uniq))
+            g = broadcast_to(g, tuple(sizes[c] for c in uniq))
+        if uniq != sk:  # a repeated index took a diagonal: put g back on it
+            g = _embed_diagonal(g, uniq, sk, sizes, set(spec))
+        res.append(g)
+    return tuple(res)
+
+
+def _embed_diagonal(g, uniq, sk, sizes, used):
+    """Adjoint of taking a diagonal: ``g[uniq]`` placed at ``x[sk]`` with zeros elsewhere."""
+    fresh = iter(c for c in _LETTERS if c not in used)
+    out, eyes, seen = [], [], set()
+    for c in sk:
+        if c in seen:
+            d = next(fresh)
+            out.append(d)
+            eyes.append(c + d)
+        else:
+            seen.add(c)
+            out.append(c)
+    consts = [np.eye(sizes[e[0]]) for e in eyes]
+    return einsum_p.bind(g, *consts, spec=",".join([uniq] + eyes) + "->" + "".join(out))
+
+
+# --------------------------------------------------------------------------- inv / solve / det
+
+
+def _sym_lower(e):
+    """The symmetric matrix a lower-triangle-reading kernel actually sees."""
+    lo = tril_const(e, 0)
+    return lo + mT(tril_const(e, -1))
+
+
+def _sym_lower_adjoint(g):
+    g = 0.5 * (g + mT(g))
+    return tril_const(g, 0) + tril_const(g, -1)  # 2 * strict lower + diagonal
+
+
+def tril_const(x, k):
+    n, m = shape_of(x)[-2:]
+    mask = np.tri(n, m, k, dtype=bool)
+    return where(mask, x, 0.0)
+
+
+inv_p = Primitive("inv", np.linalg.inv)
+
+
+def inv(a):
+    return inv_p.bind(a)
+
+
+@inv_p.def_jvp
+def _inv_jvp(primals, tangents):
+    y = inv_p.bind(primals[0])
+    t = tangents[0]
+    return y, (zero if t is zero else -matmul(matmul(y, t), y))
+
+
+@inv_p.def_vjp
+def _inv_vjp(ct, y, primals, wants):
+    yt = mT(y)
+    return (-matmul(matmul(yt, ct), yt),)
+
+
+solve_p = Primitive("solve", np.linalg.solve)
+
+
+def solve(a, b):
+    sa, sb = shape_of(a), shape_of(b)
+    if len(sa) < 2 or sa[-1] != sa[-2]:
+        raise ValueError(f"solve: a must be a square matrix (..., n, n), got shape {sa}")
+    if len(sb) == 1:
+        return reshape(solve_p.bind(a, reshape(b, (sb[0], 1))), (sa[-1],))
+    return solve_p.bind(a, b)
+
+
+@solve_p.def_jvp
+def _solve_jvp(primals, tangents):
+    a, b = primals
+    ta, tb = tangents
+    x = solve_p.bind(a, b)
+    rhs = add_tangents(tb, zero if ta is zero else -matmul(ta, x))
+    return x, (zero if rhs is zero else solve_p.bind(a, rhs))
+
+
+@solve_p.def_vjp
+def _solve_vjp(ct, x, primals, wants):
+    a, b = primals
+    g = solve_p.bind(mT(a), ct)
+    return (unbroadcast(-matmul(g, mT(x)), shape_of(a)) if wants[0] else None, unbroadcast(g, shape_of(b)) if wants[1] else None)
+
+
+def _trace_last2(x):
+    return einsum_p.bind(x, spec=parse_einsum("...ii->...", [shape_of(x)]))
+
+
+def _expand2(x):
+    return reshape(x, shape_of(x) + (1, 1))
+
+
+det_p = Primitive("det", np.linalg.det)
+
+
+def det(a):
+    return det_p.bind(a)
+
+
+@det_p.def_jvp
+def _det_jvp(primals, tangents):
+    a = primals[0]
+    d = det_p.bind(a)
+    t = tangents[0]
+    return d, (zero if t is zero else d * _trace_last2(solve_p.bind(a, t)))
+
+
+@det_p.def_vjp
+def _det_vjp(ct, d, primals, wants):
+    return (_expand2(ct * d) * mT(inv_p.bind(primals[0])),)
+
+
+logabsdet_p = Primitive("logabsdet", lambda a: np.linalg.slogdet(a)[1])
+
+
+def logabsdet(a):
+    return logabsdet_p.bind(a)
+
+
+@logabsdet_p.def_jvp
+def _logabsdet_jvp(primals, tangents):
+    a = primals[0]
+    out = logabsdet_p.bind(a)
+    t = tangents[0]
+    return out, (zero if t is zero else _trace_last2(solve_p.bind(a, t)))
+
+
+@logabsdet_p.def_vjp
+def _logabsdet_vjp(ct, out, primals, wants):
+    return (_expand2(ct) * mT(inv_p.bind(primals[0])),)
+
+
+# --------------------------------------------------------------------------- cholesky
+
+
+def _phi(x):
+    """Lower triangle with the diagonal halved."""
+    return 0.5 * (tril_const(x, 0) + tril_const(x, -1))
+
+
+cholesky_p = Primitive("cholesky", np.linalg.cholesky)
+
+
+def cholesky(a):
+    return cholesky_p.bind(a)
+
+
+@cholesky_p.def_jvp
+def _cholesky_jvp(primals, tangents):
+    a = primals[0]
+    lo = cholesky_p.bind(a)
+    t = tangents[0]
+    if t is zero:
+        return lo, zero
+    s = solve_p.bind(lo, mT(solve_p.bind(lo, _sym_lower(t))))  # L^-1 dA L^-T
+    return lo, matmul(lo, _phi(s))
+
+
+@cholesky_p.def_vjp
+def _cholesky_vjp(ct, lo, primals, wants):
+    p = _phi(matmul(mT(lo), ct))
+    g = solve_p.bind(mT(lo), mT(solve_p.bind(mT(lo), mT(p))))  # L^-T P L^-1
+    return (_sym_lower_adjoint(g),)
+
+
+# --------------------------------------------------------------------------- eigh
+
+eigh_p = Primitive("eigh", lambda a: tuple(np.linalg.eigh(a)), multiple_results=True)
+
+
+def eigh(a):
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix.
+
+    Derivatives assume distinct eigenvalues (they are infinite otherwise).
+    """
+    return eigh_p.bind(a)
+
+
+def _eig_gap_inverse(w):
+    n = shape_of(w)[-1]
+    off = ~np.eye(n, dtype=bool)
+    wi = reshape(w, shape_of(w)[:-1] + (n, 1))
+    wj = reshape(w, shape_of(w)[:-1] + (1, n))
+    diff = wj - wi + np.eye(n)
+    return where(off, 1.0 / diff, 0.0)  # F_ij = 1 / (w_j - w_i), 0 on the diagonal
+
+
+@eigh_p.def_jvp
+def _eigh_jvp(primals, tangents):
+    a = primals[0]
+    w, v = eigh_p.bind(a)
+    t = tangents[0]
+    if t is zero:
+        return (w, v), (zero, zero)
+    m = matmul(matmul(mT(v), _sym_lower(t)), v)
+    dw = einsum_p.bind(m, spec=parse_einsum("...ii->...i", [shape_of(m)]))
+    dv = matmul(v, _eig_gap_inverse(w) * m)
+    return (w, v), (dw, dv)
+
+
+@eigh_p.def_vjp
+def _eigh_vjp(cts, outs, primals, wants):
+    w, v = outs
+    cw, cv = cts
+    inner = 0.0
+    if cw is not zero:
+        n = shape_of(w)[-1]
+        inner = reshape(cw, shape_of(cw)[:-1] + (1, n)) * np.eye(n)
+    if cv is not zero:
+        inner = inner + _eig_gap_inverse(w) * matmul(mT(v), cv)
+    g = matmul(matmul(v, inner), mT(v))
+    return (_sym_lower_adjoint(g),)

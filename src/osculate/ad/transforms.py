@@ -1,0 +1,384 @@
+"""User-facing transformations built from the two traces.
+
+Everything here is a thin wrapper: ``jvp`` opens a forward trace, ``vjp``
+opens a reverse trace and returns the backward sweep as a function, and
+the second-order operators are compositions of the two.  Because each call
+opens a fresh trace, any of them may be nested inside any other.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .core import Tracer, new_trace, zero
+from .forward import JVPTrace, JVPTracer
+from .reverse import ReverseTrace, ReverseTracer, backward
+from .tree import tree_flatten, tree_unflatten
+
+__all__ = [
+    "jvp", "vjp", "grad", "value_and_grad", "jacfwd", "jacrev", "hessian", "hvp", "vhv",
+    "HVP_MODES",
+]
+
+HVP_MODES = ("fwd-rev", "rev-fwd", "fwd-fwd", "rev-rev")
+
+
+# --------------------------------------------------------------------------- input checking
+
+
+def _as_float_input(x, what):
+    if isinstance(x, Tracer):
+        dt = x.dtype
+        arr = x
+    else:
+        arr = np.asarray(x)
+        dt = arr.dtype
+    if dt.kind != "f":
+        if dt.kind in "iub":
+            raise TypeError(
+                f"{what} has integer/bool dtype {dt}; derivatives need floating-point inputs — "
+                f"pass it as float, e.g. np.asarray(x, dtype=float)"
+            )
+        raise TypeError(f"{what} has dtype {dt}; osculate differentiates real floating-point arrays only")
+    return arr
+
+
+def _as_tangent(t, primal, what):
+    t = t if isinstance(t, Tracer) else np.asarray(t, dtype=primal.dtype if primal.dtype.kind == "f" else float)
+    if t.shape != primal.shape:
+        raise ValueError(f"{what} has shape {t.shape} but the matching primal has shape {primal.shape}; they must match")
+    return t
+
+
+def _instantiate(t, primal):
+    if t is zero:
+        return np.zeros(np.shape(primal), dtype=getattr(primal, "dtype", np.float64))
+    return t
+
+
+# --------------------------------------------------------------------------- forward mode
+
+
+def jvp(f, primals, tangents):
+    """Forward mode: ``(f(*primals), J_f(primals) @ tangents)``.
+
+    ``primals`` and ``tangents`` are tuples (of arrays or pytrees) of equal
+    structure.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.jvp(np.sin, (0.0,), (2.0,))
+    (0.0, 2.0)
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
+    p_leaves, p_tree = tree_flatten(tuple(primals))
+    t_leaves, t_tree = tree_flatten(tuple(tangents))
+    if p_tree != t_tree:
+        raise ValueError("jvp: primals and tangents must have the same (pytree) structure")
+    p_leaves = [_as_float_input(p, f"jvp primal #{i}") for i, p in enumerate(p_leaves)]
+    t_leaves = [_as_tangent(t, p, f"jvp tangent #{i}") for i, (t, p) in enumerate(zip(t_leaves, p_leaves))]
+    with new_trace(JVPTrace) as trace:
+        ins = [JVPTracer(trace, p, t) for p, t in zip(p_leaves, t_leaves)]
+        out = f(*tree_unflatten(p_tree, ins))
+        o_leaves, o_tree = tree_flatten(out)
+        outs, touts = [], []
+        for o in o_leaves:
+            if type(o) is JVPTracer and o._trace is trace:
+                outs.append(o.primal)
+                touts.append(o.tangent)
+            else:
+                o = o if isinstance(o, Tracer) else np.asarray(o)
+                outs.append(o)
+                touts.append(_instantiate(zero, o))
+    return tree_unflatten(o_tree, outs), tree_unflatten(o_tree, touts)
+
+
+# --------------------------------------------------------------------------- reverse mode
+
+
+def vjp(f, *primals, has_aux=False):
+    """Reverse mode: ``(f(*primals), vjp_fn)`` with ``vjp_fn(ct) -> tuple`` of
+    cotangents, one per primal (same structure as the primals).
+
+    >>> import numpy as np, osculate as osc
+    >>> y, pullback = osc.vjp(lambda x: x ** 2, np.array([1.0, 2.0]))
+    >>> pullback(np.ones(2))
+    (array([2., 4.]),)
+    """
+    p_leaves, p_tree = tree_flatten(primals)
+    p_leaves = [_as_float_input(p, f"argument #{i}") for i, p in enumerate(p_leaves)]
+    with new_trace(ReverseTrace) as trace:
+        ins = [trace.new_input(p) for p in p_leaves]
+        out = f(*tree_unflatten(p_tree, ins))
+        if has_aux:
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise TypeError("has_aux=True requires f to return a pair (output, aux)")
+            out, aux = out
+            aux = _lower(aux, trace)
+        o_leaves, o_tree = tree_flatten(out)
+        o_primals = [o.primal if (type(o) is ReverseTracer and o._trace is trace) else o for o in o_leaves]
+    n_in = len(p_leaves)
+
+    def vjp_fn(ct):
+        c_leaves, c_tree = tree_flatten(ct)
+        if c_tree != o_tree:
+            raise ValueError("vjp_fn: the cotangent must have the structure of f's output")
+        seeds = []
+        for o, c, op in zip(o_leaves, c_leaves, o_primals):
+            c = c if isinstance(c, Tracer) else np.asarray(c, dtype=getattr(op, "dtype", float))
+            if np.shape(c) != np.shape(op):
+                raise ValueError(f"vjp_fn: cotangent of shape {np.shape(c)} for an output of shape {np.shape(op)}")
+            if type(o) is ReverseTracer and o._trace is trace:
+                seeds.append((o, c))
+        cts = backward(trace, seeds, n_in) if seeds else [None] * n_in
+        res = [_instantiate(zero if c is None else c, p) for c, p in zip(cts, p_leaves)]
+        return tree_unflatten(p_tree, res)
+
+    out_val = tree_unflatten(o_tree, o_primals)
+    return (out_val, vjp_fn, aux) if has_aux else (out_val, vjp_fn)
+
+
+def _lower(tree, trace):
+    leaves, td = tree_flatten(tree)
+    return tree_unflatten(td, [x.primal if (type(x) is ReverseTracer and x._trace is trace) else x for x in leaves])
+
+
+def _check_scalar(y, name):
+    if np.shape(y) != ():
+        raise TypeError(
+            f"{name} requires f to return a scalar, but it returned shape {np.shape(y)}; "
+            "reduce it (e.g. np.sum) or use jacrev/jacfwd for vector outputs"
+        )
+    dt = y.dtype if hasattr(y, "dtype") else np.asarray(y).dtype
+    if dt.kind != "f":
+        raise TypeError(f"{name} requires a floating-point output, got dtype {dt}")
+
+
+def _argnums_tuple(argnums):
+    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+
+def value_and_grad(f, argnums=0, has_aux=False):
+    """Return a function computing ``(f(x), ∇f(x))`` with one reverse sweep.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.value_and_grad(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+    (9.0, array([ 3., 12.]))
+    """
+    nums = _argnums_tuple(argnums)
+
+    @functools.wraps(f)
+    def wrapped(*args):
+        for i in nums:
+            if i >= len(args):
+                raise TypeError(f"argnums={argnums} but f was called with {len(args)} positional argument(s)")
+        diff = tuple(args[i] for i in nums)
+
+        def g(*d):
+            full = list(args)
+            for i, v in zip(nums, d):
+                full[i] = v
+            return f(*full)
+
+        res = vjp(g, *diff, has_aux=has_aux)
+        y, pullback = res[0], res[1]
+        _check_scalar(y, "grad")
+        cts = pullback(np.ones((), dtype=getattr(y, "dtype", np.float64)))
+        g_out = cts[0] if isinstance(argnums, int) else cts
+        if has_aux:
+            return (y, res[2]), g_out
+        return y, g_out
+
+    return wrapped
+
+
+def grad(f, argnums=0, has_aux=False):
+    """Gradient of a scalar function by reverse mode.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda x: np.sum(np.sin(x)))(np.zeros(2))
+    array([1., 1.])
+    """
+    vg = value_and_grad(f, argnums, has_aux)
+
+    @functools.wraps(f)
+    def wrapped(*args):
+        (y_aux, g) = vg(*args)
+        if has_aux:
+            return g, y_aux[1]
+        return g
+
+    return wrapped
+
+
+# --------------------------------------------------------------------------- Jacobians and Hessians
+
+
+def _single_array_input(x, name):
+    x = _as_float_input(x, f"{name} input")
+    return x
+
+
+def jacfwd(f):
+    """Jacobian by forward mode, one column per input entry.
+
+    The result has shape ``f(x).shape + x.shape``.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.jacfwd(lambda x: x ** 2)(np.array([1.0, 3.0]))
+    array([[2., 0.],
+           [0., 6.]])
+    """
+
+    def wrapped(x):
+        x = _single_array_input(x, "jacfwd")
+        n = int(np.prod(np.shape(x)))
+        cols = []
+        y = None
+        for i in range(n):
+            e = np.zeros(n, dtype=x.dtype)
+            e[i] = 1.0
+            y, t = jvp(f, (x,), (e.reshape(np.shape(x)),))
+            cols.append(t)
+        if n == 0:
+            y = f(x)
+        from .. import numpy as onp
+
+        jac = onp.stack(cols, axis=-1) if cols else np.zeros(np.shape(y) + (0,))
+        return onp.reshape(jac, np.shape(y) + np.shape(x))
+
+    return wrapped
+
+
+def jacrev(f):
+    """Jacobian by reverse mode, one row per output entry.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.jacrev(lambda x: np.cumsum(x))(np.ones(2))
+    array([[1., 0.],
+           [1., 1.]])
+    """
+
+    def wrapped(x):
+        x = _single_array_input(x, "jacrev")
+        y, pullback = vjp(f, x)
+        m = int(np.prod(np.shape(y)))
+        rows = []
+        for i in range(m):
+            e = np.zeros(m, dtype=getattr(y, "dtype", np.float64))
+            e[i] = 1.0
+            rows.append(pullback(e.reshape(np.shape(y)))[0])
+        from .. import numpy as onp
+
+        jac = onp.stack(rows, axis=0) if rows else np.zeros((0,) + np.shape(x))
+        return onp.reshape(jac, np.shape(y) + np.shape(x))
+
+    return wrapped
+
+
+def hvp(f, x, v, mode="fwd-rev"):
+    """Hessian-vector product ``∇²f(x) @ v`` without forming the Hessian.
+
+    ``mode`` picks the nesting: ``"fwd-rev"`` (forward over reverse, the
+    default: about the cost of a gradient), ``"rev-fwd"``, ``"rev-rev"``,
+    or ``"fwd-fwd"`` (forward over forward, one pass per input entry; only
+    sensible for small inputs).  All four agree to rounding.
+
+    >>> import numpy as np, osculate as osc
+    >>> f = lambda x: x[0] ** 2 * x[1]
+    >>> osc.hvp(f, np.array([1.0, 2.0]), np.array([1.0, 0.0]))
+    array([4., 2.])
+    """
+    x = _as_float_input(x, "hvp point x")
+    v = _as_tangent(v, x, "hvp direction v")
+    if mode == "fwd-rev":
+        return jvp(grad(f), (x,), (v,))[1]
+    if mode == "rev-fwd":
+        return grad(lambda y: _scalar_out(jvp(f, (y,), (v,))[1], "hvp"))(x)
+    if mode == "rev-rev":
+        from .. import numpy as onp
+
+        return grad(lambda y: onp.vdot(grad(f)(y), v))(x)
+    if mode == "fwd-fwd":
+        from .. import numpy as onp
+
+        n = int(np.prod(np.shape(x)))
+        cols = []
+        for i in range(n):
+            e = np.zeros(n, dtype=x.dtype)
+            e[i] = 1.0
+            e = e.reshape(np.shape(x))
+            cols.append(_second_directional(f, x, e, v))
+        return onp.reshape(onp.stack(cols), np.shape(x)) if cols else np.zeros_like(x)
+    raise ValueError(f"hvp: unknown mode {mode!r}; choose one of {HVP_MODES}")
+
+
+def _scalar_out(y, name):
+    _check_scalar(y, name)
+    return y
+
+
+def _second_directional(f, x, u, v):
+    """``uᵀ ∇²f(x) v`` by forward over forward."""
+    return jvp(lambda y: _scalar_out(jvp(f, (y,), (u,))[1], "vhv"), (x,), (v,))[1]
+
+
+def vhv(f, x, v):
+    """Directional second derivative ``vᵀ ∇²f(x) v = d²/dt² f(x + t v)`` at t=0,
+    by forward over forward: about twice the cost of ``f``.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.vhv(lambda x: np.sum(x ** 3), np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+    18.0
+    """
+    x = _as_float_input(x, "vhv point x")
+    v = _as_tangent(v, x, "vhv direction v")
+    return _second_directional(f, x, v, v)
+
+
+def hessian(f, mode="fwd-rev"):
+    """Dense Hessian, exactly symmetric.
+
+    Columns are Hessian-vector products in the chosen ``mode`` (see
+    :func:`hvp`); the result is symmetrised, ``(H + Hᵀ)/2``, so that mixed
+    partials computed along different paths agree to the last bit.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]))
+    array([[4., 2.],
+           [2., 0.]])
+    """
+
+    def wrapped(x):
+        x = _as_float_input(x, "hessian input")
+        shape = np.shape(x)
+        n = int(np.prod(shape))
+        if mode not in HVP_MODES:
+            raise ValueError(f"hessian: unknown mode {mode!r}; choose one of {HVP_MODES}")
+        from .. import numpy as onp
+
+        if mode == "fwd-rev":
+            g = grad(f)
+            cols = [jvp(g, (x,), (e,))[1] for e in _basis(n, shape, x.dtype)]
+        elif mode == "rev-fwd":
+            cols = [hvp(f, x, e, mode) for e in _basis(n, shape, x.dtype)]
+        elif mode == "rev-rev":
+            y, pullback = vjp(grad(f), x)
+            cols = [pullback(e)[0] for e in _basis(n, shape, x.dtype)]
+        else:
+            cols = [[_second_directional(f, x, ei, ej) for ej in _basis(n, shape, x.dtype)] for ei in _basis(n, shape, x.dtype)]
+            cols = [onp.stack(c) for c in cols]
+        if not cols:
+            return np.zeros(shape + shape)
+        h = onp.reshape(onp.stack([onp.ravel(c) for c in cols], axis=1), (n, n))
+        h = 0.5 * (h + onp.transpose(h))
+        return onp.reshape(h, shape + shape)
+
+    return wrapped
+
+
+def _basis(n, shape, dtype):
+    eye = np.eye(n, dtype=dtype)
+    return [eye[i].reshape(shape) for i in range(n)]

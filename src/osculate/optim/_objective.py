@@ -1,0 +1,251 @@
+"""The :class:`Objective` wrapper: derivatives on demand, with counters."""
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+
+__all__ = ["Objective", "engine_transform"]
+
+
+def engine_transform(name):
+    """Return ``osculate.<name>`` looked up lazily (at call time).
+
+    The optimizers never import the AD engine at module import time, so the
+    package can be imported (and used with user supplied derivatives) even
+    when the engine is unavailable.
+    """
+    osc = importlib.import_module("osculate")
+    fn = getattr(osc, name, None)
+    if fn is None:
+        raise RuntimeError(
+            f"osculate.{name} is not available; pass the corresponding "
+            f"derivative explicitly (grad=, hvp=, hess=) or install the "
+            f"osculate AD engine")
+    return fn
+
+
+def _as_vector(x, name="x"):
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array, got shape {x.shape}")
+    return x
+
+
+class Objective:
+    """A scalar objective ``f(x)`` with counted derivative evaluations.
+
+    Derivatives that are not supplied are computed by osculate's transforms
+    (``osc.value_and_grad``, ``osc.hvp``, ``osc.hessian``), looked up lazily
+    the first time they are needed.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> float`` written in plain NumPy.
+    grad : callable, optional
+        ``grad(x, *args) -> ndarray``.
+    hvp : callable, optional
+        ``hvp(x, v, *args) -> ndarray``, the Hessian-vector product.
+    hess : callable, optional
+        ``hess(x, *args) -> ndarray (n, n)``.
+    args : tuple, optional
+        Extra arguments passed to ``fun`` and the derivatives.
+
+    Attributes
+    ----------
+    nfev, ngev, nhvp, nhev : int
+        Number of objective values, gradients, Hessian-vector products and
+        dense Hessians computed so far.  A combined value-and-gradient
+        evaluation counts once in ``nfev`` and once in ``ngev``; evaluations
+        repeated at the same point are served from a one-point cache and not
+        counted again.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from osculate.optim import Objective
+    >>> obj = Objective(lambda x: np.sum(x ** 2), grad=lambda x: 2 * x)
+    >>> obj.value(np.ones(3)), obj.gradient(np.ones(3)).tolist()
+    (3.0, [2.0, 2.0, 2.0])
+    >>> obj.nfev, obj.ngev
+    (1, 1)
+    """
+
+    def __init__(self, fun, grad=None, hvp=None, hess=None, args=()):
+        if not callable(fun):
+            raise TypeError("fun must be callable")
+        for nm, d in (("grad", grad), ("hvp", hvp), ("hess", hess)):
+            if d is not None and not callable(d):
+                raise TypeError(f"{nm} must be callable or None")
+        self._fun_user = fun
+        self.args = tuple(args)
+        if self.args:
+            self._f = lambda x: fun(x, *self.args)
+        else:
+            self._f = fun
+        self._grad_user = grad
+        self._hvp_user = hvp
+        self._hess_user = hess
+        self._vg = None  # engine value_and_grad(f)
+        self._hessfn = None  # engine hessian(f)
+        self.nfev = 0
+        self.ngev = 0
+        self.nhvp = 0
+        self.nhev = 0
+        self._fx = None  # (key, value)
+        self._gx = None  # (key, grad)
+        self._hx = None  # (key, hess)
+
+    # -- bookkeeping ---------------------------------------------------------
+    @staticmethod
+    def _key(x):
+        return x.tobytes()
+
+    def counts(self):
+        """Return ``dict(nfev=..., ngev=..., nhvp=..., nhev=...)``."""
+        return dict(nfev=self.nfev, ngev=self.ngev, nhvp=self.nhvp,
+                    nhev=self.nhev)
+
+    @property
+    def has_second_order(self):
+        """True if Hessian information is available (user or engine)."""
+        if self._hvp_user is not None or self._hess_user is not None:
+            return True
+        try:
+            engine_transform("hvp")
+        except (RuntimeError, ImportError):
+            return False
+        return True
+
+    @staticmethod
+    def _check_scalar(val):
+        arr = np.asarray(val)
+        if arr.size != 1:
+            raise ValueError(
+                f"the objective must return a scalar, got an array of shape "
+                f"{arr.shape}; for vector-valued residuals use "
+                f"osculate.optim.least_squares")
+        if not np.issubdtype(arr.dtype, np.number):
+            raise TypeError(f"the objective returned a non-numeric value of "
+                            f"type {type(val).__name__}")
+        return float(arr.reshape(()))
+
+    # -- evaluations ---------------------------------------------------------
+    def value(self, x):
+        """Objective value at ``x`` (float)."""
+        key = self._key(x)
+        if self._fx is not None and self._fx[0] == key:
+            return self._fx[1]
+        val = self._check_scalar(self._f(x))
+        self.nfev += 1
+        self._fx = (key, val)
+        return val
+
+    def gradient(self, x):
+        """Gradient at ``x`` (1-D array)."""
+        key = self._key(x)
+        if self._gx is not None and self._gx[0] == key:
+            return self._gx[1]
+        if self._grad_user is not None:
+            g = self._grad_user(x, *self.args)
+            self.ngev += 1
+        else:
+            val, g = self._engine_vg(x)
+            self.nfev += 1
+            self.ngev += 1
+            if self._fx is None or self._fx[0] != key:
+                self._fx = (key, self._check_scalar(val))
+        g = np.asarray(g, dtype=float).reshape(-1)
+        if g.shape != x.shape:
+            raise ValueError(f"gradient has shape {g.shape}, expected {x.shape}")
+        self._gx = (key, g)
+        return g
+
+    def value_and_grad(self, x):
+        """``(value, gradient)`` at ``x`` using a single pass when possible."""
+        key = self._key(x)
+        have_f = self._fx is not None and self._fx[0] == key
+        have_g = self._gx is not None and self._gx[0] == key
+        if have_f and have_g:
+            return self._fx[1], self._gx[1]
+        if have_f or self._grad_user is not None:
+            return self.value(x), self.gradient(x)
+        val, g = self._engine_vg(x)
+        val = self._check_scalar(val)
+        g = np.asarray(g, dtype=float).reshape(-1)
+        self.nfev += 1
+        self.ngev += 1
+        self._fx = (key, val)
+        self._gx = (key, g)
+        return val, g
+
+    def _engine_vg(self, x):
+        if self._vg is None:
+            self._vg = engine_transform("value_and_grad")(self._f)
+        return self._vg(x)
+
+    def hvp(self, x, v):
+        """Hessian-vector product ``H(x) @ v``."""
+        self.nhvp += 1
+        if self._hvp_user is not None:
+            out = self._hvp_user(x, v, *self.args)
+        elif self._hess_user is not None:
+            out = self._cached_hessian(x) @ v
+        else:
+            out = engine_transform("hvp")(self._f, x, v)
+        return np.asarray(out, dtype=float).reshape(-1)
+
+    def _cached_hessian(self, x):
+        key = self._key(x)
+        if self._hx is not None and self._hx[0] == key:
+            return self._hx[1]
+        H = np.asarray(self._hess_user(x, *self.args), dtype=float)
+        self.nhev += 1
+        self._hx = (key, H)
+        return H
+
+    def hessian(self, x):
+        """Dense Hessian at ``x`` (symmetrised, shape ``(n, n)``)."""
+        key = self._key(x)
+        if self._hx is not None and self._hx[0] == key:
+            return self._hx[1]
+        n = x.size
+        if self._hess_user is not None:
+            H = np.asarray(self._hess_user(x, *self.args), dtype=float)
+            self.nhev += 1
+        elif self._hvp_user is not None:
+            eye = np.eye(n)
+            H = np.stack([self.hvp(x, eye[i]) for i in range(n)], axis=1)
+        else:
+            if self._hessfn is None:
+                self._hessfn = engine_transform("hessian")(self._f)
+            H = np.asarray(self._hessfn(x), dtype=float)
+            self.nhev += 1
+        if H.shape != (n, n):
+            raise ValueError(f"Hessian has shape {H.shape}, expected {(n, n)}")
+        H = 0.5 * (H + H.T)
+        self._hx = (key, H)
+        return H
+
+    def fd_hvp(self, x, v, rel_step=None):
+        """Central finite-difference Hessian-vector product from gradients.
+
+        Used only for the curvature (saddle) check of first-order methods
+        when no Hessian information is available; costs two gradients.
+        """
+        nv = np.linalg.norm(v)
+        if nv == 0:
+            return np.zeros_like(x)
+        h = (rel_step or np.finfo(float).eps ** (1 / 3)) * max(1.0, np.linalg.norm(x)) / nv
+        gp = self._raw_gradient(x + h * v)
+        gm = self._raw_gradient(x - h * v)
+        return (gp - gm) / (2 * h)
+
+    def _raw_gradient(self, x):
+        # gradient without disturbing the cache of the current iterate
+        saved_f, saved_g = self._fx, self._gx
+        try:
+            return self.gradient(x).copy()
+        finally:
+            self._fx, self._gx = saved_f, saved_g
