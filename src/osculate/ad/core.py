@@ -121,8 +121,8 @@ class Primitive:
     >>> import numpy as np
     >>> from osculate.ad.core import Primitive
     >>> double = Primitive("double", lambda x: 2 * x)
-    >>> double.bind(np.array(1.5))
-    3.0
+    >>> double.bind(np.array([1.5]))
+    array([3.])
     """
 
     __slots__ = ("name", "impl", "multiple_results", "rules")

@@ -45,13 +45,15 @@ class custom_jvp:
     >>> import numpy as np, osculate as osc
     >>> @osc.custom_jvp
     ... def log1pexp(x):
-    ...     return np.log1p(np.exp(x))
+    ...     return np.logaddexp(0.0, x)
     >>> @log1pexp.defjvp
     ... def _(primals, tangents):
     ...     (x,), (t,) = primals, tangents
     ...     return log1pexp(x), t * osc.numpy.expit(x)
-    >>> float(osc.grad(log1pexp)(1000.0))  # naive rule would give nan
+    >>> float(osc.grad(log1pexp)(1000.0))
     1.0
+    >>> float(osc.hessian(log1pexp)(0.0))  # reverse mode and nesting use the rule too
+    0.25
     """
 
     def __init__(self, fun):

@@ -11,6 +11,8 @@ reverse, reverse over reverse...), the sweep is itself traced by it.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .core import LeakedTracerError, Trace, Tracer, zero
 
 __all__ = ["ReverseTrace", "ReverseTracer", "backward"]
@@ -71,16 +73,61 @@ class ReverseTrace(Trace):
         return ReverseTracer(self, out, node)
 
 
-def _accumulate(cts, node, index, value, tape):
-    rec = tape[node]
-    if rec is not None and rec[0].multiple_results:
-        slot = cts[node]
-        if slot is None:
-            slot = cts[node] = [zero] * len(rec[3])
-        slot[index] = value if slot[index] is zero else slot[index] + value
-    else:
-        old = cts[node]
-        cts[node] = value if old is None else old + value
+class _Cotangents:
+    """Cotangent slots of one backward sweep.
+
+    A slot first holds whatever a rule returned (possibly an alias of another
+    slot).  When a second contribution arrives, a fresh sum is allocated and
+    the slot becomes *owned*: further plain-array contributions are then added
+    in place, and a primitive with an ``accumulate`` rule (``scatter``, the
+    adjoint of indexing) adds its contribution straight into the owned buffer
+    instead of materialising a full-size array first.  Tracer cotangents
+    (higher-order sweeps) are always combined functionally.
+    """
+
+    __slots__ = ("tape", "slots", "owned")
+
+    def __init__(self, tape):
+        self.tape = tape
+        self.slots = [None] * len(tape)
+        self.owned = set()
+
+    def add(self, node, index, value):
+        rec = self.tape[node]
+        if rec is not None and rec[0].multiple_results:
+            slot = self.slots[node]
+            if slot is None:
+                slot = self.slots[node] = [zero] * len(rec[3])
+            slot[index] = value if slot[index] is zero else slot[index] + value
+            return
+        old = self.slots[node]
+        if old is None:
+            self.slots[node] = value
+        elif node in self.owned and type(value) is np.ndarray and value.shape == old.shape:
+            np.add(old, value, out=old, casting="same_kind")
+        else:
+            new = old + value
+            self.slots[node] = new
+            if type(new) is np.ndarray:
+                self.owned.add(node)
+
+    def add_lazy(self, node, prim, ct, params):
+        """Contribution ``prim(ct, **params)``, added in place when possible."""
+        old = self.slots[node]
+        if type(ct) is np.ndarray and type(old) is np.ndarray and node in self.owned:
+            prim.rules["accumulate"](old, ct, params["idx"])
+            return
+        if type(ct) is np.ndarray and old is None:
+            self.slots[node] = prim.bind(ct, **params)
+            self.owned.add(node)
+            return
+        self.add(node, -1, prim.bind(ct, **params))
+
+    def pop(self, node):
+        g = self.slots[node]
+        self.slots[node] = None
+        self.owned.discard(node)
+        return g
 
 
 def backward(trace: ReverseTrace, seeds, n_inputs: int):
@@ -91,18 +138,24 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int):
     cotangent reached an input.
     """
     tape = trace.tape
-    cts: list = [None] * len(tape)
+    cts = _Cotangents(tape)
     for tracer, ct in seeds:
-        _accumulate(cts, tracer.node, tracer.index, ct, tape)
+        cts.add(tracer.node, tracer.index, ct)
     for i in range(len(tape) - 1, n_inputs - 1, -1):
-        g = cts[i]
+        g = cts.pop(i)
         if g is None:
             continue
-        cts[i] = None
         prim, primals, params, out, parents = tape[i]
         wants = tuple(p is not None for p in parents)
+        if prim is _getitem:
+            # the adjoint of indexing is a scatter, accumulated in place when possible
+            cts.add_lazy(parents[0][0], _scatter, g, {"shape": primals[0].shape, "idx": params["idx"]})
+            continue
         in_cts = prim.rule("vjp")(g, out, primals, wants, **params)
         for p, c in zip(parents, in_cts):
             if p is not None and c is not None and c is not zero:
-                _accumulate(cts, p[0], p[1], c, tape)
-    return cts[:n_inputs]
+                cts.add(p[0], p[1], c)
+    return [cts.slots[i] for i in range(n_inputs)]
+
+
+from .prims.structural import getitem_p as _getitem, scatter_p as _scatter  # noqa: E402

@@ -68,7 +68,8 @@ def jvp(f, primals, tangents):
     structure.
 
     >>> import numpy as np, osculate as osc
-    >>> osc.jvp(np.sin, (0.0,), (2.0,))
+    >>> y, t = osc.jvp(np.sin, (0.0,), (2.0,))
+    >>> float(y), float(t)
     (0.0, 2.0)
     """
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
@@ -164,7 +165,8 @@ def value_and_grad(f, argnums=0, has_aux=False):
     """Return a function computing ``(f(x), ∇f(x))`` with one reverse sweep.
 
     >>> import numpy as np, osculate as osc
-    >>> osc.value_and_grad(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+    >>> value, g = osc.value_and_grad(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
+    >>> float(value), g
     (9.0, array([ 3., 12.]))
     """
     nums = _argnums_tuple(argnums)
@@ -330,7 +332,7 @@ def vhv(f, x, v):
     by forward over forward: about twice the cost of ``f``.
 
     >>> import numpy as np, osculate as osc
-    >>> osc.vhv(lambda x: np.sum(x ** 3), np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+    >>> float(osc.vhv(lambda x: np.sum(x ** 3), np.array([1.0, 2.0]), np.array([1.0, 1.0])))
     18.0
     """
     x = _as_float_input(x, "vhv point x")

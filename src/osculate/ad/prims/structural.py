@@ -14,7 +14,7 @@ from .arithmetic import NONDIFF, shape_of, where
 
 __all__ = [
     "reshape", "transpose", "broadcast_to", "concatenate", "flip", "roll", "getitem",
-    "index_update", "sum_", "amax", "amin", "cumsum", "cumprod", "prod", "normalize_index",
+    "index_update", "scatter_p", "sum_", "amax", "amin", "cumsum", "cumprod", "prod", "normalize_index",
     "zeros_like_shape",
 ]
 
@@ -357,7 +357,7 @@ def _is_basic(idx):
 
 
 def _getitem_adjoint(ct, x, idx):
-    return index_update(zeros_like_shape(x), ct, idx, "add")
+    return scatter_p.bind(ct, shape=shape_of(x), idx=idx)
 
 
 getitem_p = _linear("getitem", lambda x, idx: x[idx], _getitem_adjoint)
@@ -365,6 +365,29 @@ getitem_p = _linear("getitem", lambda x, idx: x[idx], _getitem_adjoint)
 
 def getitem(x, idx):
     return getitem_p.bind(x, idx=normalize_index(idx))
+
+
+def _scatter_impl(v, shape, idx):
+    out = np.zeros(shape, dtype=np.result_type(v, np.float32))
+    if _is_basic(idx):
+        out[idx] = v
+    else:
+        np.add.at(out, idx, v)
+    return out
+
+
+def _scatter_into(buffer, v, idx):
+    """Add ``scatter(v)`` into ``buffer`` in place (used by the backward sweep
+    when it owns ``buffer``)."""
+    if _is_basic(idx):
+        buffer[idx] += v
+    else:
+        np.add.at(buffer, idx, v)
+
+
+# scatter: zeros of ``shape`` with ``v`` added at ``idx`` -- the adjoint of getitem
+scatter_p = _linear("scatter", _scatter_impl, lambda ct, v, shape, idx: getitem_p.bind(ct, idx=idx))
+scatter_p.def_rule("accumulate", _scatter_into)
 
 
 def _index_update_impl(x, v, idx, mode):

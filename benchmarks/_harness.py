@@ -1,0 +1,58 @@
+"""Shared benchmark set-up: quiet, repeatable timings on noisy machines.
+
+Import this module *before* NumPy: it pins BLAS to one thread (environment
+variables read when the BLAS library loads) and pins glibc's malloc
+thresholds with ``mallopt`` so large temporaries are not returned to the OS
+and re-faulted on every call.  Timings are taken in interleaved rounds and
+the minimum is reported.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import time
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS", "XLA_FLAGS"):
+    if _var == "XLA_FLAGS":
+        os.environ.setdefault(_var, "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+    else:
+        os.environ.setdefault(_var, "1")
+
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+MALLOC_PINNED = False
+try:
+    _libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    MALLOC_PINNED = bool(_libc.mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(_libc.mallopt(M_TRIM_THRESHOLD, 1 << 31 - 1))
+except (OSError, AttributeError):  # not glibc
+    pass
+
+
+def banner(title):
+    print(title)
+    print(
+        f"  BLAS threads pinned to 1; glibc malloc thresholds pinned: {MALLOC_PINNED}; "
+        "timings are minima over interleaved rounds"
+    )
+
+
+def interleaved_min(fns: dict, rounds=7, inner=1):
+    """Run each callable once per round, round after round; return min seconds per call."""
+    best = {k: float("inf") for k in fns}
+    for _ in range(rounds):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(inner):
+                fn()
+            best[k] = min(best[k], (time.perf_counter() - t0) / inner)
+    return best
+
+
+def optional(name):
+    """Import an optional peer, or return None when it is not installed."""
+    try:
+        return __import__(name)
+    except Exception:  # noqa: BLE001 - any import failure means "not available"
+        return None

@@ -1,0 +1,148 @@
+"""Core engine cost: grad/f and hvp/f on chained Rosenbrock, hvp latency at n = 2.
+
+Run: ``python benchmarks/bench_core.py [--n 1000000]``.  Prints, measured side
+by side in one run: time ratios to f for grad and for the Hessian-vector
+product in each nesting, a hand-written NumPy gradient/HVP for reference, the
+wall time of one HVP at n = 2, peak traced memory of grad and hvp, and the
+same ratios for JAX / autograd / torch when they are installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tracemalloc
+
+import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
+import numpy as np
+
+import osculate as osc
+
+
+def f(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def grad_by_hand(x):
+    d = x[1:] - x[:-1] ** 2
+    g = np.zeros_like(x)
+    g[:-1] = -400.0 * d * x[:-1] - 2.0 * (1.0 - x[:-1])
+    g[1:] += 200.0 * d
+    return g
+
+
+def hvp_by_hand(x, v):
+    hv = np.zeros_like(x)
+    a, b = x[:-1], x[1:]
+    hv[:-1] = (1200.0 * a**2 - 400.0 * b + 2.0) * v[:-1] - 400.0 * a * v[1:]
+    hv[1:] += -400.0 * a * v[:-1] + 200.0 * v[1:]
+    return hv
+
+
+def peak_bytes(fn):
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def peers(n, x, v, rounds):
+    rows = []
+    jax = _harness.optional("jax")
+    if jax is not None:
+        jax.config.update("jax_enable_x64", True)
+        jnp = jax.numpy
+
+        def jf(z):
+            return jnp.sum(100.0 * (z[1:] - z[:-1] ** 2) ** 2 + (1.0 - z[:-1]) ** 2)
+
+        xj, vj = jnp.asarray(x), jnp.asarray(v)
+        jg = jax.grad(jf)
+        jh = lambda: jax.jvp(jg, (xj,), (vj,))[1].block_until_ready()  # noqa: E731
+        t = _harness.interleaved_min(
+            {"f": lambda: jf(xj).block_until_ready(), "grad": lambda: jg(xj).block_until_ready(), "hvp": jh}, rounds
+        )
+        rows.append(("jax (eager)", t))
+    ag = _harness.optional("autograd")
+    if ag is not None:
+        anp = __import__("autograd.numpy", fromlist=["numpy"])
+
+        def af(z):
+            return anp.sum(100.0 * (z[1:] - z[:-1] ** 2) ** 2 + (1.0 - z[:-1]) ** 2)
+
+        ahvp = ag.hessian_vector_product(af)
+        t = _harness.interleaved_min({"f": lambda: af(x), "grad": lambda: ag.grad(af)(x), "hvp": lambda: ahvp(x, v)}, rounds)
+        rows.append(("autograd", t))
+    torch = _harness.optional("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+        xt = torch.tensor(x)
+        vt = torch.tensor(v)
+
+        def tf(z):
+            return torch.sum(100.0 * (z[1:] - z[:-1] ** 2) ** 2 + (1.0 - z[:-1]) ** 2)
+
+        def tgrad():
+            z = xt.clone().requires_grad_(True)
+            return torch.autograd.grad(tf(z), z)[0]
+
+        def thvp():
+            z = xt.clone().requires_grad_(True)
+            (g,) = torch.autograd.grad(tf(z), z, create_graph=True)
+            return torch.autograd.grad(g, z, vt)[0]
+
+        t = _harness.interleaved_min({"f": lambda: tf(xt), "grad": tgrad, "hvp": thvp}, rounds)
+        rows.append(("torch.autograd (double backward)", t))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=7)
+    args = ap.parse_args()
+    _harness.banner(f"bench_core: chained Rosenbrock, n = {args.n}")
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, args.n)
+    v = rng.standard_normal(args.n)
+    assert np.allclose(osc.grad(f)(x), grad_by_hand(x))
+    assert np.allclose(osc.hvp(f, x, v), hvp_by_hand(x, v))
+    fns = {
+        "f": lambda: f(x),
+        "grad (by hand)": lambda: grad_by_hand(x),
+        "hvp (by hand)": lambda: hvp_by_hand(x, v),
+        "grad": lambda: osc.grad(f)(x),
+        "value_and_grad": lambda: osc.value_and_grad(f)(x),
+        "hvp fwd-rev": lambda: osc.hvp(f, x, v, mode="fwd-rev"),
+        "hvp rev-fwd": lambda: osc.hvp(f, x, v, mode="rev-fwd"),
+        "hvp rev-rev": lambda: osc.hvp(f, x, v, mode="rev-rev"),
+        "vhv (fwd-fwd)": lambda: osc.vhv(f, x, v),
+    }
+    t = _harness.interleaved_min(fns, args.rounds)
+    print(f"  f: {t['f'] * 1e3:.2f} ms")
+    for k in fns:
+        if k != "f":
+            print(f"  {k:16s} {t[k] / t['f']:6.2f} x f   ({t[k] * 1e3:8.2f} ms)")
+    print("  (hvp fwd-fwd needs one pass per coordinate: used for small n and dense Hessians only)")
+
+    g_peak = peak_bytes(lambda: osc.grad(f)(x))
+    h_peak = peak_bytes(lambda: osc.hvp(f, x, v))
+    print(f"  peak traced memory: grad {g_peak / 2**20:.1f} MiB, hvp {h_peak / 2**20:.1f} MiB, ratio {h_peak / g_peak:.2f}")
+
+    x2, v2 = np.array([-1.2, 1.0]), np.array([1.0, 0.5])
+    small = _harness.interleaved_min(
+        {"hvp n=2": lambda: osc.hvp(f, x2, v2), "f n=2": lambda: f(x2), "grad n=2": lambda: osc.grad(f)(x2)},
+        rounds=args.rounds,
+        inner=200,
+    )
+    print(
+        f"  n = 2: one hvp {small['hvp n=2'] * 1e6:.0f} us, one grad {small['grad n=2'] * 1e6:.0f} us, "
+        f"f {small['f n=2'] * 1e6:.1f} us"
+    )
+    for name, tp in peers(args.n, x, v, args.rounds):
+        print(f"  peer {name}: grad {tp['grad'] / tp['f']:.2f} x f, hvp {tp['hvp'] / tp['f']:.2f} x f")
+
+
+if __name__ == "__main__":
+    main()
