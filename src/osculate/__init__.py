@@ -19,9 +19,11 @@ from .ad import (
     Primitive,
     UnsupportedFunctionError,
     custom_jvp,
+    checkpoint,
     custom_vjp,
     grad,
     hessian,
+    hessian_diagonal,
     hvp,
     jacfwd,
     jacrev,
@@ -29,13 +31,16 @@ from .ad import (
     value_and_grad,
     vhv,
     vjp,
+    vmap,
 )
+from .linop.symmetric import SymmetricMatrix
 from .ad.prims.arithmetic import stop_gradient
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "hvp", "vhv", "HVP_MODES",
+    "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv",
+    "HVP_MODES", "vmap", "checkpoint", "SymmetricMatrix",
     "custom_jvp", "custom_vjp", "stop_gradient", "Primitive", "MissingRuleError", "LeakedTracerError",
     "ConcretizationError", "UnsupportedFunctionError", "numpy",
 ]

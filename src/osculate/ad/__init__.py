@@ -12,11 +12,25 @@ from .core import (
     UnsupportedFunctionError,
     zero,
 )
+from .batching import vmap
+from .checkpoint import checkpoint
 from .custom import custom_jvp, custom_vjp
-from .transforms import HVP_MODES, grad, hessian, hvp, jacfwd, jacrev, jvp, value_and_grad, vhv, vjp
+from .transforms import (
+    HVP_MODES,
+    grad,
+    hessian,
+    hessian_diagonal,
+    hvp,
+    jacfwd,
+    jacrev,
+    jvp,
+    value_and_grad,
+    vhv,
+    vjp,
+)
 
 __all__ = [
     "Primitive", "Tracer", "zero", "MissingRuleError", "LeakedTracerError", "ConcretizationError",
     "UnsupportedFunctionError", "custom_jvp", "custom_vjp", "grad", "value_and_grad", "jvp", "vjp",
-    "jacfwd", "jacrev", "hessian", "hvp", "vhv", "HVP_MODES",
+    "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint",
 ]

@@ -184,3 +184,42 @@ def _custom_vjp_jvp(primals, tangents, fn):
         return total
 
     return out, grad(pairing)(_zeros_like(out))
+
+
+# --------------------------------------------------------------------------- batch rules
+# Under vmap a custom function is replaced by the custom function of its
+# vmapped pieces, so the user's rules keep applying to every batch member.
+
+
+def _axes(batched):
+    return tuple(0 if b else None for b in batched)
+
+
+@custom_jvp_p.def_rule("batch")
+def _custom_jvp_batch(vals, batched, size, fn):
+    from .batching import vmap
+
+    axes = _axes(batched)
+    k = len(vals)
+    batched_fn = custom_jvp(vmap(fn.fun, in_axes=axes))
+    batched_fn.defjvp(
+        lambda p, t: vmap(lambda *pt: fn.jvp_rule(pt[:k], pt[k:]), in_axes=axes + axes)(*p, *t)
+    )
+    return batched_fn(*vals)
+
+
+@custom_vjp_p.def_rule("batch")
+def _custom_vjp_batch(vals, batched, size, fn):
+    from .. import numpy as onp
+    from .batching import vmap
+
+    axes = _axes(batched)
+    batched_fn = custom_vjp(vmap(fn.fun, in_axes=axes))
+
+    def bwd(res, ct):
+        cts = vmap(fn.bwd, in_axes=(0, 0))(res, ct)
+        # arguments that were not batched receive the sum over the batch
+        return tuple(c if (b or c is None) else onp.sum(c, axis=0) for c, b in zip(cts, batched))
+
+    batched_fn.defvjp(vmap(fn.fwd, in_axes=axes), bwd)
+    return batched_fn(*vals)

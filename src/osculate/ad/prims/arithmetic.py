@@ -417,7 +417,6 @@ for _name, _fn in [
     ("logical_not", np.logical_not), ("sign", np.sign), ("floor", np.floor), ("ceil", np.ceil),
     ("rint", np.rint), ("trunc", np.trunc), ("floor_divide", np.floor_divide),
     ("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite), ("signbit", np.signbit),
-    ("argmax", np.argmax), ("argmin", np.argmin), ("argsort", np.argsort),
 ]:
     nondiff(_name, _fn)
 
@@ -428,3 +427,18 @@ def greater(x, y):
 
 def equal(x, y):
     return NONDIFF["equal"].bind(x, y)
+
+
+# ---------------------------------------------------------------------------
+# batch rules: every primitive in this module is elementwise with broadcasting
+# ---------------------------------------------------------------------------
+
+def _install_batch_rules():
+    from ..batching import elementwise_batch
+
+    for p in [add_p, sub_p, mul_p, div_p, neg_p, pow_p, select_p, stop_gradient_p, convert_p,
+              maximum_p, minimum_p, arctan2_p, hypot_p, logaddexp_p, *NONDIFF.values()]:
+        p.def_rule("batch", elementwise_batch(p))
+
+
+_install_batch_rules()

@@ -371,3 +371,58 @@ def _eigh_vjp(cts, outs, primals, wants):
         inner = inner + _eig_gap_inverse(w) * matmul(mT(v), cv)
     g = matmul(matmul(v, inner), mT(v))
     return (_sym_lower_adjoint(g),)
+
+
+# --------------------------------------------------------------------------- batch rules
+
+from ..batching import expand_batched  # noqa: E402
+
+
+@matmul_p.def_rule("batch")
+def _matmul_batch(vals, batched, size):
+    a, b = vals
+    ba, bb = batched
+    sa = tuple(a.shape[1:] if ba else shape_of(a))
+    sb = tuple(b.shape[1:] if bb else shape_of(b))
+    # promote 1-d operands to matrices, as matmul does, and undo it afterwards
+    if len(sa) == 1:
+        a = reshape(a, ((size,) if ba else ()) + (1, sa[0]))
+    if len(sb) == 1:
+        b = reshape(b, ((size,) if bb else ()) + (sb[0], 1))
+    nd = max(len(sa), len(sb), 2)
+    if ba:
+        a = expand_batched(a, nd)
+    if bb:
+        b = expand_batched(b, nd)
+    if ba and not bb and len(shape_of(b)) > nd:  # pragma: no cover - defensive
+        raise ValueError("matmul batch: unexpected operand rank")
+    if bb and not ba:
+        a = reshape(a, (1,) * (nd + 1 - len(shape_of(a))) + tuple(shape_of(a)))
+    if ba and not bb:
+        b = reshape(b, (1,) * (nd + 1 - len(shape_of(b))) + tuple(shape_of(b)))
+    out = matmul_p.bind(a, b)
+    oshape = tuple(out.shape)
+    if len(sa) == 1 and len(sb) == 1:
+        return reshape(out, (size,))
+    if len(sa) == 1:
+        return reshape(out, oshape[:-2] + (oshape[-1],))
+    if len(sb) == 1:
+        return reshape(out, oshape[:-1])
+    return out
+
+
+@einsum_p.def_rule("batch")
+def _einsum_batch(vals, batched, size, spec):
+    lhs, rhs = spec.split("->")
+    letter = next(c for c in _LETTERS if c not in spec)
+    ins = [letter + s if bt else s for s, bt in zip(lhs.split(","), batched)]
+    return einsum_p.bind(*vals, spec=",".join(ins) + "->" + letter + rhs)
+
+
+def _stacked(p):
+    """NumPy's linalg kernels accept stacks of matrices: the batch axis is one more."""
+    p.def_rule("batch", lambda vals, batched, size: p.bind(*vals))
+
+
+for _p in (inv_p, det_p, logabsdet_p, cholesky_p, eigh_p, solve_p):
+    _stacked(_p)

@@ -433,3 +433,106 @@ def index_update(x, v, idx, mode="set"):
         raise ValueError(f"index update mode must be 'set' or 'add', got {mode!r}")
     idx = normalize_index(idx)
     return index_update_p.bind(x, v, idx=idx, mode=mode)
+
+
+# --------------------------------------------------------------------------- batch rules
+# Values reach these rules with the batch axis in front; axis parameters shift by one.
+
+from ..batching import expand_batched, materialize  # noqa: E402
+
+
+def _b_shift_axes(p, key):
+    def rule(vals, batched, size, **params):
+        a = params[key]
+        if isinstance(a, tuple):
+            params[key] = tuple(i + 1 for i in a)
+        elif a is not None:
+            params[key] = a + 1
+        return p.bind(vals[0], **params)
+
+    p.def_rule("batch", rule)
+
+
+for _p, _key in [(sum_p, "axis"), (max_p, "axis"), (min_p, "axis"), (cumsum_p, "axis"), (cumprod_p, "axis"),
+                 (prod_p, "axis"), (flip_p, "axes")]:
+    _b_shift_axes(_p, _key)
+
+reshape_p.def_rule("batch", lambda vals, b, size, shape: reshape_p.bind(vals[0], shape=(size,) + shape))
+transpose_p.def_rule(
+    "batch", lambda vals, b, size, axes: transpose_p.bind(vals[0], axes=(0,) + tuple(a + 1 for a in axes))
+)
+broadcast_p.def_rule(
+    "batch",
+    lambda vals, b, size, shape: broadcast_p.bind(expand_batched(vals[0], len(shape)), shape=(size,) + shape),
+)
+
+
+@roll_p.def_rule("batch")
+def _roll_batch(vals, b, size, shift, axis):
+    x = vals[0]
+    if axis is None:  # roll of the flattened example
+        flat = reshape_p.bind(x, shape=(size, int(np.prod(x.shape[1:]))))
+        return reshape_p.bind(roll_p.bind(flat, shift=shift, axis=1), shape=x.shape)
+    axis = tuple(a % (len(x.shape) - 1) + 1 for a in axis) if isinstance(axis, tuple) else axis % (len(x.shape) - 1) + 1
+    return roll_p.bind(x, shift=shift, axis=axis)
+
+
+@concatenate_p.def_rule("batch")
+def _concatenate_batch(vals, batched, size, axis):
+    xs = [v if bt else materialize(v, size) for v, bt in zip(vals, batched)]
+    return concatenate_p.bind(*xs, axis=axis + 1)
+
+
+def _advanced_goes_first(idx):
+    """NumPy moves advanced-index dimensions to the front when the advanced
+    indices (arrays, and integers alongside them) are not adjacent."""
+    adv = [i for i, t in enumerate(idx) if isinstance(t, np.ndarray) or (isinstance(t, int) and not isinstance(t, bool))]
+    if not any(isinstance(t, np.ndarray) for t in idx):
+        return 0
+    if adv != list(range(adv[0], adv[0] + len(adv))):
+        return len(np.broadcast_shapes(*[np.shape(idx[i]) for i in adv]))
+    return 0
+
+
+def _batched_index(idx):
+    return (slice(None),) + idx
+
+
+@getitem_p.def_rule("batch")
+def _getitem_batch(vals, b, size, idx):
+    out = getitem_p.bind(vals[0], idx=_batched_index(idx))
+    k = _advanced_goes_first(idx)
+    if k:
+        from .. import batching
+
+        out = batching.move_batch_to_front(out, k)
+    return out
+
+
+def _batched_update_value(v, batched_v, size, shape, idx):
+    """Shape a (possibly batched) update so it broadcasts against x[(:,) + idx]."""
+    if not batched_v:
+        return v
+    target = np.broadcast_to(np.empty((), dtype=np.int8), shape)[idx].shape
+    v = expand_batched(v, len(target))
+    k = _advanced_goes_first(idx)
+    if k:
+        perm = tuple(range(1, k + 1)) + (0,) + tuple(range(k + 1, len(v.shape)))
+        v = transpose(v, perm)
+    return v
+
+
+@scatter_p.def_rule("batch")
+def _scatter_batch(vals, b, size, shape, idx):
+    v = _batched_update_value(vals[0], True, size, shape, idx)
+    return scatter_p.bind(v, shape=(size,) + shape, idx=_batched_index(idx))
+
+
+@index_update_p.def_rule("batch")
+def _index_update_batch(vals, batched, size, idx, mode):
+    x, v = vals
+    if not batched[0]:
+        x = materialize(x, size)
+    shape = x.shape[1:]
+    v = _batched_update_value(v, batched[1], size, shape, idx)
+    return index_update_p.bind(x, v, idx=_batched_index(idx), mode=mode)

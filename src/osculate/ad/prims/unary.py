@@ -11,6 +11,7 @@ import numpy as np
 from scipy import special as _sp
 
 from ..core import Primitive, zero
+from ..batching import elementwise_batch
 from .arithmetic import NONDIFF
 
 __all__ = ["UNARY", "unary"]
@@ -37,6 +38,7 @@ def unary(name, impl, deriv, **fixed):
     def vjp(ct, y, primals, wants, **params):
         return (ct * deriv(primals[0], y, **params),)
 
+    p.def_rule("batch", elementwise_batch(p))
     UNARY[name] = p
     return p
 
