@@ -34,13 +34,15 @@ from .ad import (
     vmap,
 )
 from .linop.symmetric import SymmetricMatrix
+from .sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.prims.arithmetic import stop_gradient
 
 __version__ = "0.1.0"
 
 __all__ = [
     "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv",
-    "HVP_MODES", "vmap", "checkpoint", "SymmetricMatrix",
+    "HVP_MODES", "vmap", "checkpoint", "SymmetricMatrix", "sparse_hessian", "sparse_jacobian",
+    "hessian_sparsity", "jacobian_sparsity",
     "custom_jvp", "custom_vjp", "stop_gradient", "Primitive", "MissingRuleError", "LeakedTracerError",
     "ConcretizationError", "UnsupportedFunctionError", "numpy",
 ]

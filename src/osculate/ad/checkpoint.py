@@ -70,3 +70,12 @@ def checkpoint(fun):
         return checkpoint_p.bind(*args, fun=fun)
 
     return wrapped
+
+
+def _install_sparsity_rules():
+    from ..sparse import detect as D
+
+    checkpoint_p.def_rule("sparsity", D.call_rule(lambda params: params["fun"]))
+
+
+_install_sparsity_rules()

@@ -223,3 +223,16 @@ def _custom_vjp_batch(vals, batched, size, fn):
 
     batched_fn.defvjp(vmap(fn.fwd, in_axes=axes), bwd)
     return batched_fn(*vals)
+
+
+# --------------------------------------------------------------------------- sparsity rules
+# The pattern of a custom function is the pattern of the function itself.
+
+def _install_sparsity_rules():
+    from ..sparse import detect as D
+
+    custom_jvp_p.def_rule("sparsity", D.call_rule(lambda params: params["fn"].fun))
+    custom_vjp_p.def_rule("sparsity", D.call_rule(lambda params: params["fn"].fun))
+
+
+_install_sparsity_rules()

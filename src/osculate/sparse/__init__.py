@@ -14,6 +14,8 @@ from .coloring import (
     star_coloring,
     vertex_order,
 )
+from .compressed import SparseHessian, SparseJacobian, sparse_hessian, sparse_jacobian
+from .detect import hessian_sparsity, jacobian_sparsity
 
 __all__ = [
     "ORDERINGS",
@@ -28,4 +30,10 @@ __all__ = [
     "is_star_coloring",
     "star_coloring",
     "vertex_order",
+    "SparseHessian",
+    "SparseJacobian",
+    "sparse_hessian",
+    "sparse_jacobian",
+    "hessian_sparsity",
+    "jacobian_sparsity",
 ]

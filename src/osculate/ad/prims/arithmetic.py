@@ -442,3 +442,27 @@ def _install_batch_rules():
 
 
 _install_batch_rules()
+
+
+# ---------------------------------------------------------------------------
+# sparsity rules (index-set propagation; see osculate.sparse.detect)
+# ---------------------------------------------------------------------------
+
+def _install_sparsity_rules():
+    from ...sparse import detect as D
+
+    for p in (add_p, sub_p, neg_p, convert_p):
+        p.def_rule("sparsity", D.linear_rule)
+    for p in (maximum_p, minimum_p):
+        p.def_rule("sparsity", D.piecewise_linear_rule)
+    for p in (arctan2_p, hypot_p, logaddexp_p):
+        p.def_rule("sparsity", D.nonlinear_rule)
+    for p in (stop_gradient_p, *NONDIFF.values()):
+        p.def_rule("sparsity", D.constant_rule)
+    mul_p.def_rule("sparsity", D.mul_rule)
+    div_p.def_rule("sparsity", D.div_rule)
+    pow_p.def_rule("sparsity", D.pow_rule)
+    select_p.def_rule("sparsity", D.select_rule)
+
+
+_install_sparsity_rules()

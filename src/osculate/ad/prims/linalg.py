@@ -426,3 +426,17 @@ def _stacked(p):
 
 for _p in (inv_p, det_p, logabsdet_p, cholesky_p, eigh_p, solve_p):
     _stacked(_p)
+
+
+# --------------------------------------------------------------------------- sparsity rules
+
+def _install_sparsity_rules():
+    from ...sparse import detect as D
+
+    matmul_p.def_rule("sparsity", D.matmul_rule)
+    einsum_p.def_rule("sparsity", D.einsum_rule)
+    for p in (inv_p, solve_p, det_p, logabsdet_p, cholesky_p, eigh_p):
+        p.def_rule("sparsity", D.dense_rule)
+
+
+_install_sparsity_rules()

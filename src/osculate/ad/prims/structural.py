@@ -536,3 +536,23 @@ def _index_update_batch(vals, batched, size, idx, mode):
     shape = x.shape[1:]
     v = _batched_update_value(v, batched[1], size, shape, idx)
     return index_update_p.bind(x, v, idx=_batched_index(idx), mode=mode)
+
+
+# --------------------------------------------------------------------------- sparsity rules
+
+def _install_sparsity_rules():
+    from ...sparse import detect as D
+
+    for p in (reshape_p, transpose_p, broadcast_p, flip_p, roll_p, getitem_p):
+        p.def_rule("sparsity", D.index_map_rule(p))
+    for p in (sum_p, max_p, min_p):
+        p.def_rule("sparsity", D.reduce_rule)
+    prod_p.def_rule("sparsity", D.product_reduce_rule)
+    cumsum_p.def_rule("sparsity", D.scan_rule)
+    cumprod_p.def_rule("sparsity", D.product_scan_rule)
+    concatenate_p.def_rule("sparsity", D.concatenate_rule)
+    scatter_p.def_rule("sparsity", D.scatter_rule)
+    index_update_p.def_rule("sparsity", D.index_update_rule)
+
+
+_install_sparsity_rules()

@@ -93,3 +93,22 @@ unary("positive", np.positive, lambda x, y: 1.0)
 
 __all__ += sorted(UNARY)
 globals().update({name: _b(name) for name in UNARY})
+
+
+# --------------------------------------------------------------------------- sparsity rules
+# Every function here is nonlinear (its pairs G(x) × G(x) are added) except
+# the piecewise-linear abs and the identity-like positive.
+
+def _install_sparsity_rules():
+    from ...sparse import detect as D
+
+    for name, p in UNARY.items():
+        if name == "abs":
+            p.def_rule("sparsity", D.piecewise_linear_rule)
+        elif name == "positive":
+            p.def_rule("sparsity", D.linear_rule)
+        else:
+            p.def_rule("sparsity", D.nonlinear_rule)
+
+
+_install_sparsity_rules()
