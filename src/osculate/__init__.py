@@ -28,12 +28,24 @@ from .ad import (
     jacfwd,
     jacrev,
     jvp,
+    linearize,
     value_and_grad,
     vhv,
     vjp,
     vmap,
 )
-from .linop.symmetric import SymmetricMatrix
+from .linop import (
+    SymmetricMatrix,
+    eigenvalues,
+    fisher_operator,
+    ggn_operator,
+    hessian_operator,
+    hutchinson_diagonal,
+    hutchinson_trace,
+    hutchpp_trace,
+    lanczos,
+    spectral_density,
+)
 from .sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.prims.arithmetic import stop_gradient
 
@@ -41,8 +53,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv",
-    "HVP_MODES", "vmap", "checkpoint", "SymmetricMatrix", "sparse_hessian", "sparse_jacobian",
-    "hessian_sparsity", "jacobian_sparsity",
+    "HVP_MODES", "vmap", "checkpoint", "linearize", "SymmetricMatrix", "sparse_hessian", "sparse_jacobian",
+    "hessian_sparsity", "jacobian_sparsity", "hessian_operator", "ggn_operator", "fisher_operator",
+    "eigenvalues", "lanczos", "hutchinson_trace", "hutchpp_trace", "hutchinson_diagonal", "spectral_density",
     "custom_jvp", "custom_vjp", "stop_gradient", "Primitive", "MissingRuleError", "LeakedTracerError",
     "ConcretizationError", "UnsupportedFunctionError", "numpy",
 ]

@@ -13,8 +13,9 @@ from .core import (
     zero,
 )
 from .batching import vmap
-from .checkpoint import checkpoint
+from .remat import checkpoint
 from .custom import custom_jvp, custom_vjp
+from .staging import linearize
 from .transforms import (
     HVP_MODES,
     grad,
@@ -32,5 +33,5 @@ from .transforms import (
 __all__ = [
     "Primitive", "Tracer", "zero", "MissingRuleError", "LeakedTracerError", "ConcretizationError",
     "UnsupportedFunctionError", "custom_jvp", "custom_vjp", "grad", "value_and_grad", "jvp", "vjp",
-    "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint",
+    "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint", "linearize",
 ]

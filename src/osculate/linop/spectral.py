@@ -147,7 +147,10 @@ class SymmetricOperator(LinearOperator):
                 f"the operator returned an array of shape {y.shape} for an "
                 f"input of shape {shape}"
             )
-        return np.asarray(y, dtype=np.float64).reshape(shape)
+        y = np.asarray(y, dtype=np.float64).reshape(shape)
+        if not np.all(np.isfinite(y)):
+            raise ValueError("the operator returned non-finite values (nan or inf)")
+        return y
 
     def _matvec(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64).reshape(-1)
@@ -251,6 +254,8 @@ def as_symmetric_operator(
         If the operator is not square, is complex, ``n`` is missing for a
         callable or inconsistent with the shape, or (with
         ``check_symmetry=True``) the operator is detectably non-symmetric.
+        The returned operator raises ``ValueError`` whenever a product has
+        the wrong shape or contains complex or non-finite values.
 
     Notes
     -----
@@ -314,8 +319,6 @@ def _check_symmetric(op: SymmetricOperator, rng: np.random.Generator, rtol: floa
     n = op.shape[0]
     X = rng.standard_normal((n, min(3, n)))
     Y = op.matmat(X)
-    if not np.all(np.isfinite(Y)):
-        raise ValueError("the operator returned non-finite values")
     M = X.T @ Y
     scale = np.outer(np.linalg.norm(X, axis=0), np.linalg.norm(Y, axis=0))
     scale = scale + scale.T
@@ -423,6 +426,8 @@ class _LanczosRun:
         self.reorth = reorthogonalize
         self.store = store_basis or reorthogonalize
         self.restart_rng = restart_rng
+        # per recursion: indices at which a fresh (restart) vector starts a new block
+        self.restarts: list[list[int]] = [[] for _ in range(self.P)]
         cap = self.max_steps if capacity is None else max(1, min(capacity, self.max_steps))
         self.cap = cap
         self.alpha = np.zeros((self.P, cap))
@@ -497,6 +502,7 @@ class _LanczosRun:
                     continue
                 nxt[r] = q / qn
                 self.beta[p, j] = 0.0
+                self.restarts[p].append(j + 1)
                 beta[r] = 0.0
             else:
                 nxt[r] = W[r] / beta[r]
@@ -543,23 +549,15 @@ def _select(vals: np.ndarray, k: int, which: str) -> np.ndarray:
     return np.sort(order)
 
 
-def _wanted_ritz(alpha: np.ndarray, beta: np.ndarray, k: int, which: str) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` wanted eigenpairs of the tridiagonal matrix, ascending."""
+def _ritz_candidates(alpha: np.ndarray, beta: np.ndarray, c: int) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenpairs of a tridiagonal matrix: all of them if it is small, else
+    the ``c`` lowest and ``c`` highest.  Values ascending."""
     L = alpha.size
-    if L <= max(_SMALL_TRIDIAGONAL, 2 * k):
-        vals, vecs = _tridiag_eigh_dense(alpha, beta)
-    else:
-        # every selection rule picks from the k lowest and k highest values
-        lo_v, lo_s = scipy.linalg.eigh_tridiagonal(
-            alpha, beta, select="i", select_range=(0, k - 1)
-        )
-        hi_v, hi_s = scipy.linalg.eigh_tridiagonal(
-            alpha, beta, select="i", select_range=(L - k, L - 1)
-        )
-        vals = np.concatenate([lo_v, hi_v])
-        vecs = np.concatenate([lo_s, hi_s], axis=1)
-    keep = _select(vals, k, which)
-    return vals[keep], vecs[:, keep]
+    if L <= max(_SMALL_TRIDIAGONAL, 2 * c):
+        return _tridiag_eigh_dense(alpha, beta)
+    lo_v, lo_s = scipy.linalg.eigh_tridiagonal(alpha, beta, select="i", select_range=(0, c - 1))
+    hi_v, hi_s = scipy.linalg.eigh_tridiagonal(alpha, beta, select="i", select_range=(L - c, L - 1))
+    return np.concatenate([lo_v, hi_v]), np.concatenate([lo_s, hi_s], axis=1)
 
 
 @dataclass(eq=False)
@@ -620,7 +618,7 @@ class LanczosResult:
 def lanczos(
     A: Any,
     v0: np.ndarray | None = None,
-    m: int = 30,
+    m: int | None = None,
     seed: int | np.random.Generator | None = 0,
     reorthogonalize: bool = True,
     *,
@@ -640,8 +638,9 @@ def lanczos(
         Symmetric operator in any form accepted by :func:`as_symmetric_operator`.
     v0 : array_like, shape (n,), optional
         Starting vector (normalised internally).  Random Gaussian if omitted.
-    m : int, default 30
-        Number of steps, ``1 <= m <= n``.  Fewer are taken if the Krylov
+    m : int, optional
+        Number of steps, ``1 <= m <= n`` (default ``min(30, n)``).  Fewer
+        are taken if the Krylov
         space becomes invariant (breakdown), in which case ``T`` has exactly
         the eigenvalues of ``A`` that ``v0`` "sees".
     seed : int, Generator or None, default 0
@@ -673,7 +672,7 @@ def lanczos(
     array([ 1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10.])
     """
     op, N, n0 = _prepare(A, n, check_symmetry)
-    m = _positive_int(m, "m")
+    m = min(30, N) if m is None else _positive_int(m, "m")
     if m > N:
         raise ValueError(f"m must satisfy 1 <= m <= n={N}, got m={m}")
     if v0 is None:
@@ -889,6 +888,62 @@ def _eig_eigsh(
     )
 
 
+def _boundary_ok(
+    which: str,
+    chosen_vals: np.ndarray,
+    chosen_old: np.ndarray,
+    lat_vals: np.ndarray,
+    lat_conv: np.ndarray,
+    slack: float,
+) -> bool:
+    """After a breakdown, may wanted values from earlier (exact) blocks be trusted?
+
+    The latest block is a Krylov space of ``A`` restricted to the orthogonal
+    complement of the earlier blocks, so its converged extreme Ritz values
+    approximate that part of the spectrum from the outside in.  An earlier
+    value ``v`` can be reported as, say, one of the largest only once the
+    converged run of the latest block's top Ritz values reaches down to
+    ``v`` -- otherwise an unexplored eigenvalue above ``v`` may remain.
+    Comparisons allow ``slack`` (the residual tolerance) for rounding.
+    """
+
+    def top_reach() -> float:  # smallest value of the converged run from the top
+        reach = np.inf
+        for v, ok in zip(lat_vals[::-1], lat_conv[::-1]):
+            if not ok:
+                break
+            reach = v
+        return reach
+
+    def bottom_reach() -> float:  # largest value of the converged run from the bottom
+        reach = -np.inf
+        for v, ok in zip(lat_vals, lat_conv):
+            if not ok:
+                break
+            reach = v
+        return reach
+
+    old = chosen_vals[chosen_old]
+    if old.size == 0:
+        return True
+    if which == "LA":
+        return top_reach() <= old.min() + slack
+    if which == "SA":
+        return bottom_reach() >= old.max() - slack
+    if which == "BE":
+        k = chosen_vals.size
+        low = np.zeros(k, dtype=bool)
+        low[: k // 2] = True
+        ok = True
+        if np.any(low & chosen_old):
+            ok &= bottom_reach() >= chosen_vals[low & chosen_old].max() - slack
+        if np.any(~low & chosen_old):
+            ok &= top_reach() <= chosen_vals[~low & chosen_old].min() + slack
+        return bool(ok)
+    tau = np.abs(old).min()  # LM
+    return bool(top_reach() <= tau + slack and bottom_reach() >= -tau - slack)
+
+
 def _eig_lanczos(
     op: SymmetricOperator,
     k: int,
@@ -910,27 +965,64 @@ def _eig_lanczos(
         restart_rng=rng,
         capacity=max(4 * k, 64),
     )
+    # Eigenpairs of completed blocks (those ended by a breakdown).  Such a
+    # block spans an invariant subspace, so its Ritz pairs are exact.
+    old_vals: list[np.ndarray] = []
+    old_vecs: list[tuple[int, np.ndarray]] = []  # (block start, coefficient matrix)
+    n_done = 0  # number of completed blocks already diagonalised
     converged = False
-    theta = S = residuals = None
+    pick = None
     while True:
         was_active = bool(run.active[0])
         if was_active:
             run.step()
         L = int(run.length[0])
+        finished = not run.active[0]
         if L >= k:
-            alpha, beta, beta_last = run.tridiagonal(0)
-            theta, S = _wanted_ritz(alpha, beta, k, which)
-            residuals = np.abs(beta_last * S[-1, :])
-            scale = max(float(run.anorm[0]), float(np.max(np.abs(theta))), np.finfo(float).tiny)
-            if np.all(residuals <= tol * scale):
+            starts = [0] + [r for r in run.restarts[0] if r <= L - 1]
+            for b in range(n_done, len(starts) - 1):
+                a, e = starts[b], starts[b + 1]
+                vals, S = _tridiag_eigh_dense(run.alpha[0, a:e], run.beta[0, a : e - 1])
+                old_vals.append(vals)
+                old_vecs.extend((a, S[:, i]) for i in range(vals.size))
+            n_done = len(starts) - 1
+            bs = starts[-1]
+            lat_vals, lat_S = _ritz_candidates(
+                run.alpha[0, bs:L], run.beta[0, bs : L - 1], k + 1
+            )
+            lat_res = np.abs(run.beta[0, L - 1] * lat_S[-1, :])
+            n_old = sum(v.size for v in old_vals)
+            vals = np.concatenate(old_vals + [lat_vals])
+            res = np.concatenate([np.zeros(n_old), lat_res])
+            order = np.argsort(vals, kind="stable")
+            chosen = order[_select(vals[order], k, which)]
+            scale = max(float(run.anorm[0]), float(np.max(np.abs(vals))), np.finfo(float).tiny)
+            thresh = tol * scale
+            pick = (chosen, vals, res, n_old, bs, lat_S)
+            if np.all(res[chosen] <= thresh) and (
+                L >= N
+                or _boundary_ok(
+                    which, vals[chosen], chosen < n_old, lat_vals, lat_res <= thresh, thresh
+                )
+            ):
                 converged = True
                 break
-        if not was_active or not run.active[0]:
+        if finished:
             break
-    if theta is None:  # pragma: no cover - max_iter < k cannot happen (k < n, max_iter >= k checked)
+    if pick is None:  # pragma: no cover - k < n and max_iter >= k rule this out
         raise RuntimeError("Lanczos stopped before producing k Ritz values")
-    vectors = run.Q[0, : S.shape[0]].T @ S if return_vectors else None
-    return EigenResult(theta, vectors, residuals, op.n_matvec - n0, converged)
+    chosen, vals, res, n_old, bs, lat_S = pick
+    vectors = None
+    if return_vectors:
+        vectors = np.empty((N, k))
+        for col, i in enumerate(chosen):
+            if i < n_old:
+                a, s = old_vecs[i]
+                vectors[:, col] = run.Q[0, a : a + s.size].T @ s
+            else:
+                s = lat_S[:, i - n_old]
+                vectors[:, col] = run.Q[0, bs : bs + s.size].T @ s
+    return EigenResult(vals[chosen], vectors, res[chosen], op.n_matvec - n0, converged)
 
 
 # ---------------------------------------------------------------------------
