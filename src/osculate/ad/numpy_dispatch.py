@@ -12,7 +12,8 @@ from scipy import special as sp
 
 from .. import numpy as onp
 from .core import Tracer, UnsupportedFunctionError
-from .prims import structural as S
+from .prims import arithmetic as A, structural as S
+from .prims.unary import UNARY
 
 __all__ = ["dispatch_ufunc", "dispatch_function", "UnsupportedFunctionError"]
 
@@ -31,8 +32,19 @@ for _name in ("erf", "erfc", "expit", "gammaln", "digamma"):
     _UFUNCS[getattr(sp, _name)] = getattr(onp, _name)
 
 
+_FAST = {np.add: A.add_p, np.subtract: A.sub_p, np.multiply: A.mul_p, np.true_divide: A.div_p,
+         np.power: A.pow_p, np.negative: A.neg_p}
+for _name, _p in UNARY.items():
+    if _name != "polygamma" and hasattr(np, _name):
+        _FAST[getattr(np, _name)] = _p
+
+
 def dispatch_ufunc(ufunc, method, inputs, kwargs):
     if method == "__call__":
+        if not kwargs:
+            p = _FAST.get(ufunc)
+            if p is not None:
+                return p.bind(*inputs)
         fn = _UFUNCS.get(ufunc)
         if fn is None:
             raise UnsupportedFunctionError(
@@ -133,23 +145,24 @@ def _setitem(self, idx, value):
 
 def _install():
     T = Tracer
-    T.__add__ = lambda s, o: onp.add(s, o)
-    T.__radd__ = lambda s, o: onp.add(o, s)
-    T.__sub__ = lambda s, o: onp.subtract(s, o)
-    T.__rsub__ = lambda s, o: onp.subtract(o, s)
-    T.__mul__ = lambda s, o: onp.multiply(s, o)
-    T.__rmul__ = lambda s, o: onp.multiply(o, s)
-    T.__truediv__ = lambda s, o: onp.divide(s, o)
-    T.__rtruediv__ = lambda s, o: onp.divide(o, s)
-    T.__pow__ = lambda s, o: onp.power(s, o)
-    T.__rpow__ = lambda s, o: onp.power(o, s)
+    # arithmetic operators bind primitives directly (the hot path)
+    T.__add__ = lambda s, o: A.add_p.bind(s, o)
+    T.__radd__ = lambda s, o: A.add_p.bind(o, s)
+    T.__sub__ = lambda s, o: A.sub_p.bind(s, o)
+    T.__rsub__ = lambda s, o: A.sub_p.bind(o, s)
+    T.__mul__ = lambda s, o: A.mul_p.bind(s, o)
+    T.__rmul__ = lambda s, o: A.mul_p.bind(o, s)
+    T.__truediv__ = lambda s, o: A.div_p.bind(s, o)
+    T.__rtruediv__ = lambda s, o: A.div_p.bind(o, s)
+    T.__pow__ = lambda s, o: A.pow_p.bind(s, o)
+    T.__rpow__ = lambda s, o: A.pow_p.bind(o, s)
     T.__matmul__ = lambda s, o: onp.matmul(s, o)
     T.__rmatmul__ = lambda s, o: onp.matmul(o, s)
     T.__floordiv__ = lambda s, o: onp.floor_divide(s, o)
     T.__rfloordiv__ = lambda s, o: onp.floor_divide(o, s)
     T.__mod__ = lambda s, o: onp.remainder(s, o)
     T.__rmod__ = lambda s, o: onp.remainder(o, s)
-    T.__neg__ = lambda s: onp.negative(s)
+    T.__neg__ = lambda s: A.neg_p.bind(s)
     T.__pos__ = lambda s: s
     T.__abs__ = lambda s: onp.abs(s)
     T.__lt__ = lambda s, o: onp.less(s, o)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import Primitive, zero
+from ..core import Primitive, Tracer, zero
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "power", "maximum", "minimum", "arctan2", "hypot",
@@ -272,8 +272,6 @@ def logaddexp(x, y):
 
 
 def _is_constant(y):
-    from ..core import Tracer
-
     return not isinstance(y, Tracer)
 
 
@@ -287,7 +285,7 @@ def power(x, y):
 def _scaled_pow_dx(c, x, y):
     """``c * d(x**y)/dx``, written so constant exponents 0, 1, 2 stay exact and
     constant factors multiply ``c`` first (cheaper when ``x`` is traced)."""
-    if _is_constant(y) and np.ndim(y) == 0:
+    if isinstance(y, (int, float)) or (_is_constant(y) and np.ndim(y) == 0):
         yv = float(y)
         if yv == 0.0:
             return c * 0.0
