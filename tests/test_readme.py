@@ -27,7 +27,7 @@ def test_doc_code_block_runs(path, index, code, tmp_path, monkeypatch):
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_command():
     readme = (ROOT / "README.md").read_text()
     commands = re.findall(r"```bash\n(.*?)\n```", readme, flags=re.S)
-    assert commands[0].strip() == "pip install -e . && osculate demo"
+    assert commands[0].strip() == "pip install -e '.[cli]' && osculate demo"
     test_cmd = commands[1].strip()
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert test_cmd in [line.strip() for line in ci], "CI must run the README's test command verbatim"

@@ -20,6 +20,7 @@ written with primitives here; primitives and their rules live in
 from __future__ import annotations
 
 import builtins as _builtins
+import collections as _collections
 import types as _types
 
 import numpy as _np
@@ -675,10 +676,21 @@ def _solve(a, b):
     return _P.solve(a, b)
 
 
+SlogdetResult = _collections.namedtuple("SlogdetResult", ["sign", "logabsdet"])
+EighResult = _collections.namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
+
+
 def _slogdet(a):
-    """``(sign, log|det a|)``; the sign is piecewise constant."""
+    """``(sign, log|det a|)`` as NumPy's named tuple; the sign is piecewise constant."""
     sign = _np.linalg.slogdet(_concrete(a))[0]
-    return sign, _P.logabsdet(a)
+    return SlogdetResult(sign, _P.logabsdet(a))
+
+
+def _eigh(a, UPLO="L"):
+    """Eigenvalues (ascending) and eigenvectors, as NumPy's named tuple."""
+    if UPLO != "L":
+        raise NotImplementedError("osculate.numpy.linalg.eigh: only UPLO='L' (NumPy's default) is supported")
+    return EighResult(*_P.eigh(a))
 
 
 def _eigvalsh(a, UPLO="L"):
@@ -705,7 +717,7 @@ linalg.inv = _P.inv
 linalg.det = _P.det
 linalg.slogdet = _slogdet
 linalg.cholesky = _P.cholesky
-linalg.eigh = _P.eigh
+linalg.eigh = _eigh
 linalg.eigvalsh = _eigvalsh
 linalg.norm = _norm
 

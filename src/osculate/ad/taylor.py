@@ -264,9 +264,21 @@ def is_constant(series):
 # ===========================================================================
 
 
+def series_add(a, b, K):
+    return [add(a[k], b[k]) for k in range(K + 1)]
+
+
+def series_sub(a, b, K):
+    return [sub(a[k], b[k]) for k in range(K + 1)]
+
+
+def series_scale(a, c, K):
+    return [scale(a[k], c) for k in range(K + 1)]
+
+
 def series_mul(a, b, K, y0=None):
     """Cauchy product ``c_k = Σ_j a_j b_{k-j}``."""
-    out = [a[0] * b[0] if y0 is None else y0]
+    out = [mul(a[0], b[0]) if y0 is None else y0]
     for k in range(1, K + 1):
         out.append(_conv(a, b, k))
     return out
@@ -274,7 +286,7 @@ def series_mul(a, b, K, y0=None):
 
 def series_square(a, K, y0=None):
     """``a²`` using the symmetry of the Cauchy product (half the products)."""
-    out = [a[0] * a[0] if y0 is None else y0]
+    out = [mul(a[0], a[0]) if y0 is None else y0]
     for k in range(1, K + 1):
         h = (k - 1) // 2
         s = scale(_conv(a, a, k, 0, h), 2.0)
@@ -301,10 +313,12 @@ def series_reciprocal(a, K, y0):
     return y
 
 
-def series_div(a, b, K, y0, inv_b0=None):
+def series_div(a, b, K, y0=None, inv_b0=None):
     """``a / b`` with ``y₀ = a₀/b₀``: ``y_k = (a_k - Σ_{j≥1} b_j y_{k-j}) / b₀``."""
     if inv_b0 is None:
         inv_b0 = 1.0 / b[0]
+    if y0 is None:
+        y0 = scale(a[0], inv_b0)
     if is_constant(b[1:K + 1]):
         return [y0] + [scale(a[k], inv_b0) for k in range(1, K + 1)]
     y = [y0]

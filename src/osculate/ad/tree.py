@@ -46,7 +46,9 @@ def tree_flatten(tree):
 
 
 def _flatten(tree, leaves):
-    if isinstance(tree, tuple) and not hasattr(tree, "_fields"):
+    if isinstance(tree, tuple):
+        if hasattr(tree, "_fields"):  # a namedtuple keeps its type
+            return _Node("namedtuple", type(tree), tuple(_flatten(t, leaves) for t in tree))
         return _Node("tuple", len(tree), tuple(_flatten(t, leaves) for t in tree))
     if isinstance(tree, list):
         return _Node("list", len(tree), tuple(_flatten(t, leaves) for t in tree))
@@ -73,6 +75,8 @@ def _unflatten(node, it):
     children = [_unflatten(c, it) for c in node.children]
     if node.kind == "tuple":
         return tuple(children)
+    if node.kind == "namedtuple":
+        return node.meta(*children)
     if node.kind == "list":
         return children
     return dict(zip(node.meta, children))

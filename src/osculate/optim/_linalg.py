@@ -62,7 +62,8 @@ def conjugate_gradient(matvec, b, rtol=1e-5, atol=0.0, maxiter=None,
             Ad = Ad + shift * d
         curv = d @ Ad
         if not np.isfinite(curv) or curv <= 0.0:
-            info.update(iters=k, negative_curvature=True, direction=d)
+            info.update(iters=k, negative_curvature=True, direction=d,
+                        curvature=curv)
             return x, info
         alpha = rz / curv
         x = x + alpha * d
@@ -224,13 +225,13 @@ def min_eigenpair(matvec, n, rng, k=30):
 
     Lanczos with full reorthogonalisation from a random start vector.
 
-    Returns ``(theta_min, v, theta_absmax)``.
+    Returns ``(theta_min, v, theta_absmax, theta_max)`` (Ritz values).
     """
     q0 = rng.standard_normal(n)
     Q, a, b = lanczos(matvec, q0, k)
     w, U = np.linalg.eigh(_tridiag(a, b))
     v = Q @ U[:, 0]
-    return w[0], v / np.linalg.norm(v), np.max(np.abs(w))
+    return w[0], v / np.linalg.norm(v), np.max(np.abs(w)), w[-1]
 
 
 # ---------------------------------------------------------------------------
@@ -426,7 +427,8 @@ def tr_krylov(g, matvec, radius, rtol=None, maxiter=None):
     info = dict(hits_boundary=False, negative_curvature=False, iters=0)
     if gnorm == 0.0:
         return np.zeros_like(g), 0.0, info
-    Q = np.zeros((n, maxiter))
+    # Lanczos basis, grown by doubling (maxiter may be as large as n)
+    Q = np.zeros((n, min(maxiter, 16)))
     alpha = np.zeros(maxiter)
     beta = np.zeros(maxiter)
     q = g / gnorm
@@ -435,6 +437,8 @@ def tr_krylov(g, matvec, radius, rtol=None, maxiter=None):
     h = None
     k = 0
     for k in range(maxiter):
+        if k == Q.shape[1]:
+            Q = np.concatenate([Q, np.zeros((n, min(Q.shape[1], maxiter - k)))], axis=1)
         Q[:, k] = q
         w = matvec(q)
         a = q @ w

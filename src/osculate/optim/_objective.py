@@ -57,9 +57,10 @@ class Objective:
     nfev, ngev, nhvp, nhev : int
         Number of objective values, gradients, Hessian-vector products and
         dense Hessians computed so far.  A combined value-and-gradient
-        evaluation counts once in ``nfev`` and once in ``ngev``; evaluations
-        repeated at the same point are served from a one-point cache and not
-        counted again.
+        evaluation counts once in ``nfev`` and once in ``ngev``; a value
+        obtained as a by-product of a gradient request is cached but not
+        counted; evaluations repeated at the same point are served from a
+        one-point cache and not counted again.
 
     Examples
     --------
@@ -137,7 +138,8 @@ class Objective:
         key = self._key(x)
         if self._fx is not None and self._fx[0] == key:
             return self._fx[1]
-        val = self._check_scalar(self._f(x))
+        with np.errstate(all="ignore"):
+            val = self._check_scalar(self._f(x))
         self.nfev += 1
         self._fx = (key, val)
         return val
@@ -148,11 +150,13 @@ class Objective:
         if self._gx is not None and self._gx[0] == key:
             return self._gx[1]
         if self._grad_user is not None:
-            g = self._grad_user(x, *self.args)
+            with np.errstate(all="ignore"):
+                g = self._grad_user(x, *self.args)
             self.ngev += 1
         else:
+            # the value is a by-product of the engine's gradient pass; it is
+            # cached but not counted as a separate objective evaluation
             val, g = self._engine_vg(x)
-            self.nfev += 1
             self.ngev += 1
             if self._fx is None or self._fx[0] != key:
                 self._fx = (key, self._check_scalar(val))
@@ -183,24 +187,27 @@ class Objective:
     def _engine_vg(self, x):
         if self._vg is None:
             self._vg = engine_transform("value_and_grad")(self._f)
-        return self._vg(x)
+        with np.errstate(all="ignore"):
+            return self._vg(x)
 
     def hvp(self, x, v):
         """Hessian-vector product ``H(x) @ v``."""
         self.nhvp += 1
-        if self._hvp_user is not None:
-            out = self._hvp_user(x, v, *self.args)
-        elif self._hess_user is not None:
-            out = self._cached_hessian(x) @ v
-        else:
-            out = engine_transform("hvp")(self._f, x, v)
+        with np.errstate(all="ignore"):
+            if self._hvp_user is not None:
+                out = self._hvp_user(x, v, *self.args)
+            elif self._hess_user is not None:
+                out = self._cached_hessian(x) @ v
+            else:
+                out = engine_transform("hvp")(self._f, x, v)
         return np.asarray(out, dtype=float).reshape(-1)
 
     def _cached_hessian(self, x):
         key = self._key(x)
         if self._hx is not None and self._hx[0] == key:
             return self._hx[1]
-        H = np.asarray(self._hess_user(x, *self.args), dtype=float)
+        with np.errstate(all="ignore"):
+            H = np.asarray(self._hess_user(x, *self.args), dtype=float)
         self.nhev += 1
         self._hx = (key, H)
         return H
@@ -212,7 +219,8 @@ class Objective:
             return self._hx[1]
         n = x.size
         if self._hess_user is not None:
-            H = np.asarray(self._hess_user(x, *self.args), dtype=float)
+            with np.errstate(all="ignore"):
+                H = np.asarray(self._hess_user(x, *self.args), dtype=float)
             self.nhev += 1
         elif self._hvp_user is not None:
             eye = np.eye(n)
@@ -220,7 +228,8 @@ class Objective:
         else:
             if self._hessfn is None:
                 self._hessfn = engine_transform("hessian")(self._f)
-            H = np.asarray(self._hessfn(x), dtype=float)
+            with np.errstate(all="ignore"):
+                H = np.asarray(self._hessfn(x), dtype=float)
             self.nhev += 1
         if H.shape != (n, n):
             raise ValueError(f"Hessian has shape {H.shape}, expected {(n, n)}")

@@ -32,7 +32,7 @@ Notes on conventions
 >>> import numpy as np
 >>> from osculate.testing.problems import get_problem
 >>> p = get_problem("rosenbrock")
->>> float(p.f(p.x0))
+>>> round(float(p.f(p.x0)), 12)
 24.2
 >>> float(p.f(np.ones(2)))
 0.0

@@ -62,7 +62,7 @@ def _matmul_vjp(ct, out, primals, wants):
         if wants[0]:
             ga = unbroadcast(ct2 * b, shape_of(a))
         if wants[1]:
-            gb = unbroadcast(reshape(matmul_p.bind(mT(a), ct2), shape_of(ct)[:-2] + (shape_of(b)[0],)), shape_of(b))
+            gb = unbroadcast(reshape(matmul_p.bind(mT(a), ct2), shape_of(ct)[:-1] + (shape_of(b)[0],)), shape_of(b))
         return ga, gb
     if wants[0]:
         ga = unbroadcast(matmul_p.bind(ct, mT(b)), shape_of(a))

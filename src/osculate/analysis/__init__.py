@@ -1,0 +1,72 @@
+"""Curvature analysis: Hessian spectra, definiteness, critical points, Taylor models.
+
+============================  =====================================================
+:func:`curvature`             gradient norm, eigenvalues, inertia, definiteness,
+                              condition number, classification (higher-order test
+                              at degenerate points)
+:func:`classify_point`        the classification alone (a :class:`CriticalPoint`)
+:func:`find_critical_points`  multi-start Newton on ``∇f = 0`` in a box, deduplicated
+                              and classified
+:func:`quadratic_model`       ``m(p) = f + gᵀp + ½pᵀHp`` (dense or matrix-free)
+:func:`directional_curvature` ``vᵀHv / ‖v‖²``
+:func:`graph_curvature`       ``|f''| / (1 + f'²)^{3/2}`` of ``y = f(x)``
+:func:`curve_curvature`       curvature of parametric curves in 2-D / 3-D / n-D
+:func:`hessian_trace`         exact Laplacian, Hutchinson or Hutch++ (with std error)
+:func:`hessian_diagonal_estimate`  exact or Hutchinson diagonal (with std errors)
+:func:`operator_curvature`    spectrum report of any symmetric matrix / operator
+:func:`plot_spectrum`         eigenvalues or spectral density (matplotlib)
+:func:`plot_landscape`        2-D filled contours with critical points marked
+============================  =====================================================
+
+Every result is a plain dataclass with a readable ``repr`` and ``to_dict()``
+(plain Python types, ``json.dumps``-able).
+
+>>> import numpy as np
+>>> from osculate.analysis import curvature
+>>> rep = curvature(lambda x: x[0] ** 2 - x[1] ** 2, np.zeros(2))
+>>> rep.classification, rep.inertia.as_tuple()
+('saddle point', (1, 1, 0))
+"""
+
+from .critical import CriticalPointsResult, find_critical_points
+from .curvature import (
+    KINDS,
+    CriticalPoint,
+    CurvatureReport,
+    HigherOrderTest,
+    classify_point,
+    curvature,
+    directional_curvature,
+)
+from .geometry import curve_curvature, graph_curvature
+from .model import ModelComparison, QuadraticModel, quadratic_model
+from .plotting import plot_landscape, plot_spectrum
+from .spectrum import Inertia, SpectrumReport, operator_curvature
+from .trace import HessianDiagonal, HessianTrace, hessian_diagonal_estimate, hessian_trace, laplacian
+
+__all__ = [
+    "curvature",
+    "classify_point",
+    "find_critical_points",
+    "quadratic_model",
+    "directional_curvature",
+    "graph_curvature",
+    "curve_curvature",
+    "hessian_trace",
+    "laplacian",
+    "hessian_diagonal_estimate",
+    "operator_curvature",
+    "plot_spectrum",
+    "plot_landscape",
+    "CurvatureReport",
+    "CriticalPoint",
+    "CriticalPointsResult",
+    "HigherOrderTest",
+    "Inertia",
+    "SpectrumReport",
+    "QuadraticModel",
+    "ModelComparison",
+    "HessianTrace",
+    "HessianDiagonal",
+    "KINDS",
+]

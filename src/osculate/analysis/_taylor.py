@@ -1,0 +1,95 @@
+"""Taylor coefficients along lines and polynomial curves, for the
+higher-order tests.
+
+``curve_series(h, x, series, order)`` returns the normalised coefficients
+``y_j = y⁽ʲ⁾(0)/j!``, ``j = 0..order``, of ``y(t) = h(x(t))`` along the curve
+``x(t) = x + series[0] t + series[1] t² + …``.  It uses Taylor mode
+(:func:`osculate.ad.taylor.taylor`, ``O(order²)`` per operation) and falls
+back to nested forward mode on the scalar ``t`` (about ``2^order``
+evaluations; all orders come out of one nested pass) when Taylor mode is
+not installed or has no rule for a primitive ``h`` uses.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..ad.core import MissingRuleError
+from ..ad.transforms import jvp
+
+__all__ = ["taylor_available", "curve_series", "line_series", "scalar_derivatives"]
+
+#: Set to True to bypass Taylor mode (tests compare both paths).
+FORCE_NESTED_FORWARD = False
+
+
+def _taylor_fn():
+    if FORCE_NESTED_FORWARD:
+        return None
+    try:
+        from ..ad.taylor import taylor
+    except ImportError:  # pragma: no cover - Taylor mode is part of the package
+        return None
+    return taylor
+
+
+def taylor_available() -> bool:
+    """Whether Taylor mode (``osculate.ad.taylor``) is available."""
+    return _taylor_fn() is not None
+
+
+def _one_level(g):
+    one = np.ones(())
+
+    def wrapped(t):
+        return jvp(g, (t,), (one,))
+
+    return wrapped
+
+
+def scalar_derivatives(h, order: int, t0: float = 0.0) -> list[np.ndarray]:
+    """``[h(t0), h'(t0), ..., h^(order)(t0)]`` for a function of one scalar,
+    by nested forward mode (outputs may be arrays).
+
+    Each level returns the pair ``(value, derivative)``, so the leaf reached
+    by taking the derivative branch ``j`` times is the ``j``-th derivative.
+    """
+    F = h
+    for _ in range(order):
+        F = _one_level(F)
+    tree = F(np.asarray(float(t0)))
+    out = []
+    for j in range(order + 1):
+        node = tree
+        for level in range(order):  # outermost tuple = outermost jvp
+            node = node[1 if level < j else 0]
+        out.append(np.asarray(node, dtype=np.float64))
+    return out
+
+
+def curve_series(h, x: np.ndarray, series: list[np.ndarray], order: int) -> list[np.ndarray]:
+    """Normalised Taylor coefficients ``[y_0, ..., y_order]`` of ``h(x(t))``."""
+    taylor = _taylor_fn()
+    if taylor is not None:
+        try:
+            s = taylor(h, x, list(series), order=order)
+        except MissingRuleError:
+            pass
+        else:
+            return [np.asarray(c, dtype=np.float64) for c in s]
+
+    def curve(t):
+        c = x
+        for j, b in enumerate(series, start=1):
+            c = c + t**j * b
+        return c
+
+    ders = scalar_derivatives(lambda t: h(curve(t)), order)
+    return [d / math.factorial(j) for j, d in enumerate(ders)]
+
+
+def line_series(f, x: np.ndarray, v: np.ndarray, order: int) -> np.ndarray:
+    """Normalised coefficients of the scalar ``t -> f(x + t v)``, shape ``(order + 1,)``."""
+    return np.array([float(np.asarray(c).reshape(())) for c in curve_series(f, x, [v], order)])
