@@ -320,6 +320,7 @@ def hvp(f, x, v, mode="fwd-rev"):
     """
     x = _as_float_input(x, "hvp point x")
     v = _as_tangent(v, x, "hvp direction v")
+    f = _scalar_valued(f, "hvp")
     if mode == "fwd-rev":
         return jvp(grad(f), (x,), (v,))[1]
     if mode == "rev-fwd":
@@ -338,6 +339,15 @@ def hvp(f, x, v, mode="fwd-rev"):
         hv = vmap(lambda e: _second_directional(f, x, _reshape(e, shape), v))(np.eye(n, dtype=x.dtype))
         return _reshape(hv, shape)
     raise ValueError(f"hvp: unknown mode {mode!r}; choose one of {HVP_MODES}")
+
+
+def _scalar_valued(f, name):
+    """``f`` with its output checked to be a float scalar (errors then name ``name``)."""
+
+    def checked(*args):
+        return _scalar_out(f(*args), name)
+
+    return checked
 
 
 def _scalar_out(y, name):
@@ -389,6 +399,8 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
     if mode not in HVP_MODES:
         raise ValueError(f"hessian: unknown mode {mode!r}; choose one of {HVP_MODES}")
     from .batching import vmap
+
+    f = _scalar_valued(f, "hessian")
 
     def wrapped(x):
         x = _as_float_input(x, "hessian input")
