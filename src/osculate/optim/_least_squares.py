@@ -244,7 +244,7 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
                 x_norm = np.linalg.norm(d * x)
                 f_conv = (cost - cost_new) <= ftol * cost and pred <= 2 * ftol * cost
                 x_conv = dx_norm <= xtol * (xtol + x_norm)
-                x, r, cost_old, cost = x_new, r_new, cost, cost_new
+                x, r, cost = x_new, r_new, cost_new
                 J = jacobian(x)
                 g = J.T @ r if dense else J.rmatvec(r)
                 if dense and x_scale == "jac":

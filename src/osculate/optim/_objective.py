@@ -25,13 +25,6 @@ def engine_transform(name):
     return fn
 
 
-def _as_vector(x, name="x"):
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array, got shape {x.shape}")
-    return x
-
-
 class Objective:
     """A scalar objective ``f(x)`` with counted derivative evaluations.
 

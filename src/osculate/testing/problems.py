@@ -520,7 +520,7 @@ def _build_watson(n=6):
     fstars = {6: 2.28767e-3, 9: 1.39976e-6, 12: 4.72238e-10}
     if n not in fstars:
         raise ValueError(f"watson: published minima exist for n in {sorted(fstars)}")
-    return _p(f"watson" if n == 6 else f"watson-{n}", f"Watson (n={n})", 20,
+    return _p("watson" if n == 6 else f"watson-{n}", f"Watson (n={n})", 20,
               _make_watson(n), np.zeros(n), fstars[n], 31)
 
 
