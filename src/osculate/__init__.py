@@ -11,6 +11,7 @@ array([[ 802., -400.],
 """
 
 from . import numpy  # noqa: F401  (the traced NumPy namespace)
+from . import analysis, optim  # noqa: F401
 from .ad import (
     HVP_MODES,
     ConcretizationError,
@@ -46,6 +47,21 @@ from .linop import (
     lanczos,
     spectral_density,
 )
+from .analysis import (
+    classify_point,
+    curvature,
+    curve_curvature,
+    directional_curvature,
+    find_critical_points,
+    graph_curvature,
+    hessian_diagonal_estimate,
+    hessian_trace,
+    operator_curvature,
+    plot_landscape,
+    plot_spectrum,
+    quadratic_model,
+)
+from .optim import least_squares, minimize, scipy_callables
 from .sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.prims.arithmetic import stop_gradient
 
@@ -57,5 +73,8 @@ __all__ = [
     "hessian_sparsity", "jacobian_sparsity", "hessian_operator", "ggn_operator", "fisher_operator",
     "eigenvalues", "lanczos", "hutchinson_trace", "hutchpp_trace", "hutchinson_diagonal", "spectral_density",
     "custom_jvp", "custom_vjp", "stop_gradient", "Primitive", "MissingRuleError", "LeakedTracerError",
-    "ConcretizationError", "UnsupportedFunctionError", "numpy",
+    "ConcretizationError", "UnsupportedFunctionError", "numpy", "analysis", "optim",
+    "curvature", "classify_point", "find_critical_points", "quadratic_model", "directional_curvature",
+    "graph_curvature", "curve_curvature", "hessian_trace", "hessian_diagonal_estimate", "operator_curvature",
+    "plot_spectrum", "plot_landscape", "minimize", "least_squares", "scipy_callables",
 ]

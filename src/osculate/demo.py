@@ -91,8 +91,8 @@ def run_demo(out_dir="osculate-demo", plots=True):
     for p in points:
         kinds[p.classification] = kinds.get(p.classification, 0) + 1
     print(f"{len(points)} critical points: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
-    rep = curvature(bowl, np.array([1.0, 0.0]))
-    print(f"at (1, 0): eigenvalues {_fmt(rep.eigenvalues)}, {rep.definiteness}, condition number "
+    rep = curvature(bowl, np.array([1.0, 1.0]))
+    print(f"at (1, 1): eigenvalues {_fmt(rep.eigenvalues)}, {rep.definiteness}, condition number "
           f"{_fmt(rep.condition_number)} -> {rep.classification}")
     for name, fn in [("x⁴ + y⁴", lambda z: z[0] ** 4 + z[1] ** 4), ("monkey saddle x³ - 3xy²", lambda z: z[0] ** 3 - 3 * z[0] * z[1] ** 2),
                      ("x⁴ - y⁴", lambda z: z[0] ** 4 - z[1] ** 4)]:

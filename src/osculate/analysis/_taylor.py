@@ -69,9 +69,11 @@ def scalar_derivatives(h, order: int, t0: float = 0.0) -> list[np.ndarray]:
     return out
 
 
-def curve_series(h, x: np.ndarray, series: list[np.ndarray], order: int) -> list[np.ndarray]:
-    """Normalised Taylor coefficients ``[y_0, ..., y_order]`` of ``h(x(t))``."""
-    taylor = _taylor_fn()
+def curve_series(h, x: np.ndarray, series: list[np.ndarray], order: int, *, nested: bool = False) -> list[np.ndarray]:
+    """Normalised Taylor coefficients ``[y_0, ..., y_order]`` of ``h(x(t))``
+    (``nested=True`` skips Taylor mode, e.g. for an ``h`` that runs a reverse
+    pass)."""
+    taylor = None if nested else _taylor_fn()
     if taylor is not None:
         try:
             s = taylor(h, x, list(series), order=order)

@@ -94,8 +94,14 @@ class Result:
     _multiline = True
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-Python (JSON-serialisable) dictionary of all fields."""
-        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        """Plain-Python (JSON-serialisable) dictionary of the fields (bulky
+        arrays marked ``metadata={"to_dict": False}``, such as eigenvectors,
+        are left out; they remain available as attributes)."""
+        return {
+            f.name: plain(getattr(self, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if f.metadata.get("to_dict", True)
+        }
 
     def __repr__(self) -> str:
         items = [

@@ -334,6 +334,10 @@ def find_critical_points(
         outside = np.any((X[act] < far_lo) | (X[act] > far_hi), axis=1)
         alive[act[outside]] = False
     gnorm = np.sqrt(2.0 * phi)
+    if grad_tol is None:  # the default threshold scales with |f| at the point reached
+        with np.errstate(all="ignore"):
+            final = np.array([float(np.asarray(f(x))) if a else np.nan for x, a in zip(X, alive)])
+        gtol = np.where(np.isfinite(final), 1e-8 * np.maximum(1.0, np.abs(final)), gtol)
     converged = alive & np.isfinite(gnorm) & (gnorm <= gtol)
     inside = np.all((X >= B[:, 0] - 1e-9 * diam) & (X <= B[:, 1] + 1e-9 * diam), axis=1)
     n_outside = int(np.sum(converged & ~inside))

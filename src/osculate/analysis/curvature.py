@@ -180,7 +180,8 @@ class CurvatureReport(Result):
     higher_order : HigherOrderTest or None
         The higher-order test, when one was run.
     x, gradient, eigenvectors : ndarray
-        The point, the gradient and the eigenvectors (not in the repr).
+        The point, the gradient and the eigenvectors (none of them in the repr;
+        the eigenvectors are not in ``to_dict()`` either).
     """
 
     classification: str
@@ -202,7 +203,7 @@ class CurvatureReport(Result):
     higher_order: HigherOrderTest | None = None
     x: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
     gradient: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
-    eigenvectors: np.ndarray | None = field(default=None, repr=False)
+    eigenvectors: np.ndarray | None = field(default=None, repr=False, metadata={"to_dict": False})
 
     @property
     def is_critical(self) -> bool:
@@ -333,7 +334,7 @@ def _reduced_coefficients(flat, z, d, R, lam_R, max_order) -> np.ndarray:
     if R.shape[1]:
         g = grad(flat)
         for j in range(2, max_order // 2 + 1):
-            res = curve_series(lambda c: R.T @ g(c), z, series, j)[j]
+            res = curve_series(lambda c: R.T @ g(c), z, series, j, nested=True)[j]  # low order: 2^j passes
             series.append(R @ (-np.asarray(res).reshape(-1) / lam_R))
     coeffs = curve_series(flat, z, series, max_order)
     return np.array([float(np.asarray(c).reshape(())) for c in coeffs])
@@ -449,6 +450,7 @@ def curvature(
     max_order: int = 6,
     n_directions: int = 24,
     seed: int = 0,
+    lanczos_tol: float = 1e-10,
 ) -> CurvatureReport:
     """Curvature report of ``f`` at ``x``: gradient norm, Hessian eigenvalues,
     inertia, definiteness, condition number, and the classification of ``x``
@@ -486,6 +488,8 @@ def curvature(
         the null-space eigenvectors) when the null space has dimension > 1.
     seed : int, default 0
         Seed of the sampled directions and of Lanczos.
+    lanczos_tol : float, default 1e-10
+        Relative residual tolerance of the Lanczos eigenvalues.
 
     Returns
     -------
@@ -534,7 +538,7 @@ def curvature(
         with np.errstate(all="ignore"):
             op = hessian_operator(flat, z)
         value, g = check_scalar_value(op.value), op.gradient
-        spec = _lanczos_report(op, n, int(k), rtol, tol, 1e-10, seed)
+        spec = _lanczos_report(op, n, int(k), rtol, tol, lanczos_tol, seed)
     g = np.asarray(g, dtype=np.float64).reshape(-1)
     gn = float(np.linalg.norm(g))
     if not math.isfinite(gn):

@@ -106,7 +106,7 @@ class SpectrumReport(Result):
     n_matvec : int
         Operator-vector products used (0 when a dense matrix was given).
     eigenvectors : ndarray or None
-        Matching unit eigenvectors as columns (not shown in the repr).
+        Matching unit eigenvectors as columns (not in the repr or ``to_dict()``).
     """
 
     eigenvalues: np.ndarray
@@ -117,7 +117,7 @@ class SpectrumReport(Result):
     n: int
     method: str
     n_matvec: int = 0
-    eigenvectors: np.ndarray | None = field(default=None, repr=False)
+    eigenvectors: np.ndarray | None = field(default=None, repr=False, metadata={"to_dict": False})
 
 
 def _zero_tolerance(vals: np.ndarray, rtol: float, tol: float | None) -> float:
