@@ -96,7 +96,7 @@ def hessian_operator(f, x, reuse=True):
     value, gradient = value_and_grad(flat)(x_flat)
     if reuse:
         _, hvp_fn = linearize(grad(flat), x_flat)
-        product, batched = hvp_fn, vmap(hvp_fn)
+        product, batched = hvp_fn, hvp_fn.batch
     else:
         from ..ad.transforms import hvp
 
