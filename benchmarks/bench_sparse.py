@@ -1,0 +1,114 @@
+"""Sparse Hessians: detection, colouring and compressed evaluation at n = 10⁴ and 10⁵.
+
+Run: ``python benchmarks/bench_sparse.py [--quick] [--no-dense]``.  For chained
+Rosenbrock (n = 10⁴, 10⁵) and the energy ½|∇u|² of an m × m grid Laplacian
+(m = 100, 316), prints, measured in one run:
+
+* detection time (global index sets) and the pattern's nonzeros;
+* colouring time and colour count, star vs acyclic (natural and
+  smallest-last orderings);
+* compressed evaluation time of a plan (second call, output in CSC), its
+  ratio to ``f`` and to one Hessian-vector product;
+* the dense ``osc.hessian`` time where the n × n result fits in memory
+  (otherwise "skipped");
+* CasADi's sparse Hessian evaluation time when casadi is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
+import numpy as np
+
+import osculate as osc
+from osculate.sparse import acyclic_coloring, star_coloring
+from osculate.testing.sparse_problems import chained_rosenbrock, laplacian_energy
+
+
+def available_bytes():
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+def casadi_time(name, n, x, rounds):
+    ca = _harness.optional("casadi")
+    if ca is None:
+        return None
+    z = ca.SX.sym("x", n)
+    if name == "rosenbrock":
+        expr = ca.sum1(100.0 * (z[1:] - z[:-1] ** 2) ** 2 + (1.0 - z[:-1]) ** 2)
+    else:
+        m = int(round(np.sqrt(n)))
+        u = ca.reshape(z, m, m)  # column-major: the same energy up to a transpose
+        expr = 0.5 * (ca.sumsqr(u[1:, :] - u[:-1, :]) + ca.sumsqr(u[:, 1:] - u[:, :-1]))
+    H, _ = ca.hessian(expr, z)
+    fn = ca.Function("h", [z], [H])
+    fn(x)
+    return _harness.interleaved_min({"casadi": lambda: fn(x)}, rounds)["casadi"]
+
+
+def run(name, f, n, rounds, dense_ok):
+    x = np.random.default_rng(0).uniform(-1.0, 1.0, n)
+    print(f"\n{name}, n = {n}")
+    P, t_det = timed(lambda: osc.hessian_sparsity(f, x))
+    print(f"   detection            {t_det * 1e3:9.1f} ms   (nnz {P.nnz}, {P.nnz / n:.1f} per row)")
+    for order in ("natural", "smallest_last"):
+        s, t_s = timed(lambda: star_coloring(P, order))
+        a, t_a = timed(lambda: acyclic_coloring(P, order))
+        print(f"   colouring {order:14s} star {s.n_colors} colours {t_s * 1e3:7.1f} ms | "
+              f"acyclic {a.n_colors} colours {t_a * 1e3:7.1f} ms")
+    plan = osc.sparse_hessian(f, x, coloring="auto")
+    v = np.ones(n)
+    H, t_first = timed(lambda: plan(x, format="csc"))
+    t = _harness.interleaved_min(
+        {"f": lambda: f(x), "hvp": lambda: osc.hvp(f, x, v), "plan": lambda: plan(x, format="csc")}, rounds
+    )
+    print(f"   plan ({plan.coloring_result.kind}, {plan.n_colors} colours): first call {t_first * 1e3:.1f} ms; "
+          f"second call into CSC {t['plan'] * 1e3:.2f} ms = {t['plan'] / t['f']:.1f} x f "
+          f"({t['f'] * 1e3:.3f} ms) = {t['plan'] / t['hvp']:.2f} x one hvp ({t['hvp'] * 1e3:.2f} ms)")
+    assert np.allclose(H @ v, osc.hvp(f, x, v))
+    result = {"n": n, "detect": t_det, "plan": t["plan"], "f": t["f"], "colors": plan.n_colors}
+    need = 4 * n * n * 8  # the result, the concatenated chunks and the symmetrisation temporaries
+    if dense_ok and need < 0.7 * available_bytes():
+        Hd, t_dense = timed(lambda: osc.hessian(f, chunk_size=500)(x))
+        assert np.allclose(Hd @ v, H @ v)
+        del Hd
+        print(f"   dense osc.hessian(chunk_size=500): {t_dense:.2f} s = {t_dense / t['plan']:.0f} x the sparse plan")
+        result["dense"] = t_dense
+    else:
+        why = "disabled (--no-dense)" if not dense_ok else f"needs ~{need / 2**30:.0f} GiB"
+        print(f"   dense osc.hessian: skipped ({n}² · 8 B = {n * n * 8 / 2**30:.1f} GiB; {why})")
+    tc = casadi_time("rosenbrock" if "Rosenbrock" in name else "grid", n, x, rounds)
+    print("   peer casadi: " + ("not installed" if tc is None else f"sparse Hessian {tc * 1e3:.2f} ms"))
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="n = 10^3 only (a smoke run)")
+    ap.add_argument("--no-dense", action="store_true", help="skip the dense comparison")
+    args = ap.parse_args()
+    _harness.banner("bench_sparse: sparse Hessian plans (detection, colouring, compressed evaluation)")
+    sizes = [(1000, 32)] if args.quick else [(10_000, 100), (100_000, 316)]
+    for n, m in sizes:
+        run("chained Rosenbrock", chained_rosenbrock, n, args.rounds, not args.no_dense)
+        run(f"grid Laplacian energy {m}x{m}", laplacian_energy, m * m, args.rounds, not args.no_dense)
+
+
+if __name__ == "__main__":
+    main()
