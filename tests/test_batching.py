@@ -179,12 +179,8 @@ UPDATE_BUG_CASES = {
 
 
 def _bugs(cid, kind="forward"):
-    if cid.startswith("slogdet-") or cid == "composite-gaussian-kl":
-        return SLOGDET_BUG
     if cid == "indexing-sort":
         return SORT_BUG
-    if cid in UPDATE_BUG_CASES[kind]:
-        return UPDATE_BUG
     return None
 
 
@@ -345,13 +341,11 @@ def test_every_primitive_is_exercised_under_vmap(monkeypatch):
     assert not missing, f"primitives never batched by the table: {missing}"
 
 
-@pytest.mark.xfail(strict=True, raises=core.ConcretizationError, reason=SLOGDET_BUG)
 def test_slogdet_logabsdet_under_vmap():
     a = np.stack([np.diag([1.0, 2.0, 3.0]), np.diag([2.0, 2.0, 2.0])])
     np.testing.assert_allclose(osc.vmap(lambda m: np.linalg.slogdet(m)[1])(a), [np.log(6.0), np.log(8.0)])
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=UPDATE_BUG)
 def test_index_update_nonadjacent_advanced_indices_with_unbatched_value():
     x = np.arange(3 * 4 * 5 * 6, dtype=float).reshape(3, 4, 5, 6)
     idx = ([0, 1], slice(None), [2, 0])
@@ -362,8 +356,6 @@ def test_index_update_nonadjacent_advanced_indices_with_unbatched_value():
     np.testing.assert_array_equal(osc.vmap(lambda z: z.at[idx].set(v))(x), want)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=UPDATE_BUG + " (when the index length equals the "
-                   "batch size the shapes broadcast and the result is silently wrong)")
 def test_index_update_nonadjacent_silently_wrong_when_sizes_coincide():
     x = np.zeros((2, 2, 3, 2))
     idx = ([0, 1], slice(None), [1, 0])
@@ -382,7 +374,6 @@ BOOL_OPS_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=BOOL_OPS_BUG)
 def test_boolean_operators_on_traced_masks():
     x = np.array([[1.0, -2.0, -0.5], [0.2, 3.0, -1.5]])
     f = lambda z: np.where((z > 0) & (z < 2) | ~(z > -1), z ** 2, z)  # noqa: E731
@@ -607,12 +598,6 @@ def test_value_dependent_python_control_flow_is_refused():
     np.testing.assert_array_equal(osc.vmap(lambda a: np.where(a > 0, a, -a))(np.array([1.0, -2.0])), [1.0, 2.0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vmap accepts an out-of-range out_axes silently: the output is moved with osculate.numpy.moveaxis, "
-    "which reduces axes modulo ndim (np.moveaxis raises AxisError), so vmap(f, out_axes=5) on per-member "
-    "outputs of shape (2,) returns shape (2, 3) as if out_axes were 1 (also np.moveaxis(tracer, 0, 5))",
-)
 def test_out_axes_out_of_range_is_an_error():
     with pytest.raises((ValueError, np.exceptions.AxisError), match="out of"):
         osc.vmap(lambda a: a * 2.0, out_axes=5)(np.ones((3, 2)))

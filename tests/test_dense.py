@@ -86,11 +86,16 @@ def test_hessian_equals_hvp_columns_for_every_chunk_size(f, shape, mode):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_chunked_hessians_are_bitwise_equal_to_one_pass(mode):
+def test_chunked_hessians_agree_with_one_pass(mode):
+    # Chunks of different sizes fold the batch into matrix products of different shapes, so
+    # BLAS may sum in a different order: agreement is to rounding, and every result is
+    # exactly symmetric.
     x = _point(6, seed=1)
     full = osc.hessian(f_vec, mode=mode)(x)
     for k in (1, 4, 6, 50):
-        assert np.array_equal(osc.hessian(f_vec, mode=mode, chunk_size=k)(x), full)
+        h = osc.hessian(f_vec, mode=mode, chunk_size=k)(x)
+        np.testing.assert_allclose(h, full, rtol=1e-13, atol=1e-13 * np.abs(full).max())
+        assert np.array_equal(h, h.T)
 
 
 def test_hessian_of_a_known_function_is_exact():
@@ -386,8 +391,6 @@ def test_chunk_size_must_be_positive(bad):
         osc.hessian_diagonal(f_vec, x, chunk_size=bad)
 
 
-@pytest.mark.xfail(strict=True, reason="a fractional chunk_size is truncated silently (int(2.5) == 2) although "
-                   "the error message promises 'chunk_size must be a positive integer' (_check_chunk)")
 def test_fractional_chunk_size_is_rejected():
     with pytest.raises((ValueError, TypeError), match="chunk_size"):
         osc.hessian(f_vec, chunk_size=2.5)(np.ones(3))
@@ -415,7 +418,6 @@ MATMUL_BATCH_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=MATMUL_BATCH_BUG)
 def test_batched_matrix_vector_products_use_one_matrix_product(monkeypatch):
     shapes = []
     original = L.matmul_p.impl

@@ -232,24 +232,16 @@ LAZY_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=LAZY_BUG)
 def test_plan_without_x0_prepares_on_first_call():
     plan = osc.sparse_hessian(lambda x: np.sum(x ** 3))
     np.testing.assert_array_equal(plan(np.ones(3)).toarray(), 6.0 * np.eye(3))
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=LAZY_BUG)
 def test_jacobian_plan_without_x0_prepares_on_first_call():
     plan = osc.sparse_jacobian(np.sin)
     np.testing.assert_allclose(plan(np.zeros(3)).toarray(), np.eye(3))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sparse plans promote float32 inputs to float64: compressed() seeds the batched products with "
-    "coloring.seed_matrix() (float64) and the tangent dtype wins, while osc.hessian / jacfwd / jacrev / "
-    "hessian_diagonal keep float32",
-)
 def test_plans_keep_float32():
     x = np.linspace(0.5, 1.0, 4).astype(np.float32)
     f = lambda z: np.sum(z[1:] * z[:-1] ** 2)  # noqa: E731

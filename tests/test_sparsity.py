@@ -319,13 +319,6 @@ def test_bad_input():
     assert core.current_depth() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=core.ConcretizationError,
-    reason="global sparsity detection refuses np.linalg.slogdet even when only logabsdet is used: "
-    "osculate.numpy._slogdet computes the sign from concrete(a), which a global SparsityTracer does not have "
-    "(the logabsdet primitive itself has a dense sparsity rule)",
-)
 def test_slogdet_in_global_detection():
     f = lambda x: np.linalg.slogdet(np.reshape(x, (2, 2)) + 3.0 * np.eye(2))[1]  # noqa: E731
     assert osc.hessian_sparsity(f, np.zeros(4)).nnz == 16

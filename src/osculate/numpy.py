@@ -316,10 +316,17 @@ def transpose(a, axes=None):
     return _P.transpose(a, axes)
 
 
+def _check_axis(ax, nd):
+    ax = int(ax)
+    if not -nd <= ax < nd:
+        raise _np.exceptions.AxisError(f"axis {ax} is out of bounds for array of dimension {nd}")
+    return ax % nd
+
+
 def moveaxis(a, source, destination):
     nd = len(_shape(a))
-    src = [int(s) % nd for s in _np.atleast_1d(source)]
-    dst = [int(d) % nd for d in _np.atleast_1d(destination)]
+    src = [_check_axis(s, nd) for s in _np.atleast_1d(source)]
+    dst = [_check_axis(d, nd) for d in _np.atleast_1d(destination)]
     order = [i for i in range(nd) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -682,8 +689,7 @@ EighResult = _collections.namedtuple("EighResult", ["eigenvalues", "eigenvectors
 
 def _slogdet(a):
     """``(sign, log|det a|)`` as NumPy's named tuple; the sign is piecewise constant."""
-    sign = _np.linalg.slogdet(_concrete(a))[0]
-    return SlogdetResult(sign, _P.logabsdet(a))
+    return SlogdetResult(_P.sign_det(a), _P.logabsdet(a))
 
 
 def _eigh(a, UPLO="L"):

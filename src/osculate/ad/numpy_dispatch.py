@@ -39,6 +39,10 @@ for _name, _p in UNARY.items():
         _FAST[getattr(np, _name)] = _p
 
 
+_BOOL_UFUNCS = {np.bitwise_and: "logical_and", np.bitwise_or: "logical_or", np.bitwise_xor: "logical_xor",
+                np.invert: "logical_not"}
+
+
 def dispatch_ufunc(ufunc, method, inputs, kwargs):
     if method == "__call__":
         if not kwargs:
@@ -46,6 +50,12 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
             if p is not None:
                 return p.bind(*inputs)
         fn = _UFUNCS.get(ufunc)
+        if fn is None and ufunc in _BOOL_UFUNCS:
+            if any(getattr(a, "dtype", np.dtype(bool)) != np.dtype(bool) for a in inputs):
+                raise UnsupportedFunctionError(
+                    f"NumPy ufunc '{ufunc.__name__}' is supported on traced values only for boolean masks"
+                )
+            fn = getattr(onp, _BOOL_UFUNCS[ufunc])
         if fn is None:
             raise UnsupportedFunctionError(
                 f"NumPy ufunc '{ufunc.__name__}' is not supported on traced values by osculate "
@@ -165,6 +175,11 @@ def _install():
     T.__neg__ = lambda s: A.neg_p.bind(s)
     T.__pos__ = lambda s: s
     T.__abs__ = lambda s: onp.abs(s)
+    # on boolean masks the bitwise operators are the logical ones
+    T.__and__ = T.__rand__ = lambda s, o: onp.logical_and(s, o)
+    T.__or__ = T.__ror__ = lambda s, o: onp.logical_or(s, o)
+    T.__xor__ = T.__rxor__ = lambda s, o: onp.logical_xor(s, o)
+    T.__invert__ = lambda s: onp.logical_not(s)
     T.__lt__ = lambda s, o: onp.less(s, o)
     T.__le__ = lambda s, o: onp.less_equal(s, o)
     T.__gt__ = lambda s, o: onp.greater(s, o)

@@ -60,6 +60,8 @@ class ReverseTrace(Trace):
                     a._check()
                 primals.append(a)
                 parents.append(None)
+        if "constant_output" in prim.rules:  # piecewise constant: nothing to differentiate
+            return prim.bind(*primals, **params)
         fwd = prim.rules.get("fwd")
         if fwd is None:
             out = prim.bind(*primals, **params)

@@ -223,7 +223,7 @@ def grad(f, argnums=0, has_aux=False):
 def _check_chunk(chunk_size, n):
     if chunk_size is None:
         return max(n, 1)
-    if int(chunk_size) < 1:
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or int(chunk_size) < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size}")
     return int(chunk_size)
 

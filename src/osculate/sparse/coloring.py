@@ -1060,6 +1060,7 @@ class AcyclicColoring(_SymmetricColoring):
 
     def _values(self, Bflat: np.ndarray) -> np.ndarray:
         flat_pre, sign_pre, end_pre, _ = self._substitution
+        sign_pre = sign_pre.astype(Bflat.dtype, copy=False)  # keep float32 results float32
         t = Bflat[flat_pre] * sign_pre
         csum = np.zeros(t.size + 1, dtype=t.dtype)
         np.cumsum(t, out=csum[1:])

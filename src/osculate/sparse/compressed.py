@@ -108,16 +108,17 @@ class SparseHessian(_Plan):
     def compressed(self, x):
         """``B = H(x) @ S`` (``n × n_colors``): one batched forward-over-reverse pass."""
         x = self._check_point(x)
-        S = self._coloring.seed_matrix()
+        S = self._coloring.seed_matrix().astype(x.dtype)
         g = grad(self.f)
         n = S.shape[0]
-        hv = vmap(lambda v: jvp(g, (x,), (v.reshape(self.shape),))[1])(S.T)
+        hv = vmap(lambda v: jvp(g, (x,), (v.reshape(self.shape),))[1])(np.ascontiguousarray(S.T))
         return np.asarray(hv).reshape(S.shape[1], n).T
 
     def __call__(self, x, format="csr", symmetric_upper=False):
         """The Hessian at ``x`` as a SciPy sparse matrix (``csr``, ``csc`` or
         ``coo``; ``symmetric_upper=True`` keeps the upper triangle only)."""
-        return self._coloring.decompress(self.compressed(x), format=format, symmetric_upper=symmetric_upper)
+        B = self.compressed(x)  # prepares the plan on its first point
+        return self._coloring.decompress(B, format=format, symmetric_upper=symmetric_upper)
 
 
 class SparseJacobian(_Plan):
@@ -133,12 +134,13 @@ class SparseJacobian(_Plan):
 
     def compressed(self, x):
         x = self._check_point(x)
-        S = self._coloring.seed_matrix()
-        jv = vmap(lambda v: jvp(self.f, (x,), (v.reshape(self.shape),))[1])(S.T)
+        S = self._coloring.seed_matrix().astype(x.dtype)
+        jv = vmap(lambda v: jvp(self.f, (x,), (v.reshape(self.shape),))[1])(np.ascontiguousarray(S.T))
         return np.asarray(jv).reshape(S.shape[1], -1).T
 
     def __call__(self, x, format="csr"):
-        return self._coloring.decompress(self.compressed(x), format=format)
+        B = self.compressed(x)  # prepares the plan on its first point
+        return self._coloring.decompress(B, format=format)
 
 
 def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="global"):

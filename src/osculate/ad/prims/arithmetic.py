@@ -372,6 +372,7 @@ def stop_gradient(x):
 
 stop_gradient_p.def_jvp(lambda primals, tangents: (stop_gradient_p.bind(primals[0]), zero))
 stop_gradient_p.def_vjp(lambda ct, out, primals, wants: (None,))
+stop_gradient_p.def_rule("constant_output", True)
 
 convert_p = Primitive("convert", lambda x, dtype: np.asarray(x).astype(dtype))
 
@@ -404,6 +405,7 @@ def nondiff(name, impl):
     p = Primitive(name, impl)
     p.def_jvp(lambda primals, tangents, **params: (p.bind(*primals, **params), zero))
     p.def_vjp(lambda ct, out, primals, wants, **params: (None,) * len(primals))
+    p.def_rule("constant_output", True)  # reverse mode need not record it
     NONDIFF[name] = p
     return p
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import Primitive, zero
-from .arithmetic import add_tangents, shape_of, unbroadcast, where
+from .arithmetic import add_tangents, nondiff, shape_of, unbroadcast, where
 from .structural import reshape, transpose
 
-__all__ = ["matmul", "einsum", "inv", "solve", "det", "logabsdet", "cholesky", "eigh", "mT"]
+__all__ = ["matmul", "einsum", "inv", "solve", "det", "logabsdet", "sign_det", "cholesky", "eigh", "mT"]
 
 
 def mT(x):
@@ -278,6 +278,15 @@ def logabsdet(a):
     return logabsdet_p.bind(a)
 
 
+# the sign of the determinant: piecewise constant (a nondiff primitive, so it
+# batches and is traced like any other)
+sign_det_p = nondiff("sign_det", lambda a: np.linalg.slogdet(a)[0])
+
+
+def sign_det(a):
+    return sign_det_p.bind(a)
+
+
 @logabsdet_p.def_jvp
 def _logabsdet_jvp(primals, tangents):
     a = primals[0]
@@ -384,6 +393,16 @@ def _matmul_batch(vals, batched, size):
     ba, bb = batched
     sa = tuple(a.shape[1:] if ba else shape_of(a))
     sb = tuple(b.shape[1:] if bb else shape_of(b))
+    # One matrix against a batch: fold the batch into a single matrix product
+    # (one GEMM) instead of a stack of small products.
+    if ba and not bb and len(sb) == 2 and len(sa) in (1, 2):  # (B, [m,] n) @ (n, k)
+        folded = matmul_p.bind(reshape(a, (size * int(np.prod(sa[:-1])), sa[-1])), b)
+        return reshape(folded, (size,) + sa[:-1] + (sb[1],))
+    if bb and not ba and len(sa) == 2 and len(sb) in (1, 2):  # (m, n) @ (B, n, [k])
+        if len(sb) == 1:
+            return matmul_p.bind(b, mT(a))  # (B, n) @ (n, m)
+        folded = matmul_p.bind(a, reshape(transpose(b, (1, 0, 2)), (sb[0], size * sb[1])))  # (m, B*k)
+        return transpose(reshape(folded, (sa[0], size, sb[1])), (1, 0, 2))
     # promote 1-d operands to matrices, as matmul does, and undo it afterwards
     if len(sa) == 1:
         a = reshape(a, ((size,) if ba else ()) + (1, sa[0]))
@@ -424,7 +443,7 @@ def _stacked(p):
     p.def_rule("batch", lambda vals, batched, size: p.bind(*vals))
 
 
-for _p in (inv_p, det_p, logabsdet_p, cholesky_p, eigh_p, solve_p):
+for _p in (inv_p, det_p, logabsdet_p, cholesky_p, eigh_p, solve_p, sign_det_p):
     _stacked(_p)
 
 
@@ -437,6 +456,7 @@ def _install_sparsity_rules():
     einsum_p.def_rule("sparsity", D.einsum_rule)
     for p in (inv_p, solve_p, det_p, logabsdet_p, cholesky_p, eigh_p):
         p.def_rule("sparsity", D.dense_rule)
+    sign_det_p.def_rule("sparsity", D.constant_rule)
 
 
 _install_sparsity_rules()

@@ -511,11 +511,13 @@ def _getitem_batch(vals, b, size, idx):
 
 def _batched_update_value(v, batched_v, size, shape, idx):
     """Shape a (possibly batched) update so it broadcasts against x[(:,) + idx]."""
+    k = _advanced_goes_first(idx)
     if not batched_v:
-        return v
+        if not k:
+            return v  # broadcasts against (batch, *indexed) as it is
+        v = materialize(v, size)  # the batch axis sits after the advanced dimensions
     target = np.broadcast_to(np.empty((), dtype=np.int8), shape)[idx].shape
     v = expand_batched(v, len(target))
-    k = _advanced_goes_first(idx)
     if k:
         perm = tuple(range(1, k + 1)) + (0,) + tuple(range(k + 1, len(v.shape)))
         v = transpose(v, perm)
