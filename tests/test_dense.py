@@ -345,13 +345,6 @@ def _dense_sum(x):
     return np.sum(x) ** 2 + np.sum(np.sin(x))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="chunk_size bounds the working memory of the batched pass but not the assembly: hessian() "
-    "concatenates the chunks (a second n x n array) and symmetrises with 0.5 * (h + h.T) (two more), so the "
-    "peak is 3.0-3.3x the n^2*8 bytes of the result for any chunk size (572 MiB for the 191 MiB Hessian at "
-    "n = 5000, benchmarks/bench_dense.py); filling a preallocated result and symmetrising in place would need ~1x",
-)
 def test_chunked_dense_hessian_peak_memory_is_close_to_the_result():
     n = 400
     x = np.linspace(-1.0, 1.0, n)
@@ -360,12 +353,6 @@ def test_chunked_dense_hessian_peak_memory_is_close_to_the_result():
     assert peak < 2.0 * n * n * 8, f"peak {peak / (n * n * 8):.2f} x the size of the Hessian"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="symmetric=True (modes other than fwd-fwd) builds the full dense symmetrised Hessian first and packs "
-    "it afterwards: peak 3.5x n^2*8 bytes, more than without symmetric=True, although the packed result is "
-    "0.5x; with chunking the chunks' upper parts could be packed as they arrive",
-)
 def test_packed_chunked_hessian_peak_memory_is_below_the_dense_size():
     n = 400
     x = np.linspace(-1.0, 1.0, n)

@@ -209,6 +209,7 @@ case("solve", lambda a: np.linalg.solve(a, np.arange(3.0)), general(3))
 case("inv", np.linalg.inv, general(3))
 case("det", np.linalg.det, general(3))
 case("slogdet", lambda a: np.linalg.slogdet(a)[1], lambda r: np.diag([1.0, -2.0, 3.0]) + 0.1 * r.standard_normal((3, 3)))
+case("slogdet", lambda a: np.linalg.slogdet(a)[0] * np.linalg.slogdet(a)[1], general(3))
 case("cholesky", np.linalg.cholesky, spd(3))
 case("cholesky", np.linalg.cholesky, spd(2, 2))
 case("eigh", lambda a: np.linalg.eigh(a)[0], spd(3))
@@ -657,6 +658,10 @@ def test_a_primitive_without_taylor_rule_is_named():
     twice.def_rule("taylor", lambda primals, series, order: (
         twice.bind(primals[0]), [zero if c is zero else twice.bind(c) for c in series[0]]))
     np.testing.assert_allclose(derivatives_along(lambda z: twice.bind(z) ** 2, 1.0, 1.0, 3), [4.0, 8.0, 8.0, 0.0])
+    # piecewise-constant primitives (declared with a "constant_output" rule) need no taylor rule
+    step = Primitive("step_no_taylor", lambda x: np.floor(x))
+    step.def_rule("constant_output", True)
+    np.testing.assert_allclose(derivatives_along(lambda z: step.bind(z) * z, 1.5, 1.0, 2), [1.5, 1.0, 0.0])
 
 
 def test_leaked_tracer_is_reported():

@@ -236,3 +236,20 @@ def _install_sparsity_rules():
 
 
 _install_sparsity_rules()
+
+
+# --------------------------------------------------------------------------- taylor rules
+# Taylor mode through user rules: the output's derivative series
+# y'(t) = J(x(t)) x'(t) is the user's JVP (custom_jvp) or the transposed
+# backward rule (custom_vjp) evaluated by Taylor mode one order lower, then
+# integrated (osculate.ad.taylor.jvp_rule_taylor), so every order respects
+# the rule.
+
+def _install_taylor_rules():
+    from . import taylor as T
+
+    custom_jvp_p.def_rule("taylor", T.jvp_rule_taylor(custom_jvp_p))
+    custom_vjp_p.def_rule("taylor", T.jvp_rule_taylor(custom_vjp_p))
+
+
+_install_taylor_rules()

@@ -79,3 +79,15 @@ def _install_sparsity_rules():
 
 
 _install_sparsity_rules()
+
+
+# --------------------------------------------------------------------------- taylor rules
+# Taylor mode has no tape to save: run the checkpointed function under it.
+
+def _install_taylor_rules():
+    from . import taylor as T
+
+    checkpoint_p.def_rule("taylor", T.call_rule(lambda params: params["fun"]))
+
+
+_install_taylor_rules()

@@ -21,7 +21,9 @@ transformation); ``series[i]`` is a tuple of ``order`` coefficients
 constant input gets ``order`` zeros); ``out_series`` is a sequence of
 ``order`` coefficients of the output, each with the output's shape or
 :data:`zero`.  A primitive with several results returns a tuple of primals and
-a tuple of such sequences.
+a tuple of such sequences.  A primitive without a rule raises
+:class:`~osculate.ad.core.MissingRuleError` naming it, except piecewise-constant
+ones (declared with a ``constant_output`` rule), whose series is zero.
 
 Rules are written with primitives and operators on the coefficient values,
 never with raw NumPy calls on them, so every other transformation composes
@@ -143,6 +145,8 @@ class TaylorTrace(Trace):
                 series.append(self.zeros)
         rule = prim.rules.get("taylor")
         if rule is None:
+            if "constant_output" in prim.rules:  # piecewise constant: its series is zero
+                return prim.bind(*primals, **params)
             raise MissingRuleError(
                 f"primitive '{prim.name}' has no taylor rule, so it cannot be used in Taylor mode "
                 f"(osculate.ad.taylor); define one with `{prim.name}_p.def_rule('taylor', rule)` "

@@ -423,16 +423,51 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
             col = lambda e: vmap(lambda u: _second_directional(f, x, _reshape(u, shape), _reshape(e, shape)))(  # noqa: E731
                 np.eye(n, dtype=x.dtype)
             )
-        parts = [_reshape(vmap(col)(block), (block.shape[0], n)) for block in _chunks(n, k, x.dtype)]
-        h = _stack_chunks(parts, 0)
-        h = 0.5 * (h + h.T)
-        if symmetric:
-            from ..linop.symmetric import SymmetricMatrix
-
-            return SymmetricMatrix.from_dense(np.asarray(h), check=False)
-        return _reshape(h, shape + shape)
+        rows = (_reshape(vmap(col)(block), (block.shape[0], n)) for block in _chunks(n, k, x.dtype))
+        if not isinstance(x, Tracer):
+            return _assemble_hessian(rows, n, shape, x.dtype, symmetric)
+        h = _stack_chunks(list(rows), 0)  # inside another transformation: stay functional
+        return _reshape(0.5 * (h + h.T), shape + shape)
 
     return wrapped
+
+
+def _assemble_hessian(rows, n, shape, dtype, symmetric, block=128):
+    """Place row blocks into their final storage as they are computed, so the
+    peak memory is the result plus one chunk's working set.
+
+    Dense: rows go into one preallocated ``n × n`` array, symmetrised in place
+    block pair by block pair.  Packed (``symmetric=True``): only each row's
+    upper part is kept (the upper triangle defines the symmetric matrix).
+    """
+    if symmetric:
+        from ..linop.symmetric import SymmetricMatrix
+
+        packed = np.empty(n * (n + 1) // 2, dtype=dtype)
+        start = i = 0
+        for part in rows:
+            part = np.asarray(part)
+            for r in part:
+                packed[start:start + n - i] = r[i:]
+                start += n - i
+                i += 1
+        return SymmetricMatrix(packed, n)
+    h = np.empty((n, n), dtype=dtype)
+    i = 0
+    for part in rows:
+        part = np.asarray(part)
+        h[i:i + part.shape[0]] = part
+        i += part.shape[0]
+    for a in range(0, n, block):  # h = (h + hᵀ)/2 without a second n × n array
+        ea = min(n, a + block)
+        d = h[a:ea, a:ea]
+        d[...] = 0.5 * (d + d.T)
+        for b in range(ea, n, block):
+            eb = min(n, b + block)
+            avg = 0.5 * (h[a:ea, b:eb] + h[b:eb, a:ea].T)
+            h[a:ea, b:eb] = avg
+            h[b:eb, a:ea] = avg.T
+    return h.reshape(shape + shape)
 
 
 def _upper_by_forward_forward(f, x, n, chunk_size):

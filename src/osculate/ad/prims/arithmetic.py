@@ -466,3 +466,166 @@ def _install_sparsity_rules():
 
 
 _install_sparsity_rules()
+
+
+# --------------------------------------------------------------------------- taylor rules
+# Univariate Taylor propagation (osculate.ad.taylor):
+# rule(primals, series, order, **params) -> (out, out_series), with normalised
+# coefficients x_j = x^(j)/j!.  Results are broadcast to the output's shape.
+
+def _install_taylor_rules():
+    from .. import taylor as T
+
+    def fitted(cs, out):
+        sh = shape_of(out)
+        return [T.fit(c, sh) for c in cs]
+
+    def add_rule(primals, series, order):
+        out = add_p.bind(*primals)
+        return out, fitted([T.add(a, b) for a, b in zip(*series)], out)
+
+    def sub_rule(primals, series, order):
+        out = sub_p.bind(*primals)
+        return out, fitted([T.sub(a, b) for a, b in zip(*series)], out)
+
+    def mul_rule(primals, series, order):
+        x, y = primals
+        sx, sy = series
+        out = mul_p.bind(x, y)
+        if T.is_constant(sx):
+            return out, fitted([T.scale(c, x) for c in sy], out)
+        if T.is_constant(sy):
+            return out, fitted([T.scale(c, y) for c in sx], out)
+        if x is y and sx is sy:  # x * x: half the products
+            z = T.series_square(T.full(x, sx), order, out)
+        else:
+            z = T.series_mul(T.full(x, sx), T.full(y, sy), order, out)
+        return out, fitted(z[1:], out)
+
+    def div_rule(primals, series, order):
+        x, y = primals
+        sx, sy = series
+        out = div_p.bind(x, y)
+        inv = 1.0 / y
+        if T.is_constant(sy):
+            return out, fitted([T.scale(c, inv) for c in sx], out)
+        q = T.series_div(T.full(x, sx), T.full(y, sy), order, out, inv)
+        return out, fitted(q[1:], out)
+
+    add_p.def_rule("taylor", add_rule)
+    sub_p.def_rule("taylor", sub_rule)
+    mul_p.def_rule("taylor", mul_rule)
+    div_p.def_rule("taylor", div_rule)
+    neg_p.def_rule("taylor", T.linear_rule(neg_p))
+    convert_p.def_rule("taylor", T.linear_rule(convert_p))
+    stop_gradient_p.def_rule("taylor", T.zero_rule(stop_gradient_p))
+    for p in NONDIFF.values():
+        p.def_rule("taylor", T.zero_rule(p))
+
+    # -- power: constant exponents by their recurrence (integer ones by repeated
+    # squaring, exact at x = 0), traced exponents as exp(y log x)
+    def pow_rule(primals, series, order):
+        x, y = primals
+        sx, sy = series
+        out = pow_p.bind(x, y)
+        K = order
+        X = T.full(x, sx)
+        if T.is_constant(sy):
+            p = y
+            if _is_constant(y) and np.ndim(y) == 0:
+                p = float(y)
+                if p == 0.0:
+                    return out, (zero,) * K
+                if p == 1.0:
+                    return out, fitted(sx, out)
+                if p.is_integer() and 2.0 <= p <= 2.0**31:
+                    return out, fitted(T.series_int_pow(X, int(p), K)[1:], out)
+                if p == -1.0:
+                    return out, fitted(T.series_reciprocal(X, K, out)[1:], out)
+                if p == 0.5:
+                    return out, fitted(T.series_sqrt(X, K, out)[1:], out)
+            return out, fitted(T.series_pow(X, p, K, out)[1:], out)
+        # x ** y = exp(y log x); log x guarded at x = 0 as in the JVP (0 ** y has
+        # zero derivative in y for y > 0)
+        from .unary import UNARY
+
+        at0 = equal(x, 0.0)
+        log0 = where(at0, 0.0, UNARY["log"].bind(where(at0, 1.0, x)))
+        L = [log0] + ([zero] * K if T.is_constant(sx) else T.series_log(X, K, log0)[1:])
+        S = T.series_mul(T.full(y, sy), L, K)
+        return out, fitted(T.series_exp(S, K, out)[1:], out)
+
+    pow_p.def_rule("taylor", pow_rule)
+
+    # -- where: the condition is piecewise constant
+    def select_rule(primals, series, order):
+        c, x, y = primals
+        out = select_p.bind(c, x, y)
+        res = []
+        for a, b in zip(series[1], series[2]):
+            if a is zero and b is zero:
+                res.append(zero)
+            else:
+                res.append(select_p.bind(c, 0.0 if a is zero else a, 0.0 if b is zero else b))
+        return out, fitted(res, out)
+
+    select_p.def_rule("taylor", select_rule)
+
+    # -- maximum / minimum: coefficients of the selected argument (ties split
+    # as in the JVP)
+    def extremum_rule(p, weight):
+        def rule(primals, series, order):
+            x, y = primals
+            out = p.bind(x, y)
+            w = weight(x, y, out)
+            res = [T.add(T.scale(a, w), T.scale(b, 1.0 - w)) for a, b in zip(*series)]
+            return out, fitted(res, out)
+
+        return rule
+
+    maximum_p.def_rule("taylor", extremum_rule(maximum_p, _max_dx))
+    minimum_p.def_rule("taylor", extremum_rule(minimum_p, _max_dy))
+
+    # -- arctan2(y, x): z' = (x y' - y x') / (x² + y²)
+    def arctan2_rule(primals, series, order):
+        yv, xv = primals
+        out = arctan2_p.bind(yv, xv)
+        K = order
+        Y, X = T.full(yv, series[0]), T.full(xv, series[1])
+        dY, dX = T.series_derivative(Y, K), T.series_derivative(X, K)
+        num = T.series_sub(T.series_mul(X, dY, K - 1), T.series_mul(Y, dX, K - 1), K - 1)
+        den = T.series_add(T.series_square(X, K - 1), T.series_square(Y, K - 1), K - 1)
+        q = T.series_div(num, den, K - 1)
+        return out, fitted(T.series_integrate(q, K, out)[1:], out)
+
+    arctan2_p.def_rule("taylor", arctan2_rule)
+
+    # -- hypot: z = sqrt(x² + y²) with z₀ from the overflow-safe primitive
+    def hypot_rule(primals, series, order):
+        x, y = primals
+        out = hypot_p.bind(x, y)
+        K = order
+        X, Y = T.full(x, series[0]), T.full(y, series[1])
+        u = T.series_add(T.series_square(X, K), T.series_square(Y, K), K)
+        return out, fitted(T.series_sqrt(u, K, out)[1:], out)
+
+    hypot_p.def_rule("taylor", hypot_rule)
+
+    # -- logaddexp: z' = y' + σ(x - y) (x' - y'), σ by its own ODE s' = s (1 - s) w'
+    def logaddexp_rule(primals, series, order):
+        from .unary import UNARY
+
+        x, y = primals
+        out = logaddexp_p.bind(x, y)
+        K = order
+        X, Y = T.full(x, series[0]), T.full(y, series[1])
+        W = T.series_sub(X, Y, K)
+        s0 = UNARY["exp"].bind(x - out)
+        s = T.series_ode(W, K - 1, s0, s0 - s0 * s0, lambda s, k: T.sub(s[k], T.square_coefficient(s, k)))
+        v = T.series_ode_known(W, s, K, 0.0)
+        return out, fitted([T.add(Y[k], v[k]) for k in range(1, K + 1)], out)
+
+    logaddexp_p.def_rule("taylor", logaddexp_rule)
+
+
+_install_taylor_rules()

@@ -460,3 +460,158 @@ def _install_sparsity_rules():
 
 
 _install_sparsity_rules()
+
+
+# --------------------------------------------------------------------------- taylor rules
+# Univariate Taylor propagation (osculate.ad.taylor): matmul/einsum are
+# (multi)linear, so their series are Cauchy products of their own product;
+# solve/inv/det/cholesky/eigh follow the series recurrences of A X = B,
+# A Y = I, l' = tr(A^-1 A'), L L^T = A and A V = V diag(w).
+
+def _install_taylor_rules():
+    from .. import taylor as T
+
+    def conv(op, a, b, k, lo=0, hi=None):
+        """sum_{j=lo}^{hi} op(a_j, b_{k-j}), skipping zeros."""
+        hi = k if hi is None else hi
+        return T.sum_terms(op(a[j], b[k - j]) for j in range(lo, hi + 1) if a[j] is not zero and b[k - j] is not zero)
+
+    sign_det_p.def_rule("taylor", T.zero_rule(sign_det_p))
+
+    @matmul_p.def_rule("taylor")
+    def _matmul_taylor(primals, series, order):
+        a, b = primals
+        out = matmul_p.bind(a, b)
+        A, B = T.full(a, series[0]), T.full(b, series[1])
+        return out, [conv(matmul_p.bind, A, B, k) for k in range(1, order + 1)]
+
+    @einsum_p.def_rule("taylor")
+    def _einsum_taylor(primals, series, order, spec):
+        out = einsum_p.bind(*primals, spec=spec)
+        fulls = [T.full(p, s) for p, s in zip(primals, series)]
+        live = [i for i, s in enumerate(series) if not T.is_constant(s)]
+
+        def terms(k):
+            # every split k = j_1 + ... + j_m over the operands with a series
+            res = []
+
+            def rec(pos, left, js):
+                if pos == len(live) - 1:
+                    js = js + [left]
+                    ops = list(primals)
+                    for i, j in zip(live, js):
+                        ops[i] = fulls[i][j]
+                    if all(o is not zero for o in ops):
+                        res.append(einsum_p.bind(*ops, spec=spec))
+                    return
+                for j in range(left + 1):
+                    if fulls[live[pos]][j] is not zero:
+                        rec(pos + 1, left - j, js + [j])
+
+            rec(0, k, [])
+            return T.sum_terms(res)
+
+        return out, [terms(k) for k in range(1, order + 1)]
+
+    @inv_p.def_rule("taylor")
+    def _inv_taylor(primals, series, order):
+        a = primals[0]
+        y0 = inv_p.bind(a)
+        A = T.full(a, series[0])
+        Y = [y0]
+        for k in range(1, order + 1):  # Y_k = -Y_0 sum_{j>=1} A_j Y_{k-j}
+            Y.append(-matmul(y0, conv(matmul_p.bind, A, Y, k, 1)))
+        return y0, Y[1:]
+
+    def solve_series(a, A, B, K, x0):
+        """X with A X = B: X_k = solve(A_0, B_k - sum_{j>=1} A_j X_{k-j})."""
+        X = [x0]
+        for k in range(1, K + 1):
+            rhs = T.sub(B[k], conv(matmul_p.bind, A, X, k, 1))
+            X.append(zero if rhs is zero else solve_p.bind(a, rhs))
+        return X
+
+    @solve_p.def_rule("taylor")
+    def _solve_taylor(primals, series, order):
+        a, b = primals
+        x0 = solve_p.bind(a, b)
+        X = solve_series(a, T.full(a, series[0]), T.full(b, series[1]), order, x0)
+        return x0, X[1:]
+
+    def logdet_derivative(a, sa, K):
+        """Series of l' = tr(A^-1 A') to order K - 1."""
+        A = T.full(a, sa)
+        dA = T.series_derivative(A, K)
+        X = solve_series(a, A, dA, K - 1, zero if dA[0] is zero else solve_p.bind(a, dA[0]))
+        return [zero if x is zero else _trace_last2(x) for x in X]
+
+    @det_p.def_rule("taylor")
+    def _det_taylor(primals, series, order):
+        a = primals[0]
+        d = det_p.bind(a)
+        q = logdet_derivative(a, series[0], order)
+        ell = T.series_integrate(q, order, zero)
+        return d, T.series_exp(ell, order, d)[1:]
+
+    @logabsdet_p.def_rule("taylor")
+    def _logabsdet_taylor(primals, series, order):
+        a = primals[0]
+        out = logabsdet_p.bind(a)
+        q = logdet_derivative(a, series[0], order)
+        return out, T.series_integrate(q, order, out)[1:]
+
+    @cholesky_p.def_rule("taylor")
+    def _cholesky_taylor(primals, series, order):
+        a = primals[0]
+        lo = cholesky_p.bind(a)
+        L = [lo]
+        for k in range(1, order + 1):
+            ak = series[0][k - 1]
+            rhs = zero if ak is zero else _sym_lower(ak)
+            # L_0 L_k^T + L_k L_0^T = R_k = S_k - sum_{j=1}^{k-1} L_j L_{k-j}^T
+            rhs = T.sub(rhs, conv(lambda u, v: matmul(u, mT(v)), L, L, k, 1, k - 1))
+            if rhs is zero:
+                L.append(zero)
+                continue
+            m = solve_p.bind(lo, mT(solve_p.bind(lo, rhs)))  # L^-1 R L^-T
+            L.append(matmul(lo, _phi(m)))
+        return lo, L[1:]
+
+    @eigh_p.def_rule("taylor")
+    def _eigh_taylor(primals, series, order):
+        a = primals[0]
+        w, v = eigh_p.bind(a)
+        n = shape_of(w)[-1]
+        eye = np.eye(n)
+        gap = _eig_gap_inverse(w)  # 1 / (w_j - w_i) off the diagonal
+        # B(t) = V0^T A(t) V0 = W(t) Lambda(t) W(t)^T with W(0) = I
+        B = [zero] + [zero if c is zero else matmul(matmul(mT(v), _sym_lower(c)), v) for c in series[0]]
+        W = [zero]  # W_0 = I, handled explicitly
+        lam = [w]
+        diag_of = lambda m: einsum_p.bind(m, spec=parse_einsum("...ii->...i", [shape_of(m)]))  # noqa: E731
+        for k in range(1, order + 1):
+            r = B[k]
+            for j in range(1, k):
+                if B[j] is not zero and W[k - j] is not zero:
+                    r = T.add(r, matmul(B[j], W[k - j]))
+                if W[j] is not zero and lam[k - j] is not zero:
+                    r = T.sub(r, W[j] * reshape(lam[k - j], shape_of(lam[k - j])[:-1] + (1, n)))
+            if r is zero:
+                lam.append(zero)
+                W.append(zero)
+                continue
+            lam.append(diag_of(r))
+            wk = gap * r
+            # orthogonality: diag(W_k) = -1/2 diag(sum_{j=1}^{k-1} W_j^T W_{k-j})
+            cross = T.sum_terms(
+                einsum_p.bind(W[j], W[k - j], spec=parse_einsum("...mi,...mi->...i", [shape_of(W[j]), shape_of(W[k - j])]))
+                for j in range(1, k) if W[j] is not zero and W[k - j] is not zero
+            )
+            if cross is not zero:
+                wk = wk + reshape(cross * -0.5, shape_of(cross)[:-1] + (1, n)) * eye
+            W.append(wk)
+        vs = [zero if c is zero else matmul(v, c) for c in W[1:]]
+        return (w, v), (lam[1:], vs)
+
+
+_install_taylor_rules()

@@ -558,3 +558,101 @@ def _install_sparsity_rules():
 
 
 _install_sparsity_rules()
+
+
+# --------------------------------------------------------------------------- taylor rules
+# Univariate Taylor propagation (osculate.ad.taylor).  Linear primitives map
+# each coefficient; max/min select the coefficients where the extremum is
+# attained; prod and cumprod multiply series pairwise (a balanced tree and a
+# Hillis-Steele scan of Cauchy products), which stays exact at zeros.
+
+def _install_taylor_rules():
+    from .. import taylor as T
+
+    for p in (reshape_p, transpose_p, broadcast_p, sum_p, cumsum_p, flip_p, roll_p, getitem_p, scatter_p):
+        p.def_rule("taylor", T.linear_rule(p))
+
+    def extremum_rule(p):
+        def rule(primals, series, order, axis, keepdims):
+            x = primals[0]
+            out = p.bind(x, axis=axis, keepdims=keepdims)
+            kshape = tuple(1 if i in axis else s for i, s in enumerate(shape_of(x)))
+            o = out if keepdims else reshape(out, kshape)
+            hit = where(NONDIFF["equal"].bind(x, o), 1.0, 0.0)
+            w = hit / sum_p.bind(hit, axis=axis, keepdims=True)
+            return out, [zero if c is zero else sum_p.bind(c * w, axis=axis, keepdims=keepdims) for c in series[0]]
+
+        return rule
+
+    max_p.def_rule("taylor", extremum_rule(max_p))
+    min_p.def_rule("taylor", extremum_rule(min_p))
+
+    def identity_pad(x, axis, width, j):
+        shape = list(shape_of(x))
+        shape[axis] = width
+        dtype = getattr(x, "dtype", np.float64)
+        return np.ones(shape, dtype) if j == 0 else np.zeros(shape, dtype)
+
+    def along(axis, sl):
+        return (slice(None),) * axis + (sl,)
+
+    @cumprod_p.def_rule("taylor")
+    def _cumprod_taylor(primals, series, order, axis):
+        x = primals[0]
+        out = cumprod_p.bind(x, axis=axis)
+        n = shape_of(x)[axis]
+        ys = T.full(x, series[0])
+        d = 1
+        while d < n:  # y_i <- y_i * y_{i-d}
+            shifted = [zero if c is zero else concatenate([identity_pad(x, axis, d, j), getitem(c, along(axis, slice(0, n - d)))], axis)
+                       for j, c in enumerate(ys)]
+            ys = T.series_mul(ys, shifted, order)
+            d *= 2
+        return out, ys[1:]
+
+    @prod_p.def_rule("taylor")
+    def _prod_taylor(primals, series, order, axis):
+        x = primals[0]
+        out = prod_p.bind(x, axis=axis)
+        n = shape_of(x)[axis]
+        if n == 0:
+            return out, (zero,) * order
+        ys = T.full(x, series[0])
+        while n > 1:  # pairwise products: a balanced tree
+            if n % 2:
+                ys = [zero if c is zero else concatenate([c, identity_pad(x, axis, 1, j)], axis) for j, c in enumerate(ys)]
+                n += 1
+            even = [zero if c is zero else getitem(c, along(axis, slice(0, None, 2))) for c in ys]
+            odd = [zero if c is zero else getitem(c, along(axis, slice(1, None, 2))) for c in ys]
+            ys = T.series_mul(even, odd, order)
+            n //= 2
+        oshape = shape_of(out)
+        return out, [zero if c is zero else reshape(c, oshape) for c in ys[1:]]
+
+    @concatenate_p.def_rule("taylor")
+    def _concatenate_taylor(primals, series, order, axis):
+        out = concatenate_p.bind(*primals, axis=axis)
+        res = []
+        for j in range(order):
+            cs = [s[j] for s in series]
+            if all(c is zero for c in cs):
+                res.append(zero)
+            else:
+                res.append(concatenate_p.bind(*[zeros_like_shape(p) if c is zero else c for p, c in zip(primals, cs)], axis=axis))
+        return out, res
+
+    @index_update_p.def_rule("taylor")
+    def _index_update_taylor(primals, series, order, idx, mode):
+        x, v = primals
+        out = index_update_p.bind(x, v, idx=idx, mode=mode)
+        res = []
+        for a, b in zip(*series):
+            if a is zero and b is zero:
+                res.append(zero)
+            else:
+                res.append(index_update_p.bind(zeros_like_shape(out) if a is zero else a, 0.0 if b is zero else b,
+                                               idx=idx, mode=mode))
+        return out, res
+
+
+_install_taylor_rules()

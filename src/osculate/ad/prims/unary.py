@@ -112,3 +112,87 @@ def _install_sparsity_rules():
 
 
 _install_sparsity_rules()
+
+
+# --------------------------------------------------------------------------- taylor rules
+# Univariate Taylor propagation (osculate.ad.taylor): each function's series
+# from the ODE it satisfies, O(K²) per call; see the module docstring there.
+# ``series_fn(a, y0, K, **params)`` maps the full input series a = [x₀, …, x_K]
+# to the full output series.
+
+def _install_taylor_rules():
+    from .. import taylor as T
+
+    def u(name, x, **params):
+        return UNARY[name].bind(x, **params)
+
+    def one_minus_square(a, K):  # 1 - a²
+        sq = T.series_square(a, K)
+        return [1.0 - sq[0]] + [T.neg(c) for c in sq[1:]]
+
+    def square_plus(a, K, c):  # a² + c
+        sq = T.series_square(a, K)
+        return [sq[0] + c] + sq[1:]
+
+    def inv_sqrt(w, K):  # w^(-1/2)
+        return T.series_pow(w, -0.5, K, 1.0 / u("sqrt", w[0]))
+
+    def recip(w, K):
+        return T.series_reciprocal(w, K, 1.0 / w[0])
+
+    def by_derivative(g_of):
+        """y' = g(x) x' with the series of g(x) to order K - 1 from ``g_of(a, K - 1)``."""
+        return lambda a, y0, K: T.series_ode_known(a, g_of(a, K - 1), K, y0)
+
+    def gauss(a, K, c):  # c exp(-a²)
+        w = [T.neg(t) for t in T.series_square(a, K)]
+        e = T.series_exp(w, K, u("exp", w[0]))
+        return [T.scale(t, c) for t in e]
+
+    def tower(derivative):
+        return lambda a, y0, K, **params: T.series_from_derivatives(a, K, y0, lambda m: derivative(a[0], m, **params))
+
+    two_over_sqrt_pi = float(2.0 / np.sqrt(np.pi))
+    rules = {
+        "exp": lambda a, y0, K: T.series_exp(a, K, y0),
+        "expm1": lambda a, y0, K: [y0] + T.series_exp(a, K, y0 + 1.0)[1:],
+        "exp2": lambda a, y0, K: T.series_exp(T.series_scale(a, _LN2, K), K, y0),
+        "log": lambda a, y0, K: T.series_log(a, K, y0),
+        "log1p": lambda a, y0, K: T.series_log([1.0 + a[0]] + a[1:], K, y0),
+        "log2": lambda a, y0, K: [y0] + T.series_scale(T.series_log(a, K, y0), 1.0 / _LN2, K)[1:],
+        "log10": lambda a, y0, K: [y0] + T.series_scale(T.series_log(a, K, y0), 1.0 / _LN10, K)[1:],
+        "sqrt": lambda a, y0, K: T.series_sqrt(a, K, y0),
+        "cbrt": lambda a, y0, K: T.series_pow(a, 1.0 / 3.0, K, y0),
+        "square": lambda a, y0, K: T.series_square(a, K, y0),
+        "reciprocal": lambda a, y0, K: T.series_reciprocal(a, K, y0),
+        "abs": lambda a, y0, K: [y0] + T.series_scale(a, _sign(a[0]), K)[1:],
+        "sin": lambda a, y0, K: T.series_sincos(a, K, y0, u("cos", a[0]), need=("s",))[0],
+        "cos": lambda a, y0, K: T.series_sincos(a, K, u("sin", a[0]), y0, need=("c",))[1],
+        "sinh": lambda a, y0, K: T.series_sincos(a, K, y0, u("cosh", a[0]), True, need=("s",))[0],
+        "cosh": lambda a, y0, K: T.series_sincos(a, K, u("sinh", a[0]), y0, True, need=("c",))[1],
+        "tan": lambda a, y0, K: T.series_ode(a, K, y0, 1.0 + y0 * y0, T.square_coefficient),
+        "tanh": lambda a, y0, K: T.series_ode(
+            a, K, y0, 1.0 - y0 * y0, lambda y, k: T.neg(T.square_coefficient(y, k))),
+        "expit": lambda a, y0, K: T.series_ode(
+            a, K, y0, y0 - y0 * y0, lambda y, k: T.sub(y[k], T.square_coefficient(y, k))),
+        "arcsin": by_derivative(lambda a, K: inv_sqrt(one_minus_square(a, K), K)),
+        "arccos": by_derivative(lambda a, K: T.series_scale(inv_sqrt(one_minus_square(a, K), K), -1.0, K)),
+        "arctan": by_derivative(lambda a, K: recip(square_plus(a, K, 1.0), K)),
+        "arcsinh": by_derivative(lambda a, K: inv_sqrt(square_plus(a, K, 1.0), K)),
+        "arccosh": by_derivative(lambda a, K: inv_sqrt(square_plus(a, K, -1.0), K)),
+        "arctanh": by_derivative(lambda a, K: recip(one_minus_square(a, K), K)),
+        "erf": by_derivative(lambda a, K: gauss(a, K, two_over_sqrt_pi)),
+        "erfc": by_derivative(lambda a, K: gauss(a, K, -two_over_sqrt_pi)),
+        # every derivative of these is a polygamma function: the derivative tower (O(K³))
+        "gammaln": tower(lambda x, m: u("digamma", x) if m == 1 else u("polygamma", x, n=m - 1)),
+        "digamma": tower(lambda x, m: u("polygamma", x, n=m)),
+        "polygamma": tower(lambda x, m, n: u("polygamma", x, n=n + m)),
+    }
+    for name, p in UNARY.items():
+        if name == "positive":
+            p.def_rule("taylor", T.linear_rule(p))
+        else:
+            p.def_rule("taylor", T.unary_rule(p, rules[name]))
+
+
+_install_taylor_rules()
