@@ -13,6 +13,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -359,7 +360,7 @@ def cmd_taylor(args):
     else:
         v[0] = 1.0
     f0 = _finite_value(expr, x)
-    ders = np.asarray(derivatives_along(expr.fn, x, v, order=args.order), dtype=float) if args.order else np.zeros(0)
+    ders = np.asarray(derivatives_along(expr.fn, x, v, order=args.order), dtype=float)[1:]  # entry 0 is f(x)
     coeffs = np.concatenate([[f0], ders / np.array([math.factorial(k) for k in range(1, args.order + 1)])])
     if args.json:
         print(json.dumps(_plain({"expression": expr.text, "point": x, "direction": v, "derivatives": ders,
@@ -463,7 +464,10 @@ def cmd_sparsity(args):
         coo = plan.pattern.tocoo()
         colors = np.asarray(plan.coloring)[coo.col]
         fig, ax = plt.subplots(figsize=(6, 6))
-        cmap = plt.get_cmap("tab10" if plan.n_colors <= 10 else "tab20")
+        from matplotlib.colors import ListedColormap
+
+        base = plt.get_cmap("tab10" if plan.n_colors <= 10 else "tab20")
+        cmap = ListedColormap([base(i % base.N) for i in range(plan.n_colors)])
         sc = ax.scatter(coo.col, coo.row, c=colors, cmap=cmap, s=max(2, 3000 / n), marker="s", vmin=-0.5,
                         vmax=plan.n_colors - 0.5)
         ax.set_xlim(-0.5, n - 0.5)
@@ -533,8 +537,9 @@ def cmd_spectrum(args):
         print(f"Hessian of the {args.problem} loss, {w.size} parameters (matrix-free, {op.n_matvec} Hessian-vector products)")
         print(f"  largest  {args.k} eigenvalues (Lanczos): {_fmt(top.values[::-1])}")
         print(f"  smallest {args.k} eigenvalues (Lanczos): {_fmt(bottom.values)}")
-        neg = density.mass(-np.inf, 0.0) if hasattr(density, "mass") else float("nan")
-        print(f"  spectral density (SLQ, {args.probes} probes): mass below zero {neg:.3f}")
+        cut = 0.05 * max(abs(top.values).max(), abs(bottom.values).max())
+        neg = density.mass(-np.inf, -cut)
+        print(f"  spectral density (SLQ, {args.probes} probes): fraction of eigenvalues below -{cut:.3g}: {neg:.3f}")
     if args.plot:
         plt = _need_matplotlib()
         fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -628,8 +633,27 @@ def build_parser():
     return p
 
 
+_VALUE_OPTIONS = ("--at", "--x0", "--bounds", "--direction")
+
+
+def _join_negative_values(argv):
+    """Let ``--bounds -2:2,-2:2`` mean ``--bounds=-2:2,-2:2`` (argparse would
+    otherwise read a value that starts with '-' as an option)."""
+    out, i = [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a in _VALUE_OPTIONS and i + 1 < len(argv) and re.match(r"^-[\d.]", argv[i + 1]):
+            out.append(f"{a}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(a)
+            i += 1
+    return out
+
+
 def main(argv=None):
     parser = build_parser()
+    argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
