@@ -64,6 +64,15 @@ from .analysis import (
 from .optim import least_squares, minimize, scipy_callables
 from .sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.prims.arithmetic import stop_gradient
+from .ad.taylor import (
+    TaylorPolynomial,
+    TaylorSeries,
+    derivatives_along,
+    laplacian,
+    taylor,
+    taylor_hessian_diagonal,
+    taylor_polynomial,
+)
 
 __version__ = "0.1.0"
 
@@ -77,4 +86,6 @@ __all__ = [
     "curvature", "classify_point", "find_critical_points", "quadratic_model", "directional_curvature",
     "graph_curvature", "curve_curvature", "hessian_trace", "hessian_diagonal_estimate", "operator_curvature",
     "plot_spectrum", "plot_landscape", "minimize", "least_squares", "scipy_callables",
+    "taylor", "derivatives_along", "taylor_polynomial", "laplacian", "taylor_hessian_diagonal", "TaylorSeries",
+    "TaylorPolynomial",
 ]
