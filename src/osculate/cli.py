@@ -162,6 +162,14 @@ def _output_dir(path):
     return path
 
 
+def _save(fig, path, plt, quiet=False):
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    if not quiet:
+        print(f"plot written to {path}")
+
+
 def _need_matplotlib():
     try:
         import matplotlib
@@ -269,12 +277,16 @@ def _run_minimize(fn, x0, method, maxiter, progress):
     return res, np.array(path)
 
 
-def _landscape(ax, fn, paths, plt):
-    allpts = np.concatenate([p for _, p in paths])
-    lo, hi = allpts.min(axis=0), allpts.max(axis=0)
-    pad = 0.25 * np.maximum(hi - lo, 0.5)
-    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], 160)
-    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], 160)
+def _landscape(ax, fn, paths, plt, box=None):
+    """Contours of a 2-variable ``fn`` (log scale) with iterate paths; the box is
+    ``((xlo, xhi), (ylo, yhi))`` or fitted around the paths."""
+    if box is None:
+        allpts = np.concatenate([p for _, p in paths])
+        lo, hi = allpts.min(axis=0), allpts.max(axis=0)
+        pad = 0.25 * np.maximum(hi - lo, 0.5)
+        box = ((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1]))
+    xs = np.linspace(*box[0], 160)
+    ys = np.linspace(*box[1], 160)
     X, Y = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
         Z = np.vectorize(lambda a, b: float(fn(np.array([a, b]))))(X, Y)
@@ -336,11 +348,7 @@ def cmd_minimize(args):
             ax.set_ylabel("|grad f|")
             ax.set_title(f"Convergence on {expr.text}")
         ax.legend(loc="best", fontsize=8)
-        fig.tight_layout()
-        fig.savefig(args.plot, dpi=110)
-        plt.close(fig)
-        if not args.json:
-            print(f"plot written to {args.plot}")
+        _save(fig, args.plot, plt, quiet=args.json)
     return 0
 
 
@@ -386,11 +394,7 @@ def cmd_taylor(args):
         ax.set_ylabel("f(x + t v)")
         ax.set_title(f"Taylor polynomials of {expr.text}")
         ax.legend(fontsize=8)
-        fig.tight_layout()
-        fig.savefig(args.plot, dpi=110)
-        plt.close(fig)
-        if not args.json:
-            print(f"plot written to {args.plot}")
+        _save(fig, args.plot, plt, quiet=args.json)
     return 0
 
 
@@ -478,11 +482,7 @@ def cmd_sparsity(args):
         ax.set_title(f"Hessian pattern of {name}: {coo.nnz} nonzeros, {plan.n_colors} colours ({info['coloring']})")
         cb = plt.colorbar(sc, ax=ax, ticks=range(plan.n_colors), fraction=0.046)
         cb.set_label("colour of the column")
-        fig.tight_layout()
-        fig.savefig(args.plot, dpi=110)
-        plt.close(fig)
-        if not args.json:
-            print(f"plot written to {args.plot}")
+        _save(fig, args.plot, plt, quiet=args.json)
     return 0
 
 
@@ -516,6 +516,21 @@ def _logistic_problem(seed):
     return loss, 0.1 * rng.standard_normal(40)
 
 
+def _spectrum_figure(plt, density, extremes, title):
+    """SLQ density on a log scale with the Lanczos extreme eigenvalues marked."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot(density.grid, density.density, lw=1.8, label="SLQ density (smoothed)")
+    for i, v in enumerate(extremes):
+        ax.axvline(v, color="#d62728", lw=0.8, alpha=0.7, label="Lanczos extreme eigenvalues" if i == 0 else None)
+    ax.set_yscale("log")
+    ax.set_ylim(max(1e-6, float(np.max(density.density)) * 1e-6), None)
+    ax.set_xlabel("eigenvalue")
+    ax.set_ylabel("density")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return fig
+
+
 def cmd_spectrum(args):
     import osculate as osc
 
@@ -542,21 +557,9 @@ def cmd_spectrum(args):
         print(f"  spectral density (SLQ, {args.probes} probes): fraction of eigenvalues below -{cut:.3g}: {neg:.3f}")
     if args.plot:
         plt = _need_matplotlib()
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        ax.plot(density.grid, density.density, lw=1.8, label="SLQ density (smoothed)")
-        for i, v in enumerate(np.concatenate([top.values, bottom.values])):
-            ax.axvline(v, color="#d62728", lw=0.8, alpha=0.7, label="Lanczos extreme eigenvalues" if i == 0 else None)
-        ax.set_yscale("log")
-        ax.set_ylim(max(1e-6, float(np.max(density.density)) * 1e-6), None)
-        ax.set_xlabel("eigenvalue")
-        ax.set_ylabel("density")
-        ax.set_title(f"Hessian spectrum, {args.problem} ({w.size} parameters)")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        fig.savefig(args.plot, dpi=110)
-        plt.close(fig)
-        if not args.json:
-            print(f"plot written to {args.plot}")
+        fig = _spectrum_figure(plt, density, np.concatenate([top.values, bottom.values]),
+                               f"Hessian spectrum, {args.problem} ({w.size} parameters)")
+        _save(fig, args.plot, plt, quiet=args.json)
     return 0
 
 

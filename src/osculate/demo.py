@@ -32,6 +32,8 @@ def run_demo(out_dir="osculate-demo", plots=True):
     from osculate.analysis import classify_point, curvature, find_critical_points, graph_curvature, quadratic_model
     from osculate.optim import minimize
 
+    from .cli import _landscape, _mlp_problem, _save, _spectrum_figure
+
     t_start = time.perf_counter()
     plt = None
     if plots:
@@ -124,22 +126,14 @@ def run_demo(out_dir="osculate-demo", plots=True):
             minimize(_rosenbrock, x0, method=method, maxiter=300, callback=lambda xk: pts.append(np.array(xk)))
             paths.append((method, np.array(pts)))
         fig, ax = plt.subplots(figsize=(7, 5.5))
-        xs, ys = np.linspace(-2, 2, 200), np.linspace(-1, 3, 200)
-        XX, YY = np.meshgrid(xs, ys)
-        Z = 100 * (YY - XX ** 2) ** 2 + (1 - XX) ** 2
-        cs = ax.contourf(XX, YY, np.log1p(Z), levels=30, cmap="viridis")
-        fig.colorbar(cs, ax=ax, label="log(1 + f)")
-        for (name, p), color in zip(paths, ["#e41a1c", "#ff7f00", "#ffffff"]):
-            ax.plot(p[:, 0], p[:, 1], "o-", ms=2.5, lw=1.2, color=color, label=f"{name} ({len(p) - 1} it)")
-        ax.plot(1, 1, "k*", ms=14, label="minimum (1, 1)")
+        _landscape(ax, _rosenbrock, paths, plt, box=((-2, 2), (-1, 3)))
+        ax.plot(1, 1, "w*", ms=14, mec="k", label="minimum (1, 1)")
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.set_title("Rosenbrock: Newton vs BFGS vs gradient descent (300 it max)")
         ax.legend(fontsize=8, loc="lower right")
-        fig.tight_layout()
         path = os.path.join(out_dir, "optimizers.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
+        _save(fig, path, plt, quiet=True)
         written.append(path)
 
     _section("6. Sparse Hessians: detection, colouring, compressed evaluation")
@@ -157,7 +151,6 @@ def run_demo(out_dir="osculate-demo", plots=True):
     del Hs
 
     _section("7. Spectrum of a neural-network loss Hessian (matrix-free)")
-    from .cli import _mlp_problem
 
     loss, w = _mlp_problem(0)
     op = osc.hessian_operator(loss, w)
@@ -167,20 +160,10 @@ def run_demo(out_dir="osculate-demo", plots=True):
     print(f"  (Lanczos on a linearised Hessian operator: {op.n_matvec} products, no {w.size}x{w.size} matrix)")
     if plt is not None:
         density = osc.spectral_density(op, n_probes=6, m=30, seed=0)
-        fig, ax = plt.subplots(figsize=(7, 4.2))
-        ax.plot(density.grid, density.density, lw=1.8, label="SLQ spectral density")
-        for i, e in enumerate(np.concatenate([top.values, low.values])):
-            ax.axvline(e, color="#d62728", lw=0.8, alpha=0.7, label="Lanczos extremes" if i == 0 else None)
-        ax.set_yscale("log")
-        ax.set_ylim(max(1e-6, float(np.max(density.density)) * 1e-6), None)
-        ax.set_xlabel("eigenvalue")
-        ax.set_ylabel("density")
-        ax.set_title(f"Hessian spectrum of a small MLP loss ({w.size} parameters)")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
+        fig = _spectrum_figure(plt, density, np.concatenate([top.values, low.values]),
+                               f"Hessian spectrum of a small MLP loss ({w.size} parameters)")
         path = os.path.join(out_dir, "spectrum.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
+        _save(fig, path, plt, quiet=True)
         written.append(path)
 
     print()
