@@ -278,15 +278,6 @@ def logabsdet(a):
     return logabsdet_p.bind(a)
 
 
-# the sign of the determinant: piecewise constant (a nondiff primitive, so it
-# batches and is traced like any other)
-sign_det_p = nondiff("sign_det", lambda a: np.linalg.slogdet(a)[0])
-
-
-def sign_det(a):
-    return sign_det_p.bind(a)
-
-
 @logabsdet_p.def_jvp
 def _logabsdet_jvp(primals, tangents):
     a = primals[0]
@@ -298,6 +289,15 @@ def _logabsdet_jvp(primals, tangents):
 @logabsdet_p.def_vjp
 def _logabsdet_vjp(ct, out, primals, wants):
     return (_expand2(ct) * mT(inv_p.bind(primals[0])),)
+
+
+# the sign of the determinant: piecewise constant (a nondiff primitive, so it
+# batches and is traced like any other)
+sign_det_p = nondiff("sign_det", lambda a: np.linalg.slogdet(a)[0])
+
+
+def sign_det(a):
+    return sign_det_p.bind(a)
 
 
 # --------------------------------------------------------------------------- cholesky
