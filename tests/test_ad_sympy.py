@@ -6,7 +6,7 @@ The function osculate differentiates is built from the *same* SymPy
 expression with ``sympy.lambdify(..., "numpy")``, which emits plain NumPy
 calls (``sin(x)``, ``arctan2(y, x)``, ``x**(3/2)``...) that osculate's NumPy
 dispatch traces.  The worked examples from the seed texts
-(``/work/shared/seeds``) are checked against the numbers printed there too.
+(``../shared/seeds`` beside the repository) are checked against the numbers printed there too.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
+from ..linop.spectral import lanczos as _spectral_lanczos
+
 EPS = np.finfo(float).eps
 
 __all__ = [
@@ -160,56 +162,16 @@ def steihaug_toint(g, matvec, radius, rtol=None, maxiter=None):
 # Lanczos
 # ---------------------------------------------------------------------------
 
-def lanczos(matvec, q0, k, reorthogonalize=True, breakdown_tol=None):
-    """Symmetric Lanczos: ``Q.T A Q = T`` with ``T`` tridiagonal.
-
-    Parameters
-    ----------
-    matvec : callable
-    q0 : ndarray
-        Starting vector (need not be normalised).
-    k : int
-        Maximum Krylov dimension.
-
-    Returns
-    -------
-    Q : ndarray, shape (n, j)
-    alpha : ndarray, shape (j,)
-    beta : ndarray, shape (j,)
-        ``beta[:-1]`` are the off-diagonals; ``beta[-1]`` is the residual
-        norm after the last step (0 on an invariant subspace).
+def lanczos(matvec, q0, k, reorthogonalize=True):
+    """Symmetric Lanczos ``Q.T A Q = T`` started at ``q0`` (at most ``k`` steps),
+    in the layout the solvers use: ``(Q, alpha, beta)`` where ``beta[:-1]`` are
+    the off-diagonals of ``T`` and ``beta[-1]`` the residual norm after the last
+    step (0 on an invariant subspace).  A thin adapter over
+    :func:`osculate.linop.lanczos`.
     """
     n = q0.size
-    k = min(k, n)
-    Q = np.zeros((n, k))
-    alpha = np.zeros(k)
-    beta = np.zeros(k)
-    q = q0 / np.linalg.norm(q0)
-    q_prev = np.zeros(n)
-    b_prev = 0.0
-    anorm = 0.0
-    j = 0
-    for j in range(k):
-        Q[:, j] = q
-        w = matvec(q)
-        a = q @ w
-        w = w - a * q - b_prev * q_prev
-        if reorthogonalize:
-            Qj = Q[:, : j + 1]
-            w = w - Qj @ (Qj.T @ w)
-            w = w - Qj @ (Qj.T @ w)
-        b = np.linalg.norm(w)
-        alpha[j] = a
-        beta[j] = b
-        anorm = max(anorm, abs(a) + b + b_prev)
-        tol = breakdown_tol if breakdown_tol is not None else \
-            np.sqrt(EPS) * max(anorm, 1e-300)
-        if not np.isfinite(b) or b <= tol:
-            beta[j] = 0.0
-            return Q[:, : j + 1], alpha[: j + 1], beta[: j + 1]
-        q_prev, q = q, w / b
-        b_prev = b
-    return Q, alpha, beta
+    res = _spectral_lanczos(matvec, v0=q0, m=min(k, n), reorthogonalize=reorthogonalize, n=n)
+    return res.Q, res.alpha, np.append(res.beta, res.residual_norm)
 
 
 def _tridiag(alpha, beta):
