@@ -326,13 +326,6 @@ def test_checkpoint_reduces_peak_memory_of_grad_and_hvp(which, rng):
     assert ckpt < 0.5 * plain, f"checkpointing kept {ckpt / plain:.2f} of the peak memory"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checkpoint saves no memory when the outermost pass is reverse mode over an inner forward or reverse "
-    "pass (hvp modes rev-fwd, rev-rev: peak 0.99x / 0.96x of the unwrapped chain): _checkpoint_jvp inlines "
-    "jvp(fun, ...) and _checkpoint_vjp runs vjp(fun, ...) on the outer tape, so the outer reverse trace records "
-    "every intermediate of fun; the rules should bind a checkpointed jvp/pullback instead",
-)
 @pytest.mark.parametrize("mode", ["rev-fwd", "rev-rev"])
 def test_checkpoint_reduces_peak_memory_of_reverse_over_x_hvps(mode, rng):
     x, v = rng.standard_normal((40, 16)), rng.standard_normal((40, 16))

@@ -1,59 +1,105 @@
 """Rematerialisation: trade recomputation for memory in reverse mode.
 
 ``checkpoint(f)`` makes ``f`` a single primitive from the point of view of an
-enclosing reverse pass: the tape records its inputs and output only, and the
+enclosing reverse pass: the tape records its inputs and outputs only, and the
 backward sweep re-runs ``f`` under a fresh reverse trace to get its
-cotangents.  The recomputation happens inside the sweep, with whatever outer
-transformations are active, so second derivatives through a checkpointed
-function are exact (forward over reverse re-traces it).
+cotangents.
+
+Every rule of the primitive binds *another* checkpoint: the forward rule is
+the checkpointed function ``(primals, tangents) -> (outputs, tangents)`` and
+the reverse rule the checkpointed pullback ``(primals, cotangents) ->
+input cotangents``.  So whichever transformation wraps the one that meets the
+checkpoint first -- reverse over forward, reverse over reverse, forward over
+reverse -- it too records one call instead of the function's intermediates,
+and second derivatives through a checkpointed function stay exact.
 """
 
 from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 from .core import Primitive, Tracer, zero
 
 __all__ = ["checkpoint"]
 
-checkpoint_p = Primitive("checkpoint", lambda *args, fun: fun(*args))
+
+def _call_flat(*args, fun):
+    return tuple(fun(*args))
+
+
+# ``fun`` always returns a tuple of arrays here; checkpoint() unwraps single outputs.
+checkpoint_p = Primitive("checkpoint", _call_flat, multiple_results=True)
+
+
+def _zeros(p):
+    return np.zeros(np.shape(p), dtype=getattr(p, "dtype", np.float64))
+
+
+def _filled(values, likes):
+    return tuple(_zeros(p) if v is zero or v is None else v for v, p in zip(values, likes))
+
+
+@functools.lru_cache(maxsize=256)
+def _jvp_of(fun, n_in):
+    """The checkpointed function ``(*primals, *tangents) -> (*outs, *out_tangents)``."""
+    from .transforms import jvp
+
+    def jvp_fun(*args):
+        outs, touts = jvp(fun, tuple(args[:n_in]), tuple(args[n_in:]))
+        return tuple(outs) + tuple(touts)
+
+    return jvp_fun
+
+
+@functools.lru_cache(maxsize=256)
+def _vjp_of(fun, n_in):
+    """The checkpointed pullback ``(*primals, *cts) -> input cotangents``: it
+    recomputes ``fun``'s intermediates when it runs."""
+    from .transforms import vjp
+
+    def vjp_fun(*args):
+        _, pullback = vjp(fun, *args[:n_in])
+        return tuple(pullback(tuple(args[n_in:])))
+
+    return vjp_fun
 
 
 @checkpoint_p.def_jvp
 def _checkpoint_jvp(primals, tangents, fun):
-    from .transforms import jvp
-
+    n = len(primals)
     if all(t is zero for t in tangents):
-        return checkpoint_p.bind(*primals, fun=fun), zero
-    ts = tuple(_zeros(p) if t is zero else t for p, t in zip(primals, tangents))
-    return jvp(fun, tuple(primals), ts)
+        outs = checkpoint_p.bind(*primals, fun=fun)
+        return outs, (zero,) * len(outs)
+    both = checkpoint_p.bind(*primals, *_filled(tangents, primals), fun=_jvp_of(fun, n))
+    k = len(both) // 2
+    return both[:k], both[k:]
 
 
 @checkpoint_p.def_vjp
-def _checkpoint_vjp(ct, out, primals, wants, fun):
-    from .transforms import vjp
-
-    _, pullback = vjp(fun, *primals)  # recompute the intermediates now
-    cts = pullback(ct)
-    return tuple(c if w else None for c, w in zip(cts, wants))
+def _checkpoint_vjp(cts, outs, primals, wants, fun):
+    in_cts = checkpoint_p.bind(*primals, *_filled(cts, outs), fun=_vjp_of(fun, len(primals)))
+    return tuple(c if w else None for c, w in zip(in_cts, wants))
 
 
 @checkpoint_p.def_rule("batch")
 def _checkpoint_batch(vals, batched, size, fun):
+    return checkpoint_p.bind(*vals, fun=_vmapped(fun, tuple(0 if b else None for b in batched)))
+
+
+@functools.lru_cache(maxsize=256)
+def _vmapped(fun, in_axes):
     from .batching import vmap
 
-    return checkpoint(vmap(fun, in_axes=tuple(0 if b else None for b in batched)))(*vals)
-
-
-def _zeros(p):
-    import numpy as np
-
-    return np.zeros(p.shape, dtype=p.dtype)
+    return vmap(fun, in_axes=in_axes)
 
 
 def checkpoint(fun):
-    """Wrap ``fun`` (array arguments, one array output) so reverse mode stores
-    only its inputs and recomputes its intermediates during the backward sweep.
+    """Wrap ``fun`` (array arguments; one array or a tuple of arrays out) so
+    reverse mode stores only its inputs and recomputes its intermediates
+    during the backward sweep -- also when the reverse pass is the outer one
+    of a second-order nesting.
 
     >>> import numpy as np, osculate as osc
     >>> layer = osc.checkpoint(lambda x: np.tanh(np.tanh(x)))
@@ -62,12 +108,21 @@ def checkpoint(fun):
     ...             osc.hvp(lambda z: np.sum(np.tanh(np.tanh(z)) ** 2), x, np.ones(2)))
     True
     """
+    single = []
+
+    def flat(*args):
+        out = fun(*args)
+        if isinstance(out, tuple):
+            return out
+        single.append(True)
+        return (out,)
 
     @functools.wraps(fun)
     def wrapped(*args):
         if not any(isinstance(a, Tracer) for a in args):
             return fun(*args)
-        return checkpoint_p.bind(*args, fun=fun)
+        outs = checkpoint_p.bind(*args, fun=flat)
+        return outs[0] if single else outs
 
     return wrapped
 
@@ -75,7 +130,11 @@ def checkpoint(fun):
 def _install_sparsity_rules():
     from ..sparse import detect as D
 
-    checkpoint_p.def_rule("sparsity", D.call_rule(lambda params: params["fun"]))
+    def rule(trace, args, outs, fun):
+        res = fun(*args)
+        return tuple(trace.deps_or_empty(r, int(np.prod(np.shape(o)))) for r, o in zip(res, outs))
+
+    checkpoint_p.def_rule("sparsity", rule)
 
 
 _install_sparsity_rules()
@@ -87,7 +146,13 @@ _install_sparsity_rules()
 def _install_taylor_rules():
     from . import taylor as T
 
-    checkpoint_p.def_rule("taylor", T.call_rule(lambda params: params["fun"]))
+    def rule(primals, series, order, fun):
+        with T.new_trace(T.TaylorTrace, order) as trace:
+            res = fun(*[T._lift(trace, p, s) for p, s in zip(primals, series)])
+            lowered = [T._lower(trace, r, order) for r in res]
+        return tuple(p for p, _ in lowered), tuple(s for _, s in lowered)
+
+    checkpoint_p.def_rule("taylor", rule)
 
 
 _install_taylor_rules()

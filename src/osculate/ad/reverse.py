@@ -149,8 +149,9 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int):
             continue
         prim, primals, params, out, parents = tape[i]
         wants = tuple(p is not None for p in parents)
-        if prim is _getitem:
+        if prim is _getitem and parents[0][1] < 0:
             # the adjoint of indexing is a scatter, accumulated in place when possible
+            # (parents[0][1] < 0: the indexed value is a single-result node)
             cts.add_lazy(parents[0][0], _scatter, g, {"shape": primals[0].shape, "idx": params["idx"]})
             continue
         in_cts = prim.rule("vjp")(g, out, primals, wants, **params)
