@@ -168,9 +168,14 @@ def _fused_add(args, refs, flags, owned, counts, size):
                     return a
                 continue
             if type(b) is np.ndarray:
-                b2 = b if flags[k] == flags[1 - k] else b  # unbatched b broadcasts against batched a
-                if np.broadcast_shapes(a.shape, b2.shape) == a.shape:
-                    np.add(a, b2, out=a)
+                if flags[k] and flags[1 - k] and b.ndim < a.ndim:  # align per-example ranks after the batch axis
+                    b = b.reshape((b.shape[0],) + (1,) * (a.ndim - b.ndim) + b.shape[1:])
+                try:
+                    fits = np.broadcast_shapes(a.shape, b.shape) == a.shape
+                except ValueError:
+                    fits = False
+                if fits:
+                    np.add(a, b, out=a)
                     return a
     return None
 
