@@ -9,11 +9,13 @@ import osculate as osc
 
 def mlp_loss(w):
     X = np.linspace(-1.0, 1.0, 5 * 3).reshape(5, 3)
-    W1 = w[:12].reshape(3, 4)
-    b1 = w[12:16]
-    W2 = w[16:20]
-    h = np.tanh(X @ W1 + b1)  # bias broadcast: per-example ranks differ in the batched replay
-    return np.mean((h @ W2 - np.sin(X[:, 0])) ** 2) + 0.1 * np.sum(w[::3] * w[1::3])
+    W1, b1 = w[:12].reshape(3, 4), w[12:16]
+    W2, b2 = w[16:24].reshape(4, 2), w[24:26]
+    h = np.tanh(X @ W1 + b1)
+    # h @ W2 has a two-term tangent (an add the replay owns); adding the bias then broadcasts
+    # a (batch, 2) tangent against (batch, 5, 2): per-example ranks differ in the batched replay
+    out = h @ W2 + b2
+    return np.mean((out - np.sin(X[:, :2])) ** 2) + 0.1 * np.sum(w[::3] * w[1::3])
 
 
 def rosen(x):
@@ -27,7 +29,7 @@ def linalg_mix(x):
     return np.sum(w ** 3) + np.linalg.slogdet(a)[1] + np.sum(np.linalg.solve(a, x[9:12]) ** 2)
 
 
-@pytest.mark.parametrize("f, n", [(mlp_loss, 20), (rosen, 7), (linalg_mix, 12)])
+@pytest.mark.parametrize("f, n", [(mlp_loss, 26), (rosen, 7), (linalg_mix, 12)])
 def test_replay_matches_hvp_one_and_batched(f, n):
     rng = np.random.default_rng(n)
     x = rng.uniform(-0.5, 0.5, n)
@@ -60,7 +62,7 @@ def test_linearize_checks_the_tangent_shape():
 
 
 def test_hessian_operator_matmat_equals_matvecs():
-    x = np.random.default_rng(3).uniform(-0.5, 0.5, 20)
+    x = np.random.default_rng(3).uniform(-0.5, 0.5, 26)
     op = osc.hessian_operator(mlp_loss, x)
-    V = np.random.default_rng(4).standard_normal((20, 5))
+    V = np.random.default_rng(4).standard_normal((26, 5))
     np.testing.assert_allclose(op @ V, np.stack([op @ c for c in V.T], axis=1), rtol=1e-12, atol=1e-14)
