@@ -52,7 +52,9 @@ def _matmul_vjp(ct, out, primals, wants):
         return ga, gb
     if na == 1:  # (k,) @ (..., k, n) -> (..., n)
         ct2 = reshape(ct, shape_of(ct)[:-1] + (1, shape_of(ct)[-1]))  # (..., 1, n)
-        if wants[0]:
+        if wants[0] and nb == 2:
+            ga = matmul_p.bind(b, ct)  # (k, n) @ (n,): stays a matrix-vector product under vmap
+        elif wants[0]:
             ga = unbroadcast(reshape(matmul_p.bind(ct2, mT(b)), shape_of(ct)[:-1] + (shape_of(a)[0],)), shape_of(a))
         if wants[1]:
             gb = unbroadcast(reshape(a, (shape_of(a)[0], 1)) * ct2, shape_of(b))
@@ -61,7 +63,9 @@ def _matmul_vjp(ct, out, primals, wants):
         ct2 = reshape(ct, shape_of(ct) + (1,))  # (..., m, 1)
         if wants[0]:
             ga = unbroadcast(ct2 * b, shape_of(a))
-        if wants[1]:
+        if wants[1] and na == 2:
+            gb = matmul_p.bind(ct, a)  # (m,) @ (m, k): stays a matrix-vector product under vmap
+        elif wants[1]:
             gb = unbroadcast(reshape(matmul_p.bind(mT(a), ct2), shape_of(ct)[:-1] + (shape_of(b)[0],)), shape_of(b))
         return ga, gb
     if wants[0]:
@@ -393,16 +397,15 @@ def _matmul_batch(vals, batched, size):
     ba, bb = batched
     sa = tuple(a.shape[1:] if ba else shape_of(a))
     sb = tuple(b.shape[1:] if bb else shape_of(b))
-    # One matrix against a batch: fold the batch into a single matrix product
-    # (one GEMM) instead of a stack of small products.
+    # One matrix against a batch of vectors or matrices on the left: fold the
+    # batch into a single matrix product (one GEMM) instead of a stack.
     if ba and not bb and len(sb) == 2 and len(sa) in (1, 2):  # (B, [m,] n) @ (n, k)
         folded = matmul_p.bind(reshape(a, (size * int(np.prod(sa[:-1])), sa[-1])), b)
         return reshape(folded, (size,) + sa[:-1] + (sb[1],))
-    if bb and not ba and len(sa) == 2 and len(sb) in (1, 2):  # (m, n) @ (B, n, [k])
-        if len(sb) == 1:
-            return matmul_p.bind(b, mT(a))  # (B, n) @ (n, m)
-        folded = matmul_p.bind(a, reshape(transpose(b, (1, 0, 2)), (sb[0], size * sb[1])))  # (m, B*k)
-        return transpose(reshape(folded, (sa[0], size, sb[1])), (1, 0, 2))
+    if bb and not ba and len(sa) == 2 and len(sb) == 1:  # (m, n) @ (B, n) vectors
+        return matmul_p.bind(b, mT(a))  # one (B, n) @ (n, m) product
+    # (a batch of matrices against one matrix on the left stays a stack of GEMMs:
+    # folding it would need two transposing copies of the batch)
     # promote 1-d operands to matrices, as matmul does, and undo it afterwards
     if len(sa) == 1:
         a = reshape(a, ((size,) if ba else ()) + (1, sa[0]))
