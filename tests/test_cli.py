@@ -93,7 +93,7 @@ def test_taylor_coefficients_and_plot(tmp_path):
 
 def test_sparsity_builtin_and_user_file(tmp_path):
     plot = tmp_path / "pattern.png"
-    code, out, err = run("sparsity", "--problem", "rosenbrock", "--n", "30", "--coloring", "acyclic", "--plot", str(plot))
+    code, out, err = run("sparsity", "--problem", "chained_rosenbrock", "--n", "30", "--coloring", "acyclic", "--plot", str(plot))
     assert code == 0, err
     assert "2 colours" in out
     assert plot.stat().st_size > 5_000 and png_size(plot) == (660, 660)
@@ -128,6 +128,7 @@ def test_spectrum_json_and_plot(tmp_path):
         (("minimize", "x**2", "--x0", "1", "--method", "magic"), "unknown method 'magic'"),
         (("taylor", "x**2", "--at", "abc"), "comma-separated numbers"),
         (("sparsity", "--problem", "nope"), "unknown problem 'nope'"),
+        (("sparsity", "--problem", "bratu2d", "--n", "10"), "not an admissible size"),
     ],
 )
 def test_bad_input_is_one_line_with_exit_code_2(args, message):

@@ -421,30 +421,23 @@ def _load_function(spec):
     return getattr(module, name)
 
 
-_SPARSITY_PROBLEMS = {
-    "rosenbrock": lambda x: np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2),
-    "arrowhead": lambda x: np.sum((x[:-1] ** 2 + x[-1] ** 2) ** 2 - 4.0 * x[:-1] + 3.0),
-    "band9": lambda x: np.sum(np.sin(x)) + sum(np.sum(x[k:] * x[:-k]) for k in range(1, 5)),
-    "laplacian": lambda x: 0.5 * np.sum((x.reshape(int(round(x.size ** 0.5)), -1)[1:, :] - x.reshape(int(round(x.size ** 0.5)), -1)[:-1, :]) ** 2)
-    + 0.5 * np.sum((x.reshape(int(round(x.size ** 0.5)), -1)[:, 1:] - x.reshape(int(round(x.size ** 0.5)), -1)[:, :-1]) ** 2)
-    + 0.1 * np.sum(np.exp(x)),
-}
-
-
 def cmd_sparsity(args):
     import osculate as osc
 
+    from osculate.testing.sparse_problems import SPARSE_PROBLEMS
+
+    n = args.n
     if args.file:
         fn, name = _load_function(args.file), args.file
+        x = np.random.default_rng(args.seed).uniform(-1, 1, n)
     else:
-        if args.problem not in _SPARSITY_PROBLEMS:
-            raise CLIError(f"unknown problem {args.problem!r}; choose from {', '.join(_SPARSITY_PROBLEMS)}")
-        fn, name = _SPARSITY_PROBLEMS[args.problem], args.problem
-    n = args.n
-    if args.problem == "laplacian" and not args.file:
-        m = int(round(n ** 0.5))
-        n = m * m
-    x = np.random.default_rng(args.seed).uniform(-1, 1, n)
+        problem = SPARSE_PROBLEMS.get(args.problem)
+        if problem is None:
+            raise CLIError(f"unknown problem {args.problem!r}; choose from {', '.join(SPARSE_PROBLEMS)}")
+        if not problem.admissible(n):
+            raise CLIError(f"--n {n} is not an admissible size for {args.problem} ({problem.description})")
+        fn, name = problem.f, args.problem
+        x = problem.x0(n, seed=args.seed)
     t0 = time.perf_counter()
     try:
         plan = osc.sparse_hessian(fn, x, coloring=args.coloring, order=args.order)
@@ -610,7 +603,8 @@ def build_parser():
     t.set_defaults(func=cmd_taylor)
 
     s = sub.add_parser("sparsity", help="Hessian sparsity pattern and its colouring")
-    s.add_argument("--problem", default="rosenbrock", help=f"built-in: {', '.join(_SPARSITY_PROBLEMS)}")
+    s.add_argument("--problem", default="chained_rosenbrock",
+                   help="a problem of osculate.testing.sparse_problems (chained_rosenbrock, band9, bratu2d, ...)")
     s.add_argument("--file", help="path.py:function of your own (takes one 1-D array)")
     s.add_argument("--n", type=int, default=40)
     s.add_argument("--coloring", default="auto", choices=["star", "acyclic", "auto"])
