@@ -101,6 +101,17 @@ class _Residual:
                               rmatvec=lambda u: vjp(np.ravel(u)), dtype=float)
 
 
+def _converged_status(f_conv, x_conv, status):
+    """SciPy's least_squares codes: 4 both tests, 2 cost (ftol), 3 step (xtol)."""
+    if f_conv and x_conv:
+        return 4
+    if f_conv:
+        return 2
+    if x_conv:
+        return 3
+    return status
+
+
 def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
                   xtol=1e-8, gtol=1e-8, max_nfev=None, x_scale="jac",
                   jac_mode="auto", args=(), callback=None):
@@ -254,12 +265,7 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
                 nit += 1
                 if callback is not None:
                     callback(x.copy())
-                if f_conv and x_conv:
-                    status = 4
-                elif f_conv:
-                    status = 2
-                elif x_conv:
-                    status = 3
+                status = _converged_status(f_conv, x_conv, status)
             else:
                 mu *= nu
                 nu *= 2.0
@@ -303,12 +309,7 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
             nit += 1
             if callback is not None:
                 callback(x.copy())
-            if f_conv and x_conv:
-                status = 4
-            elif f_conv:
-                status = 2
-            elif x_conv:
-                status = 3
+            status = _converged_status(f_conv, x_conv, status)
     return OptimizeResult(
         x=x, cost=cost, fun=r, jac=J, grad=g, optimality=float(np.max(np.abs(g))),
         active_mask=np.zeros(n, dtype=int), nfev=res_fn.nfev, njev=res_fn.njev,
