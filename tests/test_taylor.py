@@ -669,3 +669,13 @@ def test_leaked_tracer_is_reported():
     taylor(lambda z: box.append(z) or z, np.ones(2), [np.ones(2)], order=2)
     with pytest.raises(core.LeakedTracerError):
         np.sin(box[0])
+
+
+def test_a_bare_direction_means_the_line_x_plus_t_v():
+    f = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)  # noqa: E731
+    x, v = np.full(5, 0.5), np.linspace(-1.0, 1.0, 5)
+    line = taylor(f, x, v, order=6)
+    explicit = taylor(f, x, [v], order=6)
+    for a, b in zip(line, explicit):
+        np.testing.assert_array_equal(a, b)
+    assert np.isclose(line.derivatives[2], osc.vhv(f, x, v))

@@ -746,9 +746,10 @@ def taylor(f, x, series, order=None):
         Function of one argument (an array or pytree of arrays).
     x : array_like or pytree
         The point ``x(0)``; floating point.
-    series : sequence
+    series : sequence or array
         The coefficients ``[x₁, …, x_m]`` (``m ≤ order``); ``None`` entries
-        mean zero.
+        mean zero.  A single array of ``x``'s shape is a direction: the
+        straight line ``x + t v`` (``series = [v]``).
     order : int, optional
         Truncation order ``K ≥ 0`` (default ``len(series)``).
 
@@ -769,12 +770,14 @@ def taylor(f, x, series, order=None):
     >>> s = taylor(lambda x: 1.0 / (1.0 - x), 0.5, [1.0], order=4)
     >>> np.array(s)                    # 2, 4, 8, 16, 32 = 2^(j+1)
     array([ 2.,  4.,  8., 16., 32.])
-    >>> s = taylor(np.sin, np.array([0.0, 1.0]), [np.ones(2)], order=3)
+    >>> s = taylor(np.sin, np.array([0.0, 1.0]), np.ones(2), order=3)  # along the line x + t·1
     >>> np.round(s.derivatives[3], 6)  # d³/dt³ sin(x + t) = -cos(x)
     array([-1.      , -0.540302])
     """
     from .tree import tree_unflatten
 
+    if isinstance(series, (np.ndarray, Tracer)) and np.shape(series) == np.shape(x):
+        series = [series]  # a direction: the line x + t v
     o_tree, results = _run(f, x, series, order)
     return tree_unflatten(o_tree, [TaylorSeries(r) for r in results])
 
