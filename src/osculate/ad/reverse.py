@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import LeakedTracerError, Trace, Tracer, zero
+from .forward import JVPTracer
 
 __all__ = ["ReverseTrace", "ReverseTracer", "backward"]
 
@@ -75,16 +76,28 @@ class ReverseTrace(Trace):
         return ReverseTracer(self, out, node)
 
 
+def _plain_jvp(x):
+    """A forward-mode tracer over plain arrays (the cotangents of forward over
+    reverse), whose arrays the sweep may update in place when it owns them."""
+    return (
+        type(x) is JVPTracer
+        and type(x.primal) is np.ndarray
+        and (x.tangent is zero or type(x.tangent) is np.ndarray)
+    )
+
+
 class _Cotangents:
     """Cotangent slots of one backward sweep.
 
     A slot first holds whatever a rule returned (possibly an alias of another
     slot).  When a second contribution arrives, a fresh sum is allocated and
-    the slot becomes *owned*: further plain-array contributions are then added
-    in place, and a primitive with an ``accumulate`` rule (``scatter``, the
-    adjoint of indexing) adds its contribution straight into the owned buffer
-    instead of materialising a full-size array first.  Tracer cotangents
-    (higher-order sweeps) are always combined functionally.
+    the slot becomes *owned*: further contributions are then added in place,
+    and a primitive with an ``accumulate`` rule (``scatter``, the adjoint of
+    indexing) adds its contribution straight into the owned buffer instead of
+    materialising a full-size array first.  Owned slots are plain arrays, or
+    -- in forward over reverse -- forward-mode tracers over plain arrays whose
+    primal and tangent buffers the sweep created itself.  Deeper tracer
+    cotangents are always combined functionally.
     """
 
     __slots__ = ("tape", "slots", "owned")
@@ -107,22 +120,49 @@ class _Cotangents:
             self.slots[node] = value
         elif node in self.owned and type(value) is np.ndarray and value.shape == old.shape:
             np.add(old, value, out=old, casting="same_kind")
+        elif node in self.owned and _plain_jvp(value) and value._trace is old._trace and value.shape == old.shape:
+            np.add(old.primal, value.primal, out=old.primal, casting="same_kind")
+            if value.tangent is not zero:
+                if old.tangent is zero:
+                    old.tangent = value.tangent.copy()
+                else:
+                    np.add(old.tangent, value.tangent, out=old.tangent, casting="same_kind")
         else:
             new = old + value
             self.slots[node] = new
             if type(new) is np.ndarray:
                 self.owned.add(node)
+            elif _plain_jvp(new) and _plain_jvp(old) and _plain_jvp(value) and (
+                new.tangent is zero or (old.tangent is not zero and value.tangent is not zero)
+            ):  # a fresh tracer whose primal and tangent are fresh sums
+                self.owned.add(node)
 
     def add_lazy(self, node, prim, ct, params):
         """Contribution ``prim(ct, **params)``, added in place when possible."""
         old = self.slots[node]
-        if type(ct) is np.ndarray and type(old) is np.ndarray and node in self.owned:
-            prim.rules["accumulate"](old, ct, params["idx"])
-            return
-        if type(ct) is np.ndarray and old is None:
-            self.slots[node] = prim.bind(ct, **params)
-            self.owned.add(node)
-            return
+        accumulate = prim.rules["accumulate"]
+        if type(ct) is np.ndarray:
+            if type(old) is np.ndarray and node in self.owned:
+                accumulate(old, ct, params["idx"])
+                return
+            if old is None:
+                self.slots[node] = prim.bind(ct, **params)
+                self.owned.add(node)
+                return
+        elif _plain_jvp(ct):
+            if old is None:  # a fresh tracer over fresh buffers
+                t = zero if ct.tangent is zero else prim.impl(ct.tangent, **params)
+                self.slots[node] = JVPTracer(ct._trace, prim.impl(ct.primal, **params), t)
+                self.owned.add(node)
+                return
+            if node in self.owned and _plain_jvp(old) and old._trace is ct._trace:
+                accumulate(old.primal, ct.primal, params["idx"])
+                if ct.tangent is not zero:
+                    if old.tangent is zero:
+                        old.tangent = prim.impl(ct.tangent, **params)
+                    else:
+                        accumulate(old.tangent, ct.tangent, params["idx"])
+                return
         self.add(node, -1, prim.bind(ct, **params))
 
     def pop(self, node):
