@@ -118,9 +118,10 @@ class _Cotangents:
         old = self.slots[node]
         if old is None:
             self.slots[node] = value
-        elif node in self.owned and type(value) is np.ndarray and value.shape == old.shape:
+        elif node in self.owned and type(value) is np.ndarray and type(old) is np.ndarray and value.shape == old.shape:
             np.add(old, value, out=old, casting="same_kind")
-        elif node in self.owned and _plain_jvp(value) and value._trace is old._trace and value.shape == old.shape:
+        elif (node in self.owned and _plain_jvp(value) and _plain_jvp(old) and value._trace is old._trace
+              and value.shape == old.shape):
             np.add(old.primal, value.primal, out=old.primal, casting="same_kind")
             if value.tangent is not zero:
                 if old.tangent is zero:

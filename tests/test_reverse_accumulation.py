@@ -1,0 +1,57 @@
+"""The backward sweep sums cotangents in place once it owns a buffer.  These
+functions mix contributions of every kind into the same node -- plain arrays
+(linear uses), forward-mode tracers (nonlinear uses under forward over
+reverse), scatters from slicing, repeated and advanced indices, and slices of
+multiple-result primitives -- and all HVP nestings must still agree with
+finite differences of the gradient."""
+
+import numpy as np
+import pytest
+
+import osculate as osc
+
+C = np.linspace(0.5, 1.5, 4)
+
+
+def mixed(x):
+    linear = np.sum(x[:4] * C) + 2.0 * np.sum(x)                    # plain-array cotangents
+    nonlinear = np.sum(x[1:5] ** 3) + np.sum(np.sin(x[::2]) * x[1::2])  # tracer cotangents
+    indexed = np.sum(x[[0, 3, 3, 7]] ** 2) + np.sum(x[-3:] * x[:3])  # advanced / repeated indices
+    scaled = np.sum(np.exp(x[2:6]) * C) + np.sum(C @ x[4:8].reshape(4, 1))  # both kinds on one slice
+    return linear + nonlinear + indexed + scaled
+
+
+def eig_slices(x):
+    a = x[:9].reshape(3, 3)
+    a = a @ a.T + 3.0 * np.eye(3)
+    w, v = np.linalg.eigh(a)
+    return np.sum(w[:2] ** 2) + w[2] * x[9] + np.sum(v[:, 0] ** 4) + np.sum(v[1:, 1] * x[9])
+
+
+def fd_hvp(f, x, v, eps=1e-6):
+    g = osc.grad(f)
+    return (g(x + eps * v) - g(x - eps * v)) / (2 * eps)
+
+
+@pytest.mark.parametrize("f, n", [(mixed, 10), (eig_slices, 10)])
+@pytest.mark.parametrize("mode", osc.HVP_MODES)
+def test_hvp_with_mixed_cotangent_kinds(f, n, mode):
+    rng = np.random.default_rng(n)
+    x = rng.uniform(-0.8, 0.8, n)
+    for _ in range(3):
+        v = rng.standard_normal(n)
+        want = fd_hvp(f, x, v)
+        got = osc.hvp(f, x, v, mode=mode)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6 * np.abs(want).max())
+
+
+@pytest.mark.parametrize("f", [mixed, eig_slices])
+def test_repeated_sweeps_do_not_corrupt_their_inputs(f):
+    x = np.random.default_rng(1).uniform(-0.8, 0.8, 10)
+    v = np.ones(10)
+    x0, v0 = x.copy(), v.copy()
+    first = osc.hvp(f, x, v)
+    for _ in range(3):
+        np.testing.assert_array_equal(osc.hvp(f, x, v), first)
+    np.testing.assert_array_equal(x, x0)
+    np.testing.assert_array_equal(v, v0)
