@@ -152,32 +152,11 @@ DATA_DEPENDENT = {"indexing-traced-mask", "__setitem__-mask"}
 RECEIVER_METHOD = {"dot-method"}
 RECEIVER_TAGS = {"at.set", "at.add", "at.multiply", "__setitem__"}
 
-SLOGDET_BUG = (
-    "np.linalg.slogdet cannot be used under vmap (and in global sparsity detection): osculate.numpy."
-    "_slogdet computes the sign with np.linalg.slogdet(concrete(a)), and a BatchTracer has no concrete "
-    "value -> ConcretizationError, even when only logabsdet is used"
-)
 SORT_BUG = (
     "np.sort cannot be used under vmap: osculate.numpy.sort computes the permutation with "
     "np.argsort(concrete(x)), and a BatchTracer has no concrete value -> ConcretizationError, although the "
     "output shape does not depend on the values (a per-member argsort + take_along_axis would do)"
 )
-UPDATE_BUG = (
-    "vmap of an index update (x.at[idx].set(v) / onp.set_at / add_at) with non-adjacent advanced indices "
-    "fails when x is batched and v is not: _batched_update_value returns an unbatched v unchanged, but the "
-    "batched target x[(:,) + idx] has its advanced dims first and the batch axis after them, so v of "
-    "shape (2, 5) does not broadcast against (2, B, 5) -> ValueError 'shape mismatch'"
-)
-
-
-# the index-update bug shows in the variants with an unbatched value (in_axes=None)
-UPDATE_BUG_CASES = {
-    "forward": {f"extra-{t}-{lab}" for t in ("at.set", "at.add") for lab in ("arrays-nonadjacent", "int-slice-array")}
-    | {"extra-at.add-repeated-nonadjacent"},  # index length == batch size: silently wrong values
-    "derivative": {f"extra-{t}-{lab}" for t in ("at.set", "at.add") for lab in ("arrays-nonadjacent", "int-slice-array")},
-}
-
-
 def _bugs(cid, kind="forward"):
     if cid == "indexing-sort":
         return SORT_BUG
@@ -185,8 +164,6 @@ def _bugs(cid, kind="forward"):
 
 
 def _bug_mark(bug):
-    if bug is UPDATE_BUG:
-        return pytest.mark.xfail(strict=True, raises=(ValueError, AssertionError), reason=bug)
     return pytest.mark.xfail(strict=True, raises=core.ConcretizationError, reason=bug)
 
 
