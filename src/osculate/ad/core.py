@@ -40,7 +40,6 @@ __all__ = [
     "Zero",
     "zero",
     "new_trace",
-    "find_top_trace",
     "concrete",
     "MissingRuleError",
     "LeakedTracerError",
@@ -231,14 +230,6 @@ class new_trace:
         self.trace.active = False
         _stack.reset(self.token)
         return False
-
-
-def find_top_trace(args) -> Trace | None:
-    top, level = None, -1
-    for a in args:
-        if isinstance(a, Tracer) and a._trace.level > level:
-            top, level = a._trace, a._trace.level
-    return top
 
 
 def current_depth() -> int:
