@@ -378,8 +378,10 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
 
     ``mode`` picks the nesting (see :func:`hvp`).  The default,
     forward over reverse, runs the gradient once with a batch of basis
-    tangents (``vmap``), or ``ceil(n / chunk_size)`` times with
-    ``chunk_size`` tangents each to bound memory.  The result is symmetrised,
+    tangents (``vmap``).  With ``chunk_size`` the gradient is linearised once
+    (:func:`~osculate.linearize`) and its recorded tangent operations are
+    replayed for ``ceil(n / chunk_size)`` blocks of ``chunk_size`` tangents:
+    peak memory is about the result plus one block's working set.  The result is symmetrised,
     ``(H + Hᵀ)/2``, so mixed partials computed along different paths agree
     to the last bit.
 
@@ -423,7 +425,16 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
             col = lambda e: vmap(lambda u: _second_directional(f, x, _reshape(u, shape), _reshape(e, shape)))(  # noqa: E731
                 np.eye(n, dtype=x.dtype)
             )
-        rows = (_reshape(vmap(col)(block), (block.shape[0], n)) for block in _chunks(n, k, x.dtype))
+        if mode == "fwd-rev" and k < n and not isinstance(x, Tracer):
+            # several chunks share one linearised gradient: the primal work is done
+            # once, each chunk replays only the recorded tangent operations
+            from .staging import linearize
+
+            flat = lambda z: f(_reshape(z, shape))  # noqa: E731
+            _, hvp_fn = linearize(grad(flat), np.ravel(x))
+            rows = (hvp_fn.batch(block) for block in _chunks(n, k, x.dtype))
+        else:
+            rows = (_reshape(vmap(col)(block), (block.shape[0], n)) for block in _chunks(n, k, x.dtype))
         if not isinstance(x, Tracer):
             return _assemble_hessian(rows, n, shape, x.dtype, symmetric)
         h = _stack_chunks(list(rows), 0)  # inside another transformation: stay functional
