@@ -1,6 +1,8 @@
 """The AD engine: primitives and traces (``core``), forward mode
-(``forward``), reverse mode (``reverse``), user rules (``custom``) and the
-transformations built on them (``transforms``)."""
+(``forward``), reverse mode (``reverse``), batching (``batching``),
+linearisation (``staging``), Taylor mode (``taylor``), user rules
+(``custom``), rematerialisation (``remat``) and the transformations built on
+them (``transforms``).  Every primitive and its rules live in ``prims``."""
 
 from . import prims  # noqa: F401  (registers all primitives)
 from .core import (
@@ -13,8 +15,8 @@ from .core import (
     zero,
 )
 from .batching import vmap
-from .remat import checkpoint
 from .custom import custom_jvp, custom_vjp
+from .remat import checkpoint
 from .staging import linearize
 from .transforms import (
     HVP_MODES,
