@@ -59,7 +59,9 @@ def _no_out(out, name):
 
 
 def _no_kwargs(kwargs, name):
-    kwargs.pop("dtype", None) if kwargs.get("dtype") in (None, float, _np.float64) else None
+    """Accept NumPy's harmless keywords; reject the rest by name."""
+    if kwargs.get("dtype") in (None, float, _np.float64):
+        kwargs.pop("dtype", None)
     kwargs.pop("casting", None)
     kwargs.pop("order", None)
     kwargs.pop("subok", None)
