@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import contextvars
 import itertools
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 

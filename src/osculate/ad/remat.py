@@ -128,9 +128,7 @@ def checkpoint(fun):
 
 
 def _install_sparsity_rules():
-    from ..sparse import detect as D
-
-    def rule(trace, args, outs, fun):
+    def rule(trace, args, outs, fun):  # the pattern of the function itself
         res = fun(*args)
         return tuple(trace.deps_or_empty(r, int(np.prod(np.shape(o)))) for r, o in zip(res, outs))
 
