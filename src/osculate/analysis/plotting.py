@@ -33,7 +33,7 @@ def _matplotlib():
     except ImportError as err:
         raise ImportError(
             "plotting needs matplotlib, which is not installed; install it with "
-            "`pip install matplotlib` (or `pip install "osculate[cli]"`)"
+            "`pip install matplotlib` (or `pip install 'osculate[cli]'`)"
         ) from err
     return Figure
 

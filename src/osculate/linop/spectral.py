@@ -1382,7 +1382,7 @@ class SpectralDensity:
         except ImportError as err:
             raise ImportError(
                 "SpectralDensity.plot requires matplotlib; install it with "
-                "`pip install matplotlib` (or `pip install "osculate[cli]"`)"
+                "`pip install matplotlib` (or `pip install 'osculate[cli]'`)"
             ) from err
         if ax is None:
             _, ax = plt.subplots()
