@@ -202,6 +202,16 @@ class _Run:
         k = min(n, self.opts["curvature_krylov_dim"])
         return la.min_eigenpair(matvec, n, self.rng, k)
 
+    def settle(self, part, escape_scale, plain=False):
+        """At a small gradient: a final status, or ``None`` after an escape
+        step off a saddle (``part`` -- the direction or model -- is reset and
+        the iteration counted; a callback asking to stop gives ``CALLBACK``)."""
+        status = self.stationary(part.dense_hessian, escape_scale, plain=plain)
+        if status is not None:
+            return status
+        part.reset()
+        return CALLBACK if self.tick() else None
+
     def stationary(self, dense, escape_scale, plain=False):
         """Handle ``||g|| <= gtol``.
 
@@ -283,14 +293,9 @@ def _line_search_driver(run, direction):
     while True:
         gnorm = run.record()
         if run.small_gradient(gnorm):
-            status = run.stationary(direction.dense_hessian,
-                                    max(1.0, np.linalg.norm(run.x)),
-                                    plain=direction.plain)
+            status = run.settle(direction, max(1.0, np.linalg.norm(run.x)), plain=direction.plain)
             if status is not None:
                 return status
-            direction.reset()
-            if run.tick():
-                return CALLBACK
             continue
         if run.nit >= run.maxiter:
             return MAXITER
@@ -374,12 +379,9 @@ def _trust_region_driver(run, model, damped):
         if run.small_gradient(gnorm):
             scale = max(1.0, np.linalg.norm(run.x)) if damped else \
                 max(param, 1e-8 * max(1.0, np.linalg.norm(run.x)))
-            status = run.stationary(model.dense_hessian, scale)
+            status = run.settle(model, scale)
             if status is not None:
                 return status
-            model.reset()
-            if run.tick():
-                return CALLBACK
             continue
         if run.nit >= run.maxiter:
             return MAXITER
