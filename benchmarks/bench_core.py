@@ -10,6 +10,7 @@ same ratios for JAX / autograd / torch when they are installed.
 from __future__ import annotations
 
 import argparse
+import time
 import tracemalloc
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
@@ -97,6 +98,23 @@ def peers(n, x, v, rounds):
     return rows
 
 
+def dispatch_rate(ops=200, rounds=5):
+    """Primitive applications per second through two traces on tiny inputs:
+    the per-operation overhead that dominates small problems."""
+    def chain(z):
+        for _ in range(ops // 2):
+            z = z * 1.0001 + 0.5
+        return z
+
+    x0 = np.array(0.3)
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        osc.jvp(lambda z: osc.vjp(chain, z)[0], (x0,), (x0,))
+        best = min(best, time.perf_counter() - t0)
+    return ops / best
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000)
@@ -140,6 +158,8 @@ def main():
         f"  n = 2: one hvp {small['hvp n=2'] * 1e6:.0f} us, one grad {small['grad n=2'] * 1e6:.0f} us, "
         f"f {small['f n=2'] * 1e6:.1f} us"
     )
+    print(f"  dispatch: {dispatch_rate() / 1e3:.0f} k primitive applications per second on 0-d values "
+          "(forward mode over reverse mode, the path of one small hvp)")
     for name, tp in peers(args.n, x, v, args.rounds):
         print(f"  peer {name}: grad {tp['grad'] / tp['f']:.2f} x f, hvp {tp['hvp'] / tp['f']:.2f} x f")
 
