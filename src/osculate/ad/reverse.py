@@ -190,10 +190,12 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int):
             continue
         prim, primals, params, out, parents = tape[i]
         wants = tuple(p is not None for p in parents)
-        if prim is _getitem and parents[0][1] < 0:
-            # the adjoint of indexing is a scatter, accumulated in place when possible
-            # (parents[0][1] < 0: the indexed value is a single-result node)
-            cts.add_lazy(parents[0][0], _scatter, g, {"shape": primals[0].shape, "idx": params["idx"]})
+        adjoint = prim.rules.get("adjoint_into")
+        if adjoint is not None and parents[0][1] < 0:
+            # a linear primitive whose adjoint can be accumulated in place (indexing:
+            # a scatter); parents[0][1] < 0: its input is a single-result node
+            adjoint_prim, adjoint_params = adjoint(primals, params)
+            cts.add_lazy(parents[0][0], adjoint_prim, g, adjoint_params)
             continue
         in_cts = prim.rule("vjp")(g, out, primals, wants, **params)
         for p, c in zip(parents, in_cts):
@@ -201,5 +203,3 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int):
                 cts.add(p[0], p[1], c)
     return [cts.slots[i] for i in range(n_inputs)]
 
-
-from .prims.structural import getitem_p as _getitem, scatter_p as _scatter  # noqa: E402

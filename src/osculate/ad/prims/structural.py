@@ -388,6 +388,10 @@ def _scatter_into(buffer, v, idx):
 # scatter: zeros of ``shape`` with ``v`` added at ``idx`` -- the adjoint of getitem
 scatter_p = _linear("scatter", _scatter_impl, lambda ct, v, shape, idx: getitem_p.bind(ct, idx=idx))
 scatter_p.def_rule("accumulate", _scatter_into)
+# the backward sweep may add getitem's adjoint (a scatter) straight into a buffer it owns
+getitem_p.def_rule(
+    "adjoint_into", lambda primals, params: (scatter_p, {"shape": shape_of(primals[0]), "idx": params["idx"]})
+)
 
 
 def _index_update_impl(x, v, idx, mode):
