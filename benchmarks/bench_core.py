@@ -2,9 +2,11 @@
 
 Run: ``python benchmarks/bench_core.py [--n 1000000]``.  Prints, measured side
 by side in one run: time ratios to f for grad and for the Hessian-vector
-product in each nesting, a hand-written NumPy gradient/HVP for reference, the
-wall time of one HVP at n = 2, peak traced memory of grad and hvp, and the
-same ratios for JAX / autograd / torch when they are installed.
+product in each nesting, eager and staged (``osc.jit``: traced once, then
+replayed as plain NumPy), a hand-written NumPy gradient/HVP for reference,
+the wall time of one HVP at n = 2, peak traced memory of grad and hvp, and
+the same ratios for JAX (eager and jitted) / autograd / torch when they are
+installed.
 """
 
 from __future__ import annotations
@@ -65,6 +67,15 @@ def peers(n, x, v, rounds):
             {"f": lambda: jf(xj).block_until_ready(), "grad": lambda: jg(xj).block_until_ready(), "hvp": jh}, rounds
         )
         rows.append(("jax (eager)", t))
+        jfj, jgj = jax.jit(jf), jax.jit(jg)
+        jhj = jax.jit(lambda z, w: jax.jvp(jg, (z,), (w,))[1])
+        for fn in (lambda: jfj(xj), lambda: jgj(xj), lambda: jhj(xj, vj)):
+            fn().block_until_ready()  # compile outside the timing
+        t = _harness.interleaved_min(
+            {"f": lambda: jfj(xj).block_until_ready(), "grad": lambda: jgj(xj).block_until_ready(),
+             "hvp": lambda: jhj(xj, vj).block_until_ready()}, rounds
+        )
+        rows.append(("jax (jit)", t))
     ag = _harness.optional("autograd")
     if ag is not None:
         anp = __import__("autograd.numpy", fromlist=["numpy"])
@@ -126,6 +137,19 @@ def main():
     v = rng.standard_normal(args.n)
     assert np.allclose(osc.grad(f)(x), grad_by_hand(x))
     assert np.allclose(osc.hvp(f, x, v), hvp_by_hand(x, v))
+    staged = {
+        "grad": osc.jit(osc.grad(f)),
+        "value_and_grad": osc.jit(osc.value_and_grad(f)),
+        "hvp fwd-rev": osc.jit(lambda x, v: osc.hvp(f, x, v, mode="fwd-rev")),
+        "hvp rev-fwd": osc.jit(lambda x, v: osc.hvp(f, x, v, mode="rev-fwd")),
+        "hvp rev-rev": osc.jit(lambda x, v: osc.hvp(f, x, v, mode="rev-rev")),
+    }
+    for k, fn in staged.items():  # stage once, outside the timing (reported below)
+        t0 = time.perf_counter()
+        fn(x) if k in ("grad", "value_and_grad") else fn(x, v)
+        print(f"  staging jit({k}): {(time.perf_counter() - t0) * 1e3:.1f} ms, "
+              f"{(fn.program(x) if k in ('grad', 'value_and_grad') else fn.program(x, v)).n_ops} NumPy operations")
+    assert np.allclose(staged["hvp fwd-rev"](x, v), hvp_by_hand(x, v))
     fns = {
         "f": lambda: f(x),
         "grad (by hand)": lambda: grad_by_hand(x),
@@ -136,27 +160,41 @@ def main():
         "hvp rev-fwd": lambda: osc.hvp(f, x, v, mode="rev-fwd"),
         "hvp rev-rev": lambda: osc.hvp(f, x, v, mode="rev-rev"),
         "vhv (fwd-fwd)": lambda: osc.vhv(f, x, v),
+        "jit grad": lambda: staged["grad"](x),
+        "jit value_and_grad": lambda: staged["value_and_grad"](x),
+        "jit hvp fwd-rev": lambda: staged["hvp fwd-rev"](x, v),
+        "jit hvp rev-fwd": lambda: staged["hvp rev-fwd"](x, v),
+        "jit hvp rev-rev": lambda: staged["hvp rev-rev"](x, v),
     }
     t = _harness.interleaved_min(fns, args.rounds)
     print(f"  f: {t['f'] * 1e3:.2f} ms")
     for k in fns:
         if k != "f":
-            print(f"  {k:16s} {t[k] / t['f']:6.2f} x f   ({t[k] * 1e3:8.2f} ms)")
+            print(f"  {k:20s} {t[k] / t['f']:6.2f} x f   ({t[k] * 1e3:8.2f} ms)")
     print("  (hvp fwd-fwd needs one pass per coordinate: used for small n and dense Hessians only)")
 
     g_peak = peak_bytes(lambda: osc.grad(f)(x))
     h_peak = peak_bytes(lambda: osc.hvp(f, x, v))
     print(f"  peak traced memory: grad {g_peak / 2**20:.1f} MiB, hvp {h_peak / 2**20:.1f} MiB, ratio {h_peak / g_peak:.2f}")
+    g_peak = peak_bytes(lambda: staged["grad"](x))
+    h_peak = peak_bytes(lambda: staged["hvp fwd-rev"](x, v))
+    print(f"  peak traced memory, jit: grad {g_peak / 2**20:.1f} MiB, hvp {h_peak / 2**20:.1f} MiB, "
+          f"ratio {h_peak / g_peak:.2f}")
 
     x2, v2 = np.array([-1.2, 1.0]), np.array([1.0, 0.5])
+    hvp2 = osc.jit(lambda x, v: osc.hvp(f, x, v))
+    grad2 = osc.jit(osc.grad(f))
+    hvp2(x2, v2), grad2(x2)
     small = _harness.interleaved_min(
-        {"hvp n=2": lambda: osc.hvp(f, x2, v2), "f n=2": lambda: f(x2), "grad n=2": lambda: osc.grad(f)(x2)},
+        {"hvp n=2": lambda: osc.hvp(f, x2, v2), "f n=2": lambda: f(x2), "grad n=2": lambda: osc.grad(f)(x2),
+         "jit hvp n=2": lambda: hvp2(x2, v2), "jit grad n=2": lambda: grad2(x2)},
         rounds=args.rounds,
         inner=200,
     )
     print(
         f"  n = 2: one hvp {small['hvp n=2'] * 1e6:.0f} us, one grad {small['grad n=2'] * 1e6:.0f} us, "
-        f"f {small['f n=2'] * 1e6:.1f} us"
+        f"f {small['f n=2'] * 1e6:.1f} us; jit: one hvp {small['jit hvp n=2'] * 1e6:.1f} us, "
+        f"one grad {small['jit grad n=2'] * 1e6:.1f} us"
     )
     print(f"  dispatch: {dispatch_rate() / 1e3:.0f} k primitive applications per second on 0-d values "
           "(forward mode over reverse mode, the path of one small hvp)")

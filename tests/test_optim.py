@@ -233,7 +233,9 @@ def test_gauss_newton_on_misra1a_and_fields_match_scipy():
     ref = so.least_squares(q.residual, q.starts[1], method="lm", xtol=1e-14,
                            ftol=1e-14)
     np.testing.assert_allclose(res.cost, ref.cost, rtol=1e-9)
-    np.testing.assert_allclose(res.fun, ref.fun, rtol=1e-6, atol=1e-9)
+    # the two solutions agree to ~5e-7 relative in x, which moves residuals of
+    # size ~0.1 by up to ~1e-7 (SciPy 1.17's LM stops ~4e-8 away on one of them)
+    np.testing.assert_allclose(res.fun, ref.fun, rtol=1e-6, atol=2e-7)
     np.testing.assert_allclose(res.jac, ref.jac, rtol=1e-5)
     assert res.jac.shape == (14, 2) and res.grad.shape == (2,)
     assert res.optimality == pytest.approx(np.max(np.abs(res.jac.T @ res.fun)))

@@ -28,6 +28,7 @@ from .ad import (
     hvp,
     jacfwd,
     jacrev,
+    jit,
     jvp,
     linearize,
     value_and_grad,
@@ -78,7 +79,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv",
-    "HVP_MODES", "vmap", "checkpoint", "linearize", "SymmetricMatrix", "sparse_hessian", "sparse_jacobian",
+    "HVP_MODES", "vmap", "checkpoint", "linearize", "jit", "SymmetricMatrix", "sparse_hessian", "sparse_jacobian",
     "hessian_sparsity", "jacobian_sparsity", "hessian_operator", "ggn_operator", "fisher_operator",
     "eigenvalues", "lanczos", "hutchinson_trace", "hutchpp_trace", "hutchinson_diagonal", "spectral_density",
     "custom_jvp", "custom_vjp", "stop_gradient", "Primitive", "MissingRuleError", "LeakedTracerError",

@@ -1,6 +1,6 @@
 """The AD engine: primitives and traces (``core``), forward mode
 (``forward``), reverse mode (``reverse``), batching (``batching``),
-linearisation (``staging``), Taylor mode (``taylor``), user rules
+linearisation (``staging``), staged replay (``jit``), Taylor mode (``taylor``), user rules
 (``custom``), rematerialisation (``remat``) and the transformations built on
 them (``transforms``).  Every primitive and its rules live in ``prims``."""
 
@@ -16,6 +16,7 @@ from .core import (
 )
 from .batching import vmap
 from .custom import custom_jvp, custom_vjp
+from .jit import jit
 from .remat import checkpoint
 from .staging import linearize
 from .transforms import (
@@ -35,5 +36,5 @@ from .transforms import (
 __all__ = [
     "Primitive", "Tracer", "zero", "MissingRuleError", "LeakedTracerError", "ConcretizationError",
     "UnsupportedFunctionError", "custom_jvp", "custom_vjp", "grad", "value_and_grad", "jvp", "vjp",
-    "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint", "linearize",
+    "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint", "linearize", "jit",
 ]

@@ -25,6 +25,9 @@ class _Node:
             and self.children == other.children
         )
 
+    def __hash__(self):  # tree structures key the caches of osculate.jit
+        return hash((self.kind, self.meta, self.children))
+
     def __repr__(self):
         return f"TreeDef({self.kind}, {self.meta}, {self.children})"
 

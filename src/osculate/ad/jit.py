@@ -1,0 +1,346 @@
+"""Staging: trace a function once, then replay it as straight-line NumPy.
+
+``jit(f)`` calls ``f`` once on tracers that record every primitive applied to
+them -- computing the real values alongside, so the first call returns the
+ordinary result -- and compiles the record into a Python function made of
+the primitives' NumPy implementations only.  Later calls with arguments of
+the same shapes and dtypes run that function: no tracers, no rule logic, no
+dispatch.  Since the transforms (``grad``, ``hvp``, ``hessian``...) are
+ordinary Python over primitives, ``jit`` of a transformed function stages
+the derivative computation itself.
+
+While compiling, the record is optimised:
+
+* **constant folding** -- an operation none of whose inputs depends on the
+  arguments runs once, at staging time (derivative seeds, the basis vectors
+  of a dense Hessian, ``A @ I``...), and its result is kept as a constant;
+* **dead-code elimination** -- operations whose results no output needs are
+  dropped (e.g. the value of ``f`` inside ``grad(f)``);
+* **buffer reuse** -- an elementwise operation writes into an operand that
+  dies there and that the program itself allocated (``out=`` of the ufunc);
+* **early release** -- every intermediate is dropped right after its last
+  use, so the peak memory is that of the live values only.
+
+The price is the usual one of staging: Python control flow must not depend
+on the *values* of the arguments (shapes are fine), because the record
+holds one path through the code.  A branch on a traced value, ``float(x)``
+or a traced index raises :class:`~osculate.ad.core.ConcretizationError`
+while staging instead of silently freezing the branch taken; pass such
+arguments as static (``static_argnums``) or keep that function eager.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+import numpy as np
+
+from .core import ConcretizationError, LeakedTracerError, Trace, Tracer, new_trace
+from .tree import tree_flatten, tree_unflatten
+
+__all__ = ["jit", "Program"]
+
+
+class JitTracer(Tracer):
+    """A value being staged: ``value`` is the concrete array, ``var`` its name."""
+
+    __slots__ = ("value", "var")
+
+    def __init__(self, trace, value, var):
+        self._trace = trace
+        self.value = value
+        self.var = var
+        self.shape = np.shape(value)
+        self.dtype = np.result_type(value)
+
+    def _primal(self):
+        return self.value
+
+    def _concrete_step(self):
+        raise ConcretizationError(
+            "osculate.jit: the function needs the value of a staged argument (a Python "
+            "branch such as `if x > 0`, float()/int() of it, or an index computed from it), "
+            "but a staged program must not depend on values. Use np.where for value-dependent "
+            "choices, pass that argument through static_argnums, or call the function without jit"
+        )
+
+
+class JitTrace(Trace):
+    __slots__ = ("eqns", "described")
+    kind = "jit"
+
+    def __init__(self, level):
+        super().__init__(level)
+        self.eqns = []  # (prim, refs, consts, params, out_vars)
+        self.described = []  # per variable: (shape, dtype, is a real ndarray)
+
+    def new_var(self, value):
+        self.described.append((np.shape(value), np.result_type(value), type(value) is np.ndarray))
+        return JitTracer(self, value, len(self.described) - 1)
+
+    def process(self, prim, args, params):
+        if not self.active:
+            raise LeakedTracerError(f"a staged value escaped osculate.jit and reached '{prim.name}'")
+        if any(callable(p) or isinstance(p, Tracer) for p in params.values()):
+            # a primitive that calls back into user code (custom rules,
+            # checkpoint): stage what its implementation does, op by op
+            return prim.impl(*args, **params)
+        vals, refs = [], []
+        for a in args:
+            if type(a) is JitTracer and a._trace is self:
+                vals.append(a.value)
+                refs.append(a.var)
+            elif isinstance(a, Tracer):
+                raise ConcretizationError(
+                    "osculate.jit: the staged function uses a value traced by an enclosing "
+                    f"transformation ({type(a).__name__}) that is not one of its arguments, "
+                    f"in '{prim.name}'; pass that value as an argument instead of closing over it"
+                )
+            else:
+                vals.append(a)
+                refs.append(None)
+        out = prim.impl(*vals, **params)
+        outs = out if prim.multiple_results else (out,)
+        tracers = tuple(self.new_var(o) for o in outs)
+        consts = tuple(v if r is None else None for v, r in zip(vals, refs))
+        self.eqns.append((prim, tuple(refs), consts, params, tuple(t.var for t in tracers)))
+        return tracers if prim.multiple_results else tracers[0]
+
+
+def _elementwise(prim, params):
+    impl = prim.impl
+    return isinstance(impl, np.ufunc) and impl.nout == 1 and not params
+
+
+class Program:
+    """A staged function: equations over numbered variables, compiled to Python.
+
+    ``str(program)`` lists the equations after optimisation; ``program.source``
+    is the generated Python.  Calling it with the flat list of argument arrays
+    returns the flat list of outputs.
+    """
+
+    def __init__(self, eqns, in_vars, out_refs, shapes):
+        self.in_vars = tuple(in_vars)
+        self.out_refs = tuple(out_refs)  # ("var", v) or ("const", value)
+        self.eqns = _dead_code_eliminated(eqns, {v for kind, v in out_refs if kind == "var"})
+        self._donations = _donations(self.eqns, self.in_vars, self.out_refs, shapes)
+        self.source, self._fn = self._compile()
+
+    @property
+    def n_ops(self) -> int:
+        """Number of NumPy operations one call performs."""
+        return len(self.eqns)
+
+    def __call__(self, leaves):
+        return self._fn(*leaves)
+
+    def __str__(self):
+        lines = [f"program({', '.join(f'v{v}' for v in self.in_vars)}):"]
+        for k, (prim, refs, consts, params, outs) in enumerate(self.eqns):
+            args = [f"v{r}" if r is not None else _short(c) for r, c in zip(refs, consts)]
+            args += [f"{name}={_short(p)}" for name, p in params.items()]
+            into = f"  [in place of v{self._donations[k]}]" if k in self._donations else ""
+            lines.append(f"  {', '.join(f'v{o}' for o in outs)} = {prim.name}({', '.join(args)}){into}")
+        rets = [f"v{v}" if kind == "var" else _short(v) for kind, v in self.out_refs]
+        lines.append(f"  return {', '.join(rets)}")
+        return "\n".join(lines)
+
+    def _compile(self):
+        last_use = {}
+        for k, (_, refs, _, _, outs) in enumerate(self.eqns):
+            for r in refs:
+                if r is not None:
+                    last_use[r] = k
+            for o in outs:
+                last_use.setdefault(o, k)
+        keep = set(self.in_vars) | {v for kind, v in self.out_refs if kind == "var"}
+        dies_at: dict[int, list] = {}
+        for v, k in last_use.items():
+            if v not in keep:
+                dies_at.setdefault(k, []).append(v)
+        g: dict = {}
+        body = []
+        for k, (prim, refs, consts, params, outs) in enumerate(self.eqns):
+            g[f"f{k}"] = prim.impl
+            args = []
+            for j, (r, c) in enumerate(zip(refs, consts)):
+                if r is None:
+                    g[f"c{k}_{j}"] = c
+                    args.append(f"c{k}_{j}")
+                else:
+                    args.append(f"v{r}")
+            for name, p in params.items():
+                g[f"p{k}_{name}"] = p
+                args.append(f"{name}=p{k}_{name}")
+            if k in self._donations:
+                args.append(f"out=v{self._donations[k]}")
+            lhs = ", ".join(f"v{o}" for o in outs) + ("," if prim.multiple_results and len(outs) == 1 else "")
+            body.append(f"{lhs} = f{k}({', '.join(args)})")
+            if k in dies_at:
+                body.append(f"del {', '.join(f'v{v}' for v in sorted(dies_at[k]))}")
+        rets = []
+        for i, (kind, v) in enumerate(self.out_refs):
+            if kind == "var":
+                rets.append(f"v{v}")
+            else:
+                g[f"out{i}"] = v
+                rets.append(f"_copy(out{i})")
+        g["_copy"] = _copy
+        params = ", ".join(f"v{v}" for v in self.in_vars)
+        src = f"def staged({params}):\n" + "".join(f"    {line}\n" for line in body)
+        src += f"    return [{', '.join(rets)}]\n"
+        exec(compile(src, "<osculate.jit>", "exec"), g)  # noqa: S102 - our own generated code
+        return src, g["staged"]
+
+
+def _copy(v):
+    return v.copy() if isinstance(v, np.ndarray) else v
+
+
+def _short(v):
+    if isinstance(v, np.ndarray) and v.size > 4:
+        return f"<{v.dtype}{list(v.shape)}>"
+    r = repr(v)
+    return r if len(r) <= 40 else r[:37] + "..."
+
+
+def _dead_code_eliminated(eqns, needed):
+    needed = set(needed)
+    kept = []
+    for eqn in reversed(eqns):
+        if any(o in needed for o in eqn[4]):
+            kept.append(eqn)
+            needed.update(r for r in eqn[1] if r is not None)
+    kept.reverse()
+    return kept
+
+
+def _donations(eqns, in_vars, out_refs, shapes):
+    """``{equation index: variable}``: elementwise equations that may write
+    their result into an operand's buffer.
+
+    A variable's buffer may be reused when the program allocated it (an
+    elementwise ufunc produced it, so nothing else can see it), every use of
+    it is elementwise (so no view of it exists), the equation is its last use,
+    it is neither an argument nor an output, and it has the result's exact
+    shape and dtype.
+    """
+    protected = set(in_vars) | {v for kind, v in out_refs if kind == "var"}
+    fresh, all_elementwise, last_use = set(), {}, {}
+    for k, (prim, refs, _, params, outs) in enumerate(eqns):
+        ew = _elementwise(prim, params)
+        if ew:
+            fresh.update(outs)
+        for r in refs:
+            if r is not None:
+                all_elementwise[r] = all_elementwise.get(r, True) and ew
+                last_use[r] = k
+    out = {}
+    for k, (prim, refs, _, params, outs) in enumerate(eqns):
+        if not _elementwise(prim, params):
+            continue
+        want = shapes[outs[0]]
+        for r in refs:
+            if (r is not None and r in fresh and r not in protected and last_use[r] == k
+                    and all_elementwise[r] and shapes[r] == want and want[2]):
+                out[k] = r
+                break
+    return out
+
+
+def jit(fun=None, *, static_argnums=()):
+    """Stage ``fun`` once per argument signature and replay it as plain NumPy.
+
+    ``fun`` takes arrays, scalars or pytrees of them (positional arguments)
+    and returns the same.  The first call with a new signature -- the
+    structure, shapes and dtypes of the arguments, and the values of the
+    arguments listed in ``static_argnums`` -- traces ``fun`` and returns its
+    result; later calls replay the optimised program (see this module's
+    documentation for what is optimised and for the rule on value-dependent
+    control flow).  Called with tracers of an enclosing transformation (e.g.
+    ``grad(jit(f))``), ``fun`` simply runs inline.
+
+    ``jitted.program(*args)`` returns the staged :class:`Program` for those
+    arguments' signature (``print`` it to see the operations).
+
+    >>> import numpy as np, osculate as osc
+    >>> f = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+    >>> hvp = osc.jit(lambda x, v: osc.hvp(f, x, v))
+    >>> hvp(np.array([1.0, 1.0]), np.array([1.0, 0.0]))
+    array([ 802., -400.])
+    >>> hvp(np.array([0.0, 0.0]), np.array([1.0, 0.0]))  # replayed, new point
+    array([2., 0.])
+    """
+    if fun is None:
+        return functools.partial(jit, static_argnums=static_argnums)
+    static = frozenset(static_argnums if isinstance(static_argnums, (tuple, list, set, frozenset)) else (static_argnums,))
+    cache: dict = {}
+    lock = threading.Lock()
+
+    def split(args):
+        for i in static:
+            if not -len(args) <= i < len(args):
+                raise ValueError(f"jit: static_argnums has {i} but {len(args)} arguments were given")
+        norm = {i % len(args) for i in static} if args else set()
+        dynamic = tuple(a for i, a in enumerate(args) if i not in norm)
+        fixed = tuple((i, a) for i, a in enumerate(args) if i in norm)
+        leaves, tree = tree_flatten(dynamic)
+        leaves = [a if isinstance(a, (Tracer, np.ndarray)) else np.asarray(a) for a in leaves]
+        try:
+            key = (tree, fixed, tuple((np.shape(x), np.result_type(x).str) for x in leaves))
+            hash(key)
+        except TypeError:
+            raise TypeError("jit: static arguments must be hashable (numbers, strings, tuples...)") from None
+        return leaves, tree, fixed, key, len(args)
+
+    def rebuild(tree, fixed, nargs, leaves):
+        dyn = iter(tree_unflatten(tree, leaves))
+        fixed = dict(fixed)
+        return tuple(fixed[i] if i in fixed else next(dyn) for i in range(nargs))
+
+    def stage(leaves, tree, fixed, nargs):
+        with new_trace(JitTrace) as trace:
+            ins = [trace.new_var(x) for x in leaves]
+            out = fun(*rebuild(tree, fixed, nargs, ins))
+            o_leaves, o_tree = tree_flatten(out)
+        out_refs, results = [], []
+        for o in o_leaves:
+            if type(o) is JitTracer and o._trace is trace:
+                out_refs.append(("var", o.var))
+                results.append(o.value)
+            elif isinstance(o, Tracer):
+                raise ConcretizationError("jit: the function returned a value traced by an enclosing transformation")
+            else:
+                out_refs.append(("const", o))
+                results.append(o)
+        program = Program(trace.eqns, [t.var for t in ins], out_refs, trace.described)
+        return program, o_tree, tree_unflatten(o_tree, results)
+
+    @functools.wraps(fun)
+    def jitted(*args):
+        leaves, tree, fixed, key, nargs = split(args)
+        if any(isinstance(x, Tracer) for x in leaves):
+            return fun(*args)
+        entry = cache.get(key)
+        if entry is None:
+            with lock:
+                entry = cache.get(key)
+                if entry is None:
+                    program, o_tree, result = stage(leaves, tree, fixed, nargs)
+                    cache[key] = (program, o_tree)
+                    return result
+        program, o_tree = entry
+        return tree_unflatten(o_tree, program(leaves))
+
+    def program(*args):
+        leaves, tree, fixed, key, nargs = split(args)
+        if key not in cache:
+            jitted(*args)
+        return cache[key][0]
+
+    jitted.program = program
+    jitted.cache_size = lambda: len(cache)
+    return jitted
+
