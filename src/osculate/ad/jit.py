@@ -14,6 +14,9 @@ While compiling, the record is optimised:
 * **constant folding** -- an operation none of whose inputs depends on the
   arguments runs once, at staging time (derivative seeds, the basis vectors
   of a dense Hessian, ``A @ I``...), and its result is kept as a constant;
+* **scale folding** -- a chain of negations and multiplications by
+  constants collapses into one multiplication (``-(2 * (3 * x)) -> -6 * x``)
+  when the intermediate results have no other use;
 * **dead-code elimination** -- operations whose results no output needs are
   dropped (e.g. the value of ``f`` inside ``grad(f)``);
 * **buffer reuse** -- an elementwise operation writes into an operand that
@@ -31,12 +34,14 @@ arguments as static (``static_argnums``) or keep that function eager.
 
 from __future__ import annotations
 
+import collections
 import functools
 import threading
 
 import numpy as np
 
 from .core import ConcretizationError, LeakedTracerError, Trace, Tracer, new_trace
+from .prims.arithmetic import mul_p, neg_p
 from .tree import tree_flatten, tree_unflatten
 
 __all__ = ["jit", "Program"]
@@ -124,7 +129,9 @@ class Program:
     def __init__(self, eqns, in_vars, out_refs, shapes):
         self.in_vars = tuple(in_vars)
         self.out_refs = tuple(out_refs)  # ("var", v) or ("const", value)
-        self.eqns = _dead_code_eliminated(eqns, {v for kind, v in out_refs if kind == "var"})
+        outs = {v for kind, v in out_refs if kind == "var"}
+        live = _dead_code_eliminated(eqns, outs)
+        self.eqns = _dead_code_eliminated(_scales_folded(live, shapes, outs), outs)
         self._donations = _donations(self.eqns, self.in_vars, self.out_refs, shapes)
         self.source, self._fn = self._compile()
 
@@ -196,7 +203,7 @@ class Program:
 
 
 def _copy(v):
-    return v.copy() if isinstance(v, np.ndarray) else v
+    return v.copy(order="K") if isinstance(v, np.ndarray) else v  # keeps the layout (e.g. a transpose)
 
 
 def _short(v):
@@ -204,6 +211,45 @@ def _short(v):
         return f"<{v.dtype}{list(v.shape)}>"
     r = repr(v)
     return r if len(r) <= 40 else r[:37] + "..."
+
+
+def _scaling(eqn):
+    """``(var, c)`` when the equation computes ``c * var`` for a constant ``c``."""
+    prim, refs, consts, params, _ = eqn
+    if prim is neg_p and refs[0] is not None:
+        return refs[0], -1.0
+    if prim is mul_p and (refs[0] is None) != (refs[1] is None):
+        k = 0 if refs[0] is None else 1
+        c = consts[k]
+        if isinstance(c, (float, np.floating)) or (isinstance(c, np.ndarray) and c.dtype.kind == "f"):
+            return refs[1 - k], c
+    return None
+
+
+def _scales_folded(eqns, described, outputs):
+    """Merge ``c2 * (c1 * y)`` into ``(c2 * c1) * y`` (negation is ``c = -1``)
+    when ``c1 * y`` has no other use and the merge changes neither the
+    result's shape nor its dtype.  The inner equation is left for dead-code
+    elimination."""
+    uses = collections.Counter(r for e in eqns for r in e[1] if r is not None)
+    uses.update(outputs)
+    producer = {}
+    out = []
+    for eqn in eqns:
+        outer = _scaling(eqn)
+        if outer is not None and uses[outer[0]] == 1 and outer[0] in producer:
+            inner = _scaling(producer[outer[0]])
+            if inner is not None:
+                y, c = inner[0], np.multiply(inner[1], outer[1])
+                shape, dtype, _ = described[eqn[4][0]]
+                y_shape, y_dtype, _ = described[y]
+                if (np.broadcast_shapes(y_shape, np.shape(c)) == shape
+                        and np.result_type(np.empty(0, y_dtype), c) == dtype):
+                    eqn = (mul_p, (y, None), (None, c), {}, eqn[4])
+        for o in eqn[4]:
+            producer[o] = eqn
+        out.append(eqn)
+    return out
 
 
 def _dead_code_eliminated(eqns, needed):

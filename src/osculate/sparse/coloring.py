@@ -823,7 +823,10 @@ class Coloring:
             )
         if not np.issubdtype(B.dtype, np.inexact):
             B = B.astype(np.float64)
-        return np.ascontiguousarray(B).reshape(-1)
+        # colour-major flat layout (entry (i, b) at b * n_rows + i): the
+        # compressed products come out of a batched pass one colour per row,
+        # so B is usually the transpose of a C-ordered array and needs no copy
+        return np.ascontiguousarray(B.T).reshape(-1)
 
     def decompress(self, B: Any, format: str = "csr", symmetric_upper: bool = False):
         """Recover the sparse derivative matrix from the compressed product.
@@ -929,9 +932,10 @@ class StarColoring(_SymmetricColoring):
         key = i * c + colors[j]
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
         direct = counts[inverse] == 1
-        src_off = np.where(direct, key, j * c + colors[i])
+        n = g.n  # flat index of B[i, b] is b * n + i (see _check_B)
+        src_off = np.where(direct, colors[j] * n + i, colors[i] * n + j)
         rows, cols, where = self._layout
-        diag_src = np.arange(g.n, dtype=np.int64) * c + colors
+        diag_src = colors * n + np.arange(n, dtype=np.int64)
         src = np.concatenate((src_off, diag_src))[where]
         return rows, cols, src
 
@@ -979,7 +983,7 @@ class AcyclicColoring(_SymmetricColoring):
         c = self.n_colors
         colors = self.colors
         # Tree nodes are the pairs (vertex, colour of the other class); the
-        # node key vertex * c + colour is also the flat index of its sum in B.
+        # node key vertex * c + colour names the entry B[vertex, colour] holding its sum.
         key = g.rows * c + colors[g.indices]
         node_keys, node_of = np.unique(key, return_inverse=True)
         node_of = node_of.reshape(-1)
@@ -1038,7 +1042,8 @@ class AcyclicColoring(_SymmetricColoring):
         # depth parity is whether its colour matches the colour of its root.
         vcol = colors[node_keys // c]
         sign = np.where(vcol == vcol[roots[labels]], 1.0, -1.0)
-        flat_pre = node_keys[order]
+        node_pre = node_keys[order]
+        flat_pre = (node_pre % c) * g.n + node_pre // c  # colour-major, see _check_B
         sign_pre = sign[order]
         # Each position's tree edge joins node_of[p] and other[p]; the child is
         # the end whose parent is the other one.
@@ -1053,8 +1058,8 @@ class AcyclicColoring(_SymmetricColoring):
         rows, cols, where = self._layout
         c = self.n_colors
         n = self.colors.size
-        # Value vector is concat(edge values by preorder position, B.ravel()).
-        diag_src = n_nodes + np.arange(n, dtype=np.int64) * c + self.colors
+        # Value vector is concat(edge values by preorder position, B in colour-major order).
+        diag_src = n_nodes + self.colors * n + np.arange(n, dtype=np.int64)
         src = np.concatenate((edge_pos, diag_src))[where]
         return rows, cols, src
 
@@ -1086,7 +1091,7 @@ class ColumnColoring(Coloring):
         jp: _JacobianPattern = self._pattern
         rows = jp.rows
         cols = jp.indices
-        return rows, cols, rows * self.n_colors + self.colors[cols]
+        return rows, cols, self.colors[cols] * jp.m + rows
 
 
 # --------------------------------------------------------------------------

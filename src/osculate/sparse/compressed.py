@@ -6,6 +6,11 @@ Jacobian-vector) products as there are colours -- all of them in **one**
 batched forward-over-reverse pass (``vmap`` over the seed columns) -- and
 decompresses into SciPy sparse format through index arrays computed once per
 plan.  No ``n × n`` dense array is allocated anywhere.
+
+With a global pattern, that pass is staged once with :func:`osculate.jit`:
+the global detection has already proved that ``f``'s control flow does not
+depend on values, so every later evaluation replays plain NumPy operations,
+with the work that depends only on the seed matrix folded away.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import time
 import numpy as np
 
 from ..ad.batching import vmap
+from ..ad.jit import jit as _jit
 from ..ad.transforms import _as_float_input, grad, jvp
 from . import coloring as C
 from .detect import hessian_sparsity, jacobian_sparsity
@@ -25,7 +31,7 @@ _KINDS = ("star", "acyclic", "auto")
 
 
 class _Plan:
-    def __init__(self, f, x0, order, seed, mode):
+    def __init__(self, f, x0, order, seed, mode, staged):
         if mode not in ("global", "local"):
             raise ValueError(f"mode must be 'global' or 'local', got {mode!r}")
         if mode == "local" and x0 is None:
@@ -34,12 +40,25 @@ class _Plan:
         self.order = order
         self.seed = seed
         self.mode = mode
+        # a local pattern follows the branches taken at x0: evaluation stays eager
+        self.staged = bool(staged) and mode == "global"
         self.shape = None
         self.pattern = None
         self._coloring = None
+        self._evaluate = None
         self.timings = {}
         if x0 is not None:
             self._prepare(_as_float_input(x0, "x0"))
+
+    def compressed(self, x):
+        """The compressed derivative ``B`` (``n_colors`` columns): one batched pass."""
+        x = self._check_point(x)
+        if self._evaluate is None:
+            S = np.ascontiguousarray(self._coloring.seed_matrix().astype(x.dtype).T)
+            products = self._products
+            evaluate = lambda x: products(x, S)  # noqa: E731
+            self._evaluate = _jit(evaluate) if self.staged else evaluate
+        return self._evaluate(x)
 
     @property
     def coloring(self):
@@ -84,11 +103,11 @@ class _Plan:
 class SparseHessian(_Plan):
     """A reusable sparse-Hessian plan; see :func:`sparse_hessian`."""
 
-    def __init__(self, f, x0=None, coloring="auto", order="natural", seed=0, mode="global"):
+    def __init__(self, f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=True):
         if coloring not in _KINDS:
             raise ValueError(f"coloring must be one of {_KINDS}, got {coloring!r}")
         self.kind = coloring
-        super().__init__(f, x0, order, seed, mode)
+        super().__init__(f, x0, order, seed, mode, staged)
 
     def _prepare(self, x):
         t0 = time.perf_counter()
@@ -105,14 +124,11 @@ class SparseHessian(_Plan):
             self._coloring = acyc if acyc.n_colors < star.n_colors else star
         self.timings = {"detection": t1 - t0, "coloring": time.perf_counter() - t1}
 
-    def compressed(self, x):
+    def _products(self, x, St):
         """``B = H(x) @ S`` (``n × n_colors``): one batched forward-over-reverse pass."""
-        x = self._check_point(x)
-        S = self._coloring.seed_matrix().astype(x.dtype)
         g = grad(self.f)
-        n = S.shape[0]
-        hv = vmap(lambda v: jvp(g, (x,), (v.reshape(self.shape),))[1])(np.ascontiguousarray(S.T))
-        return np.asarray(hv).reshape(S.shape[1], n).T
+        hv = vmap(lambda v: jvp(g, (x,), (v.reshape(self.shape),))[1])(St)
+        return hv.reshape(St.shape[0], St.shape[1]).T
 
     def __call__(self, x, format="csr", symmetric_upper=False):
         """The Hessian at ``x`` as a SciPy sparse matrix (``csr``, ``csc`` or
@@ -132,18 +148,17 @@ class SparseJacobian(_Plan):
         self._coloring = C.column_coloring(self.pattern, self.order, self.seed)
         self.timings = {"detection": t1 - t0, "coloring": time.perf_counter() - t1}
 
-    def compressed(self, x):
-        x = self._check_point(x)
-        S = self._coloring.seed_matrix().astype(x.dtype)
-        jv = vmap(lambda v: jvp(self.f, (x,), (v.reshape(self.shape),))[1])(np.ascontiguousarray(S.T))
-        return np.asarray(jv).reshape(S.shape[1], -1).T
+    def _products(self, x, St):
+        """``B = J(x) @ S`` (``m × n_colors``): one batched forward pass."""
+        jv = vmap(lambda v: jvp(self.f, (x,), (v.reshape(self.shape),))[1])(St)
+        return jv.reshape(St.shape[0], -1).T
 
     def __call__(self, x, format="csr"):
         B = self.compressed(x)  # prepares the plan on its first point
         return self._coloring.decompress(B, format=format)
 
 
-def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="global"):
+def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=True):
     """Plan a sparse Hessian: detect the pattern, colour it, then evaluate fast.
 
     Detection and colouring happen once (at ``x0`` or at the first call);
@@ -160,6 +175,12 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
         ``"smallest_last"``, ``"incidence_degree"`` or ``"random"`` (``seed``).
     mode:
         ``"global"`` pattern (valid everywhere) or ``"local"`` at ``x0``.
+    staged:
+        With a global pattern, stage the evaluation once with
+        :func:`osculate.jit` and replay it for every new ``x`` (``f`` runs as
+        Python only on the first evaluation, so side effects in ``f`` happen
+        once; arrays ``f`` closes over are captured then).  ``False`` keeps
+        every evaluation eager.  Local patterns are always evaluated eagerly.
 
     >>> import numpy as np, osculate as osc
     >>> f = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
@@ -170,11 +191,13 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
     >>> bool(np.allclose(H.toarray(), osc.hessian(f)(np.full(6, 0.5))))
     True
     """
-    return SparseHessian(f, x0, coloring, order, seed, mode)
+    return SparseHessian(f, x0, coloring, order, seed, mode, staged)
 
 
-def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global"):
+def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global", staged=True):
     """Plan a sparse Jacobian (distance-2 column colouring, batched JVPs).
+
+    ``order``, ``seed``, ``mode`` and ``staged`` are as for :func:`sparse_hessian`.
 
     >>> import numpy as np, osculate as osc
     >>> plan = osc.sparse_jacobian(lambda x: x[1:] ** 2 - x[:-1], np.ones(5))
@@ -186,4 +209,4 @@ def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global"):
            [ 0.,  0., -1.,  6.,  0.],
            [ 0.,  0.,  0., -1.,  8.]])
     """
-    return SparseJacobian(f, x0, order, seed, mode)
+    return SparseJacobian(f, x0, order, seed, mode, staged)
