@@ -4,10 +4,11 @@ Run: ``python benchmarks/bench_dense.py [--quick]``.  Prints, measured side by
 side in one run:
 
 1. logistic-regression negative log-likelihood with ``A`` in R^{5000 x 200}:
-   ``osc.hessian`` (each nesting, packed ``symmetric=True``, chunked) against
-   the analytic NumPy Hessian ``Aᵀ diag(p(1-p)) A`` (target: <= 2x);
-2. chained Rosenbrock at n = 10: one dense Hessian, against JAX (eager, no
-   jit) and autograd when they are installed;
+   ``osc.hessian`` (each nesting, packed ``symmetric=True``, chunked, and
+   staged with ``osc.jit``) against the analytic NumPy Hessian
+   ``Aᵀ diag(p(1-p)) A`` (target: <= 2x);
+2. chained Rosenbrock at n = 10: one dense Hessian, eager and staged, against
+   JAX (eager and jitted) and autograd when they are installed;
 3. a dense Hessian at n = 5000 (``(Σx)² + Σ sin x``): peak traced memory
    (tracemalloc) and time of ``osc.hessian(..., chunk_size=k)`` for a few
    ``k``, against the ``n²·8`` bytes of the result itself.
@@ -66,13 +67,24 @@ def logistic(m, n, rounds):
         fns[f"hessian {mode}"] = lambda mode=mode: osc.hessian(nll, mode=mode)(w)
     fns["hessian symmetric=True"] = lambda: osc.hessian(nll, symmetric=True)(w)
     fns["hessian chunk_size=50"] = lambda: osc.hessian(nll, chunk_size=50)(w)
+    staged = osc.jit(osc.hessian(nll))
+    t0 = time.perf_counter()
+    staged(w)
+    t_stage = time.perf_counter() - t0
+    w2 = -w  # replay at another point than the one staged
+    assert np.max(np.abs(staged(w2) - analytic(w2))) < 1e-12 * np.max(np.abs(analytic(w2)))
+    fns["jit(hessian)"] = lambda: staged(w2)
     t = _harness.interleaved_min(fns, rounds)
     base = t["analytic Aᵀ D A"]
     print(f"\n1. logistic NLL, A in R^{m}x{n}: dense Hessian (relative error vs analytic {err:.1e})")
     for k, v in t.items():
         print(f"   {k:26s} {v * 1e3:9.2f} ms   {v / base:6.2f} x analytic")
-    ratio = t["hessian fwd-rev"] / base
-    print(f"   -> osc.hessian / analytic = {ratio:.2f} (target <= 2): {'met' if ratio <= 2 else 'NOT met'}")
+    names = [e[0].name for e in staged.program(w).eqns]
+    print(f"   (jit(hessian): staged once in {t_stage * 1e3:.0f} ms; {len(names)} NumPy operations, "
+          f"{names.count('matmul')} of them matmuls -- A @ I was folded at staging)")
+    for k in ("hessian fwd-rev", "jit(hessian)"):
+        ratio = t[k] / base
+        print(f"   -> {k} / analytic = {ratio:.2f} (target <= 2): {'met' if ratio <= 2 else 'NOT met'}")
     return t
 
 
@@ -85,9 +97,12 @@ def rosenbrock(x, np_=np):
 
 def small(rounds):
     x = np.linspace(-1.2, 1.0, 10)
+    staged = osc.jit(osc.hessian(rosenbrock))
+    staged(x)
     t = _harness.interleaved_min(
         {
             "f": lambda: rosenbrock(x),
+            "jit(hessian)": lambda: staged(x),
             "hessian fwd-rev": lambda: osc.hessian(rosenbrock)(x),
             "hessian fwd-fwd": lambda: osc.hessian(rosenbrock, mode="fwd-fwd")(x),
             "hessian symmetric fwd-fwd": lambda: osc.hessian(rosenbrock, mode="fwd-fwd", symmetric=True)(x),
@@ -104,8 +119,13 @@ def small(rounds):
         jnp = jax.numpy
         xj = jnp.asarray(x)
         jh = jax.hessian(lambda z: rosenbrock(z, jnp))
-        tj = _harness.interleaved_min({"jax": lambda: jh(xj).block_until_ready()}, rounds, inner=5)
+        jhj = jax.jit(jh)
+        jhj(xj).block_until_ready()
+        tj = _harness.interleaved_min(
+            {"jax": lambda: jh(xj).block_until_ready(), "jit": lambda: jhj(xj).block_until_ready()}, rounds, inner=5
+        )
         print(f"   {'peer jax.hessian (eager)':28s} {tj['jax'] * 1e6:9.1f} us")
+        print(f"   {'peer jax.jit(jax.hessian)':28s} {tj['jit'] * 1e6:9.1f} us")
     else:
         print("   peer jax: not installed")
     ag = _harness.optional("autograd")

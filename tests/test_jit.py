@@ -236,3 +236,9 @@ def test_bad_static_argnums():
         osc.jit(lambda x: x, static_argnums=3)(np.ones(2))
     with pytest.raises(TypeError, match="hashable"):
         osc.jit(lambda x, opts: x * 2.0, static_argnums=1)(np.ones(2), [1, 2])
+
+
+def test_packed_hessian_is_refused_inside_a_transform():
+    with pytest.raises(ValueError, match="symmetric=False"):
+        osc.jit(osc.hessian(rosen, symmetric=True))(np.ones(3))
+    assert core.current_depth() == 0

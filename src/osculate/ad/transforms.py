@@ -389,7 +389,8 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
     holding only the packed upper triangle (``n(n+1)/2`` numbers).  With
     ``mode="fwd-fwd"`` it also *computes* only the upper triangle: each mixed
     partial ``∂²f/∂xᵢ∂xⱼ`` (i ≤ j) is one forward-over-forward directional
-    derivative, so ``n(n+1)/2`` instead of ``n²``.
+    derivative, so ``n(n+1)/2`` instead of ``n²``.  Packing needs a concrete
+    point: inside ``jit``, ``vmap`` or another derivative use the dense form.
 
     >>> import numpy as np, osculate as osc
     >>> osc.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]))
@@ -411,6 +412,12 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
         k = _check_chunk(chunk_size, n)
         if n == 0:
             return np.zeros(shape + shape)
+        if symmetric and isinstance(x, Tracer):
+            raise ValueError(
+                "hessian(symmetric=True) packs a concrete matrix, but it was called inside another "
+                "transformation (jit, vmap, grad...); use symmetric=False there (the dense result is "
+                "exactly symmetric) and pack the result outside with SymmetricMatrix.from_dense"
+            )
         if symmetric and mode == "fwd-fwd":
             return _upper_by_forward_forward(f, x, n, k)
         if mode == "fwd-rev":

@@ -118,10 +118,15 @@ class SparseHessian(_Plan):
             self._coloring = C.star_coloring(self.pattern, self.order, self.seed)
         elif self.kind == "acyclic":
             self._coloring = C.acyclic_coloring(self.pattern, self.order, self.seed)
-        else:  # the fewer colours; star (direct recovery) on ties
+        else:
+            # Eager, each colour costs about one Hessian-vector product: the fewer colours
+            # win (star, with its direct recovery, on ties).  Staged, a colour is so cheap
+            # that acyclic recovery -- a cumulative sum over the forest, measured at about
+            # 1.5 colours' worth (benchmarks/bench_sparse.py) -- pays only from two saved.
             star = C.star_coloring(self.pattern, self.order, self.seed)
             acyc = C.acyclic_coloring(self.pattern, self.order, self.seed)
-            self._coloring = acyc if acyc.n_colors < star.n_colors else star
+            margin = 2 if self.staged else 1
+            self._coloring = acyc if star.n_colors - acyc.n_colors >= margin else star
         self.timings = {"detection": t1 - t0, "coloring": time.perf_counter() - t1}
 
     def _products(self, x, St):
@@ -169,7 +174,9 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
     ----------
     coloring:
         ``"star"`` (direct recovery), ``"acyclic"`` (fewer colours, recovery
-        by substitution) or ``"auto"`` (the fewer colours).
+        by substitution) or ``"auto"``: the fewer colours when evaluation is
+        eager; when it is staged, acyclic only if it saves at least two
+        colours (a staged colour costs less than the substitution).
     order:
         Vertex ordering for the colouring: ``"natural"``, ``"largest_first"``,
         ``"smallest_last"``, ``"incidence_degree"`` or ``"random"`` (``seed``).
