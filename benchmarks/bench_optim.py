@@ -22,6 +22,9 @@ and side by side SciPy's solvers fed
     * "exact": osculate's exact callables (``scipy_callables``: gradient,
       Hessian-vector product, dense Hessian).
 
+Then a few methods again with ``jit=True`` (derivatives staged once with
+``osculate.jit``; the time includes the staging).
+
 Methods that store a dense n x n matrix (Newton family with dense Hessians,
 trust-exact, BFGS, SR1) are skipped at n = 10_000.  BLAS is pinned to one
 thread (environment variables set before NumPy is imported); wall times are
@@ -88,7 +91,10 @@ def logistic_regression(m=5000, n=200, lam=1e-3, seed=0):
 
 # --------------------------------------------------------------------------- runners
 
-def run_ours(prob, method, maxiter):
+JIT_METHODS = ("newton", "newton-cg", "trust-ncg", "trust-krylov", "lbfgs")
+
+
+def run_ours(prob, method, maxiter, jit=False):
     n = prob["x0"].size
     if n > 2000 and method in DENSE_METHODS:
         return None
@@ -96,9 +102,9 @@ def run_ours(prob, method, maxiter):
     if method == "natural-gradient":
         opts["fisher"] = prob["fisher"]
     t0 = time.perf_counter()
-    res = minimize(prob["f"], prob["x0"], method=method, maxiter=maxiter, **opts)
+    res = minimize(prob["f"], prob["x0"], method=method, maxiter=maxiter, jit=jit, **opts)
     dt = time.perf_counter() - t0
-    return dict(solver=f"osculate {method}", deriv="exact", success=res.success,
+    return dict(solver=f"osculate {method}", deriv="exact, jit" if jit else "exact", success=res.success,
                 nit=res.nit, nfev=res.nfev, ngev=res.ngev, nhvp=res.nhvp,
                 nhev=res.nhev, time=dt, fun=res.fun)
 
@@ -161,6 +167,11 @@ def bench_problem(prob, maxiter, gd_maxiter):
         else:
             print(fmt_row(r))
         sys.stdout.flush()
+    for method in JIT_METHODS:  # the same runs with staged derivatives (time includes staging)
+        r = run_ours(prob, method, maxiter, jit=True)
+        if r is not None:
+            print(fmt_row(r))
+            sys.stdout.flush()
     for method in ["trust-ncg", "trust-krylov", "trust-exact", "Newton-CG", "BFGS",
                    "L-BFGS-B"]:
         for deriv in ("fd", "exact"):

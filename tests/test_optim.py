@@ -520,3 +520,21 @@ def test_problem_registry_values():
         get_problem("nope")
     q = get_nist_problem("thurber")
     assert np.sum(q.residual(q.certified) ** 2) == pytest.approx(q.certified_rss, rel=1e-9)
+
+
+@pytest.mark.parametrize("method", ["newton-cg", "trust-exact", "trust-krylov", "lbfgs"])
+def test_jit_stages_the_derivatives_and_follows_the_same_path(method):
+    f = lambda x, a: np.sum(a * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)  # noqa: E731
+    x0 = np.linspace(-1.0, 0.5, 8)
+    eager = minimize(f, x0, method=method, args=(100.0,))
+    staged = minimize(f, x0, method=method, args=(100.0,), jit=True)
+    assert staged.success and eager.success
+    assert (staged.nit, staged.ngev, staged.nhvp, staged.nhev) == (eager.nit, eager.ngev, eager.nhvp, eager.nhev)
+    np.testing.assert_allclose(staged.x, eager.x, rtol=1e-9, atol=1e-12)
+
+
+def test_jit_refuses_value_dependent_control_flow():
+    f = lambda x: np.sum(x ** 2) if x[0] > 0 else np.sum(x ** 4)  # noqa: E731
+    with pytest.raises(osc.ConcretizationError, match="osculate.jit"):
+        minimize(f, np.ones(3), method="newton-cg", jit=True)
+    assert minimize(f, np.ones(3), method="newton-cg").success  # eager follows the branch

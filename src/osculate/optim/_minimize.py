@@ -456,7 +456,7 @@ def _trust_region_driver(run, model, damped):
 
 def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
              progress=False, *, grad=None, hvp=None, hess=None, args=(),
-             **options):
+             jit=False, **options):
     """Minimize a scalar function of a 1-D array with a second-order method.
 
     Parameters
@@ -493,6 +493,11 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
         ``grad(x)``, ``hvp(x, v)``, ``hess(x)``.
     args : tuple
         Extra arguments for ``f`` and the derivatives.
+    jit : bool
+        Stage the derivatives osculate computes (gradient, Hessian-vector
+        products, dense Hessians) once with :func:`osculate.jit` and replay
+        them at every iterate: much less overhead per iteration, provided
+        ``f``'s control flow does not depend on values.
     **options
         Method options.  Common to all methods: ``gtol``, ``xtol``,
         ``check_curvature`` (default True: at a stationary point the smallest
@@ -543,12 +548,12 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
         raise ValueError("x0 contains NaN or infinite values")
     x = x.copy()
     if isinstance(f, Objective):
-        if grad is not None or hvp is not None or hess is not None or args:
-            raise ValueError("pass grad/hvp/hess/args to the Objective, not to "
+        if grad is not None or hvp is not None or hess is not None or args or jit:
+            raise ValueError("pass grad/hvp/hess/args/jit to the Objective, not to "
                              "minimize, when f is an Objective")
         obj = f
     else:
-        obj = Objective(f, grad=grad, hvp=hvp, hess=hess, args=args)
+        obj = Objective(f, grad=grad, hvp=hvp, hess=hess, args=args, jit=jit)
     n = x.size
     if maxiter is None:
         maxiter = max(1000, 200 * n)

@@ -44,6 +44,10 @@ class Objective:
         ``hess(x, *args) -> ndarray (n, n)``.
     args : tuple, optional
         Extra arguments passed to ``fun`` and the derivatives.
+    jit : bool, optional
+        Stage the engine's derivatives once with :func:`osculate.jit` and
+        replay them at every new point (``fun``'s control flow must not
+        depend on values; see ``docs/engine.md``).  Default False.
 
     Attributes
     ----------
@@ -66,7 +70,7 @@ class Objective:
     (1, 1)
     """
 
-    def __init__(self, fun, grad=None, hvp=None, hess=None, args=()):
+    def __init__(self, fun, grad=None, hvp=None, hess=None, args=(), jit=False):
         if not callable(fun):
             raise TypeError("fun must be callable")
         for nm, d in (("grad", grad), ("hvp", hvp), ("hess", hess)):
@@ -81,7 +85,9 @@ class Objective:
         self._grad_user = grad
         self._hvp_user = hvp
         self._hess_user = hess
+        self.jit = bool(jit)
         self._vg = None  # engine value_and_grad(f)
+        self._hvpfn = None  # engine hvp(f, ., .)
         self._hessfn = None  # engine hessian(f)
         self.nfev = 0
         self.ngev = 0
@@ -177,9 +183,12 @@ class Objective:
         self._gx = (key, g)
         return val, g
 
+    def _staged(self, fn):
+        return engine_transform("jit")(fn) if self.jit else fn
+
     def _engine_vg(self, x):
         if self._vg is None:
-            self._vg = engine_transform("value_and_grad")(self._f)
+            self._vg = self._staged(engine_transform("value_and_grad")(self._f))
         with np.errstate(all="ignore"):
             return self._vg(x)
 
@@ -192,7 +201,10 @@ class Objective:
             elif self._hess_user is not None:
                 out = self._cached_hessian(x) @ v
             else:
-                out = engine_transform("hvp")(self._f, x, v)
+                if self._hvpfn is None:
+                    hvp, f = engine_transform("hvp"), self._f
+                    self._hvpfn = self._staged(lambda x, v: hvp(f, x, v))
+                out = self._hvpfn(x, v)
         return np.asarray(out, dtype=float).reshape(-1)
 
     def _cached_hessian(self, x):
@@ -220,7 +232,7 @@ class Objective:
             H = np.stack([self.hvp(x, eye[i]) for i in range(n)], axis=1)
         else:
             if self._hessfn is None:
-                self._hessfn = engine_transform("hessian")(self._f)
+                self._hessfn = self._staged(engine_transform("hessian")(self._f))
             with np.errstate(all="ignore"):
                 H = np.asarray(self._hessfn(x), dtype=float)
             self.nhev += 1
