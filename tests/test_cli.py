@@ -79,6 +79,17 @@ def test_minimize_json():
     assert rec["success"] and np.allclose(rec["x"], [1.0, 1.0], atol=1e-6)
 
 
+def test_minimize_jit_matches_eager_and_unsupported_functions_give_one_line():
+    code, out, err = run("minimize", ROSEN, "--x0", "-1.2,1", "--method", "newton-cg", "--json")
+    code_j, out_j, err_j = run("minimize", ROSEN, "--x0", "-1.2,1", "--method", "newton-cg", "--json", "--jit")
+    assert code == 0 and code_j == 0, err + err_j
+    (rec,), (rec_j,) = json.loads(out), json.loads(out_j)
+    assert rec_j["nit"] == rec["nit"] and np.allclose(rec_j["x"], rec["x"], rtol=1e-10)
+    # lambdify writes Piecewise with np.select, which osculate has no rule for: one clear line
+    code, out, err = run("minimize", "Piecewise((x**2, x > 0), (x**4, True)) + y**2", "--x0", "1,1")
+    assert code == 2 and err.startswith("osculate: error:") and "select" in err and "Traceback" not in err
+
+
 def test_taylor_coefficients_and_plot(tmp_path):
     plot = tmp_path / "taylor.png"
     code, out, err = run("taylor", "sin(x)", "--at", "0", "--order", "5", "--json")

@@ -99,6 +99,22 @@ def test_dead_code_is_dropped():
     assert grad_only.n_ops < both.n_ops
 
 
+def test_slicing_adjoints_are_added_in_place():
+    # reverse mode turns x[1:] and x[:-1] into scatters that meet in a sum; the staged
+    # program adds them into one buffer instead of materialising zero-padded arrays
+    x = np.linspace(-1.0, 1.0, 6)
+    names = _names(osc.jit(osc.grad(rosen)).program(x))
+    assert names.count("scatter") <= 1 and names.count("scatter_add") >= 1  # the first one still fills zeros
+    # repeated integer indices accumulate (np.add.at), in place or not
+    f = lambda x: np.sum(np.sin(x[[0, 0, 2, 1, 2]])) * np.sum(x[1:4]) + np.sum(x[:-1] ** 3)  # noqa: E731
+    staged = osc.jit(lambda x, v: osc.hvp(f, x, v))
+    v = np.arange(1.0, 5.0)
+    staged(x[:4], v)
+    assert "scatter_add" in _names(staged.program(x[:4], v))
+    for point in (x[:4], x[2:], np.cos(x[:4])):
+        np.testing.assert_allclose(staged(point, v), osc.hvp(f, point, v), rtol=1e-12, atol=1e-14)
+
+
 def test_constants_are_folded_out_of_the_program():
     # a dense Hessian seeds the tangents with basis vectors: A @ I and everything
     # that depends only on constants is computed once, at staging time

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .ad.core import ConcretizationError, UnsupportedFunctionError
+
 __all__ = ["main", "parse_expression", "Expression"]
 
 
@@ -269,11 +271,12 @@ def cmd_analyze(args):
 # --------------------------------------------------------------------------- minimize
 
 
-def _run_minimize(fn, x0, method, maxiter, progress):
+def _run_minimize(fn, x0, method, maxiter, progress, jit=False):
     from osculate.optim import minimize
 
     path = [np.array(x0, dtype=float)]
-    res = minimize(fn, x0, method=method, maxiter=maxiter, callback=lambda xk: path.append(np.array(xk)), progress=progress)
+    res = minimize(fn, x0, method=method, maxiter=maxiter, callback=lambda xk: path.append(np.array(xk)),
+                   progress=progress, jit=jit)
     return res, np.array(path)
 
 
@@ -312,7 +315,7 @@ def cmd_minimize(args):
             raise CLIError(f"unknown method {m!r}; choose from {', '.join(sorted(METHODS))}")
     runs = []
     for m in methods:
-        res, path = _run_minimize(expr.fn, x0, m, args.maxiter, args.progress)
+        res, path = _run_minimize(expr.fn, x0, m, args.maxiter, args.progress, args.jit)
         runs.append((m, res, path))
     if args.json:
         print(json.dumps(_plain([{
@@ -589,6 +592,7 @@ def build_parser():
     m.add_argument("--maxiter", type=int, default=500)
     m.add_argument("--plot", help="write a PNG: contours with the iterate path (2 variables)")
     m.add_argument("--progress", action="store_true", help="show a progress bar (needs tqdm)")
+    m.add_argument("--jit", action="store_true", help="stage the derivatives once and replay them (osculate.jit)")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_minimize)
 
@@ -657,7 +661,9 @@ def main(argv=None):
         return 2
     try:
         return args.func(args)
-    except CLIError as e:
+    except (CLIError, ConcretizationError, UnsupportedFunctionError) as e:
+        # the expression uses a function osculate cannot differentiate, or --jit met
+        # value-dependent code: say so in one line instead of a traceback
         print(f"osculate: error: {e}", file=sys.stderr)
         return 2
 

@@ -17,6 +17,9 @@ While compiling, the record is optimised:
 * **scale folding** -- a chain of negations and multiplications by
   constants collapses into one multiplication (``-(2 * (3 * x)) -> -6 * x``)
   when the intermediate results have no other use;
+* **scatter-add fusion** -- ``a + scatter(v)`` (the adjoint of slicing meeting
+  a sum, everywhere in reverse mode) adds ``v`` into ``a``'s buffer in place
+  instead of filling a fresh array of zeros and summing two full arrays;
 * **dead-code elimination** -- operations whose results no output needs are
   dropped (e.g. the value of ``f`` inside ``grad(f)``);
 * **buffer reuse** -- an elementwise operation writes into an operand that
@@ -40,8 +43,9 @@ import threading
 
 import numpy as np
 
-from .core import ConcretizationError, LeakedTracerError, Trace, Tracer, new_trace
-from .prims.arithmetic import mul_p, neg_p
+from .core import ConcretizationError, LeakedTracerError, Primitive, Trace, Tracer, new_trace
+from .prims.arithmetic import add_p, mul_p, neg_p
+from .prims.structural import scatter_p
 from .tree import tree_flatten, tree_unflatten
 
 __all__ = ["jit", "Program"]
@@ -118,6 +122,29 @@ def _elementwise(prim, params):
     return isinstance(impl, np.ufunc) and impl.nout == 1 and not params
 
 
+def _scatter_add_impl(base, v, idx, own=False):
+    out = base if own else base.copy()
+    scatter_p.rules["accumulate"](out, v, idx)
+    return out
+
+
+# ``base + scatter(v, idx)`` as one operation.  It exists only inside staged
+# programs (made by _scatters_fused below, run by the replay); nothing ever
+# traces it, so it has no derivative rules.  ``own=True`` (decided by
+# _donations) lets it add into ``base``'s buffer instead of a copy.
+scatter_add_p = Primitive("scatter_add", _scatter_add_impl)
+
+
+def _fresh(prim, params):
+    """True when the primitive always returns a buffer nobody else holds."""
+    return _elementwise(prim, params) or prim is scatter_p or prim is scatter_add_p
+
+
+def _aliases(prim, params):
+    """False when the primitive never returns or keeps a view of an operand."""
+    return not (_elementwise(prim, params) or prim is scatter_add_p)
+
+
 class Program:
     """A staged function: equations over numbered variables, compiled to Python.
 
@@ -131,7 +158,8 @@ class Program:
         self.out_refs = tuple(out_refs)  # ("var", v) or ("const", value)
         outs = {v for kind, v in out_refs if kind == "var"}
         live = _dead_code_eliminated(eqns, outs)
-        self.eqns = _dead_code_eliminated(_scales_folded(live, shapes, outs), outs)
+        live = _scatters_fused(_scales_folded(live, shapes, outs), shapes, outs)
+        self.eqns = _dead_code_eliminated(live, outs)
         self._donations = _donations(self.eqns, self.in_vars, self.out_refs, shapes)
         self.source, self._fn = self._compile()
 
@@ -182,7 +210,10 @@ class Program:
                 g[f"p{k}_{name}"] = p
                 args.append(f"{name}=p{k}_{name}")
             if k in self._donations:
-                args.append(f"out=v{self._donations[k]}")
+                if prim is scatter_add_p:
+                    args.append("own=True")
+                else:
+                    args.append(f"out=v{self._donations[k]}")
             lhs = ", ".join(f"v{o}" for o in outs) + ("," if prim.multiple_results and len(outs) == 1 else "")
             body.append(f"{lhs} = f{k}({', '.join(args)})")
             if k in dies_at:
@@ -252,6 +283,38 @@ def _scales_folded(eqns, described, outputs):
     return out
 
 
+def _scatters_fused(eqns, described, outputs):
+    """Replace ``add(a, s)`` where ``s = scatter(v, idx)`` has no other use by
+    ``scatter_add(a, v, idx)`` (same shape and dtype as ``a``; the scatter is
+    left for dead-code elimination)."""
+    uses = collections.Counter(r for e in eqns for r in e[1] if r is not None)
+    uses.update(outputs)
+    producer = {}
+    out = []
+    for eqn in eqns:
+        prim, refs, consts, params, outs = eqn
+        if prim is add_p:
+            shape, dtype, _ = described[outs[0]]
+            for k in (0, 1):
+                s = refs[k]
+                scat = producer.get(s) if s is not None and uses[s] == 1 else None
+                if scat is None or scat[0] is not scatter_p or scat[1][0] is None:
+                    continue
+                base_ref, base_const = refs[1 - k], consts[1 - k]
+                if base_ref is not None:
+                    base_shape, base_dtype, base_array = described[base_ref]
+                else:
+                    base_shape, base_dtype = np.shape(base_const), np.result_type(base_const)
+                    base_array = type(base_const) is np.ndarray
+                if base_array and base_shape == shape and base_dtype == dtype:
+                    eqn = (scatter_add_p, (base_ref, scat[1][0]), (base_const, None), {"idx": scat[3]["idx"]}, outs)
+                    break
+        for o in eqn[4]:
+            producer[o] = eqn
+        out.append(eqn)
+    return out
+
+
 def _dead_code_eliminated(eqns, needed):
     needed = set(needed)
     kept = []
@@ -264,33 +327,36 @@ def _dead_code_eliminated(eqns, needed):
 
 
 def _donations(eqns, in_vars, out_refs, shapes):
-    """``{equation index: variable}``: elementwise equations that may write
-    their result into an operand's buffer.
+    """``{equation index: variable}``: equations that may write their result
+    into an operand's buffer -- an elementwise ufunc (``out=``) or a fused
+    scatter-add (into its base).
 
-    A variable's buffer may be reused when the program allocated it (an
-    elementwise ufunc produced it, so nothing else can see it), every use of
-    it is elementwise (so no view of it exists), the equation is its last use,
-    it is neither an argument nor an output, and it has the result's exact
-    shape and dtype.
+    A variable's buffer may be reused when the program allocated it (its
+    producer always returns a fresh buffer, so nothing else can see it), no
+    use of it can create a view, the equation is its last use, it is neither
+    an argument nor an output, and it has the result's exact shape and dtype.
     """
     protected = set(in_vars) | {v for kind, v in out_refs if kind == "var"}
-    fresh, all_elementwise, last_use = set(), {}, {}
+    fresh, no_views, last_use = set(), {}, {}
     for k, (prim, refs, _, params, outs) in enumerate(eqns):
-        ew = _elementwise(prim, params)
-        if ew:
+        if _fresh(prim, params):
             fresh.update(outs)
         for r in refs:
             if r is not None:
-                all_elementwise[r] = all_elementwise.get(r, True) and ew
+                no_views[r] = no_views.get(r, True) and not _aliases(prim, params)
                 last_use[r] = k
     out = {}
     for k, (prim, refs, _, params, outs) in enumerate(eqns):
-        if not _elementwise(prim, params):
+        if prim is scatter_add_p:
+            candidates = refs[:1]  # only the base is overwritten
+        elif _elementwise(prim, params):
+            candidates = refs
+        else:
             continue
         want = shapes[outs[0]]
-        for r in refs:
+        for r in candidates:
             if (r is not None and r in fresh and r not in protected and last_use[r] == k
-                    and all_elementwise[r] and shapes[r] == want and want[2]):
+                    and no_views[r] and shapes[r] == want and want[2]):
                 out[k] = r
                 break
     return out

@@ -877,14 +877,31 @@ class Coloring:
                [1., 6., 2.],
                [0., 2., 7.]])
         """
+        return self.assemble(self.stored_values(self._check_B(B), format, symmetric_upper), format, symmetric_upper)
+
+    def stored_values(self, Bflat: Any, format: str = "csr", symmetric_upper: bool = False):
+        """The ``data`` array of the result, from ``B`` flattened colour by colour.
+
+        ``Bflat[b * n_rows + i]`` is ``B[i, b]`` (i.e. ``B.T.ravel()``).  Only
+        NumPy operations on ``Bflat`` are used (gathers and, for acyclic
+        colourings, one cumulative sum), so the recovery can be traced and
+        staged together with the products that produce ``B`` (see
+        :func:`osculate.jit`); :meth:`assemble` then wraps the values.
+        """
+        self._check_format(format, symmetric_upper)
+        plan = self._plan(format, bool(symmetric_upper))
+        return self._values(Bflat)[plan.gather]
+
+    def assemble(self, data: np.ndarray, format: str = "csr", symmetric_upper: bool = False):
+        """The SciPy sparse result holding ``data`` (from :meth:`stored_values`)."""
+        self._check_format(format, symmetric_upper)
+        return _assemble(format, self.shape, self._plan(format, bool(symmetric_upper)), data)
+
+    def _check_format(self, format, symmetric_upper):
         if format not in _FORMATS:
             raise ValueError(f"format must be one of {_FORMATS}, got {format!r}")
         if symmetric_upper and self.kind == "column":
             raise ValueError("symmetric_upper=True is only meaningful for symmetric colourings")
-        Bflat = self._check_B(B)
-        plan = self._plan(format, bool(symmetric_upper))
-        data = self._values(Bflat)[plan.gather]
-        return _assemble(format, self.shape, plan, data)
 
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
@@ -1067,8 +1084,8 @@ class AcyclicColoring(_SymmetricColoring):
         flat_pre, sign_pre, end_pre, _ = self._substitution
         sign_pre = sign_pre.astype(Bflat.dtype, copy=False)  # keep float32 results float32
         t = Bflat[flat_pre] * sign_pre
-        csum = np.zeros(t.size + 1, dtype=t.dtype)
-        np.cumsum(t, out=csum[1:])
+        # functional spelling (no out=): a staged plan traces these operations
+        csum = np.concatenate((np.zeros(1, dtype=sign_pre.dtype), np.cumsum(t)))
         edge = (csum[end_pre] - csum[:-1]) * sign_pre
         return np.concatenate((edge, Bflat))
 

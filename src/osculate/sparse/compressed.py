@@ -45,7 +45,7 @@ class _Plan:
         self.shape = None
         self.pattern = None
         self._coloring = None
-        self._evaluate = None
+        self._evaluators = {}
         self.timings = {}
         if x0 is not None:
             self._prepare(_as_float_input(x0, "x0"))
@@ -53,12 +53,30 @@ class _Plan:
     def compressed(self, x):
         """The compressed derivative ``B`` (``n_colors`` columns): one batched pass."""
         x = self._check_point(x)
-        if self._evaluate is None:
-            S = np.ascontiguousarray(self._coloring.seed_matrix().astype(x.dtype).T)
-            products = self._products
-            evaluate = lambda x: products(x, S)  # noqa: E731
-            self._evaluate = _jit(evaluate) if self.staged else evaluate
-        return self._evaluate(x)
+        return self._evaluator(x.dtype, None)(x).T
+
+    def _evaluator(self, dtype, layout):
+        """``x -> B.T`` (``layout=None``), or ``x ->`` the stored values of the
+        result in ``layout = (format, symmetric_upper)``: the batched products,
+        then the recovery (gathers, for acyclic colourings a cumulative sum).
+        Staged as one program when the plan is staged."""
+        key = (np.dtype(dtype), layout)
+        fn = self._evaluators.get(key)
+        if fn is None:
+            St = np.ascontiguousarray(self._coloring.seed_matrix().astype(dtype).T)
+            products, coloring = self._products, self._coloring
+            if layout is None:
+                fn = lambda x: products(x, St)  # noqa: E731
+            else:
+                fn = lambda x: coloring.stored_values(products(x, St).reshape(-1), *layout)  # noqa: E731
+            fn = self._evaluators[key] = _jit(fn) if self.staged else fn
+        return fn
+
+    def _evaluate(self, x, format, symmetric_upper=False):
+        x = self._check_point(x)
+        self._coloring._check_format(format, symmetric_upper)
+        data = self._evaluator(x.dtype, (format, bool(symmetric_upper)))(x)
+        return self._coloring.assemble(data, format, symmetric_upper)
 
     @property
     def coloring(self):
@@ -130,16 +148,15 @@ class SparseHessian(_Plan):
         self.timings = {"detection": t1 - t0, "coloring": time.perf_counter() - t1}
 
     def _products(self, x, St):
-        """``B = H(x) @ S`` (``n × n_colors``): one batched forward-over-reverse pass."""
+        """``(H(x) @ S).T`` (``n_colors × n``): one batched forward-over-reverse pass."""
         g = grad(self.f)
         hv = vmap(lambda v: jvp(g, (x,), (v.reshape(self.shape),))[1])(St)
-        return hv.reshape(St.shape[0], St.shape[1]).T
+        return hv.reshape(St.shape[0], St.shape[1])
 
     def __call__(self, x, format="csr", symmetric_upper=False):
         """The Hessian at ``x`` as a SciPy sparse matrix (``csr``, ``csc`` or
         ``coo``; ``symmetric_upper=True`` keeps the upper triangle only)."""
-        B = self.compressed(x)  # prepares the plan on its first point
-        return self._coloring.decompress(B, format=format, symmetric_upper=symmetric_upper)
+        return self._evaluate(x, format, symmetric_upper)  # prepares the plan on its first point
 
 
 class SparseJacobian(_Plan):
@@ -154,13 +171,12 @@ class SparseJacobian(_Plan):
         self.timings = {"detection": t1 - t0, "coloring": time.perf_counter() - t1}
 
     def _products(self, x, St):
-        """``B = J(x) @ S`` (``m × n_colors``): one batched forward pass."""
+        """``(J(x) @ S).T`` (``n_colors × m``): one batched forward pass."""
         jv = vmap(lambda v: jvp(self.f, (x,), (v.reshape(self.shape),))[1])(St)
-        return jv.reshape(St.shape[0], -1).T
+        return jv.reshape(St.shape[0], -1)
 
     def __call__(self, x, format="csr"):
-        B = self.compressed(x)  # prepares the plan on its first point
-        return self._coloring.decompress(B, format=format)
+        return self._evaluate(x, format)  # prepares the plan on its first point
 
 
 def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=True):
