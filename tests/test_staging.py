@@ -66,3 +66,25 @@ def test_hessian_operator_matmat_equals_matvecs():
     op = osc.hessian_operator(mlp_loss, x)
     V = np.random.default_rng(4).standard_normal((26, 5))
     np.testing.assert_allclose(op @ V, np.stack([op @ c for c in V.T], axis=1), rtol=1e-12, atol=1e-14)
+
+
+def test_f_may_branch_on_the_point_only_the_tangent_is_staged():
+    def f(x):
+        return np.sin(x) * x if x[0] > 0 else np.cos(x) * x  # a branch on the point's value
+
+    for x in (np.array([0.5, 1.0]), np.array([-0.5, 1.0])):
+        _, jvp_fn = osc.linearize(f, x)
+        for t in (np.array([1.0, 0.0]), np.array([0.3, -2.0])):
+            np.testing.assert_allclose(jvp_fn(t), osc.jvp(f, (x,), (t,))[1], rtol=1e-14)
+
+
+def test_linearize_inside_another_transform_runs_forward_mode():
+    # d/ds of the directional derivative of sum(x**3) along v at x = s * ones
+    v = np.array([1.0, 2.0])
+
+    def directional(s):
+        _, jvp_fn = osc.linearize(lambda x: np.sum(x ** 3), s * np.ones(2))
+        return jvp_fn(v)
+
+    # sum(3 x_i^2 v_i) with x = s: 3 s^2 (1 + 2) -> derivative 18 s
+    np.testing.assert_allclose(osc.grad(directional)(1.5), 18 * 1.5)
