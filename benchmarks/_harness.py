@@ -9,8 +9,6 @@ the minimum is reported.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import time
 
@@ -20,14 +18,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS
     else:
         os.environ.setdefault(_var, "1")
 
-M_TRIM_THRESHOLD = -1
-M_MMAP_THRESHOLD = -3
-MALLOC_PINNED = False
-try:
-    _libc = ctypes.CDLL(ctypes.util.find_library("c"))
-    MALLOC_PINNED = bool(_libc.mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(_libc.mallopt(M_TRIM_THRESHOLD, 1 << 31 - 1))
-except (OSError, AttributeError):  # not glibc
-    pass
+from osculate.allocator import tune_malloc  # noqa: E402  (after the BLAS variables: this loads NumPy)
+
+MALLOC_PINNED = tune_malloc()
 
 
 def banner(title):

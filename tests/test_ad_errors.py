@@ -357,3 +357,12 @@ def test_errors_inside_nested_transforms_unwind_every_level():
     with pytest.raises(ValueError):
         pullback(np.ones(5))
     assert_clean()
+
+
+def test_tune_malloc_checks_its_threshold():
+    import osculate as osc
+
+    assert osc.tune_malloc() in (True, False)
+    for bad in (0, -5, 1 << 31, 2.5):
+        with pytest.raises(ValueError, match="threshold"):
+            osc.tune_malloc(bad)

@@ -65,6 +65,7 @@ from .analysis import (
 from .optim import least_squares, minimize, scipy_callables
 from .sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.prims.arithmetic import stop_gradient
+from .allocator import tune_malloc
 from .ad.taylor import (
     TaylorPolynomial,
     TaylorSeries,
@@ -88,5 +89,5 @@ __all__ = [
     "graph_curvature", "curve_curvature", "hessian_trace", "hessian_diagonal_estimate", "operator_curvature",
     "plot_spectrum", "plot_landscape", "minimize", "least_squares", "scipy_callables",
     "taylor", "derivatives_along", "taylor_polynomial", "laplacian", "taylor_hessian_diagonal", "TaylorSeries",
-    "TaylorPolynomial",
+    "TaylorPolynomial", "tune_malloc",
 ]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .ad.core import ConcretizationError, UnsupportedFunctionError
+from .allocator import tune_malloc
 
 __all__ = ["main", "parse_expression", "Expression"]
 
@@ -655,6 +656,7 @@ def _join_negative_values(argv):
 def main(argv=None):
     parser = build_parser()
     argv = _join_negative_values(list(sys.argv[1:] if argv is None else argv))
+    tune_malloc()  # this process is ours: keep large temporaries in the heap (see osculate.allocator)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
