@@ -258,3 +258,25 @@ def test_packed_hessian_is_refused_inside_a_transform():
     with pytest.raises(ValueError, match="symmetric=False"):
         osc.jit(osc.hessian(rosen, symmetric=True))(np.ones(3))
     assert core.current_depth() == 0
+
+
+def test_keyword_arguments_are_staged_too():
+    staged = osc.jit(lambda x, scale=1.0: np.sum(scale * x ** 2))
+    np.testing.assert_allclose(staged(np.ones(3), scale=2.0), 6.0)
+    np.testing.assert_allclose(staged(np.ones(3), scale=3.0), 9.0)  # a value, not a new signature
+    assert staged.cache_size() == 1
+    np.testing.assert_allclose(staged(np.ones(3)), 3.0)  # no keyword: another signature
+    assert staged.cache_size() == 2
+
+
+def test_threads_share_one_staged_program():
+    from concurrent.futures import ThreadPoolExecutor
+
+    staged = osc.jit(lambda x, v: osc.hvp(rosen, x, v))
+    points = [np.linspace(-1.0, 1.0, 50) * (1 + 0.1 * k) for k in range(16)]
+    v = np.ones(50)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda p: staged(p, v), points))
+    for p, r in zip(points, results):
+        np.testing.assert_allclose(r, osc.hvp(rosen, p, v), rtol=1e-12)
+    assert staged.cache_size() == 1

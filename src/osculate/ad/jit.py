@@ -365,8 +365,8 @@ def _donations(eqns, in_vars, out_refs, shapes):
 def jit(fun=None, *, static_argnums=()):
     """Stage ``fun`` once per argument signature and replay it as plain NumPy.
 
-    ``fun`` takes arrays, scalars or pytrees of them (positional arguments)
-    and returns the same.  The first call with a new signature -- the
+    ``fun`` takes arrays, scalars or pytrees of them (positional or keyword
+    arguments) and returns the same.  The first call with a new signature -- the
     structure, shapes and dtypes of the arguments, and the values of the
     arguments listed in ``static_argnums`` -- traces ``fun`` and returns its
     result; later calls replay the optimised program (see this module's
@@ -391,12 +391,12 @@ def jit(fun=None, *, static_argnums=()):
     cache: dict = {}
     lock = threading.Lock()
 
-    def split(args):
+    def split(args, kwargs):
         for i in static:
             if not -len(args) <= i < len(args):
                 raise ValueError(f"jit: static_argnums has {i} but {len(args)} arguments were given")
         norm = {i % len(args) for i in static} if args else set()
-        dynamic = tuple(a for i, a in enumerate(args) if i not in norm)
+        dynamic = (tuple(a for i, a in enumerate(args) if i not in norm), dict(kwargs))
         fixed = tuple((i, a) for i, a in enumerate(args) if i in norm)
         leaves, tree = tree_flatten(dynamic)
         leaves = [a if isinstance(a, (Tracer, np.ndarray)) else np.asarray(a) for a in leaves]
@@ -408,14 +408,16 @@ def jit(fun=None, *, static_argnums=()):
         return leaves, tree, fixed, key, len(args)
 
     def rebuild(tree, fixed, nargs, leaves):
-        dyn = iter(tree_unflatten(tree, leaves))
+        positional, kwargs = tree_unflatten(tree, leaves)
+        dyn = iter(positional)
         fixed = dict(fixed)
-        return tuple(fixed[i] if i in fixed else next(dyn) for i in range(nargs))
+        return tuple(fixed[i] if i in fixed else next(dyn) for i in range(nargs)), kwargs
 
     def stage(leaves, tree, fixed, nargs):
         with new_trace(JitTrace) as trace:
             ins = [trace.new_var(x) for x in leaves]
-            out = fun(*rebuild(tree, fixed, nargs, ins))
+            args, kwargs = rebuild(tree, fixed, nargs, ins)
+            out = fun(*args, **kwargs)
             o_leaves, o_tree = tree_flatten(out)
         out_refs, results = [], []
         for o in o_leaves:
@@ -431,10 +433,10 @@ def jit(fun=None, *, static_argnums=()):
         return program, o_tree, tree_unflatten(o_tree, results)
 
     @functools.wraps(fun)
-    def jitted(*args):
-        leaves, tree, fixed, key, nargs = split(args)
+    def jitted(*args, **kwargs):
+        leaves, tree, fixed, key, nargs = split(args, kwargs)
         if any(isinstance(x, Tracer) for x in leaves):
-            return fun(*args)
+            return fun(*args, **kwargs)
         entry = cache.get(key)
         if entry is None:
             with lock:
@@ -446,10 +448,10 @@ def jit(fun=None, *, static_argnums=()):
         program, o_tree = entry
         return tree_unflatten(o_tree, program(leaves))
 
-    def program(*args):
-        leaves, tree, fixed, key, nargs = split(args)
+    def program(*args, **kwargs):
+        leaves, tree, fixed, key, nargs = split(args, kwargs)
         if key not in cache:
-            jitted(*args)
+            jitted(*args, **kwargs)
         return cache[key][0]
 
     jitted.program = program
