@@ -153,14 +153,14 @@ class Program:
     returns the flat list of outputs.
     """
 
-    def __init__(self, eqns, in_vars, out_refs, shapes):
+    def __init__(self, eqns, in_vars, out_refs, described):
         self.in_vars = tuple(in_vars)
         self.out_refs = tuple(out_refs)  # ("var", v) or ("const", value)
         outs = {v for kind, v in out_refs if kind == "var"}
         live = _dead_code_eliminated(eqns, outs)
-        live = _scatters_fused(_scales_folded(live, shapes, outs), shapes, outs)
+        live = _scatters_fused(_scales_folded(live, described, outs), described, outs)
         self.eqns = _dead_code_eliminated(live, outs)
-        self._donations = _donations(self.eqns, self.in_vars, self.out_refs, shapes)
+        self._donations = _donations(self.eqns, self.in_vars, self.out_refs, described)
         self.source, self._fn = self._compile()
 
     @property
@@ -326,7 +326,7 @@ def _dead_code_eliminated(eqns, needed):
     return kept
 
 
-def _donations(eqns, in_vars, out_refs, shapes):
+def _donations(eqns, in_vars, out_refs, described):
     """``{equation index: variable}``: equations that may write their result
     into an operand's buffer -- an elementwise ufunc (``out=``) or a fused
     scatter-add (into its base).
@@ -353,10 +353,10 @@ def _donations(eqns, in_vars, out_refs, shapes):
             candidates = refs
         else:
             continue
-        want = shapes[outs[0]]
+        want = described[outs[0]]  # (shape, dtype, is an ndarray)
         for r in candidates:
             if (r is not None and r in fresh and r not in protected and last_use[r] == k
-                    and no_views[r] and shapes[r] == want and want[2]):
+                    and no_views[r] and described[r] == want and want[2]):
                 out[k] = r
                 break
     return out
