@@ -280,3 +280,32 @@ def test_threads_share_one_staged_program():
     for p, r in zip(points, results):
         np.testing.assert_allclose(r, osc.hvp(rosen, p, v), rtol=1e-12)
     assert staged.cache_size() == 1
+
+
+def _smooth(x):
+    return np.sum(np.exp(np.sin(x)) * np.log1p(x ** 2)) + x[0] * x[1] ** 3
+
+
+_V = np.array([1.0, 0.5, -1.0])
+COMPOSED = {
+    "derivatives_along": lambda x: osc.derivatives_along(_smooth, x, _V, order=5),
+    "laplacian": lambda x: osc.laplacian(_smooth, x),
+    "taylor_hessian_diagonal": lambda x: osc.taylor_hessian_diagonal(_smooth, x),
+    "hessian_diagonal": lambda x: osc.hessian_diagonal(_smooth, x),
+    "jacfwd": lambda x: osc.jacfwd(lambda z: np.sin(z) * z[0])(x),
+    "jacrev": lambda x: osc.jacrev(lambda z: np.sin(z) * z[0])(x),
+    "vhv": lambda x: osc.vhv(_smooth, x, _V),
+    "hessian-fwd-fwd": lambda x: osc.hessian(_smooth, mode="fwd-fwd")(x),
+    "hessian-rev-rev": lambda x: osc.hessian(_smooth, mode="rev-rev")(x),
+    "hessian-chunked": lambda x: osc.hessian(_smooth, chunk_size=2)(x),
+    "grad-of-grad-norm": lambda x: osc.grad(lambda z: np.sum(osc.grad(_smooth)(z) ** 2))(x),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSED))
+def test_higher_level_transforms_stage(name):
+    fn = COMPOSED[name]
+    staged = osc.jit(fn)
+    staged(np.array([0.3, -0.2, 0.7]))
+    x2 = np.array([1.1, 0.4, -0.5])
+    _close(staged(x2), fn(x2))
