@@ -1,4 +1,4 @@
-"""linearize: the recorded tangent tape replays to the same products as fresh
+"""linearize: the staged tangent program replays to the same products as fresh
 forward-over-reverse passes, one vector at a time and batched."""
 
 import numpy as np
@@ -44,7 +44,7 @@ def test_replay_matches_hvp_one_and_batched(f, n):
     assert np.abs(osc.vmap(hvp_fn)(V) - want).max() <= 1e-13 * scale
 
 
-def test_replay_does_not_alter_the_tape():
+def test_replay_does_not_alter_the_staged_constants():
     x = np.linspace(0.1, 0.9, 7)
     _, hvp_fn = osc.linearize(osc.grad(rosen), x)
     v = np.ones(7)

@@ -379,7 +379,7 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
     ``mode`` picks the nesting (see :func:`hvp`).  The default,
     forward over reverse, runs the gradient once with a batch of basis
     tangents (``vmap``).  With ``chunk_size`` the gradient is linearised once
-    (:func:`~osculate.linearize`) and its recorded tangent operations are
+    (:func:`~osculate.linearize`) and its staged tangent operations are
     replayed for ``ceil(n / chunk_size)`` blocks of ``chunk_size`` tangents:
     peak memory is about the result plus one block's working set.  The result is symmetrised,
     ``(H + Hᵀ)/2``, so mixed partials computed along different paths agree
@@ -434,7 +434,7 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
             )
         if mode == "fwd-rev" and k < n and not isinstance(x, Tracer):
             # several chunks share one linearised gradient: the primal work is done
-            # once, each chunk replays only the recorded tangent operations
+            # once, each chunk replays only the staged tangent operations
             from .staging import linearize
 
             flat = lambda z: f(_reshape(z, shape))  # noqa: E731
