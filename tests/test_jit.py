@@ -309,3 +309,19 @@ def test_higher_level_transforms_stage(name):
     staged(np.array([0.3, -0.2, 0.7]))
     x2 = np.array([1.1, 0.4, -0.5])
     _close(staged(x2), fn(x2))
+
+
+def test_outputs_must_be_arrays_or_containers_of_them():
+    class Report:
+        def __init__(self, value):
+            self.value = value
+
+    with pytest.raises(TypeError, match="returned a Report"):
+        osc.jit(lambda x: Report(np.sum(x)))(np.ones(2))
+    assert core.current_depth() == 0
+    staged = osc.jit(lambda x: {"n": 3, "twice": (x * 2.0, [np.sum(x)])})
+    staged(np.ones(2))
+    out = staged(np.arange(2.0))
+    assert out["n"] == 3
+    np.testing.assert_array_equal(out["twice"][0], [0.0, 2.0])
+    assert float(out["twice"][1][0]) == 1.0

@@ -426,6 +426,12 @@ def jit(fun=None, *, static_argnums=()):
                 results.append(o.value)
             elif isinstance(o, Tracer):
                 raise ConcretizationError("jit: the function returned a value traced by an enclosing transformation")
+            elif not isinstance(o, (np.ndarray, np.generic, int, float, complex, bool, str)):
+                # an object the staged program cannot rebuild (and which may hold staged values)
+                raise TypeError(
+                    f"jit: the function returned a {type(o).__name__}; a staged function must return "
+                    "arrays, numbers or tuples/lists/dicts of them"
+                )
             else:
                 out_refs.append(("const", o))
                 results.append(o)
