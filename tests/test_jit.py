@@ -247,6 +247,15 @@ def test_custom_rules_and_checkpoint_are_staged_through():
     np.testing.assert_allclose(staged(-x, v), osc.hvp(f, -x, v, mode="rev-rev"), rtol=1e-12)
 
 
+def test_non_numeric_arguments_must_be_static():
+    def f(x, how):
+        return np.sum(x) if how == "sum" else np.prod(x)
+
+    with pytest.raises(TypeError, match="static_argnums"):
+        osc.jit(f)(np.ones(2), "sum")
+    np.testing.assert_allclose(osc.jit(f, static_argnums=1)(np.full(2, 3.0), "prod"), 9.0)
+
+
 def test_bad_static_argnums():
     with pytest.raises(ValueError, match="static_argnums"):
         osc.jit(lambda x: x, static_argnums=3)(np.ones(2))

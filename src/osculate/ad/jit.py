@@ -400,6 +400,12 @@ def jit(fun=None, *, static_argnums=()):
         fixed = tuple((i, a) for i, a in enumerate(args) if i in norm)
         leaves, tree = tree_flatten(dynamic)
         leaves = [a if isinstance(a, (Tracer, np.ndarray)) else np.asarray(a) for a in leaves]
+        for a in leaves:
+            if a.dtype.kind in "OUSV":
+                raise TypeError(
+                    f"jit: an argument of dtype {a.dtype} (not numbers) cannot be staged; pass it "
+                    "through static_argnums (a hashable value) or close over it"
+                )
         try:
             key = (tree, fixed, tuple((np.shape(x), np.result_type(x).str) for x in leaves))
             hash(key)
