@@ -155,6 +155,9 @@ def _setitem(self, idx, value):
 
 def _install():
     T = Tracer
+    # NumPy's protocols land here directly (core.Tracer's versions import this module first)
+    T.__array_ufunc__ = lambda s, ufunc, method, *inputs, **kwargs: dispatch_ufunc(ufunc, method, inputs, kwargs)
+    T.__array_function__ = lambda s, func, types, args, kwargs: dispatch_function(func, args, kwargs)
     # arithmetic operators bind primitives directly (the hot path)
     T.__add__ = lambda s, o: A.add_p.bind(s, o)
     T.__radd__ = lambda s, o: A.add_p.bind(o, s)

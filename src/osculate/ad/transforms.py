@@ -147,9 +147,10 @@ def _lower(tree, trace):
 
 
 def _check_scalar(y, name):
-    if np.shape(y) != ():
+    shape = y.shape if hasattr(y, "shape") else np.shape(y)  # (np.shape of a tracer dispatches)
+    if shape != ():
         raise TypeError(
-            f"{name} requires f to return a scalar, but it returned shape {np.shape(y)}; "
+            f"{name} requires f to return a scalar, but it returned shape {shape}; "
             "reduce it (e.g. np.sum) or use jacrev/jacfwd for vector outputs"
         )
     dt = y.dtype if hasattr(y, "dtype") else np.asarray(y).dtype
@@ -173,9 +174,19 @@ def value_and_grad(f, argnums=0, has_aux=False):
 
     @functools.wraps(f)
     def wrapped(*args):
-        for i in nums:
-            if i >= len(args):
-                raise TypeError(f"argnums={argnums} but f was called with {len(args)} positional argument(s)")
+        return _value_and_grad_at(f, argnums, nums, has_aux, args)
+
+    return wrapped
+
+
+def _value_and_grad_at(f, argnums, nums, has_aux, args):
+    """``value_and_grad(f, argnums, has_aux)(*args)``; ``nums`` is ``argnums`` as a tuple."""
+    for i in nums:
+        if i >= len(args):
+            raise TypeError(f"argnums={argnums} but f was called with {len(args)} positional argument(s)")
+    if nums == (0,) and len(args) == 1:
+        g, diff = f, args
+    else:
         diff = tuple(args[i] for i in nums)
 
         def g(*d):
@@ -184,16 +195,20 @@ def value_and_grad(f, argnums=0, has_aux=False):
                 full[i] = v
             return f(*full)
 
-        res = vjp(g, *diff, has_aux=has_aux)
-        y, pullback = res[0], res[1]
-        _check_scalar(y, "grad")
-        cts = pullback(np.ones((), dtype=getattr(y, "dtype", np.float64)))
-        g_out = cts[0] if isinstance(argnums, int) else cts
-        if has_aux:
-            return (y, res[2]), g_out
-        return y, g_out
+    res = vjp(g, *diff, has_aux=has_aux)
+    y, pullback = res[0], res[1]
+    _check_scalar(y, "grad")
+    cts = pullback(np.ones((), dtype=getattr(y, "dtype", np.float64)))
+    g_out = cts[0] if isinstance(argnums, int) else cts
+    if has_aux:
+        return (y, res[2]), g_out
+    return y, g_out
 
-    return wrapped
+
+def _gradient_of(f):
+    """``grad(f)`` for one argument, without the public wrapper's metadata copying
+    (the transforms call it on every Hessian-vector product)."""
+    return lambda x: _value_and_grad_at(f, 0, (0,), False, (x,))[1]
 
 
 def grad(f, argnums=0, has_aux=False):
@@ -322,13 +337,13 @@ def hvp(f, x, v, mode="fwd-rev"):
     v = _as_tangent(v, x, "hvp direction v")
     f = _scalar_valued(f, "hvp")
     if mode == "fwd-rev":
-        return jvp(grad(f), (x,), (v,))[1]
+        return jvp(_gradient_of(f), (x,), (v,))[1]
     if mode == "rev-fwd":
-        return grad(lambda y: _scalar_out(jvp(f, (y,), (v,))[1], "hvp"))(x)
+        return _gradient_of(lambda y: _scalar_out(jvp(f, (y,), (v,))[1], "hvp"))(x)
     if mode == "rev-rev":
         from .. import numpy as onp
 
-        return grad(lambda y: onp.vdot(grad(f)(y), v))(x)
+        return _gradient_of(lambda y: onp.vdot(_gradient_of(f)(y), v))(x)
     if mode == "fwd-fwd":  # (e_i^T H v)_i: n second directional derivatives, batched
         from .batching import vmap
 

@@ -44,8 +44,21 @@ def tree_flatten(tree):
     >>> tree_unflatten(td, [10, 30, 20])
     {'a': (10, [30]), 'b': 20}
     """
+    if type(tree) is tuple and not any(t is None or isinstance(t, _CONTAINERS) for t in tree):
+        return list(tree), _flat_tuple(len(tree))  # the common case: a tuple of leaves
     leaves: list = []
     return leaves, _flatten(tree, leaves)
+
+
+_CONTAINERS = (tuple, list, dict)
+_FLAT_TUPLES: dict = {}
+
+
+def _flat_tuple(n):
+    node = _FLAT_TUPLES.get(n)
+    if node is None:
+        node = _FLAT_TUPLES[n] = _Node("tuple", n, (_LEAF,) * n)
+    return node
 
 
 def _flatten(tree, leaves):
