@@ -106,6 +106,12 @@ def peers(n, x, v, rounds):
 
         t = _harness.interleaved_min({"f": lambda: tf(xt), "grad": tgrad, "hvp": thvp}, rounds)
         rows.append(("torch.autograd (double backward)", t))
+        tfunc = torch.func
+        fgrad = tfunc.grad(tf)
+        t = _harness.interleaved_min(
+            {"f": lambda: tf(xt), "grad": lambda: fgrad(xt), "hvp": lambda: tfunc.jvp(fgrad, (xt,), (vt,))[1]}, rounds
+        )
+        rows.append(("torch.func (jvp of grad)", t))
     return rows
 
 
