@@ -342,13 +342,5 @@ class Tracer:
     def tolist(self):
         self._no_scalar("tolist")
 
-    # -- NumPy protocols ----------------------------------------------------
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        from . import numpy_dispatch
-
-        return numpy_dispatch.dispatch_ufunc(ufunc, method, inputs, kwargs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        from . import numpy_dispatch
-
-        return numpy_dispatch.dispatch_function(func, args, kwargs)
+    # NumPy's protocols (``__array_ufunc__``, ``__array_function__``) and the
+    # Python operators are installed by :mod:`osculate.ad.numpy_dispatch`.

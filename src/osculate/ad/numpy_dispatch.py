@@ -155,7 +155,7 @@ def _setitem(self, idx, value):
 
 def _install():
     T = Tracer
-    # NumPy's protocols land here directly (core.Tracer's versions import this module first)
+    # NumPy's protocols: plain NumPy calls on tracers land in the dispatchers above
     T.__array_ufunc__ = lambda s, ufunc, method, *inputs, **kwargs: dispatch_ufunc(ufunc, method, inputs, kwargs)
     T.__array_function__ = lambda s, func, types, args, kwargs: dispatch_function(func, args, kwargs)
     # arithmetic operators bind primitives directly (the hot path)
