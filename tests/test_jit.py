@@ -378,3 +378,25 @@ def test_outputs_must_be_arrays_or_containers_of_them():
     assert out["n"] == 3
     np.testing.assert_array_equal(out["twice"][0], [0.0, 2.0])
     assert float(out["twice"][1][0]) == 1.0
+
+
+def test_a_scatter_broadcast_in_a_sum_is_not_fused():
+    # add(a, scatter(v)) where the scatter (shape (4,)) broadcasts against a (3, 4): adding
+    # v "in place" at the scatter's index would address rows instead of columns
+    import importlib
+
+    from osculate.ad.prims.arithmetic import add_p
+    from osculate.ad.prims.structural import scatter_p
+
+    J = importlib.import_module("osculate.ad.jit")
+    f64 = np.dtype(float)
+    described = [((3, 4), f64, True), ((2,), f64, True), ((4,), f64, True), ((3, 4), f64, True)]
+    idx = (slice(1, 3),)
+    eqns = [
+        (scatter_p, (1,), (None,), {"shape": (4,), "idx": idx}, (2,)),
+        (add_p, (0, 2), (None, None), {}, (3,)),
+    ]
+    assert [e[0] for e in J._scatters_fused(eqns, described, {3})] == [scatter_p, add_p]
+    described[2] = ((3, 4), f64, True)  # the same sum without broadcasting is fused
+    eqns[0] = (scatter_p, (1,), (None,), {"shape": (3, 4), "idx": idx}, (2,))
+    assert J._scatters_fused(eqns, described, {3})[1][0] is J.scatter_add_p

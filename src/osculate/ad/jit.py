@@ -298,8 +298,8 @@ def _scatters_fused(eqns, described, outputs):
             for k in (0, 1):
                 s = refs[k]
                 scat = producer.get(s) if s is not None and uses[s] == 1 else None
-                if scat is None or scat[0] is not scatter_p or scat[1][0] is None:
-                    continue
+                if scat is None or scat[0] is not scatter_p or scat[1][0] is None or described[s][0] != shape:
+                    continue  # (a scatter broadcast against a larger base is left alone)
                 base_ref, base_const = refs[1 - k], consts[1 - k]
                 if base_ref is not None:
                     base_shape, base_dtype, base_array = described[base_ref]
