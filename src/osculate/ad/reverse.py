@@ -16,7 +16,41 @@ import numpy as np
 from .core import LeakedTracerError, Trace, Tracer, zero
 from .forward import JVPTracer
 
-__all__ = ["ReverseTrace", "ReverseTracer", "backward"]
+__all__ = ["ReverseTrace", "ReverseTracer", "ShapeOnly", "backward"]
+
+
+class ShapeOnly:
+    """Stands on the tape for a value its primitive's ``vjp`` does not read.
+
+    A primitive may declare a ``residuals`` rule, ``residuals(wants) ->
+    (keep_inputs, keep_output)`` (``wants[i]``: input ``i`` needs a
+    cotangent), naming the values its ``vjp`` reads.  The others are recorded
+    as their shape and dtype only, so the arrays themselves are freed as
+    soon as the forward pass drops them -- as in ``a + b``, whose adjoint
+    needs no values at all.
+    """
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, x):
+        self.shape = x.shape
+        self.dtype = x.dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+
+def _worth_dropping(x, small=1024):
+    """Whether replacing ``x`` by its shape frees memory worth the bookkeeping
+    (numbers and small arrays are kept: they cost nothing to keep)."""
+    shape = getattr(x, "shape", ())
+    if not shape or shape[-1] >= small:  # (the common large case, decided at once)
+        return bool(shape)
+    n = 1
+    for s in shape:
+        n *= s
+    return n >= small
 
 
 class ReverseTracer(Tracer):
@@ -52,15 +86,18 @@ class ReverseTrace(Trace):
             raise LeakedTracerError(f"a reverse-mode tracer escaped its transformation and reached '{prim.name}'")
         primals = []
         parents = []
+        wants = []
         for a in args:
             if type(a) is ReverseTracer and a._trace is self:
                 primals.append(a.primal)
                 parents.append((a.node, a.index))
+                wants.append(True)
             else:
                 if isinstance(a, Tracer) and a._trace.level == self.level:
                     a._check()
                 primals.append(a)
                 parents.append(None)
+                wants.append(False)
         if "constant_output" in prim.rules:  # piecewise constant: nothing to differentiate
             return prim.bind(*primals, **params)
         fwd = prim.rules.get("fwd")
@@ -69,8 +106,17 @@ class ReverseTrace(Trace):
         else:  # a primitive that saves residuals for its own vjp (custom_vjp)
             out, residuals = fwd(*primals, **params)
             params = dict(params, residuals=residuals)
+        policy = prim.rules.get("residuals")
+        kept_out = out
+        if policy is not None:  # keep only what the vjp reads; the rest may be freed now
+            keep_in, keep_out = policy(tuple(wants))
+            for i, keep in enumerate(keep_in):
+                if not keep and _worth_dropping(primals[i]):
+                    primals[i] = ShapeOnly(primals[i])
+            if not keep_out and _worth_dropping(out):
+                kept_out = ShapeOnly(out)
         node = len(self.tape)
-        self.tape.append((prim, primals, params, out, parents))
+        self.tape.append((prim, primals, params, kept_out, parents))
         if prim.multiple_results:
             return tuple(ReverseTracer(self, o, node, i) for i, o in enumerate(out))
         return ReverseTracer(self, out, node)

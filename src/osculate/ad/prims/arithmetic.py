@@ -113,6 +113,12 @@ def _add_vjp(ct, out, primals, wants):
     )
 
 
+# residuals (what each vjp reads; see osculate.ad.reverse.ShapeOnly): a sum or a
+# difference reads no values, a product reads the other factor
+add_p.def_rule("residuals", lambda wants: ((False, False), False))
+sub_p.def_rule("residuals", lambda wants: ((False, False), False))
+
+
 @sub_p.def_jvp
 def _sub_jvp(primals, tangents):
     x, y = primals
@@ -156,6 +162,9 @@ def _mul_vjp(ct, out, primals, wants):
     )
 
 
+mul_p.def_rule("residuals", lambda wants: ((wants[1], wants[0]), False))
+
+
 @div_p.def_jvp
 def _div_jvp(primals, tangents):
     x, y = primals
@@ -175,6 +184,9 @@ def _div_vjp(ct, out, primals, wants):
     )
 
 
+div_p.def_rule("residuals", lambda wants: ((False, True), wants[1]))
+
+
 @neg_p.def_jvp
 def _neg_jvp(primals, tangents):
     return neg_p.bind(primals[0]), (zero if tangents[0] is zero else -tangents[0])
@@ -183,6 +195,9 @@ def _neg_jvp(primals, tangents):
 @neg_p.def_vjp
 def _neg_vjp(ct, out, primals, wants):
     return (-ct,)
+
+
+neg_p.def_rule("residuals", lambda wants: ((False,), False))
 
 
 # ---------------------------------------------------------------------------
@@ -325,6 +340,9 @@ def _pow_vjp(ct, out, primals, wants):
     )
 
 
+pow_p.def_rule("residuals", lambda wants: ((True, True), wants[1]))  # the output only for d/dy
+
+
 # ---------------------------------------------------------------------------
 # where (select), stop_gradient, dtype conversion
 # ---------------------------------------------------------------------------
@@ -355,6 +373,9 @@ def _select_vjp(ct, out, primals, wants):
         unbroadcast(select_p.bind(c, ct, 0.0), shape_of(x)) if wants[1] else None,
         unbroadcast(select_p.bind(c, 0.0, ct), shape_of(y)) if wants[2] else None,
     )
+
+
+select_p.def_rule("residuals", lambda wants: ((True, False, False), False))  # the condition only
 
 
 stop_gradient_p = Primitive("stop_gradient", lambda x: x)

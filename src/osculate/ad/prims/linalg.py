@@ -75,6 +75,9 @@ def _matmul_vjp(ct, out, primals, wants):
     return ga, gb
 
 
+matmul_p.def_rule("residuals", lambda wants: ((wants[1], wants[0]), False))  # each side reads the other
+
+
 # --------------------------------------------------------------------------- einsum
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
