@@ -21,8 +21,12 @@ _LN2 = float(np.log(2.0))
 _LN10 = float(np.log(10.0))
 
 
-def unary(name, impl, deriv, **fixed):
-    """Define an elementwise primitive from its derivative ``deriv(x, y)``."""
+def unary(name, impl, deriv, reads="xy"):
+    """Define an elementwise primitive from its derivative ``deriv(x, y)``.
+
+    ``reads`` names what ``deriv`` uses, the input ``x`` and/or the output
+    ``y``: reverse mode keeps only those on its tape (the ``residuals`` rule).
+    """
     p = Primitive(name, impl)
 
     @p.def_jvp
@@ -39,6 +43,8 @@ def unary(name, impl, deriv, **fixed):
         return (ct * deriv(primals[0], y, **params),)
 
     p.def_rule("batch", elementwise_batch(p))
+    keep = ("x" in reads, "y" in reads)
+    p.def_rule("residuals", lambda wants: ((keep[0],), keep[1]))
     UNARY[name] = p
     return p
 
@@ -53,43 +59,44 @@ def _sign(x):
 
 
 # name, NumPy implementation, derivative(x, y)
-unary("exp", np.exp, lambda x, y: y)
-unary("expm1", np.expm1, lambda x, y: y + 1.0)
-unary("exp2", np.exp2, lambda x, y: y * _LN2)
-unary("log", np.log, lambda x, y: 1.0 / x)
-unary("log1p", np.log1p, lambda x, y: 1.0 / (1.0 + x))
-unary("log2", np.log2, lambda x, y: 1.0 / (x * _LN2))
-unary("log10", np.log10, lambda x, y: 1.0 / (x * _LN10))
-unary("sqrt", np.sqrt, lambda x, y: 0.5 / y)
-unary("cbrt", np.cbrt, lambda x, y: 1.0 / (3.0 * y * y))
-unary("square", np.square, lambda x, y: 2.0 * x)
-unary("reciprocal", lambda x: np.reciprocal(np.asarray(x, dtype=np.result_type(x, 1.0))), lambda x, y: -(y * y))
-unary("abs", np.abs, lambda x, y: _sign(x))
-unary("sin", np.sin, lambda x, y: UNARY["cos"].bind(x))
-unary("cos", np.cos, lambda x, y: -UNARY["sin"].bind(x))
-unary("tan", np.tan, lambda x, y: 1.0 + y * y)
-unary("arcsin", np.arcsin, lambda x, y: 1.0 / UNARY["sqrt"].bind(1.0 - x * x))
-unary("arccos", np.arccos, lambda x, y: -1.0 / UNARY["sqrt"].bind(1.0 - x * x))
-unary("arctan", np.arctan, lambda x, y: 1.0 / (1.0 + x * x))
-unary("sinh", np.sinh, lambda x, y: UNARY["cosh"].bind(x))
-unary("cosh", np.cosh, lambda x, y: UNARY["sinh"].bind(x))
-unary("tanh", np.tanh, lambda x, y: 1.0 - y * y)
-unary("arcsinh", np.arcsinh, lambda x, y: 1.0 / UNARY["sqrt"].bind(x * x + 1.0))
-unary("arccosh", np.arccosh, lambda x, y: 1.0 / UNARY["sqrt"].bind(x * x - 1.0))
-unary("arctanh", np.arctanh, lambda x, y: 1.0 / (1.0 - x * x))
+unary("exp", np.exp, lambda x, y: y, reads="y")
+unary("expm1", np.expm1, lambda x, y: y + 1.0, reads="y")
+unary("exp2", np.exp2, lambda x, y: y * _LN2, reads="y")
+unary("log", np.log, lambda x, y: 1.0 / x, reads="x")
+unary("log1p", np.log1p, lambda x, y: 1.0 / (1.0 + x), reads="x")
+unary("log2", np.log2, lambda x, y: 1.0 / (x * _LN2), reads="x")
+unary("log10", np.log10, lambda x, y: 1.0 / (x * _LN10), reads="x")
+unary("sqrt", np.sqrt, lambda x, y: 0.5 / y, reads="y")
+unary("cbrt", np.cbrt, lambda x, y: 1.0 / (3.0 * y * y), reads="y")
+unary("square", np.square, lambda x, y: 2.0 * x, reads="x")
+unary("reciprocal", lambda x: np.reciprocal(np.asarray(x, dtype=np.result_type(x, 1.0))), lambda x, y: -(y * y), reads="y")
+unary("abs", np.abs, lambda x, y: _sign(x), reads="x")
+unary("sin", np.sin, lambda x, y: UNARY["cos"].bind(x), reads="x")
+unary("cos", np.cos, lambda x, y: -UNARY["sin"].bind(x), reads="x")
+unary("tan", np.tan, lambda x, y: 1.0 + y * y, reads="y")
+unary("arcsin", np.arcsin, lambda x, y: 1.0 / UNARY["sqrt"].bind(1.0 - x * x), reads="x")
+unary("arccos", np.arccos, lambda x, y: -1.0 / UNARY["sqrt"].bind(1.0 - x * x), reads="x")
+unary("arctan", np.arctan, lambda x, y: 1.0 / (1.0 + x * x), reads="x")
+unary("sinh", np.sinh, lambda x, y: UNARY["cosh"].bind(x), reads="x")
+unary("cosh", np.cosh, lambda x, y: UNARY["sinh"].bind(x), reads="x")
+unary("tanh", np.tanh, lambda x, y: 1.0 - y * y, reads="y")
+unary("arcsinh", np.arcsinh, lambda x, y: 1.0 / UNARY["sqrt"].bind(x * x + 1.0), reads="x")
+unary("arccosh", np.arccosh, lambda x, y: 1.0 / UNARY["sqrt"].bind(x * x - 1.0), reads="x")
+unary("arctanh", np.arctanh, lambda x, y: 1.0 / (1.0 - x * x), reads="x")
 # special functions
 _TWO_OVER_SQRT_PI = float(2.0 / np.sqrt(np.pi))
-unary("erf", _sp.erf, lambda x, y: _TWO_OVER_SQRT_PI * UNARY["exp"].bind(-(x * x)))
-unary("erfc", _sp.erfc, lambda x, y: -_TWO_OVER_SQRT_PI * UNARY["exp"].bind(-(x * x)))
-unary("expit", _sp.expit, lambda x, y: y * (1.0 - y))
-unary("gammaln", _sp.gammaln, lambda x, y: UNARY["digamma"].bind(x))
-unary("digamma", _sp.digamma, lambda x, y: UNARY["polygamma"].bind(x, n=1))
+unary("erf", _sp.erf, lambda x, y: _TWO_OVER_SQRT_PI * UNARY["exp"].bind(-(x * x)), reads="x")
+unary("erfc", _sp.erfc, lambda x, y: -_TWO_OVER_SQRT_PI * UNARY["exp"].bind(-(x * x)), reads="x")
+unary("expit", _sp.expit, lambda x, y: y * (1.0 - y), reads="y")
+unary("gammaln", _sp.gammaln, lambda x, y: UNARY["digamma"].bind(x), reads="x")
+unary("digamma", _sp.digamma, lambda x, y: UNARY["polygamma"].bind(x, n=1), reads="x")
 unary(
     "polygamma",
     lambda x, n: _sp.polygamma(n, x),
     lambda x, y, n: UNARY["polygamma"].bind(x, n=n + 1),
+    reads="x",
 )
-unary("positive", np.positive, lambda x, y: 1.0)
+unary("positive", np.positive, lambda x, y: 1.0, reads="")
 
 __all__ += sorted(UNARY)
 globals().update({name: _b(name) for name in UNARY})
