@@ -314,6 +314,9 @@ def _concatenate_vjp(ct, out, primals, wants, axis):
     return tuple(res)
 
 
+concatenate_p.def_rule("residuals", lambda wants: ((False,) * len(wants), False))  # shapes only
+
+
 def concatenate(xs, axis=0):
     xs = list(xs)
     if not xs:
@@ -432,6 +435,9 @@ def _index_update_vjp(ct, out, primals, wants, idx, mode):
         ct_x = ct if mode == "add" else index_update_p.bind(ct, 0.0, idx=idx, mode="set")
     ct_v = unbroadcast(getitem_p.bind(ct, idx=idx), shape_of(v)) if wants[1] else None
     return ct_x, ct_v
+
+
+index_update_p.def_rule("residuals", lambda wants: ((False, False), False))  # shapes only
 
 
 def index_update(x, v, idx, mode="set"):
