@@ -112,6 +112,9 @@ class Primitive:
     * ``vjp(ct, out, primals, wants, **params) -> tuple`` of input cotangents
       (``None`` where an input needs none; ``wants[i]`` says which inputs
       need one).
+    * ``residuals(wants) -> (keep_inputs, keep_output)``, optional: the
+      values ``vjp`` reads; reverse mode records the others by shape only
+      (see :class:`osculate.ad.reverse.ShapeOnly`).
     * ``batch``, ``taylor``, ``sparsity``: added by later transforms in the
       same way.
 
