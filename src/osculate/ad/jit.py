@@ -257,13 +257,19 @@ def _scaling(eqn):
     return None
 
 
+def _use_counts(eqns, outputs):
+    """How many times each variable is read (an output counts as one read)."""
+    uses = collections.Counter(r for e in eqns for r in e[1] if r is not None)
+    uses.update(outputs)
+    return uses
+
+
 def _scales_folded(eqns, described, outputs):
     """Merge ``c2 * (c1 * y)`` into ``(c2 * c1) * y`` (negation is ``c = -1``)
     when ``c1 * y`` has no other use and the merge changes neither the
     result's shape nor its dtype.  The inner equation is left for dead-code
     elimination."""
-    uses = collections.Counter(r for e in eqns for r in e[1] if r is not None)
-    uses.update(outputs)
+    uses = _use_counts(eqns, outputs)
     producer = {}
     out = []
     for eqn in eqns:
@@ -287,8 +293,7 @@ def _scatters_fused(eqns, described, outputs):
     """Replace ``add(a, s)`` where ``s = scatter(v, idx)`` has no other use by
     ``scatter_add(a, v, idx)`` (same shape and dtype as ``a``; the scatter is
     left for dead-code elimination)."""
-    uses = collections.Counter(r for e in eqns for r in e[1] if r is not None)
-    uses.update(outputs)
+    uses = _use_counts(eqns, outputs)
     producer = {}
     out = []
     for eqn in eqns:
