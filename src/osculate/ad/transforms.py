@@ -243,6 +243,21 @@ def _check_chunk(chunk_size, n):
     return int(chunk_size)
 
 
+# Where the work is n directional passes whatever the batching (the Hessian
+# diagonal, forward-over-forward products and Hessians), the default chunk is
+# bounded: one block of basis vectors holds at most this many numbers (8 MiB
+# in float64), so the peak memory stays O(n) however large n is.
+_BLOCK_NUMBERS = 1 << 20
+
+
+def _bounded_chunk(chunk_size, n):
+    """``chunk_size`` checked, or by default as many length-``n`` basis vectors
+    as fit in ``_BLOCK_NUMBERS`` numbers (at least one, at most ``n``)."""
+    if chunk_size is None:
+        return max(1, min(n, _BLOCK_NUMBERS // max(n, 1)))
+    return _check_chunk(chunk_size, n)
+
+
 def _chunks(n, chunk_size, dtype):
     """Blocks of the identity, ``(k, n)`` each."""
     for start in range(0, n, chunk_size):
@@ -325,8 +340,18 @@ def hvp(f, x, v, mode="fwd-rev"):
 
     ``mode`` picks the nesting: ``"fwd-rev"`` (forward over reverse, the
     default: about the cost of a gradient), ``"rev-fwd"``, ``"rev-rev"``,
-    or ``"fwd-fwd"`` (forward over forward, a batch of n directions; only
-    sensible for small inputs).  All four agree to rounding.
+    or ``"fwd-fwd"`` (forward over forward: one second directional
+    derivative ``eᵢᵀ H v`` per coordinate, so ``n`` directional passes; only
+    sensible for small inputs, or where ``f`` has no reverse rules).  All
+    four agree to rounding.
+
+    Memory: the three modes with a reverse sweep need a few times the
+    memory of ``f``.  ``"fwd-fwd"`` evaluates its ``n`` directions in
+    batches of ``max(1, 2²⁰ // n)`` basis vectors generated one batch at a
+    time, so a batch of basis vectors holds at most ``max(2²⁰, n)`` numbers
+    and the peak is ``O(n)`` (checked at ``n = 10⁵`` under an address-space
+    limit in ``tests/test_memory_bounds.py``); its time grows as ``n`` passes
+    of ``f``, so for large ``n`` use ``"fwd-rev"``.
 
     >>> import numpy as np, osculate as osc
     >>> f = lambda x: x[0] ** 2 * x[1]
@@ -344,15 +369,16 @@ def hvp(f, x, v, mode="fwd-rev"):
         from .. import numpy as onp
 
         return _gradient_of(lambda y: onp.vdot(_gradient_of(f)(y), v))(x)
-    if mode == "fwd-fwd":  # (e_i^T H v)_i: n second directional derivatives, batched
+    if mode == "fwd-fwd":  # (e_i^T H v)_i: n second directional derivatives, batched in bounded chunks
         from .batching import vmap
 
         shape = tuple(x.shape)
         n = int(np.prod(shape))
         if n == 0:
             return np.zeros_like(x)
-        hv = vmap(lambda e: _second_directional(f, x, _reshape(e, shape), v))(np.eye(n, dtype=x.dtype))
-        return _reshape(hv, shape)
+        fn = vmap(lambda e: _second_directional(f, x, _reshape(e, shape), v))
+        parts = [fn(block) for block in _chunks(n, _bounded_chunk(None, n), x.dtype)]
+        return _reshape(_stack_chunks(parts, 0), shape)
     raise ValueError(f"hvp: unknown mode {mode!r}; choose one of {HVP_MODES}")
 
 
@@ -433,8 +459,8 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
                 "transformation (jit, vmap, grad...); use symmetric=False there (the dense result is "
                 "exactly symmetric) and pack the result outside with SymmetricMatrix.from_dense"
             )
-        if symmetric and mode == "fwd-fwd":
-            return _upper_by_forward_forward(f, x, n, k)
+        if mode == "fwd-fwd":
+            return _hessian_by_forward_forward(f, x, n, chunk_size, symmetric)
         if mode == "fwd-rev":
             g = grad(f)
             col = lambda e: jvp(g, (x,), (_reshape(e, shape),))[1]  # noqa: E731
@@ -443,10 +469,6 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
         elif mode == "rev-rev":
             _, pullback = vjp(grad(f), x)
             col = lambda e: pullback(_reshape(e, shape))[0]  # noqa: E731
-        else:
-            col = lambda e: vmap(lambda u: _second_directional(f, x, _reshape(u, shape), _reshape(e, shape)))(  # noqa: E731
-                np.eye(n, dtype=x.dtype)
-            )
         if mode == "fwd-rev" and k < n and not isinstance(x, Tracer):
             # several chunks share one linearised gradient: the primal work is done
             # once, each chunk replays only the staged tangent operations
@@ -503,41 +525,202 @@ def _assemble_hessian(rows, n, shape, dtype, symmetric, block=128):
     return h.reshape(shape + shape)
 
 
-def _upper_by_forward_forward(f, x, n, chunk_size):
-    """Packed upper triangle from n(n+1)/2 batched second directional derivatives."""
-    from ..linop.symmetric import SymmetricMatrix
+def _upper_pairs(n, step):
+    """The index pairs ``(i, j)``, ``i <= j``, of the upper triangle in packed
+    (row-major) order, ``step`` pairs at a time: O(step + n) memory each."""
+    starts = np.zeros(n + 1, dtype=np.int64)  # packed position where row i begins
+    np.cumsum(np.arange(n, 0, -1, dtype=np.int64), out=starts[1:])
+    total = int(starts[-1])
+    for s in range(0, total, step):
+        pos = np.arange(s, min(total, s + step), dtype=np.int64)
+        i = np.searchsorted(starts, pos, side="right") - 1
+        yield i, i + (pos - starts[i])
+
+
+def _unit_rows(idx, n, dtype):
+    """``len(idx) × n`` block whose row ``r`` is the basis vector ``e_{idx[r]}``."""
+    block = np.zeros((idx.size, n), dtype=dtype)
+    block[np.arange(idx.size), idx] = 1.0
+    return block
+
+
+def _hessian_by_forward_forward(f, x, n, chunk_size, symmetric):
+    """The Hessian from its upper triangle, one forward-over-forward second
+    directional derivative ``eᵢᵀ H eⱼ`` (i ≤ j) per entry, ``chunk_size``
+    entries per batched pass (default ``max(1, 2²⁰ // n)``).
+
+    Each pass builds two ``chunk_size × n`` basis blocks, so the memory is the
+    result plus ``O(chunk_size · n)``.  Concrete points fill the dense or
+    packed result in place; inside another transformation the packed values
+    are gathered into the dense matrix (exactly symmetric either way).
+    """
     from .batching import vmap
 
-    iu, ju = np.triu_indices(n)
-    eye = np.eye(n, dtype=x.dtype)
     shape = tuple(x.shape)
+    step = _bounded_chunk(chunk_size, n) if chunk_size is not None else max(1, _BLOCK_NUMBERS // n)
     fn = vmap(lambda u, v: _second_directional(f, x, _reshape(u, shape), _reshape(v, shape)))
-    step = max(chunk_size, 1)
-    parts = [np.asarray(fn(eye[iu[s:s + step]], eye[ju[s:s + step]])) for s in range(0, iu.size, step)]
-    return SymmetricMatrix(np.concatenate(parts), n)
+    entries = ((i, j, fn(_unit_rows(i, n, x.dtype), _unit_rows(j, n, x.dtype))) for i, j in _upper_pairs(n, step))
+    if isinstance(x, Tracer):  # stay functional: gather the packed values into place
+        packed = _stack_chunks([vals for _, _, vals in entries], 0)
+        r = np.minimum.outer(np.arange(n), np.arange(n))
+        c = np.maximum.outer(np.arange(n), np.arange(n))
+        where = r * n - r * (r - 1) // 2 + (c - r)  # packed position of (min, max)
+        return _reshape(packed[where], shape + shape)
+    if symmetric:
+        from ..linop.symmetric import SymmetricMatrix
+
+        packed = np.empty(n * (n + 1) // 2, dtype=x.dtype)
+        start = 0
+        for _, _, vals in entries:
+            packed[start:start + np.size(vals)] = vals
+            start += np.size(vals)
+        return SymmetricMatrix(packed, n)
+    h = np.empty((n, n), dtype=x.dtype)
+    for i, j, vals in entries:
+        vals = np.asarray(vals)
+        h[i, j] = vals
+        h[j, i] = vals
+    return h.reshape(shape + shape)
 
 
-def hessian_diagonal(f, x, chunk_size=None):
+HESSIAN_DIAGONAL_METHODS = ("auto", "dense-chunks", "coloring")
+
+
+def _detection_budget(n):
+    """Entries one index set may hold while the diagonal detects a pattern
+    (8 bytes each): enough for the banded and block patterns of
+    ``osculate.testing.sparse_problems``, far below the n² of a dense one."""
+    return 64 * n + (1 << 22)
+
+
+def hessian_diagonal(f, x, chunk_size=None, method="auto"):
     """The exact diagonal ``∂²f/∂xᵢ²`` of the Hessian, without forming it.
 
-    Each entry is the second directional derivative along a basis vector
-    (forward over forward), evaluated for all ``i`` in one batched pass:
-    about ``n`` times the cost of two forward passes of ``f``, against
-    ``n`` Hessian-vector products (each a forward and a reverse pass) for
-    the full Hessian, and ``O(n)`` memory instead of ``O(n²)``.
+    Two ways to get it, chosen by ``method``:
+
+    ``"dense-chunks"``
+        one forward-over-forward second directional derivative per basis
+        vector, ``chunk_size`` of them per batched pass, each block of basis
+        vectors generated only when its pass runs.  Time: ``n`` directional
+        passes.  Memory: ``O(chunk_size · n)``; the default ``chunk_size`` is
+        ``max(1, 2²⁰ // n)`` (at most ``n``), so a basis block holds at most
+        ``max(2²⁰, n)`` numbers and the peak is ``O(n)``.
+    ``"coloring"``
+        detects the Hessian's sparsity pattern at ``x`` (local detection:
+        one extra call of ``f`` with index sets), colours its adjacency
+        graph so that no two variables coupled by a nonzero ``Hᵢⱼ`` share a
+        colour (a distance-1 colouring: for the diagonal this is enough),
+        and reads ``Hᵢᵢ`` from one Hessian-vector product (forward over
+        reverse) per colour, ``chunk_size`` colours per pass.  Memory:
+        ``O(n)`` for the pattern (detection gives up once one index set
+        would exceed ``64 n + 2²²`` entries) plus ``O(chunk_size · n)`` for the
+        products.  A tridiagonal Hessian needs 2 colours at any ``n``.
+    ``"auto"`` (default)
+        one dense pass when all ``n`` basis vectors fit in one chunk;
+        otherwise colouring when detection succeeds within its budget and
+        needs at most ``n / 4`` colours, else dense chunks.  Inside another
+        transformation (``jit``, ``vmap``, ``grad``) it always uses dense
+        chunks, since detection needs a concrete point.
+
+    Measured (``tests/test_memory_bounds.py``, ``benchmarks/bench_diagonal.py``):
+    both methods run at ``n = 10⁵`` within a 400 MB address-space budget
+    (``n² · 8`` bytes would be 80 GB), and the diagonal of chained
+    Rosenbrock at ``n = 10⁶`` takes a few seconds by colouring.
 
     >>> import numpy as np, osculate as osc
     >>> osc.hessian_diagonal(lambda x: np.sum(x ** 3) + x[0] * x[1], np.array([1.0, 2.0]))
     array([ 6., 12.])
+    >>> rosen = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+    >>> x = np.linspace(-1.0, 1.0, 6)
+    >>> d = osc.hessian_diagonal(rosen, x, method="coloring")
+    >>> bool(np.allclose(d, np.diag(osc.hessian(rosen)(x))))
+    True
     """
-    from .batching import vmap
-
+    if method not in HESSIAN_DIAGONAL_METHODS:
+        raise ValueError(f"hessian_diagonal: unknown method {method!r}; choose one of {HESSIAN_DIAGONAL_METHODS}")
     x = _as_float_input(x, "hessian_diagonal input")
     shape = tuple(x.shape)
     n = int(np.prod(shape))
-    k = _check_chunk(chunk_size, n)
+    k = _bounded_chunk(chunk_size, n)
+    if n == 0:
+        return np.zeros(shape)
+    f = _scalar_valued(f, "hessian_diagonal")
+    if method == "coloring" or (method == "auto" and n > k and not isinstance(x, Tracer)):
+        d = _diagonal_by_coloring(f, x, shape, n, k, required=method == "coloring")
+        if d is not None:
+            return d
+    return _diagonal_by_chunks(f, x, shape, n, k)
+
+
+def _diagonal_by_chunks(f, x, shape, n, k):
+    """``eᵢᵀ H eᵢ`` for every basis vector, ``k`` per batched pass."""
+    from .batching import vmap
+
     fn = vmap(lambda e: _second_directional(f, x, _reshape(e, shape), _reshape(e, shape)))
     parts = [fn(block) for block in _chunks(n, k, x.dtype)]
-    if not parts:
-        return np.zeros(shape)
     return _reshape(_stack_chunks(parts, 0), shape)
+
+
+def _diagonal_by_coloring(f, x, shape, n, k, required):
+    """The diagonal from one Hessian-vector product per colour of a distance-1
+    colouring of the pattern, or None (``required=False``) when detection
+    fails or colouring would not pay."""
+    from ..sparse import detect
+    from .batching import vmap
+
+    if isinstance(x, Tracer):
+        raise ValueError(
+            "hessian_diagonal(method='coloring') detects the sparsity pattern at a concrete point, but it "
+            "was called inside another transformation (jit, vmap, grad...); use method='dense-chunks' there"
+        )
+    try:
+        with detect.entry_budget(_detection_budget(n)):
+            pattern = detect.hessian_sparsity(f, x, mode="local")
+    except detect._BudgetExceeded as err:
+        if required:
+            raise ValueError(
+                f"hessian_diagonal(method='coloring'): the Hessian is too dense to colour in O(n) memory "
+                f"({err}); use method='dense-chunks'"
+            ) from None
+        return None
+    except Exception:  # noqa: BLE001 - auto: any detection failure means "use the chunks"
+        if required:
+            raise
+        return None
+    colors, n_colors = _adjacency_colors(pattern)
+    if not required and 4 * n_colors > n:
+        return None
+    # variables sorted by colour: colour c owns by_color[bounds[c]:bounds[c + 1]]
+    by_color = np.argsort(colors, kind="stable")
+    bounds = np.searchsorted(colors[by_color], np.arange(n_colors + 1))
+    g = _gradient_of(f)
+    products = vmap(lambda s: jvp(g, (x,), (_reshape(s, shape),))[1])
+    d = np.empty(n, dtype=x.dtype)
+    for c0 in range(0, n_colors, k):
+        c1 = min(n_colors, c0 + k)
+        members = by_color[bounds[c0]:bounds[c1]]
+        rows = colors[members] - c0
+        seeds = np.zeros((c1 - c0, n), dtype=x.dtype)  # column c of the seed matrix S, as rows
+        seeds[rows, members] = 1.0
+        hs = np.asarray(_reshape(products(seeds), (c1 - c0, n)))
+        d[members] = hs[rows, members]  # no other variable of its colour couples to a member
+    return d.reshape(shape)
+
+
+def _adjacency_colors(pattern):
+    """A greedy distance-1 colouring of the pattern's adjacency graph: ``i != j``
+    with a structural ``Hᵢⱼ`` get different colours.  (That separates every
+    diagonal entry in ``H @ S``, though not the off-diagonal ones.)  It is the
+    column colouring of the incidence matrix, one row per off-diagonal pair:
+    two variables share a row exactly when they are coupled."""
+    import scipy.sparse as sps
+
+    from ..sparse import column_coloring
+
+    upper = sps.triu(sps.coo_matrix(pattern), k=1)
+    m = upper.nnz
+    rows = np.concatenate((np.arange(m), np.arange(m)))
+    cols = np.concatenate((upper.row, upper.col))
+    incidence = sps.csr_matrix((np.ones(2 * m, dtype=bool), (rows, cols)), shape=(m, pattern.shape[0]))
+    result = column_coloring(incidence)
+    return np.asarray(result.colors), int(result.n_colors)

@@ -25,12 +25,46 @@ branches taken there and uses the selected side of ``where``.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import numpy as np
 import scipy.sparse as sp
 
 from ..ad.core import ConcretizationError, LeakedTracerError, MissingRuleError, Trace, Tracer, new_trace
 
 __all__ = ["Deps", "RowSets", "SparsityTrace", "SparsityTracer", "jacobian_sparsity", "hessian_sparsity", "pairs"]
+
+
+# --------------------------------------------------------------------------- an optional size budget
+# Detection's index sets can grow far beyond the function's own arrays (a sum
+# fed to a nonlinear function couples every pair of inputs: n² entries).  A
+# caller that only wants the pattern when it is cheap (the Hessian diagonal
+# picks colouring or plain chunks) sets a budget; every operation that could
+# create a large set checks the number of entries *before* allocating them.
+
+_ENTRY_BUDGET = contextvars.ContextVar("osculate_sparsity_entry_budget", default=None)
+
+
+class _BudgetExceeded(RuntimeError):
+    """An index-set array would hold more entries than the active budget."""
+
+
+@contextlib.contextmanager
+def entry_budget(limit):
+    """Within the block, give up detection (``_BudgetExceeded``) as soon as one
+    index-set array would exceed ``limit`` entries (8 bytes each)."""
+    token = _ENTRY_BUDGET.set(int(limit))
+    try:
+        yield
+    finally:
+        _ENTRY_BUDGET.reset(token)
+
+
+def _reserve(count):
+    limit = _ENTRY_BUDGET.get()
+    if limit is not None and count > limit:
+        raise _BudgetExceeded(f"sparsity detection needs an index set of {count} entries, over the budget of {limit}")
 
 
 # --------------------------------------------------------------------------- index-set algebra
@@ -62,8 +96,11 @@ class RowSets:
         """Sets from (row, column) pairs, duplicates removed."""
         rows = np.asarray(rows, dtype=np.int64)
         cols = np.asarray(cols, dtype=np.int64)
+        _reserve(rows.size)
         if rows.size:
-            key = np.sort(rows * ncols + cols)
+            # stable (radix/merge) sort: the keys usually arrive as a few sorted runs
+            # (a union concatenates sorted sets), which it merges in linear time
+            key = np.sort(rows * ncols + cols, kind="stable")
             key = key[np.concatenate(([True], key[1:] != key[:-1]))]  # unique (sort-based: fast)
             rows, cols = key // ncols, key % ncols
         indptr = np.zeros(nrows + 1, dtype=np.int64)
@@ -77,6 +114,7 @@ class RowSets:
         """Row ``k`` of the result is row ``rows[k]``."""
         rows = np.asarray(rows, dtype=np.int64).ravel()
         counts = np.diff(self.indptr)[rows]
+        _reserve(int(counts.sum()))
         indptr = np.zeros(rows.size + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
         src = np.repeat(self.indptr[:-1][rows], counts) + _ragged_arange(counts)
@@ -164,6 +202,7 @@ def pairs(A: RowSets, B: RowSets, n):
     the row of ``B``, stored canonically as column ``min·n + max``."""
     ca = np.diff(A.indptr)
     cb = np.diff(B.indptr)
+    _reserve(int(np.dot(ca, cb)))
     per_a = np.repeat(cb, ca)  # for each entry of A, the size of B's row
     a_entry = np.repeat(np.arange(A.indices.size, dtype=np.int64), per_a)
     b_start = np.repeat(np.repeat(B.indptr[:-1], ca), per_a)
@@ -470,6 +509,7 @@ def product_reduce_rule(trace, args, out, axis, **params):
 def _scan_matrix(shape, axis):
     idx = np.moveaxis(np.arange(_size(shape)).reshape(shape), axis, -1)
     L = shape[axis]
+    _reserve(_size(shape) // max(L, 1) * (L * (L + 1) // 2))
     q, p = np.tril_indices(L)
     lines = idx.reshape(-1, L)
     rows, cols = lines[:, q].ravel(), lines[:, p].ravel()
