@@ -226,12 +226,19 @@ def test_peano_surface_needs_the_curve_correction():
     assert f(np.array([0.1, 1.5 * 0.01])) < 0 < f(np.array([0.1, 0.0]))
 
 
-def test_inconclusive_when_all_derivatives_vanish():
+def test_flat_directions_non_isolated_or_inconclusive():
+    """A direction along which every computed derivative vanishes is reported
+    as such.  x² (flat in y) is a line of minima: the probe along y finds
+    critical points with the same value, so the point is a non-strict local
+    minimum, never certified (issue 13; this used to be "inconclusive").
+    x² + y⁸ with max_order 6 is flat to order 6 along y too, but there is no
+    critical point at a distance along y: inconclusive."""
     rep = curvature(lambda z: z[0] ** 2 + 0.0 * z[1], np.zeros(2))
-    assert rep.classification == "inconclusive" and rep.kind == "inconclusive" and not rep.certified
-    assert rep.higher_order.orders == [None] and "vanish" in rep.reason
+    assert rep.classification == "non-strict local minimum" and rep.kind == "minimum" and not rep.certified
+    assert rep.non_isolated and rep.higher_order.non_isolated and rep.higher_order.flat_directions == 1
+    assert rep.higher_order.orders == [None] and "vanish" in rep.reason and "non-isolated" in rep.reason
     rep = curvature(lambda z: z[0] ** 2 + z[1] ** 8, np.zeros(2), max_order=6)
-    assert rep.classification == "inconclusive"
+    assert rep.classification == "inconclusive" and not rep.non_isolated and "vanish" in rep.reason
     rep = curvature(lambda z: z[0] ** 2 + z[1] ** 8, np.zeros(2), max_order=8)
     assert rep.classification == "local minimum" and rep.higher_order.orders == [8]
     rep = curvature(lambda z: z[0] ** 4 + z[1] ** 4, np.zeros(2), higher_order=False)

@@ -19,7 +19,7 @@ import numpy as np
 from ..ad.core import MissingRuleError
 from ..ad.transforms import jvp
 
-__all__ = ["taylor_available", "curve_series", "line_series", "scalar_derivatives"]
+__all__ = ["taylor_available", "curve_series", "line_series", "line_series_many", "scalar_derivatives"]
 
 #: Set to True to bypass Taylor mode (tests compare both paths).
 FORCE_NESTED_FORWARD = False
@@ -95,3 +95,34 @@ def curve_series(h, x: np.ndarray, series: list[np.ndarray], order: int, *, nest
 def line_series(f, x: np.ndarray, v: np.ndarray, order: int) -> np.ndarray:
     """Normalised coefficients of the scalar ``t -> f(x + t v)``, shape ``(order + 1,)``."""
     return np.array([float(np.asarray(c).reshape(())) for c in curve_series(f, x, [v], order)])
+
+
+def line_series_many(f, x: np.ndarray, V: np.ndarray, order: int) -> np.ndarray:
+    """Normalised coefficients of ``t -> f(x + t v)`` for every row ``v`` of
+    ``V``, shape ``(len(V), order + 1)``.
+
+    One Taylor-mode pass batched over the directions (``vmap``) when ``f``
+    allows it and the batched result agrees with the first direction done
+    alone; otherwise one :func:`line_series` per direction.
+    """
+    V = np.asarray(V, dtype=np.float64)
+    if V.ndim != 2 or V.shape[0] == 0:
+        return np.zeros((0, order + 1))
+    taylor = _taylor_fn()
+    if taylor is not None and V.shape[0] > 1:
+        from .. import numpy as onp
+        from ..ad.batching import vmap
+
+        def one(v):
+            return onp.stack([onp.reshape(c, ()) for c in taylor(f, x, [v], order=order)])
+
+        try:
+            with np.errstate(all="ignore"):
+                out = np.asarray(vmap(one)(V), dtype=np.float64)
+        except Exception:  # noqa: BLE001 - any failure to batch means: one direction at a time
+            out = None
+        if out is not None and out.shape == (V.shape[0], order + 1):
+            ref = line_series(f, x, V[0], order)
+            if np.allclose(out[0], ref, rtol=1e-12, atol=0.0, equal_nan=True):
+                return out
+    return np.stack([line_series(f, x, v, order) for v in V])

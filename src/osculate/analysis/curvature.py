@@ -19,27 +19,88 @@ on the null space ``N`` of the Hessian:
    the ``r`` null-space eigenvectors plus ``n_directions`` seeded random
    unit vectors on the null-space sphere.
 
-Decisions.  An odd lowest order along some direction, two directions with
-even lowest orders of opposite signs, or a sign opposite to the definite
-part of the Hessian *prove* a saddle (``f`` takes values above and below
-``f(x)`` arbitrarily close to ``x``).  An even lowest order with the same
-sign along *every* sampled direction (and consistent with the definite part)
-is reported as ``"local minimum"`` / ``"local maximum"`` with
-``certified=False``: this is a higher-order *sufficient-condition
-heuristic*, not a proof, because finitely many directions cannot rule out a
-curve on which the sign changes (e.g. ``(x² - y³)(x² - 2y³)`` restricted to a
-two-dimensional null space).  If some direction shows no non-vanishing
-derivative up to ``max_order`` and no saddle was proven, the answer is
-``"inconclusive"``.
+Error model
+-----------
+Every threshold is relative to the derivatives of ``f`` at ``x`` and to the
+scale of ``x``; nothing is compared with ``f(x)`` or with a fixed number.
+
+* **Derivative scales.**  ``T_k`` estimates ``‖D^k f(x)‖ / k!``, the largest
+  order-``k`` Taylor coefficient of ``t -> f(x + t v)`` over unit ``v``
+  (for a symmetric ``k``-linear form this maximum *is* its norm).  It is
+  the largest ``|coefficient|`` over the Hessian's eigenvectors, the
+  coordinate axes (both capped at 16 directions), four seeded random unit
+  vectors and the sampled null-space directions, computed to order
+  ``max_order + 1`` in one batched Taylor pass; ``T_1 = ‖∇f‖`` and
+  ``T_2 >= max|λ| / 2``.
+* **Rounding error of a Taylor coefficient.**  The order-``k`` coefficient
+  of ``f(c(t))`` along ``c(t) = x + s_1 t + s_2 t² + …`` is a sum of terms
+  ``D^m f[s_j1, …, s_jm] / m!`` with ``j1 + … + jm = k``, each at most
+  ``T_m ‖s_j1‖ ⋯ ‖s_jm‖``: their total magnitude is the order-``k``
+  coefficient ``B_k`` of the majorant series ``Σ_m T_m σ(t)^m``,
+  ``σ(t) = Σ_j ‖s_j‖ t^j``.  Floating point evaluates that sum with an error
+  of about ``ε B_k``; rounding the point itself (``|δx| ≈ ε‖x‖``) adds
+  ``ε ‖x‖ B'_k`` with ``B' = Σ_m m T_m σ^(m-1)`` (the next order's
+  derivatives times the offset).  The estimate is
+  ``err_k = C ε (B_k + ‖x‖ B'_k)`` with ``ε = 2⁻⁵²`` and a safety factor
+  ``C = 100`` for operation counts and for directions the sampling missed.
+  A coefficient with ``|c_k| <= err_k`` is zero.  Along a straight line
+  this is ``C ε (T_k + (k + 1) ‖x‖ T_(k+1))``.
+* **Hessian eigenvalues.**  ``err_λ = C ε (n ‖H‖ + ‖D³f(x)[x]‖)``: the
+  eigensolver's backward error plus the change of ``H`` when ``x`` is
+  rounded (the last term by a central difference of the Hessian along
+  ``x``).  Eigenvalues within ``max(rtol·max|λ|, err_λ)`` count as zero
+  (``tolerance``; ``eigenvalue_error`` is reported).
+* **Gradient.**  The default ``grad_tol`` is
+  ``max(1e-8 · max(1, |f(x)|), C ε ‖H‖ ‖x‖)``: a gradient no larger than
+  its rounding error from the point's own rounding is zero.
+* **Significance.**  A verdict is ``certified`` only when the numbers it
+  rests on exceed ``10 × `` their error estimate: the Hessian eigenvalues
+  of a strict extremum or of a saddle, or the higher-order coefficient(s)
+  proving a saddle, with every lower-order coefficient along that direction
+  within its error.  A leading coefficient between one and ten times its
+  error gives ``"inconclusive"``.
+
+The model sees the magnitude of the Taylor terms, not cancellation inside
+``f``'s own arithmetic (a function that subtracts huge, nearly equal numbers
+can defeat it); it is an estimate, not an interval bound.
+
+Decisions
+---------
+An odd lowest order along some direction, two directions with even lowest
+orders of opposite signs, or a sign opposite to the definite part of the
+Hessian *prove* a saddle (``f`` takes values above and below ``f(x)``
+arbitrarily close to ``x``) -- provided the coefficient is significant.
+An even lowest order with the same sign along *every* sampled direction
+(and consistent with the definite part) is reported as ``"local minimum"`` /
+``"local maximum"`` with ``certified=False``: this is a higher-order
+*sufficient-condition heuristic*, not a proof, because finitely many
+directions cannot rule out a curve on which the sign changes (e.g.
+``(x² - y³)(x² - 2y³)`` restricted to a two-dimensional null space).
+
+**Flat directions and non-isolated critical points.**  If all derivatives up
+to ``max_order`` vanish (within their errors) along some null direction,
+:func:`curvature` probes it: from ``x ± h d`` (on the reduced curve, ``h`` a
+tenth of the length scale ``min_k (T_k0 / T_k)^(1/(k - k0))`` of the
+derivatives) a few Newton steps restricted to the hyperplane normal to ``d``
+look for a critical point with the value ``f(x)`` (``‖∇f‖ <= 1e-8 Σ_k k T_k
+h^(k-1)``).  When every probe finds one, ``x`` lies on a curve (or surface)
+of critical points -- the circle of minima of ``(x² + y² - 1)²``, the
+sphere of ``(x² + y² + z² - 1)²``, the line of ``(x - y)²`` -- and is
+classified by the other directions: ``"non-strict local minimum"`` /
+``"non-strict local maximum"`` (``non_isolated=True``), never certified.
+(Along the null *line* such a point need not look flat: on the tangent line
+of the circle ``f = t⁴``; on the reduced curve, which follows the circle,
+``f`` is constant.)  If a probe finds no critical point, or no direction
+gives a sign, the answer is ``"inconclusive"`` (raise ``max_order``).
 
 Points found numerically are only approximately critical.  Near a
 degenerate critical point, small Hessian eigenvalues and small odd-order
 coefficients appear that belong to the displacement, not to the function's
-shape there.  A coefficient ``c_j`` is therefore treated as vanishing when
-it is explained by the higher coefficients at the displacement radius
-``ρ`` implied by ``‖∇f(x)‖`` (``|c_j| <= 10 Σ_{i>j} C(i,j) |c_i| ρ^(i-j)``);
-at an exact critical point ``ρ = 0`` and only rounding-level coefficients
-vanish.  The same rule marks Hessian eigen-directions as *near-degenerate*.
+shape there.  A coefficient ``c_j`` is therefore also treated as vanishing
+when it is explained by the higher coefficients at the displacement radius
+``ρ`` implied by ``‖∇f(x)‖`` (``|c_j| <= err_j + 10 Σ_{i>j} C(i,j) |c_i|
+ρ^(i-j)``); at an exact critical point ``ρ = 0``.  The same rule marks
+Hessian eigen-directions as *near-degenerate*.
 """
 
 from __future__ import annotations
@@ -52,7 +113,7 @@ import numpy as np
 
 from ..ad.transforms import grad, hessian, value_and_grad, vhv
 from ..linop.operators import hessian_operator
-from ._taylor import curve_series, line_series
+from ._taylor import curve_series, line_series, line_series_many
 from ._util import Result, as_point, check_scalar_value, flat_function
 from .spectrum import (
     DEFAULT_DENSE_LIMIT,
@@ -77,9 +138,17 @@ __all__ = [
 #: The values of ``kind``: a coarse label for filtering and counting.
 KINDS = ("minimum", "maximum", "saddle", "inconclusive", "not critical")
 
+EPS = float(np.finfo(np.float64).eps)
+_SAFETY = 100.0  # C of the error model: err = C ε (magnitude of the terms)
+_MARGIN = 10.0  # certified: beyond this many error estimates
 _EXPLAIN = 10.0  # safety factor of the displacement rule
-_NOISE = 1e-10  # rounding-level coefficients, relative to the coefficient scale
 _MAX_NEAR_CHECKS = 8  # eigen-directions examined for near-degeneracy
+_MAX_SCALE_DIRS = 16  # eigenvectors / axes used to estimate the derivative scales
+_N_RANDOM_SCALE_DIRS = 4
+_PROBE_STEP = 0.1  # probe distance, in units of the derivatives' length scale
+_PROBE_TOL = 1e-8  # relative gradient (and value) of a critical point found by a probe
+_PROBE_NEWTON = 12  # chord-Newton steps of a probe
+_MAX_PROBES = 3  # flat directions probed
 
 
 # --------------------------------------------------------------------------- results
@@ -99,25 +168,39 @@ class HigherOrderTest(Result):
         Number of directions sampled in the null space.
     orders : list of int or None
         Lowest non-vanishing order along each direction (``None``: all
-        derivatives up to ``max_order`` vanish).
+        derivatives up to ``max_order`` vanish within their error).
     signs : list of int
         Sign of that lowest-order coefficient (``0`` where ``orders`` is
         ``None``).
     verdict : str
-        ``"minimum"``, ``"maximum"``, ``"saddle"`` or ``"inconclusive"``.
+        ``"minimum"``, ``"maximum"``, ``"non-strict minimum"``,
+        ``"non-strict maximum"``, ``"saddle"`` or ``"inconclusive"``.
     certified : bool
-        True when the verdict is proven (a saddle); a minimum/maximum from
-        this test is a heuristic (``False``).
+        True when the verdict is proven beyond the error estimate (only a
+        saddle can be); a minimum/maximum from this test is a heuristic.
     curve_corrected : bool
         Whether the reduced-function (curve) correction was applied, i.e.
         the Hessian had non-zero eigenvalues too.
+    flat_directions : int
+        Number of sampled directions along which every derivative up to
+        ``max_order`` vanishes.
+    non_isolated : bool
+        Whether probes along those directions found critical points with
+        the same value (``x`` lies on a curve or surface of critical points).
     reason : str
         Human-readable justification.
+    derivative_scales : ndarray, shape (max_order + 2,)
+        ``T_k``, estimates of ``‖D^k f(x)‖ / k!`` (see the module
+        documentation), not shown in the repr.
     directions : ndarray, shape (n, m)
         The sampled unit directions (columns), not shown in the repr.
     coefficients : ndarray, shape (m, max_order + 1)
         Taylor coefficients ``g^(j)(0) / j!`` of the (reduced) function along
         each direction, not shown in the repr.
+    errors : ndarray, shape (m, max_order + 1)
+        What each coefficient may be without being significant: its rounding
+        error estimate plus the part explained by the displacement from a
+        nearby critical point; not shown in the repr.
     """
 
     null_dim: int
@@ -129,8 +212,12 @@ class HigherOrderTest(Result):
     certified: bool
     curve_corrected: bool
     reason: str
-    directions: np.ndarray = field(repr=False)
-    coefficients: np.ndarray = field(repr=False)
+    flat_directions: int = 0
+    non_isolated: bool = False
+    derivative_scales: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    directions: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    coefficients: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    errors: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
 
 
 @dataclass(repr=False, eq=False)
@@ -143,7 +230,9 @@ class CurvatureReport(Result):
         ``"strict local minimum"``, ``"strict local maximum"``, ``"saddle
         point"`` (second-derivative test or higher-order proof),
         ``"local minimum"`` / ``"local maximum"`` (degenerate; higher-order
-        heuristic), ``"inconclusive"`` or ``"not a critical point"``.
+        heuristic), ``"non-strict local minimum"`` / ``"non-strict local
+        maximum"`` (on a curve or surface of critical points),
+        ``"inconclusive"`` or ``"not a critical point"``.
     kind : str
         Coarse label: ``"minimum"``, ``"maximum"``, ``"saddle"``,
         ``"inconclusive"`` or ``"not critical"``.
@@ -163,12 +252,12 @@ class CurvatureReport(Result):
         Whether the Hessian is singular at ``x`` or has near-degenerate
         directions (then the second-derivative test cannot decide).
     certified : bool
-        Whether the classification is proven (for a point that is exactly
-        critical) rather than heuristic.
+        Whether the classification is proven beyond the rounding-error
+        estimate (see the module documentation) rather than heuristic.
     reason : str
         Why: the numbers behind the classification.
     tolerance : float
-        Zero tolerance of the eigenvalues.
+        Zero tolerance of the eigenvalues (at least ``eigenvalue_error``).
     grad_tol : float
         Gradient-norm threshold of "critical".
     n : int
@@ -179,6 +268,10 @@ class CurvatureReport(Result):
         Hessian-vector products used by Lanczos (0 for dense).
     higher_order : HigherOrderTest or None
         The higher-order test, when one was run.
+    eigenvalue_error : float
+        Rounding-error estimate of the eigenvalues (dense only; 0 for Lanczos).
+    non_isolated : bool
+        Whether ``x`` was found to lie on a curve or surface of critical points.
     x, gradient, eigenvectors : ndarray
         The point, the gradient and the eigenvectors (none of them in the repr;
         the eigenvectors are not in ``to_dict()`` either).
@@ -201,6 +294,8 @@ class CurvatureReport(Result):
     method: str
     n_matvec: int
     higher_order: HigherOrderTest | None = None
+    eigenvalue_error: float = 0.0
+    non_isolated: bool = False
     x: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
     gradient: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
     eigenvectors: np.ndarray | None = field(default=None, repr=False, metadata={"to_dict": False})
@@ -234,6 +329,9 @@ class CriticalPoint(Result):
         Why.
     n_hits : int
         How many starting points converged to it (1 for :func:`classify_point`).
+    non_isolated : bool
+        As in :class:`CurvatureReport`: the point lies on a curve or surface
+        of critical points (a search returns samples of such sets).
     """
 
     x: np.ndarray
@@ -246,6 +344,7 @@ class CriticalPoint(Result):
     certified: bool
     reason: str
     n_hits: int = 1
+    non_isolated: bool = False
 
     @classmethod
     def from_report(cls, rep: CurvatureReport, n_hits: int = 1) -> "CriticalPoint":
@@ -260,76 +359,194 @@ class CriticalPoint(Result):
             certified=rep.certified,
             reason=rep.reason,
             n_hits=n_hits,
+            non_isolated=rep.non_isolated,
         )
 
     def __repr__(self) -> str:
         x = np.array2string(np.asarray(self.x), precision=6, threshold=8, separator=", ", suppress_small=True)
         flags = " (degenerate)" if self.degenerate else ""
+        cert = "" if self.certified else ", not certified"
         return (
-            f"CriticalPoint(x={x}, value={self.value:.6g}, classification={self.classification!r}{flags}, "
+            f"CriticalPoint(x={x}, value={self.value:.6g}, classification={self.classification!r}{flags}{cert}, "
             f"gradient_norm={self.gradient_norm:.2e})"
         )
 
 
-# --------------------------------------------------------------------------- higher-order machinery
+# --------------------------------------------------------------------------- error model
 
 
-def _coefficient_noise(coeffs: np.ndarray, value: float) -> float:
-    scale = max(abs(value), float(np.max(np.abs(coeffs[2:]))) if coeffs.size > 2 else 0.0)
-    return _NOISE * scale
+def eigenvalue_error(n: int, hessian_norm: float, third: float = 0.0) -> float:
+    """Rounding-error estimate of the eigenvalues of a computed Hessian:
+    ``C ε (n ‖H‖ + ‖D³f(x)[x]‖)`` (see the module documentation)."""
+    third = third if math.isfinite(third) else 0.0
+    return _SAFETY * EPS * (n * hessian_norm + third)
 
 
-def _displacement_radius(a: np.ndarray, gn: float, noise: float) -> float:
+def gradient_floor(hessian_norm: float, x_norm: float) -> float:
+    """Rounding level of a gradient at a point of norm ``x_norm``: ``C ε ‖H‖ ‖x‖``."""
+    return _SAFETY * EPS * hessian_norm * x_norm
+
+
+def default_grad_tol(value: float, hessian_norm: float = 0.0, x_norm: float = 0.0) -> float:
+    """``max(1e-8 · max(1, |f|), C ε ‖H‖ ‖x‖)``."""
+    return max(1e-8 * max(1.0, abs(value)), gradient_floor(hessian_norm, x_norm))
+
+
+def radial_third_derivative(hess, z: np.ndarray, H: np.ndarray) -> float:
+    """``‖D³f(x)[x]‖₂`` by a central difference of the Hessian along ``x``
+    (0 at the origin; ``0`` when the neighbouring Hessians are not finite)."""
+    if not np.any(z):
+        return 0.0
+    eta = 2.0**-20
+    with np.errstate(all="ignore"):
+        try:
+            Hp = np.asarray(hess(z * (1 + eta)), dtype=np.float64).reshape(H.shape)
+            Hm = np.asarray(hess(z * (1 - eta)), dtype=np.float64).reshape(H.shape)
+        except (ValueError, ArithmeticError):
+            return 0.0
+        D = (Hp - Hm) / (2 * eta)
+    if not np.all(np.isfinite(D)):
+        return 0.0
+    return float(np.linalg.norm(D, 2))
+
+
+def _poly_powers(sig: np.ndarray, count: int) -> list[np.ndarray]:
+    """``[σ⁰, σ¹, …, σ^count]`` truncated to ``len(sig)`` coefficients."""
+    K1 = sig.size
+    P = [np.zeros(K1)]
+    P[0][0] = 1.0
+    for _ in range(count):
+        P.append(np.convolve(P[-1], sig)[:K1])
+    return P
+
+
+def series_errors(T: np.ndarray, norms, x_norm: float, K: int) -> np.ndarray:
+    """Rounding-error estimates ``err_0..err_K`` of the Taylor coefficients of
+    ``f(x + s_1 t + s_2 t² + …)`` with ``‖s_j‖ = norms[j-1]`` and derivative
+    scales ``T`` (orders ``0..K+1``): ``C ε (B_k + ‖x‖ B'_k)``."""
+    sig = np.zeros(K + 1)
+    m = min(len(norms), K)
+    sig[1 : m + 1] = np.asarray(norms, dtype=np.float64)[:m]
+    top = min(T.size - 1, K + 1)
+    P = _poly_powers(sig, top)
+    B = np.zeros(K + 1)
+    Bp = np.zeros(K + 1)
+    for j in range(1, top + 1):
+        if j <= K:
+            B += T[j] * P[j]
+        Bp += j * T[j] * P[j - 1]
+    return _SAFETY * EPS * (B + x_norm * Bp)
+
+
+def _displacement_radius(a: np.ndarray, gn: float, err: np.ndarray) -> float:
     """Distance to a nearby exact critical point implied by ``‖∇f‖ = gn``."""
     if gn <= 0.0:
         return 0.0
     rho = 0.0
     for i in range(2, a.size):
-        if a[i] > noise:
+        if a[i] > err[i] and a[i] > 0.0:
             rho = max(rho, (gn / (i * a[i])) ** (1.0 / (i - 1)))
     return rho
 
 
-def _leading_order(coeffs: np.ndarray, gn: float, value: float, zero2: float) -> tuple[int | None, int]:
-    """Lowest order ``j >= 2`` whose coefficient is not explained by rounding
-    or by the displacement from a nearby critical point; with its sign."""
+def _explained(coeffs: np.ndarray, err: np.ndarray, gn: float) -> np.ndarray:
+    """Per order: what a coefficient may be without being significant --
+    rounding error plus the part explained by the displacement."""
     a = np.abs(coeffs)
     K = a.size - 1
-    noise = _coefficient_noise(coeffs, value)
-    rho = _displacement_radius(a, gn, noise)
-    for j in range(2, K + 1):
-        explained = noise + (zero2 if j == 2 else 0.0)
-        if rho > 0.0:
-            explained += _EXPLAIN * sum(math.comb(i, j) * a[i] * rho ** (i - j) for i in range(j + 1, K + 1))
-        if a[j] > explained:
-            return j, int(np.sign(coeffs[j]))
-    return None, 0
+    rho = _displacement_radius(a, gn, err)
+    out = err.copy()
+    if rho > 0.0:
+        for j in range(K + 1):
+            out[j] += _EXPLAIN * sum(math.comb(i, j) * a[i] * rho ** (i - j) for i in range(j + 1, K + 1))
+    return out
 
 
-def _near_degenerate(flat, z, value, gn, lam, U, null_idx, max_order) -> list[int]:
+@dataclass
+class _Leading:
+    order: int | None  # lowest order whose coefficient exceeds what is explained
+    sign: int
+    significant: bool  # beyond _MARGIN × what is explained
+    clean: bool  # every lower order within its error (not merely within the eigenvalue tolerance)
+
+
+def _leading(coeffs: np.ndarray, explained: np.ndarray, zero2: float = 0.0) -> _Leading:
+    a = np.abs(coeffs)
+    for j in range(2, a.size):
+        thr = explained[j] + (zero2 if j == 2 else 0.0)
+        if a[j] > thr:
+            clean = all(a[i] <= explained[i] for i in range(2, j))
+            return _Leading(j, int(np.sign(coeffs[j])), bool(a[j] > _MARGIN * thr), clean)
+    return _Leading(None, 0, False, True)
+
+
+# --------------------------------------------------------------------------- higher-order machinery
+
+
+def _line_errors(coeffs: np.ndarray, x_norm: float, gn: float, hnorm: float) -> np.ndarray:
+    """Error estimates of the coefficients along one line, with the line's own
+    coefficients standing in for the derivative scales."""
+    T = np.abs(coeffs).copy()
+    T[1] = max(T[1], gn)
+    T[2] = max(T[2], 0.5 * hnorm)
+    return series_errors(T, [1.0], x_norm, coeffs.size - 2)
+
+
+def _near_degenerate(flat, z, gn, lam, U, null_idx, max_order) -> list[int]:
     """Eigen-directions (smallest |λ| first) whose second-order coefficient is
     explained by the displacement from a nearby degenerate critical point."""
     if gn <= 0.0:
         return []
     order = max(3, max_order)
+    hnorm = float(np.max(np.abs(lam))) if lam.size else 0.0
+    x_norm = float(np.linalg.norm(z))
     extra = []
     skip = set(null_idx)
     candidates = [int(i) for i in np.argsort(np.abs(lam), kind="stable") if int(i) not in skip]
     for i in candidates[:_MAX_NEAR_CHECKS]:
-        coeffs = line_series(flat, z, U[:, i], order)
-        k, _ = _leading_order(coeffs, gn, value, 0.0)
-        if k is not None and k == 2:
+        coeffs = line_series(flat, z, U[:, i], order + 1)
+        err = _line_errors(coeffs, x_norm, gn, hnorm)[: order + 1]
+        lead = _leading(coeffs[: order + 1], _explained(coeffs[: order + 1], err, gn))
+        if lead.order == 2:
             break
         extra.append(i)
     return extra
 
 
-def _reduced_coefficients(flat, z, d, R, lam_R, max_order) -> np.ndarray:
+def _derivative_scales(flat, z, value, gn, lam, U, extra_dirs, order, seed) -> np.ndarray:
+    """``T_0..T_order``: largest |Taylor coefficient| of each order over a set
+    of unit directions (see the module documentation)."""
+    n = z.size
+    cols = []
+    if n <= _MAX_SCALE_DIRS:
+        cols += [U[:, i] for i in range(n)]
+        cols += list(np.eye(n))
+    else:
+        idx = np.argsort(np.abs(lam), kind="stable")
+        half = _MAX_SCALE_DIRS // 2
+        cols += [U[:, i] for i in np.concatenate([idx[:half], idx[-half:]])]
+    rng = np.random.default_rng([int(seed), 7])
+    R = rng.standard_normal((_N_RANDOM_SCALE_DIRS, n))
+    cols += list(R / np.linalg.norm(R, axis=1, keepdims=True))
+    if extra_dirs is not None and extra_dirs.size:
+        cols += list(extra_dirs.T)
+    C = line_series_many(flat, z, np.stack(cols), order)
+    with np.errstate(invalid="ignore"):
+        T = np.nanmax(np.abs(C), axis=0)
+    T = np.where(np.isfinite(T), T, 0.0)
+    T[0] = abs(value)
+    T[1] = max(T[1], gn)
+    T[2] = max(T[2], 0.5 * (float(np.max(np.abs(lam))) if lam.size else 0.0))
+    return T
+
+
+def _reduced_coefficients(flat, z, d, R, lam_R, max_order) -> tuple[np.ndarray, list[np.ndarray]]:
     """Taylor coefficients of ``t -> f(x + t d + R w(t))``, where the
     polynomial ``w(t) = a_2 t² + … + a_m t^m`` (``m = max_order // 2``)
     cancels the range-space gradient ``Rᵀ∇f`` order by order; the error of
     ``w`` enters ``f`` quadratically, so orders up to ``max_order`` are
-    those of the reduced function of the splitting lemma."""
+    those of the reduced function of the splitting lemma.  Also returns the
+    curve's series ``[d, R a_2, …]``."""
     series: list[np.ndarray] = [d]
     if R.shape[1]:
         g = grad(flat)
@@ -337,7 +554,61 @@ def _reduced_coefficients(flat, z, d, R, lam_R, max_order) -> np.ndarray:
             res = curve_series(lambda c: R.T @ g(c), z, series, j, nested=True)[j]  # low order: 2^j passes
             series.append(R @ (-np.asarray(res).reshape(-1) / lam_R))
     coeffs = curve_series(flat, z, series, max_order)
-    return np.array([float(np.asarray(c).reshape(())) for c in coeffs])
+    return np.array([float(np.asarray(c).reshape(())) for c in coeffs]), series
+
+
+def _length_scale(T: np.ndarray, z: np.ndarray) -> float:
+    """Distance over which the Taylor terms of different orders trade places:
+    ``min_k (T_k0 / T_k)^(1/(k - k0))`` for the lowest ``k0 >= 2`` with
+    ``T_k0 > 0``; ``max(‖x‖, 1)`` when a single order is present."""
+    nz = [k for k in range(2, T.size) if T[k] > 0.0]
+    if len(nz) < 2:
+        return max(float(np.linalg.norm(z)), 1.0)
+    k0 = nz[0]
+    return min((T[k0] / T[k]) ** (1.0 / (k - k0)) for k in nz[1:])
+
+
+def _probe(flat, z, value, series, T, h) -> tuple[bool, str]:
+    """Look for critical points with the value ``f(x)`` at ``x ± h d`` (on the
+    reduced curve), by chord-Newton steps (the Hessian of the starting point)
+    in the hyperplane normal to ``d``."""
+    d = series[0]
+    n = z.size
+    P = np.eye(n) - np.outer(d, d)
+    g_fn, h_fn = grad(flat), hessian(flat)
+    gscale = sum(k * T[k] * h ** (k - 1) for k in range(2, T.size))
+    fscale = sum(T[k] * h**k for k in range(2, T.size))
+    for sgn in (1.0, -1.0):
+        t = sgn * h
+        p = z + sum(s * t ** (j + 1) for j, s in enumerate(series))
+        with np.errstate(all="ignore"):
+            H = np.asarray(h_fn(p), dtype=np.float64).reshape(n, n)
+            if not np.all(np.isfinite(H)):
+                return False, f"the function is not finite at distance {h:.3g} along it"
+            A = np.linalg.pinv(P @ H @ P, rcond=1e-10, hermitian=True)
+            for _ in range(_PROBE_NEWTON):
+                g = np.asarray(g_fn(p), dtype=np.float64).reshape(n)
+                if not np.all(np.isfinite(g)):
+                    return False, f"the function is not finite at distance {h:.3g} along it"
+                step = -(P @ (A @ (P @ g)))
+                p = p + step
+                if np.linalg.norm(step) <= 1e-14 * (np.linalg.norm(p) + h):
+                    break
+            gp = float(np.linalg.norm(np.asarray(g_fn(p), dtype=np.float64)))
+            fp = float(np.asarray(flat(p)))
+        dist = float(np.linalg.norm(p - z))
+        if not (math.isfinite(gp) and math.isfinite(fp)):
+            return False, f"the function is not finite at distance {h:.3g} along it"
+        if not 0.5 * h <= dist <= 2.0 * h:
+            return False, f"Newton left the probe region at distance {h:.3g} along it"
+        if gp > _PROBE_TOL * gscale:
+            return False, (
+                f"no critical point at distance {h:.3g} along it (‖∇f‖ = {gp:.3g} there, "
+                f"against {_PROBE_TOL * gscale:.3g})"
+            )
+        if abs(fp - value) > _PROBE_TOL * fscale + _SAFETY * EPS * abs(value):
+            return False, f"the critical point at distance {h:.3g} along it has another value ({fp:.6g})"
+    return True, f"critical points with the same value at distance ±{h:.3g} along it"
 
 
 def _higher_order_test(flat, z, value, gn, lam, U, null_idx, tol, max_order, n_directions, seed) -> HigherOrderTest:
@@ -354,55 +625,125 @@ def _higher_order_test(flat, z, value, gn, lam, U, null_idx, tol, max_order, n_d
             w = rng.standard_normal(r)
             zs.append(w / np.linalg.norm(w))
     dirs = np.stack([N @ w for w in zs], axis=1)
-    coeffs = np.stack([_reduced_coefficients(flat, z, dirs[:, m], R, lam_R, max_order) for m in range(dirs.shape[1])])
-    orders, signs = [], []
+    K = int(max_order)
+    T = _derivative_scales(flat, z, value, gn, lam, U, dirs, K + 1, seed)
+    x_norm = float(np.linalg.norm(z))
+    coeffs, errs, curves, leads = [], [], [], []
     for m in range(dirs.shape[1]):
-        k, s = _leading_order(coeffs[m], gn, value, 0.5 * tol)  # c2 = dᵀHd/2 is zero to tolerance
-        orders.append(k)
-        signs.append(s)
+        c, series = _reduced_coefficients(flat, z, dirs[:, m], R, lam_R, K)
+        err = series_errors(T, [float(np.linalg.norm(s)) for s in series], x_norm, K)
+        expl = _explained(c, err, gn)
+        coeffs.append(c)
+        errs.append(expl)
+        curves.append(series)
+        leads.append(_leading(c, expl, 0.5 * tol))  # c2 = dᵀHd/2 is zero to tolerance
+    coeffs_a, errs_a = np.stack(coeffs), np.stack(errs)
+    orders = [ld.order for ld in leads]
+    signs = [ld.sign for ld in leads]
 
     def where(m):
         return "null-space eigenvector #%d" % m if m < r else "sampled null-space direction #%d" % (m - r)
 
-    verdict, certified = "inconclusive", False
-    odd = [m for m, k in enumerate(orders) if k is not None and k % 2 == 1]
-    even_pos = [m for m, k in enumerate(orders) if k is not None and k % 2 == 0 and signs[m] > 0]
-    even_neg = [m for m, k in enumerate(orders) if k is not None and k % 2 == 0 and signs[m] < 0]
+    def coef(m):
+        k = orders[m]
+        return f"{coeffs_a[m][k]:.6g} (error estimate {errs_a[m][k]:.2g})"
+
+    def cert_note(ms):
+        bad = [m for m in ms if not (leads[m].significant and leads[m].clean)]
+        if not bad:
+            return True, ""
+        m = bad[0]
+        if not leads[m].significant:
+            return False, f"; not certified: the order-{orders[m]} coefficient is within {_MARGIN:g}x its error"
+        return False, (
+            f"; not certified: a lower-order coefficient along {where(m)} is below the eigenvalue tolerance "
+            "but above its rounding error"
+        )
+
+    sig_ = [m for m, ld in enumerate(leads) if ld.order is not None and ld.significant]
+    odd = [m for m in sig_ if orders[m] % 2 == 1]
+    even_pos = [m for m in sig_ if orders[m] % 2 == 0 and signs[m] > 0]
+    even_neg = [m for m in sig_ if orders[m] % 2 == 0 and signs[m] < 0]
+    unresolved = [m for m, ld in enumerate(leads) if ld.order is not None and not ld.significant]
     vanish = [m for m, k in enumerate(orders) if k is None]
+    flat_dirs = len(vanish)
+    non_isolated = False
+    verdict, certified = "inconclusive", False
     if odd:
         m = odd[0]
-        verdict, certified = "saddle", True
+        certified, note = cert_note([m])
+        verdict = "saddle"
         reason = (
             f"odd lowest non-vanishing order {orders[m]} along {where(m)} "
-            f"(coefficient {coeffs[m][orders[m]]:.6g}): f - f(x) changes sign along that curve"
+            f"(coefficient {coef(m)}): f - f(x) changes sign along that curve{note}"
         )
     elif even_pos and even_neg:
         p, q = even_pos[0], even_neg[0]
-        verdict, certified = "saddle", True
+        certified, note = cert_note([p, q])
+        verdict = "saddle"
         reason = (
-            f"order-{orders[p]} coefficient > 0 along {where(p)} but order-{orders[q]} coefficient < 0 "
-            f"along {where(q)}: f rises and falls arbitrarily close to x"
+            f"order-{orders[p]} coefficient {coef(p)} > 0 along {where(p)} but order-{orders[q]} coefficient "
+            f"{coef(q)} < 0 along {where(q)}: f rises and falls arbitrarily close to x{note}"
         )
     elif sigma > 0 and even_neg:
         q = even_neg[0]
-        verdict, certified = "saddle", True
+        certified, note = cert_note([q])
+        verdict = "saddle"
         reason = (
             f"the Hessian is positive on its range but the reduced function has a negative order-{orders[q]} "
-            f"coefficient along {where(q)}"
+            f"coefficient {coef(q)} along {where(q)}{note}"
         )
     elif sigma < 0 and even_pos:
         p = even_pos[0]
-        verdict, certified = "saddle", True
+        certified, note = cert_note([p])
+        verdict = "saddle"
         reason = (
             f"the Hessian is negative on its range but the reduced function has a positive order-{orders[p]} "
-            f"coefficient along {where(p)}"
+            f"coefficient {coef(p)} along {where(p)}{note}"
+        )
+    elif unresolved:
+        m = unresolved[0]
+        reason = (
+            f"the lowest non-vanishing coefficient along {where(m)} (order {orders[m]}: {coef(m)}) is within "
+            f"{_MARGIN:g}x its error estimate: the test cannot decide"
         )
     elif vanish:
         m = vanish[0]
-        reason = (
-            f"all derivatives up to order {max_order} vanish along {where(m)}: the test cannot decide "
-            "(raise max_order, or the function may be flat there)"
+        sign = sigma if sigma else (1 if even_pos else -1 if even_neg else 0)
+        what = (
+            f"all derivatives up to order {K} vanish (within their rounding error) along {where(m)}"
+            + (f" and {len(vanish) - 1} other sampled direction(s)" if len(vanish) > 1 else "")
         )
+        if sign == 0:
+            reason = f"{what}, and no direction shows a sign: the test cannot decide (f is flat to order {K})"
+        else:
+            h = _PROBE_STEP * _length_scale(T, z)
+            probed = sorted(vanish, key=lambda i: (i >= r, i))[:_MAX_PROBES]
+            found, why = True, ""
+            for i in probed:
+                ok, why_i = _probe(flat, z, value, curves[i], T, h)
+                if not ok:
+                    found, why = False, f"{why_i} ({where(i)})"
+                    break
+                why = why_i
+            if not found:
+                reason = (
+                    f"{what}; {why}: the test cannot decide (raise max_order, or the function may be flat there)"
+                )
+            else:
+                non_isolated = True
+                verdict = "non-strict minimum" if sign > 0 else "non-strict maximum"
+                shape = "a curve" if r == 1 or len(probed) == 1 else "a curve or surface"
+                others = (
+                    f"the Hessian is {'positive' if sign > 0 else 'negative'} on its range"
+                    if sigma
+                    else f"the other sampled directions have even lowest orders with {'positive' if sign > 0 else 'negative'} sign"
+                )
+                reason = (
+                    f"{what}; {why}: x lies on {shape} of critical points (non-isolated); {others}: "
+                    f"non-strict local {'minimum' if sign > 0 else 'maximum'}. Not certified: it rests on "
+                    "directions along which the computed derivatives vanish"
+                )
     else:
         positive = bool(even_pos)
         verdict = "minimum" if positive else "maximum"
@@ -416,7 +757,7 @@ def _higher_order_test(flat, z, value, gn, lam, U, null_idx, tol, max_order, n_d
         )
     return HigherOrderTest(
         null_dim=r,
-        max_order=int(max_order),
+        max_order=K,
         n_directions=len(orders),
         orders=orders,
         signs=signs,
@@ -424,16 +765,16 @@ def _higher_order_test(flat, z, value, gn, lam, U, null_idx, tol, max_order, n_d
         certified=certified,
         curve_corrected=bool(R.shape[1]),
         reason=reason,
+        flat_directions=flat_dirs,
+        non_isolated=non_isolated,
+        derivative_scales=T,
         directions=dirs,
-        coefficients=coeffs,
+        coefficients=coeffs_a,
+        errors=errs_a,
     )
 
 
 # --------------------------------------------------------------------------- public functions
-
-
-def _default_grad_tol(value: float) -> float:
-    return 1e-8 * max(1.0, abs(value))
 
 
 def curvature(
@@ -463,12 +804,15 @@ def curvature(
     x : array_like
         The point (any shape; NaN/inf raise ``ValueError``).
     rtol : float, default 1e-8
-        Eigenvalues with ``|λ| <= rtol * max|λ|`` count as zero.
+        Eigenvalues with ``|λ| <= rtol * max|λ|`` count as zero (and so do
+        eigenvalues within their rounding-error estimate, whatever ``rtol``).
     tol : float, optional
-        Absolute zero tolerance for eigenvalues (overrides ``rtol``).
+        Absolute zero tolerance for eigenvalues (overrides ``rtol``; the
+        rounding-error estimate still applies).
     grad_tol : float, optional
         ``x`` is critical when ``‖∇f(x)‖ <= grad_tol``; default
-        ``1e-8 * max(1, |f(x)|)``.
+        ``max(1e-8 * max(1, |f(x)|), C ε ‖H‖ ‖x‖)`` (the second term is the
+        gradient's rounding level, see the module documentation).
     method : {"auto", "dense", "lanczos"}, default "auto"
         ``"dense"`` forms the Hessian (one batched pass) and computes every
         eigenvalue; ``"lanczos"`` computes the ``k`` smallest and ``k``
@@ -497,10 +841,13 @@ def curvature(
 
     Notes
     -----
-    A degenerate point reported as ``"local minimum"``/``"local maximum"``
-    rests on a higher-order sufficient-condition *heuristic*
-    (``certified=False``); see the module documentation.  With Lanczos only
-    the extremes are known, so a singular (semidefinite) Hessian gives
+    ``certified=True`` means the verdict holds beyond the rounding-error
+    estimate of every number it rests on (module documentation).  A
+    degenerate point reported as ``"local minimum"``/``"local maximum"``
+    rests on a higher-order sufficient-condition *heuristic*; a point on a
+    curve or surface of critical points is a ``"non-strict local
+    minimum"``/``"maximum"``; neither is certified.  With Lanczos only the
+    extremes are known, so a singular (semidefinite) Hessian gives
     ``"inconclusive"``.
 
     Examples
@@ -514,6 +861,10 @@ def curvature(
     'local minimum'
     >>> curvature(lambda x: x[0] ** 3 - 3 * x[0] * x[1] ** 2, np.zeros(2)).classification
     'saddle point'
+    >>> ring = lambda x: (x[0] ** 2 + x[1] ** 2 - 1) ** 2      # a circle of minima
+    >>> rep = curvature(ring, np.array([0.6, 0.8]))
+    >>> rep.classification, rep.certified, rep.non_isolated
+    ('non-strict local minimum', False, True)
     """
     point = as_point(x)
     shape = point.shape if point.ndim else (1,)
@@ -532,19 +883,30 @@ def curvature(
             H = np.asarray(hessian(flat)(z), dtype=np.float64).reshape(n, n)
         if not np.all(np.isfinite(H)):
             raise ValueError("the Hessian at x contains NaN or inf; curvature analysis needs a finite Hessian")
-        lam, U = np.linalg.eigh(H)
-        spec = spectrum_from_eigenpairs(lam, U, _zero_tolerance(lam, rtol, tol), n)
-    else:
-        with np.errstate(all="ignore"):
-            op = hessian_operator(flat, z)
-        value, g = check_scalar_value(op.value), op.gradient
-        spec = _lanczos_report(op, n, int(k), rtol, tol, lanczos_tol, seed)
+        third = radial_third_derivative(hessian(flat), z, H)
+        return _dense_report(
+            flat, point, value, g, H, third,
+            rtol=rtol, tol=tol, grad_tol=grad_tol, higher_order=higher_order, max_order=max_order,
+            n_directions=n_directions, seed=seed,
+        )  # fmt: skip
+    with np.errstate(all="ignore"):
+        op = hessian_operator(flat, z)
+    value, g = check_scalar_value(op.value), op.gradient
+    spec = _lanczos_report(op, n, int(k), rtol, tol, lanczos_tol, seed)
     g = np.asarray(g, dtype=np.float64).reshape(-1)
     gn = float(np.linalg.norm(g))
     if not math.isfinite(gn):
         raise ValueError("the gradient at x is not finite")
-    gtol = _default_grad_tol(value) if grad_tol is None else float(grad_tol)
-    report = dict(
+    hnorm = float(np.max(np.abs(spec.eigenvalues))) if spec.eigenvalues.size else 0.0
+    gtol = default_grad_tol(value, hnorm, float(np.linalg.norm(z))) if grad_tol is None else float(grad_tol)
+    report = _report_fields(point, value, g, gn, spec, gtol)
+    if gn > gtol:
+        return _not_critical(report, spec.inertia.zero > 0, gn, gtol)
+    return _classify_from_extremes(spec, report, spec.inertia.zero > 0)
+
+
+def _report_fields(point, value, g, gn, spec, gtol, eig_err=0.0) -> dict:
+    return dict(
         gradient_norm=gn,
         value=value,
         eigenvalues=spec.eigenvalues,
@@ -553,28 +915,52 @@ def curvature(
         condition_number=spec.condition_number,
         tolerance=spec.tolerance,
         grad_tol=gtol,
-        n=n,
+        n=spec.n,
         method=spec.method,
         n_matvec=spec.n_matvec,
+        eigenvalue_error=eig_err,
         x=point.copy(),
-        gradient=g.reshape(shape) if point.ndim else g,
+        gradient=g.reshape(point.shape) if point.ndim else g,
         eigenvectors=spec.eigenvectors,
     )
+
+
+def _not_critical(report: dict, singular: bool, gn: float, gtol: float) -> CurvatureReport:
+    return CurvatureReport(
+        classification="not a critical point",
+        kind="not critical",
+        degenerate=singular,
+        certified=True,
+        reason=f"‖∇f(x)‖ = {gn:.3g} > grad_tol = {gtol:.3g}",
+        **report,
+    )
+
+
+def _dense_report(
+    flat, point, value, g, H, third, *, rtol, tol, grad_tol, higher_order, max_order, n_directions, seed,
+    eig=None,
+) -> CurvatureReport:  # fmt: skip
+    """The dense analysis once ``f(x)``, ``∇f(x)``, ``∇²f(x)`` and
+    ``‖D³f(x)[x]‖`` are known (:func:`find_critical_points` computes them in
+    batches); ``eig`` optionally passes ``np.linalg.eigh(H)``."""
+    z = point.reshape(-1)
+    n = z.size
+    g = np.asarray(g, dtype=np.float64).reshape(-1)
+    gn = float(np.linalg.norm(g))
+    if not math.isfinite(gn):
+        raise ValueError("the gradient at x is not finite")
+    lam, U = np.linalg.eigh(H) if eig is None else eig
+    hnorm = float(np.max(np.abs(lam))) if lam.size else 0.0
+    eig_err = eigenvalue_error(n, hnorm, third)
+    spec = spectrum_from_eigenpairs(lam, U, max(_zero_tolerance(lam, rtol, tol), eig_err), n)
+    gtol = default_grad_tol(value, hnorm, float(np.linalg.norm(z))) if grad_tol is None else float(grad_tol)
+    report = _report_fields(point, value, g, gn, spec, gtol, eig_err)
     singular = spec.inertia.zero > 0
     if gn > gtol:
-        return CurvatureReport(
-            classification="not a critical point",
-            kind="not critical",
-            degenerate=singular,
-            certified=True,
-            reason=f"‖∇f(x)‖ = {gn:.3g} > grad_tol = {gtol:.3g}",
-            **report,
-        )
-    if not dense:
-        return _classify_from_extremes(spec, report, singular)
+        return _not_critical(report, singular, gn, gtol)
     lam, U, tz = spec.eigenvalues, spec.eigenvectors, spec.tolerance
     null_idx = [int(i) for i in np.flatnonzero(np.abs(lam) <= tz)]
-    near = _near_degenerate(flat, z, value, gn, lam, U, null_idx, max_order) if higher_order else []
+    near = _near_degenerate(flat, z, gn, lam, U, null_idx, max_order) if higher_order else []
     null_all = sorted(null_idx + near)
     rest = np.delete(lam, null_all)
     degenerate = bool(null_all)
@@ -584,26 +970,42 @@ def curvature(
         if near
         else ""
     )
+    margin = _MARGIN * eig_err
+
+    def eig_note(vals) -> tuple[bool, str]:
+        small = float(np.min(np.abs(vals)))
+        if small > margin:
+            return True, ""
+        return False, (
+            f"; not certified: |λ| = {small:.3g} is within {_MARGIN:g}x the eigenvalues' rounding error "
+            f"{eig_err:.2g}"
+        )
+
     if rest.size and rest.min() < 0 < rest.max():
+        certified, note = eig_note([rest.min(), rest.max()])
         return CurvatureReport(
             classification="saddle point",
             kind="saddle",
             degenerate=degenerate,
-            certified=True,
+            certified=certified,
             reason=(
                 f"Hessian indefinite: eigenvalues {rest.min():.6g} < 0 < {rest.max():.6g} "
-                f"(second-derivative test){near_note}"
+                f"(second-derivative test){near_note}{note}"
             ),
             **report,
         )
     if not degenerate:
         sign = "positive" if rest.min() > 0 else "negative"
+        certified, note = eig_note(rest)
         return CurvatureReport(
             classification=f"strict local {'minimum' if sign == 'positive' else 'maximum'}",
             kind="minimum" if sign == "positive" else "maximum",
             degenerate=False,
-            certified=True,
-            reason=f"Hessian {sign} definite: eigenvalues in [{lam.min():.6g}, {lam.max():.6g}] (second-derivative test)",
+            certified=certified,
+            reason=(
+                f"Hessian {sign} definite: eigenvalues in [{lam.min():.6g}, {lam.max():.6g}] "
+                f"(second-derivative test){note}"
+            ),
             **report,
         )
     if not higher_order:
@@ -621,8 +1023,11 @@ def curvature(
         "saddle": ("saddle point", "saddle"),
         "minimum": ("local minimum", "minimum"),
         "maximum": ("local maximum", "maximum"),
+        "non-strict minimum": ("non-strict local minimum", "minimum"),
+        "non-strict maximum": ("non-strict local maximum", "maximum"),
         "inconclusive": ("inconclusive", "inconclusive"),
     }[test.verdict]
+    report["non_isolated"] = test.non_isolated
     return CurvatureReport(
         classification=label[0],
         kind=label[1],
