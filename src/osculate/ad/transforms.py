@@ -147,6 +147,8 @@ def _lower(tree, trace):
 
 
 def _check_scalar(y, name):
+    if y is None or isinstance(y, (tuple, list, dict)):
+        raise TypeError(_not_a_scalar(y, name))
     shape = y.shape if hasattr(y, "shape") else np.shape(y)  # (np.shape of a tracer dispatches)
     if shape != ():
         raise TypeError(
@@ -156,6 +158,19 @@ def _check_scalar(y, name):
     dt = y.dtype if hasattr(y, "dtype") else np.asarray(y).dtype
     if dt.kind != "f":
         raise TypeError(f"{name} requires a floating-point output, got dtype {dt}")
+
+
+def _not_a_scalar(y, name):
+    """The message for an ``f`` that returned a container (or None) where a scalar was needed."""
+    from .tree import describe
+
+    if isinstance(y, (tuple, list)) and len(y) == 1:
+        fix = "return the scalar itself (return s, not (s,) or [s])"
+    else:
+        fix = "return a single scalar (e.g. lambda x: f(x)[0] to pick one output)"
+    if name == "grad":
+        fix += "; to return extra values next to it, use grad/value_and_grad(f, has_aux=True) with f returning (s, aux)"
+    return f"{name} requires f to return a scalar, but it returned {describe(y)}; {fix}"
 
 
 def _argnums_tuple(argnums):
@@ -432,6 +447,14 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
     partial ``∂²f/∂xᵢ∂xⱼ`` (i ≤ j) is one forward-over-forward directional
     derivative, so ``n(n+1)/2`` instead of ``n²``.  Packing needs a concrete
     point: inside ``jit``, ``vmap`` or another derivative use the dense form.
+
+    Memory: the result (``n²`` numbers, ``n(n+1)/2`` packed) plus one chunk's
+    working set.  With the three modes that have a reverse sweep, a chunk is
+    ``chunk_size`` basis vectors (default: all ``n`` in one pass, so the basis
+    block is as large as the result).  With ``mode="fwd-fwd"`` the Hessian is
+    always computed from its upper triangle, dense or packed, and a chunk is
+    ``chunk_size`` entries, i.e. second directional derivatives (default
+    ``max(1, 2²⁰ // n)``): two ``chunk_size × n`` basis blocks per pass.
 
     >>> import numpy as np, osculate as osc
     >>> osc.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]))
