@@ -142,8 +142,8 @@ def test_unknown_hvp_mode(bad):
         (np.unwrap, r"numpy\.unwrap"),
         (np.sinc, r"numpy\.sinc"),
         (lambda x: np.interp(x, [0.0, 1.0], [0.0, 2.0]), r"numpy\.interp"),
-        (np.deg2rad, r"ufunc 'deg2rad'"),
-        (sp.gamma, r"ufunc 'gamma'"),
+        (np.deg2rad, r"numpy\.deg2rad"),
+        (sp.gamma, r"scipy\.special\.gamma"),
     ],
     ids=["fft", "qr", "eig", "unwrap", "sinc", "interp", "deg2rad", "scipy.gamma"],
 )
@@ -191,7 +191,7 @@ def test_in_place_and_unsupported_options_are_explained():
         (lambda x: int(x[0]) * x[1], r"int\(\) was called on a traced value"),
         (lambda x: x[0].item() * x[1], r"item\(\) was called on a traced value"),
         (lambda x: math.sin(x[0]) * x[1], r"float\(\) was called on a traced value"),
-        (lambda x: np.sum(np.vectorize(math.exp)(x)), r"np\.asarray\(\)/np\.array\(\) was called on a traced value"),
+        (lambda x: np.sum(np.vectorize(math.exp)(x)), r"numpy\.vectorize is not supported.*np\.exp\(x\)"),
     ],
     ids=["asarray", "array", "array-of-list", "float", "int", "item", "math.sin", "vectorize"],
 )
@@ -222,7 +222,7 @@ def test_assigning_a_traced_slice_into_a_numpy_array_is_explained():
         y[0:3] = x
         return np.sum(y)
 
-    with pytest.raises(ConcretizationError, match=r"np\.asarray\(\)/np\.array\(\) was called on a traced value"):
+    with pytest.raises(ConcretizationError, match=r"cannot be stored into a plain NumPy array.*osculate\.numpy\.set_at"):
         osc.grad(f)(X)
     assert_clean()
 

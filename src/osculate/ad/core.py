@@ -45,6 +45,7 @@ __all__ = [
     "LeakedTracerError",
     "ConcretizationError",
     "UnsupportedFunctionError",
+    "UnsupportedConversionError",
 ]
 
 
@@ -62,6 +63,13 @@ class UnsupportedFunctionError(TypeError):
 
 class ConcretizationError(TypeError):
     """A traced value was converted to a concrete Python/NumPy value."""
+
+
+class UnsupportedConversionError(UnsupportedFunctionError, ConcretizationError):
+    """A NumPy or SciPy function osculate does not support converted a traced
+    value to a plain array (``np.asarray`` inside ``scipy.special.logsumexp``,
+    say).  Both an :class:`UnsupportedFunctionError` and a
+    :class:`ConcretizationError`, so either ``except`` clause catches it."""
 
 
 # --------------------------------------------------------------------------
@@ -229,9 +237,16 @@ class new_trace:
         self.token = _stack.set(stack + (self.trace,))
         return self.trace
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         self.trace.active = False
         _stack.reset(self.token)
+        if exc_type is ValueError and isinstance(exc.__cause__, ConcretizationError):
+            # ``array[i] = tracer`` on a plain ndarray: NumPy calls the tracer's
+            # __float__, whose explanation it buries under its own "setting an
+            # array element with a sequence" ValueError.  Every transformation
+            # runs the user's code inside this context, so this is the one place
+            # that can put osculate's explanation back on top.
+            raise exc.__cause__.with_traceback(tb) from None
         return False
 
 
@@ -303,21 +318,30 @@ class Tracer:
         return f"{type(self).__name__}(shape={self.shape}, dtype={self.dtype}, level={self._trace.level})"
 
     # -- conversions that cannot be traced ---------------------------------
-    def __array__(self, dtype=None, copy=None):
-        raise ConcretizationError(
-            "np.asarray()/np.array() was called on a traced value inside a function "
-            "being differentiated; the result would carry no derivative. Use NumPy "
-            "functions directly on the value (np.sin(x), x @ A, np.stack([...])) or "
-            "osculate.numpy, and call osculate.stop_gradient(x) if you really want a "
-            "constant"
-        )
-
-    def _no_scalar(self, kind):
-        raise ConcretizationError(
+    def _conversion_error(self, kind):
+        """The error for converting this value with ``kind`` (``"asarray"``,
+        ``"float"``, ``"int"``...).  :mod:`osculate.ad.numpy_dispatch` refines
+        it where it can tell more: a store into a NumPy array, a NumPy or SciPy
+        function osculate does not support."""
+        if kind == "asarray":
+            return ConcretizationError(
+                "np.asarray()/np.array() was called on a traced value inside a function "
+                "being differentiated; the result would carry no derivative. Use NumPy "
+                "functions directly on the value (np.sin(x), x @ A, np.stack([...])) or "
+                "osculate.numpy, and call osculate.stop_gradient(x) if you really want a "
+                "constant"
+            )
+        return ConcretizationError(
             f"{kind}() was called on a traced value inside a function being "
             "differentiated; a Python number carries no derivative. Keep the value as "
             "an array (e.g. use x[0] instead of float(x[0]))"
         )
+
+    def __array__(self, dtype=None, copy=None):
+        raise self._conversion_error("asarray")
+
+    def _no_scalar(self, kind):
+        raise self._conversion_error(kind)
 
     def __float__(self):
         self._no_scalar("float")

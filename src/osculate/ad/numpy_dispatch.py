@@ -7,15 +7,152 @@ at the bottom of this module.
 
 from __future__ import annotations
 
+import dis
+import sys
+
 import numpy as np
 from scipy import special as sp
 
 from .. import numpy as onp
-from .core import Tracer, UnsupportedFunctionError
+from .core import ConcretizationError, Tracer, UnsupportedConversionError, UnsupportedFunctionError
 from .prims import arithmetic as A, structural as S
 from .prims.unary import UNARY
 
-__all__ = ["dispatch_ufunc", "dispatch_function", "UnsupportedFunctionError"]
+__all__ = ["dispatch_ufunc", "dispatch_function", "UnsupportedFunctionError", "ALTERNATIVES", "unsupported_message"]
+
+
+# --------------------------------------------------------------------------- what to write instead
+
+#: What to write instead of a NumPy or SciPy function that osculate cannot
+#: trace, by public name (a package name such as ``"scipy.stats"`` covers the
+#: functions of that package without an entry of their own).  Every entry is
+#: checked by ``tests/test_ad_errors.py``: the error names it, and the
+#: replacement, run on traced values, agrees with the original.
+ALTERNATIVES = {
+    # SciPy functions with an osculate equivalent
+    "scipy.special.logsumexp": "use osculate.numpy.logsumexp(a, axis=None, keepdims=False, b=None) instead "
+                               "(the same arguments, without return_sign)",
+    "scipy.special.softmax": "use osculate.numpy.softmax(a, axis) instead (its axis defaults to -1, "
+                             "SciPy's to None: pass it explicitly)",
+    "scipy.special.log_softmax": "use osculate.numpy.log_softmax(a, axis) instead (its axis defaults to -1, "
+                                 "SciPy's to None: pass it explicitly)",
+    "scipy.special.polygamma": "use osculate.numpy.polygamma(n, x) instead",
+    "scipy.special.softplus": "use osculate.numpy.softplus(x) instead",
+    "scipy.special.log_expit": "write -osculate.numpy.softplus(-x) instead (the same function, computed stably)",
+    "scipy.special.logit": "write np.log(p) - np.log1p(-p) instead",
+    "scipy.special.ndtr": "write 0.5 * osculate.numpy.erfc(-x / np.sqrt(2)) instead",
+    "scipy.special.log_ndtr": "write np.log(0.5 * osculate.numpy.erfc(-x / np.sqrt(2))) instead "
+                              "(it underflows for x below about -37)",
+    "scipy.special.gamma": "write np.exp(osculate.numpy.gammaln(x)) instead (for x > 0)",
+    "scipy.special.betaln": "write gammaln(a) + gammaln(b) - gammaln(a + b) instead, "
+                            "with gammaln = osculate.numpy.gammaln",
+    "scipy.special.beta": "write np.exp(gammaln(a) + gammaln(b) - gammaln(a + b)) instead, "
+                          "with gammaln = osculate.numpy.gammaln (for a, b > 0)",
+    "scipy.special.xlogy": "write x * np.log(y) instead (the same where x != 0; SciPy defines 0 at x = 0)",
+    "scipy.special.xlog1py": "write x * np.log1p(y) instead (the same where x != 0; SciPy defines 0 at x = 0)",
+    "scipy.special.entr": "write -x * np.log(x) instead (for x > 0)",
+    "scipy.special.rel_entr": "write x * np.log(x / y) instead (for x, y > 0)",
+    "scipy.special.exp10": "write 10.0 ** x instead",
+    "scipy.linalg.solve": "use np.linalg.solve(a, b) (osculate.numpy.linalg.solve) instead",
+    "scipy.linalg.inv": "use np.linalg.inv(a) instead",
+    "scipy.linalg.det": "use np.linalg.det(a) instead",
+    "scipy.linalg.cholesky": "use np.linalg.cholesky(a) instead; it returns the lower factor L "
+                             "(SciPy's default, lower=False, returns L.T)",
+    "scipy.linalg.eigh": "use np.linalg.eigh(a) instead (ascending eigenvalues, as in SciPy)",
+    "scipy.linalg.eigvalsh": "use np.linalg.eigvalsh(a) instead",
+    "scipy.linalg.norm": "use np.linalg.norm instead (vector norms ord=None/1/2/inf and the Frobenius norm)",
+    "scipy.linalg.cho_solve": "solve with the matrix itself instead: np.linalg.solve(a, b)",
+    "scipy.linalg.solve_triangular": "use np.linalg.solve(a, b) instead (it does not exploit the triangle)",
+    "scipy.stats": "write the formula with NumPy functions instead, e.g. the normal log-density "
+                   "-0.5 * ((x - mu) / s) ** 2 - np.log(s) - 0.5 * np.log(2 * np.pi)",
+    # NumPy functions without a differentiation rule, and what does the same
+    "numpy.linalg.vector_norm": "use np.linalg.norm(x, ord, axis) instead (vector ord None/1/2/inf)",
+    "numpy.linalg.matrix_norm": "use np.linalg.norm(a) instead (the Frobenius norm)",
+    "numpy.linalg.matmul": "use a @ b instead",
+    "numpy.linalg.outer": "use np.outer(a, b) instead",
+    "numpy.linalg.trace": "use np.trace(a, axis1=-2, axis2=-1) instead",
+    "numpy.linalg.diagonal": "use np.diagonal(a, axis1=-2, axis2=-1) instead",
+    "numpy.linalg.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
+    "numpy.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
+    "numpy.linalg.multi_dot": "chain the products with @ instead: a @ b @ c",
+    "numpy.linalg.matrix_power": "multiply with @ instead (a @ a @ a; np.linalg.inv for negative powers)",
+    "numpy.linalg.pinv": "for a matrix of full column rank, write np.linalg.solve(a.T @ a, a.T) instead",
+    "numpy.linalg.lstsq": "for a matrix of full column rank, write np.linalg.solve(a.T @ a, a.T @ b) instead",
+    "numpy.linalg.eig": "for a symmetric matrix, use np.linalg.eigh(a) instead",
+    "numpy.linalg.eigvals": "for a symmetric matrix, use np.linalg.eigvalsh(a) instead",
+    "numpy.vecdot": "write np.sum(a * b, axis=-1) instead",
+    "numpy.diff": "write x[1:] - x[:-1] instead (repeat it for n > 1)",
+    "numpy.ediff1d": "write x[1:] - x[:-1] instead",
+    "numpy.append": "use np.concatenate([a, b]) instead (np.append flattens its inputs when no axis is given)",
+    "numpy.pad": "concatenate constant blocks instead, e.g. np.concatenate([np.zeros(1), x, np.zeros(1)])",
+    "numpy.average": "write np.sum(w * x) / np.sum(w) instead (np.mean(x) without weights)",
+    "numpy.ptp": "write np.max(x) - np.min(x) instead",
+    "numpy.nansum": "write np.sum(np.where(np.isnan(x), 0.0, x)) instead",
+    "numpy.nanmean": "write np.sum(np.where(m, 0.0, x)) / np.sum(~m) with m = np.isnan(x) instead",
+    "numpy.cumulative_sum": "use np.cumsum(x, axis) instead",
+    "numpy.cumulative_prod": "use np.cumprod(x, axis) instead",
+    "numpy.polyval": "evaluate by Horner's rule instead: y = 0 * x; then y = y * x + c for each coefficient c of p",
+    "numpy.sinc": "write np.sin(np.pi * x) / (np.pi * x) instead (for x != 0)",
+    "numpy.deg2rad": "multiply instead: x * (np.pi / 180)",
+    "numpy.radians": "multiply instead: x * (np.pi / 180)",
+    "numpy.rad2deg": "multiply instead: x * (180 / np.pi)",
+    "numpy.degrees": "multiply instead: x * (180 / np.pi)",
+    "numpy.logaddexp2": "write np.logaddexp(a * np.log(2), b * np.log(2)) / np.log(2) instead",
+    "numpy.heaviside": "write np.where(x > 0, 1.0, np.where(x == 0, h0, 0.0)) instead (its derivative is zero)",
+    "numpy.conjugate": "osculate differentiates real arrays, so x itself is its conjugate",
+    "numpy.real": "osculate differentiates real arrays, so x itself is its real part",
+    "numpy.copyto": "values are immutable under differentiation: use the source array itself, or "
+                    "np.where(mask, src, dst)",
+    "numpy.put": "values are immutable under differentiation: write a = osculate.numpy.set_at(a, idx, v), "
+                 "which returns a new array",
+    "numpy.putmask": "values are immutable under differentiation: write a = np.where(mask, v, a)",
+    "numpy.place": "values are immutable under differentiation: write a = np.where(mask, v, a)",
+    "numpy.median": "take the middle of np.sort(x) instead: np.sort(x)[n // 2] for odd n, the mean "
+                    "of the two middle entries for even n",
+    "numpy.nan_to_num": "write np.where(np.isfinite(x), x, 0.0) instead",
+    "numpy.isclose": "compare explicitly instead: np.abs(a - b) <= atol + rtol * np.abs(b)",
+    "numpy.allclose": "compare explicitly instead: np.all(np.abs(a - b) <= atol + rtol * np.abs(b))",
+    "numpy.linspace": "write a + (b - a) * np.linspace(0.0, 1.0, n) instead (traced endpoints a, b)",
+    "numpy.count_nonzero": "write np.sum(x != 0) instead",
+    "numpy.select": "nest np.where instead: np.where(c1, v1, np.where(c2, v2, default))",
+    "numpy.piecewise": "nest np.where instead: np.where(c1, f1(x), np.where(c2, f2(x), default))",
+    "numpy.cross": "write the components instead: np.stack([a[1] * b[2] - a[2] * b[1], "
+                   "a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])",
+    "numpy.r_": "use np.concatenate([...]) (or np.stack for a new axis) instead",
+    "numpy.vectorize": "np.vectorize calls the function on plain numbers; apply NumPy functions to the "
+                       "whole array instead (np.exp(x) rather than np.vectorize(math.exp)(x))",
+}
+
+
+def unsupported_message(name, why=""):
+    """One line saying that ``name`` cannot be traced and what to write
+    instead (from :data:`ALTERNATIVES`)."""
+    head = f"{name} is not supported on traced values by osculate{why}"
+    parts = name.split(" (")[0].split(".")  # "scipy.stats (rv_continuous.logpdf)" is looked up as scipy.stats
+    hint = ALTERNATIVES.get(".".join(parts))
+    while hint is None and len(parts) > 1:
+        parts.pop()
+        hint = ALTERNATIVES.get(".".join(parts))
+    if hint is not None:
+        return f"{head}; {hint}"
+    if name.startswith("scipy"):
+        return (
+            f"{head}, and osculate has no equivalent of it yet; to use it in a differentiated function, "
+            "wrap it with osculate.custom_jvp and give its derivative (or use osculate.custom_vjp)"
+        )
+    return (
+        f"{head}; see osculate.numpy for the supported functions, or wrap your own code with "
+        "osculate.custom_jvp / custom_vjp"
+    )
+
+
+def _ufunc_name(ufunc):
+    name = ufunc.__name__
+    if getattr(np, name, None) is ufunc:
+        return "numpy." + name
+    if getattr(sp, name, None) is ufunc:
+        return "scipy.special." + name
+    return f"NumPy ufunc '{name}'"
 
 
 _UFUNCS = {}
@@ -28,8 +165,8 @@ for _name in (
 ).split():
     _uf = getattr(np, _name)
     _UFUNCS[_uf] = getattr(onp, "abs" if _name == "absolute" else _name)
-for _name in ("erf", "erfc", "expit", "gammaln", "digamma"):
-    _UFUNCS[getattr(sp, _name)] = getattr(onp, _name)
+for _name in ("erf", "erfc", "expit", "gammaln", "digamma", "expm1", "log1p", "exp2", "cbrt"):
+    _UFUNCS[getattr(sp, _name)] = getattr(onp, _name)  # SciPy's own ufuncs for these compute the same
 
 
 _FAST = {np.add: A.add_p, np.subtract: A.sub_p, np.multiply: A.mul_p, np.true_divide: A.div_p,
@@ -53,13 +190,12 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
         if fn is None and ufunc in _BOOL_UFUNCS:
             if any(getattr(a, "dtype", np.dtype(bool)) != np.dtype(bool) for a in inputs):
                 raise UnsupportedFunctionError(
-                    f"NumPy ufunc '{ufunc.__name__}' is supported on traced values only for boolean masks"
+                    f"{_ufunc_name(ufunc)} is supported on traced values only for boolean masks"
                 )
             fn = getattr(onp, _BOOL_UFUNCS[ufunc])
         if fn is None:
             raise UnsupportedFunctionError(
-                f"NumPy ufunc '{ufunc.__name__}' is not supported on traced values by osculate "
-                "(no differentiation rule is defined for it)"
+                unsupported_message(_ufunc_name(ufunc), f" (ufunc '{ufunc.__name__}' has no differentiation rule)")
             )
         return fn(*inputs, **kwargs)
     if method == "reduce" and ufunc in (np.add, np.multiply, np.maximum, np.minimum):
@@ -98,13 +234,104 @@ _FUNCTIONS[np.array] = onp.array
 def dispatch_function(func, args, kwargs):
     fn = _FUNCTIONS.get(func)
     if fn is None:
-        name = getattr(func, "__module__", "numpy") + "." + getattr(func, "__name__", str(func))
-        raise UnsupportedFunctionError(
-            f"{name.replace('numpy.linalg._linalg', 'numpy.linalg').replace('numpy._core.fromnumeric', 'numpy')} "
-            "is not supported on traced values by osculate; see osculate.numpy for the supported "
-            "functions, or wrap your own code with osculate.custom_jvp / custom_vjp"
-        )
+        raise UnsupportedFunctionError(unsupported_message(_function_name(func)))
     return fn(*args, **kwargs)
+
+
+def _function_name(func):
+    """The public name of a NumPy function (``numpy.linalg.qr``, not ``numpy.linalg._linalg.qr``)."""
+    name = getattr(func, "__name__", str(func))
+    module = getattr(func, "__module__", None) or "numpy"
+    public = _public_module(module)
+    for k in range(len(public), 0, -1):
+        pkg = ".".join(public[:k])
+        if getattr(sys.modules.get(pkg), name, None) is func:
+            return f"{pkg}.{name}"
+    return f"{'.'.join(public) or module}.{name}"
+
+
+def _public_module(module):
+    """The leading components of a module path up to its first private one."""
+    public = []
+    for part in module.split("."):
+        if part.startswith("_"):
+            break
+        public.append(part)
+    return public
+
+
+# --------------------------------------------------------------------------- conversions that cannot be traced
+# NumPy turns a tracer into a number or an array through __float__ / __array__
+# (Tracer._conversion_error).  Where the conversion came from tells the user
+# what to write instead: a store into a NumPy array, or a NumPy/SciPy function
+# that converts its inputs.  The frames are only inspected to word an error.
+
+_STORE_OPCODES = frozenset(dis.opmap[n] for n in ("STORE_SUBSCR", "STORE_SLICE") if n in dis.opmap)
+_INTERNAL_MODULES = frozenset({__name__, "osculate.ad.core"})
+_LIBRARIES = ("numpy", "scipy")
+#: NumPy entry points that are methods, by qualified name.
+_METHOD_NAMES = {"AxisConcatenator.__getitem__": "numpy.r_", "vectorize.__call__": "numpy.vectorize"}
+
+STORE_MESSAGE = (
+    "a traced value cannot be stored into a plain NumPy array (y[i] = value, where y came from np.zeros, "
+    "np.empty or np.zeros_like, which are plain even for a traced x): a NumPy array holds only numbers, so "
+    "the derivative would be lost. Build the array from traced values instead, y = np.stack([a, b, c]) "
+    "(or np.concatenate), or update it functionally, y = osculate.numpy.set_at(y, i, value), which returns "
+    "a traced array (on a traced array, y[i] = value then works too)"
+)
+
+
+def _conversion_error(tracer, kind):
+    try:
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_globals.get("__name__") in _INTERNAL_MODULES:
+            frame = frame.f_back
+        if frame is not None:
+            code = frame.f_code.co_code
+            if 0 <= frame.f_lasti < len(code) and code[frame.f_lasti] in _STORE_OPCODES:
+                return ConcretizationError(STORE_MESSAGE)
+            name = _library_caller(frame)
+            if name is not None:
+                how = "np.asarray" if kind == "asarray" else f"{kind}()"
+                return UnsupportedConversionError(
+                    unsupported_message(name, f" (it converts its input with {how}, which would drop the derivative)")
+                )
+    except Exception:  # noqa: BLE001 - only the wording depends on the frames  # pragma: no cover
+        pass
+    return _GENERIC_CONVERSION_ERROR(tracer, kind)
+
+
+def _library_caller(frame):
+    """The public name of the NumPy/SciPy function the user called, when
+    ``frame`` is inside one (``None`` otherwise)."""
+    chain = []
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARIES:
+        chain.append(frame)
+        frame = frame.f_back
+    for f in reversed(chain):  # from the frame the user's code called inwards, past wrappers
+        name = _frame_function(f)
+        if name is not None:
+            return name
+    if not chain:
+        return None
+    outer = chain[-1]
+    return f"{'.'.join(_public_module(outer.f_globals['__name__']))} ({outer.f_code.co_qualname})"
+
+
+def _frame_function(frame):
+    module = frame.f_globals.get("__name__", "")
+    qualname = frame.f_code.co_qualname
+    if module.startswith("numpy") and qualname in _METHOD_NAMES:
+        return _METHOD_NAMES[qualname]
+    name = frame.f_code.co_name
+    if "." in qualname or name.startswith("_"):
+        return None
+    public = _public_module(module)
+    for k in range(len(public), 0, -1):
+        pkg = ".".join(public[:k])
+        if callable(getattr(sys.modules.get(pkg), name, None)):
+            return f"{pkg}.{name}"
+    return None
 
 
 # --------------------------------------------------------------------------- operators on tracers
@@ -153,8 +380,12 @@ def _setitem(self, idx, value):
         setattr(self, slot, getattr(new, slot))
 
 
+_GENERIC_CONVERSION_ERROR = Tracer._conversion_error
+
+
 def _install():
     T = Tracer
+    T._conversion_error = _conversion_error
     # NumPy's protocols: plain NumPy calls on tracers land in the dispatchers above
     T.__array_ufunc__ = lambda s, ufunc, method, *inputs, **kwargs: dispatch_ufunc(ufunc, method, inputs, kwargs)
     T.__array_function__ = lambda s, func, types, args, kwargs: dispatch_function(func, args, kwargs)

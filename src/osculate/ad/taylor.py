@@ -649,7 +649,8 @@ class TaylorSeries(tuple):
 
     @property
     def derivatives(self):
-        return tuple(c if j < 2 else c * float(math.factorial(j)) for j, c in enumerate(self))
+        fact = _factorials(self.order, "TaylorSeries.derivatives")
+        return tuple(c if j < 2 else c * fact[j] for j, c in enumerate(self))
 
     def __call__(self, t):
         out = self[-1]
@@ -691,8 +692,13 @@ def _coefficient_leaves(c, x_leaves, x_tree, j):
     return out
 
 
-def _run(f, x, series, order):
-    """Shared driver: returns (output treedef, [full coefficient lists per output leaf])."""
+def _run(f, x, series, order, truncate=False):
+    """Shared driver: returns (output treedef, [full coefficient lists per output leaf]).
+
+    ``truncate=True`` drops input coefficients beyond ``order`` (they do not
+    affect the output up to ``t^order``): used for a direction, which is a
+    line of any order.
+    """
     from .tree import tree_flatten, tree_unflatten
 
     if isinstance(series, (str, bytes)) or not hasattr(series, "__len__"):
@@ -702,13 +708,14 @@ def _run(f, x, series, order):
         )
     series = list(series)
     order = len(series) if order is None else _check_order(order)
-    if len(series) > order:
+    if len(series) > order and not truncate:
         raise ValueError(
             f"taylor: {len(series)} input coefficients were given but order={order}; "
             "pass at most `order` coefficients (missing higher ones are zero)"
         )
     x_leaves, x_tree = _flatten_input(x, "taylor point x")
     per_coeff = [_coefficient_leaves(c, x_leaves, x_tree, j + 1) for j, c in enumerate(series)]
+    series, per_coeff = series[:order], per_coeff[:order]
     in_series = [tuple(per_coeff[j][i] if j < len(series) else zero for j in range(order))
                  for i in range(len(x_leaves))]
     with new_trace(TaylorTrace, order) as trace:
@@ -776,18 +783,30 @@ def taylor(f, x, series, order=None):
     """
     from .tree import tree_unflatten
 
-    if isinstance(series, (np.ndarray, Tracer)) and np.shape(series) == np.shape(x):
-        series = [series]  # a direction: the line x + t v
-    o_tree, results = _run(f, x, series, order)
+    line = isinstance(series, (np.ndarray, Tracer)) and np.shape(series) == np.shape(x)
+    if line:
+        series = [series]  # a direction: the line x + t v (of any order, 0 included)
+    o_tree, results = _run(f, x, series, order, truncate=line)
     return tree_unflatten(o_tree, [TaylorSeries(r) for r in results])
 
 
-def _check_factorial_range(order):
-    if order > 170:
+#: The largest j for which j! is a finite float64 (171! ≈ 1.24e309 > 1.8e308).
+MAX_DERIVATIVE_ORDER = 170
+
+
+def _check_factorial_range(order, what):
+    if order > MAX_DERIVATIVE_ORDER:
         raise ValueError(
-            f"derivatives of order {order} overflow float64 (j! > 1.8e308 for j > 170); "
-            "use taylor(), whose normalised coefficients y_j = y⁽ʲ⁾/j! stay finite"
+            f"{what}: derivatives of order {order} overflow float64 (the j-th derivative is j! times the "
+            f"Taylor coefficient, and j! exceeds 1.8e308 for j > {MAX_DERIVATIVE_ORDER}); use osc.taylor, "
+            "whose normalised coefficients c_j = f⁽ʲ⁾/j! stay finite at any order"
         )
+
+
+def _factorials(n, what):
+    """``[0!, 1!, …, n!]`` as floats, or the overflow error naming ``what``."""
+    _check_factorial_range(n, what)
+    return [float(math.factorial(j)) for j in range(n + 1)]
 
 
 def derivatives_along(f, x, v, order):
@@ -807,7 +826,10 @@ def derivatives_along(f, x, v, order):
     x, v : array_like or pytree
         Point and direction (same structure and shapes).
     order : int
-        Highest derivative order ``k ≥ 0`` (at most 170 in float64).
+        Highest derivative order ``k ≥ 0``; ``0`` gives ``f(x)`` alone.  At
+        most 170: ``171!`` overflows float64 (a larger order raises
+        ``ValueError``; :func:`taylor` gives the normalised coefficients
+        ``f⁽ʲ⁾/j!`` at any order).
 
     Examples
     --------
@@ -821,11 +843,11 @@ def derivatives_along(f, x, v, order):
     from .tree import tree_unflatten
 
     order = _check_order(order)
-    _check_factorial_range(order)
-    o_tree, results = _run(f, x, [v], order)
+    fact = _factorials(order, f"derivatives_along(order={order})")
+    o_tree, results = _run(f, x, [v], order, truncate=True)
     outs = []
     for r in results:
-        ds = [c if j < 2 else c * float(math.factorial(j)) for j, c in enumerate(r)]
+        ds = [c if j < 2 else c * fact[j] for j, c in enumerate(r)]
         if not any(isinstance(d, Tracer) for d in ds):
             outs.append(np.stack([np.asarray(d) for d in ds]))
         else:
@@ -866,8 +888,9 @@ class TaylorPolynomial:
 
     @property
     def derivatives(self):
-        """``f⁽ʲ⁾(center)`` for ``j = 0 … order``."""
-        return np.array([float(math.factorial(j)) for j in range(self.order + 1)]) * self.coef
+        """``f⁽ʲ⁾(center)`` for ``j = 0 … order`` (order at most 170 in float64;
+        ``coef`` has no such limit)."""
+        return np.array(_factorials(self.order, "TaylorPolynomial.derivatives")) * self.coef
 
     def __call__(self, z):
         h = (z if isinstance(z, Tracer) else np.asarray(z, dtype=float)) - self.center
@@ -920,7 +943,8 @@ def taylor_polynomial(f, x, order):
     x : float
         The expansion point.
     order : int
-        Degree ``k ≥ 0``.
+        Degree ``k ≥ 0`` (``0``: the constant ``f(x)``).  Any order works for
+        the coefficients; ``derivatives`` needs ``k ≤ 170`` (float64).
 
     Returns
     -------
@@ -946,8 +970,12 @@ def taylor_polynomial(f, x, order):
         )
     s = taylor(f, x, [1.0] if order else [], order=order)
     if not isinstance(s, TaylorSeries) or np.shape(s[0]) != ():
+        from .tree import describe
+
+        got = describe(s[0]) if isinstance(s, TaylorSeries) else describe(s)
         raise ValueError(
-            "taylor_polynomial needs f to return a scalar; use taylor() for array or pytree outputs"
+            f"taylor_polynomial needs f to return a scalar, but it returned {got}; "
+            "use taylor() for array or pytree outputs"
         )
     center = x if isinstance(x, Tracer) else np.asarray(x, dtype=float)
     return TaylorPolynomial(center, s)
@@ -968,7 +996,7 @@ def taylor_hessian_diagonal(f, x, chunk_size=None):
     array([ 6., 12.])
     """
     from .batching import vmap
-    from .transforms import _as_float_input, _check_chunk, _chunks, _reshape, _scalar_out, _stack_chunks
+    from .transforms import _as_float_input, _check_chunk, _check_scalar, _chunks, _reshape, _scalar_out, _stack_chunks
 
     x = _as_float_input(x, "taylor_hessian_diagonal input")
     shape = tuple(x.shape)
@@ -976,7 +1004,10 @@ def taylor_hessian_diagonal(f, x, chunk_size=None):
     k = _check_chunk(chunk_size, n)
 
     def second(e):
-        return 2.0 * _scalar_out(taylor(f, x, [_reshape(e, shape)], order=2)[2], "taylor_hessian_diagonal")
+        s = taylor(f, x, [_reshape(e, shape)], order=2)
+        if not isinstance(s, TaylorSeries):  # f returned a tuple, list, dict or None
+            _check_scalar(s, "taylor_hessian_diagonal")
+        return 2.0 * _scalar_out(s[2], "taylor_hessian_diagonal")
 
     fn = vmap(second)
     parts = [fn(block) for block in _chunks(n, k, x.dtype)]

@@ -6,7 +6,7 @@ Transforms accept and return such containers; leaves are everything else.
 
 from __future__ import annotations
 
-__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves"]
+__all__ = ["tree_flatten", "tree_unflatten", "tree_map", "tree_leaves", "describe"]
 
 
 class _Node:
@@ -106,3 +106,22 @@ def tree_map(fn, tree, *rest):
     leaves, td = tree_flatten(tree)
     others = [tree_flatten(r)[0] for r in rest]
     return tree_unflatten(td, [fn(*xs) for xs in zip(leaves, *others)])
+
+
+def describe(tree):
+    """A short description of a value for error messages: ``None``, ``a tuple
+    of length 1``, ``a dict with keys ['a', 'b']``, ``an array of shape (2,)``.
+
+    >>> describe((1.0,)), describe({"b": 1, "a": 2}), describe(None)
+    ('a tuple of length 1', "a dict with keys ['a', 'b']", 'None')
+    """
+    if tree is None:
+        return "None"
+    if isinstance(tree, dict):
+        return f"a dict with keys {sorted(map(str, tree))}"
+    if isinstance(tree, (tuple, list)):
+        return f"a {type(tree).__name__} of length {len(tree)}"
+    shape = getattr(tree, "shape", None)
+    if shape is not None:
+        return f"an array of shape {tuple(shape)}"
+    return f"a {type(tree).__name__}"
