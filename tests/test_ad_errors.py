@@ -11,11 +11,12 @@ import math
 
 import numpy as np
 import pytest
-from scipy import special as sp
+from scipy import linalg as sla, special as sp, stats as sst
 
 import osculate as osc
 from osculate import ConcretizationError, LeakedTracerError, MissingRuleError, Primitive, UnsupportedFunctionError
 from osculate.ad import core
+from osculate.ad.numpy_dispatch import ALTERNATIVES
 from osculate.testing import check_grads
 
 X = np.array([0.5, -1.5, 2.0])
@@ -203,17 +204,17 @@ def test_concretization_is_explained(fn, pattern):
     assert_clean()
 
 
-def test_assigning_a_traced_scalar_into_a_numpy_array_fails_loudly():
-    # NumPy's scalar setitem treats the tracer as a sequence (it defines __getitem__) and raises its
-    # own ValueError before any hook of ours runs; the point is that it never silently drops the
-    # derivative.  The slice form below gets osculate's explanatory ConcretizationError.
+def test_assigning_a_traced_scalar_into_a_numpy_array_is_explained():
+    # NumPy calls the tracer's __float__ and wraps its error in "setting an array element with a
+    # sequence"; the transformation puts osculate's explanation back on top.
     def f(x):
         y = np.zeros(2)
         y[0] = x[0]
         return np.sum(y)
 
-    with pytest.raises((ValueError, ConcretizationError)):
+    with pytest.raises(ConcretizationError, match=r"cannot be stored into a plain NumPy array.*osculate\.numpy\.set_at"):
         osc.grad(f)(X)
+    assert_clean()
 
 
 def test_assigning_a_traced_slice_into_a_numpy_array_is_explained():
@@ -366,3 +367,407 @@ def test_tune_malloc_checks_its_threshold():
     for bad in (0, -5, 1 << 31, 2.5):
         with pytest.raises(ValueError, match="threshold"):
             osc.tune_malloc(bad)
+
+
+# --------------------------------------------------------------------------- messages that name the fix
+# A store into a plain NumPy array, a non-scalar output, an unsupported NumPy or
+# SciPy function: each message says what to write instead, and the tests run
+# that replacement on traced values.
+
+
+def _scalar_store(x):
+    y = np.zeros(3)
+    y[0] = x[0] ** 2
+    return np.sum(y**2) + np.sum(x)
+
+
+def _slice_store(x):
+    y = np.zeros(3)
+    y[1:] = x[1:] ** 2
+    return np.sum(y**2) + np.sum(x)
+
+
+def _fancy_store(x):
+    y = np.zeros(3)
+    y[[0, 2]] = x[[1, 2]]
+    return np.sum(y**2) + np.sum(x)
+
+
+def _augmented_store(x):
+    y = np.ones(3)
+    y[1] += x[1] * x[2]
+    return np.sum(y**2) + np.sum(x)
+
+
+def _row_store(x):
+    y = np.zeros((2, 3))
+    y[1] = np.sin(x)
+    return np.sum(y**2) + np.sum(x)
+
+
+STORES = {"index": _scalar_store, "slice": _slice_store, "fancy": _fancy_store, "augmented": _augmented_store,
+          "row": _row_store}
+
+
+def _plain(value):
+    """Every array in a transform's result, concrete, as one flat list (for comparisons)."""
+    if hasattr(value, "toarray"):
+        return [np.asarray(value.toarray(), dtype=float)]
+    if isinstance(value, (tuple, list)):
+        return [a for v in value for a in _plain(v)]
+    return [np.asarray(value, dtype=float)]
+
+
+# each runs a scalar function of X under one transformation (or a nesting of them)
+STORE_TRANSFORMS = {
+    "grad": lambda f: osc.grad(f)(X),
+    "value_and_grad": lambda f: osc.value_and_grad(f)(X),
+    "jvp": lambda f: osc.jvp(f, (X,), (np.ones(3),)),
+    "vjp": lambda f: osc.vjp(f, X)[1](1.0),
+    "linearize": lambda f: osc.linearize(f, X)[1](np.ones(3)),
+    "hessian": lambda f: osc.hessian(f)(X),
+    "hessian-rev-rev": lambda f: osc.hessian(f, mode="rev-rev")(X),
+    "hvp-fwd-fwd": lambda f: osc.hvp(f, X, np.ones(3), mode="fwd-fwd"),
+    "vhv": lambda f: osc.vhv(f, X, np.ones(3)),
+    "hessian_diagonal": lambda f: osc.hessian_diagonal(f, X),
+    "jit": lambda f: osc.jit(f)(X),
+    "jit-of-grad": lambda f: osc.jit(osc.grad(f))(X),
+    "grad-of-jit": lambda f: osc.grad(osc.jit(f))(X),
+    "vmap": lambda f: osc.vmap(f)(np.stack([X, 2.0 * X])),
+    "vmap-of-grad": lambda f: osc.vmap(osc.grad(f))(np.stack([X, 2.0 * X])),
+    "taylor": lambda f: osc.taylor(f, X, [np.ones(3)], order=3),
+    "derivatives_along": lambda f: osc.derivatives_along(f, X, np.ones(3), 3),
+    "laplacian": lambda f: osc.laplacian(f, X),
+    "sparsity-global": lambda f: osc.hessian_sparsity(f, X),
+    "sparsity-local": lambda f: osc.hessian_sparsity(f, X, mode="local"),
+    "sparse_hessian": lambda f: osc.sparse_hessian(f)(X),
+}
+STORE_PATTERN = r"cannot be stored into a plain NumPy array.*np\.stack.*osculate\.numpy\.set_at"
+
+
+@pytest.mark.parametrize("transform", sorted(STORE_TRANSFORMS))
+def test_storing_a_traced_value_into_a_numpy_array_is_explained_under_every_transform(transform):
+    # NumPy's own "setting an array element with a sequence" ValueError must not be what the user sees
+    for store in (_scalar_store, _slice_store):
+        with pytest.raises(ConcretizationError, match=STORE_PATTERN) as info:
+            STORE_TRANSFORMS[transform](store)
+        # NumPy's ValueError is neither raised nor shown as the context
+        assert info.value.__suppress_context__ or not isinstance(info.value.__context__, ValueError)
+        assert core.current_depth() == 0
+
+
+@pytest.mark.parametrize("form", sorted(STORES))
+def test_every_form_of_store_is_explained(form):
+    for transform in ("grad", "hessian", "jit", "vmap", "taylor"):
+        with pytest.raises(ConcretizationError, match=STORE_PATTERN):
+            STORE_TRANSFORMS[transform](STORES[form])
+    assert_clean()
+
+
+def _reference(x):  # what the stores below build, written without any store
+    return (x[0] ** 2) ** 2 + (x[1] * x[2]) ** 2 + np.sum(x)
+
+
+def _fixed_by_set_at(x):
+    y = osc.numpy.set_at(np.zeros(3), 0, x[0] ** 2)  # a traced array from here on
+    y = osc.numpy.set_at(y, 2, x[1] * x[2])
+    return np.sum(y**2) + np.sum(x)
+
+
+def _fixed_by_stack(x):
+    y = np.stack([x[0] ** 2, 0.0 * x[0], x[1] * x[2]])
+    return np.sum(y**2) + np.sum(x)
+
+
+def _fixed_by_traced_store(x):
+    y = osc.numpy.set_at(np.zeros(3), 0, x[0] ** 2)
+    y[2] = x[1] * x[2]  # y is traced now, so the store rebinds it
+    return np.sum(y**2) + np.sum(x)
+
+
+@pytest.mark.parametrize("transform", sorted(STORE_TRANSFORMS))
+def test_the_suggested_replacements_for_a_store_work_under_every_transform(transform):
+    want = _plain(STORE_TRANSFORMS[transform](_reference))
+    for fixed in (_fixed_by_set_at, _fixed_by_stack, _fixed_by_traced_store):
+        got = _plain(STORE_TRANSFORMS[transform](fixed))
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-13, atol=1e-13)
+    assert core.current_depth() == 0
+
+
+NOT_SCALAR = {
+    "tuple": (lambda x: (np.sum(x**3),), r"returned a tuple of length 1; return the scalar itself"),
+    "list": (lambda x: [np.sum(x**3)], r"returned a list of length 1; return the scalar itself"),
+    "pair": (lambda x: (np.sum(x**3), x), r"returned a tuple of length 2; return a single scalar"),
+    "dict": (lambda x: {"loss": np.sum(x**3)}, r"returned a dict with keys \['loss'\]; return a single scalar"),
+    "None": (lambda x: None, r"returned None; return a single scalar"),
+}
+SCALAR_TRANSFORMS = {
+    "grad": lambda f: osc.grad(f)(X),
+    "value_and_grad": lambda f: osc.value_and_grad(f)(X),
+    **{f"hessian-{m}": (lambda f, m=m: osc.hessian(f, mode=m)(X)) for m in osc.HVP_MODES},
+    **{f"hvp-{m}": (lambda f, m=m: osc.hvp(f, X, X, mode=m)) for m in osc.HVP_MODES},
+    "vhv": lambda f: osc.vhv(f, X, X),
+    "hessian_diagonal": lambda f: osc.hessian_diagonal(f, X),
+    "taylor_hessian_diagonal": lambda f: osc.taylor_hessian_diagonal(f, X),
+    "laplacian": lambda f: osc.laplacian(f, X),
+}
+
+
+@pytest.mark.parametrize("transform", sorted(SCALAR_TRANSFORMS))
+@pytest.mark.parametrize("output", sorted(NOT_SCALAR))
+def test_a_container_output_is_named_where_a_scalar_is_needed(transform, output):
+    f, pattern = NOT_SCALAR[output]
+    with pytest.raises(TypeError, match=r"requires f to return a scalar, but it " + pattern) as info:
+        SCALAR_TRANSFORMS[transform](f)
+    assert "asarray" not in str(info.value)
+    assert ("has_aux=True" in str(info.value)) == transform.endswith("grad")
+    assert core.current_depth() == 0
+
+
+def test_the_suggested_fixes_for_a_container_output_work():
+    s = lambda x: np.sum(x**3)  # noqa: E731
+    for transform in sorted(SCALAR_TRANSFORMS):
+        for g, w in zip(_plain(SCALAR_TRANSFORMS[transform](lambda x: s(x))), _plain(SCALAR_TRANSFORMS[transform](s))):
+            np.testing.assert_array_equal(g, w)
+    # "return s, not (s,)" and "lambda x: f(x)[0]"
+    np.testing.assert_allclose(osc.hessian(lambda x: NOT_SCALAR["tuple"][0](x)[0])(X), np.diag(6 * X))
+    np.testing.assert_allclose(osc.hessian(lambda x: NOT_SCALAR["pair"][0](x)[0])(X), np.diag(6 * X))
+    # grad's has_aux keeps the extra values
+    g, aux = osc.grad(NOT_SCALAR["pair"][0], has_aux=True)(X)
+    np.testing.assert_allclose(g, 3 * X**2)
+    np.testing.assert_array_equal(aux, X)
+    (value, aux), g = osc.value_and_grad(NOT_SCALAR["pair"][0], has_aux=True)(X)
+    assert value == pytest.approx(np.sum(X**3)) and np.array_equal(aux, X)
+    assert_clean()
+
+
+# ----- unsupported NumPy and SciPy functions: the table of alternatives
+
+P = np.array([0.2, 0.35, 0.6, 0.8])  # in (0, 1), distinct, nonzero: inside every formula's domain
+V = np.array([1.0, -0.5, 0.3, 0.8])
+W = np.array([1.0, 2.0, 0.5, 1.5])
+
+
+def _spd(x):  # symmetric positive definite with distinct eigenvalues, traced through x
+    return np.outer(x, x) + np.diag([1.0, 2.0, 3.0, 4.0])
+
+
+def _tall(x):  # 4 x 2, full column rank
+    return np.stack([x, x**2], axis=1)
+
+
+L_CONST = np.linalg.cholesky(_spd(P))
+B = np.array([0.2, 0.3, 0.6, 0.1])
+C = np.array([0.3, -0.2, 0.5])
+
+
+def _gammaln_sum(a, b):
+    return osc.numpy.gammaln(a) + osc.numpy.gammaln(b) - osc.numpy.gammaln(a + b)
+
+
+def _stored(store):
+    def fn(x):
+        a = np.zeros(4)
+        store(a, x)
+        return a
+
+    return fn
+
+
+def _horner(x):
+    y = 0 * x
+    for c in (1.0, -2.0, 3.0):
+        y = y * x + c
+    return y
+
+
+def _nanmean(x):
+    m = np.isnan(x)
+    return np.sum(np.where(m, 0.0, x)) / np.sum(~m)
+
+
+def _median(x):
+    s = np.sort(x)
+    return (s[1] + s[2]) / 2  # n = 4: the mean of the two middle entries
+
+
+def _cross(a, b):
+    return np.stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+
+
+def _close(a, b, rtol=1e-5, atol=1e-8):
+    return np.abs(a - b) <= atol + rtol * np.abs(b)
+
+
+# name -> (the unsupported call, the replacement its message names[, a reference for the comparison])
+ALTERNATIVE_CASES = {
+    "scipy.special.logsumexp": (lambda x: sp.logsumexp(x, b=W), lambda x: osc.numpy.logsumexp(x, b=W)),
+    "scipy.special.softmax": (sp.softmax, lambda x: osc.numpy.softmax(x, axis=None)),
+    "scipy.special.log_softmax": (sp.log_softmax, lambda x: osc.numpy.log_softmax(x, axis=None)),
+    "scipy.special.polygamma": (lambda x: sp.polygamma(1, x), lambda x: osc.numpy.polygamma(1, x)),
+    "scipy.special.log_expit": (sp.log_expit, lambda x: -osc.numpy.softplus(-x)),
+    "scipy.special.logit": (sp.logit, lambda p: np.log(p) - np.log1p(-p)),
+    "scipy.special.ndtr": (sp.ndtr, lambda x: 0.5 * osc.numpy.erfc(-x / np.sqrt(2))),
+    "scipy.special.log_ndtr": (sp.log_ndtr, lambda x: np.log(0.5 * osc.numpy.erfc(-x / np.sqrt(2)))),
+    "scipy.special.gamma": (sp.gamma, lambda x: np.exp(osc.numpy.gammaln(x))),
+    "scipy.special.betaln": (lambda x: sp.betaln(x, 2 * x), lambda x: _gammaln_sum(x, 2 * x)),
+    "scipy.special.beta": (lambda x: sp.beta(x, 2 * x), lambda x: np.exp(_gammaln_sum(x, 2 * x))),
+    "scipy.special.xlogy": (lambda x: sp.xlogy(x, x + 1.0), lambda x: x * np.log(x + 1.0)),
+    "scipy.special.xlog1py": (lambda x: sp.xlog1py(x, x), lambda x: x * np.log1p(x)),
+    "scipy.special.entr": (sp.entr, lambda x: -x * np.log(x)),
+    "scipy.special.rel_entr": (lambda x: sp.rel_entr(x, 1.0 - x), lambda x: x * np.log(x / (1.0 - x))),
+    "scipy.special.exp10": (sp.exp10, lambda x: 10.0**x),
+    "scipy.linalg.solve": (lambda x: sla.solve(_spd(x), W), lambda x: np.linalg.solve(_spd(x), W)),
+    "scipy.linalg.inv": (lambda x: sla.inv(_spd(x)), lambda x: np.linalg.inv(_spd(x))),
+    "scipy.linalg.det": (lambda x: sla.det(_spd(x)), lambda x: np.linalg.det(_spd(x))),
+    "scipy.linalg.cholesky": (lambda x: sla.cholesky(_spd(x)), lambda x: np.linalg.cholesky(_spd(x)).T),
+    "scipy.linalg.eigh": (lambda x: sla.eigh(_spd(x))[0], lambda x: np.linalg.eigh(_spd(x))[0]),
+    "scipy.linalg.eigvalsh": (lambda x: sla.eigvalsh(_spd(x)), lambda x: np.linalg.eigvalsh(_spd(x))),
+    "scipy.linalg.norm": (sla.norm, np.linalg.norm),
+    "scipy.linalg.cho_solve": (lambda x: sla.cho_solve((L_CONST, True), x), lambda x: np.linalg.solve(_spd(P), x)),
+    "scipy.linalg.solve_triangular": (lambda x: sla.solve_triangular(L_CONST, x, lower=True),
+                                      lambda x: np.linalg.solve(L_CONST, x)),
+    "scipy.stats": (lambda x: sst.norm.logpdf(x, loc=0.5, scale=2.0),
+                    lambda x: -0.5 * ((x - 0.5) / 2.0) ** 2 - np.log(2.0) - 0.5 * np.log(2 * np.pi)),
+    "numpy.linalg.vector_norm": (lambda x: np.linalg.vector_norm(x, ord=1), lambda x: np.linalg.norm(x, 1)),
+    "numpy.linalg.matrix_norm": (lambda x: np.linalg.matrix_norm(_spd(x)), lambda x: np.linalg.norm(_spd(x))),
+    "numpy.linalg.matmul": (lambda x: np.linalg.matmul(_spd(x), x), lambda x: _spd(x) @ x),
+    "numpy.linalg.outer": (lambda x: np.linalg.outer(x, W), lambda x: np.outer(x, W)),
+    "numpy.linalg.trace": (lambda x: np.linalg.trace(_spd(x)), lambda x: np.trace(_spd(x), axis1=-2, axis2=-1)),
+    "numpy.linalg.diagonal": (lambda x: np.linalg.diagonal(np.outer(x, W)),
+                              lambda x: np.diagonal(np.outer(x, W), axis1=-2, axis2=-1)),
+    "numpy.linalg.matrix_transpose": (lambda x: np.linalg.matrix_transpose(np.outer(x, W)), lambda x: np.outer(x, W).mT),
+    "numpy.matrix_transpose": (lambda x: np.matrix_transpose(np.outer(x, W)),
+                               lambda x: np.swapaxes(np.outer(x, W), -1, -2)),
+    "numpy.linalg.multi_dot": (lambda x: np.linalg.multi_dot([_spd(x), _spd(x), x]), lambda x: _spd(x) @ _spd(x) @ x),
+    "numpy.linalg.matrix_power": (lambda x: np.linalg.matrix_power(_spd(x), 3), lambda x: _spd(x) @ _spd(x) @ _spd(x)),
+    "numpy.linalg.pinv": (lambda x: np.linalg.pinv(_tall(x)), lambda x: np.linalg.solve(_tall(x).T @ _tall(x), _tall(x).T)),
+    "numpy.linalg.lstsq": (lambda x: np.linalg.lstsq(_tall(x), W)[0],
+                           lambda x: np.linalg.solve(_tall(x).T @ _tall(x), _tall(x).T @ W)),
+    "numpy.linalg.eig": (lambda x: np.linalg.eig(_spd(x))[0], lambda x: np.linalg.eigh(_spd(x))[0],
+                         lambda x: np.sort(np.linalg.eig(_spd(x))[0].real)),
+    "numpy.linalg.eigvals": (lambda x: np.linalg.eigvals(_spd(x)), lambda x: np.linalg.eigvalsh(_spd(x)),
+                             lambda x: np.sort(np.linalg.eigvals(_spd(x)).real)),
+    "numpy.vecdot": (lambda x: np.vecdot(x, W), lambda x: np.sum(x * W, axis=-1)),
+    "numpy.diff": (np.diff, lambda x: x[1:] - x[:-1]),
+    "numpy.ediff1d": (np.ediff1d, lambda x: x[1:] - x[:-1]),
+    "numpy.append": (lambda x: np.append(x, W), lambda x: np.concatenate([x, W])),
+    "numpy.pad": (lambda x: np.pad(x, 1), lambda x: np.concatenate([np.zeros(1), x, np.zeros(1)])),
+    "numpy.average": (lambda x: np.average(x, weights=W), lambda x: np.sum(W * x) / np.sum(W)),
+    "numpy.ptp": (np.ptp, lambda x: np.max(x) - np.min(x)),
+    "numpy.nansum": (np.nansum, lambda x: np.sum(np.where(np.isnan(x), 0.0, x))),
+    "numpy.nanmean": (np.nanmean, _nanmean),
+    "numpy.cumulative_sum": (np.cumulative_sum, lambda x: np.cumsum(x, axis=0)),
+    "numpy.cumulative_prod": (np.cumulative_prod, lambda x: np.cumprod(x, axis=0)),
+    "numpy.polyval": (lambda x: np.polyval([1.0, -2.0, 3.0], x), _horner),
+    "numpy.sinc": (np.sinc, lambda x: np.sin(np.pi * x) / (np.pi * x)),
+    "numpy.deg2rad": (np.deg2rad, lambda x: x * (np.pi / 180)),
+    "numpy.radians": (np.radians, lambda x: x * (np.pi / 180)),
+    "numpy.rad2deg": (np.rad2deg, lambda x: x * (180 / np.pi)),
+    "numpy.degrees": (np.degrees, lambda x: x * (180 / np.pi)),
+    "numpy.logaddexp2": (lambda x: np.logaddexp2(x, W), lambda x: np.logaddexp(x * np.log(2), W * np.log(2)) / np.log(2)),
+    "numpy.heaviside": (lambda x: np.heaviside(x - 0.5, 0.5) * x,
+                        lambda x: np.where(x - 0.5 > 0, 1.0, np.where(x - 0.5 == 0, 0.5, 0.0)) * x),
+    "numpy.conjugate": (np.conj, lambda x: x),
+    "numpy.real": (np.real, lambda x: x),
+    "numpy.copyto": (_stored(lambda a, x: np.copyto(a, x, where=x > 0.5)), lambda x: np.where(x > 0.5, x, 0.0)),
+    "numpy.put": (_stored(lambda a, x: np.put(a, [0, 2], x[:2])), lambda x: osc.numpy.set_at(np.zeros(4), [0, 2], x[:2])),
+    "numpy.putmask": (_stored(lambda a, x: np.putmask(a, x > 0.5, x)), lambda x: np.where(x > 0.5, x, 0.0)),
+    "numpy.place": (_stored(lambda a, x: np.place(a, x > 0.5, x[x > 0.5])), lambda x: np.where(x > 0.5, x, 0.0)),
+    "numpy.median": (np.median, _median),
+    "numpy.nan_to_num": (np.nan_to_num, lambda x: np.where(np.isfinite(x), x, 0.0)),
+    "numpy.isclose": (lambda x: np.isclose(x, B), lambda x: _close(x, B)),
+    "numpy.allclose": (lambda x: np.allclose(x, P), lambda x: np.all(_close(x, P))),
+    "numpy.linspace": (lambda x: np.linspace(x[0], x[1], 5), lambda x: x[0] + (x[1] - x[0]) * np.linspace(0.0, 1.0, 5)),
+    "numpy.count_nonzero": (lambda x: np.count_nonzero(x - 0.6), lambda x: np.sum(x - 0.6 != 0)),
+    "numpy.select": (lambda x: np.select([x > 0.7, x < 0.3], [x**2, -x], default=0.0),
+                     lambda x: np.where(x > 0.7, x**2, np.where(x < 0.3, -x, 0.0))),
+    "numpy.piecewise": (lambda x: np.piecewise(x, [x < 0.5, x >= 0.5], [lambda t: t**2, lambda t: 2 * t]),
+                        lambda x: np.where(x < 0.5, x**2, 2 * x)),
+    "numpy.cross": (lambda x: np.cross(x[:3], C), lambda x: _cross(x[:3], C)),
+    "numpy.r_": (lambda x: np.r_[x, 1.0], lambda x: np.concatenate([x, np.ones(1)])),
+    "numpy.vectorize": (lambda x: np.vectorize(math.exp)(x), np.exp),
+}
+
+
+def test_the_table_of_alternatives_is_fully_tested():
+    assert set(ALTERNATIVE_CASES) == set(ALTERNATIVES)
+
+
+@pytest.mark.parametrize("name", sorted(ALTERNATIVES))
+def test_an_unsupported_function_names_a_working_alternative(name):
+    original, alternative, *ref = ALTERNATIVE_CASES[name]
+    reference = ref[0] if ref else original
+    with pytest.raises(UnsupportedFunctionError) as info:
+        osc.jvp(original, (P,), (V,))
+    message = str(info.value)
+    assert message.startswith(name) and "is not supported on traced values by osculate" in message
+    assert ALTERNATIVES[name] in message
+    assert "NumPy functions directly" not in message
+    assert core.current_depth() == 0
+    # the alternative runs on traced values (to second order) and is the same function
+    y, t = osc.jvp(alternative, (P,), (V,))
+    want = np.asarray(reference(P))
+    np.testing.assert_allclose(np.asarray(y, dtype=float), want.astype(float), rtol=1e-10, atol=1e-14)
+    if want.dtype.kind == "f":
+        h = 1e-6
+        fd = (np.asarray(reference(P + h * V)) - np.asarray(reference(P - h * V))) / (2 * h)
+        np.testing.assert_allclose(t, fd, rtol=1e-6, atol=1e-8)
+        second = osc.jvp(lambda x: osc.jvp(alternative, (x,), (V,))[1], (P,), (V,))[1]
+        fd2 = (np.asarray(reference(P + 1e-4 * V)) - 2 * want + np.asarray(reference(P - 1e-4 * V))) / 1e-8
+        np.testing.assert_allclose(second, fd2, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "fn, name",
+    [
+        (sp.erfinv, "scipy.special.erfinv"),
+        (sp.j0, "scipy.special.j0"),
+        (lambda x: sla.expm(np.outer(x, x)), "scipy.linalg.expm"),
+    ],
+    ids=["erfinv", "j0", "expm"],
+)
+def test_a_scipy_function_without_equivalent_says_so_and_names_custom_rules(fn, name):
+    with pytest.raises(UnsupportedFunctionError) as info:
+        osc.grad(lambda x: np.sum(fn(x)))(P)
+    message = str(info.value)
+    assert message.startswith(name + " is not supported on traced values by osculate")
+    assert "no equivalent" in message and "osculate.custom_jvp" in message
+    assert "NumPy functions directly" not in message
+    assert_clean()
+
+
+def test_wrapping_a_scipy_function_with_custom_jvp_works_as_the_message_says():
+    @osc.custom_jvp
+    def erfinv(x):
+        return sp.erfinv(x)
+
+    @erfinv.defjvp
+    def _(primals, tangents):
+        (x,), (t,) = primals, tangents
+        y = erfinv(x)
+        return y, t * (np.sqrt(np.pi) / 2) * np.exp(y**2)
+
+    y = sp.erfinv(P)
+    np.testing.assert_allclose(osc.grad(lambda x: np.sum(erfinv(x)))(P), np.sqrt(np.pi) / 2 * np.exp(y**2), rtol=1e-13)
+    np.testing.assert_allclose(osc.hessian(lambda x: np.sum(erfinv(x)))(P), np.diag(np.pi / 2 * y * np.exp(2 * y**2)),
+                               rtol=1e-12, atol=1e-300)
+    assert_clean()
+
+
+def test_a_numpy_function_without_alternative_points_at_osculate_numpy():
+    with pytest.raises(UnsupportedFunctionError, match=r"^numpy\.interp is not supported on traced values by osculate; "
+                                                       r"see osculate\.numpy.*custom_jvp"):
+        osc.grad(lambda x: np.sum(np.interp(x, [0.0, 1.0], [0.0, 2.0])))(P)
+    assert_clean()
+
+
+def test_scipy_versions_of_numpy_ufuncs_just_work():
+    for scipy_fn, numpy_fn in ((sp.expm1, np.expm1), (sp.log1p, np.log1p), (sp.exp2, np.exp2), (sp.cbrt, np.cbrt),
+                               (sp.psi, sp.digamma), (sp.softplus, osc.numpy.softplus)):
+        f = lambda x, g=scipy_fn: np.sum(g(x) ** 2)  # noqa: E731
+        g = lambda x, g=numpy_fn: np.sum(g(x) ** 2)  # noqa: E731
+        np.testing.assert_allclose(osc.hessian(f)(P), osc.hessian(g)(P), rtol=1e-14)
+    assert_clean()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dis
 import sys
+import types
 
 import numpy as np
 from scipy import special as sp
@@ -37,7 +38,6 @@ ALTERNATIVES = {
     "scipy.special.log_softmax": "use osculate.numpy.log_softmax(a, axis) instead (its axis defaults to -1, "
                                  "SciPy's to None: pass it explicitly)",
     "scipy.special.polygamma": "use osculate.numpy.polygamma(n, x) instead",
-    "scipy.special.softplus": "use osculate.numpy.softplus(x) instead",
     "scipy.special.log_expit": "write -osculate.numpy.softplus(-x) instead (the same function, computed stably)",
     "scipy.special.logit": "write np.log(p) - np.log1p(-p) instead",
     "scipy.special.ndtr": "write 0.5 * osculate.numpy.erfc(-x / np.sqrt(2)) instead",
@@ -308,23 +308,34 @@ def _library_caller(frame):
     while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in _LIBRARIES:
         chain.append(frame)
         frame = frame.f_back
-    for f in reversed(chain):  # from the frame the user's code called inwards, past wrappers
-        name = _frame_function(f)
-        if name is not None:
-            return name
     if not chain:
         return None
+    for f in reversed(chain):  # from the frame the user's code called, inwards past wrappers
+        module = f.f_globals.get("__name__", "")
+        qualname = f.f_code.co_qualname
+        if module.startswith("numpy") and qualname in _METHOD_NAMES:
+            return _METHOD_NAMES[qualname]
+        if "<locals>" in qualname:  # a decorator's wrapper: the function it wraps is in its closure
+            for value in f.f_locals.values():
+                if isinstance(value, types.FunctionType) and not value.__name__.startswith("_"):
+                    name = _exported_as(getattr(value, "__module__", None) or "", value.__name__)
+                    if name is not None:
+                        return name
+            continue
+        if f.f_code.co_name.startswith("_"):
+            continue  # a private helper: the function is further in
+        if "." in qualname:  # a method, e.g. scipy.stats.norm.logpdf
+            return f"{'.'.join(_public_module(module))} ({qualname})"
+        name = _exported_as(module, f.f_code.co_name)
+        if name is not None:
+            return name
     outer = chain[-1]
     return f"{'.'.join(_public_module(outer.f_globals['__name__']))} ({outer.f_code.co_qualname})"
 
 
-def _frame_function(frame):
-    module = frame.f_globals.get("__name__", "")
-    qualname = frame.f_code.co_qualname
-    if module.startswith("numpy") and qualname in _METHOD_NAMES:
-        return _METHOD_NAMES[qualname]
-    name = frame.f_code.co_name
-    if "." in qualname or name.startswith("_"):
+def _exported_as(module, name):
+    """``package.name`` when a NumPy/SciPy package above ``module`` exports ``name``."""
+    if module.split(".")[0] not in _LIBRARIES:
         return None
     public = _public_module(module)
     for k in range(len(public), 0, -1):
