@@ -652,3 +652,82 @@ def test_a_bare_direction_means_the_line_x_plus_t_v():
     for a, b in zip(line, explicit):
         np.testing.assert_array_equal(a, b)
     assert np.isclose(line.derivatives[2], osc.vhv(f, x, v))
+
+
+# --------------------------------------------------------------------------- order 0, and orders whose j! overflows
+
+
+def test_order_zero_is_the_value():
+    f = lambda x: np.sum(np.exp(x))  # noqa: E731
+    x, v = np.array([0.1, 0.2]), np.array([1.0, 0.5])
+    d = derivatives_along(f, x, v, 0)
+    assert d.shape == (1,) and d[0] == f(x)
+    d = derivatives_along(np.sin, x, v, 0)
+    assert d.shape == (1, 2) and np.array_equal(d[0], np.sin(x))
+    for s in (taylor(f, x, v, order=0), taylor(f, x, [], order=0)):  # a bare direction is a line of any order
+        assert isinstance(s, TaylorSeries) and s.order == 0 and float(s[0]) == f(x)
+        assert len(s.derivatives) == 1 and float(s.derivatives[0]) == f(x) and float(s(0.3)) == f(x)
+    p = taylor_polynomial(np.exp, 0.1, 0)
+    assert p.order == 0 and float(p(5.0)) == np.exp(0.1)
+    np.testing.assert_array_equal(p.derivatives, [np.exp(0.1)])
+    assert repr(p) == "TaylorPolynomial(1.10517)"
+    # v is still checked, and order 0 composes with vmap over directions and with grad
+    with pytest.raises(ValueError, match=r"series\[1\] has shape \(3,\) but x has shape \(2,\)"):
+        derivatives_along(f, x, np.ones(3), 0)
+    np.testing.assert_array_equal(osc.vmap(lambda u: derivatives_along(f, x, u, 0))(np.eye(2)), np.full((2, 1), f(x)))
+    np.testing.assert_allclose(osc.grad(lambda y: derivatives_along(f, y, v, 0)[0])(x), np.exp(x), rtol=1e-15)
+
+
+def test_derivatives_stop_at_170_with_a_message_naming_taylor():
+    np.testing.assert_allclose(derivatives_along(np.exp, 0.0, 1.0, 170), np.ones(171), rtol=1e-12)
+    assert float(taylor(np.exp, 0.0, [1.0], order=170).derivatives[170]) == pytest.approx(1.0, rel=1e-12)
+    assert taylor_polynomial(np.exp, 0.0, 170).derivatives[170] == pytest.approx(1.0, rel=1e-12)
+    geometric = lambda z: 1.0 / (1.0 - z)  # noqa: E731 - c_j = 2^(j+1) at 0.5: finite at every order below
+    for order in (171, 300):
+        pattern = r"derivatives of order %d overflow float64.*use osc\.taylor, whose normalised coefficients " \
+                  r"c_j = f⁽ʲ⁾/j! stay finite" % order
+        with pytest.raises(ValueError, match=rf"^derivatives_along\(order={order}\): " + pattern):
+            derivatives_along(np.exp, 0.0, 1.0, order)
+        # the alternative the message names works at that order
+        s = osc.taylor(geometric, 0.5, [1.0], order=order)
+        assert s.order == order
+        np.testing.assert_allclose(np.array(s, float), 2.0 ** np.arange(1, order + 2), rtol=1e-12)
+        with pytest.raises(ValueError, match=r"^TaylorSeries\.derivatives: " + pattern):
+            s.derivatives  # noqa: B018
+        p = taylor_polynomial(geometric, 0.5, order)
+        assert p.order == order and np.all(np.isfinite(p.coef))
+        assert float(p(0.51)) == pytest.approx(geometric(0.51), rel=1e-12)
+        with pytest.raises(ValueError, match=r"^TaylorPolynomial\.derivatives: " + pattern):
+            p.derivatives  # noqa: B018
+        assert repr(p).startswith("TaylorPolynomial(2 + 4·(x - 0.5)")
+
+
+@pytest.mark.parametrize(
+    "order, error, pattern",
+    [(-1, ValueError, "non-negative integer, got -1"), (2.5, TypeError, "non-negative integer, got 2.5"),
+     (3.0, TypeError, "non-negative integer, got 3.0"), ("3", TypeError, "non-negative integer, got '3'"),
+     (True, TypeError, "non-negative integer, got True"), (None, TypeError, "non-negative integer, got None")],
+    ids=["negative", "fraction", "float", "str", "bool", "None"],
+)
+def test_bad_orders_are_refused_in_one_line(order, error, pattern):
+    calls = [lambda: derivatives_along(np.sin, 0.5, 1.0, order), lambda: taylor_polynomial(np.sin, 0.5, order)]
+    if order is not None:  # taylor's order defaults to len(series)
+        calls.append(lambda: taylor(np.sin, 0.5, [1.0], order=order))
+    for call in calls:
+        with pytest.raises(error, match=pattern):
+            call()
+    assert core.current_depth() == 0
+    np.testing.assert_allclose(derivatives_along(np.sin, 0.5, 1.0, np.int64(2)), [np.sin(0.5), np.cos(0.5), -np.sin(0.5)])
+
+
+def test_non_scalar_outputs_are_described():
+    with pytest.raises(ValueError, match=r"taylor_polynomial needs f to return a scalar, but it returned an array "
+                                         r"of shape \(2,\); use taylor\(\)"):
+        taylor_polynomial(lambda z: np.stack([z, z]), 1.0, 3)
+    with pytest.raises(ValueError, match=r"but it returned a tuple of length 1"):
+        taylor_polynomial(lambda z: (z,), 1.0, 3)
+    for fn in (taylor_hessian_diagonal, laplacian):
+        with pytest.raises(TypeError, match=r"taylor_hessian_diagonal requires f to return a scalar, but it returned "
+                                            r"a tuple of length 1; return the scalar itself"):
+            fn(lambda x: (np.sum(x**3),), np.ones(2))
+    assert core.current_depth() == 0
