@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import doctest
+import inspect
 import itertools
 
 import numpy as np
@@ -690,6 +692,33 @@ def test_decompress_rejects_bad_format_and_upper_for_jacobians():
 def test_package_reexports():
     for name in coloring_module.__all__:
         assert getattr(osp, name) is getattr(coloring_module, name)
+    public = {name for module in SUBMODULES for name in module.__all__}
+    assert set(coloring_module.__all__) <= public
+
+
+def test_submodules_import_one_way():
+    # graph <- orderings <- greedy -> recovery -> graph; the checkers use only
+    # the input checks of graph, so that they stay independent of the algorithms
+    allowed = {
+        graph: set(),
+        orderings: {"graph"},
+        recovery: {"graph"},
+        greedy: {"graph", "orderings", "recovery"},
+        checkers: {"graph"},
+    }
+    for module, deps in allowed.items():
+        tree = ast.parse(inspect.getsource(module))
+        found = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level == 1
+        }
+        assert found == deps, module.__name__
+        assert "osculate" not in {
+            (node.module or "").split(".")[0]
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.level == 0
+        }
 
 
 def test_repr_is_short():
