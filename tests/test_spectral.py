@@ -1,5 +1,6 @@
-"""Tests for osculate.linop.spectral: eigenvalues, Lanczos, trace/diagonal
-estimators and stochastic Lanczos quadrature on symmetric operators."""
+"""Tests for the spectral tools of osculate.linop: eigenvalues, Lanczos,
+trace/diagonal estimators and stochastic Lanczos quadrature on symmetric
+operators."""
 
 import json
 import sys
@@ -10,8 +11,8 @@ import scipy.sparse
 from scipy.integrate import trapezoid
 from scipy.sparse.linalg import LinearOperator
 
-from osculate.linop import spectral
-from osculate.linop.spectral import (
+from osculate.linop import eigen, krylov
+from osculate.linop import (
     DiagonalEstimate,
     EigenResult,
     LanczosResult,
@@ -209,8 +210,8 @@ def test_eigen_result_repr_and_to_dict(spiked):
 
 def test_dense_method_limit(monkeypatch):
     with pytest.raises(ValueError, match="DENSE_LIMIT"):
-        eigenvalues(lambda v: v, n=spectral.DENSE_LIMIT + 1, k=1, method="dense")
-    monkeypatch.setattr(spectral, "DENSE_LIMIT", 10)
+        eigenvalues(lambda v: v, n=eigen.DENSE_LIMIT + 1, k=1, method="dense")
+    monkeypatch.setattr(eigen, "DENSE_LIMIT", 10)
     A = np.diag(np.arange(20.0))
     with pytest.raises(ValueError, match="force_dense=True"):
         eigenvalues(A, k=2, method="dense")
@@ -269,7 +270,7 @@ def test_lockstep_lanczos_matches_separate_runs():
     V0[:, 1] = 1.0  # sees all 12
     V0[:5, 2] = np.arange(1.0, 6.0)  # sees 5
     op = as_symmetric_operator(A)
-    run = spectral._LanczosRun(op, V0, 12).run()
+    run = krylov.LanczosRun(op, V0, 12).run()
     assert list(run.length) == [2, 12, 5]
     assert op.n_matvec == 2 + 12 + 5
     for p in range(3):
@@ -333,33 +334,33 @@ def test_trace_std_error_coverage(estimator, budget, matrix, request):
 
 def test_trace_estimators_exact_cases_and_options():
     D = np.diag(np.arange(1.0, 21.0))
-    est = hutchinson_trace(D, n_samples=5)
+    est = hutchinson_trace(D, n_probes=5)
     assert est.estimate == pytest.approx(210.0) and est.std_error == 0.0
-    assert np.isnan(hutchinson_trace(D, n_samples=1).std_error)
+    assert np.isnan(hutchinson_trace(D, n_probes=1).std_error)
     rng = np.random.default_rng(2)
     U = rng.standard_normal((80, 4))
     L = U @ U.T
-    pp = hutchpp_trace(L, n_matvec=15)  # sketch of 5 columns captures rank 4
+    pp = hutchpp_trace(L, n_probes=15)  # sketch of 5 columns captures rank 4
     assert pp.estimate == pytest.approx(np.trace(L), rel=1e-10)
     assert pp.n_matvec == 15
     small = rng.standard_normal((6, 6))
     small = small + small.T
-    exact = hutchpp_trace(small, n_matvec=30)  # sketch >= n: exact with 2n products
+    exact = hutchpp_trace(small, n_probes=30)  # sketch >= n: exact with 2n products
     assert exact.estimate == pytest.approx(np.trace(small)) and exact.std_error == 0.0
     assert exact.n_matvec == 12
-    g = hutchinson_trace(small, n_samples=50, dist="gaussian")
+    g = hutchinson_trace(small, n_probes=50, dist="gaussian")
     assert isinstance(g, TraceEstimate) and g.n_matvec == 50
     assert repr(g).startswith("TraceEstimate(estimate=")
     assert json.loads(json.dumps(g.to_dict()))["n_matvec"] == 50
 
 
 def test_probe_blocks_do_not_change_results(wigner):
-    a = hutchinson_trace(wigner, n_samples=50, seed=4)
-    b = hutchinson_trace(wigner, n_samples=50, seed=4, block_size=7)
+    a = hutchinson_trace(wigner, n_probes=50, seed=4)
+    b = hutchinson_trace(wigner, n_probes=50, seed=4, block_size=7)
     assert a.estimate == pytest.approx(b.estimate, rel=1e-12)
     assert a.std_error == pytest.approx(b.std_error, rel=1e-10)
-    c = hutchinson_diagonal(wigner, n_samples=50, seed=4)
-    d = hutchinson_diagonal(wigner, n_samples=50, seed=4, block_size=7)
+    c = hutchinson_diagonal(wigner, n_probes=50, seed=4)
+    d = hutchinson_diagonal(wigner, n_probes=50, seed=4, block_size=7)
     np.testing.assert_allclose(c.estimate, d.estimate, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(c.std_error, d.std_error, rtol=1e-9)
 
@@ -375,7 +376,7 @@ def test_seeding(wigner):
 def test_hutchinson_diagonal_errors(wigner):
     A = wigner
     N = 200
-    d = hutchinson_diagonal(A, n_samples=N, seed=0, block_size=25)
+    d = hutchinson_diagonal(A, n_probes=N, seed=0, block_size=25)
     assert isinstance(d, DiagonalEstimate) and d.n_matvec == N
     # Rademacher: Var[z_i (Az)_i] = sum_{j != i} A_ij^2
     theory = np.sqrt((np.sum(A**2, axis=1) - np.diag(A) ** 2) / N)
@@ -385,12 +386,12 @@ def test_hutchinson_diagonal_errors(wigner):
     z = np.abs(d.estimate - np.diag(A)) / theory
     assert 0.6 < np.mean(z) < 1.0  # E|N(0,1)| = 0.80
     # exact on a diagonal matrix
-    D = hutchinson_diagonal(np.diag([1.0, -2.0, 3.0]), n_samples=3)
+    D = hutchinson_diagonal(np.diag([1.0, -2.0, 3.0]), n_probes=3)
     np.testing.assert_array_equal(D.estimate, [1.0, -2.0, 3.0])
     np.testing.assert_array_equal(D.std_error, 0.0)
     assert "DiagonalEstimate(" in repr(D)
     assert json.loads(json.dumps(D.to_dict()))["estimate"] == [1.0, -2.0, 3.0]
-    g = hutchinson_diagonal(A, n_samples=300, dist="gaussian", seed=1)
+    g = hutchinson_diagonal(A, n_probes=300, dist="gaussian", seed=1)
     assert np.mean(np.abs(g.estimate - np.diag(A)) <= 2 * g.std_error) > 0.85
 
 
@@ -592,12 +593,12 @@ def test_bad_inputs():
         lanczos(A, v0=np.zeros(10))
     with pytest.raises(ValueError, match="length"):
         lanczos(A, v0=np.ones(9))
-    with pytest.raises(ValueError, match="n_matvec must be >= 3"):
-        hutchpp_trace(A, n_matvec=2)
+    with pytest.raises(ValueError, match="n_probes must be >= 3"):
+        hutchpp_trace(A, n_probes=2)
     with pytest.raises(ValueError, match="dist"):
         hutchinson_trace(A, dist="uniform")
-    with pytest.raises(ValueError, match="n_samples"):
-        hutchinson_diagonal(A, n_samples=0)
+    with pytest.raises(ValueError, match="n_probes"):
+        hutchinson_diagonal(A, n_probes=0)
     with pytest.raises(ValueError, match="sigma"):
         spectral_density(A, sigma=-1.0)
     with pytest.raises(ValueError, match="returned an array of shape"):

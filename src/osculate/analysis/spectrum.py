@@ -16,7 +16,8 @@ import numpy as np
 import scipy.sparse
 from scipy.sparse.linalg import LinearOperator
 
-from ..linop.spectral import as_symmetric_operator, eigenvalues as _eigenvalues
+from ..linop.eigen import eigenvalues as _eigenvalues
+from ..linop.symmetric_operator import as_symmetric_operator
 from ._util import Result
 
 __all__ = ["Inertia", "SpectrumReport", "operator_curvature", "DEFAULT_RTOL", "DEFAULT_DENSE_LIMIT"]

@@ -9,63 +9,32 @@ forming the ``n x n`` matrix.
 * ``method="hutchinson"`` / ``"hutch++"``: randomised estimators on
   :func:`osculate.hessian_operator` (one linearisation, then cheap products),
   each returning its standard error.
+
+Both return the estimate types of :mod:`osculate.linop`
+(:class:`~osculate.linop.TraceEstimate`, :class:`~osculate.linop.DiagonalEstimate`),
+whose ``method`` says how the numbers were obtained.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..ad.core import MissingRuleError
 from ..ad.transforms import hessian_diagonal as _fwd_fwd_diagonal
+from ..linop.estimators import DiagonalEstimate, TraceEstimate, hutchinson_diagonal, hutchinson_trace, hutchpp_trace
 from ..linop.operators import hessian_operator
-from ..linop.spectral import hutchinson_diagonal, hutchinson_trace, hutchpp_trace
 from . import _taylor
-from ._util import Result, as_point, flat_function
+from ._util import as_point, flat_function
 
 __all__ = ["HessianTrace", "HessianDiagonal", "hessian_trace", "laplacian", "hessian_diagonal_estimate"]
 
 _TRACE_METHODS = ("exact", "hutchinson", "hutch++")
 
-
-@dataclass(repr=False, eq=False)
-class HessianTrace(Result):
-    """Trace of a Hessian (the Laplacian of ``f``).
-
-    Attributes
-    ----------
-    estimate : float
-        The trace (exact for ``method="exact"``).
-    std_error : float
-        Estimated standard error (0 for the exact method).
-    method : str
-        ``"exact"``, ``"hutchinson"`` or ``"hutch++"``.
-    n : int
-        Dimension.
-    n_products : int
-        Hessian-vector products (stochastic methods) or second-order
-        directional derivatives (exact method) used.
-    """
-
-    estimate: float
-    std_error: float
-    method: str
-    n: int
-    n_products: int
-    _multiline = False
-
-
-@dataclass(repr=False, eq=False)
-class HessianDiagonal(Result):
-    """Diagonal of a Hessian, exact or estimated (fields as :class:`HessianTrace`,
-    with ``estimate`` and ``std_error`` arrays shaped like ``x``)."""
-
-    estimate: np.ndarray
-    std_error: np.ndarray
-    method: str
-    n: int
-    n_products: int
+# Temporary aliases of the old result names (still imported by
+# analysis/__init__.py and tests/test_analysis.py): the results are the
+# linop estimate types.
+HessianTrace = TraceEstimate
+HessianDiagonal = DiagonalEstimate
 
 
 def _exact_diagonal(flat, z, chunk_size) -> np.ndarray:
@@ -79,16 +48,25 @@ def _exact_diagonal(flat, z, chunk_size) -> np.ndarray:
     return np.asarray(_fwd_fwd_diagonal(flat, z, chunk_size), dtype=np.float64)
 
 
+def _setup(f, x, method, methods, old_budget, n_probes):
+    """Check ``method``; the point, its flat copy, ``f`` on flat points, and the budget."""
+    if method not in methods:
+        raise ValueError(f"method must be one of {methods}, got {method!r}")
+    point = as_point(x)
+    return point, point.reshape(-1), flat_function(f, point.shape), n_probes if old_budget is None else old_budget
+
+
 def hessian_trace(
     f,
     x,
     method: str = "exact",
     *,
-    n_matvec: int = 100,
+    n_probes: int = 100,
     seed: int = 0,
     dist: str = "rademacher",
     chunk_size: int | None = None,
-) -> HessianTrace:
+    n_matvec: int | None = None,
+) -> TraceEstimate:
     """Trace of the Hessian of ``f`` at ``x`` (the Laplacian ``Δf(x)``).
 
     Parameters
@@ -100,10 +78,10 @@ def hessian_trace(
     method : {"exact", "hutchinson", "hutch++"}, default "exact"
         ``"exact"`` sums the exact diagonal (``n`` batched second-order
         directional derivatives, never the ``n x n`` matrix);
-        ``"hutchinson"`` averages ``zᵀHz`` over ``n_matvec`` random probes;
+        ``"hutchinson"`` averages ``zᵀHz`` over ``n_probes`` random probes;
         ``"hutch++"`` deflates a low-rank sketch first (much smaller error
         when the spectrum decays).
-    n_matvec : int, default 100
+    n_probes : int, default 100
         Budget of Hessian-vector products for the stochastic methods.
     seed : int, default 0
         Seed of the probes.
@@ -111,11 +89,14 @@ def hessian_trace(
         Probe distribution.
     chunk_size : int, optional
         Basis directions per batched pass for the exact method (bounds memory).
+    n_matvec : int, optional
+        Temporary alias of ``n_probes`` (its old name).
 
     Returns
     -------
-    HessianTrace
-        ``estimate`` and ``std_error`` (0 for ``"exact"``).
+    TraceEstimate
+        ``estimate`` and ``std_error`` (0 for ``"exact"``), ``n_matvec``
+        and ``method``.
 
     Examples
     --------
@@ -124,25 +105,16 @@ def hessian_trace(
     >>> f = lambda x: np.sum(x ** 2) + np.sin(x[0])
     >>> hessian_trace(f, np.zeros(3)).estimate
     6.0
-    >>> est = hessian_trace(f, np.zeros(3), method="hutchinson", n_matvec=50)
+    >>> est = hessian_trace(f, np.zeros(3), method="hutchinson", n_probes=50)
     >>> est.estimate, est.std_error           # Rademacher probes: exact on diagonal Hessians
     (6.0, 0.0)
     """
-    if method not in _TRACE_METHODS:
-        raise ValueError(f"method must be one of {_TRACE_METHODS}, got {method!r}")
-    point = as_point(x)
-    z = point.reshape(-1)
-    flat = flat_function(f, point.shape)
-    n = z.size
+    point, z, flat, n_probes = _setup(f, x, method, _TRACE_METHODS, n_matvec, n_probes)
     if method == "exact":
-        d = _exact_diagonal(flat, z, chunk_size)
-        return HessianTrace(float(np.sum(d)), 0.0, "exact", n, n)
-    op = hessian_operator(flat, z)
-    if method == "hutchinson":
-        est = hutchinson_trace(op, n_samples=n_matvec, dist=dist, seed=seed)
-    else:
-        est = hutchpp_trace(op, n_matvec=n_matvec, seed=seed, dist=dist)
-    return HessianTrace(float(est.estimate), float(est.std_error), method, n, int(est.n_matvec))
+        return TraceEstimate(float(np.sum(_exact_diagonal(flat, z, chunk_size))), 0.0, z.size, "exact")
+    estimator = hutchinson_trace if method == "hutchinson" else hutchpp_trace
+    est = estimator(hessian_operator(flat, z), n_probes, seed, dist=dist)
+    return TraceEstimate(float(est.estimate), float(est.std_error), int(est.n_matvec), method)
 
 
 def laplacian(f, x, *, chunk_size: int | None = None) -> float:
@@ -161,11 +133,12 @@ def hessian_diagonal_estimate(
     x,
     method: str = "exact",
     *,
-    n_samples: int = 100,
+    n_probes: int = 100,
     seed: int = 0,
     dist: str = "rademacher",
     chunk_size: int | None = None,
-) -> HessianDiagonal:
+    n_samples: int | None = None,
+) -> DiagonalEstimate:
     """Diagonal of the Hessian of ``f`` at ``x``, exact or by Hutchinson's
     diagonal estimator (with elementwise standard errors).
 
@@ -173,9 +146,16 @@ def hessian_diagonal_estimate(
     ----------
     method : {"exact", "hutchinson"}, default "exact"
         ``"exact"``: batched second-order directional derivatives;
-        ``"hutchinson"``: ``mean(z ⊙ Hz)`` over ``n_samples`` probes.
-    n_samples, seed, dist, chunk_size
+        ``"hutchinson"``: ``mean(z ⊙ Hz)`` over ``n_probes`` probes.
+    n_probes, seed, dist, chunk_size
         As in :func:`hessian_trace`.
+    n_samples : int, optional
+        Temporary alias of ``n_probes`` (its old name).
+
+    Returns
+    -------
+    DiagonalEstimate
+        ``estimate`` and ``std_error`` shaped like ``x``.
 
     Examples
     --------
@@ -184,20 +164,14 @@ def hessian_diagonal_estimate(
     >>> f = lambda x: x[0] ** 2 * x[1] + x[1] ** 3
     >>> hessian_diagonal_estimate(f, np.array([1.0, 2.0])).estimate
     array([ 4., 12.])
-    >>> est = hessian_diagonal_estimate(f, np.array([1.0, 2.0]), "hutchinson", n_samples=400)
+    >>> est = hessian_diagonal_estimate(f, np.array([1.0, 2.0]), "hutchinson", n_probes=400)
     >>> bool(np.all(np.abs(est.estimate - [4.0, 12.0]) <= 4 * est.std_error))
     True
     """
-    if method not in ("exact", "hutchinson"):
-        raise ValueError(f"method must be 'exact' or 'hutchinson', got {method!r}")
-    point = as_point(x)
-    z = point.reshape(-1)
-    flat = flat_function(f, point.shape)
-    n = z.size
+    point, z, flat, n_probes = _setup(f, x, method, ("exact", "hutchinson"), n_samples, n_probes)
     if method == "exact":
         d = _exact_diagonal(flat, z, chunk_size).reshape(point.shape)
-        return HessianDiagonal(d, np.zeros(point.shape), "exact", n, n)
-    est = hutchinson_diagonal(hessian_operator(flat, z), n_samples=n_samples, seed=seed, dist=dist)
-    return HessianDiagonal(
-        est.estimate.reshape(point.shape), est.std_error.reshape(point.shape), "hutchinson", n, int(est.n_matvec)
-    )
+        return DiagonalEstimate(d, np.zeros(point.shape), z.size, "exact")
+    est = hutchinson_diagonal(hessian_operator(flat, z), n_probes, seed, dist=dist)
+    shape = point.shape
+    return DiagonalEstimate(est.estimate.reshape(shape), est.std_error.reshape(shape), int(est.n_matvec), method)

@@ -1,48 +1,58 @@
-"""Linear-operator tools: curvature operators backed by AD (``operators``),
-packed symmetric matrices (``symmetric``) and spectral analysis of symmetric
-operators (``spectral``).
+"""Linear operators: symmetric matrices that are only ever applied to vectors.
 
-The functions here accept any symmetric :class:`scipy.sparse.linalg.LinearOperator`,
-dense or sparse matrix, or callable matvec (with ``n``).
+Modules, in reading order:
+
+* ``symmetric_operator`` -- :class:`SymmetricOperator`, the one operator type
+  (a counting symmetric ``scipy.sparse.linalg.LinearOperator``), and
+  :func:`as_symmetric_operator`, which turns any supported input into one;
+* ``operators`` -- Hessian, Gauss-Newton and Fisher operators backed by AD;
+* ``symmetric`` -- :class:`SymmetricMatrix`, packed storage of a dense
+  symmetric matrix;
+* ``krylov`` -- Lanczos tridiagonalisation;
+* ``eigen`` -- a few extreme eigenpairs (Lanczos, ARPACK or dense);
+* ``estimators`` -- Hutchinson and Hutch++ traces, Hutchinson diagonals;
+* ``density`` -- the eigenvalue density by stochastic Lanczos quadrature.
+
+The routines accept any symmetric ``LinearOperator``, dense or sparse
+matrix, or callable matvec (with ``n``).
+
+Names used throughout:
+
+* ``n_probes`` -- the budget of a stochastic routine: how many random probe
+  vectors (hence operator-vector products) it may use.  Hutch++ spends the
+  same budget on a sketch and on probes.
+* ``n_matvec`` -- a count of products actually performed, on every result
+  and on every :class:`SymmetricOperator`.
+* ``n_samples`` -- only in :func:`fisher_operator`: the number of data sets
+  drawn from the model for the true Fisher matrix (not probe vectors).
+* ``seed`` -- an ``int``, ``None`` or a ``numpy.random.Generator``.
 """
 
-from .operators import CurvatureOperator, fisher_operator, ggn_operator, hessian_operator
-from .spectral import (
-    DENSE_LIMIT,
-    DiagonalEstimate,
-    EigenResult,
-    LanczosResult,
-    SpectralDensity,
-    SymmetricOperator,
-    TraceEstimate,
-    as_symmetric_operator,
-    eigenvalues,
-    hutchinson_diagonal,
-    hutchinson_trace,
-    hutchpp_trace,
-    lanczos,
-    spectral_density,
-)
+from .density import SpectralDensity, spectral_density
+from .eigen import DENSE_LIMIT, EigenResult, eigenvalues
+from .estimators import DiagonalEstimate, TraceEstimate, hutchinson_diagonal, hutchinson_trace, hutchpp_trace
+from .krylov import LanczosResult, lanczos
+from .operators import fisher_operator, ggn_operator, hessian_operator
 from .symmetric import SymmetricMatrix
+from .symmetric_operator import SymmetricOperator, as_symmetric_operator
 
 __all__ = [
-    "CurvatureOperator",
+    "SymmetricOperator",
+    "as_symmetric_operator",
     "hessian_operator",
     "ggn_operator",
     "fisher_operator",
     "SymmetricMatrix",
-    "DENSE_LIMIT",
-    "DiagonalEstimate",
-    "EigenResult",
     "LanczosResult",
-    "SpectralDensity",
-    "SymmetricOperator",
-    "TraceEstimate",
-    "as_symmetric_operator",
+    "lanczos",
+    "DENSE_LIMIT",
+    "EigenResult",
     "eigenvalues",
-    "hutchinson_diagonal",
+    "TraceEstimate",
+    "DiagonalEstimate",
     "hutchinson_trace",
     "hutchpp_trace",
-    "lanczos",
+    "hutchinson_diagonal",
+    "SpectralDensity",
     "spectral_density",
 ]

@@ -11,67 +11,42 @@
   per-sample log-likelihood gradients, or the true Fisher (expectation
   under the model) from a user-supplied sampler.
 
-All three are symmetric ``scipy.sparse.linalg.LinearOperator`` objects that
-count their products (``n_matvec``) and work unchanged with ``eigsh``, ``cg``,
-``minres`` and ``scipy.optimize.minimize(hessp=...)``.
+All three return a :class:`~osculate.linop.SymmetricOperator`: a symmetric
+``scipy.sparse.linalg.LinearOperator`` that counts its products
+(``n_matvec``) and works unchanged with ``eigsh``, ``cg``, ``minres`` and
+``scipy.optimize.minimize(hessp=...)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse.linalg import LinearOperator
 
 from ..ad.batching import vmap
 from ..ad.staging import linearize
 from ..ad.transforms import _as_float_input, grad, value_and_grad, vjp
+from .symmetric_operator import SymmetricOperator
 
-__all__ = ["CurvatureOperator", "hessian_operator", "ggn_operator", "fisher_operator"]
+__all__ = ["hessian_operator", "ggn_operator", "fisher_operator"]
 
 
-class CurvatureOperator(LinearOperator):
-    """A symmetric linear operator from a (single-vector) product function and
-    an optional batched product; counts the vectors it was applied to."""
+#: Columns per batched AD product: larger blocks only add memory traffic.
+AD_BLOCK_SIZE = 16
 
-    def __init__(self, n, dtype, product, batched_product=None, name="operator"):
-        super().__init__(dtype=np.dtype(dtype), shape=(n, n))
-        self._product = product
-        self._batched = batched_product
-        self.name = name
-        self.n_matvec = 0
 
-    def _matvec(self, v):
-        v = np.asarray(v).reshape(-1)
-        self.n_matvec += 1
-        return np.asarray(self._product(v), dtype=self.dtype).reshape(-1)
+def _ad_operator(n, dtype, product, batched_product, name):
+    """A :class:`SymmetricOperator` from an AD product ``v -> A v`` and its
+    batched form ``rows -> rows @ A`` (one vector per row), applied to at
+    most :data:`AD_BLOCK_SIZE` columns at a time.  Non-finite products pass
+    through (as from any NumPy function); the spectral routines, which
+    re-wrap such an operator, refuse them."""
 
-    def _rmatvec(self, v):
-        return self._matvec(v)
+    def matmat(V):
+        rows = np.ascontiguousarray(V.T)
+        return np.asarray(batched_product(rows)).reshape(rows.shape[0], -1).T
 
-    block_size = 16  # columns per batched product: larger blocks only add memory traffic
-
-    def _matmat(self, V):
-        V = np.asarray(V)
-        self.n_matvec += V.shape[1]
-        if self._batched is None:
-            return np.stack([np.asarray(self._product(c)).reshape(-1) for c in V.T], axis=1)
-        out = np.empty((V.shape[0], V.shape[1]), dtype=self.dtype)
-        for s in range(0, V.shape[1], self.block_size):
-            block = np.ascontiguousarray(V[:, s:s + self.block_size].T)
-            out[:, s:s + block.shape[0]] = np.asarray(self._batched(block), dtype=self.dtype).reshape(block.shape[0], -1).T
-        return out
-
-    def _adjoint(self):
-        return self
-
-    def _transpose(self):
-        return self
-
-    def to_dense(self):
-        """The matrix, column by column (small n only)."""
-        return self.matmat(np.eye(self.shape[0], dtype=self.dtype))
-
-    def __repr__(self):
-        return f"<{self.name}: {self.shape[0]}x{self.shape[1]} symmetric operator, {self.n_matvec} products so far>"
+    return SymmetricOperator(
+        product, n, matmat, block_size=AD_BLOCK_SIZE, name=name, dtype=dtype, check_finite=False
+    )
 
 
 def _flat_fn(f, shape):
@@ -79,7 +54,7 @@ def _flat_fn(f, shape):
 
 
 def hessian_operator(f, x, reuse=True):
-    """The Hessian ``∇²f(x)`` as a symmetric ``LinearOperator``.
+    """The Hessian ``∇²f(x)`` as a :class:`~osculate.linop.SymmetricOperator`.
 
     ``reuse=True`` (default) linearises the gradient once at ``x``; each
     product then replays only the linear part of forward-over-reverse, and
@@ -108,7 +83,7 @@ def hessian_operator(f, x, reuse=True):
 
         product = lambda v: hvp(flat, x_flat, v)  # noqa: E731
         batched = vmap(product)
-    op = CurvatureOperator(x_flat.size, x.dtype, product, batched, name="HessianOperator")
+    op = _ad_operator(x_flat.size, x.dtype, product, batched, "Hessian")
     op.value, op.gradient, op.x = value, gradient, x_flat
     return op
 
@@ -148,13 +123,13 @@ def ggn_operator(residual_fn=None, x=None, *, model=None, loss=None):
         def product(v):
             return pullback(loss_hvp(jvp_fn(v)))[0]
 
-    op = CurvatureOperator(x.size, x.dtype, product, vmap(product), name="GGNOperator")
+    op = _ad_operator(x.size, x.dtype, product, vmap(product), "Gauss-Newton")
     op.x = x
     return op
 
 
 def fisher_operator(loglik, x, data, kind="empirical", sampler=None, n_samples=1, seed=0):
-    """The Fisher information of a log-likelihood as a ``LinearOperator``.
+    """The Fisher information of a log-likelihood as a :class:`~osculate.linop.SymmetricOperator`.
 
     ``loglik(x, data)`` returns the per-sample log-likelihoods (shape
     ``(N,)``).  ``kind="empirical"`` uses the observed data:
@@ -162,6 +137,10 @@ def fisher_operator(loglik, x, data, kind="empirical", sampler=None, n_samples=1
     from the model, ``sampler(x, data, rng) -> data'`` (``n_samples`` draws);
     in expectation it equals the Hessian of the negative mean log-likelihood
     for exponential families in their natural parameters.
+
+    ``n_samples`` counts data sets drawn from the model, not random probe
+    vectors (the ``n_probes`` of the estimators): the operator is fixed once
+    built, and each of its products costs one JVP and one VJP per draw.
 
     >>> import numpy as np, osculate as osc
     >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]); y = np.array([1.0, 0.0, 1.0])
@@ -193,6 +172,6 @@ def fisher_operator(loglik, x, data, kind="empirical", sampler=None, n_samples=1
             total = total + pullback(jvp_fn(v))[0]
         return scale * total
 
-    op = CurvatureOperator(x.size, x.dtype, product, vmap(product), name=f"FisherOperator({kind})")
+    op = _ad_operator(x.size, x.dtype, product, vmap(product), f"Fisher, {kind}")
     op.x = x
     return op

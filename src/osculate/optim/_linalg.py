@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg as sla
 
-from ..linop.spectral import lanczos as _spectral_lanczos
+from ..linop.krylov import lanczos as _spectral_lanczos
 
 EPS = np.finfo(float).eps
 
