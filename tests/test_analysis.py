@@ -405,6 +405,8 @@ def test_find_critical_points_on_degenerate_and_classic_functions():
     res = find_critical_points(lambda z: z[0] ** 4 + z[1] ** 4, [(-1, 1), (-1, 1)], n_starts=25)
     assert len(res) == 1 and res[0].classification == "local minimum"
     res = find_critical_points(rosenbrock, [(-2, 2), (-1, 3)])
+    assert len(res) == 1 and np.allclose(res[0].x, 1.0) and res.complete and res.n_exhausted == 0
+    res = find_critical_points(rosenbrock, [(-2, 2), (-1, 3)], starts="grid", n_starts=64)
     assert len(res) == 1 and np.allclose(res[0].x, 1.0) and res.n_failed == 0
     himmelblau = lambda z: (z[0] ** 2 + z[1] - 11) ** 2 + (z[0] + z[1] ** 2 - 7) ** 2  # noqa: E731
     res = find_critical_points(himmelblau, [(-5, 5), (-5, 5)], starts="random", n_starts=100, seed=3)
@@ -418,16 +420,20 @@ def test_find_critical_points_loops_when_f_cannot_be_batched():
     def f(z):  # Python control flow on values: not vmappable
         return float(z[0]) ** 2 if False else four_wells(z) if z[0] > -10 else 0.0
 
-    res = find_critical_points(f, [(-2, 2), (-2, 2)], n_starts=25)
-    assert len(res) == 9 and res.counts["saddle"] == 4
+    with pytest.warns(UserWarning, match="single start"):  # 25 starts: some points are reached once
+        res = find_critical_points(f, [(-2, 2), (-2, 2)], n_starts=25)
+    assert len(res) == 9 and res.counts["saddle"] == 4 and not res.complete
 
 
 def test_find_critical_points_extra_starts_and_options():
-    res = find_critical_points(four_wells, [(-2, 2), (-2, 2)], n_starts=4, x0=[[0.1, 0.1]], classify=False)
+    with pytest.warns(UserWarning, match="cannot claim"):
+        res = find_critical_points(four_wells, [(-2, 2), (-2, 2)], n_starts=4, x0=[[0.1, 0.1]], classify=False)
     assert res.n_starts == 5 and all(p.classification == "unclassified" for p in res)
     assert any(np.allclose(p.x, 0.0) for p in res)
     with pytest.raises(ValueError, match="starts"):
-        find_critical_points(four_wells, [(-2, 2), (-2, 2)], starts="sobol")
+        find_critical_points(four_wells, [(-2, 2), (-2, 2)], starts="spiral")
+    with pytest.raises(ValueError, match="n_starts"):
+        find_critical_points(four_wells, [(-2, 2), (-2, 2)], n_starts=0)
     with pytest.raises(ValueError, match="kind"):
         res.of_kind("valley")
 
@@ -578,7 +584,7 @@ def test_results_are_plain_dataclasses_with_readable_repr_and_json(rng):
     assert d["inertia"] == {"positive": 0, "negative": 0, "zero": 2, "unresolved": 0}
     back = json.loads(json.dumps(d))
     assert back["classification"] == "saddle point" and back["condition_number"] == math.inf
-    res = find_critical_points(four_wells, [(-2, 2), (-2, 2)], n_starts=25)
+    res = find_critical_points(four_wells, [(-2, 2), (-2, 2)])
     assert "9 points" in repr(res) and json.loads(json.dumps(res.to_dict()))["counts"]["saddle"] == 4
     assert all(isinstance(p, dict) for p in res.to_dict()["points"])
     m = quadratic_model(quad_001, np.ones(2))
@@ -611,7 +617,7 @@ def agg():
 
 
 def test_plot_landscape_writes_a_png_of_the_requested_size(tmp_path, agg):
-    res = find_critical_points(four_wells, [(-2, 2), (-2, 2)], n_starts=25)
+    res = find_critical_points(four_wells, [(-2, 2), (-2, 2)])
     path = tmp_path / "landscape.png"
     ax = plot_landscape(four_wells, [(-2, 2), (-2, 2)], points=res, path=path, n_grid=60)
     assert path.stat().st_size > 10_000 and _png_size(path) == (640, 520)

@@ -49,6 +49,7 @@ from .linop import (
     spectral_density,
 )
 from .analysis import (
+    CriticalPointSearch,
     classify_point,
     curvature,
     curve_curvature,
@@ -85,7 +86,7 @@ __all__ = [
     "eigenvalues", "lanczos", "hutchinson_trace", "hutchpp_trace", "hutchinson_diagonal", "spectral_density",
     "custom_jvp", "custom_vjp", "stop_gradient", "Primitive", "MissingRuleError", "LeakedTracerError",
     "ConcretizationError", "UnsupportedFunctionError", "numpy", "analysis", "optim",
-    "curvature", "classify_point", "find_critical_points", "quadratic_model", "directional_curvature",
+    "curvature", "classify_point", "find_critical_points", "CriticalPointSearch", "quadratic_model", "directional_curvature",
     "graph_curvature", "curve_curvature", "hessian_trace", "hessian_diagonal_estimate", "operator_curvature",
     "plot_spectrum", "plot_landscape", "minimize", "least_squares", "scipy_callables",
     "taylor", "derivatives_along", "taylor_polynomial", "laplacian", "taylor_hessian_diagonal", "TaylorSeries",

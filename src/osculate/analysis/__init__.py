@@ -28,7 +28,7 @@ Every result is a plain dataclass with a readable ``repr`` and ``to_dict()``
 ('saddle point', (1, 1, 0))
 """
 
-from .critical import CriticalPointsResult, find_critical_points
+from .critical import CriticalPointSearch, CriticalPointsResult, find_critical_points
 from .curvature import (
     KINDS,
     CriticalPoint,
@@ -60,6 +60,7 @@ __all__ = [
     "plot_landscape",
     "CurvatureReport",
     "CriticalPoint",
+    "CriticalPointSearch",
     "CriticalPointsResult",
     "HigherOrderTest",
     "Inertia",

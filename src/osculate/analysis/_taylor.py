@@ -19,7 +19,7 @@ import numpy as np
 from ..ad.core import MissingRuleError
 from ..ad.transforms import jvp
 
-__all__ = ["taylor_available", "curve_series", "line_series", "line_series_many", "scalar_derivatives"]
+__all__ = ["taylor_available", "curve_series", "line_series", "line_series_many", "line_series_points", "scalar_derivatives"]
 
 #: Set to True to bypass Taylor mode (tests compare both paths).
 FORCE_NESTED_FORWARD = False
@@ -126,3 +126,32 @@ def line_series_many(f, x: np.ndarray, V: np.ndarray, order: int) -> np.ndarray:
             if np.allclose(out[0], ref, rtol=1e-12, atol=0.0, equal_nan=True):
                 return out
     return np.stack([line_series(f, x, v, order) for v in V])
+
+
+def line_series_points(f, X: np.ndarray, V: np.ndarray, order: int) -> np.ndarray | None:
+    """Coefficients of ``t -> f(X[i] + t V[i])`` for every row ``i``, shape
+    ``(len(X), order + 1)``, in one Taylor-mode pass batched over the points;
+    ``None`` when ``f`` cannot be batched this way (or the batched result
+    disagrees with the first row done alone)."""
+    X = np.asarray(X, dtype=np.float64)
+    V = np.asarray(V, dtype=np.float64)
+    taylor = _taylor_fn()
+    if taylor is None or X.ndim != 2 or X.shape[0] == 0:
+        return None
+    from .. import numpy as onp
+    from ..ad.batching import vmap
+
+    def one(x, v):
+        return onp.stack([onp.reshape(c, ()) for c in taylor(f, x, [v], order=order)])
+
+    try:
+        with np.errstate(all="ignore"):
+            out = np.asarray(vmap(one)(X, V), dtype=np.float64)
+    except Exception:  # noqa: BLE001 - any failure to batch: the caller goes point by point
+        return None
+    if out.shape != (X.shape[0], order + 1):
+        return None
+    ref = line_series(f, X[0], V[0], order)
+    if not np.allclose(out[0], ref, rtol=1e-12, atol=0.0, equal_nan=True):
+        return None
+    return out

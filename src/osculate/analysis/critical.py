@@ -1,86 +1,152 @@
-"""Critical points in a box: multi-start Newton on ``∇f = 0``, deduplicated
-and classified.
+"""Critical points in a box: multi-start Newton on ``∇f = 0`` from a
+space-filling design, deduplicated, classified, with a coverage report.
 
-Every start runs Newton's method on the gradient equation with a
-non-monotone backtracking line search on the merit function ``½‖∇f‖²``
-(Armijo's condition against the largest of the last 10 merit values, which
-lets Newton follow curved valleys such as Rosenbrock's): the step
-solves ``H p = -∇f`` (pseudo-inverse on the non-singular part of ``H``), so
-it is attracted to minima, maxima and saddles alike -- which is what is
-wanted here, unlike in minimisation.  When the Newton step is not a descent
-direction for the merit function (singular Hessian), a Levenberg-Marquardt
-step ``-(H² + μI)⁻¹ H ∇f`` is used instead.  All starts advance in
-lock-step and their gradients and Hessians are evaluated in one batched
-(``vmap``) call per iteration; a function that cannot be batched is
-evaluated start by start.
+**Starts.**  By default a scrambled Sobol' sequence (``scipy.stats.qmc``,
+seeded) of ``n_starts`` points fills the box; its default size grows with the
+dimension ``d``: ``512 d`` rounded up to a power of two, at most 4096
+(``default_budget(d)``).  ``starts="halton"``, ``"random"`` (uniform) and
+``"grid"`` (cell centres) are the alternatives.
+
+**Newton on the gradient.**  Every start runs Newton's method on the
+gradient equation with a non-monotone backtracking line search on the merit
+function ``½‖∇f‖²`` (Armijo's condition against the largest of the last 10
+merit values, which lets Newton follow curved valleys such as Rosenbrock's):
+the step solves ``H p = -∇f`` (pseudo-inverse on the non-singular part of
+``H``), so it is attracted to minima, maxima and saddles alike -- which is
+what is wanted here, unlike in minimisation.  When the Newton step is not a
+descent direction for the merit function (singular Hessian), a
+Levenberg-Marquardt step ``-(H² + μI)⁻¹ H ∇f`` is used instead.  All starts
+advance in lock-step and their gradients and Hessians are evaluated in one
+batched (``vmap``) call per iteration; a function that cannot be batched is
+evaluated start by start.  The points reached are deduplicated (points
+closer than ``dedup_tol`` are one) and classified by the dense analysis of
+:func:`~osculate.analysis.curvature`, fed with batched derivatives.
+
+**Coverage.**  A multistart search never proves that it found every
+critical point: a point whose Newton basin covers a small share of the box
+is missed by chance.  :class:`CriticalPointSearch` reports what was done
+(``n_starts``, ``n_converged``, ``n_repeats`` -- starts that reached an
+already known point) and sets ``complete=True`` only when
+
+1. every distinct point was reached by at least two starts, so the
+   Good-Turing estimate of the chance that one more start reaches an unseen
+   point, ``f₁ / n_starts`` (``f₁``: points reached once), is zero;
+2. no start ran out of iterations (``max_iter``) before converging;
+3. no point found lies on a curve or surface of critical points (such a set
+   has infinitely many points; the search returns samples of it);
+4. at least one start converged to a critical point in the box.
+
+So ``complete=True`` means: with this budget the search saw no sign of
+points it missed; a point whose basin is smaller than about
+``1 / n_starts`` of the box can still be missing.  Otherwise ``note`` says
+which conditions failed, with the Good-Turing and Chao1 estimates, and a
+``UserWarning`` carries the same note.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterator
+import math
+import warnings
+from typing import Any
 
 import numpy as np
 
 from ..ad.batching import vmap
 from ..ad.transforms import grad, hessian
-from ._util import Result, as_point, plain
-from .curvature import KINDS, CriticalPoint, curvature
+from ._taylor import line_series_points
+from ._util import as_point, plain
+from .curvature import (
+    EPS,
+    KINDS,
+    CriticalPoint,
+    _dense_report,
+    curvature,
+    eigenvalue_error,
+    near_candidate,
+)
 
-__all__ = ["CriticalPointsResult", "find_critical_points"]
+__all__ = ["CriticalPointSearch", "CriticalPointsResult", "find_critical_points", "default_budget"]
+
+_SAFETY = 100.0  # as in curvature: C of the rounding-error model
+_MAX_BUDGET = 4096
 
 
-@dataclass(repr=False, eq=False)
-class CriticalPointsResult(Result):
-    """Critical points found by :func:`find_critical_points`.
+def default_budget(d: int) -> int:
+    """Default number of starts in ``d`` dimensions: ``512 d`` rounded up to a
+    power of two, at most 4096 (a Sobol' design is balanced at powers of two).
 
-    Behaves like a sequence of :class:`CriticalPoint` (``len``, iteration,
-    indexing).
+    >>> [default_budget(d) for d in (1, 2, 3, 10)]
+    [512, 1024, 2048, 4096]
+    """
+    return int(min(_MAX_BUDGET, 2 ** math.ceil(math.log2(512 * max(1, int(d))))))
+
+
+class CriticalPointSearch(list):
+    """Critical points found by :func:`find_critical_points`: a ``list`` of
+    :class:`CriticalPoint` (sorted by value, then by coordinates) with the
+    coverage of the search as attributes.
 
     Attributes
     ----------
-    points : list of CriticalPoint
-        Distinct critical points, sorted by value, then by coordinates.
     counts : dict
         Number of points of each kind (``"minimum"``, ``"maximum"``,
         ``"saddle"``, ``"inconclusive"``).
     bounds : ndarray, shape (d, 2)
         The search box.
+    design : str
+        How the starts were placed (``"sobol"``, ``"halton"``, ``"random"``,
+        ``"grid"``).
     n_starts : int
-        Starting points used.
+        Starting points used (including ``x0``).
     n_converged : int
         Starts that converged to a critical point inside the box.
+    n_repeats : int
+        Of those, starts that reached an already known point
+        (``n_converged - len(self)``).
     n_outside : int
         Starts that converged to a critical point outside the box (dropped).
     n_failed : int
-        Starts that did not converge (stalled, left the box, or hit ``max_iter``).
+        Starts that did not converge (stalled, left the box, or used all
+        ``max_iter`` iterations).
+    n_exhausted : int
+        Of those, starts that used all ``max_iter`` iterations.
     n_iterations : int
         Newton iterations of the longest run.
+    complete : bool
+        Whether the search can claim to have found every critical point in
+        the box -- a heuristic claim, defined in the module documentation.
+    note : str
+        Why the search cannot claim completeness (``""`` when complete).
     """
 
-    points: list
-    counts: dict
-    bounds: np.ndarray
-    n_starts: int
-    n_converged: int
-    n_outside: int
-    n_failed: int
-    n_iterations: int = field(default=0)
+    def __init__(self, points=(), *, counts=None, bounds=None, design="", n_starts=0, n_converged=0,
+                 n_outside=0, n_failed=0, n_exhausted=0, n_iterations=0, complete=False, note=""):
+        super().__init__(points)
+        self.counts = dict(counts) if counts is not None else {
+            k: sum(p.kind == k for p in self) for k in ("minimum", "maximum", "saddle", "inconclusive")
+        }
+        self.bounds = bounds
+        self.design = design
+        self.n_starts = int(n_starts)
+        self.n_converged = int(n_converged)
+        self.n_repeats = int(n_converged) - len(self)
+        self.n_outside = int(n_outside)
+        self.n_failed = int(n_failed)
+        self.n_exhausted = int(n_exhausted)
+        self.n_iterations = int(n_iterations)
+        self.complete = bool(complete)
+        self.note = str(note)
 
-    def __len__(self) -> int:
-        return len(self.points)
-
-    def __iter__(self) -> Iterator[CriticalPoint]:
-        return iter(self.points)
-
-    def __getitem__(self, i):
-        return self.points[i]
+    @property
+    def points(self) -> list[CriticalPoint]:
+        """The points as a plain list."""
+        return list(self)
 
     def of_kind(self, kind: str) -> list[CriticalPoint]:
         """The points whose ``kind`` is ``kind``."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-        return [p for p in self.points if p.kind == kind]
+        return [p for p in self if p.kind == kind]
 
     @property
     def minima(self) -> list[CriticalPoint]:
@@ -95,29 +161,52 @@ class CriticalPointsResult(Result):
         return self.of_kind("saddle")
 
     def to_dict(self) -> dict[str, Any]:
-        d = super().to_dict()
-        d["points"] = [plain(p) for p in self.points]
-        return d
+        """Plain-Python (JSON-serialisable) dictionary: the points and the coverage."""
+        return {
+            "points": [plain(p) for p in self],
+            "counts": dict(self.counts),
+            "bounds": plain(self.bounds),
+            "design": self.design,
+            "n_starts": self.n_starts,
+            "n_converged": self.n_converged,
+            "n_repeats": self.n_repeats,
+            "n_outside": self.n_outside,
+            "n_failed": self.n_failed,
+            "n_exhausted": self.n_exhausted,
+            "n_iterations": self.n_iterations,
+            "complete": self.complete,
+            "note": self.note,
+        }
 
     def __repr__(self) -> str:
         head = ", ".join(f"{v} {k}" for k, v in self.counts.items() if v)
-        lines = [f"CriticalPointsResult({len(self.points)} points: {head or 'none'}; "
-                 f"{self.n_converged}/{self.n_starts} starts converged)"]
-        lines += [f"  {p!r}" for p in self.points]
+        cov = "complete" if self.complete else "not complete"
+        lines = [f"CriticalPointSearch({len(self)} points: {head or 'none'}; "
+                 f"{self.n_converged}/{self.n_starts} starts converged, {self.n_repeats} repeats; {cov})"]
+        shown = list(self) if len(self) <= 50 else list(self)[:50]
+        lines += [f"  {p!r}" for p in shown]
+        if len(self) > len(shown):
+            lines.append(f"  ... {len(self) - len(shown)} more")
+        if self.note:
+            lines.append(f"  note: {self.note}")
         return "\n".join(lines)
+
+
+#: Former name of :class:`CriticalPointSearch`.
+CriticalPointsResult = CriticalPointSearch
 
 
 # --------------------------------------------------------------------------- batched evaluation
 
 
 class _Evaluator:
-    """Gradients and Hessians of ``f`` at many points: one ``vmap`` call when
-    ``f`` can be batched, a loop otherwise."""
+    """Values, gradients and Hessians of ``f`` at many points: one ``vmap``
+    call when ``f`` can be batched, a loop otherwise."""
 
     def __init__(self, f, d: int):
         self.f, self.d = f, d
         self._g, self._h = grad(f), hessian(f)
-        self._bg, self._bh = vmap(self._g), vmap(self._h)
+        self._bf, self._bg, self._bh = vmap(f), vmap(self._g), vmap(self._h)
         self.batched: bool | None = None
 
     def _loop(self, fn, X, shape):
@@ -135,6 +224,18 @@ class _Evaluator:
             ok = bool(np.allclose(G, ref, rtol=1e-10, atol=0.0, equal_nan=True))
         self.batched = ok
 
+    def value(self, X: np.ndarray) -> np.ndarray:
+        if self.batched is None:
+            self._decide(X)
+        if self.batched:
+            try:
+                V = np.asarray(self._bf(X), dtype=np.float64)
+            except Exception:  # noqa: BLE001 - a gradient that batches with a value that does not
+                V = None
+            if V is not None and V.shape == (len(X),):
+                return V
+        return np.array([float(np.asarray(self.f(x), dtype=np.float64).reshape(())) for x in X])
+
     def grad(self, X: np.ndarray) -> np.ndarray:
         if self.batched is None:
             self._decide(X)
@@ -150,10 +251,20 @@ class _Evaluator:
         return self._loop(self._h, X, (self.d, self.d))
 
 
-# --------------------------------------------------------------------------- Newton on the gradient
+# --------------------------------------------------------------------------- starts
 
 
-_MEMORY = 10  # merit values remembered by the non-monotone line search
+_DESIGNS = ("sobol", "halton", "random", "grid")
+
+
+def _qmc_sampler(kind: str, d: int, seed: int):
+    from scipy.stats import qmc
+
+    cls = qmc.Sobol if kind == "sobol" else qmc.Halton
+    try:
+        return cls(d, scramble=True, rng=np.random.default_rng(seed))
+    except TypeError:  # SciPy < 1.15 names the generator ``seed``
+        return cls(d, scramble=True, seed=np.random.default_rng(seed))
 
 
 def _starts(bounds: np.ndarray, n_starts: int, starts: str, seed: int) -> np.ndarray:
@@ -163,18 +274,31 @@ def _starts(bounds: np.ndarray, n_starts: int, starts: str, seed: int) -> np.nda
         m = max(2, int(round(n_starts ** (1.0 / d))))
         if m**d > 100_000:
             raise ValueError(
-                f"a grid of {m}^{d} = {m ** d} starts is too large; use starts='random' in {d} dimensions"
+                f"a grid of {m}^{d} = {m ** d} starts is too large; use starts='sobol' in {d} dimensions"
             )
         axes = [lo[i] + (np.arange(m) + 0.5) * (hi[i] - lo[i]) / m for i in range(d)]
         return np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, d)
     if starts == "random":
         rng = np.random.default_rng(seed)
         return lo + rng.random((int(n_starts), d)) * (hi - lo)
-    raise ValueError(f"starts must be 'grid' or 'random', got {starts!r}")
+    if starts in ("sobol", "halton"):
+        sampler = _qmc_sampler(starts, d, seed)
+        if starts == "sobol":  # balanced at powers of two: draw 2^m, keep the first n
+            U = sampler.random_base2(max(0, math.ceil(math.log2(int(n_starts)))))[: int(n_starts)]
+        else:
+            U = sampler.random(int(n_starts))
+        return lo + U * (hi - lo)
+    raise ValueError(f"starts must be one of {', '.join(map(repr, _DESIGNS))}, got {starts!r}")
 
 
-def _newton_steps(G: np.ndarray, H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pseudo-inverse Newton steps and the merit slopes ``(H G)·p``."""
+# --------------------------------------------------------------------------- Newton on the gradient
+
+
+_MEMORY = 10  # merit values remembered by the non-monotone line search
+
+
+def _newton_steps(G: np.ndarray, H: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pseudo-inverse Newton steps, the merit slopes ``(H G)·p`` and ``max|λ(H)|``."""
     lam, U = np.linalg.eigh(H)
     scale = np.max(np.abs(lam), axis=1, keepdims=True)
     keep = np.abs(lam) > 1e-12 * scale
@@ -191,15 +315,131 @@ def _newton_steps(G: np.ndarray, H: np.ndarray) -> tuple[np.ndarray, np.ndarray]
         w = lm / (lm**2 + mu[:, None])
         P[bad] = -np.einsum("kij,kj->ki", U[bad], w * coef[bad])
         slope[bad] = np.einsum("ki,ki->k", np.einsum("kij,kj->ki", H[bad], G[bad]), P[bad])
-    return P, slope
+    return P, slope, scale[:, 0]
+
+
+def _deduplicate(X: np.ndarray, order: np.ndarray, radius: float) -> tuple[list[int], list[int]]:
+    """Greedy clustering in the given order: each point not yet claimed
+    becomes a representative and claims every unclaimed point within
+    ``radius``.  Returns the representatives and their hit counts."""
+    from scipy.spatial import cKDTree
+
+    if order.size == 0:
+        return [], []
+    tree = cKDTree(X[order])
+    claimed = np.zeros(order.size, dtype=bool)
+    reps: list[int] = []
+    hits: list[int] = []
+    for pos in range(order.size):
+        if claimed[pos]:
+            continue
+        near = np.asarray(tree.query_ball_point(X[order[pos]], radius), dtype=int)
+        near = near[~claimed[near]]
+        claimed[near] = True
+        claimed[pos] = True
+        reps.append(int(order[pos]))
+        hits.append(int(max(near.size, 1)))
+    return reps, hits
+
+
+_DENSE_OPTIONS = {"rtol", "tol", "grad_tol", "higher_order", "max_order", "n_directions", "seed"}
+
+
+def _classify(f, ev: _Evaluator, X: np.ndarray, gtol: np.ndarray, hits: list[int], seed: int,
+              options: dict) -> list[CriticalPoint]:
+    """Classify the representatives: batched value, gradient, Hessian and the
+    Hessians at ``x (1 ± η)`` (the eigenvalues' rounding-error estimate), then
+    the dense analysis of :func:`curvature` point by point."""
+    d = X.shape[1]
+    batched_ok = set(options) <= _DENSE_OPTIONS and d <= 500
+    points = []
+    if not batched_ok or len(X) == 0:
+        for x, gt, h in zip(X, gtol, hits):
+            rep = curvature(f, x, grad_tol=float(gt), seed=seed, **options)
+            points.append(CriticalPoint.from_report(rep, n_hits=h))
+        return points
+    eta = 2.0**-20
+    with np.errstate(all="ignore"):
+        V = ev.value(X)
+        G = ev.grad(X)
+        H = ev.hess(X)
+        D3 = (ev.hess(X * (1 + eta)) - ev.hess(X * (1 - eta))) / (2 * eta)
+    lam, U = np.linalg.eigh(H)
+    n_points = len(X)
+    thirds = np.zeros(n_points)
+    for i in range(n_points):
+        if np.any(X[i]) and np.all(np.isfinite(D3[i])):
+            thirds[i] = float(np.linalg.norm(D3[i], 2))
+    rtol, tol = options.get("rtol", 1e-8), options.get("tol")
+    max_order = int(options.get("max_order", 6))
+    # the near-degeneracy check's first line series, batched over the points
+    first: list = [None] * n_points
+    order = max(3, max_order) + 1
+    cand = []
+    for i in range(n_points):
+        if np.all(np.isfinite(H[i])) and np.any(G[i]):
+            hnorm = float(np.max(np.abs(lam[i])))
+            c = near_candidate(lam[i], rtol, tol, eigenvalue_error(d, hnorm, thirds[i]))
+            if c is not None:
+                cand.append((i, c))
+    if cand and options.get("higher_order", True):
+        idx = np.array([i for i, _ in cand])
+        dirs = np.stack([U[i][:, c] for i, c in cand])
+        lines = line_series_points(f, X[idx], dirs, order) if ev.batched else None
+        if lines is not None:
+            for (i, c), row in zip(cand, lines):
+                first[i] = (c, row)
+    opts = dict(rtol=rtol, tol=tol, higher_order=options.get("higher_order", True),
+                max_order=max_order, n_directions=options.get("n_directions", 24),
+                seed=options.get("seed", seed))
+    for i, (x, gt, h) in enumerate(zip(X, gtol, hits)):
+        if not (np.isfinite(V[i]) and np.all(np.isfinite(H[i])) and np.all(np.isfinite(G[i]))):
+            rep = curvature(f, x, grad_tol=float(gt), **opts)
+        else:
+            with np.errstate(all="ignore"):
+                rep = _dense_report(f, x.copy(), float(V[i]), G[i], H[i], thirds[i], grad_tol=float(gt),
+                                    eig=(lam[i], U[i]), near_first=first[i], **opts)
+        points.append(CriticalPoint.from_report(rep, n_hits=h))
+    return points
+
+
+def _coverage(points, n_total, n_converged, n_exhausted) -> tuple[bool, str]:
+    """``complete`` and ``note`` (see the module documentation)."""
+    reasons = []
+    if n_converged == 0:
+        reasons.append("no start converged to a critical point in the box (there may be none, or Newton failed "
+                       "from every start)")
+    nonisol = [p for p in points if getattr(p, "non_isolated", False)]
+    if nonisol:
+        reasons.append(
+            f"{len(nonisol)} of the points found lie on curves or surfaces of critical points (non-isolated): "
+            "the search returns samples of those sets, not all their points"
+        )
+    isolated = [p for p in points if not getattr(p, "non_isolated", False)]
+    S = len(isolated)
+    f1 = sum(p.n_hits == 1 for p in isolated)
+    f2 = sum(p.n_hits == 2 for p in isolated)
+    if f1:
+        chao = S + (f1 * f1 / (2.0 * f2) if f2 else f1 * (f1 - 1) / 2.0)
+        reasons.append(
+            f"{f1} of the {S} {'isolated ' if nonisol else ''}points were reached by a single start: the "
+            f"Good-Turing estimate of the chance that one more start reaches an unseen critical point is "
+            f"{f1 / n_total:.0%}, and the Chao1 estimate of the number of critical points is about {chao:.0f}; "
+            f"raise n_starts (now {n_total})"
+        )
+    if n_exhausted:
+        reasons.append(f"{n_exhausted} start(s) used all max_iter iterations without converging")
+    if not reasons:
+        return True, ""
+    return False, "the search cannot claim to have found every critical point in the box: " + "; ".join(reasons)
 
 
 def find_critical_points(
     f,
     bounds,
     *,
-    n_starts: int = 64,
-    starts: str = "grid",
+    n_starts: int | None = None,
+    starts: str = "sobol",
     x0=None,
     seed: int = 0,
     max_iter: int = 200,
@@ -208,8 +448,9 @@ def find_critical_points(
     dedup_tol: float | None = None,
     classify: bool = True,
     **classify_options: Any,
-) -> CriticalPointsResult:
-    """Find and classify the critical points of ``f`` in a box.
+) -> CriticalPointSearch:
+    """Find and classify the critical points of ``f`` in a box, and say how
+    completely the box was searched.
 
     Parameters
     ----------
@@ -217,21 +458,23 @@ def find_critical_points(
         Scalar function of a 1-D array of length ``d``.
     bounds : array_like, shape (d, 2)
         ``[(lo_1, hi_1), ..., (lo_d, hi_d)]``.
-    n_starts : int, default 64
-        Number of starting points (a grid uses ``round(n_starts^(1/d))``
-        cell centres per axis).
-    starts : {"grid", "random"}, default "grid"
-        Cell-centred grid, or seeded uniform random points.
+    n_starts : int, optional
+        Number of starting points; default :func:`default_budget` ``(d)``
+        (``512 d`` rounded up to a power of two, at most 4096).  A grid uses
+        ``round(n_starts^(1/d))`` cell centres per axis.
+    starts : {"sobol", "halton", "random", "grid"}, default "sobol"
+        Scrambled Sobol' or Halton sequence (seeded, ``scipy.stats.qmc``),
+        seeded uniform random points, or a cell-centred grid.
     x0 : array_like, shape (m, d), optional
         Extra starting points.
     seed : int, default 0
-        Seed of random starts and of the classification's sampled directions.
+        Seed of the starts and of the classification's sampled directions.
     max_iter : int, default 200
         Newton iterations per start (degenerate critical points converge
         only linearly and use the most).
     grad_tol : float, optional
-        A point is critical when ``‖∇f‖ <= grad_tol``; default
-        ``1e-8 * max(1, |f|)`` as in :func:`curvature`.
+        A point is critical when ``‖∇f‖ <= grad_tol``; default as in
+        :func:`curvature`: ``max(1e-8 * max(1, |f|), C ε ‖H‖ ‖x‖)``.
     xtol : float, default 1e-10
         A run stops when its step is below ``xtol`` times the box diameter
         (and the gradient is small).
@@ -239,14 +482,17 @@ def find_critical_points(
         Points closer than this are one point (default ``1e-6`` times the
         box diameter, at least ``100 * xtol`` times it).
     classify : bool, default True
-        Classify each point with :func:`curvature` (otherwise ``kind`` is
+        Classify each point as :func:`curvature` does (otherwise ``kind`` is
         ``"inconclusive"`` and ``classification`` ``"unclassified"``).
     **classify_options
         Passed to :func:`curvature` (``rtol``, ``max_order``...).
 
     Returns
     -------
-    CriticalPointsResult
+    CriticalPointSearch
+        A list of the distinct points with the coverage (``n_starts``,
+        ``n_converged``, ``n_repeats``, ``complete``, ``note``...).  When
+        ``complete`` is False a ``UserWarning`` repeats the note.
 
     Examples
     --------
@@ -258,6 +504,8 @@ def find_critical_points(
     (9, {'minimum': 4, 'maximum': 1, 'saddle': 4, 'inconclusive': 0})
     >>> [round(float(c), 6) for c in res.maxima[0].x]
     [0.0, 0.0]
+    >>> res.n_starts, res.complete, res.n_repeats == res.n_converged - 9
+    (1024, True, True)
     """
     B = as_point(bounds, "bounds")
     if B.ndim == 1 and B.size == 2:
@@ -268,9 +516,13 @@ def find_critical_points(
         i = int(np.flatnonzero(B[:, 1] <= B[:, 0])[0])
         raise ValueError(f"bounds[{i}] = ({B[i, 0]:g}, {B[i, 1]:g}) is empty: lo must be below hi")
     d = B.shape[0]
-    if n_starts < 1:
-        raise ValueError(f"n_starts must be positive, got {n_starts}")
-    X = _starts(B, n_starts, starts, seed)
+    if n_starts is None:
+        n_starts = default_budget(d)
+    if isinstance(n_starts, bool) or not isinstance(n_starts, (int, np.integer)) or n_starts < 1:
+        raise ValueError(f"n_starts must be a positive integer, got {n_starts!r}")
+    if starts not in _DESIGNS:
+        raise ValueError(f"starts must be one of {', '.join(map(repr, _DESIGNS))}, got {starts!r}")
+    X = _starts(B, int(n_starts), starts, seed)
     if x0 is not None:
         extra = as_point(x0, "x0").reshape(-1, d)
         X = np.concatenate([X, extra])
@@ -284,8 +536,9 @@ def find_critical_points(
     ev = _Evaluator(f, d)
     G = ev.grad(X)
     with np.errstate(all="ignore"):
-        vals = np.array([float(np.asarray(f(x))) for x in X])
-    gtol = np.array([grad_tol if grad_tol is not None else 1e-8 * max(1.0, abs(v)) for v in vals])
+        vals = ev.value(X)
+    gtol0 = np.array([grad_tol if grad_tol is not None else 1e-8 * max(1.0, abs(v)) for v in vals])
+    floor = np.zeros(n_total)  # rounding level of the gradient, C ε ‖H‖ ‖x‖ (default grad_tol only)
     phi = 0.5 * np.sum(G**2, axis=1)
     history = np.repeat(phi[:, None], _MEMORY, axis=1)  # recent merit values (non-monotone search)
     alive = np.isfinite(phi)
@@ -303,7 +556,9 @@ def find_critical_points(
         act, H = act[finite], H[finite]
         if act.size == 0:
             break
-        P, slope = _newton_steps(G[act], H)
+        P, slope, hscale = _newton_steps(G[act], H)
+        if grad_tol is None:
+            floor[act] = _SAFETY * EPS * hscale * np.linalg.norm(X[act], axis=1)
         alpha = np.ones(act.size)
         pending = np.ones(act.size, dtype=bool)
         Xn, Gn, phin = X[act].copy(), G[act].copy(), phi[act].copy()
@@ -327,7 +582,7 @@ def find_critical_points(
         history[act, it % _MEMORY] = phin
         last_step[act] = np.where(stalled, 0.0, steps)
         gn = np.sqrt(2.0 * phi[act])
-        small_g = gn <= gtol[act]
+        small_g = gn <= np.maximum(gtol0[act], floor[act])
         exact = phi[act] == 0.0
         done[act] = (small_g & (last_step[act] <= step_tol)) | exact | (stalled & small_g)
         alive[act[stalled & ~small_g]] = False
@@ -336,43 +591,45 @@ def find_critical_points(
     gnorm = np.sqrt(2.0 * phi)
     if grad_tol is None:  # the default threshold scales with |f| at the point reached
         with np.errstate(all="ignore"):
-            final = np.array([float(np.asarray(f(x))) if a else np.nan for x, a in zip(X, alive)])
-        gtol = np.where(np.isfinite(final), 1e-8 * np.maximum(1.0, np.abs(final)), gtol)
+            final = np.full(n_total, np.nan)
+            if np.any(alive):
+                final[alive] = ev.value(X[alive])
+        gtol = np.where(np.isfinite(final), 1e-8 * np.maximum(1.0, np.abs(final)), gtol0)
+        gtol = np.maximum(gtol, floor)
+    else:
+        gtol = gtol0
     converged = alive & np.isfinite(gnorm) & (gnorm <= gtol)
+    exhausted = alive & ~done & ~converged
     inside = np.all((X >= B[:, 0] - 1e-9 * diam) & (X <= B[:, 1] + 1e-9 * diam), axis=1)
     n_outside = int(np.sum(converged & ~inside))
     keep = np.flatnonzero(converged & inside)
     # deduplicate: best (smallest gradient) representative first
-    reps: list[int] = []
-    hits: list[int] = []
-    for i in keep[np.argsort(gnorm[keep], kind="stable")]:
-        for r, j in enumerate(reps):
-            if np.linalg.norm(X[i] - X[j]) <= dedup:
-                hits[r] += 1
-                break
-        else:
-            reps.append(int(i))
-            hits.append(1)
-    points = []
-    for i, h in zip(reps, hits):
-        if classify:
-            rep = curvature(f, X[i], grad_tol=float(gtol[i]), seed=seed, **classify_options)
-            points.append(CriticalPoint.from_report(rep, n_hits=h))
-        else:
-            v = float(np.asarray(f(X[i])))
-            points.append(
-                CriticalPoint(X[i].copy(), v, "unclassified", "inconclusive", float(gnorm[i]), np.array([]),
-                              False, False, "classify=False", h)
-            )
+    reps, hits = _deduplicate(X, keep[np.argsort(gnorm[keep], kind="stable")], dedup)
+    R = X[reps] if reps else np.zeros((0, d))
+    if classify:
+        points = _classify(f, ev, R, gtol[reps], hits, seed, classify_options)
+    else:
+        vr = ev.value(R) if len(R) else np.zeros(0)
+        points = [
+            CriticalPoint(R[j].copy(), float(vr[j]), "unclassified", "inconclusive", float(gnorm[i]), np.array([]),
+                          False, False, "classify=False", h)
+            for j, (i, h) in enumerate(zip(reps, hits))
+        ]
     points.sort(key=lambda p: (float(f"{p.value:.10e}"), tuple(np.round(p.x, 9))))
-    counts = {k: sum(p.kind == k for p in points) for k in ("minimum", "maximum", "saddle", "inconclusive")}
-    return CriticalPointsResult(
-        points=points,
-        counts=counts,
+    complete, note = _coverage(points, n_total, int(keep.size), int(np.sum(exhausted)))
+    result = CriticalPointSearch(
+        points,
         bounds=B,
+        design=starts,
         n_starts=n_total,
         n_converged=int(keep.size),
         n_outside=n_outside,
         n_failed=int(n_total - np.sum(converged)),
+        n_exhausted=int(np.sum(exhausted)),
         n_iterations=iters,
+        complete=complete,
+        note=note,
     )
+    if not complete:
+        warnings.warn(note, UserWarning, stacklevel=2)
+    return result

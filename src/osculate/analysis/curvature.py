@@ -492,9 +492,11 @@ def _line_errors(coeffs: np.ndarray, x_norm: float, gn: float, hnorm: float) -> 
     return series_errors(T, [1.0], x_norm, coeffs.size - 2)
 
 
-def _near_degenerate(flat, z, gn, lam, U, null_idx, max_order) -> list[int]:
+def _near_degenerate(flat, z, gn, lam, U, null_idx, max_order, first=None) -> list[int]:
     """Eigen-directions (smallest |λ| first) whose second-order coefficient is
-    explained by the displacement from a nearby degenerate critical point."""
+    explained by the displacement from a nearby degenerate critical point.
+    ``first = (i, coefficients)`` passes the line series (to order
+    ``max(3, max_order) + 1``) along the first candidate, computed in a batch."""
     if gn <= 0.0:
         return []
     order = max(3, max_order)
@@ -504,13 +506,26 @@ def _near_degenerate(flat, z, gn, lam, U, null_idx, max_order) -> list[int]:
     skip = set(null_idx)
     candidates = [int(i) for i in np.argsort(np.abs(lam), kind="stable") if int(i) not in skip]
     for i in candidates[:_MAX_NEAR_CHECKS]:
-        coeffs = line_series(flat, z, U[:, i], order + 1)
+        if first is not None and first[0] == i and np.shape(first[1]) == (order + 2,):
+            coeffs = np.asarray(first[1], dtype=np.float64)
+        else:
+            coeffs = line_series(flat, z, U[:, i], order + 1)
         err = _line_errors(coeffs, x_norm, gn, hnorm)[: order + 1]
         lead = _leading(coeffs[: order + 1], _explained(coeffs[: order + 1], err, gn))
         if lead.order == 2:
             break
         extra.append(i)
     return extra
+
+
+def near_candidate(lam: np.ndarray, rtol: float, tol: float | None, eig_err: float) -> int | None:
+    """Index of the first eigen-direction the near-degeneracy check examines:
+    the smallest ``|λ|`` above the zero tolerance (``None`` if there is none)."""
+    tz = max(_zero_tolerance(lam, rtol, tol), eig_err)
+    for i in np.argsort(np.abs(lam), kind="stable"):
+        if abs(lam[i]) > tz:
+            return int(i)
+    return None
 
 
 def _derivative_scales(flat, z, value, gn, lam, U, extra_dirs, order, seed) -> np.ndarray:
@@ -550,8 +565,15 @@ def _reduced_coefficients(flat, z, d, R, lam_R, max_order) -> tuple[np.ndarray, 
     series: list[np.ndarray] = [d]
     if R.shape[1]:
         g = grad(flat)
+
+        def range_gradient(c):
+            return R.T @ g(c)
+
         for j in range(2, max_order // 2 + 1):
-            res = curve_series(lambda c: R.T @ g(c), z, series, j, nested=True)[j]  # low order: 2^j passes
+            try:  # Taylor mode over the reverse pass
+                res = curve_series(range_gradient, z, series, j)[j]
+            except Exception:  # noqa: BLE001 - nested forward mode (2^j passes) computes the same numbers
+                res = curve_series(range_gradient, z, series, j, nested=True)[j]
             series.append(R @ (-np.asarray(res).reshape(-1) / lam_R))
     coeffs = curve_series(flat, z, series, max_order)
     return np.array([float(np.asarray(c).reshape(())) for c in coeffs]), series
@@ -578,27 +600,30 @@ def _probe(flat, z, value, series, T, h) -> tuple[bool, str]:
     g_fn, h_fn = grad(flat), hessian(flat)
     gscale = sum(k * T[k] * h ** (k - 1) for k in range(2, T.size))
     fscale = sum(T[k] * h**k for k in range(2, T.size))
-    for sgn in (1.0, -1.0):
-        t = sgn * h
+    unfinite = False, f"the function is not finite at distance {h:.3g} along it"
+    for t in (h, -h):
         p = z + sum(s * t ** (j + 1) for j, s in enumerate(series))
         with np.errstate(all="ignore"):
             H = np.asarray(h_fn(p), dtype=np.float64).reshape(n, n)
             if not np.all(np.isfinite(H)):
-                return False, f"the function is not finite at distance {h:.3g} along it"
+                return unfinite
             A = np.linalg.pinv(P @ H @ P, rcond=1e-10, hermitian=True)
-            for _ in range(_PROBE_NEWTON):
+            for it in range(_PROBE_NEWTON + 1):
                 g = np.asarray(g_fn(p), dtype=np.float64).reshape(n)
                 if not np.all(np.isfinite(g)):
-                    return False, f"the function is not finite at distance {h:.3g} along it"
+                    return unfinite
+                if it == _PROBE_NEWTON or np.linalg.norm(g) <= 1e-2 * _PROBE_TOL * gscale:
+                    break
                 step = -(P @ (A @ (P @ g)))
                 p = p + step
-                if np.linalg.norm(step) <= 1e-14 * (np.linalg.norm(p) + h):
+                if np.linalg.norm(step) <= 1e-15 * (np.linalg.norm(p) + h):
+                    g = np.asarray(g_fn(p), dtype=np.float64).reshape(n)
                     break
-            gp = float(np.linalg.norm(np.asarray(g_fn(p), dtype=np.float64)))
             fp = float(np.asarray(flat(p)))
+        gp = float(np.linalg.norm(g))
         dist = float(np.linalg.norm(p - z))
         if not (math.isfinite(gp) and math.isfinite(fp)):
-            return False, f"the function is not finite at distance {h:.3g} along it"
+            return unfinite
         if not 0.5 * h <= dist <= 2.0 * h:
             return False, f"Newton left the probe region at distance {h:.3g} along it"
         if gp > _PROBE_TOL * gscale:
@@ -938,11 +963,12 @@ def _not_critical(report: dict, singular: bool, gn: float, gtol: float) -> Curva
 
 def _dense_report(
     flat, point, value, g, H, third, *, rtol, tol, grad_tol, higher_order, max_order, n_directions, seed,
-    eig=None,
+    eig=None, near_first=None,
 ) -> CurvatureReport:  # fmt: skip
     """The dense analysis once ``f(x)``, ``∇f(x)``, ``∇²f(x)`` and
     ``‖D³f(x)[x]‖`` are known (:func:`find_critical_points` computes them in
-    batches); ``eig`` optionally passes ``np.linalg.eigh(H)``."""
+    batches); ``eig`` optionally passes ``np.linalg.eigh(H)`` and
+    ``near_first`` the first line series of the near-degeneracy check."""
     z = point.reshape(-1)
     n = z.size
     g = np.asarray(g, dtype=np.float64).reshape(-1)
@@ -960,7 +986,7 @@ def _dense_report(
         return _not_critical(report, singular, gn, gtol)
     lam, U, tz = spec.eigenvalues, spec.eigenvectors, spec.tolerance
     null_idx = [int(i) for i in np.flatnonzero(np.abs(lam) <= tz)]
-    near = _near_degenerate(flat, z, gn, lam, U, null_idx, max_order) if higher_order else []
+    near = _near_degenerate(flat, z, gn, lam, U, null_idx, max_order, near_first) if higher_order else []
     null_all = sorted(null_idx + near)
     rest = np.delete(lam, null_all)
     degenerate = bool(null_all)
