@@ -121,15 +121,15 @@ def main():
     small_sizes = (16, 32, 32, 10)
     small, ws = make_mlp(small_sizes, args.batch, seed=2)
     exact, t_exact = timed(lambda: hessian_trace(small, ws, "exact"))
-    hpp, t_hpp = timed(lambda: hessian_trace(small, ws, "hutch++", n_matvec=100, seed=0))
-    hut, t_hut = timed(lambda: hessian_trace(small, ws, "hutchinson", n_matvec=100, seed=0))
+    hpp, t_hpp = timed(lambda: hessian_trace(small, ws, "hutch++", n_probes=100, seed=0))
+    hut, t_hut = timed(lambda: hessian_trace(small, ws, "hutchinson", n_probes=100, seed=0))
     print(f"  small MLP {'-'.join(map(str, small_sizes))}, n = {ws.size} (exact is affordable here):")
     print(f"    exact      {exact.estimate: .6f}                       {t_exact:6.2f} s")
     for name, est, tt in (("Hutch++", hpp, t_hpp), ("Hutchinson", hut, t_hut)):
         err = est.estimate - exact.estimate
         print(f"    {name:10s} {est.estimate: .6f} ± {est.std_error:.6f} (error {err:+.2e} = "
               f"{err / est.std_error:+.2f} SE)  {tt:6.2f} s = {t_exact / tt:.1f}x faster than exact")
-    big, t_big = timed(lambda: hessian_trace(loss, w, "hutch++", n_matvec=100, seed=0))
+    big, t_big = timed(lambda: hessian_trace(loss, w, "hutch++", n_probes=100, seed=0))
     chunk = 32
     E = np.zeros((chunk, n))
     E[np.arange(chunk), np.arange(chunk)] = 1.0
