@@ -183,9 +183,7 @@ def spectral_density(
     m = min(positive_int(m, "m"), N)
     check_dist(dist)
     Z = probes(make_rng(seed), N, n_probes, dist)
-    run = LanczosRun(
-        op, Z, m, reorthogonalize=reorthogonalize, store_basis=reorthogonalize
-    ).run()
+    run = LanczosRun(op, Z, m, reorthogonalize=reorthogonalize, store_basis=reorthogonalize).run()
     node_list, weight_list = [], []
     for p in range(n_probes):
         alpha, beta, _ = run.tridiagonal(p)
