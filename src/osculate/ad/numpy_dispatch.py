@@ -3,6 +3,12 @@
 ``Tracer.__array_ufunc__`` and ``Tracer.__array_function__`` land here; so do
 the Python operators, which are attached to :class:`~osculate.ad.core.Tracer`
 at the bottom of this module.
+
+What cannot be traced is explained here too: a NumPy or SciPy function
+without a rule names what to write instead (:data:`ALTERNATIVES`), and a
+conversion of a tracer to a number or a plain array (``__float__``,
+``__array__``) says where it came from: a store ``y[i] = value`` into a NumPy
+array, or a NumPy/SciPy function that converts its inputs.
 """
 
 from __future__ import annotations
@@ -282,20 +288,22 @@ STORE_MESSAGE = (
 
 
 def _conversion_error(tracer, kind):
+    """``Tracer._conversion_error``: the core's generic error, unless the
+    calling frames show a NumPy/SciPy function or a store into an array."""
     try:
         frame = sys._getframe(1)
         while frame is not None and frame.f_globals.get("__name__") in _INTERNAL_MODULES:
             frame = frame.f_back
         if frame is not None:
-            code = frame.f_code.co_code
-            if 0 <= frame.f_lasti < len(code) and code[frame.f_lasti] in _STORE_OPCODES:
-                return ConcretizationError(STORE_MESSAGE)
             name = _library_caller(frame)
             if name is not None:
                 how = "np.asarray" if kind == "asarray" else f"{kind}()"
                 return UnsupportedConversionError(
                     unsupported_message(name, f" (it converts its input with {how}, which would drop the derivative)")
                 )
+            code = frame.f_code.co_code
+            if 0 <= frame.f_lasti < len(code) and code[frame.f_lasti] in _STORE_OPCODES:
+                return ConcretizationError(STORE_MESSAGE)
     except Exception:  # noqa: BLE001 - only the wording depends on the frames  # pragma: no cover
         pass
     return _GENERIC_CONVERSION_ERROR(tracer, kind)
