@@ -91,6 +91,7 @@ osc.hessian_diagonal(rosenbrock, w, chunk_size=4)
 osc.hessian_diagonal(dense_coupling, w, chunk_size=4)
 osc.hessian_diagonal(rosenbrock, w, chunk_size=4, method="dense-chunks")
 osc.hvp(rosenbrock, w, w, mode="fwd-fwd")
+osc.laplacian(rosenbrock, w, chunk_size=4)
 
 def vm(key):
     with open("/proc/self/status") as fh:
@@ -183,6 +184,20 @@ def test_forward_forward_hvp_at_1e5_within_the_budget():
         f = stopping(rosenbrock, 3)
         try:
             osc.hvp(f, x, np.ones(N), mode="fwd-fwd")
+        except Enough:
+            result["passes"] = f.count[0] - 1
+        """
+    )
+    assert result["passes"] == 3
+
+
+@linux_only
+def test_taylor_laplacian_at_1e5_within_the_budget():
+    result = _run_limited(
+        """
+        f = stopping(rosenbrock, 3)
+        try:
+            osc.laplacian(f, x)
         except Enough:
             result["passes"] = f.count[0] - 1
         """

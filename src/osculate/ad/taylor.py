@@ -985,8 +985,9 @@ def taylor_hessian_diagonal(f, x, chunk_size=None):
     """Diagonal ``∂²f/∂xᵢ²`` of the Hessian by second-order Taylor mode.
 
     Each entry is ``2 y₂`` of the Taylor series along a basis vector; all
-    directions are propagated in one batched pass (``vmap``), ``chunk_size``
-    at a time when given.  The primal is computed once, and each operation
+    directions are propagated in batched passes (``vmap``) of ``chunk_size``
+    directions; by default a block holds at most 2²⁰ numbers, so the memory
+    stays O(n) at any size (one pass when n ≤ 1024).  The primal is computed once, and each operation
     costs three coefficient streams instead of the four of forward over
     forward (:func:`osculate.hessian_diagonal`).
 
@@ -996,12 +997,12 @@ def taylor_hessian_diagonal(f, x, chunk_size=None):
     array([ 6., 12.])
     """
     from .batching import vmap
-    from .transforms import _as_float_input, _check_chunk, _check_scalar, _chunks, _reshape, _scalar_out, _stack_chunks
+    from .transforms import _as_float_input, _bounded_chunk, _check_scalar, _chunks, _reshape, _scalar_out, _stack_chunks
 
     x = _as_float_input(x, "taylor_hessian_diagonal input")
     shape = tuple(x.shape)
     n = int(np.prod(shape))
-    k = _check_chunk(chunk_size, n)
+    k = _bounded_chunk(chunk_size, n)
 
     def second(e):
         s = taylor(f, x, [_reshape(e, shape)], order=2)
