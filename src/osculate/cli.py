@@ -65,8 +65,10 @@ MAX_STARTS = 100_000
 MAX_SPARSITY_N = 100_000
 MAX_SPARSITY_PLOT_N = 20_000
 #: Detection entries and colouring work (sum of squared degrees) allowed in ``sparsity``.
-SPARSITY_ENTRY_BUDGET = 20_000_000
+SPARSITY_ENTRY_BUDGET = 5_000_000
 SPARSITY_COLORING_WORK = 30_000_000
+#: Built-in problems that allocate n x n arrays: a smaller --n limit.
+_SPARSITY_PROBLEM_MAX_N = {"sparse_quadratic": 2_000, "dense_row": 2_000}
 
 #: Methods the command line can run (natural-gradient needs a Fisher matrix from Python).
 _NOT_FROM_CLI = {
@@ -417,6 +419,8 @@ def cmd_analyze(args):
         print(f"  condition number {_fmt(rec['condition_number'])}")
         cert = "" if rec["certified"] is None else (" (certified)" if rec["certified"] else " (not certified)")
         print(f"  classification   {rec['classification']}{cert}")
+        if rec["reason"]:
+            print(f"  because          {' '.join(str(rec['reason']).split())}")
         step = rec["newton_step"]
         print(f"  Newton step      {'undefined (singular Hessian)' if step is None else _fmt(step)}")
         print(f"  quadratic model  {rec['quadratic_model']['text']}")
@@ -574,15 +578,15 @@ def cmd_taylor(args):
         v[0] = 1.0
     f0 = _finite_value(expr, x)
     series = taylor(expr.fn, x, [v] if args.order else [], order=args.order)
-    coeffs = np.array([float(np.asarray(c)) for c in series])
+    coeffs = np.array([float(np.asarray(c)) for c in series]) + 0.0  # + 0.0: no negative zeros
     coeffs[0] = f0
-    ders = np.array([c * float(math.factorial(k)) for k, c in enumerate(coeffs)])  # may overflow to inf
+    ders = np.array([c * float(math.factorial(k)) for k, c in enumerate(coeffs)]) + 0.0  # may overflow to inf
     if args.json:
         _print_json({"expression": expr.text, "variables": list(expr.variables), "point": x, "direction": v,
                      "derivatives": ders, "coefficients": coeffs})
     else:
         along = "" if expr.n == 1 else f" along v = {_fmt(v)}"
-        print(f"f = {expr.text} at {_fmt(x)}{along}: f(x + t v) ≈ Σ c_k t^k")
+        print(f"f = {expr.text} at {_point_text(expr, x)}{along}: f(x + t v) ≈ Σ c_k t^k")
         for k, (d, c) in enumerate(zip(ders, coeffs)):
             print(f"  k={k:2d}  d^k f/dt^k = {d: .10g}   c_k = {c: .10g}")
     if plot:
@@ -667,6 +671,9 @@ def cmd_sparsity(args):
         problem = SPARSE_PROBLEMS.get(args.problem)
         if problem is None:
             raise CLIError(f"unknown problem {_short(args.problem, 30)!r}; choose from {', '.join(SPARSE_PROBLEMS)}")
+        cap = _SPARSITY_PROBLEM_MAX_N.get(args.problem)
+        if cap is not None and n > cap:
+            raise CLIError(f"--n must be at most {cap} for {args.problem} (it builds dense n x n arrays), got {n}")
         if not problem.admissible(n):
             ok = [k for k in range(1, 200) if problem.admissible(k)][:6]
             raise CLIError(f"--n {n} is not an admissible size for {args.problem} ({problem.description}); "
