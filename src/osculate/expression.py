@@ -119,6 +119,11 @@ def _sp_log(sp, a, base=None):
                   evaluate=False)
 
 
+def _sp_cbrt(sp, a):
+    return sp.Mul(sp.sign(a, evaluate=False), sp.Pow(sp.Abs(a, evaluate=False), sp.Rational(1, 3), evaluate=False),
+                  evaluate=False)
+
+
 def _sp_expit(sp, a):
     return sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, a, evaluate=False), evaluate=False), evaluate=False), -1,
                   evaluate=False)
@@ -161,7 +166,7 @@ _TABLE = [
     (("log2",), (1, 1), onp.log2, _sp_cfunc("log2"), "base-2 logarithm"),
     (("log10",), (1, 1), onp.log10, _sp_cfunc("log10"), "base-10 logarithm"),
     (("sqrt",), (1, 1), onp.sqrt, _sp_unary("sqrt"), "square root"),
-    (("cbrt",), (1, 1), onp.cbrt, _sp_cfunc("Cbrt"), "real cube root"),
+    (("cbrt",), (1, 1), onp.cbrt, _sp_cbrt, "real cube root"),
     (("abs", "Abs"), (1, 1), onp.abs, _sp_unary("Abs"), "absolute value"),
     (("max", "Max"), (2, None), _fold(onp.maximum), lambda sp, *a: sp.Max(*a, evaluate=False),
      "largest argument (two or more)"),
