@@ -424,7 +424,7 @@ def _coverage(points, n_total, n_converged, n_exhausted) -> tuple[bool, str]:
         reasons.append(
             f"{f1} of the {S} {'isolated ' if nonisol else ''}points were reached by a single start: the "
             f"Good-Turing estimate of the chance that one more start reaches an unseen critical point is "
-            f"{f1 / n_total:.0%}, and the Chao1 estimate of the number of critical points is about {chao:.0f}; "
+            f"{100.0 * f1 / n_total:.2g}%, and the Chao1 estimate of the number of critical points is about {chao:.0f}; "
             f"raise n_starts (now {n_total})"
         )
     if n_exhausted:

@@ -420,10 +420,12 @@ def _poly_powers(sig: np.ndarray, count: int) -> list[np.ndarray]:
     return P
 
 
-def series_errors(T: np.ndarray, norms, x_norm: float, K: int) -> np.ndarray:
-    """Rounding-error estimates ``err_0..err_K`` of the Taylor coefficients of
-    ``f(x + s_1 t + s_2 t² + …)`` with ``‖s_j‖ = norms[j-1]`` and derivative
-    scales ``T`` (orders ``0..K+1``): ``C ε (B_k + ‖x‖ B'_k)``."""
+def series_majorants(T: np.ndarray, norms, K: int) -> tuple[np.ndarray, np.ndarray]:
+    """``B_0..B_K`` and ``B'_0..B'_K``: the order-``k`` coefficients of
+    ``Σ_m T_m σ(t)^m`` and ``Σ_m m T_m σ(t)^(m-1)``, ``σ(t) = Σ_j ‖s_j‖ t^j``
+    (``norms[j-1] = ‖s_j‖``; ``T`` holds orders ``0..K+1``).  ``B_k`` bounds
+    the magnitude of the terms forming the order-``k`` coefficient of
+    ``f(x + s_1 t + s_2 t² + …)``; ``B'_k`` its change per unit move of ``x``."""
     sig = np.zeros(K + 1)
     m = min(len(norms), K)
     sig[1 : m + 1] = np.asarray(norms, dtype=np.float64)[:m]
@@ -435,7 +437,16 @@ def series_errors(T: np.ndarray, norms, x_norm: float, K: int) -> np.ndarray:
         if j <= K:
             B += T[j] * P[j]
         Bp += j * T[j] * P[j - 1]
-    return _SAFETY * EPS * (B + x_norm * Bp)
+    return B, Bp
+
+
+def series_errors(T: np.ndarray, norms, x_norm: float, K: int, offset: float = 0.0) -> np.ndarray:
+    """Error estimates ``err_0..err_K`` of the Taylor coefficients of
+    ``f(x + s_1 t + s_2 t² + …)``: rounding, ``C ε (B_k + ‖x‖ B'_k)``, plus
+    ``10 · offset · B'_k`` when ``x`` is only known to within ``offset`` of
+    the critical point it stands for."""
+    B, Bp = series_majorants(T, norms, K)
+    return _SAFETY * EPS * (B + x_norm * Bp) + _EXPLAIN * offset * Bp
 
 
 def _displacement_radius(a: np.ndarray, gn: float, err: np.ndarray) -> float:
@@ -590,10 +601,11 @@ def _length_scale(T: np.ndarray, z: np.ndarray) -> float:
     return min((T[k0] / T[k]) ** (1.0 / (k - k0)) for k in nz[1:])
 
 
-def _probe(flat, z, value, series, T, h) -> tuple[bool, str]:
+def _probe(flat, z, value, series, T, h, value_slack=0.0) -> tuple[bool, str]:
     """Look for critical points with the value ``f(x)`` at ``x ± h d`` (on the
     reduced curve), by chord-Newton steps (the Hessian of the starting point)
-    in the hyperplane normal to ``d``."""
+    in the hyperplane normal to ``d``.  ``value_slack``: how far ``f(x)`` may
+    be from the critical value when ``x`` is only nearly critical."""
     d = series[0]
     n = z.size
     P = np.eye(n) - np.outer(d, d)
@@ -631,13 +643,14 @@ def _probe(flat, z, value, series, T, h) -> tuple[bool, str]:
                 f"no critical point at distance {h:.3g} along it (‖∇f‖ = {gp:.3g} there, "
                 f"against {_PROBE_TOL * gscale:.3g})"
             )
-        if abs(fp - value) > _PROBE_TOL * fscale + _SAFETY * EPS * abs(value):
+        if abs(fp - value) > _PROBE_TOL * fscale + _SAFETY * EPS * abs(value) + value_slack:
             return False, f"the critical point at distance {h:.3g} along it has another value ({fp:.6g})"
     return True, f"critical points with the same value at distance ±{h:.3g} along it"
 
 
-def _higher_order_test(flat, z, value, gn, lam, U, null_idx, tol, max_order, n_directions, seed) -> HigherOrderTest:
+def _higher_order_test(flat, z, value, g, lam, U, null_idx, tol, max_order, n_directions, seed) -> HigherOrderTest:
     n = z.size
+    gn = float(np.linalg.norm(g))
     null_idx = sorted(null_idx)
     range_idx = [i for i in range(n) if i not in set(null_idx)]
     N, R, lam_R = U[:, null_idx], U[:, range_idx], lam[range_idx]
@@ -653,10 +666,13 @@ def _higher_order_test(flat, z, value, gn, lam, U, null_idx, tol, max_order, n_d
     K = int(max_order)
     T = _derivative_scales(flat, z, value, gn, lam, U, dirs, K + 1, seed)
     x_norm = float(np.linalg.norm(z))
+    # distance to the critical set across the range space (Newton step there): the
+    # coefficients stand for those at a point this far away
+    rho_R = float(np.linalg.norm((R.T @ g) / lam_R)) if lam_R.size else 0.0
     coeffs, errs, curves, leads = [], [], [], []
     for m in range(dirs.shape[1]):
         c, series = _reduced_coefficients(flat, z, dirs[:, m], R, lam_R, K)
-        err = series_errors(T, [float(np.linalg.norm(s)) for s in series], x_norm, K)
+        err = series_errors(T, [float(np.linalg.norm(s)) for s in series], x_norm, K, rho_R)
         expl = _explained(c, err, gn)
         coeffs.append(c)
         errs.append(expl)
@@ -746,7 +762,7 @@ def _higher_order_test(flat, z, value, gn, lam, U, null_idx, tol, max_order, n_d
             probed = sorted(vanish, key=lambda i: (i >= r, i))[:_MAX_PROBES]
             found, why = True, ""
             for i in probed:
-                ok, why_i = _probe(flat, z, value, curves[i], T, h)
+                ok, why_i = _probe(flat, z, value, curves[i], T, h, _EXPLAIN * gn * rho_R)
                 if not ok:
                     found, why = False, f"{why_i} ({where(i)})"
                     break
@@ -1044,7 +1060,7 @@ def _dense_report(
             "inconclusive and the higher-order test is disabled",
             **report,
         )
-    test = _higher_order_test(flat, z, value, gn, lam, U, null_all, tz, int(max_order), n_directions, seed)
+    test = _higher_order_test(flat, z, value, g, lam, U, null_all, tz, int(max_order), n_directions, seed)
     label = {
         "saddle": ("saddle point", "saddle"),
         "minimum": ("local minimum", "minimum"),
