@@ -21,8 +21,10 @@ on the null space ``N`` of the Hessian:
 
 Error model
 -----------
-Every threshold is relative to the derivatives of ``f`` at ``x`` and to the
-scale of ``x``; nothing is compared with ``f(x)`` or with a fixed number.
+The thresholds of the classification are relative to the derivatives of
+``f`` at ``x`` and to the scale of ``x``: multiplying ``f`` by ``c`` and
+substituting ``s x`` for ``x`` scales every estimate like the quantity it
+bounds (only the default ``grad_tol`` keeps its floor ``1e-8``).
 
 * **Derivative scales.**  ``T_k`` estimates ``‖D^k f(x)‖ / k!``, the largest
   order-``k`` Taylor coefficient of ``t -> f(x + t v)`` over unit ``v``
@@ -54,7 +56,7 @@ scale of ``x``; nothing is compared with ``f(x)`` or with a fixed number.
   ``max(1e-8 · max(1, |f(x)|), C ε ‖H‖ ‖x‖)``: a gradient no larger than
   its rounding error from the point's own rounding is zero.
 * **Significance.**  A verdict is ``certified`` only when the numbers it
-  rests on exceed ``10 × `` their error estimate: the Hessian eigenvalues
+  rests on exceed ten times their error estimate: the Hessian eigenvalues
   of a strict extremum or of a saddle, or the higher-order coefficient(s)
   proving a saddle, with every lower-order coefficient along that direction
   within its error.  A leading coefficient between one and ten times its
@@ -96,11 +98,19 @@ gives a sign, the answer is ``"inconclusive"`` (raise ``max_order``).
 Points found numerically are only approximately critical.  Near a
 degenerate critical point, small Hessian eigenvalues and small odd-order
 coefficients appear that belong to the displacement, not to the function's
-shape there.  A coefficient ``c_j`` is therefore also treated as vanishing
-when it is explained by the higher coefficients at the displacement radius
-``ρ`` implied by ``‖∇f(x)‖`` (``|c_j| <= err_j + 10 Σ_{i>j} C(i,j) |c_i|
-ρ^(i-j)``); at an exact critical point ``ρ = 0``.  The same rule marks
-Hessian eigen-directions as *near-degenerate*.
+shape there.  Two terms join the rounding error ``err_j`` of a coefficient:
+
+* along the null direction, the part explained by the higher coefficients
+  at the displacement radius ``ρ`` implied by ``‖∇f(x)‖``:
+  ``10 Σ_{i>j} C(i,j) |c_i| ρ^(i-j)``;
+* across the range space, the Newton distance ``ρ_R = ‖H_R⁺ ∇f(x)‖`` to the
+  critical set times the coefficient's sensitivity to moving ``x``:
+  ``10 ρ_R B'_j`` (near a sphere of minima the range gradient otherwise
+  shows up as an order-6 "signal" of size ``O(‖∇f‖)``).
+
+A coefficient within the sum is treated as vanishing; at an exact critical
+point both terms are zero.  The first rule also marks Hessian
+eigen-directions as *near-degenerate*.
 """
 
 from __future__ import annotations
@@ -199,8 +209,8 @@ class HigherOrderTest(Result):
         each direction, not shown in the repr.
     errors : ndarray, shape (m, max_order + 1)
         What each coefficient may be without being significant: its rounding
-        error estimate plus the part explained by the displacement from a
-        nearby critical point; not shown in the repr.
+        error estimate plus the parts explained by the distance from a
+        nearby critical point (module documentation); not shown in the repr.
     """
 
     null_dim: int
