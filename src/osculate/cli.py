@@ -857,6 +857,11 @@ class _Parser(argparse.ArgumentParser):
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Keeps the epilog's line breaks; appends every option's default."""
 
+    def _split_lines(self, text, width):
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)  # keep method names whole
+
     def _get_help_string(self, action):
         text = action.help or ""
         default = action.default
