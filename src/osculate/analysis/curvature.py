@@ -50,8 +50,9 @@ bounds (only the default ``grad_tol`` keeps its floor ``1e-8``).
 * **Hessian eigenvalues.**  ``err_λ = C ε (n ‖H‖ + ‖D³f(x)[x]‖)``: the
   eigensolver's backward error plus the change of ``H`` when ``x`` is
   rounded (the last term by a central difference of the Hessian along
-  ``x``).  Eigenvalues within ``max(rtol·max|λ|, err_λ)`` count as zero
-  (``tolerance``; ``eigenvalue_error`` is reported).
+  ``x``; above ``n = 16``, of a few Hessian-vector products).  Eigenvalues
+  within ``max(rtol·max|λ|, err_λ)`` count as zero (``tolerance``;
+  ``eigenvalue_error`` is reported).
 * **Gradient.**  The default ``grad_tol`` is
   ``max(1e-8 · max(1, |f(x)|), C ε ‖H‖ ‖x‖)``: a gradient no larger than
   its rounding error from the point's own rounding is zero.
@@ -121,7 +122,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ad.transforms import grad, hessian, value_and_grad, vhv
+from ..ad.transforms import grad, hessian, hvp, value_and_grad, vhv
 from ..linop.operators import hessian_operator
 from ._taylor import curve_series, line_series, line_series_many
 from ._util import Result, as_point, check_scalar_value, flat_function
@@ -402,22 +403,40 @@ def default_grad_tol(value: float, hessian_norm: float = 0.0, x_norm: float = 0.
     return max(1e-8 * max(1.0, abs(value)), gradient_floor(hessian_norm, x_norm))
 
 
-def radial_third_derivative(hess, z: np.ndarray, H: np.ndarray) -> float:
-    """``‖D³f(x)[x]‖₂`` by a central difference of the Hessian along ``x``
-    (0 at the origin; ``0`` when the neighbouring Hessians are not finite)."""
+def radial_third_derivative(flat, z: np.ndarray, H: np.ndarray, eig=None, seed: int = 0) -> float:
+    """``‖D³f(x)[x]‖₂`` by a central difference along ``x``: of the Hessian
+    when ``n <= 16``; otherwise of Hessian-vector products with the extreme
+    eigenvectors, ``x/‖x‖`` and a random unit vector (an estimate from below,
+    at the cost of a few gradients).  ``0`` at the origin, or when the
+    neighbouring derivatives are not finite."""
     if not np.any(z):
         return 0.0
     eta = 2.0**-20
+    n = z.size
+    zp, zm = z * (1 + eta), z * (1 - eta)
     with np.errstate(all="ignore"):
         try:
-            Hp = np.asarray(hess(z * (1 + eta)), dtype=np.float64).reshape(H.shape)
-            Hm = np.asarray(hess(z * (1 - eta)), dtype=np.float64).reshape(H.shape)
+            if n <= _MAX_SCALE_DIRS:
+                hess = hessian(flat)
+                Hp = np.asarray(hess(zp), dtype=np.float64).reshape(H.shape)
+                Hm = np.asarray(hess(zm), dtype=np.float64).reshape(H.shape)
+                D = (Hp - Hm) / (2 * eta)
+                return float(np.linalg.norm(D, 2)) if np.all(np.isfinite(D)) else 0.0
+            lam, U = np.linalg.eigh(H) if eig is None else eig
+            rng = np.random.default_rng([int(seed), 11])
+            r = rng.standard_normal(n)
+            vecs = [z / np.linalg.norm(z), U[:, int(np.argmax(np.abs(lam)))], U[:, 0], U[:, -1],
+                    r / np.linalg.norm(r)]
+            best = 0.0
+            for v in vecs:
+                w = (np.asarray(hvp(flat, zp, v), dtype=np.float64) - np.asarray(hvp(flat, zm, v), dtype=np.float64))
+                w = w.reshape(-1) / (2 * eta)
+                if not np.all(np.isfinite(w)):
+                    return 0.0
+                best = max(best, float(np.linalg.norm(w)))
+            return best
         except (ValueError, ArithmeticError):
             return 0.0
-        D = (Hp - Hm) / (2 * eta)
-    if not np.all(np.isfinite(D)):
-        return 0.0
-    return float(np.linalg.norm(D, 2))
 
 
 def _poly_powers(sig: np.ndarray, count: int) -> list[np.ndarray]:
@@ -934,11 +953,12 @@ def curvature(
             H = np.asarray(hessian(flat)(z), dtype=np.float64).reshape(n, n)
         if not np.all(np.isfinite(H)):
             raise ValueError("the Hessian at x contains NaN or inf; curvature analysis needs a finite Hessian")
-        third = radial_third_derivative(hessian(flat), z, H)
+        eig = np.linalg.eigh(H)
+        third = radial_third_derivative(flat, z, H, eig, seed)
         return _dense_report(
             flat, point, value, g, H, third,
             rtol=rtol, tol=tol, grad_tol=grad_tol, higher_order=higher_order, max_order=max_order,
-            n_directions=n_directions, seed=seed,
+            n_directions=n_directions, seed=seed, eig=eig,
         )  # fmt: skip
     with np.errstate(all="ignore"):
         op = hessian_operator(flat, z)
