@@ -412,3 +412,14 @@ def test_user_files_fail_in_one_line(capsys, tmp_path):
         (tmp_path / name).write_text(source)
         code, out, err = cli(capsys, "sparsity", "--file", f"{tmp_path / name}:f", "--n", "5")
         assert code == 2 and len(err.splitlines()) == 1 and message in err, (name, err)
+
+
+def test_an_expression_may_start_with_a_minus_sign(capsys):
+    code, out, err = cli(capsys, "analyze", "-x**2 - y**2", "--at", "-1,2", "--json")
+    assert code == 0, err
+    assert strict_json(out)["gradient"] == [2.0, -4.0]
+    code, out, err = cli(capsys, "minimize", "--x0", "0.5", "-cos(x)", "--maxiter", "50", "--json")
+    assert code == 0, err
+    assert abs(strict_json(out)[0]["x"][0]) < 1e-8
+    code, out, err = cli(capsys, "taylor", "-sin(x)", "--at", "0", "--order", "1", "--json")
+    assert code == 0 and strict_json(out)["coefficients"] == [0.0, -1.0], err

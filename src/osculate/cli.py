@@ -178,7 +178,7 @@ def _parse_vars(text):
 
 
 def _expression(args):
-    return parse_expression(args.expression, variables=_parse_vars(getattr(args, "vars", None)))
+    return parse_expression(args.expression.strip(), variables=_parse_vars(getattr(args, "vars", None)))
 
 
 def _check_range(value, option, lo, hi=None, why=""):
@@ -579,7 +579,7 @@ def cmd_taylor(args):
     f0 = _finite_value(expr, x)
     series = taylor(expr.fn, x, [v] if args.order else [], order=args.order)
     coeffs = np.array([float(np.asarray(c)) for c in series]) + 0.0  # + 0.0: no negative zeros
-    coeffs[0] = f0
+    coeffs[0] = f0 + 0.0
     ders = np.array([c * float(math.factorial(k)) for k, c in enumerate(coeffs)]) + 0.0  # may overflow to inf
     if args.json:
         _print_json({"expression": expr.text, "variables": list(expr.variables), "point": x, "direction": v,
@@ -1018,6 +1018,32 @@ def _join_negative_values(argv):
     return out
 
 
+_TAKES_VALUE = frozenset({
+    "--at", "--x0", "--bounds", "--direction", "--vars", "--starts", "--seed", "--method", "--compare", "--maxiter",
+    "--plot", "--order", "--radius", "--problem", "--file", "--n", "--coloring", "--k", "--probes", "--out",
+})
+
+
+def _protect_expression(argv):
+    """An expression may start with a minus sign (``osculate analyze "-x**2"``):
+    a leading space keeps argparse from reading it as an option (the parser
+    ignores the space)."""
+    if not argv or argv[0] not in ("analyze", "minimize", "taylor"):
+        return argv
+    out, i = [argv[0]], 1
+    while i < len(argv):
+        a = argv[i]
+        if a in _TAKES_VALUE and i + 1 < len(argv):
+            out += [a, argv[i + 1]]
+            i += 2
+            continue
+        if len(a) > 1 and a[0] == "-" and a[1] != "-" and a != "-h":
+            a = " " + a
+        out.append(a)
+        i += 1
+    return out
+
+
 def _one_line(err):
     text = " ".join(str(err).split())
     return text or type(err).__name__
@@ -1032,7 +1058,7 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser()
-        args = parser.parse_args(_join_negative_values(argv))
+        args = parser.parse_args(_protect_expression(_join_negative_values(argv)))
     except CLIError as e:
         print(f"osculate: error: {_one_line(e)}", file=sys.stderr)
         return 2
@@ -1054,6 +1080,13 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("osculate: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (osculate ... | head): stop quietly
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+            pass
+        return 141
     seen = set()
     for w in caught:  # never a raw warning (with its file path) on stderr: one line each, once
         line = f"osculate: warning: {_one_line(w.message)}"
