@@ -102,7 +102,7 @@ def _parse_number(item, what):
 def _split_items(text, what):
     items = [t.strip() for t in text.split(",")]
     if any(t == "" for t in items):
-        raise CLIError(f"{what}: empty entry in {_short(text)!r} (write numbers separated by single commas)")
+        raise CLIError(f"{what}: empty entry in {_short(text)!r} (separate the entries with single commas)")
     return items
 
 
