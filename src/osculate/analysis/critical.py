@@ -518,8 +518,10 @@ def find_critical_points(
     d = B.shape[0]
     if n_starts is None:
         n_starts = default_budget(d)
-    if isinstance(n_starts, bool) or not isinstance(n_starts, (int, np.integer)) or n_starts < 1:
+    if (isinstance(n_starts, bool) or not isinstance(n_starts, (int, float, np.integer, np.floating))
+            or not float(n_starts).is_integer() or n_starts < 1):
         raise ValueError(f"n_starts must be a positive integer, got {n_starts!r}")
+    n_starts = int(n_starts)
     if starts not in _DESIGNS:
         raise ValueError(f"starts must be one of {', '.join(map(repr, _DESIGNS))}, got {starts!r}")
     X = _starts(B, int(n_starts), starts, seed)
