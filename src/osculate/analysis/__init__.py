@@ -42,7 +42,7 @@ from .geometry import curve_curvature, graph_curvature
 from .model import ModelComparison, QuadraticModel, quadratic_model
 from .plotting import plot_landscape, plot_spectrum
 from .spectrum import Inertia, SpectrumReport, operator_curvature
-from .trace import HessianDiagonal, HessianTrace, hessian_diagonal_estimate, hessian_trace, laplacian
+from .trace import hessian_diagonal_estimate, hessian_trace, laplacian
 
 __all__ = [
     "curvature",
@@ -67,7 +67,5 @@ __all__ = [
     "SpectrumReport",
     "QuadraticModel",
     "ModelComparison",
-    "HessianTrace",
-    "HessianDiagonal",
     "KINDS",
 ]

@@ -16,7 +16,7 @@ import scipy.sparse.linalg as spla
 
 from ..ad.transforms import hessian, value_and_grad
 from ..linop.operators import hessian_operator
-from ..linop.spectral import eigenvalues as _eigenvalues
+from ..linop.eigen import eigenvalues as _eigenvalues
 from ._util import Result, as_point, check_scalar_value, flat_function
 
 __all__ = ["QuadraticModel", "ModelComparison", "quadratic_model"]

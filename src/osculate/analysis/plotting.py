@@ -60,7 +60,7 @@ def _finish(fig, path, dpi):
 
 def _spectrum_source(obj: Any):
     """('values', eigenvalues, tolerance, title) or ('density', SpectralDensity, None, title)."""
-    from ..linop.spectral import EigenResult, SpectralDensity
+    from ..linop import EigenResult, SpectralDensity
     from .curvature import CurvatureReport
     from .spectrum import SpectrumReport
 

@@ -26,16 +26,9 @@ from ..linop.operators import hessian_operator
 from . import _taylor
 from ._util import as_point, flat_function
 
-__all__ = ["HessianTrace", "HessianDiagonal", "hessian_trace", "laplacian", "hessian_diagonal_estimate"]
+__all__ = ["hessian_trace", "laplacian", "hessian_diagonal_estimate"]
 
 _TRACE_METHODS = ("exact", "hutchinson", "hutch++")
-
-# Temporary aliases of the old result names (still imported by
-# analysis/__init__.py and tests/test_analysis.py): the results are the
-# linop estimate types.
-HessianTrace = TraceEstimate
-HessianDiagonal = DiagonalEstimate
-
 
 def _exact_diagonal(flat, z, chunk_size) -> np.ndarray:
     if _taylor.taylor_available():
@@ -48,12 +41,12 @@ def _exact_diagonal(flat, z, chunk_size) -> np.ndarray:
     return np.asarray(_fwd_fwd_diagonal(flat, z, chunk_size), dtype=np.float64)
 
 
-def _setup(f, x, method, methods, old_budget, n_probes):
-    """Check ``method``; the point, its flat copy, ``f`` on flat points, and the budget."""
+def _setup(f, x, method, methods):
+    """Check ``method``; the point, its flat copy and ``f`` on flat points."""
     if method not in methods:
         raise ValueError(f"method must be one of {methods}, got {method!r}")
     point = as_point(x)
-    return point, point.reshape(-1), flat_function(f, point.shape), n_probes if old_budget is None else old_budget
+    return point, point.reshape(-1), flat_function(f, point.shape)
 
 
 def hessian_trace(
@@ -65,7 +58,6 @@ def hessian_trace(
     seed: int = 0,
     dist: str = "rademacher",
     chunk_size: int | None = None,
-    n_matvec: int | None = None,
 ) -> TraceEstimate:
     """Trace of the Hessian of ``f`` at ``x`` (the Laplacian ``Δf(x)``).
 
@@ -89,8 +81,6 @@ def hessian_trace(
         Probe distribution.
     chunk_size : int, optional
         Basis directions per batched pass for the exact method (bounds memory).
-    n_matvec : int, optional
-        Temporary alias of ``n_probes`` (its old name).
 
     Returns
     -------
@@ -109,7 +99,7 @@ def hessian_trace(
     >>> est.estimate, est.std_error           # Rademacher probes: exact on diagonal Hessians
     (6.0, 0.0)
     """
-    point, z, flat, n_probes = _setup(f, x, method, _TRACE_METHODS, n_matvec, n_probes)
+    point, z, flat = _setup(f, x, method, _TRACE_METHODS)
     if method == "exact":
         return TraceEstimate(float(np.sum(_exact_diagonal(flat, z, chunk_size))), 0.0, z.size, "exact")
     estimator = hutchinson_trace if method == "hutchinson" else hutchpp_trace
@@ -137,7 +127,6 @@ def hessian_diagonal_estimate(
     seed: int = 0,
     dist: str = "rademacher",
     chunk_size: int | None = None,
-    n_samples: int | None = None,
 ) -> DiagonalEstimate:
     """Diagonal of the Hessian of ``f`` at ``x``, exact or by Hutchinson's
     diagonal estimator (with elementwise standard errors).
@@ -149,8 +138,6 @@ def hessian_diagonal_estimate(
         ``"hutchinson"``: ``mean(z ⊙ Hz)`` over ``n_probes`` probes.
     n_probes, seed, dist, chunk_size
         As in :func:`hessian_trace`.
-    n_samples : int, optional
-        Temporary alias of ``n_probes`` (its old name).
 
     Returns
     -------
@@ -168,7 +155,7 @@ def hessian_diagonal_estimate(
     >>> bool(np.all(np.abs(est.estimate - [4.0, 12.0]) <= 4 * est.std_error))
     True
     """
-    point, z, flat, n_probes = _setup(f, x, method, ("exact", "hutchinson"), n_samples, n_probes)
+    point, z, flat = _setup(f, x, method, ("exact", "hutchinson"))
     if method == "exact":
         d = _exact_diagonal(flat, z, chunk_size).reshape(point.shape)
         return DiagonalEstimate(d, np.zeros(point.shape), z.size, "exact")

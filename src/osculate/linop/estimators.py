@@ -51,11 +51,6 @@ class _Estimate(PlainDict):
     n_matvec: int
     method: str = "hutchinson"
 
-    @property
-    def n_products(self) -> int:
-        """Temporary alias of ``n_matvec`` (the old name in :mod:`osculate.analysis`)."""
-        return self.n_matvec
-
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(estimate={_show(self.estimate, 6)}, std_error={_show(self.std_error, 3)}, "
