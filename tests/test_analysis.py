@@ -475,6 +475,11 @@ def test_quadratic_model_error_is_third_order_and_failures_are_clear():
     flat = quadratic_model(lambda z: z[0] ** 2 + 0.0 * z[1], np.array([1.0, 1.0]))
     with pytest.raises(ValueError, match="singular"):
         flat.newton_step()
+    # singular only up to rounding (a point of a circle of minima): no LinAlgWarning,
+    # no step made of rounding noise
+    ring = quadratic_model(lambda z: (z[0] ** 2 + z[1] ** 2 - 1) ** 2, np.array([0.6, 0.8]))
+    with pytest.raises(ValueError, match="singular"):
+        ring.newton_step()
     with pytest.raises(ValueError, match="shape"):
         flat(np.zeros(3))
 

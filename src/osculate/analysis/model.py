@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import scipy.linalg
 import scipy.sparse.linalg as spla
 
 from ..ad.transforms import hessian, value_and_grad
@@ -159,18 +158,22 @@ class QuadraticModel(Result):
     def newton_step(self, tol: float = 1e-10) -> np.ndarray:
         """The Newton step ``p = -H⁻¹ g`` (a stationary point of the model).
 
-        Dense: ``solve`` (``ValueError`` if ``H`` is singular).  Matrix-free:
-        conjugate gradients when ``H`` is positive definite, else MINRES
-        (``ValueError`` if it does not converge).
+        Dense: through the eigendecomposition of ``H``; ``ValueError`` when
+        ``H`` is singular to working precision (an eigenvalue within
+        ``n · eps · max|λ|`` of zero), where a solve would return rounding
+        noise.  Matrix-free: conjugate gradients when ``H`` is positive
+        definite, else MINRES (``ValueError`` if it does not converge).
         """
         g = self.gradient.reshape(-1)
         if self.hessian is not None:
-            try:
-                p = scipy.linalg.solve(self.hessian, -g, assume_a="sym")
-            except (np.linalg.LinAlgError, scipy.linalg.LinAlgError) as err:
-                raise ValueError(f"the Hessian is singular, so the model has no unique stationary point ({err})") from None
-            if not np.all(np.isfinite(p)):
+            H = np.asarray(self.hessian, dtype=float)
+            if not np.all(np.isfinite(H)):
+                raise ValueError("the Hessian is not finite, so the model has no stationary point")
+            w, V = np.linalg.eigh(0.5 * (H + H.T))
+            scale = float(np.max(np.abs(w))) if w.size else 0.0
+            if scale == 0.0 or float(np.min(np.abs(w))) <= w.size * np.finfo(float).eps * scale:
                 raise ValueError("the Hessian is singular, so the model has no unique stationary point")
+            p = -(V @ ((V.T @ g) / w))
             return p.reshape(self.x.shape)
         solver = spla.cg if self.is_positive_definite else spla.minres
         p, info = solver(self.operator, -g, rtol=tol, maxiter=10 * self.n)
