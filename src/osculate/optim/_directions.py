@@ -11,6 +11,7 @@ import inspect
 import numpy as np
 import scipy.linalg as sla
 
+from ..linop.symmetric_operator import as_symmetric_operator
 from . import _linalg as la
 
 EPS = np.finfo(float).eps
@@ -280,15 +281,13 @@ class LBFGS(Direction):
 
 
 def as_operator(op, n, what):
-    """Turn a matrix / LinearOperator / callable into a ``v -> A v`` callable."""
-    if callable(op) and not hasattr(op, "matvec"):
-        return lambda v: np.asarray(op(v), dtype=float).reshape(-1)
-    if hasattr(op, "matvec"):
-        return lambda v: np.asarray(op.matvec(v), dtype=float).reshape(-1)
-    A = np.asarray(op, dtype=float)
-    if A.shape != (n, n):
-        raise ValueError(f"{what} matrix has shape {A.shape}, expected {(n, n)}")
-    return lambda v: A @ v
+    """``v -> A v`` of a matrix / LinearOperator / callable ``op``, through the
+    one counting symmetric operator type (:func:`osculate.linop.as_symmetric_operator`),
+    with ``what`` named in a shape error."""
+    try:
+        return as_symmetric_operator(op, n).matvec
+    except ValueError as err:
+        raise ValueError(f"{what}: {err}") from None
 
 
 def _n_required_positional(fn):
