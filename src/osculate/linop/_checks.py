@@ -1,9 +1,9 @@
-"""Validators, random probes and formatting shared by the modules of
-:mod:`osculate.linop` (internal: nothing here is part of the public API)."""
+"""Validators and random probes shared by the modules of :mod:`osculate.linop`
+(internal: nothing here is part of the public API).  Their results' text and
+``to_dict`` come from :mod:`osculate.formatting`."""
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import operator
 from typing import Any, Union
@@ -21,9 +21,6 @@ __all__ = [
     "mean_and_std_error",
     "square_dim",
     "check_real_dtype",
-    "fmt_array",
-    "jsonable",
-    "PlainDict",
 ]
 
 #: What every ``seed=`` argument accepts: passed to ``numpy.random.default_rng``.
@@ -102,26 +99,3 @@ def check_real_dtype(dtype: Any) -> None:
     if dtype is not None and np.dtype(dtype).kind == "c":
         raise ValueError("complex operators are not supported; only real symmetric operators are")
 
-
-def fmt_array(a: np.ndarray | None) -> str:
-    """A short rendering of an array for ``__repr__`` (at most 8 entries shown)."""
-    if a is None:
-        return "None"
-    return np.array2string(np.asarray(a), precision=6, threshold=8, edgeitems=3, separator=", ")
-
-
-def jsonable(x: Any) -> Any:
-    """Arrays as lists and NumPy scalars as Python numbers; anything else unchanged."""
-    if isinstance(x, np.ndarray):
-        return x.tolist()
-    if isinstance(x, np.generic):
-        return x.item()
-    return x
-
-
-class PlainDict:
-    """Mixin for the result dataclasses: ``to_dict`` with plain Python values only."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-Python (JSON-serialisable) dictionary of the fields."""
-        return {f.name: jsonable(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]

@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import PlainDict, Seed, check_dist, make_rng, positive_int, probes
+from ..formatting import ToDictMixin
+from ._checks import Seed, check_dist, make_rng, positive_int, probes
 from .krylov import LanczosRun, tridiagonal_eigh
 from .symmetric_operator import counted_operator
 
@@ -17,7 +18,7 @@ __all__ = ["SpectralDensity", "spectral_density"]
 
 
 @dataclass(eq=False)
-class SpectralDensity(PlainDict):
+class SpectralDensity(ToDictMixin):
     """Stochastic Lanczos quadrature estimate of a spectral density.
 
     Attributes

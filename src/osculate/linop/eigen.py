@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse.linalg as spla
 
-from ._checks import PlainDict, Seed, fmt_array, make_rng, positive_int
+from ..formatting import ToDictMixin, format_array
+from ._checks import Seed, make_rng, positive_int
 from .krylov import LanczosRun, extreme_ritz_pairs, tridiagonal_eigh_dense
 from .symmetric_operator import SymmetricOperator, counted_operator
 
@@ -40,7 +41,7 @@ def _select(vals: np.ndarray, k: int, which: str) -> np.ndarray:
 
 
 @dataclass(eq=False)
-class EigenResult(PlainDict):
+class EigenResult(ToDictMixin):
     """Eigenpairs returned by :func:`eigenvalues`.
 
     Attributes
@@ -70,7 +71,7 @@ class EigenResult(PlainDict):
         vec = "None" if self.vectors is None else f"<array {self.vectors.shape}>"
         maxres = float(np.max(self.residuals)) if self.residuals.size else 0.0
         return (
-            f"EigenResult(values={fmt_array(self.values)}, vectors={vec}, "
+            f"EigenResult(values={format_array(self.values, threshold=8, edgeitems=3)}, vectors={vec}, "
             f"max_residual={maxres:.2e}, n_matvec={self.n_matvec}, "
             f"converged={self.converged})"
         )

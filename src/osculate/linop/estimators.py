@@ -20,11 +20,10 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from ..formatting import ToDictMixin, format_array, format_number
 from ._checks import (
-    PlainDict,
     Seed,
     check_dist,
-    fmt_array,
     make_rng,
     mean_and_std_error,
     positive_int,
@@ -38,12 +37,12 @@ __all__ = ["TraceEstimate", "DiagonalEstimate", "hutchinson_trace", "hutchpp_tra
 
 def _show(value: Any, digits: int) -> str:
     if isinstance(value, np.ndarray):
-        return fmt_array(value)
-    return f"{float(value):.{digits}g}"
+        return format_array(value, threshold=8, edgeitems=3)
+    return format_number(value, digits)
 
 
 @dataclass(eq=False, repr=False)
-class _Estimate(PlainDict):
+class _Estimate(ToDictMixin):
     """An estimate with its standard error, the products it used and how it was made."""
 
     estimate: Any

@@ -18,7 +18,8 @@ from typing import Any, Iterator
 import numpy as np
 import scipy.linalg
 
-from ._checks import Seed, fmt_array, make_rng, positive_int
+from ..formatting import format_array
+from ._checks import Seed, make_rng, positive_int
 from .symmetric_operator import SymmetricOperator, counted_operator
 
 __all__ = ["LanczosResult", "lanczos"]
@@ -252,7 +253,8 @@ class LanczosResult:
 
     def __repr__(self) -> str:
         return (
-            f"LanczosResult(m={self.m}, alpha={fmt_array(self.alpha)}, beta={fmt_array(self.beta)}, "
+            f"LanczosResult(m={self.m}, alpha={format_array(self.alpha, threshold=8, edgeitems=3)}, "
+            f"beta={format_array(self.beta, threshold=8, edgeitems=3)}, "
             f"residual_norm={self.residual_norm:.3e}, n_matvec={self.n_matvec})"
         )
 
