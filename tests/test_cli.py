@@ -132,19 +132,11 @@ def test_spectrum_json_and_plot(tmp_path):
     "args, message",
     [
         (("analyze", "x**2 +", "--at", "1"), "cannot parse expression"),
-        (("analyze", "x*y", "--at", "w=1,x=2"), "unknown variable 'w'"),
-        (("analyze", "x*y", "--at", "1"), "1 coordinate(s) given but the expression has 2 variable(s)"),
-        (("analyze", "log(x)", "--at", "0"), "f is not finite"),
-        (("analyze", "x*y"), "give a point with --at"),
-        (("analyze", "x*y", "--critical-points"), "--critical-points needs --bounds"),
-        (("analyze", "x*y", "--critical-points", "--bounds", "2:1"), "lo < hi"),
-        (("minimize", "x**2", "--x0", "1", "--method", "magic"), "unknown method 'magic'"),
-        (("taylor", "x**2", "--at", "abc"), "comma-separated numbers"),
-        (("sparsity", "--problem", "nope"), "unknown problem 'nope'"),
         (("sparsity", "--problem", "bratu2d", "--n", "10"), "not an admissible size"),
     ],
 )
-def test_bad_input_is_one_line_with_exit_code_2(args, message):
+def test_a_real_process_reports_a_mistake_in_one_line_with_exit_code_2(args, message):
+    """As a user runs it; every other mistake is checked in-process below."""
     code, out, err = run(*args)
     assert code == 2
     assert "Traceback" not in err
@@ -184,6 +176,7 @@ def strict_json(text):
 @pytest.mark.parametrize(
     "args, message",
     [
+        (("analyze", "x**2 +", "--at", "1"), "cannot parse expression"),
         (("analyze", "foo(x)", "--at", "1"), "unknown function 'foo'"),
         (("analyze", "x/0", "--at", "1"), "division by zero"),
         (("analyze", "I*x", "--at", "1"), "complex expressions are not supported"),
@@ -193,9 +186,15 @@ def strict_json(text):
         (("analyze", "x*y", "--at", "nan,1"), "the point is not finite"),
         (("analyze", "x*y", "--at", "1,,2"), "empty entry"),
         (("analyze", "x*y", "--at", "x=1,x=2"), "x is given twice"),
+        (("analyze", "x*y", "--at", "w=1,x=2"), "unknown variable 'w'"),
+        (("analyze", "x*y", "--at", "1"), "1 coordinate(s) given but the expression has 2 variable(s)"),
+        (("analyze", "log(x)", "--at", "0"), "f is not finite"),
         (("analyze", "exp(x)", "--at", "1000"), "(value inf)"),
         (("analyze", "sqrt(x)", "--at", "-1"), "f is not finite at x=-1 (value nan)"),
         (("analyze", "sqrt(x)", "--at", "0"), "the derivatives of f are not finite"),
+        (("analyze", "x*y"), "give a point with --at"),
+        (("analyze", "x*y", "--critical-points"), "--critical-points needs --bounds"),
+        (("analyze", "x*y", "--critical-points", "--bounds", "2:1"), "lo < hi"),
         (("analyze", "x*y", "--critical-points", "--bounds=-inf:inf"), "is not finite; give a finite box"),
         (("analyze", "x*y", "--critical-points", "--bounds", "-2:2:3"), "each range must be lo:hi"),
         (("analyze", "x*y", "--critical-points", "--bounds", "-1:1", "--starts", "0"), "--starts must be between"),
@@ -210,6 +209,7 @@ def strict_json(text):
         (("minimize", "x**2", "--x0", "1", "--maxiter", "-5"), "--maxiter must be between 0 and 100000, got -5"),
         (("minimize", "x**2", "--x0", "1", "--maxiter", "abc"), "invalid int value: 'abc'"),
         (("minimize", "x**2", "--x0", "1", "--method", "natural-gradient"), "needs a Fisher matrix"),
+        (("minimize", "x**2", "--x0", "1", "--method", "magic"), "unknown method 'magic'"),
         (("minimize", "x**2", "--x0", "1", "--compare", ","), "--compare names no method"),
         (("minimize", "x**2", "--x0", "1", "--compare", "newton,,bfgs"), "--compare: empty entry"),
         (("minimize", "x**2", "--x0", "1", "--compare", "newton,magic"), "unknown method 'magic'"),
@@ -217,6 +217,7 @@ def strict_json(text):
         (("minimize", "x**2", "--x0", "1", "--plot", "/nonexistent/p.png"), "the folder '/nonexistent' does not exist"),
         (("minimize", "x**2", "--x0", "1", "--plot", "."), "must name a .png file"),
         (("minimize", "log(x)", "--x0", "-1"), "f is not finite at x=-1"),
+        (("taylor", "x**2", "--at", "abc"), "comma-separated numbers"),
         (("taylor", "x**2", "--at", "1", "--order", "171"), "--order must be between 0 and 170, got 171"),
         (("taylor", "x**2", "--at", "1", "--order", "-1"), "--order must be between 0 and 170, got -1"),
         (("taylor", "x**2", "--at", "1", "--radius", "-1"), "--radius must be a positive number"),
@@ -230,6 +231,8 @@ def strict_json(text):
         (("spectrum", "--problem", "nope"), "unknown problem 'nope'; choose from mlp, logistic"),
         (("spectrum", "--seed", "-3"), "--seed must be at least 0"),
         (("spectrum", "--plot", "/nonexistent/s.png"), "does not exist"),
+        (("sparsity", "--problem", "nope"), "unknown problem 'nope'"),
+        (("sparsity", "--problem", "bratu2d", "--n", "10"), "not an admissible size"),
         (("sparsity", "--n", "0"), "--n must be between 1 and 100000, got 0"),
         (("sparsity", "--n", "-4"), "--n must be between 1 and 100000, got -4"),
         (("sparsity", "--n", "10000000"), "--n must be between 1 and 100000"),
@@ -254,17 +257,18 @@ def test_every_mistake_is_one_line_and_exit_status_2(args, message, capsys, tmp_
 
 
 def test_outputs_are_checked_before_any_computation(capsys, tmp_path, monkeypatch):
-    import osculate
-    import osculate.demo
-    import osculate.optim
+    import osculate.cli.demo
+    import osculate.cli.minimize
+    import osculate.cli.sparsity
+    import osculate.cli.spectrum
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("computed before the output path was checked")
 
-    monkeypatch.setattr(osculate.optim, "minimize", must_not_run)
-    monkeypatch.setattr(osculate, "eigenvalues", must_not_run)
-    monkeypatch.setattr(osculate, "sparse_hessian", must_not_run)
-    monkeypatch.setattr(osculate.demo, "run_demo", must_not_run)
+    monkeypatch.setattr(osculate.cli.minimize, "minimize", must_not_run)
+    monkeypatch.setattr(osculate.cli.spectrum, "eigenvalues", must_not_run)
+    monkeypatch.setattr(osculate.cli.sparsity, "sparse_hessian", must_not_run)
+    monkeypatch.setattr(osculate.cli.demo, "run_demo", must_not_run)
     existing = tmp_path / "passwd"
     existing.write_text("not a folder\n")
     for args, message in [
@@ -317,14 +321,14 @@ def test_spectrum_lists_are_ordered_as_in_the_text(capsys):
 
 
 def test_version_and_help(capsys):
-    from osculate.cli import _runnable_methods
+    from osculate.cli.minimize import runnable_methods
 
     code, out, err = cli(capsys, "--version")
     assert code == 0 and re.fullmatch(r"osculate \d+\.\d+\.\d+.*\n", out)
     code, out, err = cli(capsys, "minimize", "--help")
     assert code == 0
     flat = " ".join(out.split())
-    for method in _runnable_methods():
+    for method in runnable_methods():
         assert method in flat
     assert "natural-gradient" not in flat
     assert "(default: newton)" in flat and "(default: 500)" in flat
@@ -337,13 +341,13 @@ def test_version_and_help(capsys):
 
 
 def test_every_offered_method_runs(capsys):
-    from osculate.cli import _runnable_methods
+    from osculate.cli.minimize import runnable_methods
 
     code, out, err = cli(capsys, "minimize", "(x - 1)^2 + 2*(y + 0.5)^2 + x*y/4", "--x0", "-1,1", "--json",
-                         "--compare", ",".join(_runnable_methods()))
+                         "--compare", ",".join(runnable_methods()))
     assert code == 0, err
     runs = strict_json(out)
-    assert [r["method"] for r in runs] == _runnable_methods()
+    assert [r["method"] for r in runs] == runnable_methods()
     assert all(r["fun"] is not None for r in runs)
 
 

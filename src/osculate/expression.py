@@ -11,7 +11,8 @@ SymPy ``parse_expr`` or ``sympify`` sees it.  It goes through three gates:
    the nesting depth;
 3. an allow-list of tree nodes: numbers (``int``/``float``), variable names,
    ``+ - * / **`` (``^`` is accepted as ``**``), unary ``-``/``+`` and calls of
-   the functions in :data:`FUNCTIONS`.  Everything else (attributes,
+   the functions in :data:`FUNCTIONS` (listed, with the constants ``pi`` and
+   ``E``, in :mod:`osculate.expression_functions`).  Everything else (attributes,
    subscripts, lambdas, comprehensions, keywords, strings, comparisons,
    ``and``/``or``, conditional expressions...) is refused with one line.
 
@@ -37,7 +38,6 @@ from __future__ import annotations
 
 import ast
 import difflib
-import functools
 import operator
 import re
 import unicodedata
@@ -46,7 +46,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import numpy as onp
+from .expression_functions import CONSTANTS, FUNCTIONS
+from .formatting import shorten
 
 __all__ = [
     "Expression",
@@ -77,143 +78,6 @@ MAX_DIGITS = 100
 
 class ExpressionError(ValueError):
     """The text is not an expression osculate accepts; the message is one line."""
-
-
-# --------------------------------------------------------------------------- the vocabulary
-
-
-def _log(x, base=None):
-    return onp.log(x) if base is None else onp.log(x) / onp.log(base)
-
-
-def _fold(fn):
-    return lambda *args: functools.reduce(fn, args)
-
-
-@dataclass(frozen=True)
-class _Function:
-    name: str  # canonical name
-    arity: tuple  # (fewest, most) arguments; most None = any number
-    impl: object  # works on floats and on osculate's tracers
-    sympy: object  # (sympy module, *args) -> SymPy expression, built object by object
-    meaning: str
-
-
-def _sp_unary(attr):
-    return lambda sp, a: getattr(sp, attr)(a, evaluate=False)
-
-
-def _sp_cfunc(attr):
-    def build(sp, a):
-        from sympy.codegen import cfunctions
-
-        return getattr(cfunctions, attr)(a, evaluate=False)
-
-    return build
-
-
-def _sp_log(sp, a, base=None):
-    if base is None:
-        return sp.log(a, evaluate=False)
-    return sp.Mul(sp.log(a, evaluate=False), sp.Pow(sp.log(base, evaluate=False), -1, evaluate=False),
-                  evaluate=False)
-
-
-def _sp_cbrt(sp, a):
-    return sp.Mul(sp.sign(a, evaluate=False), sp.Pow(sp.Abs(a, evaluate=False), sp.Rational(1, 3), evaluate=False),
-                  evaluate=False)
-
-
-def _sp_expit(sp, a):
-    return sp.Pow(sp.Add(1, sp.exp(sp.Mul(-1, a, evaluate=False), evaluate=False), evaluate=False), -1,
-                  evaluate=False)
-
-
-def _sp_softplus(sp, a):
-    return sp.log(sp.Add(1, sp.exp(a, evaluate=False), evaluate=False), evaluate=False)
-
-
-def _sp_logaddexp(sp, a, b):
-    return sp.log(sp.Add(sp.exp(a, evaluate=False), sp.exp(b, evaluate=False), evaluate=False), evaluate=False)
-
-
-def _sp_hypot(sp, a, b):
-    return sp.sqrt(sp.Add(sp.Pow(a, 2, evaluate=False), sp.Pow(b, 2, evaluate=False), evaluate=False),
-                   evaluate=False)
-
-
-_TABLE = [
-    # (names, arity, implementation, SymPy builder, meaning)
-    (("sin",), (1, 1), onp.sin, _sp_unary("sin"), "sine"),
-    (("cos",), (1, 1), onp.cos, _sp_unary("cos"), "cosine"),
-    (("tan",), (1, 1), onp.tan, _sp_unary("tan"), "tangent"),
-    (("asin", "arcsin"), (1, 1), onp.arcsin, _sp_unary("asin"), "inverse sine"),
-    (("acos", "arccos"), (1, 1), onp.arccos, _sp_unary("acos"), "inverse cosine"),
-    (("atan", "arctan"), (1, 1), onp.arctan, _sp_unary("atan"), "inverse tangent"),
-    (("atan2", "arctan2"), (2, 2), onp.arctan2, lambda sp, y, x: sp.atan2(y, x, evaluate=False),
-     "atan2(y, x), angle of the point (x, y)"),
-    (("sinh",), (1, 1), onp.sinh, _sp_unary("sinh"), "hyperbolic sine"),
-    (("cosh",), (1, 1), onp.cosh, _sp_unary("cosh"), "hyperbolic cosine"),
-    (("tanh",), (1, 1), onp.tanh, _sp_unary("tanh"), "hyperbolic tangent"),
-    (("asinh", "arcsinh"), (1, 1), onp.arcsinh, _sp_unary("asinh"), "inverse hyperbolic sine"),
-    (("acosh", "arccosh"), (1, 1), onp.arccosh, _sp_unary("acosh"), "inverse hyperbolic cosine"),
-    (("atanh", "arctanh"), (1, 1), onp.arctanh, _sp_unary("atanh"), "inverse hyperbolic tangent"),
-    (("exp",), (1, 1), onp.exp, _sp_unary("exp"), "e to the power x"),
-    (("expm1",), (1, 1), onp.expm1, _sp_cfunc("expm1"), "exp(x) - 1, accurate near 0"),
-    (("exp2",), (1, 1), onp.exp2, _sp_cfunc("exp2"), "2 to the power x"),
-    (("log", "ln"), (1, 2), _log, _sp_log, "natural logarithm; log(x, b): base b"),
-    (("log1p",), (1, 1), onp.log1p, _sp_cfunc("log1p"), "log(1 + x), accurate near 0"),
-    (("log2",), (1, 1), onp.log2, _sp_cfunc("log2"), "base-2 logarithm"),
-    (("log10",), (1, 1), onp.log10, _sp_cfunc("log10"), "base-10 logarithm"),
-    (("sqrt",), (1, 1), onp.sqrt, _sp_unary("sqrt"), "square root"),
-    (("cbrt",), (1, 1), onp.cbrt, _sp_cbrt, "real cube root"),
-    (("abs", "Abs"), (1, 1), onp.abs, _sp_unary("Abs"), "absolute value"),
-    (("max", "Max"), (2, None), _fold(onp.maximum), lambda sp, *a: sp.Max(*a, evaluate=False),
-     "largest argument (two or more)"),
-    (("min", "Min"), (2, None), _fold(onp.minimum), lambda sp, *a: sp.Min(*a, evaluate=False),
-     "smallest argument (two or more)"),
-    (("hypot",), (2, 2), onp.hypot, _sp_hypot, "sqrt(x**2 + y**2)"),
-    (("logaddexp",), (2, 2), onp.logaddexp, _sp_logaddexp, "log(exp(x) + exp(y)), without overflow"),
-    (("softplus",), (1, 1), onp.softplus, _sp_softplus, "log(1 + exp(x)), without overflow"),
-    (("expit", "sigmoid"), (1, 1), onp.expit, _sp_expit, "logistic sigmoid 1 / (1 + exp(-x))"),
-    (("erf",), (1, 1), onp.erf, _sp_unary("erf"), "error function"),
-    (("erfc",), (1, 1), onp.erfc, _sp_unary("erfc"), "complementary error function 1 - erf(x)"),
-    (("gammaln", "loggamma"), (1, 1), onp.gammaln, _sp_unary("loggamma"), "log of the gamma function (x > 0)"),
-    (("digamma",), (1, 1), onp.digamma, _sp_unary("digamma"), "derivative of gammaln"),
-]
-
-#: Every callable name (aliases included) -> its description.
-FUNCTIONS: dict = {}
-for _names, _arity, _impl, _sp, _meaning in _TABLE:
-    _fn = _Function(_names[0], _arity, _impl, _sp, _meaning)
-    for _n in _names:
-        FUNCTIONS[_n] = _fn
-del _names, _arity, _impl, _sp, _meaning, _fn, _n
-
-#: Named constants: ``pi`` is π and ``E`` is Euler's number e = exp(1) (lower-case ``e`` is a variable).
-CONSTANTS = {"pi": float(np.pi), "E": float(np.e)}
-
-_NON_FINITE_NAMES = {"inf", "infinity", "nan", "oo", "zoo"}
-_COMPLEX_NAMES = {"I"}
-
-
-def describe_functions(width=None):
-    """One line per function: its names (aliases after a slash), arguments and meaning.
-
-    >>> print(describe_functions().splitlines()[0])
-    sin(x)                  sine
-    """
-    lines, seen = [], set()
-    for names, arity, _impl, _sp, meaning in _TABLE:
-        if names[0] in seen:
-            continue
-        seen.add(names[0])
-        lo, hi = arity
-        args = {1: "x", 2: "x, y"}[lo] + (", ..." if hi is None else "") + (", b" if (lo, hi) == (1, 2) else "")
-        if names[0] == "atan2":
-            args = "y, x"
-        lines.append(f"{'/'.join(names) + '(' + args + ')':24s}{meaning}")
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- the result
@@ -330,10 +194,6 @@ _REFUSED = {
 }
 
 
-def _shorten(text, limit=60):
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _check_characters(text):
     """Printable ASCII only; tabs and line breaks count as spaces."""
     for i, ch in enumerate(text):
@@ -383,6 +243,11 @@ class _Source:
         return self.original[start:end].strip()
 
 
+#: Names refused as variables: SymPy's and NumPy's non-finite numbers and the imaginary unit.
+_NON_FINITE_NAMES = {"inf", "infinity", "nan", "oo", "zoo"}
+_COMPLEX_NAMES = {"I"}
+
+
 def _variable_error(name, where=""):
     """Why ``name`` cannot be a variable (``where``: " at position N" or ""), or None."""
     if name in FUNCTIONS:
@@ -392,7 +257,7 @@ def _variable_error(name, where=""):
     if name.lower() in _NON_FINITE_NAMES:
         return f"'{name}'{where}: non-finite constants are not supported"
     if name.startswith("_"):
-        return f"name '{_shorten(name, 30)}'{where} is not allowed: names must start with a letter"
+        return f"name '{shorten(name, 30)}'{where} is not allowed: names must start with a letter"
     if len(name) > MAX_NAME_LENGTH:
         return f"the variable name{where} is longer than {MAX_NAME_LENGTH} characters"
     return None
@@ -446,7 +311,7 @@ def parse_expression(text, variables=None):
         hint = ""
         if "decimal literal" in msg:
             hint = " (a product needs '*': write 2*x, not 2x)"
-        raise ExpressionError(f"cannot parse expression {_shorten(text)!r}: {msg} {where}{hint}") from None
+        raise ExpressionError(f"cannot parse expression {shorten(text)!r}: {msg} {where}{hint}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the expression is nested too deeply to parse") from None
     if indent:
@@ -458,7 +323,7 @@ def parse_expression(text, variables=None):
 
     if variables is None:
         if not used:
-            raise ExpressionError(f"the expression {_shorten(text)!r} has no variables (use --vars to name them)")
+            raise ExpressionError(f"the expression {shorten(text)!r} has no variables (use --vars to name them)")
         names = tuple(sorted(used, key=natural_key))
     else:
         names = tuple(variables)
@@ -553,7 +418,7 @@ def _compile(root, src):
             trees.append((type(node.op).__name__, ta, tb))
             if isinstance(node.op, ast.Div) and b is not None and b == 0:
                 raise ExpressionError(
-                    f"division by zero: the divisor {_shorten(src.segment(node.right), 30)!r} at position "
+                    f"division by zero: the divisor {shorten(src.segment(node.right), 30)!r} at position "
                     f"{src.position(node.right.col_offset)} is the constant 0"
                 )
             if a is not None and b is not None:
@@ -629,9 +494,8 @@ def _children(node, src):
             if not close:
                 close = [f for f in FUNCTIONS if f.lower() == name.lower()]
             suggestion = f" (did you mean {close[0]}?)" if close else ""
-            shown = name if len(name) <= 30 else name[:27] + "..."
             raise ExpressionError(
-                f"unknown function '{shown}' at position {pos}{suggestion}; the functions are "
+                f"unknown function '{shorten(name, 30)}' at position {pos}{suggestion}; the functions are "
                 f"{', '.join(sorted({f.name for f in FUNCTIONS.values()}))} (see osculate analyze --help)"
             )
         lo, hi = spec.arity
@@ -646,7 +510,7 @@ def _children(node, src):
 
 def _number(node, src, pos):
     v = node.value
-    text = _shorten(src.segment(node), 30)
+    text = shorten(src.segment(node), 30)
     if isinstance(v, bool) or v is None or v is Ellipsis:
         raise ExpressionError(f"'{text}' at position {pos} is not a number")
     if isinstance(v, complex):
@@ -671,7 +535,7 @@ def _folded(fn, args, node, src):
     if not np.isfinite(v):
         what = "overflows float64" if np.isinf(v) else "is not a real number"
         raise ExpressionError(
-            f"the constant {_shorten(src.segment(node), 40)!r} at position {src.position(node.col_offset)} "
+            f"the constant {shorten(src.segment(node), 40)!r} at position {src.position(node.col_offset)} "
             f"{what} (it evaluates to {float(v)})"
         )
     return v

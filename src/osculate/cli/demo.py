@@ -1,5 +1,8 @@
 """``osculate demo``: a guided tour on the worked examples of the project's
-source documents.  Prints concise results and writes its plots to a folder."""
+source documents.  Prints concise results and writes its plots to a folder.
+
+The tour calls osculate as a user would, through the package's public names
+(``osc.hessian``, ``osc.hvp``...)."""
 
 from __future__ import annotations
 
@@ -8,18 +11,17 @@ import time
 
 import numpy as np
 
-__all__ = ["run_demo"]
+import osculate as osc
+
+from ..formatting import format_numbers
+from .output import landscape, prepare_output_dir, save_figure, spectrum_figure
+from .spectrum import mlp_problem
+
+__all__ = ["run_demo", "run"]
 
 
 def _rosenbrock(x):
     return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
-
-
-def _fmt(a, digits=6):
-    a = np.asarray(a, dtype=float)
-    if a.ndim == 0:
-        return f"{float(a):.{digits}g}"
-    return np.array2string(a, precision=digits, suppress_small=True, separator=", ", max_line_width=110)
 
 
 def _timed(fn):
@@ -32,14 +34,15 @@ def _section(title):
     print(f"\n== {title} " + "=" * max(0, 70 - len(title)))
 
 
+def run(args):
+    """The ``demo`` subcommand: the output folder is checked before the tour starts."""
+    if not args.no_plots:
+        prepare_output_dir(args.out)
+    return run_demo(args.out, plots=not args.no_plots)
+
+
 def run_demo(out_dir="osculate-demo", plots=True):
-    import osculate as osc
-    from osculate.ad.taylor import derivatives_along
-    from osculate.analysis import classify_point, curvature, find_critical_points, graph_curvature, quadratic_model
-    from osculate.optim import minimize
-
-    from .cli import _landscape, _mlp_problem, _save, _spectrum_figure
-
+    """Run the tour, printing as it goes; the plots go to ``out_dir`` unless ``plots`` is false."""
     t_start = time.perf_counter()
     plt = None
     if plots:
@@ -47,7 +50,7 @@ def run_demo(out_dir="osculate-demo", plots=True):
             import matplotlib
 
             matplotlib.use("Agg")
-            import matplotlib.pyplot as plt  # noqa: F811
+            import matplotlib.pyplot as plt
         except ImportError:
             print("(Matplotlib is not installed: plots are skipped; pip install 'osculate[cli]')")
         else:
@@ -60,11 +63,11 @@ def run_demo(out_dir="osculate-demo", plots=True):
     v = np.array([1.0, 0.0, -1.0])
     value, g = osc.value_and_grad(_rosenbrock)(x)
     H = osc.hessian(_rosenbrock)(x)
-    print(f"f(-1.2, 1, 1.5) = {float(value):.6g}; gradient {_fmt(g)} (one reverse sweep)")
+    print(f"f(-1.2, 1, 1.5) = {float(value):.6g}; gradient {format_numbers(g)} (one reverse sweep)")
     print("Hessian (one batched forward-over-reverse pass, exactly symmetric):")
-    print("  " + _fmt(H, 5).replace("\n", "\n  "))
+    print("  " + format_numbers(H, 5).replace("\n", "\n  "))
     for mode in osc.HVP_MODES:
-        print(f"  H v by {mode:7s}: {_fmt(osc.hvp(_rosenbrock, x, v, mode=mode))}")
+        print(f"  H v by {mode:7s}: {format_numbers(osc.hvp(_rosenbrock, x, v, mode=mode))}")
     print(f"  vᵀ H v = {float(osc.vhv(_rosenbrock, x, v)):.6g}  (forward over forward; no Hessian formed)")
     xb = np.linspace(-1.0, 1.0, 100_000)
     vb = np.cos(np.arange(xb.size))
@@ -85,13 +88,13 @@ def run_demo(out_dir="osculate-demo", plots=True):
     Hg = osc.hessian(lambda z: z[0] ** 2 + z[1] ** 2 + z[0] * z[1])(np.zeros(2))
     print(f"g(x, y) = x² + y² + xy: H = {Hg.tolist()}")
     Hq = osc.hessian(lambda z: z[0] ** 2 + 2 * z[0] * z[1] + 3 * z[1] ** 2)(np.zeros(2))
-    print(f"x² + 2xy + 3y²: H = {Hq.tolist()}, eigenvalues {_fmt(np.linalg.eigvalsh(Hq))} = 4 ∓ 2√2 -> positive definite")
+    print(f"x² + 2xy + 3y²: H = {Hq.tolist()}, eigenvalues {format_numbers(np.linalg.eigvalsh(Hq))} = 4 ∓ 2√2 -> positive definite")
     X = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])
     y = np.array([1.0, 2.0, 3.0])
     Hl = osc.hessian(lambda w: 0.5 * np.mean((X @ w - y) ** 2))(np.array([0.0, 1.0]))
     print(f"quadratic loss ½ mean((Xw - y)²): H = {Hl.round(6).tolist()} = XᵀX / 3")
-    print(f"curvature of y = x² at x = 0 and 1: κ = {graph_curvature(lambda t: t ** 2, 0.0):.4g}, "
-          f"{graph_curvature(lambda t: t ** 2, 1.0):.4g}  (|f''| / (1 + f'²)^(3/2))")
+    print(f"curvature of y = x² at x = 0 and 1: κ = {osc.graph_curvature(lambda t: t ** 2, 0.0):.4g}, "
+          f"{osc.graph_curvature(lambda t: t ** 2, 1.0):.4g}  (|f''| / (1 + f'²)^(3/2))")
 
     _section("3. Higher order: nesting and Taylor mode")
     d = np.sin
@@ -99,60 +102,58 @@ def run_demo(out_dir="osculate-demo", plots=True):
     for _ in range(4):
         d = osc.grad(d)
         ders.append(float(d(0.5)))
-    print(f"d^k/dx^k sin at 0.5, k = 1..4, by nesting grad: {_fmt(ders)}")
-    series = derivatives_along(lambda z: np.sin(z[0]) * np.exp(z[1]), np.zeros(2), np.array([1.0, 1.0]), order=6)[1:]
-    print(f"Taylor mode, d^k/dt^k sin(t)·e^t at 0, k = 1..6: {_fmt(series)}  (one pass, O(k²))")
+    print(f"d^k/dx^k sin at 0.5, k = 1..4, by nesting grad: {format_numbers(ders)}")
+    series = osc.derivatives_along(lambda z: np.sin(z[0]) * np.exp(z[1]), np.zeros(2), np.array([1.0, 1.0]), order=6)[1:]
+    print(f"Taylor mode, d^k/dt^k sin(t)·e^t at 0, k = 1..6: {format_numbers(series)}  (one pass, O(k²))")
     inner = lambda x: x * osc.grad(lambda y: x + y)(1.0)  # noqa: E731
     print(f"perturbation confusion guarded: d/dx [x · d/dy (x + y)] = {float(osc.grad(inner)(1.0)):g} (not 2)")
 
     _section("4. Reading curvature: critical points of x⁴ + y⁴ - 2x² - 2y² + 1")
     bowl = lambda z: z[0] ** 4 + z[1] ** 4 - 2 * z[0] ** 2 - 2 * z[1] ** 2 + 1  # noqa: E731
-    points = find_critical_points(bowl, [(-2, 2), (-2, 2)], seed=0)
+    points = osc.find_critical_points(bowl, [(-2, 2), (-2, 2)], seed=0)
     kinds = {}
     for p in points:
         kinds[p.classification] = kinds.get(p.classification, 0) + 1
     print(f"{len(points)} critical points: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
-    rep = curvature(bowl, np.array([1.0, 1.0]))
-    print(f"at (1, 1): eigenvalues {_fmt(rep.eigenvalues)}, {rep.definiteness}, condition number "
-          f"{_fmt(rep.condition_number)} -> {rep.classification}")
+    rep = osc.curvature(bowl, np.array([1.0, 1.0]))
+    print(f"at (1, 1): eigenvalues {format_numbers(rep.eigenvalues)}, {rep.definiteness}, condition number "
+          f"{format_numbers(rep.condition_number)} -> {rep.classification}")
     for name, fn in [("x⁴ + y⁴", lambda z: z[0] ** 4 + z[1] ** 4), ("monkey saddle x³ - 3xy²", lambda z: z[0] ** 3 - 3 * z[0] * z[1] ** 2),
                      ("x⁴ - y⁴", lambda z: z[0] ** 4 - z[1] ** 4)]:
-        c = classify_point(fn, np.zeros(2))
+        c = osc.classify_point(fn, np.zeros(2))
         print(f"  {name} at 0: Hessian = 0 (second-derivative test silent); higher order says: {c.classification}")
-    qm = quadratic_model(lambda z: (z[0] - 1) ** 2 + 3 * (z[1] + 2) ** 2 + z[0] * z[1], np.zeros(2))
+    qm = osc.quadratic_model(lambda z: (z[0] - 1) ** 2 + 3 * (z[1] + 2) ** 2 + z[0] * z[1], np.zeros(2))
     step = qm.newton_step()
-    print(f"a quadratic in one Newton step: 0 + p = {_fmt(step)}")
+    print(f"a quadratic in one Newton step: 0 + p = {format_numbers(step)}")
     if plt is not None:
-        from osculate.analysis import plot_landscape
-
         path = os.path.join(out_dir, "critical_points.png")
-        plot_landscape(bowl, [(-2, 2), (-2, 2)], points=points, path=path, title="x⁴ + y⁴ - 2x² - 2y² + 1")
+        osc.plot_landscape(bowl, [(-2, 2), (-2, 2)], points=points, path=path, title="x⁴ + y⁴ - 2x² - 2y² + 1")
         written.append(path)
 
     _section("5. Second-order optimisation")
     x0 = np.array([-1.2, 1.0])
     for method in ["newton", "trust-exact", "bfgs", "lbfgs", "gradient-descent"]:
-        r = minimize(_rosenbrock, x0, method=method, maxiter=2000)
+        r = osc.minimize(_rosenbrock, x0, method=method, maxiter=2000)
         print(f"  {method:17s} {r.nit:5d} iterations  f* = {r.fun:.2e}  ({'converged' if r.success else r.message})")
     saddle = lambda z: z[0] ** 2 - 1.05 * z[1] ** 2 + z[1] ** 4  # noqa: E731
-    r = minimize(saddle, np.zeros(2), method="newton")
-    print(f"  started exactly at the saddle (0, 0) of x² - 1.05y² + y⁴: newton ends at {_fmt(r.x, 4)} "
+    r = osc.minimize(saddle, np.zeros(2), method="newton")
+    print(f"  started exactly at the saddle (0, 0) of x² - 1.05y² + y⁴: newton ends at {format_numbers(r.x, 4)} "
           f"(minima at y = ±√0.525 = ±{np.sqrt(0.525):.4f})")
     if plt is not None:
         paths = []
         for method in ["newton", "bfgs", "gradient-descent"]:
             pts = [x0.copy()]
-            minimize(_rosenbrock, x0, method=method, maxiter=300, callback=lambda xk: pts.append(np.array(xk)))
+            osc.minimize(_rosenbrock, x0, method=method, maxiter=300, callback=lambda xk: pts.append(np.array(xk)))
             paths.append((method, np.array(pts)))
         fig, ax = plt.subplots(figsize=(7, 5.5))
-        _landscape(ax, _rosenbrock, paths, plt, box=((-2, 2), (-1, 3)))
+        landscape(ax, _rosenbrock, paths, plt, box=((-2, 2), (-1, 3)))
         ax.plot(1, 1, "w*", ms=14, mec="k", label="minimum (1, 1)")
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         ax.set_title("Rosenbrock: Newton vs BFGS vs gradient descent (300 it max)")
         ax.legend(fontsize=8, loc="lower right")
         path = os.path.join(out_dir, "optimizers.png")
-        _save(fig, path, plt, quiet=True)
+        save_figure(fig, path, plt, quiet=True)
         written.append(path)
 
     _section("6. Sparse Hessians: detection, colouring, compressed evaluation")
@@ -171,18 +172,18 @@ def run_demo(out_dir="osculate-demo", plots=True):
 
     _section("7. Spectrum of a neural-network loss Hessian (matrix-free)")
 
-    loss, w = _mlp_problem(0)
+    loss, w = mlp_problem(0)
     op = osc.hessian_operator(loss, w)
     top = osc.eigenvalues(op, k=3, which="LA")
     low = osc.eigenvalues(op, k=3, which="SA")
-    print(f"  MLP with {w.size} parameters: largest eigenvalues {_fmt(top.values[::-1], 4)}, smallest {_fmt(low.values, 4)}")
+    print(f"  MLP with {w.size} parameters: largest eigenvalues {format_numbers(top.values[::-1], 4)}, smallest {format_numbers(low.values, 4)}")
     print(f"  (Lanczos on a linearised Hessian operator: {op.n_matvec} products, no {w.size}x{w.size} matrix)")
     if plt is not None:
         density = osc.spectral_density(op, n_probes=6, m=30, seed=0)
-        fig = _spectrum_figure(plt, density, np.concatenate([top.values, low.values]),
+        fig = spectrum_figure(plt, density, np.concatenate([top.values, low.values]),
                                f"Hessian spectrum of a small MLP loss ({w.size} parameters)")
         path = os.path.join(out_dir, "spectrum.png")
-        _save(fig, path, plt, quiet=True)
+        save_figure(fig, path, plt, quiet=True)
         written.append(path)
 
     print()
