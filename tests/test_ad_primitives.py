@@ -11,7 +11,8 @@ Cases are written with *plain* NumPy/SciPy calls (``np.sin(x)``,
 ``np.linalg.solve``, ``scipy.special.erf``): that is how users write code and
 it exercises the dispatch from NumPy to osculate.  ``osculate.numpy`` is used
 only for functions NumPy does not have (``logsumexp``, ``softplus``,
-``log_softmax``).  ``test_numpy_and_osculate_numpy_agree`` then checks, name
+``log_softmax``, ``polygamma``) and for the user-rule primitives
+(``custom_jvp``, ``custom_vjp``, ``checkpoint``).  ``test_numpy_and_osculate_numpy_agree`` then checks, name
 by name, that the plain NumPy spelling and the ``osculate.numpy`` spelling bind
 the same primitives and give the same values and derivatives.
 
@@ -22,6 +23,8 @@ eigenvalues for cholesky/eigh/det, ties avoided for max/min, and so on).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import operator
 import zlib
 
@@ -30,10 +33,10 @@ import pytest
 from scipy import special as sp
 
 import osculate as osc
-import osculate.numpy as onp
+import osculate.numpy as osc_np
 from osculate.ad import core
-from osculate.ad import prims as P
 from osculate.ad.core import Primitive, Tracer
+from osculate.ad.registry import engine_primitives
 from osculate.ad.tree import tree_leaves
 from osculate.testing import check_grads
 
@@ -146,7 +149,7 @@ UNARY = [
     ("expit", sp.expit, normal),
     ("gammaln", sp.gammaln, lambda *s: uniform(0.5, 4.0, *s)),
     ("digamma", sp.digamma, lambda *s: uniform(0.5, 4.0, *s)),
-    ("softplus", onp.softplus, normal),
+    ("softplus", osc_np.softplus, normal),
 ]
 for _tag, _fn, _dom in UNARY:
     for _s in UNARY_SHAPES:
@@ -475,14 +478,42 @@ case("norm", np.linalg.norm, normal(3, 4), label="frobenius")
 case("norm", lambda x: np.linalg.norm(x, "fro", keepdims=True), normal(3, 4), label="fro-keepdims")
 
 # log-sum-exp family (osculate.numpy: NumPy has no such functions)
-case("logsumexp", onp.logsumexp, normal(4))
-case("logsumexp", lambda x: onp.logsumexp(x, axis=1), normal(3, 4), label="axis")
-case("logsumexp", lambda x: onp.logsumexp(x, axis=0, keepdims=True), normal(3, 4), label="keepdims")
-case("logsumexp", lambda x, b: onp.logsumexp(x, b=b), normal(4), uniform(0.5, 2.0, 4), label="b")
-case("logsumexp", onp.logsumexp, normal(), label="0d")
-case("log_softmax", onp.log_softmax, normal(4))
-case("log_softmax", lambda x: onp.log_softmax(x, axis=0), normal(3, 4), label="axis0")
-case("softplus", lambda x: onp.softplus(x) * x, normal(2, 3), label="composite")
+case("logsumexp", osc_np.logsumexp, normal(4))
+case("logsumexp", lambda x: osc_np.logsumexp(x, axis=1), normal(3, 4), label="axis")
+case("logsumexp", lambda x: osc_np.logsumexp(x, axis=0, keepdims=True), normal(3, 4), label="keepdims")
+case("logsumexp", lambda x, b: osc_np.logsumexp(x, b=b), normal(4), uniform(0.5, 2.0, 4), label="b")
+case("logsumexp", osc_np.logsumexp, normal(), label="0d")
+case("log_softmax", osc_np.log_softmax, normal(4))
+case("log_softmax", lambda x: osc_np.log_softmax(x, axis=0), normal(3, 4), label="axis0")
+case("softplus", lambda x: osc_np.softplus(x) * x, normal(2, 3), label="composite")
+
+# polygamma (NumPy has none; also reached as the derivative of gammaln and digamma)
+case("polygamma", lambda x: osc_np.polygamma(1, x) if isinstance(x, Tracer) else sp.polygamma(1, x),
+     uniform(0.5, 4.0, 3))
+
+
+# user rules and rematerialisation: primitives whose rules call user code
+@osc.custom_jvp
+def softplus_rule(x):
+    return np.logaddexp(0.0, x)
+
+
+@softplus_rule.defjvp
+def _softplus_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    return softplus_rule(x), t * osc_np.expit(x)
+
+
+@osc.custom_vjp
+def cube_rule(x):
+    return x * x * x
+
+
+cube_rule.defvjp(lambda x: (x * x * x, x), lambda x, ct: (3.0 * x * x * ct,))
+
+case("custom_jvp", lambda x: softplus_rule(np.sin(x)) * x, normal(3))
+case("custom_vjp", lambda x: cube_rule(np.cos(x)) + x, normal(3))
+case("checkpoint", lambda x: osc.checkpoint(lambda z: np.tanh(np.tanh(z) * 1.5))(x) * x, normal(3))
 
 # dtype conversion (float64 -> float64 still binds the conversion primitive)
 case("astype", lambda x: x.astype(np.float64) * x, normal(2, 3))
@@ -535,7 +566,7 @@ def test_table_covers_every_required_function():
     assert any("(2,1)x(1,3)" in p.id for p in CASES), "two-sided broadcasting is covered"
 
 
-# --------------------------------------------------------------------------- recording primitives
+# --------------------------------------------------------------------------- every registered primitive is in the table
 
 
 class _Recorder:
@@ -556,38 +587,93 @@ class _Recorder:
         return out
 
 
-def _all_primitives():
-    found = {}
-    for mod in (P.arithmetic, P.unary, P.structural, P.linalg):
-        for obj in vars(mod).values():
-            if isinstance(obj, Primitive):
-                found[obj.name] = obj
-    for obj in list(P.UNARY.values()) + list(P.NONDIFF.values()):
-        found[obj.name] = obj
+@contextlib.contextmanager
+def processed_by(trace_cls):
+    """Collect the names of the primitives ``trace_cls.process`` sees in the block."""
+    seen: set = set()
+    original = trace_cls.process
+
+    def process(self, prim, args, params):
+        seen.add(prim.name)
+        return original(self, prim, args, params)
+
+    trace_cls.process = process
+    try:
+        yield seen
+    finally:
+        trace_cls.process = original
+
+
+def draw_args(param, seed=0):
+    """The arguments of a table case, drawn from its domains."""
+    r = np.random.default_rng(seed)
+    return tuple(np.asarray(m(r), dtype=float) for m in param.values[2])
+
+
+_PROCESSED: dict = {}
+
+
+def cases_reaching(name, trace_cls, run, cases, limit=2):
+    """Up to ``limit`` of ``cases`` in which ``trace_cls`` processes the
+    primitive ``name`` when ``run(param)`` evaluates them (each case is run
+    once per trace class; ``run`` must not change between calls)."""
+    found = []
+    for param in cases:
+        if param.marks:  # known engine bug, reported separately
+            continue
+        key = (param.id, trace_cls)
+        if key not in _PROCESSED:
+            with processed_by(trace_cls) as seen:
+                run(param)
+            _PROCESSED[key] = frozenset(seen)
+        if name in _PROCESSED[key]:
+            found.append(param)
+            if len(found) == limit:
+                break
     return found
 
 
-def test_table_exercises_every_registered_primitive(monkeypatch):
-    """Every differentiable primitive of the engine is reached by some table case."""
-    rec = _Recorder(monkeypatch)
-    for param in CASES:
-        if param.marks:  # known engine bug, reported separately
-            continue
-        tag, fn, argmakers = param.values
-        r = np.random.default_rng(0)
-        args = tuple(np.asarray(m(r), dtype=float) for m in argmakers)
-        osc.jvp(fn, args, args)
-        y, pullback = osc.vjp(fn, *args)
-        pullback(y)
-        # second order: rules are differentiated too (digamma -> polygamma, ...)
-        osc.jvp(lambda *a: osc.jvp(fn, a, a)[1], args, args)
-    seen = set(rec.take())
-    prims = _all_primitives()
-    # piecewise-constant primitives have nothing to check; stop_gradient is
-    # deliberately inconsistent with finite differences (tested in test_ad_transforms)
-    expected = set(prims) - set(P.NONDIFF) - {"stop_gradient"}
-    missing = sorted(expected - seen)
-    assert not missing, f"primitives with no table case: {missing} (add a case to CASES)"
+@functools.cache
+def _bound_by_table():
+    """Every primitive the table binds: first and second derivatives in both modes
+    (rules are differentiated too: digamma -> polygamma, ...)."""
+    names: set = set()
+    original = Primitive.bind
+
+    def bind(prim, *args, **params):
+        names.add(prim.name)
+        return original(prim, *args, **params)
+
+    Primitive.bind = bind
+    try:
+        for param in CASES:
+            if param.marks:
+                continue
+            fn = param.values[1]
+            args = draw_args(param)
+            osc.jvp(fn, args, args)
+            y, pullback = osc.vjp(fn, *args)
+            pullback(y)
+            osc.jvp(lambda *a: osc.jvp(fn, a, a)[1], args, args)
+    finally:
+        Primitive.bind = original
+    return frozenset(names)
+
+
+def differentiable(prim):
+    """True unless the primitive declares that there is nothing to compare
+    with finite differences (a constant output, or no jvp/vjp rule and why)."""
+    return not (prim.constant_output or "jvp" in prim.missing or "vjp" in prim.missing)
+
+
+@pytest.mark.parametrize("name", sorted(engine_primitives()))
+def test_every_registered_primitive_has_a_finite_difference_case(name):
+    """The registry, not a hand-kept list, says what the table must cover."""
+    prim = engine_primitives()[name]
+    if not differentiable(prim):
+        assert prim.constant_output or prim.missing, name
+        return
+    assert name in _bound_by_table(), f"primitive {name!r} has no case in the table: add one to CASES"
 
 
 # --------------------------------------------------------------------------- plain NumPy vs osculate.numpy
@@ -595,73 +681,73 @@ def test_table_exercises_every_registered_primitive(monkeypatch):
 TWINS: list = []
 
 
-def twin(np_fn, onp_fn, *argmakers, label, **kwargs):
-    TWINS.append(pytest.param(np_fn, onp_fn, argmakers, kwargs, id=label))
+def twin(np_fn, osc_np_fn, *argmakers, label, **kwargs):
+    TWINS.append(pytest.param(np_fn, osc_np_fn, argmakers, kwargs, id=label))
 
 
 for _name, _np_fn, _dom in [(t, f, d) for t, f, d in UNARY if isinstance(f, np.ufunc) and t != "softplus"]:
-    twin(_np_fn, getattr(onp, _name), _dom(2, 3), label=_np_fn.__name__)
+    twin(_np_fn, getattr(osc_np, _name), _dom(2, 3), label=_np_fn.__name__)
 for _tag, _np_fn, _dx, _dy in [b for b in BINARY if isinstance(b[1], np.ufunc)]:
-    twin(_np_fn, getattr(onp, _np_fn.__name__), _dx(2, 3), _dy(3), label=_np_fn.__name__)
-twin(np.remainder, onp.remainder, const([2.5, -1.3]), const([0.7, 0.9]), label="remainder")
-twin(np.floor_divide, onp.floor_divide, const([2.5, -1.3]), const([0.7, 0.9]), label="floor_divide")
-twin(np.clip, onp.clip, normal(6), label="clip", a_min=-0.5, a_max=0.5)
-twin(lambda x, y: np.where(x > 0, x, y), lambda x, y: onp.where(onp.greater(x, 0), x, y), normal(4), normal(4), label="where")
+    twin(_np_fn, getattr(osc_np, _np_fn.__name__), _dx(2, 3), _dy(3), label=_np_fn.__name__)
+twin(np.remainder, osc_np.remainder, const([2.5, -1.3]), const([0.7, 0.9]), label="remainder")
+twin(np.floor_divide, osc_np.floor_divide, const([2.5, -1.3]), const([0.7, 0.9]), label="floor_divide")
+twin(np.clip, osc_np.clip, normal(6), label="clip", a_min=-0.5, a_max=0.5)
+twin(lambda x, y: np.where(x > 0, x, y), lambda x, y: osc_np.where(osc_np.greater(x, 0), x, y), normal(4), normal(4), label="where")
 for _name in ("sum", "mean", "prod", "max", "min", "var", "std", "cumsum", "cumprod"):
-    twin(getattr(np, _name), getattr(onp, _name), away(3, 4, lo=0.5, hi=1.5), label=_name, axis=1)
-twin(np.amax, onp.amax, distinct(3, 4), label="amax", axis=0, keepdims=True)
+    twin(getattr(np, _name), getattr(osc_np, _name), away(3, 4, lo=0.5, hi=1.5), label=_name, axis=1)
+twin(np.amax, osc_np.amax, distinct(3, 4), label="amax", axis=0, keepdims=True)
 for _name, _a, _b in [("dot", normal(2, 3), normal(3)), ("matmul", normal(2, 3, 4), normal(4, 2)),
                       ("outer", normal(3), normal(2)), ("inner", normal(2, 3), normal(3)),
                       ("tensordot", normal(2, 3, 4), normal(3, 4, 2))]:
-    twin(getattr(np, _name), getattr(onp, _name), _a, _b, label=_name)
-twin(lambda x: np.einsum("...ii->...i", x), lambda x: onp.einsum("...ii->...i", x), normal(2, 3, 3), label="einsum")
+    twin(getattr(np, _name), getattr(osc_np, _name), _a, _b, label=_name)
+twin(lambda x: np.einsum("...ii->...i", x), lambda x: osc_np.einsum("...ii->...i", x), normal(2, 3, 3), label="einsum")
 for _name, _kw in [("reshape", {"shape": (4, 6)}), ("transpose", {}), ("moveaxis", {"source": 0, "destination": -1}),
                    ("swapaxes", {"axis1": 0, "axis2": 2}), ("expand_dims", {"axis": 1}), ("squeeze", {}),
                    ("flip", {"axis": 1}), ("roll", {"shift": 2, "axis": 2}), ("tile", {"reps": 2}),
                    ("repeat", {"repeats": 2, "axis": 0}), ("diagonal", {"axis1": 1, "axis2": 2}),
                    ("trace", {"offset": 1}), ("triu", {}), ("tril", {"k": -1}), ("ravel", {}),
                    ("split", {"indices_or_sections": 2, "axis": 2}), ("sort", {"axis": 1})]:
-    twin(getattr(np, _name), getattr(onp, _name), normal(2, 3, 4) if _name != "squeeze" else normal(1, 3, 1), label=_name, **_kw)
-twin(np.broadcast_to, onp.broadcast_to, normal(3), label="broadcast_to", shape=(2, 3))
-twin(np.diag, onp.diag, normal(3), label="diag", k=1)
-twin(lambda x, y: np.concatenate([x, y], axis=1), lambda x, y: onp.concatenate([x, y], axis=1), normal(2, 3), normal(2, 1), label="concatenate")
-twin(lambda x, y: np.stack([x, y], axis=1), lambda x, y: onp.stack([x, y], axis=1), normal(2, 3), normal(2, 3), label="stack")
-twin(lambda x: x[::-1, [0, 2]], lambda x: x[::-1, [0, 2]], normal(3, 3), label="getitem")  # operators route to onp
+    twin(getattr(np, _name), getattr(osc_np, _name), normal(2, 3, 4) if _name != "squeeze" else normal(1, 3, 1), label=_name, **_kw)
+twin(np.broadcast_to, osc_np.broadcast_to, normal(3), label="broadcast_to", shape=(2, 3))
+twin(np.diag, osc_np.diag, normal(3), label="diag", k=1)
+twin(lambda x, y: np.concatenate([x, y], axis=1), lambda x, y: osc_np.concatenate([x, y], axis=1), normal(2, 3), normal(2, 1), label="concatenate")
+twin(lambda x, y: np.stack([x, y], axis=1), lambda x, y: osc_np.stack([x, y], axis=1), normal(2, 3), normal(2, 3), label="stack")
+twin(lambda x: x[::-1, [0, 2]], lambda x: x[::-1, [0, 2]], normal(3, 3), label="getitem")  # operators route to osc_np
 for _name, _mk in [("solve", (general(3), normal(3, 2))), ("inv", (general(3),)), ("det", (general(3),)),
                    ("cholesky", (spd(3),)), ("eigvalsh", (spd(3),)), ("norm", (normal(3, 4),))]:
-    twin(getattr(np.linalg, _name), getattr(onp.linalg, _name), *_mk, label=f"linalg.{_name}")
-twin(lambda a: np.linalg.slogdet(a)[1], lambda a: onp.linalg.slogdet(a)[1], general(3), label="linalg.slogdet")
-twin(lambda a: np.linalg.eigh(a)[0], lambda a: onp.linalg.eigh(a)[0], spd(3), label="linalg.eigh")
-twin(lambda x: np.linalg.norm(x, axis=0, ord=1), lambda x: onp.linalg.norm(x, axis=0, ord=1), away(3, 4), label="linalg.norm-ord1")
+    twin(getattr(np.linalg, _name), getattr(osc_np.linalg, _name), *_mk, label=f"linalg.{_name}")
+twin(lambda a: np.linalg.slogdet(a)[1], lambda a: osc_np.linalg.slogdet(a)[1], general(3), label="linalg.slogdet")
+twin(lambda a: np.linalg.eigh(a)[0], lambda a: osc_np.linalg.eigh(a)[0], spd(3), label="linalg.eigh")
+twin(lambda x: np.linalg.norm(x, axis=0, ord=1), lambda x: osc_np.linalg.norm(x, axis=0, ord=1), away(3, 4), label="linalg.norm-ord1")
 
 
-@pytest.mark.parametrize("np_fn, onp_fn, argmakers, kwargs", TWINS)
-def test_numpy_and_osculate_numpy_agree(np_fn, onp_fn, argmakers, kwargs, monkeypatch, request):
+@pytest.mark.parametrize("np_fn, osc_np_fn, argmakers, kwargs", TWINS)
+def test_numpy_and_osculate_numpy_agree(np_fn, osc_np_fn, argmakers, kwargs, monkeypatch, request):
     """The plain NumPy spelling dispatches to the same primitives as osculate.numpy."""
     r = np.random.default_rng(zlib.crc32(request.node.callspec.id.encode()))
     args = tuple(np.asarray(m(r), dtype=float) for m in argmakers)
     tans = tuple(r.standard_normal(a.shape) for a in args)
     f_np = lambda *a: np_fn(*a, **kwargs)  # noqa: E731
-    f_onp = lambda *a: onp_fn(*a, **kwargs)  # noqa: E731
+    f_osc_np = lambda *a: osc_np_fn(*a, **kwargs)  # noqa: E731
 
     # on plain arrays both give NumPy's own answer
     want = f_np(*args)
-    _assert_same(f_onp(*args), want)
+    _assert_same(f_osc_np(*args), want)
 
     rec = _Recorder(monkeypatch)
     y_np, t_np = osc.jvp(f_np, args, tans)
     bound_np = rec.take()
-    y_onp, t_onp = osc.jvp(f_onp, args, tans)
-    bound_onp = rec.take()
+    y_osc_np, t_osc_np = osc.jvp(f_osc_np, args, tans)
+    bound_osc_np = rec.take()
     assert bound_np, "plain NumPy call bound no primitive: it did not reach osculate"
-    assert set(bound_np) == set(bound_onp), (bound_np, bound_onp)
+    assert set(bound_np) == set(bound_osc_np), (bound_np, bound_osc_np)
     _assert_same(y_np, want)
-    _assert_same(y_onp, want)
-    _assert_same(t_np, t_onp)
+    _assert_same(y_osc_np, want)
+    _assert_same(t_np, t_osc_np)
 
     out, pull_np = osc.vjp(f_np, *args)
-    _, pull_onp = osc.vjp(f_onp, *args)
-    _assert_same(pull_np(out), pull_onp(out))
+    _, pull_osc_np = osc.vjp(f_osc_np, *args)
+    _assert_same(pull_np(out), pull_osc_np(out))
 
 
 def _assert_same(a, b):

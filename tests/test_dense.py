@@ -16,7 +16,7 @@ import pytest
 import scipy.sparse as sps
 
 import osculate as osc
-from osculate.ad.prims import linalg as L
+from osculate.ad.prims import linalg as linalg_prims
 
 MODES = osc.HVP_MODES
 
@@ -389,24 +389,18 @@ def test_bad_hessian_inputs():
 
 # --------------------------------------------------------------------------- efficiency of the batched pass
 
-MATMUL_BATCH_BUG = (
-    "under vmap, an unbatched matrix times a batched vector (A @ v, and the transposed product in its vjp) "
-    "is computed as a stack of B matrix-vector products, np.matmul((1, m, n), (B, n, 1)), instead of one "
-    "matrix-matrix product (B, n) @ (n, m) (prims/linalg.py _matmul_batch). Every dense Jacobian/Hessian of a "
-    "model with a data matrix pays for it: osc.hessian of a logistic loss with A in R^{5000x200} takes about "
-    "6-10x the analytic A^T D A (benchmarks/bench_dense.py), the stacked GEMVs re-reading A B times"
-)
-
-
 def test_batched_matrix_vector_products_use_one_matrix_product(monkeypatch):
+    """Under vmap an unbatched matrix times a batched vector (A @ v, and the
+    transposed product in its vjp) is one matrix-matrix product, not a stack of
+    matrix-vector products re-reading A once per batch member."""
     shapes = []
-    original = L.matmul_p.impl
+    original = linalg_prims.matmul_p.impl
 
     def recording(a, b):
         shapes.append((np.shape(a), np.shape(b)))
         return original(a, b)
 
-    monkeypatch.setattr(L.matmul_p, "impl", recording)
+    monkeypatch.setattr(linalg_prims.matmul_p, "impl", recording)
     a = np.random.default_rng(0).standard_normal((30, 8))
     w = np.linspace(-1.0, 1.0, 8)
     loss = lambda z: np.sum(np.logaddexp(0.0, a @ z))  # noqa: E731

@@ -388,15 +388,16 @@ def test_a_scatter_broadcast_in_a_sum_is_not_fused():
     from osculate.ad.prims.arithmetic import add_p
     from osculate.ad.prims.structural import scatter_p
 
-    J = importlib.import_module("osculate.ad.jit")
+    jit_module = importlib.import_module("osculate.ad.jit")
+    Equation = jit_module.Equation
     f64 = np.dtype(float)
     described = [((3, 4), f64, True), ((2,), f64, True), ((4,), f64, True), ((3, 4), f64, True)]
     idx = (slice(1, 3),)
     eqns = [
-        (scatter_p, (1,), (None,), {"shape": (4,), "idx": idx}, (2,)),
-        (add_p, (0, 2), (None, None), {}, (3,)),
+        Equation(scatter_p, (1,), (None,), {"shape": (4,), "idx": idx}, (2,)),
+        Equation(add_p, (0, 2), (None, None), {}, (3,)),
     ]
-    assert [e[0] for e in J._scatters_fused(eqns, described, {3})] == [scatter_p, add_p]
+    assert [e.prim for e in jit_module._scatters_fused(eqns, described, {3})] == [scatter_p, add_p]
     described[2] = ((3, 4), f64, True)  # the same sum without broadcasting is fused
-    eqns[0] = (scatter_p, (1,), (None,), {"shape": (3, 4), "idx": idx}, (2,))
-    assert J._scatters_fused(eqns, described, {3})[1][0] is J.scatter_add_p
+    eqns[0] = Equation(scatter_p, (1,), (None,), {"shape": (3, 4), "idx": idx}, (2,))
+    assert jit_module._scatters_fused(eqns, described, {3})[1].prim is jit_module.scatter_add_p

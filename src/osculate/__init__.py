@@ -24,7 +24,6 @@ from .ad import (
     custom_vjp,
     grad,
     hessian,
-    hessian_diagonal,
     hvp,
     jacfwd,
     jacrev,
@@ -64,7 +63,7 @@ from .analysis import (
     quadratic_model,
 )
 from .optim import least_squares, minimize, scipy_callables
-from .sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
+from .sparse import hessian_diagonal, hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.prims.arithmetic import stop_gradient
 from .allocator import tune_malloc
 from .ad.taylor import (

@@ -1,10 +1,22 @@
-"""The AD engine: primitives and traces (``core``), forward mode
-(``forward``), reverse mode (``reverse``), batching (``batching``),
-linearisation (``staging``), staged replay (``jit``), Taylor mode (``taylor``), user rules
-(``custom``), rematerialisation (``remat``) and the transformations built on
-them (``transforms``).  Every primitive and its rules live in ``prims``."""
+"""The AD engine, in layers that import one way (``tests/test_layering.py``):
+
+1. the kernel: primitives, traces, tracers (``core``), pytrees (``tree``),
+   shared checks (``util``);
+2. the traces: forward (``forward``, with ``jvp``), reverse (``reverse``,
+   with ``vjp``), batching (``batching``, with ``vmap``), Taylor
+   (``taylor_trace``, with the recurrences of ``series``) and sparsity
+   detection (``sparsity``), each with the generic rules its families use;
+3. the primitives, each one block with all its rules (``prims``);
+4. the traced NumPy namespace (``numpy``, public as ``osculate.numpy``) and
+   the routing of NumPy calls on tracers to it (``numpy_dispatch``);
+5. the transformations: staging (``jit``, ``staging``), the derivatives
+   (``transforms``), Taylor mode for users (``taylor``), user rules
+   (``custom``), rematerialisation (``remat``) and the table of primitives
+   (``registry``).
+"""
 
 from . import prims  # noqa: F401  (registers all primitives)
+from . import numpy_dispatch  # noqa: F401  (installs the Tracer's NumPy protocols and operators)
 from .core import (
     ConcretizationError,
     LeakedTracerError,
@@ -23,7 +35,6 @@ from .transforms import (
     HVP_MODES,
     grad,
     hessian,
-    hessian_diagonal,
     hvp,
     jacfwd,
     jacrev,
@@ -32,9 +43,10 @@ from .transforms import (
     vhv,
     vjp,
 )
+from . import registry  # noqa: F401,E402  (last: the engine's primitives are all defined)
 
 __all__ = [
     "Primitive", "Tracer", "zero", "MissingRuleError", "LeakedTracerError", "ConcretizationError",
     "UnsupportedFunctionError", "custom_jvp", "custom_vjp", "grad", "value_and_grad", "jvp", "vjp",
-    "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint", "linearize", "jit",
+    "jacfwd", "jacrev", "hessian", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint", "linearize", "jit",
 ]

@@ -8,15 +8,19 @@ to a batch of outputs in one NumPy call.  Rules receive
 along axis 0.
 
 The generic rules used by whole families of primitives are defined here
-(elementwise, "shift the axis parameters by one"); primitive-specific rules
-sit beside their primitives in :mod:`osculate.ad.prims`.
+(elementwise broadcasting, adding a batch axis); primitive-specific rules
+sit beside their primitives in :mod:`osculate.ad.prims`.  The helpers apply
+NumPy functions (``np.reshape``, ``np.broadcast_to``, ``np.moveaxis``) to the
+values they get: plain arrays stay plain, and tracers of enclosing
+transformations route them to the primitives through NumPy's dispatch
+protocols.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .core import ConcretizationError, LeakedTracerError, MissingRuleError, Trace, Tracer, new_trace
+from .core import ConcretizationError, LeakedTracerError, Trace, Tracer, new_trace
 from .tree import tree_flatten, tree_unflatten
 
 __all__ = ["vmap", "BatchTrace", "BatchTracer", "elementwise_batch", "expand_batched", "move_batch_to_front"]
@@ -64,10 +68,7 @@ class BatchTrace(Trace):
                     a._check()
                 vals.append(a)
                 batched.append(False)
-        rule = prim.rules.get("batch")
-        if rule is None:
-            raise MissingRuleError(f"primitive '{prim.name}' has no batch rule, so it cannot be used under vmap")
-        out = rule(vals, tuple(batched), self.size, **params)
+        out = prim.rule("batch")(vals, tuple(batched), self.size, **params)
         if prim.multiple_results:
             return tuple(BatchTracer(self, o) for o in out)
         return BatchTracer(self, out)
@@ -83,20 +84,16 @@ def _ndim(x):
 def expand_batched(x, target_ndim):
     """Insert unit axes after the batch axis so ``x`` has ``1 + target_ndim`` axes
     (per-example shapes then broadcast right-aligned, as NumPy would)."""
-    from .prims.structural import reshape
-
     per = _ndim(x) - 1
     if per >= target_ndim:
         return x
-    return reshape(x, (x.shape[0],) + (1,) * (target_ndim - per) + tuple(x.shape[1:]))
+    return np.reshape(x, (x.shape[0],) + (1,) * (target_ndim - per) + tuple(x.shape[1:]))
 
 
 def materialize(x, size):
     """Give an unbatched value a leading batch axis of ``size``."""
-    from .prims.structural import broadcast_to
-
     shape = tuple(np.shape(x)) if not hasattr(x, "shape") else tuple(x.shape)
-    return broadcast_to(x, (size,) + shape)
+    return np.broadcast_to(x, (size,) + shape)
 
 
 def elementwise_batch(prim):
@@ -116,9 +113,7 @@ def elementwise_batch(prim):
 
 
 def move_batch_to_front(x, axis):
-    from .. import numpy as onp
-
-    return onp.moveaxis(x, axis, 0) if axis != 0 else x
+    return np.moveaxis(x, axis, 0) if axis != 0 else x
 
 
 # --------------------------------------------------------------------------- vmap
@@ -199,9 +194,7 @@ def vmap(f, in_axes=0, out_axes=0):
                     results.append(o)
                     continue
                 if ax != 0:
-                    from .. import numpy as onp
-
-                    val = onp.moveaxis(val, 0, ax)
+                    val = np.moveaxis(val, 0, ax)
                 results.append(val)
         return tree_unflatten(o_tree, results)
 

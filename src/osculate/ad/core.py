@@ -3,10 +3,11 @@
 Everything else in :mod:`osculate.ad` is built from four ideas defined here.
 
 ``Primitive``
-    A named operation.  Its rules live *beside it* as attributes: ``impl``
-    (plain NumPy), ``jvp`` (forward), ``vjp`` (reverse), and later ``batch``,
-    ``taylor`` and ``sparsity``.  Rules are written with other primitives, so
-    the derivative code they produce can be differentiated again.
+    A named operation.  Its rules live *beside it*: ``impl`` (plain NumPy),
+    then one rule per kind of :data:`RULE_KINDS` (``jvp``, ``vjp``, ``batch``,
+    ``taylor``, ``sparsity``...).  Rules are written with other primitives,
+    so the derivative code they produce can be differentiated again.  Every
+    primitive registers itself in :data:`PRIMITIVES`.
 
 ``Trace``
     One active transformation (a forward pass, a reverse pass, a batching
@@ -35,6 +36,9 @@ import numpy as np
 
 __all__ = [
     "Primitive",
+    "PRIMITIVES",
+    "RULE_KINDS",
+    "REQUIRED_KINDS",
     "Trace",
     "Tracer",
     "Zero",
@@ -97,6 +101,58 @@ zero = Zero()
 
 
 # --------------------------------------------------------------------------
+# Rule kinds and the registry of primitives
+# --------------------------------------------------------------------------
+
+#: Every kind of rule a primitive may carry, with its signature and contract.
+#: :meth:`Primitive.def_rule` refuses any other kind, and ``docs/engine.md``
+#: shows this table.  ``primals``/``args`` are the primitive's inputs one level
+#: below the trace that processes it (arrays or tracers of outer traces);
+#: ``params`` its keyword parameters; :data:`zero` stands for an absent
+#: tangent, cotangent or Taylor coefficient.
+RULE_KINDS: dict[str, str] = {
+    "jvp": "jvp(primals, tangents, **params) -> (out, tangent_out). Forward mode: the output and its "
+           "tangent (zero when every tangent is zero). Written with primitives, so it can be "
+           "differentiated again.",
+    "vjp": "vjp(ct, out, primals, wants, **params) -> tuple of input cotangents. Reverse mode: one "
+           "cotangent per input, None where wants[i] is False; ct and out are tuples for a primitive "
+           "with multiple results. Written with primitives.",
+    "residuals": "residuals(wants) -> (keep_inputs, keep_output). Optional: the values vjp reads; reverse "
+                 "mode records the others by shape and dtype only (osculate.ad.reverse.ShapeOnly). "
+                 "Without it, every input and the output are kept.",
+    "fwd": "fwd(*primals, **params) -> (out, residuals). Optional: reverse mode calls it instead of impl "
+           "and passes residuals=... to vjp (custom_vjp).",
+    "batch": "batch(values, batched, size, **params) -> out. vmap: batched[i] says whether values[i] "
+             "carries a leading batch axis of length size; out carries it (every result of a "
+             "multiple-results primitive).",
+    "taylor": "taylor(primals, series, order, **params) -> (out, out_series). Taylor mode: series[i] holds "
+              "the `order` normalised coefficients x_1..x_K of input i; out_series the output's, each "
+              "shaped like the output or zero (a tuple of such per result for multiple results).",
+    "sparsity": "sparsity(trace, args, out, **params) -> Deps. Sparsity detection: the index sets of the "
+                "output from those of the traced args (trace.deps_of(a)); out is the output value "
+                "(a stand-in in global mode). See osculate.ad.sparsity.",
+    "accumulate": "accumulate(buffer, v, **params) -> None. Optional, for a linear primitive: add "
+                  "prim(v, **params) into buffer in place (the backward sweep's owned buffers).",
+    "adjoint_into": "adjoint_into(primals, params) -> (linear_prim, linear_params). Optional: the adjoint "
+                    "of this linear primitive is linear_prim (which has an accumulate rule), so the "
+                    "backward sweep adds its contribution in place instead of calling vjp.",
+}
+
+#: The kinds every primitive of the engine either has or declares missing
+#: with :meth:`Primitive.lacks`; the other kinds are optional.
+REQUIRED_KINDS: tuple[str, ...] = ("jvp", "vjp", "batch", "taylor", "sparsity")
+
+#: Every primitive, by name (names are unique): :class:`Primitive` adds itself.
+PRIMITIVES: dict[str, "Primitive"] = {}
+
+_HINTS = {
+    "taylor": "where rule(primals, series, order, **params) -> (out, out_series)",
+    "sparsity": "where rule(trace, args, out, **params) -> Deps",
+    "batch": "where rule(values, batched, size, **params) -> out",
+}
+
+
+# --------------------------------------------------------------------------
 # Primitives
 # --------------------------------------------------------------------------
 
@@ -107,24 +163,23 @@ class Primitive:
     Parameters
     ----------
     name:
-        Name used in error messages and graph dumps.
+        Unique name, used in error messages, graph dumps and the registry
+        :data:`PRIMITIVES`.
     impl:
         The NumPy implementation ``impl(*args, **params)``.
     multiple_results:
         ``True`` when ``impl`` returns a tuple of arrays.
+    constant_output:
+        ``True`` for a piecewise-constant operation (comparisons, ``floor``,
+        ``stop_gradient``): every derivative and Taylor coefficient of its
+        output is zero and its index sets are empty, so the differentiating
+        traces and sparsity detection need no rule for it (reverse mode does
+        not even record it).
 
-    Rules are attached with the ``def_*`` methods (usable as decorators):
-
-    * ``jvp(primals, tangents, **params) -> (out, tangent_out)``; tangents
-      are arrays, tracers or :data:`zero`.
-    * ``vjp(ct, out, primals, wants, **params) -> tuple`` of input cotangents
-      (``None`` where an input needs none; ``wants[i]`` says which inputs
-      need one).
-    * ``residuals(wants) -> (keep_inputs, keep_output)``, optional: the
-      values ``vjp`` reads; reverse mode records the others by shape only
-      (see :class:`osculate.ad.reverse.ShapeOnly`).
-    * ``batch``, ``taylor``, ``sparsity``: added by later transforms in the
-      same way.
+    Rules are attached with :meth:`def_rule` (usable as a decorator), one per
+    kind of :data:`RULE_KINDS`; :meth:`lacks` records why a primitive has no
+    rule of some kind, and that reason is part of the
+    :class:`MissingRuleError` a transformation raises.
 
     Examples
     --------
@@ -135,13 +190,23 @@ class Primitive:
     array([3.])
     """
 
-    __slots__ = ("name", "impl", "multiple_results", "rules")
+    __slots__ = ("name", "impl", "multiple_results", "constant_output", "rules", "missing")
 
-    def __init__(self, name: str, impl: Callable, multiple_results: bool = False):
+    registry = PRIMITIVES
+
+    def __init__(self, name: str, impl: Callable, multiple_results: bool = False, *, constant_output: bool = False):
+        if name in PRIMITIVES:
+            raise ValueError(
+                f"a primitive named {name!r} already exists; primitive names are unique (they key "
+                f"osculate.ad.core.PRIMITIVES): choose another name"
+            )
         self.name = name
         self.impl = impl
         self.multiple_results = multiple_results
+        self.constant_output = constant_output
         self.rules: dict[str, Callable] = {}
+        self.missing: dict[str, str] = {}
+        PRIMITIVES[name] = self
 
     def __repr__(self) -> str:
         return f"Primitive({self.name})"
@@ -165,18 +230,29 @@ class Primitive:
         try:
             return self.rules[kind]
         except KeyError:
-            raise MissingRuleError(
-                f"primitive '{self.name}' has no {kind} rule, so it cannot be "
-                f"differentiated/transformed in {kind} mode; define one with "
-                f"`{self.name}_p.def_rule('{kind}', ...)` or wrap the code in "
-                f"osculate.custom_jvp / custom_vjp"
-            ) from None
+            raise MissingRuleError(self.missing_message(kind)) from None
+
+    def missing_message(self, kind: str) -> str:
+        """Why this primitive cannot be transformed in ``kind`` mode."""
+        why = self.missing.get(kind)
+        because = f" ({why})" if why else ""
+        hint = _HINTS.get(kind, "")
+        return (
+            f"primitive '{self.name}' has no {kind} rule{because}, so it cannot be differentiated/"
+            f"transformed in {kind} mode; define one with `{self.name}_p.def_rule('{kind}', rule)`"
+            f"{' ' + hint if hint else ''} or wrap the code in osculate.custom_jvp / custom_vjp"
+        )
 
     def def_rule(self, kind: str, fn: Callable | None = None):
-        """Attach a rule; usable as ``@prim.def_rule('jvp')``."""
+        """Attach a rule of a kind listed in :data:`RULE_KINDS`; usable as
+        ``@prim.def_rule('jvp')``."""
+        if kind not in RULE_KINDS:
+            flag = " (a flag: pass constant_output=True to Primitive)" if kind == "constant_output" else ""
+            raise ValueError(f"unknown rule kind {kind!r}{flag}; the kinds are {sorted(RULE_KINDS)}")
         if fn is None:
             return lambda f: self.def_rule(kind, f)
         self.rules[kind] = fn
+        self.missing.pop(kind, None)
         return fn
 
     def def_jvp(self, fn):
@@ -184,6 +260,25 @@ class Primitive:
 
     def def_vjp(self, fn):
         return self.def_rule("vjp", fn)
+
+    def lacks(self, kind: str, why: str) -> None:
+        """Declare that this primitive has no ``kind`` rule, and why (shown in
+        :class:`MissingRuleError` and in the table of ``docs/engine.md``)."""
+        if kind not in RULE_KINDS:
+            raise ValueError(f"unknown rule kind {kind!r}; the kinds are {sorted(RULE_KINDS)}")
+        if kind in self.rules:
+            raise ValueError(f"primitive '{self.name}' has a {kind} rule; it cannot also lack one")
+        self.missing[kind] = why
+
+    def handles(self, kind: str) -> bool:
+        """True when the ``kind`` transformation can process this primitive:
+        it has the rule, or its output is constant and ``kind`` is one of the
+        transformations that need no rule for that."""
+        return kind in self.rules or (self.constant_output and kind in _CONSTANT_KINDS)
+
+
+#: What ``constant_output=True`` stands in for.
+_CONSTANT_KINDS = frozenset({"jvp", "vjp", "taylor", "sparsity"})
 
 
 # --------------------------------------------------------------------------

@@ -20,19 +20,23 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
-
+from . import numpy as osc_np
+from . import sparsity, taylor_trace
+from .batching import vmap
 from .core import Primitive, Tracer, zero
+from .reverse import vjp
+from .transforms import grad
+from .util import zeros_like
 
 __all__ = ["custom_jvp", "custom_vjp"]
 
 
-def _zeros_like(x):
-    return np.zeros(np.shape(x), dtype=getattr(x, "dtype", np.float64))
-
-
 def _instantiate_all(primals, tangents):
-    return tuple(_zeros_like(p) if t is zero else t for p, t in zip(primals, tangents))
+    return tuple(zeros_like(p) if t is zero else t for p, t in zip(primals, tangents))
+
+
+def _axes(batched):
+    return tuple(0 if b else None for b in batched)
 
 
 def _custom_call_impl(*args, fn):
@@ -85,24 +89,43 @@ def _custom_jvp_jvp(primals, tangents, fn):
 
 
 @custom_jvp_p.def_vjp
-def _custom_jvp_vjp(ct, out, primals, wants, fn):
-    from .transforms import vjp
-
+def _custom_jvp_vjp(ct, out, primals, wants, fn):  # the transposed tangent map
     primals = tuple(primals)
     idx = [i for i, w in enumerate(wants) if w]
 
     def tangent_map(*ts):
-        full = [_zeros_like(p) for p in primals]
+        full = [zeros_like(p) for p in primals]
         for i, t in zip(idx, ts):
             full[i] = t
         return fn.jvp_rule(primals, tuple(full))[1]
 
-    _, pullback = vjp(tangent_map, *[_zeros_like(primals[i]) for i in idx])
+    _, pullback = vjp(tangent_map, *[zeros_like(primals[i]) for i in idx])
     cts = pullback(ct)
     res = [None] * len(primals)
     for i, c in zip(idx, cts):
         res[i] = c
     return tuple(res)
+
+
+# Under vmap a custom function is replaced by the custom function of its
+# vmapped pieces, so the user's rules keep applying to every batch member.
+@custom_jvp_p.def_rule("batch")
+def _custom_jvp_batch(vals, batched, size, fn):
+    axes = _axes(batched)
+    k = len(vals)
+    batched_fn = custom_jvp(vmap(fn.fun, in_axes=axes))
+    batched_fn.defjvp(
+        lambda p, t: vmap(lambda *pt: fn.jvp_rule(pt[:k], pt[k:]), in_axes=axes + axes)(*p, *t)
+    )
+    return batched_fn(*vals)
+
+
+# Taylor mode through the user's rule: the output's derivative series
+# y'(t) = J(x(t)) x'(t) is the rule evaluated by Taylor mode one order lower,
+# then integrated, so every order respects the rule.
+custom_jvp_p.def_rule("taylor", taylor_trace.jvp_rule(custom_jvp_p))
+# the pattern of a custom function is the pattern of the function itself
+custom_jvp_p.def_rule("sparsity", sparsity.call_rule(lambda params: params["fn"].fun))
 
 
 class custom_vjp:
@@ -167,10 +190,7 @@ def _custom_vjp_vjp(ct, out, primals, wants, fn, residuals=None):
 
 
 @custom_vjp_p.def_jvp
-def _custom_vjp_jvp(primals, tangents, fn):
-    from .. import numpy as onp
-    from .transforms import grad
-
+def _custom_vjp_jvp(primals, tangents, fn):  # J t = ∇_c <bwd(res, c), t>
     out, res = fn.fwd(*primals)
     if all(t is zero for t in tangents):
         return out, zero
@@ -180,76 +200,25 @@ def _custom_vjp_jvp(primals, tangents, fn):
         total = 0.0
         for cti, ti in zip(cts, tangents):
             if cti is not None and ti is not zero:
-                total = total + onp.vdot(cti, ti)
+                total = total + osc_np.vdot(cti, ti)
         return total
 
-    return out, grad(pairing)(_zeros_like(out))
-
-
-# --------------------------------------------------------------------------- batch rules
-# Under vmap a custom function is replaced by the custom function of its
-# vmapped pieces, so the user's rules keep applying to every batch member.
-
-
-def _axes(batched):
-    return tuple(0 if b else None for b in batched)
-
-
-@custom_jvp_p.def_rule("batch")
-def _custom_jvp_batch(vals, batched, size, fn):
-    from .batching import vmap
-
-    axes = _axes(batched)
-    k = len(vals)
-    batched_fn = custom_jvp(vmap(fn.fun, in_axes=axes))
-    batched_fn.defjvp(
-        lambda p, t: vmap(lambda *pt: fn.jvp_rule(pt[:k], pt[k:]), in_axes=axes + axes)(*p, *t)
-    )
-    return batched_fn(*vals)
+    return out, grad(pairing)(zeros_like(out))
 
 
 @custom_vjp_p.def_rule("batch")
 def _custom_vjp_batch(vals, batched, size, fn):
-    from .. import numpy as onp
-    from .batching import vmap
-
     axes = _axes(batched)
     batched_fn = custom_vjp(vmap(fn.fun, in_axes=axes))
 
     def bwd(res, ct):
         cts = vmap(fn.bwd, in_axes=(0, 0))(res, ct)
         # arguments that were not batched receive the sum over the batch
-        return tuple(c if (b or c is None) else onp.sum(c, axis=0) for c, b in zip(cts, batched))
+        return tuple(c if (b or c is None) else osc_np.sum(c, axis=0) for c, b in zip(cts, batched))
 
     batched_fn.defvjp(vmap(fn.fwd, in_axes=axes), bwd)
     return batched_fn(*vals)
 
 
-# --------------------------------------------------------------------------- sparsity rules
-# The pattern of a custom function is the pattern of the function itself.
-
-def _install_sparsity_rules():
-    from ..sparse import detect as D
-
-    custom_jvp_p.def_rule("sparsity", D.call_rule(lambda params: params["fn"].fun))
-    custom_vjp_p.def_rule("sparsity", D.call_rule(lambda params: params["fn"].fun))
-
-
-_install_sparsity_rules()
-
-
-# --------------------------------------------------------------------------- taylor rules
-# Taylor mode through user rules: the output's derivative series
-# y'(t) = J(x(t)) x'(t) is the user's JVP (custom_jvp) or the transposed
-# backward rule (custom_vjp) evaluated by Taylor mode one order lower, then
-# integrated (osculate.ad.taylor.jvp_rule_taylor), so every order respects
-# the rule.
-
-def _install_taylor_rules():
-    from . import taylor as T
-
-    custom_jvp_p.def_rule("taylor", T.jvp_rule_taylor(custom_jvp_p))
-    custom_vjp_p.def_rule("taylor", T.jvp_rule_taylor(custom_vjp_p))
-
-
-_install_taylor_rules()
+custom_vjp_p.def_rule("taylor", taylor_trace.jvp_rule(custom_vjp_p))  # the transposed bwd, as for custom_jvp
+custom_vjp_p.def_rule("sparsity", sparsity.call_rule(lambda params: params["fn"].fun))

@@ -7,13 +7,20 @@ tangent inputs to primal and tangent outputs.  Because rules are written with
 primitives, the tangent computation is itself traced by any outer
 transformation: that is all forward-over-reverse or forward-over-forward
 needs.
+
+:func:`jvp`, the forward-mode transformation, is a thin wrapper around the
+trace (as :func:`~osculate.ad.batching.vmap` is around the batching trace).
 """
 
 from __future__ import annotations
 
-from .core import LeakedTracerError, Trace, Tracer, zero
+import numpy as np
 
-__all__ = ["JVPTrace", "JVPTracer"]
+from .core import LeakedTracerError, Trace, Tracer, new_trace, zero
+from .tree import tree_flatten, tree_unflatten
+from .util import as_float_input, as_tangent, instantiate
+
+__all__ = ["JVPTrace", "JVPTracer", "jvp"]
 
 
 class JVPTracer(Tracer):
@@ -48,9 +55,46 @@ class JVPTrace(Trace):
                     a._check()
                 primals.append(a)
                 tangents.append(zero)
+        if prim.constant_output:  # piecewise constant: no tangent
+            return prim.bind(*primals, **params)
         out, t_out = prim.rule("jvp")(primals, tangents, **params)
         if prim.multiple_results:
             return tuple(o if t is zero else JVPTracer(self, o, t) for o, t in zip(out, t_out))
         if t_out is zero:
             return out
         return JVPTracer(self, out, t_out)
+
+
+def jvp(f, primals, tangents):
+    """Forward mode: ``(f(*primals), J_f(primals) @ tangents)``.
+
+    ``primals`` and ``tangents`` are tuples (of arrays or pytrees) of equal
+    structure.
+
+    >>> import numpy as np, osculate as osc
+    >>> y, t = osc.jvp(np.sin, (0.0,), (2.0,))
+    >>> float(y), float(t)
+    (0.0, 2.0)
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
+    p_leaves, p_tree = tree_flatten(tuple(primals))
+    t_leaves, t_tree = tree_flatten(tuple(tangents))
+    if p_tree != t_tree:
+        raise ValueError("jvp: primals and tangents must have the same (pytree) structure")
+    p_leaves = [as_float_input(p, f"jvp primal #{i}") for i, p in enumerate(p_leaves)]
+    t_leaves = [as_tangent(t, p, f"jvp tangent #{i}") for i, (t, p) in enumerate(zip(t_leaves, p_leaves))]
+    with new_trace(JVPTrace) as trace:
+        ins = [JVPTracer(trace, p, t) for p, t in zip(p_leaves, t_leaves)]
+        out = f(*tree_unflatten(p_tree, ins))
+        o_leaves, o_tree = tree_flatten(out)
+        outs, touts = [], []
+        for o in o_leaves:
+            if type(o) is JVPTracer and o._trace is trace:
+                outs.append(o.primal)
+                touts.append(o.tangent)
+            else:
+                o = o if isinstance(o, Tracer) else np.asarray(o)
+                outs.append(o)
+                touts.append(instantiate(zero, o))
+    return tree_unflatten(o_tree, outs), tree_unflatten(o_tree, touts)

@@ -40,6 +40,7 @@ from __future__ import annotations
 import collections
 import functools
 import threading
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -48,7 +49,27 @@ from .prims.arithmetic import add_p, mul_p, neg_p
 from .prims.structural import scatter_p
 from .tree import tree_flatten, tree_unflatten
 
-__all__ = ["jit", "Program"]
+__all__ = ["jit", "Program", "Equation"]
+
+
+class Equation(NamedTuple):
+    """One staged operation: ``outs = prim(*args, **params)`` where argument
+    ``i`` is the variable ``refs[i]``, or the constant ``consts[i]`` when
+    ``refs[i]`` is None."""
+
+    prim: Primitive
+    refs: tuple
+    consts: tuple
+    params: dict
+    outs: tuple
+
+    @property
+    def out(self) -> int:
+        """The (first) variable the equation defines."""
+        return self.outs[0]
+
+
+Described = tuple[tuple, Any, bool]  # per variable: (shape, dtype, is a real ndarray)
 
 
 class JitTracer(Tracer):
@@ -81,8 +102,8 @@ class JitTrace(Trace):
 
     def __init__(self, level):
         super().__init__(level)
-        self.eqns = []  # (prim, refs, consts, params, out_vars)
-        self.described = []  # per variable: (shape, dtype, is a real ndarray)
+        self.eqns: list[Equation] = []
+        self.described: list[Described] = []
 
     def new_var(self, value):
         self.described.append((np.shape(value), np.result_type(value), type(value) is np.ndarray))
@@ -113,7 +134,7 @@ class JitTrace(Trace):
         outs = out if prim.multiple_results else (out,)
         tracers = tuple(self.new_var(o) for o in outs)
         consts = tuple(v if r is None else None for v, r in zip(vals, refs))
-        self.eqns.append((prim, tuple(refs), consts, params, tuple(t.var for t in tracers)))
+        self.eqns.append(Equation(prim, tuple(refs), consts, params, tuple(t.var for t in tracers)))
         return tracers if prim.multiple_results else tracers[0]
 
 
@@ -122,17 +143,23 @@ def _elementwise(prim, params):
     return isinstance(impl, np.ufunc) and impl.nout == 1 and not params
 
 
+_scatter_into = scatter_p.rule("accumulate")
+
+
 def _scatter_add_impl(base, v, idx, own=False):
     out = base if own else base.copy()
-    scatter_p.rules["accumulate"](out, v, idx)
+    _scatter_into(out, v, idx=idx)
     return out
 
 
 # ``base + scatter(v, idx)`` as one operation.  It exists only inside staged
 # programs (made by _scatters_fused below, run by the replay); nothing ever
-# traces it, so it has no derivative rules.  ``own=True`` (decided by
-# _donations) lets it add into ``base``'s buffer instead of a copy.
+# traces it, so it has no rules.  ``own=True`` (decided by _donations) lets it
+# add into ``base``'s buffer instead of a copy.
 scatter_add_p = Primitive("scatter_add", _scatter_add_impl)
+for _kind in ("jvp", "vjp", "batch", "taylor", "sparsity"):
+    scatter_add_p.lacks(_kind, "it exists only inside staged programs, made by osc.jit's scatter-add fusion; "
+                               "nothing traces it")
 
 
 def _fresh(prim, params):
@@ -259,7 +286,7 @@ def _scaling(eqn):
 
 def _use_counts(eqns, outputs):
     """How many times each variable is read (an output counts as one read)."""
-    uses = collections.Counter(r for e in eqns for r in e[1] if r is not None)
+    uses = collections.Counter(r for e in eqns for r in e.refs if r is not None)
     uses.update(outputs)
     return uses
 
@@ -278,12 +305,12 @@ def _scales_folded(eqns, described, outputs):
             inner = _scaling(producer[outer[0]])
             if inner is not None:
                 y, c = inner[0], np.multiply(inner[1], outer[1])
-                shape, dtype, _ = described[eqn[4][0]]
+                shape, dtype, _ = described[eqn.out]
                 y_shape, y_dtype, _ = described[y]
                 if (np.broadcast_shapes(y_shape, np.shape(c)) == shape
                         and np.result_type(np.empty(0, y_dtype), c) == dtype):
-                    eqn = (mul_p, (y, None), (None, c), {}, eqn[4])
-        for o in eqn[4]:
+                    eqn = Equation(mul_p, (y, None), (None, c), {}, eqn.outs)
+        for o in eqn.outs:
             producer[o] = eqn
         out.append(eqn)
     return out
@@ -303,7 +330,7 @@ def _scatters_fused(eqns, described, outputs):
             for k in (0, 1):
                 s = refs[k]
                 scat = producer.get(s) if s is not None and uses[s] == 1 else None
-                if scat is None or scat[0] is not scatter_p or scat[1][0] is None or described[s][0] != shape:
+                if scat is None or scat.prim is not scatter_p or scat.refs[0] is None or described[s][0] != shape:
                     continue  # (a scatter broadcast against a larger base is left alone)
                 base_ref, base_const = refs[1 - k], consts[1 - k]
                 if base_ref is not None:
@@ -312,9 +339,10 @@ def _scatters_fused(eqns, described, outputs):
                     base_shape, base_dtype = np.shape(base_const), np.result_type(base_const)
                     base_array = type(base_const) is np.ndarray
                 if base_array and base_shape == shape and base_dtype == dtype:
-                    eqn = (scatter_add_p, (base_ref, scat[1][0]), (base_const, None), {"idx": scat[3]["idx"]}, outs)
+                    eqn = Equation(scatter_add_p, (base_ref, scat.refs[0]), (base_const, None),
+                                   {"idx": scat.params["idx"]}, outs)
                     break
-        for o in eqn[4]:
+        for o in eqn.outs:
             producer[o] = eqn
         out.append(eqn)
     return out
@@ -324,9 +352,9 @@ def _dead_code_eliminated(eqns, needed):
     needed = set(needed)
     kept = []
     for eqn in reversed(eqns):
-        if any(o in needed for o in eqn[4]):
+        if any(o in needed for o in eqn.outs):
             kept.append(eqn)
-            needed.update(r for r in eqn[1] if r is not None)
+            needed.update(r for r in eqn.refs if r is not None)
     kept.reverse()
     return kept
 
@@ -358,7 +386,7 @@ def _donations(eqns, in_vars, out_refs, described):
             candidates = refs
         else:
             continue
-        want = described[outs[0]]  # (shape, dtype, is an ndarray)
+        want = described[outs[0]]
         for r in candidates:
             if (r is not None and r in fresh and r not in protected and last_use[r] == k
                     and no_views[r] and described[r] == want and want[2]):

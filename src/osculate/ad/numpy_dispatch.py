@@ -1,4 +1,5 @@
-"""Routing plain NumPy calls on tracers to :mod:`osculate.numpy`.
+"""Routing plain NumPy calls on tracers to the traced namespace
+(:mod:`osculate.ad.numpy`, public as :mod:`osculate.numpy`).
 
 ``Tracer.__array_ufunc__`` and ``Tracer.__array_function__`` land here; so do
 the Python operators, which are attached to :class:`~osculate.ad.core.Tracer`
@@ -20,9 +21,9 @@ import types
 import numpy as np
 from scipy import special as sp
 
-from .. import numpy as onp
+from . import numpy as osc_np
 from .core import ConcretizationError, Tracer, UnsupportedConversionError, UnsupportedFunctionError
-from .prims import arithmetic as A, structural as S
+from .prims import arithmetic, structural
 from .prims.unary import UNARY
 
 __all__ = ["dispatch_ufunc", "dispatch_function", "UnsupportedFunctionError", "ALTERNATIVES", "unsupported_message"]
@@ -170,13 +171,13 @@ for _name in (
     "floor ceil rint trunc floor_divide remainder mod fmod isnan isinf isfinite signbit matmul"
 ).split():
     _uf = getattr(np, _name)
-    _UFUNCS[_uf] = getattr(onp, "abs" if _name == "absolute" else _name)
+    _UFUNCS[_uf] = getattr(osc_np, "abs" if _name == "absolute" else _name)
 for _name in ("erf", "erfc", "expit", "gammaln", "digamma", "expm1", "log1p", "exp2", "cbrt"):
-    _UFUNCS[getattr(sp, _name)] = getattr(onp, _name)  # SciPy's own ufuncs for these compute the same
+    _UFUNCS[getattr(sp, _name)] = getattr(osc_np, _name)  # SciPy's own ufuncs for these compute the same
 
 
-_FAST = {np.add: A.add_p, np.subtract: A.sub_p, np.multiply: A.mul_p, np.true_divide: A.div_p,
-         np.power: A.pow_p, np.negative: A.neg_p}
+_FAST = {np.add: arithmetic.add_p, np.subtract: arithmetic.sub_p, np.multiply: arithmetic.mul_p, np.true_divide: arithmetic.div_p,
+         np.power: arithmetic.pow_p, np.negative: arithmetic.neg_p}
 for _name, _p in UNARY.items():
     if _name != "polygamma" and hasattr(np, _name):
         _FAST[getattr(np, _name)] = _p
@@ -198,17 +199,17 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
                 raise UnsupportedFunctionError(
                     f"{_ufunc_name(ufunc)} is supported on traced values only for boolean masks"
                 )
-            fn = getattr(onp, _BOOL_UFUNCS[ufunc])
+            fn = getattr(osc_np, _BOOL_UFUNCS[ufunc])
         if fn is None:
             raise UnsupportedFunctionError(
                 unsupported_message(_ufunc_name(ufunc), f" (ufunc '{ufunc.__name__}' has no differentiation rule)")
             )
         return fn(*inputs, **kwargs)
     if method == "reduce" and ufunc in (np.add, np.multiply, np.maximum, np.minimum):
-        red = {np.add: onp.sum, np.multiply: onp.prod, np.maximum: onp.max, np.minimum: onp.min}[ufunc]
+        red = {np.add: osc_np.sum, np.multiply: osc_np.prod, np.maximum: osc_np.max, np.minimum: osc_np.min}[ufunc]
         return red(inputs[0], axis=kwargs.get("axis", 0), keepdims=kwargs.get("keepdims", False))
     if method == "accumulate" and ufunc in (np.add, np.multiply):
-        acc = onp.cumsum if ufunc is np.add else onp.cumprod
+        acc = osc_np.cumsum if ufunc is np.add else osc_np.cumprod
         return acc(inputs[0], axis=kwargs.get("axis", 0))
     if method == "at" and ufunc is np.add:
         raise UnsupportedFunctionError(
@@ -230,11 +231,11 @@ _FUNCTION_NAMES = (
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):
-        _FUNCTIONS[getattr(np, _name)] = getattr(onp, _name)
+        _FUNCTIONS[getattr(np, _name)] = getattr(osc_np, _name)
 for _name in ("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "norm"):
-    _FUNCTIONS[getattr(np.linalg, _name)] = getattr(onp.linalg, _name)
-_FUNCTIONS[np.asarray] = onp.asarray
-_FUNCTIONS[np.array] = onp.array
+    _FUNCTIONS[getattr(np.linalg, _name)] = getattr(osc_np.linalg, _name)
+_FUNCTIONS[np.asarray] = osc_np.asarray
+_FUNCTIONS[np.array] = osc_np.array
 
 
 def dispatch_function(func, args, kwargs):
@@ -376,20 +377,20 @@ class _IndexUpdateRef:
         self.idx = idx
 
     def set(self, value):
-        return S.index_update(self.x, value, self.idx, "set")
+        return structural.index_update(self.x, value, self.idx, "set")
 
     def add(self, value):
-        return S.index_update(self.x, value, self.idx, "add")
+        return structural.index_update(self.x, value, self.idx, "add")
 
     def multiply(self, value):
-        return S.index_update(self.x, S.getitem(self.x, self.idx) * value, self.idx, "set")
+        return structural.index_update(self.x, structural.getitem(self.x, self.idx) * value, self.idx, "set")
 
     def get(self):
-        return S.getitem(self.x, self.idx)
+        return structural.getitem(self.x, self.idx)
 
 
 def _setitem(self, idx, value):
-    new = S.index_update(self, value, idx, "set")
+    new = structural.index_update(self, value, idx, "set")
     if type(new) is not type(self) or new._trace is not self._trace:
         raise TypeError(
             "x[idx] = value cannot rebind this traced array because the value belongs to a more "
@@ -403,74 +404,73 @@ _GENERIC_CONVERSION_ERROR = Tracer._conversion_error
 
 
 def _install():
-    T = Tracer
-    T._conversion_error = _conversion_error
+    Tracer._conversion_error = _conversion_error
     # NumPy's protocols: plain NumPy calls on tracers land in the dispatchers above
-    T.__array_ufunc__ = lambda s, ufunc, method, *inputs, **kwargs: dispatch_ufunc(ufunc, method, inputs, kwargs)
-    T.__array_function__ = lambda s, func, types, args, kwargs: dispatch_function(func, args, kwargs)
+    Tracer.__array_ufunc__ = lambda s, ufunc, method, *inputs, **kwargs: dispatch_ufunc(ufunc, method, inputs, kwargs)
+    Tracer.__array_function__ = lambda s, func, types, args, kwargs: dispatch_function(func, args, kwargs)
     # arithmetic operators bind primitives directly (the hot path)
-    T.__add__ = lambda s, o: A.add_p.bind(s, o)
-    T.__radd__ = lambda s, o: A.add_p.bind(o, s)
-    T.__sub__ = lambda s, o: A.sub_p.bind(s, o)
-    T.__rsub__ = lambda s, o: A.sub_p.bind(o, s)
-    T.__mul__ = lambda s, o: A.mul_p.bind(s, o)
-    T.__rmul__ = lambda s, o: A.mul_p.bind(o, s)
-    T.__truediv__ = lambda s, o: A.div_p.bind(s, o)
-    T.__rtruediv__ = lambda s, o: A.div_p.bind(o, s)
-    T.__pow__ = lambda s, o: A.pow_p.bind(s, o)
-    T.__rpow__ = lambda s, o: A.pow_p.bind(o, s)
-    T.__matmul__ = lambda s, o: onp.matmul(s, o)
-    T.__rmatmul__ = lambda s, o: onp.matmul(o, s)
-    T.__floordiv__ = lambda s, o: onp.floor_divide(s, o)
-    T.__rfloordiv__ = lambda s, o: onp.floor_divide(o, s)
-    T.__mod__ = lambda s, o: onp.remainder(s, o)
-    T.__rmod__ = lambda s, o: onp.remainder(o, s)
-    T.__neg__ = lambda s: A.neg_p.bind(s)
-    T.__pos__ = lambda s: s
-    T.__abs__ = lambda s: onp.abs(s)
+    Tracer.__add__ = lambda s, o: arithmetic.add_p.bind(s, o)
+    Tracer.__radd__ = lambda s, o: arithmetic.add_p.bind(o, s)
+    Tracer.__sub__ = lambda s, o: arithmetic.sub_p.bind(s, o)
+    Tracer.__rsub__ = lambda s, o: arithmetic.sub_p.bind(o, s)
+    Tracer.__mul__ = lambda s, o: arithmetic.mul_p.bind(s, o)
+    Tracer.__rmul__ = lambda s, o: arithmetic.mul_p.bind(o, s)
+    Tracer.__truediv__ = lambda s, o: arithmetic.div_p.bind(s, o)
+    Tracer.__rtruediv__ = lambda s, o: arithmetic.div_p.bind(o, s)
+    Tracer.__pow__ = lambda s, o: arithmetic.pow_p.bind(s, o)
+    Tracer.__rpow__ = lambda s, o: arithmetic.pow_p.bind(o, s)
+    Tracer.__matmul__ = lambda s, o: osc_np.matmul(s, o)
+    Tracer.__rmatmul__ = lambda s, o: osc_np.matmul(o, s)
+    Tracer.__floordiv__ = lambda s, o: osc_np.floor_divide(s, o)
+    Tracer.__rfloordiv__ = lambda s, o: osc_np.floor_divide(o, s)
+    Tracer.__mod__ = lambda s, o: osc_np.remainder(s, o)
+    Tracer.__rmod__ = lambda s, o: osc_np.remainder(o, s)
+    Tracer.__neg__ = lambda s: arithmetic.neg_p.bind(s)
+    Tracer.__pos__ = lambda s: s
+    Tracer.__abs__ = lambda s: osc_np.abs(s)
     # on boolean masks the bitwise operators are the logical ones
-    T.__and__ = T.__rand__ = lambda s, o: onp.logical_and(s, o)
-    T.__or__ = T.__ror__ = lambda s, o: onp.logical_or(s, o)
-    T.__xor__ = T.__rxor__ = lambda s, o: onp.logical_xor(s, o)
-    T.__invert__ = lambda s: onp.logical_not(s)
-    T.__lt__ = lambda s, o: onp.less(s, o)
-    T.__le__ = lambda s, o: onp.less_equal(s, o)
-    T.__gt__ = lambda s, o: onp.greater(s, o)
-    T.__ge__ = lambda s, o: onp.greater_equal(s, o)
-    T.__eq__ = lambda s, o: onp.equal(s, o)
-    T.__ne__ = lambda s, o: onp.not_equal(s, o)
-    T.__getitem__ = lambda s, idx: S.getitem(s, idx)
-    T.__setitem__ = _setitem
-    T.at = property(lambda s: _IndexUpdateHelper(s))
-    T.T = property(lambda s: onp.transpose(s))
-    T.mT = property(lambda s: onp.swapaxes(s, -1, -2))
-    T.real = property(lambda s: s)
-    T.conj = lambda s: s
-    T.copy = lambda s: s
-    T.sum = lambda s, axis=None, keepdims=False, **kw: onp.sum(s, axis=axis, keepdims=keepdims, **kw)
-    T.mean = lambda s, axis=None, keepdims=False, **kw: onp.mean(s, axis=axis, keepdims=keepdims, **kw)
-    T.var = lambda s, axis=None, ddof=0, keepdims=False: onp.var(s, axis=axis, ddof=ddof, keepdims=keepdims)
-    T.std = lambda s, axis=None, ddof=0, keepdims=False: onp.std(s, axis=axis, ddof=ddof, keepdims=keepdims)
-    T.prod = lambda s, axis=None, keepdims=False: onp.prod(s, axis=axis, keepdims=keepdims)
-    T.max = lambda s, axis=None, keepdims=False: onp.max(s, axis=axis, keepdims=keepdims)
-    T.min = lambda s, axis=None, keepdims=False: onp.min(s, axis=axis, keepdims=keepdims)
-    T.argmax = lambda s, axis=None: onp.argmax(s, axis=axis)
-    T.argmin = lambda s, axis=None: onp.argmin(s, axis=axis)
-    T.cumsum = lambda s, axis=None: onp.cumsum(s, axis=axis)
-    T.cumprod = lambda s, axis=None: onp.cumprod(s, axis=axis)
-    T.reshape = lambda s, *shape, **kw: onp.reshape(s, shape[0] if len(shape) == 1 else shape, **kw)
-    T.transpose = lambda s, *axes: onp.transpose(s, (axes[0] if len(axes) == 1 else axes) if axes else None)
-    T.swapaxes = lambda s, a, b: onp.swapaxes(s, a, b)
-    T.ravel = lambda s, order="C": onp.ravel(s)
-    T.flatten = lambda s, order="C": onp.ravel(s)
-    T.squeeze = lambda s, axis=None: onp.squeeze(s, axis)
-    T.dot = lambda s, o: onp.dot(s, o)
-    T.clip = lambda s, a_min=None, a_max=None: onp.clip(s, a_min, a_max)
-    T.diagonal = lambda s, offset=0, axis1=0, axis2=1: onp.diagonal(s, offset, axis1, axis2)
-    T.trace = lambda s, offset=0, axis1=0, axis2=1: onp.trace(s, offset, axis1, axis2)
-    T.repeat = lambda s, repeats, axis=None: onp.repeat(s, repeats, axis)
-    T.astype = lambda s, dtype, **kw: onp.astype(s, dtype)
-    T.round = lambda s, decimals=0: onp.round(s, decimals)
+    Tracer.__and__ = Tracer.__rand__ = lambda s, o: osc_np.logical_and(s, o)
+    Tracer.__or__ = Tracer.__ror__ = lambda s, o: osc_np.logical_or(s, o)
+    Tracer.__xor__ = Tracer.__rxor__ = lambda s, o: osc_np.logical_xor(s, o)
+    Tracer.__invert__ = lambda s: osc_np.logical_not(s)
+    Tracer.__lt__ = lambda s, o: osc_np.less(s, o)
+    Tracer.__le__ = lambda s, o: osc_np.less_equal(s, o)
+    Tracer.__gt__ = lambda s, o: osc_np.greater(s, o)
+    Tracer.__ge__ = lambda s, o: osc_np.greater_equal(s, o)
+    Tracer.__eq__ = lambda s, o: osc_np.equal(s, o)
+    Tracer.__ne__ = lambda s, o: osc_np.not_equal(s, o)
+    Tracer.__getitem__ = lambda s, idx: structural.getitem(s, idx)
+    Tracer.__setitem__ = _setitem
+    Tracer.at = property(lambda s: _IndexUpdateHelper(s))
+    Tracer.T = property(lambda s: osc_np.transpose(s))
+    Tracer.mT = property(lambda s: osc_np.swapaxes(s, -1, -2))
+    Tracer.real = property(lambda s: s)
+    Tracer.conj = lambda s: s
+    Tracer.copy = lambda s: s
+    Tracer.sum = lambda s, axis=None, keepdims=False, **kw: osc_np.sum(s, axis=axis, keepdims=keepdims, **kw)
+    Tracer.mean = lambda s, axis=None, keepdims=False, **kw: osc_np.mean(s, axis=axis, keepdims=keepdims, **kw)
+    Tracer.var = lambda s, axis=None, ddof=0, keepdims=False: osc_np.var(s, axis=axis, ddof=ddof, keepdims=keepdims)
+    Tracer.std = lambda s, axis=None, ddof=0, keepdims=False: osc_np.std(s, axis=axis, ddof=ddof, keepdims=keepdims)
+    Tracer.prod = lambda s, axis=None, keepdims=False: osc_np.prod(s, axis=axis, keepdims=keepdims)
+    Tracer.max = lambda s, axis=None, keepdims=False: osc_np.max(s, axis=axis, keepdims=keepdims)
+    Tracer.min = lambda s, axis=None, keepdims=False: osc_np.min(s, axis=axis, keepdims=keepdims)
+    Tracer.argmax = lambda s, axis=None: osc_np.argmax(s, axis=axis)
+    Tracer.argmin = lambda s, axis=None: osc_np.argmin(s, axis=axis)
+    Tracer.cumsum = lambda s, axis=None: osc_np.cumsum(s, axis=axis)
+    Tracer.cumprod = lambda s, axis=None: osc_np.cumprod(s, axis=axis)
+    Tracer.reshape = lambda s, *shape, **kw: osc_np.reshape(s, shape[0] if len(shape) == 1 else shape, **kw)
+    Tracer.transpose = lambda s, *axes: osc_np.transpose(s, (axes[0] if len(axes) == 1 else axes) if axes else None)
+    Tracer.swapaxes = lambda s, a, b: osc_np.swapaxes(s, a, b)
+    Tracer.ravel = lambda s, order="C": osc_np.ravel(s)
+    Tracer.flatten = lambda s, order="C": osc_np.ravel(s)
+    Tracer.squeeze = lambda s, axis=None: osc_np.squeeze(s, axis)
+    Tracer.dot = lambda s, o: osc_np.dot(s, o)
+    Tracer.clip = lambda s, a_min=None, a_max=None: osc_np.clip(s, a_min, a_max)
+    Tracer.diagonal = lambda s, offset=0, axis1=0, axis2=1: osc_np.diagonal(s, offset, axis1, axis2)
+    Tracer.trace = lambda s, offset=0, axis1=0, axis2=1: osc_np.trace(s, offset, axis1, axis2)
+    Tracer.repeat = lambda s, repeats, axis=None: osc_np.repeat(s, repeats, axis)
+    Tracer.astype = lambda s, dtype, **kw: osc_np.astype(s, dtype)
+    Tracer.round = lambda s, decimals=0: osc_np.round(s, decimals)
 
 
 _install()

@@ -20,7 +20,12 @@ import functools
 
 import numpy as np
 
-from .core import Primitive, Tracer, zero
+from .batching import vmap
+from .core import Primitive, Tracer, new_trace, zero
+from .forward import jvp
+from .reverse import vjp
+from .taylor_trace import TaylorTrace, lift, lower
+from .util import zeros_like
 
 __all__ = ["checkpoint"]
 
@@ -33,19 +38,13 @@ def _call_flat(*args, fun):
 checkpoint_p = Primitive("checkpoint", _call_flat, multiple_results=True)
 
 
-def _zeros(p):
-    return np.zeros(np.shape(p), dtype=getattr(p, "dtype", np.float64))
-
-
 def _filled(values, likes):
-    return tuple(_zeros(p) if v is zero or v is None else v for v, p in zip(values, likes))
+    return tuple(zeros_like(p) if v is zero or v is None else v for v, p in zip(values, likes))
 
 
 @functools.lru_cache(maxsize=256)
 def _jvp_of(fun, n_in):
     """The checkpointed function ``(*primals, *tangents) -> (*outs, *out_tangents)``."""
-    from .transforms import jvp
-
     def jvp_fun(*args):
         outs, touts = jvp(fun, tuple(args[:n_in]), tuple(args[n_in:]))
         return tuple(outs) + tuple(touts)
@@ -57,8 +56,6 @@ def _jvp_of(fun, n_in):
 def _vjp_of(fun, n_in):
     """The checkpointed pullback ``(*primals, *cts) -> input cotangents``: it
     recomputes ``fun``'s intermediates when it runs."""
-    from .transforms import vjp
-
     def vjp_fun(*args):
         _, pullback = vjp(fun, *args[:n_in])
         return tuple(pullback(tuple(args[n_in:])))
@@ -90,9 +87,22 @@ def _checkpoint_batch(vals, batched, size, fun):
 
 @functools.lru_cache(maxsize=256)
 def _vmapped(fun, in_axes):
-    from .batching import vmap
-
     return vmap(fun, in_axes=in_axes)
+
+
+@checkpoint_p.def_rule("taylor")
+def _checkpoint_taylor(primals, series, order, fun):
+    """Taylor mode has no tape to save: run the checkpointed function under it."""
+    with new_trace(TaylorTrace, order) as trace:
+        res = fun(*[lift(trace, p, s) for p, s in zip(primals, series)])
+        lowered = [lower(trace, r, order) for r in res]
+    return tuple(p for p, _ in lowered), tuple(s for _, s in lowered)
+
+
+@checkpoint_p.def_rule("sparsity")
+def _checkpoint_sparsity(trace, args, outs, fun):  # the pattern of the function itself
+    res = fun(*args)
+    return tuple(trace.deps_or_empty(r, int(np.prod(np.shape(o)))) for r, o in zip(res, outs))
 
 
 def checkpoint(fun):
@@ -125,32 +135,3 @@ def checkpoint(fun):
         return outs[0] if single else outs
 
     return wrapped
-
-
-def _install_sparsity_rules():
-    def rule(trace, args, outs, fun):  # the pattern of the function itself
-        res = fun(*args)
-        return tuple(trace.deps_or_empty(r, int(np.prod(np.shape(o)))) for r, o in zip(res, outs))
-
-    checkpoint_p.def_rule("sparsity", rule)
-
-
-_install_sparsity_rules()
-
-
-# --------------------------------------------------------------------------- taylor rules
-# Taylor mode has no tape to save: run the checkpointed function under it.
-
-def _install_taylor_rules():
-    from . import taylor as T
-
-    def rule(primals, series, order, fun):
-        with T.new_trace(T.TaylorTrace, order) as trace:
-            res = fun(*[T._lift(trace, p, s) for p, s in zip(primals, series)])
-            lowered = [T._lower(trace, r, order) for r in res]
-        return tuple(p for p, _ in lowered), tuple(s for _, s in lowered)
-
-    checkpoint_p.def_rule("taylor", rule)
-
-
-_install_taylor_rules()

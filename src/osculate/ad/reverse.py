@@ -7,16 +7,21 @@ sweep walks the tape once in reverse, calls each primitive's ``vjp`` rule and
 sums cotangents into the parents.  The rules are written with primitives, so
 when the primal values are tracers of an outer transformation (forward over
 reverse, reverse over reverse...), the sweep is itself traced by it.
+
+:func:`vjp`, the reverse-mode transformation, records ``f`` on a fresh trace
+and returns the sweep as a function.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .core import LeakedTracerError, Trace, Tracer, zero
+from .core import LeakedTracerError, Trace, Tracer, new_trace, zero
 from .forward import JVPTracer
+from .tree import tree_flatten, tree_unflatten
+from .util import as_float_input, instantiate
 
-__all__ = ["ReverseTrace", "ReverseTracer", "ShapeOnly", "backward"]
+__all__ = ["ReverseTrace", "ReverseTracer", "ShapeOnly", "backward", "vjp"]
 
 
 class ShapeOnly:
@@ -106,7 +111,7 @@ class ReverseTrace(Trace):
                 primals.append(a)
                 parents.append(None)
                 wants.append(False)
-        if "constant_output" in prim.rules:  # piecewise constant: nothing to differentiate
+        if prim.constant_output:  # piecewise constant: nothing to differentiate
             return prim.bind(*primals, **params)
         fwd = prim.rules.get("fwd")
         if fwd is None:
@@ -198,7 +203,7 @@ class _Cotangents:
         accumulate = prim.rules["accumulate"]
         if type(ct) is np.ndarray:
             if type(old) is np.ndarray and node in self.owned:
-                accumulate(old, ct, params["idx"])
+                accumulate(old, ct, **params)
                 return
             if old is None:
                 self.slots[node] = prim.bind(ct, **params)
@@ -211,12 +216,12 @@ class _Cotangents:
                 self.owned.add(node)
                 return
             if node in self.owned and _plain_jvp(old) and old._trace is ct._trace:
-                accumulate(old.primal, ct.primal, params["idx"])
+                accumulate(old.primal, ct.primal, **params)
                 if ct.tangent is not zero:
                     if old.tangent is zero:
                         old.tangent = prim.impl(ct.tangent, **params)
                     else:
-                        accumulate(old.tangent, ct.tangent, params["idx"])
+                        accumulate(old.tangent, ct.tangent, **params)
                 return
         self.add(node, -1, prim.bind(ct, **params))
 
@@ -257,3 +262,50 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int):
                 cts.add(p[0], p[1], c)
     return [cts.slots[i] for i in range(n_inputs)]
 
+
+
+def vjp(f, *primals, has_aux=False):
+    """Reverse mode: ``(f(*primals), vjp_fn)`` with ``vjp_fn(ct) -> tuple`` of
+    cotangents, one per primal (same structure as the primals).
+
+    >>> import numpy as np, osculate as osc
+    >>> y, pullback = osc.vjp(lambda x: x ** 2, np.array([1.0, 2.0]))
+    >>> pullback(np.ones(2))
+    (array([2., 4.]),)
+    """
+    p_leaves, p_tree = tree_flatten(primals)
+    p_leaves = [as_float_input(p, f"argument #{i}") for i, p in enumerate(p_leaves)]
+    with new_trace(ReverseTrace) as trace:
+        ins = [trace.new_input(p) for p in p_leaves]
+        out = f(*tree_unflatten(p_tree, ins))
+        if has_aux:
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise TypeError("has_aux=True requires f to return a pair (output, aux)")
+            out, aux = out
+            aux = _lower(aux, trace)
+        o_leaves, o_tree = tree_flatten(out)
+        o_primals = [o.primal if (type(o) is ReverseTracer and o._trace is trace) else o for o in o_leaves]
+    n_in = len(p_leaves)
+
+    def vjp_fn(ct):
+        c_leaves, c_tree = tree_flatten(ct)
+        if c_tree != o_tree:
+            raise ValueError("vjp_fn: the cotangent must have the structure of f's output")
+        seeds = []
+        for o, c, op in zip(o_leaves, c_leaves, o_primals):
+            c = c if isinstance(c, Tracer) else np.asarray(c, dtype=getattr(op, "dtype", float))
+            if np.shape(c) != np.shape(op):
+                raise ValueError(f"vjp_fn: cotangent of shape {np.shape(c)} for an output of shape {np.shape(op)}")
+            if type(o) is ReverseTracer and o._trace is trace:
+                seeds.append((o, c))
+        cts = backward(trace, seeds, n_in) if seeds else [None] * n_in
+        res = [instantiate(zero if c is None else c, p) for c, p in zip(cts, p_leaves)]
+        return tree_unflatten(p_tree, res)
+
+    out_val = tree_unflatten(o_tree, o_primals)
+    return (out_val, vjp_fn, aux) if has_aux else (out_val, vjp_fn)
+
+
+def _lower(tree, trace):
+    leaves, td = tree_flatten(tree)
+    return tree_unflatten(td, [x.primal if (type(x) is ReverseTracer and x._trace is trace) else x for x in leaves])

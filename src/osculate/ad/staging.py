@@ -23,8 +23,9 @@ import numpy as np
 
 from .batching import vmap
 from .core import Tracer
+from .forward import jvp
 from .jit import jit
-from .transforms import _as_float_input, jvp
+from .util import as_float_input
 
 __all__ = ["linearize"]
 
@@ -45,7 +46,7 @@ def linearize(f, x):
     >>> bool(np.allclose(jvp_fn(np.array([0.0, 1.0])), [0.0, np.sin(1.0) + np.cos(1.0)]))
     True
     """
-    x = _as_float_input(x, "linearize point x")
+    x = as_float_input(x, "linearize point x")
     shape = tuple(x.shape)
     primal = []
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ad.core import MissingRuleError
-from ..ad.transforms import hessian_diagonal as _fwd_fwd_diagonal
+from ..sparse.compressed import hessian_diagonal as _fwd_fwd_diagonal
 from ..linop.estimators import DiagonalEstimate, TraceEstimate, hutchinson_diagonal, hutchinson_trace, hutchpp_trace
 from ..linop.operators import hessian_operator
 from . import _taylor

@@ -1,4 +1,5 @@
-"""Sparse derivative matrices: colouring and compressed evaluation."""
+"""Sparse derivative matrices: pattern detection, colouring and compressed
+evaluation (sparse Hessians and Jacobians, the Hessian diagonal)."""
 
 from .coloring import (
     ORDERINGS,
@@ -14,7 +15,7 @@ from .coloring import (
     star_coloring,
     vertex_order,
 )
-from .compressed import SparseHessian, SparseJacobian, sparse_hessian, sparse_jacobian
+from .compressed import SparseHessian, SparseJacobian, hessian_diagonal, sparse_hessian, sparse_jacobian
 from .detect import hessian_sparsity, jacobian_sparsity
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "SparseJacobian",
     "sparse_hessian",
     "sparse_jacobian",
+    "hessian_diagonal",
     "hessian_sparsity",
     "jacobian_sparsity",
 ]

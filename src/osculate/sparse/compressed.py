@@ -1,4 +1,4 @@
-"""Compressed evaluation of sparse Hessians and Jacobians.
+"""Compressed evaluation of sparse Hessians and Jacobians, and of the Hessian diagonal.
 
 A *plan* detects the sparsity pattern once, colours it once, and then
 evaluates the derivative at any point with as many Hessian-vector (or
@@ -18,14 +18,17 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import scipy.sparse as sps
 
 from ..ad.batching import vmap
-from ..ad.jit import jit as _jit
-from ..ad.transforms import _as_float_input, grad, jvp
-from . import coloring as C
-from .detect import hessian_sparsity, jacobian_sparsity
+from ..ad.core import Tracer
+from ..ad.jit import jit
+from ..ad.transforms import HESSIAN_DIAGONAL_METHODS, diagonal_by_chunks, grad, jvp
+from ..ad.util import as_float_input, bounded_chunk, scalar_out
+from .coloring import acyclic_coloring, column_coloring, star_coloring
+from .detect import BudgetExceeded, entry_budget, hessian_sparsity, jacobian_sparsity
 
-__all__ = ["SparseHessian", "SparseJacobian", "sparse_hessian", "sparse_jacobian"]
+__all__ = ["SparseHessian", "SparseJacobian", "sparse_hessian", "sparse_jacobian", "hessian_diagonal"]
 
 _KINDS = ("star", "acyclic", "auto")
 
@@ -48,7 +51,7 @@ class _Plan:
         self._evaluators = {}
         self.timings = {}
         if x0 is not None:
-            self._prepare(_as_float_input(x0, "x0"))
+            self._prepare(as_float_input(x0, "x0"))
 
     def compressed(self, x):
         """The compressed derivative ``B`` (``n_colors`` columns): one batched pass."""
@@ -69,7 +72,7 @@ class _Plan:
                 fn = lambda x: products(x, St)  # noqa: E731
             else:
                 fn = lambda x: coloring.stored_values(products(x, St).reshape(-1), *layout)  # noqa: E731
-            fn = self._evaluators[key] = _jit(fn) if self.staged else fn
+            fn = self._evaluators[key] = jit(fn) if self.staged else fn
         return fn
 
     def _evaluate(self, x, format, symmetric_upper=False):
@@ -99,7 +102,7 @@ class _Plan:
             raise RuntimeError("the plan has not seen a point yet: call it with x, or pass x0 when creating it")
 
     def _check_point(self, x):
-        x = _as_float_input(x, "x")
+        x = as_float_input(x, "x")
         if self.pattern is None:
             self._prepare(x)
         elif tuple(x.shape) != self.shape:
@@ -133,16 +136,16 @@ class SparseHessian(_Plan):
         self.pattern = hessian_sparsity(self.f, x, mode=self.mode)
         t1 = time.perf_counter()
         if self.kind == "star":
-            self._coloring = C.star_coloring(self.pattern, self.order, self.seed)
+            self._coloring = star_coloring(self.pattern, self.order, self.seed)
         elif self.kind == "acyclic":
-            self._coloring = C.acyclic_coloring(self.pattern, self.order, self.seed)
+            self._coloring = acyclic_coloring(self.pattern, self.order, self.seed)
         else:
             # Eager, each colour costs about one Hessian-vector product: the fewer colours
             # win (star, with its direct recovery, on ties).  Staged, a colour is so cheap
             # that acyclic recovery -- a cumulative sum over the forest, measured at about
             # 1.5 colours' worth (benchmarks/bench_sparse.py) -- pays only from two saved.
-            star = C.star_coloring(self.pattern, self.order, self.seed)
-            acyc = C.acyclic_coloring(self.pattern, self.order, self.seed)
+            star = star_coloring(self.pattern, self.order, self.seed)
+            acyc = acyclic_coloring(self.pattern, self.order, self.seed)
             margin = 2 if self.staged else 1
             self._coloring = acyc if star.n_colors - acyc.n_colors >= margin else star
         self.timings = {"detection": t1 - t0, "coloring": time.perf_counter() - t1}
@@ -167,7 +170,7 @@ class SparseJacobian(_Plan):
         self.shape = tuple(x.shape)
         self.pattern = jacobian_sparsity(self.f, x, mode=self.mode)
         t1 = time.perf_counter()
-        self._coloring = C.column_coloring(self.pattern, self.order, self.seed)
+        self._coloring = column_coloring(self.pattern, self.order, self.seed)
         self.timings = {"detection": t1 - t0, "coloring": time.perf_counter() - t1}
 
     def _products(self, x, St):
@@ -233,3 +236,135 @@ def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global", staged=T
            [ 0.,  0.,  0., -1.,  8.]])
     """
     return SparseJacobian(f, x0, order, seed, mode, staged)
+
+
+# --------------------------------------------------------------------------- the Hessian diagonal
+
+
+def _detection_budget(n):
+    """Entries one index set may hold while the diagonal detects a pattern
+    (8 bytes each): enough for the banded and block patterns of
+    ``osculate.testing.sparse_problems``, far below the n² of a dense one."""
+    return 64 * n + (1 << 22)
+
+
+def hessian_diagonal(f, x, chunk_size=None, method="auto"):
+    """The exact diagonal ``∂²f/∂xᵢ²`` of the Hessian, without forming it.
+
+    Two ways to get it, chosen by ``method``
+    (:data:`~osculate.ad.transforms.HESSIAN_DIAGONAL_METHODS`):
+
+    ``"dense-chunks"``
+        one forward-over-forward second directional derivative per basis
+        vector, ``chunk_size`` of them per batched pass, each block of basis
+        vectors generated only when its pass runs.  Time: ``n`` directional
+        passes.  Memory: ``O(chunk_size · n)``; the default ``chunk_size`` is
+        ``max(1, 2²⁰ // n)`` (at most ``n``), so a basis block holds at most
+        ``max(2²⁰, n)`` numbers and the peak is ``O(n)``.
+    ``"coloring"``
+        detects the Hessian's sparsity pattern at ``x`` (local detection:
+        one extra call of ``f`` with index sets), colours its adjacency
+        graph so that no two variables coupled by a nonzero ``Hᵢⱼ`` share a
+        colour (a distance-1 colouring: for the diagonal this is enough),
+        and reads ``Hᵢᵢ`` from one Hessian-vector product (forward over
+        reverse) per colour, ``chunk_size`` colours per pass.  Memory:
+        ``O(n)`` for the pattern (detection gives up once one index set
+        would exceed ``64 n + 2²²`` entries) plus ``O(chunk_size · n)`` for the
+        products.  A tridiagonal Hessian needs 2 colours at any ``n``.
+    ``"auto"`` (default)
+        one dense pass when all ``n`` basis vectors fit in one chunk;
+        otherwise colouring when detection succeeds within its budget and
+        needs at most ``n / 4`` colours, else dense chunks.  Inside another
+        transformation (``jit``, ``vmap``, ``grad``) it always uses dense
+        chunks, since detection needs a concrete point.
+
+    Checked by ``tests/test_memory_bounds.py`` at ``n = 10⁵`` with the
+    address space capped at start-up + 400 MB (``n² · 8`` bytes would be
+    80 GB): the colouring diagonal of chained Rosenbrock runs to the end;
+    dense chunks run their first passes (every pass repeats the first's
+    allocations; the whole run is ``O(n²)`` time).  Measured by
+    ``benchmarks/bench_diagonal.py`` at ``n = 10⁶``: chained Rosenbrock's
+    diagonal by colouring in about 3 s (most of it detection), traced peak
+    448 bytes per variable.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.hessian_diagonal(lambda x: np.sum(x ** 3) + x[0] * x[1], np.array([1.0, 2.0]))
+    array([ 6., 12.])
+    >>> rosen = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+    >>> x = np.linspace(-1.0, 1.0, 6)
+    >>> d = osc.hessian_diagonal(rosen, x, method="coloring")
+    >>> bool(np.allclose(d, np.diag(osc.hessian(rosen)(x))))
+    True
+    """
+    if method not in HESSIAN_DIAGONAL_METHODS:
+        raise ValueError(f"hessian_diagonal: unknown method {method!r}; choose one of {HESSIAN_DIAGONAL_METHODS}")
+    x = as_float_input(x, "hessian_diagonal input")
+    shape = tuple(x.shape)
+    n = int(np.prod(shape))
+    k = bounded_chunk(chunk_size, n)
+    if n > 0 and (method == "coloring" or (method == "auto" and n > k and not isinstance(x, Tracer))):
+        def checked(z):
+            return scalar_out(f(z), "hessian_diagonal")
+
+        d = _diagonal_by_coloring(checked, x, shape, n, k, required=method == "coloring")
+        if d is not None:
+            return d
+    return diagonal_by_chunks(f, x, chunk_size)
+
+
+def _diagonal_by_coloring(f, x, shape, n, k, required):
+    """The diagonal from one Hessian-vector product per colour of a distance-1
+    colouring of the pattern, or None (``required=False``) when detection
+    fails or colouring would not pay."""
+    if isinstance(x, Tracer):
+        raise ValueError(
+            "hessian_diagonal(method='coloring') detects the sparsity pattern at a concrete point, but it "
+            "was called inside another transformation (jit, vmap, grad...); use method='dense-chunks' there"
+        )
+    try:
+        with entry_budget(_detection_budget(n)):
+            pattern = hessian_sparsity(f, x, mode="local")
+    except BudgetExceeded as err:
+        if required:
+            raise ValueError(
+                f"hessian_diagonal(method='coloring'): the Hessian is too dense to colour in O(n) memory "
+                f"({err}); use method='dense-chunks'"
+            ) from None
+        return None
+    except Exception:  # noqa: BLE001 - auto: any detection failure means "use the chunks"
+        if required:
+            raise
+        return None
+    colors, n_colors = _adjacency_colors(pattern)
+    if not required and 4 * n_colors > n:
+        return None
+    # variables sorted by colour: colour c owns by_color[bounds[c]:bounds[c + 1]]
+    by_color = np.argsort(colors, kind="stable")
+    bounds = np.searchsorted(colors[by_color], np.arange(n_colors + 1))
+    g = grad(f)
+    products = vmap(lambda s: jvp(g, (x,), (np.reshape(s, shape),))[1])
+    d = np.empty(n, dtype=x.dtype)
+    for c0 in range(0, n_colors, k):
+        c1 = min(n_colors, c0 + k)
+        members = by_color[bounds[c0]:bounds[c1]]
+        rows = colors[members] - c0
+        seeds = np.zeros((c1 - c0, n), dtype=x.dtype)  # column c of the seed matrix S, as rows
+        seeds[rows, members] = 1.0
+        hs = np.asarray(products(seeds)).reshape(c1 - c0, n)
+        d[members] = hs[rows, members]  # no other variable of its colour couples to a member
+    return d.reshape(shape)
+
+
+def _adjacency_colors(pattern):
+    """A greedy distance-1 colouring of the pattern's adjacency graph: ``i != j``
+    with a structural ``Hᵢⱼ`` get different colours.  (That separates every
+    diagonal entry in ``H @ S``, though not the off-diagonal ones.)  It is the
+    column colouring of the incidence matrix, one row per off-diagonal pair:
+    two variables share a row exactly when they are coupled."""
+    upper = sps.triu(sps.coo_matrix(pattern), k=1)
+    m = upper.nnz
+    rows = np.concatenate((np.arange(m), np.arange(m)))
+    cols = np.concatenate((upper.row, upper.col))
+    incidence = sps.csr_matrix((np.ones(2 * m, dtype=bool), (rows, cols)), shape=(m, pattern.shape[0]))
+    result = column_coloring(incidence)
+    return np.asarray(result.colors), int(result.n_colors)

@@ -1,8 +1,15 @@
-"""All primitives, grouped by family.  Each module defines a primitive and its
-rules side by side; importing this package registers them all."""
+"""All primitives, grouped by family, in the order they build on each other:
+``structural`` (linear data movement, sums, indexing), ``nondiff``
+(piecewise-constant operations), ``unary`` (elementwise functions, one line
+each), ``arithmetic`` (+ - * / **, where, maximum...), ``reductions`` (max,
+min, prod, cumprod) and ``linalg``.  Each module writes a primitive and all
+its rules as one block; importing this package registers them all in
+:data:`osculate.ad.core.PRIMITIVES`."""
 
-from . import arithmetic, unary, structural, linalg  # noqa: F401
-from .arithmetic import *  # noqa: F401,F403
-from .unary import *  # noqa: F401,F403
+from . import structural, nondiff, unary, arithmetic, reductions, linalg  # noqa: F401
 from .structural import *  # noqa: F401,F403
+from .nondiff import *  # noqa: F401,F403
+from .unary import *  # noqa: F401,F403
+from .arithmetic import *  # noqa: F401,F403
+from .reductions import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403

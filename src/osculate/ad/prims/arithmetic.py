@@ -1,26 +1,34 @@
 """Arithmetic primitives (+ - * / **, maximum, where, ...) and their rules.
 
-Helpers shared by every rule live here too: ``add_tangents`` (zero-aware
-sum), ``unbroadcast`` (sum a broadcast cotangent back to an input's shape),
-and the factories ``nondiff`` (piecewise-constant operations) and
-``binary`` (elementwise binary operations given their partial derivatives).
+Each primitive is one block: its NumPy implementation, then its jvp, vjp,
+residuals, batch, Taylor and sparsity rules.  Every primitive here is
+elementwise with NumPy broadcasting: tangents are broadcast to the output's
+shape (``_fit``), cotangents summed back to each input's (``unbroadcast``),
+Taylor coefficients likewise (``fitted``), and one batch rule serves them
+all.  :func:`binary` builds the elementwise binary operations that are given
+by their two partial derivatives.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .. import sparsity
+from ..batching import elementwise_batch
 from ..core import Primitive, Tracer, zero
+from ..series import (
+    coeff_add, coeff_fit, coeff_scale, coeff_sub, full, is_constant, series_add, series_derivative, series_div,
+    series_exp, series_int_pow, series_integrate, series_log, series_mul, series_ode, series_ode_known, series_pow,
+    series_reciprocal, series_sqrt, series_square, series_sub, square_coefficient,
+)
+from .nondiff import equal, greater
+from .structural import broadcast_to, shape_of, unbroadcast
+from .unary import UNARY
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "power", "maximum", "minimum", "arctan2", "hypot",
-    "logaddexp", "where", "stop_gradient", "convert", "nondiff", "NONDIFF",
-    "add_tangents", "unbroadcast", "shape_of", "binary",
+    "logaddexp", "where", "stop_gradient", "convert", "add_tangents", "binary",
 ]
-
-
-def shape_of(x):
-    return np.shape(x) if not hasattr(x, "shape") else x.shape
 
 
 def add_tangents(a, b):
@@ -31,62 +39,30 @@ def add_tangents(a, b):
     return a + b
 
 
-def unbroadcast(g, shape):
-    """Sum ``g`` over the axes along which an input of ``shape`` was broadcast."""
-    gshape = g.shape
-    if gshape == shape:
-        return g
-    from .structural import reshape, sum_
-
-    lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
-    )
-    if axes:
-        g = sum_(g, axes, False)
-    if g.shape != shape:
-        g = reshape(g, shape)
-    return g
-
-
 def _fit(t, shape):
     """Broadcast a tangent to the output shape when it came from a smaller input."""
     if t.shape == shape:
         return t
-    from .structural import broadcast_to
-
     return broadcast_to(t, shape)
 
 
-# ---------------------------------------------------------------------------
-# add / sub / mul / div / neg
-# ---------------------------------------------------------------------------
+def fitted(coefficients, out):
+    """Taylor coefficients broadcast to the shape of the output ``out``."""
+    sh = shape_of(out)
+    return [coeff_fit(c, sh) for c in coefficients]
+
+
+def _is_constant(y):
+    return not isinstance(y, Tracer)
+
+
+# --------------------------------------------------------------------------- add
 
 add_p = Primitive("add", np.add)
-sub_p = Primitive("sub", np.subtract)
-mul_p = Primitive("mul", np.multiply)
-div_p = Primitive("div", np.true_divide)
-neg_p = Primitive("neg", np.negative)
 
 
 def add(x, y):
     return add_p.bind(x, y)
-
-
-def sub(x, y):
-    return sub_p.bind(x, y)
-
-
-def mul(x, y):
-    return mul_p.bind(x, y)
-
-
-def div(x, y):
-    return div_p.bind(x, y)
-
-
-def neg(x):
-    return neg_p.bind(x)
 
 
 @add_p.def_jvp
@@ -113,10 +89,24 @@ def _add_vjp(ct, out, primals, wants):
     )
 
 
-# residuals (what each vjp reads; see osculate.ad.reverse.ShapeOnly): a sum or a
-# difference reads no values, a product reads the other factor
-add_p.def_rule("residuals", lambda wants: ((False, False), False))
-sub_p.def_rule("residuals", lambda wants: ((False, False), False))
+add_p.def_rule("residuals", lambda wants: ((False, False), False))  # a sum reads no values
+add_p.def_rule("batch", elementwise_batch(add_p))
+add_p.def_rule("sparsity", sparsity.linear_rule)
+
+
+@add_p.def_rule("taylor")
+def _add_taylor(primals, series, order):
+    out = add_p.bind(*primals)
+    return out, fitted([coeff_add(a, b) for a, b in zip(*series)], out)
+
+
+# --------------------------------------------------------------------------- sub
+
+sub_p = Primitive("sub", np.subtract)
+
+
+def sub(x, y):
+    return sub_p.bind(x, y)
 
 
 @sub_p.def_jvp
@@ -143,6 +133,26 @@ def _sub_vjp(ct, out, primals, wants):
     )
 
 
+sub_p.def_rule("residuals", lambda wants: ((False, False), False))  # a difference reads no values
+sub_p.def_rule("batch", elementwise_batch(sub_p))
+sub_p.def_rule("sparsity", sparsity.linear_rule)
+
+
+@sub_p.def_rule("taylor")
+def _sub_taylor(primals, series, order):
+    out = sub_p.bind(*primals)
+    return out, fitted([coeff_sub(a, b) for a, b in zip(*series)], out)
+
+
+# --------------------------------------------------------------------------- mul
+
+mul_p = Primitive("mul", np.multiply)
+
+
+def mul(x, y):
+    return mul_p.bind(x, y)
+
+
 @mul_p.def_jvp
 def _mul_jvp(primals, tangents):
     x, y = primals
@@ -162,7 +172,44 @@ def _mul_vjp(ct, out, primals, wants):
     )
 
 
-mul_p.def_rule("residuals", lambda wants: ((wants[1], wants[0]), False))
+mul_p.def_rule("residuals", lambda wants: ((wants[1], wants[0]), False))  # each factor's adjoint reads the other
+mul_p.def_rule("batch", elementwise_batch(mul_p))
+
+
+@mul_p.def_rule("taylor")
+def _mul_taylor(primals, series, order):
+    x, y = primals
+    sx, sy = series
+    out = mul_p.bind(x, y)
+    if is_constant(sx):
+        return out, fitted([coeff_scale(c, x) for c in sy], out)
+    if is_constant(sy):
+        return out, fitted([coeff_scale(c, y) for c in sx], out)
+    if x is y and sx is sy:  # x * x: half the products
+        z = series_square(full(x, sx), order, out)
+    else:
+        z = series_mul(full(x, sx), full(y, sy), order, out)
+    return out, fitted(z[1:], out)
+
+
+@mul_p.def_rule("sparsity")
+def _mul_sparsity(trace, args, out):
+    x, y = args
+    shape = np.shape(out)
+    dx, dy = sparsity.gathered(trace, x, shape), sparsity.gathered(trace, y, shape)
+    if dx is None or dy is None:
+        d, c = (dy, x) if dx is None else (dx, y)
+        return sparsity.drop_rows(d, np.broadcast_to(np.asarray(c) == 0, shape))  # times a structural zero
+    return sparsity.with_pairs(sparsity.union(dx, dy), dx.G, dy.G, trace.n)
+
+
+# --------------------------------------------------------------------------- div
+
+div_p = Primitive("div", np.true_divide)
+
+
+def div(x, y):
+    return div_p.bind(x, y)
 
 
 @div_p.def_jvp
@@ -184,110 +231,54 @@ def _div_vjp(ct, out, primals, wants):
     )
 
 
-div_p.def_rule("residuals", lambda wants: ((False, True), wants[1]))
+div_p.def_rule("residuals", lambda wants: ((False, True), wants[1]))  # the divisor, and the output for d/dy
+div_p.def_rule("batch", elementwise_batch(div_p))
 
 
-@neg_p.def_jvp
-def _neg_jvp(primals, tangents):
-    return neg_p.bind(primals[0]), (zero if tangents[0] is zero else -tangents[0])
+@div_p.def_rule("taylor")
+def _div_taylor(primals, series, order):
+    x, y = primals
+    sx, sy = series
+    out = div_p.bind(x, y)
+    inv = 1.0 / y
+    if is_constant(sy):
+        return out, fitted([coeff_scale(c, inv) for c in sx], out)
+    q = series_div(full(x, sx), full(y, sy), order, out, inv)
+    return out, fitted(q[1:], out)
 
 
-@neg_p.def_vjp
-def _neg_vjp(ct, out, primals, wants):
-    return (-ct,)
+@div_p.def_rule("sparsity")
+def _div_sparsity(trace, args, out):
+    x, y = args
+    shape = np.shape(out)
+    dx, dy = sparsity.gathered(trace, x, shape), sparsity.gathered(trace, y, shape)
+    if dy is None:
+        return dx
+    d = sparsity.union(dx, dy)
+    if dx is not None:
+        d = sparsity.with_pairs(d, dx.G, dy.G, trace.n)
+    return sparsity.with_pairs(d, dy.G, dy.G, trace.n)
 
 
+# --------------------------------------------------------------------------- neg
+
+neg_p = Primitive("neg", np.negative)
+
+
+def neg(x):
+    return neg_p.bind(x)
+
+
+neg_p.def_jvp(lambda primals, tangents: (neg_p.bind(primals[0]), zero if tangents[0] is zero else -tangents[0]))
+neg_p.def_vjp(lambda ct, out, primals, wants: (-ct,))
 neg_p.def_rule("residuals", lambda wants: ((False,), False))
+neg_p.def_rule("batch", elementwise_batch(neg_p))
+neg_p.def_rule("taylor", lambda primals, series, order: (
+    neg_p.bind(primals[0]), [zero if c is zero else neg_p.bind(c) for c in series[0]]))
+neg_p.def_rule("sparsity", sparsity.linear_rule)
 
 
-# ---------------------------------------------------------------------------
-# Elementwise binary operations given their partial derivatives
-# ---------------------------------------------------------------------------
-
-
-def binary(name, impl, dx, dy):
-    """A broadcasting binary primitive from partials ``dx(x, y, out)``, ``dy(x, y, out)``."""
-    p = Primitive(name, impl)
-
-    @p.def_jvp
-    def jvp(primals, tangents):
-        x, y = primals
-        tx, ty = tangents
-        out = p.bind(x, y)
-        t = add_tangents(
-            zero if tx is zero else tx * dx(x, y, out), zero if ty is zero else ty * dy(x, y, out)
-        )
-        return out, (zero if t is zero else _fit(t, shape_of(out)))
-
-    @p.def_vjp
-    def vjp(ct, out, primals, wants):
-        x, y = primals
-        return (
-            unbroadcast(ct * dx(x, y, out), shape_of(x)) if wants[0] else None,
-            unbroadcast(ct * dy(x, y, out), shape_of(y)) if wants[1] else None,
-        )
-
-    return p
-
-
-def _max_dx(x, y, out):
-    return where(greater(x, y), 1.0, where(equal(x, y), 0.5, 0.0))
-
-
-def _max_dy(x, y, out):
-    return where(greater(y, x), 1.0, where(equal(x, y), 0.5, 0.0))
-
-
-maximum_p = binary("maximum", np.maximum, _max_dx, _max_dy)
-minimum_p = binary("minimum", np.minimum, _max_dy, _max_dx)
-arctan2_p = binary(
-    "arctan2", np.arctan2, lambda y, x, o: x / (x * x + y * y), lambda y, x, o: -y / (x * x + y * y)
-)
-hypot_p = binary("hypot", np.hypot, lambda x, y, o: x / o, lambda x, y, o: y / o)
-
-
-def _lae_dx(x, y, o):
-    from .unary import exp
-
-    return exp(x - o)
-
-
-def _lae_dy(x, y, o):
-    from .unary import exp
-
-    return exp(y - o)
-
-
-logaddexp_p = binary("logaddexp", np.logaddexp, _lae_dx, _lae_dy)
-
-
-def maximum(x, y):
-    return maximum_p.bind(x, y)
-
-
-def minimum(x, y):
-    return minimum_p.bind(x, y)
-
-
-def arctan2(y, x):
-    return arctan2_p.bind(y, x)
-
-
-def hypot(x, y):
-    return hypot_p.bind(x, y)
-
-
-def logaddexp(x, y):
-    return logaddexp_p.bind(x, y)
-
-
-# ---------------------------------------------------------------------------
-# power
-# ---------------------------------------------------------------------------
-
-
-def _is_constant(y):
-    return not isinstance(y, Tracer)
+# --------------------------------------------------------------------------- power
 
 
 pow_p = Primitive("pow", np.power)
@@ -313,11 +304,15 @@ def _scaled_pow_dx(c, x, y):
 
 
 def _pow_dy(x, y, out):
-    from .unary import log
-
     # 0**y has derivative 0 in y for y > 0; avoid 0 * -inf
     safe = where(equal(x, 0.0), 1.0, x)
-    return where(equal(x, 0.0), 0.0, out * log(safe))
+    return where(equal(x, 0.0), 0.0, out * UNARY["log"].bind(safe))
+
+
+def _guarded_log(x):
+    """``log x``, 0 at ``x = 0`` (as in the jvp)."""
+    at0 = equal(x, 0.0)
+    return where(at0, 0.0, UNARY["log"].bind(where(at0, 1.0, x)))
 
 
 @pow_p.def_jvp
@@ -341,11 +336,52 @@ def _pow_vjp(ct, out, primals, wants):
 
 
 pow_p.def_rule("residuals", lambda wants: ((True, True), wants[1]))  # the output only for d/dy
+pow_p.def_rule("batch", elementwise_batch(pow_p))
 
 
-# ---------------------------------------------------------------------------
-# where (select), stop_gradient, dtype conversion
-# ---------------------------------------------------------------------------
+@pow_p.def_rule("taylor")
+def _pow_taylor(primals, series, order):
+    """Constant exponents by their recurrence (integer ones by repeated
+    squaring, exact at x = 0); traced exponents as exp(y log x)."""
+    x, y = primals
+    sx, sy = series
+    out = pow_p.bind(x, y)
+    K = order
+    X = full(x, sx)
+    if is_constant(sy):
+        p = y
+        if _is_constant(y) and np.ndim(y) == 0:
+            p = float(y)
+            if p == 0.0:
+                return out, (zero,) * K
+            if p == 1.0:
+                return out, fitted(sx, out)
+            if p.is_integer() and 2.0 <= p <= 2.0**31:
+                return out, fitted(series_int_pow(X, int(p), K)[1:], out)
+            if p == -1.0:
+                return out, fitted(series_reciprocal(X, K, out)[1:], out)
+            if p == 0.5:
+                return out, fitted(series_sqrt(X, K, out)[1:], out)
+        return out, fitted(series_pow(X, p, K, out)[1:], out)
+    log0 = _guarded_log(x)
+    L = [log0] + ([zero] * K if is_constant(sx) else series_log(X, K, log0)[1:])
+    S = series_mul(full(y, sy), L, K)
+    return out, fitted(series_exp(S, K, out)[1:], out)
+
+
+@pow_p.def_rule("sparsity")
+def _pow_sparsity(trace, args, out):
+    x, y = args
+    if trace.deps_of(y) is None and np.ndim(y) == 0:
+        e = float(y)
+        if e == 0.0:
+            return trace.empty(sparsity.size_of(np.shape(out)))
+        if e == 1.0:
+            return sparsity.linear_rule(trace, args, out)
+    return sparsity.nonlinear_rule(trace, args, out)
+
+
+# --------------------------------------------------------------------------- where (select)
 
 select_p = Primitive("where", np.where)
 
@@ -376,9 +412,40 @@ def _select_vjp(ct, out, primals, wants):
 
 
 select_p.def_rule("residuals", lambda wants: ((True, False, False), False))  # the condition only
+select_p.def_rule("batch", elementwise_batch(select_p))
 
 
-stop_gradient_p = Primitive("stop_gradient", lambda x: x)
+@select_p.def_rule("taylor")
+def _select_taylor(primals, series, order):  # the condition is piecewise constant
+    c, x, y = primals
+    out = select_p.bind(c, x, y)
+    res = []
+    for a, b in zip(series[1], series[2]):
+        if a is zero and b is zero:
+            res.append(zero)
+        else:
+            res.append(select_p.bind(c, 0.0 if a is zero else a, 0.0 if b is zero else b))
+    return out, fitted(res, out)
+
+
+@select_p.def_rule("sparsity")
+def _select_sparsity(trace, args, out):
+    c, x, y = args
+    shape = np.shape(out)
+    dx, dy = sparsity.gathered(trace, x, shape), sparsity.gathered(trace, y, shape)
+    if trace.local:  # only the side selected at this point
+        cond = np.broadcast_to(np.asarray(trace.value_of(c), dtype=bool), shape)
+        dx = None if dx is None else sparsity.drop_rows(dx, ~cond)
+        dy = None if dy is None else sparsity.drop_rows(dy, cond)
+    if dx is None and dy is None:
+        return trace.empty(sparsity.size_of(shape))
+    return sparsity.union(dx, dy)
+
+
+# --------------------------------------------------------------------------- stop_gradient
+
+stop_gradient_p = Primitive("stop_gradient", lambda x: x, constant_output=True)
+stop_gradient_p.def_rule("batch", elementwise_batch(stop_gradient_p))
 
 
 def stop_gradient(x):
@@ -391,9 +458,7 @@ def stop_gradient(x):
     return stop_gradient_p.bind(x)
 
 
-stop_gradient_p.def_jvp(lambda primals, tangents: (stop_gradient_p.bind(primals[0]), zero))
-stop_gradient_p.def_vjp(lambda ct, out, primals, wants: (None,))
-stop_gradient_p.def_rule("constant_output", True)
+# --------------------------------------------------------------------------- dtype conversion
 
 convert_p = Primitive("convert", lambda x, dtype: np.asarray(x).astype(dtype))
 
@@ -409,244 +474,141 @@ def _convert_jvp(primals, tangents, dtype):
     return out, (zero if t is zero else convert_p.bind(t, dtype=dtype))
 
 
-@convert_p.def_vjp
-def _convert_vjp(ct, out, primals, wants, dtype):
-    return (convert_p.bind(ct, dtype=np.result_type(primals[0])),)
+convert_p.def_vjp(lambda ct, out, primals, wants, dtype: (convert_p.bind(ct, dtype=np.result_type(primals[0])),))
+convert_p.def_rule("batch", elementwise_batch(convert_p))
+convert_p.def_rule("taylor", lambda primals, series, order, dtype: (
+    convert_p.bind(primals[0], dtype=dtype), [zero if c is zero else convert_p.bind(c, dtype=dtype) for c in series[0]]))
+convert_p.def_rule("sparsity", sparsity.linear_rule)
 
 
-# ---------------------------------------------------------------------------
-# Piecewise-constant operations: derivative zero everywhere it exists
-# ---------------------------------------------------------------------------
-
-NONDIFF: dict[str, Primitive] = {}
+# --------------------------------------------------------------------------- elementwise binary operations given their partial derivatives
 
 
-def nondiff(name, impl):
-    """A primitive whose derivative is zero (comparisons, sign, floor, ...)."""
+def binary(name, impl, dx, dy, taylor, sparsity_rule=sparsity.nonlinear_rule):
+    """A broadcasting binary primitive from its partials ``dx(x, y, out)`` and
+    ``dy(x, y, out)`` (the jvp and vjp), its Taylor rule and its sparsity rule."""
     p = Primitive(name, impl)
-    p.def_jvp(lambda primals, tangents, **params: (p.bind(*primals, **params), zero))
-    p.def_vjp(lambda ct, out, primals, wants, **params: (None,) * len(primals))
-    p.def_rule("constant_output", True)  # reverse mode need not record it
-    NONDIFF[name] = p
+
+    @p.def_jvp
+    def jvp(primals, tangents):
+        x, y = primals
+        tx, ty = tangents
+        out = p.bind(x, y)
+        t = add_tangents(
+            zero if tx is zero else tx * dx(x, y, out), zero if ty is zero else ty * dy(x, y, out)
+        )
+        return out, (zero if t is zero else _fit(t, shape_of(out)))
+
+    @p.def_vjp
+    def vjp(ct, out, primals, wants):
+        x, y = primals
+        return (
+            unbroadcast(ct * dx(x, y, out), shape_of(x)) if wants[0] else None,
+            unbroadcast(ct * dy(x, y, out), shape_of(y)) if wants[1] else None,
+        )
+
+    p.def_rule("batch", elementwise_batch(p))
+    p.def_rule("taylor", taylor)
+    p.def_rule("sparsity", sparsity_rule)
     return p
 
 
-for _name, _fn in [
-    ("greater", np.greater), ("greater_equal", np.greater_equal), ("less", np.less),
-    ("less_equal", np.less_equal), ("equal", np.equal), ("not_equal", np.not_equal),
-    ("logical_and", np.logical_and), ("logical_or", np.logical_or), ("logical_xor", np.logical_xor),
-    ("logical_not", np.logical_not), ("sign", np.sign), ("floor", np.floor), ("ceil", np.ceil),
-    ("rint", np.rint), ("trunc", np.trunc), ("floor_divide", np.floor_divide),
-    ("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite), ("signbit", np.signbit),
-]:
-    nondiff(_name, _fn)
+# -- maximum / minimum: the derivative of the selected argument, ties split
+# evenly; Taylor coefficients likewise
 
 
-def greater(x, y):
-    return NONDIFF["greater"].bind(x, y)
+def _max_dx(x, y, out):
+    return where(greater(x, y), 1.0, where(equal(x, y), 0.5, 0.0))
 
 
-def equal(x, y):
-    return NONDIFF["equal"].bind(x, y)
+def _max_dy(x, y, out):
+    return where(greater(y, x), 1.0, where(equal(x, y), 0.5, 0.0))
 
 
-# ---------------------------------------------------------------------------
-# batch rules: every primitive in this module is elementwise with broadcasting
-# ---------------------------------------------------------------------------
-
-def _install_batch_rules():
-    from ..batching import elementwise_batch
-
-    for p in [add_p, sub_p, mul_p, div_p, neg_p, pow_p, select_p, stop_gradient_p, convert_p,
-              maximum_p, minimum_p, arctan2_p, hypot_p, logaddexp_p, *NONDIFF.values()]:
-        p.def_rule("batch", elementwise_batch(p))
+def _extremum_taylor(prim, weight, primals, series):
+    x, y = primals
+    out = prim.bind(x, y)
+    w = weight(x, y, out)
+    return out, fitted([coeff_add(coeff_scale(a, w), coeff_scale(b, 1.0 - w)) for a, b in zip(*series)], out)
 
 
-_install_batch_rules()
+maximum_p = binary("maximum", np.maximum, _max_dx, _max_dy,
+                   lambda primals, series, order: _extremum_taylor(maximum_p, _max_dx, primals, series),
+                   sparsity.piecewise_linear_rule)
+minimum_p = binary("minimum", np.minimum, _max_dy, _max_dx,
+                   lambda primals, series, order: _extremum_taylor(minimum_p, _max_dy, primals, series),
+                   sparsity.piecewise_linear_rule)
 
 
-# ---------------------------------------------------------------------------
-# sparsity rules (index-set propagation; see osculate.sparse.detect)
-# ---------------------------------------------------------------------------
-
-def _install_sparsity_rules():
-    from ...sparse import detect as D
-
-    for p in (add_p, sub_p, neg_p, convert_p):
-        p.def_rule("sparsity", D.linear_rule)
-    for p in (maximum_p, minimum_p):
-        p.def_rule("sparsity", D.piecewise_linear_rule)
-    for p in (arctan2_p, hypot_p, logaddexp_p):
-        p.def_rule("sparsity", D.nonlinear_rule)
-    for p in (stop_gradient_p, *NONDIFF.values()):
-        p.def_rule("sparsity", D.constant_rule)
-    mul_p.def_rule("sparsity", D.mul_rule)
-    div_p.def_rule("sparsity", D.div_rule)
-    pow_p.def_rule("sparsity", D.pow_rule)
-    select_p.def_rule("sparsity", D.select_rule)
+def maximum(x, y):
+    return maximum_p.bind(x, y)
 
 
-_install_sparsity_rules()
+def minimum(x, y):
+    return minimum_p.bind(x, y)
 
 
-# --------------------------------------------------------------------------- taylor rules
-# Univariate Taylor propagation (osculate.ad.taylor):
-# rule(primals, series, order, **params) -> (out, out_series), with normalised
-# coefficients x_j = x^(j)/j!.  Results are broadcast to the output's shape.
-
-def _install_taylor_rules():
-    from .. import taylor as T
-
-    def fitted(cs, out):
-        sh = shape_of(out)
-        return [T.fit(c, sh) for c in cs]
-
-    def add_rule(primals, series, order):
-        out = add_p.bind(*primals)
-        return out, fitted([T.add(a, b) for a, b in zip(*series)], out)
-
-    def sub_rule(primals, series, order):
-        out = sub_p.bind(*primals)
-        return out, fitted([T.sub(a, b) for a, b in zip(*series)], out)
-
-    def mul_rule(primals, series, order):
-        x, y = primals
-        sx, sy = series
-        out = mul_p.bind(x, y)
-        if T.is_constant(sx):
-            return out, fitted([T.scale(c, x) for c in sy], out)
-        if T.is_constant(sy):
-            return out, fitted([T.scale(c, y) for c in sx], out)
-        if x is y and sx is sy:  # x * x: half the products
-            z = T.series_square(T.full(x, sx), order, out)
-        else:
-            z = T.series_mul(T.full(x, sx), T.full(y, sy), order, out)
-        return out, fitted(z[1:], out)
-
-    def div_rule(primals, series, order):
-        x, y = primals
-        sx, sy = series
-        out = div_p.bind(x, y)
-        inv = 1.0 / y
-        if T.is_constant(sy):
-            return out, fitted([T.scale(c, inv) for c in sx], out)
-        q = T.series_div(T.full(x, sx), T.full(y, sy), order, out, inv)
-        return out, fitted(q[1:], out)
-
-    add_p.def_rule("taylor", add_rule)
-    sub_p.def_rule("taylor", sub_rule)
-    mul_p.def_rule("taylor", mul_rule)
-    div_p.def_rule("taylor", div_rule)
-    neg_p.def_rule("taylor", T.linear_rule(neg_p))
-    convert_p.def_rule("taylor", T.linear_rule(convert_p))
-    stop_gradient_p.def_rule("taylor", T.zero_rule(stop_gradient_p))
-    for p in NONDIFF.values():
-        p.def_rule("taylor", T.zero_rule(p))
-
-    # -- power: constant exponents by their recurrence (integer ones by repeated
-    # squaring, exact at x = 0), traced exponents as exp(y log x)
-    def pow_rule(primals, series, order):
-        x, y = primals
-        sx, sy = series
-        out = pow_p.bind(x, y)
-        K = order
-        X = T.full(x, sx)
-        if T.is_constant(sy):
-            p = y
-            if _is_constant(y) and np.ndim(y) == 0:
-                p = float(y)
-                if p == 0.0:
-                    return out, (zero,) * K
-                if p == 1.0:
-                    return out, fitted(sx, out)
-                if p.is_integer() and 2.0 <= p <= 2.0**31:
-                    return out, fitted(T.series_int_pow(X, int(p), K)[1:], out)
-                if p == -1.0:
-                    return out, fitted(T.series_reciprocal(X, K, out)[1:], out)
-                if p == 0.5:
-                    return out, fitted(T.series_sqrt(X, K, out)[1:], out)
-            return out, fitted(T.series_pow(X, p, K, out)[1:], out)
-        # x ** y = exp(y log x); log x guarded at x = 0 as in the JVP (0 ** y has
-        # zero derivative in y for y > 0)
-        from .unary import UNARY
-
-        at0 = equal(x, 0.0)
-        log0 = where(at0, 0.0, UNARY["log"].bind(where(at0, 1.0, x)))
-        L = [log0] + ([zero] * K if T.is_constant(sx) else T.series_log(X, K, log0)[1:])
-        S = T.series_mul(T.full(y, sy), L, K)
-        return out, fitted(T.series_exp(S, K, out)[1:], out)
-
-    pow_p.def_rule("taylor", pow_rule)
-
-    # -- where: the condition is piecewise constant
-    def select_rule(primals, series, order):
-        c, x, y = primals
-        out = select_p.bind(c, x, y)
-        res = []
-        for a, b in zip(series[1], series[2]):
-            if a is zero and b is zero:
-                res.append(zero)
-            else:
-                res.append(select_p.bind(c, 0.0 if a is zero else a, 0.0 if b is zero else b))
-        return out, fitted(res, out)
-
-    select_p.def_rule("taylor", select_rule)
-
-    # -- maximum / minimum: coefficients of the selected argument (ties split
-    # as in the JVP)
-    def extremum_rule(p, weight):
-        def rule(primals, series, order):
-            x, y = primals
-            out = p.bind(x, y)
-            w = weight(x, y, out)
-            res = [T.add(T.scale(a, w), T.scale(b, 1.0 - w)) for a, b in zip(*series)]
-            return out, fitted(res, out)
-
-        return rule
-
-    maximum_p.def_rule("taylor", extremum_rule(maximum_p, _max_dx))
-    minimum_p.def_rule("taylor", extremum_rule(minimum_p, _max_dy))
-
-    # -- arctan2(y, x): z' = (x y' - y x') / (x² + y²)
-    def arctan2_rule(primals, series, order):
-        yv, xv = primals
-        out = arctan2_p.bind(yv, xv)
-        K = order
-        Y, X = T.full(yv, series[0]), T.full(xv, series[1])
-        dY, dX = T.series_derivative(Y, K), T.series_derivative(X, K)
-        num = T.series_sub(T.series_mul(X, dY, K - 1), T.series_mul(Y, dX, K - 1), K - 1)
-        den = T.series_add(T.series_square(X, K - 1), T.series_square(Y, K - 1), K - 1)
-        q = T.series_div(num, den, K - 1)
-        return out, fitted(T.series_integrate(q, K, out)[1:], out)
-
-    arctan2_p.def_rule("taylor", arctan2_rule)
-
-    # -- hypot: z = sqrt(x² + y²) with z₀ from the overflow-safe primitive
-    def hypot_rule(primals, series, order):
-        x, y = primals
-        out = hypot_p.bind(x, y)
-        K = order
-        X, Y = T.full(x, series[0]), T.full(y, series[1])
-        u = T.series_add(T.series_square(X, K), T.series_square(Y, K), K)
-        return out, fitted(T.series_sqrt(u, K, out)[1:], out)
-
-    hypot_p.def_rule("taylor", hypot_rule)
-
-    # -- logaddexp: z' = y' + σ(x - y) (x' - y'), σ by its own ODE s' = s (1 - s) w'
-    def logaddexp_rule(primals, series, order):
-        from .unary import UNARY
-
-        x, y = primals
-        out = logaddexp_p.bind(x, y)
-        K = order
-        X, Y = T.full(x, series[0]), T.full(y, series[1])
-        W = T.series_sub(X, Y, K)
-        s0 = UNARY["exp"].bind(x - out)
-        s = T.series_ode(W, K - 1, s0, s0 - s0 * s0, lambda s, k: T.sub(s[k], T.square_coefficient(s, k)))
-        v = T.series_ode_known(W, s, K, 0.0)
-        return out, fitted([T.add(Y[k], v[k]) for k in range(1, K + 1)], out)
-
-    logaddexp_p.def_rule("taylor", logaddexp_rule)
+# -- arctan2(y, x): z' = (x y' - y x') / (x² + y²), integrated
 
 
-_install_taylor_rules()
+def _arctan2_taylor(primals, series, order):
+    yv, xv = primals
+    out = arctan2_p.bind(yv, xv)
+    K = order
+    Y, X = full(yv, series[0]), full(xv, series[1])
+    dY, dX = series_derivative(Y, K), series_derivative(X, K)
+    num = series_sub(series_mul(X, dY, K - 1), series_mul(Y, dX, K - 1), K - 1)
+    den = series_add(series_square(X, K - 1), series_square(Y, K - 1), K - 1)
+    q = series_div(num, den, K - 1)
+    return out, fitted(series_integrate(q, K, out)[1:], out)
+
+
+arctan2_p = binary("arctan2", np.arctan2, lambda y, x, o: x / (x * x + y * y), lambda y, x, o: -y / (x * x + y * y),
+                   _arctan2_taylor)
+
+
+def arctan2(y, x):
+    return arctan2_p.bind(y, x)
+
+
+# -- hypot: z = sqrt(x² + y²), with z₀ from the overflow-safe NumPy function
+
+
+def _hypot_taylor(primals, series, order):
+    x, y = primals
+    out = hypot_p.bind(x, y)
+    K = order
+    X, Y = full(x, series[0]), full(y, series[1])
+    u = series_add(series_square(X, K), series_square(Y, K), K)
+    return out, fitted(series_sqrt(u, K, out)[1:], out)
+
+
+hypot_p = binary("hypot", np.hypot, lambda x, y, o: x / o, lambda x, y, o: y / o, _hypot_taylor)
+
+
+def hypot(x, y):
+    return hypot_p.bind(x, y)
+
+
+# -- logaddexp: z' = y' + σ(x - y) (x' - y'), σ by its own ODE s' = s (1 - s) w'
+
+
+def _logaddexp_taylor(primals, series, order):
+    x, y = primals
+    out = logaddexp_p.bind(x, y)
+    K = order
+    X, Y = full(x, series[0]), full(y, series[1])
+    W = series_sub(X, Y, K)
+    s0 = UNARY["exp"].bind(x - out)
+    s = series_ode(W, K - 1, s0, s0 - s0 * s0, lambda s, k: coeff_sub(s[k], square_coefficient(s, k)))
+    v = series_ode_known(W, s, K, 0.0)
+    return out, fitted([coeff_add(Y[k], v[k]) for k in range(1, K + 1)], out)
+
+
+logaddexp_p = binary("logaddexp", np.logaddexp, lambda x, y, o: UNARY["exp"].bind(x - o),
+                     lambda x, y, o: UNARY["exp"].bind(y - o), _logaddexp_taylor)
+
+
+def logaddexp(x, y):
+    return logaddexp_p.bind(x, y)
+

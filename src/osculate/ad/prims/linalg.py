@@ -1,5 +1,14 @@
 """Matrix primitives: matmul, einsum and the dense linear-algebra kernels.
 
+Each primitive is one block with all its rules.  matmul and einsum are
+(multi)linear: their jvps and Taylor rules are sums of the product with one
+factor replaced, their vjps contractions with the cotangent.  The kernels
+follow the series/derivative recurrences of ``A X = B`` (solve), ``A Y = I``
+(inv), ``ℓ' = tr(A⁻¹A')`` (det, logabsdet), ``L Lᵀ = A`` (cholesky) and
+``A V = V Λ`` (eigh, distinct eigenvalues assumed); NumPy's kernels accept
+stacks of matrices, so their batch rule is the primitive itself, and their
+sparsity is dense.
+
 Symmetric-input kernels (``cholesky``, ``eigh``) read only the lower
 triangle, as NumPy does; their rules differentiate exactly that function, so
 a perturbation of the strict upper triangle has no effect.
@@ -9,17 +18,34 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import sparsity
+from ..batching import expand_batched
 from ..core import Primitive, zero
-from .arithmetic import add_tangents, nondiff, shape_of, unbroadcast, where
-from .structural import reshape, transpose
+from ..series import (
+    coeff_add, coeff_sub, coeff_sum, full, is_constant, series_derivative, series_exp, series_integrate,
+)
+from .arithmetic import add_tangents, where
+from .nondiff import nondiff
+from .structural import broadcast_to, reshape, shape_of, sum_, transpose, unbroadcast
 
-__all__ = ["matmul", "einsum", "inv", "solve", "det", "logabsdet", "sign_det", "cholesky", "eigh", "mT"]
+__all__ = ["matmul", "einsum", "inv", "solve", "det", "logabsdet", "sign_det", "cholesky", "eigh", "mT", "parse_einsum"]
 
 
 def mT(x):
     """Swap the last two axes."""
     nd = len(shape_of(x))
     return transpose(x, tuple(range(nd - 2)) + (nd - 1, nd - 2))
+
+
+def _series_conv(op, a, b, k, lo=0, hi=None):
+    """``Σ_{j=lo}^{hi} op(a_j, b_{k-j})`` for two series, skipping zeros."""
+    hi = k if hi is None else hi
+    return coeff_sum(op(a[j], b[k - j]) for j in range(lo, hi + 1) if a[j] is not zero and b[k - j] is not zero)
+
+
+def _stacked_batch(p):
+    """Batch rule of a kernel that accepts stacks of matrices: the batch axis is one more."""
+    return lambda vals, batched, size: p.bind(*vals)
 
 
 # --------------------------------------------------------------------------- matmul
@@ -76,6 +102,69 @@ def _matmul_vjp(ct, out, primals, wants):
 
 
 matmul_p.def_rule("residuals", lambda wants: ((wants[1], wants[0]), False))  # each side reads the other
+
+
+@matmul_p.def_rule("batch")
+def _matmul_batch(vals, batched, size):
+    a, b = vals
+    ba, bb = batched
+    sa = tuple(a.shape[1:] if ba else shape_of(a))
+    sb = tuple(b.shape[1:] if bb else shape_of(b))
+    # One matrix against a batch of vectors or matrices on the left: fold the
+    # batch into a single matrix product (one GEMM) instead of a stack.
+    if ba and not bb and len(sb) == 2 and len(sa) in (1, 2):  # (B, [m,] n) @ (n, k)
+        folded = matmul_p.bind(reshape(a, (size * int(np.prod(sa[:-1])), sa[-1])), b)
+        return reshape(folded, (size,) + sa[:-1] + (sb[1],))
+    if bb and not ba and len(sa) == 2 and len(sb) == 1:  # (m, n) @ (B, n) vectors
+        return matmul_p.bind(b, mT(a))  # one (B, n) @ (n, m) product
+    # (a batch of matrices against one matrix on the left stays a stack of GEMMs:
+    # folding it would need two transposing copies of the batch)
+    # promote 1-d operands to matrices, as matmul does, and undo it afterwards
+    if len(sa) == 1:
+        a = reshape(a, ((size,) if ba else ()) + (1, sa[0]))
+    if len(sb) == 1:
+        b = reshape(b, ((size,) if bb else ()) + (sb[0], 1))
+    nd = max(len(sa), len(sb), 2)
+    if ba:
+        a = expand_batched(a, nd)
+    if bb:
+        b = expand_batched(b, nd)
+    if ba and not bb and len(shape_of(b)) > nd:  # pragma: no cover - defensive
+        raise ValueError("matmul batch: unexpected operand rank")
+    if bb and not ba:
+        a = reshape(a, (1,) * (nd + 1 - len(shape_of(a))) + tuple(shape_of(a)))
+    if ba and not bb:
+        b = reshape(b, (1,) * (nd + 1 - len(shape_of(b))) + tuple(shape_of(b)))
+    out = matmul_p.bind(a, b)
+    oshape = tuple(out.shape)
+    if len(sa) == 1 and len(sb) == 1:
+        return reshape(out, (size,))
+    if len(sa) == 1:
+        return reshape(out, oshape[:-2] + (oshape[-1],))
+    if len(sb) == 1:
+        return reshape(out, oshape[:-1])
+    return out
+
+
+@matmul_p.def_rule("taylor")
+def _matmul_taylor(primals, series, order):
+    a, b = primals
+    out = matmul_p.bind(a, b)
+    A, B = full(a, series[0]), full(b, series[1])
+    return out, [_series_conv(matmul_p.bind, A, B, k) for k in range(1, order + 1)]
+
+
+@matmul_p.def_rule("sparsity")
+def _matmul_sparsity(trace, args, out):  # as the einsum it is
+    a, b = args
+    na, nb = np.ndim(a), np.ndim(b)
+    sa = "ij" if na >= 2 else "j"
+    sb = "jk" if nb >= 2 else "j"
+    so = ("i" if na >= 2 else "") + ("k" if nb >= 2 else "")
+    ell = "..." if max(na, nb) > 2 else ""
+    spec = parse_einsum(f"{ell if na > 2 else ''}{sa},{ell if nb > 2 else ''}{sb}->{ell}{so}", [np.shape(a), np.shape(b)])
+    return _einsum_sparsity(trace, args, out, spec)
+
 
 
 # --------------------------------------------------------------------------- einsum
@@ -156,14 +245,75 @@ def _einsum_vjp(ct, out, primals, wants, spec):
         g = einsum_p.bind(*ops, spec=",".join([rhs] + others) + "->" + kept)
         sizes = dict(zip(sk, shape_of(primals[k])))
         if kept != uniq:  # indices summed away within operand k only: broadcast back
-            from .structural import broadcast_to
-
             g = reshape(g, tuple(sizes[c] if c in avail else 1 for c in uniq))
             g = broadcast_to(g, tuple(sizes[c] for c in uniq))
         if uniq != sk:  # a repeated index took a diagonal: put g back on it
             g = _embed_diagonal(g, uniq, sk, sizes, set(spec))
         res.append(g)
     return tuple(res)
+
+
+@einsum_p.def_rule("batch")
+def _einsum_batch(vals, batched, size, spec):
+    lhs, rhs = spec.split("->")
+    letter = next(c for c in _LETTERS if c not in spec)
+    ins = [letter + s if bt else s for s, bt in zip(lhs.split(","), batched)]
+    return einsum_p.bind(*vals, spec=",".join(ins) + "->" + letter + rhs)
+
+
+@einsum_p.def_rule("taylor")
+def _einsum_taylor(primals, series, order, spec):
+    out = einsum_p.bind(*primals, spec=spec)
+    fulls = [full(p, s) for p, s in zip(primals, series)]
+    live = [i for i, s in enumerate(series) if not is_constant(s)]
+
+    def terms(k):
+        # every split k = j_1 + ... + j_m over the operands with a series
+        res = []
+
+        def rec(pos, left, js):
+            if pos == len(live) - 1:
+                js = js + [left]
+                ops = list(primals)
+                for i, j in zip(live, js):
+                    ops[i] = fulls[i][j]
+                if all(o is not zero for o in ops):
+                    res.append(einsum_p.bind(*ops, spec=spec))
+                return
+            for j in range(left + 1):
+                if fulls[live[pos]][j] is not zero:
+                    rec(pos + 1, left - j, js + [j])
+
+        rec(0, k, [])
+        return coeff_sum(res)
+
+    return out, [terms(k) for k in range(1, order + 1)]
+
+
+@einsum_p.def_rule("sparsity")
+def _einsum_sparsity(trace, args, out, spec):
+    """Expand the einsum into broadcast products and sums, traced by the mul and
+    sum rules (so constant operands' structural zeros are respected)."""
+    lhs, rhs = spec.split("->")
+    ins = lhs.split(",")
+    if any(len(set(s)) != len(s) for s in ins):
+        return sparsity.dense_rule(trace, args, out)
+    letters = list(dict.fromkeys("".join(ins)))
+    sizes = {}
+    for s, a in zip(ins, args):
+        sizes.update(zip(s, np.shape(a)))
+    prod = None
+    for s, a in zip(ins, args):
+        perm = sorted(range(len(s)), key=lambda k: letters.index(s[k]))
+        t = transpose(a, perm) if perm != list(range(len(s))) else a
+        t = reshape(t, tuple(sizes[c] if c in s else 1 for c in letters))
+        prod = t if prod is None else prod * t
+    summed = tuple(i for i, c in enumerate(letters) if c not in rhs)
+    if summed:
+        prod = sum_(prod, summed)
+    kept = [c for c in letters if c in rhs]
+    prod = transpose(prod, [kept.index(c) for c in rhs]) if kept != list(rhs) else prod
+    return trace.deps_or_empty(prod, sparsity.size_of(np.shape(out)))
 
 
 def _embed_diagonal(g, uniq, sk, sizes, used):
@@ -222,6 +372,23 @@ def _inv_vjp(ct, y, primals, wants):
     return (-matmul(matmul(yt, ct), yt),)
 
 
+inv_p.def_rule("batch", _stacked_batch(inv_p))
+
+
+@inv_p.def_rule("taylor")
+def _inv_taylor(primals, series, order):
+    a = primals[0]
+    y0 = inv_p.bind(a)
+    A = full(a, series[0])
+    Y = [y0]
+    for k in range(1, order + 1):  # Y_k = -Y_0 sum_{j>=1} A_j Y_{k-j}
+        Y.append(-matmul(y0, _series_conv(matmul_p.bind, A, Y, k, 1)))
+    return y0, Y[1:]
+
+
+inv_p.def_rule("sparsity", sparsity.dense_rule)
+
+
 solve_p = Primitive("solve", np.linalg.solve)
 
 
@@ -250,12 +417,43 @@ def _solve_vjp(ct, x, primals, wants):
     return (unbroadcast(-matmul(g, mT(x)), shape_of(a)) if wants[0] else None, unbroadcast(g, shape_of(b)) if wants[1] else None)
 
 
+solve_p.def_rule("batch", _stacked_batch(solve_p))
+
+
+def _solve_series(a, A, B, K, x0):
+    """X with A X = B: X_k = solve(A_0, B_k - sum_{j>=1} A_j X_{k-j})."""
+    X = [x0]
+    for k in range(1, K + 1):
+        rhs = coeff_sub(B[k], _series_conv(matmul_p.bind, A, X, k, 1))
+        X.append(zero if rhs is zero else solve_p.bind(a, rhs))
+    return X
+
+
+@solve_p.def_rule("taylor")
+def _solve_taylor(primals, series, order):
+    a, b = primals
+    x0 = solve_p.bind(a, b)
+    X = _solve_series(a, full(a, series[0]), full(b, series[1]), order, x0)
+    return x0, X[1:]
+
+
+solve_p.def_rule("sparsity", sparsity.dense_rule)
+
+
 def _trace_last2(x):
     return einsum_p.bind(x, spec=parse_einsum("...ii->...", [shape_of(x)]))
 
 
 def _expand2(x):
     return reshape(x, shape_of(x) + (1, 1))
+
+
+def _logdet_derivative(a, sa, K):
+    """Series of l' = tr(A^-1 A') to order K - 1."""
+    A = full(a, sa)
+    dA = series_derivative(A, K)
+    X = _solve_series(a, A, dA, K - 1, zero if dA[0] is zero else solve_p.bind(a, dA[0]))
+    return [zero if x is zero else _trace_last2(x) for x in X]
 
 
 det_p = Primitive("det", np.linalg.det)
@@ -278,6 +476,21 @@ def _det_vjp(ct, d, primals, wants):
     return (_expand2(ct * d) * mT(inv_p.bind(primals[0])),)
 
 
+det_p.def_rule("batch", _stacked_batch(det_p))
+
+
+@det_p.def_rule("taylor")
+def _det_taylor(primals, series, order):
+    a = primals[0]
+    d = det_p.bind(a)
+    q = _logdet_derivative(a, series[0], order)
+    ell = series_integrate(q, order, zero)
+    return d, series_exp(ell, order, d)[1:]
+
+
+det_p.def_rule("sparsity", sparsity.dense_rule)
+
+
 logabsdet_p = Primitive("logabsdet", lambda a: np.linalg.slogdet(a)[1])
 
 
@@ -298,9 +511,24 @@ def _logabsdet_vjp(ct, out, primals, wants):
     return (_expand2(ct) * mT(inv_p.bind(primals[0])),)
 
 
+logabsdet_p.def_rule("batch", _stacked_batch(logabsdet_p))
+
+
+@logabsdet_p.def_rule("taylor")
+def _logabsdet_taylor(primals, series, order):
+    a = primals[0]
+    out = logabsdet_p.bind(a)
+    q = _logdet_derivative(a, series[0], order)
+    return out, series_integrate(q, order, out)[1:]
+
+
+logabsdet_p.def_rule("sparsity", sparsity.dense_rule)
+
+
 # the sign of the determinant: piecewise constant (a nondiff primitive, so it
 # batches and is traced like any other)
-sign_det_p = nondiff("sign_det", lambda a: np.linalg.slogdet(a)[0])
+sign_det_p = nondiff("sign_det", lambda a: np.linalg.slogdet(a)[0],
+                     batch=lambda vals, batched, size: sign_det_p.bind(*vals))
 
 
 def sign_det(a):
@@ -338,6 +566,30 @@ def _cholesky_vjp(ct, lo, primals, wants):
     p = _phi(matmul(mT(lo), ct))
     g = solve_p.bind(mT(lo), mT(solve_p.bind(mT(lo), mT(p))))  # L^-T P L^-1
     return (_sym_lower_adjoint(g),)
+
+
+cholesky_p.def_rule("batch", _stacked_batch(cholesky_p))
+
+
+@cholesky_p.def_rule("taylor")
+def _cholesky_taylor(primals, series, order):
+    a = primals[0]
+    lo = cholesky_p.bind(a)
+    L = [lo]
+    for k in range(1, order + 1):
+        ak = series[0][k - 1]
+        rhs = zero if ak is zero else _sym_lower(ak)
+        # L_0 L_k^T + L_k L_0^T = R_k = S_k - sum_{j=1}^{k-1} L_j L_{k-j}^T
+        rhs = coeff_sub(rhs, _series_conv(lambda u, v: matmul(u, mT(v)), L, L, k, 1, k - 1))
+        if rhs is zero:
+            L.append(zero)
+            continue
+        m = solve_p.bind(lo, mT(solve_p.bind(lo, rhs)))  # L^-1 R L^-T
+        L.append(matmul(lo, _phi(m)))
+    return lo, L[1:]
+
+
+cholesky_p.def_rule("sparsity", sparsity.dense_rule)
 
 
 # --------------------------------------------------------------------------- eigh
@@ -389,235 +641,44 @@ def _eigh_vjp(cts, outs, primals, wants):
     return (_sym_lower_adjoint(g),)
 
 
-# --------------------------------------------------------------------------- batch rules
-
-from ..batching import expand_batched  # noqa: E402
+eigh_p.def_rule("batch", _stacked_batch(eigh_p))
 
 
-@matmul_p.def_rule("batch")
-def _matmul_batch(vals, batched, size):
-    a, b = vals
-    ba, bb = batched
-    sa = tuple(a.shape[1:] if ba else shape_of(a))
-    sb = tuple(b.shape[1:] if bb else shape_of(b))
-    # One matrix against a batch of vectors or matrices on the left: fold the
-    # batch into a single matrix product (one GEMM) instead of a stack.
-    if ba and not bb and len(sb) == 2 and len(sa) in (1, 2):  # (B, [m,] n) @ (n, k)
-        folded = matmul_p.bind(reshape(a, (size * int(np.prod(sa[:-1])), sa[-1])), b)
-        return reshape(folded, (size,) + sa[:-1] + (sb[1],))
-    if bb and not ba and len(sa) == 2 and len(sb) == 1:  # (m, n) @ (B, n) vectors
-        return matmul_p.bind(b, mT(a))  # one (B, n) @ (n, m) product
-    # (a batch of matrices against one matrix on the left stays a stack of GEMMs:
-    # folding it would need two transposing copies of the batch)
-    # promote 1-d operands to matrices, as matmul does, and undo it afterwards
-    if len(sa) == 1:
-        a = reshape(a, ((size,) if ba else ()) + (1, sa[0]))
-    if len(sb) == 1:
-        b = reshape(b, ((size,) if bb else ()) + (sb[0], 1))
-    nd = max(len(sa), len(sb), 2)
-    if ba:
-        a = expand_batched(a, nd)
-    if bb:
-        b = expand_batched(b, nd)
-    if ba and not bb and len(shape_of(b)) > nd:  # pragma: no cover - defensive
-        raise ValueError("matmul batch: unexpected operand rank")
-    if bb and not ba:
-        a = reshape(a, (1,) * (nd + 1 - len(shape_of(a))) + tuple(shape_of(a)))
-    if ba and not bb:
-        b = reshape(b, (1,) * (nd + 1 - len(shape_of(b))) + tuple(shape_of(b)))
-    out = matmul_p.bind(a, b)
-    oshape = tuple(out.shape)
-    if len(sa) == 1 and len(sb) == 1:
-        return reshape(out, (size,))
-    if len(sa) == 1:
-        return reshape(out, oshape[:-2] + (oshape[-1],))
-    if len(sb) == 1:
-        return reshape(out, oshape[:-1])
-    return out
+@eigh_p.def_rule("taylor")
+def _eigh_taylor(primals, series, order):
+    a = primals[0]
+    w, v = eigh_p.bind(a)
+    n = shape_of(w)[-1]
+    eye = np.eye(n)
+    gap = _eig_gap_inverse(w)  # 1 / (w_j - w_i) off the diagonal
+    # B(t) = V0^T A(t) V0 = W(t) Lambda(t) W(t)^T with W(0) = I
+    B = [zero] + [zero if c is zero else matmul(matmul(mT(v), _sym_lower(c)), v) for c in series[0]]
+    W = [zero]  # W_0 = I, handled explicitly
+    lam = [w]
+    diag_of = lambda m: einsum_p.bind(m, spec=parse_einsum("...ii->...i", [shape_of(m)]))  # noqa: E731
+    for k in range(1, order + 1):
+        r = B[k]
+        for j in range(1, k):
+            if B[j] is not zero and W[k - j] is not zero:
+                r = coeff_add(r, matmul(B[j], W[k - j]))
+            if W[j] is not zero and lam[k - j] is not zero:
+                r = coeff_sub(r, W[j] * reshape(lam[k - j], shape_of(lam[k - j])[:-1] + (1, n)))
+        if r is zero:
+            lam.append(zero)
+            W.append(zero)
+            continue
+        lam.append(diag_of(r))
+        wk = gap * r
+        # orthogonality: diag(W_k) = -1/2 diag(sum_{j=1}^{k-1} W_j^T W_{k-j})
+        cross = coeff_sum(
+            einsum_p.bind(W[j], W[k - j], spec=parse_einsum("...mi,...mi->...i", [shape_of(W[j]), shape_of(W[k - j])]))
+            for j in range(1, k) if W[j] is not zero and W[k - j] is not zero
+        )
+        if cross is not zero:
+            wk = wk + reshape(cross * -0.5, shape_of(cross)[:-1] + (1, n)) * eye
+        W.append(wk)
+    vs = [zero if c is zero else matmul(v, c) for c in W[1:]]
+    return (w, v), (lam[1:], vs)
 
 
-@einsum_p.def_rule("batch")
-def _einsum_batch(vals, batched, size, spec):
-    lhs, rhs = spec.split("->")
-    letter = next(c for c in _LETTERS if c not in spec)
-    ins = [letter + s if bt else s for s, bt in zip(lhs.split(","), batched)]
-    return einsum_p.bind(*vals, spec=",".join(ins) + "->" + letter + rhs)
-
-
-def _stacked(p):
-    """NumPy's linalg kernels accept stacks of matrices: the batch axis is one more."""
-    p.def_rule("batch", lambda vals, batched, size: p.bind(*vals))
-
-
-for _p in (inv_p, det_p, logabsdet_p, cholesky_p, eigh_p, solve_p, sign_det_p):
-    _stacked(_p)
-
-
-# --------------------------------------------------------------------------- sparsity rules
-
-def _install_sparsity_rules():
-    from ...sparse import detect as D
-
-    matmul_p.def_rule("sparsity", D.matmul_rule)
-    einsum_p.def_rule("sparsity", D.einsum_rule)
-    for p in (inv_p, solve_p, det_p, logabsdet_p, cholesky_p, eigh_p):
-        p.def_rule("sparsity", D.dense_rule)
-    sign_det_p.def_rule("sparsity", D.constant_rule)
-
-
-_install_sparsity_rules()
-
-
-# --------------------------------------------------------------------------- taylor rules
-# Univariate Taylor propagation (osculate.ad.taylor): matmul/einsum are
-# (multi)linear, so their series are Cauchy products of their own product;
-# solve/inv/det/cholesky/eigh follow the series recurrences of A X = B,
-# A Y = I, l' = tr(A^-1 A'), L L^T = A and A V = V diag(w).
-
-def _install_taylor_rules():
-    from .. import taylor as T
-
-    def conv(op, a, b, k, lo=0, hi=None):
-        """sum_{j=lo}^{hi} op(a_j, b_{k-j}), skipping zeros."""
-        hi = k if hi is None else hi
-        return T.sum_terms(op(a[j], b[k - j]) for j in range(lo, hi + 1) if a[j] is not zero and b[k - j] is not zero)
-
-    sign_det_p.def_rule("taylor", T.zero_rule(sign_det_p))
-
-    @matmul_p.def_rule("taylor")
-    def _matmul_taylor(primals, series, order):
-        a, b = primals
-        out = matmul_p.bind(a, b)
-        A, B = T.full(a, series[0]), T.full(b, series[1])
-        return out, [conv(matmul_p.bind, A, B, k) for k in range(1, order + 1)]
-
-    @einsum_p.def_rule("taylor")
-    def _einsum_taylor(primals, series, order, spec):
-        out = einsum_p.bind(*primals, spec=spec)
-        fulls = [T.full(p, s) for p, s in zip(primals, series)]
-        live = [i for i, s in enumerate(series) if not T.is_constant(s)]
-
-        def terms(k):
-            # every split k = j_1 + ... + j_m over the operands with a series
-            res = []
-
-            def rec(pos, left, js):
-                if pos == len(live) - 1:
-                    js = js + [left]
-                    ops = list(primals)
-                    for i, j in zip(live, js):
-                        ops[i] = fulls[i][j]
-                    if all(o is not zero for o in ops):
-                        res.append(einsum_p.bind(*ops, spec=spec))
-                    return
-                for j in range(left + 1):
-                    if fulls[live[pos]][j] is not zero:
-                        rec(pos + 1, left - j, js + [j])
-
-            rec(0, k, [])
-            return T.sum_terms(res)
-
-        return out, [terms(k) for k in range(1, order + 1)]
-
-    @inv_p.def_rule("taylor")
-    def _inv_taylor(primals, series, order):
-        a = primals[0]
-        y0 = inv_p.bind(a)
-        A = T.full(a, series[0])
-        Y = [y0]
-        for k in range(1, order + 1):  # Y_k = -Y_0 sum_{j>=1} A_j Y_{k-j}
-            Y.append(-matmul(y0, conv(matmul_p.bind, A, Y, k, 1)))
-        return y0, Y[1:]
-
-    def solve_series(a, A, B, K, x0):
-        """X with A X = B: X_k = solve(A_0, B_k - sum_{j>=1} A_j X_{k-j})."""
-        X = [x0]
-        for k in range(1, K + 1):
-            rhs = T.sub(B[k], conv(matmul_p.bind, A, X, k, 1))
-            X.append(zero if rhs is zero else solve_p.bind(a, rhs))
-        return X
-
-    @solve_p.def_rule("taylor")
-    def _solve_taylor(primals, series, order):
-        a, b = primals
-        x0 = solve_p.bind(a, b)
-        X = solve_series(a, T.full(a, series[0]), T.full(b, series[1]), order, x0)
-        return x0, X[1:]
-
-    def logdet_derivative(a, sa, K):
-        """Series of l' = tr(A^-1 A') to order K - 1."""
-        A = T.full(a, sa)
-        dA = T.series_derivative(A, K)
-        X = solve_series(a, A, dA, K - 1, zero if dA[0] is zero else solve_p.bind(a, dA[0]))
-        return [zero if x is zero else _trace_last2(x) for x in X]
-
-    @det_p.def_rule("taylor")
-    def _det_taylor(primals, series, order):
-        a = primals[0]
-        d = det_p.bind(a)
-        q = logdet_derivative(a, series[0], order)
-        ell = T.series_integrate(q, order, zero)
-        return d, T.series_exp(ell, order, d)[1:]
-
-    @logabsdet_p.def_rule("taylor")
-    def _logabsdet_taylor(primals, series, order):
-        a = primals[0]
-        out = logabsdet_p.bind(a)
-        q = logdet_derivative(a, series[0], order)
-        return out, T.series_integrate(q, order, out)[1:]
-
-    @cholesky_p.def_rule("taylor")
-    def _cholesky_taylor(primals, series, order):
-        a = primals[0]
-        lo = cholesky_p.bind(a)
-        L = [lo]
-        for k in range(1, order + 1):
-            ak = series[0][k - 1]
-            rhs = zero if ak is zero else _sym_lower(ak)
-            # L_0 L_k^T + L_k L_0^T = R_k = S_k - sum_{j=1}^{k-1} L_j L_{k-j}^T
-            rhs = T.sub(rhs, conv(lambda u, v: matmul(u, mT(v)), L, L, k, 1, k - 1))
-            if rhs is zero:
-                L.append(zero)
-                continue
-            m = solve_p.bind(lo, mT(solve_p.bind(lo, rhs)))  # L^-1 R L^-T
-            L.append(matmul(lo, _phi(m)))
-        return lo, L[1:]
-
-    @eigh_p.def_rule("taylor")
-    def _eigh_taylor(primals, series, order):
-        a = primals[0]
-        w, v = eigh_p.bind(a)
-        n = shape_of(w)[-1]
-        eye = np.eye(n)
-        gap = _eig_gap_inverse(w)  # 1 / (w_j - w_i) off the diagonal
-        # B(t) = V0^T A(t) V0 = W(t) Lambda(t) W(t)^T with W(0) = I
-        B = [zero] + [zero if c is zero else matmul(matmul(mT(v), _sym_lower(c)), v) for c in series[0]]
-        W = [zero]  # W_0 = I, handled explicitly
-        lam = [w]
-        diag_of = lambda m: einsum_p.bind(m, spec=parse_einsum("...ii->...i", [shape_of(m)]))  # noqa: E731
-        for k in range(1, order + 1):
-            r = B[k]
-            for j in range(1, k):
-                if B[j] is not zero and W[k - j] is not zero:
-                    r = T.add(r, matmul(B[j], W[k - j]))
-                if W[j] is not zero and lam[k - j] is not zero:
-                    r = T.sub(r, W[j] * reshape(lam[k - j], shape_of(lam[k - j])[:-1] + (1, n)))
-            if r is zero:
-                lam.append(zero)
-                W.append(zero)
-                continue
-            lam.append(diag_of(r))
-            wk = gap * r
-            # orthogonality: diag(W_k) = -1/2 diag(sum_{j=1}^{k-1} W_j^T W_{k-j})
-            cross = T.sum_terms(
-                einsum_p.bind(W[j], W[k - j], spec=parse_einsum("...mi,...mi->...i", [shape_of(W[j]), shape_of(W[k - j])]))
-                for j in range(1, k) if W[j] is not zero and W[k - j] is not zero
-            )
-            if cross is not zero:
-                wk = wk + reshape(cross * -0.5, shape_of(cross)[:-1] + (1, n)) * eye
-            W.append(wk)
-        vs = [zero if c is zero else matmul(v, c) for c in W[1:]]
-        return (w, v), (lam[1:], vs)
-
-
-_install_taylor_rules()
+eigh_p.def_rule("sparsity", sparsity.dense_rule)
