@@ -10,7 +10,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Result", "as_point", "flat_function", "plain", "check_scalar_value", "fmt_value"]
+from ..formatting import fields_to_dict, format_value
+
+__all__ = ["Result", "as_point", "flat_function", "check_scalar_value"]
 
 
 def as_point(x: Any, what: str = "x") -> np.ndarray:
@@ -52,34 +54,6 @@ def check_scalar_value(value: Any, what: str = "f(x)") -> float:
     return v
 
 
-def plain(value: Any) -> Any:
-    """Recursively convert to plain Python types (``json.dumps`` accepts the result)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if hasattr(value, "to_dict"):
-            return value.to_dict()
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
-
-
-def fmt_value(value: Any) -> str:
-    """Compact, readable rendering of one field for ``__repr__``."""
-    if isinstance(value, (float, np.floating)):
-        return f"{float(value):.6g}"
-    if isinstance(value, np.ndarray):
-        return np.array2string(value, precision=6, threshold=10, edgeitems=3, separator=", ", suppress_small=False)
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Result) for v in value):
-        return f"[{len(value)} {type(value[0]).__name__}]"
-    return repr(value)
-
-
 class Result:
     """Base of the analysis result dataclasses.
 
@@ -97,15 +71,11 @@ class Result:
         """Plain-Python (JSON-serialisable) dictionary of the fields (bulky
         arrays marked ``metadata={"to_dict": False}``, such as eigenvectors,
         are left out; they remain available as attributes)."""
-        return {
-            f.name: plain(getattr(self, f.name))
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
-            if f.metadata.get("to_dict", True)
-        }
+        return fields_to_dict(self)
 
     def __repr__(self) -> str:
         items = [
-            (f.name, fmt_value(getattr(self, f.name)))
+            (f.name, format_value(getattr(self, f.name), summarize=Result))
             for f in dataclasses.fields(self)  # type: ignore[arg-type]
             if f.repr
         ]

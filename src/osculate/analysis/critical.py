@@ -53,8 +53,9 @@ import numpy as np
 
 from ..ad.batching import vmap
 from ..ad.transforms import grad, hessian
+from ..formatting import to_jsonable
 from ._taylor import line_series_points
-from ._util import as_point, plain
+from ._util import as_point
 from .curvature import (
     EPS,
     KINDS,
@@ -163,9 +164,9 @@ class CriticalPointSearch(list):
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python (JSON-serialisable) dictionary: the points and the coverage."""
         return {
-            "points": [plain(p) for p in self],
+            "points": [to_jsonable(p) for p in self],
             "counts": dict(self.counts),
-            "bounds": plain(self.bounds),
+            "bounds": to_jsonable(self.bounds),
             "design": self.design,
             "n_starts": self.n_starts,
             "n_converged": self.n_converged,
