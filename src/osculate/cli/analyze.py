@@ -139,6 +139,6 @@ def _print_search(expr, box, points, coverage):
         coords = ", ".join(f"{v}={x:.6g}" for v, x in zip(expr.variables, p.x))
         print(f"  ({coords})  f = {p.value:.6g}  {p.classification}{certified_text(p.certified)}")
     if c["complete"]:
-        print("  search complete: every critical point in the box was found")
+        print("  search complete: each point was reached by at least 2 starts and no start ran out of iterations (a basin smaller than about 1/starts of the box could still be missed)")
     else:
         print(f"  search not complete: {c['note'] or 'some critical points may be missing'}")
