@@ -298,6 +298,11 @@ def test_check_grads_reports_the_failing_nesting():
         check_grads(lambda x: sq.bind(x), (X,), order=2)
     with pytest.raises(ValueError, match="unknown mode 'sideways'"):
         check_grads(np.sin, (X,), modes=("sideways",))
+    # outputs are compared leaf by leaf only once their numbers agree
+    two_when_traced = lambda x: (x, 2 * x) if isinstance(x, core.Tracer) else x  # noqa: E731
+    for mode in ("fwd", "rev"):
+        with pytest.raises(AssertionError, match="2 output leaves, but the finite differences have 1"):
+            check_grads(two_when_traced, (X,), order=1, modes=(mode,))
     assert_clean()
 
 

@@ -1,36 +1,28 @@
 """The :class:`Objective` wrapper: derivatives on demand, with counters."""
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
+
+from ..ad.jit import jit
+from ..ad.transforms import hessian, hvp, jvp, value_and_grad, vjp
 
 __all__ = ["Objective", "engine_transform"]
 
+_ENGINE = {"jit": jit, "hessian": hessian, "hvp": hvp, "jvp": jvp, "value_and_grad": value_and_grad, "vjp": vjp}
+
 
 def engine_transform(name):
-    """Return ``osculate.<name>`` looked up lazily (at call time).
-
-    The optimizers never import the AD engine at module import time, so the
-    package can be imported (and used with user supplied derivatives) even
-    when the engine is unavailable.
-    """
-    osc = importlib.import_module("osculate")
-    fn = getattr(osc, name, None)
-    if fn is None:
-        raise RuntimeError(
-            f"osculate.{name} is not available; pass the corresponding "
-            f"derivative explicitly (grad=, hvp=, hess=) or install the "
-            f"osculate AD engine")
-    return fn
+    """The engine's transformation ``name`` (``"hvp"``, ``"value_and_grad"``...),
+    for the derivatives the user did not supply."""
+    return _ENGINE[name]
 
 
 class Objective:
     """A scalar objective ``f(x)`` with counted derivative evaluations.
 
     Derivatives that are not supplied are computed by osculate's transforms
-    (``osc.value_and_grad``, ``osc.hvp``, ``osc.hessian``), looked up lazily
-    the first time they are needed.
+    (``osc.value_and_grad``, ``osc.hvp``, ``osc.hessian``), built the first
+    time they are needed.
 
     Parameters
     ----------
@@ -109,13 +101,7 @@ class Objective:
 
     @property
     def has_second_order(self):
-        """True if Hessian information is available (user or engine)."""
-        if self._hvp_user is not None or self._hess_user is not None:
-            return True
-        try:
-            engine_transform("hvp")
-        except (RuntimeError, ImportError):
-            return False
+        """True: Hessian information comes from the user or else from the engine."""
         return True
 
     @staticmethod

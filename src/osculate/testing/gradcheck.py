@@ -17,8 +17,17 @@ def _flat(tree):
     return [np.asarray(x, dtype=float) for x in leaves]
 
 
-def _vdot(a, b):
-    return float(sum(np.vdot(x, y) for x, y in zip(_flat(a), _flat(b))))
+def _same_leaf_count(a, b, what):
+    """The leaves of ``a`` and ``b``, after checking that there are as many of each."""
+    la, lb = _flat(a), _flat(b)
+    if len(la) != len(lb):
+        raise AssertionError(f"{what}: {len(la)} output leaves, but the finite differences have {len(lb)}")
+    return la, lb
+
+
+def _vdot(a, b, what):
+    la, lb = _same_leaf_count(a, b, what)
+    return float(sum(np.vdot(x, y) for x, y in zip(la, lb)))
 
 
 def _random_like(tree, rng):
@@ -33,7 +42,7 @@ def _axpy(a, x, y):
 
 
 def _close(actual, expected, rtol, atol, what):
-    a, e = _flat(actual), _flat(expected)
+    a, e = _same_leaf_count(actual, expected, what)
     for x, y in zip(a, e):
         if x.shape != y.shape:
             raise AssertionError(f"{what}: shape {x.shape} differs from the finite-difference shape {y.shape}")
@@ -103,8 +112,8 @@ def _check(f, args, order, modes, eps, rtol, atol, rng, path):
             y, pullback = vjp(f, *args)
             u = _random_like(y, rng)
             ct = pullback(u)
-            lhs = _vdot(ct, tangents)
-            rhs = _vdot(u, fd)
+            lhs = _vdot(ct, tangents, f"vjp ({where}) cotangents")
+            rhs = _vdot(u, fd, f"vjp ({where})")
             scale = max(1.0, abs(rhs))
             if not abs(lhs - rhs) <= atol + rtol * scale:
                 raise AssertionError(
