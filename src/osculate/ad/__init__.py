@@ -12,7 +12,7 @@
 5. the transformations: staging (``jit``, ``staging``), the derivatives
    (``transforms``), Taylor mode for users (``taylor``), user rules
    (``custom``), rematerialisation (``remat``) and the table of primitives
-   (``registry``).
+   (``registry``, ``python -m osculate.ad.registry --markdown``).
 """
 
 from . import prims  # noqa: F401  (registers all primitives)
@@ -43,7 +43,11 @@ from .transforms import (
     vhv,
     vjp,
 )
-from . import registry  # noqa: F401,E402  (last: the engine's primitives are all defined)
+from .core import PRIMITIVES as _PRIMITIVES
+
+#: The names of the primitives osculate itself defines: every module above has
+#: registered its own (a user's primitives, defined later, are not among them).
+ENGINE_PRIMITIVES = tuple(_PRIMITIVES)
 
 __all__ = [
     "Primitive", "Tracer", "zero", "MissingRuleError", "LeakedTracerError", "ConcretizationError",

@@ -158,8 +158,7 @@ def _scatter_add_impl(base, v, idx, own=False):
 # add into ``base``'s buffer instead of a copy.
 scatter_add_p = Primitive("scatter_add", _scatter_add_impl)
 for _kind in ("jvp", "vjp", "batch", "taylor", "sparsity"):
-    scatter_add_p.lacks(_kind, "it exists only inside staged programs, made by osc.jit's scatter-add fusion; "
-                               "nothing traces it")
+    scatter_add_p.lacks(_kind, "made by osc.jit inside staged programs; never traced")
 
 
 def _fresh(prim, params):

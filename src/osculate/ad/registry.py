@@ -15,23 +15,20 @@ from __future__ import annotations
 
 import sys
 
-from . import custom, jit, prims, remat
+from . import ENGINE_PRIMITIVES, custom, jit, prims, remat  # noqa: F401 (every module that defines primitives)
 from .core import PRIMITIVES, REQUIRED_KINDS, RULE_KINDS
 
 __all__ = [
     "engine_primitives", "defined_in", "rule_cell", "markdown", "rule_kinds_markdown", "TABLE_KINDS", "BEGIN", "END",
 ]
 
-#: The primitives osculate itself defines: those registered by the time the
-#: engine finished importing (primitives a user defines later are in
-#: ``PRIMITIVES`` as well, but not in the table or the engine's coverage tests).
-_ENGINE = tuple(PRIMITIVES)
 
-#: The modules that define primitives, in the order the table lists them.
-_MODULES = (
-    prims.structural, prims.nondiff, prims.unary, prims.arithmetic, prims.reductions, prims.linalg,
-    custom, remat, jit,
-)
+#: The modules that define primitives, in the order the table lists them (by
+#: name: ``osculate.ad.jit`` is also the name of a function of the package).
+_MODULES = tuple(sys.modules[f"osculate.ad.{name}"] for name in (
+    "prims.structural", "prims.nondiff", "prims.unary", "prims.arithmetic", "prims.reductions", "prims.linalg",
+    "custom", "remat", "jit",
+))
 
 #: The columns of the table: every required kind, then the optional ones.
 TABLE_KINDS = ("jvp", "vjp", "residuals", "batch", "taylor", "sparsity", "accumulate", "adjoint_into", "fwd")
@@ -41,8 +38,11 @@ END = "<!-- end of the primitive table -->"
 
 
 def engine_primitives():
-    """``{name: primitive}`` for every primitive osculate defines."""
-    return {name: PRIMITIVES[name] for name in _ENGINE}
+    """``{name: primitive}`` for every primitive osculate defines (those
+    registered by the time :mod:`osculate.ad` finished importing; a user's
+    primitives are in ``PRIMITIVES`` as well, but not in the table or in the
+    engine's coverage tests)."""
+    return {name: PRIMITIVES[name] for name in ENGINE_PRIMITIVES}
 
 
 def defined_in(prim):

@@ -26,7 +26,7 @@ from ..series import (
 )
 from .nondiff import sign
 
-__all__ = ["UNARY", "unary"]
+__all__ = ["UNARY"]  # (the factory `unary` is not star-exported: it would shadow this module in `prims`)
 
 UNARY: dict[str, Primitive] = {}
 
