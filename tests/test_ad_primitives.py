@@ -515,6 +515,21 @@ case("custom_jvp", lambda x: softplus_rule(np.sin(x)) * x, normal(3))
 case("custom_vjp", lambda x: cube_rule(np.cos(x)) + x, normal(3))
 case("checkpoint", lambda x: osc.checkpoint(lambda z: np.tanh(np.tanh(z) * 1.5))(x) * x, normal(3))
 
+# piecewise-constant operations (their derivative is zero; here they select and scale smooth terms)
+
+
+def comparisons(x):
+    mask = ((x > 0.0) & (x >= -1.0) | ~(x < -5.0) ^ (x <= -6.0) & (x == x) & (x != 9.0) & np.isfinite(x)
+            & ~np.isnan(x) & ~np.isinf(x) & ~np.signbit(x) & np.logical_and(x, x > -7.0)
+            & np.logical_or(x, False) & np.logical_xor(x, False) & ~np.logical_not(x))
+    return np.where(mask, np.ceil(x) * x + np.trunc(x) * x ** 2 + np.floor(x) * np.rint(x) * x, np.sin(x))
+
+
+case("comparisons", comparisons, const([0.3, -0.4, 1.7, -2.2]))
+
+# the adjoint of indexing (a scatter), reached through a gradient inside the function
+case("scatter", lambda x: osc.grad(lambda z: np.sum(z[[0, 2, 2]] ** 3))(x) * x, normal(4))
+
 # dtype conversion (float64 -> float64 still binds the conversion primitive)
 case("astype", lambda x: x.astype(np.float64) * x, normal(2, 3))
 

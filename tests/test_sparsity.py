@@ -1,5 +1,6 @@
 """Sparsity detection: exact structural patterns on a problem set, precision
-of the index-set rules, soundness on random programs, local vs global mode.
+of the index-set rules, soundness on random programs and on every registered
+primitive (the cases of the primitive table), local vs global mode.
 
 The expected patterns of ``osculate.testing.sparse_problems`` are built from
 the formulas by index arithmetic (no tracing); they are first validated
@@ -17,7 +18,13 @@ from hypothesis import strategies as st
 
 import osculate as osc
 from osculate.ad import core
+from osculate.ad.registry import engine_primitives
+from osculate.ad.sparsity import SparsityTrace
+from osculate.ad.tree import tree_leaves
 from osculate.testing.sparse_problems import SPARSE_PROBLEMS, band_pattern, grid_pattern, laplacian_energy
+
+from test_ad_primitives import CASES as PRIMITIVE_CASES  # the table of every primitive
+from test_ad_primitives import cases_reaching, draw_args
 
 PROBLEMS = [pytest.param(p, id=name) for name, p in SPARSE_PROBLEMS.items()]
 OTHER_N = {  # a second admissible size per problem
@@ -322,3 +329,71 @@ def test_bad_input():
 def test_slogdet_in_global_detection():
     f = lambda x: np.linalg.slogdet(np.reshape(x, (2, 2)) + 3.0 * np.eye(2))[1]  # noqa: E731
     assert osc.hessian_sparsity(f, np.zeros(4)).nnz == 16
+
+
+# --------------------------------------------------------------------------- every registered primitive
+
+
+def _scalar_of(param):
+    """The table case as a scalar function of one flat vector: its arguments
+    are slices of ``z``, and its output leaves are summed with fixed random
+    weights (so a nonzero second derivative of any output entry shows)."""
+    fn = param.values[1]
+    args = draw_args(param)
+    shapes = [a.shape for a in args]
+    bounds = np.cumsum([0] + [a.size for a in args])
+    weights = [np.random.default_rng(1).standard_normal(np.shape(leaf)) for leaf in tree_leaves(fn(*args))]
+
+    def f(z):
+        parts = [np.reshape(z[lo:hi], shape) for lo, hi, shape in zip(bounds[:-1], bounds[1:], shapes)]
+        leaves = tree_leaves(fn(*parts))
+        return sum(np.sum(w * leaf) for w, leaf in zip(weights, leaves))
+
+    return f, np.concatenate([a.ravel() for a in args])
+
+
+def _detect_locally(param):
+    f, z = _scalar_of(param)
+    osc.hessian_sparsity(f, z, mode="local")
+
+
+@pytest.mark.parametrize("name", sorted(engine_primitives()))
+def test_every_registered_primitive_has_a_pattern_containing_the_hessian(name):
+    """For every primitive, the table cases it appears in (up to two): the
+    detected pattern, global where the function allows it, holds every
+    nonzero of the dense Hessian at three random points (and the local
+    pattern at each point holds that point's nonzeros)."""
+    prim = engine_primitives()[name]
+    if not prim.handles("sparsity"):
+        assert "sparsity" in prim.missing, f"primitive {name!r} has no sparsity rule and does not say why"
+        return
+    found = cases_reaching(name, SparsityTrace, _detect_locally, PRIMITIVE_CASES)
+    assert found, f"no case of tests/test_ad_primitives.py reaches primitive {name!r} in sparsity detection"
+    for param in found:
+        f, z = _scalar_of(param)
+        try:
+            glob = entries(osc.hessian_sparsity(f, z))
+        except core.ConcretizationError:  # value-dependent control flow: a pattern per point only
+            glob = None
+        r = np.random.default_rng(7)
+        for k in range(3):
+            point = z if k == 0 else z * (1.0 + 0.05 * r.standard_normal(z.shape))
+            nz = nonzeros(osc.hessian(f)(point))
+            loc = entries(osc.hessian_sparsity(f, point, mode="local"))
+            assert nz <= loc, f"{param.id}: the local pattern misses {sorted(nz - loc)[:5]}"
+            if glob is not None:
+                assert nz <= glob, f"{param.id}: the global pattern misses {sorted(nz - glob)[:5]}"
+
+
+def test_matmul_with_broadcast_batch_axes():
+    """A batch axis of length 1 broadcasts against the other operand's (this used
+    to fail: the einsum expansion gave it the other operand's length)."""
+    r = np.random.default_rng(3)
+    a0, b0 = r.standard_normal((2, 1, 3, 4)), r.standard_normal((3, 4, 2))
+
+    def f(z):
+        a, b = np.reshape(z[:24], (2, 1, 3, 4)), np.reshape(z[24:], (3, 4, 2))
+        return np.sum(np.sin(a @ b))
+
+    z = np.concatenate([a0.ravel(), b0.ravel()])
+    assert nonzeros(osc.hessian(f)(z)) <= entries(osc.hessian_sparsity(f, z))

@@ -299,13 +299,11 @@ def _einsum_sparsity(trace, args, out, spec):
     if any(len(set(s)) != len(s) for s in ins):
         return sparsity.dense_rule(trace, args, out)
     letters = list(dict.fromkeys("".join(ins)))
-    sizes = {}
-    for s, a in zip(ins, args):
-        sizes.update(zip(s, np.shape(a)))
     prod = None
     for s, a in zip(ins, args):
         perm = sorted(range(len(s)), key=lambda k: letters.index(s[k]))
         t = transpose(a, perm) if perm != list(range(len(s))) else a
+        sizes = dict(zip(s, np.shape(a)))  # the operand's own sizes: a broadcast axis of 1 stays 1
         t = reshape(t, tuple(sizes[c] if c in s else 1 for c in letters))
         prod = t if prod is None else prod * t
     summed = tuple(i for i, c in enumerate(letters) if c not in rhs)
