@@ -30,7 +30,7 @@ import zlib
 
 import numpy as np
 import pytest
-from scipy import special as sp
+from scipy import special
 
 import osculate as osc
 import osculate.numpy as osc_np
@@ -144,11 +144,11 @@ UNARY = [
     ("arcsinh", np.arcsinh, normal),
     ("arccosh", np.arccosh, lambda *s: uniform(1.2, 3.0, *s)),
     ("arctanh", np.arctanh, lambda *s: uniform(-0.8, 0.8, *s)),
-    ("erf", sp.erf, normal),
-    ("erfc", sp.erfc, normal),
-    ("expit", sp.expit, normal),
-    ("gammaln", sp.gammaln, lambda *s: uniform(0.5, 4.0, *s)),
-    ("digamma", sp.digamma, lambda *s: uniform(0.5, 4.0, *s)),
+    ("erf", special.erf, normal),
+    ("erfc", special.erfc, normal),
+    ("expit", special.expit, normal),
+    ("gammaln", special.gammaln, lambda *s: uniform(0.5, 4.0, *s)),
+    ("digamma", special.digamma, lambda *s: uniform(0.5, 4.0, *s)),
     ("softplus", osc_np.softplus, normal),
 ]
 for _tag, _fn, _dom in UNARY:
@@ -488,7 +488,7 @@ case("log_softmax", lambda x: osc_np.log_softmax(x, axis=0), normal(3, 4), label
 case("softplus", lambda x: osc_np.softplus(x) * x, normal(2, 3), label="composite")
 
 # polygamma (NumPy has none; also reached as the derivative of gammaln and digamma)
-case("polygamma", lambda x: osc_np.polygamma(1, x) if isinstance(x, Tracer) else sp.polygamma(1, x),
+case("polygamma", lambda x: osc_np.polygamma(1, x) if isinstance(x, Tracer) else special.polygamma(1, x),
      uniform(0.5, 4.0, 3))
 
 
@@ -550,13 +550,13 @@ def test_primitive_against_finite_differences(tag, fn, argmakers, request):
 def test_gammaln_derivatives_are_digamma_and_polygamma():
     """digamma is reached as the derivative of gammaln, polygamma as the next ones."""
     x = np.array([0.5, 1.0, 2.5, 7.0])
-    f = lambda x: np.sum(sp.gammaln(x))  # noqa: E731
-    np.testing.assert_allclose(osc.grad(f)(x), sp.digamma(x), rtol=1e-15)
-    assert osc.grad(sp.gammaln)(np.float64(1.0)) == -np.euler_gamma
+    f = lambda x: np.sum(special.gammaln(x))  # noqa: E731
+    np.testing.assert_allclose(osc.grad(f)(x), special.digamma(x), rtol=1e-15)
+    assert osc.grad(special.gammaln)(np.float64(1.0)) == -np.euler_gamma
     for m in osc.HVP_MODES:
-        np.testing.assert_allclose(osc.hessian(f, mode=m)(x), np.diag(sp.polygamma(1, x)), rtol=1e-15)
+        np.testing.assert_allclose(osc.hessian(f, mode=m)(x), np.diag(special.polygamma(1, x)), rtol=1e-15)
     d3 = osc.jvp(lambda y: osc.hvp(f, y, np.ones(4)), (x,), (np.ones(4),))[1]
-    np.testing.assert_allclose(d3, sp.polygamma(2, x), rtol=1e-14)
+    np.testing.assert_allclose(d3, special.polygamma(2, x), rtol=1e-14)
 
 
 REQUIRED = (

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy import special as sp
+from scipy import special
 
 import osculate as osc
 import osculate.numpy as osc_np
@@ -42,7 +42,7 @@ D = {"f": d_fwd, "r": osc.grad}
 
 # --------------------------------------------------------------------------- random composite functions
 
-SMOOTH_UNARY = [np.sin, np.cos, np.tanh, np.arctan, sp.expit, sp.erf, osc_np.softplus,
+SMOOTH_UNARY = [np.sin, np.cos, np.tanh, np.arctan, special.expit, special.erf, osc_np.softplus,
                 lambda z: np.exp(np.sin(z)), lambda z: np.sqrt(1.0 + z * z), lambda z: np.log1p(z * z)]
 SMOOTH_BINARY = [np.multiply, np.add, np.subtract, np.logaddexp,
                  lambda a, b: a / (1.0 + b * b), lambda a, b: np.arctan2(a, 2.0 + np.cos(b))]
@@ -396,7 +396,7 @@ def test_custom_jvp_rule_is_what_gets_differentiated():
     @log1pexp.defjvp
     def _(primals, tangents):
         (x,), (t,) = primals, tangents
-        return log1pexp(x), t * sp.expit(x)
+        return log1pexp(x), t * special.expit(x)
 
     assert osc.grad(log1pexp)(np.float64(1000.0)) == 1.0
     assert osc.hessian(log1pexp)(np.float64(0.0)) == 0.25

@@ -19,7 +19,7 @@ import sys
 import types
 
 import numpy as np
-from scipy import special as sp
+from scipy import special
 
 from . import numpy as osc_np
 from .core import ConcretizationError, Tracer, UnsupportedConversionError, UnsupportedFunctionError
@@ -157,7 +157,7 @@ def _ufunc_name(ufunc):
     name = ufunc.__name__
     if getattr(np, name, None) is ufunc:
         return "numpy." + name
-    if getattr(sp, name, None) is ufunc:
+    if getattr(special, name, None) is ufunc:
         return "scipy.special." + name
     return f"NumPy ufunc '{name}'"
 
@@ -173,7 +173,7 @@ for _name in (
     _uf = getattr(np, _name)
     _UFUNCS[_uf] = getattr(osc_np, "abs" if _name == "absolute" else _name)
 for _name in ("erf", "erfc", "expit", "gammaln", "digamma", "expm1", "log1p", "exp2", "cbrt"):
-    _UFUNCS[getattr(sp, _name)] = getattr(osc_np, _name)  # SciPy's own ufuncs for these compute the same
+    _UFUNCS[getattr(special, _name)] = getattr(osc_np, _name)  # SciPy's own ufuncs for these compute the same
 
 
 _FAST = {np.add: arithmetic.add_p, np.subtract: arithmetic.sub_p, np.multiply: arithmetic.mul_p, np.true_divide: arithmetic.div_p,

@@ -31,7 +31,7 @@ import contextlib
 import contextvars
 
 import numpy as np
-import scipy.sparse as sp
+import scipy.sparse as sps
 
 from .core import ConcretizationError, LeakedTracerError, Trace, Tracer, new_trace
 
@@ -132,7 +132,7 @@ class RowSets:
         return RowSets(indptr, self.indices[src], self.ncols)
 
     def to_csr(self):
-        return sp.csr_matrix(
+        return sps.csr_matrix(
             (np.ones(self.indices.size, dtype=bool), self.indices, self.indptr), shape=(self.nrows, self.ncols)
         )
 
@@ -158,7 +158,7 @@ def union_sets(*sets):
 
 def combine_sets(s, R):
     """Row ``k`` of the result is the union of rows ``j`` with ``R[k, j] != 0``."""
-    R = sp.coo_matrix(R)
+    R = sps.coo_matrix(R)
     part = s.take(R.col)
     rows = np.repeat(R.row.astype(np.int64), np.diff(part.indptr))
     return RowSets.from_pairs(rows, part.indices, R.shape[0], s.ncols)
@@ -234,7 +234,7 @@ def with_pairs(d: Deps, A, B, n):
 def drop_rows(d: Deps, mask):
     """Empty the rows where ``mask`` is true (structural zeros)."""
     keep = np.flatnonzero(~np.asarray(mask, dtype=bool).ravel())
-    R = sp.coo_matrix((np.ones(keep.size, dtype=bool), (keep, keep)), shape=(d.size, d.size))
+    R = sps.coo_matrix((np.ones(keep.size, dtype=bool), (keep, keep)), shape=(d.size, d.size))
     return combine(d, R)
 
 
@@ -403,7 +403,7 @@ def reduction_matrix(in_shape, axis):
     kshape = tuple(1 if i in axis else s for i, s in enumerate(in_shape))
     out_idx = np.broadcast_to(np.arange(size_of(kshape)).reshape(kshape), in_shape).ravel()
     n_in = size_of(in_shape)
-    return sp.csr_matrix((np.ones(n_in, dtype=bool), (out_idx, np.arange(n_in))), shape=(size_of(kshape), n_in))
+    return sps.csr_matrix((np.ones(n_in, dtype=bool), (out_idx, np.arange(n_in))), shape=(size_of(kshape), n_in))
 
 
 def reduce_rule(trace, args, out, axis, keepdims=False, **params):
@@ -419,7 +419,7 @@ def scan_matrix(shape, axis):
     q, p = np.tril_indices(L)
     lines = idx.reshape(-1, L)
     rows, cols = lines[:, q].ravel(), lines[:, p].ravel()
-    return sp.csr_matrix((np.ones(rows.size, dtype=bool), (rows, cols)), shape=(size_of(shape), size_of(shape)))
+    return sps.csr_matrix((np.ones(rows.size, dtype=bool), (rows, cols)), shape=(size_of(shape), size_of(shape)))
 
 
 def scan_rule(trace, args, out, axis):
@@ -430,7 +430,7 @@ def scan_rule(trace, args, out, axis):
 def scatter_matrix(v_shape, shape, idx):
     target = np.arange(size_of(shape)).reshape(shape)[idx]
     src = np.broadcast_to(np.arange(size_of(v_shape)).reshape(v_shape), target.shape)
-    return sp.csr_matrix(
+    return sps.csr_matrix(
         (np.ones(target.size, dtype=bool), (target.ravel(), src.ravel())), shape=(size_of(shape), size_of(v_shape))
     )
 
@@ -440,7 +440,7 @@ def dense_rule(trace, args, out, **params):
     (dense linear algebra kernels): one union set, all its pairs."""
     ds = [trace.deps_of(a) for a in args]
     ds = [d for d in ds if d is not None]
-    ones = [sp.coo_matrix(np.ones((1, d.size), dtype=bool)) for d in ds]
+    ones = [sps.coo_matrix(np.ones((1, d.size), dtype=bool)) for d in ds]
     d = union(*[combine(di, o) for di, o in zip(ds, ones)])
     d = with_pairs(d, d.G, d.G, trace.n)
     outs = out if isinstance(out, tuple) else (out,)

@@ -15,7 +15,7 @@ function here can be differentiated to any order.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special as _sp
+from scipy import special
 
 from .. import sparsity, taylor_trace
 from ..batching import elementwise_batch
@@ -116,13 +116,13 @@ unary("arcsinh", np.arcsinh, lambda x, y: 1.0 / UNARY["sqrt"].bind(x * x + 1.0),
 unary("arccosh", np.arccosh, lambda x, y: 1.0 / UNARY["sqrt"].bind(x * x - 1.0), reads="x")
 unary("arctanh", np.arctanh, lambda x, y: 1.0 / (1.0 - x * x), reads="x")
 # special functions
-unary("erf", _sp.erf, lambda x, y: _TWO_OVER_SQRT_PI * UNARY["exp"].bind(-(x * x)), reads="x")
-unary("erfc", _sp.erfc, lambda x, y: -_TWO_OVER_SQRT_PI * UNARY["exp"].bind(-(x * x)), reads="x")
-unary("expit", _sp.expit, lambda x, y: y * (1.0 - y), reads="y",
+unary("erf", special.erf, lambda x, y: _TWO_OVER_SQRT_PI * UNARY["exp"].bind(-(x * x)), reads="x")
+unary("erfc", special.erfc, lambda x, y: -_TWO_OVER_SQRT_PI * UNARY["exp"].bind(-(x * x)), reads="x")
+unary("expit", special.expit, lambda x, y: y * (1.0 - y), reads="y",
       taylor=lambda a, y0, K: series_ode(a, K, y0, y0 - y0 * y0, lambda y, k: coeff_sub(y[k], square_coefficient(y, k))))
-unary("gammaln", _sp.gammaln, lambda x, y: UNARY["digamma"].bind(x), reads="x")
-unary("digamma", _sp.digamma, lambda x, y: UNARY["polygamma"].bind(x, n=1), reads="x")
-unary("polygamma", lambda x, n: _sp.polygamma(n, x), lambda x, y, n: UNARY["polygamma"].bind(x, n=n + 1), reads="x")
+unary("gammaln", special.gammaln, lambda x, y: UNARY["digamma"].bind(x), reads="x")
+unary("digamma", special.digamma, lambda x, y: UNARY["polygamma"].bind(x, n=1), reads="x")
+unary("polygamma", lambda x, n: special.polygamma(n, x), lambda x, y, n: UNARY["polygamma"].bind(x, n=n + 1), reads="x")
 unary("positive", np.positive, lambda x, y: 1.0, reads="", sparsity_rule=sparsity.linear_rule)
 
 __all__ += sorted(UNARY)
