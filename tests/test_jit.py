@@ -389,15 +389,15 @@ def test_a_scatter_broadcast_in_a_sum_is_not_fused():
     from osculate.ad.prims.structural import scatter_p
 
     jit_module = importlib.import_module("osculate.ad.jit")
-    Equation = jit_module.Equation
+    Equation, Var = jit_module.Equation, jit_module.Var
     f64 = np.dtype(float)
-    described = [((3, 4), f64, True), ((2,), f64, True), ((4,), f64, True), ((3, 4), f64, True)]
+    described = [Var((3, 4), f64, True), Var((2,), f64, True), Var((4,), f64, True), Var((3, 4), f64, True)]
     idx = (slice(1, 3),)
     eqns = [
         Equation(scatter_p, (1,), (None,), {"shape": (4,), "idx": idx}, (2,)),
         Equation(add_p, (0, 2), (None, None), {}, (3,)),
     ]
     assert [e.prim for e in jit_module._scatters_fused(eqns, described, {3})] == [scatter_p, add_p]
-    described[2] = ((3, 4), f64, True)  # the same sum without broadcasting is fused
+    described[2] = Var((3, 4), f64, True)  # the same sum without broadcasting is fused
     eqns[0] = Equation(scatter_p, (1,), (None,), {"shape": (3, 4), "idx": idx}, (2,))
     assert jit_module._scatters_fused(eqns, described, {3})[1].prim is jit_module.scatter_add_p

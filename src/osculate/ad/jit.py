@@ -49,7 +49,7 @@ from .prims.arithmetic import add_p, mul_p, neg_p
 from .prims.structural import scatter_p
 from .tree import tree_flatten, tree_unflatten
 
-__all__ = ["jit", "Program", "Equation"]
+__all__ = ["jit", "Program", "Equation", "Var"]
 
 
 class Equation(NamedTuple):
@@ -69,7 +69,13 @@ class Equation(NamedTuple):
         return self.outs[0]
 
 
-Described = tuple[tuple, Any, bool]  # per variable: (shape, dtype, is a real ndarray)
+class Var(NamedTuple):
+    """What staging knows of a variable: its shape, its dtype, and whether it
+    is a real ``ndarray`` (a buffer the program may write into)."""
+
+    shape: tuple
+    dtype: Any
+    is_array: bool
 
 
 class JitTracer(Tracer):
@@ -103,10 +109,10 @@ class JitTrace(Trace):
     def __init__(self, level):
         super().__init__(level)
         self.eqns: list[Equation] = []
-        self.described: list[Described] = []
+        self.described: list[Var] = []
 
     def new_var(self, value):
-        self.described.append((np.shape(value), np.result_type(value), type(value) is np.ndarray))
+        self.described.append(Var(np.shape(value), np.result_type(value), type(value) is np.ndarray))
         return JitTracer(self, value, len(self.described) - 1)
 
     def process(self, prim, args, params):
@@ -329,7 +335,7 @@ def _scatters_fused(eqns, described, outputs):
             for k in (0, 1):
                 s = refs[k]
                 scat = producer.get(s) if s is not None and uses[s] == 1 else None
-                if scat is None or scat.prim is not scatter_p or scat.refs[0] is None or described[s][0] != shape:
+                if scat is None or scat.prim is not scatter_p or scat.refs[0] is None or described[s].shape != shape:
                     continue  # (a scatter broadcast against a larger base is left alone)
                 base_ref, base_const = refs[1 - k], consts[1 - k]
                 if base_ref is not None:
@@ -388,7 +394,7 @@ def _donations(eqns, in_vars, out_refs, described):
         want = described[outs[0]]
         for r in candidates:
             if (r is not None and r in fresh and r not in protected and last_use[r] == k
-                    and no_views[r] and described[r] == want and want[2]):
+                    and no_views[r] and described[r] == want and want.is_array):
                 out[k] = r
                 break
     return out
