@@ -28,7 +28,8 @@ import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
 
 import osculate as osc
-from osculate.ad import transforms
+from osculate.ad import util
+from osculate.sparse import compressed
 
 
 def rosenbrock(x):
@@ -65,8 +66,8 @@ def coloring(n, rounds):
     x = np.random.default_rng(0).uniform(-1.0, 1.0, n)
     print(f"\n1. chained Rosenbrock, n = {n}: hessian_diagonal(f, x), method='auto'")
     pattern = osc.hessian_sparsity(rosenbrock, x, mode="local")
-    colors, n_colors = transforms._adjacency_colors(pattern)
-    k = transforms._bounded_chunk(None, n)
+    colors, n_colors = compressed._adjacency_colors(pattern)
+    k = util.bounded_chunk(None, n)
     hvps = osc.vmap(lambda s: osc.jvp(osc.grad(rosenbrock), (x,), (s,))[1])
 
     def products():  # what the colouring path does after detection and colouring
@@ -78,7 +79,7 @@ def coloring(n, rounds):
             "f": lambda: rosenbrock(x),
             "diag": lambda: osc.hessian_diagonal(rosenbrock, x),
             "detect": lambda: osc.hessian_sparsity(rosenbrock, x, mode="local"),
-            "color": lambda: transforms._adjacency_colors(pattern),
+            "color": lambda: compressed._adjacency_colors(pattern),
             "products": products,
         },
         rounds,
@@ -104,7 +105,7 @@ def chunks(n, sizes):
     print(f"\n2. chained Rosenbrock, n = {n}: method='dense-chunks' ({n} directional derivatives)")
     print(f"   {'chunk_size':>14s} {'time s':>8s} {'peak MiB':>9s} {'peak / (chunk·n·8 B)':>21s}")
     for k in sizes:
-        kk = transforms._bounded_chunk(k, n)
+        kk = util.bounded_chunk(k, n)
         d, dt = timed(lambda: osc.hessian_diagonal(rosenbrock, x, chunk_size=k, method="dense-chunks"))
         _, peak = traced_peak(lambda: osc.hessian_diagonal(rosenbrock, x, chunk_size=k, method="dense-chunks"))
         assert np.max(np.abs(d - want)) <= 1e-13 * np.max(np.abs(want))

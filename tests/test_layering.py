@@ -54,13 +54,6 @@ LAYERS = [
 #: entry must still occur (a stale entry fails), and none may close a cycle.
 ALLOWED = {
     # ---- TEMPORARY: owned by other changes, being fixed; remove each entry once it is -------------------
-    ("osculate.ad.transforms", "osculate.linop.symmetric"):
-        "TEMPORARY (owned by the linop change): SymmetricMatrix, the packed result of hessian(symmetric=True), "
-        "is a plain data type that imports nothing from osculate; it belongs in the engine's lowest layer "
-        "(e.g. osculate/ad/packed.py, re-exported by linop), then transforms imports it at the top",
-    ("osculate.linop.operators", "osculate.ad.transforms"):
-        "TEMPORARY (owned by the linop change): an in-function import of hvp; transforms is a lower layer, "
-        "import it at the top",
     ("osculate.analysis._taylor", "osculate.ad.batching"):
         "TEMPORARY (owned by the analysis change): in-function import; import at the top",
     ("osculate.analysis._taylor", "osculate.ad.taylor"):

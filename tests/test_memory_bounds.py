@@ -29,7 +29,7 @@ import pytest
 
 import osculate as osc
 from osculate import MissingRuleError, Primitive
-from osculate.ad import transforms
+from osculate.ad import transforms, util
 
 BUDGET = 400 * 2**20
 N_BIG = 10**5
@@ -218,13 +218,13 @@ def _traced_peak(fn):
 
 
 def test_default_chunk_holds_at_most_2_20_numbers():
-    assert transforms._bounded_chunk(None, 10) == 10
-    assert transforms._bounded_chunk(None, 1024) == 1024
-    assert transforms._bounded_chunk(None, 1025) == 1023
-    assert transforms._bounded_chunk(None, 10**5) == 10
-    assert transforms._bounded_chunk(None, 10**6) == 1
-    assert transforms._bounded_chunk(None, 10**7) == 1
-    assert transforms._bounded_chunk(7, 10**7) == 7
+    assert util.bounded_chunk(None, 10) == 10
+    assert util.bounded_chunk(None, 1024) == 1024
+    assert util.bounded_chunk(None, 1025) == 1023
+    assert util.bounded_chunk(None, 10**5) == 10
+    assert util.bounded_chunk(None, 10**6) == 1
+    assert util.bounded_chunk(None, 10**7) == 1
+    assert util.bounded_chunk(7, 10**7) == 7
 
 
 def test_dense_chunk_diagonal_peak_is_a_few_chunks():
@@ -248,7 +248,7 @@ def test_coloring_diagonal_peak_is_linear_in_n():
 
 def test_forward_forward_hvp_peak_is_a_few_chunks():
     n = 2500
-    k = transforms._bounded_chunk(None, n)
+    k = util.bounded_chunk(None, n)
     x = np.random.default_rng(3).uniform(-1.0, 1.0, n)
     v = np.random.default_rng(4).standard_normal(n)
     hv, peak = _traced_peak(lambda: osc.hvp(rosenbrock, x, v, mode="fwd-fwd"))
@@ -293,7 +293,7 @@ def test_auto_colours_a_sparse_hessian_and_chunks_a_dense_one(monkeypatch):
     # a full pattern over the budget (n² = 9·10⁶ pairs): detection gives up, chunks
     calls.clear()
     d = osc.hessian_diagonal(dense_coupling, x)
-    assert len(calls) == -(-3000 // transforms._bounded_chunk(None, 3000))
+    assert len(calls) == -(-3000 // util.bounded_chunk(None, 3000))
     p = np.exp(x - np.max(x))
     p /= np.sum(p)
     assert_rel(d, p - p ** 2 + 12 * x ** 2, 1e-12)

@@ -17,6 +17,7 @@ from . import numpy as osc_np
 from .batching import vmap
 from .core import Tracer
 from .forward import jvp
+from .packed import SymmetricMatrix
 from .reverse import vjp
 from .staging import linearize
 from .util import (
@@ -255,7 +256,7 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
     ``(H + Hᵀ)/2``, so mixed partials computed along different paths agree
     to the last bit.
 
-    ``symmetric=True`` returns a :class:`~osculate.linop.SymmetricMatrix`
+    ``symmetric=True`` returns a :class:`~osculate.SymmetricMatrix`
     holding only the packed upper triangle (``n(n+1)/2`` numbers).  With
     ``mode="fwd-fwd"`` it also *computes* only the upper triangle: each mixed
     partial ``∂²f/∂xᵢ∂xⱼ`` (i ≤ j) is one forward-over-forward directional
@@ -320,19 +321,6 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
     return wrapped
 
 
-def _symmetric_matrix(packed, n):
-    """The packed result of ``hessian(symmetric=True)``.
-
-    :class:`~osculate.linop.SymmetricMatrix` is a plain data type that imports
-    nothing from osculate, but it lives in ``linop`` (a higher layer, owned by
-    the linop change): until it moves to the engine's lowest layer this one
-    import stays inside the function (tests/test_layering.py lists it).
-    """
-    from ..linop.symmetric import SymmetricMatrix
-
-    return SymmetricMatrix(packed, n)
-
-
 def _assemble_hessian(rows, n, shape, dtype, symmetric, block=128):
     """Place row blocks into their final storage as they are computed, so the
     peak memory is the result plus one chunk's working set.
@@ -350,7 +338,7 @@ def _assemble_hessian(rows, n, shape, dtype, symmetric, block=128):
                 packed[start:start + n - i] = r[i:]
                 start += n - i
                 i += 1
-        return _symmetric_matrix(packed, n)
+        return SymmetricMatrix(packed, n)
     h = np.empty((n, n), dtype=dtype)
     i = 0
     for part in rows:
@@ -414,7 +402,7 @@ def _hessian_by_forward_forward(f, x, n, chunk_size, symmetric):
         for _, _, vals in entries:
             packed[start:start + np.size(vals)] = vals
             start += np.size(vals)
-        return _symmetric_matrix(packed, n)
+        return SymmetricMatrix(packed, n)
     h = np.empty((n, n), dtype=x.dtype)
     for i, j, vals in entries:
         vals = np.asarray(vals)
@@ -448,11 +436,3 @@ def diagonal_by_chunks(f, x, chunk_size=None):
     fn = vmap(lambda e: _second_directional(f, x, osc_np.reshape(e, shape), osc_np.reshape(e, shape)))
     parts = [fn(block) for block in basis_blocks(n, k, x.dtype)]
     return osc_np.reshape(stack_blocks(parts, 0), shape)
-
-
-# --------------------------------------------------------------------------- names kept for other modules
-# osculate/linop/operators.py (owned by the linop change) imports ``_as_float_input``
-# and tests/test_memory_bounds.py reads ``_bounded_chunk``: the helpers are
-# ``osculate.ad.util.as_float_input`` and ``bounded_chunk`` now.
-_as_float_input = as_float_input
-_bounded_chunk = bounded_chunk

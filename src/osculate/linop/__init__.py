@@ -6,8 +6,8 @@ Modules, in reading order:
   (a counting symmetric ``scipy.sparse.linalg.LinearOperator``), and
   :func:`as_symmetric_operator`, which turns any supported input into one;
 * ``operators`` -- Hessian, Gauss-Newton and Fisher operators backed by AD;
-* ``symmetric`` -- :class:`SymmetricMatrix`, packed storage of a dense
-  symmetric matrix;
+* :class:`SymmetricMatrix` -- packed storage of a dense symmetric matrix
+  (defined in :mod:`osculate.ad.packed`, the result of ``hessian(symmetric=True)``);
 * ``krylov`` -- Lanczos tridiagonalisation;
 * ``eigen`` -- a few extreme eigenpairs (Lanczos, ARPACK or dense);
 * ``estimators`` -- Hutchinson and Hutch++ traces, Hutchinson diagonals;
@@ -33,7 +33,7 @@ from .eigen import DENSE_LIMIT, EigenResult, eigenvalues
 from .estimators import DiagonalEstimate, TraceEstimate, hutchinson_diagonal, hutchinson_trace, hutchpp_trace
 from .krylov import LanczosResult, lanczos
 from .operators import fisher_operator, ggn_operator, hessian_operator
-from .symmetric import SymmetricMatrix
+from ..ad.packed import SymmetricMatrix
 from .symmetric_operator import SymmetricOperator, as_symmetric_operator
 
 __all__ = [

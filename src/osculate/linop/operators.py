@@ -23,7 +23,8 @@ import numpy as np
 
 from ..ad.batching import vmap
 from ..ad.staging import linearize
-from ..ad.transforms import _as_float_input, grad, value_and_grad, vjp
+from ..ad.transforms import grad, hvp, value_and_grad, vjp
+from ..ad.util import as_float_input
 from .symmetric_operator import SymmetricOperator
 
 __all__ = ["hessian_operator", "ggn_operator", "fisher_operator"]
@@ -70,7 +71,7 @@ def hessian_operator(f, x, reuse=True):
     array([[2., 3.],
            [3., 0.]])
     """
-    x = _as_float_input(x, "hessian_operator point x")
+    x = as_float_input(x, "hessian_operator point x")
     shape = tuple(x.shape)
     flat = _flat_fn(f, shape)
     x_flat = np.ravel(x)
@@ -79,8 +80,6 @@ def hessian_operator(f, x, reuse=True):
         _, hvp_fn = linearize(grad(flat), x_flat)
         product, batched = hvp_fn, hvp_fn.batch
     else:
-        from ..ad.transforms import hvp
-
         product = lambda v: hvp(flat, x_flat, v)  # noqa: E731
         batched = vmap(product)
     op = _ad_operator(x_flat.size, x.dtype, product, batched, "Hessian")
@@ -108,7 +107,7 @@ def ggn_operator(residual_fn=None, x=None, *, model=None, loss=None):
         raise TypeError("ggn_operator takes either residual_fn, or model= and loss= (not both)")
     if model is not None and loss is None:
         raise TypeError("ggn_operator: model= needs a loss=")
-    x = _as_float_input(x, "ggn_operator point x")
+    x = as_float_input(x, "ggn_operator point x")
     inner = residual_fn if residual_fn is not None else model
     z, jvp_fn = linearize(inner, x)
     _, pullback = vjp(inner, x)
@@ -151,7 +150,7 @@ def fisher_operator(loglik, x, data, kind="empirical", sampler=None, n_samples=1
     """
     if kind not in ("empirical", "true"):
         raise ValueError(f"fisher_operator: kind must be 'empirical' or 'true', got {kind!r}")
-    x = _as_float_input(x, "fisher_operator point x")
+    x = as_float_input(x, "fisher_operator point x")
     if kind == "true" and sampler is None:
         raise TypeError("fisher_operator(kind='true') needs sampler(x, data, rng) drawing targets from the model")
     rng = np.random.default_rng(seed)
