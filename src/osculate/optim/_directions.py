@@ -369,28 +369,29 @@ class Model:
         pass
 
 
-class SteihaugModel(Model):
+class _MatrixFreeModel(Model):
+    """The trust-region step by an iterative solver (``subproblem``) that
+    sees the Hessian only through products; ``maxiter`` caps its iterations."""
+
+    subproblem = None  # la.steihaug_toint or la.tr_krylov
+
+    def __init__(self, obj, maxiter=None):
+        super().__init__(obj)
+        self.maxiter = maxiter
+
+    def solve(self, x, f, g, radius):
+        return self.subproblem(g, lambda v: self.obj.hvp(x, v), radius,
+                               maxiter=self.maxiter)
+
+
+class SteihaugModel(_MatrixFreeModel):
     name = "trust-ncg"
-
-    def __init__(self, obj, cg_maxiter=None):
-        super().__init__(obj)
-        self.cg_maxiter = cg_maxiter
-
-    def solve(self, x, f, g, radius):
-        return la.steihaug_toint(g, lambda v: self.obj.hvp(x, v), radius,
-                                 maxiter=self.cg_maxiter)
+    subproblem = staticmethod(la.steihaug_toint)
 
 
-class KrylovModel(Model):
+class KrylovModel(_MatrixFreeModel):
     name = "trust-krylov"
-
-    def __init__(self, obj, krylov_maxiter=None):
-        super().__init__(obj)
-        self.krylov_maxiter = krylov_maxiter
-
-    def solve(self, x, f, g, radius):
-        return la.tr_krylov(g, lambda v: self.obj.hvp(x, v), radius,
-                            maxiter=self.krylov_maxiter)
+    subproblem = staticmethod(la.tr_krylov)
 
 
 class ExactModel(Model):
