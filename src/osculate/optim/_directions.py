@@ -197,7 +197,30 @@ class SaddleFreeNewton(Direction):
         return -Q @ (U @ (c / (absval + lam)))
 
 
-class BFGS(Direction):
+class _QuasiNewton(Direction):
+    """BFGS and L-BFGS: steepest descent, its first step at most 1 long,
+    until a curvature pair ``(s, y)`` is stored; pairs whose ``sᵀy`` is not
+    safely positive are skipped."""
+
+    def has_curvature(self):
+        raise NotImplementedError
+
+    def store(self, s, y, sy):
+        raise NotImplementedError
+
+    def initial_step(self, k, g, p):
+        if not self.has_curvature():
+            return min(1.0, 1.0 / max(np.linalg.norm(g), EPS))
+        return 1.0
+
+    def update(self, s, y, x_new, g_new):
+        sy = s @ y
+        if not np.isfinite(sy) or sy <= 1e-12 * np.linalg.norm(s) * np.linalg.norm(y):
+            return
+        self.store(s, y, sy)
+
+
+class BFGS(_QuasiNewton):
     """Dense inverse-Hessian BFGS."""
 
     name = "bfgs"
@@ -209,20 +232,15 @@ class BFGS(Direction):
     def reset(self):
         self.Hinv = None
 
+    def has_curvature(self):
+        return self.Hinv is not None
+
     def compute(self, x, f, g):
         if self.Hinv is None:
             return -g
         return -self.Hinv @ g
 
-    def initial_step(self, k, g, p):
-        if self.Hinv is None:
-            return min(1.0, 1.0 / max(np.linalg.norm(g), EPS))
-        return 1.0
-
-    def update(self, s, y, x_new, g_new):
-        sy = s @ y
-        if not np.isfinite(sy) or sy <= 1e-12 * np.linalg.norm(s) * np.linalg.norm(y):
-            return
+    def store(self, s, y, sy):
         n = s.size
         if self.Hinv is None:
             self.Hinv = (sy / (y @ y)) * np.eye(n)
@@ -233,7 +251,7 @@ class BFGS(Direction):
             - rho * (np.outer(Hy, s) + np.outer(s, Hy))
 
 
-class LBFGS(Direction):
+class LBFGS(_QuasiNewton):
     """Limited-memory BFGS (two-loop recursion) with memory ``m``."""
 
     name = "lbfgs"
@@ -247,6 +265,9 @@ class LBFGS(Direction):
 
     def reset(self):
         self.S, self.Y, self.rho = [], [], []
+
+    def has_curvature(self):
+        return bool(self.S)
 
     def compute(self, x, f, g):
         if not self.S:
@@ -264,15 +285,7 @@ class LBFGS(Direction):
             z += (a - b) * s
         return -z
 
-    def initial_step(self, k, g, p):
-        if not self.S:
-            return min(1.0, 1.0 / max(np.linalg.norm(g), EPS))
-        return 1.0
-
-    def update(self, s, y, x_new, g_new):
-        sy = s @ y
-        if not np.isfinite(sy) or sy <= 1e-12 * np.linalg.norm(s) * np.linalg.norm(y):
-            return
+    def store(self, s, y, sy):
         self.S.append(s)
         self.Y.append(y)
         self.rho.append(1.0 / sy)
