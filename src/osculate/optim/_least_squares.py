@@ -15,7 +15,7 @@ from scipy.sparse.linalg import LinearOperator
 
 from . import _linalg as la
 from ._linesearch import armijo
-from ._objective import engine_transform
+from ._objective import engine_transform, start_point
 
 __all__ = ["least_squares"]
 
@@ -172,12 +172,7 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
     for nm, v in (("ftol", ftol), ("xtol", xtol), ("gtol", gtol)):
         if not v >= 0:
             raise ValueError(f"{nm} must be >= 0")
-    x = np.asarray(x0, dtype=float)
-    if x.ndim != 1:
-        raise ValueError(f"x0 must be a 1-D array, got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x0 contains NaN or infinite values")
-    x = x.copy()
+    x = start_point(x0)
     n = x.size
     res_fn = _Residual(residual_fn, jac, tuple(args), jac_mode, n)
     r = res_fn(x)

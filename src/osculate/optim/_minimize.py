@@ -11,7 +11,7 @@ from scipy.optimize import OptimizeResult
 from . import _directions as D
 from . import _linalg as la
 from ._linesearch import armijo, strong_wolfe
-from ._objective import Objective
+from ._objective import Objective, start_point
 
 __all__ = ["minimize", "METHODS"]
 
@@ -541,12 +541,7 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
     if tol is not None:
         options.setdefault("gtol", tol)
     kind, build, opts = _validate_options(method, options)
-    x = np.asarray(x0, dtype=float)
-    if x.ndim != 1:
-        raise ValueError(f"x0 must be a 1-D array, got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x0 contains NaN or infinite values")
-    x = x.copy()
+    x = start_point(x0)
     if isinstance(f, Objective):
         if grad is not None or hvp is not None or hess is not None or args or jit:
             raise ValueError("pass grad/hvp/hess/args/jit to the Objective, not to "

@@ -6,7 +6,7 @@ import numpy as np
 from ..ad.jit import jit
 from ..ad.transforms import hessian, hvp, jvp, value_and_grad, vjp
 
-__all__ = ["Objective", "engine_transform"]
+__all__ = ["Objective", "engine_transform", "start_point"]
 
 _ENGINE = {"jit": jit, "hessian": hessian, "hvp": hvp, "jvp": jvp, "value_and_grad": value_and_grad, "vjp": vjp}
 
@@ -15,6 +15,17 @@ def engine_transform(name):
     """The engine's transformation ``name`` (``"hvp"``, ``"value_and_grad"``...),
     for the derivatives the user did not supply."""
     return _ENGINE[name]
+
+
+def start_point(x0):
+    """``x0`` as a fresh 1-D float array, checked finite (the start of
+    :func:`minimize` and :func:`least_squares`)."""
+    x = np.asarray(x0, dtype=float)
+    if x.ndim != 1:
+        raise ValueError(f"x0 must be a 1-D array, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x0 contains NaN or infinite values")
+    return x.copy()
 
 
 class Objective:
