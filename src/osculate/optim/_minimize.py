@@ -202,6 +202,18 @@ class _Run:
         k = min(n, self.opts["curvature_krylov_dim"])
         return la.min_eigenpair(matvec, n, self.rng, k)
 
+    def next_iterate(self, part, escape_scale, plain=False):
+        """The head of every driver's iteration: record the iterate; at a
+        small gradient :meth:`settle` it (``escape_scale()`` is the scale of
+        an escape step) and, after an escape step, check the new iterate the
+        same way.  Returns a final status, or ``None`` to take a step."""
+        while True:
+            if not self.small_gradient(self.record()):
+                return MAXITER if self.nit >= self.maxiter else None
+            status = self.settle(part, escape_scale(), plain=plain)
+            if status is not None:
+                return status
+
     def settle(self, part, escape_scale, plain=False):
         """At a small gradient: a final status, or ``None`` after an escape
         step off a saddle (``part`` -- the direction or model -- is reset and
@@ -291,14 +303,9 @@ def _line_search_driver(run, direction):
     use_wolfe = opts["line_search"] == "wolfe"
     tried_sd = False
     while True:
-        gnorm = run.record()
-        if run.small_gradient(gnorm):
-            status = run.settle(direction, max(1.0, np.linalg.norm(run.x)), plain=direction.plain)
-            if status is not None:
-                return status
-            continue
-        if run.nit >= run.maxiter:
-            return MAXITER
+        status = run.next_iterate(direction, lambda: max(1.0, np.linalg.norm(run.x)), plain=direction.plain)
+        if status is not None:
+            return status
         x, f, g = run.x, run.f, run.g
         p = direction.compute(x, f, g)
         if direction.plain:
@@ -374,17 +381,16 @@ def _trust_region_driver(run, model, damped):
         nu = 2.0
     else:
         param = opts["initial_radius"]
+
+    def escape_scale():
+        if damped:
+            return max(1.0, np.linalg.norm(run.x))
+        return max(param, 1e-8 * max(1.0, np.linalg.norm(run.x)))
+
     while True:
-        gnorm = run.record()
-        if run.small_gradient(gnorm):
-            scale = max(1.0, np.linalg.norm(run.x)) if damped else \
-                max(param, 1e-8 * max(1.0, np.linalg.norm(run.x)))
-            status = run.settle(model, scale)
-            if status is not None:
-                return status
-            continue
-        if run.nit >= run.maxiter:
-            return MAXITER
+        status = run.next_iterate(model, escape_scale)
+        if status is not None:
+            return status
         x, f, g = run.x, run.f, run.g
         if damped and param is None:
             H = obj.hessian(x)
