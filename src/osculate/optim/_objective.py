@@ -204,15 +204,17 @@ class Objective:
                 out = self._hvpfn(x, v)
         return np.asarray(out, dtype=float).reshape(-1)
 
-    def _cached_hessian(self, x):
-        key = self._key(x)
-        if self._hx is not None and self._hx[0] == key:
-            return self._hx[1]
+    def _user_hessian(self, x):
         with np.errstate(all="ignore"):
             H = np.asarray(self._hess_user(x, *self.args), dtype=float)
         self.nhev += 1
-        self._hx = (key, H)
         return H
+
+    def _cached_hessian(self, x):
+        key = self._key(x)
+        if self._hx is None or self._hx[0] != key:
+            self._hx = (key, self._user_hessian(x))
+        return self._hx[1]
 
     def hessian(self, x):
         """Dense Hessian at ``x`` (symmetrised, shape ``(n, n)``)."""
@@ -221,9 +223,7 @@ class Objective:
             return self._hx[1]
         n = x.size
         if self._hess_user is not None:
-            with np.errstate(all="ignore"):
-                H = np.asarray(self._hess_user(x, *self.args), dtype=float)
-            self.nhev += 1
+            H = self._user_hessian(x)
         elif self._hvp_user is not None:
             eye = np.eye(n)
             H = np.stack([self.hvp(x, eye[i]) for i in range(n)], axis=1)
