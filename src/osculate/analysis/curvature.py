@@ -149,6 +149,19 @@ __all__ = [
 #: The values of ``kind``: a coarse label for filtering and counting.
 KINDS = ("minimum", "maximum", "saddle", "inconclusive", "not critical")
 
+#: Every ``classification`` and the ``kind`` that goes with it.
+_KIND_OF = {
+    "strict local minimum": "minimum",
+    "strict local maximum": "maximum",
+    "local minimum": "minimum",
+    "local maximum": "maximum",
+    "non-strict local minimum": "minimum",
+    "non-strict local maximum": "maximum",
+    "saddle point": "saddle",
+    "inconclusive": "inconclusive",
+    "not a critical point": "not critical",
+}
+
 EPS = float(np.finfo(np.float64).eps)
 _SAFETY = 100.0  # C of the error model: err = C ε (magnitude of the terms)
 _MARGIN = 10.0  # certified: beyond this many error estimates
@@ -996,15 +1009,24 @@ def _report_fields(point, value, g, gn, spec, gtol, eig_err=0.0) -> dict:
     )
 
 
-def _not_critical(report: dict, singular: bool, gn: float, gtol: float) -> CurvatureReport:
+def _verdict(
+    report: dict, classification: str, degenerate: bool, certified: bool, reason: str, **extra: Any
+) -> CurvatureReport:
+    """The :class:`CurvatureReport` of ``report``'s fields with a classification,
+    its ``kind`` (from ``_KIND_OF``) and the reason."""
     return CurvatureReport(
-        classification="not a critical point",
-        kind="not critical",
-        degenerate=singular,
-        certified=True,
-        reason=f"‖∇f(x)‖ = {gn:.3g} > grad_tol = {gtol:.3g}",
+        classification=classification,
+        kind=_KIND_OF[classification],
+        degenerate=degenerate,
+        certified=certified,
+        reason=reason,
+        **extra,
         **report,
     )
+
+
+def _not_critical(report: dict, singular: bool, gn: float, gtol: float) -> CurvatureReport:
+    return _verdict(report, "not a critical point", singular, True, f"‖∇f(x)‖ = {gn:.3g} > grad_tol = {gtol:.3g}")
 
 
 def _dense_report(
@@ -1055,95 +1077,55 @@ def _dense_report(
 
     if rest.size and rest.min() < 0 < rest.max():
         certified, note = eig_note([rest.min(), rest.max()])
-        return CurvatureReport(
-            classification="saddle point",
-            kind="saddle",
-            degenerate=degenerate,
-            certified=certified,
-            reason=(
-                f"Hessian indefinite: eigenvalues {rest.min():.6g} < 0 < {rest.max():.6g} "
-                f"(second-derivative test){near_note}{note}"
-            ),
-            **report,
+        reason = (
+            f"Hessian indefinite: eigenvalues {rest.min():.6g} < 0 < {rest.max():.6g} "
+            f"(second-derivative test){near_note}{note}"
         )
+        return _verdict(report, "saddle point", degenerate, certified, reason)
     if not degenerate:
         sign = "positive" if rest.min() > 0 else "negative"
         certified, note = eig_note(rest)
-        return CurvatureReport(
-            classification=f"strict local {'minimum' if sign == 'positive' else 'maximum'}",
-            kind="minimum" if sign == "positive" else "maximum",
-            degenerate=False,
-            certified=certified,
-            reason=(
-                f"Hessian {sign} definite: eigenvalues in [{lam.min():.6g}, {lam.max():.6g}] "
-                f"(second-derivative test){note}"
-            ),
-            **report,
+        classification = f"strict local {'minimum' if sign == 'positive' else 'maximum'}"
+        reason = (
+            f"Hessian {sign} definite: eigenvalues in [{lam.min():.6g}, {lam.max():.6g}] "
+            f"(second-derivative test){note}"
         )
+        return _verdict(report, classification, False, certified, reason)
     if not higher_order:
-        return CurvatureReport(
-            classification="inconclusive",
-            kind="inconclusive",
-            degenerate=True,
-            certified=False,
-            reason=f"Hessian singular ({len(null_all)} zero eigenvalue(s)): the second-derivative test is "
-            "inconclusive and the higher-order test is disabled",
-            **report,
+        reason = (
+            f"Hessian singular ({len(null_all)} zero eigenvalue(s)): the second-derivative test is "
+            "inconclusive and the higher-order test is disabled"
         )
+        return _verdict(report, "inconclusive", True, False, reason)
     test = _higher_order_test(flat, z, value, g, lam, U, null_all, tz, int(max_order), n_directions, seed)
-    label = {
-        "saddle": ("saddle point", "saddle"),
-        "minimum": ("local minimum", "minimum"),
-        "maximum": ("local maximum", "maximum"),
-        "non-strict minimum": ("non-strict local minimum", "minimum"),
-        "non-strict maximum": ("non-strict local maximum", "maximum"),
-        "inconclusive": ("inconclusive", "inconclusive"),
+    classification = {
+        "saddle": "saddle point",
+        "minimum": "local minimum",
+        "maximum": "local maximum",
+        "non-strict minimum": "non-strict local minimum",
+        "non-strict maximum": "non-strict local maximum",
+        "inconclusive": "inconclusive",
     }[test.verdict]
     report["non_isolated"] = test.non_isolated
-    return CurvatureReport(
-        classification=label[0],
-        kind=label[1],
-        degenerate=True,
-        certified=test.certified,
-        reason=f"degenerate Hessian ({len(null_all)}-dimensional null space){near_note}; {test.reason}",
-        higher_order=test,
-        **report,
-    )
+    reason = f"degenerate Hessian ({len(null_all)}-dimensional null space){near_note}; {test.reason}"
+    return _verdict(report, classification, True, test.certified, reason, higher_order=test)
 
 
 def _classify_from_extremes(spec: SpectrumReport, report: dict, singular: bool) -> CurvatureReport:
     lo, hi = float(spec.eigenvalues[0]), float(spec.eigenvalues[-1])
     d = spec.definiteness
     if d in ("positive definite", "negative definite"):
-        mn = d == "positive definite"
-        return CurvatureReport(
-            classification=f"strict local {'minimum' if mn else 'maximum'}",
-            kind="minimum" if mn else "maximum",
-            degenerate=False,
-            certified=True,
-            reason=f"Hessian {d}: extreme eigenvalues {lo:.6g}, {hi:.6g} (Lanczos; second-derivative test)",
-            **report,
-        )
+        classification = f"strict local {'minimum' if d == 'positive definite' else 'maximum'}"
+        reason = f"Hessian {d}: extreme eigenvalues {lo:.6g}, {hi:.6g} (Lanczos; second-derivative test)"
+        return _verdict(report, classification, False, True, reason)
     if d == "indefinite":
-        return CurvatureReport(
-            classification="saddle point",
-            kind="saddle",
-            degenerate=singular,
-            certified=True,
-            reason=f"Hessian indefinite: extreme eigenvalues {lo:.6g} < 0 < {hi:.6g} (Lanczos; second-derivative test)",
-            **report,
-        )
-    return CurvatureReport(
-        classification="inconclusive",
-        kind="inconclusive",
-        degenerate=True,
-        certified=False,
-        reason=(
-            f"Hessian {d} with extreme eigenvalues {lo:.6g}, {hi:.6g}: singular, and with Lanczos the null space "
-            "is not resolved, so no higher-order test was run (use method='dense' for small n)"
-        ),
-        **report,
+        reason = f"Hessian indefinite: extreme eigenvalues {lo:.6g} < 0 < {hi:.6g} (Lanczos; second-derivative test)"
+        return _verdict(report, "saddle point", singular, True, reason)
+    reason = (
+        f"Hessian {d} with extreme eigenvalues {lo:.6g}, {hi:.6g}: singular, and with Lanczos the null space "
+        "is not resolved, so no higher-order test was run (use method='dense' for small n)"
     )
+    return _verdict(report, "inconclusive", True, False, reason)
 
 
 def classify_point(f, x, **options: Any) -> CriticalPoint:
