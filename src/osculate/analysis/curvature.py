@@ -117,7 +117,7 @@ eigen-directions as *near-degenerate*.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -372,19 +372,9 @@ class CriticalPoint(Result):
 
     @classmethod
     def from_report(cls, rep: CurvatureReport, n_hits: int = 1) -> "CriticalPoint":
-        return cls(
-            x=rep.x,
-            value=rep.value,
-            classification=rep.classification,
-            kind=rep.kind,
-            gradient_norm=rep.gradient_norm,
-            eigenvalues=rep.eigenvalues,
-            degenerate=rep.degenerate,
-            certified=rep.certified,
-            reason=rep.reason,
-            n_hits=n_hits,
-            non_isolated=rep.non_isolated,
-        )
+        """The point of ``rep``: every field but ``n_hits`` is the report's own."""
+        shared = {f.name: getattr(rep, f.name) for f in fields(cls) if f.name != "n_hits"}
+        return cls(**shared, n_hits=n_hits)
 
     def __repr__(self) -> str:
         x = np.array2string(np.asarray(self.x), precision=6, threshold=8, separator=", ", suppress_small=True)
