@@ -742,38 +742,31 @@ def _higher_order_test(flat, z, value, g, lam, U, null_idx, tol, max_order, n_di
     flat_dirs = len(vanish)
     non_isolated = False
     verdict, certified = "inconclusive", False
+    # a saddle: the directions that prove it and why
+    saddle = None
     if odd:
         m = odd[0]
-        certified, note = cert_note([m])
-        verdict = "saddle"
-        reason = (
+        saddle = [m], (
             f"odd lowest non-vanishing order {orders[m]} along {where(m)} "
-            f"(coefficient {coef(m)}): f - f(x) changes sign along that curve{note}"
+            f"(coefficient {coef(m)}): f - f(x) changes sign along that curve"
         )
     elif even_pos and even_neg:
         p, q = even_pos[0], even_neg[0]
-        certified, note = cert_note([p, q])
-        verdict = "saddle"
-        reason = (
+        saddle = [p, q], (
             f"order-{orders[p]} coefficient {coef(p)} > 0 along {where(p)} but order-{orders[q]} coefficient "
-            f"{coef(q)} < 0 along {where(q)}: f rises and falls arbitrarily close to x{note}"
+            f"{coef(q)} < 0 along {where(q)}: f rises and falls arbitrarily close to x"
         )
-    elif sigma > 0 and even_neg:
-        q = even_neg[0]
-        certified, note = cert_note([q])
-        verdict = "saddle"
-        reason = (
-            f"the Hessian is positive on its range but the reduced function has a negative order-{orders[q]} "
-            f"coefficient {coef(q)} along {where(q)}{note}"
+    elif sigma and (even_neg if sigma > 0 else even_pos):
+        # the reduced function's sign along a null direction opposes the Hessian's on its range
+        m = (even_neg if sigma > 0 else even_pos)[0]
+        on_range, reduced = ("positive", "negative") if sigma > 0 else ("negative", "positive")
+        saddle = [m], (
+            f"the Hessian is {on_range} on its range but the reduced function has a {reduced} order-{orders[m]} "
+            f"coefficient {coef(m)} along {where(m)}"
         )
-    elif sigma < 0 and even_pos:
-        p = even_pos[0]
-        certified, note = cert_note([p])
-        verdict = "saddle"
-        reason = (
-            f"the Hessian is negative on its range but the reduced function has a positive order-{orders[p]} "
-            f"coefficient {coef(p)} along {where(p)}{note}"
-        )
+    if saddle is not None:
+        certified, note = cert_note(saddle[0])
+        verdict, reason = "saddle", saddle[1] + note
     elif unresolved:
         m = unresolved[0]
         reason = (
