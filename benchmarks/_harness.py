@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+import tracemalloc
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS", "XLA_FLAGS"):
     if _var == "XLA_FLAGS":
@@ -41,6 +42,25 @@ def interleaved_min(fns: dict, rounds=7, inner=1):
                 fn()
             best[k] = min(best[k], (time.perf_counter() - t0) / inner)
     return best
+
+
+def timed(fn):
+    """``(fn(), seconds)`` of one call."""
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+def traced_peak(fn):
+    """``(fn(), bytes)``: the peak of the memory traced by ``tracemalloc``
+    during one call."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        out = fn()
+        return out, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def optional(name):

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import tracemalloc
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
@@ -66,15 +65,6 @@ def build(W, layers):
     return {"plain": plain, "per layer": per_layer, f"√L segments ({s})": segments}
 
 
-def peak(fn):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    p = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return p
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--layers", type=int, default=200)
@@ -105,7 +95,7 @@ def main():
     print(f"   bytes of one activation: {x.nbytes / 2**10:.1f} KiB; {args.layers} layers")
     print(f"   {'op':12s} {'variant':22s} {'peak MiB':>9s} {'vs plain':>9s} {'time ms':>9s} {'vs plain':>9s}")
     for k, op in ops.items():
-        peaks = {name: peak(lambda f=f: op(f)) for name, f in variants.items()}
+        peaks = {name: _harness.traced_peak(lambda f=f: op(f))[1] for name, f in variants.items()}
         times = _harness.interleaved_min({name: (lambda f=f: op(f)) for name, f in variants.items()}, args.rounds)
         for name in variants:
             print(f"   {k:12s} {name:22s} {peaks[name] / 2**20:9.2f} {peaks[name] / peaks['plain']:8.2f}x "

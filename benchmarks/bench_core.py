@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import time
-import tracemalloc
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
@@ -39,15 +38,6 @@ def hvp_by_hand(x, v):
     hv[:-1] = (1200.0 * a**2 - 400.0 * b + 2.0) * v[:-1] - 400.0 * a * v[1:]
     hv[1:] += -400.0 * a * v[:-1] + 200.0 * v[1:]
     return hv
-
-
-def peak_bytes(fn):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak
 
 
 def peers(n, x, v, rounds):
@@ -179,11 +169,11 @@ def main():
             print(f"  {k:20s} {t[k] / t['f']:6.2f} x f   ({t[k] * 1e3:8.2f} ms)")
     print("  (hvp fwd-fwd needs one pass per coordinate: used for small n and dense Hessians only)")
 
-    g_peak = peak_bytes(lambda: osc.grad(f)(x))
-    h_peak = peak_bytes(lambda: osc.hvp(f, x, v))
+    _, g_peak = _harness.traced_peak(lambda: osc.grad(f)(x))
+    _, h_peak = _harness.traced_peak(lambda: osc.hvp(f, x, v))
     print(f"  peak traced memory: grad {g_peak / 2**20:.1f} MiB, hvp {h_peak / 2**20:.1f} MiB, ratio {h_peak / g_peak:.2f}")
-    g_peak = peak_bytes(lambda: staged["grad"](x))
-    h_peak = peak_bytes(lambda: staged["hvp fwd-rev"](x, v))
+    _, g_peak = _harness.traced_peak(lambda: staged["grad"](x))
+    _, h_peak = _harness.traced_peak(lambda: staged["hvp fwd-rev"](x, v))
     print(f"  peak traced memory, jit: grad {g_peak / 2**20:.1f} MiB, hvp {h_peak / 2**20:.1f} MiB, "
           f"ratio {h_peak / g_peak:.2f}")
 

@@ -78,12 +78,6 @@ class TimedOperator(LinearOperator):
     _rmatvec = _matvec
 
 
-def timed(fn):
-    t0 = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t0
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hidden", type=int, default=256)
@@ -102,9 +96,9 @@ def main():
     print(f"  f {t['f'] * 1e3:.1f} ms, one gradient {t_grad * 1e3:.1f} ms ({t_grad / t['f']:.2f} x f)")
 
     # 1. top-5 eigenvalues by Lanczos ------------------------------------------------------------
-    op, t_build = timed(lambda: osc.hessian_operator(loss, w))
+    op, t_build = _harness.timed(lambda: osc.hessian_operator(loss, w))
     top = TimedOperator(op)
-    res, t_lz = timed(lambda: eigenvalues(top, k=5, which="LA", tol=args.tol))
+    res, t_lz = _harness.timed(lambda: eigenvalues(top, k=5, which="LA", tol=args.tol))
     total = t_build + t_lz
     print("\n1. top-5 Hessian eigenvalues by Lanczos (full reorthogonalisation)")
     print(f"  eigenvalues {np.array2string(res.values[::-1], precision=6)}; converged={res.converged} "
@@ -120,21 +114,21 @@ def main():
     print("\n2. trace of the Hessian: Hutch++ (100 products) vs exact")
     small_sizes = (16, 32, 32, 10)
     small, ws = make_mlp(small_sizes, args.batch, seed=2)
-    exact, t_exact = timed(lambda: hessian_trace(small, ws, "exact"))
-    hpp, t_hpp = timed(lambda: hessian_trace(small, ws, "hutch++", n_probes=100, seed=0))
-    hut, t_hut = timed(lambda: hessian_trace(small, ws, "hutchinson", n_probes=100, seed=0))
+    exact, t_exact = _harness.timed(lambda: hessian_trace(small, ws, "exact"))
+    hpp, t_hpp = _harness.timed(lambda: hessian_trace(small, ws, "hutch++", n_probes=100, seed=0))
+    hut, t_hut = _harness.timed(lambda: hessian_trace(small, ws, "hutchinson", n_probes=100, seed=0))
     print(f"  small MLP {'-'.join(map(str, small_sizes))}, n = {ws.size} (exact is affordable here):")
     print(f"    exact      {exact.estimate: .6f}                       {t_exact:6.2f} s")
     for name, est, tt in (("Hutch++", hpp, t_hpp), ("Hutchinson", hut, t_hut)):
         err = est.estimate - exact.estimate
         print(f"    {name:10s} {est.estimate: .6f} ± {est.std_error:.6f} (error {err:+.2e} = "
               f"{err / est.std_error:+.2f} SE)  {tt:6.2f} s = {t_exact / tt:.1f}x faster than exact")
-    big, t_big = timed(lambda: hessian_trace(loss, w, "hutch++", n_probes=100, seed=0))
+    big, t_big = _harness.timed(lambda: hessian_trace(loss, w, "hutch++", n_probes=100, seed=0))
     chunk = 32
     E = np.zeros((chunk, n))
     E[np.arange(chunk), np.arange(chunk)] = 1.0
     second = vmap(lambda e: osc.vhv(loss, w, e))
-    _, t_chunk = timed(lambda: second(E))
+    _, t_chunk = _harness.timed(lambda: second(E))
     est_exact = t_chunk * n / chunk
     print(f"  full MLP, n = {n}: Hutch++ {big.estimate:.6f} ± {big.std_error:.6f} in {t_big:.2f} s "
           f"({t_big / t_grad:.0f} gradients)")

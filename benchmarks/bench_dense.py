@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import time
-import tracemalloc
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
@@ -27,13 +26,8 @@ import osculate as osc
 
 
 def peak_and_time(fn):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    t0 = time.perf_counter()
-    out = fn()
-    dt = time.perf_counter() - t0
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    """``(fn(), peak bytes, seconds)`` of one call, timed while traced."""
+    (out, dt), peak = _harness.traced_peak(lambda: _harness.timed(fn))
     return out, peak, dt
 
 

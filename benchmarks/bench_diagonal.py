@@ -21,8 +21,6 @@ measured in one run:
 from __future__ import annotations
 
 import argparse
-import time
-import tracemalloc
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
@@ -47,21 +45,6 @@ def dense_coupling(x):
     return np.log(np.sum(np.exp(x))) + np.sum(x ** 4)
 
 
-def traced_peak(fn):
-    tracemalloc.start()
-    try:
-        out = fn()
-        return out, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def timed(fn):
-    t0 = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t0
-
-
 def coloring(n, rounds):
     x = np.random.default_rng(0).uniform(-1.0, 1.0, n)
     print(f"\n1. chained Rosenbrock, n = {n}: hessian_diagonal(f, x), method='auto'")
@@ -84,7 +67,7 @@ def coloring(n, rounds):
         },
         rounds,
     )
-    d, peak = traced_peak(lambda: osc.hessian_diagonal(rosenbrock, x))
+    d, peak = _harness.traced_peak(lambda: osc.hessian_diagonal(rosenbrock, x))
     want = rosenbrock_diagonal(x)
     err = float(np.max(np.abs(d - want)) / np.max(np.abs(want)))
     assert err < 1e-13, err
@@ -106,8 +89,8 @@ def chunks(n, sizes):
     print(f"   {'chunk_size':>14s} {'time s':>8s} {'peak MiB':>9s} {'peak / (chunk·n·8 B)':>21s}")
     for k in sizes:
         kk = util.bounded_chunk(k, n)
-        d, dt = timed(lambda: osc.hessian_diagonal(rosenbrock, x, chunk_size=k, method="dense-chunks"))
-        _, peak = traced_peak(lambda: osc.hessian_diagonal(rosenbrock, x, chunk_size=k, method="dense-chunks"))
+        d, dt = _harness.timed(lambda: osc.hessian_diagonal(rosenbrock, x, chunk_size=k, method="dense-chunks"))
+        _, peak = _harness.traced_peak(lambda: osc.hessian_diagonal(rosenbrock, x, chunk_size=k, method="dense-chunks"))
         assert np.max(np.abs(d - want)) <= 1e-13 * np.max(np.abs(want))
         label = f"{kk} (default)" if k is None else str(k)
         print(f"   {label:>14s} {dt:8.2f} {peak / 2**20:9.1f} "
@@ -117,8 +100,8 @@ def chunks(n, sizes):
 def abandoned(n):
     x = np.random.default_rng(2).uniform(-1.0, 1.0, n)
     print(f"\n3. log Σ exp(x) + Σ x⁴, n = {n} (full pattern): method='auto' abandons detection")
-    _, t_auto = timed(lambda: osc.hessian_diagonal(dense_coupling, x))
-    _, t_chunks = timed(lambda: osc.hessian_diagonal(dense_coupling, x, method="dense-chunks"))
+    _, t_auto = _harness.timed(lambda: osc.hessian_diagonal(dense_coupling, x))
+    _, t_chunks = _harness.timed(lambda: osc.hessian_diagonal(dense_coupling, x, method="dense-chunks"))
     print(f"   auto {t_auto:.2f} s, dense-chunks {t_chunks:.2f} s: the abandoned detection costs "
           f"{max(t_auto - t_chunks, 0.0):.2f} s")
 

@@ -19,7 +19,6 @@ Rosenbrock (n = 10⁴, 10⁵) and the energy ½|∇u|² of an m × m grid Laplac
 from __future__ import annotations
 
 import argparse
-import time
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
@@ -38,12 +37,6 @@ def available_bytes():
     except OSError:
         pass
     return 0
-
-
-def timed(fn):
-    t0 = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t0
 
 
 def casadi_time(name, n, x, rounds):
@@ -67,18 +60,18 @@ def casadi_time(name, n, x, rounds):
 def run(name, f, n, rounds, dense_ok):
     x = np.random.default_rng(0).uniform(-1.0, 1.0, n)
     print(f"\n{name}, n = {n}")
-    P, t_det = timed(lambda: osc.hessian_sparsity(f, x))
+    P, t_det = _harness.timed(lambda: osc.hessian_sparsity(f, x))
     print(f"   detection            {t_det * 1e3:9.1f} ms   (nnz {P.nnz}, {P.nnz / n:.1f} per row)")
     for order in ("natural", "smallest_last"):
-        s, t_s = timed(lambda: star_coloring(P, order))
-        a, t_a = timed(lambda: acyclic_coloring(P, order))
+        s, t_s = _harness.timed(lambda: star_coloring(P, order))
+        a, t_a = _harness.timed(lambda: acyclic_coloring(P, order))
         print(f"   colouring {order:14s} star {s.n_colors} colours {t_s * 1e3:7.1f} ms | "
               f"acyclic {a.n_colors} colours {t_a * 1e3:7.1f} ms")
     plan = osc.sparse_hessian(f, x, coloring="auto")
     plans = {"star": osc.sparse_hessian(f, x, coloring="star"), "acyclic": osc.sparse_hessian(f, x, coloring="acyclic")}
     eager = osc.sparse_hessian(f, x, coloring="auto", staged=False)
     v = np.ones(n)
-    H, t_first = timed(lambda: plan(x, format="csc"))
+    H, t_first = _harness.timed(lambda: plan(x, format="csc"))
     x2 = x[::-1].copy()  # time the replay at another point than the one staged
     for p in (eager, *plans.values()):
         p(x2, format="csc")
@@ -97,7 +90,7 @@ def run(name, f, n, rounds, dense_ok):
     result = {"n": n, "detect": t_det, "plan": t["plan"], "f": t["f"], "colors": plan.n_colors}
     need = 4 * n * n * 8  # the result, the concatenated chunks and the symmetrisation temporaries
     if dense_ok and need < 0.7 * available_bytes():
-        Hd, t_dense = timed(lambda: osc.hessian(f, chunk_size=500)(x))
+        Hd, t_dense = _harness.timed(lambda: osc.hessian(f, chunk_size=500)(x))
         assert np.allclose(Hd @ v, H @ v)
         del Hd
         print(f"   dense osc.hessian(chunk_size=500): {t_dense:.2f} s = {t_dense / t['plan']:.0f} x the sparse plan")
