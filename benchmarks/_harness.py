@@ -9,6 +9,7 @@ the minimum is reported.
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
 import tracemalloc
@@ -22,6 +23,16 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS
 from osculate.allocator import tune_malloc  # noqa: E402  (after the BLAS variables: this loads NumPy)
 
 MALLOC_PINNED = tune_malloc()
+
+
+def parser(rounds, quick=None):
+    """The options every benchmark has: ``--rounds`` (default ``rounds``) and,
+    given its help text, ``--quick``; a benchmark adds its own to the parser."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=rounds, help="timing rounds (the minimum is reported)")
+    if quick is not None:
+        ap.add_argument("--quick", action="store_true", help=quick)
+    return ap
 
 
 def banner(title):

@@ -19,7 +19,6 @@ Hessian-vector product in each reverse-containing nesting, and the ratios to
 
 from __future__ import annotations
 
-import argparse
 import math
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
@@ -66,11 +65,10 @@ def build(W, layers):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = _harness.parser(rounds=3)
     ap.add_argument("--layers", type=int, default=200)
     ap.add_argument("--width", type=int, default=200)
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     _harness.banner(
         f"bench_checkpoint: {args.layers} layers of tanh(W x), W {args.width}x{args.width}, "

@@ -11,7 +11,6 @@ installed.
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
@@ -123,9 +122,8 @@ def dispatch_rate(ops=200, rounds=5):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = _harness.parser(rounds=7)
     ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument("--rounds", type=int, default=7)
     args = ap.parse_args()
     _harness.banner(f"bench_core: chained Rosenbrock, n = {args.n}")
     rng = np.random.default_rng(0)

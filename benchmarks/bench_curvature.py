@@ -20,7 +20,6 @@ Prints, measured side by side in one run:
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
@@ -79,11 +78,10 @@ class TimedOperator(LinearOperator):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = _harness.parser(rounds=3)
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--inputs", type=int, default=128)
     ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--tol", type=float, default=1e-8, help="relative residual tolerance of the Lanczos eigenpairs")
     args = ap.parse_args()
     sizes = (args.inputs, args.hidden, args.hidden, 10)

@@ -16,7 +16,6 @@ side in one run:
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
@@ -163,10 +162,7 @@ def memory(n, chunks):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
-    args = ap.parse_args()
+    args = _harness.parser(rounds=5, quick="smaller sizes (a smoke run)").parse_args()
     _harness.banner("bench_dense: dense Hessians (analytic comparison, small-n latency, chunked memory)")
     if args.quick:
         logistic(500, 40, 2)

@@ -20,8 +20,6 @@ measured in one run:
 
 from __future__ import annotations
 
-import argparse
-
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
 
@@ -107,10 +105,7 @@ def abandoned(n):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
-    args = ap.parse_args()
+    args = _harness.parser(rounds=3, quick="smaller sizes (a smoke run)").parse_args()
     _harness.banner("bench_diagonal: the exact Hessian diagonal (colouring vs chunks), time and peak memory")
     if args.quick:
         coloring(10**4, 2)

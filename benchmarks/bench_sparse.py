@@ -18,8 +18,6 @@ Rosenbrock (n = 10⁴, 10⁵) and the energy ½|∇u|² of an m × m grid Laplac
 
 from __future__ import annotations
 
-import argparse
-
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
 
@@ -104,9 +102,7 @@ def run(name, f, n, rounds, dense_ok):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--quick", action="store_true", help="n = 10^3 only (a smoke run)")
+    ap = _harness.parser(rounds=5, quick="n = 10^3 only (a smoke run)")
     ap.add_argument("--no-dense", action="store_true", help="skip the dense comparison")
     args = ap.parse_args()
     _harness.banner("bench_sparse: sparse Hessian plans (detection, colouring, compressed evaluation)")
