@@ -557,51 +557,37 @@ def test_symmetry_check(wigner):
     assert hutchinson_trace(nonsym, 5).n_matvec == 5
 
 
-def test_bad_inputs():
-    A = np.eye(10)
-    with pytest.raises(ValueError, match="must be square"):
-        as_symmetric_operator(np.ones((3, 4)))
-    with pytest.raises(ValueError, match="must be square"):
-        eigenvalues(LinearOperator((5, 4), matvec=lambda v: v[:5], dtype=float), k=1)
-    with pytest.raises(ValueError, match="must be square"):
-        hutchinson_trace(scipy.sparse.random(4, 6, density=0.5, random_state=0))
-    with pytest.raises(ValueError, match="2-D"):
-        as_symmetric_operator(np.ones(5))
-    with pytest.raises(ValueError, match="n must be given"):
-        as_symmetric_operator(lambda v: v)
-    with pytest.raises(ValueError, match="does not match"):
-        as_symmetric_operator(A, n=11)
-    with pytest.raises(ValueError, match="complex"):
-        as_symmetric_operator(np.eye(3) * 1j)
-    with pytest.raises(ValueError, match="complex"):
-        hutchinson_trace(lambda v: 1j * v, n=3)
-    with pytest.raises(ValueError, match="k=10 must be smaller than n=10"):
-        eigenvalues(A, k=10, method="lanczos")
-    with pytest.raises(ValueError, match="smaller than n"):
-        eigenvalues(A, k=12, method="eigsh")
-    with pytest.raises(ValueError, match="must not exceed"):
-        eigenvalues(A, k=11, method="dense")
-    with pytest.raises(ValueError, match="k must be >= 1"):
-        eigenvalues(A, k=0)
-    with pytest.raises(ValueError, match="which"):
-        eigenvalues(A, k=2, which="XX")
-    with pytest.raises(ValueError, match="method"):
-        eigenvalues(A, k=2, method="power")
-    with pytest.raises(ValueError, match="m must satisfy"):
-        lanczos(A, m=11)
-    with pytest.raises(ValueError, match="nonzero"):
-        lanczos(A, v0=np.zeros(10))
-    with pytest.raises(ValueError, match="length"):
-        lanczos(A, v0=np.ones(9))
-    with pytest.raises(ValueError, match="n_probes must be >= 3"):
-        hutchpp_trace(A, n_probes=2)
-    with pytest.raises(ValueError, match="dist"):
-        hutchinson_trace(A, dist="uniform")
-    with pytest.raises(ValueError, match="n_probes"):
-        hutchinson_diagonal(A, n_probes=0)
-    with pytest.raises(ValueError, match="sigma"):
-        spectral_density(A, sigma=-1.0)
-    with pytest.raises(ValueError, match="returned an array of shape"):
-        hutchinson_trace(lambda v: v[:3], n=10)
-    with pytest.raises(ValueError, match="non-finite"):
-        eigenvalues(lambda v: np.full_like(v, np.nan), n=10, k=2)
+_EYE10 = np.eye(10)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: as_symmetric_operator(np.ones((3, 4))), "must be square"),
+        (lambda: eigenvalues(LinearOperator((5, 4), matvec=lambda v: v[:5], dtype=float), k=1), "must be square"),
+        (lambda: hutchinson_trace(scipy.sparse.random(4, 6, density=0.5, random_state=0)), "must be square"),
+        (lambda: as_symmetric_operator(np.ones(5)), "2-D"),
+        (lambda: as_symmetric_operator(lambda v: v), "n must be given"),
+        (lambda: as_symmetric_operator(_EYE10, n=11), "does not match"),
+        (lambda: as_symmetric_operator(np.eye(3) * 1j), "complex"),
+        (lambda: hutchinson_trace(lambda v: 1j * v, n=3), "complex"),
+        (lambda: eigenvalues(_EYE10, k=10, method="lanczos"), "k=10 must be smaller than n=10"),
+        (lambda: eigenvalues(_EYE10, k=12, method="eigsh"), "smaller than n"),
+        (lambda: eigenvalues(_EYE10, k=11, method="dense"), "must not exceed"),
+        (lambda: eigenvalues(_EYE10, k=0), "k must be >= 1"),
+        (lambda: eigenvalues(_EYE10, k=2, which="XX"), "which"),
+        (lambda: eigenvalues(_EYE10, k=2, method="power"), "method"),
+        (lambda: lanczos(_EYE10, m=11), "m must satisfy"),
+        (lambda: lanczos(_EYE10, v0=np.zeros(10)), "nonzero"),
+        (lambda: lanczos(_EYE10, v0=np.ones(9)), "length"),
+        (lambda: hutchpp_trace(_EYE10, n_probes=2), "n_probes must be >= 3"),
+        (lambda: hutchinson_trace(_EYE10, dist="uniform"), "dist"),
+        (lambda: hutchinson_diagonal(_EYE10, n_probes=0), "n_probes"),
+        (lambda: spectral_density(_EYE10, sigma=-1.0), "sigma"),
+        (lambda: hutchinson_trace(lambda v: v[:3], n=10), "returned an array of shape"),
+        (lambda: eigenvalues(lambda v: np.full_like(v, np.nan), n=10, k=2), "non-finite"),
+    ],
+)
+def test_bad_inputs(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
