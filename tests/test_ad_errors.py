@@ -515,7 +515,8 @@ SCALAR_TRANSFORMS = {
     **{f"hvp-{m}": (lambda f, m=m: osc.hvp(f, X, X, mode=m)) for m in osc.HVP_MODES},
     "vhv": lambda f: osc.vhv(f, X, X),
     "hessian_diagonal": lambda f: osc.hessian_diagonal(f, X),
-    "taylor_hessian_diagonal": lambda f: osc.taylor_hessian_diagonal(f, X),
+    "hessian_diagonal-taylor": lambda f: osc.hessian_diagonal(f, X, "taylor"),
+    "hessian_diagonal-coloring": lambda f: osc.hessian_diagonal(f, X, "coloring"),
     "laplacian": lambda f: osc.laplacian(f, X),
 }
 

@@ -29,7 +29,7 @@ from osculate.analysis import (
     directional_curvature,
     find_critical_points,
     graph_curvature,
-    hessian_diagonal_estimate,
+    hessian_diagonal,
     hessian_trace,
     laplacian,
     operator_curvature,
@@ -545,13 +545,13 @@ def test_exact_trace_and_diagonal_without_the_matrix(rng):
     assert isinstance(tr, TraceEstimate) and tr.std_error == 0.0 and tr.method == "exact"
     assert tr.estimate == pytest.approx(np.trace(H), rel=1e-12)
     assert laplacian(f, x) == pytest.approx(np.trace(H), rel=1e-12)
-    diag = hessian_diagonal_estimate(f, x)
+    diag = hessian_diagonal(f, x, full_output=True)
     assert isinstance(diag, DiagonalEstimate)
     np.testing.assert_allclose(diag.estimate, np.diag(H), rtol=1e-12, atol=1e-13)
     np.testing.assert_array_equal(diag.std_error, 0.0)
     X = x.reshape(5, 6)  # any shape of x
     g = lambda z: f(z.reshape(-1))  # noqa: E731
-    assert hessian_diagonal_estimate(g, X).estimate.shape == (5, 6)
+    assert hessian_diagonal(g, X).shape == (5, 6)
     assert hessian_trace(g, X, chunk_size=7).estimate == pytest.approx(np.trace(H), rel=1e-12)
 
 
@@ -567,7 +567,7 @@ def test_stochastic_traces_report_standard_errors(rng):
         assert est.n_matvec == 90 and est.std_error > 0
         assert abs(est.estimate - exact) < 4 * est.std_error
     assert hpp.std_error < hutch.std_error / 5     # deflation pays off on decaying spectra
-    d = hessian_diagonal_estimate(f, np.zeros(n), "hutchinson", n_probes=200, seed=2)
+    d = hessian_diagonal(f, np.zeros(n), "hutchinson", n_probes=200, seed=2, full_output=True)
     z = (d.estimate - np.diag(A)) / d.std_error
     assert np.mean(np.abs(z) < 2) > 0.85 and d.n_matvec == 200
 
@@ -595,7 +595,7 @@ def test_results_are_plain_dataclasses_with_readable_repr_and_json(rng):
     assert "QuadraticModel(n=2" in repr(m) and json.dumps(m.to_dict())
     cmp_ = m.compare(np.ones(2))
     json.dumps(cmp_.to_dict())
-    for obj in (hessian_trace(quad_001, np.ones(2)), hessian_diagonal_estimate(quad_001, np.ones(2)),
+    for obj in (hessian_trace(quad_001, np.ones(2)), hessian_diagonal(quad_001, np.ones(2), full_output=True),
                 operator_curvature(np.eye(2)), Inertia(1, 2, 3)):
         json.dumps(obj.to_dict())
         assert type(obj).__name__ in repr(obj)

@@ -17,6 +17,8 @@ import scipy.sparse as sps
 
 import osculate as osc
 from osculate.ad.prims import linalg as linalg_prims
+from osculate.analysis.trace import HESSIAN_DIAGONAL_METHODS, LAPLACIAN_METHODS
+from osculate.linop import DiagonalEstimate
 
 MODES = osc.HVP_MODES
 
@@ -235,6 +237,80 @@ def test_hessian_diagonal_is_exact():
     assert_rel(dm.ravel(), np.diag(osc.hessian(f_matrix)(X).reshape(6, 6)))
 
 
+def _chained_rosenbrock(x):
+    return np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+DIAGONAL_PROBLEMS = {
+    "0d": (f_vec, ()),
+    "dense-6": (f_vec, (6,)),
+    "vector-fn-2x3": (f_vec, (2, 3)),
+    "matrix-fn-2x3": (f_matrix, (2, 3)),
+    "rosenbrock-40": (_chained_rosenbrock, (40,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DIAGONAL_PROBLEMS))
+def test_every_diagonal_method_agrees_with_the_dense_hessian(name):
+    f, shape = DIAGONAL_PROBLEMS[name]
+    x = _point(shape, seed=8)
+    n = x.size
+    H = osc.hessian(f)(x).reshape(n, n)
+    want = np.diag(H).reshape(shape)
+    for method in HESSIAN_DIAGONAL_METHODS:
+        for k in (None, 3):
+            d = osc.hessian_diagonal(f, x, method, chunk_size=k)
+            est = osc.hessian_diagonal(f, x, method, chunk_size=k, full_output=True)
+            assert isinstance(est, DiagonalEstimate) and d.shape == est.estimate.shape == est.std_error.shape == shape
+            np.testing.assert_array_equal(d, est.estimate)  # (the same seed: the same probes)
+            if method == "hutchinson":
+                # within the estimator's error: the probes' spread, entry by entry (about 0 where a row
+                # of H has no off-diagonal entry: Rademacher probes are exact there)
+                assert est.method == "hutchinson" and est.n_matvec == 100
+                assert np.all(np.abs(d - want) <= 5.0 * est.std_error + 1e-12 * np.max(np.abs(want)))
+                continue
+            assert_rel(d, want)
+            np.testing.assert_array_equal(est.std_error, 0.0)
+            if method == "auto":  # chunks unless the basis needs several passes and colouring pays
+                sparse = name == "rosenbrock-40" and k == 3
+                assert est.method == ("coloring" if sparse else "dense-chunks")
+                assert est.n_matvec == (2 if sparse else n)
+            else:  # colouring: one product per colour (chained Rosenbrock is tridiagonal; the others dense)
+                assert est.method == method
+                assert est.n_matvec == (2 if method == "coloring" and name == "rosenbrock-40" else n)
+    for method in LAPLACIAN_METHODS:
+        assert float(osc.laplacian(f, x, method, chunk_size=3)) == pytest.approx(np.trace(H), rel=1e-12)
+    assert osc.hessian_trace(f, x).estimate == pytest.approx(np.trace(H), rel=1e-12)
+
+
+def test_the_diagonal_works_inside_transformations():
+    x = _point(6, seed=9)
+    want = np.diag(osc.hessian(f_vec)(x))
+    for method in ("auto", "dense-chunks", "taylor"):
+        assert_rel(osc.jit(lambda z, m=method: osc.hessian_diagonal(f_vec, z, m, chunk_size=2))(x), want)
+    X = np.stack([x, 0.5 * x])
+    assert_rel(osc.vmap(lambda z: osc.hessian_diagonal(f_vec, z, "taylor"))(X)[1],
+               np.diag(osc.hessian(f_vec)(0.5 * x)))
+    # d/dx of the Laplacian: the gradient of tr H, against finite differences of the Laplacian
+    g = osc.grad(lambda z: osc.laplacian(f_vec, z))(x)
+    e, h = np.eye(6), 1e-5
+    fd = [(osc.laplacian(f_vec, x + h * e[i]) - osc.laplacian(f_vec, x - h * e[i])) / (2 * h) for i in range(6)]
+    assert_rel(g, fd, 1e-6)
+
+
+def test_one_hessian_diagonal_and_one_laplacian_in_the_public_api():
+    for gone in ("taylor_hessian_diagonal", "hessian_diagonal_estimate"):
+        assert gone not in osc.__all__
+        for module in (osc, osc.ad, osc.analysis, osc.sparse):
+            assert not hasattr(module, gone), (module, gone)
+    assert not hasattr(osc.sparse, "hessian_diagonal")
+    from osculate.ad import taylor as taylor_module
+
+    assert not hasattr(taylor_module, "laplacian") and not hasattr(taylor_module, "taylor_hessian_diagonal")
+    assert osc.hessian_diagonal is osc.analysis.hessian_diagonal
+    assert osc.laplacian is osc.analysis.laplacian
+
+
 # --------------------------------------------------------------------------- checkpoint
 
 N_LAYERS = 20
@@ -367,8 +443,9 @@ def test_chunk_size_must_be_positive(bad):
         osc.jacfwd(np.sin, chunk_size=bad)(x)
     with pytest.raises(ValueError, match="chunk_size must be a positive integer"):
         osc.jacrev(np.sin, chunk_size=bad)(x)
-    with pytest.raises(ValueError, match="chunk_size must be a positive integer"):
-        osc.hessian_diagonal(f_vec, x, chunk_size=bad)
+    for method in HESSIAN_DIAGONAL_METHODS:
+        with pytest.raises(ValueError, match=f"chunk_size must be a positive integer, got {bad}"):
+            osc.hessian_diagonal(f_vec, x, method, chunk_size=bad)
 
 
 def test_fractional_chunk_size_is_rejected():

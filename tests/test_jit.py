@@ -343,7 +343,7 @@ _V = np.array([1.0, 0.5, -1.0])
 COMPOSED = {
     "derivatives_along": lambda x: osc.derivatives_along(_smooth, x, _V, order=5),
     "laplacian": lambda x: osc.laplacian(_smooth, x),
-    "taylor_hessian_diagonal": lambda x: osc.taylor_hessian_diagonal(_smooth, x),
+    "hessian_diagonal-taylor": lambda x: osc.hessian_diagonal(_smooth, x, "taylor"),
     "hessian_diagonal": lambda x: osc.hessian_diagonal(_smooth, x),
     "jacfwd": lambda x: osc.jacfwd(lambda z: np.sin(z) * z[0])(x),
     "jacrev": lambda x: osc.jacrev(lambda z: np.sin(z) * z[0])(x),

@@ -33,9 +33,8 @@ from osculate.ad.taylor import (
     TaylorPolynomial,
     TaylorSeries,
     derivatives_along,
-    laplacian,
+    diagonal_by_taylor,
     taylor,
-    taylor_hessian_diagonal,
     taylor_polynomial,
 )
 from osculate.ad.taylor_trace import TaylorTrace
@@ -527,14 +526,16 @@ def test_taylor_of_taylor_and_over_vmap(rng):
 def test_laplacian_and_hessian_diagonal_match_nested_and_dense(rng):
     x = rng.standard_normal(6)
     dense = np.diag(osc.hessian(_f)(x))
-    np.testing.assert_allclose(taylor_hessian_diagonal(_f, x), dense, rtol=1e-10)
-    np.testing.assert_allclose(taylor_hessian_diagonal(_f, x, chunk_size=4), osc.hessian_diagonal(_f, x), rtol=1e-10)
-    np.testing.assert_allclose(laplacian(_f, x), np.sum(dense), rtol=1e-10)
+    np.testing.assert_allclose(osc.hessian_diagonal(_f, x, "taylor"), dense, rtol=1e-10)
+    np.testing.assert_allclose(diagonal_by_taylor(_f, x), dense, rtol=1e-10)
+    np.testing.assert_allclose(osc.hessian_diagonal(_f, x, "taylor", chunk_size=4),
+                               osc.hessian_diagonal(_f, x, "dense-chunks"), rtol=1e-10)
+    np.testing.assert_allclose(osc.laplacian(_f, x), np.sum(dense), rtol=1e-10)
     X = rng.standard_normal((2, 3))
     g = lambda m: np.sum(np.sin(m) * m[::-1]) + np.prod(m)  # noqa: E731
-    np.testing.assert_allclose(taylor_hessian_diagonal(g, X), osc.hessian_diagonal(g, X), rtol=1e-10)
+    np.testing.assert_allclose(osc.hessian_diagonal(g, X, "taylor"), osc.hessian_diagonal(g, X), rtol=1e-10)
     with pytest.raises(TypeError, match="scalar"):
-        laplacian(lambda z: z ** 2, x)
+        osc.laplacian(lambda z: z ** 2, x)
 
 
 def test_python_control_flow_follows_the_branch_taken():
@@ -727,8 +728,8 @@ def test_non_scalar_outputs_are_described():
         taylor_polynomial(lambda z: np.stack([z, z]), 1.0, 3)
     with pytest.raises(ValueError, match=r"but it returned a tuple of length 1"):
         taylor_polynomial(lambda z: (z,), 1.0, 3)
-    for fn in (taylor_hessian_diagonal, laplacian):
-        with pytest.raises(TypeError, match=r"taylor_hessian_diagonal requires f to return a scalar, but it returned "
+    for fn in (lambda f, x: osc.hessian_diagonal(f, x, "taylor"), osc.laplacian):
+        with pytest.raises(TypeError, match=r"hessian_diagonal requires f to return a scalar, but it returned "
                                             r"a tuple of length 1; return the scalar itself"):
             fn(lambda x: (np.sum(x**3),), np.ones(2))
     assert core.current_depth() == 0

@@ -55,24 +55,23 @@ from .analysis import (
     directional_curvature,
     find_critical_points,
     graph_curvature,
-    hessian_diagonal_estimate,
+    hessian_diagonal,
     hessian_trace,
+    laplacian,
     operator_curvature,
     plot_landscape,
     plot_spectrum,
     quadratic_model,
 )
 from .optim import least_squares, minimize, scipy_callables
-from .sparse import hessian_diagonal, hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
+from .sparse import hessian_sparsity, jacobian_sparsity, sparse_hessian, sparse_jacobian
 from .ad.prims.arithmetic import stop_gradient
 from .allocator import tune_malloc
 from .ad.taylor import (
     TaylorPolynomial,
     TaylorSeries,
     derivatives_along,
-    laplacian,
     taylor,
-    taylor_hessian_diagonal,
     taylor_polynomial,
 )
 
@@ -86,8 +85,8 @@ __all__ = [
     "custom_jvp", "custom_vjp", "stop_gradient", "Primitive", "MissingRuleError", "LeakedTracerError",
     "ConcretizationError", "UnsupportedFunctionError", "numpy", "analysis", "optim",
     "curvature", "classify_point", "find_critical_points", "CriticalPointSearch", "quadratic_model", "directional_curvature",
-    "graph_curvature", "curve_curvature", "hessian_trace", "hessian_diagonal_estimate", "operator_curvature",
+    "graph_curvature", "curve_curvature", "hessian_trace", "laplacian", "operator_curvature",
     "plot_spectrum", "plot_landscape", "minimize", "least_squares", "scipy_callables",
-    "taylor", "derivatives_along", "taylor_polynomial", "laplacian", "taylor_hessian_diagonal", "TaylorSeries",
+    "taylor", "derivatives_along", "taylor_polynomial", "TaylorSeries",
     "TaylorPolynomial", "tune_malloc",
 ]

@@ -3,8 +3,9 @@
 :func:`taylor` gives the output series of ``f(x(t))`` along a curve,
 :func:`derivatives_along` the directional derivatives ``dʲ/dtʲ f(x + t v)``,
 :func:`taylor_polynomial` a :class:`TaylorPolynomial` of a scalar function,
-:func:`taylor_hessian_diagonal` and :func:`laplacian` second-order Taylor
-along every basis direction (batched with ``vmap``).
+and :func:`diagonal_by_taylor` (the ``method="taylor"`` of
+:func:`osculate.hessian_diagonal`) second-order Taylor along every basis
+direction (batched with ``vmap``).
 
 Each elementwise primitive costs ``O(order²)`` array operations, against
 ``2^order`` passes for nested forward mode.  The trace is
@@ -29,7 +30,7 @@ from .tree import describe, tree_flatten, tree_unflatten
 from .util import as_float_input, basis_blocks, bounded_chunk, check_scalar, scalar_out, zeros_like
 
 __all__ = [
-    "taylor", "derivatives_along", "taylor_polynomial", "laplacian", "taylor_hessian_diagonal",
+    "taylor", "derivatives_along", "taylor_polynomial", "diagonal_by_taylor",
     "TaylorSeries", "TaylorPolynomial", "MAX_DERIVATIVE_ORDER",
 ]
 
@@ -398,22 +399,23 @@ def taylor_polynomial(f, x, order):
     return TaylorPolynomial(center, s)
 
 
-def taylor_hessian_diagonal(f, x, chunk_size=None):
-    """Diagonal ``∂²f/∂xᵢ²`` of the Hessian by second-order Taylor mode.
+def diagonal_by_taylor(f, x, chunk_size=None):
+    """Diagonal ``∂²f/∂xᵢ²`` of the Hessian by second-order Taylor mode: the
+    engine of ``osculate.hessian_diagonal(f, x, method="taylor")``.
 
     Each entry is ``2 y₂`` of the Taylor series along a basis vector; all
     directions are propagated in batched passes (``vmap``) of ``chunk_size``
     directions; by default a block holds at most 2²⁰ numbers, so the memory
     stays O(n) at any size (one pass when n ≤ 1024).  The primal is computed once, and each operation
     costs three coefficient streams instead of the four of forward over
-    forward (:func:`osculate.hessian_diagonal`).
+    forward (:func:`osculate.ad.transforms.diagonal_by_chunks`).
 
     >>> import numpy as np
-    >>> from osculate.ad.taylor import taylor_hessian_diagonal
-    >>> taylor_hessian_diagonal(lambda x: np.sum(x ** 3) + x[0] * x[1], np.array([1.0, 2.0]))
+    >>> from osculate.ad.taylor import diagonal_by_taylor
+    >>> diagonal_by_taylor(lambda x: np.sum(x ** 3) + x[0] * x[1], np.array([1.0, 2.0]))
     array([ 6., 12.])
     """
-    x = as_float_input(x, "taylor_hessian_diagonal input")
+    x = as_float_input(x, "hessian_diagonal input")
     shape = tuple(x.shape)
     n = int(np.prod(shape))
     k = bounded_chunk(chunk_size, n)
@@ -421,26 +423,11 @@ def taylor_hessian_diagonal(f, x, chunk_size=None):
     def second(e):
         s = taylor(f, x, [osc_np.reshape(e, shape)], order=2)
         if not isinstance(s, TaylorSeries):  # f returned a tuple, list, dict or None
-            check_scalar(s, "taylor_hessian_diagonal")
-        return 2.0 * scalar_out(s[2], "taylor_hessian_diagonal")
+            check_scalar(s, "hessian_diagonal")
+        return 2.0 * scalar_out(s[2], "hessian_diagonal")
 
     fn = vmap(second)
     parts = [fn(block) for block in basis_blocks(n, k, x.dtype)]
     if not parts:
         return np.zeros(shape)
     return osc_np.reshape(stack_blocks(parts, 0), shape)
-
-
-def laplacian(f, x, chunk_size=None):
-    """Laplacian ``Δf(x) = Σᵢ ∂²f/∂xᵢ²`` of a scalar function by Taylor mode.
-
-    The sum of :func:`taylor_hessian_diagonal`: second-order Taylor
-    propagation along every basis direction, batched with ``vmap``.
-
-    >>> import numpy as np
-    >>> from osculate.ad.taylor import laplacian
-    >>> float(laplacian(lambda x: np.sum(x ** 2) + np.sin(x[0]), np.array([0.0, 1.0, 2.0])))
-    6.0
-    """
-    d = taylor_hessian_diagonal(f, x, chunk_size)
-    return osc_np.sum(d)

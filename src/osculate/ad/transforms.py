@@ -26,14 +26,10 @@ from .util import (
 
 __all__ = [
     "jvp", "vjp", "grad", "value_and_grad", "jacfwd", "jacrev", "hessian", "hvp", "vhv", "diagonal_by_chunks",
-    "stack_blocks", "HVP_MODES", "HESSIAN_DIAGONAL_METHODS",
+    "stack_blocks", "HVP_MODES",
 ]
 
 HVP_MODES = ("fwd-rev", "rev-fwd", "fwd-fwd", "rev-rev")
-
-#: The methods of :func:`osculate.hessian_diagonal` (in :mod:`osculate.sparse.compressed`,
-#: which adds the colouring one to :func:`diagonal_by_chunks`).
-HESSIAN_DIAGONAL_METHODS = ("auto", "dense-chunks", "coloring")
 
 
 # --------------------------------------------------------------------------- gradients
@@ -418,8 +414,9 @@ def diagonal_by_chunks(f, x, chunk_size=None):
 
     Time: ``n`` directional passes.  Memory: ``O(chunk_size · n)``; the
     default ``chunk_size`` is ``max(1, 2²⁰ // n)`` (at most ``n``), so the
-    peak is ``O(n)``.  This is ``osculate.hessian_diagonal(f, x,
-    method="dense-chunks")``; that function also offers colouring.
+    peak is ``O(n)``.  The engine of ``osculate.hessian_diagonal(f, x,
+    method="dense-chunks")`` (:mod:`osculate.analysis.trace`), which offers
+    the other methods too.
 
     >>> import numpy as np
     >>> from osculate.ad.transforms import diagonal_by_chunks

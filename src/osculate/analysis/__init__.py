@@ -11,8 +11,10 @@
 :func:`directional_curvature` ``vᵀHv / ‖v‖²``
 :func:`graph_curvature`       ``|f''| / (1 + f'²)^{3/2}`` of ``y = f(x)``
 :func:`curve_curvature`       curvature of parametric curves in 2-D / 3-D / n-D
+:func:`hessian_diagonal`      ``∂²f/∂xᵢ²``: colouring, dense chunks, Taylor mode or
+                              Hutchinson (``method=``; std errors with ``full_output``)
+:func:`laplacian`             exact ``Δf = tr ∇²f`` (the sum of the exact diagonal)
 :func:`hessian_trace`         exact Laplacian, Hutchinson or Hutch++ (with std error)
-:func:`hessian_diagonal_estimate`  exact or Hutchinson diagonal (with std errors)
 :func:`operator_curvature`    spectrum report of any symmetric matrix / operator
 :func:`plot_spectrum`         eigenvalues or spectral density (matplotlib)
 :func:`plot_landscape`        2-D filled contours with critical points marked
@@ -42,7 +44,7 @@ from .geometry import curve_curvature, graph_curvature
 from .model import ModelComparison, QuadraticModel, quadratic_model
 from .plotting import plot_landscape, plot_spectrum
 from .spectrum import Inertia, SpectrumReport, operator_curvature
-from .trace import hessian_diagonal_estimate, hessian_trace, laplacian
+from .trace import hessian_diagonal, hessian_trace, laplacian
 
 __all__ = [
     "curvature",
@@ -52,9 +54,9 @@ __all__ = [
     "directional_curvature",
     "graph_curvature",
     "curve_curvature",
+    "hessian_diagonal",
     "hessian_trace",
     "laplacian",
-    "hessian_diagonal_estimate",
     "operator_curvature",
     "plot_spectrum",
     "plot_landscape",

@@ -1,5 +1,6 @@
 """Sparse derivative matrices: pattern detection, colouring and compressed
-evaluation (sparse Hessians and Jacobians, the Hessian diagonal)."""
+evaluation (sparse Hessians and Jacobians; the colouring engine of
+:func:`osculate.hessian_diagonal` is :func:`osculate.sparse.compressed.diagonal_by_coloring`)."""
 
 from .coloring import (
     ORDERINGS,
@@ -15,7 +16,7 @@ from .coloring import (
     star_coloring,
     vertex_order,
 )
-from .compressed import SparseHessian, SparseJacobian, hessian_diagonal, sparse_hessian, sparse_jacobian
+from .compressed import SparseHessian, SparseJacobian, sparse_hessian, sparse_jacobian
 from .detect import hessian_sparsity, jacobian_sparsity
 
 __all__ = [
@@ -35,7 +36,6 @@ __all__ = [
     "SparseJacobian",
     "sparse_hessian",
     "sparse_jacobian",
-    "hessian_diagonal",
     "hessian_sparsity",
     "jacobian_sparsity",
 ]

@@ -23,12 +23,12 @@ import scipy.sparse as sps
 from ..ad.batching import vmap
 from ..ad.core import Tracer
 from ..ad.jit import jit
-from ..ad.transforms import HESSIAN_DIAGONAL_METHODS, diagonal_by_chunks, grad, jvp
+from ..ad.transforms import grad, jvp
 from ..ad.util import as_float_input, bounded_chunk, scalar_out
 from .coloring import acyclic_coloring, column_coloring, star_coloring
 from .detect import BudgetExceeded, entry_budget, hessian_sparsity, jacobian_sparsity
 
-__all__ = ["SparseHessian", "SparseJacobian", "sparse_hessian", "sparse_jacobian", "hessian_diagonal"]
+__all__ = ["SparseHessian", "SparseJacobian", "sparse_hessian", "sparse_jacobian", "diagonal_by_coloring"]
 
 _KINDS = ("star", "acyclic", "auto")
 
@@ -248,82 +248,52 @@ def _detection_budget(n):
     return 64 * n + (1 << 22)
 
 
-def hessian_diagonal(f, x, chunk_size=None, method="auto"):
-    """The exact diagonal ``∂²f/∂xᵢ²`` of the Hessian, without forming it.
+def diagonal_by_coloring(f, x, chunk_size=None, *, required=True):
+    """The exact diagonal ``∂²f/∂xᵢ²`` of the Hessian by colouring: the engine
+    of ``osculate.hessian_diagonal(f, x, method="coloring")`` (and of
+    ``"auto"``, which calls it with ``required=False``).
 
-    Two ways to get it, chosen by ``method``
-    (:data:`~osculate.ad.transforms.HESSIAN_DIAGONAL_METHODS`):
+    Detects the Hessian's sparsity pattern at ``x`` (local detection: one
+    extra call of ``f`` with index sets), colours its adjacency graph so that
+    no two variables coupled by a nonzero ``Hᵢⱼ`` share a colour (a
+    distance-1 colouring: for the diagonal this is enough), and reads ``Hᵢᵢ``
+    from one Hessian-vector product (forward over reverse) per colour,
+    ``chunk_size`` colours per batched pass.  Memory: ``O(n)`` for the
+    pattern (detection gives up once one index set would exceed
+    ``64 n + 2²²`` entries) plus ``O(chunk_size · n)`` for the products.
 
-    ``"dense-chunks"``
-        one forward-over-forward second directional derivative per basis
-        vector, ``chunk_size`` of them per batched pass, each block of basis
-        vectors generated only when its pass runs.  Time: ``n`` directional
-        passes.  Memory: ``O(chunk_size · n)``; the default ``chunk_size`` is
-        ``max(1, 2²⁰ // n)`` (at most ``n``), so a basis block holds at most
-        ``max(2²⁰, n)`` numbers and the peak is ``O(n)``.
-    ``"coloring"``
-        detects the Hessian's sparsity pattern at ``x`` (local detection:
-        one extra call of ``f`` with index sets), colours its adjacency
-        graph so that no two variables coupled by a nonzero ``Hᵢⱼ`` share a
-        colour (a distance-1 colouring: for the diagonal this is enough),
-        and reads ``Hᵢᵢ`` from one Hessian-vector product (forward over
-        reverse) per colour, ``chunk_size`` colours per pass.  Memory:
-        ``O(n)`` for the pattern (detection gives up once one index set
-        would exceed ``64 n + 2²²`` entries) plus ``O(chunk_size · n)`` for the
-        products.  A tridiagonal Hessian needs 2 colours at any ``n``.
-    ``"auto"`` (default)
-        one dense pass when all ``n`` basis vectors fit in one chunk;
-        otherwise colouring when detection succeeds within its budget and
-        needs at most ``n / 4`` colours, else dense chunks.  Inside another
-        transformation (``jit``, ``vmap``, ``grad``) it always uses dense
-        chunks, since detection needs a concrete point.
+    Returns ``(diagonal, n_colors)``, ``n_colors`` being the number of
+    Hessian-vector products.  With ``required=False`` it returns ``None``
+    instead when detection fails or exceeds its budget, or when colouring
+    would not pay (more than ``n / 4`` colours); with ``required=True`` those
+    are errors.  Detection needs a concrete point: inside another
+    transformation it raises ``ValueError``.
 
-    Checked by ``tests/test_memory_bounds.py`` at ``n = 10⁵`` with the
-    address space capped at start-up + 400 MB (``n² · 8`` bytes would be
-    80 GB): the colouring diagonal of chained Rosenbrock runs to the end;
-    dense chunks run their first passes (every pass repeats the first's
-    allocations; the whole run is ``O(n²)`` time).  Measured by
-    ``benchmarks/bench_diagonal.py`` at ``n = 10⁶``: chained Rosenbrock's
-    diagonal by colouring in about 3 s (most of it detection), traced peak
-    448 bytes per variable.
-
-    >>> import numpy as np, osculate as osc
-    >>> osc.hessian_diagonal(lambda x: np.sum(x ** 3) + x[0] * x[1], np.array([1.0, 2.0]))
-    array([ 6., 12.])
+    >>> import numpy as np
+    >>> from osculate.sparse.compressed import diagonal_by_coloring
     >>> rosen = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
-    >>> x = np.linspace(-1.0, 1.0, 6)
-    >>> d = osc.hessian_diagonal(rosen, x, method="coloring")
-    >>> bool(np.allclose(d, np.diag(osc.hessian(rosen)(x))))
-    True
+    >>> d, n_colors = diagonal_by_coloring(rosen, np.zeros(6))
+    >>> d, n_colors
+    (array([  2., 202., 202., 202., 202., 200.]), 2)
     """
-    if method not in HESSIAN_DIAGONAL_METHODS:
-        raise ValueError(f"hessian_diagonal: unknown method {method!r}; choose one of {HESSIAN_DIAGONAL_METHODS}")
     x = as_float_input(x, "hessian_diagonal input")
     shape = tuple(x.shape)
     n = int(np.prod(shape))
     k = bounded_chunk(chunk_size, n)
-    if n > 0 and (method == "coloring" or (method == "auto" and n > k and not isinstance(x, Tracer))):
-        def checked(z):
-            return scalar_out(f(z), "hessian_diagonal")
-
-        d = _diagonal_by_coloring(checked, x, shape, n, k, required=method == "coloring")
-        if d is not None:
-            return d
-    return diagonal_by_chunks(f, x, chunk_size)
-
-
-def _diagonal_by_coloring(f, x, shape, n, k, required):
-    """The diagonal from one Hessian-vector product per colour of a distance-1
-    colouring of the pattern, or None (``required=False``) when detection
-    fails or colouring would not pay."""
     if isinstance(x, Tracer):
         raise ValueError(
             "hessian_diagonal(method='coloring') detects the sparsity pattern at a concrete point, but it "
             "was called inside another transformation (jit, vmap, grad...); use method='dense-chunks' there"
         )
+    if n == 0:
+        return np.zeros(shape), 0
+
+    def checked(z):
+        return scalar_out(f(z), "hessian_diagonal")
+
     try:
         with entry_budget(_detection_budget(n)):
-            pattern = hessian_sparsity(f, x, mode="local")
+            pattern = hessian_sparsity(checked, x, mode="local")
     except BudgetExceeded as err:
         if required:
             raise ValueError(
@@ -341,7 +311,7 @@ def _diagonal_by_coloring(f, x, shape, n, k, required):
     # variables sorted by colour: colour c owns by_color[bounds[c]:bounds[c + 1]]
     by_color = np.argsort(colors, kind="stable")
     bounds = np.searchsorted(colors[by_color], np.arange(n_colors + 1))
-    g = grad(f)
+    g = grad(checked)
     products = vmap(lambda s: jvp(g, (x,), (np.reshape(s, shape),))[1])
     d = np.empty(n, dtype=x.dtype)
     for c0 in range(0, n_colors, k):
@@ -352,7 +322,7 @@ def _diagonal_by_coloring(f, x, shape, n, k, required):
         seeds[rows, members] = 1.0
         hs = np.asarray(products(seeds)).reshape(c1 - c0, n)
         d[members] = hs[rows, members]  # no other variable of its colour couples to a member
-    return d.reshape(shape)
+    return d.reshape(shape), n_colors
 
 
 def _adjacency_colors(pattern):
