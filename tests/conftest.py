@@ -18,3 +18,18 @@ def _trace_stack_is_clean():
     assert core.current_depth() == 0, "a previous test left a trace on the stack"
     yield
     assert core.current_depth() == 0, "this test left a trace on the stack"
+
+
+def _assert_rel(actual, expected, rtol=1e-12):
+    a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    assert a.shape == e.shape, (a.shape, e.shape)
+    err = float(np.max(np.abs(a - e), initial=0.0))
+    scale = float(np.max(np.abs(e), initial=0.0))
+    assert err <= rtol * scale + 1e-300, f"error {err:.3e} > {rtol:.0e} * {scale:.3e}"
+
+
+@pytest.fixture
+def assert_rel():
+    """``assert_rel(actual, expected, rtol=1e-12)``: equal shapes and
+    ``max|a - e| <= rtol * max|e|`` (plus a denormal-level floor)."""
+    return _assert_rel
