@@ -150,61 +150,31 @@ def test_coloring_diagonal_at_1e5_within_the_budget():
 
 
 @linux_only
-def test_dense_chunk_diagonal_at_1e5_within_the_budget():
+@pytest.mark.parametrize(
+    "function, calls, statement",
+    [
+        pytest.param("rosenbrock", 3, 'osc.hessian_diagonal(f, x, method="dense-chunks")', id="dense-chunk diagonal"),
+        # the full pattern has n² = 10¹⁰ pairs: detection stops at its budget
+        # (first call of f), then the chunks run (later calls)
+        pytest.param("dense_coupling", 4, "osc.hessian_diagonal(f, x)", id="auto gives up detecting a dense pattern"),
+        pytest.param("rosenbrock", 3, 'osc.hvp(f, x, np.ones(N), mode="fwd-fwd")', id="forward-forward hvp"),
+        pytest.param("rosenbrock", 3, "osc.laplacian(f, x)", id="taylor laplacian"),
+    ],
+)
+def test_first_passes_at_1e5_within_the_budget(function, calls, statement):
+    """``statement`` runs in the limited child with ``f`` the child's
+    ``function`` stopped at its call number ``calls + 1``: every one of the
+    first ``calls`` calls (batched passes) ran within the budget."""
     result = _run_limited(
-        """
-        f = stopping(rosenbrock, 3)
+        f"""
+        f = stopping({function}, {calls})
         try:
-            osc.hessian_diagonal(f, x, method="dense-chunks")
-        except Enough:
-            result["passes"] = f.count[0] - 1
-        """
-    )
-    assert result["passes"] == 3
-
-
-@linux_only
-def test_auto_gives_up_detection_of_a_dense_pattern_within_the_budget():
-    # the full pattern has n² = 10¹⁰ pairs: detection stops at its budget
-    # (first call of f), then the chunks run (later calls)
-    result = _run_limited(
-        """
-        f = stopping(dense_coupling, 4)
-        try:
-            osc.hessian_diagonal(f, x)
+            {statement}
         except Enough:
             result["calls"] = f.count[0] - 1
         """
     )
-    assert result["calls"] == 4
-
-
-@linux_only
-def test_forward_forward_hvp_at_1e5_within_the_budget():
-    result = _run_limited(
-        """
-        f = stopping(rosenbrock, 3)
-        try:
-            osc.hvp(f, x, np.ones(N), mode="fwd-fwd")
-        except Enough:
-            result["passes"] = f.count[0] - 1
-        """
-    )
-    assert result["passes"] == 3
-
-
-@linux_only
-def test_taylor_laplacian_at_1e5_within_the_budget():
-    result = _run_limited(
-        """
-        f = stopping(rosenbrock, 3)
-        try:
-            osc.laplacian(f, x)
-        except Enough:
-            result["passes"] = f.count[0] - 1
-        """
-    )
-    assert result["passes"] == 3
+    assert result["calls"] == calls
 
 
 # --------------------------------------------------------------------------- traced peaks at moderate n
