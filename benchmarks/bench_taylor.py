@@ -21,7 +21,6 @@ forward over forward (``osc.hessian_diagonal(f, x, "dense-chunks")``).
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
@@ -180,10 +179,9 @@ def part2(n, rounds):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = _harness.parser(rounds=7)
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--kmax", type=int, default=10)
-    ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--nested-budget", type=float, default=60.0,
                     help="skip nested forward mode at orders expected to take longer than this (seconds per call)")
     ap.add_argument("--lap-n", type=int, default=300)
