@@ -30,19 +30,12 @@ Every result is a plain dataclass with a readable ``repr`` and ``to_dict()``
 ('saddle point', (1, 1, 0))
 """
 
-from .critical import CriticalPointSearch, CriticalPointsResult, find_critical_points
-from .curvature import (
-    KINDS,
-    CriticalPoint,
-    CurvatureReport,
-    HigherOrderTest,
-    classify_point,
-    curvature,
-    directional_curvature,
-)
+from .critical import find_critical_points
+from .curvature import classify_point, curvature, directional_curvature
 from .geometry import curve_curvature, graph_curvature
 from .model import ModelComparison, QuadraticModel, quadratic_model
 from .plotting import plot_landscape, plot_spectrum
+from .results import KINDS, CriticalPoint, CriticalPointSearch, CriticalPointsResult, CurvatureReport, HigherOrderTest
 from .spectrum import Inertia, SpectrumReport, operator_curvature
 from .trace import hessian_diagonal, hessian_trace, laplacian
 

@@ -53,22 +53,15 @@ import numpy as np
 
 from ..ad.batching import vmap
 from ..ad.transforms import grad, hessian
-from ..formatting import to_jsonable
 from ._taylor import line_series_points
 from ._util import as_point
-from .curvature import (
-    EPS,
-    KINDS,
-    CriticalPoint,
-    _dense_report,
-    curvature,
-    eigenvalue_error,
-    near_candidate,
-)
+from .curvature import curvature, dense_report
+from .error_model import EPS, SAFETY, eigenvalue_error
+from .higher_order import near_candidate
+from .results import CriticalPoint, CriticalPointSearch, CriticalPointsResult
 
 __all__ = ["CriticalPointSearch", "CriticalPointsResult", "find_critical_points", "default_budget"]
 
-_SAFETY = 100.0  # as in curvature: C of the rounding-error model
 _MAX_BUDGET = 4096
 
 
@@ -80,121 +73,6 @@ def default_budget(d: int) -> int:
     [512, 1024, 2048, 4096]
     """
     return int(min(_MAX_BUDGET, 2 ** math.ceil(math.log2(512 * max(1, int(d))))))
-
-
-class CriticalPointSearch(list):
-    """Critical points found by :func:`find_critical_points`: a ``list`` of
-    :class:`CriticalPoint` (sorted by value, then by coordinates) with the
-    coverage of the search as attributes.
-
-    Attributes
-    ----------
-    counts : dict
-        Number of points of each kind (``"minimum"``, ``"maximum"``,
-        ``"saddle"``, ``"inconclusive"``).
-    bounds : ndarray, shape (d, 2)
-        The search box.
-    design : str
-        How the starts were placed (``"sobol"``, ``"halton"``, ``"random"``,
-        ``"grid"``).
-    n_starts : int
-        Starting points used (including ``x0``).
-    n_converged : int
-        Starts that converged to a critical point inside the box.
-    n_repeats : int
-        Of those, starts that reached an already known point
-        (``n_converged - len(self)``).
-    n_outside : int
-        Starts that converged to a critical point outside the box (dropped).
-    n_failed : int
-        Starts that did not converge (stalled, left the box, or used all
-        ``max_iter`` iterations).
-    n_exhausted : int
-        Of those, starts that used all ``max_iter`` iterations.
-    n_iterations : int
-        Newton iterations of the longest run.
-    complete : bool
-        Whether the search can claim to have found every critical point in
-        the box -- a heuristic claim, defined in the module documentation.
-    note : str
-        Why the search cannot claim completeness (``""`` when complete).
-    """
-
-    def __init__(self, points=(), *, counts=None, bounds=None, design="", n_starts=0, n_converged=0,
-                 n_outside=0, n_failed=0, n_exhausted=0, n_iterations=0, complete=False, note=""):
-        super().__init__(points)
-        self.counts = dict(counts) if counts is not None else {
-            k: sum(p.kind == k for p in self) for k in ("minimum", "maximum", "saddle", "inconclusive")
-        }
-        self.bounds = bounds
-        self.design = design
-        self.n_starts = int(n_starts)
-        self.n_converged = int(n_converged)
-        self.n_repeats = int(n_converged) - len(self)
-        self.n_outside = int(n_outside)
-        self.n_failed = int(n_failed)
-        self.n_exhausted = int(n_exhausted)
-        self.n_iterations = int(n_iterations)
-        self.complete = bool(complete)
-        self.note = str(note)
-
-    @property
-    def points(self) -> list[CriticalPoint]:
-        """The points as a plain list."""
-        return list(self)
-
-    def of_kind(self, kind: str) -> list[CriticalPoint]:
-        """The points whose ``kind`` is ``kind``."""
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-        return [p for p in self if p.kind == kind]
-
-    @property
-    def minima(self) -> list[CriticalPoint]:
-        return self.of_kind("minimum")
-
-    @property
-    def maxima(self) -> list[CriticalPoint]:
-        return self.of_kind("maximum")
-
-    @property
-    def saddles(self) -> list[CriticalPoint]:
-        return self.of_kind("saddle")
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-Python (JSON-serialisable) dictionary: the points and the coverage."""
-        return {
-            "points": [to_jsonable(p) for p in self],
-            "counts": dict(self.counts),
-            "bounds": to_jsonable(self.bounds),
-            "design": self.design,
-            "n_starts": self.n_starts,
-            "n_converged": self.n_converged,
-            "n_repeats": self.n_repeats,
-            "n_outside": self.n_outside,
-            "n_failed": self.n_failed,
-            "n_exhausted": self.n_exhausted,
-            "n_iterations": self.n_iterations,
-            "complete": self.complete,
-            "note": self.note,
-        }
-
-    def __repr__(self) -> str:
-        head = ", ".join(f"{v} {k}" for k, v in self.counts.items() if v)
-        cov = "complete" if self.complete else "not complete"
-        lines = [f"CriticalPointSearch({len(self)} points: {head or 'none'}; "
-                 f"{self.n_converged}/{self.n_starts} starts converged, {self.n_repeats} repeats; {cov})"]
-        shown = list(self) if len(self) <= 50 else list(self)[:50]
-        lines += [f"  {p!r}" for p in shown]
-        if len(self) > len(shown):
-            lines.append(f"  ... {len(self) - len(shown)} more")
-        if self.note:
-            lines.append(f"  note: {self.note}")
-        return "\n".join(lines)
-
-
-#: Former name of :class:`CriticalPointSearch`.
-CriticalPointsResult = CriticalPointSearch
 
 
 # --------------------------------------------------------------------------- batched evaluation
@@ -398,7 +276,7 @@ def _classify(f, ev: _Evaluator, X: np.ndarray, gtol: np.ndarray, hits: list[int
             rep = curvature(f, x, grad_tol=float(gt), **opts)
         else:
             with np.errstate(all="ignore"):
-                rep = _dense_report(f, x.copy(), float(V[i]), G[i], H[i], thirds[i], grad_tol=float(gt),
+                rep = dense_report(f, x.copy(), float(V[i]), G[i], H[i], thirds[i], grad_tol=float(gt),
                                     eig=(lam[i], U[i]), near_first=first[i], **opts)
         points.append(CriticalPoint.from_report(rep, n_hits=h))
     return points
@@ -561,7 +439,7 @@ def find_critical_points(
             break
         P, slope, hscale = _newton_steps(G[act], H)
         if grad_tol is None:
-            floor[act] = _SAFETY * EPS * hscale * np.linalg.norm(X[act], axis=1)
+            floor[act] = SAFETY * EPS * hscale * np.linalg.norm(X[act], axis=1)
         alpha = np.ones(act.size)
         pending = np.ones(act.size, dtype=bool)
         Xn, Gn, phin = X[act].copy(), G[act].copy(), phi[act].copy()

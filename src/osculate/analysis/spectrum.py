@@ -121,7 +121,9 @@ class SpectrumReport(Result):
     eigenvectors: np.ndarray | None = field(default=None, repr=False, metadata={"to_dict": False})
 
 
-def _zero_tolerance(vals: np.ndarray, rtol: float, tol: float | None) -> float:
+def zero_tolerance(vals: np.ndarray, rtol: float, tol: float | None) -> float:
+    """The absolute zero tolerance of the eigenvalues ``vals``: ``tol`` if
+    given, else ``rtol * max|λ|`` (see the module documentation)."""
     if tol is not None:
         if not tol >= 0:
             raise ValueError(f"tol must be a non-negative number, got {tol}")
@@ -311,9 +313,9 @@ def operator_curvature(
             raise ValueError(f"n={n} does not match the matrix shape {M.shape}")
         N = M.shape[0]
         if method == "lanczos" and 2 * k < N:
-            return _lanczos_report(as_symmetric_operator(M), N, k, rtol, tol, lanczos_tol, seed)
+            return lanczos_report(as_symmetric_operator(M), N, k, rtol, tol, lanczos_tol, seed)
         vals, vecs = np.linalg.eigh(M)
-        return spectrum_from_eigenpairs(vals, vecs, _zero_tolerance(vals, rtol, tol), N)
+        return spectrum_from_eigenpairs(vals, vecs, zero_tolerance(vals, rtol, tol), N)
     op = as_symmetric_operator(A, n, check_symmetry=True, rtol=sym_rtol, seed=seed)
     N = op.shape[0]
     use_dense = method == "dense" or (method == "auto" and N <= dense_limit) or 2 * k >= N
@@ -324,11 +326,13 @@ def operator_curvature(
         if asym > sym_rtol * max(float(np.max(np.abs(Mo))), np.finfo(float).tiny):
             raise ValueError(f"the operator is not symmetric (max |A - A^T| = {asym:.3g} on the formed matrix)")
         vals, vecs = np.linalg.eigh(0.5 * (Mo + Mo.T))
-        return spectrum_from_eigenpairs(vals, vecs, _zero_tolerance(vals, rtol, tol), N, "dense", op.n_matvec - n0)
-    return _lanczos_report(op, N, k, rtol, tol, lanczos_tol, seed)
+        return spectrum_from_eigenpairs(vals, vecs, zero_tolerance(vals, rtol, tol), N, "dense", op.n_matvec - n0)
+    return lanczos_report(op, N, k, rtol, tol, lanczos_tol, seed)
 
 
-def _lanczos_report(op, N, k, rtol, tol, lanczos_tol, seed) -> SpectrumReport:
+def lanczos_report(op, N, k, rtol, tol, lanczos_tol, seed) -> SpectrumReport:
+    """The report of the ``k`` smallest and ``k`` largest eigenvalues of the
+    ``N x N`` operator ``op``, by Lanczos."""
     res = _eigenvalues(op, k=2 * k, which="BE", tol=lanczos_tol, seed=seed)
     vals = np.asarray(res.values)
-    return spectrum_from_extremes(vals, res.vectors, _zero_tolerance(vals, rtol, tol), N, res.n_matvec)
+    return spectrum_from_extremes(vals, res.vectors, zero_tolerance(vals, rtol, tol), N, res.n_matvec)
