@@ -123,13 +123,7 @@ def symmetric_pattern(n, rows, cols, diagonal=True):
     if diagonal:
         d = np.arange(n, dtype=np.int64)
         rows, cols = np.concatenate([rows, d]), np.concatenate([cols, d])
-    r = np.concatenate([rows, cols])
-    c = np.concatenate([cols, rows])
-    P = sp.coo_matrix((np.ones(r.size, dtype=bool), (r, c)), shape=(n, n)).tocsr()
-    P.sum_duplicates()
-    P.sort_indices()
-    P.data[:] = True
-    return P
+    return _rect_pattern(n, n, np.concatenate([rows, cols]), np.concatenate([cols, rows]))
 
 
 def band_pattern(n, half):
@@ -145,6 +139,7 @@ def band_pattern(n, half):
 
 
 def _rect_pattern(m, n, rows, cols):
+    """Boolean ``m × n`` CSR pattern with ``True`` at each ``(rows[k], cols[k])``."""
     rows = np.asarray(rows, dtype=np.int64).ravel()
     cols = np.asarray(cols, dtype=np.int64).ravel()
     P = sp.coo_matrix((np.ones(rows.size, dtype=bool), (rows, cols)), shape=(m, n)).tocsr()
