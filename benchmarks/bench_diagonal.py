@@ -26,17 +26,8 @@ import numpy as np
 import osculate as osc
 from osculate.ad import util
 from osculate.sparse import compressed
-
-
-def rosenbrock(x):
-    return np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
-
-
-def rosenbrock_diagonal(x):
-    d = np.zeros_like(x)
-    d[:-1] += 1200 * x[:-1] ** 2 - 400 * x[1:] + 2
-    d[1:] += 200
-    return d
+from osculate.testing.sparse_problems import chained_rosenbrock as rosenbrock
+from osculate.testing.sparse_problems import chained_rosenbrock_hessian_diagonal as rosenbrock_diagonal
 
 
 def dense_coupling(x):

@@ -168,6 +168,20 @@ def chained_rosenbrock(x):
     return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
 
 
+def chained_rosenbrock_hessian_diagonal(x):
+    """The exact diagonal of the Hessian of :func:`chained_rosenbrock`:
+    ``1200 x_i² - 400 x_{i+1} + 2`` from the term ``i``, plus ``200`` from the
+    term ``i - 1``.
+
+    >>> chained_rosenbrock_hessian_diagonal(np.array([1.0, 1.0, 1.0]))
+    array([ 802., 1002.,  200.])
+    """
+    d = np.zeros_like(x)
+    d[:-1] += 1200.0 * x[:-1] ** 2 - 400.0 * x[1:] + 2.0
+    d[1:] += 200.0
+    return d
+
+
 def _rosenbrock_jac(n):
     i = np.arange(n - 1)
     rows = np.concatenate([i, i, n - 1 + i])
