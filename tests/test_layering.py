@@ -53,32 +53,6 @@ LAYERS = [
 #: Imports that break rule 1 or 3, as ``(importer, imported): reason``.  Each
 #: entry must still occur (a stale entry fails), and none may close a cycle.
 ALLOWED = {
-    # ---- TEMPORARY: owned by other changes, being fixed; remove each entry once it is -------------------
-    ("osculate.analysis._taylor", "osculate.ad.batching"):
-        "TEMPORARY (owned by the analysis change): in-function import; import at the top",
-    ("osculate.analysis._taylor", "osculate.ad.taylor"):
-        "TEMPORARY (owned by the analysis change): in-function import; import at the top",
-    ("osculate.analysis._taylor", "osculate.numpy"):
-        "TEMPORARY (owned by the analysis change): in-function import; import at the top",
-    ("osculate.analysis._util", "osculate.numpy"):
-        "TEMPORARY (owned by the analysis change): in-function import; import at the top",
-    ("osculate.analysis.plotting", "osculate.analysis.critical"):
-        "TEMPORARY (owned by the analysis change): in-function import for isinstance checks; import at the top",
-    ("osculate.analysis.plotting", "osculate.analysis.curvature"):
-        "TEMPORARY (owned by the analysis change): in-function import for isinstance checks; import at the top",
-    ("osculate.analysis.plotting", "osculate.analysis.spectrum"):
-        "TEMPORARY (owned by the analysis change): in-function import for isinstance checks; import at the top",
-    ("osculate.analysis.plotting", "osculate.linop"):
-        "TEMPORARY (owned by the analysis change): in-function import for isinstance checks; import at the top",
-    ("osculate.cli.analyze", "osculate"):
-        "TEMPORARY (owned by the CLI change): the CLI imports the package root, the top layer; "
-        "import the functions from their modules (osculate.analysis, osculate.ad...)",
-    ("osculate.cli.demo", "osculate"): "TEMPORARY (owned by the CLI change): imports the package root, the top layer",
-    ("osculate.cli.errors", "osculate"): "TEMPORARY (owned by the CLI change): imports the package root, the top layer",
-    ("osculate.cli.parser", "osculate"): "TEMPORARY (owned by the CLI change): imports the package root, the top layer",
-    ("osculate.cli.sparsity", "osculate"): "TEMPORARY (owned by the CLI change): imports the package root, the top layer",
-    ("osculate.cli.spectrum", "osculate"): "TEMPORARY (owned by the CLI change): imports the package root, the top layer",
-    ("osculate.cli.taylor", "osculate"): "TEMPORARY (owned by the CLI change): imports the package root, the top layer",
 }
 
 

@@ -6,8 +6,8 @@ higher-order tests.
 ``x(t) = x + series[0] t + series[1] t² + …``.  It uses Taylor mode
 (:func:`osculate.ad.taylor.taylor`, ``O(order²)`` per operation) and falls
 back to nested forward mode on the scalar ``t`` (about ``2^order``
-evaluations; all orders come out of one nested pass) when Taylor mode is
-not installed or has no rule for a primitive ``h`` uses.
+evaluations; all orders come out of one nested pass) when Taylor mode has
+no rule for a primitive ``h`` uses.
 """
 
 from __future__ import annotations
@@ -16,28 +16,22 @@ import math
 
 import numpy as np
 
+from ..ad import numpy as osc_np
+from ..ad.batching import vmap
 from ..ad.core import MissingRuleError
+from ..ad.taylor import taylor
 from ..ad.transforms import jvp
 
-__all__ = ["taylor_available", "curve_series", "line_series", "line_series_many", "line_series_points", "scalar_derivatives"]
+__all__ = ["use_taylor_mode", "curve_series", "line_series", "line_series_many", "line_series_points", "scalar_derivatives"]
 
 #: Set to True to bypass Taylor mode (tests compare both paths).
 FORCE_NESTED_FORWARD = False
 
 
-def _taylor_fn():
-    if FORCE_NESTED_FORWARD:
-        return None
-    try:
-        from ..ad.taylor import taylor
-    except ImportError:  # pragma: no cover - Taylor mode is part of the package
-        return None
-    return taylor
-
-
-def taylor_available() -> bool:
-    """Whether Taylor mode (``osculate.ad.taylor``) is available."""
-    return _taylor_fn() is not None
+def use_taylor_mode() -> bool:
+    """Whether Taylor mode is used: always, unless a test sets
+    :data:`FORCE_NESTED_FORWARD`."""
+    return not FORCE_NESTED_FORWARD
 
 
 def _one_level(g):
@@ -73,8 +67,7 @@ def curve_series(h, x: np.ndarray, series: list[np.ndarray], order: int, *, nest
     """Normalised Taylor coefficients ``[y_0, ..., y_order]`` of ``h(x(t))``
     (``nested=True`` skips Taylor mode, e.g. for an ``h`` that runs a reverse
     pass)."""
-    taylor = None if nested else _taylor_fn()
-    if taylor is not None:
+    if use_taylor_mode() and not nested:
         try:
             s = taylor(h, x, list(series), order=order)
         except MissingRuleError:
@@ -108,13 +101,10 @@ def line_series_many(f, x: np.ndarray, V: np.ndarray, order: int) -> np.ndarray:
     V = np.asarray(V, dtype=np.float64)
     if V.ndim != 2 or V.shape[0] == 0:
         return np.zeros((0, order + 1))
-    taylor = _taylor_fn()
-    if taylor is not None and V.shape[0] > 1:
-        from .. import numpy as onp
-        from ..ad.batching import vmap
+    if use_taylor_mode() and V.shape[0] > 1:
 
         def one(v):
-            return onp.stack([onp.reshape(c, ()) for c in taylor(f, x, [v], order=order)])
+            return osc_np.stack([osc_np.reshape(c, ()) for c in taylor(f, x, [v], order=order)])
 
         try:
             with np.errstate(all="ignore"):
@@ -135,14 +125,11 @@ def line_series_points(f, X: np.ndarray, V: np.ndarray, order: int) -> np.ndarra
     disagrees with the first row done alone)."""
     X = np.asarray(X, dtype=np.float64)
     V = np.asarray(V, dtype=np.float64)
-    taylor = _taylor_fn()
-    if taylor is None or X.ndim != 2 or X.shape[0] == 0:
+    if not use_taylor_mode() or X.ndim != 2 or X.shape[0] == 0:
         return None
-    from .. import numpy as onp
-    from ..ad.batching import vmap
 
     def one(x, v):
-        return onp.stack([onp.reshape(c, ()) for c in taylor(f, x, [v], order=order)])
+        return osc_np.stack([osc_np.reshape(c, ()) for c in taylor(f, x, [v], order=order)])
 
     try:
         with np.errstate(all="ignore"):

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ad import numpy as osc_np
 from ..formatting import fields_to_dict, format_value
 
 __all__ = ["Result", "as_point", "flat_function", "check_scalar_value"]
@@ -39,9 +40,7 @@ def flat_function(f, shape: tuple[int, ...]):
     """``z -> f(z.reshape(shape))`` for a flat ``z`` (identity for 1-D points)."""
     if len(shape) == 1:
         return f
-    from .. import numpy as onp
-
-    return lambda z: f(onp.reshape(z, shape))
+    return lambda z: f(osc_np.reshape(z, shape))
 
 
 def check_scalar_value(value: Any, what: str = "f(x)") -> float:

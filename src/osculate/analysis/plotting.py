@@ -13,7 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from ..linop.density import SpectralDensity
+from ..linop.eigen import EigenResult
 from ._util import as_point
+from .results import CriticalPoint, CriticalPointSearch, CurvatureReport
+from .spectrum import SpectrumReport
 
 __all__ = ["plot_spectrum", "plot_landscape"]
 
@@ -60,10 +64,6 @@ def _finish(fig, path, dpi):
 
 def _spectrum_source(obj: Any):
     """('values', eigenvalues, tolerance, title) or ('density', SpectralDensity, None, title)."""
-    from ..linop import EigenResult, SpectralDensity
-    from .curvature import CurvatureReport
-    from .spectrum import SpectrumReport
-
     if isinstance(obj, SpectralDensity):
         return "density", obj, None, "Spectral density (stochastic Lanczos quadrature)"
     if isinstance(obj, (CurvatureReport, SpectrumReport)):
@@ -166,13 +166,10 @@ def _grid_values(f, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
 
 
 def _points_by_kind(points) -> dict[str, list[np.ndarray]]:
-    from .critical import CriticalPointsResult
-    from .curvature import CriticalPoint, CurvatureReport
-
     out: dict[str, list[np.ndarray]] = {}
     if points is None:
         return out
-    if isinstance(points, CriticalPointsResult):
+    if isinstance(points, CriticalPointSearch):
         points = points.points
     if isinstance(points, (CriticalPoint, CurvatureReport)):
         points = [points]
@@ -213,7 +210,7 @@ def plot_landscape(
         ``x`` of shape ``(2, ny, nx)`` the grid is evaluated in one call.
     bounds : array_like, shape (2, 2)
         ``[(x_lo, x_hi), (y_lo, y_hi)]``.
-    points : CriticalPointsResult, list of CriticalPoint, or array_like, optional
+    points : CriticalPointSearch, list of CriticalPoint, or array_like, optional
         Points to mark (plain coordinates are drawn as "inconclusive").
     path : str or path-like, optional
         Save the figure there.

@@ -208,7 +208,7 @@ def laplacian(f, x, method: str = "taylor", *, chunk_size: int | None = None):
 def _exact_diagonal(f, point, chunk_size):
     """The diagonal by Taylor mode, or by forward over forward where Taylor
     mode has no rule for a primitive ``f`` uses."""
-    if _taylor.taylor_available():
+    if _taylor.use_taylor_mode():
         try:
             return hessian_diagonal(f, point, "taylor", chunk_size=chunk_size)
         except MissingRuleError:

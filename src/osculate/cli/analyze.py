@@ -7,7 +7,8 @@ import warnings
 
 import numpy as np
 
-from .. import curvature, find_critical_points, grad, hessian, quadratic_model
+from ..ad import grad, hessian
+from ..analysis import curvature, find_critical_points, quadratic_model
 from ..formatting import format_numbers
 from .errors import CLIError
 from .inputs import check_range, check_seed, expression_of, finite_value, parse_bounds, parse_point, point_text

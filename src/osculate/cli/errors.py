@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .. import ConcretizationError, MissingRuleError, UnsupportedFunctionError
+from ..ad import ConcretizationError, MissingRuleError, UnsupportedFunctionError
 from ..expression import ExpressionError
 
 __all__ = ["CLIError", "UsageError", "UserCodeError", "ENGINE_ERRORS", "USER_ERRORS", "one_line"]

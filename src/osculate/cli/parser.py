@@ -9,7 +9,6 @@ import re
 import textwrap
 from importlib.metadata import PackageNotFoundError, version
 
-from .. import __version__
 from ..expression import MAX_LENGTH
 from ..expression_functions import CONSTANTS, describe_functions
 from ..sparse.coloring import ORDERINGS
@@ -43,10 +42,12 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _version():
+    """The installed distribution's version (the command line sits below the
+    package root, so it does not read ``osculate.__version__``)."""
     try:
         return version("osculate")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
-        return __version__
+        return "unknown (not installed)"
 
 
 def _wrap(text):

@@ -10,10 +10,10 @@ import time
 
 import numpy as np
 
-from .. import hessian_sparsity, sparse_hessian
 from ..formatting import shorten
+from ..sparse import hessian_sparsity, sparse_hessian
 from ..sparse.coloring import ORDERINGS
-from ..sparse.detect import _BudgetExceeded, entry_budget
+from ..sparse.detect import BudgetExceeded, entry_budget
 from ..testing.sparse_problems import SPARSE_PROBLEMS
 from .errors import ENGINE_ERRORS, CLIError, UserCodeError, one_line
 from .inputs import check_range, check_seed
@@ -53,7 +53,7 @@ def run(args):
         try:
             with entry_budget(SPARSITY_ENTRY_BUDGET):
                 return step()
-        except (_BudgetExceeded, MemoryError):
+        except (BudgetExceeded, MemoryError):
             raise CLIError(f"the Hessian of {shorten(name)} at --n {n} is too dense to detect from the command line; "
                            f"try a smaller --n") from None
         except (CLIError, *ENGINE_ERRORS):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import eigenvalues, hessian_operator, spectral_density
+from ..linop import eigenvalues, hessian_operator, spectral_density
 from ..formatting import format_numbers, shorten
 from .errors import CLIError
 from .inputs import check_range, check_seed

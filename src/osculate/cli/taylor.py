@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .. import taylor
+from ..ad.taylor import taylor
 from ..formatting import format_numbers, shorten
 from .errors import CLIError
 from .inputs import check_range, expression_of, finite_value, parse_point, point_text

@@ -16,9 +16,6 @@ from ..ad.sparsity import BudgetExceeded, RowSets, entry_budget, trace_dependenc
 
 __all__ = ["jacobian_sparsity", "hessian_sparsity", "entry_budget", "BudgetExceeded"]
 
-# the name osculate/cli.py (owned by the CLI change) imports; use BudgetExceeded
-_BudgetExceeded = BudgetExceeded
-
 
 def jacobian_sparsity(f, x, mode="global"):
     """Boolean ``scipy.sparse.csr_matrix`` pattern of the Jacobian of ``f`` at
