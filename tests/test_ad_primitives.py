@@ -40,6 +40,8 @@ from osculate.ad.registry import engine_primitives
 from osculate.ad.tree import tree_leaves
 from osculate.testing import check_grads
 
+from _cases import cube_rule, softplus_rule
+
 # --------------------------------------------------------------------------- input domains
 
 
@@ -492,25 +494,7 @@ case("polygamma", lambda x: osc_np.polygamma(1, x) if isinstance(x, Tracer) else
      uniform(0.5, 4.0, 3))
 
 
-# user rules and rematerialisation: primitives whose rules call user code
-@osc.custom_jvp
-def softplus_rule(x):
-    return np.logaddexp(0.0, x)
-
-
-@softplus_rule.defjvp
-def _softplus_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    return softplus_rule(x), t * osc_np.expit(x)
-
-
-@osc.custom_vjp
-def cube_rule(x):
-    return x * x * x
-
-
-cube_rule.defvjp(lambda x: (x * x * x, x), lambda x, ct: (3.0 * x * x * ct,))
-
+# user rules and rematerialisation: primitives whose rules call user code (tests/_cases.py)
 case("custom_jvp", lambda x: softplus_rule(np.sin(x)) * x, normal(3))
 case("custom_vjp", lambda x: cube_rule(np.cos(x)) + x, normal(3))
 case("checkpoint", lambda x: osc.checkpoint(lambda z: np.tanh(np.tanh(z) * 1.5))(x) * x, normal(3))

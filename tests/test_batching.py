@@ -37,6 +37,7 @@ from osculate.ad.tree import tree_flatten, tree_unflatten
 
 from test_ad_primitives import CASES as PRIMITIVE_CASES  # the table of every primitive
 from test_ad_primitives import distinct, normal
+from _cases import softplus_rule
 
 MODES = osc.HVP_MODES
 B = 3  # batch size of the one-level variants
@@ -53,17 +54,6 @@ def extra(tag, fn, *argmakers, label, marks=()):
 
 
 # custom rules and checkpoint ---------------------------------------------------------------
-
-
-@osc.custom_jvp
-def softplus_cj(x):
-    return np.logaddexp(0.0, x)
-
-
-@softplus_cj.defjvp
-def _softplus_cj_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    return softplus_cj(x), t * osc_np.expit(x)
 
 
 @osc.custom_jvp
@@ -90,7 +80,7 @@ sin_times.defvjp(
 
 tanh_layer = osc.checkpoint(lambda a, x: np.tanh(a @ x) + 0.1 * x)
 
-extra("custom_jvp", softplus_cj, normal(4), label="unary")
+extra("custom_jvp", softplus_rule, normal(4), label="unary")
 extra("custom_jvp", scaled_exp, normal(2, 3), normal(3), label="binary-broadcast")
 extra("custom_vjp", sin_times, normal(4), normal(4), label="binary")
 extra("custom_vjp", lambda x: sin_times(x, 2.0) ** 2, normal(2, 3), label="const-arg")
@@ -537,7 +527,7 @@ def test_vmap_through_custom_rules_and_checkpoint_with_second_derivatives(rng):
     y = rng.standard_normal(3)
 
     def h(x):
-        return np.sum(softplus_cj(x) * sin_times(x, y)) + np.sum(tanh_layer(np.outer(y, y), x) ** 2)
+        return np.sum(softplus_rule(x) * sin_times(x, y)) + np.sum(tanh_layer(np.outer(y, y), x) ** 2)
 
     def h_plain(x):
         return np.sum(np.logaddexp(0.0, x) * np.sin(x) * y) + np.sum((np.tanh(np.outer(y, y) @ x) + 0.1 * x) ** 2)

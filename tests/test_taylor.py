@@ -50,34 +50,12 @@ ORDER = 5
 from test_ad_primitives import const, distinct, general, normal, spd, uniform  # noqa: E402
 from test_ad_primitives import away as _away  # noqa: E402
 from test_ad_primitives import cases_reaching, comparisons  # noqa: E402
+from _cases import cube_rule, softplus_rule, tanh_layer  # noqa: E402  (functions with user rules)
 
 
 def away(*shape, lo=0.4, hi=2.0):
     return _away(*shape, lo=lo, hi=hi)
 
-
-# --------------------------------------------------------------------------- user rules
-
-
-@osc.custom_jvp
-def softplus_rule(x):
-    return np.logaddexp(0.0, x)
-
-
-@softplus_rule.defjvp
-def _softplus_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    return softplus_rule(x), t * osc_np.expit(x)
-
-
-@osc.custom_vjp
-def cube_rule(x):
-    return x * x * x
-
-
-cube_rule.defvjp(lambda x: (x * x * x, x), lambda x, ct: (3.0 * x * x * ct,))
-
-tanh_layer = osc.checkpoint(lambda x: np.tanh(np.tanh(x) * 1.5))
 
 # --------------------------------------------------------------------------- the table
 
