@@ -425,6 +425,29 @@ def test_objective_counts_and_user_derivatives():
                                obj.hessian(x)[:, 0], rtol=1e-12)
 
 
+
+def test_user_hessian_is_checked_and_symmetrised_once_for_hvp_and_hessian():
+    # hvp and hessian share one cache, holding the checked, symmetrised matrix
+    calls = []
+
+    def hess(x):
+        calls.append(x.copy())
+        return np.array([[2.0, 1.0], [0.0, 2.0]])  # not symmetric: stands for ½(H + Hᵀ)
+
+    obj = Objective(lambda x: x @ x, hess=hess)
+    x, v = np.array([0.3, -0.2]), np.array([1.0, 0.0])
+    sym = np.array([[2.0, 0.5], [0.5, 2.0]])
+    np.testing.assert_array_equal(obj.hvp(x, v), sym @ v)
+    np.testing.assert_array_equal(obj.hessian(x), sym)
+    assert len(calls) == obj.nhev == 1 and obj.nhvp == 1
+    np.testing.assert_array_equal(obj.hvp(x, np.array([0.0, 1.0])), sym[:, 1])
+    assert len(calls) == 1
+    wrong = Objective(lambda x: x @ x, hess=lambda x: np.ones((1, 2)))
+    with pytest.raises(ValueError, match=r"Hessian has shape \(1, 2\), expected \(2, 2\)"):
+        wrong.hvp(x, v)
+    with pytest.raises(ValueError, match="Hessian has shape"):
+        wrong.hessian(x)
+
 def test_args_are_passed_through():
     f = lambda x, a: np.sum((x - a) ** 2)  # noqa: E731
     res = minimize(f, np.zeros(3), method="trust-exact", args=(np.arange(3.0),))

@@ -98,7 +98,7 @@ class Objective:
         self.nhev = 0
         self._fx = None  # (key, value)
         self._gx = None  # (key, grad)
-        self._hx = None  # (key, hess)
+        self._hx = None  # (key, Hessian): shape-checked and symmetrised, shared by hvp and hessian
 
     # -- bookkeeping ---------------------------------------------------------
     @staticmethod
@@ -190,31 +190,20 @@ class Objective:
             return self._vg(x)
 
     def hvp(self, x, v):
-        """Hessian-vector product ``H(x) @ v``."""
+        """Hessian-vector product ``H(x) @ v`` (with a user ``hess`` only:
+        ``hessian(x) @ v``, one checked, symmetrised Hessian per point)."""
         self.nhvp += 1
         with np.errstate(all="ignore"):
             if self._hvp_user is not None:
                 out = self._hvp_user(x, v, *self.args)
             elif self._hess_user is not None:
-                out = self._cached_hessian(x) @ v
+                out = self.hessian(x) @ v
             else:
                 if self._hvpfn is None:
                     hvp, f = engine_transform("hvp"), self._f
                     self._hvpfn = self._staged(lambda x, v: hvp(f, x, v))
                 out = self._hvpfn(x, v)
         return np.asarray(out, dtype=float).reshape(-1)
-
-    def _user_hessian(self, x):
-        with np.errstate(all="ignore"):
-            H = np.asarray(self._hess_user(x, *self.args), dtype=float)
-        self.nhev += 1
-        return H
-
-    def _cached_hessian(self, x):
-        key = self._key(x)
-        if self._hx is None or self._hx[0] != key:
-            self._hx = (key, self._user_hessian(x))
-        return self._hx[1]
 
     def hessian(self, x):
         """Dense Hessian at ``x`` (symmetrised, shape ``(n, n)``)."""
@@ -223,7 +212,9 @@ class Objective:
             return self._hx[1]
         n = x.size
         if self._hess_user is not None:
-            H = self._user_hessian(x)
+            with np.errstate(all="ignore"):
+                H = np.asarray(self._hess_user(x, *self.args), dtype=float)
+            self.nhev += 1
         elif self._hvp_user is not None:
             eye = np.eye(n)
             H = np.stack([self.hvp(x, eye[i]) for i in range(n)], axis=1)
