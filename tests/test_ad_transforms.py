@@ -25,15 +25,6 @@ from _cases import softplus_rule
 MODES = osc.HVP_MODES
 
 
-def assert_rel(actual, expected, rtol=1e-10):
-    """``max|a - e| <= rtol * max|e|`` (plus a denormal-level floor)."""
-    a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
-    assert a.shape == e.shape, (a.shape, e.shape)
-    err = float(np.max(np.abs(a - e), initial=0.0))
-    scale = float(np.max(np.abs(e), initial=0.0))
-    assert err <= rtol * scale + 1e-300, f"error {err:.3e} > {rtol:.0e} * {scale:.3e}\n{a}\n{e}"
-
-
 def d_fwd(f):
     """Derivative of a scalar function of a scalar by one forward pass."""
     return lambda x: osc.jvp(f, (x,), (np.ones_like(x),))[1]
@@ -83,13 +74,15 @@ def build(steps, n, seed):
     return f
 
 
+# (the one fixture the property tests take, assert_rel, is a stateless function:
+# sharing it between examples is safe)
 hyp = settings(max_examples=20, derandomize=True, deadline=None, database=None,
-               suppress_health_check=[HealthCheck.too_slow])
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
 @hyp
 @given(composites())
-def test_all_hvp_modes_agree_on_random_composites(prog):
+def test_all_hvp_modes_agree_on_random_composites(assert_rel, prog):
     steps, x, v, seed = prog
     f = build(steps, x.size, seed)
     ref = osc.hvp(f, x, v, mode="fwd-rev")
@@ -99,7 +92,7 @@ def test_all_hvp_modes_agree_on_random_composites(prog):
 
 @hyp
 @given(composites())
-def test_hessian_vhv_and_hvp_are_consistent_on_random_composites(prog):
+def test_hessian_vhv_and_hvp_are_consistent_on_random_composites(assert_rel, prog):
     steps, x, v, seed = prog
     f = build(steps, x.size, seed)
     n = x.size
@@ -112,7 +105,7 @@ def test_hessian_vhv_and_hvp_are_consistent_on_random_composites(prog):
     assert_rel(osc.jacfwd(osc.grad(f))(x), osc.jacrev(osc.grad(f))(x), 1e-10)
 
 
-def test_hvp_modes_on_fixed_functions(rng):
+def test_hvp_modes_on_fixed_functions(rng, assert_rel):
     x = rng.uniform(0.5, 1.5, 5)
     v = rng.standard_normal(5)
     a = rng.standard_normal((5, 5))
@@ -138,7 +131,7 @@ def test_hessian_of_squared_norm_is_2I_to_a_few_ulps(rng):
             assert np.all(np.abs(h - 2 * np.eye(4)) <= 4 * np.spacing(2.0)), (m, h - 2 * np.eye(4))
 
 
-def test_hessian_shapes_for_0d_and_matrix_inputs():
+def test_hessian_shapes_for_0d_and_matrix_inputs(assert_rel):
     assert osc.hessian(lambda x: x**4)(np.float64(2.0)) == 48.0
     X = np.array([[0.1, 0.2], [0.3, -0.4]])
     f = lambda x: np.sum(np.sin(x) * np.roll(x, 1) ** 2) + np.prod(x)  # noqa: E731
@@ -149,7 +142,7 @@ def test_hessian_shapes_for_0d_and_matrix_inputs():
         assert_rel(h.reshape(4, 4), osc.jacrev(osc.grad(f))(X).reshape(4, 4), 1e-12)
 
 
-def test_jacfwd_equals_jacrev(rng):
+def test_jacfwd_equals_jacrev(rng, assert_rel):
     X = rng.standard_normal((3, 2))
     for f in [lambda x: np.tanh(x @ x.T), lambda x: np.cumprod(x, axis=0), lambda x: np.sum(x**3, axis=1),
               lambda x: np.linalg.inv(x.T @ x + np.eye(2)), np.sin]:
@@ -163,7 +156,7 @@ def test_jacfwd_equals_jacrev(rng):
 
 
 @pytest.mark.parametrize("combo", ["rrrr", "ffff", "frfr", "rffr", "rfrf", "ffrr", "rrff", "fffr", "rrrf"])
-def test_fourth_derivative_of_sin_is_sin(combo):
+def test_fourth_derivative_of_sin_is_sin(combo, assert_rel):
     g = np.sin
     for c in combo:
         g = D[c](g)
@@ -171,7 +164,7 @@ def test_fourth_derivative_of_sin_is_sin(combo):
         assert_rel(g(np.float64(x)), np.sin(x), 1e-14)
 
 
-def test_third_derivatives_and_mixed_partials():
+def test_third_derivatives_and_mixed_partials(assert_rel):
     f = lambda x: x[0] ** 3 * x[1] ** 2 + np.exp(x[0] * x[1])  # noqa: E731
     x = np.array([0.4, -0.7])
     # d3f/dx0^2 dx1 = 12 x0 x1 + (x1^2 * x0 * x1 ... ) via sympy-free closed form:
@@ -191,7 +184,7 @@ def test_third_derivatives_and_mixed_partials():
     assert_rel(d4, b**4 * np.exp(a * b), 1e-12)
 
 
-def test_nested_jvps_give_taylor_coefficients():
+def test_nested_jvps_give_taylor_coefficients(assert_rel):
     f = lambda t: np.exp(2.0 * t) * np.sin(t)  # noqa: E731
     g = f
     derivs = []
@@ -267,7 +260,7 @@ def _loss(p, x):
     return np.sum(h**2) * p["b"][1][0]
 
 
-def test_pytrees_in_grad_jvp_vjp():
+def test_pytrees_in_grad_jvp_vjp(assert_rel):
     p, x = _params(), np.array([0.3, -0.6])
     g = osc.grad(_loss)(p, x)
     assert set(g) == {"w", "b"} and isinstance(g["b"], tuple) and isinstance(g["b"][1], list)
@@ -318,7 +311,7 @@ def test_float32_stays_float32():
         np.testing.assert_allclose(h, h64, rtol=1e-5)
 
 
-def test_python_control_flow_on_values():
+def test_python_control_flow_on_values(assert_rel):
     def f(x):
         y = x * 2 if x[0] > 0 else x**3
         n = 0

@@ -23,15 +23,6 @@ from osculate.linop import DiagonalEstimate
 MODES = osc.HVP_MODES
 
 
-def assert_rel(actual, expected, rtol=1e-12):
-    """``max|a - e| <= rtol * max|e|``."""
-    a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
-    assert a.shape == e.shape, (a.shape, e.shape)
-    err = float(np.max(np.abs(a - e), initial=0.0))
-    scale = float(np.max(np.abs(e), initial=0.0))
-    assert err <= rtol * scale + 1e-300, f"error {err:.3e} > {rtol:.0e} * {scale:.3e}"
-
-
 _C = np.random.default_rng(3).standard_normal((6, 6)) / 3.0
 
 
@@ -73,7 +64,7 @@ def _hessian_by_columns(f, x, mode):
 
 @pytest.mark.parametrize("f, shape", CASES)
 @pytest.mark.parametrize("mode", MODES)
-def test_hessian_equals_hvp_columns_for_every_chunk_size(f, shape, mode):
+def test_hessian_equals_hvp_columns_for_every_chunk_size(f, shape, mode, assert_rel):
     x = _point(shape)
     n = x.size
     cols = _hessian_by_columns(f, x, mode)
@@ -100,7 +91,7 @@ def test_chunked_hessians_agree_with_one_pass(mode):
         assert np.array_equal(h, h.T)
 
 
-def test_hessian_of_a_known_function_is_exact():
+def test_hessian_of_a_known_function_is_exact(assert_rel):
     # f = x0^2 x1 + exp(x2) x0 + x1^3  ->  known Hessian
     f = lambda x: x[0] ** 2 * x[1] + np.exp(x[2]) * x[0] + x[1] ** 3  # noqa: E731
     x = np.array([0.7, -1.3, 0.4])
@@ -129,7 +120,7 @@ def g_matrix(X):
     pytest.param(lambda x: np.sin(x) * x, (), id="0d"),
     pytest.param(lambda x: np.sum(x ** 3), (4,), id="scalar-out"),
 ])
-def test_jacobians_equal_jvp_columns_and_vjp_rows(g, shape):
+def test_jacobians_equal_jvp_columns_and_vjp_rows(g, shape, assert_rel):
     x = _point(shape, seed=2)
     y = g(x)
     n, m = x.size, np.size(y)
@@ -155,7 +146,7 @@ def test_jacobian_of_a_function_that_ignores_its_input():
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("chunk_size", [None, 1, 4, 100])
-def test_symmetric_hessian_is_packed_and_consistent(mode, chunk_size, rng):
+def test_symmetric_hessian_is_packed_and_consistent(mode, chunk_size, rng, assert_rel):
     x = _point((2, 3), seed=4)
     n = x.size
     dense = osc.hessian(f_vec, mode=mode)(x).reshape(n, n)
@@ -186,7 +177,7 @@ def test_symmetric_hessian_is_packed_and_consistent(mode, chunk_size, rng):
     np.testing.assert_array_equal(np.asarray(S), D)
 
 
-def test_forward_forward_symmetric_computes_only_the_upper_triangle(monkeypatch):
+def test_forward_forward_symmetric_computes_only_the_upper_triangle(monkeypatch, assert_rel):
     """symmetric=True with fwd-fwd evaluates n(n+1)/2 second directional derivatives."""
     from osculate.ad import transforms
 
@@ -219,7 +210,7 @@ def test_symmetric_matrix_validation():
 # --------------------------------------------------------------------------- hessian_diagonal
 
 
-def test_hessian_diagonal_is_exact():
+def test_hessian_diagonal_is_exact(assert_rel):
     # f = sum x^4 + sum sin(x_i) x_{i+1} + x0 x1 x2: diagonal 12 x_i^2 - sin(x_i) x_{i+1}
     def f(x):
         return np.sum(x ** 4) + np.sum(np.sin(x[:-1]) * x[1:]) + x[0] * x[1] * x[2]
@@ -251,7 +242,7 @@ DIAGONAL_PROBLEMS = {
 
 
 @pytest.mark.parametrize("name", sorted(DIAGONAL_PROBLEMS))
-def test_every_diagonal_method_agrees_with_the_dense_hessian(name):
+def test_every_diagonal_method_agrees_with_the_dense_hessian(name, assert_rel):
     f, shape = DIAGONAL_PROBLEMS[name]
     x = _point(shape, seed=8)
     n = x.size
@@ -283,7 +274,7 @@ def test_every_diagonal_method_agrees_with_the_dense_hessian(name):
     assert osc.hessian_trace(f, x).estimate == pytest.approx(np.trace(H), rel=1e-12)
 
 
-def test_the_diagonal_works_inside_transformations():
+def test_the_diagonal_works_inside_transformations(assert_rel):
     x = _point(6, seed=9)
     want = np.diag(osc.hessian(f_vec)(x))
     for method in ("auto", "dense-chunks", "taylor"):
@@ -328,7 +319,7 @@ plain_chain = lambda x: chain(x, False)  # noqa: E731
 checkpointed_chain = lambda x: chain(x, True)  # noqa: E731
 
 
-def test_checkpoint_gives_the_same_grad_and_hvp_in_every_mode(rng):
+def test_checkpoint_gives_the_same_grad_and_hvp_in_every_mode(rng, assert_rel):
     x, v = rng.standard_normal(8), rng.standard_normal(8)
     assert_rel(osc.grad(checkpointed_chain)(x), osc.grad(plain_chain)(x), 1e-14)
     assert checkpointed_chain(x) == plain_chain(x)
@@ -338,7 +329,7 @@ def test_checkpoint_gives_the_same_grad_and_hvp_in_every_mode(rng):
     assert_rel(osc.hessian_diagonal(checkpointed_chain, x), osc.hessian_diagonal(plain_chain, x), 1e-13)
 
 
-def test_checkpoint_under_vmap(rng):
+def test_checkpoint_under_vmap(rng, assert_rel):
     X, V = rng.standard_normal((4, 8)), rng.standard_normal((4, 8))
     assert_rel(osc.vmap(checkpointed_chain)(X), [plain_chain(x) for x in X], 1e-14)
     assert_rel(osc.vmap(osc.grad(checkpointed_chain))(X), np.stack([osc.grad(plain_chain)(x) for x in X]), 1e-13)
@@ -353,7 +344,7 @@ def test_checkpoint_under_vmap(rng):
     assert_rel(got, want, 1e-14)
 
 
-def test_nested_checkpoints_and_several_arguments(rng):
+def test_nested_checkpoints_and_several_arguments(rng, assert_rel):
     x, v = rng.standard_normal(8), rng.standard_normal(8)
     inner = osc.checkpoint(lambda y: np.sin(y) * y)
     outer = osc.checkpoint(lambda y: inner(inner(y)) ** 2)

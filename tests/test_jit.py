@@ -28,7 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from test_ad_primitives import CASES as PRIMITIVE_CASES
-from test_ad_transforms import assert_rel, build, composites, hyp
+from test_ad_transforms import build, composites, hyp
 
 
 def _scalar(fn):
@@ -84,7 +84,7 @@ def test_replay_at_a_new_point_equals_eager(tag, fn, argmakers, request):
 
 @hyp
 @given(composites(), st.floats(-1.0, 1.0))
-def test_replay_equals_eager_on_random_composites(prog, shift):
+def test_replay_equals_eager_on_random_composites(assert_rel, prog, shift):
     # random chains of smooth operations with reused intermediates (buffer reuse must
     # not clobber a value still needed), plus slices whose adjoints become scatter-adds
     steps, x, v, seed = prog
