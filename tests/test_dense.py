@@ -19,6 +19,7 @@ import osculate as osc
 from osculate.ad.prims import linalg as linalg_prims
 from osculate.analysis.trace import HESSIAN_DIAGONAL_METHODS, LAPLACIAN_METHODS
 from osculate.linop import DiagonalEstimate
+from osculate.testing.sparse_problems import chained_rosenbrock
 
 MODES = osc.HVP_MODES
 
@@ -228,16 +229,12 @@ def test_hessian_diagonal_is_exact(assert_rel):
     assert_rel(dm.ravel(), np.diag(osc.hessian(f_matrix)(X).reshape(6, 6)))
 
 
-def _chained_rosenbrock(x):
-    return np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
-
-
 DIAGONAL_PROBLEMS = {
     "0d": (f_vec, ()),
     "dense-6": (f_vec, (6,)),
     "vector-fn-2x3": (f_vec, (2, 3)),
     "matrix-fn-2x3": (f_matrix, (2, 3)),
-    "rosenbrock-40": (_chained_rosenbrock, (40,)),
+    "rosenbrock-40": (chained_rosenbrock, (40,)),
 }
 
 
