@@ -10,6 +10,8 @@ array([[ 802., -400.],
        [-400.,  200.]])
 """
 
+from importlib import metadata as _metadata
+
 from . import numpy  # noqa: F401  (the traced NumPy namespace)
 from . import analysis, optim  # noqa: F401
 from .ad import (
@@ -75,7 +77,10 @@ from .ad.taylor import (
     taylor_polynomial,
 )
 
-__version__ = "0.1.0"
+try:  # one source of the version: pyproject.toml, through the installed metadata
+    __version__ = _metadata.version("osculate")
+except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "unknown (not installed)"
 
 __all__ = [
     "grad", "value_and_grad", "jvp", "vjp", "jacfwd", "jacrev", "hessian", "hessian_diagonal", "hvp", "vhv",

@@ -122,7 +122,7 @@ class Expression:
         try:
             import sympy as sp
         except ImportError:  # pragma: no cover - depends on the installation
-            raise ImportError("Expression.to_sympy needs SymPy: pip install 'osculate[cli]'") from None
+            raise ImportError("Expression.to_sympy needs SymPy: pip install 'osculate[symbolic]'") from None
         symbols = {name: sp.Symbol(name, real=True) for name in self.variables}
         return _tree_to_sympy(self._tree, sp, symbols)
 
