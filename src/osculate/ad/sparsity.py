@@ -37,7 +37,7 @@ from .core import ConcretizationError, LeakedTracerError, Trace, Tracer, new_tra
 
 __all__ = [
     "Deps", "RowSets", "SparsityTrace", "SparsityTracer", "BudgetExceeded", "entry_budget", "trace_dependencies",
-    "pairs", "gather", "combine", "union", "vstack", "with_pairs", "drop_rows", "gathered", "size_of",
+    "pairs", "gather", "combine", "union", "vstack", "with_pairs", "drop_rows", "gathered", "gathered_args", "size_of",
     "reduction_matrix", "scan_matrix", "scatter_matrix", "linear_rule", "piecewise_linear_rule",
     "nonlinear_rule", "index_map_rule", "reduce_rule", "scan_rule", "dense_rule", "call_rule",
 ]
@@ -372,9 +372,16 @@ def gathered(trace, a, out_shape):
     return None if d is None else gather(d, broadcast_rows(a.shape, out_shape))
 
 
+def gathered_args(trace, args, out):
+    """Each argument's index sets broadcast to the output's shape (``None``
+    for a constant): the operands of an elementwise rule."""
+    shape = np.shape(out)
+    return [gathered(trace, a, shape) for a in args]
+
+
 def linear_rule(trace, args, out, **params):
     """Elementwise and linear in every traced argument (add, sub, neg, ...)."""
-    return union(*[gathered(trace, a, np.shape(out)) for a in args])
+    return union(*gathered_args(trace, args, out))
 
 
 piecewise_linear_rule = linear_rule  # abs, maximum, minimum, clip: zero second derivative a.e.

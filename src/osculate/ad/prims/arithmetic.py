@@ -5,8 +5,10 @@ residuals, batch, Taylor and sparsity rules.  Every primitive here is
 elementwise with NumPy broadcasting: tangents are broadcast to the output's
 shape (``_fit``), cotangents summed back to each input's (``unbroadcast``),
 Taylor coefficients likewise (``fitted``), and one batch rule serves them
-all.  :func:`binary` builds the elementwise binary operations that are given
-by their two partial derivatives.
+all.  ``+`` and ``-`` share all their rules (:func:`_sum_rules`); products,
+quotients and powers get their jvp and vjp from their partial derivative
+maps (:func:`jvp_by_partials`, :func:`vjp_by_partials`), and so do the
+operations :func:`binary` builds from their two partial derivatives.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .unary import UNARY
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "power", "maximum", "minimum", "arctan2", "hypot",
-    "logaddexp", "where", "stop_gradient", "convert", "add_tangents", "binary",
+    "logaddexp", "where", "stop_gradient", "convert", "add_tangents", "binary", "jvp_by_partials", "vjp_by_partials",
 ]
 
 
@@ -53,124 +55,123 @@ def _is_constant(y):
     return not isinstance(y, Tracer)
 
 
+def _elementwise(name, impl, **flags):
+    """A primitive of this module: elementwise with broadcasting, so one batch
+    rule serves it (:func:`osculate.ad.batching.elementwise_batch`)."""
+    p = Primitive(name, impl, **flags)
+    p.def_rule("batch", elementwise_batch(p))
+    return p
+
+
+# --------------------------------------------------------------------------- rules shared by the binary operations
+
+
+def _sum_rules(p, coeff_op):
+    """Every rule of ``x + y`` (``coeff_op`` is :func:`coeff_add`) or ``x - y``
+    (:func:`coeff_sub`), linear in both inputs: tangents and Taylor
+    coefficients combine with the zero-aware ``coeff_op`` itself, the
+    cotangent goes back to ``x`` as it is and to ``y`` with ``coeff_op``'s sign,
+    and no values are read."""
+
+    @p.def_jvp
+    def jvp(primals, tangents):
+        out = p.bind(*primals)
+        t = coeff_op(*tangents)
+        return out, (zero if t is zero else _fit(t, shape_of(out)))
+
+    @p.def_vjp
+    def vjp(ct, out, primals, wants):
+        x, y = primals
+        return (
+            unbroadcast(ct, shape_of(x)) if wants[0] else None,
+            unbroadcast(coeff_op(zero, ct), shape_of(y)) if wants[1] else None,  # ct or -ct
+        )
+
+    @p.def_rule("taylor")
+    def taylor(primals, series, order):
+        out = p.bind(*primals)
+        return out, fitted([coeff_op(a, b) for a, b in zip(*series)], out)
+
+    p.def_rule("residuals", lambda wants: ((False, False), False))  # a sum or difference reads no values
+    p.def_rule("sparsity", sparsity.linear_rule)
+
+
+def jvp_by_partials(p, dx, dy):
+    """The jvp rule of the binary primitive ``p`` from its partial derivative
+    maps ``dx(c, x, y, out)`` and ``dy(c, x, y, out)``: the derivative in ``x``
+    (``y``) applied to ``c``, written with primitives (``c * y`` for
+    ``x * y``).  The output's tangent is the sum of the terms of the nonzero
+    input tangents, broadcast to the output's shape."""
+
+    def rule(primals, tangents):
+        x, y = primals
+        tx, ty = tangents
+        out = p.bind(x, y)
+        t = add_tangents(zero if tx is zero else dx(tx, x, y, out), zero if ty is zero else dy(ty, x, y, out))
+        return out, (zero if t is zero else _fit(t, shape_of(out)))
+
+    return rule
+
+
+def vjp_by_partials(dx, dy):
+    """The vjp rule of an elementwise binary primitive from the same maps (for
+    an elementwise operation ``c · ∂out/∂x``, its own adjoint): each input's
+    cotangent, summed back to its shape."""
+
+    def rule(ct, out, primals, wants):
+        x, y = primals
+        return (
+            unbroadcast(dx(ct, x, y, out), shape_of(x)) if wants[0] else None,
+            unbroadcast(dy(ct, x, y, out), shape_of(y)) if wants[1] else None,
+        )
+
+    return rule
+
+
 # --------------------------------------------------------------------------- add
 
-add_p = Primitive("add", np.add)
+add_p = _elementwise("add", np.add)
 
 
 def add(x, y):
     return add_p.bind(x, y)
 
 
-@add_p.def_jvp
-def _add_jvp(primals, tangents):
-    x, y = primals
-    tx, ty = tangents
-    out = add_p.bind(x, y)
-    if tx is zero and ty is zero:
-        return out, zero
-    oshape = shape_of(out)
-    if tx is zero:
-        return out, _fit(ty, oshape)
-    if ty is zero:
-        return out, _fit(tx, oshape)
-    return out, _fit(tx + ty, oshape)
-
-
-@add_p.def_vjp
-def _add_vjp(ct, out, primals, wants):
-    x, y = primals
-    return (
-        unbroadcast(ct, shape_of(x)) if wants[0] else None,
-        unbroadcast(ct, shape_of(y)) if wants[1] else None,
-    )
-
-
-add_p.def_rule("residuals", lambda wants: ((False, False), False))  # a sum reads no values
-add_p.def_rule("batch", elementwise_batch(add_p))
-add_p.def_rule("sparsity", sparsity.linear_rule)
-
-
-@add_p.def_rule("taylor")
-def _add_taylor(primals, series, order):
-    out = add_p.bind(*primals)
-    return out, fitted([coeff_add(a, b) for a, b in zip(*series)], out)
+_sum_rules(add_p, coeff_add)
 
 
 # --------------------------------------------------------------------------- sub
 
-sub_p = Primitive("sub", np.subtract)
+sub_p = _elementwise("sub", np.subtract)
 
 
 def sub(x, y):
     return sub_p.bind(x, y)
 
 
-@sub_p.def_jvp
-def _sub_jvp(primals, tangents):
-    x, y = primals
-    tx, ty = tangents
-    out = sub_p.bind(x, y)
-    if tx is zero and ty is zero:
-        return out, zero
-    oshape = shape_of(out)
-    if ty is zero:
-        return out, _fit(tx, oshape)
-    if tx is zero:
-        return out, _fit(-ty, oshape)
-    return out, _fit(tx - ty, oshape)
-
-
-@sub_p.def_vjp
-def _sub_vjp(ct, out, primals, wants):
-    x, y = primals
-    return (
-        unbroadcast(ct, shape_of(x)) if wants[0] else None,
-        unbroadcast(-ct, shape_of(y)) if wants[1] else None,
-    )
-
-
-sub_p.def_rule("residuals", lambda wants: ((False, False), False))  # a difference reads no values
-sub_p.def_rule("batch", elementwise_batch(sub_p))
-sub_p.def_rule("sparsity", sparsity.linear_rule)
-
-
-@sub_p.def_rule("taylor")
-def _sub_taylor(primals, series, order):
-    out = sub_p.bind(*primals)
-    return out, fitted([coeff_sub(a, b) for a, b in zip(*series)], out)
+_sum_rules(sub_p, coeff_sub)
 
 
 # --------------------------------------------------------------------------- mul
 
-mul_p = Primitive("mul", np.multiply)
+mul_p = _elementwise("mul", np.multiply)
 
 
 def mul(x, y):
     return mul_p.bind(x, y)
 
 
-@mul_p.def_jvp
-def _mul_jvp(primals, tangents):
-    x, y = primals
-    tx, ty = tangents
-    out = mul_p.bind(x, y)
-    oshape = shape_of(out)
-    t = add_tangents(zero if tx is zero else tx * y, zero if ty is zero else x * ty)
-    return out, (zero if t is zero else _fit(t, oshape))
+def _times_y(c, x, y, out):
+    return c * y
 
 
-@mul_p.def_vjp
-def _mul_vjp(ct, out, primals, wants):
-    x, y = primals
-    return (
-        unbroadcast(ct * y, shape_of(x)) if wants[0] else None,
-        unbroadcast(ct * x, shape_of(y)) if wants[1] else None,
-    )
+def _times_x(c, x, y, out):
+    return c * x
 
 
+mul_p.def_jvp(jvp_by_partials(mul_p, _times_y, _times_x))
+mul_p.def_vjp(vjp_by_partials(_times_y, _times_x))
 mul_p.def_rule("residuals", lambda wants: ((wants[1], wants[0]), False))  # each factor's adjoint reads the other
-mul_p.def_rule("batch", elementwise_batch(mul_p))
 
 
 @mul_p.def_rule("taylor")
@@ -191,35 +192,27 @@ def _mul_taylor(primals, series, order):
 
 @mul_p.def_rule("sparsity")
 def _mul_sparsity(trace, args, out):
-    x, y = args
-    shape = np.shape(out)
-    dx, dy = sparsity.gathered(trace, x, shape), sparsity.gathered(trace, y, shape)
+    dx, dy = sparsity.gathered_args(trace, args, out)
     if dx is None or dy is None:
-        d, c = (dy, x) if dx is None else (dx, y)
-        return sparsity.drop_rows(d, np.broadcast_to(np.asarray(c) == 0, shape))  # times a structural zero
+        d, c = (dy, args[0]) if dx is None else (dx, args[1])
+        return sparsity.drop_rows(d, np.broadcast_to(np.asarray(c) == 0, np.shape(out)))  # times a structural zero
     return sparsity.with_pairs(sparsity.union(dx, dy), dx.G, dy.G, trace.n)
 
 
 # --------------------------------------------------------------------------- div
 
-div_p = Primitive("div", np.true_divide)
+div_p = _elementwise("div", np.true_divide)
 
 
 def div(x, y):
     return div_p.bind(x, y)
 
 
-@div_p.def_jvp
-def _div_jvp(primals, tangents):
-    x, y = primals
-    tx, ty = tangents
-    out = div_p.bind(x, y)
-    t = add_tangents(zero if tx is zero else tx / y, zero if ty is zero else -(out * ty) / y)
-    return out, (zero if t is zero else _fit(t, shape_of(out)))
+div_p.def_jvp(jvp_by_partials(div_p, lambda c, x, y, out: c / y, lambda c, x, y, out: -(out * c) / y))
 
 
 @div_p.def_vjp
-def _div_vjp(ct, out, primals, wants):
+def _div_vjp(ct, out, primals, wants):  # (the partials' maps, sharing one division)
     x, y = primals
     g = ct / y
     return (
@@ -229,7 +222,6 @@ def _div_vjp(ct, out, primals, wants):
 
 
 div_p.def_rule("residuals", lambda wants: ((False, True), wants[1]))  # the divisor, and the output for d/dy
-div_p.def_rule("batch", elementwise_batch(div_p))
 
 
 @div_p.def_rule("taylor")
@@ -246,9 +238,7 @@ def _div_taylor(primals, series, order):
 
 @div_p.def_rule("sparsity")
 def _div_sparsity(trace, args, out):
-    x, y = args
-    shape = np.shape(out)
-    dx, dy = sparsity.gathered(trace, x, shape), sparsity.gathered(trace, y, shape)
+    dx, dy = sparsity.gathered_args(trace, args, out)
     if dy is None:
         return dx
     d = sparsity.union(dx, dy)
@@ -259,7 +249,7 @@ def _div_sparsity(trace, args, out):
 
 # --------------------------------------------------------------------------- neg
 
-neg_p = Primitive("neg", np.negative)
+neg_p = _elementwise("neg", np.negative)
 
 
 def neg(x):
@@ -269,7 +259,6 @@ def neg(x):
 neg_p.def_jvp(lambda primals, tangents: (neg_p.bind(primals[0]), zero if tangents[0] is zero else -tangents[0]))
 neg_p.def_vjp(lambda ct, out, primals, wants: (-ct,))
 neg_p.def_rule("residuals", lambda wants: ((False,), False))
-neg_p.def_rule("batch", elementwise_batch(neg_p))
 neg_p.def_rule("taylor", lambda primals, series, order: (
     neg_p.bind(primals[0]), [zero if c is zero else neg_p.bind(c) for c in series[0]]))
 neg_p.def_rule("sparsity", sparsity.linear_rule)
@@ -278,14 +267,14 @@ neg_p.def_rule("sparsity", sparsity.linear_rule)
 # --------------------------------------------------------------------------- power
 
 
-pow_p = Primitive("pow", np.power)
+pow_p = _elementwise("pow", np.power)
 
 
 def power(x, y):
     return pow_p.bind(x, y)
 
 
-def _scaled_pow_dx(c, x, y):
+def _scaled_pow_dx(c, x, y, out):
     """``c * d(x**y)/dx``, written so constant exponents 0, 1, 2 stay exact and
     constant factors multiply ``c`` first (cheaper when ``x`` is traced)."""
     if isinstance(y, (int, float)) or (_is_constant(y) and np.ndim(y) == 0):
@@ -300,10 +289,11 @@ def _scaled_pow_dx(c, x, y):
     return c * (y * pow_p.bind(x, y - 1.0))
 
 
-def _pow_dy(x, y, out):
-    # 0**y has derivative 0 in y for y > 0; avoid 0 * -inf
+def _scaled_pow_dy(c, x, y, out):
+    """``c * d(x**y)/dy = c x**y log x``, 0 at ``x = 0`` (the derivative for
+    ``y > 0``; this avoids ``0 * -inf``)."""
     safe = where(equal(x, 0.0), 1.0, x)
-    return where(equal(x, 0.0), 0.0, out * UNARY["log"].bind(safe))
+    return c * where(equal(x, 0.0), 0.0, out * UNARY["log"].bind(safe))
 
 
 def _guarded_log(x):
@@ -312,28 +302,9 @@ def _guarded_log(x):
     return where(at0, 0.0, UNARY["log"].bind(where(at0, 1.0, x)))
 
 
-@pow_p.def_jvp
-def _pow_jvp(primals, tangents):
-    x, y = primals
-    tx, ty = tangents
-    out = pow_p.bind(x, y)
-    t = add_tangents(
-        zero if tx is zero else _scaled_pow_dx(tx, x, y), zero if ty is zero else ty * _pow_dy(x, y, out)
-    )
-    return out, (zero if t is zero else _fit(t, shape_of(out)))
-
-
-@pow_p.def_vjp
-def _pow_vjp(ct, out, primals, wants):
-    x, y = primals
-    return (
-        unbroadcast(_scaled_pow_dx(ct, x, y), shape_of(x)) if wants[0] else None,
-        unbroadcast(ct * _pow_dy(x, y, out), shape_of(y)) if wants[1] else None,
-    )
-
-
+pow_p.def_jvp(jvp_by_partials(pow_p, _scaled_pow_dx, _scaled_pow_dy))
+pow_p.def_vjp(vjp_by_partials(_scaled_pow_dx, _scaled_pow_dy))
 pow_p.def_rule("residuals", lambda wants: ((True, True), wants[1]))  # the output only for d/dy
-pow_p.def_rule("batch", elementwise_batch(pow_p))
 
 
 @pow_p.def_rule("taylor")
@@ -380,7 +351,7 @@ def _pow_sparsity(trace, args, out):
 
 # --------------------------------------------------------------------------- where (select)
 
-select_p = Primitive("where", np.where)
+select_p = _elementwise("where", np.where)
 
 
 def where(cond, x, y):
@@ -409,7 +380,6 @@ def _select_vjp(ct, out, primals, wants):
 
 
 select_p.def_rule("residuals", lambda wants: ((True, False, False), False))  # the condition only
-select_p.def_rule("batch", elementwise_batch(select_p))
 
 
 @select_p.def_rule("taylor")
@@ -427,9 +397,9 @@ def _select_taylor(primals, series, order):  # the condition is piecewise consta
 
 @select_p.def_rule("sparsity")
 def _select_sparsity(trace, args, out):
-    c, x, y = args
+    c = args[0]
     shape = np.shape(out)
-    dx, dy = sparsity.gathered(trace, x, shape), sparsity.gathered(trace, y, shape)
+    dx, dy = sparsity.gathered_args(trace, args[1:], out)
     if trace.local:  # only the side selected at this point
         cond = np.broadcast_to(np.asarray(trace.value_of(c), dtype=bool), shape)
         dx = None if dx is None else sparsity.drop_rows(dx, ~cond)
@@ -441,8 +411,7 @@ def _select_sparsity(trace, args, out):
 
 # --------------------------------------------------------------------------- stop_gradient
 
-stop_gradient_p = Primitive("stop_gradient", lambda x: x, constant_output=True)
-stop_gradient_p.def_rule("batch", elementwise_batch(stop_gradient_p))
+stop_gradient_p = _elementwise("stop_gradient", lambda x: x, constant_output=True)
 
 
 def stop_gradient(x):
@@ -457,7 +426,7 @@ def stop_gradient(x):
 
 # --------------------------------------------------------------------------- dtype conversion
 
-convert_p = Primitive("convert", lambda x, dtype: np.asarray(x).astype(dtype))
+convert_p = _elementwise("convert", lambda x, dtype: np.asarray(x).astype(dtype))
 
 
 def convert(x, dtype):
@@ -472,7 +441,6 @@ def _convert_jvp(primals, tangents, dtype):
 
 
 convert_p.def_vjp(lambda ct, out, primals, wants, dtype: (convert_p.bind(ct, dtype=np.result_type(primals[0])),))
-convert_p.def_rule("batch", elementwise_batch(convert_p))
 convert_p.def_rule("taylor", lambda primals, series, order, dtype: (
     convert_p.bind(primals[0], dtype=dtype), [zero if c is zero else convert_p.bind(c, dtype=dtype) for c in series[0]]))
 convert_p.def_rule("sparsity", sparsity.linear_rule)
@@ -484,27 +452,11 @@ convert_p.def_rule("sparsity", sparsity.linear_rule)
 def binary(name, impl, dx, dy, taylor, sparsity_rule=sparsity.nonlinear_rule):
     """A broadcasting binary primitive from its partials ``dx(x, y, out)`` and
     ``dy(x, y, out)`` (the jvp and vjp), its Taylor rule and its sparsity rule."""
-    p = Primitive(name, impl)
-
-    @p.def_jvp
-    def jvp(primals, tangents):
-        x, y = primals
-        tx, ty = tangents
-        out = p.bind(x, y)
-        t = add_tangents(
-            zero if tx is zero else tx * dx(x, y, out), zero if ty is zero else ty * dy(x, y, out)
-        )
-        return out, (zero if t is zero else _fit(t, shape_of(out)))
-
-    @p.def_vjp
-    def vjp(ct, out, primals, wants):
-        x, y = primals
-        return (
-            unbroadcast(ct * dx(x, y, out), shape_of(x)) if wants[0] else None,
-            unbroadcast(ct * dy(x, y, out), shape_of(y)) if wants[1] else None,
-        )
-
-    p.def_rule("batch", elementwise_batch(p))
+    p = _elementwise(name, impl)
+    scaled_dx = lambda c, x, y, out: c * dx(x, y, out)  # noqa: E731
+    scaled_dy = lambda c, x, y, out: c * dy(x, y, out)  # noqa: E731
+    p.def_jvp(jvp_by_partials(p, scaled_dx, scaled_dy))
+    p.def_vjp(vjp_by_partials(scaled_dx, scaled_dy))
     p.def_rule("taylor", taylor)
     p.def_rule("sparsity", sparsity_rule)
     return p
@@ -545,23 +497,26 @@ def minimum(x, y):
     return minimum_p.bind(x, y)
 
 
+def _series_taylor(prim, series_fn, primals, series, order):
+    """Taylor rule of an elementwise binary primitive from its recurrence
+    ``series_fn(X, Y, out, K) -> [z₀, …, z_K]`` on the inputs' full series."""
+    x, y = primals
+    out = prim.bind(x, y)
+    return out, fitted(series_fn(full(x, series[0]), full(y, series[1]), out, order)[1:], out)
+
+
 # -- arctan2(y, x): z' = (x y' - y x') / (x² + y²), integrated
 
 
-def _arctan2_taylor(primals, series, order):
-    yv, xv = primals
-    out = arctan2_p.bind(yv, xv)
-    K = order
-    Y, X = full(yv, series[0]), full(xv, series[1])
+def _arctan2_series(Y, X, out, K):
     dY, dX = series_derivative(Y, K), series_derivative(X, K)
     num = series_sub(series_mul(X, dY, K - 1), series_mul(Y, dX, K - 1), K - 1)
     den = series_add(series_square(X, K - 1), series_square(Y, K - 1), K - 1)
-    q = series_div(num, den, K - 1)
-    return out, fitted(series_integrate(q, K, out)[1:], out)
+    return series_integrate(series_div(num, den, K - 1), K, out)
 
 
 arctan2_p = binary("arctan2", np.arctan2, lambda y, x, o: x / (x * x + y * y), lambda y, x, o: -y / (x * x + y * y),
-                   _arctan2_taylor)
+                   lambda primals, series, order: _series_taylor(arctan2_p, _arctan2_series, primals, series, order))
 
 
 def arctan2(y, x):
@@ -571,16 +526,12 @@ def arctan2(y, x):
 # -- hypot: z = sqrt(x² + y²), with z₀ from the overflow-safe NumPy function
 
 
-def _hypot_taylor(primals, series, order):
-    x, y = primals
-    out = hypot_p.bind(x, y)
-    K = order
-    X, Y = full(x, series[0]), full(y, series[1])
-    u = series_add(series_square(X, K), series_square(Y, K), K)
-    return out, fitted(series_sqrt(u, K, out)[1:], out)
+def _hypot_series(X, Y, out, K):
+    return series_sqrt(series_add(series_square(X, K), series_square(Y, K), K), K, out)
 
 
-hypot_p = binary("hypot", np.hypot, lambda x, y, o: x / o, lambda x, y, o: y / o, _hypot_taylor)
+hypot_p = binary("hypot", np.hypot, lambda x, y, o: x / o, lambda x, y, o: y / o,
+                 lambda primals, series, order: _series_taylor(hypot_p, _hypot_series, primals, series, order))
 
 
 def hypot(x, y):
@@ -590,20 +541,17 @@ def hypot(x, y):
 # -- logaddexp: z' = y' + σ(x - y) (x' - y'), σ by its own ODE s' = s (1 - s) w'
 
 
-def _logaddexp_taylor(primals, series, order):
-    x, y = primals
-    out = logaddexp_p.bind(x, y)
-    K = order
-    X, Y = full(x, series[0]), full(y, series[1])
+def _logaddexp_series(X, Y, out, K):
     W = series_sub(X, Y, K)
-    s0 = UNARY["exp"].bind(x - out)
+    s0 = UNARY["exp"].bind(X[0] - out)
     s = series_ode(W, K - 1, s0, s0 - s0 * s0, lambda s, k: coeff_sub(s[k], square_coefficient(s, k)))
     v = series_ode_known(W, s, K, 0.0)
-    return out, fitted([coeff_add(Y[k], v[k]) for k in range(1, K + 1)], out)
+    return [out] + [coeff_add(Y[k], v[k]) for k in range(1, K + 1)]
 
 
 logaddexp_p = binary("logaddexp", np.logaddexp, lambda x, y, o: UNARY["exp"].bind(x - o),
-                     lambda x, y, o: UNARY["exp"].bind(y - o), _logaddexp_taylor)
+                     lambda x, y, o: UNARY["exp"].bind(y - o),
+                     lambda primals, series, order: _series_taylor(logaddexp_p, _logaddexp_series, primals, series, order))
 
 
 def logaddexp(x, y):
