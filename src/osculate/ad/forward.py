@@ -10,6 +10,8 @@ needs.
 
 :func:`jvp`, the forward-mode transformation, is a thin wrapper around the
 trace (as :func:`~osculate.ad.batching.vmap` is around the batching trace).
+:func:`one_input_jvp` is the jvp rule of any primitive with one array input,
+given the map from its input tangent to its output tangent.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from .core import LeakedTracerError, Trace, Tracer, new_trace, zero
 from .tree import tree_flatten, tree_unflatten
 from .util import as_float_input, as_tangent, instantiate
 
-__all__ = ["JVPTrace", "JVPTracer", "jvp"]
+__all__ = ["JVPTrace", "JVPTracer", "jvp", "one_input_jvp"]
 
 
 class JVPTracer(Tracer):
@@ -63,6 +65,22 @@ class JVPTrace(Trace):
         if t_out is zero:
             return out
         return JVPTracer(self, out, t_out)
+
+
+def one_input_jvp(prim, tangent):
+    """The jvp rule of a primitive with one array input, from
+    ``tangent(t, x, out, **params)``: the output's tangent for a nonzero input
+    tangent ``t`` at the input ``x`` and output ``out`` (linear in ``t``, and
+    written with primitives).  A zero tangent gives a zero one without calling
+    it."""
+
+    def rule(primals, tangents, **params):
+        x = primals[0]
+        out = prim.bind(x, **params)
+        t = tangents[0]
+        return out, (zero if t is zero else tangent(t, x, out, **params))
+
+    return rule
 
 
 def jvp(f, primals, tangents):

@@ -21,10 +21,11 @@ import numpy as np
 from .. import sparsity
 from ..batching import expand_batched
 from ..core import Primitive, zero
+from ..forward import one_input_jvp
 from ..series import (
     coeff_add, coeff_sub, coeff_sum, full, is_constant, series_derivative, series_exp, series_integrate,
 )
-from .arithmetic import add_tangents, where
+from .arithmetic import add_tangents, jvp_by_partials, where
 from .nondiff import nondiff
 from .structural import broadcast_to, reshape, shape_of, sum_, transpose, unbroadcast
 
@@ -43,9 +44,14 @@ def _series_conv(op, a, b, k, lo=0, hi=None):
     return coeff_sum(op(a[j], b[k - j]) for j in range(lo, hi + 1) if a[j] is not zero and b[k - j] is not zero)
 
 
-def _stacked_batch(p):
-    """Batch rule of a kernel that accepts stacks of matrices: the batch axis is one more."""
-    return lambda vals, batched, size: p.bind(*vals)
+def _kernel(name, impl, multiple_results=False):
+    """A dense linear-algebra kernel: NumPy's accepts stacks of matrices, so its
+    batch rule is the primitive itself (the batch axis is one more stack axis),
+    and every output entry depends on every input entry (dense sparsity)."""
+    p = Primitive(name, impl, multiple_results)
+    p.def_rule("batch", lambda vals, batched, size: p.bind(*vals))
+    p.def_rule("sparsity", sparsity.dense_rule)
+    return p
 
 
 # --------------------------------------------------------------------------- matmul
@@ -59,12 +65,8 @@ def matmul(a, b):
     return matmul_p.bind(a, b)
 
 
-@matmul_p.def_jvp
-def _matmul_jvp(primals, tangents):
-    a, b = primals
-    ta, tb = tangents
-    out = matmul_p.bind(a, b)
-    return out, add_tangents(zero if ta is zero else matmul_p.bind(ta, b), zero if tb is zero else matmul_p.bind(a, tb))
+matmul_p.def_jvp(jvp_by_partials(matmul_p, lambda c, a, b, out: matmul_p.bind(c, b),
+                                  lambda c, a, b, out: matmul_p.bind(a, c)))
 
 
 @matmul_p.def_vjp
@@ -350,27 +352,20 @@ def tril_const(x, k):
     return where(mask, x, 0.0)
 
 
-inv_p = Primitive("inv", np.linalg.inv)
+inv_p = _kernel("inv", np.linalg.inv)
 
 
 def inv(a):
     return inv_p.bind(a)
 
 
-@inv_p.def_jvp
-def _inv_jvp(primals, tangents):
-    y = inv_p.bind(primals[0])
-    t = tangents[0]
-    return y, (zero if t is zero else -matmul(matmul(y, t), y))
+inv_p.def_jvp(one_input_jvp(inv_p, lambda t, a, y: -matmul(matmul(y, t), y)))
 
 
 @inv_p.def_vjp
 def _inv_vjp(ct, y, primals, wants):
     yt = mT(y)
     return (-matmul(matmul(yt, ct), yt),)
-
-
-inv_p.def_rule("batch", _stacked_batch(inv_p))
 
 
 @inv_p.def_rule("taylor")
@@ -384,10 +379,7 @@ def _inv_taylor(primals, series, order):
     return y0, Y[1:]
 
 
-inv_p.def_rule("sparsity", sparsity.dense_rule)
-
-
-solve_p = Primitive("solve", np.linalg.solve)
+solve_p = _kernel("solve", np.linalg.solve)
 
 
 def solve(a, b):
@@ -415,8 +407,6 @@ def _solve_vjp(ct, x, primals, wants):
     return (unbroadcast(-matmul(g, mT(x)), shape_of(a)) if wants[0] else None, unbroadcast(g, shape_of(b)) if wants[1] else None)
 
 
-solve_p.def_rule("batch", _stacked_batch(solve_p))
-
 
 def _solve_series(a, A, B, K, x0):
     """X with A X = B: X_k = solve(A_0, B_k - sum_{j>=1} A_j X_{k-j})."""
@@ -435,9 +425,6 @@ def _solve_taylor(primals, series, order):
     return x0, X[1:]
 
 
-solve_p.def_rule("sparsity", sparsity.dense_rule)
-
-
 def _trace_last2(x):
     return einsum_p.bind(x, spec=parse_einsum("...ii->...", [shape_of(x)]))
 
@@ -446,27 +433,23 @@ def _expand2(x):
     return reshape(x, shape_of(x) + (1, 1))
 
 
-def _logdet_derivative(a, sa, K):
-    """Series of l' = tr(A^-1 A') to order K - 1."""
+def _logdet_series(a, sa, K, ell0):
+    """Series of ``ℓ = log|det A|`` to order K from ``ℓ' = tr(A⁻¹ A')``,
+    with ``ℓ₀ = ell0``."""
     A = full(a, sa)
     dA = series_derivative(A, K)
     X = _solve_series(a, A, dA, K - 1, zero if dA[0] is zero else solve_p.bind(a, dA[0]))
-    return [zero if x is zero else _trace_last2(x) for x in X]
+    return series_integrate([zero if x is zero else _trace_last2(x) for x in X], K, ell0)
 
 
-det_p = Primitive("det", np.linalg.det)
+det_p = _kernel("det", np.linalg.det)
 
 
 def det(a):
     return det_p.bind(a)
 
 
-@det_p.def_jvp
-def _det_jvp(primals, tangents):
-    a = primals[0]
-    d = det_p.bind(a)
-    t = tangents[0]
-    return d, (zero if t is zero else d * _trace_last2(solve_p.bind(a, t)))
+det_p.def_jvp(one_input_jvp(det_p, lambda t, a, d: d * _trace_last2(solve_p.bind(a, t))))
 
 
 @det_p.def_vjp
@@ -474,34 +457,21 @@ def _det_vjp(ct, d, primals, wants):
     return (_expand2(ct * d) * mT(inv_p.bind(primals[0])),)
 
 
-det_p.def_rule("batch", _stacked_batch(det_p))
-
-
 @det_p.def_rule("taylor")
-def _det_taylor(primals, series, order):
+def _det_taylor(primals, series, order):  # det' = det · ℓ': exp's recurrence from d (ℓ₀ unused)
     a = primals[0]
     d = det_p.bind(a)
-    q = _logdet_derivative(a, series[0], order)
-    ell = series_integrate(q, order, zero)
-    return d, series_exp(ell, order, d)[1:]
+    return d, series_exp(_logdet_series(a, series[0], order, zero), order, d)[1:]
 
 
-det_p.def_rule("sparsity", sparsity.dense_rule)
-
-
-logabsdet_p = Primitive("logabsdet", lambda a: np.linalg.slogdet(a)[1])
+logabsdet_p = _kernel("logabsdet", lambda a: np.linalg.slogdet(a)[1])
 
 
 def logabsdet(a):
     return logabsdet_p.bind(a)
 
 
-@logabsdet_p.def_jvp
-def _logabsdet_jvp(primals, tangents):
-    a = primals[0]
-    out = logabsdet_p.bind(a)
-    t = tangents[0]
-    return out, (zero if t is zero else _trace_last2(solve_p.bind(a, t)))
+logabsdet_p.def_jvp(one_input_jvp(logabsdet_p, lambda t, a, out: _trace_last2(solve_p.bind(a, t))))
 
 
 @logabsdet_p.def_vjp
@@ -509,18 +479,11 @@ def _logabsdet_vjp(ct, out, primals, wants):
     return (_expand2(ct) * mT(inv_p.bind(primals[0])),)
 
 
-logabsdet_p.def_rule("batch", _stacked_batch(logabsdet_p))
-
-
 @logabsdet_p.def_rule("taylor")
 def _logabsdet_taylor(primals, series, order):
     a = primals[0]
     out = logabsdet_p.bind(a)
-    q = _logdet_derivative(a, series[0], order)
-    return out, series_integrate(q, order, out)[1:]
-
-
-logabsdet_p.def_rule("sparsity", sparsity.dense_rule)
+    return out, _logdet_series(a, series[0], order, out)[1:]
 
 
 # the sign of the determinant: piecewise constant (a nondiff primitive, so it
@@ -541,22 +504,19 @@ def _phi(x):
     return 0.5 * (tril_const(x, 0) + tril_const(x, -1))
 
 
-cholesky_p = Primitive("cholesky", np.linalg.cholesky)
+cholesky_p = _kernel("cholesky", np.linalg.cholesky)
 
 
 def cholesky(a):
     return cholesky_p.bind(a)
 
 
-@cholesky_p.def_jvp
-def _cholesky_jvp(primals, tangents):
-    a = primals[0]
-    lo = cholesky_p.bind(a)
-    t = tangents[0]
-    if t is zero:
-        return lo, zero
+def _cholesky_tangent(t, a, lo):
     s = solve_p.bind(lo, mT(solve_p.bind(lo, _sym_lower(t))))  # L^-1 dA L^-T
-    return lo, matmul(lo, _phi(s))
+    return matmul(lo, _phi(s))
+
+
+cholesky_p.def_jvp(one_input_jvp(cholesky_p, _cholesky_tangent))
 
 
 @cholesky_p.def_vjp
@@ -565,8 +525,6 @@ def _cholesky_vjp(ct, lo, primals, wants):
     g = solve_p.bind(mT(lo), mT(solve_p.bind(mT(lo), mT(p))))  # L^-T P L^-1
     return (_sym_lower_adjoint(g),)
 
-
-cholesky_p.def_rule("batch", _stacked_batch(cholesky_p))
 
 
 @cholesky_p.def_rule("taylor")
@@ -587,12 +545,9 @@ def _cholesky_taylor(primals, series, order):
     return lo, L[1:]
 
 
-cholesky_p.def_rule("sparsity", sparsity.dense_rule)
-
-
 # --------------------------------------------------------------------------- eigh
 
-eigh_p = Primitive("eigh", lambda a: tuple(np.linalg.eigh(a)), multiple_results=True)
+eigh_p = _kernel("eigh", lambda a: tuple(np.linalg.eigh(a)), multiple_results=True)
 
 
 def eigh(a):
@@ -639,8 +594,6 @@ def _eigh_vjp(cts, outs, primals, wants):
     return (_sym_lower_adjoint(g),)
 
 
-eigh_p.def_rule("batch", _stacked_batch(eigh_p))
-
 
 @eigh_p.def_rule("taylor")
 def _eigh_taylor(primals, series, order):
@@ -677,6 +630,3 @@ def _eigh_taylor(primals, series, order):
         W.append(wk)
     vs = [zero if c is zero else matmul(v, c) for c in W[1:]]
     return (w, v), (lam[1:], vs)
-
-
-eigh_p.def_rule("sparsity", sparsity.dense_rule)
