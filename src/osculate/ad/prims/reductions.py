@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import sparsity
 from ..core import Primitive, zero
+from ..forward import one_input_jvp
 from ..series import full, series_mul
 from .arithmetic import where
 from .nondiff import equal
@@ -38,15 +39,8 @@ def _extremum_weights(x, out, axis, keepdims):
 
 def _extremum(name, impl):
     p = Primitive(name, impl)
-
-    @p.def_jvp
-    def jvp(primals, tangents, axis, keepdims):
-        x = primals[0]
-        out = p.bind(x, axis=axis, keepdims=keepdims)
-        t = tangents[0]
-        if t is zero:
-            return out, zero
-        return out, sum_p.bind(t * _extremum_weights(x, out, axis, keepdims), axis=axis, keepdims=keepdims)
+    p.def_jvp(one_input_jvp(p, lambda t, x, out, axis, keepdims: sum_p.bind(
+        t * _extremum_weights(x, out, axis, keepdims), axis=axis, keepdims=keepdims)))
 
     @p.def_vjp
     def vjp(ct, out, primals, wants, axis, keepdims):
@@ -93,9 +87,17 @@ def _along(axis, sl):
     return (slice(None),) * axis + (sl,)
 
 
+def _along_axis(name, fn):
+    """A primitive ``fn(x, axis=axis)`` along one axis; under vmap the batch
+    axis in front shifts it."""
+    p = Primitive(name, lambda x, axis: fn(x, axis=axis))
+    p.def_rule("batch", lambda vals, b, size, axis: p.bind(vals[0], axis=shift_axes(axis)))
+    return p
+
+
 # --------------------------------------------------------------------------- cumprod
 
-cumprod_p = Primitive("cumprod", lambda x, axis: np.cumprod(x, axis=axis))
+cumprod_p = _along_axis("cumprod", np.cumprod)
 
 
 def cumprod(x, axis=None):
@@ -105,24 +107,14 @@ def cumprod(x, axis=None):
     return cumprod_p.bind(x, axis=int(axis) % max(len(shape_of(x)), 1))
 
 
-@cumprod_p.def_jvp
-def _cumprod_jvp(primals, tangents, axis):
-    x = primals[0]
-    out = cumprod_p.bind(x, axis=axis)
-    t = tangents[0]
-    if t is zero:
-        return out, zero
-    # d y_j = y_j * sum_{i<=j} t_i / x_i  (requires nonzero x; documented)
-    return out, out * cumsum_p.bind(t / x, axis=axis)
+# d y_j = y_j * sum_{i<=j} t_i / x_i  (requires nonzero x; documented)
+cumprod_p.def_jvp(one_input_jvp(cumprod_p, lambda t, x, out, axis: out * cumsum_p.bind(t / x, axis=axis)))
 
 
 @cumprod_p.def_vjp
 def _cumprod_vjp(ct, out, primals, wants, axis):
     x = primals[0]
     return (cumsum_adjoint(ct * out, x, axis) / x,)
-
-
-cumprod_p.def_rule("batch", lambda vals, b, size, axis: cumprod_p.bind(vals[0], axis=shift_axes(axis)))
 
 
 @cumprod_p.def_rule("taylor")
@@ -148,7 +140,7 @@ def _cumprod_sparsity(trace, args, out, axis):  # conservative: every pair withi
 
 # --------------------------------------------------------------------------- prod along one axis
 
-prod_p = Primitive("prod", lambda x, axis: np.prod(x, axis=axis))
+prod_p = _along_axis("prod", np.prod)
 
 
 def prod(x, axis=None, keepdims=False):
@@ -178,23 +170,13 @@ def _exclusive_products(x, axis):
     return left * right
 
 
-@prod_p.def_jvp
-def _prod_jvp(primals, tangents, axis):
-    x = primals[0]
-    out = prod_p.bind(x, axis=axis)
-    t = tangents[0]
-    if t is zero:
-        return out, zero
-    return out, sum_(t * _exclusive_products(x, axis), axis)
+prod_p.def_jvp(one_input_jvp(prod_p, lambda t, x, out, axis: sum_(t * _exclusive_products(x, axis), axis)))
 
 
 @prod_p.def_vjp
 def _prod_vjp(ct, out, primals, wants, axis):
     x = primals[0]
     return (sum_adjoint(ct, x, (axis,), False) * _exclusive_products(x, axis),)
-
-
-prod_p.def_rule("batch", lambda vals, b, size, axis: prod_p.bind(vals[0], axis=shift_axes(axis)))
 
 
 @prod_p.def_rule("taylor")
