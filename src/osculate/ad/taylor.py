@@ -22,12 +22,11 @@ import math
 import numpy as np
 
 from . import numpy as osc_np
-from .batching import vmap
 from .core import Tracer, new_trace, zero
 from .taylor_trace import TaylorTrace, lift, lower
-from .transforms import stack_blocks
+from .transforms import basis_diagonal
 from .tree import describe, tree_flatten, tree_unflatten
-from .util import as_float_input, basis_blocks, bounded_chunk, check_scalar, scalar_out, zeros_like
+from .util import as_float_input, check_scalar, scalar_out, zeros_like
 
 __all__ = [
     "taylor", "derivatives_along", "taylor_polynomial", "diagonal_by_taylor",
@@ -415,19 +414,11 @@ def diagonal_by_taylor(f, x, chunk_size=None):
     >>> diagonal_by_taylor(lambda x: np.sum(x ** 3) + x[0] * x[1], np.array([1.0, 2.0]))
     array([ 6., 12.])
     """
-    x = as_float_input(x, "hessian_diagonal input")
-    shape = tuple(x.shape)
-    n = int(np.prod(shape))
-    k = bounded_chunk(chunk_size, n)
 
-    def second(e):
-        s = taylor(f, x, [osc_np.reshape(e, shape)], order=2)
+    def second(x, e):
+        s = taylor(f, x, [e], order=2)
         if not isinstance(s, TaylorSeries):  # f returned a tuple, list, dict or None
             check_scalar(s, "hessian_diagonal")
         return 2.0 * scalar_out(s[2], "hessian_diagonal")
 
-    fn = vmap(second)
-    parts = [fn(block) for block in basis_blocks(n, k, x.dtype)]
-    if not parts:
-        return np.zeros(shape)
-    return osc_np.reshape(stack_blocks(parts, 0), shape)
+    return basis_diagonal(x, chunk_size, second)

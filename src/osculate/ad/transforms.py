@@ -26,7 +26,7 @@ from .util import (
 
 __all__ = [
     "jvp", "vjp", "grad", "value_and_grad", "jacfwd", "jacrev", "hessian", "hvp", "vhv", "diagonal_by_chunks",
-    "stack_blocks", "HVP_MODES",
+    "basis_diagonal", "stack_blocks", "HVP_MODES",
 ]
 
 HVP_MODES = ("fwd-rev", "rev-fwd", "fwd-fwd", "rev-rev")
@@ -423,13 +423,23 @@ def diagonal_by_chunks(f, x, chunk_size=None):
     >>> diagonal_by_chunks(lambda x: np.sum(x ** 3) + x[0] * x[1], np.array([1.0, 2.0]))
     array([ 6., 12.])
     """
+    f = _scalar_valued(f, "hessian_diagonal")
+    return basis_diagonal(x, chunk_size, lambda x, e: _second_directional(f, x, e, e))
+
+
+def basis_diagonal(x, chunk_size, entry):
+    """``entry(x, e)`` for every basis vector ``e`` (shaped like ``x``), in
+    batched passes (``vmap``) of ``chunk_size`` vectors, each block generated
+    only when its pass runs, and shaped like ``x``: the loop of the exact
+    Hessian diagonals (:func:`diagonal_by_chunks`,
+    :func:`osculate.ad.taylor.diagonal_by_taylor`).  ``chunk_size=None``
+    takes as many vectors as fit in 2²⁰ numbers."""
     x = as_float_input(x, "hessian_diagonal input")
     shape = tuple(x.shape)
     n = int(np.prod(shape))
     k = bounded_chunk(chunk_size, n)
     if n == 0:
         return np.zeros(shape)
-    f = _scalar_valued(f, "hessian_diagonal")
-    fn = vmap(lambda e: _second_directional(f, x, osc_np.reshape(e, shape), osc_np.reshape(e, shape)))
+    fn = vmap(lambda e: entry(x, osc_np.reshape(e, shape)))
     parts = [fn(block) for block in basis_blocks(n, k, x.dtype)]
     return osc_np.reshape(stack_blocks(parts, 0), shape)
