@@ -403,28 +403,26 @@ def _setitem(self, idx, value):
 _GENERIC_CONVERSION_ERROR = Tracer._conversion_error
 
 
+_OPERATOR_PRIMITIVES = {"add": arithmetic.add_p, "sub": arithmetic.sub_p, "mul": arithmetic.mul_p,
+                        "truediv": arithmetic.div_p, "pow": arithmetic.pow_p}
+_OPERATOR_FUNCTIONS = {"matmul": osc_np.matmul, "floordiv": osc_np.floor_divide, "mod": osc_np.remainder}
+_COMPARISONS = {"lt": osc_np.less, "le": osc_np.less_equal, "gt": osc_np.greater, "ge": osc_np.greater_equal,
+                "eq": osc_np.equal, "ne": osc_np.not_equal}
+
+
 def _install():
     Tracer._conversion_error = _conversion_error
     # NumPy's protocols: plain NumPy calls on tracers land in the dispatchers above
     Tracer.__array_ufunc__ = lambda s, ufunc, method, *inputs, **kwargs: dispatch_ufunc(ufunc, method, inputs, kwargs)
     Tracer.__array_function__ = lambda s, func, types, args, kwargs: dispatch_function(func, args, kwargs)
-    # arithmetic operators bind primitives directly (the hot path)
-    Tracer.__add__ = lambda s, o: arithmetic.add_p.bind(s, o)
-    Tracer.__radd__ = lambda s, o: arithmetic.add_p.bind(o, s)
-    Tracer.__sub__ = lambda s, o: arithmetic.sub_p.bind(s, o)
-    Tracer.__rsub__ = lambda s, o: arithmetic.sub_p.bind(o, s)
-    Tracer.__mul__ = lambda s, o: arithmetic.mul_p.bind(s, o)
-    Tracer.__rmul__ = lambda s, o: arithmetic.mul_p.bind(o, s)
-    Tracer.__truediv__ = lambda s, o: arithmetic.div_p.bind(s, o)
-    Tracer.__rtruediv__ = lambda s, o: arithmetic.div_p.bind(o, s)
-    Tracer.__pow__ = lambda s, o: arithmetic.pow_p.bind(s, o)
-    Tracer.__rpow__ = lambda s, o: arithmetic.pow_p.bind(o, s)
-    Tracer.__matmul__ = lambda s, o: osc_np.matmul(s, o)
-    Tracer.__rmatmul__ = lambda s, o: osc_np.matmul(o, s)
-    Tracer.__floordiv__ = lambda s, o: osc_np.floor_divide(s, o)
-    Tracer.__rfloordiv__ = lambda s, o: osc_np.floor_divide(o, s)
-    Tracer.__mod__ = lambda s, o: osc_np.remainder(s, o)
-    Tracer.__rmod__ = lambda s, o: osc_np.remainder(o, s)
+    # binary operators and their reflections: the arithmetic ones bind their
+    # primitive directly (the hot path), the others call osculate.numpy
+    for name, prim in _OPERATOR_PRIMITIVES.items():
+        setattr(Tracer, f"__{name}__", lambda s, o, p=prim: p.bind(s, o))
+        setattr(Tracer, f"__r{name}__", lambda s, o, p=prim: p.bind(o, s))
+    for name, fn in _OPERATOR_FUNCTIONS.items():
+        setattr(Tracer, f"__{name}__", lambda s, o, f=fn: f(s, o))
+        setattr(Tracer, f"__r{name}__", lambda s, o, f=fn: f(o, s))
     Tracer.__neg__ = lambda s: arithmetic.neg_p.bind(s)
     Tracer.__pos__ = lambda s: s
     Tracer.__abs__ = lambda s: osc_np.abs(s)
@@ -433,12 +431,8 @@ def _install():
     Tracer.__or__ = Tracer.__ror__ = lambda s, o: osc_np.logical_or(s, o)
     Tracer.__xor__ = Tracer.__rxor__ = lambda s, o: osc_np.logical_xor(s, o)
     Tracer.__invert__ = lambda s: osc_np.logical_not(s)
-    Tracer.__lt__ = lambda s, o: osc_np.less(s, o)
-    Tracer.__le__ = lambda s, o: osc_np.less_equal(s, o)
-    Tracer.__gt__ = lambda s, o: osc_np.greater(s, o)
-    Tracer.__ge__ = lambda s, o: osc_np.greater_equal(s, o)
-    Tracer.__eq__ = lambda s, o: osc_np.equal(s, o)
-    Tracer.__ne__ = lambda s, o: osc_np.not_equal(s, o)
+    for name, fn in _COMPARISONS.items():
+        setattr(Tracer, f"__{name}__", lambda s, o, f=fn: f(s, o))
     Tracer.__getitem__ = lambda s, idx: structural.getitem(s, idx)
     Tracer.__setitem__ = _setitem
     Tracer.at = property(lambda s: _IndexUpdateHelper(s))
