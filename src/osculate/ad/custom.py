@@ -43,7 +43,35 @@ def _custom_call_impl(*args, fn):
     return fn.fun(*args)
 
 
-class custom_jvp:
+class _CustomFunction:
+    """What :class:`custom_jvp` and :class:`custom_vjp` share: a wrapper of
+    ``fun`` that calls it as it is unless a tracer is among the arguments, and
+    else binds the subclass's ``primitive`` (once the rules are given)."""
+
+    primitive: Primitive
+    _how = ""  # the call that gives the rules, for the error without them
+
+    def __init__(self, fun):
+        self.fun = fun
+        functools.update_wrapper(self, fun)
+
+    def _has_rules(self) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __call__(self, *args):
+        if not any(isinstance(a, Tracer) for a in args):
+            return self.fun(*args)
+        if not self._has_rules():
+            raise TypeError(
+                f"{self.primitive.name} function {self.fun.__name__!r} has no rule: call .{self._how} first"
+            )
+        return self.primitive.bind(*args, fn=self)
+
+
+custom_jvp_p = Primitive("custom_jvp", _custom_call_impl)
+
+
+class custom_jvp(_CustomFunction):
     """A function with a user-supplied forward-mode rule.
 
     >>> import numpy as np, osculate as osc
@@ -60,25 +88,20 @@ class custom_jvp:
     0.25
     """
 
+    primitive = custom_jvp_p
+    _how = "defjvp(rule)"
+
     def __init__(self, fun):
-        self.fun = fun
         self.jvp_rule = None
-        functools.update_wrapper(self, fun)
+        super().__init__(fun)
 
     def defjvp(self, jvp_rule):
         """Register ``jvp_rule(primals, tangents) -> (out, tangent_out)``."""
         self.jvp_rule = jvp_rule
         return jvp_rule
 
-    def __call__(self, *args):
-        if not any(isinstance(a, Tracer) for a in args):
-            return self.fun(*args)
-        if self.jvp_rule is None:
-            raise TypeError(f"custom_jvp function {self.fun.__name__!r} has no rule: call .defjvp(rule) first")
-        return custom_jvp_p.bind(*args, fn=self)
-
-
-custom_jvp_p = Primitive("custom_jvp", _custom_call_impl)
+    def _has_rules(self):
+        return self.jvp_rule is not None
 
 
 @custom_jvp_p.def_jvp
@@ -128,7 +151,10 @@ custom_jvp_p.def_rule("taylor", taylor_trace.jvp_rule(custom_jvp_p))
 custom_jvp_p.def_rule("sparsity", sparsity.call_rule(lambda params: params["fn"].fun))
 
 
-class custom_vjp:
+custom_vjp_p = Primitive("custom_vjp", _custom_call_impl)
+
+
+class custom_vjp(_CustomFunction):
     """A function with a user-supplied reverse-mode rule.
 
     ``fwd(*args) -> (out, residuals)`` and ``bwd(residuals, ct) -> tuple``
@@ -146,25 +172,20 @@ class custom_vjp:
     2.0
     """
 
+    primitive = custom_vjp_p
+    _how = "defvjp(fwd, bwd)"
+
     def __init__(self, fun):
-        self.fun = fun
         self.fwd = None
         self.bwd = None
-        functools.update_wrapper(self, fun)
+        super().__init__(fun)
 
     def defvjp(self, fwd, bwd):
         self.fwd = fwd
         self.bwd = bwd
 
-    def __call__(self, *args):
-        if not any(isinstance(a, Tracer) for a in args):
-            return self.fun(*args)
-        if self.fwd is None:
-            raise TypeError(f"custom_vjp function {self.fun.__name__!r} has no rule: call .defvjp(fwd, bwd) first")
-        return custom_vjp_p.bind(*args, fn=self)
-
-
-custom_vjp_p = Primitive("custom_vjp", _custom_call_impl)
+    def _has_rules(self):
+        return self.fwd is not None
 
 
 def _custom_vjp_fwd(*primals, fn):
