@@ -72,6 +72,7 @@ def _sum_rules(p, coeff_op):
     coefficients combine with the zero-aware ``coeff_op`` itself, the
     cotangent goes back to ``x`` as it is and to ``y`` with ``coeff_op``'s sign,
     and no values are read."""
+    negated = coeff_op is coeff_sub  # d(x - y)/dy = -1
 
     @p.def_jvp
     def jvp(primals, tangents):
@@ -84,7 +85,7 @@ def _sum_rules(p, coeff_op):
         x, y = primals
         return (
             unbroadcast(ct, shape_of(x)) if wants[0] else None,
-            unbroadcast(coeff_op(zero, ct), shape_of(y)) if wants[1] else None,  # ct or -ct
+            unbroadcast(-ct if negated else ct, shape_of(y)) if wants[1] else None,
         )
 
     @p.def_rule("taylor")
@@ -107,7 +108,12 @@ def jvp_by_partials(p, dx, dy):
         x, y = primals
         tx, ty = tangents
         out = p.bind(x, y)
-        t = add_tangents(zero if tx is zero else dx(tx, x, y, out), zero if ty is zero else dy(ty, x, y, out))
+        if ty is zero:
+            t = zero if tx is zero else dx(tx, x, y, out)
+        elif tx is zero:
+            t = dy(ty, x, y, out)
+        else:
+            t = add_tangents(dx(tx, x, y, out), dy(ty, x, y, out))
         return out, (zero if t is zero else _fit(t, shape_of(out)))
 
     return rule
