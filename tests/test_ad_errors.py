@@ -144,9 +144,9 @@ def test_unknown_hvp_mode(bad):
         (np.sinc, r"numpy\.sinc"),
         (lambda x: np.interp(x, [0.0, 1.0], [0.0, 2.0]), r"numpy\.interp"),
         (np.deg2rad, r"numpy\.deg2rad"),
-        (special.gamma, r"scipy\.special\.gamma"),
+        (special.dawsn, r"scipy\.special\.dawsn"),
     ],
-    ids=["fft", "qr", "eig", "unwrap", "sinc", "interp", "deg2rad", "scipy.gamma"],
+    ids=["fft", "qr", "eig", "unwrap", "sinc", "interp", "deg2rad", "scipy.dawsn"],
 )
 def test_unsupported_numpy_function_names_itself(fn, name):
     for transform in (osc.grad, lambda f: (lambda x: osc.jvp(f, (x,), (x,))[1])):
@@ -569,10 +569,6 @@ B = np.array([0.2, 0.3, 0.6, 0.1])
 C = np.array([0.3, -0.2, 0.5])
 
 
-def _gammaln_sum(a, b):
-    return osc.numpy.gammaln(a) + osc.numpy.gammaln(b) - osc.numpy.gammaln(a + b)
-
-
 def _stored(store):
     def fn(x):
         a = np.zeros(4)
@@ -613,17 +609,6 @@ ALTERNATIVE_CASES = {
     "scipy.special.softmax": (special.softmax, lambda x: osc.numpy.softmax(x, axis=None)),
     "scipy.special.log_softmax": (special.log_softmax, lambda x: osc.numpy.log_softmax(x, axis=None)),
     "scipy.special.polygamma": (lambda x: special.polygamma(1, x), lambda x: osc.numpy.polygamma(1, x)),
-    "scipy.special.log_expit": (special.log_expit, lambda x: -osc.numpy.softplus(-x)),
-    "scipy.special.logit": (special.logit, lambda p: np.log(p) - np.log1p(-p)),
-    "scipy.special.ndtr": (special.ndtr, lambda x: 0.5 * osc.numpy.erfc(-x / np.sqrt(2))),
-    "scipy.special.log_ndtr": (special.log_ndtr, lambda x: np.log(0.5 * osc.numpy.erfc(-x / np.sqrt(2)))),
-    "scipy.special.gamma": (special.gamma, lambda x: np.exp(osc.numpy.gammaln(x))),
-    "scipy.special.betaln": (lambda x: special.betaln(x, 2 * x), lambda x: _gammaln_sum(x, 2 * x)),
-    "scipy.special.beta": (lambda x: special.beta(x, 2 * x), lambda x: np.exp(_gammaln_sum(x, 2 * x))),
-    "scipy.special.xlogy": (lambda x: special.xlogy(x, x + 1.0), lambda x: x * np.log(x + 1.0)),
-    "scipy.special.xlog1py": (lambda x: special.xlog1py(x, x), lambda x: x * np.log1p(x)),
-    "scipy.special.entr": (special.entr, lambda x: -x * np.log(x)),
-    "scipy.special.rel_entr": (lambda x: special.rel_entr(x, 1.0 - x), lambda x: x * np.log(x / (1.0 - x))),
     "scipy.special.exp10": (special.exp10, lambda x: 10.0**x),
     "scipy.linalg.solve": (lambda x: scipy_linalg.solve(_spd(x), W), lambda x: np.linalg.solve(_spd(x), W)),
     "scipy.linalg.inv": (lambda x: scipy_linalg.inv(_spd(x)), lambda x: np.linalg.inv(_spd(x))),
@@ -729,11 +714,11 @@ def test_an_unsupported_function_names_a_working_alternative(name):
 @pytest.mark.parametrize(
     "fn, name",
     [
-        (special.erfinv, "scipy.special.erfinv"),
-        (special.j0, "scipy.special.j0"),
+        (special.dawsn, "scipy.special.dawsn"),
+        (special.k0, "scipy.special.k0"),
         (lambda x: scipy_linalg.expm(np.outer(x, x)), "scipy.linalg.expm"),
     ],
-    ids=["erfinv", "j0", "expm"],
+    ids=["dawsn", "k0", "expm"],
 )
 def test_a_scipy_function_without_equivalent_says_so_and_names_custom_rules(fn, name):
     with pytest.raises(UnsupportedFunctionError) as info:

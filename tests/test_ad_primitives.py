@@ -152,6 +152,31 @@ UNARY = [
     ("gammaln", special.gammaln, lambda *s: uniform(0.5, 4.0, *s)),
     ("digamma", special.digamma, lambda *s: uniform(0.5, 4.0, *s)),
     ("softplus", osc_np.softplus, normal),
+    # SciPy's special functions (osculate.ad.prims.special)
+    ("ndtr", special.ndtr, normal),
+    ("log_ndtr", special.log_ndtr, normal),
+    ("ndtri", special.ndtri, lambda *s: uniform(0.1, 0.9, *s)),
+    ("erfinv", special.erfinv, lambda *s: uniform(-0.8, 0.8, *s)),
+    ("erfcinv", special.erfcinv, lambda *s: uniform(0.2, 1.8, *s)),
+    ("erfcx", special.erfcx, normal),
+    ("logit", special.logit, lambda *s: uniform(0.1, 0.9, *s)),
+    ("log_expit", special.log_expit, normal),
+    ("entr", special.entr, lambda *s: uniform(0.3, 3.0, *s)),
+    ("gamma", special.gamma, lambda *s: uniform(0.5, 4.0, *s)),
+    ("loggamma", special.loggamma, lambda *s: uniform(0.5, 4.0, *s)),
+    ("rgamma", special.rgamma, lambda *s: uniform(0.5, 4.0, *s)),
+    ("i0", special.i0, normal),
+    ("i1", special.i1, normal),
+    ("i0e", special.i0e, away),
+    ("i1e", special.i1e, away),
+    ("j0", special.j0, normal),
+    ("j1", special.j1, normal),
+    ("y0", special.y0, lambda *s: uniform(0.5, 4.0, *s)),
+    ("y1", special.y1, lambda *s: uniform(0.5, 4.0, *s)),
+    ("spence", special.spence, lambda *s: uniform(0.3, 3.0, *s)),
+    ("exprel", special.exprel, normal),
+    ("sindg", special.sindg, lambda *s: uniform(-200.0, 200.0, *s)),
+    ("cosdg", special.cosdg, lambda *s: uniform(-200.0, 200.0, *s)),
 ]
 for _tag, _fn, _dom in UNARY:
     for _s in UNARY_SHAPES:
@@ -176,6 +201,21 @@ BINARY = [
 for _tag, _fn, _dx, _dy in BINARY:
     for _sx, _sy in BINARY_SHAPES:
         case(_tag, _fn, _dx(*_sx), _dy(*_sy), label=f"{getattr(_fn, '__name__', 'op')}-{shape_label(_sx, _sy)}")
+
+# SciPy's binary special functions (osculate.ad.prims.special; not in BINARY, whose
+# rows are also NumPy/osculate.numpy twins): derivatives in both arguments
+_pos = lambda *s: uniform(0.4, 3.0, *s)  # noqa: E731
+for _tag, _fn, _dx, _dy in [
+    ("xlogy", special.xlogy, normal, _pos), ("xlog1py", special.xlog1py, normal, lambda *s: uniform(-0.5, 2.0, *s)),
+    ("rel_entr", special.rel_entr, _pos, _pos), ("kl_div", special.kl_div, _pos, _pos),
+    ("beta", special.beta, _pos, _pos), ("betaln", special.betaln, _pos, _pos),
+]:
+    for _sx, _sy in BINARY_SHAPES:
+        case(_tag, _fn, _dx(*_sx), _dy(*_sy), label=f"{_fn.__name__}-{shape_label(_sx, _sy)}")
+# gammainc / gammaincc: the derivative in x only (a is a constant)
+for _fn in (special.gammainc, special.gammaincc):
+    case(_fn.__name__, lambda x, f=_fn: f(1.7, x), _pos(3), label="x")
+    case(_fn.__name__, lambda x, f=_fn: f(np.array([[0.5], [2.5]]), x), _pos(3), label="a-array")
 
 # remainder and floor division (differentiable where x / y is not an integer:
 # these points have x / y at least 0.3 away from one)

@@ -88,9 +88,28 @@ UNARY = [
     ("polygamma", lambda x: osc_np.polygamma(1, x) if isinstance(x, core.Tracer) else special.polygamma(1, x),
      lambda *s: uniform(0.8, 4.0, *s)),
 ]
+UNARY += [  # SciPy's special functions (osculate.ad.prims.special)
+    ("ndtr", special.ndtr, normal), ("log_ndtr", special.log_ndtr, normal),
+    ("ndtri", special.ndtri, lambda *s: uniform(0.2, 0.8, *s)), ("erfinv", special.erfinv, unit),
+    ("erfcinv", special.erfcinv, lambda *s: uniform(0.3, 1.7, *s)), ("erfcx", special.erfcx, normal),
+    ("logit", special.logit, lambda *s: uniform(0.2, 0.8, *s)), ("log_expit", special.log_expit, normal),
+    ("entr", special.entr, pos), ("gamma", special.gamma, pos), ("loggamma", special.loggamma, pos),
+    ("rgamma", special.rgamma, pos), ("i0", special.i0, normal), ("i1", special.i1, normal),
+    ("i0e", special.i0e, away), ("i1e", special.i1e, away), ("j0", special.j0, normal), ("j1", special.j1, normal),
+    ("y0", special.y0, pos), ("y1", special.y1, pos), ("spence", special.spence, pos),
+    ("exprel", special.exprel, normal), ("sindg", special.sindg, normal), ("cosdg", special.cosdg, normal),
+]
 for _tag, _fn, _dom in UNARY:
     case(_tag, _fn, _dom(2, 3))
 case("exp", np.exp, normal(), scale=1.0)
+for _tag, _fn, _dx, _dy in [
+    ("xlogy", special.xlogy, normal, pos), ("xlog1py", special.xlog1py, normal, pos),
+    ("rel_entr", special.rel_entr, pos, pos), ("kl_div", special.kl_div, pos, pos),
+    ("beta", special.beta, pos, pos), ("betaln", special.betaln, pos, pos),
+]:
+    case(_tag, _fn, _dx(2, 3), _dy(3))
+case("gammainc", lambda x: special.gammainc(1.7, x), pos(2, 3))
+case("gammaincc", lambda x: special.gammaincc(np.array([0.5, 1.5, 2.5]), x), pos(2, 3))
 
 BINARY = [
     ("add", np.add, normal, normal), ("sub", np.subtract, normal, normal), ("mul", np.multiply, normal, normal),
@@ -298,6 +317,21 @@ SYMPY_UNARY = {
     "polygamma": (lambda x: osc_np.polygamma(2, x), sp.polygamma(2, _X), 1.9),
     "pow": (lambda x: x ** -2.5, _X ** sp.Rational(-5, 2), 1.3), "pow-int": (lambda x: x ** 4, _X**4, 0.0),
     "positive": (np.positive, _X, 0.3),
+    # SciPy's special functions (osculate.ad.prims.special)
+    "ndtr": (special.ndtr, (1 + sp.erf(_X / sp.sqrt(2))) / 2, -0.7),
+    "log_ndtr": (special.log_ndtr, sp.log((1 + sp.erf(_X / sp.sqrt(2))) / 2), -1.3),
+    "ndtri": (special.ndtri, sp.sqrt(2) * sp.erfinv(2 * _X - 1), 0.3),
+    "erfinv": (special.erfinv, sp.erfinv(_X), 0.4), "erfcinv": (special.erfcinv, sp.erfinv(1 - _X), 0.6),
+    "erfcx": (special.erfcx, sp.exp(_X**2) * sp.erfc(_X), 0.8), "logit": (special.logit, sp.log(_X / (1 - _X)), 0.3),
+    "log_expit": (special.log_expit, -sp.log(1 + sp.exp(-_X)), -0.9), "entr": (special.entr, -_X * sp.log(_X), 1.4),
+    "gamma": (special.gamma, sp.gamma(_X), 2.2), "loggamma": (special.loggamma, sp.loggamma(_X), 1.3),
+    "rgamma": (special.rgamma, 1 / sp.gamma(_X), 0.7), "i0": (special.i0, sp.besseli(0, _X), 0.9),
+    "i1": (special.i1, sp.besseli(1, _X), -1.1), "i0e": (special.i0e, sp.exp(-_X) * sp.besseli(0, _X), 1.2),
+    "i1e": (special.i1e, sp.exp(-_X) * sp.besseli(1, _X), 0.7), "j0": (special.j0, sp.besselj(0, _X), 1.6),
+    "j1": (special.j1, sp.besselj(1, _X), 2.1), "y0": (special.y0, sp.bessely(0, _X), 1.8),
+    "y1": (special.y1, sp.bessely(1, _X), 2.4), "spence": (special.spence, sp.polylog(2, 1 - _X), 0.6),
+    "exprel": (special.exprel, (sp.exp(_X) - 1) / _X, 0.9),
+    "sindg": (special.sindg, sp.sin(sp.pi * _X / 180), 33.0), "cosdg": (special.cosdg, sp.cos(sp.pi * _X / 180), 21.0),
 }
 
 

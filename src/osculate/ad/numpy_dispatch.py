@@ -24,6 +24,7 @@ from scipy import special
 from . import numpy as osc_np
 from .core import ConcretizationError, Tracer, UnsupportedConversionError, UnsupportedFunctionError
 from .prims import arithmetic, structural
+from .prims import special as prims_special
 from .prims.unary import UNARY
 
 __all__ = ["dispatch_ufunc", "dispatch_function", "UnsupportedFunctionError", "ALTERNATIVES", "unsupported_message"]
@@ -45,20 +46,6 @@ ALTERNATIVES = {
     "scipy.special.log_softmax": "use osculate.numpy.log_softmax(a, axis) instead (its axis defaults to -1, "
                                  "SciPy's to None: pass it explicitly)",
     "scipy.special.polygamma": "use osculate.numpy.polygamma(n, x) instead",
-    "scipy.special.log_expit": "write -osculate.numpy.softplus(-x) instead (the same function, computed stably)",
-    "scipy.special.logit": "write np.log(p) - np.log1p(-p) instead",
-    "scipy.special.ndtr": "write 0.5 * osculate.numpy.erfc(-x / np.sqrt(2)) instead",
-    "scipy.special.log_ndtr": "write np.log(0.5 * osculate.numpy.erfc(-x / np.sqrt(2))) instead "
-                              "(it underflows for x below about -37)",
-    "scipy.special.gamma": "write np.exp(osculate.numpy.gammaln(x)) instead (for x > 0)",
-    "scipy.special.betaln": "write gammaln(a) + gammaln(b) - gammaln(a + b) instead, "
-                            "with gammaln = osculate.numpy.gammaln",
-    "scipy.special.beta": "write np.exp(gammaln(a) + gammaln(b) - gammaln(a + b)) instead, "
-                          "with gammaln = osculate.numpy.gammaln (for a, b > 0)",
-    "scipy.special.xlogy": "write x * np.log(y) instead (the same where x != 0; SciPy defines 0 at x = 0)",
-    "scipy.special.xlog1py": "write x * np.log1p(y) instead (the same where x != 0; SciPy defines 0 at x = 0)",
-    "scipy.special.entr": "write -x * np.log(x) instead (for x > 0)",
-    "scipy.special.rel_entr": "write x * np.log(x / y) instead (for x, y > 0)",
     "scipy.special.exp10": "write 10.0 ** x instead",
     "scipy.linalg.solve": "use np.linalg.solve(a, b) (osculate.numpy.linalg.solve) instead",
     "scipy.linalg.inv": "use np.linalg.inv(a) instead",
@@ -176,11 +163,27 @@ for _name in ("erf", "erfc", "expit", "gammaln", "digamma", "expm1", "log1p", "e
     _UFUNCS[getattr(special, _name)] = getattr(osc_np, _name)  # SciPy's own ufuncs for these compute the same
 
 
+def _special_ufunc(name, fn):
+    def call(*inputs, **kwargs):
+        if kwargs:
+            raise TypeError(f"scipy.special.{name}: keyword argument(s) {sorted(kwargs)} are not supported on traced values")
+        return fn(*inputs)
+
+    return call
+
+
+for _name, _fn in prims_special.FUNCTIONS.items():  # SciPy's special functions that are primitives
+    _UFUNCS[getattr(special, _name)] = _special_ufunc(_name, _fn)
+
+
 _FAST = {np.add: arithmetic.add_p, np.subtract: arithmetic.sub_p, np.multiply: arithmetic.mul_p, np.true_divide: arithmetic.div_p,
          np.power: arithmetic.pow_p, np.negative: arithmetic.neg_p}
 for _name, _p in UNARY.items():
     if _name != "polygamma" and hasattr(np, _name):
         _FAST[getattr(np, _name)] = _p
+for _name, _p in list(UNARY.items()) + list(prims_special.SPECIAL2.items()):
+    if _name in prims_special.FUNCTIONS:
+        _FAST[getattr(special, _name)] = _p
 
 
 _BOOL_UFUNCS = {np.bitwise_and: "logical_and", np.bitwise_or: "logical_or", np.bitwise_xor: "logical_xor",

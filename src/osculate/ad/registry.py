@@ -27,7 +27,7 @@ __all__ = [
 #: name: ``osculate.ad.jit`` is also the name of a function of the package).
 _MODULES = tuple(sys.modules[f"osculate.ad.{name}"] for name in (
     "prims.structural", "prims.nondiff", "prims.unary", "prims.arithmetic", "prims.reductions", "prims.linalg",
-    "custom", "remat", "jit",
+    "prims.special", "custom", "remat", "jit",
 ))
 
 #: The columns of the table: every required kind, then the optional ones.

@@ -13,3 +13,4 @@ from .unary import *  # noqa: F401,F403
 from .arithmetic import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
+from . import special  # noqa: F401,E402 (SciPy's special functions: rows of unary's and arithmetic's factories)

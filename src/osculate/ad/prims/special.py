@@ -1,0 +1,154 @@
+"""SciPy's special functions as primitives, one line each.
+
+Elementwise unary ones are rows of the :func:`~osculate.ad.prims.unary.unary`
+factory (derivative written with primitives, so every order works; Taylor
+mode from the generic path; batching and sparsity from the factory); they
+join :data:`~osculate.ad.prims.unary.UNARY`.  Binary ones are rows of
+:func:`~osculate.ad.prims.arithmetic.binary` with partials written with
+primitives and the generic Taylor rule from the jvp
+(:func:`osculate.ad.taylor_trace.jvp_rule`); they are held in :data:`SPECIAL2`.
+
+The derivatives are exact, with the numerically careful form where the naive
+one loses: ``log_ndtr' = exp(logpdf - log_ndtr)`` (no underflow for x ≪ 0),
+``exprel'`` by its series near 0, the x = 0 limits of ``i1' = i0 - i1/x``
+and friends.  At an isolated removable point (x = 0 of ``i1``, x = 1 of
+``spence``) the first derivative is the limit; derivatives of order ≥ 2 at
+exactly that point are not (the limit branch is a constant).
+
+``gammainc(a, x)`` and ``gammaincc(a, x)`` are differentiable in ``x`` only:
+the derivative in ``a`` is not available yet (an error names it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from .. import taylor_trace
+from ..core import UnsupportedFunctionError
+from .arithmetic import binary, where
+from .nondiff import NONDIFF, equal, sign
+from .unary import UNARY, unary
+
+__all__ = ["SPECIAL2"]
+
+#: The binary special functions (the unary ones are in ``UNARY``).
+SPECIAL2: dict = {}
+
+_SQRT_2PI = float(np.sqrt(2.0 * np.pi))
+_LOG_SQRT_2PI = float(0.5 * np.log(2.0 * np.pi))
+_SQRT_PI_2 = float(np.sqrt(np.pi) / 2.0)
+_TWO_OVER_SQRT_PI = float(2.0 / np.sqrt(np.pi))
+_INV_SQRT_2PI = float(1.0 / np.sqrt(2.0 * np.pi))
+
+
+def _u(name):
+    return UNARY[name].bind
+
+
+def _safe(x, at, fill=1.0):
+    """``x`` with the point ``at`` replaced by ``fill`` (so a branch that
+    :func:`where` discards there stays finite)."""
+    return where(equal(x, at), fill, x)
+
+
+def _limit_at_zero(x, value, general):
+    """``general(x)`` away from 0 (evaluated at a safe point there), ``value`` at 0."""
+    return where(equal(x, 0.0), value, general(_safe(x, 0.0)))
+
+
+def _exprel_d(x, y):
+    # (e^x - y) / x, by its series where that cancels: 1/2 + x/3 + x²/8 + x³/30 + x⁴/144
+    small = NONDIFF["less"].bind(_u("abs")(x), 2e-3)
+    xs = where(small, 1.0, x)
+    series = 0.5 + x * (1.0 / 3.0 + x * (1.0 / 8.0 + x * (1.0 / 30.0 + x * (1.0 / 144.0))))
+    return where(small, series, (_u("exp")(xs) - _u("exprel")(xs)) / xs)
+
+
+# name, SciPy implementation, derivative(x, y), what it reads
+unary("ndtr", special.ndtr, lambda x, y: _INV_SQRT_2PI * _u("exp")(-0.5 * (x * x)), reads="x")
+unary("log_ndtr", special.log_ndtr, lambda x, y: _u("exp")(-0.5 * (x * x) - _LOG_SQRT_2PI - y), reads="xy")
+unary("ndtri", special.ndtri, lambda x, y: _SQRT_2PI * _u("exp")(0.5 * (y * y)), reads="y")
+unary("erfinv", special.erfinv, lambda x, y: _SQRT_PI_2 * _u("exp")(y * y), reads="y")
+unary("erfcinv", special.erfcinv, lambda x, y: -_SQRT_PI_2 * _u("exp")(y * y), reads="y")
+unary("erfcx", special.erfcx, lambda x, y: 2.0 * x * y - _TWO_OVER_SQRT_PI, reads="xy")
+unary("logit", special.logit, lambda x, y: 1.0 / (x * (1.0 - x)), reads="x")
+# log_expit' = expit(-x), written as exp(log_expit(-x)) so that its own derivative is -expit(-x) expit(x)
+# (the expit rule's y (1 - y) would cancel for x << 0)
+unary("log_expit", special.log_expit, lambda x, y: _u("exp")(_u("log_expit")(-x)), reads="x")
+unary("entr", special.entr, lambda x, y: -(_u("log")(x) + 1.0), reads="x")
+unary("gamma", special.gamma, lambda x, y: y * _u("digamma")(x), reads="xy")
+unary("loggamma", lambda x: special.loggamma(np.asarray(x, dtype=float)), lambda x, y: _u("digamma")(x), reads="x")
+unary("rgamma", special.rgamma, lambda x, y: -y * _u("digamma")(x), reads="xy")
+unary("i0", special.i0, lambda x, y: _u("i1")(x), reads="x")
+unary("i1", special.i1, lambda x, y: _limit_at_zero(x, 0.5, lambda s: _u("i0")(s) - _u("i1")(s) / s), reads="x")
+unary("i0e", special.i0e, lambda x, y: _u("i1e")(x) - sign(x) * y, reads="xy")
+unary("i1e", special.i1e, lambda x, y: _limit_at_zero(x, 0.5, lambda s: _u("i0e")(s) - _u("i1e")(s) / s)
+      - sign(x) * y, reads="xy")
+unary("j0", special.j0, lambda x, y: -_u("j1")(x), reads="x")
+unary("j1", special.j1, lambda x, y: _limit_at_zero(x, 0.5, lambda s: _u("j0")(s) - _u("j1")(s) / s), reads="x")
+unary("y0", special.y0, lambda x, y: -_u("y1")(x), reads="x")
+unary("y1", special.y1, lambda x, y: _u("y0")(x) - y / x, reads="xy")
+unary("spence", special.spence,
+      lambda x, y: where(equal(x, 1.0), -1.0, _u("log")(_safe(x, 1.0)) / (1.0 - _safe(x, 1.0, 2.0))), reads="x")
+unary("exprel", special.exprel, _exprel_d, reads="x")
+unary("sindg", special.sindg, lambda x, y: (np.pi / 180.0) * _u("cosdg")(x), reads="x")
+unary("cosdg", special.cosdg, lambda x, y: -(np.pi / 180.0) * _u("sindg")(x), reads="x")
+
+
+# --------------------------------------------------------------------------- binary
+
+
+def special2(name, impl, dx, dy):
+    """A binary special function from its partials ``dx(x, y, out)`` and
+    ``dy(x, y, out)`` (written with primitives); Taylor mode from its jvp."""
+    p = binary(name, impl, dx, dy, lambda primals, series, order: taylor_rule(primals, series, order))
+    taylor_rule = taylor_trace.jvp_rule(p)
+    SPECIAL2[name] = p
+    return p
+
+
+def _not_in_a(name):
+    def d(a, x, out):
+        raise UnsupportedFunctionError(
+            f"scipy.special.{name}(a, x): the derivative in a is not available yet in osculate "
+            "(only the derivative in x is); pass a as a constant"
+        )
+
+    return d
+
+
+def _dgammainc_dx(a, x, out):
+    # x^(a-1) e^(-x) / Γ(a), in logs
+    return _u("exp")((a - 1.0) * _u("log")(x) - x - _u("gammaln")(a))
+
+
+def _xlogy_dy(x, y, out):
+    return where(equal(x, 0.0), 0.0, x / _safe(y, 0.0))
+
+
+special2("xlogy", special.xlogy, lambda x, y, o: _u("log")(y), _xlogy_dy)
+special2("xlog1py", special.xlog1py, lambda x, y, o: _u("log1p")(y),
+         lambda x, y, o: where(equal(x, 0.0), 0.0, x / (1.0 + _safe(y, -1.0, 0.0))))
+special2("rel_entr", special.rel_entr, lambda x, y, o: _u("log")(x / y) + 1.0, lambda x, y, o: -x / y)
+special2("kl_div", special.kl_div, lambda x, y, o: _u("log")(x / y), lambda x, y, o: 1.0 - x / y)
+special2("beta", special.beta, lambda a, b, o: o * (_u("digamma")(a) - _u("digamma")(a + b)),
+         lambda a, b, o: o * (_u("digamma")(b) - _u("digamma")(a + b)))
+special2("betaln", special.betaln, lambda a, b, o: _u("digamma")(a) - _u("digamma")(a + b),
+         lambda a, b, o: _u("digamma")(b) - _u("digamma")(a + b))
+special2("gammainc", special.gammainc, _not_in_a("gammainc"), _dgammainc_dx)
+special2("gammaincc", special.gammaincc, _not_in_a("gammaincc"), lambda a, x, o: -_dgammainc_dx(a, x, o))
+
+
+def _b2(name):
+    p = SPECIAL2[name]
+    return lambda x, y: p.bind(x, y)
+
+
+#: ``name -> function`` for every special function of this module (unary and binary).
+FUNCTIONS = {name: UNARY[name].bind for name in (
+    "ndtr log_ndtr ndtri erfinv erfcinv erfcx logit log_expit entr gamma loggamma rgamma i0 i1 i0e i1e "
+    "j0 j1 y0 y1 spence exprel sindg cosdg"
+).split()}
+FUNCTIONS.update({name: _b2(name) for name in SPECIAL2})
+__all__ += ["FUNCTIONS"]

@@ -1,0 +1,57 @@
+"""``scipy.special`` on traced values, with SciPy's signatures.
+
+The ufuncs (``ndtr``, ``log_ndtr``, ``xlogy``, ``gamma``, ``i0``...) need no
+import: ``scipy.special.ndtr(tracer)`` reaches the same primitive through
+``__array_ufunc__``.  This module is for the functions SciPy writes in Python,
+which convert their input with ``np.asarray`` and so cannot see a tracer
+(``logsumexp``, ``softmax``, ``log_softmax``, ``polygamma``): call them from
+here instead.  Every function works on plain arrays too.
+
+``gammainc(a, x)`` and ``gammaincc(a, x)`` are differentiable in ``x`` only;
+the derivative in ``a`` is not available yet (an error says so).
+
+>>> import numpy as np, osculate as osc
+>>> from osculate.ad import scipy_special as sps
+>>> float(osc.grad(lambda x: sps.logsumexp(x))(np.zeros(2))[0])
+0.5
+"""
+
+from __future__ import annotations
+
+from . import numpy as _osc_np
+from .prims import special as _special
+from .prims.unary import UNARY as _UNARY
+
+__all__ = sorted(_special.FUNCTIONS) + [
+    "erf", "erfc", "expit", "gammaln", "digamma", "polygamma", "logsumexp", "softmax", "log_softmax",
+]
+
+globals().update(_special.FUNCTIONS)
+erf = _UNARY["erf"].bind
+erfc = _UNARY["erfc"].bind
+expit = _UNARY["expit"].bind
+gammaln = _UNARY["gammaln"].bind
+digamma = psi = _UNARY["digamma"].bind
+
+
+def polygamma(n, x):
+    """``polygamma(n, x)``: the n-th derivative of the digamma function (``n`` an integer)."""
+    return _osc_np.polygamma(n, x)
+
+
+def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+    """``log(sum(b * exp(a)))`` along ``axis``, as :func:`scipy.special.logsumexp`
+    (``return_sign=True`` is not supported: ``b`` must keep the sum positive)."""
+    if return_sign:
+        raise TypeError("osculate's logsumexp does not support return_sign=True")
+    return _osc_np.logsumexp(a, axis=axis, keepdims=keepdims, b=b)
+
+
+def softmax(x, axis=None):
+    """``exp(x) / sum(exp(x))`` along ``axis`` (SciPy's default: all entries)."""
+    return _osc_np.exp(log_softmax(x, axis))
+
+
+def log_softmax(x, axis=None):
+    """``x - logsumexp(x)`` along ``axis`` (SciPy's default: all entries)."""
+    return x - _osc_np.logsumexp(x, axis=axis, keepdims=True)

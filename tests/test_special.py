@@ -1,0 +1,192 @@
+"""SciPy's special functions on traced values (osculate.ad.prims.special).
+
+Values equal SciPy's; first and second derivatives match mpmath to 1e-8
+relative at a few points (including ``log_ndtr`` far in the left tail, where
+the naive formula underflows); plain ``scipy.special.f(tracer)`` calls reach
+osculate under grad and hessian; the Python-level functions (``logsumexp``,
+``softmax``, ``log_softmax``) fail with an error naming osculate's, which
+:mod:`osculate.ad.scipy_special` provides with SciPy's signatures.  The
+registry-driven tables (tests/test_ad_primitives.py, tests/test_taylor.py)
+check every one against finite differences in four nestings, Taylor mode,
+vmap, sparsity and jit.
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+import numpy as np
+import pytest
+from scipy import special
+
+import osculate as osc
+from osculate.ad import scipy_special as sps
+from osculate.ad.core import UnsupportedFunctionError
+
+mp.mp.dps = 40
+
+# name: (mpmath function, points)
+UNARY = {
+    "ndtr": (mp.ncdf, [-3.0, -0.4, 1.2]),
+    "log_ndtr": (lambda x: mp.log(mp.ncdf(x)), [-30.0, -5.0, 0.3, 4.0]),
+    "ndtri": (lambda p: mp.sqrt(2) * mp.erfinv(2 * p - 1), [0.01, 0.3, 0.8]),
+    "erfinv": (mp.erfinv, [-0.9, 0.2, 0.6]),
+    "erfcinv": (lambda y: mp.erfinv(1 - y), [0.1, 0.7, 1.5]),
+    "erfcx": (lambda x: mp.exp(x * x) * mp.erfc(x), [-1.0, 0.5, 3.0, 12.0]),
+    "logit": (lambda p: mp.log(p / (1 - p)), [0.05, 0.5, 0.9]),
+    "log_expit": (lambda x: -mp.log(1 + mp.exp(-x)), [-20.0, 0.3, 5.0]),
+    "entr": (lambda x: -x * mp.log(x), [0.2, 1.0, 3.5]),
+    "gamma": (mp.gamma, [0.3, 2.5, 7.0]),
+    "loggamma": (mp.loggamma, [0.3, 2.5, 30.0]),
+    "rgamma": (mp.rgamma, [0.3, 2.5, 5.0]),
+    "i0": (lambda x: mp.besseli(0, x), [-1.5, 0.4, 3.0]),
+    "i1": (lambda x: mp.besseli(1, x), [-1.5, 0.4, 3.0]),
+    "i0e": (lambda x: mp.exp(-abs(x)) * mp.besseli(0, x), [-2.0, 0.4, 30.0]),
+    "i1e": (lambda x: mp.exp(-abs(x)) * mp.besseli(1, x), [-2.0, 0.4, 30.0]),
+    "j0": (lambda x: mp.besselj(0, x), [0.3, 2.0, 10.0]),
+    "j1": (lambda x: mp.besselj(1, x), [-0.3, 2.0, 10.0]),
+    "y0": (lambda x: mp.bessely(0, x), [0.3, 2.0, 10.0]),
+    "y1": (lambda x: mp.bessely(1, x), [0.3, 2.0, 10.0]),
+    "spence": (lambda x: mp.polylog(2, 1 - x), [0.2, 0.9, 2.5]),
+    "exprel": (lambda x: mp.expm1(x) / x, [-2.0, 1e-4, 0.01, 1.5]),
+    "sindg": (lambda x: mp.sin(mp.pi * x / 180), [10.0, 45.0, 100.0]),
+    "cosdg": (lambda x: mp.cos(mp.pi * x / 180), [10.0, 45.0, 100.0]),
+}
+BINARY = {
+    "xlogy": (lambda x, y: x * mp.log(y), [(0.5, 2.0), (-1.5, 0.3)]),
+    "xlog1py": (lambda x, y: x * mp.log1p(y), [(0.5, 2.0), (-1.5, -0.3)]),
+    "rel_entr": (lambda x, y: x * mp.log(x / y), [(0.5, 2.0), (1.5, 0.3)]),
+    "kl_div": (lambda x, y: x * mp.log(x / y) - x + y, [(0.5, 2.0), (1.5, 0.3)]),
+    "beta": (mp.beta, [(0.5, 2.0), (3.5, 1.3)]),
+    "betaln": (lambda a, b: mp.log(mp.beta(a, b)), [(0.5, 2.0), (30.0, 1.3)]),
+}
+X_ONLY = {  # derivative in the second argument only
+    "gammainc": (lambda a, x: mp.gammainc(a, 0, x, regularized=True), [(1.7, 0.5), (3.0, 4.0)]),
+    "gammaincc": (lambda a, x: mp.gammainc(a, x, mp.inf, regularized=True), [(1.7, 0.5), (3.0, 4.0)]),
+}
+
+
+def _close(got, want, rtol=1e-8):
+    want = float(want)
+    assert abs(float(got) - want) <= rtol * abs(want) + 1e-30, (float(got), want)  # (mpmath's zeros are ~1e-50)
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_values_and_two_derivatives_match_mpmath(name):
+    ref, points = UNARY[name]
+    f = getattr(special, name)
+    for x0 in points:
+        x = np.float64(x0)
+        assert osc.jvp(f, (x,), (1.0,))[0] == f(x)  # SciPy's own value
+        d1 = osc.grad(f)(x)
+        d2 = osc.grad(osc.grad(f))(x)
+        _close(d1, mp.diff(ref, mp.mpf(x0), 1))
+        _close(d2, mp.diff(ref, mp.mpf(x0), 2))
+        # forward over reverse agrees
+        _close(osc.jvp(osc.grad(f), (x,), (1.0,))[1], mp.diff(ref, mp.mpf(x0), 2), 1e-10)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_binary_values_and_two_derivatives_match_mpmath(name):
+    ref, points = BINARY[name]
+    f = getattr(special, name)
+    for x0, y0 in points:
+        args = (np.float64(x0), np.float64(y0))
+        assert osc.jvp(f, args, (1.0, 0.0))[0] == f(*args)
+        H = osc.hessian(lambda z: f(z[0], z[1]))(np.array(args))
+        g = osc.grad(lambda z: f(z[0], z[1]))(np.array(args))
+        p = (mp.mpf(x0), mp.mpf(y0))
+        for i, order in enumerate([(1, 0), (0, 1)]):
+            _close(g[i], mp.diff(ref, p, order))
+        for (i, j), order in {(0, 0): (2, 0), (0, 1): (1, 1), (1, 1): (0, 2)}.items():
+            _close(H[i, j], mp.diff(ref, p, order))
+            _close(H[j, i], mp.diff(ref, p, order))
+
+
+@pytest.mark.parametrize("name", sorted(X_ONLY))
+def test_incomplete_gamma_in_x(name):
+    ref, points = X_ONLY[name]
+    f = getattr(special, name)
+    for a0, x0 in points:
+        g = lambda x: f(a0, x)  # noqa: E731
+        assert osc.jvp(g, (np.float64(x0),), (1.0,))[0] == f(a0, x0)
+        _close(osc.grad(g)(np.float64(x0)), mp.diff(lambda x: ref(a0, x), mp.mpf(x0), 1))
+        _close(osc.grad(osc.grad(g))(np.float64(x0)), mp.diff(lambda x: ref(a0, x), mp.mpf(x0), 2))
+    with pytest.raises(UnsupportedFunctionError, match=rf"{name}\(a, x\): the derivative in a is not available yet"):
+        osc.grad(lambda a: f(a, 1.0))(np.float64(1.5))
+
+
+def test_log_ndtr_far_in_the_tail():
+    """exp(logpdf - log_ndtr): no underflow at x = -30 or -40.  (The second
+    derivative d (-x - d) cancels as x -> -inf: its relative error grows like
+    x² eps, 5e-7 at x = -300.)"""
+    for x0 in (-30.0, -40.0):  # (ndtr itself underflows below -38)
+        d1 = mp.diff(lambda t: mp.log(mp.ncdf(t)), mp.mpf(x0), 1)
+        d2 = mp.diff(lambda t: mp.log(mp.ncdf(t)), mp.mpf(x0), 2)
+        f = lambda x: np.sum(special.log_ndtr(x))  # noqa: E731
+        _close(osc.grad(f)(np.array([x0]))[0], d1)
+        for m in osc.HVP_MODES:
+            _close(osc.hessian(f, mode=m)(np.array([x0]))[0, 0], d2)
+
+
+def test_removable_points_have_the_limit_as_first_derivative():
+    for name, x0, want in [("i1", 0.0, 0.5), ("j1", 0.0, 0.5), ("i1e", 0.0, 0.5), ("spence", 1.0, -1.0),
+                           ("exprel", 0.0, 0.5), ("i0", 0.0, 0.0)]:
+        assert osc.grad(getattr(special, name))(np.float64(x0)) == pytest.approx(want, rel=1e-15, abs=1e-300)
+    assert osc.grad(osc.grad(special.exprel))(np.float64(0.0)) == pytest.approx(1.0 / 3.0, rel=1e-15)
+
+
+def test_xlogy_at_zero_is_scipys():
+    f = lambda y: special.xlogy(np.zeros(2), y)  # noqa: E731
+    y, t = osc.jvp(f, (np.array([0.0, 2.0]),), (np.ones(2),))
+    np.testing.assert_array_equal(y, [0.0, 0.0])
+    np.testing.assert_array_equal(t, [0.0, 0.0])  # d/dy x log y = x / y = 0 at x = 0, also at y = 0
+    np.testing.assert_array_equal(osc.grad(lambda y: np.sum(special.xlog1py(0.0, y)))(np.array([-1.0, 2.0])), [0.0, 0.0])
+    assert osc.grad(lambda x: special.xlogy(x, 2.0))(np.float64(0.0)) == np.log(2.0)
+
+
+def test_plain_scipy_calls_dispatch_under_grad_and_hessian():
+    x = np.array([0.3, 1.1, 2.4])
+
+    def f(z):
+        return np.sum(special.log_ndtr(z) * special.gamma(z) + special.xlogy(z, z + 1.0) + special.i0e(z))
+
+    def reference(z):
+        return np.sum(sps.log_ndtr(z) * sps.gamma(z) + sps.xlogy(z, z + 1.0) + sps.i0e(z))
+
+    np.testing.assert_allclose(osc.grad(f)(x), osc.grad(reference)(x), rtol=1e-15)
+    for m in osc.HVP_MODES:
+        np.testing.assert_allclose(osc.hessian(f, mode=m)(x), osc.hessian(reference)(x), rtol=1e-13)
+    h = 1e-5
+    fd = np.array([(osc.grad(f)(x + h * e) - osc.grad(f)(x - h * e)) / (2 * h) for e in np.eye(3)])
+    np.testing.assert_allclose(osc.hessian(f)(x), fd, rtol=1e-6, atol=1e-8)
+    assert f(x) == reference(x)
+
+
+def test_keyword_arguments_are_refused_by_name():
+    with pytest.raises(TypeError, match=r"scipy\.special\.ndtr: keyword argument\(s\) \['out'\]"):
+        osc.grad(lambda z: np.sum(special.ndtr(z, out=np.empty(2))))(np.ones(2))
+
+
+@pytest.mark.parametrize("name", ["logsumexp", "softmax", "log_softmax"])
+def test_python_level_functions_name_osculates_and_the_namespace_has_them(name):
+    x = np.array([0.3, -1.0, 2.0])
+    with pytest.raises(UnsupportedFunctionError, match=rf"osculate\.numpy\.{name}"):
+        osc.grad(lambda z: np.sum(getattr(special, name)(z) * z))(x)
+    ours, theirs = getattr(sps, name), getattr(special, name)
+    np.testing.assert_allclose(ours(x), theirs(x), rtol=1e-15)
+    m = np.array([[0.3, -1.0], [2.0, 0.5]])
+    np.testing.assert_allclose(ours(m, axis=1), theirs(m, axis=1), rtol=1e-15)
+    g = osc.grad(lambda z: np.sum(ours(z) * z))(x)
+    h = 1e-6
+    fd = [(np.sum(theirs(x + h * e) * (x + h * e)) - np.sum(theirs(x - h * e) * (x - h * e))) / (2 * h) for e in np.eye(3)]
+    np.testing.assert_allclose(g, fd, rtol=1e-7)
+
+
+def test_namespace_values_are_scipys_on_plain_arrays():
+    x = np.array([0.2, 0.5, 0.9])
+    for name in sorted(UNARY):
+        np.testing.assert_array_equal(getattr(sps, name)(x), getattr(special, name)(x))
+    for name in sorted(BINARY) + sorted(X_ONLY):
+        np.testing.assert_array_equal(getattr(sps, name)(x, x + 1.0), getattr(special, name)(x, x + 1.0))
+    np.testing.assert_allclose(sps.logsumexp(x, b=x), special.logsumexp(x, b=x), rtol=1e-15)
+    np.testing.assert_allclose(sps.polygamma(2, x), special.polygamma(2, x), rtol=1e-15)
