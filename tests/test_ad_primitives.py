@@ -216,6 +216,12 @@ for _tag, _fn, _dx, _dy in [
 for _fn in (special.gammainc, special.gammaincc):
     case(_fn.__name__, lambda x, f=_fn: f(1.7, x), _pos(3), label="x")
     case(_fn.__name__, lambda x, f=_fn: f(np.array([[0.5], [2.5]]), x), _pos(3), label="a-array")
+# Bessel functions of real order: the derivative in x (the order is a constant)
+for _fn, _v in [(special.jv, 1.5), (special.yv, 0.5), (special.yn, 2), (special.iv, 1.5), (special.ive, 2.5),
+                (special.kv, 0.5), (special.kve, 1.5)]:
+    case(_fn.__name__, lambda x, f=_fn, v=_v: f(v, x), _pos(3), label="x")
+    case(_fn.__name__, lambda x, f=_fn: f(np.array([[0], [1]]), x), _pos(2, 3), label="v-array")
+case("gammasgn", lambda x: special.gammasgn(x) * x**2, const([-2.5, -0.5, 0.7, 3.1]))
 
 # remainder and floor division (differentiable where x / y is not an integer:
 # these points have x / y at least 0.3 away from one)

@@ -62,7 +62,15 @@ BINARY = {
 X_ONLY = {  # derivative in the second argument only
     "gammainc": (lambda a, x: mp.gammainc(a, 0, x, regularized=True), [(1.7, 0.5), (3.0, 4.0)]),
     "gammaincc": (lambda a, x: mp.gammainc(a, x, mp.inf, regularized=True), [(1.7, 0.5), (3.0, 4.0)]),
+    "jv": (mp.besselj, [(1.5, 0.7), (0.0, 3.2), (-0.5, 2.0)]),
+    "yv": (mp.bessely, [(1.5, 0.7), (0.0, 3.2)]),
+    "yn": (mp.bessely, [(2, 0.7), (0, 3.2)]),
+    "iv": (mp.besseli, [(1.5, 0.7), (0.0, 3.2)]),
+    "ive": (lambda v, x: mp.exp(-abs(x)) * mp.besseli(v, x), [(1.5, 0.7), (2.0, -3.2)]),
+    "kv": (mp.besselk, [(1.5, 0.7), (0.0, 3.2)]),
+    "kve": (lambda v, x: mp.exp(x) * mp.besselk(v, x), [(1.5, 0.7), (0.0, 30.0)]),
 }
+ARGUMENT = {"gammainc": "a", "gammaincc": "a", "yn": "n"}
 
 
 def _close(got, want, rtol=1e-8):
@@ -103,7 +111,7 @@ def test_binary_values_and_two_derivatives_match_mpmath(name):
 
 
 @pytest.mark.parametrize("name", sorted(X_ONLY))
-def test_incomplete_gamma_in_x(name):
+def test_in_x_only(name):
     ref, points = X_ONLY[name]
     f = getattr(special, name)
     for a0, x0 in points:
@@ -111,8 +119,9 @@ def test_incomplete_gamma_in_x(name):
         assert osc.jvp(g, (np.float64(x0),), (1.0,))[0] == f(a0, x0)
         _close(osc.grad(g)(np.float64(x0)), mp.diff(lambda x: ref(a0, x), mp.mpf(x0), 1))
         _close(osc.grad(osc.grad(g))(np.float64(x0)), mp.diff(lambda x: ref(a0, x), mp.mpf(x0), 2))
-    with pytest.raises(UnsupportedFunctionError, match=rf"{name}\(a, x\): the derivative in a is not available yet"):
-        osc.grad(lambda a: f(a, 1.0))(np.float64(1.5))
+    a = ARGUMENT.get(name, "v")
+    with pytest.raises(UnsupportedFunctionError, match=rf"{name}\({a}, x\): the derivative in {a} is not available yet"):
+        osc.grad(lambda a: f(a, 1.0))(np.float64(2.0))
 
 
 def test_log_ndtr_far_in_the_tail():
@@ -187,6 +196,22 @@ def test_namespace_values_are_scipys_on_plain_arrays():
     for name in sorted(UNARY):
         np.testing.assert_array_equal(getattr(sps, name)(x), getattr(special, name)(x))
     for name in sorted(BINARY) + sorted(X_ONLY):
-        np.testing.assert_array_equal(getattr(sps, name)(x, x + 1.0), getattr(special, name)(x, x + 1.0))
+        a = np.array([0, 1, 2]) if name == "yn" else x
+        np.testing.assert_array_equal(getattr(sps, name)(a, x + 1.0), getattr(special, name)(a, x + 1.0))
+    np.testing.assert_array_equal(sps.gammasgn(np.array([-2.5, -0.5, 0.7])), [-1.0, -1.0, 1.0])
     np.testing.assert_allclose(sps.logsumexp(x, b=x), special.logsumexp(x, b=x), rtol=1e-15)
     np.testing.assert_allclose(sps.polygamma(2, x), special.polygamma(2, x), rtol=1e-15)
+    np.testing.assert_allclose(sps.multigammaln(x + 2.0, 3), special.multigammaln(x + 2.0, 3), rtol=1e-14)
+
+
+def test_multigammaln_derivatives():
+    d = 3
+    ref = lambda a: mp.log(mp.pi) * d * (d - 1) / 4 + mp.fsum(mp.loggamma(a - mp.mpf(j) / 2) for j in range(d))  # noqa: E731
+    for a0 in (1.3, 4.0):
+        _close(osc.grad(lambda a: sps.multigammaln(a, d))(np.float64(a0)), mp.diff(ref, mp.mpf(a0), 1))
+        _close(osc.grad(osc.grad(lambda a: sps.multigammaln(a, d)))(np.float64(a0)), mp.diff(ref, mp.mpf(a0), 2))
+
+
+def test_gammasgn_is_piecewise_constant():
+    x = np.array([-2.5, -0.5, 0.7])
+    np.testing.assert_array_equal(osc.grad(lambda z: np.sum(special.gammasgn(z) * z))(x), [-1.0, -1.0, 1.0])

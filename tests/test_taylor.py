@@ -110,6 +110,10 @@ for _tag, _fn, _dx, _dy in [
     case(_tag, _fn, _dx(2, 3), _dy(3))
 case("gammainc", lambda x: special.gammainc(1.7, x), pos(2, 3))
 case("gammaincc", lambda x: special.gammaincc(np.array([0.5, 1.5, 2.5]), x), pos(2, 3))
+for _fn, _v in [(special.jv, 1.5), (special.yv, 0.5), (special.yn, 2), (special.iv, 1.5), (special.ive, 2.5),
+                (special.kv, 0.5), (special.kve, np.array([0.0, 1.0, 2.5]))]:
+    case(_fn.__name__, lambda x, f=_fn, v=_v: f(v, x), pos(2, 3))
+case("gammasgn", lambda x: special.gammasgn(x) * x ** 2, const([-2.5, -0.5, 0.7, 3.1]), scale=0.01)
 
 BINARY = [
     ("add", np.add, normal, normal), ("sub", np.subtract, normal, normal), ("mul", np.multiply, normal, normal),

@@ -25,6 +25,7 @@ from . import numpy as osc_np
 from .core import ConcretizationError, Tracer, UnsupportedConversionError, UnsupportedFunctionError
 from .prims import arithmetic, structural
 from .prims import special as prims_special
+from .prims.nondiff import NONDIFF
 from .prims.unary import UNARY
 
 __all__ = ["dispatch_ufunc", "dispatch_function", "UnsupportedFunctionError", "ALTERNATIVES", "unsupported_message"]
@@ -181,7 +182,7 @@ _FAST = {np.add: arithmetic.add_p, np.subtract: arithmetic.sub_p, np.multiply: a
 for _name, _p in UNARY.items():
     if _name != "polygamma" and hasattr(np, _name):
         _FAST[getattr(np, _name)] = _p
-for _name, _p in list(UNARY.items()) + list(prims_special.SPECIAL2.items()):
+for _name, _p in list(UNARY.items()) + list(prims_special.SPECIAL2.items()) + [("gammasgn", NONDIFF["gammasgn"])]:
     if _name in prims_special.FUNCTIONS:
         _FAST[getattr(special, _name)] = _p
 

@@ -4,7 +4,7 @@ The ufuncs (``ndtr``, ``log_ndtr``, ``xlogy``, ``gamma``, ``i0``...) need no
 import: ``scipy.special.ndtr(tracer)`` reaches the same primitive through
 ``__array_ufunc__``.  This module is for the functions SciPy writes in Python,
 which convert their input with ``np.asarray`` and so cannot see a tracer
-(``logsumexp``, ``softmax``, ``log_softmax``, ``polygamma``): call them from
+(``logsumexp``, ``softmax``, ``log_softmax``, ``polygamma``, ``multigammaln``): call them from
 here instead.  Every function works on plain arrays too.
 
 ``gammainc(a, x)`` and ``gammaincc(a, x)`` are differentiable in ``x`` only;
@@ -18,12 +18,15 @@ the derivative in ``a`` is not available yet (an error says so).
 
 from __future__ import annotations
 
+import numpy as _np
+
 from . import numpy as _osc_np
 from .prims import special as _special
 from .prims.unary import UNARY as _UNARY
 
 __all__ = sorted(_special.FUNCTIONS) + [
-    "erf", "erfc", "expit", "gammaln", "digamma", "polygamma", "logsumexp", "softmax", "log_softmax",
+    "erf", "erfc", "expit", "gammaln", "digamma", "psi", "polygamma", "multigammaln", "logsumexp", "softmax",
+    "log_softmax",
 ]
 
 globals().update(_special.FUNCTIONS)
@@ -37,6 +40,16 @@ digamma = psi = _UNARY["digamma"].bind
 def polygamma(n, x):
     """``polygamma(n, x)``: the n-th derivative of the digamma function (``n`` an integer)."""
     return _osc_np.polygamma(n, x)
+
+
+def multigammaln(a, d):
+    """The log of the multivariate gamma function of dimension ``d`` (an integer):
+    ``d (d - 1) / 4 log π + Σ_{j<d} gammaln(a - j / 2)`` (``a > (d - 1) / 2``)."""
+    d = int(d)
+    out = d * (d - 1) / 4.0 * _np.log(_np.pi)
+    for j in range(d):
+        out = out + gammaln(a - 0.5 * j)
+    return out
 
 
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):

@@ -16,7 +16,9 @@ and friends.  At an isolated removable point (x = 0 of ``i1``, x = 1 of
 exactly that point are not (the limit branch is a constant).
 
 ``gammainc(a, x)`` and ``gammaincc(a, x)`` are differentiable in ``x`` only:
-the derivative in ``a`` is not available yet (an error names it).
+the derivative in ``a`` is not available yet (an error names it); likewise
+the Bessel functions of real order ``jv``, ``yv``, ``yn``, ``iv``, ``ive``,
+``kv``, ``kve`` in ``x`` only, not in the order.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from scipy import special
 from .. import taylor_trace
 from ..core import UnsupportedFunctionError
 from .arithmetic import binary, where
-from .nondiff import NONDIFF, equal, sign
+from .nondiff import NONDIFF, equal, nondiff, sign
 from .unary import UNARY, unary
 
 __all__ = ["SPECIAL2"]
@@ -108,11 +110,11 @@ def special2(name, impl, dx, dy):
     return p
 
 
-def _not_in_a(name):
-    def d(a, x, out):
+def _not_in_a(name, a="a"):
+    def d(av, x, out):
         raise UnsupportedFunctionError(
-            f"scipy.special.{name}(a, x): the derivative in a is not available yet in osculate "
-            "(only the derivative in x is); pass a as a constant"
+            f"scipy.special.{name}({a}, x): the derivative in {a} is not available yet in osculate "
+            "(only the derivative in x is); pass it as a constant"
         )
 
     return d
@@ -139,11 +141,35 @@ special2("betaln", special.betaln, lambda a, b, o: _u("digamma")(a) - _u("digamm
 special2("gammainc", special.gammainc, _not_in_a("gammainc"), _dgammainc_dx)
 special2("gammaincc", special.gammaincc, _not_in_a("gammaincc"), lambda a, x, o: -_dgammainc_dx(a, x, o))
 
+# Bessel functions of real order v (a constant: the derivative in v is not available yet), by the
+# recurrences in x: Z_v' = (Z_{v-1} ∓ Z_{v+1}) / 2, and for the scaled ones minus the scaling's derivative
+
+
+def _bessel_dx(name, sign_, extra=None):
+    def d(v, x, out):
+        p = SPECIAL2[name]
+        r = 0.5 * (p.bind(v - 1, x) + sign_ * p.bind(v + 1, x))
+        return r if extra is None else r + extra(x, out)
+
+    return d
+
+
+special2("jv", special.jv, _not_in_a("jv", "v"), _bessel_dx("jv", -1.0))
+special2("yv", special.yv, _not_in_a("yv", "v"), _bessel_dx("yv", -1.0))
+special2("yn", special.yn, _not_in_a("yn", "n"), _bessel_dx("yn", -1.0))
+special2("iv", special.iv, _not_in_a("iv", "v"), _bessel_dx("iv", 1.0))
+special2("ive", special.ive, _not_in_a("ive", "v"), _bessel_dx("ive", 1.0, lambda x, out: -sign(x) * out))
+special2("kv", special.kv, _not_in_a("kv", "v"), lambda v, x, o: -_bessel_dx("kv", 1.0)(v, x, o))
+special2("kve", special.kve, _not_in_a("kve", "v"), lambda v, x, o: o - _bessel_dx("kve", 1.0)(v, x, o))
+
 
 def _b2(name):
     p = SPECIAL2[name]
     return lambda x, y: p.bind(x, y)
 
+
+# the sign of Γ(x): piecewise constant
+nondiff("gammasgn", special.gammasgn)
 
 #: ``name -> function`` for every special function of this module (unary and binary).
 FUNCTIONS = {name: UNARY[name].bind for name in (
@@ -151,4 +177,5 @@ FUNCTIONS = {name: UNARY[name].bind for name in (
     "j0 j1 y0 y1 spence exprel sindg cosdg"
 ).split()}
 FUNCTIONS.update({name: _b2(name) for name in SPECIAL2})
+FUNCTIONS["gammasgn"] = NONDIFF["gammasgn"].bind
 __all__ += ["FUNCTIONS"]
