@@ -222,6 +222,10 @@ for _fn, _v in [(special.jv, 1.5), (special.yv, 0.5), (special.yn, 2), (special.
     case(_fn.__name__, lambda x, f=_fn, v=_v: f(v, x), _pos(3), label="x")
     case(_fn.__name__, lambda x, f=_fn: f(np.array([[0], [1]]), x), _pos(2, 3), label="v-array")
 case("gammasgn", lambda x: special.gammasgn(x) * x**2, const([-2.5, -0.5, 0.7, 3.1]))
+case("zeta", lambda q: special.zeta(2.5, q), _pos(3), label="q")  # Hurwitz zeta in q
+case("zeta", lambda q: special.zeta(np.array([[2.0], [3.5]]), q), _pos(2, 3), label="x-array")
+case("betainc", lambda x: special.betainc(2.5, 1.5, x), uniform(0.1, 0.9, 3), label="x")
+case("betainc", lambda x: special.betainc(0.5, 3, x), uniform(0.1, 0.9, 2, 3), label="x-2d")
 
 # remainder and floor division (differentiable where x / y is not an integer:
 # these points have x / y at least 0.3 away from one)

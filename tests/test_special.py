@@ -69,8 +69,9 @@ X_ONLY = {  # derivative in the second argument only
     "ive": (lambda v, x: mp.exp(-abs(x)) * mp.besseli(v, x), [(1.5, 0.7), (2.0, -3.2)]),
     "kv": (mp.besselk, [(1.5, 0.7), (0.0, 3.2)]),
     "kve": (lambda v, x: mp.exp(x) * mp.besselk(v, x), [(1.5, 0.7), (0.0, 30.0)]),
+    "zeta": (mp.zeta, [(2.5, 1.3), (4.0, 0.4)]),  # Hurwitz zeta(x, q), in q
 }
-ARGUMENT = {"gammainc": "a", "gammaincc": "a", "yn": "n"}
+SIGNATURE = {"gammainc": ("a", "x"), "gammaincc": ("a", "x"), "yn": ("n", "x"), "zeta": ("x", "q")}
 
 
 def _close(got, want, rtol=1e-8):
@@ -119,9 +120,23 @@ def test_in_x_only(name):
         assert osc.jvp(g, (np.float64(x0),), (1.0,))[0] == f(a0, x0)
         _close(osc.grad(g)(np.float64(x0)), mp.diff(lambda x: ref(a0, x), mp.mpf(x0), 1))
         _close(osc.grad(osc.grad(g))(np.float64(x0)), mp.diff(lambda x: ref(a0, x), mp.mpf(x0), 2))
-    a = ARGUMENT.get(name, "v")
-    with pytest.raises(UnsupportedFunctionError, match=rf"{name}\({a}, x\): the derivative in {a} is not available yet"):
+    a, x = SIGNATURE.get(name, ("v", "x"))
+    with pytest.raises(UnsupportedFunctionError, match=rf"{name}\({a}, {x}\): the derivative in {a} is not available yet"):
         osc.grad(lambda a: f(a, 1.0))(np.float64(2.0))
+
+
+def test_betainc_in_x():
+    ref = lambda a, b, x: mp.betainc(a, b, 0, x, regularized=True)  # noqa: E731
+    for a, b, x0 in [(2.5, 1.5, 0.3), (0.5, 3, 0.05), (4, 2.0, 0.97)]:
+        f = lambda x, a=a, b=b: special.betainc(a, b, x)  # noqa: E731
+        assert osc.jvp(f, (np.float64(x0),), (1.0,))[0] == special.betainc(a, b, x0)
+        _close(osc.grad(f)(np.float64(x0)), mp.diff(lambda x: ref(a, b, x), mp.mpf(x0), 1))
+        _close(osc.grad(osc.grad(f))(np.float64(x0)), mp.diff(lambda x: ref(a, b, x), mp.mpf(x0), 2))
+    with pytest.raises(UnsupportedFunctionError, match=r"betainc\(a, b, x\): .*a is ReverseTracer"):
+        osc.grad(lambda a: special.betainc(a, 1.5, 0.3))(np.float64(2.0))
+    with pytest.raises(UnsupportedFunctionError, match=r"betainc\(a, b, x\): .*b is ndarray"):
+        osc.grad(lambda x: np.sum(special.betainc(2.0, np.array([1.0, 2.0]), x)))(np.array([0.3, 0.4]))
+    np.testing.assert_array_equal(sps.betainc(2.0, 3.0, np.array([0.2, 0.5])), special.betainc(2.0, 3.0, np.array([0.2, 0.5])))
 
 
 def test_log_ndtr_far_in_the_tail():

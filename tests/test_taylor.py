@@ -114,6 +114,8 @@ for _fn, _v in [(special.jv, 1.5), (special.yv, 0.5), (special.yn, 2), (special.
                 (special.kv, 0.5), (special.kve, np.array([0.0, 1.0, 2.5]))]:
     case(_fn.__name__, lambda x, f=_fn, v=_v: f(v, x), pos(2, 3))
 case("gammasgn", lambda x: special.gammasgn(x) * x ** 2, const([-2.5, -0.5, 0.7, 3.1]), scale=0.01)
+case("zeta", lambda q: special.zeta(2.5, q), pos(2, 3))
+case("betainc", lambda x: special.betainc(2.5, 1.5, x), uniform(0.2, 0.8, 2, 3), scale=0.1)
 
 BINARY = [
     ("add", np.add, normal, normal), ("sub", np.subtract, normal, normal), ("mul", np.multiply, normal, normal),

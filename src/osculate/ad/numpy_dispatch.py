@@ -183,8 +183,10 @@ for _name, _p in UNARY.items():
     if _name != "polygamma" and hasattr(np, _name):
         _FAST[getattr(np, _name)] = _p
 for _name, _p in list(UNARY.items()) + list(prims_special.SPECIAL2.items()) + [("gammasgn", NONDIFF["gammasgn"])]:
-    if _name in prims_special.FUNCTIONS:
+    if _name in prims_special.FUNCTIONS and _name not in ("betainc", "zeta"):
         _FAST[getattr(special, _name)] = _p
+_UFUNCS.pop(special.zeta)  # (a Python function: scipy.special.zeta(x, q) calls the ufunc _zeta)
+_FAST[special._ufuncs._zeta] = prims_special.SPECIAL2["zeta"]
 
 
 _BOOL_UFUNCS = {np.bitwise_and: "logical_and", np.bitwise_or: "logical_or", np.bitwise_xor: "logical_xor",

@@ -18,7 +18,8 @@ exactly that point are not (the limit branch is a constant).
 ``gammainc(a, x)`` and ``gammaincc(a, x)`` are differentiable in ``x`` only:
 the derivative in ``a`` is not available yet (an error names it); likewise
 the Bessel functions of real order ``jv``, ``yv``, ``yn``, ``iv``, ``ive``,
-``kv``, ``kve`` in ``x`` only, not in the order.
+``kv``, ``kve`` in ``x`` only, not in the order; ``zeta(x, q)`` in ``q``
+only; ``betainc(a, b, x)`` in ``x`` only, with ``a`` and ``b`` numbers.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ from .arithmetic import binary, where
 from .nondiff import NONDIFF, equal, nondiff, sign
 from .unary import UNARY, unary
 
-__all__ = ["SPECIAL2"]
+__all__ = ["SPECIAL2", "betainc"]
 
-#: The binary special functions (the unary ones are in ``UNARY``).
+#: The binary special functions, and betainc (the unary ones are in ``UNARY``).
 SPECIAL2: dict = {}
 
 _SQRT_2PI = float(np.sqrt(2.0 * np.pi))
@@ -110,11 +111,11 @@ def special2(name, impl, dx, dy):
     return p
 
 
-def _not_in_a(name, a="a"):
-    def d(av, x, out):
+def _not_in_a(name, a="a", x="x"):
+    def d(av, xv, out):
         raise UnsupportedFunctionError(
-            f"scipy.special.{name}({a}, x): the derivative in {a} is not available yet in osculate "
-            "(only the derivative in x is); pass it as a constant"
+            f"scipy.special.{name}({a}, {x}): the derivative in {a} is not available yet in osculate "
+            f"(only the derivative in {x} is); pass {a} as a constant"
         )
 
     return d
@@ -168,6 +169,31 @@ def _b2(name):
     return lambda x, y: p.bind(x, y)
 
 
+# Hurwitz zeta(x, q) = Σ (k + q)^-x: in q, d/dq = -x zeta(x + 1, q); not in x
+special2("zeta", special.zeta, _not_in_a("zeta", "x", "q"), lambda x, q, o: -x * SPECIAL2["zeta"].bind(x + 1.0, q))
+
+
+# betainc(a, b, x) in x, with a and b constant numbers (parameters): x^(a-1) (1-x)^(b-1) / B(a, b)
+def _dbetainc(x, y, a, b):
+    return _u("exp")((a - 1.0) * _u("log")(x) + (b - 1.0) * _u("log1p")(-x) - float(special.betaln(a, b)))
+
+
+betainc_p = unary("betainc", lambda x, a, b: special.betainc(a, b, x), _dbetainc, reads="x")
+SPECIAL2["betainc"] = UNARY.pop("betainc")  # (not a one-argument function of osculate.numpy, which UNARY's are)
+
+
+def betainc(a, b, x):
+    """``scipy.special.betainc(a, b, x)``, differentiable in ``x``; ``a`` and ``b`` must be
+    numbers (the derivative in them is not available yet)."""
+    for name, v in (("a", a), ("b", b)):
+        if not np.ndim(v) == 0 or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise UnsupportedFunctionError(
+                f"scipy.special.betainc(a, b, x): osculate differentiates it in x with a and b constant numbers; "
+                f"{name} is {type(v).__name__} (the derivative in a and b is not available yet)"
+            )
+    return betainc_p.bind(x, a=float(a), b=float(b))
+
+
 # the sign of Γ(x): piecewise constant
 nondiff("gammasgn", special.gammasgn)
 
@@ -178,4 +204,5 @@ FUNCTIONS = {name: UNARY[name].bind for name in (
 ).split()}
 FUNCTIONS.update({name: _b2(name) for name in SPECIAL2})
 FUNCTIONS["gammasgn"] = NONDIFF["gammasgn"].bind
+FUNCTIONS["betainc"] = betainc
 __all__ += ["FUNCTIONS"]
