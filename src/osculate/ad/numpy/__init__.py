@@ -414,24 +414,6 @@ def column_stack(arrays):
     return concatenate([reshape(x, (-1, 1)) if len(_shape(x)) == 1 else x for x in arrays], axis=1)
 
 
-def split(a, indices_or_sections, axis=0):
-    n = _shape(a)[axis]
-    if isinstance(indices_or_sections, (int, _np.integer)):
-        if n % int(indices_or_sections):
-            raise ValueError("array split does not result in an equal division")
-        step = n // int(indices_or_sections)
-        bounds = list(range(0, n + 1, step))
-    else:
-        bounds = [0] + [int(i) for i in indices_or_sections] + [n]
-    nd = len(_shape(a))
-    ax = int(axis) % nd
-    pre = (slice(None),) * ax
-    return [_prims.getitem(a, pre + (slice(lo, hi),)) for lo, hi in zip(bounds[:-1], bounds[1:])]
-
-
-array_split = split
-
-
 def flip(m, axis=None):
     return _prims.flip(m, axis)
 
@@ -672,10 +654,10 @@ zeros = _np.zeros
 ones = _np.ones
 eye = _np.eye
 arange = _np.arange
-linspace = _np.linspace
 full = _np.full
 empty = _np.empty
 identity = _np.identity
 
+from .composites import *  # noqa: E402,F401,F403 (diff, pad, interp, ...: composites of the above)
 
 __all__ = sorted(name for name in globals() if not name.startswith("_") and name != "annotations")
