@@ -50,6 +50,14 @@ UNARY = {
     "exprel": (lambda x: mp.expm1(x) / x, [-2.0, 1e-4, 0.01, 1.5]),
     "sindg": (lambda x: mp.sin(mp.pi * x / 180), [10.0, 45.0, 100.0]),
     "cosdg": (lambda x: mp.cos(mp.pi * x / 180), [10.0, 45.0, 100.0]),
+    "k0": (lambda x: mp.besselk(0, x), [0.3, 2.0, 10.0]),
+    "k1": (lambda x: mp.besselk(1, x), [0.3, 2.0, 10.0]),
+    "k0e": (lambda x: mp.exp(x) * mp.besselk(0, x), [0.3, 2.0, 50.0]),
+    "k1e": (lambda x: mp.exp(x) * mp.besselk(1, x), [0.3, 2.0, 50.0]),
+    "exp1": (mp.e1, [0.1, 1.5, 20.0]),
+    "expi": (mp.ei, [-2.0, 0.5, 10.0]),
+    "exp10": (lambda x: mp.mpf(10) ** x, [-1.5, 0.3, 2.0]),
+    "dawsn": (lambda x: mp.sqrt(mp.pi) / 2 * mp.exp(-x * x) * mp.erfi(x), [-0.5, 1.1, 6.0]),
 }
 BINARY = {
     "xlogy": (lambda x, y: x * mp.log(y), [(0.5, 2.0), (-1.5, 0.3)]),

@@ -98,6 +98,9 @@ UNARY += [  # SciPy's special functions (osculate.ad.prims.special)
     ("i0e", special.i0e, away), ("i1e", special.i1e, away), ("j0", special.j0, normal), ("j1", special.j1, normal),
     ("y0", special.y0, pos), ("y1", special.y1, pos), ("spence", special.spence, pos),
     ("exprel", special.exprel, normal), ("sindg", special.sindg, normal), ("cosdg", special.cosdg, normal),
+    ("k0", special.k0, pos), ("k1", special.k1, pos), ("k0e", special.k0e, pos), ("k1e", special.k1e, pos),
+    ("exp1", special.exp1, pos), ("expi", special.expi, away), ("exp10", special.exp10, normal),
+    ("dawsn", special.dawsn, normal),
 ]
 for _tag, _fn, _dom in UNARY:
     case(_tag, _fn, _dom(2, 3))
@@ -338,6 +341,10 @@ SYMPY_UNARY = {
     "y1": (special.y1, sp.bessely(1, _X), 2.4), "spence": (special.spence, sp.polylog(2, 1 - _X), 0.6),
     "exprel": (special.exprel, (sp.exp(_X) - 1) / _X, 0.9),
     "sindg": (special.sindg, sp.sin(sp.pi * _X / 180), 33.0), "cosdg": (special.cosdg, sp.cos(sp.pi * _X / 180), 21.0),
+    "k0": (special.k0, sp.besselk(0, _X), 0.8), "k1": (special.k1, sp.besselk(1, _X), 1.9),
+    "k0e": (special.k0e, sp.exp(_X) * sp.besselk(0, _X), 1.4), "k1e": (special.k1e, sp.exp(_X) * sp.besselk(1, _X), 2.2),
+    "exp1": (special.exp1, sp.expint(1, _X), 0.7), "expi": (special.expi, sp.Ei(_X), -0.8),
+    "exp10": (special.exp10, 10**_X, 0.4), "dawsn": (special.dawsn, sp.sqrt(sp.pi) / 2 * sp.exp(-_X**2) * sp.erfi(_X), 0.9),
 }
 
 

@@ -95,6 +95,14 @@ unary("y1", special.y1, lambda x, y: _u("y0")(x) - y / x, reads="xy")
 unary("spence", special.spence,
       lambda x, y: where(equal(x, 1.0), -1.0, _u("log")(_safe(x, 1.0)) / (1.0 - _safe(x, 1.0, 2.0))), reads="x")
 unary("exprel", special.exprel, _exprel_d, reads="x")
+unary("k0", special.k0, lambda x, y: -_u("k1")(x), reads="x")
+unary("k1", special.k1, lambda x, y: -_u("k0")(x) - y / x, reads="xy")
+unary("k0e", special.k0e, lambda x, y: y - _u("k1e")(x), reads="xy")
+unary("k1e", special.k1e, lambda x, y: y - _u("k0e")(x) - y / x, reads="xy")
+unary("exp1", special.exp1, lambda x, y: -_u("exp")(-x) / x, reads="x")
+unary("expi", special.expi, lambda x, y: _u("exp")(x) / x, reads="x")
+unary("exp10", special.exp10, lambda x, y: y * float(np.log(10.0)), reads="y")
+unary("dawsn", special.dawsn, lambda x, y: 1.0 - 2.0 * x * y, reads="xy")
 unary("sindg", special.sindg, lambda x, y: (np.pi / 180.0) * _u("cosdg")(x), reads="x")
 unary("cosdg", special.cosdg, lambda x, y: -(np.pi / 180.0) * _u("sindg")(x), reads="x")
 
@@ -200,7 +208,7 @@ nondiff("gammasgn", special.gammasgn)
 #: ``name -> function`` for every special function of this module (unary and binary).
 FUNCTIONS = {name: UNARY[name].bind for name in (
     "ndtr log_ndtr ndtri erfinv erfcinv erfcx logit log_expit entr gamma loggamma rgamma i0 i1 i0e i1e "
-    "j0 j1 y0 y1 spence exprel sindg cosdg"
+    "j0 j1 y0 y1 k0 k1 k0e k1e exp1 expi exp10 dawsn spence exprel sindg cosdg"
 ).split()}
 FUNCTIONS.update({name: _b2(name) for name in SPECIAL2})
 FUNCTIONS["gammasgn"] = NONDIFF["gammasgn"].bind
