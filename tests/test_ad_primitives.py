@@ -580,6 +580,74 @@ case("composite", lambda x, a: np.sum(np.tanh(a @ x) ** 2) + np.log(np.sum(np.ex
 case("composite", lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2), normal(5), label="rosenbrock")
 case("composite", lambda a, b: np.trace(np.linalg.inv(a) @ b) + np.linalg.slogdet(a)[1], spd(3), spd(3), label="gaussian-kl")
 
+# NumPy functions that osculate.numpy writes as composites (ad/numpy/composites.py): no
+# primitive of their own, so these rows check the composition (values against NumPy's own
+# in tests/test_numpy_coverage.py); vmap, jit and sparsity reuse this table
+_nanx = const([[0.3, np.nan, -1.2, 0.8], [np.nan, 1.5, -0.4, 2.1], [0.9, -0.7, np.nan, 0.2]])
+_nodes, _vals = np.array([-1.0, 0.0, 0.5, 2.0]), np.array([1.0, 3.0, -2.0, 0.5])
+_mask6 = np.arange(6)
+for _tag, _fn, _mk in [
+    ("diff", np.diff, [normal(5)]),
+    ("diff", lambda x: np.diff(x, n=2, axis=0, prepend=0.5), [normal(4, 3)]),
+    ("ediff1d", lambda x: np.ediff1d(x, to_begin=[1.0], to_end=x[0]), [normal(3, 2)]),
+    ("gradient", np.gradient, [normal(5)]),
+    ("gradient", lambda x: np.gradient(x, 0.5, edge_order=2), [normal(3, 4)]),
+    ("gradient", lambda x: np.gradient(x, np.array([0.0, 0.5, 1.5, 1.7, 3.0]), edge_order=2), [normal(5)]),
+    ("cross", np.cross, [normal(3), normal(3)]),
+    ("cross", lambda a, b: np.cross(a, b, axis=0), [normal(3, 2), normal(3, 1)]),
+    ("interp", lambda x: np.interp(x, _nodes, _vals), [const([-1.5, -0.3, 0.2, 0.9, 1.7, 2.6])]),
+    ("interp", lambda x, fp: np.interp(x, _nodes, fp, left=0.0, right=fp[0]), [const([-1.5, 0.2, 0.9, 2.6]), normal(4)]),
+    ("polyval", np.polyval, [normal(3), normal(4)]),
+    ("polyval", lambda x: np.polyval([1.0, -2.0, 0.5, 3.0], x), [normal(2, 3)]),
+    ("select", lambda x, y: np.select([x > 0.5, x < -0.5], [x**2, np.sin(y)], default=y), [distinct(6), normal(6)]),
+    ("piecewise", lambda x: np.piecewise(x, [_mask6 < 2, _mask6 > 3], [lambda t: t**2, np.sin, lambda t: t**3]), [normal(6)]),
+    ("sinc", np.sinc, [const([0.0, 0.01, -0.03, 0.5, 1.3, -2.2])]),
+    ("linspace", lambda a, b: np.linspace(a, b, 5), [normal(), normal()]),
+    ("linspace", lambda a, b: np.linspace(a, b, 4, endpoint=False, axis=1), [normal(2), normal()]),
+    ("logspace", lambda a, b: np.logspace(a, b, 4, base=2.0), [normal(), normal()]),
+    ("geomspace", lambda a, b: np.geomspace(a, b, 5), [uniform(0.5, 2.0), uniform(2.5, 4.0)]),
+    ("geomspace", lambda a: np.geomspace(a, -2.0, 3, endpoint=False), [uniform(-2.0, -0.5, 2)]),
+    ("rot90", np.rot90, [normal(2, 3, 4)]),
+    ("rot90", lambda x: np.rot90(x, -1, axes=(1, 2)), [normal(2, 3, 4)]),
+    ("rollaxis", lambda x: np.rollaxis(x, 2), [normal(2, 3, 4)]),
+    ("atleast_3d", np.atleast_3d, [normal(3)]),
+    ("array_split", lambda x: np.array_split(x, 4), [normal(6)]),
+    ("array_split", lambda x: np.array_split(x, 3, axis=1), [normal(2, 4)]),
+    ("split", lambda x: np.hsplit(x, 2), [normal(3, 4)]),
+    ("split", lambda x: np.vsplit(x, [1]), [normal(3, 4)]),
+    ("split", lambda x: np.dsplit(x, 2), [normal(2, 3, 4)]),
+    ("append", np.append, [normal(2, 3), normal(3)]),
+    ("append", lambda x, y: np.append(x, y, axis=0), [normal(2, 3), normal(1, 3)]),
+    ("insert", lambda x, v: np.insert(x, [1, 3, 3], v), [normal(5), normal(3)]),
+    ("insert", lambda x, v: np.insert(x, 1, v, axis=1), [normal(3, 4), normal(3)]),
+    ("delete", lambda x: np.delete(x, [1, 3]), [normal(6)]),
+    ("delete", lambda x: np.delete(x, 1, axis=1), [normal(3, 4)]),
+    ("column_stack", lambda x, y: np.column_stack([x, y]), [normal(4), normal(4)]),
+    ("nan_to_num", lambda x: np.nan_to_num(x * 2.0), [_nanx]),
+    ("nansum", lambda x: np.nansum(x, axis=0) ** 2, [_nanx]),
+    ("nanmean", lambda x: np.nanmean(x, axis=1) ** 2, [_nanx]),
+    ("nanvar", lambda x: np.nanvar(x, axis=1, ddof=1), [_nanx]),
+    ("nanstd", np.nanstd, [_nanx]),
+    ("nanmax", lambda x: np.nanmax(x, axis=1), [_nanx]),
+    ("nanmin", lambda x: np.nanmin(x, axis=0), [_nanx]),
+    ("logaddexp2", np.logaddexp2, [normal(2, 3), normal(3)]),
+    ("degrees", lambda x: np.degrees(x) + np.rad2deg(x), [normal(3)]),
+    ("radians", lambda x: np.radians(x) * np.deg2rad(x), [normal(3)]),
+    ("average", lambda x, w: np.average(x, axis=1, weights=w), [normal(2, 3), uniform(0.5, 2.0, 3)]),
+    ("average", lambda x, w: np.average(x, weights=w), [normal(2, 3), uniform(0.5, 2.0, 2, 3)]),
+    ("convolve", np.convolve, [normal(5), normal(3)]),
+    ("convolve", lambda a, v: np.convolve(a, v, mode="same"), [normal(3), normal(5)]),
+    ("correlate", np.correlate, [normal(5), normal(3)]),
+    ("correlate", lambda a, v: np.correlate(a, v, mode="full"), [normal(2), normal(4)]),
+    ("pad", lambda x: np.pad(x, ((1, 0), (2, 1)), constant_values=((1.0, 2.0), (3.0, 4.0))), [normal(2, 3)]),
+    ("pad", lambda x: np.pad(x, 1, constant_values=x[1] ** 2), [normal(3)]),
+    ("pad", lambda x: np.pad(x, ((2, 1), (0, 3)), mode="edge"), [normal(2, 3)]),
+    ("pad", lambda x: np.pad(x, 2, mode="reflect"), [normal(3, 4)]),
+    ("pad", lambda x: np.pad(x, (1, 5), mode="symmetric"), [normal(2, 3)]),
+    ("pad", lambda x: np.pad(x, 6, mode="wrap"), [normal(2, 3)]),
+]:
+    case(_tag, _fn, *_mk, label="composite")
+
 
 @pytest.mark.parametrize("tag, fn, argmakers", CASES)
 def test_primitive_against_finite_differences(tag, fn, argmakers, request):

@@ -6,7 +6,8 @@ second order in ``tests/test_ad_primitives.py`` (their rows there also run under
 vmap, jit and sparsity detection).  Here: the traced value equals NumPy's own
 answer for each of them, plain calls still give NumPy's result, Taylor mode
 agrees with nested forward mode, sparsity patterns stay precise, predicates
-give the primal's answer, and ``osculate.numpy.array`` builds arrays from
+give the primal's answer (median and quantile, which sort by value, run
+eagerly: checked here rather than in the vmap/jit table), and ``osculate.numpy.array`` builds arrays from
 nested lists of traced values while a plain ``np.array([...])`` of tracers says
 what to write instead.
 """
@@ -113,6 +114,13 @@ VALUES = {
     "pad-reflect": (lambda m: np.pad(m, 2, mode="reflect"), M34),
     "pad-symmetric": (lambda m: np.pad(m, (1, 5), mode="symmetric"), M34),
     "pad-wrap": (lambda m: np.pad(m, 6, mode="wrap"), M34),
+    "median": (np.median, M34),
+    "median-axis-keepdims": (lambda m: np.median(m, axis=0, keepdims=True), M34),
+    "median-odd": (lambda m: np.median(m, axis=1), M34[:, :3]),
+    "quantile": (lambda m: np.quantile(m, [0.1, 0.75], axis=1), M34),
+    "quantile-2d-q-keepdims": (lambda m: np.quantile(m, np.array([[0.2], [0.9]]), keepdims=True), M34),
+    "percentile": (lambda m: np.percentile(m, 30), M34),
+    "percentile-ends": (lambda m: np.percentile(m, [0, 100], axis=0, keepdims=True), M34),
 }
 
 
@@ -150,7 +158,8 @@ def test_osculate_numpy_function_on_plain_arrays_gives_numpys_answer(name):
             "correlate": (X6, X6[:2]), "pad": (M34, 2), "cross": (M34[:, :3], M34[:, 1:]),
             "interp": (X6, NODES, [1.0, 3.0, -2.0, 0.5]), "select": ([X6 > 0], [X6]),
             "piecewise": (X6, [X6 > 0], [np.sin, np.cos]), "linspace": (0.0, 1.0, 5), "logspace": (0.0, 1.0, 5),
-            "geomspace": (1.0, 8.0, 4)}[name]
+            "geomspace": (1.0, 8.0, 4), "median": (M34,), "quantile": (M34, [0.3, 0.5], 1),
+            "percentile": (M34, 40.0)}[name]
     _same(getattr(osc_np, name)(*args), getattr(np, name)(*args))
 
 
@@ -166,7 +175,7 @@ def test_every_new_function_is_reached_from_plain_numpy():
 
 TAYLOR = ["diff", "gradient-2d", "cross", "polyval", "select", "sinc", "linspace", "geomspace", "rot90", "insert-list",
           "logaddexp2", "average-full-weights", "convolve-same", "correlate-full", "pad-reflect", "pad-wrap",
-          "interp-fp", "nanvar", "piecewise-default"]
+          "interp-fp", "nanvar", "piecewise-default", "median", "quantile"]
 
 
 @pytest.mark.parametrize("name", TAYLOR)

@@ -75,23 +75,9 @@ ALTERNATIVES = {
     "numpy.linalg.eig": "for a symmetric matrix, use np.linalg.eigh(a) instead",
     "numpy.linalg.eigvals": "for a symmetric matrix, use np.linalg.eigvalsh(a) instead",
     "numpy.vecdot": "write np.sum(a * b, axis=-1) instead",
-    "numpy.diff": "write x[1:] - x[:-1] instead (repeat it for n > 1)",
-    "numpy.ediff1d": "write x[1:] - x[:-1] instead",
-    "numpy.append": "use np.concatenate([a, b]) instead (np.append flattens its inputs when no axis is given)",
-    "numpy.pad": "concatenate constant blocks instead, e.g. np.concatenate([np.zeros(1), x, np.zeros(1)])",
-    "numpy.average": "write np.sum(w * x) / np.sum(w) instead (np.mean(x) without weights)",
     "numpy.ptp": "write np.max(x) - np.min(x) instead",
-    "numpy.nansum": "write np.sum(np.where(np.isnan(x), 0.0, x)) instead",
-    "numpy.nanmean": "write np.sum(np.where(m, 0.0, x)) / np.sum(~m) with m = np.isnan(x) instead",
     "numpy.cumulative_sum": "use np.cumsum(x, axis) instead",
     "numpy.cumulative_prod": "use np.cumprod(x, axis) instead",
-    "numpy.polyval": "evaluate by Horner's rule instead: y = 0 * x; then y = y * x + c for each coefficient c of p",
-    "numpy.sinc": "write np.sin(np.pi * x) / (np.pi * x) instead (for x != 0)",
-    "numpy.deg2rad": "multiply instead: x * (np.pi / 180)",
-    "numpy.radians": "multiply instead: x * (np.pi / 180)",
-    "numpy.rad2deg": "multiply instead: x * (180 / np.pi)",
-    "numpy.degrees": "multiply instead: x * (180 / np.pi)",
-    "numpy.logaddexp2": "write np.logaddexp(a * np.log(2), b * np.log(2)) / np.log(2) instead",
     "numpy.heaviside": "write np.where(x > 0, 1.0, np.where(x == 0, h0, 0.0)) instead (its derivative is zero)",
     "numpy.conjugate": "osculate differentiates real arrays, so x itself is its conjugate",
     "numpy.real": "osculate differentiates real arrays, so x itself is its real part",
@@ -101,17 +87,7 @@ ALTERNATIVES = {
                  "which returns a new array",
     "numpy.putmask": "values are immutable under differentiation: write a = np.where(mask, v, a)",
     "numpy.place": "values are immutable under differentiation: write a = np.where(mask, v, a)",
-    "numpy.median": "take the middle of np.sort(x) instead: np.sort(x)[n // 2] for odd n, the mean "
-                    "of the two middle entries for even n",
-    "numpy.nan_to_num": "write np.where(np.isfinite(x), x, 0.0) instead",
-    "numpy.isclose": "compare explicitly instead: np.abs(a - b) <= atol + rtol * np.abs(b)",
-    "numpy.allclose": "compare explicitly instead: np.all(np.abs(a - b) <= atol + rtol * np.abs(b))",
-    "numpy.linspace": "write a + (b - a) * np.linspace(0.0, 1.0, n) instead (traced endpoints a, b)",
     "numpy.count_nonzero": "write np.sum(x != 0) instead",
-    "numpy.select": "nest np.where instead: np.where(c1, v1, np.where(c2, v2, default))",
-    "numpy.piecewise": "nest np.where instead: np.where(c1, f1(x), np.where(c2, f2(x), default))",
-    "numpy.cross": "write the components instead: np.stack([a[1] * b[2] - a[2] * b[1], "
-                   "a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])",
     "numpy.r_": "use np.concatenate([...]) (or np.stack for a new axis) instead",
     "numpy.vectorize": "np.vectorize calls the function on plain numbers; apply NumPy functions to the "
                        "whole array instead (np.exp(x) rather than np.vectorize(math.exp)(x))",
@@ -155,7 +131,8 @@ for _name in (
     "arctan2 hypot logaddexp exp expm1 exp2 log log1p log2 log10 sqrt cbrt square reciprocal "
     "absolute fabs sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh greater "
     "greater_equal less less_equal equal not_equal logical_and logical_or logical_xor logical_not sign "
-    "floor ceil rint trunc floor_divide remainder mod fmod isnan isinf isfinite signbit matmul"
+    "floor ceil rint trunc floor_divide remainder mod fmod isnan isinf isfinite signbit matmul "
+    "logaddexp2 degrees radians rad2deg deg2rad"
 ).split():
     _uf = getattr(np, _name)
     _UFUNCS[_uf] = getattr(osc_np, "abs" if _name == "absolute" else _name)
@@ -232,7 +209,11 @@ _FUNCTION_NAMES = (
     "expand_dims squeeze broadcast_to broadcast_arrays atleast_1d atleast_2d concatenate stack hstack vstack "
     "column_stack split array_split flip fliplr flipud roll take take_along_axis repeat tile diagonal diag "
     "trace triu tril dot vdot inner outer tensordot einsum kron where clip round around argmax argmin argsort "
-    "sort zeros_like ones_like full_like empty_like shape ndim size copy result_type"
+    "sort zeros_like ones_like full_like empty_like shape ndim size copy result_type "
+    # composites (ad/numpy/composites.py)
+    "diff ediff1d gradient cross interp polyval select piecewise sinc linspace logspace geomspace rot90 rollaxis "
+    "atleast_3d hsplit vsplit dsplit append insert delete nan_to_num nansum nanmean nanvar nanstd nanmax nanmin "
+    "average convolve correlate pad quantile percentile median allclose isclose array_equal"
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):
@@ -292,6 +273,17 @@ STORE_MESSAGE = (
     "a traced array (on a traced array, y[i] = value then works too)"
 )
 
+#: ``np.array([a, b])`` / ``np.asarray(x)`` of traced values: NumPy converts each
+#: element itself (no protocol hands the list to osculate), so only the message can help.
+ARRAY_MESSAGE = (
+    "np.asarray()/np.array() was called on a traced value (or on a list or tuple holding traced values) "
+    "inside a function being differentiated; the result would carry no derivative. NumPy cannot hand a "
+    "list of traced values to osculate: build the array with np.stack([a, b, ...]) (or np.concatenate), "
+    "or with osculate.numpy.array([...]), which accepts nested lists and tuples mixing traced values, "
+    "arrays and numbers. Otherwise use NumPy functions directly on the value (np.sin(x), x @ A) or "
+    "osculate.numpy, and call osculate.stop_gradient(x) if you really want a constant"
+)
+
 
 def _conversion_error(tracer, kind):
     """``Tracer._conversion_error``: the core's generic error, unless the
@@ -310,6 +302,8 @@ def _conversion_error(tracer, kind):
             code = frame.f_code.co_code
             if 0 <= frame.f_lasti < len(code) and code[frame.f_lasti] in _STORE_OPCODES:
                 return ConcretizationError(STORE_MESSAGE)
+            if kind == "asarray":
+                return ConcretizationError(ARRAY_MESSAGE)
     except Exception:  # noqa: BLE001 - only the wording depends on the frames  # pragma: no cover
         pass
     return _GENERIC_CONVERSION_ERROR(tracer, kind)

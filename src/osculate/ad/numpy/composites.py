@@ -48,7 +48,7 @@ __all__ = [
     "logspace", "geomspace", "rot90", "rollaxis", "atleast_3d", "split", "array_split", "hsplit", "vsplit",
     "dsplit", "append", "insert", "delete", "nan_to_num", "nansum", "nanmean", "nanvar", "nanstd", "nanmax",
     "nanmin", "logaddexp2", "degrees", "radians", "rad2deg", "deg2rad", "average", "convolve", "correlate",
-    "pad", "allclose", "isclose", "array_equal",
+    "pad", "quantile", "percentile", "median", "allclose", "isclose", "array_equal",
 ]
 
 
@@ -651,6 +651,57 @@ def pad(array, pad_width, mode="constant", **kwargs):
         else:
             array = take(array, _np.pad(_np.arange(n), (before, after), mode=mode), axis=ax)
     return array
+
+
+# --------------------------------------------------------------------------- order statistics
+
+
+def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *, weights=None):
+    """The ``q``-quantiles (``method='linear'``): sorted values interpolated
+    linearly.  Differentiable in ``a`` away from ties (the sort needs the
+    values of ``a``, so it runs eagerly: not under ``vmap`` or ``jit``)."""
+    if out is not None:
+        raise TypeError("osculate.numpy.quantile: the out= argument is not supported on traced values")
+    if method != "linear" or weights is not None:
+        raise NotImplementedError(f"osculate.numpy.quantile: only method='linear' without weights is supported "
+                                  f"on traced values (not method={method!r})")
+    q = _np.asarray(_concrete(q), dtype=float)
+    if _np.any((q < 0) | (q > 1)):
+        raise ValueError("Quantiles must be in the range [0, 1]")
+    a = asarray(a)
+    nd = _nd(a)
+    if axis is None:
+        s = _np.sort(ravel(a))
+        ax = 0
+    else:
+        if _np.ndim(axis) != 0:
+            raise NotImplementedError("osculate.numpy.quantile: a tuple of axes is not supported on traced values")
+        ax = _axis(axis, nd)
+        s = moveaxis(_np.sort(a, axis=ax), ax, -1)
+    n = _shape(s)[-1]
+    pos = q * (n - 1)
+    lo = _np.floor(pos).astype(int)
+    hi = _np.minimum(lo + 1, n - 1)
+    t = pos - lo
+    a_lo, a_hi = _prims.getitem(s, (Ellipsis, lo)), _prims.getitem(s, (Ellipsis, hi))
+    res = where(t >= 0.5, a_hi - (a_hi - a_lo) * (1 - t), a_lo + (a_hi - a_lo) * t)  # NumPy's _lerp
+    if q.ndim:  # the quantile axes first, as NumPy
+        res = moveaxis(res, tuple(range(-q.ndim, 0)), tuple(range(q.ndim)))
+    if keepdims:
+        kept = [1] * nd if axis is None else [1 if i == ax else d for i, d in enumerate(_shape(a))]
+        res = reshape(res, q.shape + tuple(kept))
+    return res
+
+
+def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *, weights=None):
+    """The ``q``-th percentiles: :func:`quantile` at ``q / 100``."""
+    return quantile(a, _np.asarray(_concrete(q), dtype=float) / 100.0, axis, out, overwrite_input, method, keepdims,
+                    weights=weights)
+
+
+def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """The median (the mean of the two middle values for an even count)."""
+    return quantile(a, 0.5, axis, out, overwrite_input, keepdims=keepdims)
 
 
 # --------------------------------------------------------------------------- predicates: the primal's answer
