@@ -647,6 +647,9 @@ for _tag, _fn, _mk in [
     ("pad", lambda x: np.pad(x, 6, mode="wrap"), [normal(2, 3)]),
 ]:
     case(_tag, _fn, *_mk, label="composite")
+case("einsum", lambda a, b: np.einsum(a, [0, 1], b, [1, 2], [0, 2]), normal(2, 3), normal(3, 4), label="operand-list")
+case("einsum", lambda a: np.einsum(a, [Ellipsis, 1], a, [Ellipsis, 1]), normal(2, 3), label="operand-list-ellipsis")
+case("einsum", lambda a, b: np.einsum("ij,jk,kl->il", a, b, b.T, optimize="greedy"), normal(2, 3), normal(3, 4), label="optimize")
 
 
 @pytest.mark.parametrize("tag, fn, argmakers", CASES)

@@ -555,9 +555,27 @@ def tensordot(a, b, axes=2):
 
 
 def einsum(subscripts, *operands, optimize=None, **kw):
+    """NumPy's ``einsum``, in the string form or the operand-list form
+    ``einsum(a, [0, 1], b, [1, 2], [0, 2])``; ``optimize=`` is accepted (the
+    contraction order is osculate's own)."""
     if not isinstance(subscripts, str):
-        raise TypeError("osculate.numpy.einsum: only the string form of the subscripts is supported")
+        subscripts, operands = _einsum_sublists((subscripts,) + operands)
     return _prims.einsum(subscripts, *operands)
+
+
+def _einsum_sublists(args):
+    """The string form of ``einsum``'s operand-list form."""
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def spec(sub):
+        return "".join("..." if s is Ellipsis else letters[_builtins.int(s)] for s in sub)
+
+    ops, subs = args[0::2], args[1::2]
+    out = None
+    if len(args) % 2:
+        ops, out = ops[:-1], ops[-1]
+    text = ",".join(spec(s) for s in subs)
+    return (text if out is None else text + "->" + spec(out)), ops
 
 
 def kron(a, b):
