@@ -645,6 +645,9 @@ for _tag, _fn, _mk in [
     ("pad", lambda x: np.pad(x, 2, mode="reflect"), [normal(3, 4)]),
     ("pad", lambda x: np.pad(x, (1, 5), mode="symmetric"), [normal(2, 3)]),
     ("pad", lambda x: np.pad(x, 6, mode="wrap"), [normal(2, 3)]),
+    ("pad", lambda x: np.pad(x, ((1, 2), (2, 1)), mode="maximum"), [distinct(2, 3)]),
+    ("pad", lambda x: np.pad(x, 2, mode="mean", stat_length=2), [normal(3, 4)]),
+    ("pad", lambda x: np.pad(x, ((2, 1), (1, 2)), mode="linear_ramp", end_values=1.5), [normal(2, 3)]),
 ]:
     case(_tag, _fn, *_mk, label="composite")
 case("einsum", lambda a, b: np.einsum(a, [0, 1], b, [1, 2], [0, 2]), normal(2, 3), normal(3, 4), label="operand-list")

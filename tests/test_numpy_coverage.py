@@ -114,6 +114,14 @@ VALUES = {
     "pad-reflect": (lambda m: np.pad(m, 2, mode="reflect"), M34),
     "pad-symmetric": (lambda m: np.pad(m, (1, 5), mode="symmetric"), M34),
     "pad-wrap": (lambda m: np.pad(m, 6, mode="wrap"), M34),
+    "pad-maximum": (lambda m: np.pad(m, ((1, 2), (3, 1)), mode="maximum"), M34),
+    "pad-minimum-stat_length": (lambda m: np.pad(m, 2, mode="minimum", stat_length=2), M34),
+    "pad-mean-stat_length": (lambda m: np.pad(m, ((1, 2), (0, 3)), mode="mean", stat_length=((1, 2), (3, 1))), M34),
+    "pad-linear_ramp": (lambda m: np.pad(m, ((2, 1), (3, 2)), mode="linear_ramp"), M34),
+    "pad-linear_ramp-end_values": (lambda m: np.pad(m, 2, mode="linear_ramp", end_values=((1.0, -2.0), (0.5, 3.0))), M34),
+    "partition": (lambda m: np.partition(m, 2, axis=1), M34),
+    "partition-kths": (lambda m: np.partition(m, (0, 2), axis=0), M34),
+    "partition-flat": (lambda m: np.partition(m, 5, axis=None), M34),
     "median": (np.median, M34),
     "median-axis-keepdims": (lambda m: np.median(m, axis=0, keepdims=True), M34),
     "median-odd": (lambda m: np.median(m, axis=1), M34[:, :3]),
@@ -159,7 +167,7 @@ def test_osculate_numpy_function_on_plain_arrays_gives_numpys_answer(name):
             "interp": (X6, NODES, [1.0, 3.0, -2.0, 0.5]), "select": ([X6 > 0], [X6]),
             "piecewise": (X6, [X6 > 0], [np.sin, np.cos]), "linspace": (0.0, 1.0, 5), "logspace": (0.0, 1.0, 5),
             "geomspace": (1.0, 8.0, 4), "median": (M34,), "quantile": (M34, [0.3, 0.5], 1),
-            "percentile": (M34, 40.0)}[name]
+            "percentile": (M34, 40.0), "partition": (X6, 3)}[name]
     _same(getattr(osc_np, name)(*args), getattr(np, name)(*args))
 
 
@@ -175,6 +183,7 @@ def test_every_new_function_is_reached_from_plain_numpy():
 
 TAYLOR = ["diff", "gradient-2d", "cross", "polyval", "select", "sinc", "linspace", "geomspace", "rot90", "insert-list",
           "logaddexp2", "average-full-weights", "convolve-same", "correlate-full", "pad-reflect", "pad-wrap",
+          "pad-mean-stat_length", "pad-linear_ramp", "partition",
           "interp-fp", "nanvar", "piecewise-default", "median", "quantile"]
 
 

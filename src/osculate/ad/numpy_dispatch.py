@@ -213,7 +213,7 @@ _FUNCTION_NAMES = (
     # composites (ad/numpy/composites.py)
     "diff ediff1d gradient cross interp polyval select piecewise sinc linspace logspace geomspace rot90 rollaxis "
     "atleast_3d hsplit vsplit dsplit append insert delete nan_to_num nansum nanmean nanvar nanstd nanmax nanmin "
-    "average convolve correlate pad quantile percentile median allclose isclose array_equal"
+    "average convolve correlate pad quantile percentile median partition allclose isclose array_equal"
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):

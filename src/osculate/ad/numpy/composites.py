@@ -48,7 +48,7 @@ __all__ = [
     "logspace", "geomspace", "rot90", "rollaxis", "atleast_3d", "split", "array_split", "hsplit", "vsplit",
     "dsplit", "append", "insert", "delete", "nan_to_num", "nansum", "nanmean", "nanvar", "nanstd", "nanmax",
     "nanmin", "logaddexp2", "degrees", "radians", "rad2deg", "deg2rad", "average", "convolve", "correlate",
-    "pad", "quantile", "percentile", "median", "allclose", "isclose", "array_equal",
+    "pad", "quantile", "percentile", "median", "partition", "allclose", "isclose", "array_equal",
 ]
 
 
@@ -611,13 +611,16 @@ def correlate(a, v, mode="valid"):
     return convolve(a, flip(v, 0), mode)
 
 
-_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp", "maximum", "minimum", "mean")
+_PAD_STATS = {"maximum": _np.max, "minimum": _np.min, "mean": _np.mean}
 
 
 def pad(array, pad_width, mode="constant", **kwargs):
-    """NumPy's ``pad`` for the modes ``constant``, ``edge``, ``reflect``,
-    ``symmetric`` and ``wrap``: constant blocks are concatenated, the other
-    modes are a gather (the indices come from NumPy's own ``pad``)."""
+    """NumPy's ``pad`` for the modes with a derivative: ``constant``, ``edge``,
+    ``reflect`` and ``symmetric`` (``reflect_type='even'``), ``wrap`` (a gather
+    whose indices come from NumPy's own ``pad``), ``linear_ramp``, and the
+    statistics ``maximum``, ``minimum``, ``mean`` (with ``stat_length``).
+    Axes are padded one after the other, as NumPy does."""
     if callable(mode) or mode not in _PAD_MODES:
         raise NotImplementedError(f"osculate.numpy.pad: mode={mode!r} is not supported on traced values "
                                   f"(supported: {', '.join(_PAD_MODES)})")
@@ -632,12 +635,36 @@ def pad(array, pad_width, mode="constant", **kwargs):
             values = [[values, values]] * nd
         else:
             values = _np.broadcast_to(_np.asarray(values, dtype=float), (nd, 2))
+    if mode == "linear_ramp":
+        ends = _np.broadcast_to(_np.asarray(kwargs.get("end_values", 0.0), dtype=float), (nd, 2))
+    if mode in _PAD_STATS:
+        lengths = kwargs.get("stat_length")
+        lengths = _np.full((nd, 2), -1) if lengths is None else _np.broadcast_to(_np.asarray(lengths, dtype=int), (nd, 2))
     for ax in range(nd):
         before, after = int(widths[ax, 0]), int(widths[ax, 1])
         if before == 0 and after == 0:
             continue
         n = _shape(array)[ax]
-        if mode == "constant":
+        if mode in ("linear_ramp",) + tuple(_PAD_STATS):
+            pieces = []
+            for side, width in ((0, before), (1, after)):
+                if not width:
+                    pieces.append(None)
+                    continue
+                if mode == "linear_ramp":
+                    edge = _slice(array, ax, slice(0, 1) if side == 0 else slice(n - 1, n))
+                    frac = (_np.arange(width, dtype=float) / width).reshape([-1 if i == ax else 1 for i in range(nd)])
+                    if side == 1:
+                        frac = _np.flip(frac, ax)
+                    pieces.append(ends[ax, side] + (edge - ends[ax, side]) * frac)
+                else:
+                    length = n if lengths[ax, side] < 0 else _builtins.min(_builtins.max(int(lengths[ax, side]), 1), n)
+                    chunk = _slice(array, ax, slice(0, length) if side == 0 else slice(n - length, n))
+                    shp = list(_shape(array))
+                    shp[ax] = width
+                    pieces.append(_prims.broadcast_to(_PAD_STATS[mode](chunk, axis=ax, keepdims=True), tuple(shp)))
+            array = concatenate([q for q in (pieces[0], array, pieces[1]) if q is not None], axis=ax)
+        elif mode == "constant":
             shp = list(_shape(array))
             pieces = []
             if before:
@@ -691,6 +718,15 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", 
         kept = [1] * nd if axis is None else [1 if i == ax else d for i, d in enumerate(_shape(a))]
         res = reshape(res, q.shape + tuple(kept))
     return res
+
+
+def partition(a, kth, axis=-1, kind="introselect", order=None):
+    """NumPy's partition: the entries gathered in the order ``np.argpartition``
+    gives (a permutation, so differentiable; eager, since it needs values)."""
+    if axis is None:
+        a, axis = ravel(asarray(a)), 0
+    idx = _np.argpartition(_np.asarray(_concrete(a)), kth, axis=axis, kind=kind)
+    return _np.take_along_axis(a, idx, axis=axis)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *, weights=None):
