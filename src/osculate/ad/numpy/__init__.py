@@ -677,5 +677,6 @@ empty = _np.empty
 identity = _np.identity
 
 from .composites import *  # noqa: E402,F401,F403 (diff, pad, interp, ...: composites of the above)
+from .statistics import *  # noqa: E402,F401,F403 (nanmean, average, quantile, ...)
 
 __all__ = sorted(name for name in globals() if not name.startswith("_") and name != "annotations")
