@@ -597,6 +597,7 @@ for _tag, _fn, _mk in [
     ("cross", lambda a, b: np.cross(a, b, axis=0), [normal(3, 2), normal(3, 1)]),
     ("interp", lambda x: np.interp(x, _nodes, _vals), [const([-1.5, -0.3, 0.2, 0.9, 1.7, 2.6])]),
     ("interp", lambda x, fp: np.interp(x, _nodes, fp, left=0.0, right=fp[0]), [const([-1.5, 0.2, 0.9, 2.6]), normal(4)]),
+    ("interp", lambda x, fp: np.interp(x, _nodes, fp, period=2.5), [const([-1.7, 0.2, 0.9, 2.6, 4.1]), normal(4)]),
     ("polyval", np.polyval, [normal(3), normal(4)]),
     ("polyval", lambda x: np.polyval([1.0, -2.0, 0.5, 3.0], x), [normal(2, 3)]),
     ("select", lambda x, y: np.select([x > 0.5, x < -0.5], [x**2, np.sin(y)], default=y), [distinct(6), normal(6)]),

@@ -48,6 +48,8 @@ VALUES = {
     "interp-fp": (lambda x: np.interp(np.array([-3, 0.2, 0.7, 3.0]), np.arange(6.0) / 3 - 0.5, x), X6),
     "interp-left-right": (lambda x: np.interp(3 * x, NODES, x[:4], left=-5.0, right=x[0]), X6),
     "interp-one-node": (lambda x: np.interp(x, [0.5], [2.0]), X6),
+    "interp-period": (lambda x: np.interp(3 * x, [350.0, 10.0, 170.0, 190.0], x[:4], period=360.0), X6),
+    "interp-period-x": (lambda x: np.interp(5 * x, [-1.0, 0.5, 2.0, 3.5], [1.0, 3.0, -2.0, 0.5], period=4.0), X6),
     "polyval": (lambda x: np.polyval(x[:3], x), X6),
     "select": (lambda x: np.select([x > 0.5, x < -0.5], [x**2, np.sin(x)], default=x), X6),
     "piecewise": (lambda x: np.piecewise(x, [x < 0, x >= 0], [lambda t: t**2, lambda t: np.sqrt(t)]), X6),

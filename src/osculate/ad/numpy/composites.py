@@ -211,12 +211,21 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     which needs no value of ``x`` to pick the segment, so it also runs under
     ``vmap``, ``jit`` and sparsity detection (at a cost of ``len(xp)`` per entry of ``x``).
     """
-    if period is not None:
-        raise NotImplementedError("osculate.numpy.interp: period= is not supported on traced values")
     if isinstance(xp, _Tracer):
         raise NotImplementedError("osculate.numpy.interp: a traced xp is not supported (x and fp may be traced)")
     xp = _np.asarray(xp, dtype=float)
     fp = asarray(fp)
+    if period is not None:  # as NumPy: everything modulo the period, the nodes extended by one on each side
+        if period == 0:
+            raise ValueError("period must be a non-zero value")
+        period = abs(float(period))
+        x = _np.remainder(asarray(x), period)
+        xp = _np.remainder(xp, period)
+        order = _np.argsort(xp, kind="stable")
+        xp, fp = xp[order], take(fp, order)
+        xp = _np.concatenate([xp[-1:] - period, xp, xp[:1] + period])
+        fp = concatenate([_prims.getitem(fp, slice(-1, None)), fp, _prims.getitem(fp, slice(0, 1))])
+        left = right = None
     if xp.ndim != 1 or _shape(fp) != xp.shape:
         raise ValueError("fp and xp are not of the same length.")
     x = asarray(x)
