@@ -167,6 +167,14 @@ def test_removable_points_have_the_limit_as_first_derivative():
     assert osc.grad(osc.grad(special.exprel))(np.float64(0.0)) == pytest.approx(1.0 / 3.0, rel=1e-15)
 
 
+def test_odd_bessel_functions_are_right_to_every_order_at_zero():
+    # i1 = x/2 + x³/16 + ..., j1 = x/2 - x³/16 + ...: the recurrence derivatives are regular at 0
+    for fn, third in [(special.i1, 0.375), (special.j1, -0.375)]:
+        d = osc.derivatives_along(fn, np.array(0.0), np.array(1.0), order=3)
+        np.testing.assert_allclose(d, [0.0, 0.5, 0.0, third], rtol=1e-14, atol=1e-15)
+        assert osc.grad(osc.grad(fn))(np.float64(0.0)) == 0.0
+
+
 def test_xlogy_at_zero_is_scipys():
     f = lambda y: special.xlogy(np.zeros(2), y)  # noqa: E731
     y, t = osc.jvp(f, (np.array([0.0, 2.0]),), (np.ones(2),))

@@ -10,10 +10,11 @@ primitives and the generic Taylor rule from the jvp
 
 The derivatives are exact, with the numerically careful form where the naive
 one loses: ``log_ndtr' = exp(logpdf - log_ndtr)`` (no underflow for x ≪ 0),
-``exprel'`` by its series near 0, the x = 0 limits of ``i1' = i0 - i1/x``
-and friends.  At an isolated removable point (x = 0 of ``i1``, x = 1 of
-``spence``) the first derivative is the limit; derivatives of order ≥ 2 at
-exactly that point are not (the limit branch is a constant).
+``exprel'`` by its series near 0, and ``i1' = (i0 + i2) / 2``,
+``j1' = (j0 - j2) / 2`` (the recurrences, regular at x = 0, so every order is
+right there).  At x = 1 of ``spence`` the first derivative is the limit;
+derivatives of order ≥ 2 at exactly that point are not (the limit branch is a
+constant).
 
 ``gammainc(a, x)`` and ``gammaincc(a, x)`` are differentiable in ``x`` only:
 the derivative in ``a`` is not available yet (an error names it); likewise
@@ -55,11 +56,6 @@ def _safe(x, at, fill=1.0):
     return where(equal(x, at), fill, x)
 
 
-def _limit_at_zero(x, value, general):
-    """``general(x)`` away from 0 (evaluated at a safe point there), ``value`` at 0."""
-    return where(equal(x, 0.0), value, general(_safe(x, 0.0)))
-
-
 def _exprel_d(x, y):
     # (e^x - y) / x, by its series where that cancels: 1/2 + x/3 + x²/8 + x³/30 + x⁴/144
     small = NONDIFF["less"].bind(_u("abs")(x), 2e-3)
@@ -84,12 +80,11 @@ unary("gamma", special.gamma, lambda x, y: y * _u("digamma")(x), reads="xy")
 unary("loggamma", lambda x: special.loggamma(np.asarray(x, dtype=float)), lambda x, y: _u("digamma")(x), reads="x")
 unary("rgamma", special.rgamma, lambda x, y: -y * _u("digamma")(x), reads="xy")
 unary("i0", special.i0, lambda x, y: _u("i1")(x), reads="x")
-unary("i1", special.i1, lambda x, y: _limit_at_zero(x, 0.5, lambda s: _u("i0")(s) - _u("i1")(s) / s), reads="x")
+unary("i1", special.i1, lambda x, y: 0.5 * (_u("i0")(x) + SPECIAL2["iv"].bind(2.0, x)), reads="x")
 unary("i0e", special.i0e, lambda x, y: _u("i1e")(x) - sign(x) * y, reads="xy")
-unary("i1e", special.i1e, lambda x, y: _limit_at_zero(x, 0.5, lambda s: _u("i0e")(s) - _u("i1e")(s) / s)
-      - sign(x) * y, reads="xy")
+unary("i1e", special.i1e, lambda x, y: 0.5 * (_u("i0e")(x) + SPECIAL2["ive"].bind(2.0, x)) - sign(x) * y, reads="xy")
 unary("j0", special.j0, lambda x, y: -_u("j1")(x), reads="x")
-unary("j1", special.j1, lambda x, y: _limit_at_zero(x, 0.5, lambda s: _u("j0")(s) - _u("j1")(s) / s), reads="x")
+unary("j1", special.j1, lambda x, y: 0.5 * (_u("j0")(x) - SPECIAL2["jv"].bind(2.0, x)), reads="x")
 unary("y0", special.y0, lambda x, y: -_u("y1")(x), reads="x")
 unary("y1", special.y1, lambda x, y: _u("y0")(x) - y / x, reads="xy")
 unary("spence", special.spence,
