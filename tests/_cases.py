@@ -9,6 +9,7 @@ import numpy as np
 
 import osculate as osc
 import osculate.numpy as osc_np
+from osculate.ad.tree import tree_leaves
 
 
 @osc.custom_jvp
@@ -34,3 +35,12 @@ cube_rule.defvjp(lambda x: (x * x * x, x), lambda x, ct: (3.0 * x * x * ct,))
 
 #: ``tanh(1.5 tanh(x))``, recomputed in the backward pass.
 tanh_layer = osc.checkpoint(lambda x: np.tanh(np.tanh(x) * 1.5))
+
+
+def assert_trees_close(got, want, rtol, atol):
+    """Same number of leaves, same shapes, values within ``rtol``/``atol``."""
+    lg, lw = tree_leaves(got), tree_leaves(want)
+    assert len(lg) == len(lw)
+    for g, w in zip(lg, lw):
+        assert np.shape(g) == np.shape(w)
+        np.testing.assert_allclose(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=rtol, atol=atol)

@@ -24,6 +24,8 @@ from osculate.ad.taylor import derivatives_along
 from osculate.ad.tree import tree_leaves
 from osculate.testing import check_grads
 
+from _cases import assert_trees_close
+
 R = np.random.default_rng(3)
 X6 = R.standard_normal(6)
 M34 = R.standard_normal((3, 4))
@@ -135,11 +137,7 @@ VALUES = {
 
 
 def _same(got, want):
-    lg, lw = tree_leaves(got), tree_leaves(want)
-    assert len(lg) == len(lw)
-    for g, w in zip(lg, lw):
-        assert np.shape(g) == np.shape(w)
-        np.testing.assert_allclose(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=1e-12, atol=1e-12)
+    assert_trees_close(got, want, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", sorted(VALUES))
