@@ -13,9 +13,10 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 from scipy.sparse.linalg import LinearOperator
 
+from ..ad.transforms import jvp, vjp
 from . import _linalg as la
 from ._linesearch import armijo
-from ._objective import engine_transform, start_point
+from ._objective import start_point
 
 __all__ = ["least_squares"]
 
@@ -58,14 +59,14 @@ class _Residual:
     def jvp(self, x, v):
         self.njvp += 1
         with np.errstate(all="ignore"):
-            _, t = engine_transform("jvp")(self.fun, (x,), (v,))
+            _, t = jvp(self.fun, (x,), (v,))
         return np.asarray(t, dtype=float).reshape(-1)
 
     def vjp_fn(self, x):
         with np.errstate(all="ignore"):
-            _, pull = engine_transform("vjp")(self.fun, x)
+            _, pull = vjp(self.fun, x)
 
-        def vjp(u):
+        def pullback(u):
             self.nvjp += 1
             with np.errstate(all="ignore"):
                 out = pull(u)
@@ -73,7 +74,7 @@ class _Residual:
                 out = out[0]
             return np.asarray(out, dtype=float).reshape(-1)
 
-        return vjp
+        return pullback
 
     def dense_jacobian(self, x, m):
         self.njev += 1

@@ -4,17 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..ad.jit import jit
-from ..ad.transforms import hessian, hvp, jvp, value_and_grad, vjp
+from ..ad.transforms import hessian, hvp, value_and_grad
 
-__all__ = ["Objective", "engine_transform", "start_point"]
-
-_ENGINE = {"jit": jit, "hessian": hessian, "hvp": hvp, "jvp": jvp, "value_and_grad": value_and_grad, "vjp": vjp}
-
-
-def engine_transform(name):
-    """The engine's transformation ``name`` (``"hvp"``, ``"value_and_grad"``...),
-    for the derivatives the user did not supply."""
-    return _ENGINE[name]
+__all__ = ["Objective", "start_point"]
 
 
 def start_point(x0):
@@ -181,11 +173,11 @@ class Objective:
         return val, g
 
     def _staged(self, fn):
-        return engine_transform("jit")(fn) if self.jit else fn
+        return jit(fn) if self.jit else fn
 
     def _engine_vg(self, x):
         if self._vg is None:
-            self._vg = self._staged(engine_transform("value_and_grad")(self._f))
+            self._vg = self._staged(value_and_grad(self._f))
         with np.errstate(all="ignore"):
             return self._vg(x)
 
@@ -200,7 +192,7 @@ class Objective:
                 out = self.hessian(x) @ v
             else:
                 if self._hvpfn is None:
-                    hvp, f = engine_transform("hvp"), self._f
+                    f = self._f
                     self._hvpfn = self._staged(lambda x, v: hvp(f, x, v))
                 out = self._hvpfn(x, v)
         return np.asarray(out, dtype=float).reshape(-1)
@@ -220,7 +212,7 @@ class Objective:
             H = np.stack([self.hvp(x, eye[i]) for i in range(n)], axis=1)
         else:
             if self._hessfn is None:
-                self._hessfn = self._staged(engine_transform("hessian")(self._f))
+                self._hessfn = self._staged(hessian(self._f))
             with np.errstate(all="ignore"):
                 H = np.asarray(self._hessfn(x), dtype=float)
             self.nhev += 1
