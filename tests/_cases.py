@@ -1,7 +1,9 @@
 """Functions with user rules, shared by the primitive tables
 (``test_ad_primitives``, ``test_taylor``, ``test_batching``) and
 ``test_ad_transforms``: each becomes a primitive whose rules call user code
-(``custom_jvp``, ``custom_vjp``, ``checkpoint``)."""
+(``custom_jvp``, ``custom_vjp``, ``checkpoint``); the tree comparison the
+tables share; and the input domains (``normal``, ``spd``...) that the table
+rows, including the ``tests/rows_*.py`` modules, draw their arguments from."""
 
 from __future__ import annotations
 
@@ -44,3 +46,49 @@ def assert_trees_close(got, want, rtol, atol):
     for g, w in zip(lg, lw):
         assert np.shape(g) == np.shape(w)
         np.testing.assert_allclose(np.asarray(g, dtype=float), np.asarray(w, dtype=float), rtol=rtol, atol=atol)
+
+
+# --------------------------------------------------------------------------- input domains
+
+
+def normal(*shape):
+    return lambda r: r.standard_normal(shape)
+
+
+def uniform(lo, hi, *shape):
+    return lambda r: r.uniform(lo, hi, shape)
+
+
+def away(*shape, lo=0.3, hi=2.0):
+    """Random sign times a magnitude in [lo, hi]: away from 0 (kinks, poles)."""
+    return lambda r: r.choice([-1.0, 1.0], size=shape) * r.uniform(lo, hi, shape)
+
+
+def distinct(*shape):
+    """A permutation of well-separated values: no ties for max/min/maximum."""
+    n = int(np.prod(shape))
+    return lambda r: (r.permutation(n) * 0.37 - 0.5 * n * 0.37 + r.uniform(-0.05, 0.05, n)).reshape(shape)
+
+
+def general(n, *batch):
+    """A well-conditioned nonsymmetric matrix (or a batch of them)."""
+    return lambda r: r.standard_normal(batch + (n, n)) + 3.0 * np.eye(n)
+
+
+def spd(n, *batch):
+    """Symmetric positive definite with well-separated eigenvalues 1, 2.5, 4, ..."""
+
+    def make(r):
+        out = []
+        for _ in range(int(np.prod(batch))):
+            q, _ = np.linalg.qr(r.standard_normal((n, n)))
+            w = 1.0 + 1.5 * np.arange(n)
+            out.append((q * w) @ q.T)
+        a = np.array(out).reshape(batch + (n, n))
+        return 0.5 * (a + np.swapaxes(a, -1, -2))
+
+    return make
+
+
+def const(value):
+    return lambda r: np.asarray(value, dtype=float)

@@ -578,10 +578,12 @@ def _stored(store):
 
 # name -> (the unsupported call, the replacement its message names[, a reference for the comparison])
 ALTERNATIVE_CASES = {
-    "scipy.special.logsumexp": (lambda x: special.logsumexp(x, b=W), lambda x: osc.numpy.logsumexp(x, b=W)),
-    "scipy.special.softmax": (special.softmax, lambda x: osc.numpy.softmax(x, axis=None)),
-    "scipy.special.log_softmax": (special.log_softmax, lambda x: osc.numpy.log_softmax(x, axis=None)),
-    "scipy.special.polygamma": (lambda x: special.polygamma(1, x), lambda x: osc.numpy.polygamma(1, x)),
+    "scipy.special.logsumexp": (lambda x: special.logsumexp(x, b=W), lambda x: osc.scipy.special.logsumexp(x, b=W)),
+    "scipy.special.softmax": (special.softmax, osc.scipy.special.softmax),
+    "scipy.special.log_softmax": (special.log_softmax, osc.scipy.special.log_softmax),
+    "scipy.special.polygamma": (lambda x: special.polygamma(1, x), lambda x: osc.scipy.special.polygamma(1, x)),
+    "scipy.special.multigammaln": (lambda x: special.multigammaln(x + 2.0, 3),
+                                   lambda x: osc.scipy.special.multigammaln(x + 2.0, 3)),
     "scipy.linalg.solve": (lambda x: scipy_linalg.solve(_spd(x), W), lambda x: np.linalg.solve(_spd(x), W)),
     "scipy.linalg.inv": (lambda x: scipy_linalg.inv(_spd(x)), lambda x: np.linalg.inv(_spd(x))),
     "scipy.linalg.det": (lambda x: scipy_linalg.det(_spd(x)), lambda x: np.linalg.det(_spd(x))),

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import operator
+import pathlib
 import zlib
 
 import numpy as np
@@ -40,52 +42,7 @@ from osculate.ad.registry import engine_primitives
 from osculate.testing import check_grads
 
 from _cases import assert_trees_close, cube_rule, softplus_rule
-
-# --------------------------------------------------------------------------- input domains
-
-
-def normal(*shape):
-    return lambda r: r.standard_normal(shape)
-
-
-def uniform(lo, hi, *shape):
-    return lambda r: r.uniform(lo, hi, shape)
-
-
-def away(*shape, lo=0.3, hi=2.0):
-    """Random sign times a magnitude in [lo, hi]: away from 0 (kinks, poles)."""
-    return lambda r: r.choice([-1.0, 1.0], size=shape) * r.uniform(lo, hi, shape)
-
-
-def distinct(*shape):
-    """A permutation of well-separated values: no ties for max/min/maximum."""
-    n = int(np.prod(shape))
-    return lambda r: (r.permutation(n) * 0.37 - 0.5 * n * 0.37 + r.uniform(-0.05, 0.05, n)).reshape(shape)
-
-
-def general(n, *batch):
-    """A well-conditioned nonsymmetric matrix (or a batch of them)."""
-    return lambda r: r.standard_normal(batch + (n, n)) + 3.0 * np.eye(n)
-
-
-def spd(n, *batch):
-    """Symmetric positive definite with well-separated eigenvalues 1, 2.5, 4, ..."""
-
-    def make(r):
-        out = []
-        for _ in range(int(np.prod(batch))):
-            q, _ = np.linalg.qr(r.standard_normal((n, n)))
-            w = 1.0 + 1.5 * np.arange(n)
-            out.append((q * w) @ q.T)
-        a = np.array(out).reshape(batch + (n, n))
-        return 0.5 * (a + np.swapaxes(a, -1, -2))
-
-    return make
-
-
-def const(value):
-    return lambda r: np.asarray(value, dtype=float)
-
+from _cases import away, const, distinct, general, normal, spd, uniform  # noqa: F401  (input domains; re-exported)
 
 # --------------------------------------------------------------------------- the table
 
@@ -653,6 +610,15 @@ for _tag, _fn, _mk in [
 case("einsum", lambda a, b: np.einsum(a, [0, 1], b, [1, 2], [0, 2]), normal(2, 3), normal(3, 4), label="operand-list")
 case("einsum", lambda a: np.einsum(a, [Ellipsis, 1], a, [Ellipsis, 1]), normal(2, 3), label="operand-list-ellipsis")
 case("einsum", lambda a, b: np.einsum("ij,jk,kl->il", a, b, b.T, optimize="greedy"), normal(2, 3), normal(3, 4), label="optimize")
+
+
+# Further rows live beside the areas they cover, one module per area
+# (tests/rows_<area>.py, each a list ROWS of (tag, fn, [argmakers], label)), so that
+# the table grows without every area editing this file; they join CASES here and so
+# reach vmap, jit, sparsity and Taylor mode through the tables that reuse it.
+for _path in sorted(pathlib.Path(__file__).parent.glob("rows_*.py")):
+    for _tag, _fn, _mk, _label in importlib.import_module(_path.stem).ROWS:
+        case(_tag, _fn, *_mk, label=_label)
 
 
 @pytest.mark.parametrize("tag, fn, argmakers", CASES)

@@ -37,8 +37,9 @@ LAYERS = [
                 "osculate.ad.taylor_trace", "osculate.ad.sparsity"]),
     # one block per primitive with all its rules
     ("primitives", ["osculate.ad.prims"]),
-    # the traced NumPy/SciPy namespace, its public name, and the routing of NumPy calls on tracers to it
-    ("namespace", ["osculate.ad.numpy", "osculate.ad.numpy_dispatch", "osculate.numpy"]),
+    # the traced NumPy/SciPy namespaces, their public names, and the routing of NumPy calls on tracers to it
+    ("namespace", ["osculate.ad.numpy", "osculate.ad.numpy_dispatch", "osculate.numpy", "osculate.ad.scipy",
+                   "osculate.scipy"]),
     # the transformations: staging, derivatives, Taylor mode for users, user rules, remat, the registry table
     ("transforms", ["osculate.ad"]),
     # what is built on the transformations

@@ -5,7 +5,7 @@ relative at a few points (including ``log_ndtr`` far in the left tail, where
 the naive formula underflows); plain ``scipy.special.f(tracer)`` calls reach
 osculate under grad and hessian; the Python-level functions (``logsumexp``,
 ``softmax``, ``log_softmax``) fail with an error naming osculate's, which
-:mod:`osculate.ad.scipy_special` provides with SciPy's signatures.  The
+:mod:`osculate.scipy.special` provides with SciPy's signatures.  The
 registry-driven tables (tests/test_ad_primitives.py, tests/test_taylor.py)
 check every one against finite differences in four nestings, Taylor mode,
 vmap, sparsity and jit.
@@ -19,7 +19,7 @@ import pytest
 from scipy import special
 
 import osculate as osc
-from osculate.ad import scipy_special as sps
+import osculate.scipy.special as sps
 from osculate.ad.core import UnsupportedFunctionError
 
 mp.mp.dps = 40

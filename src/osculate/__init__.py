@@ -13,6 +13,7 @@ array([[ 802., -400.],
 from importlib import metadata as _metadata
 
 from . import numpy  # noqa: F401  (the traced NumPy namespace)
+from . import scipy  # noqa: F401  (the traced SciPy namespace)
 from . import analysis, optim  # noqa: F401
 from .ad import (
     HVP_MODES,

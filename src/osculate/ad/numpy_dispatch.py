@@ -40,13 +40,12 @@ __all__ = ["dispatch_ufunc", "dispatch_function", "UnsupportedFunctionError", "A
 #: replacement, run on traced values, agrees with the original.
 ALTERNATIVES = {
     # SciPy functions with an osculate equivalent
-    "scipy.special.logsumexp": "use osculate.numpy.logsumexp(a, axis=None, keepdims=False, b=None) instead "
-                               "(the same arguments, without return_sign)",
-    "scipy.special.softmax": "use osculate.numpy.softmax(a, axis) instead (its axis defaults to -1, "
-                             "SciPy's to None: pass it explicitly)",
-    "scipy.special.log_softmax": "use osculate.numpy.log_softmax(a, axis) instead (its axis defaults to -1, "
-                                 "SciPy's to None: pass it explicitly)",
-    "scipy.special.polygamma": "use osculate.numpy.polygamma(n, x) instead",
+    "scipy.special.logsumexp": "use osculate.scipy.special.logsumexp instead (the same signature, "
+                               "without return_sign)",
+    "scipy.special.softmax": "use osculate.scipy.special.softmax instead (the same signature)",
+    "scipy.special.log_softmax": "use osculate.scipy.special.log_softmax instead (the same signature)",
+    "scipy.special.polygamma": "use osculate.scipy.special.polygamma instead (the same signature)",
+    "scipy.special.multigammaln": "use osculate.scipy.special.multigammaln instead (the same signature)",
     "scipy.linalg.solve": "use np.linalg.solve(a, b) (osculate.numpy.linalg.solve) instead",
     "scipy.linalg.inv": "use np.linalg.inv(a) instead",
     "scipy.linalg.det": "use np.linalg.det(a) instead",

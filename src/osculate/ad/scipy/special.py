@@ -11,7 +11,7 @@ here instead.  Every function works on plain arrays too.
 the derivative in ``a`` is not available yet (an error says so).
 
 >>> import numpy as np, osculate as osc
->>> from osculate.ad import scipy_special as sps
+>>> import osculate.scipy.special as sps
 >>> float(osc.grad(lambda x: sps.logsumexp(x))(np.zeros(2))[0])
 0.5
 """
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import numpy as _np
 
-from . import numpy as _osc_np
-from .prims import special as _special
-from .prims.unary import UNARY as _UNARY
+from .. import numpy as _osc_np
+from ..prims import special as _special
+from ..prims.unary import UNARY as _UNARY
 
 __all__ = sorted(_special.FUNCTIONS) + [
     "erf", "erfc", "expit", "gammaln", "digamma", "psi", "polygamma", "multigammaln", "logsumexp", "softmax",

@@ -1,0 +1,22 @@
+"""SciPy on traced values: the engine side of ``osculate.scipy``.
+
+SciPy's ufuncs (most of :mod:`scipy.special`) need nothing from here: called
+on a tracer they reach osculate through ``__array_ufunc__``.  Everything else
+in SciPy converts its input with ``np.asarray`` and so cannot see a tracer;
+these modules give the same functions, with SciPy's signatures, written with
+osculate's primitives:
+
+* :mod:`.special`: ``logsumexp``, ``softmax``, ``log_softmax``, ``polygamma``,
+  ``multigammaln`` and every special-function primitive;
+* :mod:`.linalg`: ``cho_factor``/``cho_solve``, ``solve_triangular``,
+  ``lu_factor``/``lu_solve``, ``solve``, ``expm``, ``logm``, ``sqrtm``...;
+* :mod:`.stats`: the distributions' ``logpdf``/``cdf``/... with SciPy's
+  signatures and differentiable parameters;
+* :mod:`.spatial.distance`: ``pdist``, ``cdist``, ``squareform``.
+
+The plain SciPy call on a tracer fails with an error naming the function here.
+"""
+
+from . import linalg, spatial, special, stats  # noqa: F401
+
+__all__ = ["linalg", "spatial", "special", "stats"]

@@ -1,0 +1,5 @@
+"""``scipy.linalg`` on traced values, with SciPy's signatures."""
+
+from __future__ import annotations
+
+__all__: list = []

@@ -1,0 +1,5 @@
+"""``scipy.spatial`` on traced values: :mod:`.distance`."""
+
+from . import distance  # noqa: F401
+
+__all__ = ["distance"]
