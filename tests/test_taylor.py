@@ -15,7 +15,9 @@ general series, not only on straight lines.
 
 from __future__ import annotations
 
+import importlib
 import math
+import pathlib
 import zlib
 from fractions import Fraction
 
@@ -253,6 +255,13 @@ def _close(actual, expected, rtol, what):
         tol = rtol * max(1.0, float(np.max(np.abs(e), initial=0.0)))
         err = float(np.max(np.abs(a - e), initial=0.0))
         assert err <= tol, f"{what}: max abs error {err:.3e} > {tol:.3e}\n taylor {a.ravel()[:5]}\n ref    {e.ravel()[:5]}"
+
+
+# the rows modules of test_ad_primitives (tests/rows_<area>.py) add their Taylor rows
+# here: TAYLOR_ROWS, a list of (tag, fn, [makers], scale, fd) as the arguments of case()
+for _path in sorted(pathlib.Path(__file__).parent.glob("rows_*.py")):
+    for _tag, _fn, _mk, _scale, _fd in getattr(importlib.import_module(_path.stem), "TAYLOR_ROWS", []):
+        case(_tag, _fn, *_mk, scale=_scale, fd=_fd)
 
 
 @pytest.mark.parametrize("fn, makers, scale, fd", CASES)
