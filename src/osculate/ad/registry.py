@@ -14,6 +14,7 @@ missing).  Regenerate that table with::
 from __future__ import annotations
 
 import sys
+import types
 
 from . import ENGINE_PRIMITIVES, custom, jit, prims, remat  # noqa: F401 (every module that defines primitives)
 from .core import PRIMITIVES, REQUIRED_KINDS, RULE_KINDS
@@ -23,12 +24,14 @@ __all__ = [
 ]
 
 
-#: The modules that define primitives, in the order the table lists them (by
-#: name: ``osculate.ad.jit`` is also the name of a function of the package).
-_MODULES = tuple(sys.modules[f"osculate.ad.{name}"] for name in (
-    "prims.structural", "prims.nondiff", "prims.unary", "prims.arithmetic", "prims.reductions", "prims.linalg",
-    "prims.special", "custom", "remat", "jit",
-))
+#: The modules that define primitives, in the order the table lists them:
+#: every module of :mod:`osculate.ad.prims` in the order that package imports
+#: them, then the transforms that define their own (by name:
+#: ``osculate.ad.jit`` is also the name of a function of the package).
+_MODULES = tuple(
+    [m for m in vars(prims).values() if isinstance(m, types.ModuleType) and m.__name__.startswith(prims.__name__ + ".")]
+    + [sys.modules[f"osculate.ad.{name}"] for name in ("custom", "remat", "jit")]
+)
 
 #: The columns of the table: every required kind, then the optional ones.
 TABLE_KINDS = ("jvp", "vjp", "residuals", "batch", "taylor", "sparsity", "accumulate", "adjoint_into", "fwd")
