@@ -354,6 +354,11 @@ SYMPY_UNARY = {
     "k0e": (special.k0e, sp.exp(_X) * sp.besselk(0, _X), 1.4), "k1e": (special.k1e, sp.exp(_X) * sp.besselk(1, _X), 2.2),
     "exp1": (special.exp1, sp.expint(1, _X), 0.7), "expi": (special.expi, sp.Ei(_X), -0.8),
     "exp10": (special.exp10, 10**_X, 0.4), "dawsn": (special.dawsn, sp.sqrt(sp.pi) / 2 * sp.exp(-_X**2) * sp.erfi(_X), 0.9),
+    "fresnel_s": (lambda x: special.fresnel(x)[0], sp.fresnels(_X), 1.3),
+    "fresnel_c": (lambda x: special.fresnel(x)[1], sp.fresnelc(_X), 0.7),
+    "sici_si": (lambda x: special.sici(x)[0], sp.Si(_X), 1.6), "sici_ci": (lambda x: special.sici(x)[1], sp.Ci(_X), 0.9),
+    "shichi_shi": (lambda x: special.shichi(x)[0], sp.Shi(_X), 1.2),
+    "shichi_chi": (lambda x: special.shichi(x)[1], sp.Chi(_X), 0.8),
 }
 
 

@@ -25,6 +25,7 @@ from . import numpy as osc_np
 from .core import ConcretizationError, Tracer, UnsupportedConversionError, UnsupportedFunctionError
 from .prims import arithmetic, structural
 from .prims import special as prims_special
+from .prims import special_extra
 from .prims.nondiff import NONDIFF
 from .prims.unary import UNARY
 
@@ -148,8 +149,8 @@ def _special_ufunc(name, fn):
     return call
 
 
-for _name, _fn in prims_special.FUNCTIONS.items():  # SciPy's special functions that are primitives
-    _UFUNCS[getattr(special, _name)] = _special_ufunc(_name, _fn)
+for _name, _fn in list(prims_special.FUNCTIONS.items()) + list(special_extra.EXTRA_FUNCTIONS.items()):
+    _UFUNCS[getattr(special, _name)] = _special_ufunc(_name, _fn)  # SciPy's special functions that are primitives
 
 
 _FAST = {np.add: arithmetic.add_p, np.subtract: arithmetic.sub_p, np.multiply: arithmetic.mul_p, np.true_divide: arithmetic.div_p,

@@ -19,17 +19,20 @@ the derivative in ``a`` is not available yet (an error says so).
 from __future__ import annotations
 
 import numpy as _np
+from scipy import special as _scipy_special
 
 from .. import numpy as _osc_np
 from ..prims import special as _special
+from ..prims import special_extra as _special_extra
 from ..prims.unary import UNARY as _UNARY
 
 __all__ = sorted(_special.FUNCTIONS) + [
     "erf", "erfc", "expit", "gammaln", "digamma", "psi", "polygamma", "multigammaln", "logsumexp", "softmax",
-    "log_softmax",
-]
+    "log_softmax", "factorial", "bernoulli",
+] + sorted(_special_extra.EXTRA_FUNCTIONS)
 
 globals().update(_special.FUNCTIONS)
+globals().update(_special_extra.EXTRA_FUNCTIONS)
 erf = _UNARY["erf"].bind
 erfc = _UNARY["erfc"].bind
 expit = _UNARY["expit"].bind
@@ -68,3 +71,20 @@ def softmax(x, axis=None):
 def log_softmax(x, axis=None):
     """``x - logsumexp(x)`` along ``axis`` (SciPy's default: all entries)."""
     return x - _osc_np.logsumexp(x, axis=axis, keepdims=True)
+
+
+def factorial(n, exact=False):
+    """``scipy.special.factorial(n)``: ``Γ(n + 1)`` for ``n >= 0`` and 0 for
+    negative ``n``, as SciPy's (``exact=True`` needs integers, not traced values).
+
+    >>> import numpy as np, osculate as osc
+    >>> float(factorial(np.float64(4.0)))
+    24.0
+    """
+    if exact:
+        return _scipy_special.factorial(n, exact=True)
+    return _osc_np.where(n >= 0, _special.FUNCTIONS["gamma"](_osc_np.where(n >= 0, n, 0.0) + 1.0), 0.0)
+
+
+#: Bernoulli numbers (of an integer count: nothing to differentiate), SciPy's own.
+bernoulli = _scipy_special.bernoulli

@@ -1,0 +1,24 @@
+"""Table rows for ``osculate.ad.prims.special_extra`` (Fresnel, sine/cosine
+integrals, expn, poch, the hypergeometric functions), joined to
+``test_ad_primitives``' table (and so to vmap, jit and sparsity) and to
+``test_taylor``'s."""
+
+from __future__ import annotations
+
+from scipy import special
+
+from _cases import uniform
+
+_pos = lambda *shape: uniform(0.3, 2.5, *shape)  # noqa: E731
+
+ROWS = [
+    ("fresnel", lambda x: special.fresnel(x)[0] * special.fresnel(x)[1], [_pos(2, 3)], ""),
+    ("sici", lambda x: special.sici(x)[0] + special.sici(x)[1] ** 2, [_pos(3)], ""),
+    ("shichi", lambda x: special.shichi(x)[0] * special.shichi(x)[1], [_pos(3)], ""),
+    ("expn", lambda x: special.expn(2, x) + special.expn(1, x) ** 2, [_pos(2, 3)], ""),
+    ("poch", special.poch, [_pos(2, 3), uniform(-0.4, 2.0, 3)], ""),
+    ("hyp1f1", lambda x: special.hyp1f1(0.5, 1.5, x), [uniform(-2.0, 2.0, 2, 3)], ""),
+    ("hyp2f1", lambda x: special.hyp2f1(0.5, 1.5, 2.5, x), [uniform(-0.8, 0.8, 2, 3)], ""),
+]
+
+TAYLOR_ROWS = [(tag, fn, mk, 0.1, True) for tag, fn, mk, _ in ROWS]
