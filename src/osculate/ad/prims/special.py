@@ -16,11 +16,11 @@ right there).  At x = 1 of ``spence`` the first derivative is the limit;
 derivatives of order ≥ 2 at exactly that point are not (the limit branch is a
 constant).
 
-``gammainc(a, x)`` and ``gammaincc(a, x)`` are differentiable in ``x`` only:
-the derivative in ``a`` is not available yet (an error names it); likewise
-the Bessel functions of real order ``jv``, ``yv``, ``yn``, ``iv``, ``ive``,
-``kv``, ``kve`` in ``x`` only, not in the order; ``zeta(x, q)`` in ``q``
-only; ``betainc(a, b, x)`` in ``x`` only, with ``a`` and ``b`` numbers.
+The incomplete gamma and beta functions (``gammainc``, ``gammaincc``,
+``betainc``) are in :mod:`osculate.ad.prims.incomplete` and join
+:data:`SPECIAL2` here.  The Bessel functions of real order ``jv``, ``yv``,
+``yn``, ``iv``, ``ive``, ``kv``, ``kve`` are differentiable in ``x`` only, not
+in the order; ``zeta(x, q)`` in ``q`` only.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from scipy import special
 from .. import taylor_trace
 from ..core import UnsupportedFunctionError
 from .arithmetic import binary, where
+from .incomplete import INCOMPLETE, betainc
 from .nondiff import NONDIFF, equal, nondiff, sign
 from .unary import UNARY, unary
 
@@ -64,9 +65,45 @@ def _exprel_d(x, y):
     return where(small, series, (_u("exp")(xs) - _u("exprel")(xs)) / xs)
 
 
+_SPENCE_NEAR_1 = 0.05  # |1 - x| below which spence' is its series about 1
+_SPENCE_TERMS = 24  # enough that its 7th derivative is right to 1e-15 at |1 - x| = 0.05
+
+
+def _spence_d(x, y):
+    # spence'(x) = log(x) / (1 - x).  Near x = 1 the quotient cancels and its limit at 1 is a
+    # removable point, so there it is the polynomial -Σ_{k<24} u^k / (k + 1), u = 1 - x: a
+    # polynomial in x, so every derivative of it is right too (also at x = 1 itself)
+    near = NONDIFF["less"].bind(_u("abs")(1.0 - x), _SPENCE_NEAR_1)
+    u = 1.0 - where(near, x, 1.0)  # (0 away from 1: the branch where() discards stays finite)
+    poly = -1.0 / _SPENCE_TERMS
+    for k in range(_SPENCE_TERMS - 1, 0, -1):
+        poly = poly * u - 1.0 / k
+    xf = where(near, 2.0, x)
+    return where(near, poly, _u("log")(xf) / (1.0 - xf))
+
+
+_LOG_NDTR_TAIL = -10.0  # below it, log_ndtr' by the continued fraction
+_LOG_NDTR_TERMS = 24  # (20 give double precision at x = -10 already)
+
+
+def _log_ndtr_d(x, y):
+    # log_ndtr' = φ(x) / Φ(x) = exp(logpdf - log_ndtr) (no underflow), except in the left tail,
+    # where it is s + G with s = -x and G = 1 / (s + 2 / (s + 3 / (s + ...))) (the continued
+    # fraction of Mills' ratio): a sum of positive terms, and a rational function of x whose
+    # derivatives are right too, whereas (x + log_ndtr') written as the difference cancels
+    # (the second derivative -log_ndtr' (x + log_ndtr') lost x² eps)
+    tail = NONDIFF["less"].bind(x, _LOG_NDTR_TAIL)
+    s = -where(tail, x, _LOG_NDTR_TAIL)
+    t = s
+    for k in range(_LOG_NDTR_TERMS, 1, -1):
+        t = s + k / t
+    xb = where(tail, 0.0, x)
+    return where(tail, s + 1.0 / t, _u("exp")(-0.5 * (xb * xb) - _LOG_SQRT_2PI - where(tail, 0.0, y)))
+
+
 # name, SciPy implementation, derivative(x, y), what it reads
 unary("ndtr", special.ndtr, lambda x, y: _INV_SQRT_2PI * _u("exp")(-0.5 * (x * x)), reads="x")
-unary("log_ndtr", special.log_ndtr, lambda x, y: _u("exp")(-0.5 * (x * x) - _LOG_SQRT_2PI - y), reads="xy")
+unary("log_ndtr", special.log_ndtr, _log_ndtr_d, reads="xy")
 unary("ndtri", special.ndtri, lambda x, y: _SQRT_2PI * _u("exp")(0.5 * (y * y)), reads="y")
 unary("erfinv", special.erfinv, lambda x, y: _SQRT_PI_2 * _u("exp")(y * y), reads="y")
 unary("erfcinv", special.erfcinv, lambda x, y: -_SQRT_PI_2 * _u("exp")(y * y), reads="y")
@@ -87,8 +124,7 @@ unary("j0", special.j0, lambda x, y: -_u("j1")(x), reads="x")
 unary("j1", special.j1, lambda x, y: 0.5 * (_u("j0")(x) - SPECIAL2["jv"].bind(2.0, x)), reads="x")
 unary("y0", special.y0, lambda x, y: -_u("y1")(x), reads="x")
 unary("y1", special.y1, lambda x, y: _u("y0")(x) - y / x, reads="xy")
-unary("spence", special.spence,
-      lambda x, y: where(equal(x, 1.0), -1.0, _u("log")(_safe(x, 1.0)) / (1.0 - _safe(x, 1.0, 2.0))), reads="x")
+unary("spence", special.spence, _spence_d, reads="x")
 unary("exprel", special.exprel, _exprel_d, reads="x")
 unary("k0", special.k0, lambda x, y: -_u("k1")(x), reads="x")
 unary("k1", special.k1, lambda x, y: -_u("k0")(x) - y / x, reads="xy")
@@ -124,26 +160,22 @@ def _not_in_a(name, a="a", x="x"):
     return d
 
 
-def _dgammainc_dx(a, x, out):
-    # x^(a-1) e^(-x) / Γ(a), in logs
-    return _u("exp")((a - 1.0) * _u("log")(x) - x - _u("gammaln")(a))
-
-
 def _xlogy_dy(x, y, out):
-    return where(equal(x, 0.0), 0.0, x / _safe(y, 0.0))
+    # x / y, and 0 at y = 0 (SciPy's xlogy(0, 0) = 0; the quotient itself stays, so its
+    # derivative in x, 1 / y, is right at x = 0)
+    return where(equal(y, 0.0), 0.0, x / _safe(y, 0.0))
 
 
 special2("xlogy", special.xlogy, lambda x, y, o: _u("log")(y), _xlogy_dy)
 special2("xlog1py", special.xlog1py, lambda x, y, o: _u("log1p")(y),
-         lambda x, y, o: where(equal(x, 0.0), 0.0, x / (1.0 + _safe(y, -1.0, 0.0))))
+         lambda x, y, o: where(equal(y, -1.0), 0.0, x / (1.0 + _safe(y, -1.0, 0.0))))
 special2("rel_entr", special.rel_entr, lambda x, y, o: _u("log")(x / y) + 1.0, lambda x, y, o: -x / y)
 special2("kl_div", special.kl_div, lambda x, y, o: _u("log")(x / y), lambda x, y, o: 1.0 - x / y)
 special2("beta", special.beta, lambda a, b, o: o * (_u("digamma")(a) - _u("digamma")(a + b)),
          lambda a, b, o: o * (_u("digamma")(b) - _u("digamma")(a + b)))
 special2("betaln", special.betaln, lambda a, b, o: _u("digamma")(a) - _u("digamma")(a + b),
          lambda a, b, o: _u("digamma")(b) - _u("digamma")(a + b))
-special2("gammainc", special.gammainc, _not_in_a("gammainc"), _dgammainc_dx)
-special2("gammaincc", special.gammaincc, _not_in_a("gammaincc"), lambda a, x, o: -_dgammainc_dx(a, x, o))
+SPECIAL2.update(INCOMPLETE)  # gammainc, gammaincc, betainc
 
 # Bessel functions of real order v (a constant: the derivative in v is not available yet), by the
 # recurrences in x: Z_v' = (Z_{v-1} ∓ Z_{v+1}) / 2, and for the scaled ones minus the scaling's derivative
@@ -174,27 +206,6 @@ def _b2(name):
 
 # Hurwitz zeta(x, q) = Σ (k + q)^-x: in q, d/dq = -x zeta(x + 1, q); not in x
 special2("zeta", special.zeta, _not_in_a("zeta", "x", "q"), lambda x, q, o: -x * SPECIAL2["zeta"].bind(x + 1.0, q))
-
-
-# betainc(a, b, x) in x, with a and b constant numbers (parameters): x^(a-1) (1-x)^(b-1) / B(a, b)
-def _dbetainc(x, y, a, b):
-    return _u("exp")((a - 1.0) * _u("log")(x) + (b - 1.0) * _u("log1p")(-x) - float(special.betaln(a, b)))
-
-
-betainc_p = unary("betainc", lambda x, a, b: special.betainc(a, b, x), _dbetainc, reads="x")
-SPECIAL2["betainc"] = UNARY.pop("betainc")  # (not a one-argument function of osculate.numpy, which UNARY's are)
-
-
-def betainc(a, b, x):
-    """``scipy.special.betainc(a, b, x)``, differentiable in ``x``; ``a`` and ``b`` must be
-    numbers (the derivative in them is not available yet)."""
-    for name, v in (("a", a), ("b", b)):
-        if not np.ndim(v) == 0 or not isinstance(v, (int, float, np.integer, np.floating)):
-            raise UnsupportedFunctionError(
-                f"scipy.special.betainc(a, b, x): osculate differentiates it in x with a and b constant numbers; "
-                f"{name} is {type(v).__name__} (the derivative in a and b is not available yet)"
-            )
-    return betainc_p.bind(x, a=float(a), b=float(b))
 
 
 # the sign of Γ(x): piecewise constant
