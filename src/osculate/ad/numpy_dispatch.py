@@ -71,8 +71,8 @@ ALTERNATIVES = {
     "scipy.spatial.distance.pdist": "use osculate.scipy.spatial.distance.pdist instead (the same signature)",
     "scipy.spatial.distance.cdist": "use osculate.scipy.spatial.distance.cdist instead (the same signature)",
     "scipy.spatial.distance.squareform": "use osculate.scipy.spatial.distance.squareform instead (the same signature)",
-    "scipy.stats": "write the formula with NumPy functions instead, e.g. the normal log-density "
-                   "-0.5 * ((x - mu) / s) ** 2 - np.log(s) - 0.5 * np.log(2 * np.pi)",
+    "scipy.stats": "use osculate.scipy.stats instead (the same distributions and signatures, "
+                   "e.g. osculate.scipy.stats.norm.logpdf(x, loc, scale))",
     # NumPy functions without a differentiation rule, and what does the same
     "numpy.linalg.vector_norm": "use np.linalg.norm(x, ord, axis) instead (vector ord None/1/2/inf)",
     "numpy.linalg.matrix_norm": "use np.linalg.norm(a) instead (the Frobenius norm)",
