@@ -314,7 +314,10 @@ def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=
 
 def inv(a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
     """The inverse of a square matrix, as :func:`scipy.linalg.inv`; with
-    ``assume_a='sym'``/``'pos'`` only the ``lower`` (else upper) triangle is read.
+    ``assume_a='sym'``/``'her'``/``'pos'`` only the ``lower`` (else upper)
+    triangle is read, with ``'upper triangular'``/``'lower triangular'`` that
+    triangle, with ``'diagonal'`` the diagonal (the inverse of the diagonal
+    matrix: SciPy 1.17 leaves the off-diagonal entries of ``a`` in its result).
 
     >>> import numpy as np
     >>> from osculate.scipy.linalg import inv
