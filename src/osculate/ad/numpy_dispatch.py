@@ -74,18 +74,12 @@ ALTERNATIVES = {
     "scipy.stats": "use osculate.scipy.stats instead (the same distributions and signatures, "
                    "e.g. osculate.scipy.stats.norm.logpdf(x, loc, scale))",
     # NumPy functions without a differentiation rule, and what does the same
-    "numpy.linalg.vector_norm": "use np.linalg.norm(x, ord, axis) instead (vector ord None/1/2/inf)",
-    "numpy.linalg.matrix_norm": "use np.linalg.norm(a) instead (the Frobenius norm)",
     "numpy.linalg.matmul": "use a @ b instead",
     "numpy.linalg.outer": "use np.outer(a, b) instead",
     "numpy.linalg.trace": "use np.trace(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.diagonal": "use np.diagonal(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
     "numpy.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
-    "numpy.linalg.multi_dot": "chain the products with @ instead: a @ b @ c",
-    "numpy.linalg.matrix_power": "multiply with @ instead (a @ a @ a; np.linalg.inv for negative powers)",
-    "numpy.linalg.pinv": "for a matrix of full column rank, write np.linalg.solve(a.T @ a, a.T) instead",
-    "numpy.linalg.lstsq": "for a matrix of full column rank, write np.linalg.solve(a.T @ a, a.T @ b) instead",
     "numpy.linalg.eig": "for a symmetric matrix, use np.linalg.eigh(a) instead",
     "numpy.linalg.eigvals": "for a symmetric matrix, use np.linalg.eigvalsh(a) instead",
     "numpy.vecdot": "write np.sum(a * b, axis=-1) instead",
@@ -232,7 +226,9 @@ _FUNCTION_NAMES = (
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):
         _FUNCTIONS[getattr(np, _name)] = getattr(osc_np, _name)
-for _name in ("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "norm"):
+for _name in ("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "norm", "svd", "svdvals", "qr", "lstsq",
+              "pinv", "matrix_power", "matrix_rank", "cond", "multi_dot", "tensorsolve", "tensorinv", "vector_norm",
+              "matrix_norm"):
     _FUNCTIONS[getattr(np.linalg, _name)] = getattr(osc_np.linalg, _name)
 _FUNCTIONS[np.asarray] = osc_np.asarray
 _FUNCTIONS[np.array] = osc_np.array

@@ -14,5 +14,6 @@ from .arithmetic import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from . import special  # noqa: F401,E402 (SciPy's special functions: rows of unary's and arithmetic's factories)
+from . import decompositions  # noqa: F401,E402 (svd, qr, pinv: the decompositions behind numpy.linalg)
 from . import special_extra  # noqa: F401,E402 (more of them: Fresnel, sine/cosine integrals, hypergeometric)
 from . import matfun  # noqa: F401,E402 (scipy.linalg kernels: solve_triangular, lu, expm)
