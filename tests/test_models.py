@@ -453,21 +453,10 @@ def interp_fit():
 # every model: Hessian against finite differences, closed form, HVP modes, jit
 # ---------------------------------------------------------------------------
 
-# np.linalg.svd on traced values is being added alongside this file; until it
-# is committed, the nuclear-norm model is skipped (this guard goes with it)
-needs_svd = pytest.mark.skipif(
-    not hasattr(osc.numpy.linalg, "svd"), reason="np.linalg.svd on traced values is not in this tree yet"
-)
-
-
-def _params(names):
-    return [pytest.param(n, marks=needs_svd) if n == "nuclear_norm" else n for n in names]
-
-
 NAMES = sorted(MODELS)
 
 
-@pytest.mark.parametrize("name", _params(NAMES))
+@pytest.mark.parametrize("name", NAMES)
 def test_hessian_matches_finite_differences_of_the_gradient(name):
     m = MODELS[name]()
     H = osc.hessian(m.f)(m.x)
@@ -476,14 +465,14 @@ def test_hessian_matches_finite_differences_of_the_gradient(name):
     assert_close(H, fd_hessian(m.f, m.x), m.fd_rtol)
 
 
-@pytest.mark.parametrize("name", _params([n for n in NAMES if MODELS[n]().hessian is not None]))
+@pytest.mark.parametrize("name", [n for n in NAMES if MODELS[n]().hessian is not None])
 def test_hessian_matches_closed_form(name):
     m = MODELS[name]()
     assert_close(osc.hessian(m.f)(m.x), m.hessian(m.x), 1e-12)
 
 
 @pytest.mark.parametrize("mode", osc.HVP_MODES)
-@pytest.mark.parametrize("name", _params(NAMES))
+@pytest.mark.parametrize("name", NAMES)
 def test_hvp_every_nesting_agrees_with_the_hessian(name, mode):
     m = MODELS[name]()
     v = np.random.default_rng(14).standard_normal(m.x.size)
@@ -491,7 +480,7 @@ def test_hvp_every_nesting_agrees_with_the_hessian(name, mode):
     assert_close(osc.hvp(m.f, m.x, v, mode=mode), H @ v, 1e-12)
 
 
-@pytest.mark.parametrize("name", _params(NAMES))
+@pytest.mark.parametrize("name", NAMES)
 def test_staged_hessian_and_hvp_replay_at_a_new_point(name):
     m = MODELS[name]()
     hess = osc.jit(osc.hessian(m.f))
@@ -592,7 +581,6 @@ def test_gaussian_process_gradient_is_the_trace_formula():
     np.testing.assert_allclose(gp_nlml(theta, X, y), 0.5 * y @ np.linalg.solve(K, y) + 0.5 * logdet + 7.5 * np.log(2 * np.pi))
 
 
-@needs_svd
 def test_nuclear_norm_by_svd_and_by_norm_agree():
     m = MODELS["nuclear_norm"]()
     s = np.linalg.svd(m.x.reshape(NUC_SHAPE), compute_uv=False)
