@@ -198,6 +198,7 @@ class rv_continuous:
         zs, s, scale, inside, bad, z = self._z("logpdf", x, args, kwds)
         return self._finish(_where(inside, self._logpdf(zs, *s) - _log(scale), -_inf), bad)
 
+    @_quiet
     def pdf(self, x, *args, **kwds):
         return _exp(self.logpdf(x, *args, **kwds))
 
@@ -308,6 +309,7 @@ class rv_discrete:
         inside = _all(k >= lo, k <= hi, _o.floor(k) == k)
         return _where(bad, _nan, _where(inside, self._logpmf(_where(inside, k, lo), *s), -_inf))
 
+    @_quiet
     def pmf(self, k, *args, **kwds):
         return _exp(self.logpmf(k, *args, **kwds))
 

@@ -83,6 +83,7 @@ class multivariate_normal_gen:
         out = -0.5 * (dim * 2.0 * _LOG_SQRT_2PI + logdet + maha)
         return _o.squeeze(out) if _o.ndim(out) else out
 
+    @_quiet
     def pdf(self, x, mean=None, cov=1, allow_singular=False):
         return _exp(self.logpdf(x, mean, cov, allow_singular))
 
@@ -133,6 +134,7 @@ class dirichlet_gen:
         if _np.any(_np.abs(_np.sum(xv, axis=0) - 1.0) > 1e-9):
             raise ValueError("dirichlet: the components of x (its first axis) must sum to 1")
 
+    @_quiet
     def pdf(self, x, alpha):
         return _exp(self.logpdf(x, alpha))
 
