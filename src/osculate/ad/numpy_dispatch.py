@@ -24,6 +24,7 @@ from scipy import special
 from . import numpy as osc_np
 from .core import ConcretizationError, Tracer, UnsupportedConversionError, UnsupportedFunctionError
 from .prims import arithmetic, structural
+from .prims import bessel as prims_bessel
 from .prims import special as prims_special
 from .prims import special_extra
 from .prims.nondiff import NONDIFF
@@ -171,6 +172,7 @@ for _name, _p in list(UNARY.items()) + list(prims_special.SPECIAL2.items()) + [(
         _FAST[getattr(special, _name)] = _p
 _UFUNCS.pop(special.zeta)  # (a Python function: scipy.special.zeta(x, q) calls the ufunc _zeta)
 _FAST[special._ufuncs._zeta] = prims_special.SPECIAL2["zeta"]
+_FAST[special._ufuncs._riemann_zeta] = prims_bessel.ORDER_FAMILIES["riemann_zeta"]  # scipy.special.zeta(x)
 
 
 _BOOL_UFUNCS = {np.bitwise_and: "logical_and", np.bitwise_or: "logical_or", np.bitwise_xor: "logical_xor",
