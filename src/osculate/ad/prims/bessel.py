@@ -84,6 +84,19 @@ def _fit(t, out):
     return t if shape_of(t) == sh else broadcast_to(t, sh)
 
 
+def _quiet(fn):
+    """Run a NumPy kernel without floating-point warnings: where the function overflows or
+    underflows its derivative is inf or 0 (or nan), as SciPy's value is."""
+
+    def run(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+
+    run.__name__ = run.__qualname__ = fn.__name__
+    run.__doc__ = fn.__doc__
+    return run
+
+
 def family(name, impl, dx, dy):
     """A broadcasting binary primitive with parameters from its partials
     ``dx(x, y, out, **params)`` and ``dy(...)`` (written with primitives);
@@ -122,6 +135,7 @@ def family(name, impl, dx, dy):
 _B2J = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798)  # B_2 ... B_18
 
 
+@_quiet
 def _zeta_k(s, q, k):
     """Z_k(s, q) by Euler–Maclaurin summation (NumPy)."""
     k = int(k)
@@ -201,27 +215,28 @@ def riemann_zeta(x):
 _GRID = 256  # the coarse grid that finds the integrand's extent
 
 
+@_quiet
 def _kv_n(v, x, n, scaled):
     """∂ⁿK_v(x)/∂vⁿ (times eˣ when scaled) by the trapezoid rule (NumPy)."""
     n = int(n)
     v, x = np.broadcast_arrays(np.asarray(v, dtype=float), np.asarray(x, dtype=float))
     ok = (x > 0) & np.isfinite(x) & np.isfinite(v)
     av = np.where(ok, np.abs(v), 0.0)
-    xs = np.where(ok, x, 1.0)
+    xs = np.where(ok, np.maximum(x, 1e-300), 1.0)  # (K_v is inf below that anyway)
     xe = np.hypot(xs, av + n)
     h = np.minimum(7.5 / (45.0 + 0.64 * xe), 0.66 / np.sqrt(xe))
     # the extent: the last point of a coarse grid where the exponent is within 45 of its peak
     T = np.arcsinh((av + n + 50.0) / xs) + 1.0
     tc = T[..., None] * np.linspace(0.0, 1.0, _GRID)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         phi = av[..., None] * tc - xs[..., None] * (np.cosh(tc) - 1.0) + (n * np.log(tc) if n else 0.0)
     above = phi > np.max(phi, axis=-1, keepdims=True) - 45.0
     last = _GRID - 1 - np.argmax(above[..., ::-1], axis=-1)
     tmax = T * np.minimum(last + 1, _GRID - 1) / (_GRID - 1)
-    m = max(2, int(np.ceil(np.max(tmax / h, initial=0.0))))
+    m = int(np.clip(np.ceil(np.max(tmax / h, initial=0.0)), 2, 20000))  # (20000: |v| ~ 1e5 at x ~ 1)
     step = tmax / m
     t = step[..., None] * np.arange(m + 1)
-    with np.errstate(divide="ignore", under="ignore"):
+    with np.errstate(divide="ignore", under="ignore", over="ignore", invalid="ignore"):
         e = av[..., None] * t - xs[..., None] * (np.cosh(t) - 1.0) + (n * np.log(t) if n else 0.0)
         r = np.exp(-2.0 * av[..., None] * t)
         g = np.exp(e) * (0.5 * (1.0 + r) if n % 2 == 0 else np.sign(v)[..., None] * 0.5 * (1.0 - r))
@@ -271,6 +286,18 @@ def _gauss_legendre(m):
     return _GL_NODES[m]
 
 
+_PANEL = 48  # nodes per panel of the composite rule over θ
+
+
+def _composite_gauss_legendre(m):
+    """At least ``m`` nodes on [0, 1]: panels of 48 Gauss–Legendre nodes (the integrand over θ
+    oscillates about (x + |v|) / 2 times; cost linear in that)."""
+    panels = max(1, -(-m // _PANEL))
+    u, w = _gauss_legendre(_PANEL)
+    start = np.arange(panels)[:, None] / panels
+    return (start + u / panels).ravel(), np.tile(w / panels, panels)
+
+
 _T_NODES = 100  # Gauss–Legendre nodes of the integral over t
 
 
@@ -280,10 +307,10 @@ def _schlaefli(kind, v, x, n):
     Y_v = (1/π) ∫₀^π sin(x sin θ - vθ) dθ - (1/π) ∫₀^∞ (e^(vt) + e^(-vt) cos vπ) e^(-x sinh t) dt,
     I_v = (1/π) ∫₀^π e^(x cos θ) cos vθ dθ - (sin vπ / π) ∫₀^∞ e^(-x cosh t - vt) dt."""
     av = np.abs(v)
-    u, w = _gauss_legendre(int(40 + 1.5 * np.max(x + av, initial=0.0)))
+    u, w = _composite_gauss_legendre(int(40 + 1.5 * np.max(x + av, initial=0.0)))
     th = np.pi * u
     V, X = v[..., None], x[..., None]
-    with np.errstate(under="ignore"):
+    with np.errstate(under="ignore", over="ignore", invalid="ignore"):  # (inf or nan where the function overflows)
         if kind == "j":
             a = np.sum(w * th ** n * _cos_shift(V * th - X * np.sin(th), n), axis=-1)
         elif kind == "y":
@@ -335,10 +362,11 @@ def _power_series(kind, v, x, n):
     for k in range(n):
         bell.append(sum(comb(k, i) * bell[k - i] * dg[i] for i in range(k + 1)))
     sign = (-1.0) ** m if kind == "j" else 1.0
-    with np.errstate(under="ignore"):
+    with np.errstate(under="ignore", over="ignore", invalid="ignore"):
         return np.sum(sign * np.exp(g) * bell[n], axis=0)
 
 
+@_quiet
 def _bessel_n(kind, v, x, n):
     """∂ⁿZ_v(x)/∂vⁿ for Z = J, Y, I or e^(-x) I (``kind`` "j", "y", "i", "ie"); x > 0."""
     n = int(n)
