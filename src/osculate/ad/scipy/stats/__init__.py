@@ -22,11 +22,9 @@ The tails use the stable forms: ``norm.logcdf`` is ``log_ndtr``, ``logistic``
 uses ``log_expit``, the t and beta cdfs are ``betainc``, the gamma, chi2 and
 Poisson cdfs ``gammainc``/``gammaincc``, the binomial ones ``betainc``.
 
-Limits: a cdf that goes through ``gammainc``/``betainc`` (gamma, chi2, t,
-beta, nbinom) is differentiable in ``x``, ``loc``, ``scale`` and the
-probability/rate parameters, and in its shape parameter (gamma's ``a``,
-chi2's and t's ``df``, beta's ``a``/``b``, nbinom's ``n``) only where those
-special functions are (an error says so).  The ``ppf``/``isf`` of gamma,
+Those special functions are differentiable in all their arguments, so the
+cdfs are too in the shape parameters (gamma's ``a``, chi2's and t's ``df``,
+beta's ``a``/``b``, nbinom's ``n``).  Limit: the ``ppf``/``isf`` of gamma,
 chi2, t and beta start from SciPy's inverse on the values and add Newton
 steps that carry the derivatives (exact to third order); they need the
 values, so they do not run under ``jit`` or ``vmap``.

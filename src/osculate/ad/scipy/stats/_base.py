@@ -9,8 +9,7 @@ import functools
 import numpy as _np
 
 from ... import numpy as _o
-from ...core import ConcretizationError, Tracer, UnsupportedFunctionError, concrete
-from .. import special as _sp
+from ...core import ConcretizationError, Tracer, concrete
 
 __all__ = ["rv_continuous", "rv_discrete", "rv_frozen"]
 
@@ -51,24 +50,6 @@ def _quiet(fn):
             return fn(*args, **kwargs)
 
     return wrapper
-
-
-def _betainc(a, b, x):
-    """``betainc(a, b, x)``; constant arrays ``a``, ``b`` are split into their distinct pairs
-    (osculate's betainc takes them as numbers)."""
-    try:
-        return _sp.betainc(a, b, x)
-    except UnsupportedFunctionError as exc:
-        if isinstance(a, Tracer) or isinstance(b, Tracer):
-            raise UnsupportedFunctionError(
-                f"{exc}. In osculate.scipy.stats this is a shape parameter of a cdf written with betainc "
-                f"(t's df, beta's a and b, nbinom's n): pass it as a constant"
-            ) from None
-    a, b = _np.broadcast_arrays(_np.asarray(a, dtype=float), _np.asarray(b, dtype=float))
-    out = _np.zeros(_np.broadcast_shapes(a.shape, _np.shape(x)))
-    for ai, bi in set(zip(a.ravel().tolist(), b.ravel().tolist())):
-        out = _where(_all(a == ai, b == bi), _sp.betainc(ai, bi, x), out)
-    return out
 
 
 def _log_of(p, other):

@@ -8,7 +8,7 @@ from scipy import special as _sc
 from ... import numpy as _o
 from .. import special as _sp
 from ._base import (
-    _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _betainc, _exp, _expm1, _inf, _log, _log1p, _where, rv_continuous,
+    _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _inf, _log, _log1p, _where, rv_continuous,
 )
 
 __all__ = ["norm", "lognorm", "uniform", "expon", "laplace", "logistic", "cauchy", "gamma", "chi2", "beta", "t"]
@@ -321,10 +321,10 @@ class beta_gen(rv_continuous):
         return _sp.xlogy(a - 1.0, z) + _sp.xlog1py(b - 1.0, -z) - _sp.betaln(a, b)
 
     def _cdf(self, z, a, b):
-        return _betainc(a, b, z)
+        return _sp.betainc(a, b, z)
 
     def _sf(self, z, a, b):
-        return _betainc(b, a, 1.0 - z)
+        return _sp.betainc(b, a, 1.0 - z)
 
     def _ppf(self, q, a, b):
         return self._newton("ppf", lambda q, a, b: _sc.betaincinv(a, b, q), self._cdf, 1.0, q, a, b)
@@ -368,8 +368,8 @@ class t_gen(rv_continuous):
             power = power * wt
             series = series + coef * power / (2 * k + 1)
         small = 0.5 + series * _exp(self._logpdf(0.0 * z, df))
-        centre = 0.5 + 0.5 * _o.sign(zn) * _betainc(0.5, 0.5 * df, zn * zn / (df + zn * zn))
-        tail = 0.5 * _betainc(0.5 * df, 0.5, df / (df + zf * zf))
+        centre = 0.5 + 0.5 * _o.sign(zn) * _sp.betainc(0.5, 0.5 * df, zn * zn / (df + zn * zn))
+        tail = 0.5 * _sp.betainc(0.5 * df, 0.5, df / (df + zf * zf))
         return _where(tiny, small, _where(near, centre, _where(zf < 0.0, tail, 1.0 - tail)))
 
     def _sf(self, z, df):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ... import numpy as _o
 from .. import special as _sp
-from ._base import _all, _betainc, _log, _log1p, rv_discrete
+from ._base import _all, _log, _log1p, rv_discrete
 
 __all__ = ["poisson", "binom", "nbinom", "bernoulli"]
 
@@ -56,10 +56,10 @@ class binom_gen(rv_discrete):
                 + _sp.xlogy(k, p) + _sp.xlog1py(n - k, -p))
 
     def _cdf(self, k, n, p):
-        return _betainc(n - k, k + 1.0, 1.0 - p)
+        return _sp.betainc(n - k, k + 1.0, 1.0 - p)
 
     def _sf(self, k, n, p):
-        return _betainc(k + 1.0, n - k, p)
+        return _sp.betainc(k + 1.0, n - k, p)
 
 
 class nbinom_gen(rv_discrete):
@@ -81,10 +81,10 @@ class nbinom_gen(rv_discrete):
                 + n * _log(p) + _sp.xlog1py(k, -p))
 
     def _cdf(self, k, n, p):
-        return _betainc(n, k + 1.0, p)
+        return _sp.betainc(n, k + 1.0, p)
 
     def _sf(self, k, n, p):
-        return _betainc(k + 1.0, n, 1.0 - p)
+        return _sp.betainc(k + 1.0, n, 1.0 - p)
 
 
 class bernoulli_gen(rv_discrete):
