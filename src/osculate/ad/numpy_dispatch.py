@@ -83,11 +83,6 @@ ALTERNATIVES = {
     "numpy.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
     "numpy.linalg.eig": "for a symmetric matrix, use np.linalg.eigh(a) instead",
     "numpy.linalg.eigvals": "for a symmetric matrix, use np.linalg.eigvalsh(a) instead",
-    "numpy.vecdot": "write np.sum(a * b, axis=-1) instead",
-    "numpy.ptp": "write np.max(x) - np.min(x) instead",
-    "numpy.cumulative_sum": "use np.cumsum(x, axis) instead",
-    "numpy.cumulative_prod": "use np.cumprod(x, axis) instead",
-    "numpy.heaviside": "write np.where(x > 0, 1.0, np.where(x == 0, h0, 0.0)) instead (its derivative is zero)",
     "numpy.conjugate": "osculate differentiates real arrays, so x itself is its conjugate",
     "numpy.real": "osculate differentiates real arrays, so x itself is its real part",
     "numpy.copyto": "values are immutable under differentiation: use the source array itself, or "
@@ -95,8 +90,9 @@ ALTERNATIVES = {
     "numpy.put": "values are immutable under differentiation: write a = osculate.numpy.set_at(a, idx, v), "
                  "which returns a new array",
     "numpy.putmask": "values are immutable under differentiation: write a = np.where(mask, v, a)",
+    "numpy.fill_diagonal": "a plain array cannot hold traced values: write a = osculate.numpy.set_diagonal(a, val), "
+                           "which returns a new array (on a traced array, np.fill_diagonal works in place)",
     "numpy.place": "values are immutable under differentiation: write a = np.where(mask, v, a)",
-    "numpy.count_nonzero": "write np.sum(x != 0) instead",
     "numpy.r_": "use np.concatenate([...]) (or np.stack for a new axis) instead",
     "numpy.vectorize": "np.vectorize calls the function on plain numbers; apply NumPy functions to the "
                        "whole array instead (np.exp(x) rather than np.vectorize(math.exp)(x))",
@@ -141,7 +137,7 @@ for _name in (
     "absolute fabs sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh greater "
     "greater_equal less less_equal equal not_equal logical_and logical_or logical_xor logical_not sign "
     "floor ceil rint trunc floor_divide remainder mod fmod isnan isinf isfinite signbit matmul "
-    "logaddexp2 degrees radians rad2deg deg2rad"
+    "logaddexp2 degrees radians rad2deg deg2rad heaviside copysign ldexp frexp modf vecdot matvec vecmat"
 ).split():
     _uf = getattr(np, _name)
     _UFUNCS[_uf] = getattr(osc_np, "abs" if _name == "absolute" else _name)
@@ -223,7 +219,14 @@ _FUNCTION_NAMES = (
     # composites (ad/numpy/composites.py)
     "diff ediff1d gradient cross interp polyval select piecewise sinc linspace logspace geomspace rot90 rollaxis "
     "atleast_3d hsplit vsplit dsplit append insert delete nan_to_num nansum nanmean nanvar nanstd nanmax nanmin "
-    "average convolve correlate pad quantile percentile median partition allclose isclose array_equal"
+    "average convolve correlate pad quantile percentile median partition allclose isclose array_equal "
+    # ad/numpy/extras.py, polynomial.py, discrete.py, sets.py
+    "ptp cumulative_sum cumulative_prod nancumsum nancumprod nanprod fix meshgrid block dstack diagflat unstack "
+    "trapezoid cov corrcoef resize trim_zeros choose compress extract put_along_axis fill_diagonal apply_along_axis "
+    "unwrap poly polyadd polysub polymul polydiv polyder polyint polyfit vander all any count_nonzero isposinf "
+    "isneginf nonzero argwhere flatnonzero searchsorted digitize nanargmax nanargmin argpartition lexsort "
+    "array_equiv diag_indices_from tril_indices_from triu_indices_from histogram histogram_bin_edges bincount "
+    "unique unique_values unique_counts unique_inverse unique_all union1d intersect1d setdiff1d setxor1d isin"
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):
