@@ -31,18 +31,27 @@ derivatives come out of one pass with the accuracy of the value itself.
 * ``I`` for ``x < (a + 1) / (a + b + 2)``: ``x^a (1-x)^b / (a B(a, b))`` times
   the continued fraction with ``d₂ₘ₊₁ = -(a+m)(a+b+m) x / ((a+2m)(a+2m+1))``,
   ``d₂ₘ = m (b-m) x / ((a+2m-1)(a+2m))``; otherwise ``I = 1 - I_{1-x}(b, a)``
-  (``1 - x`` exact there), so both ends ``x → 0`` and ``x → 1`` are computed
-  from the small side.
+  (``1 - x`` is exact for ``x ≥ 1/2``), so near both ends ``x → 0`` and
+  ``x → 1`` the derivatives are those of the small side, relative to it.
 
 The continued fractions run as three-term recurrences for numerator and
-denominator, rescaled at every step; each element stops when every
-coefficient of its ratio has settled.  Measured against mpmath (tests/
-test_incomplete.py) on a ∈ [0.1, 50], x ∈ [1e-3, 100] the first and second
-derivatives in ``a`` agree to about 1e-12 relative, and ``betainc``'s in ``a``,
-``b`` (mixed included), near both ends as well, to about 1e-11.  The cost
-grows like √a for ``x`` near ``a`` (large ``a``, ``b`` alike); the domain is
-SciPy's: ``a, b > 0``, ``x ≥ 0`` (``x ≤ 1`` for ``betainc``), nan elsewhere.
-At ``x = 0`` (and ``x = 1`` for ``betainc``) the derivative in ``x`` is the
+denominator, rescaled at every step; an element stops once its value has
+settled and, some steps later, every coefficient of its jet too (the
+derivatives converge more slowly, and at integer ``a`` the fraction of the
+value may terminate while theirs does not).  A point's table of derivatives
+is kept for the next request (a transform asks for ∂ᵏ, then ∂ᵏ⁺¹, at the same
+point), in a small cache keyed by the arguments' bytes.
+
+Measured against mpmath (tests/test_incomplete.py): on the grid a ∈ [0.1, 50]
+× x ∈ [1e-3, 100] the first and second derivatives in ``a`` agree to 4e-14
+relative; ``gammainc``/``gammaincc`` in both arguments at the test points
+(down to Q ≈ 1e-30) to 3e-14; ``betainc`` in ``a``, ``b``, ``x`` (mixed
+included, x = 1e-9 and 1 - 1e-9, a, b up to 200) to 8e-12; Taylor mode to
+order 5 to 1e-14.  The cost grows
+like √a for ``x`` near ``a`` (a = 1e4: ~50 ms, still 1e-11), likewise for
+large ``a`` and ``b``; the domain is SciPy's: ``a, b > 0``, ``x ≥ 0`` (``x ≤ 1``
+for ``betainc``), nan elsewhere; values that underflow (``P(3, 1e-200)``)
+have derivatives 0.  At ``x = 0`` (and ``x = 1`` for ``betainc``) the derivative in ``x`` is the
 limit (0 when ``a > 1``); higher derivatives in ``x`` at exactly that point are
 not (the limit branch is constant).
 """
