@@ -623,8 +623,6 @@ ALTERNATIVE_CASES = {
     "numpy.linalg.diagonal": (lambda x: np.linalg.diagonal(np.outer(x, W)),
                               lambda x: np.diagonal(np.outer(x, W), axis1=-2, axis2=-1)),
     "numpy.linalg.matrix_transpose": (lambda x: np.linalg.matrix_transpose(np.outer(x, W)), lambda x: np.outer(x, W).mT),
-    "numpy.matrix_transpose": (lambda x: np.matrix_transpose(np.outer(x, W)),
-                               lambda x: np.swapaxes(np.outer(x, W), -1, -2)),
     "numpy.linalg.eig": (lambda x: np.linalg.eig(_spd(x))[0], lambda x: np.linalg.eigh(_spd(x))[0],
                          lambda x: np.sort(np.linalg.eig(_spd(x))[0].real)),
     "numpy.linalg.eigvals": (lambda x: np.linalg.eigvals(_spd(x)), lambda x: np.linalg.eigvalsh(_spd(x)),

@@ -22,6 +22,7 @@ R = np.random.default_rng(11)
 X5 = R.standard_normal(5)
 M35 = R.standard_normal((3, 5))
 XS = np.linspace(0.0, 1.0, 9)
+S20 = R.standard_normal((20, 2))
 ROUNDED = np.round(2.0 * M35)  # repeated values for the set functions
 IDX = np.array([[0], [2], [1]])
 
@@ -140,6 +141,19 @@ VALUES = {
     "histogram-weights": (lambda w: np.histogram(M35, bins=3, weights=w), (M35 + 3.0,)),
     "histogram-weights-edges": (lambda w: np.histogram(M35, bins=[-2, 0, 0.5, 3], weights=w, density=True), (M35 ** 2,)),
     "histogram_bin_edges": (lambda a: np.histogram_bin_edges(a, bins="sturges"), (M35,)),
+    "histogram2d": (lambda w: np.histogram2d(S20[:, 0], S20[:, 1], bins=3, weights=w), (np.abs(S20[:, 0]),)),
+    "histogram2d-density-edges": (lambda w: np.histogram2d(S20[:, 0], S20[:, 1], bins=[3, np.array([-3, 0, 0.5, 3])],
+                                                           weights=w, density=True), (np.abs(S20[:, 0]),)),
+    "histogram2d-sample": (lambda x: np.histogram2d(x, S20[:, 1], bins=4), (S20[:, 0],)),
+    "histogramdd": (lambda w: np.histogramdd(S20, bins=(2, 3), range=[(-1, 1), (-2, 2)], weights=w), (S20[:, 1],)),
+    "histogramdd-list-density": (lambda w: np.histogramdd([S20[:, 0], S20[:, 1]], bins=3, weights=w, density=True),
+                                 (np.abs(S20[:, 0]),)),
+    "divmod": (lambda a: np.divmod(a * 3, 0.7), (M35,)),
+    "imag": (np.imag, (M35,)),
+    "real_if_close": (np.real_if_close, (M35,)),
+    "matrix_transpose": (np.matrix_transpose, (M35,)),
+    "apply_over_axes": (lambda a: np.apply_over_axes(np.sum, a, [0, 1]), (M35,)),
+    "apply_over_axes-same-shape": (lambda a: np.apply_over_axes(lambda v, ax: np.cumsum(v, ax), a, 1), (M35,)),
     "bincount": (lambda w: np.bincount([0, 3, 3, 1, 0], weights=w, minlength=6), (X5,)),
     "unique": (lambda a: np.unique(a, return_index=True, return_inverse=True, return_counts=True), (ROUNDED,)),
     "unique-axis": (lambda a: np.unique(np.concatenate([a, a[:1]]), axis=0), (M35,)),
@@ -158,7 +172,8 @@ VALUES = {
 
 
 def _leaves(out):
-    return list(out) if isinstance(out, tuple) else [out]
+    out = list(out) if isinstance(out, tuple) else [out]
+    return [y for x in out for y in (x if isinstance(x, list) else [x])]  # (histogramdd's list of edges)
 
 
 @pytest.mark.parametrize("name", sorted(VALUES))

@@ -80,7 +80,6 @@ ALTERNATIVES = {
     "numpy.linalg.trace": "use np.trace(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.diagonal": "use np.diagonal(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
-    "numpy.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
     "numpy.linalg.eig": "for a symmetric matrix, use np.linalg.eigh(a) instead",
     "numpy.linalg.eigvals": "for a symmetric matrix, use np.linalg.eigvalsh(a) instead",
     "numpy.conjugate": "osculate differentiates real arrays, so x itself is its conjugate",
@@ -137,7 +136,7 @@ for _name in (
     "absolute fabs sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh greater "
     "greater_equal less less_equal equal not_equal logical_and logical_or logical_xor logical_not sign "
     "floor ceil rint trunc floor_divide remainder mod fmod isnan isinf isfinite signbit matmul "
-    "logaddexp2 degrees radians rad2deg deg2rad heaviside copysign ldexp frexp modf vecdot matvec vecmat"
+    "logaddexp2 degrees radians rad2deg deg2rad heaviside copysign ldexp frexp modf vecdot matvec vecmat divmod"
 ).split():
     _uf = getattr(np, _name)
     _UFUNCS[_uf] = getattr(osc_np, "abs" if _name == "absolute" else _name)
@@ -226,7 +225,8 @@ _FUNCTION_NAMES = (
     "unwrap poly polyadd polysub polymul polydiv polyder polyint polyfit vander all any count_nonzero isposinf "
     "isneginf nonzero argwhere flatnonzero searchsorted digitize nanargmax nanargmin argpartition lexsort "
     "array_equiv diag_indices_from tril_indices_from triu_indices_from histogram histogram_bin_edges bincount "
-    "unique unique_values unique_counts unique_inverse unique_all union1d intersect1d setdiff1d setxor1d isin"
+    "unique unique_values unique_counts unique_inverse unique_all union1d intersect1d setdiff1d setxor1d isin "
+    "divmod imag real_if_close matrix_transpose apply_over_axes histogram2d histogramdd"
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):

@@ -40,7 +40,8 @@ ravel, where, sum = _np.ravel, _np.where, _np.sum  # noqa: A001
 __all__ = [
     "all", "any", "count_nonzero", "isposinf", "isneginf", "nonzero", "argwhere", "flatnonzero", "searchsorted",
     "digitize", "nanargmax", "nanargmin", "argpartition", "lexsort", "array_equiv", "diag_indices_from",
-    "tril_indices_from", "triu_indices_from", "histogram", "histogram_bin_edges", "bincount",
+    "tril_indices_from", "triu_indices_from", "histogram", "histogram_bin_edges", "histogram2d", "histogramdd",
+    "bincount",
 ]
 
 
@@ -229,6 +230,89 @@ def histogram(a, bins=10, range=None, density=None, weights=None):  # noqa: A002
     if density:
         counts = counts / (sum(counts) * _np.diff(edges))
     return counts, edges
+
+
+def _weighted_counts(sample, edges, weights):
+    """The counts of the ``(N, D)`` sample in the bins of ``edges`` (NumPy's
+    rule: half-open bins, the last closed), weighted by the traced weights."""
+    shape = tuple(e.size - 1 for e in edges)
+    keep = _np.ones(sample.shape[0], dtype=bool)
+    index = []
+    for i, e in enumerate(edges):
+        k = _np.searchsorted(e, sample[:, i], side="right") - 1
+        k[sample[:, i] == e[-1]] = e.size - 2
+        keep &= (k >= 0) & (k < e.size - 1)
+        index.append(k)
+    w = ravel(asarray(weights))
+    if _shape(w) != (sample.shape[0],):
+        raise ValueError("weights should have the same length as the sample.")
+    picked = _np.flatnonzero(keep)
+    return _prims.index_update(_np.zeros(shape), _prims.getitem(w, picked), tuple(k[keep] for k in index), "add")
+
+
+def _bin_list(bins):
+    """Plain bins: a count, or per axis a count or (the values of) edges."""
+    if isinstance(bins, (int, _np.integer)):
+        return bins
+    if isinstance(bins, (list, tuple)):
+        return [b if isinstance(b, (int, _np.integer)) else _values(b) for b in bins]
+    return _values(bins)
+
+
+def _dd(columns, bins, range, density, weights):  # noqa: A002
+    """``histogramdd`` of the sample given by its ``D`` columns (traced or not)."""
+    values = _np.stack([_values(c).ravel() for c in columns], axis=1)
+    traced_w = isinstance(weights, _Tracer)
+    counts, edges = _np.histogramdd(values, bins=bins, range=range,
+                                    weights=None if weights is None or traced_w else _np.asarray(weights))
+    plain_edges, edges = edges, list(edges)
+    per_axis = bins if isinstance(bins, list) else [bins] * len(columns)
+    for i, c in enumerate(columns):
+        if (isinstance(c, _Tracer) and isinstance(per_axis[i], (int, _np.integer)) and values.shape[0]
+                and (range is None or range[i] is None)):
+            edges[i] = _span(c, values[:, i], edges[i].size)
+    if traced_w:
+        counts = _weighted_counts(values, plain_edges, weights)
+    if density:
+        widths = _np.ones(_shape(counts))
+        for i, e in enumerate(edges):
+            widths = widths * _np.reshape(_np.diff(e), [-1 if j == i else 1 for j in _builtins.range(len(edges))])
+        counts = counts / (sum(counts) * widths)
+    return counts, edges
+
+
+def _span(column, values, n):
+    """``linspace(min, max, n)`` of a traced column (NumPy's edges for a bin count)."""
+    lo, hi = _prims.amin(column, None, False), _prims.amax(column, None, False)
+    if values.min() == values.max():
+        lo, hi = lo - 0.5, hi + 0.5
+    return _linspace(lo, hi, n)
+
+
+def histogramdd(sample, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """``(counts, edges)`` of a multidimensional histogram, as NumPy's.  The
+    bins and which bin each point falls in come from the values (eager only
+    for a traced sample); with traced ``weights`` the counts are
+    differentiable in the weights, and the edges of an axis binned by a count
+    without a range span the sample's ``[min, max]``, traced like it."""
+    if hasattr(sample, "shape"):
+        columns = [_prims.getitem(asarray(sample), (slice(None), i)) for i in _builtins.range(_shape(sample)[1])] \
+            if len(_shape(sample)) == 2 else [sample]
+    else:
+        columns = list(sample)
+    if not _builtins.any(isinstance(x, _Tracer) for x in columns + [weights]):
+        return _np.histogramdd(sample, bins=bins, range=range, density=density, weights=weights)
+    return _dd(columns, _bin_list(bins), range, density, weights)
+
+
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
+    """``(counts, xedges, yedges)`` as NumPy's, through :func:`histogramdd`."""
+    if not _builtins.any(isinstance(v, _Tracer) for v in (x, y, weights)):
+        return _np.histogram2d(x, y, bins=bins, range=range, density=density, weights=weights)
+    if not isinstance(bins, (int, _np.integer)) and not (isinstance(bins, (list, tuple)) and len(bins) == 2):
+        bins = [bins, bins]  # one array of edges for both
+    counts, edges = _dd([x, y], _bin_list(bins), range, density, weights)
+    return counts, edges[0], edges[1]
 
 
 def bincount(x, weights=None, minlength=0):

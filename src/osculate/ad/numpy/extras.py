@@ -44,7 +44,8 @@ __all__ = [
     "ptp", "vecdot", "matvec", "vecmat", "cumulative_sum", "cumulative_prod", "nancumsum", "nancumprod", "nanprod",
     "heaviside", "copysign", "fix", "modf", "frexp", "ldexp", "meshgrid", "block", "dstack", "diagflat", "unstack",
     "trapezoid", "cov", "corrcoef", "resize", "trim_zeros", "choose", "compress", "extract", "put_along_axis",
-    "set_along_axis", "fill_diagonal", "set_diagonal", "apply_along_axis", "unwrap",
+    "set_along_axis", "fill_diagonal", "set_diagonal", "apply_along_axis", "apply_over_axes", "unwrap", "divmod",
+    "imag", "real_if_close", "matrix_transpose",
 ]
 
 
@@ -177,6 +178,34 @@ def copysign(x1, x2, /, out=None, **kwargs):
     x1 = asarray(x1) * 1.0
     flip = _NONDIFF["logical_xor"].bind(_NONDIFF["signbit"].bind(x1), _NONDIFF["signbit"].bind(x2))
     return where(flip, -x1, x1)
+
+
+def divmod(x1, x2, /, out=(None, None), **kwargs):  # noqa: A001 - NumPy's name
+    """``(floor_divide(x1, x2), remainder(x1, x2))``: the quotient has
+    derivative zero, the remainder ``x1 - q * x2`` is differentiable."""
+    if out is not None and _builtins.any(o is not None for o in (out if isinstance(out, tuple) else (out,))):
+        _no_out(out, "divmod")
+    _gufunc_kwargs(kwargs, "divmod")
+    q = _NONDIFF["floor_divide"].bind(x1, x2)
+    return q, x1 - q * x2
+
+
+def imag(val):
+    """The imaginary part of a real array: zeros (derivative zero)."""
+    return _np.zeros(_shape(val))
+
+
+def real_if_close(a, tol=100):
+    """A real array is returned as it is."""
+    return a
+
+
+def matrix_transpose(x, /):
+    """The last two axes swapped."""
+    x = asarray(x)
+    if _nd(x) < 2:
+        raise ValueError("Input array must be at least 2-dimensional")
+    return _np.swapaxes(x, -1, -2)
 
 
 def fix(x, out=None):
@@ -584,3 +613,21 @@ def apply_along_axis(func1d, axis, arr, *args, **kwargs):
     # the result axes go where the applied axis was
     order = list(range(axis)) + list(range(len(batch), len(batch) + k)) + list(range(axis, len(batch)))
     return transpose(out, order)
+
+
+def apply_over_axes(func, a, axes):
+    """``func(a, axis)`` applied over each of ``axes`` in turn, keeping the
+    dimensions (as NumPy does)."""
+    val = asarray(a)
+    nd = _nd(val)
+    for axis in _np.atleast_1d(axes):
+        axis = int(axis) + nd if axis < 0 else int(axis)
+        res = asarray(func(val, axis))
+        if _nd(res) == _nd(val):
+            val = res
+        else:
+            res = expand_dims(res, axis)
+            if _nd(res) != _nd(val):
+                raise ValueError("function is not returning an array of the correct shape")
+            val = res
+    return val
