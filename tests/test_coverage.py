@@ -81,8 +81,6 @@ def _scalar(fn, args, i):
 #: Supported functions that the generator's generic sample does not suit, or
 #: whose documented limits it meets, and why.
 UNSUITED_SAMPLE = {
-    "numpy.histogram2d": "its bin edges are constants on traced values (documented); NumPy's move with the data",
-    "numpy.histogramdd": "its bin edges are constants on traced values (documented); NumPy's move with the data",
     "numpy.column_stack": "the sample is one 1-d array, which NumPy takes as a sequence of scalars",
     "numpy.empty_like": "NumPy leaves the values undefined (osculate's are zeros)",
     "numpy.tril": "osculate.numpy.tril needs a 2-d input (NumPy broadcasts the sample's 1-d one)",
