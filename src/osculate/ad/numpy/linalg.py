@@ -629,7 +629,8 @@ def cond(x, p=None):
     _check_matrix("cond", x)
     if p is None or p in (2, -2):
         s = svd(x, compute_uv=False)
-        return s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
+        with _np.errstate(divide="ignore", invalid="ignore"):  # a singular x: inf, as in NumPy
+            return s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
     sx = _shape(x)
     if sx[-1] != sx[-2]:
         raise _np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
