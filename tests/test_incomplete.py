@@ -161,3 +161,25 @@ def test_ends_and_outside_the_domain():
     # nan where SciPy gives nan (no warning either)
     assert np.isnan(gammainc_da(-1.0, 2.0, 1)) and np.isnan(betainc_d(2.0, 3.0, 1.5, 1, 0))
     assert np.isnan(osc.grad(lambda x: special.gammainc(2.0, x))(np.float64(-1.0)))
+
+
+def test_small_parameters_keep_their_digits():
+    """1/Γ(a) is a / Γ(a + 1) and 1/(a B(a, b)) is b Γ(a+b) / (Γ(a+1) Γ(b+1)): no ψ(a) ~ -1/a
+    terms to cancel as a → 0 (they cost 1/a digits: 1e-9 at a = 1e-8)."""
+    for a, x in [(1e-4, 5.0), (1e-8, 5.0), (1e-8, 0.5)]:
+        for k in (1, 2):
+            _close(gammainc_da(a, x, k), _gamma_ref(a, x, (k, 0), 1), 1e-13, (a, x, k))
+    for a, b, x in [(1e-8, 2.0, 0.3), (2.0, 1e-6, 0.3), (1e-6, 2e-6, 0.3)]:
+        p = (mp.mpf(a), mp.mpf(b), mp.mpf(x))
+        for j, l in [(1, 0), (0, 1), (1, 1), (2, 0), (0, 2)]:
+            _close(betainc_d(a, b, x, j, l), mp.diff(I, p, (j, l, 0)), 1e-13, (a, b, x, j, l))
+
+
+def test_extreme_inputs_underflow_to_zero_or_give_nan_without_warnings():
+    # (warnings are errors in this suite)
+    assert gammainc_da(2.0, 1e308, 1) == 0.0 and gammainc_da(3.0, 1e-200, 2) == 0.0
+    assert gammainc_da(5.0, np.inf, 1) == 0.0
+    assert np.isnan(gammainc_da(np.inf, 2.0, 1)) and np.isnan(gammainc_da(2.0, np.nan, 1))
+    assert betainc_d(2.0, 3.0, 5e-324, 1, 0) == 0.0
+    assert np.isnan(betainc_d(np.inf, 2.0, 0.5, 1, 0))
+    assert np.isfinite(betainc_d(1e5, 1e5, 0.5, 1, 1))

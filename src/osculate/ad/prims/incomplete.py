@@ -221,15 +221,16 @@ def _continued_fraction(step, first, shape):
     return result
 
 
-def _gamma_exponent(a, x, n, shift):
-    """The jet in ``a`` of ``a log x - x - log Γ(a + shift)``."""
+def _gamma_exponent(a, x, n):
+    """The jet in ``a`` of ``a log x - x - log Γ(a + 1)`` (regular at ``a → 0``, where
+    ``log Γ(a)`` is not: ``1 / Γ(a)`` is written ``a / Γ(a + 1)``)."""
     lx = np.log(x)
     E = np.zeros((n, 1) + a.shape)
-    E[0, 0] = a * lx - x - special.gammaln(a + shift)
+    E[0, 0] = a * lx - x - special.gammaln(a + 1.0)
     if n > 1:
-        E[1, 0] = lx - special.digamma(a + shift)
+        E[1, 0] = lx - special.digamma(a + 1.0)
     for j in range(2, n):
-        E[j, 0] = -_psi(j - 1, a + shift) / math.factorial(j)
+        E[j, 0] = -_psi(j - 1, a + 1.0) / math.factorial(j)
     return E
 
 
@@ -243,7 +244,7 @@ def _gamma_lower_jet(a, x, n):
         S += T
         if (np.abs(T) <= 1e-17 * np.abs(S)).all():
             break
-    return _jmul(_jexp(_gamma_exponent(a, x, n, 1.0)), S)
+    return _jmul(_jexp(_gamma_exponent(a, x, n)), S)
 
 
 def _gamma_upper_jet(a, x, n):
@@ -262,7 +263,9 @@ def _gamma_upper_jet(a, x, n):
         A[1, 0] = -1.0
     B = np.zeros(shape)
     B[0, 0] = 1.0
-    return _jmul(_jexp(_gamma_exponent(a, x, n, 0.0)), _continued_fraction(step, (A, B), shape))
+    prefactor = _jexp(_gamma_exponent(a, x, n))  # x^a e^-x / Γ(a + 1), times a below
+    prefactor = a * prefactor + _shift(prefactor, 0)
+    return _jmul(prefactor, _continued_fraction(step, (A, B), shape))
 
 
 _MEMO: collections.OrderedDict = collections.OrderedDict()
@@ -279,7 +282,8 @@ def _memo(key, need, compute):
     size = (max(need[0], 3), max(need[1], 3 if need[1] > 1 else need[1]))
     if hit is not None:
         size = (max(size[0], hit[0][0] + 1), max(size[1], hit[0][1] + (size[1] > 1)))
-    table = compute(*size)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # (extreme inputs: inf or nan, as SciPy)
+        table = compute(*size)
     _MEMO[key] = (size, table)
     if len(_MEMO) > 64:
         _MEMO.popitem(last=False)
@@ -288,11 +292,17 @@ def _memo(key, need, compute):
 
 def _gammainc_da_impl(a, x, k):
     a, x = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(x, dtype=float))
+    shape = a.shape
+    a, x = a.ravel(), x.ravel()  # (one dimension: boolean masks of 0-d inputs would be scalars)
 
     def compute(n, _):
         out = np.full((n,) + a.shape, np.nan)
-        ok = (a > 0) & (x >= 0)
+        ok = (a > 0) & np.isfinite(a) & (x >= 0)
         ends = ok & ((x == 0) | np.isposinf(x))
+        inside = ok & ~ends
+        # where x^a e^-x / Γ(a) is below e^-800 every derivative underflows: 0 (no work, no overflow)
+        ai, xi = a[inside], x[inside]
+        ends[inside] = ai * np.log(xi) - xi - special.gammaln(ai + 1.0) + np.maximum(np.log(ai), 0.0) < -800.0
         out[:, ends] = 0.0
         lower = ok & ~ends & (x <= a + 1.0)
         upper = ok & ~ends & (x > a + 1.0)
@@ -303,36 +313,43 @@ def _gammainc_da_impl(a, x, k):
             out[:, upper] = -scale * _gamma_upper_jet(a[upper], x[upper], n)[:, 0]
         return out
 
-    key = ("gammainc", a.shape, a.tobytes(), x.tobytes())
-    return _memo(key, (k + 1, 1), compute)[k][()].copy()
+    key = ("gammainc", shape, a.tobytes(), x.tobytes())
+    return _memo(key, (k + 1, 1), compute)[k].reshape(shape)[()].copy()
 
 
 def _beta_jet(a, b, x, n1, n2):
     """The jet in ``(a, b)`` of ``I_x(a, b)`` by its continued fraction (for ``x < (a+1)/(a+b+2)``)."""
     shape = (n1, n2) + a.shape
     lx, l1x = np.log(x), np.log1p(-x)
-    E = np.zeros(shape)  # a log x + b log(1-x) - log a - log B(a, b)
-    E[0, 0] = a * lx + b * l1x - np.log(a) - special.betaln(a, b)
+    # x^a (1-x)^b / (a B(a, b)) = b · exp(a log x + b log(1-x) + log Γ(a+b) - log Γ(a+1) - log Γ(b+1)):
+    # the value of the exponent by betaln (no cancellation of large log Γ's), its derivatives by
+    # polygammas regular at a → 0 and b → 0
+    E = np.zeros(shape)
+    E[0, 0] = a * lx + b * l1x - np.log(a) - np.log(b) - special.betaln(a, b)
     if n1 > 1:
         E[1, 0] += lx
     if n2 > 1:
         E[0, 1] += l1x
-    for i in range(1, n1):
-        E[i, 0] += (-1.0) ** i / (i * a ** i)
     for i in range(n1):
         for l in range(n2):
             if i + l:
-                d = -_psi(i + l - 1, a + b)  # ∂ⁱ_a ∂ˡ_b log B(a, b)
+                d = _psi(i + l - 1, a + b)
                 if l == 0:
-                    d = d + _psi(i - 1, a)
+                    d = d - _psi(i - 1, a + 1.0)
                 if i == 0:
-                    d = d + _psi(l - 1, b)
-                E[i, l] -= d / (math.factorial(i) * math.factorial(l))
+                    d = d - _psi(l - 1, b + 1.0)
+                E[i, l] += d / (math.factorial(i) * math.factorial(l))
+    prefactor = _jexp(E)
+    prefactor = b * prefactor + _shift(prefactor, 1)
 
     def step(m, A1, B1, A0, B0):
         k = m // 2
         d = np.zeros(shape)
-        if m % 2:  # -(a+k)(a+b+k) x / ((a+2k)(a+2k+1))
+        if m == 1:  # -(a+b) x / (a+1)  (the factor a / a cancelled: regular at a → 0)
+            d[0, 0] = -x
+            d = (a + b) * d + _shift(d, 0) + _shift(d, 1)
+            r = _recip_lin(a + 1.0, n1)
+        elif m % 2:  # -(a+k)(a+b+k) x / ((a+2k)(a+2k+1))
             d[0, 0] = -x * (a + k)
             if n1 > 1:
                 d[1, 0] = -x
@@ -348,16 +365,23 @@ def _beta_jet(a, b, x, n1, n2):
 
     one = np.zeros(shape)
     one[0, 0] = 1.0
-    return _jmul(_jexp(E), _continued_fraction(step, (one, one.copy()), shape))
+    return _jmul(prefactor, _continued_fraction(step, (one, one.copy()), shape))
 
 
 def _betainc_d_impl(a, b, x, j, l):
     a, b, x = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, x)))
+    shape = a.shape
+    a, b, x = a.ravel(), b.ravel(), x.ravel()
 
     def compute(n1, n2):
         out = np.full((n1, n2) + a.shape, np.nan)
-        ok = (a > 0) & (b > 0) & (x >= 0) & (x <= 1)
+        ok = (a > 0) & (b > 0) & np.isfinite(a) & np.isfinite(b) & (x >= 0) & (x <= 1)
         ends = ok & ((x == 0) | (x == 1))
+        inside = ok & ~ends
+        # where both x^a (1-x)^b / (a B(a, b)) and its mirror are below e^-800, every derivative underflows
+        ai, bi, xi = a[inside], b[inside], x[inside]
+        lx, l1x, lb = np.log(xi), np.log1p(-xi), special.betaln(ai, bi)
+        ends[inside] = np.maximum(ai * lx + bi * l1x - np.log(ai) - lb, ai * lx + bi * l1x - np.log(bi) - lb) < -800.0
         out[:, :, ends] = 0.0
         direct = ok & ~ends & (x * (a + b + 2.0) < a + 1.0)
         swapped = ok & ~ends & ~direct
@@ -369,8 +393,8 @@ def _betainc_d_impl(a, b, x, j, l):
             out[:, :, swapped] = -scale * _beta_jet(b[swapped], a[swapped], 1.0 - x[swapped], n2, n1).swapaxes(0, 1)
         return out
 
-    key = ("betainc", a.shape, a.tobytes(), b.tobytes(), x.tobytes())
-    return _memo(key, (j + 1, l + 1), compute)[j, l][()].copy()
+    key = ("betainc", shape, a.tobytes(), b.tobytes(), x.tobytes())
+    return _memo(key, (j + 1, l + 1), compute)[j, l].reshape(shape)[()].copy()
 
 
 # =========================================================================== the densities' derivatives (primitives)
