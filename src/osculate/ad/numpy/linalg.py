@@ -192,7 +192,11 @@ def qr(a, mode="reduced"):
     or ``'complete'``, ``R`` alone for ``mode='r'``; stacks of matrices too.
 
     The derivative exists where the first ``k = min(m, n)`` columns of ``a``
-    are linearly independent (``R``'s leading ``k × k`` block invertible).
+    are linearly independent (``R``'s leading ``k × k`` block invertible);
+    it grows like ``1/|R_jj|`` as they approach dependence, and at dependent
+    columns it is not defined: a ``LinAlgError`` (singular matrix) when a
+    ``R_jj`` is exactly 0, else (rounding leaves ``R_jj ≈ 1e-16``) values of
+    that size, so check ``R``'s diagonal before trusting it.
     For ``mode='complete'`` and a tall matrix (``m > n``) the last ``m − n``
     columns of ``Q`` are not unique: their derivative follows the convention
     that they move only to stay orthogonal to the first ``n`` (only their
