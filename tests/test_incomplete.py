@@ -169,6 +169,10 @@ def test_small_parameters_keep_their_digits():
     for a, x in [(1e-4, 5.0), (1e-8, 5.0), (1e-8, 0.5)]:
         for k in (1, 2):
             _close(gammainc_da(a, x, k), _gamma_ref(a, x, (k, 0), 1), 1e-13, (a, x, k))
+    for a, x in [(1e-8, 0.5), (1e-6, 5.0)]:  # the density's derivatives (∂x, ∂a∂x) too
+        H = osc.hessian(lambda z: special.gammainc(z[0], z[1]))(np.array([a, x]))
+        for order, (i, j) in zip([(2, 0), (1, 1), (0, 2)], [(0, 0), (0, 1), (1, 1)]):
+            _close(H[i, j], _gamma_ref(a, x, order, 1), 1e-13, (a, x, order))
     for a, b, x in [(1e-8, 2.0, 0.3), (2.0, 1e-6, 0.3), (1e-6, 2e-6, 0.3)]:
         p = (mp.mpf(a), mp.mpf(b), mp.mpf(x))
         for j, l in [(1, 0), (0, 1), (1, 1), (2, 0), (0, 2)]:

@@ -426,15 +426,21 @@ def _bell(j, l, dlog):
 
 def _gamma_density_da(a, x, k):
     """``∂ᵏ/∂aᵏ [x^(a-1) e^(-x) / Γ(a)]``, with primitives; at ``x = 0`` the limit
-    (0 for ``a > 1``, ``1 / Γ(1)`` for ``a = 1``, ``k = 0``), at ``x = ∞`` 0."""
+    (0 for ``a > 1``, ``1 / Γ(1)`` for ``a = 1``, ``k = 0``), at ``x = ∞`` 0.
+
+    Written ``a · g`` with ``g = x^(a-1) e^(-x) / Γ(a + 1)``, so ``∂ᵏ = a ∂ᵏg + k ∂ᵏ⁻¹g``
+    and the Bell polynomials of ``g`` hold ``ψ⁽ʲ⁾(a + 1)``, regular as ``a → 0``
+    (those of ``ψ⁽ʲ⁾(a) ~ 1/aʲ⁺¹`` would cancel, and so would the derivatives the
+    engine takes of this expression)."""
     inside = NONDIFF["logical_and"].bind(greater(x, 0.0), NONDIFF["isfinite"].bind(x))
     xs = where(inside, x, 1.0)
     lx = _u("log")(xs)
-    dens = _u("exp")((a - 1.0) * lx - xs - _u("gammaln")(a))
-    if k:
-        def dlog(i, m):
-            return lx - _u("digamma")(a) if i == 1 else -_psi_p(i - 1, a)
-        dens = dens * _bell(k, 0, dlog)
+    g = _u("exp")((a - 1.0) * lx - xs - _u("gammaln")(a + 1.0))
+
+    def dlog(i, m):
+        return lx - _u("digamma")(a + 1.0) if i == 1 else -_psi_p(i - 1, a + 1.0)
+
+    dens = a * g if k == 0 else g * (a * _bell(k, 0, dlog) + k * _bell(k - 1, 0, dlog))
     at0 = where(greater(a, 1.0), 0.0, where(equal(a, 1.0), 1.0 if k == 0 else np.nan, np.inf if k == 0 else np.nan))
     edge = where(equal(x, 0.0), at0, where(greater(x, 0.0), 0.0, np.nan))
     return where(inside, dens, edge)
