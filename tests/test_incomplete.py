@@ -164,8 +164,9 @@ def test_ends_and_outside_the_domain():
 
 
 def test_small_parameters_keep_their_digits():
-    """1/Γ(a) is a / Γ(a + 1) and 1/(a B(a, b)) is b Γ(a+b) / (Γ(a+1) Γ(b+1)): no ψ(a) ~ -1/a
-    terms to cancel as a → 0 (they cost 1/a digits: 1e-9 at a = 1e-8)."""
+    """1/Γ(a) is a / Γ(a + 1) and 1/(a B(a, b)) is b Γ(a+b) / (Γ(a+1) Γ(b+1)) (and the
+    densities likewise): no ψ(a) ~ -1/a terms to cancel as a → 0 (they cost 1/a digits:
+    1e-9 at a = 1e-8)."""
     for a, x in [(1e-4, 5.0), (1e-8, 5.0), (1e-8, 0.5)]:
         for k in (1, 2):
             _close(gammainc_da(a, x, k), _gamma_ref(a, x, (k, 0), 1), 1e-13, (a, x, k))
@@ -173,6 +174,12 @@ def test_small_parameters_keep_their_digits():
         H = osc.hessian(lambda z: special.gammainc(z[0], z[1]))(np.array([a, x]))
         for order, (i, j) in zip([(2, 0), (1, 1), (0, 2)], [(0, 0), (0, 1), (1, 1)]):
             _close(H[i, j], _gamma_ref(a, x, order, 1), 1e-13, (a, x, order))
+    for a, b, x in [(1e-6, 2.0, 0.3), (2.0, 1e-6, 0.7)]:  # betainc's density: every second derivative
+        H = osc.hessian(lambda z: special.betainc(z[0], z[1], z[2]))(np.array([a, b, x]))
+        p = (mp.mpf(a), mp.mpf(b), mp.mpf(x))
+        for order in _all_second_orders(3):
+            i, j = [k for k in range(3) for _ in range(order[k])]
+            _close(H[i, j], mp.diff(I, p, order), 1e-13, (a, b, x, order))
     for a, b, x in [(1e-8, 2.0, 0.3), (2.0, 1e-6, 0.3), (1e-6, 2e-6, 0.3)]:
         p = (mp.mpf(a), mp.mpf(b), mp.mpf(x))
         for j, l in [(1, 0), (0, 1), (1, 1), (2, 0), (0, 2)]:

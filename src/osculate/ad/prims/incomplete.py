@@ -69,7 +69,7 @@ from scipy import special
 from .. import sparsity, taylor_trace
 from ..batching import elementwise_batch
 from ..core import PRIMITIVES, Primitive, zero
-from .arithmetic import add_tangents, where
+from .arithmetic import add_tangents, stop_gradient, where
 from .nondiff import NONDIFF, equal, greater
 from .structural import broadcast_to, shape_of, unbroadcast
 from .unary import UNARY
@@ -446,31 +446,66 @@ def _gamma_density_da(a, x, k):
     return where(inside, dens, edge)
 
 
+def _ratio_d(a, b, p, q):
+    """``∂ᵖ_a ∂ᵠ_b [a b / (a + b)]``, with primitives.  With ``y`` the smaller of ``a``,
+    ``b`` it is ``y - y² u``, ``u = 1 / (a + b)``, ``∂ⁿu = (-1)ⁿ n! / (a + b)ⁿ⁺¹`` for any
+    ``n`` derivatives: the terms then differ in size by bounded factors (``y ≤ (a + b) / 2``),
+    where the other form cancels (``b ≪ a`` in ``a - a² u``)."""
+    s = a + b
+    if (p, q) == (0, 0):
+        return a * b / s
+
+    def du(n):
+        return (-1.0) ** n * math.factorial(n) / s ** (n + 1)
+
+    def form(y, ny, nother):  # ∂ of y - y² u, ny times in y and nother times in the other one
+        lead = (1.0 if ny == 1 else 0.0) if nother == 0 else 0.0
+        total = math.comb(ny, 0) * (y * y) * du(ny + nother)
+        if ny >= 1:
+            total = total + ny * (2.0 * y) * du(ny + nother - 1)
+        if ny >= 2:
+            total = total + math.comb(ny, 2) * 2.0 * du(ny + nother - 2)
+        return lead - total
+
+    return where(NONDIFF["less_equal"].bind(b, a), form(b, q, p), form(a, p, q))
+
+
 def _beta_density_d(a, b, x, j, l):
     """``∂ʲ_a ∂ˡ_b [x^(a-1) (1-x)^(b-1) / B(a, b)]``, with primitives; at ``x = 0``
     (``x = 1``) the limit: 0 for ``a > 1`` (``b > 1``), ``b`` (``a``) when ``a = 1``
-    (``b = 1``) and ``j = l = 0``."""
+    (``b = 1``) and ``j = l = 0``.
+
+    Written ``c · g`` with ``c = a b / (a + b)`` and ``g = x^(a-1) (1-x)^(b-1) Γ(a+b+1) /
+    (Γ(a+1) Γ(b+1))``: the derivatives of ``log g`` hold ``ψ⁽ʲ⁾(a + 1)``, ``ψ⁽ʲ⁾(b + 1)``,
+    regular as ``a, b → 0``.  The value of ``log g``'s constant comes from ``betaln``
+    (a constant correction, no cancellation of large ``log Γ``'s)."""
     inside = NONDIFF["logical_and"].bind(greater(x, 0.0), NONDIFF["less"].bind(x, 1.0))
     xs = where(inside, x, 0.5)
     lx, l1x = _u("log")(xs), _u("log1p")(-xs)
+    ab1 = a + b + 1.0
+    v = _u("gammaln")(ab1) - _u("gammaln")(a + 1.0) - _u("gammaln")(b + 1.0)
+    # the same number as -betaln(a, b) + log(a + b) - log(a) - log(b), which is accurate for large a, b
     # (special.py's betaln, defined after this module is imported: looked up when called)
-    dens = _u("exp")((a - 1.0) * lx + (b - 1.0) * l1x - PRIMITIVES["betaln"].bind(a, b))
-    if j or l:
-        ab = a + b
+    exact = _u("log")(a + b) - _u("log")(a) - _u("log")(b) - PRIMITIVES["betaln"].bind(a, b)
+    g = _u("exp")((a - 1.0) * lx + (b - 1.0) * l1x + v + stop_gradient(exact - v))
 
-        def dlog(i, m):
-            if (i, m) == (1, 0):
-                return lx - _u("digamma")(a) + _u("digamma")(ab)
-            if (i, m) == (0, 1):
-                return l1x - _u("digamma")(b) + _u("digamma")(ab)
-            d = _psi_p(i + m - 1, ab)
-            if m == 0:
-                d = d - _psi_p(i - 1, a)
-            if i == 0:
-                d = d - _psi_p(m - 1, b)
-            return d
+    def dlog(i, m):
+        if (i, m) == (1, 0):
+            return lx + _u("digamma")(ab1) - _u("digamma")(a + 1.0)
+        if (i, m) == (0, 1):
+            return l1x + _u("digamma")(ab1) - _u("digamma")(b + 1.0)
+        d = _psi_p(i + m - 1, ab1)
+        if m == 0:
+            d = d - _psi_p(i - 1, a + 1.0)
+        if i == 0:
+            d = d - _psi_p(m - 1, b + 1.0)
+        return d
 
-        dens = dens * _bell(j, l, dlog)
+    dens = 0.0
+    for p_ in range(j + 1):
+        for q in range(l + 1):
+            dens = dens + (math.comb(j, p_) * math.comb(l, q)) * _ratio_d(a, b, p_, q) * _bell(j - p_, l - q, dlog)
+    dens = g * dens
     plain = (j, l) == (0, 0)
     at0 = where(greater(a, 1.0), 0.0, where(equal(a, 1.0), b if plain else np.nan, np.inf if plain else np.nan))
     at1 = where(greater(b, 1.0), 0.0, where(equal(b, 1.0), a if plain else np.nan, np.inf if plain else np.nan))
