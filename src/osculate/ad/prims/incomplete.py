@@ -50,10 +50,14 @@ included, x = 1e-9 and 1 - 1e-9, a, b up to 200) to 8e-12; Taylor mode to
 order 5 to 1e-14.  The cost grows
 like √a for ``x`` near ``a`` (a = 1e4: ~50 ms, still 1e-11), likewise for
 large ``a`` and ``b``; the domain is SciPy's: ``a, b > 0``, ``x ≥ 0`` (``x ≤ 1``
-for ``betainc``), nan elsewhere; values that underflow (``P(3, 1e-200)``)
-have derivatives 0.  At ``x = 0`` (and ``x = 1`` for ``betainc``) the derivative in ``x`` is the
-limit (0 when ``a > 1``); higher derivatives in ``x`` at exactly that point are
-not (the limit branch is constant).
+for ``betainc``), nan elsewhere (and where ``a`` and ``b`` are both so small
+that the derivatives overflow); values that underflow (``P(3, 1e-200)``) have
+derivatives 0.  Small parameters keep their digits (1e-13 at ``a = 1e-8``):
+``1/Γ(a)`` is written ``a/Γ(a+1)`` and ``1/(a B(a, b))`` as
+``b Γ(a+b)/(Γ(a+1) Γ(b+1))``, in the numerics and in the densities alike, so
+no ``ψ(a) ~ -1/a`` terms cancel.  At ``x = 0`` (and ``x = 1`` for ``betainc``)
+the derivative in ``x`` is the limit (0 when ``a > 1``); higher derivatives in
+``x`` at exactly that point are not (the limit branch is constant).
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ import collections
 import functools
 import itertools
 import math
+import threading
 
 import numpy as np
 from scipy import special
@@ -269,24 +274,31 @@ def _gamma_upper_jet(a, x, n):
 
 
 _MEMO: collections.OrderedDict = collections.OrderedDict()
+_MEMO_FLOATS = 2_000_000  # at most this many numbers kept (16 MB), the least recently used go first
+_MEMO_LOCK = threading.Lock()
 
 
-def _memo(key, need, compute):
-    """The derivatives table ``compute(size)`` for ``key``, of a size at least ``need``
-    (a pair): transforms ask for the same point again and again (each Taylor or
-    nested-forward level for the next derivative), and one table serves them all."""
-    hit = _MEMO.get(key)
-    if hit is not None and hit[0][0] >= need[0] and hit[0][1] >= need[1]:
-        _MEMO.move_to_end(key)
-        return hit[1]
-    size = (max(need[0], 3), max(need[1], 3 if need[1] > 1 else need[1]))
-    if hit is not None:
-        size = (max(size[0], hit[0][0] + 1), max(size[1], hit[0][1] + (size[1] > 1)))
+def _memo(key, need, floor, compute):
+    """The derivatives table ``compute(n1, n2)`` for ``key``, of a size at least ``need``
+    and ``floor`` (pairs): transforms ask for the same point again and again (each
+    Taylor or nested-forward level for the next derivative, a Hessian for each pair of
+    arguments), and one table serves them all."""
+    with _MEMO_LOCK:
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0][0] >= need[0] and hit[0][1] >= need[1]:
+            _MEMO.move_to_end(key)
+            return hit[1]
+    size = (max(need[0], floor[0]), max(need[1], floor[1]))
+    if hit is not None:  # grow by one beyond the last size: the next request is likely the next order
+        size = (max(size[0], hit[0][0] + 1), max(size[1], hit[0][1] + (floor[1] > 1)))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # (extreme inputs: inf or nan, as SciPy)
         table = compute(*size)
-    _MEMO[key] = (size, table)
-    if len(_MEMO) > 64:
-        _MEMO.popitem(last=False)
+    with _MEMO_LOCK:
+        _MEMO[key] = (size, table)
+        while len(_MEMO) > 1 and sum(t.size for _, t in _MEMO.values()) > _MEMO_FLOATS:
+            _MEMO.popitem(last=False)
+        if table.size > _MEMO_FLOATS:
+            _MEMO.pop(key, None)
     return table
 
 
@@ -314,7 +326,7 @@ def _gammainc_da_impl(a, x, k):
         return out
 
     key = ("gammainc", shape, a.tobytes(), x.tobytes())
-    return _memo(key, (k + 1, 1), compute)[k].reshape(shape)[()].copy()
+    return _memo(key, (k + 1, 1), (3, 1), compute)[k].reshape(shape)[()].copy()
 
 
 def _beta_jet(a, b, x, n1, n2):
@@ -394,7 +406,7 @@ def _betainc_d_impl(a, b, x, j, l):
         return out
 
     key = ("betainc", shape, a.tobytes(), b.tobytes(), x.tobytes())
-    return _memo(key, (j + 1, l + 1), compute)[j, l].reshape(shape)[()].copy()
+    return _memo(key, (j + 1, l + 1), (3, 3), compute)[j, l].reshape(shape)[()].copy()
 
 
 # =========================================================================== the densities' derivatives (primitives)
