@@ -297,3 +297,16 @@ def test_apply_along_axis_and_polyfit_hessians_agree_across_modes():
     hs = [osc.hessian(f, mode=m)(M35) for m in osc.HVP_MODES]
     for h in hs[1:]:
         np.testing.assert_allclose(h, hs[0], rtol=1e-9, atol=1e-10)
+
+
+def test_all_any_nonzero_methods_of_traced_arrays():
+    def f(x):
+        keep = (x > 0).all(axis=1, keepdims=True) & ~(x > 50.0).any()
+        return np.where(keep, x, -x)
+
+    x = np.abs(M35) * np.array([[1.0], [-1.0], [1.0]])
+    want = np.where([[True], [False], [True]], x, -x)
+    np.testing.assert_allclose(osc.vmap(f)(np.stack([x, x])), [want, want])
+    np.testing.assert_allclose(osc.jit(f)(x), want)
+    rows, cols = osc.jvp(lambda x: np.stack(x.nonzero()) * 1.0, (x - x[0, 0],), (x,))[0]
+    np.testing.assert_array_equal(np.stack([rows, cols]), np.stack(np.nonzero(x - x[0, 0])))

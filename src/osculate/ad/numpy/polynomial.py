@@ -96,7 +96,9 @@ def polyder(p, m=1):
 
 def polyint(p, m=1, k=None):
     """The ``m``-th antiderivative, with the integration constants ``k``
-    (a scalar for all, or ``m`` values; they may be traced)."""
+    (a scalar for all, or ``m`` values; they may be traced, but NumPy hands
+    ``np.polyint`` to osculate only for a traced ``p``: with traced ``k`` and
+    plain ``p`` call ``osculate.numpy.polyint``)."""
     m = int(m)
     if m < 0:
         raise ValueError("Order of integral must be positive (see polyder)")
