@@ -49,10 +49,6 @@ __all__ = [
 ]
 
 
-def _is_traced(*args):
-    return _builtins.any(isinstance(a, _Tracer) for a in args)
-
-
 def _no_out(out, name):
     if out is not None:
         raise TypeError(f"osculate.numpy.{name}: the out= argument is not supported on traced values (values are immutable)")
