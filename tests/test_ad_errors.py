@@ -621,8 +621,6 @@ ALTERNATIVE_CASES = {
     "numpy.cumulative_prod": (np.cumulative_prod, lambda x: np.cumprod(x, axis=0)),
     "numpy.heaviside": (lambda x: np.heaviside(x - 0.5, 0.5) * x,
                         lambda x: np.where(x - 0.5 > 0, 1.0, np.where(x - 0.5 == 0, 0.5, 0.0)) * x),
-    "numpy.conjugate": (np.conj, lambda x: x),
-    "numpy.real": (np.real, lambda x: x),
     "numpy.copyto": (_stored(lambda a, x: np.copyto(a, x, where=x > 0.5)), lambda x: np.where(x > 0.5, x, 0.0)),
     "numpy.put": (_stored(lambda a, x: np.put(a, [0, 2], x[:2])), lambda x: osc.numpy.set_at(np.zeros(4), [0, 2], x[:2])),
     "numpy.putmask": (_stored(lambda a, x: np.putmask(a, x > 0.5, x)), lambda x: np.where(x > 0.5, x, 0.0)),

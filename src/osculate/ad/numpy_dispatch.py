@@ -79,8 +79,6 @@ ALTERNATIVES = {
     "numpy.cumulative_sum": "use np.cumsum(x, axis) instead",
     "numpy.cumulative_prod": "use np.cumprod(x, axis) instead",
     "numpy.heaviside": "write np.where(x > 0, 1.0, np.where(x == 0, h0, 0.0)) instead (its derivative is zero)",
-    "numpy.conjugate": "osculate differentiates real arrays, so x itself is its conjugate",
-    "numpy.real": "osculate differentiates real arrays, so x itself is its real part",
     "numpy.copyto": "values are immutable under differentiation: use the source array itself, or "
                     "np.where(mask, src, dst)",
     "numpy.put": "values are immutable under differentiation: write a = osculate.numpy.set_at(a, idx, v), "
@@ -132,7 +130,7 @@ for _name in (
     "absolute fabs sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh greater "
     "greater_equal less less_equal equal not_equal logical_and logical_or logical_xor logical_not sign "
     "floor ceil rint trunc floor_divide remainder mod fmod isnan isinf isfinite signbit matmul "
-    "logaddexp2 degrees radians rad2deg deg2rad"
+    "logaddexp2 degrees radians rad2deg deg2rad conjugate"
 ).split():
     _uf = getattr(np, _name)
     _UFUNCS[_uf] = getattr(osc_np, "abs" if _name == "absolute" else _name)
@@ -156,7 +154,7 @@ for _name, _fn in list(prims_special.FUNCTIONS.items()) + list(special_extra.EXT
 _FAST = {np.add: arithmetic.add_p, np.subtract: arithmetic.sub_p, np.multiply: arithmetic.mul_p, np.true_divide: arithmetic.div_p,
          np.power: arithmetic.pow_p, np.negative: arithmetic.neg_p}
 for _name, _p in UNARY.items():
-    if _name != "polygamma" and hasattr(np, _name):
+    if _name not in ("polygamma", "abs") and hasattr(np, _name):  # (|z| of a complex z is not the real abs)
         _FAST[getattr(np, _name)] = _p
 for _name, _p in list(UNARY.items()) + list(prims_special.SPECIAL2.items()) + [("gammasgn", NONDIFF["gammasgn"])]:
     if _name in prims_special.FUNCTIONS and _name not in ("betainc", "zeta"):
@@ -213,7 +211,9 @@ _FUNCTION_NAMES = (
     # composites (ad/numpy/composites.py)
     "diff ediff1d gradient cross interp polyval select piecewise sinc linspace logspace geomspace rot90 rollaxis "
     "atleast_3d hsplit vsplit dsplit append insert delete nan_to_num nansum nanmean nanvar nanstd nanmax nanmin "
-    "average convolve correlate pad quantile percentile median partition allclose isclose array_equal"
+    "average convolve correlate pad quantile percentile median partition allclose isclose array_equal "
+    # complex numbers
+    "real imag angle real_if_close"
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):
@@ -437,8 +437,9 @@ def _install():
     Tracer.at = property(lambda s: _IndexUpdateHelper(s))
     Tracer.T = property(lambda s: osc_np.transpose(s))
     Tracer.mT = property(lambda s: osc_np.swapaxes(s, -1, -2))
-    Tracer.real = property(lambda s: s)
-    Tracer.conj = lambda s: s
+    Tracer.real = property(lambda s: osc_np.real(s))
+    Tracer.imag = property(lambda s: osc_np.imag(s))
+    Tracer.conj = Tracer.conjugate = lambda s: osc_np.conj(s)
     Tracer.copy = lambda s: s
     Tracer.sum = lambda s, axis=None, keepdims=False, **kw: osc_np.sum(s, axis=axis, keepdims=keepdims, **kw)
     Tracer.mean = lambda s, axis=None, keepdims=False, **kw: osc_np.mean(s, axis=axis, keepdims=keepdims, **kw)

@@ -76,7 +76,69 @@ for _name in _prims.UNARY:
     if _name != "polygamma":
         globals()[_name] = _elementwise(_name)
 fabs = globals()["abs"]
-absolute = globals()["abs"]
+_abs_of_real = globals()["abs"]
+
+
+def abs(x, /, out=None, **kwargs):  # noqa: A001 (NumPy's name)
+    """Elementwise ``|x|``; of a complex ``x``, the modulus ``hypot(Re x, Im x)`` (real)."""
+    if _prims.is_complex(x):
+        _no_out(out, "abs")
+        _no_kwargs(kwargs, "abs")
+        return _prims.hypot(_prims.real(x), _prims.imag(x))
+    return _abs_of_real(x, out=out, **kwargs)
+
+
+absolute = abs
+
+
+# --------------------------------------------------------------------------- complex numbers
+
+
+def real(val):
+    """The real part (``val`` itself when real)."""
+    return _prims.real(val)
+
+
+def imag(val):
+    """The imaginary part (constant zeros when ``val`` is real)."""
+    return _prims.imag(val)
+
+
+def conj(x, /, out=None, **kwargs):
+    """The complex conjugate (``x`` itself when real)."""
+    _no_out(out, "conj")
+    _no_kwargs(kwargs, "conj")
+    return _prims.conj(x)
+
+
+conjugate = conj
+
+
+def angle(z, deg=False):
+    """The argument of ``z``, ``arctan2(Im z, Re z)``, in radians (degrees with ``deg``)."""
+    a = _prims.arctan2(_prims.imag(z), _prims.real(z))
+    return a * (180.0 / _np.pi) if deg else a
+
+
+def real_if_close(a, tol=100):
+    """``Re a`` when every imaginary part is within ``tol`` machine epsilons of
+    zero (decided on the values, as NumPy does), else ``a``."""
+    if not _prims.is_complex(a):
+        return a
+    eps = _np.finfo(a.dtype).eps
+    tol = tol * eps if tol > 1 else tol
+    if _np.all(_np.abs(_np.imag(_concrete(a))) < tol):
+        return _prims.real(a)
+    return a
+
+
+def iscomplexobj(x):
+    """Whether ``x`` has a complex dtype (its primal's)."""
+    return _prims.is_complex(x)
+
+
+def isrealobj(x):
+    return not _prims.is_complex(x)
 sigmoid = globals()["expit"]
 
 
