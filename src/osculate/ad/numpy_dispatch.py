@@ -220,6 +220,9 @@ for _name in _FUNCTION_NAMES:
         _FUNCTIONS[getattr(np, _name)] = getattr(osc_np, _name)
 for _name in ("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "norm"):
     _FUNCTIONS[getattr(np.linalg, _name)] = getattr(osc_np.linalg, _name)
+for _name in osc_np.fft.__all__:
+    if _name not in ("fftfreq", "rfftfreq"):  # (those take no arrays)
+        _FUNCTIONS[getattr(np.fft, _name)] = getattr(osc_np.fft, _name)
 _FUNCTIONS[np.asarray] = osc_np.asarray
 _FUNCTIONS[np.array] = osc_np.array
 

@@ -30,7 +30,7 @@ from .. import prims as _prims
 from ..core import Tracer as _Tracer, concrete as _concrete
 from ..prims.nondiff import NONDIFF as _NONDIFF
 from ..prims.structural import shape_of as _shape
-from . import linalg  # noqa: F401 (osculate.numpy.linalg)
+from . import fft, linalg  # noqa: F401 (osculate.numpy.fft, osculate.numpy.linalg)
 
 pi = _np.pi
 e = _np.e
