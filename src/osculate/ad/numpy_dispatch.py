@@ -213,7 +213,7 @@ _FUNCTION_NAMES = (
     "atleast_3d hsplit vsplit dsplit append insert delete nan_to_num nansum nanmean nanvar nanstd nanmax nanmin "
     "average convolve correlate pad quantile percentile median partition allclose isclose array_equal "
     # complex numbers
-    "real imag angle real_if_close"
+    "real imag angle real_if_close iscomplexobj isrealobj iscomplex isreal"
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):

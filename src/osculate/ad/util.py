@@ -38,14 +38,14 @@ def as_float_input(x, what, allow_complex=False):
                 f"pass it as float, e.g. np.asarray(x, dtype=float)"
             )
         if dt.kind == "c":
-            raise TypeError(f"{what} is complex ({dt}); {COMPLEX_HINT}")
+            raise TypeError(f"{what} is complex ({dt}), but this works on real inputs: {COMPLEX_HINT}")
         raise TypeError(f"{what} has dtype {dt}; osculate differentiates floating-point and complex arrays only")
     return arr
 
 
 #: What to do with complex inputs where only real ones have a meaning (a Hessian, a trust region...).
 COMPLEX_HINT = (
-    "this works on real inputs: write f in real coordinates, g(x, y) = f(x + 1j*y), or use "
+    "write f in real coordinates, g(x, y) = f(x + 1j*y), or use "
     "osculate.real_hessian(f) (the 2n x 2n Hessian in (x, y)) / osculate.wirtinger_hessian(f); "
     "for a holomorphic f pass holomorphic=True where the transform accepts it"
 )
@@ -55,11 +55,11 @@ def as_tangent(t, primal, what):
     """``t`` as an array shaped like ``primal`` (a ``ValueError`` naming ``what`` otherwise);
     a complex tangent needs a complex primal."""
     kind = primal.dtype.kind
+    if kind != "c" and np.iscomplexobj(t):
+        raise TypeError(f"{what} is complex but the matching primal is real ({primal.dtype}); pass a real tangent")
     t = t if isinstance(t, Tracer) else np.asarray(t, dtype=primal.dtype if kind in "fc" else float)
     if t.shape != primal.shape:
         raise ValueError(f"{what} has shape {t.shape} but the matching primal has shape {primal.shape}; they must match")
-    if t.dtype.kind == "c" and kind != "c":
-        raise TypeError(f"{what} is complex but the matching primal is real ({primal.dtype}); pass a real tangent")
     return t
 
 

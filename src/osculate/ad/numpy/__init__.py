@@ -138,7 +138,18 @@ def iscomplexobj(x):
 
 
 def isrealobj(x):
+    """Whether ``x`` has a real dtype (its primal's)."""
     return not _prims.is_complex(x)
+
+
+def iscomplex(x):
+    """Elementwise: a nonzero imaginary part (a boolean array, from the values)."""
+    return _np.iscomplex(_concrete(x))
+
+
+def isreal(x):
+    """Elementwise: a zero imaginary part (a boolean array, from the values)."""
+    return _np.isreal(_concrete(x))
 sigmoid = globals()["expit"]
 
 
@@ -584,7 +595,8 @@ def dot(a, b, out=None):
 
 
 def vdot(a, b):
-    return sum(ravel(a) * ravel(b))
+    """``Σ conj(a) b`` over the flattened arrays (the first argument conjugated, as NumPy's)."""
+    return sum(ravel(_prims.conj(a)) * ravel(b))
 
 
 def inner(a, b):

@@ -41,7 +41,8 @@ def _elementwise_linear(name, impl, adjoint):
 
 
 real_p = _elementwise_linear("real", np.real, lambda ct, x: ct)
-imag_p = _elementwise_linear("imag", np.imag, lambda ct, x: -1j * ct)
+# (np.multiply, not -1j * ct: Python's complex times a NumPy float scalar would give a Python complex)
+imag_p = _elementwise_linear("imag", np.imag, lambda ct, x: np.multiply(ct, -1j))
 conj_p = _elementwise_linear("conj", np.conj, lambda ct, x: conj_p.bind(ct) if is_complex(ct) else ct)
 
 

@@ -25,7 +25,8 @@ from ..forward import one_input_jvp
 from ..series import (
     coeff_add, coeff_sub, coeff_sum, full, is_constant, series_derivative, series_exp, series_integrate,
 )
-from .arithmetic import add_tangents, jvp_by_partials, where
+from .arithmetic import add_tangents, hypot, jvp_by_partials, where
+from .complex_parts import imag, is_complex, real
 from .nondiff import nondiff
 from .structural import broadcast_to, reshape, shape_of, sum_, transpose, unbroadcast
 
@@ -471,7 +472,8 @@ def logabsdet(a):
     return logabsdet_p.bind(a)
 
 
-logabsdet_p.def_jvp(one_input_jvp(logabsdet_p, lambda t, a, out: _trace_last2(solve_p.bind(a, t))))
+# of a complex A, log|det A| = Re log det A: the real parts of the same formulas
+logabsdet_p.def_jvp(one_input_jvp(logabsdet_p, lambda t, a, out: real(_trace_last2(solve_p.bind(a, t)))))
 
 
 @logabsdet_p.def_vjp
@@ -483,16 +485,19 @@ def _logabsdet_vjp(ct, out, primals, wants):
 def _logabsdet_taylor(primals, series, order):
     a = primals[0]
     out = logabsdet_p.bind(a)
-    return out, _logdet_series(a, series[0], order, out)[1:]
+    return out, [c if c is zero else real(c) for c in _logdet_series(a, series[0], order, out)[1:]]
 
 
-# the sign of the determinant: piecewise constant (a nondiff primitive, so it
-# batches and is traced like any other)
+# the sign of the determinant: piecewise constant for a real matrix (a nondiff primitive, so it
+# batches and is traced like any other); for a complex one the phase det / |det|, which is smooth
 sign_det_p = nondiff("sign_det", lambda a: np.linalg.slogdet(a)[0],
                      batch=lambda vals, batched, size: sign_det_p.bind(*vals))
 
 
 def sign_det(a):
+    if is_complex(a):
+        d = det_p.bind(a)
+        return d / hypot(real(d), imag(d))
     return sign_det_p.bind(a)
 
 
