@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from _cases import normal, uniform
+from _cases import general, normal, uniform
 
 _W = np.array([0.5, 1.0, 2.0, 1.5])
 
@@ -19,6 +19,8 @@ ROWS = [
      [normal(3), uniform(-0.5, 0.5, 3)], ""),
     ("complex-linalg", lambda a: np.real(np.linalg.det(a + 0.3j * a.T) + np.trace(np.linalg.inv(a + 1j * np.eye(3)))),
      [lambda r: r.standard_normal((3, 3)) + 3.0 * np.eye(3)], ""),
+    ("eig", lambda a: np.real(np.sum(np.linalg.eigvals(a) ** 3)) + np.sum(np.abs(np.linalg.eig(a)[1]) ** 2 * a),
+     [general(3)], ""),
     ("fft", lambda x: np.abs(np.fft.fft(x)) ** 2, [normal(5)], ""),
     ("fft", lambda x: np.real(np.fft.fft2(x * np.exp(1j * x), s=(2, 5)) * np.fft.ifft(x, n=5, axis=1, norm="ortho")),
      [normal(2, 4)], "2d"),

@@ -135,6 +135,43 @@ def test_real_hessian_and_wirtinger_forms():
     np.testing.assert_allclose(W.z_z, np.diag(2 * np.conj(z) ** 2), rtol=1e-10, atol=1e-12)
 
 
+HERMITIAN = (lambda m: m @ m.conj().T + 3 * np.eye(3))(crandn(3, 3))
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("eigvalsh", lambda a: np.linalg.eigvalsh(a)),
+    ("eigh vectors up to phase", lambda a: np.abs(np.linalg.eigh(a)[1]) ** 2),
+    ("eigh UPLO=U", lambda a: np.linalg.eigvalsh(a, UPLO="U") ** 2),
+    ("cholesky", np.linalg.cholesky),
+    ("slogdet", lambda a: np.linalg.slogdet(a)[1] + np.linalg.slogdet(a)[0]),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_hermitian_kernels_of_complex_matrices(name, fn):
+    check_grads(fn, (HERMITIAN,), order=2)
+    # Taylor mode (complex series) agrees with nested forward mode to order 3
+    scalar = lambda a: np.sum(np.real(fn(a)))  # noqa: E731
+    d = 0.1 * crandn(3, 3)
+    line = lambda t: scalar(HERMITIAN + t * d)  # noqa: E731
+    nested = [line]
+    for _ in range(3):
+        nested.append(lambda t, g=nested[-1]: osc.jvp(g, (t,), (np.float64(1.0),))[1])
+    want = [g(np.float64(0.0)) for g in nested]
+    np.testing.assert_allclose(osc.derivatives_along(scalar, HERMITIAN, d, 3), want, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("a", [RNG.standard_normal((4, 4)), crandn(4, 4)], ids=["real", "complex"])
+def test_eig_of_a_general_matrix(a):
+    w, v = np.linalg.eig(a)
+    ow, ov = osc.jvp(lambda m: np.linalg.eig(m), (a,), (np.zeros_like(a),))[0]
+    np.testing.assert_allclose(ow, w, rtol=1e-12)
+    assert ow.dtype.kind == "c"
+    check_grads(lambda m: np.linalg.eigvals(m) ** 2, (a,), order=2)
+    check_grads(lambda m: np.abs(np.linalg.eig(m)[1]) ** 2, (a,), order=2)  # (phase-free)
+    # the derivative of an eigenvalue is uᵀ da v / uᵀ v with u the left eigenvector
+    u = np.linalg.inv(v).T
+    d = osc.jacfwd(lambda m: np.linalg.eigvals(m), holomorphic=np.iscomplexobj(a))(a)
+    np.testing.assert_allclose(d[0], np.outer(u[:, 0], v[:, 0]), rtol=1e-9, atol=1e-12)
+
+
 def test_holomorphic_hessian():
     z = crandn(3)
     H = osc.hessian(lambda z: np.sum(z ** 3) + z[0] * z[1], holomorphic=True)(z)

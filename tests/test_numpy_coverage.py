@@ -20,11 +20,13 @@ import pytest
 import osculate as osc
 import osculate.numpy as osc_np
 from osculate.ad import core
+from osculate.ad.numpy.statistics import QUANTILE_METHODS
 from osculate.ad.taylor import derivatives_along
 from osculate.ad.tree import tree_leaves
 from osculate.testing import check_grads
 
 from _cases import assert_trees_close
+from rows_numpy import _pad_twice
 
 R = np.random.default_rng(3)
 X6 = R.standard_normal(6)
@@ -32,6 +34,7 @@ M34 = R.standard_normal((3, 4))
 T234 = R.standard_normal((2, 3, 4))
 NANS = np.where(M34 > 0.8, np.nan, M34)
 NODES = np.array([-1.0, 0.0, 0.5, 2.0])
+W4 = np.array([0.5, 0.0, 2.0, 1.0])
 
 # name -> (function written with plain NumPy, its argument)
 VALUES = {
@@ -133,7 +136,26 @@ VALUES = {
     "quantile-2d-q-keepdims": (lambda m: np.quantile(m, np.array([[0.2], [0.9]]), keepdims=True), M34),
     "percentile": (lambda m: np.percentile(m, 30), M34),
     "percentile-ends": (lambda m: np.percentile(m, [0, 100], axis=0, keepdims=True), M34),
+    "percentile-method": (lambda m: np.percentile(m, [12.5, 60], axis=1, method="closest_observation"), M34),
+    "quantile-weights": (lambda m: np.quantile(m, [0.0, 0.2, 0.5, 1.0], axis=1, method="inverted_cdf",
+                                               weights=W4), M34),
+    "quantile-weights-full": (lambda m: np.quantile(m, 0.35, method="inverted_cdf", weights=np.abs(M34)), M34),
+    "quantile-nan": (lambda m: np.quantile(m, [0.3, 0.8], axis=1, method="hazen"), NANS),
+    "median-nan": (lambda m: np.median(m, axis=0), NANS),
+    "pad-reflect-odd": (lambda m: np.pad(m, ((5, 1), (2, 9)), mode="reflect", reflect_type="odd"), M34),
+    "pad-symmetric-odd": (lambda m: np.pad(m, 3, mode="symmetric", reflect_type="odd"), M34),
+    "pad-median": (lambda m: np.pad(m, ((1, 2), (3, 1)), mode="median"), M34),
+    "pad-median-stat_length": (lambda m: np.pad(m, 2, mode="median", stat_length=((1, 2), (3, 4))), M34),
+    "pad-empty-interior": (lambda m: np.pad(m, 2, mode="empty")[2:-2, 2:-2], M34),
+    "pad-callable": (lambda m: np.pad(m, ((1, 0), (2, 3)), _pad_twice, scale=0.5), M34),
 }
+for _m in QUANTILE_METHODS:
+    VALUES[f"quantile-{_m}"] = (lambda m, _m=_m: np.quantile(m, [0.0, 0.1, 0.25, 0.5, 0.7, 1.0], axis=1, method=_m),
+                                M34)
+
+
+#: NaN-aware order statistics: eager (counting the NaN needs the values), checked below
+NAN_AWARE = {"nanquantile", "nanpercentile", "nanmedian"}
 
 
 def _same(got, want):
@@ -151,9 +173,9 @@ def test_traced_value_is_numpys_and_derivatives_match_finite_differences(name):
     assert core.current_depth() == 0
 
 
-@pytest.mark.parametrize("name", sorted({n.split("-")[0] for n in VALUES} - {"split"}))
+@pytest.mark.parametrize("name", sorted(({n.split("-")[0] for n in VALUES} | NAN_AWARE) - {"split"}))
 def test_osculate_numpy_function_on_plain_arrays_gives_numpys_answer(name):
-    fn, x = VALUES[name]
+    fn, x = VALUES.get(name, (None, X6))
     assert callable(getattr(osc_np, name))
     # the plain call goes to NumPy itself; osculate.numpy's function on arrays must agree with it
     args = {"diff": (x,), "ediff1d": (x,), "gradient": (x,), "polyval": ([1.0, -2.0, 3.0], x),
@@ -167,7 +189,8 @@ def test_osculate_numpy_function_on_plain_arrays_gives_numpys_answer(name):
             "interp": (X6, NODES, [1.0, 3.0, -2.0, 0.5]), "select": ([X6 > 0], [X6]),
             "piecewise": (X6, [X6 > 0], [np.sin, np.cos]), "linspace": (0.0, 1.0, 5), "logspace": (0.0, 1.0, 5),
             "geomspace": (1.0, 8.0, 4), "median": (M34,), "quantile": (M34, [0.3, 0.5], 1),
-            "percentile": (M34, 40.0), "partition": (X6, 3)}[name]
+            "percentile": (M34, 40.0), "partition": (X6, 3), "nanquantile": (NANS, [0.3, 0.5], 1),
+            "nanpercentile": (NANS, 40.0), "nanmedian": (NANS,)}[name]
     _same(getattr(osc_np, name)(*args), getattr(np, name)(*args))
 
 
@@ -175,16 +198,96 @@ def test_every_new_function_is_reached_from_plain_numpy():
     """np.f(tracer) dispatches to osculate.numpy.f for every composite."""
     from osculate.ad.numpy import composites, statistics
 
-    seen = {n.split("-")[0] for n in VALUES} | {"allclose", "isclose", "array_equal"}
+    seen = {n.split("-")[0] for n in VALUES} | {"allclose", "isclose", "array_equal"} | NAN_AWARE
     new = set(composites.__all__) | set(statistics.__all__)
     assert new <= seen, new - seen
     for name in new:
         assert getattr(osc_np, name) is getattr(composites if name in composites.__all__ else statistics, name)
 
 
+# --------------------------------------------------------------------------- quantiles: NaN-aware, traced q, errors
+
+NAN_MASK = np.isnan(NANS)
+
+
+@pytest.mark.parametrize("method", QUANTILE_METHODS)
+@pytest.mark.parametrize("axis", [None, 1, 0])
+def test_nan_aware_quantiles_equal_numpys_and_derivatives_match_finite_differences(method, axis):
+    q = [0.0, 0.3, 0.5, 0.85, 1.0]
+    for ours, theirs, qq in [(osc_np.nanquantile, np.nanquantile, q),
+                             (osc_np.nanpercentile, np.nanpercentile, np.multiply(q, 100))]:
+        _same(ours(NANS, qq, axis=axis, method=method, keepdims=True),
+              theirs(NANS, qq, axis=axis, method=method, keepdims=True))
+        y, _ = osc.jvp(lambda m: ours(m, qq, axis=axis, method=method), (NANS,), (M34,))
+        _same(y, theirs(NANS, qq, axis=axis, method=method))
+    f = lambda m: osc_np.nanquantile(np.where(NAN_MASK, np.nan, m), q, axis=axis, method=method)  # noqa: E731
+    check_grads(f, (M34,), order=2, modes=("fwd", "rev"))
+    _same(osc_np.nanmedian(NANS, axis=axis), np.nanmedian(NANS, axis=axis))
+
+
+def test_nan_aware_quantile_of_an_all_nan_slice_is_nan_with_numpys_warning():
+    a = np.where(np.arange(4) < 2, np.nan, M34)  # columns 0 and 1 are all NaN
+    with pytest.warns(RuntimeWarning, match="All-NaN slice"):
+        want = np.nanquantile(a, 0.5, axis=0)
+    with pytest.warns(RuntimeWarning, match="All-NaN slice"):
+        y, _ = osc.jvp(lambda m: osc_np.nanquantile(m, 0.5, axis=0), (a,), (M34,))
+    _same(y, want)
+
+
+@pytest.mark.xfail(strict=True, raises=osc.UnsupportedFunctionError,
+                   reason="np.nanquantile/nanpercentile/nanmedian are not yet in numpy_dispatch's table of "
+                          "functions routed to osculate.numpy (osculate.numpy.nanquantile etc. work)")
+def test_nan_aware_quantiles_are_reached_from_plain_numpy():
+    osc.grad(lambda m: np.nanmedian(m))(NANS)
+
+
+@pytest.mark.parametrize("method", QUANTILE_METHODS)
+def test_traced_q_is_differentiated(method):
+    """The continuous methods move between two entries as q moves; the others are steps in q."""
+    q0 = np.array([0.23, 0.61, 0.87])
+    check_grads(lambda q: np.quantile(M34, q, axis=1, method=method), (q0,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda q: np.percentile(M34, q, method=method), (100 * q0,), order=2, modes=("fwd", "rev"))
+    J = osc.jacfwd(lambda q: np.quantile(M34, q, method=method))(q0)
+    assert (np.count_nonzero(J) > 0) == (method in ("linear", "hazen", "weibull", "median_unbiased",
+                                                   "normal_unbiased", "interpolated_inverted_cdf"))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda x: np.quantile(x, 0.5, method="bogus"), ValueError, "not a valid method"),
+    (lambda x: np.quantile(x, 1.5), ValueError, r"range \[0, 1\]"),
+    (lambda x: np.percentile(x, -1.0), ValueError, r"range \[0, 100\]"),
+    (lambda x: np.quantile(x, 0.5, weights=np.ones(6)), ValueError, "Only method 'inverted_cdf'"),
+    (lambda x: np.quantile(x, 0.5, method="inverted_cdf", weights=-np.ones(6)), ValueError, "non-negative"),
+    (lambda x: osc_np.nanquantile(x, 0.5, method="inverted_cdf", weights=np.ones(6)), NotImplementedError,
+     "drop the NaN"),
+    (lambda x: np.pad(x, 2, mode="bogus"), ValueError, "not supported"),
+    (lambda x: np.pad(x, 2, mode="reflect", reflect_type="sideways"), ValueError, "reflect_type"),
+])
+def test_quantile_and_pad_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        osc.grad(lambda x: np.sum(call(x)))(X6)
+    assert core.current_depth() == 0
+
+
+def test_quantiles_under_vmap_jit_and_sparsity_sort_with_a_network():
+    """Without values (vmap, jit, global sparsity) the sort is a sorting network: same values, same derivatives."""
+    batch = R.standard_normal((4, 3, 7))
+    batch[1, 2, 3] = np.nan  # NaN sorts last in the network too, and makes its slice's quantiles NaN
+    for method in QUANTILE_METHODS:
+        f = lambda m, method=method: np.quantile(m, [0.1, 0.5, 0.95], axis=-1, method=method)  # noqa: E731
+        _same(osc.vmap(f)(batch), np.stack([f(b) for b in batch]))
+        g = osc.grad(lambda m: np.sum(np.sin(f(m))))
+        _same(osc.jit(g)(batch[0]), g(batch[0]))
+        _same(osc.jit(g)(batch[2]), g(batch[2]))
+    h = lambda x: np.median(x[:5]) * x[5] + np.percentile(x, 40) ** 2  # noqa: E731
+    pattern = osc.hessian_sparsity(h, X6).toarray()
+    H = osc.hessian(h)(X6)
+    assert pattern[np.abs(H) > 1e-12].all()
+
+
 # --------------------------------------------------------------------------- Taylor mode and sparsity
 
-TAYLOR = ["diff", "gradient-2d", "cross", "polyval", "select", "sinc", "linspace", "geomspace", "rot90", "insert-list",
+TAYLOR = ["quantile-hazen", "pad-median", "pad-reflect-odd", "pad-callable", "quantile-weights", "diff", "gradient-2d", "cross", "polyval", "select", "sinc", "linspace", "geomspace", "rot90", "insert-list",
           "logaddexp2", "average-full-weights", "convolve-same", "correlate-full", "pad-reflect", "pad-wrap",
           "pad-mean-stat_length", "pad-linear_ramp", "partition",
           "interp-fp", "nanvar", "piecewise-default", "median", "quantile"]

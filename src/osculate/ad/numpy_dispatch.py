@@ -47,33 +47,39 @@ ALTERNATIVES = {
     "scipy.special.log_softmax": "use osculate.scipy.special.log_softmax instead (the same signature)",
     "scipy.special.polygamma": "use osculate.scipy.special.polygamma instead (the same signature)",
     "scipy.special.multigammaln": "use osculate.scipy.special.multigammaln instead (the same signature)",
-    "scipy.linalg.solve": "use np.linalg.solve(a, b) (osculate.numpy.linalg.solve) instead",
-    "scipy.linalg.inv": "use np.linalg.inv(a) instead",
-    "scipy.linalg.det": "use np.linalg.det(a) instead",
-    "scipy.linalg.cholesky": "use np.linalg.cholesky(a) instead; it returns the lower factor L "
-                             "(SciPy's default, lower=False, returns L.T)",
-    "scipy.linalg.eigh": "use np.linalg.eigh(a) instead (ascending eigenvalues, as in SciPy)",
-    "scipy.linalg.eigvalsh": "use np.linalg.eigvalsh(a) instead",
-    "scipy.linalg.norm": "use np.linalg.norm instead (vector norms ord=None/1/2/inf and the Frobenius norm)",
-    "scipy.linalg.cho_solve": "solve with the matrix itself instead: np.linalg.solve(a, b)",
-    "scipy.linalg.solve_triangular": "use np.linalg.solve(a, b) instead (it does not exploit the triangle)",
-    "scipy.stats": "write the formula with NumPy functions instead, e.g. the normal log-density "
-                   "-0.5 * ((x - mu) / s) ** 2 - np.log(s) - 0.5 * np.log(2 * np.pi)",
+    "scipy.linalg.solve": "use osculate.scipy.linalg.solve instead (the same signature)",
+    "scipy.linalg.inv": "use osculate.scipy.linalg.inv instead (the same signature)",
+    "scipy.linalg.det": "use osculate.scipy.linalg.det instead (the same signature)",
+    "scipy.linalg.cholesky": "use osculate.scipy.linalg.cholesky instead (the same signature)",
+    "scipy.linalg.cho_factor": "use osculate.scipy.linalg.cho_factor instead (the same signature)",
+    "scipy.linalg.cho_solve": "use osculate.scipy.linalg.cho_solve instead (the same signature)",
+    "scipy.linalg.solve_triangular": "use osculate.scipy.linalg.solve_triangular instead (the same signature)",
+    "scipy.linalg.lu_factor": "use osculate.scipy.linalg.lu_factor instead (the same signature)",
+    "scipy.linalg.lu_solve": "use osculate.scipy.linalg.lu_solve instead (the same signature)",
+    "scipy.linalg.lu": "use osculate.scipy.linalg.lu instead (the same signature)",
+    "scipy.linalg.eigh": "use osculate.scipy.linalg.eigh instead (the same signature; the standard problem, b=None)",
+    "scipy.linalg.eigvalsh": "use osculate.scipy.linalg.eigvalsh instead "
+                             "(the same signature; the standard problem, b=None)",
+    "scipy.linalg.norm": "use osculate.scipy.linalg.norm instead (the same signature)",
+    "scipy.linalg.expm": "use osculate.scipy.linalg.expm instead (the same signature)",
+    "scipy.linalg.expm_frechet": "use osculate.scipy.linalg.expm_frechet instead (the same signature)",
+    "scipy.linalg.logm": "use osculate.scipy.linalg.logm instead "
+                         "(the same signature; symmetric positive definite input)",
+    "scipy.linalg.sqrtm": "use osculate.scipy.linalg.sqrtm instead "
+                          "(the same signature; symmetric positive definite input)",
+    "scipy.linalg.block_diag": "use osculate.scipy.linalg.block_diag instead (the same signature)",
+    "scipy.spatial.distance.pdist": "use osculate.scipy.spatial.distance.pdist instead (the same signature)",
+    "scipy.spatial.distance.cdist": "use osculate.scipy.spatial.distance.cdist instead (the same signature)",
+    "scipy.spatial.distance.squareform": "use osculate.scipy.spatial.distance.squareform instead (the same signature)",
+    "scipy.stats": "use osculate.scipy.stats instead (the same distributions and signatures, "
+                   "e.g. osculate.scipy.stats.norm.logpdf(x, loc, scale))",
     # NumPy functions without a differentiation rule, and what does the same
-    "numpy.linalg.vector_norm": "use np.linalg.norm(x, ord, axis) instead (vector ord None/1/2/inf)",
-    "numpy.linalg.matrix_norm": "use np.linalg.norm(a) instead (the Frobenius norm)",
     "numpy.linalg.matmul": "use a @ b instead",
     "numpy.linalg.outer": "use np.outer(a, b) instead",
     "numpy.linalg.trace": "use np.trace(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.diagonal": "use np.diagonal(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
     "numpy.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
-    "numpy.linalg.multi_dot": "chain the products with @ instead: a @ b @ c",
-    "numpy.linalg.matrix_power": "multiply with @ instead (a @ a @ a; np.linalg.inv for negative powers)",
-    "numpy.linalg.pinv": "for a matrix of full column rank, write np.linalg.solve(a.T @ a, a.T) instead",
-    "numpy.linalg.lstsq": "for a matrix of full column rank, write np.linalg.solve(a.T @ a, a.T @ b) instead",
-    "numpy.linalg.eig": "for a symmetric matrix, use np.linalg.eigh(a) instead",
-    "numpy.linalg.eigvals": "for a symmetric matrix, use np.linalg.eigvalsh(a) instead",
     "numpy.vecdot": "write np.sum(a * b, axis=-1) instead",
     "numpy.ptp": "write np.max(x) - np.min(x) instead",
     "numpy.cumulative_sum": "use np.cumsum(x, axis) instead",
@@ -218,7 +224,9 @@ _FUNCTION_NAMES = (
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):
         _FUNCTIONS[getattr(np, _name)] = getattr(osc_np, _name)
-for _name in ("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "norm"):
+for _name in ("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "norm", "svd", "svdvals", "qr", "lstsq",
+              "pinv", "matrix_power", "matrix_rank", "cond", "multi_dot", "tensorsolve", "tensorinv", "vector_norm",
+              "matrix_norm", "eig", "eigvals"):
     _FUNCTIONS[getattr(np.linalg, _name)] = getattr(osc_np.linalg, _name)
 for _name in osc_np.fft.__all__:
     if _name not in ("fftfreq", "rfftfreq"):  # (those take no arrays)

@@ -552,24 +552,50 @@ def correlate(a, v, mode="valid"):
     return convolve(a, flip(v, 0), mode)
 
 
-_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp", "maximum", "minimum", "mean")
-_PAD_STATS = {"maximum": _np.max, "minimum": _np.min, "mean": _np.mean}
+_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp", "maximum", "minimum", "mean",
+              "median", "empty")
+# (np.median on a tracer is osculate.numpy.median: the mean of the two middle values for an even count)
+_PAD_STATS = {"maximum": _np.max, "minimum": _np.min, "mean": _np.mean, "median": _np.median}
 
 
 def pad(array, pad_width, mode="constant", **kwargs):
-    """NumPy's ``pad`` for the modes with a derivative: ``constant``, ``edge``,
-    ``reflect`` and ``symmetric`` (``reflect_type='even'``), ``wrap`` (a gather
-    whose indices come from NumPy's own ``pad``), ``linear_ramp``, and the
-    statistics ``maximum``, ``minimum``, ``mean`` (with ``stat_length``).
-    Axes are padded one after the other, as NumPy does."""
-    if callable(mode) or mode not in _PAD_MODES:
-        raise NotImplementedError(f"osculate.numpy.pad: mode={mode!r} is not supported on traced values "
-                                  f"(supported: {', '.join(_PAD_MODES)})")
-    if kwargs.get("reflect_type", "even") != "even":
-        raise NotImplementedError("osculate.numpy.pad: reflect_type='odd' is not supported on traced values")
+    """NumPy's ``pad`` for every mode, each differentiable in ``array``.
+
+    ``constant`` (the values may be traced), ``edge``, ``reflect`` and
+    ``symmetric`` (both values of ``reflect_type``; ``'odd'`` is ``2 * edge -
+    reflection``), ``wrap``, ``linear_ramp``, and the statistics ``maximum``,
+    ``minimum``, ``mean``, ``median`` (with ``stat_length``; the median of an
+    even count is the mean of its two middle values).  Axes are padded one
+    after the other, as NumPy does.  ``'empty'``, whose padding NumPy leaves
+    undefined, pads with zeros here (derivative zero there).  A callable
+    ``mode`` is called as NumPy calls it, ``mode(vector, iaxis_pad_width,
+    iaxis, kwargs)`` on each 1-d line of the zero-padded array in turn, but on
+    a traced copy of the line: it must modify ``vector`` in place with
+    assignments (``vector[:k] = value``), which on a traced value record the
+    update.  That is one call per line, so it suits small arrays.
+
+    >>> import numpy as np, osculate as osc
+    >>> x = np.array([1.0, 2.0, 4.0])
+    >>> np.pad(x, 2, mode="reflect", reflect_type="odd")
+    array([-2.,  0.,  1.,  2.,  4.,  6.,  7.])
+    >>> osc.jacfwd(lambda x: np.pad(x, 1, mode="reflect", reflect_type="odd"))(x)[0]
+    array([ 2., -1.,  0.])
+    """
+    if not callable(mode) and mode not in _PAD_MODES:
+        raise ValueError(f"mode {mode!r} is not supported")
     array = asarray(array)
     nd = _nd(array)
     widths = _np.broadcast_to(_np.asarray(pad_width, dtype=int), (nd, 2))
+    if _np.any(widths < 0):
+        raise ValueError("index can't contain negative values")
+    if callable(mode):
+        return _pad_callable(array, widths, mode, kwargs)
+    if mode == "empty":
+        mode = "constant"
+        kwargs = {}
+    reflect_type = kwargs.get("reflect_type", "even")
+    if mode in ("reflect", "symmetric") and reflect_type not in ("even", "odd"):
+        raise ValueError(f"reflect_type must be 'even' or 'odd', not {reflect_type!r}")
     if mode == "constant":
         values = kwargs.get("constant_values", 0)
         if isinstance(values, _Tracer):  # one traced value for every side
@@ -616,6 +642,53 @@ def pad(array, pad_width, mode="constant", **kwargs):
                 shp[ax] = after
                 pieces.append(_prims.broadcast_to(asarray(values[ax][1]) * 1.0, tuple(shp)))
             array = concatenate(pieces, axis=ax)
+        elif reflect_type == "odd" and mode in ("reflect", "symmetric"):
+            array = _pad_linear(array, ax, before, after, mode)
         else:
             array = take(array, _np.pad(_np.arange(n), (before, after), mode=mode), axis=ax)
     return array
+
+
+def _pad_linear(array, ax, before, after, mode):
+    """Padding that is a linear map of each line (odd reflection: ``2 * edge -
+    reflection``, repeated as NumPy repeats it for wide pads).  The map is
+    NumPy's own ``pad`` applied to the identity; each padded entry combines
+    few entries, so it is applied as a sum of gathers with constant weights."""
+    n = _shape(array)[ax]
+    P = _np.pad(_np.eye(n), ((before, after), (0, 0)), mode=mode, reflect_type="odd")
+    k = _builtins.max(1, int(_np.max(_np.count_nonzero(P, axis=1))))
+    cols = _np.zeros((P.shape[0], k), dtype=int)
+    coef = _np.zeros((P.shape[0], k))
+    for i, row in enumerate(P):
+        nz = _np.flatnonzero(row)
+        cols[i, :nz.size], coef[i, :nz.size] = nz, row[nz]
+    bshape = [1] * _nd(array)
+    bshape[ax] = -1
+    out = None
+    for j in range(k):
+        term = take(array, cols[:, j], axis=ax) * coef[:, j].reshape(bshape)
+        out = term if out is None else out + term
+    return out
+
+
+def _pad_callable(array, widths, function, kwargs):
+    """NumPy's callable ``pad``: ``function(vector, iaxis_pad_width, iaxis,
+    kwargs)`` modifies each 1-d line of the zero-padded array in place; here
+    each line is a traced copy and its final value is gathered back."""
+    nd = _nd(array)
+    padded = pad(array, widths, mode="constant")
+    if not isinstance(padded, _Tracer):
+        padded = _np.array(padded, dtype=float)
+    for ax in range(nd):
+        view = moveaxis(padded, ax, -1)
+        batch = _shape(view)[:-1]
+        lines = []
+        for idx in _np.ndindex(*batch):
+            line = _prims.getitem(view, idx + (Ellipsis,))
+            if not isinstance(line, _Tracer):
+                line = _np.array(line)  # a plain line: NumPy's own in-place semantics
+            function(line, widths[ax], ax, kwargs)
+            lines.append(line)
+        stacked = stack(lines, axis=0) if lines else view
+        padded = moveaxis(reshape(stacked, _shape(view)), -1, ax)
+    return padded

@@ -1,0 +1,377 @@
+"""Matrix decompositions: ``svd``, ``qr``, ``pinv`` and the sign alignment of
+``eigh(a, UPLO='U')``.
+
+Each is one primitive with all its rules.  The jvps are written with
+primitives (matmul, solve, where...) and with the decomposition itself, so
+differentiating them again gives second and higher derivatives by
+composition.  Their vjps are the exact adjoints of those tangent maps.  The
+Taylor rule of each is the generic one built from its jvp (the output's
+derivative series is the jvp evaluated on the input's series, one order
+lower, then integrated): any order, ``O(K³)`` in the order ``K``.  NumPy's
+kernels accept stacks of matrices, so the batch rule is the primitive
+itself; every output entry may depend on every input entry (dense sparsity).
+
+Where a derivative does not exist, the rules follow fixed conventions
+instead of producing inf or nan:
+
+* **svd**, with ``s`` the singular values: ``Uᵀ dU`` and ``Vᵀ dV`` are the
+  symmetric part of ``Uᵀ dA V`` over ``s_j − s_i`` plus or minus its
+  antisymmetric part over ``s_j + s_i``.  For (numerically) equal singular
+  values the first quotient is set to 0 (the singular vectors are not
+  differentiable there: that part of ``dA`` would split the pair), for a
+  (numerically) zero one ``1/s`` is 0, and the second quotient is kept, so
+  ``U Vᵀ`` and with it the nuclear norm's gradient have their exact
+  derivative at repeated nonzero singular values.  With ``full_matrices=True``
+  the columns of ``U`` (rows of ``Vᴴ``) beyond ``min(m, n)`` span a fixed
+  subspace but are not unique: they move only as much as they must to stay
+  orthogonal to the others (``U⊥ᵀ dU⊥ = 0``); only functions of their span
+  (``U⊥ U⊥ᵀ``) have a derivative that does not depend on that choice.
+* **qr** needs the leading ``min(m, n)`` columns of ``a`` to be linearly
+  independent (``R``'s leading square block invertible); the complete ``Q``
+  of a tall matrix follows the same convention as the extra columns of the
+  svd.
+* **pinv** uses the derivative of the pseudo-inverse at constant rank
+  (Golub and Pereyra's formula), exact wherever the rank (after NumPy's
+  cutoff) does not change; where it can change, ``pinv`` is discontinuous
+  and that formula is the derivative along perturbations that keep the rank.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import sparsity
+from ..core import Primitive, new_trace, zero
+from ..series import coeff_add, full, series_derivative, series_integrate
+from ..taylor_trace import TaylorTrace, jvp_rule, lift, lower
+from ..util import zeros_like
+from .arithmetic import where
+from .linalg import einsum, matmul, mT, solve
+from .nondiff import nondiff
+from .structural import concatenate, reshape, shape_of
+
+__all__ = ["svd", "qr", "pinv", "eigh_upper_signs"]
+
+
+def _dense_kernel(name, impl, multiple_results=False):
+    """A stacked-matrix kernel: batched by itself, dense index sets, and a
+    Taylor rule from its jvp."""
+    p = Primitive(name, impl, multiple_results)
+    p.def_rule("batch", lambda vals, batched, size, **params: p.bind(*vals, **params))
+    p.def_rule("sparsity", sparsity.dense_rule)
+    p.def_rule("taylor", _taylor_from_jvp(p) if multiple_results else jvp_rule(p))
+    return p
+
+
+def _taylor_from_jvp(prim):
+    """The Taylor rule of a one-input primitive with several results, from its
+    jvp: each result's derivative series ``y'(t) = J(x(t)) x'(t)`` is the jvp
+    evaluated in Taylor mode of order ``K − 1``, then ``y_k = [y']_{k−1}/k``."""
+
+    def rule(primals, series, order, **params):
+        jvp_fn = prim.rule("jvp")
+        a, s = primals[0], series[0]
+        if order == 1:
+            outs, touts = jvp_fn([a], [s[0]], **params)
+            return outs, tuple([t] for t in touts)
+        d = series_derivative(full(a, s), order)
+        if all(c is zero for c in d):
+            outs = prim.bind(a, **params)
+            return outs, tuple([zero] * order for _ in outs)
+        with new_trace(TaylorTrace, order - 1) as trace:
+            x = lift(trace, a, s[:order - 1])
+            t = lift(trace, zeros_like(a) if d[0] is zero else d[0], d[1:])
+            outs, touts = jvp_fn([x], [t], **params)
+            y0s = [lower(trace, o, order - 1)[0] for o in outs]
+            qs = [None if q is zero else lower(trace, q, order - 1) for q in touts]
+        res = []
+        for y0, q in zip(y0s, qs):
+            res.append([zero] * order if q is None else series_integrate(full(*q), order, y0)[1:])
+        return tuple(y0s), tuple(res)
+
+    return rule
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _diag(m):
+    return einsum("...ii->...i", m)
+
+
+def _row(s):
+    """``s`` (..., k) as a row (..., 1, k): ``M * _row(s)`` is ``M @ diag(s)``."""
+    return reshape(s, shape_of(s)[:-1] + (1, shape_of(s)[-1]))
+
+
+def _col(s):
+    """``s`` (..., k) as a column (..., k, 1): ``_col(s) * M`` is ``diag(s) @ M``."""
+    return reshape(s, shape_of(s) + (1,))
+
+
+def _tril(x, k):
+    n, m = shape_of(x)[-2:]
+    return where(np.tri(n, m, k, dtype=bool), x, 0.0)
+
+
+def _safe_inverse(d, keep):
+    """``1/d`` where ``keep``, else 0 (no inf, and no nan in any derivative)."""
+    return where(keep, 1.0 / where(keep, d, 1.0), 0.0)
+
+
+def _svd_conventions(s):
+    """``1/(s_j − s_i)`` and ``1/(s_j + s_i)`` (together ``1/(s_j² − s_i²)``)
+    and ``1/s``, each 0 where its denominator vanishes (the diagonal, equal
+    singular values, zero ones), thresholded relative to the largest
+    singular value."""
+    k = shape_of(s)[-1]
+    tol = (k * np.finfo(float).eps) * s[..., :1]  # NumPy's singular values are sorted, largest first
+    sinv = _safe_inverse(s, s > tol)
+    diff = _row(s) - _col(s)
+    total = _row(s) + _col(s)
+    off = ~np.eye(k, dtype=bool)
+    return _safe_inverse(diff, off & (abs(diff) > _col(tol))), _safe_inverse(total, off & (total > _col(tol))), sinv
+
+
+def _rotations(p, fm, fp):
+    """``Uᵀ dU`` and ``Vᵀ dV`` for ``p = Uᵀ dA V``: the symmetric part of ``p``
+    over ``s_j − s_i`` (it would split equal singular values) plus or minus
+    the antisymmetric part over ``s_j + s_i``."""
+    sym = 0.5 * fm * (p + mT(p))
+    skew = 0.5 * fp * (p - mT(p))
+    return sym + skew, sym - skew
+
+
+# --------------------------------------------------------------------------- svd
+
+svd_p = _dense_kernel("svd", lambda a, full_matrices: tuple(np.linalg.svd(a, full_matrices=full_matrices)),
+                      multiple_results=True)
+
+
+def svd(a, full_matrices=True):
+    """``(u, s, vh)`` with ``a = u[..., :k] * s @ vh[..., :k, :]``, ``k = min(m, n)``
+    (NumPy's ``svd(a, full_matrices)``); see the module docstring for the
+    conventions where the derivative does not exist."""
+    if len(shape_of(a)) < 2:
+        raise ValueError(f"svd: a must have at least two dimensions, got shape {shape_of(a)}")
+    return svd_p.bind(a, full_matrices=bool(full_matrices))
+
+
+def _svd_parts(u, s, vh):
+    k = shape_of(s)[-1]
+    return u[..., :, :k], mT(vh[..., :k, :])
+
+
+@svd_p.def_jvp
+def _svd_jvp(primals, tangents, full_matrices):
+    a = primals[0]
+    u, s, vh = outs = svd_p.bind(a, full_matrices=full_matrices)
+    t = tangents[0]
+    if t is zero:
+        return outs, (zero, zero, zero)
+    m, n = shape_of(a)[-2:]
+    k = min(m, n)
+    u1, v1 = _svd_parts(u, s, vh)
+    fm, fp, sinv = _svd_conventions(s)
+    tv = matmul(t, v1)
+    p = matmul(mT(u1), tv)  # Uᵀ dA V
+    ds = _diag(p)
+    ru, rv = _rotations(p, fm, fp)
+    du = matmul(u1, ru)
+    dv = matmul(v1, rv)
+    if m > k:  # the part of dA V outside the column space of U
+        du = du + (tv - matmul(u1, p)) * _row(sinv)
+    if n > k:
+        du_t = matmul(mT(t), u1)
+        dv = dv + (du_t - matmul(v1, mT(p))) * _row(sinv)
+    if full_matrices and m > k:
+        u2 = u[..., :, k:]
+        du = concatenate([du, -matmul(u1, _col(sinv) * mT(matmul(mT(u2), tv)))], axis=-1)
+    if full_matrices and n > k:
+        v2 = mT(vh[..., k:, :])
+        dv = concatenate([dv, -matmul(v1, _col(sinv) * matmul(mT(u1), matmul(t, v2)))], axis=-1)
+    return outs, (du, ds, mT(dv))
+
+
+@svd_p.def_vjp
+def _svd_vjp(cts, outs, primals, wants, full_matrices):
+    gu, gs, gvh = cts
+    u, s, vh = outs
+    m, n = shape_of(u)[-2], shape_of(vh)[-1]
+    k = min(m, n)
+    u1, v1 = _svd_parts(u, s, vh)
+    fm, fp, sinv = _svd_conventions(s)
+    pbar = zero if gs is zero else _row(gs) * np.eye(k)
+    extra = zero  # cotangent terms of dA that are not of the form U P Vᵀ
+    if gu is not zero:
+        gu1 = gu[..., :, :k]
+        g = matmul(mT(u1), gu1)
+        pbar = coeff_add(pbar, (0.5 * (fm + fp)) * (g - mT(g)))
+        if m > k:
+            e = gu1 * _row(sinv)
+            pbar = coeff_add(pbar, -matmul(mT(u1), e))
+            extra = coeff_add(extra, matmul(e, mT(v1)))
+        if full_matrices and m > k:
+            u2 = u[..., :, k:]
+            zbar = -mT(_col(sinv) * matmul(mT(u1), gu[..., :, k:]))
+            extra = coeff_add(extra, matmul(matmul(u2, zbar), mT(v1)))
+    if gvh is not zero:
+        gv = mT(gvh)
+        gv1 = gv[..., :, :k]
+        h = matmul(mT(v1), gv1)
+        pbar = coeff_add(pbar, (0.5 * (fm - fp)) * (h - mT(h)))
+        if n > k:
+            e = gv1 * _row(sinv)
+            pbar = coeff_add(pbar, -matmul(mT(e), v1))
+            extra = coeff_add(extra, matmul(u1, mT(e)))
+        if full_matrices and n > k:
+            v2 = mT(vh[..., k:, :])
+            wbar = -(_col(sinv) * matmul(mT(v1), gv[..., :, k:]))
+            extra = coeff_add(extra, matmul(matmul(u1, wbar), mT(v2)))
+    ga = zero if pbar is zero else matmul(matmul(u1, pbar), mT(v1))
+    if extra is not zero:
+        ga = extra if ga is zero else ga + extra
+    return (zeros_like(primals[0]) if ga is zero else ga,)
+
+
+# --------------------------------------------------------------------------- qr
+
+qr_p = _dense_kernel("qr", lambda a, complete: tuple(np.linalg.qr(a, mode="complete" if complete else "reduced")),
+                     multiple_results=True)
+
+
+def qr(a, complete=False):
+    """``(q, r)`` of NumPy's ``qr(a, mode='complete' if complete else 'reduced')``;
+    differentiable where the leading ``min(m, n)`` columns of ``a`` are
+    linearly independent (see the module docstring for the complete ``q``)."""
+    if len(shape_of(a)) < 2:
+        raise ValueError(f"qr: a must have at least two dimensions, got shape {shape_of(a)}")
+    return qr_p.bind(a, complete=bool(complete))
+
+
+def _right_solve(x, r):
+    """``x @ inv(r)``."""
+    return mT(solve(mT(r), mT(x)))
+
+
+def _qr_core(q, r):
+    """The pieces of the tangent map shared by the jvp and its adjoint."""
+    m, n = shape_of(q)[-2], shape_of(r)[-1]
+    k = min(m, n)
+    return m, n, k, q[..., :, :k], r[..., :k, :k]
+
+
+@qr_p.def_jvp
+def _qr_jvp(primals, tangents, complete):
+    a = primals[0]
+    q, r = outs = qr_p.bind(a, complete=complete)
+    t = tangents[0]
+    if t is zero:
+        return outs, (zero, zero)
+    m, n, k, q1, r1 = _qr_core(q, r)
+    x = _right_solve(t[..., :, :k], r1)  # dA₁ R₁⁻¹
+    c = matmul(mT(q1), x)
+    low = _tril(c, -1)
+    d = c - low + mT(low)  # dR₁ R₁⁻¹: upper triangular
+    dr = matmul(d, r1)
+    dq = x - matmul(q1, d)
+    if n > k:  # the columns beyond the leading square block
+        dr = concatenate([dr, matmul(mT(q1), t[..., :, k:] - matmul(dq, r[..., :k, k:]))], axis=-1)
+    if complete and m > k:
+        q2 = q[..., :, k:]
+        dq = concatenate([dq, -matmul(q1, matmul(mT(x), q2))], axis=-1)
+        dr = concatenate([dr, zeros_like(r[..., k:, :])], axis=-2)
+    return outs, (dq, dr)
+
+
+@qr_p.def_vjp
+def _qr_vjp(cts, outs, primals, wants, complete):
+    gq, gr = cts
+    q, r = outs
+    m, n, k, q1, r1 = _qr_core(q, r)
+    xbar = zero
+    dbar = zero
+    gq1 = zero if gq is zero else gq[..., :, :k]
+    gy = zero
+    if gr is not zero and n > k:
+        gr2 = gr[..., :k, k:]
+        gy = matmul(q1, gr2)
+        gq1 = coeff_add(gq1, -matmul(gy, mT(r[..., :k, k:])))
+    if gq is not zero and complete and m > k:
+        xbar = -matmul(matmul(q[..., :, k:], mT(gq[..., :, k:])), q1)
+    if gq1 is not zero:
+        xbar = coeff_add(xbar, gq1)
+        dbar = -matmul(mT(q1), gq1)
+    if gr is not zero:
+        dbar = coeff_add(dbar, matmul(gr[..., :k, :k], mT(r1)))
+    if dbar is not zero:
+        cbar = dbar - _tril(dbar, -1) + _tril(mT(dbar), -1)
+        xbar = coeff_add(xbar, matmul(q1, cbar))
+    gx = zeros_like(r1 if m == k else q1) if xbar is zero else mT(solve(r1, mT(xbar)))  # X̄ R₁⁻ᵀ
+    if n > k:
+        gx = concatenate([gx, zeros_like(primals[0][..., :, k:]) if gy is zero else gy], axis=-1)
+    return (gx,)
+
+
+# --------------------------------------------------------------------------- pinv
+
+pinv_p = _dense_kernel("pinv", lambda a, rcond, hermitian: np.linalg.pinv(a, rcond=rcond, hermitian=hermitian))
+
+
+def pinv(a, rcond, hermitian=False):
+    """NumPy's ``pinv(a, rcond=rcond, hermitian=hermitian)`` (a float ``rcond``);
+    the derivative is that at constant rank."""
+    if len(shape_of(a)) < 2:
+        raise ValueError(f"pinv: a must have at least two dimensions, got shape {shape_of(a)}")
+    return pinv_p.bind(a, rcond=float(rcond), hermitian=bool(hermitian))
+
+
+def _pinv_tangent(t, a, x):
+    """``dX = −X dA X + X Xᵀ dAᵀ (I − A X) + (I − X A) dAᵀ Xᵀ X``."""
+    tt = mT(t)
+    first = -matmul(matmul(x, t), x)
+    second = matmul(matmul(x, mT(x)), tt - matmul(matmul(tt, a), x))
+    third = matmul(tt - matmul(x, matmul(a, tt)), matmul(mT(x), x))
+    return first + second + third
+
+
+@pinv_p.def_jvp
+def _pinv_jvp(primals, tangents, rcond, hermitian):
+    a = primals[0]
+    x = pinv_p.bind(a, rcond=rcond, hermitian=hermitian)
+    t = tangents[0]
+    return x, (zero if t is zero else _pinv_tangent(t, a, x))
+
+
+@pinv_p.def_vjp
+def _pinv_vjp(ct, x, primals, wants, rcond, hermitian):
+    a = primals[0]
+    gt = mT(ct)
+    xt = mT(x)
+    first = -matmul(matmul(xt, ct), xt)
+    left = matmul(gt, matmul(x, xt))  # Gᵀ X Xᵀ, then (I − A X) from the left
+    second = left - matmul(a, matmul(x, left))
+    right = matmul(matmul(xt, x), gt)  # Xᵀ X Gᵀ, then (I − X A) from the right
+    third = right - matmul(matmul(right, x), a)
+    return (first + second + third,)
+
+
+# --------------------------------------------------------------------------- eigh(a, UPLO='U')
+
+
+def _upper_signs(a):
+    """±1 per eigenvector: NumPy's ``eigh(a, 'U')`` vectors over those of
+    ``eigh(aᵀ, 'L')`` (the same symmetric matrix, possibly other signs)."""
+    vu = np.linalg.eigh(a, UPLO="U")[1]
+    vl = np.linalg.eigh(np.swapaxes(a, -1, -2), UPLO="L")[1]
+    return np.where(np.sum(vu * vl, axis=-2) < 0, -1.0, 1.0)
+
+
+# piecewise constant: the signs LAPACK picks, the same for nearby matrices
+eigh_upper_signs_p = nondiff("eigh_upper_signs", _upper_signs,
+                             batch=lambda vals, batched, size: eigh_upper_signs_p.bind(*vals))
+
+
+def eigh_upper_signs(a):
+    """The signs that turn the eigenvectors of ``eigh(aᵀ)`` into NumPy's ``eigh(a, UPLO='U')``'s."""
+    return eigh_upper_signs_p.bind(a)

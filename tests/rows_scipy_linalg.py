@@ -1,0 +1,119 @@
+"""Table rows for ``osculate.scipy.linalg`` and ``osculate.scipy.spatial.distance``.
+
+``ROWS`` joins the finite-difference table of ``test_ad_primitives`` (and,
+through it, the vmap, jit and sparsity tables); ``TAYLOR_ROWS`` joins
+``test_taylor``'s.  The functions are written as a user writes them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import osculate as osc
+import osculate.scipy.linalg  # noqa: F401  (osc.scipy.linalg)
+import osculate.scipy.spatial.distance  # noqa: F401
+
+from _cases import distinct, general, normal, spd
+
+la = osc.scipy.linalg
+dist = osc.scipy.spatial.distance
+
+
+def permuted(n):
+    """Well-conditioned, with partial pivoting swapping rows (a fixed, clear-cut
+    pivot order: small finite-difference steps do not change it)."""
+    return lambda r: 0.3 * r.standard_normal((n, n)) + 3.0 * np.eye(n)[np.roll(np.arange(n), 1)]
+
+
+def small(*shape):
+    return lambda r: 0.5 * r.standard_normal(shape)
+
+
+ROWS = [
+    # solve_triangular: every trans/lower/unit_diagonal, vector and matrix right-hand sides, stacks
+    ("solve_triangular", lambda a, b: la.solve_triangular(a, b, lower=True), [general(2), normal(2)], "lower-vector"),
+    ("solve_triangular", lambda a, b: la.solve_triangular(a, b), [general(3), normal(3, 2)], "upper-matrix"),
+    ("solve_triangular", lambda a, b: la.solve_triangular(a, b, trans="T", lower=True), [general(3), normal(3, 2)],
+     "lower-T"),
+    ("solve_triangular", lambda a, b: la.solve_triangular(a, b, trans=1), [general(3), normal(3)], "upper-1"),
+    ("solve_triangular", lambda a, b: la.solve_triangular(a, b, trans=2, lower=True, unit_diagonal=True),
+     [general(3), normal(3)], "unit-C"),
+    ("solve_triangular", lambda a, b: la.solve_triangular(a, b, unit_diagonal=True), [general(3), normal(3, 2)],
+     "unit-upper"),
+    ("solve_triangular", lambda a, b: la.solve_triangular(a, b, lower=True), [general(3, 2), normal(2, 3, 2)],
+     "batched"),
+    # Cholesky
+    ("cholesky", lambda a: la.cholesky(a), [spd(3)], "scipy-upper"),
+    ("cholesky", lambda a: la.cholesky(a, lower=True), [spd(3)], "scipy-lower"),
+    ("cho_factor", lambda a: la.cho_factor(a)[0], [spd(3)], "upper"),
+    ("cho_factor", lambda a: la.cho_factor(a, lower=True)[0], [spd(3)], "lower"),
+    ("cho_solve", lambda a, b: la.cho_solve(la.cho_factor(a), b), [spd(3), normal(3)], "upper-vector"),
+    ("cho_solve", lambda a, b: la.cho_solve(la.cho_factor(a, lower=True), b), [spd(3), normal(3, 2)],
+     "lower-matrix"),
+    # LU (the first rows are the small ones: the coverage tests take the first rows reaching a primitive)
+    ("lu_solve", lambda a, b: la.lu_solve(la.lu_factor(a), b), [permuted(2), normal(2)], "vector"),
+    ("lu_factor", lambda a: la.lu_factor(a)[0], [permuted(2)], "lu"),
+    ("lu_factor", lambda a: la.lu_factor(a)[0], [general(3)], "no-swap"),
+    ("lu_solve", lambda a, b: la.lu_solve(la.lu_factor(a), b, trans=1), [permuted(3), normal(3, 2)], "trans"),
+    ("lu", lambda a: la.lu(a)[1:], [permuted(3)], "l-u"),
+    ("lu", lambda a: la.lu(a, permute_l=True), [permuted(3)], "permute_l"),
+    # solve / inv / det / norm
+    ("solve", lambda a, b: la.solve(a, b), [general(3), normal(3)], "scipy-gen"),
+    ("solve", lambda a, b: la.solve(a, b, transposed=True), [general(3), normal(3, 2)], "scipy-transposed"),
+    ("solve", lambda a, b: la.solve(a, b, assume_a="sym"), [general(3), normal(3)], "scipy-sym-upper"),
+    ("solve", lambda a, b: la.solve(a, b, assume_a="her", lower=True), [general(3), normal(3, 2)], "scipy-her-lower"),
+    ("solve", lambda a, b: la.solve(a, b, assume_a="pos"), [spd(3), normal(3)], "scipy-pos"),
+    ("solve", lambda a, b: la.solve(a, b, assume_a="diagonal"), [general(3), normal(3)], "scipy-diagonal"),
+    ("solve", lambda a, b: la.solve(a, b, assume_a="tridiagonal"), [general(4), normal(4)], "scipy-tridiagonal"),
+    ("solve", lambda a, b: la.solve(a, b, assume_a="upper triangular"), [general(3), normal(3)], "scipy-upper"),
+    ("inv", lambda a: la.inv(a), [general(3)], "scipy"),
+    ("inv", lambda a: la.inv(a, assume_a="pos", lower=True), [spd(3)], "scipy-pos"),
+    ("det", lambda a: la.det(a), [general(3)], "scipy"),
+    ("norm", lambda x: la.norm(x), [normal(3, 4)], "scipy-fro"),
+    ("norm", lambda x: la.norm(x, 1, axis=1), [distinct(3, 4)], "scipy-rows-1"),
+    # matrix functions
+    ("expm_frechet", lambda a, e: la.expm_frechet(a, e, compute_expm=False), [small(2, 2), normal(2, 2)], "L"),
+    ("expm", lambda a: la.expm(a), [small(2, 2)], "2x2"),
+    ("expm", lambda a: la.expm(a), [normal(3, 3)], "matrix"),
+    ("expm", lambda a: la.expm(a), [small(2, 2, 2)], "stack"),
+    ("expm_frechet", lambda a, e: la.expm_frechet(a, e), [small(3, 3), normal(3, 3)], "both"),
+    # logm/sqrtm take symmetric input (finite differences perturb every entry: symmetrize)
+    ("logm", lambda a: la.logm(0.5 * (a + a.T)), [spd(3)], "spd"),
+    ("sqrtm", lambda a: la.sqrtm(0.5 * (a + a.T)), [spd(3)], "spd"),
+    ("eigh", lambda a: la.eigh(a, eigvals_only=True), [spd(3)], "scipy-values"),
+    ("eigh", lambda a: la.eigh(a, lower=False)[1] ** 2, [spd(3)], "scipy-upper-vectors"),
+    ("eigvalsh", lambda a: la.eigvalsh(a, lower=False), [spd(4)], "scipy"),
+    ("block_diag", lambda a, b, c: la.block_diag(a, b, c, 2.0), [normal(2, 2), normal(3), normal(2, 1)], "mixed"),
+    # spatial.distance
+    ("pdist", lambda x: dist.pdist(x), [normal(4, 3)], "euclidean"),
+    ("pdist", lambda x: dist.pdist(x, "sqeuclidean"), [normal(4, 3)], "sqeuclidean"),
+    ("pdist", lambda x: dist.pdist(x, "cityblock"), [distinct(4, 3)], "cityblock"),
+    ("pdist", lambda x: dist.pdist(x, "minkowski", p=3), [distinct(4, 3)], "minkowski-3"),
+    ("pdist", lambda x: dist.pdist(x, "minkowski", p=1.5, w=np.array([0.5, 1.0, 2.0])), [distinct(4, 3)],
+     "minkowski-w"),
+    ("pdist", lambda x: dist.pdist(x, "chebyshev"), [distinct(4, 3)], "chebyshev"),
+    ("pdist", lambda x: dist.pdist(x, "cosine"), [normal(4, 3)], "cosine"),
+    ("pdist", lambda x: dist.pdist(x, "correlation"), [normal(4, 3)], "correlation"),
+    ("pdist", lambda x: dist.pdist(x, "seuclidean"), [normal(5, 2)], "seuclidean"),
+    ("pdist", lambda x: dist.pdist(x, lambda u, v: np.sum((u - v) ** 4)), [normal(3, 2)], "callable"),
+    ("cdist", lambda a, b: dist.cdist(a, b), [normal(3, 2), normal(4, 2)], "euclidean"),
+    ("cdist", lambda a, b: dist.cdist(a, b, "cityblock"), [distinct(3, 2), distinct(4, 2)], "cityblock"),
+    ("cdist", lambda a, b: dist.cdist(a, b, "minkowski", p=4), [normal(3, 2), normal(2, 2)], "minkowski"),
+    ("cdist", lambda a, b: dist.cdist(a, b, "cosine"), [normal(3, 2), normal(2, 2)], "cosine"),
+    ("squareform", lambda v: dist.squareform(v), [normal(6)], "tomatrix"),
+    ("squareform", lambda x: dist.squareform(dist.squareform(dist.pdist(x)) ** 2), [normal(4, 2)], "round-trip"),
+]
+
+TAYLOR_ROWS = [
+    ("solve_triangular", lambda a, b: la.solve_triangular(a, b, lower=True), [general(3), normal(3, 2)], 0.3, True),
+    ("solve_triangular", lambda a, b: la.solve_triangular(a, b, trans="T", unit_diagonal=True), [general(3), normal(3)],
+     0.3, True),
+    ("cho_solve", lambda a, b: la.cho_solve(la.cho_factor(a), b), [spd(3), normal(3)], 0.3, True),
+    ("lu_factor", lambda a: la.lu_factor(a)[0], [permuted(2)], 0.3, True),
+    ("lu_solve", lambda a, b: la.lu_solve(la.lu_factor(a), b, trans=1), [permuted(3), normal(3)], 0.3, True),
+    ("expm", lambda a: la.expm(a), [small(3, 3)], 0.3, True),
+    ("expm_frechet", lambda a, e: la.expm_frechet(a, e, compute_expm=False), [normal(2, 2), normal(2, 2)], 0.3, True),
+    ("logm", lambda a: la.logm(0.5 * (a + a.T)), [spd(3)], 0.3, True),
+    ("pdist", lambda x: dist.pdist(x, "minkowski", p=3), [distinct(4, 2)], 0.3, True),
+    ("cdist", lambda a, b: dist.cdist(a, b), [normal(3, 2), normal(2, 2)], 0.3, True),
+]
