@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import linalg as scipy_linalg, special, stats
+from scipy import fft as scipy_fft, linalg as scipy_linalg, special, stats
 from scipy.spatial import distance as scipy_distance
 
 import osculate as osc
@@ -615,6 +615,7 @@ ALTERNATIVE_CASES = {
                                      lambda x: osc.scipy.spatial.distance.cdist(np.outer(x, W), np.outer(x ** 2, W) + 1.0)),
     "scipy.spatial.distance.squareform": (lambda x: scipy_distance.squareform(np.concatenate([x, x[:2]])),
                                           lambda x: osc.scipy.spatial.distance.squareform(np.concatenate([x, x[:2]]))),
+    "scipy.fft": (lambda x: np.real(scipy_fft.rfft(x) ** 2), lambda x: np.real(osc.scipy.fft.rfft(x) ** 2)),
     "scipy.stats": (lambda x: stats.norm.logpdf(x, loc=0.5, scale=2.0),
                     lambda x: osc.scipy.stats.norm.logpdf(x, loc=0.5, scale=2.0)),
     "numpy.linalg.matmul": (lambda x: np.linalg.matmul(_spd(x), x), lambda x: _spd(x) @ x),

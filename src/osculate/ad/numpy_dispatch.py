@@ -67,6 +67,7 @@ ALTERNATIVES = {
                          "(the same signature; symmetric positive definite input)",
     "scipy.linalg.sqrtm": "use osculate.scipy.linalg.sqrtm instead "
                           "(the same signature; symmetric positive definite input)",
+    "scipy.fft": "use osculate.scipy.fft instead (the same transforms and signatures)",
     "scipy.linalg.block_diag": "use osculate.scipy.linalg.block_diag instead (the same signature)",
     "scipy.spatial.distance.pdist": "use osculate.scipy.spatial.distance.pdist instead (the same signature)",
     "scipy.spatial.distance.cdist": "use osculate.scipy.spatial.distance.cdist instead (the same signature)",

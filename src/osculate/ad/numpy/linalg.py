@@ -645,9 +645,9 @@ def eig(a):
 
     >>> import numpy as np, osculate as osc
     >>> a = np.array([[2.0, 1.0], [0.0, 3.0]])
-    >>> osc.jacfwd(lambda a: np.real(np.linalg.eigvals(a)))(a)[1]  # d(λ=3)/da
-    array([[0., 1.],
-           [0., 1.]])
+    >>> osc.jacfwd(lambda a: np.real(np.linalg.eigvals(a)))(a)[1]  # d(λ=3)/da = u vᵀ / uᵀv
+    array([[0., 0.],
+           [1., 1.]])
     """
     return EigResult(*_eig.eig(a))
 
