@@ -3,9 +3,8 @@ distribution, each the sum of its methods at the same parameters, so that one
 row checks all of them (to second order in all four nestings, under vmap,
 jit, sparsity detection and, for TAYLOR_ROWS, Taylor mode).
 
-The shape parameters of the cdfs written with ``gammainc``/``betainc`` (t's
-``df``, gamma's ``a``, beta's ``a``/``b``, chi2's ``df``, nbinom's ``n``) are
-constants here: those special functions are differentiable in ``x`` only.
+The "tails" rows hold the shape parameters of the cdfs written with
+``gammainc``/``betainc`` constant, the "shape" rows differentiate in them.
 The ``ppf``/``isf`` of gamma, chi2, t and beta need the values (SciPy's
 inverse is their start), so they are tested in ``test_stats.py``, not here.
 """
@@ -16,7 +15,7 @@ import numpy as np
 
 from osculate.scipy import stats
 
-from _cases import normal, spd, uniform
+from _cases import const, normal, spd, uniform
 
 K = np.array([0.0, 1.0, 3.0])  # counts of the discrete rows (constants)
 
@@ -95,6 +94,26 @@ def beta_tails(x, loc, scale):
     return _tails(stats.beta, x, 2.5, 1.5, loc, scale)
 
 
+def gamma_shape(x, a):  # the cdfs in the shape parameter (gammainc's a)
+    return _tails(stats.gamma, x, a, 0.1, 1.2) + stats.gamma.logpdf(x, a, 0.1, 1.2)
+
+
+def t_shape(x, df):  # x spans the three forms of t's cdf (series, centre, tail)
+    return _tails(stats.t, x, df, 0.0, 1.0)
+
+
+def beta_shape(x, a, b):
+    return _tails(stats.beta, x, a, b)
+
+
+def chi2_shape(x, df):
+    return _tails(stats.chi2, x, df)
+
+
+def nbinom_shape(n, p):
+    return _all_disc(stats.nbinom, n, p)
+
+
 def poisson_all(mu):
     return _all_disc(stats.poisson, mu)
 
@@ -142,6 +161,11 @@ ROWS = [
     ("stats.chi2", chi2_all, [uniform(1.0, 4.0, 3), pos(1.0, 5.0), pos()], "all"),
     ("stats.beta", beta_logpdf, [uniform(0.2, 0.8, 3), pos(0.8, 3.0), pos(0.8, 3.0), uniform(1.0, 1.2)], "logpdf"),
     ("stats.beta", beta_tails, [uniform(0.2, 0.8, 3), uniform(-0.05, 0.05), uniform(0.95, 1.05)], "tails"),
+    ("stats.gamma", gamma_shape, [uniform(1.0, 3.0, 3), pos(0.8, 3.0)], "shape"),
+    ("stats.t", t_shape, [const([-3.0, -0.005, 0.4, 2.7]), pos(1.5, 6.0)], "shape"),
+    ("stats.beta", beta_shape, [uniform(0.2, 0.8, 3), pos(0.8, 3.0), pos(0.8, 3.0)], "shape"),
+    ("stats.chi2", chi2_shape, [uniform(1.0, 4.0, 3), pos(1.0, 5.0)], "shape"),
+    ("stats.nbinom", nbinom_shape, [pos(1.0, 4.0), uniform(0.2, 0.8)], "shape"),
     ("stats.poisson", poisson_all, [pos(0.5, 4.0)], "all"),
     ("stats.binom", binom_all, [uniform(0.2, 0.8)], "all"),
     ("stats.nbinom", nbinom_all, [pos(1.0, 4.0), uniform(0.2, 0.8)], "all"),

@@ -122,6 +122,8 @@ def test_matrix_power_and_rank_and_cond_are_numpys():
     for p in (None, 2, -2, 1, -1, np.inf, -np.inf, "fro", "nuc"):
         same(traced(lambda m: np.linalg.cond(m, p), SQUARE), np.linalg.cond(SQUARE, p), rtol=1e-10)
     same(traced(np.linalg.cond, STACK), np.linalg.cond(STACK))
+    singular = np.outer(TALL[:3, 0], TALL[:3, 1])
+    assert traced(np.linalg.cond, singular) > 1e15 and np.linalg.cond(singular) > 1e15
 
 
 _VECTOR_ORDS = [None, 2, 1, np.inf, -np.inf, 0, 3, 0.5, -1, -2.5]

@@ -226,23 +226,23 @@ def test_t_cdf_at_its_centre_has_its_derivatives():
 
 
 def test_shape_parameters_of_the_cdfs():
-    """Shape parameters enter the logpdf everywhere; the cdfs through gammainc/betainc need
-    their derivatives in a and b.  Those that are available are checked; the others raise
-    an error that names the constant to pass."""
+    """Shape parameters in the logpdf, and in the cdfs, sfs and Newton inverses through the
+    derivatives of gammainc/betainc in their parameters."""
     x = np.array([0.4, 1.3, 2.7])
     check_grads(lambda a: stats.gamma.logpdf(x, a, 0.1, 1.2), (np.array(2.2),), order=2)
     check_grads(lambda df: stats.t.logpdf(x, df, 0.1, 1.2), (np.array(2.2),), order=2)
     check_grads(lambda ab: stats.beta.logpdf(x / 3.0, ab[0], ab[1]), (np.array([1.7, 2.4]),), order=2)
     check_grads(lambda n: stats.nbinom.logpmf(np.array([0.0, 2.0, 5.0]), n, 0.3), (np.array(2.2),), order=2)
-    for fn, arg in [(lambda a: stats.gamma.cdf(x, a), 2.2), (lambda df: stats.chi2.sf(x, df), 2.2),
-                    (lambda df: stats.t.cdf(x, df), 2.2), (lambda a: stats.beta.cdf(x / 3.0, a, 2.0), 1.7),
-                    (lambda n: stats.nbinom.cdf(np.array([0.0, 2.0]), n, 0.3), 2.2)]:
-        try:
-            osc.grad(lambda v: np.sum(fn(v)))(arg)
-        except UnsupportedFunctionError as e:
-            assert "not available yet" in str(e) or "pass it as a constant" in str(e)
-        else:
-            check_grads(fn, (np.array(arg),), order=2, modes=("fwd", "rev"))
+    xt = np.array([-3.0, -0.01, 1e-3, 0.4, 2.7])  # each of t.cdf's three forms
+    q = np.array([0.05, 0.6])
+    for fn, arg in [(lambda a: stats.gamma.cdf(x, a), 2.2), (lambda a: stats.gamma.logsf(x, a), 0.7),
+                    (lambda df: stats.chi2.sf(x, df), 2.2), (lambda df: stats.t.cdf(xt, df), 2.2),
+                    (lambda df: stats.t.logsf(xt, df, 0.2, 1.3), 5.5), (lambda a: stats.beta.cdf(x / 3.0, a, 2.0), 1.7),
+                    (lambda b: stats.beta.sf(x / 3.0, 1.7, b), 0.8),
+                    (lambda n: stats.nbinom.cdf(np.array([0.0, 2.0]), n, 0.3), 2.2),
+                    (lambda a: stats.gamma.ppf(q, a), 2.2), (lambda df: stats.t.isf(q, df), 3.5),
+                    (lambda ab: stats.beta.ppf(q, ab[0], ab[1]), np.array([1.7, 2.4]))]:
+        check_grads(fn, (np.array(arg),), order=2, modes=("fwd", "rev"))
     assert core.current_depth() == 0
 
 

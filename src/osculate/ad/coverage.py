@@ -382,11 +382,13 @@ How to read it:
   runs itself without handing it to osculate (it takes shapes or settings),
   or no rule yet.
 
-Supported means differentiable to any order in every mode (forward,
-reverse, the four Hessian-vector nestings), unless the function's docstring
-says otherwise (sorting needs values, for instance, and some functions run
-eagerly only, not under `vmap` or `jit`). A function listed under a module is
-one of that module's public callables; aliases are listed under each name.
+Supported means the call runs on traced values: a float result is
+differentiable to any order in every mode (forward, reverse, the four
+Hessian-vector nestings), and an integer or boolean one (`argmax`, `isnan`)
+is the answer at the point's values. Limits are in each function's docstring
+(some need values, for instance, and so run eagerly only, not under `vmap` or
+`jit`). A function listed under a module is one of that module's public
+callables; aliases are listed under each name.
 """
 
 

@@ -24,6 +24,7 @@ from scipy import special
 from . import numpy as osc_np
 from .core import ConcretizationError, Tracer, UnsupportedConversionError, UnsupportedFunctionError
 from .prims import arithmetic, structural
+from .prims import bessel as prims_bessel
 from .prims import special as prims_special
 from .prims import special_extra
 from .prims.nondiff import NONDIFF
@@ -80,19 +81,14 @@ ALTERNATIVES = {
     "numpy.linalg.trace": "use np.trace(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.diagonal": "use np.diagonal(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
-    "numpy.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
-    "numpy.vecdot": "write np.sum(a * b, axis=-1) instead",
-    "numpy.ptp": "write np.max(x) - np.min(x) instead",
-    "numpy.cumulative_sum": "use np.cumsum(x, axis) instead",
-    "numpy.cumulative_prod": "use np.cumprod(x, axis) instead",
-    "numpy.heaviside": "write np.where(x > 0, 1.0, np.where(x == 0, h0, 0.0)) instead (its derivative is zero)",
     "numpy.copyto": "values are immutable under differentiation: use the source array itself, or "
                     "np.where(mask, src, dst)",
     "numpy.put": "values are immutable under differentiation: write a = osculate.numpy.set_at(a, idx, v), "
                  "which returns a new array",
     "numpy.putmask": "values are immutable under differentiation: write a = np.where(mask, v, a)",
+    "numpy.fill_diagonal": "a plain array cannot hold traced values: write a = osculate.numpy.set_diagonal(a, val), "
+                           "which returns a new array (on a traced array, np.fill_diagonal works in place)",
     "numpy.place": "values are immutable under differentiation: write a = np.where(mask, v, a)",
-    "numpy.count_nonzero": "write np.sum(x != 0) instead",
     "numpy.r_": "use np.concatenate([...]) (or np.stack for a new axis) instead",
     "numpy.vectorize": "np.vectorize calls the function on plain numbers; apply NumPy functions to the "
                        "whole array instead (np.exp(x) rather than np.vectorize(math.exp)(x))",
@@ -137,7 +133,7 @@ for _name in (
     "absolute fabs sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh greater "
     "greater_equal less less_equal equal not_equal logical_and logical_or logical_xor logical_not sign "
     "floor ceil rint trunc floor_divide remainder mod fmod isnan isinf isfinite signbit matmul "
-    "logaddexp2 degrees radians rad2deg deg2rad conjugate"
+    "logaddexp2 degrees radians rad2deg deg2rad conjugate heaviside copysign ldexp frexp modf vecdot matvec vecmat divmod"
 ).split():
     _uf = getattr(np, _name)
     _UFUNCS[_uf] = getattr(osc_np, "abs" if _name == "absolute" else _name)
@@ -168,6 +164,7 @@ for _name, _p in list(UNARY.items()) + list(prims_special.SPECIAL2.items()) + [(
         _FAST[getattr(special, _name)] = _p
 _UFUNCS.pop(special.zeta)  # (a Python function: scipy.special.zeta(x, q) calls the ufunc _zeta)
 _FAST[special._ufuncs._zeta] = prims_special.SPECIAL2["zeta"]
+_FAST[special._ufuncs._riemann_zeta] = prims_bessel.ORDER_FAMILIES["riemann_zeta"]  # scipy.special.zeta(x)
 
 
 _BOOL_UFUNCS = {np.bitwise_and: "logical_and", np.bitwise_or: "logical_or", np.bitwise_xor: "logical_xor",
@@ -220,7 +217,15 @@ _FUNCTION_NAMES = (
     "atleast_3d hsplit vsplit dsplit append insert delete nan_to_num nansum nanmean nanvar nanstd nanmax nanmin "
     "average convolve correlate pad quantile percentile median partition allclose isclose array_equal "
     # complex numbers
-    "real imag angle real_if_close iscomplexobj isrealobj iscomplex isreal"
+    "real imag angle real_if_close iscomplexobj isrealobj iscomplex isreal "
+    # ad/numpy/extras.py, polynomial.py, discrete.py, sets.py
+    "ptp cumulative_sum cumulative_prod nancumsum nancumprod nanprod fix meshgrid block dstack diagflat unstack "
+    "trapezoid cov corrcoef resize trim_zeros choose compress extract put_along_axis fill_diagonal apply_along_axis "
+    "unwrap poly polyadd polysub polymul polydiv polyder polyint polyfit vander all any count_nonzero isposinf "
+    "isneginf nonzero argwhere flatnonzero searchsorted digitize nanargmax nanargmin argpartition lexsort "
+    "array_equiv diag_indices_from tril_indices_from triu_indices_from histogram histogram_bin_edges bincount "
+    "unique unique_values unique_counts unique_inverse unique_all union1d intersect1d setdiff1d setxor1d isin "
+    "divmod matrix_transpose apply_over_axes histogram2d histogramdd"
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):
@@ -463,6 +468,9 @@ def _install():
     Tracer.argmax = lambda s, axis=None: osc_np.argmax(s, axis=axis)
     Tracer.argmin = lambda s, axis=None: osc_np.argmin(s, axis=axis)
     Tracer.cumsum = lambda s, axis=None: osc_np.cumsum(s, axis=axis)
+    Tracer.all = lambda s, axis=None, keepdims=False: osc_np.all(s, axis=axis, keepdims=keepdims)
+    Tracer.any = lambda s, axis=None, keepdims=False: osc_np.any(s, axis=axis, keepdims=keepdims)
+    Tracer.nonzero = lambda s: osc_np.nonzero(s)
     Tracer.cumprod = lambda s, axis=None: osc_np.cumprod(s, axis=axis)
     Tracer.reshape = lambda s, *shape, **kw: osc_np.reshape(s, shape[0] if len(shape) == 1 else shape, **kw)
     Tracer.transpose = lambda s, *axes: osc_np.transpose(s, (axes[0] if len(axes) == 1 else axes) if axes else None)

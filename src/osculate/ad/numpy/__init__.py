@@ -752,5 +752,9 @@ identity = _np.identity
 
 from .composites import *  # noqa: E402,F401,F403 (diff, pad, interp, ...: composites of the above)
 from .statistics import *  # noqa: E402,F401,F403 (nanmean, average, quantile, ...)
+from .extras import *  # noqa: E402,F401,F403 (cov, corrcoef, meshgrid, trapezoid, ptp, vecdot, block, ...)
+from .polynomial import *  # noqa: E402,F401,F403 (polyfit, polyder, polyint, vander, ...)
+from .discrete import *  # noqa: E402,F401,F403 (all, any, nonzero, searchsorted, histogram, bincount, ...)
+from .sets import *  # noqa: E402,F401,F403 (unique, union1d, intersect1d, setdiff1d, isin, ...)
 
 __all__ = sorted(name for name in globals() if not name.startswith("_") and name != "annotations")

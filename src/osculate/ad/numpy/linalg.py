@@ -193,7 +193,11 @@ def qr(a, mode="reduced"):
     or ``'complete'``, ``R`` alone for ``mode='r'``; stacks of matrices too.
 
     The derivative exists where the first ``k = min(m, n)`` columns of ``a``
-    are linearly independent (``R``'s leading ``k × k`` block invertible).
+    are linearly independent (``R``'s leading ``k × k`` block invertible);
+    it grows like ``1/|R_jj|`` as they approach dependence, and at dependent
+    columns it is not defined: a ``LinAlgError`` (singular matrix) when a
+    ``R_jj`` is exactly 0, else (rounding leaves ``R_jj ≈ 1e-16``) values of
+    that size, so check ``R``'s diagonal before trusting it.
     For ``mode='complete'`` and a tall matrix (``m > n``) the last ``m − n``
     columns of ``Q`` are not unique: their derivative follows the convention
     that they move only to stay orthogonal to the first ``n`` (only their
@@ -630,7 +634,8 @@ def cond(x, p=None):
     _check_matrix("cond", x)
     if p is None or p in (2, -2):
         s = svd(x, compute_uv=False)
-        return s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
+        with _np.errstate(divide="ignore", invalid="ignore"):  # a singular x: inf, as in NumPy
+            return s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
     sx = _shape(x)
     if sx[-1] != sx[-2]:
         raise _np.linalg.LinAlgError("Last 2 dimensions of the array must be square")

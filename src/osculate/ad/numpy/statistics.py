@@ -283,6 +283,8 @@ def _quantile(a, q, axis, out, method, keepdims, weights, nan_aware, name):
         res = moveaxis(res, tuple(range(len(batch), len(batch) + qc.ndim)), tuple(range(qc.ndim)))
     if keepdims:
         res = reshape(res, qc.shape + tuple(1 if i in axes else d for i, d in enumerate(shape_a)))
+    if not isinstance(res, _Tracer) and _np.ndim(res) == 0:
+        res = res[()]  # a NumPy scalar, as NumPy returns
     return res
 
 

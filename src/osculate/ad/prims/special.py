@@ -9,18 +9,23 @@ primitives and the generic Taylor rule from the jvp
 (:func:`osculate.ad.taylor_trace.jvp_rule`); they are held in :data:`SPECIAL2`.
 
 The derivatives are exact, with the numerically careful form where the naive
-one loses: ``log_ndtr' = exp(logpdf - log_ndtr)`` (no underflow for x ≪ 0),
+one loses: ``log_ndtr' = exp(logpdf - log_ndtr)`` (no underflow for x ≪ 0)
+and below x = -10 Mills' continued fraction ``-x + 1/(s + 2/(s + 3/(s + …)))``,
+``s = -x`` (its derivatives do not cancel: first and second derivatives to a
+few ulps down to x = -1e4), ``spence' = log(x) / (1 - x)`` by its series about
+1 within 0.05 of it (a polynomial: every order right at and near x = 1),
 ``exprel'`` by its series near 0, and ``i1' = (i0 + i2) / 2``,
 ``j1' = (j0 - j2) / 2`` (the recurrences, regular at x = 0, so every order is
-right there).  At x = 1 of ``spence`` the first derivative is the limit;
-derivatives of order ≥ 2 at exactly that point are not (the limit branch is a
-constant).
+right there).
 
 The incomplete gamma and beta functions (``gammainc``, ``gammaincc``,
 ``betainc``) are in :mod:`osculate.ad.prims.incomplete` and join
 :data:`SPECIAL2` here.  The Bessel functions of real order ``jv``, ``yv``,
-``yn``, ``iv``, ``ive``, ``kv``, ``kve`` are differentiable in ``x`` only, not
-in the order; ``zeta(x, q)`` in ``q`` only.
+``iv``, ``ive``, ``kv``, ``kve`` are differentiable in ``x`` and in the order
+``v`` (for ``x > 0``; by quadrature and power series,
+:mod:`osculate.ad.prims.bessel`); ``yn``'s order is an integer (an error names
+``n``).  ``zeta(x, q)`` is differentiable in both arguments and ``zeta(x)``
+(Riemann's) in ``x``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from ..core import UnsupportedFunctionError
 from .arithmetic import binary, where
 from .incomplete import INCOMPLETE, betainc
 from .nondiff import NONDIFF, equal, nondiff, sign
+from .bessel import ORDER_FAMILIES, riemann_zeta, zeta_ds_p
 from .unary import UNARY, unary
 
 __all__ = ["SPECIAL2", "betainc"]
@@ -150,14 +156,16 @@ def special2(name, impl, dx, dy):
     return p
 
 
-def _not_in_a(name, a="a", x="x"):
-    def d(av, xv, out):
-        raise UnsupportedFunctionError(
-            f"scipy.special.{name}({a}, {x}): the derivative in {a} is not available yet in osculate "
-            f"(only the derivative in {x} is); pass {a} as a constant"
-        )
+def _in_order(name):
+    # ∂Z_v/∂v: the first member of the family of order derivatives (ad/prims/bessel.py)
+    return lambda v, x, out: ORDER_FAMILIES[name + "_dv"].bind(v, x, n=1)
 
-    return d
+
+def _integer_order(n, x, out):
+    raise UnsupportedFunctionError(
+        "scipy.special.yn(n, x): n is an integer order, so yn has no derivative in n (use yv(v, x) for a "
+        "real order); pass n as a constant"
+    )
 
 
 def _xlogy_dy(x, y, out):
@@ -177,8 +185,8 @@ special2("betaln", special.betaln, lambda a, b, o: _u("digamma")(a) - _u("digamm
          lambda a, b, o: _u("digamma")(b) - _u("digamma")(a + b))
 SPECIAL2.update(INCOMPLETE)  # gammainc, gammaincc, betainc
 
-# Bessel functions of real order v (a constant: the derivative in v is not available yet), by the
-# recurrences in x: Z_v' = (Z_{v-1} ∓ Z_{v+1}) / 2, and for the scaled ones minus the scaling's derivative
+# Bessel functions of real order v: in x by the recurrences Z_v' = (Z_{v-1} ∓ Z_{v+1}) / 2 (for the
+# scaled ones minus the scaling's derivative), in v by the families of ad/prims/bessel.py
 
 
 def _bessel_dx(name, sign_, extra=None):
@@ -190,13 +198,13 @@ def _bessel_dx(name, sign_, extra=None):
     return d
 
 
-special2("jv", special.jv, _not_in_a("jv", "v"), _bessel_dx("jv", -1.0))
-special2("yv", special.yv, _not_in_a("yv", "v"), _bessel_dx("yv", -1.0))
-special2("yn", special.yn, _not_in_a("yn", "n"), _bessel_dx("yn", -1.0))
-special2("iv", special.iv, _not_in_a("iv", "v"), _bessel_dx("iv", 1.0))
-special2("ive", special.ive, _not_in_a("ive", "v"), _bessel_dx("ive", 1.0, lambda x, out: -sign(x) * out))
-special2("kv", special.kv, _not_in_a("kv", "v"), lambda v, x, o: -_bessel_dx("kv", 1.0)(v, x, o))
-special2("kve", special.kve, _not_in_a("kve", "v"), lambda v, x, o: o - _bessel_dx("kve", 1.0)(v, x, o))
+special2("jv", special.jv, _in_order("jv"), _bessel_dx("jv", -1.0))
+special2("yv", special.yv, _in_order("yv"), _bessel_dx("yv", -1.0))
+special2("yn", special.yn, _integer_order, _bessel_dx("yn", -1.0))
+special2("iv", special.iv, _in_order("iv"), _bessel_dx("iv", 1.0))
+special2("ive", special.ive, _in_order("ive"), _bessel_dx("ive", 1.0, lambda x, out: -sign(x) * out))
+special2("kv", special.kv, _in_order("kv"), lambda v, x, o: -_bessel_dx("kv", 1.0)(v, x, o))
+special2("kve", special.kve, _in_order("kve"), lambda v, x, o: o - _bessel_dx("kve", 1.0)(v, x, o))
 
 
 def _b2(name):
@@ -205,7 +213,14 @@ def _b2(name):
 
 
 # Hurwitz zeta(x, q) = Σ (k + q)^-x: in q, d/dq = -x zeta(x + 1, q); not in x
-special2("zeta", special.zeta, _not_in_a("zeta", "x", "q"), lambda x, q, o: -x * SPECIAL2["zeta"].bind(x + 1.0, q))
+special2("zeta", special._ufuncs._zeta, lambda x, q, o: zeta_ds_p.bind(x, q, k=1),
+         lambda x, q, o: -x * SPECIAL2["zeta"].bind(x + 1.0, q))
+
+
+def zeta(x, q=None):
+    """``scipy.special.zeta(x, q=None)``: Hurwitz's, or Riemann's without ``q``; differentiable
+    in both arguments (:mod:`osculate.ad.prims.bessel`)."""
+    return riemann_zeta(x) if q is None else SPECIAL2["zeta"].bind(x, q)
 
 
 # the sign of Γ(x): piecewise constant
@@ -219,4 +234,5 @@ FUNCTIONS = {name: UNARY[name].bind for name in (
 FUNCTIONS.update({name: _b2(name) for name in SPECIAL2})
 FUNCTIONS["gammasgn"] = NONDIFF["gammasgn"].bind
 FUNCTIONS["betainc"] = betainc
+FUNCTIONS["zeta"] = zeta
 __all__ += ["FUNCTIONS"]

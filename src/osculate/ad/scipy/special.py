@@ -7,8 +7,13 @@ which convert their input with ``np.asarray`` and so cannot see a tracer
 (``logsumexp``, ``softmax``, ``log_softmax``, ``polygamma``, ``multigammaln``): call them from
 here instead.  Every function works on plain arrays too.
 
-``gammainc(a, x)`` and ``gammaincc(a, x)`` are differentiable in ``x`` only;
-the derivative in ``a`` is not available yet (an error says so).
+``gammainc(a, x)``, ``gammaincc(a, x)`` and ``betainc(a, b, x)`` are
+differentiable in every argument, to every order (for ``a, b > 0`` and ``x``
+in the domain; see :mod:`osculate.ad.prims.incomplete`).
+``zeta(x, q=None)`` (Hurwitz's, or Riemann's) is differentiable in both
+arguments; the Bessel functions ``jv``, ``yv``, ``iv``, ``ive``, ``kv``,
+``kve`` in ``x`` and, for ``x > 0``, in the order ``v`` (not available for
+``x ≤ 0``: nan); ``yn``'s order ``n`` is an integer (an error names it).
 
 >>> import numpy as np, osculate as osc
 >>> import osculate.scipy.special as sps

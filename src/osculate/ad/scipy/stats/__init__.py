@@ -1,0 +1,48 @@
+"""``scipy.stats`` distributions on traced values, with SciPy's signatures.
+
+``scipy.stats.norm.logpdf(x)`` converts ``x`` with ``np.asarray`` and so
+cannot see a tracer; the distributions here take the same arguments
+(``norm.logpdf(x, loc=0, scale=1)``, ``t.cdf(x, df, loc=0, scale=1)``,
+``poisson.logpmf(k, mu)``...) and are written with osculate's primitives, so
+``x``, ``loc``, ``scale`` and the shape parameters are all differentiable, to
+any order, under every transformation.  They follow SciPy's conventions:
+arguments broadcast; outside the support ``logpdf`` is ``-inf``, ``pdf`` and
+``cdf`` are 0 or 1; invalid parameters (``scale <= 0``, a probability outside
+[0, 1]...) and ``q`` outside [0, 1] give NaN, without warnings.  Calling a
+distribution freezes it: ``norm(loc, scale).logpdf(x)``.
+
+Continuous (``logpdf pdf logcdf cdf logsf sf ppf isf``): ``norm``, ``t``,
+``gamma``, ``beta``, ``chi2``, ``expon``, ``laplace``, ``logistic``,
+``cauchy``, ``lognorm``, ``uniform``.  Discrete (``logpmf pmf logcdf cdf
+logsf sf``, ``k`` integer-valued): ``poisson``, ``binom``, ``nbinom``,
+``bernoulli``.  Multivariate (``logpdf pdf``): ``multivariate_normal`` (by a
+Cholesky factor), ``dirichlet``.
+
+The tails use the stable forms: ``norm.logcdf`` is ``log_ndtr``, ``logistic``
+uses ``log_expit``, the t and beta cdfs are ``betainc``, the gamma, chi2 and
+Poisson cdfs ``gammainc``/``gammaincc``, the binomial ones ``betainc``.
+
+Those special functions are differentiable in all their arguments, so the
+cdfs are too in the shape parameters (gamma's ``a``, chi2's and t's ``df``,
+beta's ``a``/``b``, nbinom's ``n``).  Limit: the ``ppf``/``isf`` of gamma,
+chi2, t and beta start from SciPy's inverse on the values and add Newton
+steps that carry the derivatives (exact to third order); they need the
+values, so they do not run under ``jit`` or ``vmap``.
+
+>>> import numpy as np, osculate as osc
+>>> from osculate.scipy import stats
+>>> float(stats.norm.logpdf(0.0))
+-0.9189385332046727
+>>> float(osc.grad(lambda m: stats.norm.logpdf(1.0, loc=m, scale=2.0))(0.0))
+0.25
+"""
+
+from __future__ import annotations
+
+from . import _base, _continuous, _discrete, _multivariate
+from ._base import *  # noqa: F401,F403
+from ._continuous import *  # noqa: F401,F403
+from ._discrete import *  # noqa: F401,F403
+from ._multivariate import *  # noqa: F401,F403
+
+__all__ = _continuous.__all__ + _discrete.__all__ + _multivariate.__all__ + _base.__all__
