@@ -1,9 +1,16 @@
 """Shared fixtures for the test suite (kept deliberately small)."""
 
-import numpy as np
-import pytest
+import os
 
-from osculate.ad import core
+# BLAS on one thread, set before NumPy loads it: the suite makes many small LAPACK calls, which a
+# thread pool only slows down (and on a busy two-core machine, by orders of magnitude)
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from osculate.ad import core  # noqa: E402
 
 
 @pytest.fixture

@@ -37,6 +37,9 @@ from .ad import (
     vhv,
     vjp,
     vmap,
+    real_hessian,
+    wirtinger_hessian,
+    WirtingerHessian,
 )
 from .linop import (
     SymmetricMatrix,

@@ -43,6 +43,7 @@ from .transforms import (
     vhv,
     vjp,
 )
+from .wirtinger import WirtingerHessian, real_hessian, wirtinger_hessian
 from .core import PRIMITIVES as _PRIMITIVES
 
 #: The names of the primitives osculate itself defines: every module above has
@@ -53,4 +54,5 @@ __all__ = [
     "Primitive", "Tracer", "zero", "MissingRuleError", "LeakedTracerError", "ConcretizationError",
     "UnsupportedFunctionError", "custom_jvp", "custom_vjp", "grad", "value_and_grad", "jvp", "vjp",
     "jacfwd", "jacrev", "hessian", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint", "linearize", "jit",
+    "real_hessian", "wirtinger_hessian", "WirtingerHessian",
 ]

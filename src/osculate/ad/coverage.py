@@ -77,7 +77,8 @@ TEXT = "returns text (formatting): not for traced values"
 INTEGER_ARGS = ("runs on integer arguments (orders, counts), not on the float samples tried: "
                 "use it with plain values; its result is a constant")
 NO_FLOAT_LOOP = "a ufunc without a floating-point loop (integers, dates, strings): nothing to differentiate"
-COMPLEX = "complex-valued result: osculate differentiates real arrays only"
+COMPLEX = ("complex-valued result, and no rule for this function: complex arithmetic, np.fft and "
+           "np.linalg.eig are differentiated, this one is not yet")
 DISCRETE = ("integer or boolean result (no derivative), and it does not accept traced values: "
             "compute it from constants, outside the differentiated function")
 FILES = "file input/output: not for traced values"
@@ -232,13 +233,14 @@ def _alternative(qualified):
 
 
 def _numpy_target(fn):
-    """Where ``__array_function__`` sends ``fn``: ``osculate.numpy.<name>`` or its linalg."""
+    """Where ``__array_function__`` sends ``fn``: ``osculate.numpy.<name>``, its linalg or its fft."""
     target = numpy_dispatch._FUNCTIONS.get(fn)
     if target is None:
         return None
     name = getattr(target, "__name__", "")
-    if getattr(osc_np.linalg, name, None) is target:
-        return f"`osculate.numpy.linalg.{name}`"
+    for sub in ("linalg", "fft"):
+        if getattr(getattr(osc_np, sub), name, None) is target:
+            return f"`osculate.numpy.{sub}.{name}`"
     if getattr(osc_np, name, None) is target:
         return f"`osculate.numpy.{name}`"
     return f"`{target.__module__}.{target.__qualname__}`"
@@ -246,7 +248,7 @@ def _numpy_target(fn):
 
 def _osculate_numpy(module, name):
     """``osculate.numpy``'s own function of this name, if it has one (not NumPy's re-exported)."""
-    space = {"numpy": osc_np, "numpy.linalg": osc_np.linalg}.get(module)
+    space = {"numpy": osc_np, "numpy.linalg": osc_np.linalg, "numpy.fft": osc_np.fft}.get(module)
     fn = getattr(space, name, None) if space is not None else None
     if callable(fn) and (getattr(fn, "__module__", None) or "").startswith("osculate"):
         return f"`osculate.{module}.{name}`"

@@ -100,7 +100,7 @@ def jvp(f, primals, tangents):
     t_leaves, t_tree = tree_flatten(tuple(tangents))
     if p_tree != t_tree:
         raise ValueError("jvp: primals and tangents must have the same (pytree) structure")
-    p_leaves = [as_float_input(p, f"jvp primal #{i}") for i, p in enumerate(p_leaves)]
+    p_leaves = [as_float_input(p, f"jvp primal #{i}", allow_complex=True) for i, p in enumerate(p_leaves)]
     t_leaves = [as_tangent(t, p, f"jvp tangent #{i}") for i, (t, p) in enumerate(zip(t_leaves, p_leaves))]
     with new_trace(JVPTrace) as trace:
         ins = [JVPTracer(trace, p, t) for p, t in zip(p_leaves, t_leaves)]

@@ -68,6 +68,7 @@ ALTERNATIVES = {
                          "(the same signature; symmetric positive definite input)",
     "scipy.linalg.sqrtm": "use osculate.scipy.linalg.sqrtm instead "
                           "(the same signature; symmetric positive definite input)",
+    "scipy.fft": "use osculate.scipy.fft instead (the same transforms and signatures)",
     "scipy.linalg.block_diag": "use osculate.scipy.linalg.block_diag instead (the same signature)",
     "scipy.spatial.distance.pdist": "use osculate.scipy.spatial.distance.pdist instead (the same signature)",
     "scipy.spatial.distance.cdist": "use osculate.scipy.spatial.distance.cdist instead (the same signature)",
@@ -80,10 +81,6 @@ ALTERNATIVES = {
     "numpy.linalg.trace": "use np.trace(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.diagonal": "use np.diagonal(a, axis1=-2, axis2=-1) instead",
     "numpy.linalg.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
-    "numpy.linalg.eig": "for a symmetric matrix, use np.linalg.eigh(a) instead",
-    "numpy.linalg.eigvals": "for a symmetric matrix, use np.linalg.eigvalsh(a) instead",
-    "numpy.conjugate": "osculate differentiates real arrays, so x itself is its conjugate",
-    "numpy.real": "osculate differentiates real arrays, so x itself is its real part",
     "numpy.copyto": "values are immutable under differentiation: use the source array itself, or "
                     "np.where(mask, src, dst)",
     "numpy.put": "values are immutable under differentiation: write a = osculate.numpy.set_at(a, idx, v), "
@@ -136,7 +133,7 @@ for _name in (
     "absolute fabs sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh greater "
     "greater_equal less less_equal equal not_equal logical_and logical_or logical_xor logical_not sign "
     "floor ceil rint trunc floor_divide remainder mod fmod isnan isinf isfinite signbit matmul "
-    "logaddexp2 degrees radians rad2deg deg2rad heaviside copysign ldexp frexp modf vecdot matvec vecmat divmod"
+    "logaddexp2 degrees radians rad2deg deg2rad conjugate heaviside copysign ldexp frexp modf vecdot matvec vecmat divmod"
 ).split():
     _uf = getattr(np, _name)
     _UFUNCS[_uf] = getattr(osc_np, "abs" if _name == "absolute" else _name)
@@ -160,7 +157,7 @@ for _name, _fn in list(prims_special.FUNCTIONS.items()) + list(special_extra.EXT
 _FAST = {np.add: arithmetic.add_p, np.subtract: arithmetic.sub_p, np.multiply: arithmetic.mul_p, np.true_divide: arithmetic.div_p,
          np.power: arithmetic.pow_p, np.negative: arithmetic.neg_p}
 for _name, _p in UNARY.items():
-    if _name != "polygamma" and hasattr(np, _name):
+    if _name not in ("polygamma", "abs") and hasattr(np, _name):  # (|z| of a complex z is not the real abs)
         _FAST[getattr(np, _name)] = _p
 for _name, _p in list(UNARY.items()) + list(prims_special.SPECIAL2.items()) + [("gammasgn", NONDIFF["gammasgn"])]:
     if _name in prims_special.FUNCTIONS and _name not in ("betainc", "zeta"):
@@ -219,6 +216,8 @@ _FUNCTION_NAMES = (
     "diff ediff1d gradient cross interp polyval select piecewise sinc linspace logspace geomspace rot90 rollaxis "
     "atleast_3d hsplit vsplit dsplit append insert delete nan_to_num nansum nanmean nanvar nanstd nanmax nanmin "
     "average convolve correlate pad quantile percentile median partition allclose isclose array_equal "
+    # complex numbers
+    "real imag angle real_if_close iscomplexobj isrealobj iscomplex isreal "
     # ad/numpy/extras.py, polynomial.py, discrete.py, sets.py
     "ptp cumulative_sum cumulative_prod nancumsum nancumprod nanprod fix meshgrid block dstack diagflat unstack "
     "trapezoid cov corrcoef resize trim_zeros choose compress extract put_along_axis fill_diagonal apply_along_axis "
@@ -226,15 +225,18 @@ _FUNCTION_NAMES = (
     "isneginf nonzero argwhere flatnonzero searchsorted digitize nanargmax nanargmin argpartition lexsort "
     "array_equiv diag_indices_from tril_indices_from triu_indices_from histogram histogram_bin_edges bincount "
     "unique unique_values unique_counts unique_inverse unique_all union1d intersect1d setdiff1d setxor1d isin "
-    "divmod imag real_if_close matrix_transpose apply_over_axes histogram2d histogramdd"
+    "divmod matrix_transpose apply_over_axes histogram2d histogramdd"
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):
         _FUNCTIONS[getattr(np, _name)] = getattr(osc_np, _name)
 for _name in ("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "norm", "svd", "svdvals", "qr", "lstsq",
               "pinv", "matrix_power", "matrix_rank", "cond", "multi_dot", "tensorsolve", "tensorinv", "vector_norm",
-              "matrix_norm"):
+              "matrix_norm", "eig", "eigvals"):
     _FUNCTIONS[getattr(np.linalg, _name)] = getattr(osc_np.linalg, _name)
+for _name in osc_np.fft.__all__:
+    if _name not in ("fftfreq", "rfftfreq"):  # (those take no arrays)
+        _FUNCTIONS[getattr(np.fft, _name)] = getattr(osc_np.fft, _name)
 _FUNCTIONS[np.asarray] = osc_np.asarray
 _FUNCTIONS[np.array] = osc_np.array
 
@@ -452,8 +454,9 @@ def _install():
     Tracer.at = property(lambda s: _IndexUpdateHelper(s))
     Tracer.T = property(lambda s: osc_np.transpose(s))
     Tracer.mT = property(lambda s: osc_np.swapaxes(s, -1, -2))
-    Tracer.real = property(lambda s: s)
-    Tracer.conj = lambda s: s
+    Tracer.real = property(lambda s: osc_np.real(s))
+    Tracer.imag = property(lambda s: osc_np.imag(s))
+    Tracer.conj = Tracer.conjugate = lambda s: osc_np.conj(s)
     Tracer.copy = lambda s: s
     Tracer.sum = lambda s, axis=None, keepdims=False, **kw: osc_np.sum(s, axis=axis, keepdims=keepdims, **kw)
     Tracer.mean = lambda s, axis=None, keepdims=False, **kw: osc_np.mean(s, axis=axis, keepdims=keepdims, **kw)

@@ -257,10 +257,22 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int):
             cts.add_lazy(parents[0][0], adjoint_prim, g, adjoint_params)
             continue
         in_cts = prim.rule("vjp")(g, out, primals, wants, **params)
-        for p, c in zip(parents, in_cts):
+        for p, c, x in zip(parents, in_cts, primals):
             if p is not None and c is not None and c is not zero:
-                cts.add(p[0], p[1], c)
+                cts.add(p[0], p[1], _for_real_primal(c, x))
     return [cts.slots[i] for i in range(n_inputs)]
+
+
+def _for_real_primal(c, x):
+    """The cotangent ``c`` of the input ``x``: its real part when ``x`` is real
+    but ``c`` complex (a real value promoted into complex arithmetic).
+
+    Cotangents pair with tangents as ``Re(sum(c * t))``, without conjugation
+    (JAX's and autograd's convention), so a real input's cotangent is the
+    real part of the complex one that the rule wrote."""
+    if getattr(c, "dtype", None) is not None and c.dtype.kind == "c" and getattr(x, "dtype", np.dtype(float)).kind != "c":
+        return np.real(c)
+    return c
 
 
 
@@ -274,7 +286,7 @@ def vjp(f, *primals, has_aux=False):
     (array([2., 4.]),)
     """
     p_leaves, p_tree = tree_flatten(primals)
-    p_leaves = [as_float_input(p, f"argument #{i}") for i, p in enumerate(p_leaves)]
+    p_leaves = [as_float_input(p, f"argument #{i}", allow_complex=True) for i, p in enumerate(p_leaves)]
     with new_trace(ReverseTrace) as trace:
         ins = [trace.new_input(p) for p in p_leaves]
         out = f(*tree_unflatten(p_tree, ins))
@@ -299,11 +311,19 @@ def vjp(f, *primals, has_aux=False):
             if type(o) is ReverseTracer and o._trace is trace:
                 seeds.append((o, c))
         cts = backward(trace, seeds, n_in) if seeds else [None] * n_in
-        res = [instantiate(zero if c is None else c, p) for c, p in zip(cts, p_leaves)]
+        res = [_as_dtype_of(instantiate(zero if c is None else c, p), p) for c, p in zip(cts, p_leaves)]
         return tree_unflatten(p_tree, res)
 
     out_val = tree_unflatten(o_tree, o_primals)
     return (out_val, vjp_fn, aux) if has_aux else (out_val, vjp_fn)
+
+
+def _as_dtype_of(c, p):
+    """A plain cotangent cast to its primal's dtype (a complex input whose
+    cotangent happened to be real gets a complex one, as JAX returns)."""
+    if type(c) is np.ndarray and c.dtype != p.dtype and p.dtype.kind == "c":
+        return c.astype(p.dtype)
+    return c
 
 
 def _lower(tree, trace):

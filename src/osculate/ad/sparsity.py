@@ -39,7 +39,7 @@ __all__ = [
     "Deps", "RowSets", "SparsityTrace", "SparsityTracer", "BudgetExceeded", "entry_budget", "trace_dependencies",
     "pairs", "gather", "combine", "union", "vstack", "with_pairs", "drop_rows", "gathered", "gathered_args", "size_of",
     "reduction_matrix", "scan_matrix", "scatter_matrix", "linear_rule", "piecewise_linear_rule",
-    "nonlinear_rule", "index_map_rule", "reduce_rule", "scan_rule", "dense_rule", "call_rule",
+    "nonlinear_rule", "index_map_rule", "reduce_rule", "scan_rule", "dense_rule", "dense_linear_rule", "call_rule",
 ]
 
 
@@ -445,11 +445,22 @@ def scatter_matrix(v_shape, shape, idx):
 def dense_rule(trace, args, out, **params):
     """Every output element may depend nonlinearly on every input element
     (dense linear algebra kernels): one union set, all its pairs."""
+    return _dense(trace, args, out, nonlinear=True)
+
+
+def dense_linear_rule(trace, args, out, **params):
+    """Every output element may depend linearly on every input element (the
+    Fourier transforms): one union set, no new pairs."""
+    return _dense(trace, args, out, nonlinear=False)
+
+
+def _dense(trace, args, out, nonlinear):
     ds = [trace.deps_of(a) for a in args]
     ds = [d for d in ds if d is not None]
     ones = [sps.coo_matrix(np.ones((1, d.size), dtype=bool)) for d in ds]
     d = union(*[combine(di, o) for di, o in zip(ds, ones)])
-    d = with_pairs(d, d.G, d.G, trace.n)
+    if nonlinear:
+        d = with_pairs(d, d.G, d.G, trace.n)
     outs = out if isinstance(out, tuple) else (out,)
     res = tuple(gather(d, np.zeros(size_of(np.shape(o)), dtype=np.int64)) for o in outs)
     return res if isinstance(out, tuple) else res[0]

@@ -46,7 +46,7 @@ def linearize(f, x):
     >>> bool(np.allclose(jvp_fn(np.array([0.0, 1.0])), [0.0, np.sin(1.0) + np.cos(1.0)]))
     True
     """
-    x = as_float_input(x, "linearize point x")
+    x = as_float_input(x, "linearize point x", allow_complex=True)
     shape = tuple(x.shape)
     primal = []
 

@@ -95,7 +95,8 @@ class TaylorSeries(tuple):
 
 def _flatten_input(x, what):
     leaves, td = tree_flatten(x)
-    return [as_float_input(leaf, f"{what} leaf #{i}" if len(leaves) > 1 else what) for i, leaf in enumerate(leaves)], td
+    return [as_float_input(leaf, f"{what} leaf #{i}" if len(leaves) > 1 else what, allow_complex=True)
+            for i, leaf in enumerate(leaves)], td
 
 
 def _coefficient_leaves(c, x_leaves, x_tree, j):

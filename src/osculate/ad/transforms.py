@@ -21,7 +21,8 @@ from .packed import SymmetricMatrix
 from .reverse import vjp
 from .staging import linearize
 from .util import (
-    BLOCK_NUMBERS, as_float_input, as_tangent, basis_blocks, bounded_chunk, check_chunk, check_scalar, scalar_out,
+    BLOCK_NUMBERS, COMPLEX_HINT, as_float_input, as_tangent, basis_blocks, bounded_chunk, check_chunk, check_scalar,
+    scalar_out,
 )
 
 __all__ = [
@@ -39,8 +40,13 @@ def _argnums_tuple(argnums):
     return (argnums,) if isinstance(argnums, int) else tuple(argnums)
 
 
-def value_and_grad(f, argnums=0, has_aux=False):
+def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
     """Return a function computing ``(f(x), ∇f(x))`` with one reverse sweep.
+
+    For complex inputs and a real ``f`` the gradient is ``∂f/∂x − i ∂f/∂y``
+    (JAX's convention: step along its conjugate to descend); with
+    ``holomorphic=True``, ``f`` complex-valued and holomorphic, it is the
+    complex derivative ``f'(z)``.  See docs/engine.md, "Complex numbers".
 
     >>> import numpy as np, osculate as osc
     >>> value, g = osc.value_and_grad(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
@@ -51,12 +57,12 @@ def value_and_grad(f, argnums=0, has_aux=False):
 
     @functools.wraps(f)
     def wrapped(*args):
-        return _value_and_grad_at(f, argnums, nums, has_aux, args)
+        return _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic)
 
     return wrapped
 
 
-def _value_and_grad_at(f, argnums, nums, has_aux, args):
+def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False):
     """``value_and_grad(f, argnums, has_aux)(*args)``; ``nums`` is ``argnums`` as a tuple."""
     for i in nums:
         if i >= len(args):
@@ -72,9 +78,14 @@ def _value_and_grad_at(f, argnums, nums, has_aux, args):
                 full[i] = v
             return f(*full)
 
+    if holomorphic:
+        _check_holomorphic_inputs(diff, "grad")
     res = vjp(g, *diff, has_aux=has_aux)
     y, pullback = res[0], res[1]
-    check_scalar(y, "grad")
+    if holomorphic:
+        _check_complex_scalar(y, "grad")
+    else:
+        check_scalar(y, "grad")
     cts = pullback(np.ones((), dtype=getattr(y, "dtype", np.float64)))
     g_out = cts[0] if isinstance(argnums, int) else cts
     if has_aux:
@@ -88,14 +99,15 @@ def _gradient_of(f):
     return lambda x: _value_and_grad_at(f, 0, (0,), False, (x,))[1]
 
 
-def grad(f, argnums=0, has_aux=False):
-    """Gradient of a scalar function by reverse mode.
+def grad(f, argnums=0, has_aux=False, holomorphic=False):
+    """Gradient of a scalar function by reverse mode (complex inputs: see
+    :func:`value_and_grad`).
 
     >>> import numpy as np, osculate as osc
     >>> osc.grad(lambda x: np.sum(np.sin(x)))(np.zeros(2))
     array([1., 1.])
     """
-    vg = value_and_grad(f, argnums, has_aux)
+    vg = value_and_grad(f, argnums, has_aux, holomorphic)
 
     @functools.wraps(f)
     def wrapped(*args):
@@ -117,10 +129,12 @@ def stack_blocks(parts, axis):
     return parts[0] if len(parts) == 1 else osc_np.concatenate(parts, axis=axis)
 
 
-def jacfwd(f, chunk_size=None):
+def jacfwd(f, chunk_size=None, holomorphic=False):
     """Jacobian by forward mode: one batched JVP pass (vmap over the basis).
 
-    The result has shape ``f(x).shape + x.shape``.
+    The result has shape ``f(x).shape + x.shape``.  A complex output of a
+    real input gives the complex Jacobian; a complex input needs
+    ``holomorphic=True`` (the complex derivative of a holomorphic ``f``).
 
     >>> import numpy as np, osculate as osc
     >>> osc.jacfwd(lambda x: x ** 2)(np.array([1.0, 3.0]))
@@ -128,7 +142,7 @@ def jacfwd(f, chunk_size=None):
            [0., 6.]])
     """
     def wrapped(x):
-        x = as_float_input(x, "jacfwd input")
+        x = _jacobian_input(x, "jacfwd", holomorphic)
         shape = tuple(x.shape)
         n = int(np.prod(shape))
         k = check_chunk(chunk_size, n)
@@ -146,8 +160,10 @@ def jacfwd(f, chunk_size=None):
     return wrapped
 
 
-def jacrev(f, chunk_size=None):
-    """Jacobian by reverse mode: one forward pass, one batched backward sweep.
+def jacrev(f, chunk_size=None, holomorphic=False):
+    """Jacobian by reverse mode: one forward pass, one batched backward sweep
+    (complex values as in :func:`jacfwd`; a complex output of a real input
+    takes a second sweep, for the imaginary part).
 
     >>> import numpy as np, osculate as osc
     >>> osc.jacrev(lambda x: np.cumsum(x))(np.ones(2))
@@ -155,13 +171,16 @@ def jacrev(f, chunk_size=None):
            [1., 1.]])
     """
     def wrapped(x):
-        x = as_float_input(x, "jacrev input")
+        x = _jacobian_input(x, "jacrev", holomorphic)
         y, pullback = vjp(f, x)
         yshape = tuple(np.shape(y))
         m = int(np.prod(yshape))
         k = check_chunk(chunk_size, m)
         dtype = getattr(y, "dtype", np.float64)
-        parts = [vmap(lambda c: pullback(osc_np.reshape(c, yshape))[0])(block) for block in basis_blocks(m, k, dtype)]
+        row = lambda c: pullback(osc_np.reshape(c, yshape))[0]  # noqa: E731
+        if dtype.kind == "c" and x.dtype.kind != "c":  # real input: Re and -Im of each row, by two sweeps
+            row = lambda c, r=row: r(c) - 1j * r(1j * c)  # noqa: E731
+        parts = [vmap(row)(block) for block in basis_blocks(m, k, dtype)]
         if not parts:
             return np.zeros(yshape + tuple(x.shape))
         return osc_np.reshape(stack_blocks(parts, 0), yshape + tuple(x.shape))
@@ -240,8 +259,14 @@ def vhv(f, x, v):
     return _second_directional(f, x, v, v)
 
 
-def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
+def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False, holomorphic=False):
     """Dense Hessian in one batched pass, exactly symmetric.
+
+    The input is real (a real-valued ``f`` of complex variables has the
+    real Hessian :func:`~osculate.real_hessian` and the Wirtinger forms
+    :func:`~osculate.wirtinger_hessian`), unless ``holomorphic=True``: then
+    ``f`` is a holomorphic function of a complex input and the result is
+    its complex second derivative (``mode`` "fwd-rev" only).
 
     ``mode`` picks the nesting (see :func:`hvp`).  The default,
     forward over reverse, runs the gradient once with a batch of basis
@@ -276,9 +301,11 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
     """
     if mode not in HVP_MODES:
         raise ValueError(f"hessian: unknown mode {mode!r}; choose one of {HVP_MODES}")
-    f = _scalar_valued(f, "hessian")
+    original, f = f, _scalar_valued(f, "hessian")
 
     def wrapped(x):
+        if holomorphic:
+            return _holomorphic_hessian(original, x, mode, symmetric)
         x = as_float_input(x, "hessian input")
         shape = tuple(x.shape)
         n = int(np.prod(shape))
@@ -315,6 +342,43 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False):
         return osc_np.reshape(0.5 * (h + h.T), shape + shape)
 
     return wrapped
+
+
+def _check_holomorphic_inputs(xs, name):
+    for x in xs:
+        dtype = x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
+        if dtype.kind != "c":
+            raise TypeError(
+                f"{name}(holomorphic=True) needs complex inputs, got {dtype}; "
+                "pass a complex array (x + 0j), or drop holomorphic=True for a real input"
+            )
+
+
+def _check_complex_scalar(y, name):
+    dtype = y.dtype if hasattr(y, "dtype") else np.asarray(y).dtype
+    if np.shape(y) != () or dtype.kind != "c":
+        raise TypeError(
+            f"{name}(holomorphic=True) needs f to return a complex scalar, got shape {np.shape(y)} and dtype {dtype}"
+        )
+
+
+def _jacobian_input(x, name, holomorphic):
+    x = as_float_input(x, f"{name} input", allow_complex=True)
+    if holomorphic and x.dtype.kind != "c":
+        _check_holomorphic_inputs((x,), name)
+    if x.dtype.kind == "c" and not holomorphic:
+        raise TypeError(
+            f"{name} of a function of a complex input needs holomorphic=True (its complex derivative); "
+            f"for a non-holomorphic f, {COMPLEX_HINT}"
+        )
+    return x
+
+
+def _holomorphic_hessian(f, x, mode, symmetric):
+    if mode != "fwd-rev" or symmetric:
+        raise ValueError("hessian(holomorphic=True) supports mode='fwd-rev' and symmetric=False only")
+    _check_holomorphic_inputs((x,), "hessian")
+    return jacfwd(grad(f, holomorphic=True), holomorphic=True)(x)
 
 
 def _assemble_hessian(rows, n, shape, dtype, symmetric, block=128):

@@ -14,33 +14,50 @@ from .core import Tracer, zero
 from .tree import describe
 
 __all__ = [
-    "as_float_input", "as_tangent", "zeros_like", "instantiate", "check_scalar", "scalar_out",
+    "as_float_input", "as_tangent", "COMPLEX_HINT", "zeros_like", "instantiate", "check_scalar", "scalar_out",
     "check_chunk", "bounded_chunk", "basis_blocks", "BLOCK_NUMBERS",
 ]
 
 
-def as_float_input(x, what):
+def as_float_input(x, what, allow_complex=False):
     """``x`` as an array (tracers pass through), or a ``TypeError`` naming
-    ``what`` when its dtype is not floating point."""
+    ``what`` when its dtype is not floating point (complex too, with
+    ``allow_complex``: the transforms that have a meaning on complex inputs)."""
     if isinstance(x, Tracer):
         dt = x.dtype
         arr = x
     else:
         arr = np.asarray(x)
         dt = arr.dtype
+    if dt.kind == "c" and allow_complex:
+        return arr
     if dt.kind != "f":
         if dt.kind in "iub":
             raise TypeError(
                 f"{what} has integer/bool dtype {dt}; derivatives need floating-point inputs — "
                 f"pass it as float, e.g. np.asarray(x, dtype=float)"
             )
-        raise TypeError(f"{what} has dtype {dt}; osculate differentiates real floating-point arrays only")
+        if dt.kind == "c":
+            raise TypeError(f"{what} is complex ({dt}), but this works on real inputs: {COMPLEX_HINT}")
+        raise TypeError(f"{what} has dtype {dt}; osculate differentiates floating-point and complex arrays only")
     return arr
 
 
+#: What to do with complex inputs where only real ones have a meaning (a Hessian, a trust region...).
+COMPLEX_HINT = (
+    "write f in real coordinates, g(x, y) = f(x + 1j*y), or use "
+    "osculate.real_hessian(f) (the 2n x 2n Hessian in (x, y)) / osculate.wirtinger_hessian(f); "
+    "for a holomorphic f pass holomorphic=True where the transform accepts it"
+)
+
+
 def as_tangent(t, primal, what):
-    """``t`` as an array shaped like ``primal`` (a ``ValueError`` naming ``what`` otherwise)."""
-    t = t if isinstance(t, Tracer) else np.asarray(t, dtype=primal.dtype if primal.dtype.kind == "f" else float)
+    """``t`` as an array shaped like ``primal`` (a ``ValueError`` naming ``what`` otherwise);
+    a complex tangent needs a complex primal."""
+    kind = primal.dtype.kind
+    if kind != "c" and np.iscomplexobj(t):
+        raise TypeError(f"{what} is complex but the matching primal is real ({primal.dtype}); pass a real tangent")
+    t = t if isinstance(t, Tracer) else np.asarray(t, dtype=primal.dtype if kind in "fc" else float)
     if t.shape != primal.shape:
         raise ValueError(f"{what} has shape {t.shape} but the matching primal has shape {primal.shape}; they must match")
     return t
@@ -69,6 +86,12 @@ def check_scalar(y, name):
             "reduce it (e.g. np.sum) or use jacrev/jacfwd for vector outputs"
         )
     dt = y.dtype if hasattr(y, "dtype") else np.asarray(y).dtype
+    if dt.kind == "c":
+        raise TypeError(
+            f"{name} requires a real-valued output, but f returned a complex scalar ({dt}); return a real "
+            "quantity (np.real(z), np.abs(z) ** 2...), or, for the complex derivative of a holomorphic "
+            "function, pass holomorphic=True where the transform accepts it"
+        )
     if dt.kind != "f":
         raise TypeError(f"{name} requires a floating-point output, got dtype {dt}")
 

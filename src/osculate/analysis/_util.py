@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..ad import numpy as osc_np
+from ..ad.util import COMPLEX_HINT
 from ..formatting import fields_to_dict, format_value
 
 __all__ = ["Result", "as_point", "flat_function", "check_scalar_value"]
@@ -19,6 +20,8 @@ __all__ = ["Result", "as_point", "flat_function", "check_scalar_value"]
 def as_point(x: Any, what: str = "x") -> np.ndarray:
     """``x`` as a finite float64 array (integers are converted); a clear
     ``ValueError`` names the first NaN/inf entry."""
+    if np.iscomplexobj(x):
+        raise TypeError(f"{what} is complex; curvature analysis works in real coordinates: {COMPLEX_HINT}")
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as err:

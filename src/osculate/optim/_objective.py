@@ -5,6 +5,7 @@ import numpy as np
 
 from ..ad.jit import jit
 from ..ad.transforms import hessian, hvp, value_and_grad
+from ..ad.util import COMPLEX_HINT
 
 __all__ = ["Objective", "start_point"]
 
@@ -12,6 +13,8 @@ __all__ = ["Objective", "start_point"]
 def start_point(x0):
     """``x0`` as a fresh 1-D float array, checked finite (the start of
     :func:`minimize` and :func:`least_squares`)."""
+    if np.iscomplexobj(x0):
+        raise TypeError(f"x0 is complex; the optimizers work in real coordinates: {COMPLEX_HINT}")
     x = np.asarray(x0, dtype=float)
     if x.ndim != 1:
         raise ValueError(f"x0 must be a 1-D array, got shape {x.shape}")

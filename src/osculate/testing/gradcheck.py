@@ -14,7 +14,7 @@ _MODES = ("fwd", "rev")
 
 def _flat(tree):
     leaves, _ = tree_flatten(tree)
-    return [np.asarray(x, dtype=float) for x in leaves]
+    return [np.asarray(x, dtype=complex if np.iscomplexobj(x) else float) for x in leaves]
 
 
 def _same_leaf_count(a, b, what):
@@ -25,14 +25,25 @@ def _same_leaf_count(a, b, what):
     return la, lb
 
 
-def _vdot(a, b, what):
+def _pair(a, b, what):
+    """``Re(sum(a * b))`` over the leaves: how cotangents pair with tangents
+    (no conjugation, as for complex values in JAX and autograd)."""
     la, lb = _same_leaf_count(a, b, what)
-    return float(sum(np.vdot(x, y) for x, y in zip(la, lb)))
+    return float(sum(np.sum(x * y).real for x, y in zip(la, lb)))
 
 
 def _random_like(tree, rng):
+    """Random values shaped like ``tree``'s leaves: complex ones (real and
+    imaginary parts both random) for complex leaves."""
     leaves, td = tree_flatten(tree)
-    return tree_unflatten(td, [rng.standard_normal(np.shape(x)).astype(np.result_type(x, np.float32)) for x in leaves])
+    out = []
+    for x in leaves:
+        dtype = np.result_type(x, np.float32)
+        r = rng.standard_normal(np.shape(x))
+        if dtype.kind == "c":
+            r = r + 1j * rng.standard_normal(np.shape(x))
+        out.append(r.astype(dtype))
+    return tree_unflatten(td, out)
 
 
 def _axpy(a, x, y):
@@ -58,7 +69,11 @@ def _close(actual, expected, rtol, atol, what):
 def _fd_jvp(f, args, tangents, eps):
     plus = f(*_axpy(eps, tangents, args))
     minus = f(*_axpy(-eps, tangents, args))
-    return tree_map2(lambda p, m: (np.asarray(p, float) - np.asarray(m, float)) / (2 * eps), plus, minus)
+    def diff(p, m):
+        dtype = complex if np.iscomplexobj(p) or np.iscomplexobj(m) else float
+        return (np.asarray(p, dtype) - np.asarray(m, dtype)) / (2 * eps)
+
+    return tree_map2(diff, plus, minus)
 
 
 def tree_map2(fn, a, b):
@@ -77,11 +92,17 @@ def check_grads(f, args, order=2, modes=_MODES, eps=1e-6, rtol=1e-5, atol=1e-7, 
     functions* themselves are checked the same way, so ``order=2`` with both
     modes covers all four nestings (fwd-fwd, fwd-rev, rev-fwd, rev-rev).
 
+    Complex inputs and outputs are checked too: directions are random in
+    both the real and the imaginary parts, and cotangents pair with
+    tangents as ``Re(sum(u * v))`` (osculate's convention, JAX's and
+    autograd's: no conjugation).
+
     Raises ``AssertionError`` with the offending nesting in the message.
 
     >>> import numpy as np
     >>> from osculate.testing import check_grads
     >>> check_grads(lambda x: np.sum(np.exp(np.sin(x))), (np.array([0.1, 0.4]),), order=3)
+    >>> check_grads(lambda z: np.abs(np.sum(z ** 3)) ** 2, (np.array([0.5 + 1j, -0.2j]),), order=2)
     """
     for m in modes:
         if m not in _MODES:
@@ -112,8 +133,8 @@ def _check(f, args, order, modes, eps, rtol, atol, rng, path):
             y, pullback = vjp(f, *args)
             u = _random_like(y, rng)
             ct = pullback(u)
-            lhs = _vdot(ct, tangents, f"vjp ({where}) cotangents")
-            rhs = _vdot(u, fd, f"vjp ({where})")
+            lhs = _pair(ct, tangents, f"vjp ({where}) cotangents")
+            rhs = _pair(u, fd, f"vjp ({where})")
             scale = max(1.0, abs(rhs))
             if not abs(lhs - rhs) <= atol + rtol * scale:
                 raise AssertionError(

@@ -30,7 +30,7 @@ from .. import prims as _prims
 from ..core import Tracer as _Tracer, concrete as _concrete
 from ..prims.nondiff import NONDIFF as _NONDIFF
 from ..prims.structural import shape_of as _shape
-from . import linalg  # noqa: F401 (osculate.numpy.linalg)
+from . import fft, linalg  # noqa: F401 (osculate.numpy.fft, osculate.numpy.linalg)
 
 pi = _np.pi
 e = _np.e
@@ -76,7 +76,80 @@ for _name in _prims.UNARY:
     if _name != "polygamma":
         globals()[_name] = _elementwise(_name)
 fabs = globals()["abs"]
-absolute = globals()["abs"]
+_abs_of_real = globals()["abs"]
+
+
+def abs(x, /, out=None, **kwargs):  # noqa: A001 (NumPy's name)
+    """Elementwise ``|x|``; of a complex ``x``, the modulus ``hypot(Re x, Im x)`` (real)."""
+    if _prims.is_complex(x):
+        _no_out(out, "abs")
+        _no_kwargs(kwargs, "abs")
+        return _prims.hypot(_prims.real(x), _prims.imag(x))
+    return _abs_of_real(x, out=out, **kwargs)
+
+
+absolute = abs
+
+
+# --------------------------------------------------------------------------- complex numbers
+
+
+def real(val):
+    """The real part (``val`` itself when real)."""
+    return _prims.real(val)
+
+
+def imag(val):
+    """The imaginary part (constant zeros when ``val`` is real)."""
+    return _prims.imag(val)
+
+
+def conj(x, /, out=None, **kwargs):
+    """The complex conjugate (``x`` itself when real)."""
+    _no_out(out, "conj")
+    _no_kwargs(kwargs, "conj")
+    return _prims.conj(x)
+
+
+conjugate = conj
+
+
+def angle(z, deg=False):
+    """The argument of ``z``, ``arctan2(Im z, Re z)``, in radians (degrees with ``deg``)."""
+    a = _prims.arctan2(_prims.imag(z), _prims.real(z))
+    return a * (180.0 / _np.pi) if deg else a
+
+
+def real_if_close(a, tol=100):
+    """``Re a`` when every imaginary part is within ``tol`` machine epsilons of
+    zero (decided on the values, as NumPy does), else ``a``."""
+    if not _prims.is_complex(a):
+        return a
+    eps = _np.finfo(a.dtype).eps
+    tol = tol * eps if tol > 1 else tol
+    if _np.all(_np.abs(_np.imag(_concrete(a))) < tol):
+        return _prims.real(a)
+    return a
+
+
+def iscomplexobj(x):
+    """Whether ``x`` has a complex dtype (its primal's)."""
+    return _prims.is_complex(x)
+
+
+def isrealobj(x):
+    """Whether ``x`` has a real dtype (its primal's)."""
+    return not _prims.is_complex(x)
+
+
+def iscomplex(x):
+    """Elementwise: a nonzero imaginary part (a boolean array, from the values)."""
+    return _np.iscomplex(_concrete(x))
+
+
+def isreal(x):
+    """Elementwise: a zero imaginary part (a boolean array, from the values)."""
+    return _np.isreal(_concrete(x))
 sigmoid = globals()["expit"]
 
 
@@ -522,7 +595,8 @@ def dot(a, b, out=None):
 
 
 def vdot(a, b):
-    return sum(ravel(a) * ravel(b))
+    """``Σ conj(a) b`` over the flattened arrays (the first argument conjugated, as NumPy's)."""
+    return sum(ravel(_prims.conj(a)) * ravel(b))
 
 
 def inner(a, b):

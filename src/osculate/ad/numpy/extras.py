@@ -45,7 +45,7 @@ __all__ = [
     "heaviside", "copysign", "fix", "modf", "frexp", "ldexp", "meshgrid", "block", "dstack", "diagflat", "unstack",
     "trapezoid", "cov", "corrcoef", "resize", "trim_zeros", "choose", "compress", "extract", "put_along_axis",
     "set_along_axis", "fill_diagonal", "set_diagonal", "apply_along_axis", "apply_over_axes", "unwrap", "divmod",
-    "imag", "real_if_close", "matrix_transpose",
+    "matrix_transpose",
 ]
 
 
@@ -184,16 +184,6 @@ def divmod(x1, x2, /, out=(None, None), **kwargs):  # noqa: A001 - NumPy's name
     _gufunc_kwargs(kwargs, "divmod")
     q = _NONDIFF["floor_divide"].bind(x1, x2)
     return q, x1 - q * x2
-
-
-def imag(val):
-    """The imaginary part of a real array: zeros (derivative zero)."""
-    return _np.zeros(_shape(val))
-
-
-def real_if_close(a, tol=100):
-    """A real array is returned as it is."""
-    return a
 
 
 def matrix_transpose(x, /):

@@ -32,17 +32,18 @@ import operator as _operator
 import numpy as _np
 
 from ..core import ConcretizationError as _ConcretizationError, concrete as _concrete
-from ..prims import decompositions as _dec, linalg as _linalg
+from ..prims import decompositions as _dec, eig as _eig, linalg as _linalg
 from ..prims.structural import shape_of as _shape
 
 __all__ = [
     "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr", "lstsq", "pinv",
     "matrix_power", "matrix_rank", "cond", "norm", "vector_norm", "matrix_norm", "multi_dot", "tensorsolve",
-    "tensorinv", "SlogdetResult", "EighResult", "SVDResult", "QRResult",
+    "tensorinv", "eig", "eigvals", "SlogdetResult", "EighResult", "SVDResult", "QRResult", "EigResult",
 ]
 
 SlogdetResult = _collections.namedtuple("SlogdetResult", ["sign", "logabsdet"])
 EighResult = _collections.namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
+EigResult = _collections.namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
 SVDResult = _collections.namedtuple("SVDResult", ["U", "S", "Vh"])
 QRResult = _collections.namedtuple("QRResult", ["Q", "R"])
 
@@ -639,3 +640,23 @@ def cond(x, p=None):
     if sx[-1] != sx[-2]:
         raise _np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
     return norm(x, p, axis=(-2, -1)) * norm(_linalg.inv(x), p, axis=(-2, -1))
+
+
+def eig(a):
+    """Eigenvalues and unit right eigenvectors of a general square matrix, as
+    NumPy's named tuple, always complex (see :mod:`osculate.ad.prims.eig` for
+    the derivative's conventions: distinct eigenvalues; eigenvectors up to
+    their phase).
+
+    >>> import numpy as np, osculate as osc
+    >>> a = np.array([[2.0, 1.0], [0.0, 3.0]])
+    >>> osc.jacfwd(lambda a: np.real(np.linalg.eigvals(a)))(a)[1]  # d(λ=3)/da = u vᵀ / uᵀv
+    array([[0., 0.],
+           [1., 1.]])
+    """
+    return EigResult(*_eig.eig(a))
+
+
+def eigvals(a):
+    """The eigenvalues of a general square matrix (complex); see :func:`eig`."""
+    return _eig.eig(a)[0]

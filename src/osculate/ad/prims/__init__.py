@@ -2,9 +2,10 @@
 ``structural`` (linear data movement, sums, indexing), ``nondiff``
 (piecewise-constant operations), ``unary`` (elementwise functions, one line
 each), ``arithmetic`` (+ - * / **, where, maximum...), ``reductions`` (max,
-min, prod, cumprod) and ``linalg``.  Each module writes a primitive and all
-its rules as one block; importing this package registers them all in
-:data:`osculate.ad.core.PRIMITIVES`."""
+min, prod, cumprod), ``linalg``, ``complex_parts`` (real, imag, conj) and
+``fft``, then SciPy's special functions and the decompositions.  Each
+module writes a primitive and all its rules as one block; importing this
+package registers them all in :data:`osculate.ad.core.PRIMITIVES`."""
 
 from . import structural, nondiff, unary, arithmetic, reductions, linalg  # noqa: F401
 from .structural import *  # noqa: F401,F403
@@ -13,7 +14,10 @@ from .unary import *  # noqa: F401,F403
 from .arithmetic import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
+from . import complex_parts, fft  # noqa: F401,E402 (the parts of complex numbers; the Fourier transforms)
+from .complex_parts import *  # noqa: F401,F403,E402
 from . import special  # noqa: F401,E402 (SciPy's special functions: rows of unary's and arithmetic's factories)
 from . import decompositions  # noqa: F401,E402 (svd, qr, pinv: the decompositions behind numpy.linalg)
+from . import eig  # noqa: F401,E402 (the eigendecomposition of a general matrix)
 from . import special_extra  # noqa: F401,E402 (more of them: Fresnel, sine/cosine integrals, hypergeometric)
 from . import matfun  # noqa: F401,E402 (scipy.linalg kernels: solve_triangular, lu, expm)

@@ -536,7 +536,14 @@ def _hypot_series(X, Y, out, K):
     return series_sqrt(series_add(series_square(X, K), series_square(Y, K), K), K, out)
 
 
-hypot_p = binary("hypot", np.hypot, lambda x, y, o: x / o, lambda x, y, o: y / o,
+def _hypot_partial(x, o):
+    # x / o, and 0 at the origin, where hypot (|z| of a complex z) has no derivative: the convention
+    # of abs'(0) = sign(0) = 0, finite and without a division warning
+    at_origin = equal(o, 0.0)
+    return where(at_origin, 0.0, x / where(at_origin, 1.0, o))
+
+
+hypot_p = binary("hypot", np.hypot, lambda x, y, o: _hypot_partial(x, o), lambda x, y, o: _hypot_partial(y, o),
                  lambda primals, series, order: _series_taylor(hypot_p, _hypot_series, primals, series, order))
 
 

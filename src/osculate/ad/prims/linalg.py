@@ -25,7 +25,8 @@ from ..forward import one_input_jvp
 from ..series import (
     coeff_add, coeff_sub, coeff_sum, full, is_constant, series_derivative, series_exp, series_integrate,
 )
-from .arithmetic import add_tangents, jvp_by_partials, where
+from .arithmetic import add_tangents, hypot, jvp_by_partials, where
+from .complex_parts import conj, imag, is_complex, real
 from .nondiff import nondiff
 from .structural import broadcast_to, reshape, shape_of, sum_, transpose, unbroadcast
 
@@ -36,6 +37,11 @@ def mT(x):
     """Swap the last two axes."""
     nd = len(shape_of(x))
     return transpose(x, tuple(range(nd - 2)) + (nd - 1, nd - 2))
+
+
+def mH(x):
+    """The conjugate transpose of the last two axes (``mT`` for a real ``x``)."""
+    return conj(mT(x))
 
 
 def _series_conv(op, a, b, k, lo=0, hi=None):
@@ -336,14 +342,21 @@ def _embed_diagonal(g, uniq, sk, sizes, used):
 
 
 def _sym_lower(e):
-    """The symmetric matrix a lower-triangle-reading kernel actually sees."""
-    lo = tril_const(e, 0)
-    return lo + mT(tril_const(e, -1))
+    """The symmetric (Hermitian) matrix a lower-triangle-reading kernel actually
+    sees: the strict lower triangle, its (conjugate) transpose, and the real
+    part of the diagonal."""
+    lo = tril_const(e, -1)
+    return lo + mH(lo) + _real_diagonal(e)
+
+
+def _real_diagonal(e):
+    n = shape_of(e)[-1]
+    return real(e) * np.eye(n)
 
 
 def _sym_lower_adjoint(g):
-    g = 0.5 * (g + mT(g))
-    return tril_const(g, 0) + tril_const(g, -1)  # 2 * strict lower + diagonal
+    # under the pairing Re(sum(c * t)): the strict lower triangle of g + gᴴ, the real diagonal of g
+    return tril_const(g + mH(g), -1) + _real_diagonal(g)
 
 
 def tril_const(x, k):
@@ -471,7 +484,8 @@ def logabsdet(a):
     return logabsdet_p.bind(a)
 
 
-logabsdet_p.def_jvp(one_input_jvp(logabsdet_p, lambda t, a, out: _trace_last2(solve_p.bind(a, t))))
+# of a complex A, log|det A| = Re log det A: the real parts of the same formulas
+logabsdet_p.def_jvp(one_input_jvp(logabsdet_p, lambda t, a, out: real(_trace_last2(solve_p.bind(a, t)))))
 
 
 @logabsdet_p.def_vjp
@@ -483,16 +497,19 @@ def _logabsdet_vjp(ct, out, primals, wants):
 def _logabsdet_taylor(primals, series, order):
     a = primals[0]
     out = logabsdet_p.bind(a)
-    return out, _logdet_series(a, series[0], order, out)[1:]
+    return out, [c if c is zero else real(c) for c in _logdet_series(a, series[0], order, out)[1:]]
 
 
-# the sign of the determinant: piecewise constant (a nondiff primitive, so it
-# batches and is traced like any other)
+# the sign of the determinant: piecewise constant for a real matrix (a nondiff primitive, so it
+# batches and is traced like any other); for a complex one the phase det / |det|, which is smooth
 sign_det_p = nondiff("sign_det", lambda a: np.linalg.slogdet(a)[0],
                      batch=lambda vals, batched, size: sign_det_p.bind(*vals))
 
 
 def sign_det(a):
+    if is_complex(a):
+        d = det_p.bind(a)
+        return d / hypot(real(d), imag(d))
     return sign_det_p.bind(a)
 
 
@@ -512,7 +529,7 @@ def cholesky(a):
 
 
 def _cholesky_tangent(t, a, lo):
-    s = solve_p.bind(lo, mT(solve_p.bind(lo, _sym_lower(t))))  # L^-1 dA L^-T
+    s = solve_p.bind(lo, mH(solve_p.bind(lo, _sym_lower(t))))  # L^-1 dA L^-H
     return matmul(lo, _phi(s))
 
 
@@ -522,7 +539,7 @@ cholesky_p.def_jvp(one_input_jvp(cholesky_p, _cholesky_tangent))
 @cholesky_p.def_vjp
 def _cholesky_vjp(ct, lo, primals, wants):
     p = _phi(matmul(mT(lo), ct))
-    g = solve_p.bind(mT(lo), mT(solve_p.bind(mT(lo), mT(p))))  # L^-T P L^-1
+    g = solve_p.bind(mT(lo), mT(solve_p.bind(mH(lo), mT(p))))  # L^-T P conj(L)^-1
     return (_sym_lower_adjoint(g),)
 
 
@@ -535,12 +552,12 @@ def _cholesky_taylor(primals, series, order):
     for k in range(1, order + 1):
         ak = series[0][k - 1]
         rhs = zero if ak is zero else _sym_lower(ak)
-        # L_0 L_k^T + L_k L_0^T = R_k = S_k - sum_{j=1}^{k-1} L_j L_{k-j}^T
-        rhs = coeff_sub(rhs, _series_conv(lambda u, v: matmul(u, mT(v)), L, L, k, 1, k - 1))
+        # L_0 L_kᴴ + L_k L_0ᴴ = R_k = S_k - sum_{j=1}^{k-1} L_j L_{k-j}ᴴ
+        rhs = coeff_sub(rhs, _series_conv(lambda u, v: matmul(u, mH(v)), L, L, k, 1, k - 1))
         if rhs is zero:
             L.append(zero)
             continue
-        m = solve_p.bind(lo, mT(solve_p.bind(lo, rhs)))  # L^-1 R L^-T
+        m = solve_p.bind(lo, mH(solve_p.bind(lo, rhs)))  # L^-1 R L^-H
         L.append(matmul(lo, _phi(m)))
     return lo, L[1:]
 
@@ -551,9 +568,12 @@ eigh_p = _kernel("eigh", lambda a: tuple(np.linalg.eigh(a)), multiple_results=Tr
 
 
 def eigh(a):
-    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix.
+    """Eigenvalues (ascending, real) and eigenvectors of a symmetric (or
+    Hermitian) matrix, from its lower triangle.
 
-    Derivatives assume distinct eigenvalues (they are infinite otherwise).
+    Derivatives assume distinct eigenvalues (they are infinite otherwise);
+    a complex eigenvector's phase is NumPy's, and its derivative keeps
+    ``vᴴ dv = 0`` (functions invariant to the phase are well defined).
     """
     return eigh_p.bind(a)
 
@@ -574,8 +594,8 @@ def _eigh_jvp(primals, tangents):
     t = tangents[0]
     if t is zero:
         return (w, v), (zero, zero)
-    m = matmul(matmul(mT(v), _sym_lower(t)), v)
-    dw = einsum_p.bind(m, spec=parse_einsum("...ii->...i", [shape_of(m)]))
+    m = matmul(matmul(mH(v), _sym_lower(t)), v)
+    dw = real(einsum_p.bind(m, spec=parse_einsum("...ii->...i", [shape_of(m)])))
     dv = matmul(v, _eig_gap_inverse(w) * m)
     return (w, v), (dw, dv)
 
@@ -590,7 +610,7 @@ def _eigh_vjp(cts, outs, primals, wants):
         inner = reshape(cw, shape_of(cw)[:-1] + (1, n)) * np.eye(n)
     if cv is not zero:
         inner = inner + _eig_gap_inverse(w) * matmul(mT(v), cv)
-    g = matmul(matmul(v, inner), mT(v))
+    g = matmul(matmul(conj(v), inner), mT(v))
     return (_sym_lower_adjoint(g),)
 
 
@@ -602,8 +622,8 @@ def _eigh_taylor(primals, series, order):
     n = shape_of(w)[-1]
     eye = np.eye(n)
     gap = _eig_gap_inverse(w)  # 1 / (w_j - w_i) off the diagonal
-    # B(t) = V0^T A(t) V0 = W(t) Lambda(t) W(t)^T with W(0) = I
-    B = [zero] + [zero if c is zero else matmul(matmul(mT(v), _sym_lower(c)), v) for c in series[0]]
+    # B(t) = V0ᴴ A(t) V0 = W(t) Lambda(t) W(t)ᴴ with W(0) = I
+    B = [zero] + [zero if c is zero else matmul(matmul(mH(v), _sym_lower(c)), v) for c in series[0]]
     W = [zero]  # W_0 = I, handled explicitly
     lam = [w]
     diag_of = lambda m: einsum_p.bind(m, spec=parse_einsum("...ii->...i", [shape_of(m)]))  # noqa: E731
@@ -618,11 +638,11 @@ def _eigh_taylor(primals, series, order):
             lam.append(zero)
             W.append(zero)
             continue
-        lam.append(diag_of(r))
+        lam.append(real(diag_of(r)))
         wk = gap * r
-        # orthogonality: diag(W_k) = -1/2 diag(sum_{j=1}^{k-1} W_j^T W_{k-j})
+        # orthogonality: diag(W_k) = -1/2 diag(sum_{j=1}^{k-1} W_jᴴ W_{k-j})
         cross = coeff_sum(
-            einsum_p.bind(W[j], W[k - j], spec=parse_einsum("...mi,...mi->...i", [shape_of(W[j]), shape_of(W[k - j])]))
+            einsum_p.bind(conj(W[j]), W[k - j], spec=parse_einsum("...mi,...mi->...i", [shape_of(W[j]), shape_of(W[k - j])]))
             for j in range(1, k) if W[j] is not zero and W[k - j] is not zero
         )
         if cross is not zero:

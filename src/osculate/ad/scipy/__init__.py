@@ -12,11 +12,12 @@ osculate's primitives:
   ``lu_factor``/``lu_solve``, ``solve``, ``expm``, ``logm``, ``sqrtm``...;
 * :mod:`.stats`: the distributions' ``logpdf``/``cdf``/... with SciPy's
   signatures and differentiable parameters;
-* :mod:`.spatial.distance`: ``pdist``, ``cdist``, ``squareform``.
+* :mod:`.spatial.distance`: ``pdist``, ``cdist``, ``squareform``;
+* :mod:`.fft`: the discrete Fourier transforms with SciPy's signatures.
 
 The plain SciPy call on a tracer fails with an error naming the function here.
 """
 
-from . import linalg, spatial, special, stats  # noqa: F401
+from . import fft, linalg, spatial, special, stats  # noqa: F401
 
-__all__ = ["linalg", "spatial", "special", "stats"]
+__all__ = ["fft", "linalg", "spatial", "special", "stats"]
