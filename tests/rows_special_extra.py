@@ -18,6 +18,7 @@ ROWS = [
     ("expn", lambda x: special.expn(2, x) + special.expn(1, x) ** 2, [_pos(2, 3)], ""),
     ("poch", special.poch, [_pos(2, 3), uniform(-0.4, 2.0, 3)], ""),
     ("hyp1f1", lambda x: special.hyp1f1(0.5, 1.5, x), [uniform(-2.0, 2.0, 2, 3)], ""),
+    ("hyp1f1", special.hyp1f1, [uniform(0.3, 2.0, 3), uniform(0.8, 2.5, 2, 3), uniform(-2.0, 2.0, 3)], "abx"),
     ("hyp2f1", lambda x: special.hyp2f1(0.5, 1.5, 2.5, x), [uniform(-0.8, 0.8, 2, 3)], ""),
 ]
 

@@ -19,5 +19,6 @@ from .complex_parts import *  # noqa: F401,F403,E402
 from . import special  # noqa: F401,E402 (SciPy's special functions: rows of unary's and arithmetic's factories)
 from . import decompositions  # noqa: F401,E402 (svd, qr, pinv: the decompositions behind numpy.linalg)
 from . import eig  # noqa: F401,E402 (the eigendecomposition of a general matrix)
+from . import hypergeometric  # noqa: F401,E402 (hyp1f1, in every argument)
 from . import special_extra  # noqa: F401,E402 (more of them: Fresnel, sine/cosine integrals, hypergeometric)
 from . import matfun  # noqa: F401,E402 (scipy.linalg kernels: solve_triangular, lu, expm)

@@ -15,11 +15,11 @@ written with primitives, so every order works):
   their higher derivatives there are not (use a point away from 0).
 * ``poch(z, m) = Γ(z + m) / Γ(z)``, in both arguments:
   ``∂z = poch · (ψ(z + m) − ψ(z))``, ``∂m = poch · ψ(z + m)``.
-* ``hyp1f1(a, b, x)`` and ``hyp2f1(a, b, c, x)`` in ``x``, with the
-  parameters constant numbers: ``d/dx ₁F₁(a; b; x) = a/b ₁F₁(a+1; b+1; x)``
-  and ``d/dx ₂F₁(a, b; c; x) = ab/c ₂F₁(a+1, b+1; c+1; x)``.  Their
-  derivatives in the parameters have no closed form; a traced parameter is
-  refused with an error that names it.
+* ``hyp2f1(a, b, c, x)`` in ``x``, with the parameters constant numbers:
+  ``d/dx ₂F₁(a, b; c; x) = ab/c ₂F₁(a+1, b+1; c+1; x)``.  Its derivatives
+  in the parameters have no closed form and are not computed yet (a series
+  exists); a traced parameter is refused with an error that names it.
+  (``hyp1f1`` is in :mod:`.hypergeometric`, differentiable in every argument.)
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from ..core import UnsupportedFunctionError
 from .arithmetic import where
 from .nondiff import equal
 from .special import special2
+from .hypergeometric import hyp1f1
 from .unary import UNARY, unary
 
 __all__ = ["EXTRA_FUNCTIONS", "fresnel", "sici", "shichi", "hyp1f1", "hyp2f1"]
@@ -121,18 +122,12 @@ poch_p = special2("poch", special.poch,
 
 
 # -- hypergeometric functions: in x, with the parameters constant numbers
-def _hyp1f1_d(x, y, a, b):
-    return (a / b) * hyp1f1_p.bind(x, a=a + 1.0, b=b + 1.0)
-
-
 def _hyp2f1_d(x, y, a, b, c):
     return (a * b / c) * hyp2f1_p.bind(x, a=a + 1.0, b=b + 1.0, c=c + 1.0)
 
 
-hyp1f1_p = unary("hyp1f1", lambda x, a, b: special.hyp1f1(a, b, x), _hyp1f1_d, reads="x")
 hyp2f1_p = unary("hyp2f1", lambda x, a, b, c: special.hyp2f1(a, b, c, x), _hyp2f1_d, reads="x")
-for _name in ("hyp1f1", "hyp2f1"):  # (not one-argument functions of osculate.numpy, which UNARY's are)
-    UNARY.pop(_name)
+UNARY.pop("hyp2f1")  # (not a one-argument function of osculate.numpy, which UNARY's are)
 
 
 def _parameters(name, signature, **params):
@@ -146,17 +141,6 @@ def _parameters(name, signature, **params):
             )
         out[key] = float(v)
     return out
-
-
-def hyp1f1(a, b, x):
-    """``scipy.special.hyp1f1(a, b, x)``, the confluent hypergeometric function
-    ₁F₁(a; b; x), differentiable in ``x`` (``a`` and ``b`` constant numbers).
-
-    >>> import numpy as np, osculate as osc
-    >>> float(osc.grad(lambda x: hyp1f1(1.0, 1.0, x))(np.float64(0.0)))  # ₁F₁(1; 1; x) = eˣ
-    1.0
-    """
-    return hyp1f1_p.bind(x, **_parameters("hyp1f1", "(a, b, x)", a=a, b=b))
 
 
 def hyp2f1(a, b, c, x):
