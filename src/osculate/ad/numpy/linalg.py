@@ -33,6 +33,7 @@ import numpy as _np
 
 from ..core import ConcretizationError as _ConcretizationError, concrete as _concrete
 from ..prims import decompositions as _dec, eig as _eig, linalg as _linalg
+from ..prims.complex_parts import imag as _imag, is_complex as _is_complex, real as _real
 from ..prims.structural import shape_of as _shape
 
 __all__ = [
@@ -314,7 +315,7 @@ def lstsq(a, b, rcond=None):
             full_rank = True
     if m > n and full_rank:
         r = _np.matmul(a, x) - b
-        residuals = _np.sum(r * r, axis=0)
+        residuals = _np.sum(_abs2(r), axis=0)
         if len(sb) == 1:
             residuals = _np.reshape(residuals, (1,))
     else:
@@ -484,6 +485,14 @@ def tensorinv(a, ind=2):
 # --------------------------------------------------------------------------- norms
 
 
+def _abs2(x):
+    """``|x|²`` elementwise, real (``x * x`` for a real ``x``)."""
+    if _is_complex(x):
+        re, im = _real(x), _imag(x)
+        return re * re + im * im
+    return x * x
+
+
 def _root_of_sum(total):
     """``sqrt(total)`` with the derivative 0 (not nan) where ``total`` is 0: a
     norm is not differentiable at zero, and 0 is in its subdifferential."""
@@ -496,7 +505,7 @@ def _vector_norm(x, ord, axis, keepdims):
     if isinstance(ord, str):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")
     if ord is None or ord == 2:
-        return _root_of_sum(_np.sum(x * x, axis=axis, keepdims=keepdims))
+        return _root_of_sum(_np.sum(_abs2(x), axis=axis, keepdims=keepdims))
     if ord == _np.inf:
         return _np.max(_np.abs(x), axis=axis, keepdims=keepdims)
     if ord == -_np.inf:
@@ -527,7 +536,7 @@ def _matrix_norm(x, ord, row, col, keepdims):
         pick = _np.max if ord == _np.inf else _np.min
         ret = pick(_np.sum(_np.abs(x), axis=col), axis=row - 1 if row > col else row)
     elif ord in (None, "fro", "f"):
-        ret = _root_of_sum(_np.sum(x * x, axis=(row, col)))
+        ret = _root_of_sum(_np.sum(_abs2(x), axis=(row, col)))
     else:
         raise ValueError("Invalid norm order for matrices.")
     if keepdims:
@@ -565,7 +574,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     nd = len(_shape(x))
     if axis is None:
         if ord is None or (ord in ("f", "fro") and nd == 2) or (ord == 2 and nd == 1):
-            ret = _root_of_sum(_np.sum(x * x))
+            ret = _root_of_sum(_np.sum(_abs2(x)))
             return _np.reshape(ret, (1,) * nd) if keepdims else ret
         axis = tuple(range(nd))
     elif not isinstance(axis, tuple):

@@ -46,7 +46,8 @@ from ..series import coeff_add, full, series_derivative, series_integrate
 from ..taylor_trace import TaylorTrace, jvp_rule, lift, lower
 from ..util import zeros_like
 from .arithmetic import where
-from .linalg import einsum, matmul, mT, solve
+from .complex_parts import conj, imag, is_complex, real
+from .linalg import einsum, matmul, mH, mT, solve
 from .nondiff import nondiff
 from .structural import concatenate, reshape, shape_of
 
@@ -134,12 +135,20 @@ def _svd_conventions(s):
 
 
 def _rotations(p, fm, fp):
-    """``Uᵀ dU`` and ``Vᵀ dV`` for ``p = Uᵀ dA V``: the symmetric part of ``p``
+    """``Uᴴ dU`` and ``Vᴴ dV`` for ``p = Uᴴ dA V``: the Hermitian part of ``p``
     over ``s_j − s_i`` (it would split equal singular values) plus or minus
-    the antisymmetric part over ``s_j + s_i``."""
-    sym = 0.5 * fm * (p + mT(p))
-    skew = 0.5 * fp * (p - mT(p))
+    the skew-Hermitian part over ``s_j + s_i``."""
+    sym = 0.5 * fm * (p + mH(p))
+    skew = 0.5 * fp * (p - mH(p))
     return sym + skew, sym - skew
+
+
+def _phase_diagonal(p, sinv):
+    """``i Im(p_ii) / s_i`` on the diagonal: the part of ``Uᴴ dU`` that turns
+    the phases of the singular vectors (put on ``U``, ``Vᴴ dV`` keeps a zero
+    diagonal)."""
+    n = shape_of(p)[-1]
+    return (1j * _row(imag(_diag(p)) * sinv)) * np.eye(n)
 
 
 # --------------------------------------------------------------------------- svd
@@ -159,7 +168,7 @@ def svd(a, full_matrices=True):
 
 def _svd_parts(u, s, vh):
     k = shape_of(s)[-1]
-    return u[..., :, :k], mT(vh[..., :k, :])
+    return u[..., :, :k], mH(vh[..., :k, :])
 
 
 @svd_p.def_jvp
@@ -174,64 +183,71 @@ def _svd_jvp(primals, tangents, full_matrices):
     u1, v1 = _svd_parts(u, s, vh)
     fm, fp, sinv = _svd_conventions(s)
     tv = matmul(t, v1)
-    p = matmul(mT(u1), tv)  # Uᵀ dA V
-    ds = _diag(p)
+    p = matmul(mH(u1), tv)  # Uᴴ dA V
+    ds = real(_diag(p))
     ru, rv = _rotations(p, fm, fp)
+    if is_complex(p):
+        ru = ru + _phase_diagonal(p, sinv)
     du = matmul(u1, ru)
     dv = matmul(v1, rv)
     if m > k:  # the part of dA V outside the column space of U
         du = du + (tv - matmul(u1, p)) * _row(sinv)
     if n > k:
-        du_t = matmul(mT(t), u1)
-        dv = dv + (du_t - matmul(v1, mT(p))) * _row(sinv)
+        du_t = matmul(mH(t), u1)
+        dv = dv + (du_t - matmul(v1, mH(p))) * _row(sinv)
     if full_matrices and m > k:
         u2 = u[..., :, k:]
-        du = concatenate([du, -matmul(u1, _col(sinv) * mT(matmul(mT(u2), tv)))], axis=-1)
+        du = concatenate([du, -matmul(u1, _col(sinv) * mH(matmul(mH(u2), tv)))], axis=-1)
     if full_matrices and n > k:
-        v2 = mT(vh[..., k:, :])
-        dv = concatenate([dv, -matmul(v1, _col(sinv) * matmul(mT(u1), matmul(t, v2)))], axis=-1)
-    return outs, (du, ds, mT(dv))
+        v2 = mH(vh[..., k:, :])
+        dv = concatenate([dv, -matmul(v1, _col(sinv) * matmul(mH(u1), matmul(t, v2)))], axis=-1)
+    return outs, (du, ds, mH(dv))
 
 
 @svd_p.def_vjp
 def _svd_vjp(cts, outs, primals, wants, full_matrices):
-    gu, gs, gvh = cts
+    # For complex matrices: the adjoint under Re(sum(c * t)) of a map is conj ∘ (its adjoint under the
+    # Hermitian pairing Re(sum(conj(c) t))) ∘ conj, and the Hermitian adjoint is the real one with every
+    # transpose a conjugate transpose; conj and mH are the identity and mT on real values.
+    gu, gs, gvh = (c if c is zero else conj(c) for c in cts)
     u, s, vh = outs
     m, n = shape_of(u)[-2], shape_of(vh)[-1]
     k = min(m, n)
     u1, v1 = _svd_parts(u, s, vh)
     fm, fp, sinv = _svd_conventions(s)
-    pbar = zero if gs is zero else _row(gs) * np.eye(k)
-    extra = zero  # cotangent terms of dA that are not of the form U P Vᵀ
+    pbar = zero if gs is zero else _row(real(gs)) * np.eye(k)
+    extra = zero  # cotangent terms of dA that are not of the form U P Vᴴ
     if gu is not zero:
         gu1 = gu[..., :, :k]
-        g = matmul(mT(u1), gu1)
-        pbar = coeff_add(pbar, (0.5 * (fm + fp)) * (g - mT(g)))
+        g = matmul(mH(u1), gu1)
+        pbar = coeff_add(pbar, (0.5 * (fm + fp)) * (g - mH(g)))
+        if is_complex(g):
+            pbar = coeff_add(pbar, _phase_diagonal(g, sinv))
         if m > k:
             e = gu1 * _row(sinv)
-            pbar = coeff_add(pbar, -matmul(mT(u1), e))
-            extra = coeff_add(extra, matmul(e, mT(v1)))
+            pbar = coeff_add(pbar, -matmul(mH(u1), e))
+            extra = coeff_add(extra, matmul(e, mH(v1)))
         if full_matrices and m > k:
             u2 = u[..., :, k:]
-            zbar = -mT(_col(sinv) * matmul(mT(u1), gu[..., :, k:]))
-            extra = coeff_add(extra, matmul(matmul(u2, zbar), mT(v1)))
+            zbar = -mH(_col(sinv) * matmul(mH(u1), gu[..., :, k:]))
+            extra = coeff_add(extra, matmul(matmul(u2, zbar), mH(v1)))
     if gvh is not zero:
-        gv = mT(gvh)
+        gv = mH(gvh)
         gv1 = gv[..., :, :k]
-        h = matmul(mT(v1), gv1)
-        pbar = coeff_add(pbar, (0.5 * (fm - fp)) * (h - mT(h)))
+        h = matmul(mH(v1), gv1)
+        pbar = coeff_add(pbar, (0.5 * (fm - fp)) * (h - mH(h)))
         if n > k:
             e = gv1 * _row(sinv)
-            pbar = coeff_add(pbar, -matmul(mT(e), v1))
-            extra = coeff_add(extra, matmul(u1, mT(e)))
+            pbar = coeff_add(pbar, -matmul(mH(e), v1))
+            extra = coeff_add(extra, matmul(u1, mH(e)))
         if full_matrices and n > k:
-            v2 = mT(vh[..., k:, :])
-            wbar = -(_col(sinv) * matmul(mT(v1), gv[..., :, k:]))
-            extra = coeff_add(extra, matmul(matmul(u1, wbar), mT(v2)))
-    ga = zero if pbar is zero else matmul(matmul(u1, pbar), mT(v1))
+            v2 = mH(vh[..., k:, :])
+            wbar = -(_col(sinv) * matmul(mH(v1), gv[..., :, k:]))
+            extra = coeff_add(extra, matmul(matmul(u1, wbar), mH(v2)))
+    ga = zero if pbar is zero else matmul(matmul(u1, pbar), mH(v1))
     if extra is not zero:
         ga = extra if ga is zero else ga + extra
-    return (zeros_like(primals[0]) if ga is zero else ga,)
+    return (zeros_like(primals[0]) if ga is zero else conj(ga),)
 
 
 # --------------------------------------------------------------------------- qr
@@ -261,6 +277,14 @@ def _qr_core(q, r):
     return m, n, k, q[..., :, :k], r[..., :k, :k]
 
 
+def _real_diagonal_part(c, d):
+    """``d`` with ``i Im(c_ii)`` taken off its diagonal (nothing for real ``c``)."""
+    if not is_complex(c):
+        return d
+    n = shape_of(c)[-1]
+    return d - (1j * _row(imag(_diag(c)))) * np.eye(n)
+
+
 @qr_p.def_jvp
 def _qr_jvp(primals, tangents, complete):
     a = primals[0]
@@ -270,23 +294,24 @@ def _qr_jvp(primals, tangents, complete):
         return outs, (zero, zero)
     m, n, k, q1, r1 = _qr_core(q, r)
     x = _right_solve(t[..., :, :k], r1)  # dA₁ R₁⁻¹
-    c = matmul(mT(q1), x)
+    c = matmul(mH(q1), x)  # Q₁ᴴ dQ₁ (skew-Hermitian) + dR₁ R₁⁻¹ (upper triangular, real diagonal)
     low = _tril(c, -1)
-    d = c - low + mT(low)  # dR₁ R₁⁻¹: upper triangular
+    d = _real_diagonal_part(c, c - low + mH(low))  # dR₁ R₁⁻¹
     dr = matmul(d, r1)
     dq = x - matmul(q1, d)
     if n > k:  # the columns beyond the leading square block
-        dr = concatenate([dr, matmul(mT(q1), t[..., :, k:] - matmul(dq, r[..., :k, k:]))], axis=-1)
+        dr = concatenate([dr, matmul(mH(q1), t[..., :, k:] - matmul(dq, r[..., :k, k:]))], axis=-1)
     if complete and m > k:
         q2 = q[..., :, k:]
-        dq = concatenate([dq, -matmul(q1, matmul(mT(x), q2))], axis=-1)
+        dq = concatenate([dq, -matmul(q1, matmul(mH(x), q2))], axis=-1)
         dr = concatenate([dr, zeros_like(r[..., k:, :])], axis=-2)
     return outs, (dq, dr)
 
 
 @qr_p.def_vjp
 def _qr_vjp(cts, outs, primals, wants, complete):
-    gq, gr = cts
+    # complex matrices: conj ∘ (the Hermitian adjoint, the real one with conjugate transposes) ∘ conj, as for svd
+    gq, gr = (c if c is zero else conj(c) for c in cts)
     q, r = outs
     m, n, k, q1, r1 = _qr_core(q, r)
     xbar = zero
@@ -296,21 +321,21 @@ def _qr_vjp(cts, outs, primals, wants, complete):
     if gr is not zero and n > k:
         gr2 = gr[..., :k, k:]
         gy = matmul(q1, gr2)
-        gq1 = coeff_add(gq1, -matmul(gy, mT(r[..., :k, k:])))
+        gq1 = coeff_add(gq1, -matmul(gy, mH(r[..., :k, k:])))
     if gq is not zero and complete and m > k:
-        xbar = -matmul(matmul(q[..., :, k:], mT(gq[..., :, k:])), q1)
+        xbar = -matmul(matmul(q[..., :, k:], mH(gq[..., :, k:])), q1)
     if gq1 is not zero:
         xbar = coeff_add(xbar, gq1)
-        dbar = -matmul(mT(q1), gq1)
+        dbar = -matmul(mH(q1), gq1)
     if gr is not zero:
-        dbar = coeff_add(dbar, matmul(gr[..., :k, :k], mT(r1)))
+        dbar = coeff_add(dbar, matmul(gr[..., :k, :k], mH(r1)))
     if dbar is not zero:
-        cbar = dbar - _tril(dbar, -1) + _tril(mT(dbar), -1)
+        cbar = _real_diagonal_part(dbar, dbar - _tril(dbar, -1) + _tril(mH(dbar), -1))
         xbar = coeff_add(xbar, matmul(q1, cbar))
-    gx = zeros_like(r1 if m == k else q1) if xbar is zero else mT(solve(r1, mT(xbar)))  # X̄ R₁⁻ᵀ
+    gx = zeros_like(r1 if m == k else q1) if xbar is zero else mH(solve(r1, mH(xbar)))  # X̄ R₁⁻ᴴ
     if n > k:
         gx = concatenate([gx, zeros_like(primals[0][..., :, k:]) if gy is zero else gy], axis=-1)
-    return (gx,)
+    return (conj(gx),)
 
 
 # --------------------------------------------------------------------------- pinv
@@ -327,11 +352,11 @@ def pinv(a, rcond, hermitian=False):
 
 
 def _pinv_tangent(t, a, x):
-    """``dX = −X dA X + X Xᵀ dAᵀ (I − A X) + (I − X A) dAᵀ Xᵀ X``."""
-    tt = mT(t)
+    """``dX = −X dA X + X Xᴴ dAᴴ (I − A X) + (I − X A) dAᴴ Xᴴ X``."""
+    tt = mH(t)
     first = -matmul(matmul(x, t), x)
-    second = matmul(matmul(x, mT(x)), tt - matmul(matmul(tt, a), x))
-    third = matmul(tt - matmul(x, matmul(a, tt)), matmul(mT(x), x))
+    second = matmul(matmul(x, mH(x)), tt - matmul(matmul(tt, a), x))
+    third = matmul(tt - matmul(x, matmul(a, tt)), matmul(mH(x), x))
     return first + second + third
 
 
@@ -345,15 +370,17 @@ def _pinv_jvp(primals, tangents, rcond, hermitian):
 
 @pinv_p.def_vjp
 def _pinv_vjp(ct, x, primals, wants, rcond, hermitian):
+    # complex matrices: conj ∘ (the Hermitian adjoint, the real one with conjugate transposes) ∘ conj, as for svd
     a = primals[0]
-    gt = mT(ct)
-    xt = mT(x)
+    ct = conj(ct)
+    gt = mH(ct)
+    xt = mH(x)
     first = -matmul(matmul(xt, ct), xt)
-    left = matmul(gt, matmul(x, xt))  # Gᵀ X Xᵀ, then (I − A X) from the left
+    left = matmul(gt, matmul(x, xt))  # Gᴴ X Xᴴ, then (I − A X) from the left
     second = left - matmul(a, matmul(x, left))
-    right = matmul(matmul(xt, x), gt)  # Xᵀ X Gᵀ, then (I − X A) from the right
+    right = matmul(matmul(xt, x), gt)  # Xᴴ X Gᴴ, then (I − X A) from the right
     third = right - matmul(matmul(right, x), a)
-    return (first + second + third,)
+    return (conj(first + second + third),)
 
 
 # --------------------------------------------------------------------------- eigh(a, UPLO='U')
