@@ -20,6 +20,8 @@ ROWS = [
     ("hyp1f1", lambda x: special.hyp1f1(0.5, 1.5, x), [uniform(-2.0, 2.0, 2, 3)], ""),
     ("hyp1f1", special.hyp1f1, [uniform(0.3, 2.0, 3), uniform(0.8, 2.5, 2, 3), uniform(-2.0, 2.0, 3)], "abx"),
     ("hyp2f1", lambda x: special.hyp2f1(0.5, 1.5, 2.5, x), [uniform(-0.8, 0.8, 2, 3)], ""),
+    ("hyp2f1", special.hyp2f1, [uniform(0.3, 2.0, 2), uniform(0.5, 1.5, 2), uniform(2.0, 3.0, 2), uniform(-0.8, 0.6, 2)],
+     "abcx"),
 ]
 
 TAYLOR_ROWS = [(tag, fn, mk, 0.1, True) for tag, fn, mk, _ in ROWS]

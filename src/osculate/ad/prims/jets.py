@@ -30,49 +30,58 @@ __all__ = ["jmul", "jexp", "jrecip", "power_series", "memo", "elementwise"]
 
 
 @functools.lru_cache(maxsize=None)
-def product_table(n1, n2):
-    """The 0/1 matrix M with ``(f g)_c = Σ M[c, (d, e)] f_d g_e`` for jets flattened to n1·n2 coefficients."""
-    n = n1 * n2
+def product_table(dims):
+    """The 0/1 matrix M with ``(f g)_c = Σ M[c, (d, e)] f_d g_e`` for jets of the orders
+    ``dims`` flattened to ``prod(dims)`` coefficients."""
+    index = list(itertools.product(*(range(n) for n in dims)))
+    flat = {ix: k for k, ix in enumerate(index)}
+    n = len(index)
     table = np.zeros((n, n * n))
-    for i, l, p, q in itertools.product(range(n1), range(n2), range(n1), range(n2)):
-        if p <= i and q <= l:
-            table[i * n2 + l, (p * n2 + q) * n + (i - p) * n2 + (l - q)] = 1.0
+    for c in index:
+        for d in itertools.product(*(range(i + 1) for i in c)):
+            table[flat[c], flat[d] * n + flat[tuple(i - j for i, j in zip(c, d))]] = 1.0
     return table
 
 
-def jmul(f, g):
-    """Product of two jets."""
+def jmul(f, g, nvars=2):
+    """Product of two jets in ``nvars`` variables (the leading ``nvars`` axes)."""
     f, g = np.broadcast_arrays(f, g)
-    n1, n2 = f.shape[:2]
-    n = n1 * n2
+    dims = f.shape[:nvars]
+    n = math.prod(dims)
     if n == 1:
         return f * g
     outer = f.reshape(n, 1, -1) * g.reshape(1, n, -1)
-    return (product_table(n1, n2) @ outer.reshape(n * n, -1)).reshape(f.shape)
+    return (product_table(dims) @ outer.reshape(n * n, -1)).reshape(f.shape)
 
 
-def power_series(f, coef):
-    """``Σₘ coef[m] gᵐ`` with ``g = f - f[0, 0]`` (nilpotent: ``m < n1 + n2 - 1``)."""
+def _degree(f, nvars):
+    """One more than the highest total degree a jet holds (its nilpotent part's index)."""
+    return sum(n - 1 for n in f.shape[:nvars]) + 1
+
+
+def power_series(f, coef, nvars=2):
+    """``Σₘ coef[m] gᵐ`` with ``g = f - f₀`` (nilpotent: ``m`` below :func:`_degree`)."""
+    origin = (0,) * nvars
     g = f.copy()
-    g[0, 0] = 0.0
+    g[origin] = 0.0
     out = np.zeros_like(f)
-    out[0, 0] = coef[0]
+    out[origin] = coef[0]
     power = None
-    for m in range(1, f.shape[0] + f.shape[1] - 1):
-        power = g if power is None else jmul(power, g)
+    for m in range(1, _degree(f, nvars)):
+        power = g if power is None else jmul(power, g, nvars)
         out += coef[m] * power
     return out
 
 
-def jexp(f):
-    n = f.shape[0] + f.shape[1] - 1
-    return np.exp(f[0, 0]) * power_series(f, [1.0 / math.factorial(m) for m in range(n)])
+def jexp(f, nvars=2):
+    n = _degree(f, nvars)
+    return np.exp(f[(0,) * nvars]) * power_series(f, [1.0 / math.factorial(m) for m in range(n)], nvars)
 
 
-def jrecip(f):
-    n = f.shape[0] + f.shape[1] - 1
-    r = 1.0 / f[0, 0]
-    return power_series(f * r, [(-1.0) ** m for m in range(n)]) * r
+def jrecip(f, nvars=2):
+    n = _degree(f, nvars)
+    r = 1.0 / f[(0,) * nvars]
+    return power_series(f * r, [(-1.0) ** m for m in range(n)], nvars) * r
 
 
 _MEMO: collections.OrderedDict = collections.OrderedDict()
@@ -81,18 +90,18 @@ _MEMO_LOCK = threading.Lock()
 
 
 def memo(key, need, floor, compute):
-    """The derivatives table ``compute(n1, n2)`` for ``key``, of a size at least ``need``
-    and ``floor`` (pairs): transforms ask for the same point again and again (each
-    Taylor or nested-forward level for the next derivative, a Hessian for each pair of
-    arguments), and one table serves them all."""
+    """The derivatives table ``compute(*size)`` for ``key``, of a size at least ``need``
+    and ``floor`` (tuples, one order per variable): transforms ask for the same point
+    again and again (each Taylor or nested-forward level for the next derivative, a
+    Hessian for each pair of arguments), and one table serves them all."""
     with _MEMO_LOCK:
         hit = _MEMO.get(key)
-        if hit is not None and hit[0][0] >= need[0] and hit[0][1] >= need[1]:
+        if hit is not None and all(h >= n for h, n in zip(hit[0], need)):
             _MEMO.move_to_end(key)
             return hit[1]
-    size = (max(need[0], floor[0]), max(need[1], floor[1]))
+    size = tuple(max(n, f) for n, f in zip(need, floor))
     if hit is not None:  # grow by one beyond the last size: the next request is likely the next order
-        size = (max(size[0], hit[0][0] + 1), max(size[1], hit[0][1] + (floor[1] > 1)))
+        size = tuple(max(s, h + (i == 0 or f > 1)) for i, (s, h, f) in enumerate(zip(size, hit[0], floor)))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # (extreme inputs: inf or nan, as SciPy)
         table = compute(*size)
     with _MEMO_LOCK:

@@ -1,6 +1,6 @@
 """More of ``scipy.special`` as primitives: the exponential, sine/cosine and
-Fresnel integrals, the Pochhammer symbol and the confluent and Gauss
-hypergeometric functions.
+Fresnel integrals and the Pochhammer symbol (with the confluent and Gauss
+hypergeometric functions of :mod:`.hypergeometric`, in the table below).
 
 The same factories as :mod:`.special` (one line per function, derivative
 written with primitives, so every order works):
@@ -15,11 +15,8 @@ written with primitives, so every order works):
   their higher derivatives there are not (use a point away from 0).
 * ``poch(z, m) = Γ(z + m) / Γ(z)``, in both arguments:
   ``∂z = poch · (ψ(z + m) − ψ(z))``, ``∂m = poch · ψ(z + m)``.
-* ``hyp2f1(a, b, c, x)`` in ``x``, with the parameters constant numbers:
-  ``d/dx ₂F₁(a, b; c; x) = ab/c ₂F₁(a+1, b+1; c+1; x)``.  Its derivatives
-  in the parameters have no closed form and are not computed yet (a series
-  exists); a traced parameter is refused with an error that names it.
-  (``hyp1f1`` is in :mod:`.hypergeometric`, differentiable in every argument.)
+* ``hyp1f1`` and ``hyp2f1`` are in :mod:`.hypergeometric` (differentiable in
+  every argument) and listed here with the rest.
 """
 
 from __future__ import annotations
@@ -31,7 +28,7 @@ from ..core import UnsupportedFunctionError
 from .arithmetic import where
 from .nondiff import equal
 from .special import special2
-from .hypergeometric import hyp1f1
+from .hypergeometric import hyp1f1, hyp2f1
 from .unary import UNARY, unary
 
 __all__ = ["EXTRA_FUNCTIONS", "fresnel", "sici", "shichi", "hyp1f1", "hyp2f1"]
@@ -119,39 +116,6 @@ expn_p = special2("expn", special.expn, _constant_order("expn(n, x)", "n"), _exp
 poch_p = special2("poch", special.poch,
                   lambda z, m, o: o * (_u("digamma")(z + m) - _u("digamma")(z)),
                   lambda z, m, o: o * _u("digamma")(z + m))
-
-
-# -- hypergeometric functions: in x, with the parameters constant numbers
-def _hyp2f1_d(x, y, a, b, c):
-    return (a * b / c) * hyp2f1_p.bind(x, a=a + 1.0, b=b + 1.0, c=c + 1.0)
-
-
-hyp2f1_p = unary("hyp2f1", lambda x, a, b, c: special.hyp2f1(a, b, c, x), _hyp2f1_d, reads="x")
-UNARY.pop("hyp2f1")  # (not a one-argument function of osculate.numpy, which UNARY's are)
-
-
-def _parameters(name, signature, **params):
-    out = {}
-    for key, v in params.items():
-        if np.ndim(v) != 0 or not isinstance(v, (int, float, np.integer, np.floating)):
-            raise UnsupportedFunctionError(
-                f"scipy.special.{name}{signature}: osculate differentiates it in x with the parameters constant "
-                f"numbers; {key} is {type(v).__name__} (the derivative in a parameter has no closed form; "
-                "call it once per parameter value)"
-            )
-        out[key] = float(v)
-    return out
-
-
-def hyp2f1(a, b, c, x):
-    """``scipy.special.hyp2f1(a, b, c, x)``, the Gauss hypergeometric function
-    ₂F₁(a, b; c; x), differentiable in ``x`` (``a``, ``b``, ``c`` constant numbers).
-
-    >>> import numpy as np, osculate as osc
-    >>> float(osc.grad(lambda x: hyp2f1(1.0, 1.0, 2.0, x))(np.float64(0.0)))  # -log(1 - x) / x
-    0.5
-    """
-    return hyp2f1_p.bind(x, **_parameters("hyp2f1", "(a, b, c, x)", a=a, b=b, c=c))
 
 
 #: ``scipy.special`` name -> osculate function, for every function of this module.
