@@ -3,7 +3,9 @@ and the matrix exponential.
 
 ``solve_triangular``
     ``op(T) x = b`` with ``T`` one triangle of ``a`` (its diagonal replaced by
-    ones when ``unit=True``) and ``op`` the identity or the transpose.  The
+    ones when ``unit=True``) and ``op`` the identity (``trans=0``), the
+    transpose (``1``) or the conjugate transpose (``2``, the transpose for a
+    real ``a``).  The
     rules differentiate exactly that function: entries of ``a`` outside the
     triangle it reads have no effect.  Tangents and Taylor coefficients are
     further triangular solves with the same matrix (never its inverse):
@@ -27,6 +29,12 @@ and the matrix exponential.
     exponential of the block Toeplitz matrix of the input series (truncated
     power series of matrices form an algebra, and that matrix represents it).
 
+Complex matrices: ``lu`` and ``expm`` are holomorphic, and their rules hold
+as written under osculate's pairing ``Re(sum(c * t))`` (the adjoint of
+``t -> X t Y`` is ``c -> Xᵀ c Yᵀ``, no conjugation; ``L(Aᵀ, G)`` stays the
+cotangent of ``expm``); ``solve_triangular`` with the conjugate transpose
+is antilinear in ``a``, and its adjoint conjugates accordingly.
+
 Every kernel here accepts stacks of matrices (SciPy's functions broadcast
 leading axes), so the batch rules bind the primitive again with the batch
 axis as one more stack axis; their sparsity is dense.
@@ -42,7 +50,8 @@ from ..batching import expand_batched
 from ..core import Primitive, zero
 from ..series import coeff_sub, coeff_sum, full
 from .arithmetic import add_tangents, where
-from .linalg import matmul, mT
+from .complex_parts import conj, is_complex
+from .linalg import matmul, mH, mT
 from .nondiff import nondiff
 from .structural import broadcast_to, concatenate, getitem, shape_of, unbroadcast
 
@@ -78,7 +87,7 @@ def _triangle(x, lower, strict):
 
 
 def _solve_triangular_impl(a, b, lower, trans, unit):
-    return _sla.solve_triangular(a, b, trans=1 if trans else 0, lower=lower, unit_diagonal=unit, check_finite=False)
+    return _sla.solve_triangular(a, b, trans=int(trans), lower=lower, unit_diagonal=unit, check_finite=False)
 
 
 solve_triangular_p = Primitive("solve_triangular", _solve_triangular_impl)
@@ -86,15 +95,24 @@ solve_triangular_p.def_rule("batch", _stack_batch(solve_triangular_p))
 solve_triangular_p.def_rule("sparsity", sparsity.dense_rule)
 
 
-def solve_triangular(a, b, lower=False, trans=False, unit=False):
-    """``x`` with ``op(T) x = b``: ``a`` is ``(..., n, n)``, ``b`` is ``(..., n, k)``."""
-    return solve_triangular_p.bind(a, b, lower=bool(lower), trans=bool(trans), unit=bool(unit))
+def _trans_mode(trans, a):
+    """0 (``T``), 1 (``Tᵀ``) or 2 (``Tᴴ``; 1 for a real ``a``, where they agree); a bool is 0 or 1."""
+    mode = int(trans)
+    if mode not in (0, 1, 2):
+        raise ValueError(f"solve_triangular: trans must be 0, 1 or 2, got {trans!r}")
+    return 1 if mode == 2 and not is_complex(a) else mode
+
+
+def solve_triangular(a, b, lower=False, trans=0, unit=False):
+    """``x`` with ``op(T) x = b``: ``a`` is ``(..., n, n)``, ``b`` is ``(..., n, k)``;
+    ``trans`` 0 (or False), 1 (or True) or 2 (the conjugate transpose)."""
+    return solve_triangular_p.bind(a, b, lower=bool(lower), trans=_trans_mode(trans, a), unit=bool(unit))
 
 
 def _op_tri(t, lower, trans, unit):
-    """``op(dT)``: the part of ``t`` the solve reads, transposed if ``trans``."""
+    """``op(dT)``: the part of ``t`` the solve reads, (conjugate) transposed as ``trans`` says."""
     part = _triangle(t, lower, unit)
-    return mT(part) if trans else part
+    return part if not trans else mH(part) if trans == 2 else mT(part)
 
 
 @solve_triangular_p.def_jvp
@@ -111,10 +129,15 @@ def _solve_triangular_jvp(primals, tangents, lower, trans, unit):
 @solve_triangular_p.def_vjp
 def _solve_triangular_vjp(ct, x, primals, wants, lower, trans, unit):
     a, b = primals
-    g = solve_triangular_p.bind(a, ct, lower=lower, trans=not trans, unit=unit)  # op(T)⁻ᵀ ct
+    if trans == 2:  # op(T)⁻ᵀ = conj(T)⁻¹
+        g = conj(solve_triangular_p.bind(a, conj(ct), lower=lower, trans=0, unit=unit))
+    else:
+        g = solve_triangular_p.bind(a, ct, lower=lower, trans=int(not trans), unit=unit)  # op(T)⁻ᵀ ct
     ga = gb = None
     if wants[0]:
         outer = matmul(x, mT(g)) if trans else matmul(g, mT(x))
+        if trans == 2:  # op(dT) = conj(dT)ᵀ: the pairing conjugates
+            outer = conj(outer)
         ga = unbroadcast(-_triangle(outer, lower, unit), shape_of(a))
     if wants[1]:
         gb = unbroadcast(g, shape_of(b))
@@ -152,15 +175,21 @@ def _each(fn, lead, *xs):
     return np.stack(outs).reshape(lead + outs[0].shape) if outs else np.zeros(lead)
 
 
+def _inexact(a):
+    """``a`` as a floating-point (float64 at least) or complex array."""
+    a = np.asarray(a)
+    return a.astype(np.result_type(a.dtype, float), copy=False)
+
+
 def _lu_impl(a):
-    a = np.asarray(a, dtype=float)
+    a = _inexact(a)
     if a.ndim == 2:
         return _sla.lu_factor(a, check_finite=False)[0]
     return _each(lambda m: _sla.lu_factor(m, check_finite=False)[0], a.shape[:-2], a)
 
 
 def _pivots_impl(a):
-    a = np.asarray(a, dtype=float)
+    a = _inexact(a)
     if a.ndim == 2:
         return _sla.lu_factor(a, check_finite=False)[1]
     return _each(lambda m: _sla.lu_factor(m, check_finite=False)[1], a.shape[:-2], a)
@@ -245,12 +274,12 @@ def _lu_permute_batch(vals, batched, size, trans):
 
 
 def _lower_unit_solve(lu_, y, trans=False):
-    return solve_triangular_p.bind(lu_, y, lower=True, trans=trans, unit=True)
+    return solve_triangular_p.bind(lu_, y, lower=True, trans=int(trans), unit=True)
 
 
 def _right_upper_solve(y, lu_, trans=False):
     """``y U⁻¹`` (``y U⁻ᵀ`` when ``trans``), as a solve with the transpose."""
-    return mT(solve_triangular_p.bind(lu_, mT(y), lower=False, trans=not trans, unit=False))
+    return mT(solve_triangular_p.bind(lu_, mT(y), lower=False, trans=int(not trans), unit=False))
 
 
 def _lu_tangent(lu_, f):
@@ -302,7 +331,7 @@ def _lu_taylor(primals, series, order):
 
 # --------------------------------------------------------------------------- expm
 
-expm_p = Primitive("expm", lambda a: _sla.expm(np.asarray(a, dtype=float)))
+expm_p = Primitive("expm", lambda a: _sla.expm(_inexact(a)))
 expm_p.def_rule("batch", lambda vals, batched, size: expm_p.bind(vals[0]))
 expm_p.def_rule("sparsity", sparsity.dense_rule)
 

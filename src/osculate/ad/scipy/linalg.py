@@ -20,11 +20,15 @@ differentiable to any order in every floating-point argument:
 * ``expm`` is a primitive whose tangent is the Fréchet derivative, computed as
   SciPy's ``expm_frechet`` defines it, from ``expm([[A, E], [0, A]])``;
   ``expm_frechet(A, E)`` is that function;
-* ``logm`` and ``sqrtm`` are for symmetric positive definite input only:
-  ``V f(w) Vᵀ`` from ``eigh``, so, as ``eigh``, they read (and are
-  differentiated in) the lower triangle, and their derivatives assume
-  distinct eigenvalues; a matrix that is not symmetric (to 1e-10 relative)
+* ``logm`` and ``sqrtm`` are for symmetric (Hermitian) positive definite
+  input only: ``V f(w) Vᴴ`` from ``eigh``, so, as ``eigh``, they read (and
+  are differentiated in) the lower triangle, and their derivatives assume
+  distinct eigenvalues; a matrix that is not Hermitian (to 1e-10 relative)
   or not positive definite raises ``ValueError``;
+* complex matrices work throughout: ``cholesky``, ``cho_factor``,
+  ``cho_solve`` and ``solve(assume_a='her'/'pos')`` are Hermitian (``Uᴴ U``,
+  ``L Lᴴ``), ``trans=2``/``'C'`` is the conjugate transpose, and ``lu``,
+  ``expm``, ``solve``, ``inv``, ``det`` are holomorphic;
 * ``solve``, ``inv``, ``det``, ``eigh``, ``eigvalsh``, ``norm`` and
   ``block_diag`` are written with the engine's dense kernels.
 
@@ -48,6 +52,8 @@ from ..numpy import linalg as _np_linalg
 from ..prims import linalg as _linalg
 from ..prims import matfun as _mf
 from ..prims.arithmetic import where as _where
+from ..prims.complex_parts import is_complex as _is_complex
+from ..prims.complex_parts import real as _real
 from ..prims.structural import concatenate as _concatenate
 from ..prims.structural import reshape as _reshape
 from ..prims.structural import shape_of as _shape_of
@@ -60,7 +66,10 @@ __all__ = [
 
 
 def _as_array(x):
-    return x if isinstance(x, _Tracer) else _np.asarray(x, dtype=float)
+    if isinstance(x, _Tracer):
+        return x
+    x = _np.asarray(x)
+    return x.astype(_np.result_type(x.dtype, float), copy=False)  # integers become floats; complex stays complex
 
 
 def _square(a, name):
@@ -81,10 +90,13 @@ def _value_or_none(x):
 
 
 def _trans_flag(trans):
+    """0 (``a``), 1 (``aᵀ``) or 2 (``aᴴ``; the same as 1 for real arrays)."""
     if trans in (0, "N", "n"):
-        return False
-    if trans in (1, 2, "T", "C", "t", "c"):
-        return True  # real arrays: the conjugate transpose is the transpose
+        return 0
+    if trans in (1, "T", "t"):
+        return 1
+    if trans in (2, "C", "c"):
+        return 2
     raise ValueError(f"trans must be 0/1/2 or 'N'/'T'/'C', got {trans!r}")
 
 
@@ -105,8 +117,9 @@ def _as_columns(a, b, name):
 
 
 def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False, check_finite=True):
-    """Solve ``a x = b`` (``trans=0``/``'N'``) or ``aᵀ x = b`` (``1``/``'T'``,
-    ``2``/``'C'``) for a triangular ``a``, as :func:`scipy.linalg.solve_triangular`.
+    """Solve ``a x = b`` (``trans=0``/``'N'``), ``aᵀ x = b`` (``1``/``'T'``) or
+    ``aᴴ x = b`` (``2``/``'C'``) for a triangular ``a``, as
+    :func:`scipy.linalg.solve_triangular` (real or complex).
 
     Only the ``lower`` (else upper) triangle of ``a`` is read, without its
     diagonal when ``unit_diagonal=True``; the derivative in ``a`` lives on that
@@ -126,15 +139,17 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
 
 
 def _cholesky_lower(a, lower):
-    """The Cholesky factor ``L`` of the triangle SciPy reads (``lower`` or upper)."""
-    return _linalg.cholesky(a if lower else _linalg.mT(a))
+    """The Cholesky factor ``L`` (``L Lᴴ = a``) of the triangle SciPy reads (``lower`` or upper)."""
+    return _linalg.cholesky(a if lower else _linalg.mH(a))
 
 
 def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
-    """The Cholesky factor of a symmetric positive definite matrix: upper
-    ``U`` with ``Uᵀ U = a`` (SciPy's default) or lower ``L`` with ``L Lᵀ = a``.
+    """The Cholesky factor of a symmetric (Hermitian) positive definite matrix:
+    upper ``U`` with ``Uᴴ U = a`` (SciPy's default) or lower ``L`` with
+    ``L Lᴴ = a``.
 
-    As SciPy, only the upper (``lower=False``) or lower triangle of ``a`` is read.
+    As SciPy, only the upper (``lower=False``) or lower triangle of ``a`` is
+    read (and the real part of its diagonal).
 
     >>> import numpy as np
     >>> from osculate.scipy.linalg import cholesky
@@ -144,7 +159,7 @@ def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
     """
     a = _square(a, "cholesky")
     lo = _cholesky_lower(a, lower)
-    return lo if lower else _linalg.mT(lo)
+    return lo if lower else _linalg.mH(lo)
 
 
 def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
@@ -165,7 +180,7 @@ def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
     n = _shape_of(a)[-1]
     if lower:
         return _where(_np.tri(n, n, 0, dtype=bool), lo, a), True
-    return _where(_np.tri(n, n, -1, dtype=bool), a, _linalg.mT(lo)), False
+    return _where(_np.tri(n, n, -1, dtype=bool), a, _linalg.mH(lo)), False
 
 
 def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
@@ -182,9 +197,9 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     c = _square(c, "cho_solve")
     b, back = _as_columns(c, b, "cho_solve")
     lower = bool(lower)
-    # lower: L Lᵀ x = b; upper: Uᵀ U x = b (U stored in c's upper triangle)
-    y = _mf.solve_triangular(c, b, lower=lower, trans=not lower)
-    return back(_mf.solve_triangular(c, y, lower=lower, trans=lower))
+    # lower: L Lᴴ x = b; upper: Uᴴ U x = b (U stored in c's upper triangle)
+    y = _mf.solve_triangular(c, b, lower=lower, trans=0 if lower else 2)
+    return back(_mf.solve_triangular(c, y, lower=lower, trans=2 if lower else 0))
 
 
 # --------------------------------------------------------------------------- LU
@@ -209,7 +224,7 @@ def lu_factor(a, overwrite_a=False, check_finite=True):
 
 
 def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
-    """Solve ``a x = b`` (``trans=0``) or ``aᵀ x = b`` (``1``, ``2``) given
+    """Solve ``a x = b`` (``trans=0``), ``aᵀ x = b`` (``1``) or ``aᴴ x = b`` (``2``) given
     ``(lu, piv) = lu_factor(a)``: triangular solves with ``lu``.
 
     >>> import numpy as np
@@ -221,11 +236,12 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     lu_, piv = lu_and_piv
     lu_ = _square(lu_, "lu_solve")
     b, back = _as_columns(lu_, b, "lu_solve")
-    if not _trans_flag(trans):  # q a = L U:  x = U⁻¹ L⁻¹ q b
+    mode = _trans_flag(trans)
+    if not mode:  # q a = L U:  x = U⁻¹ L⁻¹ q b
         y = _mf.solve_triangular(lu_, _mf.lu_permute(piv, b), lower=True, unit=True)
         return back(_mf.solve_triangular(lu_, y, lower=False))
-    y = _mf.solve_triangular(lu_, b, lower=False, trans=True)  # aᵀ = Uᵀ Lᵀ q
-    return back(_mf.lu_permute(piv, _mf.solve_triangular(lu_, y, lower=True, trans=True, unit=True), trans=True))
+    y = _mf.solve_triangular(lu_, b, lower=False, trans=mode)  # aᵀ = Uᵀ Lᵀ q (aᴴ = Uᴴ Lᴴ q)
+    return back(_mf.lu_permute(piv, _mf.solve_triangular(lu_, y, lower=True, trans=mode, unit=True), trans=True))
 
 
 def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False):
@@ -259,8 +275,8 @@ def lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False
 
 
 _ASSUME = {
-    None: "gen", "gen": "gen", "general": "gen", "sym": "sym", "symmetric": "sym", "her": "sym",
-    "hermitian": "sym", "pos": "pos", "positive definite": "pos", "diagonal": "diagonal",
+    None: "gen", "gen": "gen", "general": "gen", "sym": "sym", "symmetric": "sym", "her": "her",
+    "hermitian": "her", "pos": "pos", "positive definite": "pos", "diagonal": "diagonal",
     "tridiagonal": "tridiagonal", "upper triangular": "upper", "lower triangular": "lower",
 }
 
@@ -274,13 +290,27 @@ def _symmetric_from(a, lower):
     return _where(mask, a, _linalg.mT(a))
 
 
+def _hermitian_from(a, lower):
+    """The Hermitian matrix of the ``lower`` (else upper) triangle of ``a``, the
+    real part of its diagonal (``_symmetric_from`` for a real ``a``)."""
+    if not _is_complex(a):
+        return _symmetric_from(a, lower)
+    n = _shape_of(a)[-1]
+    mask = _np.tri(n, n, -1, dtype=bool)
+    if not lower:
+        mask = mask.T
+    off = _where(mask, a, 0.0)
+    return off + _linalg.mH(off) + _real(a) * _np.eye(n)
+
+
 def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True, assume_a=None,
           transposed=False):
     """Solve ``a x = b`` (``aᵀ x = b`` when ``transposed``) as :func:`scipy.linalg.solve`.
 
     ``assume_a``: ``None``/``'gen'`` (a general matrix), ``'sym'``/``'her'``
-    (only the ``lower``, else upper, triangle is read), ``'pos'`` (the same,
-    through a Cholesky factor; ``LinAlgError`` when not positive definite),
+    (only the ``lower``, else upper, triangle is read: completed to a
+    symmetric, resp. Hermitian matrix with a real diagonal), ``'pos'``
+    (Hermitian, through a Cholesky factor; ``LinAlgError`` when not positive definite),
     ``'diagonal'``, ``'tridiagonal'``, ``'upper triangular'`` and ``'lower
     triangular'`` (only those entries are read).  ``'banded'`` is not supported.
 
@@ -294,8 +324,10 @@ def solve(a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=
         raise ValueError(f"solve: assume_a={assume_a!r} is not supported; use one of {sorted(k for k in _ASSUME if k)}")
     a = _square(a, "solve")
     n = _shape_of(a)[-1]
-    if kind in ("sym", "pos"):
+    if kind == "sym":
         a = _symmetric_from(a, lower)
+    elif kind in ("her", "pos"):
+        a = _hermitian_from(a, lower)
         if kind == "pos":
             return cho_solve(cho_factor(a, lower=True), b)
     elif kind == "diagonal":
@@ -327,8 +359,10 @@ def inv(a, overwrite_a=False, check_finite=True, *, assume_a=None, lower=False):
     """
     a = _square(a, "inv")
     kind = _ASSUME.get(assume_a)
-    if kind in ("sym", "pos"):
+    if kind == "sym":
         a = _symmetric_from(a, lower)
+    elif kind in ("her", "pos"):
+        a = _hermitian_from(a, lower)
     elif kind == "diagonal":
         a = _where(_np.eye(_shape_of(a)[-1], dtype=bool), a, 0.0)
     elif kind in ("upper", "lower"):
@@ -400,20 +434,20 @@ def _spd_function(A, name, f):
     v = _value_or_none(A)
     if v is not None and v.size:
         scale = max(1.0, float(_np.max(_np.abs(v))))
-        if float(_np.max(_np.abs(v - _np.swapaxes(v, -1, -2)))) > 1e-10 * scale:
-            raise ValueError(f"osculate.scipy.linalg.{name} supports symmetric positive definite matrices only; "
-                             "this matrix is not symmetric")
+        if float(_np.max(_np.abs(v - _np.conj(_np.swapaxes(v, -1, -2))))) > 1e-10 * scale:
+            raise ValueError(f"osculate.scipy.linalg.{name} supports symmetric positive definite (or Hermitian "
+                             "positive definite) matrices only; this matrix is not symmetric (Hermitian)")
         if float(_np.min(_np.linalg.eigvalsh(v))) <= 0:
-            raise ValueError(f"osculate.scipy.linalg.{name} supports symmetric positive definite matrices only; "
-                             "this matrix has an eigenvalue <= 0")
+            raise ValueError(f"osculate.scipy.linalg.{name} supports symmetric positive definite (or Hermitian "
+                             "positive definite) matrices only; this matrix has an eigenvalue <= 0")
     w, vecs = _linalg.eigh(A)
     fw = f(w)
-    return _linalg.matmul(vecs * _reshape(fw, _shape_of(fw)[:-1] + (1, _shape_of(fw)[-1])), _linalg.mT(vecs))
+    return _linalg.matmul(vecs * _reshape(fw, _shape_of(fw)[:-1] + (1, _shape_of(fw)[-1])), _linalg.mH(vecs))
 
 
 def logm(A, disp=True):
-    """The matrix logarithm of a symmetric positive definite matrix,
-    ``V log(w) Vᵀ`` from ``eigh`` (``ValueError`` for other input; the
+    """The matrix logarithm of a symmetric (Hermitian) positive definite matrix,
+    ``V log(w) Vᴴ`` from ``eigh`` (``ValueError`` for other input; the
     derivatives assume distinct eigenvalues, as ``eigh``'s).
 
     >>> import numpy as np
@@ -426,8 +460,8 @@ def logm(A, disp=True):
 
 
 def sqrtm(A, disp=True, blocksize=64):
-    """The principal square root of a symmetric positive definite matrix,
-    ``V sqrt(w) Vᵀ`` from ``eigh`` (``ValueError`` for other input; the
+    """The principal square root of a symmetric (Hermitian) positive definite matrix,
+    ``V sqrt(w) Vᴴ`` from ``eigh`` (``ValueError`` for other input; the
     derivatives assume distinct eigenvalues, as ``eigh``'s).
 
     >>> import numpy as np
@@ -463,7 +497,7 @@ def eigh(a, b=None, *, lower=True, eigvals_only=False, overwrite_a=False, overwr
     """
     _no_generalized(b, "eigh", {"subset_by_index": subset_by_index, "subset_by_value": subset_by_value, "type": type})
     a = _square(a, "eigh")
-    w, v = _linalg.eigh(a if lower else _linalg.mT(a))
+    w, v = _linalg.eigh(a if lower else _linalg.mH(a))
     return w if eigvals_only else (w, v)
 
 
