@@ -5,7 +5,10 @@ integrals, expn, poch, the hypergeometric functions), joined to
 
 from __future__ import annotations
 
+import numpy as np
 from scipy import special
+
+import osculate as osc
 
 from _cases import uniform
 
@@ -22,6 +25,12 @@ ROWS = [
     ("hyp2f1", lambda x: special.hyp2f1(0.5, 1.5, 2.5, x), [uniform(-0.8, 0.8, 2, 3)], ""),
     ("hyp2f1", special.hyp2f1, [uniform(0.3, 2.0, 2), uniform(0.5, 1.5, 2), uniform(2.0, 3.0, 2), uniform(-0.8, 0.6, 2)],
      "abcx"),
+    # the parameter-derivative families, reached through a gradient inside the function (so that the
+    # sparsity, vmap and jit tables trace them too)
+    ("hyp1f1", lambda a, x: osc.grad(lambda t: np.sum(special.hyp1f1(t, 1.5, x)))(a) * a,
+     [uniform(0.3, 2.0, 3), uniform(-2.0, 2.0, 3)], "d-family"),
+    ("hyp2f1", lambda c, x: osc.grad(lambda t: np.sum(special.hyp2f1(0.7, 1.2, t, x)))(c) * c,
+     [uniform(2.0, 3.0, 2), uniform(-0.8, 0.6, 2)], "d-family"),
 ]
 
 TAYLOR_ROWS = [(tag, fn, mk, 0.1, True) for tag, fn, mk, _ in ROWS]
