@@ -234,11 +234,10 @@ def test_nan_aware_quantile_of_an_all_nan_slice_is_nan_with_numpys_warning():
     _same(y, want)
 
 
-@pytest.mark.xfail(strict=True, raises=osc.UnsupportedFunctionError,
-                   reason="np.nanquantile/nanpercentile/nanmedian are not yet in numpy_dispatch's table of "
-                          "functions routed to osculate.numpy (osculate.numpy.nanquantile etc. work)")
 def test_nan_aware_quantiles_are_reached_from_plain_numpy():
-    osc.grad(lambda m: np.nanmedian(m))(NANS)
+    g = osc.grad(lambda m: np.nanmedian(m) + np.nanquantile(m, 0.3) + np.nanpercentile(m, 70.0))(NANS)
+    want = osc.grad(lambda m: osc_np.nanmedian(m) + osc_np.nanquantile(m, 0.3) + osc_np.nanpercentile(m, 70.0))(NANS)
+    _same(g, want)
 
 
 @pytest.mark.parametrize("method", QUANTILE_METHODS)

@@ -215,7 +215,8 @@ _FUNCTION_NAMES = (
     # composites (ad/numpy/composites.py)
     "diff ediff1d gradient cross interp polyval select piecewise sinc linspace logspace geomspace rot90 rollaxis "
     "atleast_3d hsplit vsplit dsplit append insert delete nan_to_num nansum nanmean nanvar nanstd nanmax nanmin "
-    "average convolve correlate pad quantile percentile median partition allclose isclose array_equal "
+    "average convolve correlate pad quantile percentile median nanquantile nanpercentile nanmedian partition allclose "
+    "isclose array_equal "
     # complex numbers
     "real imag angle real_if_close iscomplexobj isrealobj iscomplex isreal "
     # ad/numpy/extras.py, polynomial.py, discrete.py, sets.py
