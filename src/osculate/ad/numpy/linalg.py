@@ -96,6 +96,8 @@ def cholesky(a, /, *, upper=False):
     array([[0.25, 0.  ],
            [0.  , 0.  ]])
     """
+    if upper and _is_complex(a):  # U = Lᴴ with L the factor of aᴴ, whose lower triangle is a's upper one
+        return _linalg.mH(_linalg.cholesky(_linalg.mH(a)))
     if upper:
         return _mT(_linalg.cholesky(_mT(a)))  # the lower triangle of aᵀ is the upper one of a
     return _linalg.cholesky(a)
@@ -123,7 +125,8 @@ def eigh(a, UPLO="L"):
     True
     """
     if _symmetric_from(a, UPLO):
-        w, v = _linalg.eigh(_mT(a))  # the lower triangle of aᵀ is the upper one of a
+        # the lower triangle of aᵀ (aᴴ) is the upper one of a
+        w, v = _linalg.eigh(_linalg.mH(a) if _is_complex(a) else _mT(a))
         return EighResult(w, v * _np.expand_dims(_dec.eigh_upper_signs(a), -2))
     return EighResult(*_linalg.eigh(a))
 
@@ -137,7 +140,7 @@ def eigvalsh(a, UPLO="L"):
            [0., 1.]])
     """
     if _symmetric_from(a, UPLO):
-        return _linalg.eigh(_mT(a))[0]
+        return _linalg.eigh(_linalg.mH(a) if _is_complex(a) else _mT(a))[0]
     return _linalg.eigh(a)[0]
 
 

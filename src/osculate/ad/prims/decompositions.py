@@ -30,6 +30,19 @@ instead of producing inf or nan:
   independent (``R``'s leading square block invertible); the complete ``Q``
   of a tall matrix follows the same convention as the extra columns of the
   svd.
+* **complex matrices**: the formulas above hold with conjugate transposes
+  (``Uᴴ dA V``, ``A = U S Vᴴ``, ``A = Q R``).  The singular values stay real
+  (``ds = Re diag(Uᴴ dA V)``); a singular vector pair's common phase is
+  LAPACK's, and its derivative puts the phase change on ``U``
+  (``diag(Uᴴ dU) = i Im diag(Uᴴ dA V) / s``, ``diag(Vᴴ dV) = 0``), so ``U``
+  and ``Vh`` one by one follow that convention while functions invariant
+  to the phases (``s``, ``U Vh``, ``|U|``, projections ``U Uᴴ``...) have
+  exact derivatives.  ``R``'s diagonal is real, as LAPACK returns it, and
+  stays real along every derivative (the phase of ``Q``'s columns is
+  fixed by it, so ``Q`` and ``R`` are differentiable one by one).  The vjps
+  of the complex rules are ``conj ∘ (Hermitian adjoint) ∘ conj``: under
+  osculate's pairing ``Re(sum(c * t))`` that is the adjoint, and the
+  Hermitian adjoint is the real one with conjugate transposes.
 * **pinv** uses the derivative of the pseudo-inverse at constant rank
   (Golub and Pereyra's formula), exact wherever the rank (after NumPy's
   cutoff) does not change; where it can change, ``pinv`` is discontinuous
@@ -388,8 +401,14 @@ def _pinv_vjp(ct, x, primals, wants, rcond, hermitian):
 
 def _upper_signs(a):
     """±1 per eigenvector: NumPy's ``eigh(a, 'U')`` vectors over those of
-    ``eigh(aᵀ, 'L')`` (the same symmetric matrix, possibly other signs)."""
+    ``eigh(aᵀ, 'L')`` (the same symmetric matrix, possibly other signs); for
+    a complex ``a`` the unit phases of ``eigh(a, 'U')``'s vectors over those
+    of ``eigh(aᴴ, 'L')``."""
     vu = np.linalg.eigh(a, UPLO="U")[1]
+    if np.iscomplexobj(a):
+        vl = np.linalg.eigh(np.conj(np.swapaxes(a, -1, -2)), UPLO="L")[1]
+        ph = np.sum(np.conj(vl) * vu, axis=-2)
+        return ph / np.abs(ph)
     vl = np.linalg.eigh(np.swapaxes(a, -1, -2), UPLO="L")[1]
     return np.where(np.sum(vu * vl, axis=-2) < 0, -1.0, 1.0)
 
@@ -400,5 +419,6 @@ eigh_upper_signs_p = nondiff("eigh_upper_signs", _upper_signs,
 
 
 def eigh_upper_signs(a):
-    """The signs that turn the eigenvectors of ``eigh(aᵀ)`` into NumPy's ``eigh(a, UPLO='U')``'s."""
+    """The signs (phases, complex ``a``) that turn the eigenvectors of ``eigh(aᵀ)``
+    (``eigh(aᴴ)``) into NumPy's ``eigh(a, UPLO='U')``'s."""
     return eigh_upper_signs_p.bind(a)
