@@ -13,8 +13,15 @@ them here, so its derivatives of every order come from theirs.
 
 Where a derivative does not exist (repeated or zero singular values, a rank
 drop, a norm at a kink) the result is still finite: each function says which
-convention it follows.  ``eig``/``eigvals`` (complex in general) are not
-supported.
+convention it follows.
+
+Complex matrices work in every function and transform, with the conjugate
+transposes in place of transposes (``a = U S Vᴴ``, ``a = Q R``, Hermitian
+``cholesky``/``eigh``, norms of ``|a|``); singular values, norms and
+eigenvalues of Hermitian matrices are real.  Singular vectors and
+eigenvectors carry a phase LAPACK chooses: their derivatives follow a fixed
+convention (see :func:`svd`), exact for functions invariant to the phases.
+``eig``/``eigvals`` are complex for every input.
 
 >>> import numpy as np, osculate as osc
 >>> a = np.array([[3.0, 1.0], [0.0, 2.0], [1.0, 1.0]])
@@ -168,6 +175,12 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     computed as the general decomposition (the same ``S``; NumPy's vectors
     for a Hermitian input may differ in sign).
 
+    Complex ``a``: ``S`` is real; a pair of singular vectors has a common
+    phase (LAPACK's), and the derivative puts its change on ``U``
+    (``diag(Vᴴ dV) = 0``), so functions invariant to the phases (``S``,
+    ``U Vh``, ``|U|``, ``U Uᴴ``...) have exact derivatives, ``U`` and ``Vh``
+    one by one follow that convention.
+
     >>> import numpy as np, osculate as osc
     >>> a = np.array([[2.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
     >>> osc.grad(lambda m: np.linalg.svd(m, compute_uv=False)[0])(a)  # u₁ v₁ᵀ
@@ -206,7 +219,9 @@ def qr(a, mode="reduced"):
     columns of ``Q`` are not unique: their derivative follows the convention
     that they move only to stay orthogonal to the first ``n`` (only their
     span, ``Q₂ Q₂ᵀ``, has a derivative that does not depend on it); for
-    ``m ≤ n`` ``'complete'`` is ``'reduced'``.  ``mode='raw'`` (LAPACK's
+    ``m ≤ n`` ``'complete'`` is ``'reduced'``.  For complex ``a`` the
+    diagonal of ``R`` is real, as LAPACK returns it, and stays real along the
+    derivative, which makes ``Q`` and ``R`` unique.  ``mode='raw'`` (LAPACK's
     Householder reflectors) is not supported.
 
     >>> import numpy as np, osculate as osc
