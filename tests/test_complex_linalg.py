@@ -260,3 +260,21 @@ def test_astype_between_complex_dtypes_keeps_the_derivative():
     check_grads(g, (RNG.standard_normal(3),), order=2)
     y, dy = osc.jvp(lambda z: z.astype(np.complex128) * z, (z,), (z,))
     np.testing.assert_allclose(dy, 2 * z * z)
+
+
+@pytest.mark.parametrize("name, f0", [
+    ("nuclear norm", lambda a: np.linalg.norm(a, "nuc")),
+    ("qr", lambda a: np.sum(np.abs(np.linalg.qr(a)[0][:, 0] * np.linalg.qr(a)[1][0, 1]) ** 2)),
+    ("lu_solve C", lambda a: np.sum(np.abs(osla.lu_solve(osla.lu_factor(a), np.ones(3), trans=2)) ** 2)),
+    ("cho_solve", lambda a: np.real(np.sum(osla.cho_solve(osla.cho_factor(HPD + 0.1 * a), np.ones(3))))),
+    ("expm", lambda a: np.sum(np.abs(osla.expm(0.3 * a)) ** 2)),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_four_hvp_nestings_in_real_coordinates(name, f0):
+    def f(w):
+        return f0(np.reshape(w[:9] + 1j * w[9:], (3, 3)))
+
+    w = np.concatenate([A.real.ravel(), A.imag.ravel()])
+    v = RNG.standard_normal(18)
+    want = osc.hessian(f)(w) @ v
+    for mode in ("fwd-rev", "rev-fwd", "rev-rev", "fwd-fwd"):
+        np.testing.assert_allclose(osc.hvp(f, w, v, mode=mode), want, rtol=1e-9, atol=1e-10)
