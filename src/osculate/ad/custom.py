@@ -216,12 +216,12 @@ def _custom_vjp_jvp(primals, tangents, fn):  # J t = ∇_c <bwd(res, c), t>
     if all(t is zero for t in tangents):
         return out, zero
 
-    def pairing(c):
+    def pairing(c):  # Re(sum(c * t)), the pairing of complex cotangents and tangents (no conjugation)
         cts = fn.bwd(res, c)
         total = 0.0
         for cti, ti in zip(cts, tangents):
             if cti is not None and ti is not zero:
-                total = total + osc_np.vdot(cti, ti)
+                total = total + osc_np.real(osc_np.sum(cti * ti))
         return total
 
     return out, grad(pairing)(zeros_like(out))

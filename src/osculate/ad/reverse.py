@@ -318,10 +318,15 @@ def vjp(f, *primals, has_aux=False):
     return (out_val, vjp_fn, aux) if has_aux else (out_val, vjp_fn)
 
 
+_CASTS = {("f", "f"), ("f", "c"), ("c", "c")}  # (cotangent kind, primal kind); never complex to real
+
+
 def _as_dtype_of(c, p):
-    """A plain cotangent cast to its primal's dtype (a complex input whose
-    cotangent happened to be real gets a complex one, as JAX returns)."""
-    if type(c) is np.ndarray and c.dtype != p.dtype and p.dtype.kind == "c":
+    """A plain cotangent cast to its primal's dtype, as JAX returns it: a
+    complex input whose cotangent happened to be real gets a complex one, and
+    a float32 or complex64 input mixed into double-precision arithmetic a
+    cotangent of its own precision."""
+    if type(c) is np.ndarray and c.dtype != p.dtype and (c.dtype.kind, p.dtype.kind) in _CASTS:
         return c.astype(p.dtype)
     return c
 

@@ -256,7 +256,7 @@ def series_pow(a, p, K, y0, inv_a0=None):
         inv_a0 = 1.0 / a[0]
     y = [y0]
     scalar = np.ndim(p) == 0 and not isinstance(p, Tracer)
-    p1 = float(p) + 1.0 if scalar else p + 1.0
+    p1 = (complex(p) if np.iscomplexobj(p) else float(p)) + 1.0 if scalar else p + 1.0
     for k in range(1, K + 1):
         terms = []
         for j in range(1, k + 1):

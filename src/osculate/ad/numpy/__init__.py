@@ -23,6 +23,7 @@ NumPy calls on tracers to this namespace is :mod:`osculate.ad.numpy_dispatch`.
 from __future__ import annotations
 
 import builtins as _builtins
+import warnings as _warnings
 
 import numpy as _np
 
@@ -209,6 +210,18 @@ for _name in ("greater", "greater_equal", "less", "less_equal", "equal", "not_eq
               "logical_or", "logical_xor", "logical_not", "sign", "floor", "ceil", "rint", "trunc",
               "floor_divide", "isnan", "isinf", "isfinite", "signbit"):
     globals()[_name] = _nd(_name)
+_sign_of_real = globals()["sign"]
+
+
+def sign(x, /, out=None, **kwargs):
+    """Elementwise sign; of a complex ``x``, NumPy's ``x / |x|`` (0 at 0), which
+    has a derivative away from 0 (the sign of a real is piecewise constant)."""
+    if _prims.is_complex(x):
+        _no_out(out, "sign")
+        _no_kwargs(kwargs, "sign")
+        at0 = _NONDIFF["equal"].bind(x, 0.0)
+        return _prims.where(at0, 0.0, x / _prims.where(at0, 1.0, abs(x)))
+    return _sign_of_real(x, out=out, **kwargs)
 
 
 def round(x, decimals=0, out=None):  # noqa: A001 - NumPy's name
@@ -308,6 +321,9 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kw):
     _no_out(out, "var")
     d = a - mean(a, axis, keepdims=True)
+    if _prims.is_complex(d):  # NumPy's variance of complex values: the mean of |d|², a real
+        dr, di = _prims.real(d), _prims.imag(d)
+        return _prims.sum_(dr * dr + di * di, axis, keepdims) / (_count(a, axis) - ddof)
     return _prims.sum_(d * d, axis, keepdims) / (_count(a, axis) - ddof)
 
 
@@ -689,8 +705,13 @@ def _contains_tracer(seq):
 
 def astype(x, dtype):
     dt = _np.dtype(dtype)
-    if not _np.issubdtype(dt, _np.floating):
+    if not _np.issubdtype(dt, _np.inexact):
         return _np.asarray(_concrete(x)).astype(dt)
+    if dt.kind == "f" and _prims.is_complex(x):
+        # NumPy keeps the real part and says so; so does the derivative
+        _warnings.warn("Casting complex values to real discards the imaginary part", _np.exceptions.ComplexWarning,
+                      stacklevel=2)
+        x = _prims.real(x)
     return _prims.convert(x, dt)
 
 

@@ -280,11 +280,16 @@ def power(x, y):
     return pow_p.bind(x, y)
 
 
+def _number(y):
+    """A constant scalar exponent as a Python number (complex when it is complex)."""
+    return complex(y) if np.iscomplexobj(y) else float(y)
+
+
 def _scaled_pow_dx(c, x, y, out):
     """``c * d(x**y)/dx``, written so constant exponents 0, 1, 2 stay exact and
     constant factors multiply ``c`` first (cheaper when ``x`` is traced)."""
     if isinstance(y, (int, float)) or (_is_constant(y) and np.ndim(y) == 0):
-        yv = float(y)
+        yv = _number(y)
         if yv == 0.0:
             return c * 0.0
         if yv == 1.0:
@@ -325,11 +330,13 @@ def _pow_taylor(primals, series, order):
     if is_constant(sy):
         p = y
         if _is_constant(y) and np.ndim(y) == 0:
-            p = float(y)
+            p = _number(y)
             if p == 0.0:
                 return out, (zero,) * K
             if p == 1.0:
                 return out, fitted(sx, out)
+            if isinstance(p, complex):
+                return out, fitted(series_pow(X, p, K, out)[1:], out)
             if p.is_integer() and 2.0 <= p <= 2.0**31:
                 return out, fitted(series_int_pow(X, int(p), K)[1:], out)
             if p == -1.0:
@@ -347,7 +354,7 @@ def _pow_taylor(primals, series, order):
 def _pow_sparsity(trace, args, out):
     x, y = args
     if trace.deps_of(y) is None and np.ndim(y) == 0:
-        e = float(y)
+        e = _number(y)
         if e == 0.0:
             return trace.empty(sparsity.size_of(np.shape(out)))
         if e == 1.0:
@@ -446,7 +453,16 @@ def _convert_jvp(primals, tangents, dtype):
     return out, (zero if t is zero else convert_p.bind(t, dtype=dtype))
 
 
-convert_p.def_vjp(lambda ct, out, primals, wants, dtype: (convert_p.bind(ct, dtype=np.result_type(primals[0])),))
+@convert_p.def_vjp
+def _convert_vjp(ct, out, primals, wants, dtype):
+    to = np.result_type(primals[0])
+    if to.kind != "c" and getattr(ct, "dtype", to).kind == "c":
+        # a real value cast to complex: keep the cotangent complex here (in the input's precision), the
+        # backward sweep keeps its real part
+        to = np.result_type(to, np.complex64)
+    return (convert_p.bind(ct, dtype=to),)
+
+
 convert_p.def_rule("taylor", lambda primals, series, order, dtype: (
     convert_p.bind(primals[0], dtype=dtype), [zero if c is zero else convert_p.bind(c, dtype=dtype) for c in series[0]]))
 convert_p.def_rule("sparsity", sparsity.linear_rule)
