@@ -15,6 +15,7 @@ import numpy as np
 
 import osculate as osc
 import osculate.numpy as onp
+import osculate.scipy.linalg as osl
 
 
 def cn(*shape, scale=1.0, center=0.0):
@@ -154,6 +155,15 @@ ROWS = [
     ("eigh", lambda a: np.linalg.eigvalsh(a) + np.sum(np.abs(np.linalg.eigh(a)[1]) ** 2 * np.arange(3.0), axis=1),
      [herm(3)]),
     ("eig", lambda a: np.linalg.eigvals(a) ** 2 + np.sum(np.abs(np.linalg.eig(a)[1]) ** 2, axis=0), [cmat(3)]),
+    ("svd", lambda a: np.linalg.svd(a, compute_uv=False) + np.sum(np.abs(np.linalg.svd(a)[0]) ** 2, axis=0), [cmat(3)]),
+    ("qr", lambda a: np.linalg.qr(a)[1], [cmat(3)]),
+    ("pinv", np.linalg.pinv, [cmat(3)]),
+    ("eigh-upper", lambda a: np.linalg.eigvalsh(a, UPLO="U") + np.abs(np.linalg.eigh(a, UPLO="U")[1][0]) ** 2,
+     [herm(3)]),
+    ("solve_triangular", lambda a, b: osl.solve_triangular(np.triu(a), b), [cmat(3), cn(3, 2)]),
+    ("lu", lambda a: osl.lu(a)[1] + osl.lu(a)[2] + osl.lu(a)[0] @ a, [cmat(3)]),
+    ("lu_solve", lambda a, b: osl.lu_solve(osl.lu_factor(a), b), [cmat(3), cn(3, 2)]),
+    ("expm", lambda a: osl.expm(0.3 * a), [cmat(3)]),
     # Fourier transforms
     ("fft", lambda z: np.fft.fft(z) * np.fft.ifft(z, n=5)[:4], [cn(4)]),
     ("fft2", lambda z: np.fft.fft2(z, norm="ortho") + np.fft.ifftn(z ** 2), [cn(2, 3)]),

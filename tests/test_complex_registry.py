@@ -149,7 +149,6 @@ _REAL_SPECIAL = "a real special function of SciPy's (its complex extension is no
 _REAL_PARTS = "|z| and angle(z) go through real/imag into hypot/arctan2: the primitive itself sees reals"
 _REAL_INPUT = "real input by definition (the complex case is fft)"
 _REAL_LINALG = "the sign of a real determinant (a complex slogdet's phase is det / |det|)"
-_LINALG_PENDING = "not yet complex-capable: complex decompositions and matrix functions are in progress"
 
 REAL_ONLY = {
     **dict.fromkeys(["greater", "greater_equal", "less", "less_equal", "maximum", "minimum", "max", "min"],
@@ -171,8 +170,6 @@ REAL_ONLY = {
                      "hyp2f1_d"], _REAL_SPECIAL),
     "rfft": _REAL_INPUT,
     "sign_det": _REAL_LINALG,
-    **dict.fromkeys(["svd", "qr", "pinv", "eigh_upper_signs", "solve_triangular", "lu", "lu_pivots", "lu_permute",
-                     "expm"], _LINALG_PENDING),
 }
 
 #: Primitives nothing binds: made by osc.jit inside staged programs and run by the replay (which
