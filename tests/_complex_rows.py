@@ -132,6 +132,10 @@ ROWS = [
     ("cumsum", lambda z: np.cumsum(z, axis=0) ** 2, [cn(3, 2)]),
     ("cumprod", lambda z: np.cumprod(z, axis=1), [cn(2, 4)]),
     ("var", lambda z: np.var(z) + np.std(z), [cn(5)]),
+    ("cov-corrcoef", lambda a: np.cov(a) + np.corrcoef(a) * np.cov(a, aweights=np.arange(1.0, 5.0))[0, 1],
+     [cn(3, 4)]),
+    ("norm", lambda z, a: np.linalg.norm(z) + np.linalg.norm(a, 1) * np.linalg.norm(a), [cn(4), cn(2, 3)]),
+    ("diff-polyval-kron", lambda z: np.diff(z ** 2) * np.polyval(z, z[0]) + np.kron(z[:1], z[1:]), [cn(4)]),
     # structure
     ("reshape-transpose", lambda z: z.reshape(3, 2).T ** 2, [cn(2, 3)]),
     ("flip-roll", lambda z: np.flip(z, axis=1) * np.roll(z, 1), [cn(2, 3)]),

@@ -413,7 +413,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     else:
         fact = w_sum - ddof * sum(w * aw) / w_sum
     X = X - expand_dims(avg, 1)
-    XT = transpose(X if w is None else X * w)
+    XT = _prims.conj(transpose(X if w is None else X * w))  # (conjugated for complex data, as NumPy)
     c = dot(X, XT) / fact
     return reshape(c, ()) if _shape(c) == (1, 1) else c
 
@@ -424,8 +424,14 @@ def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     c = cov(x, y, rowvar)
     if _nd(c) == 0:
         return c / c
-    d = sqrt(diag(c))
+    d = sqrt(_prims.real(diag(c)))
     c = c / expand_dims(d, 1) / expand_dims(d, 0)
+    if _prims.is_complex(c):  # NumPy clips the real and imaginary parts separately
+        return _clip_unit(_prims.real(c)) + 1j * _clip_unit(_prims.imag(c))
+    return _clip_unit(c)
+
+
+def _clip_unit(c):
     c = where(_NONDIFF["greater"].bind(c, 1.0), 1.0, c)
     return where(_NONDIFF["less"].bind(c, -1.0), -1.0, c)
 
