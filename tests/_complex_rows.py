@@ -12,6 +12,7 @@ seeded generator.  Domains keep away from branch cuts and singularities
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
 import osculate as osc
 import osculate.numpy as onp
@@ -105,6 +106,14 @@ ROWS = [
     ("arcsinh", np.arcsinh, [small]),
     ("arccosh", np.arccosh, [cn(3, scale=0.3, center=2.0)]),
     ("arctanh", np.arctanh, [small]),
+    # SciPy's special functions that have complex loops (holomorphic: their rules hold as written)
+    ("erf-erfc", lambda z: special.erf(z) * special.erfc(z), [small]),
+    ("ndtr", special.ndtr, [small]),
+    ("erfcx-dawsn", lambda z: special.erfcx(z) * special.dawsn(z), [small]),
+    ("exp1-expi", lambda z: special.exp1(z) + special.expi(z), [near1]),
+    ("fresnel", lambda z: special.fresnel(z)[0] * special.fresnel(z)[1], [small]),
+    ("sici-shichi", lambda z: special.sici(z)[0] * special.sici(z)[1] + special.shichi(z)[0] * special.shichi(z)[1],
+     [near1]),
     # arithmetic, complex with complex and with real
     ("add", lambda z, w: z + w, [cn(2, 3), cn(3)]),
     ("sub", lambda z, x: z - x + (x - z) * 2j, [cn(2, 3), rn(3)]),
