@@ -14,8 +14,9 @@ form by Leibniz' rule (written with primitives, so every order composes).
 ``(a, b, c)``, for ``x < 0`` after Pfaff's transformation ``₂F₁(a, b; c; x)
 = (1−x)⁻ᵃ ₂F₁(a, c−b; c; x/(x−1))``.  The series converges for ``x < 1``,
 slowly near ``x → 1`` or ``x → −∞`` (where ``x/(x−1) → 1``): past 20 000
-terms the parameter derivatives are nan (``|x/(x−1)|`` up to about 0.99 is
-fine); the value and the derivative in ``x`` are SciPy's everywhere.
+terms the parameter derivatives are nan (``x`` or ``x/(x−1)`` up to about
+0.99 is fine); the value and the derivatives in ``x`` alone are SciPy's
+values everywhere.
 
 The numbers: the power series ``Σₙ (a)ₙ/(b)ₙ xⁿ/n!`` summed in truncated
 Taylor arithmetic in ``(a, b)`` (:mod:`.jets`), for ``x < 0`` after Kummer's
@@ -104,8 +105,13 @@ def _partials(i, args, out, j=0, k=0):
         for kb in range(k + 1):
             coef = math.comb(j, ja) * math.comb(k, kb) * (-1.0) ** kb * math.factorial(kb)
             a_part = a if ja == 0 else 1.0
-            out_x = out_x + coef * a_part / b ** (kb + 1) * hyp1f1_d_p.bind(a + 1.0, b + 1.0, x, j=j - ja, k=k - kb)
+            out_x = out_x + coef * a_part / b ** (kb + 1) * _hyp1f1_member(a + 1.0, b + 1.0, x, j - ja, k - kb)
     return out_x
+
+
+def _hyp1f1_member(a, b, x, j, k):
+    """``∂ᵃʲ ∂ᵇᵏ ₁F₁``: SciPy's function itself for the order (0, 0), else the family."""
+    return hyp1f1_p.bind(a, b, x) if j == k == 0 else hyp1f1_d_p.bind(a, b, x, j=j, k=k)
 
 
 hyp1f1_d_p = elementwise("hyp1f1_d", _hyp1f1_d_impl, _partials)
@@ -176,9 +182,14 @@ def _hyp2f1_partials(which, args, out, i=0, j=0, k=0):
                 coef = (math.comb(i, ia) * math.comb(j, jb) * math.comb(k, kc) * (-1.0) ** kc
                         * math.factorial(kc))
                 factor = (a if ia == 0 else 1.0) * (b if jb == 0 else 1.0) / c ** (kc + 1)
-                out_x = out_x + coef * factor * hyp2f1_d_p.bind(a + 1.0, b + 1.0, c + 1.0, x,
-                                                                i=i - ia, j=j - jb, k=k - kc)
+                out_x = out_x + coef * factor * _hyp2f1_member(a + 1.0, b + 1.0, c + 1.0, x, i - ia, j - jb, k - kc)
     return out_x
+
+
+def _hyp2f1_member(a, b, c, x, i, j, k):
+    """``∂ᵃⁱ ∂ᵇʲ ∂ᶜᵏ ₂F₁``: SciPy's function itself for the order (0, 0, 0) (so the derivatives in
+    ``x`` alone are SciPy's values wherever it has them), else the family."""
+    return hyp2f1_p.bind(a, b, c, x) if i == j == k == 0 else hyp2f1_d_p.bind(a, b, c, x, i=i, j=j, k=k)
 
 
 hyp2f1_d_p = elementwise("hyp2f1_d", _hyp2f1_d_impl, _hyp2f1_partials)
