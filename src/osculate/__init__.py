@@ -99,3 +99,9 @@ __all__ = [
     "taylor", "derivatives_along", "taylor_polynomial", "TaylorSeries",
     "TaylorPolynomial", "tune_malloc",
 ]
+
+# implicit functions (issue 17): roots, fixed points and minimizers differentiable in their parameters
+from .ad.implicit import SingularJacobianError, custom_root, fixed_point, root, root_scalar  # noqa: E402
+from .optim.implicit import argmin  # noqa: E402
+
+__all__ += ["custom_root", "root_scalar", "root", "fixed_point", "argmin", "SingularJacobianError"]
