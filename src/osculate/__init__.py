@@ -40,6 +40,9 @@ from .ad import (
     real_hessian,
     wirtinger_hessian,
     WirtingerHessian,
+    ravel_pytree,
+    register_pytree_node,
+    register_pytree_node_class,
 )
 from .linop import (
     SymmetricMatrix,
@@ -98,6 +101,7 @@ __all__ = [
     "plot_spectrum", "plot_landscape", "minimize", "least_squares", "scipy_callables",
     "taylor", "derivatives_along", "taylor_polynomial", "TaylorSeries",
     "TaylorPolynomial", "tune_malloc",
+    "register_pytree_node", "register_pytree_node_class", "ravel_pytree",
 ]
 
 # implicit functions (issue 17): roots, fixed points and minimizers differentiable in their parameters

@@ -29,6 +29,7 @@ from .core import (
 from .batching import vmap
 from .custom import custom_jvp, custom_vjp
 from .jit import jit
+from .ravel import ravel_pytree
 from .remat import checkpoint
 from .staging import linearize
 from .transforms import (
@@ -43,6 +44,7 @@ from .transforms import (
     vhv,
     vjp,
 )
+from .tree import register_pytree_node, register_pytree_node_class
 from .wirtinger import WirtingerHessian, real_hessian, wirtinger_hessian
 from .core import PRIMITIVES as _PRIMITIVES
 
@@ -55,4 +57,5 @@ __all__ = [
     "UnsupportedFunctionError", "custom_jvp", "custom_vjp", "grad", "value_and_grad", "jvp", "vjp",
     "jacfwd", "jacrev", "hessian", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint", "linearize", "jit",
     "real_hessian", "wirtinger_hessian", "WirtingerHessian",
+    "register_pytree_node", "register_pytree_node_class", "ravel_pytree",
 ]
