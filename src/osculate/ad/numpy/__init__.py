@@ -92,19 +92,6 @@ def abs(x, /, out=None, **kwargs):  # noqa: A001 (NumPy's name)
 absolute = abs
 
 
-# --------------------------------------------------------------------------- complex numbers
-
-
-def real(val):
-    """The real part (``val`` itself when real)."""
-    return _prims.real(val)
-
-
-def imag(val):
-    """The imaginary part (constant zeros when ``val`` is real)."""
-    return _prims.imag(val)
-
-
 def conj(x, /, out=None, **kwargs):
     """The complex conjugate (``x`` itself when real)."""
     _no_out(out, "conj")
@@ -115,42 +102,6 @@ def conj(x, /, out=None, **kwargs):
 conjugate = conj
 
 
-def angle(z, deg=False):
-    """The argument of ``z``, ``arctan2(Im z, Re z)``, in radians (degrees with ``deg``)."""
-    a = _prims.arctan2(_prims.imag(z), _prims.real(z))
-    return a * (180.0 / _np.pi) if deg else a
-
-
-def real_if_close(a, tol=100):
-    """``Re a`` when every imaginary part is within ``tol`` machine epsilons of
-    zero (decided on the values, as NumPy does), else ``a``."""
-    if not _prims.is_complex(a):
-        return a
-    eps = _np.finfo(a.dtype).eps
-    tol = tol * eps if tol > 1 else tol
-    if _np.all(_np.abs(_np.imag(_concrete(a))) < tol):
-        return _prims.real(a)
-    return a
-
-
-def iscomplexobj(x):
-    """Whether ``x`` has a complex dtype (its primal's)."""
-    return _prims.is_complex(x)
-
-
-def isrealobj(x):
-    """Whether ``x`` has a real dtype (its primal's)."""
-    return not _prims.is_complex(x)
-
-
-def iscomplex(x):
-    """Elementwise: a nonzero imaginary part (a boolean array, from the values)."""
-    return _np.iscomplex(_concrete(x))
-
-
-def isreal(x):
-    """Elementwise: a zero imaginary part (a boolean array, from the values)."""
-    return _np.isreal(_concrete(x))
 sigmoid = globals()["expit"]
 
 
@@ -777,5 +728,6 @@ from .extras import *  # noqa: E402,F401,F403 (cov, corrcoef, meshgrid, trapezoi
 from .polynomial import *  # noqa: E402,F401,F403 (polyfit, polyder, polyint, vander, ...)
 from .discrete import *  # noqa: E402,F401,F403 (all, any, nonzero, searchsorted, histogram, bincount, ...)
 from .sets import *  # noqa: E402,F401,F403 (unique, union1d, intersect1d, setdiff1d, isin, ...)
+from .complexes import *  # noqa: E402,F401,F403 (real, imag, conj, angle, real_if_close, iscomplexobj, ...)
 
 __all__ = sorted(name for name in globals() if not name.startswith("_") and name != "annotations")
