@@ -18,8 +18,10 @@ from .batching import vmap
 from .core import Tracer
 from .forward import jvp
 from .packed import SymmetricMatrix
+from .ravel import ravel_pytree
 from .reverse import vjp
 from .staging import linearize
+from .tree import tree_flatten, tree_unflatten
 from .util import (
     BLOCK_NUMBERS, COMPLEX_HINT, as_float_input, as_tangent, basis_blocks, bounded_chunk, check_chunk, check_scalar,
     scalar_out,
@@ -124,23 +126,114 @@ def grad(f, argnums=0, has_aux=False, holomorphic=False):
 # in chunks of ``chunk_size`` basis vectors to bound memory.
 
 
+_LEAF_DEF = tree_flatten(0.0)[1]
+
+
+def _over_trees(single, array_transform, f, argnums, has_aux, second):
+    """A dense derivative of ``f`` with ``argnums``, ``has_aux`` and pytrees.
+
+    ``single`` is the transform of ``f`` itself, used unchanged for the plain
+    call (one array or list argument, ``argnums=0``, no aux).  Otherwise the
+    differentiated arguments are raveled into one vector, ``array_transform``
+    is applied to ``f`` as a function of that vector (with its output raveled
+    too, for a Jacobian), and the matrix is split into blocks by
+    :func:`_split_blocks`.  ``second`` marks a Hessian: the rows then follow
+    the differentiated arguments as well.
+    """
+    nums = _argnums_tuple(argnums)
+    plain = isinstance(argnums, int) and argnums == 0 and not has_aux
+
+    def wrapped(*args):
+        if plain and len(args) == 1 and (isinstance(args[0], list) or tree_flatten(args[0])[1] == _LEAF_DEF):
+            return single(*args)
+        for i in nums:
+            if not -len(args) <= i < len(args):
+                raise TypeError(f"argnums={argnums} but f was called with {len(args)} positional argument(s)")
+        diff = args[argnums] if isinstance(argnums, int) else tuple(args[i] for i in nums)
+        flat, unravel = ravel_pytree(diff)
+
+        def call(d):
+            full = list(args)
+            if isinstance(argnums, int):
+                full[argnums] = d
+            else:
+                for i, v in zip(nums, d):
+                    full[i] = v
+            out = f(*full)
+            if has_aux:
+                if not (isinstance(out, tuple) and len(out) == 2):
+                    raise TypeError("has_aux=True needs f to return a pair (output, aux)")
+                return out
+            return out, None
+
+        if second:
+            out_tree, aux = (diff, call(diff)[1]) if has_aux else (diff, None)
+            mat = array_transform(lambda v: call(unravel(v))[0])(flat)
+        else:
+            out_tree, aux = call(diff)  # one evaluation, for the structure of the output
+            mat = array_transform(lambda v: ravel_pytree(call(unravel(v))[0])[0])(flat)
+        blocks = _split_blocks(mat, out_tree, diff)
+        return (blocks, aux) if has_aux else blocks
+
+    return wrapped
+
+
+def _split_blocks(mat, out_tree, in_tree):
+    """The rows and columns of ``mat`` (raveled ``out_tree`` by raveled
+    ``in_tree``) as nested blocks: ``out_tree``'s structure outside,
+    ``in_tree``'s inside, each block of shape ``out_leaf.shape + in_leaf.shape``."""
+    out_leaves, out_def = tree_flatten(out_tree)
+    in_leaves, in_def = tree_flatten(in_tree)
+    in_shapes = [tuple(np.shape(leaf)) for leaf in in_leaves]
+    outer, r = [], 0
+    for leaf in out_leaves:
+        so = tuple(np.shape(leaf))
+        mo = int(np.prod(so, dtype=np.int64))
+        inner, c = [], 0
+        for si in in_shapes:
+            ni = int(np.prod(si, dtype=np.int64))
+            inner.append(osc_np.reshape(mat[r:r + mo, c:c + ni], so + si))
+            c += ni
+        outer.append(tree_unflatten(in_def, inner))
+        r += mo
+    return tree_unflatten(out_def, outer)
+
+
 def stack_blocks(parts, axis):
     """The per-block results of a chunked computation, joined along ``axis``."""
     return parts[0] if len(parts) == 1 else osc_np.concatenate(parts, axis=axis)
 
 
-def jacfwd(f, chunk_size=None, holomorphic=False):
+def jacfwd(f, argnums=0, has_aux=False, chunk_size=None, holomorphic=False):
     """Jacobian by forward mode: one batched JVP pass (vmap over the basis).
 
     The result has shape ``f(x).shape + x.shape``.  A complex output of a
     real input gives the complex Jacobian; a complex input needs
     ``holomorphic=True`` (the complex derivative of a holomorphic ``f``).
 
+    ``argnums`` (an int or a tuple) picks the differentiated positional
+    arguments; the others are passed through.  Arguments and outputs may be
+    pytrees: the result then nests blocks as JAX does, the output structure
+    outside and the input structure inside, each block of shape
+    ``out_leaf.shape + in_leaf.shape``.  With ``has_aux=True``, ``f`` returns
+    ``(output, aux)`` and the result is ``(jacobian, aux)``.  A single list
+    argument is read as one array, as before.
+
     >>> import numpy as np, osculate as osc
     >>> osc.jacfwd(lambda x: x ** 2)(np.array([1.0, 3.0]))
     array([[2., 0.],
            [0., 6.]])
+    >>> J = osc.jacfwd(lambda p, c: p["a"] * c, argnums=0)({"a": np.array([1.0, 2.0])}, 3.0)
+    >>> J["a"]
+    array([[3., 0.],
+           [0., 3.]])
     """
+    return _over_trees(_jacfwd_array(f, chunk_size, holomorphic), lambda g: _jacfwd_array(g, chunk_size, holomorphic),
+                       f, argnums, has_aux, second=False)
+
+
+def _jacfwd_array(f, chunk_size, holomorphic):
+    """:func:`jacfwd` of a function of one array."""
     def wrapped(x):
         x = _jacobian_input(x, "jacfwd", holomorphic)
         shape = tuple(x.shape)
@@ -160,16 +253,26 @@ def jacfwd(f, chunk_size=None, holomorphic=False):
     return wrapped
 
 
-def jacrev(f, chunk_size=None, holomorphic=False):
+def jacrev(f, argnums=0, has_aux=False, chunk_size=None, holomorphic=False):
     """Jacobian by reverse mode: one forward pass, one batched backward sweep
     (complex values as in :func:`jacfwd`; a complex output of a real input
-    takes a second sweep, for the imaginary part).
+    takes a second sweep, for the imaginary part).  ``argnums``,
+    ``has_aux`` and pytree arguments and outputs as in :func:`jacfwd`.
 
     >>> import numpy as np, osculate as osc
     >>> osc.jacrev(lambda x: np.cumsum(x))(np.ones(2))
     array([[1., 0.],
            [1., 1.]])
+    >>> dx, dy = osc.jacrev(lambda x, y: x * y, argnums=(0, 1))(2.0, 5.0)
+    >>> float(dx), float(dy)
+    (5.0, 2.0)
     """
+    return _over_trees(_jacrev_array(f, chunk_size, holomorphic), lambda g: _jacrev_array(g, chunk_size, holomorphic),
+                       f, argnums, has_aux, second=False)
+
+
+def _jacrev_array(f, chunk_size, holomorphic):
+    """:func:`jacrev` of a function of one array."""
     def wrapped(x):
         x = _jacobian_input(x, "jacrev", holomorphic)
         y, pullback = vjp(f, x)
@@ -259,7 +362,7 @@ def vhv(f, x, v):
     return _second_directional(f, x, v, v)
 
 
-def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False, holomorphic=False):
+def hessian(f, argnums=0, has_aux=False, mode="fwd-rev", chunk_size=None, symmetric=False, holomorphic=False):
     """Dense Hessian in one batched pass, exactly symmetric.
 
     The input is real (a real-valued ``f`` of complex variables has the
@@ -298,9 +401,34 @@ def hessian(f, mode="fwd-rev", chunk_size=None, symmetric=False, holomorphic=Fal
            [2., 0.]])
     >>> osc.hessian(lambda x: x[0] ** 2 * x[1], symmetric=True)(np.array([1.0, 2.0])).packed
     array([4., 2., 0.])
+
+    ``argnums`` and ``has_aux`` as in :func:`jacfwd`: several positional
+    arguments, the undifferentiated ones passed through, pytree arguments.
+    With ``argnums=(0, 1)`` the result is ``((H00, H01), (H10, H11))``; for a
+    dict argument it is a dict of dicts, block ``[a][b]`` of shape
+    ``a.shape + b.shape`` (``symmetric=True`` needs one array argument).
+
+    >>> nll = lambda b, X, y: np.sum(np.log1p(np.exp(X @ b)) - y * (X @ b))
+    >>> X, y = np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([0.0, 1.0])
+    >>> osc.hessian(nll, argnums=0)(np.zeros(2), X, y)
+    array([[0.5 , 0.25],
+           [0.25, 0.25]])
     """
     if mode not in HVP_MODES:
         raise ValueError(f"hessian: unknown mode {mode!r}; choose one of {HVP_MODES}")
+
+    def array_hessian(g):
+        if symmetric:
+            raise ValueError("hessian(symmetric=True) needs f of one array argument; drop symmetric=True for "
+                             "argnums, has_aux or pytree arguments (the dense blocks are exactly symmetric)")
+        return _hessian_array(g, mode, chunk_size, symmetric, holomorphic)
+
+    single = _hessian_array(f, mode, chunk_size, symmetric, holomorphic)
+    return _over_trees(single, array_hessian, f, argnums, has_aux, second=True)
+
+
+def _hessian_array(f, mode, chunk_size, symmetric, holomorphic):
+    """:func:`hessian` of a function of one array."""
     original, f = f, _scalar_valued(f, "hessian")
 
     def wrapped(x):
