@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import LeakedTracerError, MissingRuleError, Trace, Tracer, new_trace, zero
+from .core import LeakedTracerError, Trace, Tracer, new_trace, zero
 from .series import full, series_derivative, series_integrate, series_ode_known
 from .util import zeros_like
 
@@ -174,18 +174,17 @@ def jvp_rule(prim, jvp=None):
     Correct to any order as long as the JVP rule is written with
     differentiable operations; costs ``O(K³)``.  Used for ``custom_jvp`` and
     ``custom_vjp`` functions, whose only derivative information is the
-    user's rule.
+    user's rule, and for primitives whose Taylor rule is their jvp's (one
+    series per result for a primitive with several results).
     """
 
     def rule(primals, series, order, **params):
         jvp_fn = jvp if jvp is not None else prim.rule("jvp")
         K = order
-        if prim.multiple_results:  # pragma: no cover - no such primitive uses it
-            raise MissingRuleError(f"jvp_rule does not support multiple-result primitive '{prim.name}'")
         if K == 1:
             tangents = [s[0] for s in series]
             out, t = jvp_fn(list(primals), tangents, **params)
-            return out, [t]
+            return out, (tuple([ti] for ti in t) if prim.multiple_results else [t])
         with new_trace(TaylorTrace, K - 1) as trace:
             xs = []
             ts = []
@@ -198,11 +197,10 @@ def jvp_rule(prim, jvp=None):
                     d0 = d[0] if d[0] is not zero else zeros_like(p)
                     ts.append(lift(trace, d0, d[1:]))
             out, tout = jvp_fn(xs, ts, **params)
-            y0, _ = lower(trace, out, K - 1)
-            if tout is zero:
-                return y0, (zero,) * K
-            q0, qs = lower(trace, tout, K - 1)
-        q = full(q0, qs)
-        return y0, series_integrate(q, K, y0)[1:]
+            outs, touts = (out, tout) if prim.multiple_results else ((out,), (tout,))
+            y0s = [lower(trace, o, K - 1)[0] for o in outs]
+            qs = [None if q is zero else lower(trace, q, K - 1) for q in touts]
+        res = [(zero,) * K if q is None else series_integrate(full(*q), K, y0)[1:] for y0, q in zip(y0s, qs)]
+        return (tuple(y0s), tuple(res)) if prim.multiple_results else (y0s[0], res[0])
 
     return rule

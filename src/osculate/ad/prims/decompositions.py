@@ -54,9 +54,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import sparsity
-from ..core import Primitive, new_trace, zero
-from ..series import coeff_add, full, series_derivative, series_integrate
-from ..taylor_trace import TaylorTrace, jvp_rule, lift, lower
+from ..core import Primitive, zero
+from ..series import coeff_add
+from ..taylor_trace import jvp_rule
 from ..util import zeros_like
 from .arithmetic import where
 from .complex_parts import conj, imag, is_complex, real
@@ -73,37 +73,8 @@ def _dense_kernel(name, impl, multiple_results=False):
     p = Primitive(name, impl, multiple_results)
     p.def_rule("batch", lambda vals, batched, size, **params: p.bind(*vals, **params))
     p.def_rule("sparsity", sparsity.dense_rule)
-    p.def_rule("taylor", _taylor_from_jvp(p) if multiple_results else jvp_rule(p))
+    p.def_rule("taylor", jvp_rule(p))
     return p
-
-
-def _taylor_from_jvp(prim):
-    """The Taylor rule of a one-input primitive with several results, from its
-    jvp: each result's derivative series ``y'(t) = J(x(t)) x'(t)`` is the jvp
-    evaluated in Taylor mode of order ``K − 1``, then ``y_k = [y']_{k−1}/k``."""
-
-    def rule(primals, series, order, **params):
-        jvp_fn = prim.rule("jvp")
-        a, s = primals[0], series[0]
-        if order == 1:
-            outs, touts = jvp_fn([a], [s[0]], **params)
-            return outs, tuple([t] for t in touts)
-        d = series_derivative(full(a, s), order)
-        if all(c is zero for c in d):
-            outs = prim.bind(a, **params)
-            return outs, tuple([zero] * order for _ in outs)
-        with new_trace(TaylorTrace, order - 1) as trace:
-            x = lift(trace, a, s[:order - 1])
-            t = lift(trace, zeros_like(a) if d[0] is zero else d[0], d[1:])
-            outs, touts = jvp_fn([x], [t], **params)
-            y0s = [lower(trace, o, order - 1)[0] for o in outs]
-            qs = [None if q is zero else lower(trace, q, order - 1) for q in touts]
-        res = []
-        for y0, q in zip(y0s, qs):
-            res.append([zero] * order if q is None else series_integrate(full(*q), order, y0)[1:])
-        return tuple(y0s), tuple(res)
-
-    return rule
 
 
 # --------------------------------------------------------------------------- helpers
