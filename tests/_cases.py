@@ -92,3 +92,14 @@ def spd(n, *batch):
 
 def const(value):
     return lambda r: np.asarray(value, dtype=float)
+
+
+def line_derivatives(f, x0, d, order):
+    """``[g(0), g'(0), …, g⁽ᵏ⁾(0)]`` of ``g(t) = f(x0 + t d)`` (a scalar ``f``) by nested
+    forward mode: the reference Taylor mode is checked against."""
+    g = lambda t: f(x0 + t * d)  # noqa: E731
+    out = []
+    for _ in range(order + 1):
+        out.append(g(np.float64(0.0)))
+        g = (lambda h: lambda t: osc.jvp(h, (t,), (np.float64(1.0),))[1])(g)
+    return out

@@ -15,6 +15,8 @@ import pytest
 import osculate as osc
 from osculate.testing import check_grads
 
+from _cases import line_derivatives
+
 RNG = np.random.default_rng(20261206)
 
 
@@ -150,11 +152,7 @@ def test_hermitian_kernels_of_complex_matrices(name, fn):
     # Taylor mode (complex series) agrees with nested forward mode to order 3
     scalar = lambda a: np.sum(np.real(fn(a)))  # noqa: E731
     d = 0.1 * crandn(3, 3)
-    line = lambda t: scalar(HERMITIAN + t * d)  # noqa: E731
-    nested = [line]
-    for _ in range(3):
-        nested.append(lambda t, g=nested[-1]: osc.jvp(g, (t,), (np.float64(1.0),))[1])
-    want = [g(np.float64(0.0)) for g in nested]
+    want = line_derivatives(scalar, HERMITIAN, d, 3)
     np.testing.assert_allclose(osc.derivatives_along(scalar, HERMITIAN, d, 3), want, rtol=1e-9, atol=1e-12)
 
 

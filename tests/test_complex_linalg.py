@@ -19,6 +19,8 @@ import osculate as osc
 import osculate.scipy.linalg as osla
 from osculate.testing import check_grads
 
+from _cases import line_derivatives
+
 RNG = np.random.default_rng(20261207)
 
 
@@ -203,11 +205,7 @@ def test_taylor_mode_against_nested_jvp(name):
     def scalar(x):
         return sum(np.sum(np.real(leaf) - 0.7 * np.imag(leaf)) for leaf in _leaves_traced(fn(x, *rest)))
 
-    line = lambda t: scalar(x0 + t * d)  # noqa: E731
-    nested = [line]
-    for _ in range(3):
-        nested.append(lambda t, g=nested[-1]: osc.jvp(g, (t,), (np.float64(1.0),))[1])
-    want = [g(np.float64(0.0)) for g in nested]
+    want = line_derivatives(scalar, x0, d, 3)
     np.testing.assert_allclose(osc.derivatives_along(scalar, x0, d, 3), want, rtol=1e-8, atol=1e-10)
 
 
