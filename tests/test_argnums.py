@@ -214,3 +214,10 @@ def test_nested_inside_grad():
         return H["a"]["a"][0, 0] + H["a"]["a"][1, 1]
 
     np.testing.assert_allclose(osc.grad(trace_h)(1.5), 24.0)
+
+
+@pytest.mark.parametrize("bad", ["a", (), True, (0, "x"), 1.0])
+@pytest.mark.parametrize("transform", [osc.grad, osc.jacfwd, osc.jacrev, osc.hessian])
+def test_a_malformed_argnums_is_named_in_one_line(transform, bad):
+    with pytest.raises(TypeError, match=r"^argnums must be an int or a non-empty tuple of ints, got "):
+        transform(lambda a, b: np.sum(a * b), argnums=bad)(np.ones(2), np.ones(2))

@@ -39,7 +39,12 @@ HVP_MODES = ("fwd-rev", "rev-fwd", "fwd-fwd", "rev-rev")
 
 
 def _argnums_tuple(argnums):
-    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    """``argnums`` as a tuple of ints, or a ``TypeError`` that says what it must be."""
+    nums = (argnums,) if isinstance(argnums, (int, np.integer)) else argnums
+    if not isinstance(nums, (tuple, list)) or not nums or not all(
+            isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in nums):
+        raise TypeError(f"argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
+    return tuple(int(i) for i in nums)
 
 
 def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
