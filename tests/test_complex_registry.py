@@ -178,7 +178,9 @@ REAL_ONLY = {
 
 #: Primitives nothing binds: made by osc.jit inside staged programs and run by the replay (which
 #: test_jit_stages_once_and_replays exercises on complex cotangents: add(a, scatter(...)) fuses into it).
-NEVER_BOUND = {"scatter_add": "made by osc.jit inside staged programs; never traced"}
+# the nodes osc.jit makes inside staged programs (fused scatter-adds, guards, control flow)
+NEVER_BOUND = {name: p.missing["jvp"] for name, p in engine_primitives().items()
+               if "never traced" in p.missing.get("jvp", "")}
 
 
 def _is_complex(x):

@@ -43,6 +43,11 @@ from .ad import (
     ravel_pytree,
     register_pytree_node,
     register_pytree_node_class,
+    cond,
+    switch,
+    while_loop,
+    fori_loop,
+    scan,
 )
 from .linop import (
     SymmetricMatrix,
@@ -102,6 +107,7 @@ __all__ = [
     "taylor", "derivatives_along", "taylor_polynomial", "TaylorSeries",
     "TaylorPolynomial", "tune_malloc",
     "register_pytree_node", "register_pytree_node_class", "ravel_pytree",
+    "cond", "switch", "while_loop", "fori_loop", "scan",
 ]
 
 # implicit functions (issue 17): roots, fixed points and minimizers differentiable in their parameters

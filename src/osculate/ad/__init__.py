@@ -11,7 +11,8 @@
    the routing of NumPy calls on tracers to it (``numpy_dispatch``);
 5. the transformations: staging (``jit``, ``staging``), the derivatives
    (``transforms``), Taylor mode for users (``taylor``), user rules
-   (``custom``), rematerialisation (``remat``) and the table of primitives
+   (``custom``), rematerialisation (``remat``), structured control flow
+   (``control``) and the table of primitives
    (``registry``, ``python -m osculate.ad.registry --markdown``).
 """
 
@@ -27,6 +28,7 @@ from .core import (
     zero,
 )
 from .batching import vmap
+from .control import cond, fori_loop, scan, switch, while_loop
 from .custom import custom_jvp, custom_vjp
 from .jit import jit
 from .ravel import ravel_pytree
@@ -58,4 +60,5 @@ __all__ = [
     "jacfwd", "jacrev", "hessian", "hvp", "vhv", "HVP_MODES", "vmap", "checkpoint", "linearize", "jit",
     "real_hessian", "wirtinger_hessian", "WirtingerHessian",
     "register_pytree_node", "register_pytree_node_class", "ravel_pytree",
+    "cond", "switch", "while_loop", "fori_loop", "scan",
 ]

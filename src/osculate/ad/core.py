@@ -349,6 +349,12 @@ def current_depth() -> int:
     return len(_stack.get())
 
 
+def innermost_trace():
+    """The most deeply nested active trace, or ``None`` outside every transformation."""
+    stack = _stack.get()
+    return stack[-1] if stack else None
+
+
 # --------------------------------------------------------------------------
 # Tracers
 # --------------------------------------------------------------------------

@@ -33,6 +33,21 @@ holds one path through the code.  A branch on a traced value, ``float(x)``
 or a traced index raises :class:`~osculate.ad.core.ConcretizationError`
 while staging instead of silently freezing the branch taken; pass such
 arguments as static (``static_argnums``) or keep that function eager.
+
+Value-dependent control flow is written with the structured operators of
+:mod:`osculate.ad.control` (``cond``, ``switch``, ``while_loop``,
+``fori_loop``, ``scan``), which stage in one of two ways:
+
+* as a **node** whose branches or loop body are programs of their own
+  (:func:`stage_subprogram`; values the body closes over become extra
+  inputs), so one program serves every trip count and every branch;
+* **guarded**, when a body mixes staged values with the tracers of a
+  transformation applied inside ``jit`` (``jit(grad(f))`` with a loop in
+  ``f``): the path taken is recorded operation by operation together with
+  a guard on each decision (:func:`stage_guard`).  A replay whose decisions
+  differ stops at the first failing guard and stages the new path; every
+  path seen is kept, so alternating between a few trip counts stages each
+  once.
 """
 
 from __future__ import annotations
@@ -103,13 +118,14 @@ class JitTracer(Tracer):
 
 
 class JitTrace(Trace):
-    __slots__ = ("eqns", "described")
+    __slots__ = ("eqns", "described", "guards")
     kind = "jit"
 
     def __init__(self, level):
         super().__init__(level)
         self.eqns: list[Equation] = []
         self.described: list[Var] = []
+        self.guards: list[int] = []  # variables of the guards (kept by dead-code elimination)
 
     def new_var(self, value):
         self.described.append(Var(np.shape(value), np.result_type(value), type(value) is np.ndarray))
@@ -122,6 +138,10 @@ class JitTrace(Trace):
             # a primitive that calls back into user code (custom rules,
             # checkpoint): stage what its implementation does, op by op
             return prim.impl(*args, **params)
+        return self.record(prim, args, params)
+
+    def record(self, prim, args, params):
+        """Compute ``prim`` on the values and append it to the program."""
         vals, refs = [], []
         for a in args:
             if type(a) is JitTracer and a._trace is self:
@@ -142,6 +162,191 @@ class JitTrace(Trace):
         consts = tuple(v if r is None else None for v, r in zip(vals, refs))
         self.eqns.append(Equation(prim, tuple(refs), consts, params, tuple(t.var for t in tracers)))
         return tracers if prim.multiple_results else tracers[0]
+
+
+class GuardFailed(Exception):
+    """A replay reached a guard whose decision differs from the staged one."""
+
+
+class NotStageable(Exception):
+    """A body cannot become a program of its own: it uses a tracer of a
+    transformation applied inside ``jit`` (the caller falls back to the
+    guarded path), or it needs a guard itself."""
+
+
+def _guard_impl(x, expect, reduce):
+    v = np.any(x) if reduce == "any" else x
+    if not np.array_equal(v, expect):
+        raise GuardFailed
+    return np.bool_(True)
+
+
+# A decision taken while staging (a loop's condition, a branch index).  It only
+# exists inside staged programs: stage_guard records it, the replay runs it.
+guard_p = Primitive("guard", _guard_impl)
+for _kind in ("jvp", "vjp", "batch", "taylor", "sparsity"):
+    guard_p.lacks(_kind, "made by osc.jit inside staged programs; never traced")
+
+
+def stage_guard(tracer, expect, reduce=None):
+    """Record in ``tracer``'s program that a decision was taken on its value:
+    a replay with ``reduce(value) != expect`` raises :class:`GuardFailed`.
+    ``reduce`` is ``None`` (the value itself) or ``"any"``."""
+    trace = tracer._trace
+    if isinstance(trace, _SubTrace):
+        raise NotStageable("a guard inside a staged body")
+    out = trace.new_var(np.bool_(True))
+    trace.eqns.append(Equation(guard_p, (tracer.var,), (None,), {"expect": expect, "reduce": reduce}, (out.var,)))
+    trace.guards.append(out.var)
+
+
+class _SubTrace(JitTrace):
+    """The trace of a body staged as a program of its own.  A staged value of
+    an enclosing program that the body closes over becomes an extra input
+    (``captured`` holds the outer tracers, in input order).  With
+    ``value_of`` (see :func:`stage_replayable`) any other tracer it closes
+    over is captured too, ``value_of`` giving an example value; without, such
+    a tracer means the body cannot be separated from the transformation that
+    made it (:class:`NotStageable`)."""
+
+    __slots__ = ("parent", "captured", "capture_vars", "_memo", "value_of")
+
+    def __init__(self, level, parent, value_of=None):
+        super().__init__(level)
+        self.parent = parent
+        self.captured = []
+        self.capture_vars = []
+        self._memo = {}
+        self.value_of = value_of
+
+    @property
+    def replayable(self):
+        """True when the equations are replayed by binding their primitives
+        (so they keep the primitives that call back into user code)."""
+        return self.value_of is not None
+
+    def owns(self, trace):
+        """True when ``trace`` is this trace or one it is nested in."""
+        t = self
+        while isinstance(t, JitTrace):
+            if t is trace:
+                return True
+            t = getattr(t, "parent", None)
+        return False
+
+    def capture(self, x):
+        """This body's input standing for the enclosing value ``x``."""
+        if x._trace is self:
+            return x
+        got = self._memo.get(id(x))
+        if got is None:
+            nested = type(x) is JitTracer and isinstance(self.parent, _SubTrace) and x._trace is not self.parent
+            outer = self.parent.capture(x) if nested else x
+            got = self.new_var(outer.value if type(outer) is JitTracer else self.value_of(outer))
+            self.captured.append(outer)
+            self.capture_vars.append(got.var)
+            self._memo[id(x)] = got
+            self._memo[id(outer)] = got
+        return got
+
+    def process(self, prim, args, params):
+        if not self.active:
+            raise LeakedTracerError(f"a staged value escaped its body and reached '{prim.name}'")
+        args = tuple(self.lift(a) for a in args)
+        if self.replayable:
+            return self.record(prim, args, params)
+        return super().process(prim, args, params)
+
+    def lift(self, a):
+        if not isinstance(a, Tracer) or a._trace is self:
+            return a
+        if (type(a) is JitTracer and self.owns(a._trace)) or self.replayable:
+            return self.capture(a)
+        raise NotStageable(f"a {type(a).__name__} inside a staged body")
+
+
+def stage_subprogram(trace, fn, examples):
+    """Stage ``fn`` (flat list of arrays -> flat list of arrays) as a program
+    of its own inside ``trace``'s.  ``examples`` are the inputs' values (or
+    ``trace``'s tracers, whose values are taken).  Returns ``(program,
+    captured, values)``: the program takes the inputs followed by the values
+    it closes over, ``captured`` are those values as tracers of ``trace`` (or
+    of a trace it is nested in), ``values`` the outputs at the examples.
+    Raises :class:`NotStageable` when ``fn`` uses other tracers."""
+    with new_trace(_SubTrace, trace) as sub:
+        ins = [sub.new_var(x.value if type(x) is JitTracer else x) for x in examples]
+        with np.errstate(all="ignore"):
+            outs = fn(ins)
+        out_refs, values = [], []
+        for o in outs:
+            o = sub.lift(o)
+            if type(o) is JitTracer:
+                out_refs.append(("var", o.var))
+                values.append(o.value)
+            else:
+                out_refs.append(("const", o))
+                values.append(o)
+    if sub.guards:  # pragma: no cover - stage_guard refuses first
+        raise NotStageable("a guard inside a staged body")
+    program = Program(sub.eqns, [t.var for t in ins] + sub.capture_vars, out_refs, sub.described)
+    return program, list(sub.captured), values
+
+
+class Replayable:
+    """Staged equations replayed by binding their primitives, so every
+    transformation applies to the replay (unlike :class:`Program`, which runs
+    the NumPy implementations only).  Made by :func:`stage_replayable`."""
+
+    def __init__(self, eqns, in_vars, out_refs):
+        self.eqns = tuple(eqns)
+        self.in_vars = tuple(in_vars)
+        self.out_refs = tuple(out_refs)
+
+    def __call__(self, *args):
+        env = dict(zip(self.in_vars, args))
+        for prim, refs, consts, params, outs in self.eqns:
+            out = prim.bind(*[c if r is None else env[r] for r, c in zip(refs, consts)], **params)
+            env.update(zip(outs, out if prim.multiple_results else (out,)))
+        return tuple(env[v] if kind == "var" else v for kind, v in self.out_refs)
+
+
+def stage_replayable(fn, examples, value_of):
+    """Stage ``fn`` (flat list of arrays -> flat list of arrays) with every
+    value it closes over -- tracers of any transformation -- turned into an
+    extra input.  ``examples`` are the inputs' values and ``value_of(tracer)``
+    an example value of a tracer.  Returns ``(replayable, captured)``: call
+    ``replayable(*inputs, *captured)``.  Raises :class:`NotStageable` for
+    structured control flow inside ``fn`` and
+    :class:`~osculate.ad.core.ConcretizationError` for Python control flow on
+    values."""
+    with new_trace(_SubTrace, None, value_of) as sub:
+        ins = [sub.new_var(value_of(x) if isinstance(x, Tracer) else x) for x in examples]
+        with np.errstate(all="ignore"):
+            outs = [sub.lift(o) for o in fn(ins)]
+    out_refs = [("var", o.var) if type(o) is JitTracer else ("const", o) for o in outs]
+    return Replayable(sub.eqns, [t.var for t in ins] + sub.capture_vars, out_refs), list(sub.captured)
+
+
+def stage_node(trace, prim, operands, params, values):
+    """Append ``outs = prim(*operands, **params)`` to ``trace``'s program
+    (operands: its tracers, tracers of traces it is nested in, or constants;
+    ``values``: the outputs computed already) and return the outputs as
+    tracers of ``trace``."""
+    if getattr(trace, "replayable", False):
+        raise NotStageable("a control-flow node inside a replayable body")
+    refs, consts = [], []
+    for a in operands:
+        if type(a) is JitTracer:
+            if a._trace is not trace:
+                a = trace.capture(a)
+            refs.append(a.var)
+            consts.append(None)
+        else:
+            refs.append(None)
+            consts.append(a)
+    tracers = tuple(trace.new_var(v) for v in values)
+    trace.eqns.append(Equation(prim, tuple(refs), tuple(consts), params, tuple(t.var for t in tracers)))
+    return tracers
 
 
 def _elementwise(prim, params):
@@ -185,10 +390,10 @@ class Program:
     returns the flat list of outputs.
     """
 
-    def __init__(self, eqns, in_vars, out_refs, described):
+    def __init__(self, eqns, in_vars, out_refs, described, keep=()):
         self.in_vars = tuple(in_vars)
         self.out_refs = tuple(out_refs)  # ("var", v) or ("const", value)
-        outs = {v for kind, v in out_refs if kind == "var"}
+        outs = {v for kind, v in out_refs if kind == "var"} | set(keep)  # keep: guards
         live = _dead_code_eliminated(eqns, outs)
         live = _scatters_fused(_scales_folded(live, described, outs), described, outs)
         self.eqns = _dead_code_eliminated(live, outs)
@@ -400,6 +605,10 @@ def _donations(eqns, in_vars, out_refs, described):
     return out
 
 
+#: How many guarded paths ``jit`` keeps per argument signature.
+_MAX_PATHS = 16
+
+
 def jit(fun=None, *, static_argnums=()):
     """Stage ``fun`` once per argument signature and replay it as plain NumPy.
 
@@ -479,7 +688,7 @@ def jit(fun=None, *, static_argnums=()):
             else:
                 out_refs.append(("const", o))
                 results.append(o)
-        program = Program(trace.eqns, [t.var for t in ins], out_refs, trace.described)
+        program = Program(trace.eqns, [t.var for t in ins], out_refs, trace.described, keep=trace.guards)
         return program, o_tree, tree_unflatten(o_tree, results)
 
     @functools.wraps(fun)
@@ -487,22 +696,30 @@ def jit(fun=None, *, static_argnums=()):
         leaves, tree, fixed, key, nargs = split(args, kwargs)
         if any(isinstance(x, Tracer) for x in leaves):
             return fun(*args, **kwargs)
-        entry = cache.get(key)
-        if entry is None:
-            with lock:
-                entry = cache.get(key)
-                if entry is None:
-                    program, o_tree, result = stage(leaves, tree, fixed, nargs)
-                    cache[key] = (program, o_tree)
-                    return result
-        program, o_tree = entry
-        return tree_unflatten(o_tree, program(leaves))
+        done, result = replay(key, leaves)
+        if done:
+            return result
+        with lock:
+            done, result = replay(key, leaves)  # another thread may have staged it meanwhile
+            if done:
+                return result
+            program, o_tree, result = stage(leaves, tree, fixed, nargs)
+            cache[key] = ((program, o_tree),) + cache.get(key, ())[:_MAX_PATHS - 1]  # newest first
+        return result
+
+    def replay(key, leaves):
+        for program, o_tree in cache.get(key, ()):
+            try:
+                return True, tree_unflatten(o_tree, program(leaves))
+            except GuardFailed:  # a guarded decision went the other way: try the next path
+                continue
+        return False, None
 
     def program(*args, **kwargs):
         leaves, tree, fixed, key, nargs = split(args, kwargs)
         if key not in cache:
             jitted(*args, **kwargs)
-        return cache[key][0]
+        return cache[key][0][0]
 
     jitted.program = program
     jitted.cache_size = lambda: len(cache)
