@@ -82,6 +82,8 @@ def test_newton_sqrt_staged_once_for_every_trip_count():
         assert float(staged(a)) == pytest.approx(np.sqrt(a), rel=1e-15)
     assert staged.cache_size() == 1
     assert staged_ops(newton_sqrt, 2.0) == ["add", "while"]  # a + 1, then the loop as one node
+    listing = str(staged.program(2.0))
+    assert "cond = program(" in listing and "body = program(" in listing and "div(" in listing
 
 
 def test_newton_sqrt_batched_members_stop_at_their_own_trip_count():

@@ -412,9 +412,19 @@ class Program:
         lines = [f"program({', '.join(f'v{v}' for v in self.in_vars)}):"]
         for k, (prim, refs, consts, params, outs) in enumerate(self.eqns):
             args = [f"v{r}" if r is not None else _short(c) for r, c in zip(refs, consts)]
-            args += [f"{name}={_short(p)}" for name, p in params.items()]
+            nested = []  # the programs of a control-flow node, listed below it
+            for name, p in params.items():
+                progs = [p] if isinstance(p, Program) else list(p) if _all_programs(p) else []
+                if not progs:
+                    args.append(f"{name}={_short(p)}")
+                    continue
+                labels = [name] if isinstance(p, Program) else [f"{name}[{j}]" for j in range(len(progs))]
+                args.append(f"{name}={labels[0]}" if isinstance(p, Program) else f"{name}=[{', '.join(labels)}]")
+                nested += zip(labels, progs)
             into = f"  [in place of v{self._donations[k]}]" if k in self._donations else ""
             lines.append(f"  {', '.join(f'v{o}' for o in outs)} = {prim.name}({', '.join(args)}){into}")
+            for label, q in nested:
+                lines += ["    " + line for line in f"{label} = {q}".splitlines()]
         rets = [f"v{v}" if kind == "var" else _short(v) for kind, v in self.out_refs]
         lines.append(f"  return {', '.join(rets)}")
         return "\n".join(lines)
@@ -472,6 +482,10 @@ class Program:
 
 def _copy(v):
     return v.copy(order="K") if isinstance(v, np.ndarray) else v  # keeps the layout (e.g. a transpose)
+
+
+def _all_programs(p):
+    return isinstance(p, tuple) and bool(p) and all(isinstance(q, Program) for q in p)
 
 
 def _short(v):
