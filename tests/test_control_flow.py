@@ -410,3 +410,14 @@ def test_bad_bodies_get_clear_errors():
 def test_staged_node_primitives_are_never_traced():
     for prim in (control.while_p, control.switch_p, control.scan_p):
         assert not prim.rules and "never traced" in prim.missing["jvp"]
+
+
+def test_python_control_flow_errors_name_the_operators():
+    def python_if(x):
+        return np.sum(x ** 2) if np.sum(x) > 0 else np.sum(x)
+
+    x = np.ones(3)
+    for run in (lambda: osc.jit(python_if)(x), lambda: osc.vmap(python_if)(np.ones((2, 3))),
+                lambda: osc.hessian_sparsity(python_if, x)):
+        with pytest.raises(osc.ConcretizationError, match="osc.cond"):
+            run()

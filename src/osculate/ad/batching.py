@@ -42,7 +42,8 @@ class BatchTracer(Tracer):
         raise ConcretizationError(
             "a value under vmap was converted to a concrete value (Python control flow, "
             "float(), argmax, a traced index...); each batch member could take a different "
-            "branch. Use np.where for value-dependent choices inside vmap"
+            "branch. Use np.where for value-dependent choices inside vmap, and osc.cond / "
+            "osc.switch / osc.while_loop for branches and loops"
         )
 
 

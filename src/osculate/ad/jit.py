@@ -112,8 +112,10 @@ class JitTracer(Tracer):
         raise ConcretizationError(
             "osculate.jit: the function needs the value of a staged argument (a Python "
             "branch such as `if x > 0`, float()/int() of it, or an index computed from it), "
-            "but a staged program must not depend on values. Use np.where for value-dependent "
-            "choices, pass that argument through static_argnums, or call the function without jit"
+            "but a staged program must not depend on values. Write value-dependent branches and "
+            "loops with osc.cond / osc.switch / osc.while_loop / osc.fori_loop, use np.where for "
+            "elementwise choices, pass that argument through static_argnums, or call the function "
+            "without jit"
         )
 
 

@@ -259,8 +259,9 @@ class SparsityTracer(Tracer):
             raise ConcretizationError(
                 "global sparsity detection found value-dependent control flow (an `if`, a "
                 "comparison turned into a Python bool, float(), argmax, sort...): the pattern "
-                "would depend on the point. Use np.where for value-dependent choices, or "
-                "detect locally at a point: mode='local' with x0"
+                "would depend on the point. Use np.where for value-dependent choices, "
+                "osc.cond / osc.while_loop for branches and loops (the pattern is then the union "
+                "over them), or detect locally at a point: mode='local' with x0"
             )
         return self.value
 
