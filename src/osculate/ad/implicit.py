@@ -10,6 +10,17 @@ solver only ever sees plain floats and arrays.
 Assumption: ``∂f/∂x`` is invertible at the root (the root is locally unique and
 smooth in θ).  When it is (numerically) singular, differentiating raises
 :class:`SingularJacobianError`.
+
+The solution ``x`` and the parameters may be pytrees (dicts, tuples,
+dataclasses...): the implicit function works on the flat vector of the
+solution (``ravel_pytree`` order; ``f``'s output is raveled the same way)
+and on the leaves of the parameters, and returns ``x``'s structure.
+
+Under ``vmap`` and ``jit`` the solver runs as one operation of its own
+(:data:`_Solve.primitive`): ``vmap`` calls it once per batch member, and
+``jit`` stages it as one node whose replay calls the solver again on the
+new parameters, so a staged program never returns the root it saw while
+staging.
 """
 
 from __future__ import annotations
@@ -18,9 +29,11 @@ import numpy as np
 from scipy import optimize as _sopt
 
 from . import numpy as osc_np
-from .core import Tracer
+from .core import Primitive, Tracer
 from .custom import custom_jvp
+from .ravel import ravel_pytree
 from .transforms import jacfwd, jvp
+from .tree import tree_flatten, tree_map, tree_unflatten
 
 __all__ = ["custom_root", "root_scalar", "root", "fixed_point", "SingularJacobianError", "implicit_root"]
 
@@ -32,6 +45,82 @@ class SingularJacobianError(np.linalg.LinAlgError):
 
 def _has_tracer(values):
     return any(isinstance(v, Tracer) for v in values)
+
+
+_LEAF = tree_flatten(0.0)[1]
+
+
+def _is_tree(x):
+    """Whether a solution ``x`` is a pytree rather than one array (``None``, an
+    array, a number, or a plain list or tuple of numbers, as before)."""
+    if x is None:
+        return False
+    if type(x) in (list, tuple):
+        return not all(not _is_tree(e) and (type(e) in (list, tuple) or np.ndim(e) == 0) for e in x)
+    return tree_flatten(x)[1] != _LEAF
+
+
+def _as_float(tree):
+    return tree_map(lambda leaf: np.asarray(leaf, dtype=float), tree)
+
+
+def _flat_start(start):
+    """``(vector, unravel)`` of an initial guess: an array's ravel and reshape,
+    or a pytree's ``ravel_pytree`` (float)."""
+    if _is_tree(start):
+        return ravel_pytree(_as_float(start))
+    start = np.asarray(start, dtype=float)
+    return start.ravel(), lambda z: np.reshape(z, start.shape)
+
+
+def _raveled(tree):
+    return tree if not _is_tree(tree) else ravel_pytree(tree)[0]
+
+
+class _Solve:
+    """The solve of an implicit function, as the parameter of its primitive.
+
+    It is deliberately not callable: ``osculate.jit`` records a primitive whose
+    parameters are plain data as one staged node and replays it by calling
+    the implementation, which runs the solver at the new parameters (a
+    callable parameter would make ``jit`` trace through the solver instead,
+    which a SciPy solver cannot be).  ``check`` asks for the invertibility
+    check of ``∂f/∂x`` (the derivative rule's solves only).
+    """
+
+    __slots__ = ("solve", "x0", "f", "rcond", "check")
+    primitive: Primitive
+
+    def __init__(self, solve, x0, f, rcond, check):
+        self.solve, self.x0, self.f, self.rcond, self.check = solve, x0, f, rcond, check
+
+    def __repr__(self):
+        return f"<implicit solve{' (checked)' if self.check else ''}>"
+
+
+def _solve_impl(*params, problem):
+    x = np.asarray(problem.solve(problem.x0, *params), dtype=float)
+    if problem.check:
+        _check_invertible(problem.f, x, params, problem.rcond)
+    return x
+
+
+def _solve_batch(vals, batched, size, problem):
+    """One solve per batch member (a solver handles one problem at a time)."""
+    members = []
+    for i in range(size):
+        args = [v[i] if b else v for v, b in zip(vals, batched)]
+        members.append(_Solve.primitive.bind(*args, problem=problem))
+    return osc_np.stack(members)
+
+
+_Solve.primitive = Primitive("implicit_solve", _solve_impl)
+_Solve.primitive.def_rule("batch", _solve_batch)
+for _kind, _why in (("jvp", "differentiated by the implicit function theorem, through its custom_jvp rule"),
+                    ("vjp", "differentiated by the implicit function theorem, through its custom_jvp rule"),
+                    ("taylor", "an implicit function has no Taylor rule; nest grad/jvp instead"),
+                    ("sparsity", "a solver's dependence on the parameters is not traced")):
+    _Solve.primitive.lacks(_kind, _why)
 
 
 def _check_invertible(f, x, params, rcond):
@@ -59,7 +148,7 @@ def implicit_root(f, solve, tangent_solve=None, rcond=1e-12):
     0.25
     """
 
-    def tangent(x, params, dparams):
+    def tangent(f, x, params, dparams):
         # ∂f/∂x ẋ = −∂f/∂θ θ̇, solved with operations that later transformations differentiate
         rhs = jvp(lambda *q: f(x, *q), tuple(params), tuple(dparams))[1]
         if tangent_solve is not None:
@@ -68,32 +157,60 @@ def implicit_root(f, solve, tangent_solve=None, rcond=1e-12):
         shape = np.shape(x)
         n = int(np.prod(shape))
         J = osc_np.reshape(jacfwd(lambda z: f(z, *params))(x), (n, n))
-        dx = osc_np.linalg.solve(J, osc_np.reshape(rhs, (n,)))
+        rhs = osc_np.reshape(rhs, (n,))
+        if isinstance(rhs, Tracer):
+            # J + 0·rhs (exact) carries every batch axis of rhs, so that under nested vmap
+            # (vmap of jacfwd) both operands of the solve have the same stack axes: the
+            # batch rule of solve stacks its operands as they are
+            J = J + 0.0 * rhs[None, :]
+        dx = osc_np.linalg.solve(J, rhs)
         return -osc_np.reshape(dx, shape)
 
-    def make(x0):
-        @custom_jvp
-        def root_of(*params):
-            x = np.asarray(solve(x0, *params), dtype=float)
-            _check_invertible(f, x, params, rcond)
-            return x
+    def make(x0, f=f, solve=solve):
+        # The primal and the checked root share the rule, whose own root is the checked
+        # one, so every derivative checks ∂f/∂x.  The primal checks on concrete values
+        # (it runs inside a derivative there) but not under vmap or jit alone.
+        checked_problem = _Solve(solve, x0, f, rcond, True)
+        plain_problem = _Solve(solve, x0, f, rcond, False)
 
-        @root_of.defjvp
-        def _(params, dparams):
-            x = root_of(*params)
-            return x, tangent(x, params, dparams)
+        def build(check):
+            @custom_jvp
+            def root_of(*params):
+                problem = checked_problem if check or not _has_tracer(params) else plain_problem
+                return _Solve.primitive.bind(*params, problem=problem)
 
-        return root_of
+            return root_of
+
+        primal, checked = build(False), build(True)
+
+        def rule(params, dparams):
+            x = checked(*params)
+            return x, tangent(f, x, params, dparams)
+
+        primal.defjvp(rule)
+        checked.defjvp(rule)
+        return primal
 
     def evaluate(x0, *params):
-        if _has_tracer((x0,)):
+        if _has_tracer(tree_flatten(x0)[0]):
             raise TypeError(
                 "the initial guess of an implicit root must be a plain value, not a traced one "
                 "(the root does not depend on it; pass a constant or osculate.stop_gradient(x0))"
             )
-        if not _has_tracer(params):
+        leaves, pdef = tree_flatten(params)
+        if not _has_tracer(leaves):
             return solve(x0, *params)
-        return make(x0)(*params)
+        unflat = (lambda ls: tree_unflatten(pdef, ls)) if pdef != tree_flatten((0.0,) * len(params))[1] else None
+        f_l, solve_l = f, solve
+        if unflat is not None:  # pytree parameters: the root is a function of their leaves
+            f_l = lambda x, *ls: f(x, *unflat(ls))  # noqa: E731
+            solve_l = lambda start, *ls: solve(start, *unflat(ls))  # noqa: E731
+        if not _is_tree(x0):
+            return make(x0, f_l, solve_l)(*leaves)
+        flat0, unravel = ravel_pytree(_as_float(x0))  # a pytree solution: solved for as one vector
+        f_flat = lambda z, *ls: ravel_pytree(f_l(unravel(z), *ls))[0]  # noqa: E731
+        solve_flat = lambda z0, *ls: ravel_pytree(_as_float(solve_l(unravel(z0), *ls)))[0]  # noqa: E731
+        return unravel(make(flat0, f_flat, solve_flat)(*leaves))
 
     return evaluate
 
@@ -111,6 +228,14 @@ def custom_root(f, initial_guess, solve, tangent_solve=None):
     dense Jacobian and ``np.linalg.solve`` are used.  Derivatives raise
     :class:`SingularJacobianError` if ``∂f/∂x`` is singular at the root.
 
+    ``x`` may be a pytree (``initial_guess`` gives its structure, ``solve``
+    gets and returns such trees, ``f`` returns a tree of the same size, e.g.
+    the same structure): the derivative works on the raveled vectors
+    (``ravel_pytree`` order; so does ``tangent_solve``), and the root comes
+    back with ``initial_guess``'s structure.  Parameters may be pytrees too.
+    The root works under ``vmap`` (one solve per batch member) and ``jit``
+    (the solve is one staged node, re-run on the new parameters at replay).
+
     >>> import numpy as np, osculate as osc
     >>> def newton(g, x):
     ...     for _ in range(50):
@@ -121,6 +246,13 @@ def custom_root(f, initial_guess, solve, tangent_solve=None):
     (2.0, 0.083333333333)
     >>> round(float(osc.grad(osc.grad(cbrt))(8.0)), 12)  # -2/9 a^(-5/3)
     -0.006944444444
+    >>> osc.jit(cbrt)(8.0), osc.jit(cbrt)(27.0)          # a new parameter: solved again
+    (array(2.), array(3.))
+    >>> sol = osc.custom_root(lambda p, a: {"u": p["u"] - a, "v": p["v"] * p["u"] - 1.0},
+    ...                       {"u": 1.0, "v": 1.0}, lambda g, p0: {"u": 2.0, "v": 0.5})
+    >>> d = osc.jacfwd(lambda a: sol(a)["v"])(2.0)      # v = 1/a
+    >>> float(d)
+    -0.25
     """
     inner = implicit_root(lambda x, *p: f(x, *p), lambda x0, *p: solve(lambda x: f(x, *p), x0), tangent_solve)
     return lambda *params: inner(initial_guess, *params)
@@ -156,7 +288,8 @@ def root_scalar(f, *params, bracket=None, x0=None, x1=None, method="brentq", **o
 
 def root(f, x0, *params, method="hybr", **options):
     """A root of the system ``f(x, *params) = 0`` (``x`` and ``f`` of the same shape),
-    differentiable in ``params``.
+    differentiable in ``params``.  ``x0`` may be a pytree (``f`` then returns a
+    tree of the same size), and so may the parameters; see :func:`custom_root`.
 
     SciPy's :func:`scipy.optimize.root` finds it on plain arrays from ``x0``
     (``method`` and ``options`` passed on); the derivative solves the linearised
@@ -170,12 +303,12 @@ def root(f, x0, *params, method="hybr", **options):
     2.0
     """
     def solve(start, *p):
-        start = np.asarray(start, dtype=float)
-        g = lambda x: np.asarray(f(x.reshape(start.shape), *p), dtype=float).ravel()  # noqa: E731
-        res = _sopt.root(g, start.ravel(), method=method, **options)
+        z0, unravel = _flat_start(start)
+        g = lambda z: np.asarray(_raveled(f(unravel(z), *p)), dtype=float).ravel()  # noqa: E731
+        res = _sopt.root(g, z0, method=method, **options)
         if not res.success:
             raise RuntimeError(f"root did not converge: {res.message}")
-        return res.x.reshape(start.shape)
+        return unravel(res.x)
 
     return implicit_root(f, solve)(x0, *params)
 
@@ -185,7 +318,8 @@ def fixed_point(g, x0, *params, xtol=1e-12, maxiter=10000):
 
     Found by SciPy's :func:`scipy.optimize.fixed_point` (Steffensen's
     acceleration) on plain values; differentiated as the root of
-    ``x − g(x, *params)``, which needs ``I − ∂g/∂x`` invertible.
+    ``x − g(x, *params)``, which needs ``I − ∂g/∂x`` invertible.  ``x0`` may be
+    a pytree (``g`` returns the same structure).
 
     >>> import numpy as np, osculate as osc
     >>> x = osc.fixed_point(lambda x, a: np.cos(a * x), 0.5, 1.0)   # the Dottie number
@@ -196,8 +330,16 @@ def fixed_point(g, x0, *params, xtol=1e-12, maxiter=10000):
     True
     """
     def solve(start, *p):
-        start = np.asarray(start, dtype=float)
-        h = lambda x: np.asarray(g(x, *p), dtype=float)  # noqa: E731
-        return np.asarray(_sopt.fixed_point(h, start, xtol=xtol, maxiter=maxiter), dtype=float)
+        if not _is_tree(start):
+            start = np.asarray(start, dtype=float)
+            h = lambda x: np.asarray(g(x, *p), dtype=float)  # noqa: E731
+            return np.asarray(_sopt.fixed_point(h, start, xtol=xtol, maxiter=maxiter), dtype=float)
+        z0, unravel = _flat_start(start)
+        h = lambda z: np.asarray(ravel_pytree(g(unravel(z), *p))[0], dtype=float)  # noqa: E731
+        return unravel(np.asarray(_sopt.fixed_point(h, z0, xtol=xtol, maxiter=maxiter), dtype=float))
 
-    return implicit_root(lambda x, *p: x - g(x, *p), solve)(x0, *params)
+    def residual(x, *p):
+        gx = g(x, *p)
+        return tree_map(lambda a, b: a - b, x, gx) if _is_tree(x) else x - gx
+
+    return implicit_root(residual, solve)(x0, *params)

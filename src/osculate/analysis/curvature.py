@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from ..ad.transforms import hessian, value_and_grad, vhv
-from ..linop.operators import hessian_operator
+from ..linop.operators import FlatPoint, hessian_operator, is_array_point, select_arguments
 from ._util import as_point, check_scalar_value, flat_function
 from .error_model import MARGIN, default_grad_tol, eigenvalue_error, radial_third_derivative
 from .higher_order import higher_order_test, near_degenerate
@@ -72,6 +72,8 @@ def curvature(
     n_directions: int = 24,
     seed: int = 0,
     lanczos_tol: float = 1e-10,
+    argnums=None,
+    has_aux: bool = False,
 ) -> CurvatureReport:
     """Curvature report of ``f`` at ``x``: gradient norm, Hessian eigenvalues,
     inertia, definiteness, condition number, and the classification of ``x``
@@ -114,10 +116,21 @@ def curvature(
         Seed of the sampled directions and of Lanczos.
     lanczos_tol : float, default 1e-10
         Relative residual tolerance of the Lanczos eigenvalues.
+    argnums : int or tuple of ints, optional
+        As in :func:`osculate.jacfwd`: ``x`` is then the tuple of *all*
+        positional arguments of ``f``, the analysis is in the selected ones
+        (their tuple for a tuple ``argnums``) and the others are passed
+        through.  ``report.x`` is the selected argument(s).
+    has_aux : bool, default False
+        ``f`` returns ``(value, aux)``; the result is ``(report, aux)``.
 
     Returns
     -------
     CurvatureReport
+        For a pytree ``x`` (a dict of weights...), the analysis is of ``f``
+        as a function of the flat vector of :func:`osculate.ravel_pytree`:
+        ``report.x`` and ``report.gradient`` have ``x``'s structure, while
+        ``report.eigenvectors`` are columns in that raveled order.
 
     Notes
     -----
@@ -147,7 +160,29 @@ def curvature(
     >>> rep = curvature(ring, np.array([0.6, 0.8]))
     >>> rep.classification, rep.certified, rep.non_isolated
     ('non-strict local minimum', False, True)
+    >>> rep = curvature(lambda p, c: np.sum((p["w"] - c) ** 2) * (1 + p["b"] ** 2),
+    ...                 ({"w": np.ones(2), "b": 0.0}, 1.0), argnums=0)
+    >>> rep.classification, rep.x["w"], np.round(rep.eigenvalues, 6)
+    ('non-strict local minimum', array([1., 1.]), array([0., 2., 2.]))
     """
+    aux = None
+    if argnums is not None or has_aux:
+        f, x, with_aux = select_arguments(f, x, argnums, has_aux, "curvature")
+        if has_aux:
+            aux = with_aux(x)[1]
+    tree = None if is_array_point(x) else FlatPoint(x, "x")
+    if tree is not None:
+        f, x = tree.function(f), tree.flat
+    report = _curvature(f, x, rtol, tol, grad_tol, method, k, dense_limit, higher_order, max_order, n_directions,
+                        seed, lanczos_tol)
+    if tree is not None:
+        report.x, report.gradient = tree.unravel(report.x), tree.unravel(report.gradient)
+    return (report, aux) if has_aux else report
+
+
+def _curvature(f, x, rtol, tol, grad_tol, method, k, dense_limit, higher_order, max_order, n_directions, seed,
+               lanczos_tol):
+    """:func:`curvature` at an array point."""
     point = as_point(x)
     shape = point.shape if point.ndim else (1,)
     z = point.reshape(-1)

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,12 @@ class EigenResult(ToDictMixin):
         Operator-vector products used.
     converged : bool
         Whether all ``k`` pairs met the tolerance.
+    vector_trees : list or None
+        For an operator at a pytree point (``hessian_operator(f, params)``
+        with ``params`` a dict of weights...), the eigenvectors as trees
+        shaped like that point (``op.unravel`` of each column of
+        ``vectors``, whose rows are in :func:`osculate.ravel_pytree` order);
+        ``None`` otherwise.
     """
 
     values: np.ndarray
@@ -66,6 +72,7 @@ class EigenResult(ToDictMixin):
     residuals: np.ndarray
     n_matvec: int
     converged: bool
+    vector_trees: list | None = field(default=None, repr=False, metadata={"to_dict": False})
 
     def __repr__(self) -> str:
         vec = "None" if self.vectors is None else f"<array {self.vectors.shape}>"
@@ -153,7 +160,24 @@ def eigenvalues(
     (True, True)
     >>> np.round(eigenvalues(A, k=2, which="BE", method="dense").values, 8)
     array([  1., 100.])
+
+    The Hessian at a pytree point gives its eigenvectors as trees too:
+
+    >>> import osculate as osc
+    >>> f = lambda p: np.sum(p["w"] ** 2) + 3.0 * p["b"] ** 2
+    >>> res = eigenvalues(osc.hessian_operator(f, {"w": np.ones(2), "b": 1.0}), k=1, method="dense")
+    >>> res.values, abs(float(res.vector_trees[0]["b"]))
+    (array([6.]), 1.0)
     """
+    result = _eigenvalues(A, k, which, method, tol, seed, return_vectors, max_iter, force_dense, n, check_symmetry)
+    unravel = getattr(A, "unravel", None)
+    if unravel is not None and result.vectors is not None:
+        result.vector_trees = [unravel(result.vectors[:, i].copy()) for i in range(result.vectors.shape[1])]
+    return result
+
+
+def _eigenvalues(A, k, which, method, tol, seed, return_vectors, max_iter, force_dense, n, check_symmetry):
+    """:func:`eigenvalues` on flat vectors."""
     op, n0 = counted_operator(A, n, check_symmetry)
     N = op.shape[0]
     k = positive_int(k, "k")

@@ -15,6 +15,13 @@ All three return a :class:`~osculate.linop.SymmetricOperator`: a symmetric
 ``scipy.sparse.linalg.LinearOperator`` that counts its products
 (``n_matvec``) and works unchanged with ``eigsh``, ``cg``, ``minres`` and
 ``scipy.optimize.minimize(hessp=...)``.
+
+Points may be pytrees (a dict of network weights...): :class:`FlatPoint`
+is the one place where a point becomes a flat vector (``ravel_pytree``
+order) and back, and :func:`select_arguments` reduces ``argnums`` and
+``has_aux`` to a function of one point; :func:`hessian_operator`,
+:func:`osculate.curvature`, :func:`osculate.optim.minimize` and
+:func:`osculate.optim.least_squares` all use them.
 """
 
 from __future__ import annotations
@@ -22,12 +29,128 @@ from __future__ import annotations
 import numpy as np
 
 from ..ad.batching import vmap
+from ..ad.core import Tracer
+from ..ad.ravel import ravel_pytree
 from ..ad.staging import linearize
 from ..ad.transforms import grad, hvp, value_and_grad, vjp
+from ..ad.tree import describe, tree_flatten, tree_map
 from ..ad.util import as_float_input
 from .symmetric_operator import SymmetricOperator
 
-__all__ = ["hessian_operator", "ggn_operator", "fisher_operator"]
+__all__ = ["hessian_operator", "ggn_operator", "fisher_operator", "FlatPoint", "select_arguments", "is_array_point"]
+
+
+# --------------------------------------------------------------------------- pytree points
+
+
+def is_array_point(x):
+    """Whether ``x`` is read as one array: an ``ndarray``, a number, a tracer,
+    or a (nested) plain list or tuple of numbers -- the calls that existed
+    before pytrees.  Anything else (a dict, a namedtuple, a dataclass, a
+    registered class, a list or tuple holding arrays) is a pytree point.
+
+    >>> is_array_point([1.0, 2.0]), is_array_point({"w": [1.0]}), is_array_point((np.ones(2), 1.0))
+    (True, False, False)
+    """
+    if type(x) in (list, tuple):
+        return all(is_array_point(e) and type(e) in (list, tuple) or np.ndim(e) == 0 and
+                   tree_flatten(e)[1] == _LEAF_DEF for e in x)
+    return tree_flatten(x)[1] == _LEAF_DEF
+
+
+_LEAF_DEF = tree_flatten(0.0)[1]
+
+
+class FlatPoint:
+    """A pytree point as one flat float vector (``ravel_pytree`` order) and back.
+
+    ``flat`` is the vector (float64; leaves are converted, so integer leaves
+    give float results), ``unravel(v)`` rebuilds the tree from a vector like
+    it (traced vectors too), ``ravel(tree)`` flattens a tree of the same
+    structure (checked), and ``function(f)`` is ``f`` as a function of the
+    flat vector.  ``what`` names the point in errors.
+
+    >>> p = FlatPoint({"w": np.ones((2, 2)), "b": np.array([5.0])}, "x0")
+    >>> p.flat
+    array([5., 1., 1., 1., 1.])
+    >>> p.unravel(np.arange(5.0))["w"]
+    array([[1., 2.],
+           [3., 4.]])
+    """
+
+    def __init__(self, tree, what="x"):
+        leaves, self.treedef = tree_flatten(tree)
+        for leaf in leaves:
+            if not isinstance(leaf, Tracer) and np.iscomplexobj(leaf):
+                raise TypeError(f"{what} has a complex leaf; this works in real coordinates (write f of the real and "
+                                "imaginary parts)")
+        as_float = tree_map(lambda leaf: leaf if isinstance(leaf, Tracer) else np.asarray(leaf, dtype=np.float64), tree)
+        flat, self.unravel = ravel_pytree(as_float)
+        self.flat = flat if isinstance(flat, Tracer) else np.array(flat, dtype=np.float64)
+        self.size = int(np.size(flat))
+        self.what = what
+
+    def ravel(self, tree, what=None):
+        """The flat vector of ``tree``, which must have this point's structure."""
+        if tree_flatten(tree)[1] != self.treedef:
+            raise ValueError(f"{what or 'the value'} must have the structure of {self.what}, got {describe(tree)}")
+        flat = ravel_pytree(tree)[0]
+        if np.shape(flat) != (self.size,):
+            raise ValueError(f"{what or 'the value'} has {np.size(flat)} numbers, but {self.what} has {self.size}")
+        return flat
+
+    def function(self, f):
+        """``v -> f(unravel(v))``."""
+        unravel = self.unravel
+        return lambda v, *args: f(unravel(v), *args)
+
+
+def select_arguments(f, x, argnums=None, has_aux=False, name="f"):
+    """``(g, point, with_aux)``: ``f`` as a function of one point, for the
+    ``argnums``/``has_aux`` convention of :func:`osculate.jacfwd`.
+
+    ``argnums=None``: ``x`` is ``f``'s one argument.  Otherwise ``x`` is the
+    tuple of all of ``f``'s positional arguments; ``argnums`` (an int or a
+    tuple of ints) picks the differentiated ones, the point is that argument
+    (or the tuple of them) and the others are passed through.  ``g`` returns
+    ``f``'s value (without the aux); ``with_aux`` returns ``(value, aux)``
+    (``aux`` is ``None`` unless ``has_aux``, when ``f`` returns a pair).
+    """
+    if argnums is None:
+        call, point = f, x
+    else:
+        if not isinstance(x, (tuple, list)):
+            raise TypeError(f"{name}: with argnums, x is the tuple of all positional arguments of f, got {describe(x)}")
+        nums = (argnums,) if isinstance(argnums, (int, np.integer)) else argnums
+        if not isinstance(nums, (tuple, list)) or not nums or not all(
+                isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in nums):
+            raise TypeError(f"argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
+        args = tuple(x)
+        for i in nums:
+            if not -len(args) <= i < len(args):
+                raise TypeError(f"{name}: argnums={argnums} but x holds {len(args)} positional argument(s)")
+        single = isinstance(argnums, (int, np.integer))
+        point = args[int(argnums)] if single else tuple(args[int(i)] for i in nums)
+
+        def call(d):
+            full = list(args)
+            if single:
+                full[int(argnums)] = d
+            else:
+                for i, v in zip(nums, d):
+                    full[int(i)] = v
+            return f(*full)
+
+    if not has_aux:
+        return call, point, lambda z: (call(z), None)
+
+    def with_aux(z):
+        out = call(z)
+        if not (isinstance(out, tuple) and len(out) == 2):
+            raise TypeError(f"{name}: has_aux=True needs f to return a pair (output, aux)")
+        return out
+
+    return (lambda z: with_aux(z)[0]), point, with_aux
 
 
 #: Columns per batched AD product: larger blocks only add memory traffic.
@@ -54,7 +177,7 @@ def _flat_fn(f, shape):
     return lambda z: f(z.reshape(shape))
 
 
-def hessian_operator(f, x, reuse=True):
+def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False):
     """The Hessian ``∇²f(x)`` as a :class:`~osculate.linop.SymmetricOperator`.
 
     ``reuse=True`` (default) linearises the gradient once at ``x``; each
@@ -70,21 +193,59 @@ def hessian_operator(f, x, reuse=True):
     >>> op.to_dense()
     array([[2., 3.],
            [3., 0.]])
+
+    **Pytree points.**  ``x`` may be a pytree (a dict of weights, a tuple of
+    arrays...).  The operator still acts on *flat vectors*, in the order of
+    :func:`osculate.ravel_pytree` (leaves in tree order, each raveled in C
+    order), so it stays a SciPy ``LinearOperator`` of shape ``(n, n)``;
+    ``op.gradient`` and ``op.x`` are flat vectors of that order too.
+    ``op.unravel(v)`` turns such a vector (an eigenvector, a product) into a
+    tree shaped like ``x``, ``op.ravel(tree)`` goes the other way, and
+    ``op.point`` is ``x`` itself.  (An array point keeps the old attributes:
+    ``op.unravel`` is ``None``.)
+
+    ``argnums`` and ``has_aux`` follow :func:`osculate.jacfwd`: with
+    ``argnums`` (an int or a tuple), ``x`` is the tuple of *all* positional
+    arguments of ``f``, the Hessian is taken in the selected ones (their tuple
+    for a tuple ``argnums``, raveled in that order) and the others are passed
+    through.  With ``has_aux=True``, ``f`` returns ``(value, aux)`` and the
+    result is ``(op, aux)``.
+
+    >>> nll = lambda p, X, y: np.sum(np.log1p(np.exp(X @ p["w"] + p["b"])) - y * (X @ p["w"] + p["b"]))
+    >>> X, y = np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([0.0, 1.0])
+    >>> op = osc.hessian_operator(nll, ({"w": np.zeros(2), "b": 0.0}, X, y), argnums=0)
+    >>> op.shape, op.unravel(op @ np.array([1.0, 0.0, 0.0]))["w"]        # flat order: b, then w
+    ((3, 3), array([0.5 , 0.25]))
     """
-    x = as_float_input(x, "hessian_operator point x")
-    shape = tuple(x.shape)
-    flat = _flat_fn(f, shape)
-    x_flat = np.ravel(x)
-    value, gradient = value_and_grad(flat)(x_flat)
+    if argnums is not None or has_aux:
+        g, point, with_aux = select_arguments(f, x, argnums, has_aux, "hessian_operator")
+    else:
+        g, point, with_aux = f, x, None
+    if is_array_point(point):
+        x = as_float_input(point, "hessian_operator point x")
+        shape = tuple(x.shape)
+        flat = _flat_fn(g, shape)
+        x_flat = np.ravel(x)
+        unravel = ravel = None
+    else:
+        fp = FlatPoint(point, "hessian_operator point x")
+        flat, x_flat, unravel, ravel = fp.function(g), fp.flat, fp.unravel, fp.ravel
+    aux = None
+    if with_aux is not None and has_aux:
+        shape_of = (lambda z: z.reshape(np.shape(point))) if unravel is None else unravel
+        (value, aux), gradient = value_and_grad(lambda z: with_aux(shape_of(z)), has_aux=True)(x_flat)
+    else:
+        value, gradient = value_and_grad(flat)(x_flat)
     if reuse:
         _, hvp_fn = linearize(grad(flat), x_flat)
         product, batched = hvp_fn, hvp_fn.batch
     else:
         product = lambda v: hvp(flat, x_flat, v)  # noqa: E731
         batched = vmap(product)
-    op = _ad_operator(x_flat.size, x.dtype, product, batched, "Hessian")
+    op = _ad_operator(x_flat.size, x_flat.dtype, product, batched, "Hessian")
     op.value, op.gradient, op.x = value, gradient, x_flat
-    return op
+    op.unravel, op.ravel, op.point = unravel, ravel, point
+    return (op, aux) if has_aux else op
 
 
 def ggn_operator(residual_fn=None, x=None, *, model=None, loss=None):

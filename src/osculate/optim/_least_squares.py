@@ -13,7 +13,9 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 from scipy.sparse.linalg import LinearOperator
 
+from ..ad.ravel import ravel_pytree
 from ..ad.transforms import jvp, vjp
+from ..linop.operators import FlatPoint, is_array_point
 from . import _linalg as la
 from ._linesearch import armijo
 from ._objective import start_point
@@ -35,8 +37,14 @@ _LS_MESSAGES = {
 class _Residual:
     """Residual function with Jacobian access and counters."""
 
-    def __init__(self, fun, jac, args, mode, n):
-        self.fun = (lambda x: fun(x, *args)) if args else fun
+    def __init__(self, fun, jac, args, mode, n, point=None):
+        if point is not None:  # a pytree x0: the solver works on its flat vector
+            user, user_jac = fun, jac
+            fun = lambda z, *a: user(point.unravel(z), *a)  # noqa: E731
+            if jac is not None:
+                jac = lambda z, *a: user_jac(point.unravel(z), *a)  # noqa: E731
+        inner = fun
+        self.fun = lambda x: _raveled(inner(x, *args))  # a pytree of residuals is raveled
         self.user_jac = (lambda x: jac(x, *args)) if (jac is not None and args) else jac
         self.nfev = 0
         self.njev = 0
@@ -102,6 +110,11 @@ class _Residual:
                               rmatvec=lambda u: vjp(np.ravel(u)), dtype=float)
 
 
+def _raveled(r):
+    """A residual that is a pytree (not one array) as its flat vector."""
+    return r if is_array_point(r) else ravel_pytree(r)[0]
+
+
 def _converged_status(f_conv, x_conv, status):
     """SciPy's least_squares codes: 4 both tests, 2 cost (ftol), 3 step (xtol)."""
     if f_conv and x_conv:
@@ -122,7 +135,14 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
     ----------
     residual_fn : callable
         ``r(x, *args) -> ndarray (m,)`` in plain NumPy (traced by osculate).
-    x0 : array_like, shape (n,)
+        It may return a pytree of arrays (a dict of residual blocks...):
+        its leaves are raveled into one vector (:func:`osculate.ravel_pytree`
+        order), which is what ``result.fun`` and ``result.jac`` hold.
+    x0 : array_like, shape (n,), or pytree
+        A pytree (a dict of parameters...) is solved for as its flat
+        ``ravel_pytree`` vector; ``result.x`` and ``result.grad`` then have
+        ``x0``'s structure, the callback receives trees, and a user ``jac(x)``
+        takes a tree and returns the ``(m, n)`` matrix in raveled order.
     method : {"lm", "gauss-newton"}
         ``"lm"``: Levenberg–Marquardt with Nielsen's damping update and
         (with ``x_scale="jac"``) Moré's diagonal scaling.
@@ -162,6 +182,10 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
     ...                     np.array([1.0, 1.0]))
     >>> res.success, np.round(res.x, 8).tolist()
     (True, [2.0, 1.5])
+    >>> res = least_squares(lambda p: {"fit": p["a"] * np.exp(-p["k"] * t) - y, "prior": 1e-9 * p["k"]},
+    ...                     {"a": 1.0, "k": 1.0})
+    >>> round(float(res.x["a"]), 6), round(float(res.x["k"]), 6)
+    (2.0, 1.5)
     """
     if method not in ("lm", "gauss-newton"):
         raise ValueError(f"unknown method {method!r}; valid methods: 'lm', "
@@ -173,9 +197,13 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
     for nm, v in (("ftol", ftol), ("xtol", xtol), ("gtol", gtol)):
         if not v >= 0:
             raise ValueError(f"{nm} must be >= 0")
-    x = start_point(x0)
+    point = None if is_array_point(x0) else FlatPoint(x0, "x0")
+    x = start_point(x0 if point is None else point.flat)
     n = x.size
-    res_fn = _Residual(residual_fn, jac, tuple(args), jac_mode, n)
+    res_fn = _Residual(residual_fn, jac, tuple(args), jac_mode, n, point)
+    if point is not None and callback is not None:
+        user_callback = callback
+        callback = lambda xk: user_callback(point.unravel(xk))  # noqa: E731
     r = res_fn(x)
     m = r.size
     if not np.all(np.isfinite(r)):
@@ -306,8 +334,9 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
             if callback is not None:
                 callback(x.copy())
             status = _converged_status(f_conv, x_conv, status)
+    x_out, g_out = (x, g) if point is None else (point.unravel(x.copy()), point.unravel(np.array(g, dtype=float)))
     return OptimizeResult(
-        x=x, cost=cost, fun=r, jac=J, grad=g, optimality=float(np.max(np.abs(g))),
+        x=x_out, cost=cost, fun=r, jac=J, grad=g_out, optimality=float(np.max(np.abs(g))),
         active_mask=np.zeros(n, dtype=int), nfev=res_fn.nfev, njev=res_fn.njev,
         njvp=res_fn.njvp, nvjp=res_fn.nvjp, nit=nit, status=status,
         success=status > 0, message=_LS_MESSAGES[status] + extra, method=method,

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 from scipy.optimize import OptimizeResult
 
+from ..linop.operators import FlatPoint, is_array_point
 from . import _directions as D
 from . import _linalg as la
 from ._linesearch import armijo, strong_wolfe
@@ -116,16 +117,36 @@ def _validate_options(method, options):
     return kind, build, opts
 
 
-def _wrap_callback(callback):
+def _wrap_callback(callback, unravel=None):
+    """The driver's ``callback(result)`` calling the user's, with the point
+    (and gradient) as trees when ``unravel`` is given (a pytree ``x0``)."""
     if callback is None:
         return None
     try:
         params = list(inspect.signature(callback).parameters)
     except (TypeError, ValueError):
         params = []
+    shaped = unravel if unravel is not None else (lambda v: v)
     if params == ["intermediate_result"]:
-        return lambda res: callback(intermediate_result=res)
-    return lambda res: callback(np.copy(res.x))
+        if unravel is None:
+            return lambda res: callback(intermediate_result=res)
+        return lambda res: callback(intermediate_result=OptimizeResult(
+            res, x=unravel(res.x), grad=unravel(res.grad)))
+    return lambda res: callback(shaped(np.copy(res.x)))
+
+
+def tree_problem(point, f, grad, hvp, hess):
+    """``f`` and the user's derivatives of a pytree point as functions of its
+    flat vector (:class:`~osculate.linop.operators.FlatPoint`): points and
+    directions are unraveled before the call, gradients and products
+    raveled after it; a user ``hess(x)`` returns the ``(n, n)`` matrix in
+    ``ravel_pytree`` order."""
+    un = point.unravel
+    flat_f = point.function(f)
+    flat_grad = None if grad is None else (lambda z, *a: point.ravel(grad(un(z), *a), "grad(x)"))
+    flat_hvp = None if hvp is None else (lambda z, v, *a: point.ravel(hvp(un(z), un(v), *a), "hvp(x, v)"))
+    flat_hess = None if hess is None else (lambda z, *a: hess(un(z), *a))
+    return flat_f, flat_grad, flat_hvp, flat_hess
 
 
 def _progress_bar(enabled, total, desc):
@@ -144,13 +165,13 @@ def _progress_bar(enabled, total, desc):
 class _Run:
     """Mutable state shared by the drivers."""
 
-    def __init__(self, obj, x, method, opts, maxiter, callback, progress):
+    def __init__(self, obj, x, method, opts, maxiter, callback, progress, unravel=None):
         self.obj = obj
         self.x = x
         self.method = method
         self.opts = opts
         self.maxiter = maxiter
-        self.callback = _wrap_callback(callback)
+        self.callback = _wrap_callback(callback, unravel)
         self.bar = _progress_bar(progress, maxiter, method)
         self.rng = np.random.default_rng(opts["seed"])
         self.history = {"f": [], "grad_norm": []}
@@ -463,15 +484,26 @@ def _trust_region_driver(run, model, damped):
 def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
              progress=False, *, grad=None, hvp=None, hess=None, args=(),
              jit=False, **options):
-    """Minimize a scalar function of a 1-D array with a second-order method.
+    """Minimize a scalar function of a 1-D array (or of a pytree of arrays)
+    with a second-order method.
 
     Parameters
     ----------
     f : callable or Objective
         ``f(x, *args) -> float``, plain NumPy code (traced by osculate to get
         derivatives).  An :class:`Objective` may be passed instead.
-    x0 : array_like, shape (n,)
-        Starting point (finite).
+    x0 : array_like, shape (n,), or pytree
+        Starting point (finite).  A pytree -- a dict of network weights
+        ``{"W1": (3, 4) array, "b1": (4,), ...}``, a tuple of arrays, a
+        dataclass... -- is optimised as the flat vector of
+        :func:`osculate.ravel_pytree` (float64), and ``result.x``,
+        ``result.grad``/``jac`` and the callback's point come back with
+        ``x0``'s structure.  User derivatives then take and return trees:
+        ``grad(x)`` and ``hvp(x, v)`` a tree like ``x0``, while ``hess(x)``
+        returns the ``(n, n)`` matrix in ``ravel_pytree`` order; the
+        method options that are callables (``preconditioner``, ``fisher``)
+        work on the flat vectors.  (A plain list or tuple of numbers is an
+        array, as before.)
     method : str
         ``"newton"`` (line search; shift to positive definite when H is not),
         ``"damped-newton"`` (Levenberg–Marquardt-style damping),
@@ -539,6 +571,10 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
     >>> res = minimize(rosen, np.array([-1.2, 1.0]), method="trust-exact")
     >>> res.success, np.round(res.x, 6).tolist()
     (True, [1.0, 1.0])
+    >>> res = minimize(lambda p: np.sum((p["w"] - 1.0) ** 2) + (p["b"] + 2.0) ** 2,
+    ...                {"w": np.zeros(2), "b": 0.0})
+    >>> sorted(res.x), np.round(res.x["w"], 6).tolist(), round(float(res.x["b"]), 6)
+    (['b', 'w'], [1.0, 1.0], -2.0)
     """
     if not isinstance(method, str) or method.lower() not in METHODS:
         raise ValueError(f"unknown method {method!r}; valid methods: "
@@ -547,7 +583,13 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
     if tol is not None:
         options.setdefault("gtol", tol)
     kind, build, opts = _validate_options(method, options)
-    x = start_point(x0)
+    point = None if is_array_point(x0) else FlatPoint(x0, "x0")
+    if point is not None:
+        if isinstance(f, Objective):
+            raise TypeError("minimize: an Objective works on 1-D arrays; with a pytree x0 pass the function "
+                            "(and grad=/hvp=/hess= taking trees) instead")
+        f, grad, hvp, hess = tree_problem(point, f, grad, hvp, hess)
+    x = start_point(x0 if point is None else point.flat)
     if isinstance(f, Objective):
         if grad is not None or hvp is not None or hess is not None or args or jit:
             raise ValueError("pass grad/hvp/hess/args/jit to the Objective, not to "
@@ -565,7 +607,7 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
     if not np.isfinite(f0):
         raise ValueError(f"f(x0) is not finite ({f0})")
     t0 = time.perf_counter()
-    run = _Run(obj, x, method, opts, int(maxiter), callback, progress)
+    run = _Run(obj, x, method, opts, int(maxiter), callback, progress, None if point is None else point.unravel)
     run.f, run.g = obj.value_and_grad(x)
     try:
         if not np.all(np.isfinite(run.g)):
@@ -585,8 +627,9 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
     if run.escapes:
         message += f" ({run.escapes} escape step(s) along negative curvature.)"
     counts = obj.counts()
+    x_out, g_out = (run.x, run.g) if point is None else (point.unravel(run.x.copy()), point.unravel(run.g.copy()))
     return OptimizeResult(
-        x=run.x, fun=run.f, grad=run.g, jac=run.g, nit=run.nit,
+        x=x_out, fun=run.f, grad=g_out, jac=g_out, nit=run.nit,
         nfev=counts["nfev"], ngev=counts["ngev"], njev=counts["ngev"],
         nhvp=counts["nhvp"], nhev=counts["nhev"], status=status,
         success=status == CONVERGED, message=message, history=run.history,

@@ -13,13 +13,15 @@ import numpy as np
 
 from ..ad.implicit import implicit_root
 from ..ad.transforms import grad
+from ..linop.operators import is_array_point
 from ._minimize import minimize
 
 __all__ = ["argmin"]
 
 
 def argmin(g, x0, *params, method="newton", tol=1e-10, **options):
-    """The minimizer ``x*(params)`` of ``g(x, *params)`` over a 1-D ``x``, differentiable in ``params``.
+    """The minimizer ``x*(params)`` of ``g(x, *params)`` over a 1-D ``x`` (or a pytree
+    ``x``, e.g. a dict of weights: see :func:`minimize`), differentiable in ``params``.
 
     ``minimize(g, x0, method=method, tol=tol, args=params, **options)`` finds it
     on plain values; derivatives follow from ``∇ₓg(x*, params) = 0``.  Assumes
@@ -35,14 +37,16 @@ def argmin(g, x0, *params, method="newton", tol=1e-10, **options):
     >>> bool(np.allclose(dx, 2.0 / (2.0 + 6.0 * x ** 2)))   # −g_xc / g_xx
     True
     """
-    if np.ndim(x0) != 1:
+    tree = not is_array_point(x0)
+    if not tree and np.ndim(x0) != 1:
         raise ValueError(f"argmin needs a 1-D starting point, got shape {np.shape(x0)}")
 
     def solve(start, *p):
-        res = minimize(g, np.asarray(start, dtype=float), method=method, tol=tol, args=p, **options)
+        res = minimize(g, start if tree else np.asarray(start, dtype=float), method=method, tol=tol, args=p,
+                       **options)
         if not res.success:
             raise RuntimeError(f"argmin: minimize did not converge: {res.message}")
-        return np.asarray(res.x, dtype=float)
+        return res.x if tree else np.asarray(res.x, dtype=float)
 
     stationary = lambda x, *p: grad(g)(x, *p)  # noqa: E731
     return implicit_root(stationary, solve)(x0, *params)
