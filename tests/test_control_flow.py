@@ -336,6 +336,40 @@ def test_nested_loops_and_closures_stage_as_nodes():
     assert float(osc.grad(f)(2.0, 4)) == pytest.approx(1 + 2 * 2 + 3 * 4, rel=1e-14)
 
 
+def test_a_branch_that_fails_where_it_is_not_taken_is_not_run():
+    # staging the untaken branch at these values would hit a singular solve: the
+    # construct is then staged along the path taken, with a guard
+    def f(A, b):
+        return osc.cond(np.abs(np.linalg.det(A)) > 1e-12, lambda: np.linalg.solve(A, b), lambda: b, )
+
+    staged = osc.jit(f)
+    singular, regular = np.zeros((2, 2)), np.array([[2.0, 0.0], [0.0, 4.0]])
+    b = np.array([1.0, 1.0])
+    np.testing.assert_array_equal(staged(singular, b), b)
+    np.testing.assert_allclose(staged(regular, b), [0.5, 0.25])
+    np.testing.assert_array_equal(staged(singular, b), b)
+    with pytest.raises(np.linalg.LinAlgError):  # a real error on the path taken is still raised
+        osc.jit(lambda A, b: osc.cond(True, lambda: np.linalg.solve(A, b), lambda: b))(singular, b)
+
+
+def test_what_a_body_computes_from_closed_over_values_stays_in_the_body():
+    def f(a, n):
+        def body(c):
+            i, acc = c
+            inner = osc.cond(i > 100, lambda: np.linalg.inv(a), lambda: a)  # never taken
+            return i + 1, acc + inner
+        return osc.while_loop(lambda c: c[0] < n, body, (0, np.zeros((2, 2))))[1]
+
+    staged = osc.jit(f)
+    singular = np.zeros((2, 2))
+    np.testing.assert_array_equal(staged(singular, 3), singular)
+    np.testing.assert_array_equal(staged(np.eye(2), 3), 3 * np.eye(2))
+    np.testing.assert_array_equal(staged(singular, 0), singular)
+    program = staged.program(singular, 3)
+    assert [e.prim.name for e in program.eqns] == ["while"]  # inv is inside a branch, inside the body
+    assert "inv" in str(program)
+
+
 def test_body_mixing_staged_and_differentiated_values_is_guarded():
     # the body closes over a value of grad inside jit: the loop is staged with guards
     def f(a):

@@ -157,6 +157,15 @@ def _same_pattern(old, new):
     return True
 
 
+# A body is staged as a program of its own by running it once at example
+# values (operations that fail there are retried at stand-ins: see
+# jit._SubTrace.evaluate).  Whatever else stops a node from being staged --
+# NotStageable (a tracer of another transformation), an error of the user's
+# code on a path that may never run -- falls back to the guarded path, which
+# stages only what runs, and raises the error again if it is real.
+_UNSTAGEABLE = Exception
+
+
 def _staging_trace(decision, leaves):
     """The jit trace a construct can be staged in as a node: the innermost of
     the traces of the decision and of the staged leaves, provided every
@@ -245,7 +254,7 @@ def _switch(index, branches, operands, what):
         if d.staged is not None:
             trace = _staging_trace(d.staged, ops)
             if trace is not None:
-                staged = _staged_switch(trace, index, branches, call, ops, k)
+                staged = _staged_switch(trace, index, branches, call, ops)
                 if staged is not None:
                     return staged
             stage_guard(d.staged, d.value)
@@ -266,7 +275,7 @@ def _swap(pair):
     return td, leaves
 
 
-def _staged_switch(trace, index, branches, call, ops, k):
+def _staged_switch(trace, index, branches, call, ops):
     """``switch`` as one node of ``trace``'s program, or ``None`` when a
     branch cannot be staged on its own."""
     programs, caps, tds = [], [], []
@@ -280,19 +289,17 @@ def _staged_switch(trace, index, branches, call, ops, k):
                 return out
 
             program, captured, values = stage_subprogram(trace, body, ops)
-            if j == k:
-                chosen = values
             programs.append(program)
             caps.append(captured)
             tds.append((box[0], _signature(values)))
-    except NotStageable:
+    except _UNSTAGEABLE:
         return None
     td, sig = tds[-1]
     for j, (tdj, sigj) in enumerate(tds[:-1]):
         if (tdj, sigj) != (td, sig):
             raise TypeError(f"switch: branch {j} returns {tdj} {sigj} but the last branch {td} {sig}")
     params = {"branches": tuple(programs), "n_ops": len(ops), "n_caps": tuple(len(c) for c in caps)}
-    outs = stage_node(trace, switch_p, [index, *ops, *(c for cs in caps for c in cs)], params, chosen)
+    outs = stage_node(trace, switch_p, [index, *ops, *(c for cs in caps for c in cs)], params, values)
     return tree_unflatten(td, list(outs))
 
 
@@ -372,13 +379,10 @@ def _staged_while(trace, test, step, state):
     try:
         cond_prog, cond_caps, _ = stage_subprogram(trace, lambda s: [test(s)], state)
         body_prog, body_caps, _ = stage_subprogram(trace, step, state)
-    except NotStageable:
+    except _UNSTAGEABLE:
         return None
-    caps = cond_caps + body_caps
-    values = _while_impl(*[x.value if type(x) is JitTracer else x for x in state + caps],
-                         cond=cond_prog, body=body_prog, n_state=len(state), n_cond=len(cond_caps))
     params = {"cond": cond_prog, "body": body_prog, "n_state": len(state), "n_cond": len(cond_caps)}
-    return stage_node(trace, while_p, state + caps, params, values)
+    return stage_node(trace, while_p, state + cond_caps + body_caps, params, [_example(x) for x in state])
 
 
 def _while_pattern(test, step, state):
@@ -549,14 +553,13 @@ def _staged_scan(trace, step, carry, xs, n, reverse):
     first = [x.value[0] if type(x) is JitTracer else x[0] for x in xs]
     try:
         body, caps, values = stage_subprogram(trace, step, list(carry) + first)
-    except NotStageable:
+    except _UNSTAGEABLE:
         return None
     y_specs = tuple((tuple(np.shape(v)), _dtype(v)) for v in values[len(carry):])
     params = {"body": body, "n_carry": len(carry), "n_xs": len(xs), "length": n, "reverse": reverse,
               "y_specs": y_specs}
-    ops = list(carry) + list(xs) + caps
-    out = _scan_impl(*[x.value if type(x) is JitTracer else x for x in ops], **params)
-    outs = stage_node(trace, scan_p, ops, params, out)
+    like = [_example(x) for x in carry] + [np.zeros((n,) + shape, dtype) for shape, dtype in y_specs]
+    outs = stage_node(trace, scan_p, list(carry) + list(xs) + caps, params, like)
     return list(outs[:len(carry)]), list(outs[len(carry):])
 
 

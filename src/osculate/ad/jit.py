@@ -120,7 +120,7 @@ class JitTracer(Tracer):
 
 
 class JitTrace(Trace):
-    __slots__ = ("eqns", "described", "guards")
+    __slots__ = ("eqns", "described", "guards", "body")
     kind = "jit"
 
     def __init__(self, level):
@@ -128,6 +128,7 @@ class JitTrace(Trace):
         self.eqns: list[Equation] = []
         self.described: list[Var] = []
         self.guards: list[int] = []  # variables of the guards (kept by dead-code elimination)
+        self.body = None  # the body being staged as a program of its own (see stage_subprogram)
 
     def new_var(self, value):
         self.described.append(Var(np.shape(value), np.result_type(value), type(value) is np.ndarray))
@@ -136,11 +137,19 @@ class JitTrace(Trace):
     def process(self, prim, args, params):
         if not self.active:
             raise LeakedTracerError(f"a staged value escaped osculate.jit and reached '{prim.name}'")
+        if self.body is not None:
+            # inside a body: what it computes from the values it closes over belongs
+            # to the body too (a branch not taken must not run, a loop may not run)
+            return self.body.process(prim, args, params)
         if any(callable(p) or isinstance(p, Tracer) for p in params.values()):
             # a primitive that calls back into user code (custom rules,
             # checkpoint): stage what its implementation does, op by op
             return prim.impl(*args, **params)
         return self.record(prim, args, params)
+
+    def evaluate(self, prim, vals, refs, params):
+        """The value of one staged operation (``refs[i]`` is None for a constant)."""
+        return prim.impl(*vals, **params)
 
     def record(self, prim, args, params):
         """Compute ``prim`` on the values and append it to the program."""
@@ -158,7 +167,7 @@ class JitTrace(Trace):
             else:
                 vals.append(a)
                 refs.append(None)
-        out = prim.impl(*vals, **params)
+        out = self.evaluate(prim, vals, refs, params)
         outs = out if prim.multiple_results else (out,)
         tracers = tuple(self.new_var(o) for o in outs)
         consts = tuple(v if r is None else None for v, r in zip(vals, refs))
@@ -254,10 +263,27 @@ class _SubTrace(JitTrace):
     def process(self, prim, args, params):
         if not self.active:
             raise LeakedTracerError(f"a staged value escaped its body and reached '{prim.name}'")
+        if self.body is not None:  # a body nested in this one is being staged
+            return self.body.process(prim, args, params)
         args = tuple(self.lift(a) for a in args)
         if self.replayable:
             return self.record(prim, args, params)
         return super().process(prim, args, params)
+
+    def evaluate(self, prim, vals, refs, params):
+        # A body runs here at example values only to learn its shapes (the node's
+        # result is computed by running its programs): a branch not taken or a
+        # loop body at a state never reached may fail at these values (a singular
+        # solve), so it is staged at stand-ins of the same shapes instead.
+        try:
+            return prim.impl(*vals, **params)
+        except Exception:  # noqa: BLE001 - any failure: retry at stand-ins
+            pass
+        try:
+            with np.errstate(all="ignore"):
+                return prim.impl(*[v if r is None else _stand_in(v) for v, r in zip(vals, refs)], **params)
+        except Exception as err:  # noqa: BLE001
+            raise NotStageable(f"'{prim.name}' fails at the example values of a body") from err
 
     def lift(self, a):
         if not isinstance(a, Tracer) or a._trace is self:
@@ -265,6 +291,18 @@ class _SubTrace(JitTrace):
         if (type(a) is JitTracer and self.owns(a._trace)) or self.replayable:
             return self.capture(a)
         raise NotStageable(f"a {type(a).__name__} inside a staged body")
+
+
+def _stand_in(v):
+    """A well-conditioned value of ``v``'s shape and dtype: entries in [0.25,
+    0.75], symmetric and diagonally dominant in the last two axes when they
+    are square (so solves, factorisations and logarithms succeed)."""
+    if not isinstance(v, np.ndarray) or v.dtype.kind not in "fc":
+        return v
+    x = np.random.default_rng(0).uniform(0.25, 0.75, v.shape).astype(v.dtype)
+    if v.ndim >= 2 and v.shape[-1] == v.shape[-2]:
+        x = 0.5 * (x + np.swapaxes(x, -1, -2)) + v.shape[-1] * np.eye(v.shape[-1], dtype=v.dtype)
+    return x
 
 
 def stage_subprogram(trace, fn, examples):
@@ -277,8 +315,12 @@ def stage_subprogram(trace, fn, examples):
     Raises :class:`NotStageable` when ``fn`` uses other tracers."""
     with new_trace(_SubTrace, trace) as sub:
         ins = [sub.new_var(x.value if type(x) is JitTracer else x) for x in examples]
-        with np.errstate(all="ignore"):
-            outs = fn(ins)
+        trace.body = sub
+        try:
+            with np.errstate(all="ignore"):
+                outs = fn(ins)
+        finally:
+            trace.body = None
         out_refs, values = [], []
         for o in outs:
             o = sub.lift(o)
@@ -329,11 +371,13 @@ def stage_replayable(fn, examples, value_of):
     return Replayable(sub.eqns, [t.var for t in ins] + sub.capture_vars, out_refs), list(sub.captured)
 
 
-def stage_node(trace, prim, operands, params, values):
+def stage_node(trace, prim, operands, params, like):
     """Append ``outs = prim(*operands, **params)`` to ``trace``'s program
-    (operands: its tracers, tracers of traces it is nested in, or constants;
-    ``values``: the outputs computed already) and return the outputs as
-    tracers of ``trace``."""
+    (operands: its tracers, tracers of traces it is nested in, or constants)
+    and return the outputs as tracers of ``trace``.  Their values are computed
+    by running ``prim`` -- except inside a body being staged, where only
+    shapes matter: there ``like`` (values of the outputs' shapes and dtypes)
+    stands in, so a nested loop is not run at a body's example values."""
     if getattr(trace, "replayable", False):
         raise NotStageable("a control-flow node inside a replayable body")
     refs, consts = [], []
@@ -346,6 +390,10 @@ def stage_node(trace, prim, operands, params, values):
         else:
             refs.append(None)
             consts.append(a)
+    if isinstance(trace, _SubTrace):
+        values = like
+    else:
+        values = prim.impl(*[x.value if type(x) is JitTracer else x for x in operands], **params)
     tracers = tuple(trace.new_var(v) for v in values)
     trace.eqns.append(Equation(prim, tuple(refs), tuple(consts), params, tuple(t.var for t in tracers)))
     return tracers
