@@ -203,8 +203,6 @@ def test_old_calls_unchanged():
 def test_errors():
     with pytest.raises(TypeError, match="argnums"):
         osc.hessian(lambda x, y: np.sum(x * y), argnums=2)(np.ones(2), np.ones(2))
-    with pytest.raises(ValueError, match="symmetric"):
-        osc.hessian(lambda p: _scalar(p), symmetric=True)({"a": np.ones(2)})
 
 
 def test_nested_inside_grad():

@@ -83,16 +83,27 @@ def one_input_jvp(prim, tangent):
     return rule
 
 
-def jvp(f, primals, tangents):
+def jvp(f, primals, tangents, has_aux=False):
     """Forward mode: ``(f(*primals), J_f(primals) @ tangents)``.
 
-    ``primals`` and ``tangents`` are tuples (of arrays or pytrees) of equal
-    structure.
+    ``primals`` and ``tangents`` are tuples (or lists) with one entry per
+    positional argument of ``f``; each entry may be an array or a pytree
+    (a dict, tuple, list, namedtuple, dataclass, registered class; ``None``
+    is an empty tree), the tangent of the same structure and shapes as its
+    primal.  The output and its tangent have the structure of ``f``'s
+    output.  With ``has_aux=True``, ``f`` returns ``(output, aux)`` and the
+    result is the triple ``(output, output_tangent, aux)`` (as in JAX),
+    ``aux`` holding the values ``f`` returned, without this transform's
+    tracers.
 
     >>> import numpy as np, osculate as osc
     >>> y, t = osc.jvp(np.sin, (0.0,), (2.0,))
     >>> float(y), float(t)
     (0.0, 2.0)
+    >>> y, t, aux = osc.jvp(lambda p: (p["a"] * p["b"], "note"), ({"a": 2.0, "b": 3.0},), ({"a": 1.0, "b": 0.0},),
+    ...                     has_aux=True)
+    >>> float(y), float(t), aux
+    (6.0, 3.0, 'note')
     """
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
@@ -105,6 +116,13 @@ def jvp(f, primals, tangents):
     with new_trace(JVPTrace) as trace:
         ins = [JVPTracer(trace, p, t) for p, t in zip(p_leaves, t_leaves)]
         out = f(*tree_unflatten(p_tree, ins))
+        if has_aux:
+            if not (isinstance(out, tuple) and len(out) == 2):
+                raise TypeError("has_aux=True requires f to return a pair (output, aux)")
+            out, aux = out
+            a_leaves, a_tree = tree_flatten(aux)
+            aux = tree_unflatten(a_tree, [a.primal if (type(a) is JVPTracer and a._trace is trace) else a
+                                          for a in a_leaves])
         o_leaves, o_tree = tree_flatten(out)
         outs, touts = [], []
         for o in o_leaves:
@@ -115,4 +133,6 @@ def jvp(f, primals, tangents):
                 o = o if isinstance(o, Tracer) else np.asarray(o)
                 outs.append(o)
                 touts.append(instantiate(zero, o))
+    if has_aux:
+        return tree_unflatten(o_tree, outs), tree_unflatten(o_tree, touts), aux
     return tree_unflatten(o_tree, outs), tree_unflatten(o_tree, touts)

@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from . import numpy as osc_np
+from .arguments import LEAF_DEF, select, split_aux
 from .core import Tracer, new_trace, zero
 from .taylor_trace import TaylorTrace, lift, lower
 from .transforms import basis_diagonal
@@ -119,12 +120,15 @@ def _coefficient_leaves(c, x_leaves, x_tree, j):
     return out
 
 
-def _run(f, x, series, order, truncate=False):
-    """Shared driver: returns (output treedef, [full coefficient lists per output leaf]).
+def _run(f, x, series, order, truncate=False, has_aux=False):
+    """Shared driver: returns (output treedef, [full coefficient lists per
+    output leaf], aux).
 
     ``truncate=True`` drops input coefficients beyond ``order`` (they do not
     affect the output up to ``t^order``): used for a direction, which is a
-    line of any order.
+    line of any order.  ``has_aux=True``: ``f`` returns ``(output, aux)``,
+    and ``aux`` comes back with this trace's tracers lowered to their values
+    (``None`` otherwise).
     """
     if isinstance(series, (str, bytes)) or not hasattr(series, "__len__"):
         raise TypeError(
@@ -145,7 +149,10 @@ def _run(f, x, series, order, truncate=False):
                  for i in range(len(x_leaves))]
     with new_trace(TaylorTrace, order) as trace:
         ins = [lift(trace, p, s) for p, s in zip(x_leaves, in_series)]
-        out = f(tree_unflatten(x_tree, ins))
+        out, aux = split_aux(f(tree_unflatten(x_tree, ins)), has_aux)
+        if has_aux:
+            a_leaves, a_tree = tree_flatten(aux)
+            aux = tree_unflatten(a_tree, [lower(trace, a, order)[0] for a in a_leaves])
         o_leaves, o_tree = tree_flatten(out)
         results = []
         for o in o_leaves:
@@ -153,10 +160,10 @@ def _run(f, x, series, order, truncate=False):
             if not isinstance(y0, Tracer):
                 y0 = np.asarray(y0)
             results.append([y0] + [zeros_like(y0) if c is zero else c for c in ys])
-    return o_tree, results
+    return o_tree, results, aux
 
 
-def taylor(f, x, series, order=None):
+def taylor(f, x, series, order=None, *, argnums=None, has_aux=False):
     """Truncated Taylor series of ``f`` along a curve, to any order.
 
     The input curve is ``x(t) = x + x₁ t + x₂ t² + … `` given by its
@@ -166,7 +173,15 @@ def taylor(f, x, series, order=None):
     ``f(x(t))`` up to ``t^order`` as a :class:`TaylorSeries` (a tuple
     ``(y₀, …, y_K)`` with ``.derivatives`` giving ``y⁽ʲ⁾(0)``), or a pytree
     of them when ``f`` returns a pytree.  ``x`` may be a pytree; then each
-    coefficient has its structure.
+    coefficient has its structure, and ``series`` may also be one tree of
+    that structure (a direction: the line ``x + t v``).
+
+    With ``argnums`` (an int or a tuple), ``x`` is the tuple of all
+    positional arguments of ``f``: the others pass through untouched, and
+    the coefficients have the structure of the picked argument (a tuple of
+    trees for a tuple).  With ``has_aux=True``, ``f`` returns ``(output,
+    aux)`` and the result is ``(series, aux)``, ``aux`` as ``f`` returned
+    it at ``x`` (no tracers).
 
     Each elementwise primitive costs ``O(order²)`` array operations (against
     ``2^order`` passes for nested forward mode).  Composes with ``grad``,
@@ -205,12 +220,19 @@ def taylor(f, x, series, order=None):
     >>> s = taylor(np.sin, np.array([0.0, 1.0]), np.ones(2), order=3)  # along the line x + t·1
     >>> np.round(s.derivatives[3], 6)  # d³/dt³ sin(x + t) = -cos(x)
     array([-1.      , -0.540302])
+    >>> s = taylor(lambda p, c: c * p["a"] ** 2, ({"a": 1.0}, 3.0), {"a": 1.0}, order=2, argnums=0)
+    >>> [float(c) for c in s]          # 3 (1 + t)² = 3 + 6 t + 3 t²
+    [3.0, 6.0, 3.0]
     """
-    line = isinstance(series, (np.ndarray, Tracer)) and np.shape(series) == np.shape(x)
+    x, f = select(f, x, argnums, "taylor")
+    x_def = tree_flatten(x)[1]
+    line = (isinstance(series, (np.ndarray, Tracer)) and np.shape(series) == np.shape(x)) or (
+        x_def != LEAF_DEF and tree_flatten(series)[1] == x_def)
     if line:
         series = [series]  # a direction: the line x + t v (of any order, 0 included)
-    o_tree, results = _run(f, x, series, order, truncate=line)
-    return tree_unflatten(o_tree, [TaylorSeries(r) for r in results])
+    o_tree, results, aux = _run(f, x, series, order, truncate=line, has_aux=has_aux)
+    out = tree_unflatten(o_tree, [TaylorSeries(r) for r in results])
+    return (out, aux) if has_aux else out
 
 
 #: The largest j for which j! is a finite float64 (171! ≈ 1.24e309 > 1.8e308).
@@ -232,7 +254,7 @@ def _factorials(n, what):
     return [float(math.factorial(j)) for j in range(n + 1)]
 
 
-def derivatives_along(f, x, v, order):
+def derivatives_along(f, x, v, order, *, argnums=None):
     """Directional derivatives ``dʲ/dtʲ f(x + t v)`` at ``t = 0`` for ``j = 0 … order``.
 
     One Taylor pass of ``f`` (``O(order²)`` per operation).  Returns an array
@@ -241,7 +263,10 @@ def derivatives_along(f, x, v, order):
     derivative), or a pytree of such arrays for pytree outputs.
 
     ``vmap`` over directions works:
-    ``vmap(lambda v: derivatives_along(f, x, v, order=k))(V)``.
+    ``vmap(lambda v: derivatives_along(f, x, v, order=k))(V)``.  With
+    ``argnums`` (an int or a tuple), ``x`` is the tuple of all positional
+    arguments of ``f`` (the others pass through untouched) and ``v`` has the
+    structure of the picked argument (a tuple of trees for a tuple).
 
     Parameters
     ----------
@@ -261,10 +286,13 @@ def derivatives_along(f, x, v, order):
     >>> f = lambda x: np.sum(x ** 3)
     >>> derivatives_along(f, np.array([1.0, 2.0]), np.array([1.0, 1.0]), order=4)
     array([ 9., 15., 18., 12.,  0.])
+    >>> derivatives_along(lambda p, c: c * p["a"] ** 2, ({"a": 1.0}, 3.0), {"a": 1.0}, order=2, argnums=0)
+    array([3., 6., 6.])
     """
     order = _check_order(order)
     fact = _factorials(order, f"derivatives_along(order={order})")
-    o_tree, results = _run(f, x, [v], order, truncate=True)
+    x, f = select(f, x, argnums, "derivatives_along")
+    o_tree, results, _ = _run(f, x, [v], order, truncate=True)
     outs = []
     for r in results:
         ds = [c if j < 2 else c * fact[j] for j, c in enumerate(r)]

@@ -14,6 +14,7 @@ import functools
 import numpy as np
 
 from . import numpy as osc_np
+from .arguments import FlatPoint, argnums_tuple as _argnums_tuple, is_one_array, split_aux, substitute
 from .batching import vmap
 from .core import Tracer
 from .forward import jvp
@@ -36,15 +37,6 @@ HVP_MODES = ("fwd-rev", "rev-fwd", "fwd-fwd", "rev-rev")
 
 
 # --------------------------------------------------------------------------- gradients
-
-
-def _argnums_tuple(argnums):
-    """``argnums`` as a tuple of ints, or a ``TypeError`` that says what it must be."""
-    nums = (argnums,) if isinstance(argnums, (int, np.integer)) else argnums
-    if not isinstance(nums, (tuple, list)) or not nums or not all(
-            isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in nums):
-        raise TypeError(f"argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
-    return tuple(int(i) for i in nums)
 
 
 def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
@@ -100,10 +92,18 @@ def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False):
     return y, g_out
 
 
-def _gradient_of(f):
-    """``grad(f)`` for one argument, without the public wrapper's metadata copying
-    (the transforms call it on every Hessian-vector product)."""
-    return lambda x: _value_and_grad_at(f, 0, (0,), False, (x,))[1]
+def _gradient_of(f, has_aux=False):
+    """``grad(f, has_aux=has_aux)`` for one argument, without the public
+    wrapper's metadata copying (the transforms call it on every
+    Hessian-vector product)."""
+    if not has_aux:
+        return lambda x: _value_and_grad_at(f, 0, (0,), False, (x,))[1]
+
+    def gradient(x):
+        (_, aux), g = _value_and_grad_at(f, 0, (0,), True, (x,))
+        return g, aux
+
+    return gradient
 
 
 def grad(f, argnums=0, has_aux=False, holomorphic=False):
@@ -131,9 +131,6 @@ def grad(f, argnums=0, has_aux=False, holomorphic=False):
 # in chunks of ``chunk_size`` basis vectors to bound memory.
 
 
-_LEAF_DEF = tree_flatten(0.0)[1]
-
-
 def _over_trees(single, array_transform, f, argnums, has_aux, second):
     """A dense derivative of ``f`` with ``argnums``, ``has_aux`` and pytrees.
 
@@ -145,31 +142,17 @@ def _over_trees(single, array_transform, f, argnums, has_aux, second):
     :func:`_split_blocks`.  ``second`` marks a Hessian: the rows then follow
     the differentiated arguments as well.
     """
-    nums = _argnums_tuple(argnums)
+    _argnums_tuple(argnums)
     plain = isinstance(argnums, int) and argnums == 0 and not has_aux
 
     def wrapped(*args):
-        if plain and len(args) == 1 and (isinstance(args[0], list) or tree_flatten(args[0])[1] == _LEAF_DEF):
+        if plain and len(args) == 1 and is_one_array(args[0]):
             return single(*args)
-        for i in nums:
-            if not -len(args) <= i < len(args):
-                raise TypeError(f"argnums={argnums} but f was called with {len(args)} positional argument(s)")
-        diff = args[argnums] if isinstance(argnums, int) else tuple(args[i] for i in nums)
+        diff, call_f = substitute(f, args, argnums)
         flat, unravel = ravel_pytree(diff)
 
         def call(d):
-            full = list(args)
-            if isinstance(argnums, int):
-                full[argnums] = d
-            else:
-                for i, v in zip(nums, d):
-                    full[i] = v
-            out = f(*full)
-            if has_aux:
-                if not (isinstance(out, tuple) and len(out) == 2):
-                    raise TypeError("has_aux=True needs f to return a pair (output, aux)")
-                return out
-            return out, None
+            return split_aux(call_f(d), has_aux)
 
         if second:
             out_tree, aux = (diff, call(diff)[1]) if has_aux else (diff, None)
@@ -296,7 +279,7 @@ def _jacrev_array(f, chunk_size, holomorphic):
     return wrapped
 
 
-def hvp(f, x, v, mode="fwd-rev"):
+def hvp(f, x, v, mode="fwd-rev", *, argnums=None, has_aux=False):
     """Hessian-vector product ``∇²f(x) @ v`` without forming the Hessian.
 
     ``mode`` picks the nesting: ``"fwd-rev"`` (forward over reverse, the
@@ -315,28 +298,56 @@ def hvp(f, x, v, mode="fwd-rev"):
     400 MB); its time grows as ``n`` passes of ``f``, so for large ``n`` use
     ``"fwd-rev"``.
 
+    Pytrees and ``argnums``: ``x`` may be a pytree (a dict, tuple,
+    dataclass...) and ``v`` a tree of the same structure; the product then
+    has that structure too (it is computed on the raveled vector,
+    :func:`~osculate.ravel_pytree`).  With ``argnums`` (an int or a tuple),
+    ``x`` is the tuple of *all* positional arguments of ``f``: those not
+    picked pass through untouched (data arrays, ints, strings), and ``v``
+    has the structure of the picked argument (an int) or is a tuple with one
+    tree per picked argument (a tuple).  With ``has_aux=True``, ``f``
+    returns ``(value, aux)`` and the result is ``(product, aux)``, ``aux``
+    as ``f`` returned it at ``x`` (no tracers).
+
     >>> import numpy as np, osculate as osc
     >>> f = lambda x: x[0] ** 2 * x[1]
     >>> osc.hvp(f, np.array([1.0, 2.0]), np.array([1.0, 0.0]))
     array([4., 2.])
+    >>> nll = lambda b, X: np.sum(np.log1p(np.exp(X @ b["w"])))
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0]])
+    >>> osc.hvp(nll, ({"w": np.zeros(2)}, X), {"w": np.array([1.0, 0.0])}, argnums=0)
+    {'w': array([0.5 , 0.25])}
     """
-    x = as_float_input(x, "hvp point x")
-    v = as_tangent(v, x, "hvp direction v")
-    f = _scalar_valued(f, "hvp")
+    point = FlatPoint(f, x, argnums, "hvp")
+    x = as_float_input(point.x, "hvp point x")
+    v = as_tangent(point.vector(v, "the direction v"), x, "hvp direction v")
+    hv, aux = _hvp_array(_with_aux(point.f, has_aux, "hvp"), x, v, mode, has_aux)
+    hv = point.tree_of(hv)
+    return (hv, aux) if has_aux else hv
+
+
+def _hvp_array(f, x, v, mode, has_aux):
+    """``(∇²f(x) v, aux)`` for ``f`` returning ``(scalar, aux)`` (see :func:`_with_aux`)."""
     if mode == "fwd-rev":
-        return jvp(_gradient_of(f), (x,), (v,))[1]
+        return jvp(_gradient_of(f, has_aux=True), (x,), (v,), has_aux=True)[1:]
     if mode == "rev-fwd":
-        return _gradient_of(lambda y: scalar_out(jvp(f, (y,), (v,))[1], "hvp"))(x)
+        return _gradient_of(lambda y: jvp(f, (y,), (v,), has_aux=True)[1:], has_aux=True)(x)
     if mode == "rev-rev":
-        return _gradient_of(lambda y: osc_np.vdot(_gradient_of(f)(y), v))(x)
+        def along_v(y):
+            g, aux = _gradient_of(f, has_aux=True)(y)
+            return osc_np.vdot(g, v), aux
+
+        return _gradient_of(along_v, has_aux=True)(x)
     if mode == "fwd-fwd":  # (e_i^T H v)_i: n second directional derivatives, batched in bounded chunks
+        aux = f(x)[1] if has_aux else None  # one more evaluation, beside the n passes
+        value = lambda y: f(y)[0]  # noqa: E731
         shape = tuple(x.shape)
         n = int(np.prod(shape))
         if n == 0:
-            return np.zeros_like(x)
-        fn = vmap(lambda e: _second_directional(f, x, osc_np.reshape(e, shape), v))
+            return np.zeros_like(x), aux
+        fn = vmap(lambda e: _second_directional(value, x, osc_np.reshape(e, shape), v))
         parts = [fn(block) for block in basis_blocks(n, bounded_chunk(None, n), x.dtype)]
-        return osc_np.reshape(stack_blocks(parts, 0), shape)
+        return osc_np.reshape(stack_blocks(parts, 0), shape), aux
     raise ValueError(f"hvp: unknown mode {mode!r}; choose one of {HVP_MODES}")
 
 
@@ -349,22 +360,41 @@ def _scalar_valued(f, name):
     return checked
 
 
+def _with_aux(f, has_aux, name):
+    """``f`` returning ``(scalar, aux)``: its output checked to be a float
+    scalar (errors name ``name``), ``aux`` its second output with
+    ``has_aux``, else ``None``."""
+
+    def checked(*args):
+        value, aux = split_aux(f(*args), has_aux)
+        return scalar_out(value, name), aux
+
+    return checked
+
+
 def _second_directional(f, x, u, v):
     """``uᵀ ∇²f(x) v`` by forward over forward."""
     return jvp(lambda y: scalar_out(jvp(f, (y,), (u,))[1], "vhv"), (x,), (v,))[1]
 
 
-def vhv(f, x, v):
+def vhv(f, x, v, *, argnums=None):
     """Directional second derivative ``vᵀ ∇²f(x) v = d²/dt² f(x + t v)`` at t=0,
     by forward over forward: about twice the cost of ``f``.
+
+    ``x`` may be a pytree with ``v`` of the same structure, and ``argnums``
+    picks the differentiated arguments when ``x`` is the tuple of all of
+    ``f``'s positional arguments, as in :func:`hvp`.
 
     >>> import numpy as np, osculate as osc
     >>> float(osc.vhv(lambda x: np.sum(x ** 3), np.array([1.0, 2.0]), np.array([1.0, 1.0])))
     18.0
+    >>> float(osc.vhv(lambda p, c: c * p["a"] ** 2, ({"a": 3.0}, 5.0), {"a": 1.0}, argnums=0))
+    10.0
     """
-    x = as_float_input(x, "vhv point x")
-    v = as_tangent(v, x, "vhv direction v")
-    return _second_directional(f, x, v, v)
+    point = FlatPoint(f, x, argnums, "vhv")
+    x = as_float_input(point.x, "vhv point x")
+    v = as_tangent(point.vector(v, "the direction v"), x, "vhv direction v")
+    return _second_directional(point.f, x, v, v)
 
 
 def hessian(f, argnums=0, has_aux=False, mode="fwd-rev", chunk_size=None, symmetric=False, holomorphic=False):
@@ -411,7 +441,11 @@ def hessian(f, argnums=0, has_aux=False, mode="fwd-rev", chunk_size=None, symmet
     arguments, the undifferentiated ones passed through, pytree arguments.
     With ``argnums=(0, 1)`` the result is ``((H00, H01), (H10, H11))``; for a
     dict argument it is a dict of dicts, block ``[a][b]`` of shape
-    ``a.shape + b.shape`` (``symmetric=True`` needs one array argument).
+    ``a.shape + b.shape``.  With ``symmetric=True`` and pytrees or
+    ``argnums`` the Hessian of the raveled arguments is assembled packed (with
+    ``mode="fwd-fwd"`` only its upper triangle is computed) and the dense
+    blocks are read from it: the result is blocks, not a
+    :class:`~osculate.SymmetricMatrix` (that needs one array argument).
 
     >>> nll = lambda b, X, y: np.sum(np.log1p(np.exp(X @ b)) - y * (X @ b))
     >>> X, y = np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([0.0, 1.0])
@@ -423,10 +457,8 @@ def hessian(f, argnums=0, has_aux=False, mode="fwd-rev", chunk_size=None, symmet
         raise ValueError(f"hessian: unknown mode {mode!r}; choose one of {HVP_MODES}")
 
     def array_hessian(g):
-        if symmetric:
-            raise ValueError("hessian(symmetric=True) needs f of one array argument; drop symmetric=True for "
-                             "argnums, has_aux or pytree arguments (the dense blocks are exactly symmetric)")
-        return _hessian_array(g, mode, chunk_size, symmetric, holomorphic)
+        h = _hessian_array(g, mode, chunk_size, symmetric, holomorphic)
+        return (lambda v: h(v).to_dense()) if symmetric else h  # blocks are read from the packed matrix
 
     single = _hessian_array(f, mode, chunk_size, symmetric, holomorphic)
     return _over_trees(single, array_hessian, f, argnums, has_aux, second=True)

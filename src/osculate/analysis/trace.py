@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ad import numpy as osc_np
+from ..ad.arguments import FlatPoint
 from ..ad.core import MissingRuleError, Tracer
 from ..ad.taylor import diagonal_by_taylor
 from ..ad.transforms import diagonal_by_chunks
@@ -52,15 +53,18 @@ def hessian_diagonal(
     seed: int = 0,
     dist: str = "rademacher",
     full_output: bool = False,
+    argnums=None,
 ):
     """The diagonal ``∂²f/∂xᵢ²`` of the Hessian of ``f`` at ``x``, without forming the Hessian.
 
     Parameters
     ----------
     f : callable
-        Scalar function of one array.
-    x : array_like
-        The point (any shape, floating point).
+        Scalar function of one array (or pytree, or several arguments with ``argnums``).
+    x : array_like or pytree
+        The point (any shape, floating point).  A pytree (dict, tuple,
+        dataclass...) is raveled (:func:`~osculate.ravel_pytree`) and the
+        diagonal comes back in its structure.
     method : {"auto", "coloring", "dense-chunks", "taylor", "hutchinson"}, default "auto"
         ``"coloring"``
             exact: detects the Hessian's sparsity pattern at ``x`` (one extra
@@ -101,6 +105,10 @@ def hessian_diagonal(
         ignored by the exact methods.
     full_output : bool, default False
         Return a :class:`~osculate.linop.DiagonalEstimate` instead of the array.
+    argnums : int or tuple of ints, optional
+        ``x`` is then the tuple of all positional arguments of ``f``; the
+        diagonal is over the picked ones (the others pass through
+        untouched), in their structure (a tuple of trees for a tuple).
 
     Returns
     -------
@@ -141,9 +149,18 @@ def hessian_diagonal(
     >>> est = osc.hessian_diagonal(f, np.array([1.0, 2.0]), "hutchinson", n_probes=400, full_output=True)
     >>> bool(np.all(np.abs(est.estimate - [4.0, 12.0]) <= 4 * est.std_error))
     True
+    >>> osc.hessian_diagonal(lambda p, c: c * np.sum(p["w"] ** 3), ({"w": np.array([1.0, 2.0])}, 2.0), argnums=0)
+    {'w': array([12., 24.])}
     """
     if method not in HESSIAN_DIAGONAL_METHODS:
         raise ValueError(f"hessian_diagonal: unknown method {method!r}; choose one of {HESSIAN_DIAGONAL_METHODS}")
+    point = FlatPoint(f, x, argnums, "hessian_diagonal")
+    if not point.plain:  # the diagonal over the raveled point, back in its structure
+        est = hessian_diagonal(point.f, point.x, method, chunk_size=chunk_size, n_probes=n_probes, seed=seed,
+                               dist=dist, full_output=True)
+        if not full_output:
+            return point.tree_of(est.estimate)
+        return DiagonalEstimate(point.tree_of(est.estimate), point.tree_of(est.std_error), est.n_matvec, est.method)
     x = as_float_input(x, "hessian_diagonal input")
     shape = tuple(x.shape)
     n = int(np.prod(shape))

@@ -20,9 +20,11 @@ import time
 import numpy as np
 import scipy.sparse as sps
 
+from ..ad.arguments import FlatPoint, argnums_tuple
 from ..ad.batching import vmap
 from ..ad.core import Tracer
 from ..ad.jit import jit
+from ..ad.tree import tree_flatten
 from ..ad.transforms import grad, jvp
 from ..ad.util import as_float_input, bounded_chunk, scalar_out
 from .coloring import acyclic_coloring, column_coloring, star_coloring
@@ -34,12 +36,18 @@ _KINDS = ("star", "acyclic", "auto")
 
 
 class _Plan:
-    def __init__(self, f, x0, order, seed, mode, staged):
+    _name = "sparse_jacobian"
+
+    def __init__(self, f, x0, order, seed, mode, staged, argnums=None):
         if mode not in ("global", "local"):
             raise ValueError(f"mode must be 'global' or 'local', got {mode!r}")
         if mode == "local" and x0 is None:
             raise ValueError("mode='local' detects the pattern at a point: pass x0")
-        self.f = f
+        if argnums is not None:
+            argnums_tuple(argnums)
+        self.f = self._user_f = f
+        self.argnums = argnums
+        self._tree = None  # (structure of the point, the arguments passed through) for pytree points
         self.order = order
         self.seed = seed
         self.mode = mode
@@ -51,7 +59,31 @@ class _Plan:
         self._evaluators = {}
         self.timings = {}
         if x0 is not None:
-            self._prepare(as_float_input(x0, "x0"))
+            self._prepare(as_float_input(self._flat_point(x0), "x0"))
+
+    def _flat_point(self, x):
+        """``x`` as the plan's flat point: unchanged for one array; a pytree
+        point (or, with ``argnums``, the picked arguments) raveled, with
+        ``self.f`` the function of that vector.  The staged programs are
+        dropped when the arguments passed through are other objects than at
+        the last call (they are constants of the staged program)."""
+        point = FlatPoint(self._user_f, x, self.argnums, self._name)
+        if point.plain:
+            return x
+        picked = set() if self.argnums is None else {i % len(x) for i in argnums_tuple(self.argnums)}
+        fixed = () if self.argnums is None else tuple(a for i, a in enumerate(x) if i not in picked)
+        treedef = tree_flatten(point.tree)[1]
+        if self._tree is not None:
+            if treedef != self._tree[0]:
+                raise ValueError(
+                    f"this plan was built for points of structure {self._tree[0]} but x has structure {treedef}; "
+                    "build a new plan for a different structure"
+                )
+            if len(fixed) != len(self._tree[1]) or any(a is not b for a, b in zip(fixed, self._tree[1])):
+                self._evaluators.clear()
+        self._tree = (treedef, fixed)
+        self.f = point.f
+        return point.x
 
     def compressed(self, x):
         """The compressed derivative ``B`` (``n_colors`` columns): one batched pass."""
@@ -102,7 +134,7 @@ class _Plan:
             raise RuntimeError("the plan has not seen a point yet: call it with x, or pass x0 when creating it")
 
     def _check_point(self, x):
-        x = as_float_input(x, "x")
+        x = as_float_input(self._flat_point(x), "x")
         if self.pattern is None:
             self._prepare(x)
         elif tuple(x.shape) != self.shape:
@@ -124,11 +156,14 @@ class _Plan:
 class SparseHessian(_Plan):
     """A reusable sparse-Hessian plan; see :func:`sparse_hessian`."""
 
-    def __init__(self, f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=True):
+    _name = "sparse_hessian"
+
+    def __init__(self, f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=True, *,
+                 argnums=None):
         if coloring not in _KINDS:
             raise ValueError(f"coloring must be one of {_KINDS}, got {coloring!r}")
         self.kind = coloring
-        super().__init__(f, x0, order, seed, mode, staged)
+        super().__init__(f, x0, order, seed, mode, staged, argnums)
 
     def _prepare(self, x):
         t0 = time.perf_counter()
@@ -182,7 +217,8 @@ class SparseJacobian(_Plan):
         return self._evaluate(x, format)  # prepares the plan on its first point
 
 
-def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=True):
+def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=True, *,
+                   argnums=None):
     """Plan a sparse Hessian: detect the pattern, colour it, then evaluate fast.
 
     Detection and colouring happen once (at ``x0`` or at the first call);
@@ -207,6 +243,18 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
         Python only on the first evaluation, so side effects in ``f`` happen
         once; arrays ``f`` closes over are captured then).  ``False`` keeps
         every evaluation eager.  Local patterns are always evaluated eagerly.
+    argnums:
+        ``None``: the point ``x`` is one array or a pytree.  An int or a
+        tuple: ``x0`` and every ``x`` given to the plan are the tuple of all
+        positional arguments of ``f``, the picked ones differentiated, the
+        others passed through (the pattern is detected with those of the
+        first point; a call whose passed-through arguments are other objects
+        than the previous call's stages the evaluation anew).
+
+    For a pytree point (or ``argnums``) the matrix is over the raveled
+    vector, in the order of :func:`~osculate.ravel_pytree` (dict keys
+    sorted, leaves raveled row-major one after the other), and every point
+    given to the plan must have the structure of the first.
 
     >>> import numpy as np, osculate as osc
     >>> f = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
@@ -216,8 +264,15 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
     >>> H = plan(np.full(6, 0.5))
     >>> bool(np.allclose(H.toarray(), osc.hessian(f)(np.full(6, 0.5))))
     True
+    >>> g = lambda p, c: c * np.sum(p["a"] ** 2 * p["b"])
+    >>> plan = osc.sparse_hessian(g, ({"a": np.ones(2), "b": np.ones(2)}, 3.0), argnums=0)
+    >>> plan(({"a": np.ones(2), "b": np.full(2, 2.0)}, 3.0)).toarray()  # rows and columns: a[0], a[1], b[0], b[1]
+    array([[12.,  0.,  6.,  0.],
+           [ 0., 12.,  0.,  6.],
+           [ 6.,  0.,  0.,  0.],
+           [ 0.,  6.,  0.,  0.]])
     """
-    return SparseHessian(f, x0, coloring, order, seed, mode, staged)
+    return SparseHessian(f, x0, coloring, order, seed, mode, staged, argnums=argnums)
 
 
 def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global", staged=True):
