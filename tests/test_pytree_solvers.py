@@ -265,6 +265,9 @@ def test_curvature_argnums_and_has_aux():
     assert isinstance(rep2.x, tuple) and rep2.n == 4
     rep3, aux = curvature(lambda p: (np.sum(p["a"] ** 2), "aux"), {"a": np.zeros(2)}, has_aux=True)
     assert aux == "aux" and rep3.classification == "strict local minimum" and set(rep3.x) == {"a"}
+    point, aux = osc.classify_point(lambda p, c: (np.sum((p["a"] - c) ** 2), c), ({"a": np.ones(2)}, 1.0),
+                                    argnums=0, has_aux=True)
+    assert aux == 1.0 and point.classification == "strict local minimum" and set(point.x) == {"a"}
 
 
 def test_is_array_point_and_flat_point():

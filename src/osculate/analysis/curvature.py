@@ -366,8 +366,9 @@ def classify_point(f, x, **options: Any) -> CriticalPoint:
     """Classify ``x``: strict local minimum / maximum, saddle point,
     (degenerate) local minimum / maximum, inconclusive, or not a critical point.
 
-    Takes the keyword options of :func:`curvature` and returns the
-    :class:`CriticalPoint` summary of its report.
+    Takes the keyword options of :func:`curvature` (``argnums`` and pytree
+    points too) and returns the :class:`CriticalPoint` summary of its report
+    (``(point, aux)`` with ``has_aux=True``).
 
     Examples
     --------
@@ -380,6 +381,9 @@ def classify_point(f, x, **options: Any) -> CriticalPoint:
     >>> p.classification, p.gradient_norm
     ('not a critical point', 4.0)
     """
+    if options.get("has_aux"):  # (point, aux), as curvature's (report, aux)
+        report, aux = curvature(f, x, **options)
+        return CriticalPoint.from_report(report), aux
     return CriticalPoint.from_report(curvature(f, x, **options))
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ad.arguments import LEAF_DEF, argnums_tuple, select, split_aux
 from ..ad.batching import vmap
 from ..ad.core import Tracer
 from ..ad.ravel import ravel_pytree
@@ -54,11 +55,8 @@ def is_array_point(x):
     """
     if type(x) in (list, tuple):
         return all(is_array_point(e) and type(e) in (list, tuple) or np.ndim(e) == 0 and
-                   tree_flatten(e)[1] == _LEAF_DEF for e in x)
-    return tree_flatten(x)[1] == _LEAF_DEF
-
-
-_LEAF_DEF = tree_flatten(0.0)[1]
+                   tree_flatten(e)[1] == LEAF_DEF for e in x)
+    return tree_flatten(x)[1] == LEAF_DEF
 
 
 class FlatPoint:
@@ -107,7 +105,9 @@ class FlatPoint:
 
 def select_arguments(f, x, argnums=None, has_aux=False, name="f"):
     """``(g, point, with_aux)``: ``f`` as a function of one point, for the
-    ``argnums``/``has_aux`` convention of :func:`osculate.jacfwd`.
+    ``argnums``/``has_aux`` convention of :func:`osculate.jacfwd` (read by
+    :func:`osculate.ad.arguments.select` and ``split_aux``, as in the
+    transforms).
 
     ``argnums=None``: ``x`` is ``f``'s one argument.  Otherwise ``x`` is the
     tuple of all of ``f``'s positional arguments; ``argnums`` (an int or a
@@ -116,41 +116,14 @@ def select_arguments(f, x, argnums=None, has_aux=False, name="f"):
     ``f``'s value (without the aux); ``with_aux`` returns ``(value, aux)``
     (``aux`` is ``None`` unless ``has_aux``, when ``f`` returns a pair).
     """
-    if argnums is None:
-        call, point = f, x
-    else:
-        if not isinstance(x, (tuple, list)):
-            raise TypeError(f"{name}: with argnums, x is the tuple of all positional arguments of f, got {describe(x)}")
-        nums = (argnums,) if isinstance(argnums, (int, np.integer)) else argnums
-        if not isinstance(nums, (tuple, list)) or not nums or not all(
-                isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in nums):
-            raise TypeError(f"argnums must be an int or a non-empty tuple of ints, got {argnums!r}")
-        args = tuple(x)
-        for i in nums:
-            if not -len(args) <= i < len(args):
-                raise TypeError(f"{name}: argnums={argnums} but x holds {len(args)} positional argument(s)")
-        single = isinstance(argnums, (int, np.integer))
-        point = args[int(argnums)] if single else tuple(args[int(i)] for i in nums)
-
-        def call(d):
-            full = list(args)
-            if single:
-                full[int(argnums)] = d
-            else:
-                for i, v in zip(nums, d):
-                    full[int(i)] = v
-            return f(*full)
-
-    if not has_aux:
-        return call, point, lambda z: (call(z), None)
+    if argnums is not None:
+        argnums_tuple(argnums)  # a malformed argnums is named before anything else
+    point, call = select(f, x, argnums, name)
 
     def with_aux(z):
-        out = call(z)
-        if not (isinstance(out, tuple) and len(out) == 2):
-            raise TypeError(f"{name}: has_aux=True needs f to return a pair (output, aux)")
-        return out
+        return split_aux(call(z), has_aux)
 
-    return (lambda z: with_aux(z)[0]), point, with_aux
+    return ((lambda z: with_aux(z)[0]) if has_aux else call), point, with_aux
 
 
 #: Columns per batched AD product: larger blocks only add memory traffic.
