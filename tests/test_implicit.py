@@ -249,6 +249,15 @@ def test_vmap_gives_each_members_root_and_derivative():
     cubic = lambda a, b: osc.root_scalar(lambda x, a, b: x ** 3 + a * x - b, a, b, bracket=(-10.0, 10.0))  # noqa: E731
     got = osc.vmap(osc.grad(cubic), in_axes=(0, None))(np.array([2.0, 0.5]), 3.0)
     assert np.allclose(got, [cubic_closed_form(2.0, 3.0)[1][0], cubic_closed_form(0.5, 3.0)[1][0]], rtol=1e-10)
+    def newton(g, x):  # a solver of the user's, run once per member
+        for _ in range(60):
+            x = x - g(x) / osc.grad(g)(x)
+        return x
+
+    cbrt = osc.custom_root(lambda x, a: x ** 3 - a, 1.0, newton)
+    b = np.array([8.0, 27.0, 0.125])
+    np.testing.assert_allclose(osc.vmap(cbrt)(b), np.cbrt(b), rtol=1e-12)
+    np.testing.assert_allclose(osc.jit(osc.vmap(osc.grad(cbrt)))(b), b ** (-2 / 3) / 3, rtol=1e-10)
     g = lambda x, c: np.sum((x - c) ** 2) + 0.25 * np.sum(x ** 4)  # noqa: E731
     cs = np.array([[0.5, -1.0], [2.0, 0.1]])
     J = osc.vmap(osc.jacfwd(lambda c: osc.argmin(g, np.zeros(2), c)))(cs)

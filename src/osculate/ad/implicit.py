@@ -29,6 +29,7 @@ import numpy as np
 from scipy import optimize as _sopt
 
 from . import numpy as osc_np
+from .arguments import LEAF_DEF
 from .core import Primitive, Tracer
 from .custom import custom_jvp
 from .ravel import ravel_pytree
@@ -47,9 +48,6 @@ def _has_tracer(values):
     return any(isinstance(v, Tracer) for v in values)
 
 
-_LEAF = tree_flatten(0.0)[1]
-
-
 def _is_tree(x):
     """Whether a solution ``x`` is a pytree rather than one array (``None``, an
     array, a number, or a plain list or tuple of numbers, as before)."""
@@ -57,7 +55,7 @@ def _is_tree(x):
         return False
     if type(x) in (list, tuple):
         return not all(not _is_tree(e) and (type(e) in (list, tuple) or np.ndim(e) == 0) for e in x)
-    return tree_flatten(x)[1] != _LEAF
+    return tree_flatten(x)[1] != LEAF_DEF
 
 
 def _as_float(tree):
