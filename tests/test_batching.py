@@ -584,3 +584,15 @@ def test_out_axes_out_of_range_is_an_error():
         osc.vmap(lambda a: a * 2.0, out_axes=5)(np.ones((3, 2)))
 
 
+
+
+def test_nested_vmap_of_a_solve_aligns_the_stacks_of_its_operands():
+    # the outer vmap batches the matrix, the inner one a stack of right-hand sides of each
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(3, 2, 2)) + 3 * np.eye(2)
+    B = rng.normal(size=(3, 4, 2))
+    want = np.array([[np.linalg.solve(A[i], B[i, j]) for j in range(4)] for i in range(3)])
+    got = osc.vmap(lambda a, b: osc.vmap(lambda bb: np.linalg.solve(a, bb))(b))(A, B)
+    np.testing.assert_allclose(got, want, rtol=1e-13)
+    got = osc.vmap(lambda b, a: osc.vmap(lambda aa: np.linalg.solve(aa, b))(a))(B[:, 0], np.stack([A] * 4, 1))
+    np.testing.assert_allclose(got, np.array([[np.linalg.solve(A[i], B[i, 0])] * 4 for i in range(3)]), rtol=1e-13)

@@ -174,6 +174,8 @@ REAL_ONLY = {
     "spence": "not yet complex-capable: its rule binds the real-only abs and sign on complex values",
     "rfft": _REAL_INPUT,
     "sign_det": _REAL_LINALG,
+    "implicit_solve": "implicit functions solve real equations (their solutions are cast to float); write a "
+                      "complex root as its real and imaginary parts",
 }
 
 #: Primitives nothing binds: made by osc.jit inside staged programs and run by the replay (which

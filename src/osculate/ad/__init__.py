@@ -47,6 +47,7 @@ from .transforms import (
     vjp,
 )
 from .tree import register_pytree_node, register_pytree_node_class
+from . import implicit  # noqa: F401  (registers implicit_solve)
 from .wirtinger import WirtingerHessian, real_hessian, wirtinger_hessian
 from .core import PRIMITIVES as _PRIMITIVES
 

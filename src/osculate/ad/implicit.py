@@ -17,7 +17,7 @@ solution (``ravel_pytree`` order; ``f``'s output is raveled the same way)
 and on the leaves of the parameters, and returns ``x``'s structure.
 
 Under ``vmap`` and ``jit`` the solver runs as one operation of its own
-(:data:`_Solve.primitive`): ``vmap`` calls it once per batch member, and
+(:data:`implicit_solve_p`): ``vmap`` calls it once per batch member, and
 ``jit`` stages it as one node whose replay calls the solver again on the
 new parameters, so a staged program never returns the root it saw while
 staging.
@@ -29,6 +29,7 @@ import numpy as np
 from scipy import optimize as _sopt
 
 from . import numpy as osc_np
+from . import sparsity
 from .arguments import LEAF_DEF
 from .core import Primitive, Tracer
 from .custom import custom_jvp
@@ -87,7 +88,6 @@ class _Solve:
     """
 
     __slots__ = ("solve", "x0", "f", "rcond", "check")
-    primitive: Primitive
 
     def __init__(self, solve, x0, f, rcond, check):
         self.solve, self.x0, self.f, self.rcond, self.check = solve, x0, f, rcond, check
@@ -108,17 +108,19 @@ def _solve_batch(vals, batched, size, problem):
     members = []
     for i in range(size):
         args = [v[i] if b else v for v, b in zip(vals, batched)]
-        members.append(_Solve.primitive.bind(*args, problem=problem))
+        members.append(implicit_solve_p.bind(*args, problem=problem))
     return osc_np.stack(members)
 
 
-_Solve.primitive = Primitive("implicit_solve", _solve_impl)
-_Solve.primitive.def_rule("batch", _solve_batch)
+implicit_solve_p = Primitive("implicit_solve", _solve_impl)
+implicit_solve_p.def_rule("batch", _solve_batch)
 for _kind, _why in (("jvp", "differentiated by the implicit function theorem, through its custom_jvp rule"),
                     ("vjp", "differentiated by the implicit function theorem, through its custom_jvp rule"),
-                    ("taylor", "an implicit function has no Taylor rule; nest grad/jvp instead"),
-                    ("sparsity", "a solver's dependence on the parameters is not traced")):
-    _Solve.primitive.lacks(_kind, _why)
+                    ("taylor", "an implicit function has no Taylor rule; nest grad/jvp instead")):
+    implicit_solve_p.lacks(_kind, _why)
+# the solution depends on every parameter, and its second derivatives on every pair
+# (global detection runs the solver at stand-in parameters; mode='local' at the point)
+implicit_solve_p.def_rule("sparsity", sparsity.dense_rule)
 
 
 def _check_invertible(f, x, params, rcond):
@@ -156,11 +158,6 @@ def implicit_root(f, solve, tangent_solve=None, rcond=1e-12):
         n = int(np.prod(shape))
         J = osc_np.reshape(jacfwd(lambda z: f(z, *params))(x), (n, n))
         rhs = osc_np.reshape(rhs, (n,))
-        if isinstance(rhs, Tracer):
-            # J + 0·rhs (exact) carries every batch axis of rhs, so that under nested vmap
-            # (vmap of jacfwd) both operands of the solve have the same stack axes: the
-            # batch rule of solve stacks its operands as they are
-            J = J + 0.0 * rhs[None, :]
         dx = osc_np.linalg.solve(J, rhs)
         return -osc_np.reshape(dx, shape)
 
@@ -175,7 +172,7 @@ def implicit_root(f, solve, tangent_solve=None, rcond=1e-12):
             @custom_jvp
             def root_of(*params):
                 problem = checked_problem if check or not _has_tracer(params) else plain_problem
-                return _Solve.primitive.bind(*params, problem=problem)
+                return implicit_solve_p.bind(*params, problem=problem)
 
             return root_of
 

@@ -55,9 +55,19 @@ def _kernel(name, impl, multiple_results=False):
     batch rule is the primitive itself (the batch axis is one more stack axis),
     and every output entry depends on every input entry (dense sparsity)."""
     p = Primitive(name, impl, multiple_results)
-    p.def_rule("batch", lambda vals, batched, size: p.bind(*vals))
+    p.def_rule("batch", lambda vals, batched, size: p.bind(*_stacks_aligned(vals, batched)))
     p.def_rule("sparsity", sparsity.dense_rule)
     return p
+
+
+def _stacks_aligned(vals, batched):
+    """The operands of a kernel under vmap, each batched one with unit axes
+    after its batch axis so that its stack axes line up with the others'
+    (NumPy broadcasts stacks right-aligned: a batched ``(B, n, n)`` matrix
+    against a ``(K, n, k)`` stack of right-hand sides must become
+    ``(B, 1, n, n)``)."""
+    stack = max(len(shape_of(v)) - b - 2 for v, b in zip(vals, batched))
+    return [expand_batched(v, stack + 2) if b else v for v, b in zip(vals, batched)]
 
 
 # --------------------------------------------------------------------------- matmul
