@@ -9,18 +9,23 @@ that take the point directly (``hvp(f, x, v)``, ``linearize(f, x)``,
 further with :class:`FlatPoint`: the differentiated arguments raveled into
 one vector by :func:`~osculate.ravel_pytree`, ``f`` as a function of that
 vector, and the ways back (a direction of the arguments' structure to a
-vector, a vector result to that structure).
+vector, a vector result to that structure).  The solvers and curvature
+tools (``minimize``, ``least_squares``, ``curvature``,
+``hessian_operator``) use the same class with ``solver=True``, their
+reading of a point (:func:`is_array_point`; float64, no complex leaves).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .core import Tracer
 from .ravel import ravel_pytree
-from .tree import describe, tree_flatten
+from .tree import describe, tree_flatten, tree_map
 
 __all__ = [
-    "argnums_tuple", "check_argnums", "substitute", "select", "is_one_array", "split_aux", "FlatPoint", "LEAF_DEF",
+    "argnums_tuple", "check_argnums", "substitute", "select", "is_one_array", "is_array_point", "split_aux", "FlatPoint",
+    "LEAF_DEF",
 ]
 
 #: The structure of a single leaf (an array, a number).
@@ -87,56 +92,118 @@ def split_aux(out, has_aux):
 
 
 def is_one_array(x):
-    """Whether ``x`` is read as one array: a leaf, or a list (the transforms'
-    single-array path, which has always taken a list of numbers)."""
+    """Whether ``x`` is read as one array by the transforms: a leaf, or a list
+    (the transforms' single-array path, which has always taken a list of numbers)."""
     return isinstance(x, list) or tree_flatten(x)[1] == LEAF_DEF
 
 
+def is_array_point(x):
+    """Whether ``x`` is read as one array by the solvers (``minimize``,
+    ``least_squares``, ``curvature``, ``hessian_operator``): an ``ndarray``, a
+    number, a tracer, or a (nested) plain list or tuple of numbers -- the calls
+    that existed before pytrees.  Anything else (a dict, a namedtuple, a
+    dataclass, a registered class, a list or tuple holding arrays) is a pytree
+    point.
+
+    >>> is_array_point([1.0, 2.0]), is_array_point((1.0, 2.0)), is_array_point({"w": [1.0]})
+    (True, True, False)
+    >>> is_array_point((np.ones(2), 1.0))
+    False
+    """
+    if type(x) in (list, tuple):
+        return all(is_array_point(e) and type(e) in (list, tuple) or np.ndim(e) == 0 and
+                   tree_flatten(e)[1] == LEAF_DEF for e in x)
+    return tree_flatten(x)[1] == LEAF_DEF
+
+
+def _real_float(tree, name, point):
+    """``tree`` with its leaves as float64 arrays (tracers pass through), or a
+    ``TypeError`` for a complex leaf."""
+    for leaf in tree_flatten(tree)[0]:
+        if not isinstance(leaf, Tracer) and np.iscomplexobj(leaf):
+            raise TypeError(f"{_prefix(name)}{point} has a complex leaf; this works in real coordinates (write f of "
+                            "the real and imaginary parts)")
+    return tree_map(lambda leaf: leaf if isinstance(leaf, Tracer) else np.asarray(leaf, dtype=np.float64), tree)
+
+
+def _prefix(name):
+    return f"{name}: " if name else ""
+
+
 class FlatPoint:
-    """A point of ``f`` as one flat vector.
+    """A point of ``f`` as one flat vector (``ravel_pytree`` order) and back:
+    the one helper of the transforms and of the solvers.
 
     ``FlatPoint(f, x, argnums, name)``: with ``argnums=None`` the point is
     ``x`` (an array or a pytree); otherwise ``x`` is the tuple of all
     positional arguments of ``f`` and the point is the one ``argnums``
-    picks.  ``tree`` is that point, ``x`` its raveled vector and ``f`` the
-    function of that vector.  ``plain`` marks the old single-array call
-    (``argnums=None`` and ``x`` one array or list): then ``x`` and ``f`` are
-    the given ones, unchanged, and :meth:`vector` and :meth:`tree_of` pass
-    their values through.
+    picks.  ``tree`` is that point, ``x`` its raveled vector (``size``
+    numbers), ``unravel`` the way back and ``f`` the function of that vector
+    (``None`` for ``f=None``, a point without a function).  ``plain`` marks
+    a point read as one array (only with ``argnums=None``): then ``x`` and
+    ``f`` are the given ones, unchanged, ``unravel`` is ``None`` and
+    :meth:`vector` and :meth:`tree_of` pass their values through.
+
+    The two readings (``solver``):
+
+    * the transforms' (``hvp``, ``linearize``, ``hessian_diagonal``...,
+      default): one array is a leaf or a list (:func:`is_one_array`); the
+      vector keeps the leaves' dtype; a direction must match the point's
+      leaf shapes;
+    * the solvers' (``solver=True``: ``minimize``, ``least_squares``,
+      ``curvature``, ``hessian_operator``): one array is an array, a number
+      or a plain list/tuple of numbers (:func:`is_array_point`); a pytree
+      point is raveled to float64 (integer leaves give float results) and
+      may not have complex leaves (they work in real coordinates); a value
+      (a user's gradient...) must match the point's leaf sizes.
+
+    ``name`` (the caller) and ``point`` (what the point is called) name them in errors.
+
+    >>> p = FlatPoint(None, {"w": np.ones((2, 2)), "b": np.array([5])}, name="minimize", solver=True, point="x0")
+    >>> p.x
+    array([5., 1., 1., 1., 1.])
+    >>> p.unravel(np.arange(5.0))["w"]
+    array([[1., 2.],
+           [3., 4.]])
     """
 
-    def __init__(self, f, x, argnums, name):
-        self.name = name
+    def __init__(self, f, x, argnums=None, name=None, *, solver=False, point="the differentiated argument(s)"):
+        self.name, self.point, self.solver = name, point, solver
         self.tree, g = select(f, x, argnums, name)
-        self.plain = argnums is None and is_one_array(x)
+        self.plain = argnums is None and (is_array_point if solver else is_one_array)(x)
         if self.plain:
-            self.x, self.f, self._unravel = x, f, None
+            self.x, self.f, self.unravel = x, f, None
             return
-        self.x, self._unravel = ravel_pytree(self.tree)
         self._leaves, self._def = tree_flatten(self.tree)
-        unravel = self._unravel
-        self.f = lambda v: g(unravel(v))
+        flat, self.unravel = ravel_pytree(_real_float(self.tree, name, point) if solver else self.tree)
+        self.x = np.array(flat, dtype=np.float64) if solver and not isinstance(flat, Tracer) else flat
+        self.size = int(np.size(flat))
+        self.f = None if f is None else self.function(g)
+
+    def function(self, f):
+        """``v -> f(unravel(v))`` (further arguments pass through)."""
+        unravel = self.unravel
+        return lambda v, *args: f(unravel(v), *args)
 
     def _check_structure(self, v, what, batch=()):
         """The leaves of ``v`` after checking it has the point's structure and
-        shapes (each with the leading axes ``batch``)."""
+        leaf shapes (each with the leading axes ``batch``; sizes for the solvers)."""
         leaves, treedef = tree_flatten(v)
         if treedef != self._def:
             want, got = describe(self.tree), describe(v)
             if want == got:  # the difference is further down
                 want, got = f"{want} ({self._def})", f"{got} ({treedef})"
-            raise ValueError(
-                f"{self.name}: {what} must have the structure of the differentiated argument(s), {want}, got {got}"
-            )
+            raise ValueError(f"{_prefix(self.name)}{what} must have the structure of {self.point}, {want}, got {got}")
         for i, (leaf, p) in enumerate(zip(leaves, self._leaves)):
-            if tuple(np.shape(leaf)) != tuple(batch) + tuple(np.shape(p)):
+            have, want = tuple(np.shape(leaf)), tuple(batch) + tuple(np.shape(p))
+            if np.prod(have) != np.prod(want) if self.solver else have != want:
                 raise ValueError(
-                    f"{self.name}: leaf #{i} of {what} has shape {tuple(np.shape(leaf))}, but the matching "
-                    f"leaf of the point has shape {tuple(np.shape(p))}" + (" after the batch axis" if batch else "")
+                    f"{_prefix(self.name)}leaf #{i} of {what} has shape {have}, but the matching leaf of "
+                    f"the point has shape {tuple(np.shape(p))}" + (" after the batch axis" if batch else "")
                 )
         return leaves
 
-    def vector(self, v, what):
+    def vector(self, v, what="the value"):
         """``v``, a tree of the point's structure, as one vector like ``x``."""
         if self.plain:
             return v
@@ -157,4 +224,4 @@ class FlatPoint:
 
     def tree_of(self, vector):
         """A vector like ``x`` (a gradient, a diagonal, a product) back in the point's structure."""
-        return vector if self.plain else self._unravel(vector)
+        return vector if self.plain else self.unravel(vector)

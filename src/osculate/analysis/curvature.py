@@ -31,8 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from ..ad.arguments import FlatPoint
 from ..ad.transforms import hessian, value_and_grad, vhv
-from ..linop.operators import FlatPoint, hessian_operator, is_array_point, select_arguments
+from ..linop.operators import hessian_operator, select_arguments
 from ._util import as_point, check_scalar_value, flat_function
 from .error_model import MARGIN, default_grad_tol, eigenvalue_error, radial_third_derivative
 from .higher_order import higher_order_test, near_degenerate
@@ -170,13 +171,12 @@ def curvature(
         f, x, with_aux = select_arguments(f, x, argnums, has_aux, "curvature")
         if has_aux:
             aux = with_aux(x)[1]
-    tree = None if is_array_point(x) else FlatPoint(x, "x")
-    if tree is not None:
-        f, x = tree.function(f), tree.flat
+    point = FlatPoint(f, x, name="curvature", solver=True, point="x")
+    f, x = point.f, point.x
     report = _curvature(f, x, rtol, tol, grad_tol, method, k, dense_limit, higher_order, max_order, n_directions,
                         seed, lanczos_tol)
-    if tree is not None:
-        report.x, report.gradient = tree.unravel(report.x), tree.unravel(report.gradient)
+    if not point.plain:
+        report.x, report.gradient = point.unravel(report.x), point.unravel(report.gradient)
     return (report, aux) if has_aux else report
 
 

@@ -16,10 +16,12 @@ All three return a :class:`~osculate.linop.SymmetricOperator`: a symmetric
 (``n_matvec``) and works unchanged with ``eigsh``, ``cg``, ``minres`` and
 ``scipy.optimize.minimize(hessp=...)``.
 
-Points may be pytrees (a dict of network weights...): :class:`FlatPoint`
-is the one place where a point becomes a flat vector (``ravel_pytree``
-order) and back, and :func:`select_arguments` reduces ``argnums`` and
-``has_aux`` to a function of one point; :func:`hessian_operator`,
+Points may be pytrees (a dict of network weights...): the transforms'
+helper :class:`osculate.ad.arguments.FlatPoint` (``solver=True``: arrays
+and plain lists/tuples of numbers are one array, pytrees become float64
+vectors in ``ravel_pytree`` order) is the one place where a point becomes
+a flat vector and back, and :func:`select_arguments` reduces ``argnums``
+and ``has_aux`` to a function of one point; :func:`hessian_operator`,
 :func:`osculate.curvature`, :func:`osculate.optim.minimize` and
 :func:`osculate.optim.least_squares` all use them.
 """
@@ -28,13 +30,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ad.arguments import LEAF_DEF, argnums_tuple, select, split_aux
+from ..ad.arguments import FlatPoint as _FlatPoint
+from ..ad.arguments import argnums_tuple, is_array_point, select, split_aux
 from ..ad.batching import vmap
-from ..ad.core import Tracer
-from ..ad.ravel import ravel_pytree
 from ..ad.staging import linearize
 from ..ad.transforms import grad, hvp, value_and_grad, vjp
-from ..ad.tree import describe, tree_flatten, tree_map
 from ..ad.util import as_float_input
 from .symmetric_operator import SymmetricOperator
 
@@ -44,63 +44,22 @@ __all__ = ["hessian_operator", "ggn_operator", "fisher_operator", "FlatPoint", "
 # --------------------------------------------------------------------------- pytree points
 
 
-def is_array_point(x):
-    """Whether ``x`` is read as one array: an ``ndarray``, a number, a tracer,
-    or a (nested) plain list or tuple of numbers -- the calls that existed
-    before pytrees.  Anything else (a dict, a namedtuple, a dataclass, a
-    registered class, a list or tuple holding arrays) is a pytree point.
-
-    >>> is_array_point([1.0, 2.0]), is_array_point({"w": [1.0]}), is_array_point((np.ones(2), 1.0))
-    (True, False, False)
-    """
-    if type(x) in (list, tuple):
-        return all(is_array_point(e) and type(e) in (list, tuple) or np.ndim(e) == 0 and
-                   tree_flatten(e)[1] == LEAF_DEF for e in x)
-    return tree_flatten(x)[1] == LEAF_DEF
-
-
-class FlatPoint:
-    """A pytree point as one flat float vector (``ravel_pytree`` order) and back.
-
-    ``flat`` is the vector (float64; leaves are converted, so integer leaves
-    give float results), ``unravel(v)`` rebuilds the tree from a vector like
-    it (traced vectors too), ``ravel(tree)`` flattens a tree of the same
-    structure (checked), and ``function(f)`` is ``f`` as a function of the
-    flat vector.  ``what`` names the point in errors.
+class FlatPoint(_FlatPoint):
+    """``FlatPoint(tree, what)``: a pytree point read as the solvers read it
+    (:class:`osculate.ad.arguments.FlatPoint` with ``solver=True``; an
+    array point stays as given), with the names it had here: ``flat`` is the
+    vector, ``ravel(tree)`` checks and flattens a tree of its structure.
 
     >>> p = FlatPoint({"w": np.ones((2, 2)), "b": np.array([5.0])}, "x0")
     >>> p.flat
     array([5., 1., 1., 1., 1.])
-    >>> p.unravel(np.arange(5.0))["w"]
-    array([[1., 2.],
-           [3., 4.]])
     """
 
     def __init__(self, tree, what="x"):
-        leaves, self.treedef = tree_flatten(tree)
-        for leaf in leaves:
-            if not isinstance(leaf, Tracer) and np.iscomplexobj(leaf):
-                raise TypeError(f"{what} has a complex leaf; this works in real coordinates (write f of the real and "
-                                "imaginary parts)")
-        as_float = tree_map(lambda leaf: leaf if isinstance(leaf, Tracer) else np.asarray(leaf, dtype=np.float64), tree)
-        flat, self.unravel = ravel_pytree(as_float)
-        self.flat = flat if isinstance(flat, Tracer) else np.array(flat, dtype=np.float64)
-        self.size = int(np.size(flat))
-        self.what = what
+        super().__init__(None, tree, solver=True, point=what)
 
-    def ravel(self, tree, what=None):
-        """The flat vector of ``tree``, which must have this point's structure."""
-        if tree_flatten(tree)[1] != self.treedef:
-            raise ValueError(f"{what or 'the value'} must have the structure of {self.what}, got {describe(tree)}")
-        flat = ravel_pytree(tree)[0]
-        if np.shape(flat) != (self.size,):
-            raise ValueError(f"{what or 'the value'} has {np.size(flat)} numbers, but {self.what} has {self.size}")
-        return flat
-
-    def function(self, f):
-        """``v -> f(unravel(v))``."""
-        unravel = self.unravel
-        return lambda v, *args: f(unravel(v), *args)
+    flat = property(lambda self: self.x)
+    ravel = _FlatPoint.vector
 
 
 def select_arguments(f, x, argnums=None, has_aux=False, name="f"):
@@ -146,10 +105,6 @@ def _ad_operator(n, dtype, product, batched_product, name):
     )
 
 
-def _flat_fn(f, shape):
-    return lambda z: f(z.reshape(shape))
-
-
 def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False):
     """The Hessian ``∇²f(x)`` as a :class:`~osculate.linop.SymmetricOperator`.
 
@@ -190,22 +145,16 @@ def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False):
     >>> op.shape, op.unravel(op @ np.array([1.0, 0.0, 0.0]))["w"]        # flat order: b, then w
     ((3, 3), array([0.5 , 0.25]))
     """
-    if argnums is not None or has_aux:
-        g, point, with_aux = select_arguments(f, x, argnums, has_aux, "hessian_operator")
-    else:
-        g, point, with_aux = f, x, None
-    if is_array_point(point):
+    g, point, with_aux = select_arguments(f, x, argnums, has_aux, "hessian_operator")
+    fp = _FlatPoint(None, point, name="hessian_operator", solver=True, point="the point x")
+    if fp.plain:  # an array point: the operator acts on its raveled copy
         x = as_float_input(point, "hessian_operator point x")
-        shape = tuple(x.shape)
-        flat = _flat_fn(g, shape)
-        x_flat = np.ravel(x)
-        unravel = ravel = None
+        x_flat, shape_of = np.ravel(x), (lambda z: z.reshape(x.shape))
     else:
-        fp = FlatPoint(point, "hessian_operator point x")
-        flat, x_flat, unravel, ravel = fp.function(g), fp.flat, fp.unravel, fp.ravel
+        x_flat, shape_of = fp.x, fp.unravel
+    flat = lambda z: g(shape_of(z))  # noqa: E731
     aux = None
-    if with_aux is not None and has_aux:
-        shape_of = (lambda z: z.reshape(np.shape(point))) if unravel is None else unravel
+    if has_aux:
         (value, aux), gradient = value_and_grad(lambda z: with_aux(shape_of(z)), has_aux=True)(x_flat)
     else:
         value, gradient = value_and_grad(flat)(x_flat)
@@ -217,7 +166,7 @@ def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False):
         batched = vmap(product)
     op = _ad_operator(x_flat.size, x_flat.dtype, product, batched, "Hessian")
     op.value, op.gradient, op.x = value, gradient, x_flat
-    op.unravel, op.ravel, op.point = unravel, ravel, point
+    op.unravel, op.ravel, op.point = fp.unravel, None if fp.plain else fp.vector, point
     return (op, aux) if has_aux else op
 
 

@@ -13,9 +13,9 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 from scipy.sparse.linalg import LinearOperator
 
+from ..ad.arguments import FlatPoint, is_array_point
 from ..ad.ravel import ravel_pytree
 from ..ad.transforms import jvp, vjp
-from ..linop.operators import FlatPoint, is_array_point
 from . import _linalg as la
 from ._linesearch import armijo
 from ._objective import start_point
@@ -37,12 +37,12 @@ _LS_MESSAGES = {
 class _Residual:
     """Residual function with Jacobian access and counters."""
 
-    def __init__(self, fun, jac, args, mode, n, point=None):
-        if point is not None:  # a pytree x0: the solver works on its flat vector
+    def __init__(self, fun, jac, args, mode, n, unravel=None):
+        if unravel is not None:  # a pytree x0: the solver works on its flat vector
             user, user_jac = fun, jac
-            fun = lambda z, *a: user(point.unravel(z), *a)  # noqa: E731
+            fun = lambda z, *a: user(unravel(z), *a)  # noqa: E731
             if jac is not None:
-                jac = lambda z, *a: user_jac(point.unravel(z), *a)  # noqa: E731
+                jac = lambda z, *a: user_jac(unravel(z), *a)  # noqa: E731
         inner = fun
         self.fun = lambda x: _raveled(inner(x, *args))  # a pytree of residuals is raveled
         self.user_jac = (lambda x: jac(x, *args)) if (jac is not None and args) else jac
@@ -197,11 +197,11 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
     for nm, v in (("ftol", ftol), ("xtol", xtol), ("gtol", gtol)):
         if not v >= 0:
             raise ValueError(f"{nm} must be >= 0")
-    point = None if is_array_point(x0) else FlatPoint(x0, "x0")
-    x = start_point(x0 if point is None else point.flat)
+    point = FlatPoint(None, x0, name="least_squares", solver=True, point="x0")
+    x = start_point(point.x)
     n = x.size
-    res_fn = _Residual(residual_fn, jac, tuple(args), jac_mode, n, point)
-    if point is not None and callback is not None:
+    res_fn = _Residual(residual_fn, jac, tuple(args), jac_mode, n, point.unravel)
+    if not point.plain and callback is not None:
         user_callback = callback
         callback = lambda xk: user_callback(point.unravel(xk))  # noqa: E731
     r = res_fn(x)
@@ -334,7 +334,7 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
             if callback is not None:
                 callback(x.copy())
             status = _converged_status(f_conv, x_conv, status)
-    x_out, g_out = (x, g) if point is None else (point.unravel(x.copy()), point.unravel(np.array(g, dtype=float)))
+    x_out, g_out = (x, g) if point.plain else (point.unravel(x.copy()), point.unravel(np.array(g, dtype=float)))
     return OptimizeResult(
         x=x_out, cost=cost, fun=r, jac=J, grad=g_out, optimality=float(np.max(np.abs(g))),
         active_mask=np.zeros(n, dtype=int), nfev=res_fn.nfev, njev=res_fn.njev,

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 from scipy.optimize import OptimizeResult
 
-from ..linop.operators import FlatPoint, is_array_point
+from ..ad.arguments import FlatPoint
 from . import _directions as D
 from . import _linalg as la
 from ._linesearch import armijo, strong_wolfe
@@ -137,14 +137,14 @@ def _wrap_callback(callback, unravel=None):
 
 def tree_problem(point, f, grad, hvp, hess):
     """``f`` and the user's derivatives of a pytree point as functions of its
-    flat vector (:class:`~osculate.linop.operators.FlatPoint`): points and
+    flat vector (:class:`~osculate.ad.arguments.FlatPoint`): points and
     directions are unraveled before the call, gradients and products
     raveled after it; a user ``hess(x)`` returns the ``(n, n)`` matrix in
     ``ravel_pytree`` order."""
     un = point.unravel
     flat_f = point.function(f)
-    flat_grad = None if grad is None else (lambda z, *a: point.ravel(grad(un(z), *a), "grad(x)"))
-    flat_hvp = None if hvp is None else (lambda z, v, *a: point.ravel(hvp(un(z), un(v), *a), "hvp(x, v)"))
+    flat_grad = None if grad is None else (lambda z, *a: point.vector(grad(un(z), *a), "grad(x)"))
+    flat_hvp = None if hvp is None else (lambda z, v, *a: point.vector(hvp(un(z), un(v), *a), "hvp(x, v)"))
     flat_hess = None if hess is None else (lambda z, *a: hess(un(z), *a))
     return flat_f, flat_grad, flat_hvp, flat_hess
 
@@ -583,13 +583,13 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
     if tol is not None:
         options.setdefault("gtol", tol)
     kind, build, opts = _validate_options(method, options)
-    point = None if is_array_point(x0) else FlatPoint(x0, "x0")
-    if point is not None:
+    point = FlatPoint(None, x0, name="minimize", solver=True, point="x0")
+    if not point.plain:
         if isinstance(f, Objective):
             raise TypeError("minimize: an Objective works on 1-D arrays; with a pytree x0 pass the function "
                             "(and grad=/hvp=/hess= taking trees) instead")
         f, grad, hvp, hess = tree_problem(point, f, grad, hvp, hess)
-    x = start_point(x0 if point is None else point.flat)
+    x = start_point(point.x)
     if isinstance(f, Objective):
         if grad is not None or hvp is not None or hess is not None or args or jit:
             raise ValueError("pass grad/hvp/hess/args/jit to the Objective, not to "
@@ -607,7 +607,7 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
     if not np.isfinite(f0):
         raise ValueError(f"f(x0) is not finite ({f0})")
     t0 = time.perf_counter()
-    run = _Run(obj, x, method, opts, int(maxiter), callback, progress, None if point is None else point.unravel)
+    run = _Run(obj, x, method, opts, int(maxiter), callback, progress, point.unravel)
     run.f, run.g = obj.value_and_grad(x)
     try:
         if not np.all(np.isfinite(run.g)):
@@ -627,7 +627,7 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
     if run.escapes:
         message += f" ({run.escapes} escape step(s) along negative curvature.)"
     counts = obj.counts()
-    x_out, g_out = (run.x, run.g) if point is None else (point.unravel(run.x.copy()), point.unravel(run.g.copy()))
+    x_out, g_out = (run.x, run.g) if point.plain else (point.unravel(run.x.copy()), point.unravel(run.g.copy()))
     return OptimizeResult(
         x=x_out, fun=run.f, grad=g_out, jac=g_out, nit=run.nit,
         nfev=counts["nfev"], ngev=counts["ngev"], njev=counts["ngev"],

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..ad.implicit import implicit_root
 from ..ad.transforms import grad
-from ..linop.operators import is_array_point
+from ..ad.arguments import is_array_point
 from ._minimize import minimize
 
 __all__ = ["argmin"]
