@@ -59,6 +59,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import fusion
 from .core import ConcretizationError, LeakedTracerError, Primitive, Trace, Tracer, new_trace
 from .prims.arithmetic import add_p, mul_p, neg_p
 from .prims.structural import scatter_p
@@ -440,15 +441,19 @@ class Program:
     returns the flat list of outputs.
     """
 
-    def __init__(self, eqns, in_vars, out_refs, described, keep=()):
+    def __init__(self, eqns, in_vars, out_refs, described, keep=(), fusable=True):
         self.in_vars = tuple(in_vars)
         self.out_refs = tuple(out_refs)  # ("var", v) or ("const", value)
+        self._keep = tuple(keep)
         outs = {v for kind, v in out_refs if kind == "var"} | set(keep)  # keep: guards
         live = _dead_code_eliminated(eqns, outs)
         live = _scatters_fused(_scales_folded(live, described, outs), described, outs)
         self.eqns = _dead_code_eliminated(live, outs)
+        self._described = described
         self._donations = _donations(self.eqns, self.in_vars, self.out_refs, described)
         self.source, self._fn = self._compile()
+        self._replays = 0
+        self._fused = None if fusable else False  # a fused Program, False (none), None (not yet tried)
 
     @property
     def n_ops(self) -> int:
@@ -456,7 +461,38 @@ class Program:
         return len(self.eqns)
 
     def __call__(self, leaves):
+        fused = self._fused
+        if fused is None:
+            self._replays += 1
+            if fusion.wanted(self._replays):
+                return self._first_fused_call(leaves)
+        elif fused:
+            return fused._fn(*leaves)
         return self._fn(*leaves)
+
+    @property
+    def fused(self):
+        """The fused version of this program (see :mod:`osculate.ad.fusion`), or
+        None when it has none (yet)."""
+        return self._fused or None
+
+    def _first_fused_call(self, leaves):
+        """Fuse the program, and keep the fused version only if it reproduces
+        the unfused one on these arguments (it is run once beside it)."""
+        want = self._fn(*leaves)
+        self._fused = False
+        try:
+            eqns = fusion.fuse(self.eqns, self._described, [v for kind, v in self.out_refs if kind == "var"],
+                               Equation)
+            if eqns is None:
+                return want
+            fused = Program(eqns, self.in_vars, self.out_refs, self._described, keep=self._keep, fusable=False)
+            got = fused._fn(*leaves)
+        except Exception:  # noqa: BLE001 - a region that does not compile or run: stay unfused
+            return want
+        if all(_same_result(a, b) for a, b in zip(got, want)):
+            self._fused = fused
+        return want
 
     def __str__(self):
         lines = [f"program({', '.join(f'v{v}' for v in self.in_vars)}):"]
@@ -528,6 +564,13 @@ class Program:
         src += f"    return [{', '.join(rets)}]\n"
         exec(compile(src, "<osculate.jit>", "exec"), g)  # noqa: S102 - our own generated code
         return src, g["staged"]
+
+
+def _same_result(a, b):
+    """Whether a fused program's output ``a`` reproduces the unfused ``b``."""
+    if np.shape(a) != np.shape(b) or np.result_type(a) != np.result_type(b):
+        return False
+    return bool(np.allclose(a, b, rtol=1e-9, atol=1e-300, equal_nan=True))
 
 
 def _copy(v):

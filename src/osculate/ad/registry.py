@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import types
 
-from . import ENGINE_PRIMITIVES, control, custom, implicit, jit, prims, remat  # noqa: F401 (every module that defines primitives)
+from . import ENGINE_PRIMITIVES, control, custom, fusion, implicit, jit, prims, remat  # noqa: F401 (every module that defines primitives)
 from .core import PRIMITIVES, REQUIRED_KINDS, RULE_KINDS
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
 #: ``osculate.ad.jit`` is also the name of a function of the package).
 _MODULES = tuple(
     [m for m in vars(prims).values() if isinstance(m, types.ModuleType) and m.__name__.startswith(prims.__name__ + ".")]
-    + [sys.modules[f"osculate.ad.{name}"] for name in ("custom", "remat", "control", "implicit", "jit")]
+    + [sys.modules[f"osculate.ad.{name}"] for name in ("custom", "remat", "control", "implicit", "jit", "fusion")]
 )
 
 #: The columns of the table: every required kind, then the optional ones.

@@ -1,0 +1,451 @@
+"""Fusion: the elementwise chains of a staged program compiled into single loops.
+
+A staged program (:class:`osculate.ad.jit.Program`) runs one NumPy call per
+operation, and each call is a full pass over memory: on a long vector the
+derivative of a chain of ``k`` elementwise operations costs ``k`` passes.
+Here such chains become one compiled loop over the elements, so every
+value lives in a register for one iteration instead of in a temporary
+array.  The compiler is `numba <https://numba.pydata.org>`_ (an optional
+dependency, in the ``cli`` extra): it installs as a wheel, compiles a loop
+in a fraction of a second, and caches the machine code on disk.  Without it
+programs run unfused, as before.
+
+What fuses: maximal runs of consecutive operations over one iteration space
+of length ``L`` on float64 vectors --
+
+* elementwise ufuncs (arithmetic, powers, exponentials and logarithms,
+  trigonometric and hyperbolic functions...) on vectors of length ``L``,
+  scalars and constant vectors;
+* contiguous slices ``x[a:b]`` of a vector, read as ``x[i + a]``;
+* ``scatter`` / ``scatter-add`` of a length-``L`` value into a contiguous
+  slice of a vector (the adjoints of slicing), written as ``buf[i + a] +=``;
+* ``sum`` of a length-``L`` value (compensated summation), which ends the
+  chain.
+
+Everything else -- matrices, broadcasting between shapes, gathers, linear
+algebra -- stays a NumPy call between loops.  A program is fused after it
+has been replayed :data:`settings` ``["after"]`` times, and only when a run
+is at least ``["min_length"]`` long, so short-lived programs pay no
+compile time.  ``OSCULATE_FUSION=off`` (or ``settings["mode"] = "off"``)
+turns fusion off; ``"always"`` fuses every eligible program at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import pathlib
+import sys
+import threading
+from typing import NamedTuple
+
+import numpy as np
+
+from .core import Primitive
+
+try:  # an optional dependency: without it programs run unfused
+    import numba
+except ImportError:  # pragma: no cover - exercised where numba is absent
+    numba = None
+
+__all__ = ["settings", "available", "fuse", "fused_p"]
+
+#: ``mode``: ``"auto"`` (fuse hot programs), ``"always"`` or ``"off"``;
+#: ``after``: replays of a program before it is fused (auto mode);
+#: ``min_length``: the shortest iteration space worth a compiled loop (auto mode).
+settings = {"mode": os.environ.get("OSCULATE_FUSION", "auto"), "after": 3, "min_length": 4096}
+
+_lock = threading.Lock()
+_kernels: dict = {}  # source hash -> compiled kernel (in this process)
+
+
+def available() -> bool:
+    """True when numba is installed and fusion is not turned off."""
+    return numba is not None and settings["mode"] != "off"
+
+
+def wanted(replays: int) -> bool:
+    """Whether a program replayed ``replays`` times should be fused now."""
+    if not available():
+        return False
+    return settings["mode"] == "always" or replays >= settings["after"]
+
+
+# --------------------------------------------------------------------------- what fuses
+
+# ufunc name -> the expression of one element (numba, with NumPy's semantics for
+# floats: error_model="numpy" gives inf/nan instead of exceptions)
+_OPERATORS = {"add": "({0} + {1})", "subtract": "({0} - {1})", "multiply": "({0} * {1})",
+              "divide": "({0} / {1})", "true_divide": "({0} / {1})", "negative": "(-{0})",
+              "square": "({0} * {0})", "power": "({0} ** {1})"}
+_FUNCTIONS = {"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "cbrt", "sin", "cos", "tan",
+              "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
+              "absolute", "reciprocal", "maximum", "minimum", "arctan2", "hypot", "copysign"}
+
+_F64 = np.dtype(np.float64)
+
+
+def _ufunc_name(prim, params):
+    impl = prim.impl
+    if params or not isinstance(impl, np.ufunc) or impl.nout != 1:
+        return None
+    name = impl.__name__
+    return name if (name in _OPERATORS or name in _FUNCTIONS) else None
+
+
+def _slice_of(params, n):
+    """``(start, length)`` of a contiguous one-axis slice of a length-``n`` vector, or None."""
+    idx = params.get("idx")
+    if not (isinstance(idx, tuple) and len(idx) == 1 and isinstance(idx[0], slice)):
+        return None
+    start, stop, step = idx[0].indices(n)
+    if step != 1 or stop <= start:
+        return None
+    return start, stop - start
+
+
+class _Op(NamedTuple):
+    """One fusible operation: its kind, iteration length and details."""
+
+    kind: str  # "getitem", "ufunc", "scatter", "scatter_add", "sum"
+    length: int
+    detail: object  # the ufunc name, or the slice start
+
+
+def _classify(eqn, described):
+    """The :class:`_Op` of a fusible equation, or None."""
+    prim, refs, consts, params, outs = eqn
+    name = prim.name
+
+    def vec(r):  # a float64 vector variable: its length, or None
+        if r is None:
+            return None
+        shape, dtype, _ = described[r]
+        return shape[0] if len(shape) == 1 and dtype == _F64 else None
+
+    if name == "getitem" and refs[0] is not None and vec(refs[0]) is not None:
+        sl = _slice_of(params, vec(refs[0]))
+        return None if sl is None else _Op("getitem", sl[1], sl[0])
+    if name == "sum" and len(refs) == 1 and vec(refs[0]) is not None and params.get("keepdims") is False \
+            and params.get("axis") in (None, (0,), 0, (-1,), -1):
+        return _Op("sum", vec(refs[0]), None)
+    if name in ("scatter", "scatter_add"):
+        v = refs[-1] if name == "scatter_add" else refs[0]
+        shape = params.get("shape") if name == "scatter" else described[refs[0]].shape if refs[0] is not None else None
+        if vec(v) is None or shape is None or len(shape) != 1:
+            return None
+        if name == "scatter_add" and vec(refs[0]) is None:
+            return None
+        sl = _slice_of(params, shape[0])
+        if sl is None or sl[1] != vec(v):
+            return None
+        return _Op(name, vec(v), sl[0])
+    uname = _ufunc_name(prim, params)
+    if uname is None:
+        return None
+    shape, dtype, _ = described[outs[0]]
+    if len(shape) != 1 or dtype != _F64:
+        return None
+    n = shape[0]
+    for r, c in zip(refs, consts):
+        if r is not None:
+            s, d, _ = described[r]
+            if not ((s == (n,) and d == _F64) or (s == () and d.kind in "fiub")):
+                return None
+        elif not _scalar_const(c) and not (isinstance(c, np.ndarray) and c.shape == (n,) and c.dtype == _F64):
+            return None
+    return _Op("ufunc", n, uname)
+
+
+def _scalar_const(c):
+    return isinstance(c, (bool, int, float, np.bool_, np.integer, np.floating)) or (
+        isinstance(c, np.ndarray) and c.shape == () and c.dtype.kind in "fiub")
+
+
+# --------------------------------------------------------------------------- regions
+
+
+class _Region:
+    """A run of consecutive fusible equations over one iteration length."""
+
+    def __init__(self, length):
+        self.length = length
+        self.items = []  # (index in the program, equation, _Op)
+        self.defined = set()
+        self.buffers = {}  # var of a scatter buffer -> its buffer id (scatter_add outputs alias their base's)
+
+    def compute_count(self):
+        return sum(op.kind in ("ufunc", "sum") for _, _, op in self.items)
+
+
+def _regions(eqns, described, uses):
+    """Maximal runs of fusible equations (as lists of equation indices)."""
+    out, current = [], None
+    for k, eqn in enumerate(eqns):
+        op = _classify(eqn, described)
+        if op is not None and current is not None and op.length == current.length and _fits(current, eqn, op, uses):
+            current.items.append((k, eqn, op))
+            current.defined.update(eqn.outs)
+            continue
+        if current is not None:
+            out.append(current)
+        current = None
+        if op is not None and op.kind != "sum":
+            current = _Region(op.length)
+            if _fits(current, eqn, op, uses):
+                current.items.append((k, eqn, op))
+                current.defined.update(eqn.outs)
+            else:
+                current = None
+    if current is not None:
+        out.append(current)
+    return [r for r in out if r.compute_count() >= 2]
+
+
+def _fits(region, eqn, op, uses):
+    """Whether ``eqn`` may join ``region`` (reads no scatter buffer of it except
+    as the base of a scatter-add that is that buffer's only use)."""
+    buffers = {o for (_, e, o2) in region.items if o2.kind in ("scatter", "scatter_add") for o in e.outs}
+    refs = eqn.refs
+    if op.kind == "scatter_add":
+        base, v = refs[0], refs[1]
+        if v in buffers:
+            return False
+        if base in buffers and uses[base] != 1:
+            return False
+        return True
+    return not any(r in buffers for r in refs if r is not None)
+
+
+# --------------------------------------------------------------------------- code generation
+
+
+def _generate(region, eqns_after_uses, described):
+    """The loop of ``region``: ``(source, args, buffer_init, out_vectors, sums,
+    outputs)``.
+
+    ``args``: the external operands in argument order, each ``("var", v)`` or
+    ``("const", value)``; ``buffer_init``: the scatter buffers, each zeros of a
+    length or a copy of an outside vector; ``out_vectors`` and ``sums``: the
+    vectors written element by element and the accumulators returned;
+    ``outputs``: what the call defines, each ``(var, kind, name)`` with kind
+    ``"buffer"``, ``"vector"`` or ``"sum"``."""
+    L = region.length
+    args, arg_of = [], {}
+    lines = []
+    temps = {}
+    buffers = {}  # var -> argument name of its buffer
+    buffer_init = []  # (argument name, "zeros", N) or (argument name, "copy", ("var", v) / ("const", c))
+    sums = []  # (var, accumulator name)
+    out_vectors = []  # (var, argument name)
+
+    def arg(key, value):
+        if key not in arg_of:
+            arg_of[key] = f"a{len(args)}"
+            args.append(value)
+        return arg_of[key]
+
+    def operand(r, c):
+        if r is not None and r in temps:
+            return temps[r]
+        if r is not None:
+            shape = described[r].shape
+            if shape == ():
+                return arg(("s", r), ("var", r))
+            return f"{arg(('v', r), ('var', r))}[i]"
+        if _scalar_const(c):
+            if isinstance(c, (float, np.floating)) or (isinstance(c, np.ndarray) and c.dtype.kind == "f"):
+                return repr(float(c)) if np.isfinite(c) else arg(("k", id(c)), ("const", float(c)))
+            return repr(int(c))
+        if c.size and np.isfinite(c.flat[0]) and (c == c.flat[0]).all():
+            return repr(float(c.flat[0]))  # a broadcast scalar (an adjoint's seed, often): no memory traffic
+        return f"{arg(('c', id(c)), ('const', c))}[i]"
+
+    for _, eqn, op in region.items:
+        prim, refs, consts, params, outs = eqn
+        t = f"t{outs[0]}"
+        if op.kind == "getitem":
+            base = arg(("v", refs[0]), ("var", refs[0]))
+            lines.append(f"{t} = {base}[i + {op.detail}]")
+            temps[outs[0]] = t
+        elif op.kind == "ufunc":
+            ops = [operand(r, c) for r, c in zip(refs, consts)]
+            if op.detail in _OPERATORS:
+                expr = _OPERATORS[op.detail].format(*ops)
+            else:
+                expr = f"np.{op.detail}({', '.join(ops)})"
+            lines.append(f"{t} = {expr}")
+            temps[outs[0]] = t
+        elif op.kind == "scatter":
+            name = f"b{len(buffer_init)}"
+            buffer_init.append((name, "zeros", params["shape"][0]))
+            buffers[outs[0]] = name
+            lines.append(f"{name}[i + {op.detail}] += {operand(refs[0], consts[0])}")
+        elif op.kind == "scatter_add":
+            if refs[0] in buffers:
+                name = buffers[refs[0]]
+            else:
+                name = f"b{len(buffer_init)}"
+                buffer_init.append((name, "copy", ("var", refs[0])))
+            buffers[outs[0]] = name
+            lines.append(f"{name}[i + {op.detail}] += {operand(refs[1], consts[1])}")
+        else:  # sum: eight compensated (Kahan) partial sums, one per lane, combined at the end
+            acc = f"acc{len(sums)}"
+            sums.append((outs[0], acc))
+            x = operand(refs[0], consts[0])
+            lines += [f"y_ = {x} - {acc}c[lane]", f"s_ = {acc}[lane] + y_",
+                      f"{acc}c[lane] = (s_ - {acc}[lane]) - y_", f"{acc}[lane] = s_"]
+    # vectors needed after the region are written out
+    for _, eqn, op in region.items:
+        v = eqn.outs[0]
+        if op.kind == "ufunc" and eqns_after_uses.get(v):
+            name = f"o{len(out_vectors)}"
+            out_vectors.append((v, name))
+            lines.append(f"{name}[i] = {temps[v]}")
+    # every buffer whose final version is used after the region is an output; a
+    # scatter-add's base and result share one buffer, so only the last is named
+    final_buffer = {}
+    for v, name in buffers.items():
+        final_buffer[name] = v
+    params = list(arg_of.values()) + [name for name, *_ in buffer_init] + [name for _, name in out_vectors]
+    src = ["import numpy as np", "from numba import njit", "",
+           "@njit(cache=True, error_model='numpy', nogil=True)",
+           f"def kernel({', '.join(params)}):"]
+    if sums:  # eight independent lanes, so that the sums do not serialise the loop
+        for _, acc in sums:
+            src += [f"    {acc} = np.zeros(8)", f"    {acc}c = np.zeros(8)"]
+        src += [f"    for i0 in range(0, {L}, 8):", "        for lane in range(8):", "            i = i0 + lane",
+                f"            if i < {L}:"]
+        src += [f"                {line}" for line in lines]
+        for _, acc in sums:
+            src += [f"    {acc}t = 0.0", f"    {acc}e = 0.0", "    for lane in range(8):",
+                    f"        y_ = ({acc}[lane] - {acc}c[lane]) - {acc}e", f"        s_ = {acc}t + y_",
+                    f"        {acc}e = (s_ - {acc}t) - y_", f"        {acc}t = s_"]
+    else:
+        src.append(f"    for i in range({L}):")
+        src += [f"        {line}" for line in lines]
+    src.append(f"    return ({', '.join(f'{acc}t' for _, acc in sums)}{',' if len(sums) == 1 else ''})")
+    source = "\n".join(src) + "\n"
+    outputs = ([(final_buffer[name], "buffer", name) for name, *_ in buffer_init if final_buffer[name] in eqns_after_uses]
+               + [(v, "vector", name) for v, name in out_vectors] + [(v, "sum", acc) for v, acc in sums])
+    return source, args, buffer_init, out_vectors, sums, outputs
+
+
+def _compile(source):
+    """The kernel of ``source``, compiled once per process and cached on disk."""
+    key = hashlib.sha1(source.encode()).hexdigest()[:20]
+    with _lock:
+        fn = _kernels.get(key)
+        if fn is None:
+            folder = _cache_dir()
+            path = folder / f"fused_{key}.py"
+            if not path.exists():
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(source)
+                os.replace(tmp, path)  # atomic: another process may write the same file
+            name = f"osculate_fused_{key}"
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module  # numba's disk cache imports the kernel's module by name
+            spec.loader.exec_module(module)
+            fn = _kernels[key] = module.kernel
+    return fn
+
+
+def _cache_dir():
+    base = os.environ.get("OSCULATE_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "osculate")
+    folder = pathlib.Path(base) / "fusion"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# --------------------------------------------------------------------------- the fused operation
+
+
+class _Call:
+    """How to run one compiled region (the parameter of :data:`fused_p`)."""
+
+    __slots__ = ("kernel", "n_args", "buffer_init", "n_vectors", "length", "layout", "source")
+
+    def __init__(self, kernel, n_args, buffer_init, n_vectors, length, layout, source):
+        self.kernel, self.n_args, self.buffer_init = kernel, n_args, buffer_init
+        self.n_vectors, self.length, self.layout, self.source = n_vectors, length, layout, source
+
+    def __repr__(self):
+        return f"<fused loop over {self.length}>"
+
+
+def _fused_impl(*operands, call):
+    args = [(np.ascontiguousarray(a) if a.ndim else a[()]) if isinstance(a, np.ndarray) else a
+            for a in operands[:call.n_args]]
+    extra = list(operands[call.n_args:])  # the bases of scatter-adds into outside vectors, in order
+    buffers = []
+    for _, how, what in call.buffer_init:
+        buffers.append(np.zeros(what) if how == "zeros" else np.array(extra.pop(0), dtype=np.float64, copy=True))
+    vectors = [np.empty(call.length) for _ in range(call.n_vectors)]
+    sums = call.kernel(*args, *buffers, *vectors)
+    pools = {"buffer": buffers, "vector": vectors, "sum": [np.float64(s) for s in sums]}
+    return tuple(pools[kind][j] for kind, j in call.layout)
+
+
+# A region of a staged program compiled into one loop.  It exists only inside
+# fused programs (made by fuse, run by the replay); nothing traces it.
+fused_p = Primitive("fused", _fused_impl, multiple_results=True)
+for _kind in ("jvp", "vjp", "batch", "taylor", "sparsity"):
+    fused_p.lacks(_kind, "made by osc.jit inside staged programs; never traced")
+
+
+def fuse(eqns, described, out_vars, equation_cls):
+    """The equations with every fusible region replaced by one :data:`fused_p`
+    equation, or None when nothing is worth fusing.  ``out_vars`` are the
+    program's output variables; ``equation_cls`` builds an equation."""
+    uses = {}
+    for e in eqns:
+        for r in e.refs:
+            if r is not None:
+                uses[r] = uses.get(r, 0) + 1
+    for v in out_vars:
+        uses[v] = uses.get(v, 0) + 1
+    regions = [r for r in _regions(eqns, described, uses)
+               if settings["mode"] == "always" or r.length >= settings["min_length"]]
+    if not regions:
+        return None
+    replaced = {}
+    for region in regions:
+        idx = [k for k, _, _ in region.items]
+        inside = set(idx)
+        after = {}  # variables of the region read after it (or returned)
+        for k, e in enumerate(eqns):
+            if k in inside:
+                continue
+            for r in e.refs:
+                if r is not None and r in region.defined:
+                    after[r] = after.get(r, 0) + 1
+        for v in out_vars:
+            if v in region.defined:
+                after[v] = after.get(v, 0) + 1
+        source, args, buffer_init, out_vectors, sums, outputs = _generate(region, after, described)
+        kernel = _compile(source)
+        layout, outs = [], []
+        for v, kind, name in outputs:
+            pool = {"buffer": [b[0] for b in buffer_init], "vector": [n for _, n in out_vectors],
+                    "sum": [a for _, a in sums]}[kind]
+            layout.append((kind, pool.index(name)))
+            outs.append(v)
+        init = tuple((name, how, what if how == "zeros" else None) for name, how, what in buffer_init)
+        call = _Call(kernel, len(args), init, len(out_vectors), region.length, tuple(layout), source)
+        refs = [v if kind == "var" else None for kind, v in args] + [w[1] for _, how, w in buffer_init if how == "copy"]
+        consts = [v if kind == "const" else None for kind, v in args] + [None] * sum(
+            how == "copy" for _, how, _ in buffer_init)
+        fused = equation_cls(fused_p, tuple(refs), tuple(consts), {"call": call}, tuple(outs))
+        # a slice read after the region stays a (cheap) view outside it
+        views = [e for _, e, op in region.items if op.kind == "getitem" and e.outs[0] in after]
+        replaced[idx[-1]] = views + ([fused] if outs else [])
+        for k in idx[:-1]:
+            replaced[k] = []
+    new = []
+    for k, e in enumerate(eqns):
+        new.extend(replaced.get(k, [e]))
+    return new

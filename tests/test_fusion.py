@@ -1,0 +1,158 @@
+"""Fused staged programs (``osculate.ad.fusion``): elementwise chains compiled
+into single loops must give what the unfused program and eager evaluation
+give.
+
+Fusion is forced here (``mode="always"``: every eligible program, whatever
+its length, from its first replay).  For cases of the primitive table, the
+function, its gradient and a Hessian-vector product are staged, replayed
+until the fused version runs, and compared with eager evaluation at a new
+point to 1e-12 -- as ``test_jit.py`` does for the unfused replay.  Each of
+those programs compiles its own loops (about 0.1 s each on a cold cache), so
+the suite takes a fixed eighth of the table (by tag); ``OSCULATE_FUSION_TABLE=all``
+runs every case (about 5 minutes cold, 20 s once the kernels are cached).  Then the
+rules: what fuses and what does not, dtypes, strides, the on-disk cache and
+the switch that turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zlib
+
+import numpy as np
+import pytest
+
+import osculate as osc
+from osculate.ad import fusion
+
+from test_ad_primitives import CASES as PRIMITIVE_CASES
+from test_jit import VALUE_DEPENDENT, _close, _draw, _scalar
+
+pytestmark = pytest.mark.skipif(fusion.numba is None, reason="numba (the cli extra) is not installed")
+
+
+@pytest.fixture(autouse=True)
+def forced(monkeypatch, tmp_path_factory):
+    monkeypatch.setitem(fusion.settings, "mode", "always")
+
+
+def rosen(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def _replayed(target, p1, p2):
+    """The staged target's result at p2 once its fused version runs (or would)."""
+    staged = osc.jit(target)
+    staged(*p1)  # stages
+    staged(*p2)  # first replay: fuses, runs both, keeps the fused version if it agrees
+    return staged, staged(*p2)
+
+
+def _in_sample(case):
+    return os.environ.get("OSCULATE_FUSION_TABLE") == "all" or zlib.crc32(repr(case[0]).encode() + repr(
+        [getattr(m, "__qualname__", "") for m in case[2]]).encode()) % 8 == 0
+
+
+@pytest.mark.parametrize("tag, fn, argmakers", [c for c in PRIMITIVE_CASES if _in_sample(c)])
+def test_fused_replay_equals_eager(tag, fn, argmakers, request):
+    cid = request.node.callspec.id
+    if cid in VALUE_DEPENDENT:
+        return
+    seed = zlib.crc32(cid.encode())
+    a1, a2 = _draw(argmakers, seed), _draw(argmakers, seed + 1)
+    s = _scalar(fn)
+    v = np.random.default_rng(seed + 2).standard_normal(np.shape(a1[0]))
+    hvp = lambda *a: osc.hvp(lambda x: s(x, *a[2:]), a[1], a[0])  # noqa: E731
+    for target, p1, p2 in [(fn, a1, a2), (osc.grad(s, argnums=tuple(range(len(a1)))), a1, a2),
+                           (hvp, (v,) + a1, (v,) + a2)]:
+        _, got = _replayed(target, p1, p2)
+        _close(got, target(*p2))
+
+
+@pytest.mark.parametrize("mode", osc.HVP_MODES)
+def test_rosenbrock_derivatives_fuse_into_loops(mode):
+    rng = np.random.default_rng(0)
+    x1, x2, v = rng.uniform(-1, 1, 50), rng.uniform(-1, 1, 50), rng.standard_normal(50)
+    for target, p1, p2 in [(rosen, (x1,), (x2,)), (osc.grad(rosen), (x1,), (x2,)),
+                           (lambda x, w: osc.hvp(rosen, x, w, mode=mode), (x1, v), (x2, v))]:
+        staged, got = _replayed(target, p1, p2)
+        np.testing.assert_allclose(got, target(*p2), rtol=1e-13, atol=1e-13)
+        fused = staged.program(*p2).fused
+        assert fused is not None and "fused" in [e.prim.name for e in fused.eqns]
+        if target is osc.grad(rosen) or target is rosen:
+            assert len(fused.eqns) == 1  # the whole program is one loop
+
+
+def test_what_does_not_fuse_runs_as_before():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(40)
+    # float32 keeps its dtype: not fused (the loops are float64)
+    staged, got = _replayed(osc.grad(lambda z: np.sum(np.sin(z) * z)), (x.astype(np.float32),),
+                            (x.astype(np.float32),))
+    assert got.dtype == np.float32 and staged.program(x.astype(np.float32)).fused is None
+    # matrices, a gather, single operations: no chain to fuse
+    A = rng.standard_normal((5, 5))
+    f = lambda z: A @ (2.0 * z[:5]) + z[[3, 1, 4, 0, 2]]  # noqa: E731
+    staged, got = _replayed(f, (x,), (x,))
+    assert staged.program(x).fused is None
+    np.testing.assert_allclose(got, f(x), rtol=1e-14)
+    # around a matrix product, the chains on each side fuse; the product stays NumPy's
+    g = lambda z: np.sum(np.tanh(A @ np.sin(z[:5]) ** 2) ** 2)  # noqa: E731
+    staged, got = _replayed(osc.grad(g), (x,), (x,))
+    names = [e.prim.name for e in staged.program(x).fused.eqns]
+    assert "fused" in names and "matmul" in names
+    np.testing.assert_allclose(got, osc.grad(g)(x), rtol=1e-13)
+
+
+def test_strided_arguments_and_special_values():
+    base = np.linspace(-2.0, 2.0, 81)
+    x = base[::2]  # not contiguous
+    f = lambda z: np.sum(np.exp(z) / (1.0 + z * z) - np.log1p(z * z) * np.tanh(z))  # noqa: E731
+    staged, got = _replayed(osc.grad(f), (x,), (x,))
+    np.testing.assert_allclose(got, osc.grad(f)(x), rtol=1e-13)
+    assert staged.program(x).fused is not None
+    y = x.copy()
+    y[3], y[7] = np.nan, np.inf  # nan and inf propagate as in NumPy
+    g = lambda z: np.sin(z) * z + 1.0 / z  # noqa: E731
+    with np.errstate(all="ignore"):
+        staged, got = _replayed(g, (x,), (y,))
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(g(y)))
+        np.testing.assert_allclose(got[np.isfinite(got)], g(y)[np.isfinite(got)], rtol=1e-14)
+
+
+def test_sums_are_compensated():
+    x = np.full(100_001, 0.1)
+    x[0] = 1e8
+    staged, got = _replayed(lambda z: np.sum(z * 1.0 + 0.0), (x,), (x,))
+    assert abs(float(got) - (1e8 + 100_000 * 0.1)) <= 1e-7  # as accurate as NumPy's pairwise sum
+
+
+def test_off_switch_and_thresholds(monkeypatch):
+    x = np.random.default_rng(2).standard_normal(30)
+    monkeypatch.setitem(fusion.settings, "mode", "off")
+    staged, _ = _replayed(osc.grad(rosen), (x,), (x,))
+    assert staged.program(x).fused is None
+    monkeypatch.setitem(fusion.settings, "mode", "auto")  # short vectors are not worth a compile
+    staged = osc.jit(osc.grad(rosen))
+    for _ in range(6):
+        staged(x)
+    assert staged.program(x).fused is None
+
+
+def test_kernels_are_cached_on_disk_across_processes(tmp_path):
+    code = (
+        "import numpy as np, osculate as osc\n"
+        "from osculate.ad import fusion\n"
+        "fusion.settings['mode'] = 'always'\n"
+        "f = lambda x: np.sum(np.cos(x[1:]) * x[:-1] ** 3)\n"
+        "g = osc.jit(osc.grad(f)); x = np.linspace(0, 1, 64)\n"
+        "g(x); g(x); print(g.program(x).fused is not None)\n"
+    )
+    env = {"OSCULATE_CACHE_DIR": str(tmp_path), "PATH": "", "HOME": str(tmp_path)}
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        assert out.stdout.strip() == "True"
+    kernels = list((tmp_path / "fusion").glob("fused_*.py"))
+    assert kernels and list((tmp_path / "fusion").rglob("*.nbi"))  # numba's index of compiled code
