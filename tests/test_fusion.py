@@ -141,6 +141,15 @@ def test_off_switch_and_thresholds(monkeypatch):
     assert staged.program(x).fused is None
 
 
+def test_per_function_switch(monkeypatch):
+    monkeypatch.setitem(fusion.settings, "mode", "auto")
+    x = np.random.default_rng(3).standard_normal(30)  # short: auto mode would not fuse
+    forced, never = osc.jit(osc.grad(rosen), fuse=True), osc.jit(osc.grad(rosen), fuse=False)
+    for _ in range(5):
+        np.testing.assert_allclose(forced(x), never(x), rtol=1e-13)
+    assert forced.program(x).fused is not None and never.program(x).fused is None
+
+
 def test_kernels_are_cached_on_disk_across_processes(tmp_path):
     code = (
         "import numpy as np, osculate as osc\n"

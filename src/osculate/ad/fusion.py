@@ -65,11 +65,12 @@ def available() -> bool:
     return numba is not None and settings["mode"] != "off"
 
 
-def wanted(replays: int) -> bool:
-    """Whether a program replayed ``replays`` times should be fused now."""
+def wanted(replays: int, force: bool = False) -> bool:
+    """Whether a program replayed ``replays`` times should be fused now
+    (``force``: its function asked for fusion, ``jit(f, fuse=True)``)."""
     if not available():
         return False
-    return settings["mode"] == "always" or replays >= settings["after"]
+    return force or settings["mode"] == "always" or replays >= settings["after"]
 
 
 # --------------------------------------------------------------------------- what fuses
@@ -397,10 +398,11 @@ for _kind in ("jvp", "vjp", "batch", "taylor", "sparsity"):
     fused_p.lacks(_kind, "made by osc.jit inside staged programs; never traced")
 
 
-def fuse(eqns, described, out_vars, equation_cls):
+def fuse(eqns, described, out_vars, equation_cls, force=False):
     """The equations with every fusible region replaced by one :data:`fused_p`
     equation, or None when nothing is worth fusing.  ``out_vars`` are the
-    program's output variables; ``equation_cls`` builds an equation."""
+    program's output variables; ``equation_cls`` builds an equation;
+    ``force`` fuses regions of any length."""
     uses = {}
     for e in eqns:
         for r in e.refs:
@@ -409,7 +411,7 @@ def fuse(eqns, described, out_vars, equation_cls):
     for v in out_vars:
         uses[v] = uses.get(v, 0) + 1
     regions = [r for r in _regions(eqns, described, uses)
-               if settings["mode"] == "always" or r.length >= settings["min_length"]]
+               if force or settings["mode"] == "always" or r.length >= settings["min_length"]]
     if not regions:
         return None
     replaced = {}

@@ -441,7 +441,7 @@ class Program:
     returns the flat list of outputs.
     """
 
-    def __init__(self, eqns, in_vars, out_refs, described, keep=(), fusable=True):
+    def __init__(self, eqns, in_vars, out_refs, described, keep=(), fuse=None):
         self.in_vars = tuple(in_vars)
         self.out_refs = tuple(out_refs)  # ("var", v) or ("const", value)
         self._keep = tuple(keep)
@@ -453,7 +453,8 @@ class Program:
         self._donations = _donations(self.eqns, self.in_vars, self.out_refs, described)
         self.source, self._fn = self._compile()
         self._replays = 0
-        self._fused = None if fusable else False  # a fused Program, False (none), None (not yet tried)
+        self._force = fuse is True  # fuse on the first replay, whatever the length
+        self._fused = False if fuse is False else None  # a fused Program, False (none), None (not yet tried)
 
     @property
     def n_ops(self) -> int:
@@ -464,7 +465,7 @@ class Program:
         fused = self._fused
         if fused is None:
             self._replays += 1
-            if fusion.wanted(self._replays):
+            if fusion.wanted(self._replays, self._force):
                 return self._first_fused_call(leaves)
         elif fused:
             return fused._fn(*leaves)
@@ -483,10 +484,10 @@ class Program:
         self._fused = False
         try:
             eqns = fusion.fuse(self.eqns, self._described, [v for kind, v in self.out_refs if kind == "var"],
-                               Equation)
+                               Equation, self._force)
             if eqns is None:
                 return want
-            fused = Program(eqns, self.in_vars, self.out_refs, self._described, keep=self._keep, fusable=False)
+            fused = Program(eqns, self.in_vars, self.out_refs, self._described, keep=self._keep, fuse=False)
             got = fused._fn(*leaves)
         except Exception:  # noqa: BLE001 - a region that does not compile or run: stay unfused
             return want
@@ -716,7 +717,7 @@ def _donations(eqns, in_vars, out_refs, described):
 _MAX_PATHS = 16
 
 
-def jit(fun=None, *, static_argnums=()):
+def jit(fun=None, *, static_argnums=(), fuse=None):
     """Stage ``fun`` once per argument signature and replay it as plain NumPy.
 
     ``fun`` takes arrays, scalars or pytrees of them (positional or keyword
@@ -731,6 +732,11 @@ def jit(fun=None, *, static_argnums=()):
     ``jitted.program(*args)`` returns the staged :class:`Program` for those
     arguments' signature (``print`` it to see the operations).
 
+    ``fuse``: with numba installed, a hot program's elementwise chains are
+    compiled into loops (:mod:`osculate.ad.fusion`): ``None`` (default) when
+    it has been replayed a few times and its vectors are long enough,
+    ``True`` on its first replay whatever their length, ``False`` never.
+
     >>> import numpy as np, osculate as osc
     >>> f = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
     >>> hvp = osc.jit(lambda x, v: osc.hvp(f, x, v))
@@ -740,7 +746,7 @@ def jit(fun=None, *, static_argnums=()):
     array([2., 0.])
     """
     if fun is None:
-        return functools.partial(jit, static_argnums=static_argnums)
+        return functools.partial(jit, static_argnums=static_argnums, fuse=fuse)
     static = frozenset(static_argnums if isinstance(static_argnums, (tuple, list, set, frozenset)) else (static_argnums,))
     cache: dict = {}
     lock = threading.Lock()
@@ -795,7 +801,7 @@ def jit(fun=None, *, static_argnums=()):
             else:
                 out_refs.append(("const", o))
                 results.append(o)
-        program = Program(trace.eqns, [t.var for t in ins], out_refs, trace.described, keep=trace.guards)
+        program = Program(trace.eqns, [t.var for t in ins], out_refs, trace.described, keep=trace.guards, fuse=fuse)
         return program, o_tree, tree_unflatten(o_tree, results)
 
     @functools.wraps(fun)
