@@ -3,7 +3,9 @@
 Run: ``python benchmarks/bench_core.py [--n 1000000]``.  Prints, measured side
 by side in one run: time ratios to f for grad and for the Hessian-vector
 product in each nesting, eager and staged (``osc.jit``: traced once, then
-replayed as plain NumPy), a hand-written NumPy gradient/HVP for reference,
+replayed as plain NumPy) and fused (the elementwise chains compiled into
+loops by numba, with the staging and compile times), a hand-written NumPy
+gradient/HVP for reference,
 the wall time of one HVP at n = 2, peak traced memory of grad and hvp, and
 the same ratios for JAX (eager and jitted) / autograd / torch when they are
 installed.
@@ -131,19 +133,30 @@ def main():
     v = rng.standard_normal(args.n)
     assert np.allclose(osc.grad(f)(x), grad_by_hand(x))
     assert np.allclose(osc.hvp(f, x, v), hvp_by_hand(x, v))
-    staged = {
-        "grad": osc.jit(osc.grad(f)),
-        "value_and_grad": osc.jit(osc.value_and_grad(f)),
-        "hvp fwd-rev": osc.jit(lambda x, v: osc.hvp(f, x, v, mode="fwd-rev")),
-        "hvp rev-fwd": osc.jit(lambda x, v: osc.hvp(f, x, v, mode="rev-fwd")),
-        "hvp rev-rev": osc.jit(lambda x, v: osc.hvp(f, x, v, mode="rev-rev")),
+    targets = {
+        "grad": osc.grad(f),
+        "value_and_grad": osc.value_and_grad(f),
+        "hvp fwd-rev": lambda x, v: osc.hvp(f, x, v, mode="fwd-rev"),
+        "hvp rev-fwd": lambda x, v: osc.hvp(f, x, v, mode="rev-fwd"),
+        "hvp rev-rev": lambda x, v: osc.hvp(f, x, v, mode="rev-rev"),
     }
-    for k, fn in staged.items():  # stage once, outside the timing (reported below)
+    staged = {k: osc.jit(fn, fuse=False) for k, fn in targets.items()}  # replayed as NumPy calls
+    fused = {k: osc.jit(fn, fuse=True) for k, fn in targets.items()}    # loops compiled by numba
+    args_of = lambda k: (x,) if k in ("grad", "value_and_grad") else (x, v)  # noqa: E731
+    for k, fn in staged.items():  # stage once, outside the timing (reported here)
         t0 = time.perf_counter()
-        fn(x) if k in ("grad", "value_and_grad") else fn(x, v)
-        print(f"  staging jit({k}): {(time.perf_counter() - t0) * 1e3:.1f} ms, "
-              f"{(fn.program(x) if k in ('grad', 'value_and_grad') else fn.program(x, v)).n_ops} NumPy operations")
+        fn(*args_of(k))
+        t_stage = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        fused[k](*args_of(k))
+        fused[k](*args_of(k))  # the first replay fuses (and checks against the unfused program)
+        t_fuse = time.perf_counter() - t0
+        fz = fused[k].program(*args_of(k)).fused
+        print(f"  staging jit({k}): {t_stage * 1e3:.1f} ms, {fn.program(*args_of(k)).n_ops} NumPy operations; "
+              + (f"fused in {t_fuse * 1e3:.0f} ms into {fz.n_ops} operation(s)" if fz is not None
+                 else "not fused (numba is not installed)"))
     assert np.allclose(staged["hvp fwd-rev"](x, v), hvp_by_hand(x, v))
+    assert np.allclose(fused["hvp fwd-rev"](x, v), hvp_by_hand(x, v))
     fns = {
         "f": lambda: f(x),
         "grad (by hand)": lambda: grad_by_hand(x),
@@ -154,17 +167,14 @@ def main():
         "hvp rev-fwd": lambda: osc.hvp(f, x, v, mode="rev-fwd"),
         "hvp rev-rev": lambda: osc.hvp(f, x, v, mode="rev-rev"),
         "vhv (fwd-fwd)": lambda: osc.vhv(f, x, v),
-        "jit grad": lambda: staged["grad"](x),
-        "jit value_and_grad": lambda: staged["value_and_grad"](x),
-        "jit hvp fwd-rev": lambda: staged["hvp fwd-rev"](x, v),
-        "jit hvp rev-fwd": lambda: staged["hvp rev-fwd"](x, v),
-        "jit hvp rev-rev": lambda: staged["hvp rev-rev"](x, v),
+        **{f"jit {k}": (lambda k: lambda: staged[k](*args_of(k)))(k) for k in targets},
+        **{f"jit+fused {k}": (lambda k: lambda: fused[k](*args_of(k)))(k) for k in targets},
     }
     t = _harness.interleaved_min(fns, args.rounds)
     print(f"  f: {t['f'] * 1e3:.2f} ms")
     for k in fns:
         if k != "f":
-            print(f"  {k:20s} {t[k] / t['f']:6.2f} x f   ({t[k] * 1e3:8.2f} ms)")
+            print(f"  {k:26s} {t[k] / t['f']:6.2f} x f   ({t[k] * 1e3:8.2f} ms)")
     print("  (hvp fwd-fwd needs one pass per coordinate: used for small n and dense Hessians only)")
 
     _, g_peak = _harness.traced_peak(lambda: osc.grad(f)(x))
