@@ -18,9 +18,10 @@ of length ``L`` on float64 vectors --
   scalars and constant vectors;
 * contiguous slices ``x[a:b]`` of a vector, read as ``x[i + a]``;
 * ``scatter`` / ``scatter-add`` of a length-``L`` value into a contiguous
-  slice of a vector (the adjoints of slicing), written as ``buf[i + a] +=``;
-* ``sum`` of a length-``L`` value (compensated summation), which ends the
-  chain.
+  slice of a vector (the adjoints of slicing): ``buf[i + a] += v_i``, with
+  every element written once (see :func:`_rotated_writes`);
+* ``sum`` of a length-``L`` value (four partial sums, each adding blocks
+  of 64 terms with Kahan's compensation), which ends the chain.
 
 Everything else -- matrices, broadcasting between shapes, gathers, linear
 algebra -- stays a NumPy call between loops.  A program is fused after it
@@ -85,6 +86,11 @@ _FUNCTIONS = {"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "
               "absolute", "reciprocal", "maximum", "minimum", "arctan2", "hypot", "copysign"}
 
 _F64 = np.dtype(np.float64)
+
+#: Independent partial sums of a loop that ends in a ``sum`` (its body is unrolled this many
+#: times), and the iterations each adds plainly before adding that block to its compensated total.
+_LANES = 4
+_BLOCK = 64
 
 
 def _ufunc_name(prim, params):
@@ -227,8 +233,8 @@ def _generate(region, eqns_after_uses, described):
     outputs)``.
 
     ``args``: the external operands in argument order, each ``("var", v)`` or
-    ``("const", value)``; ``buffer_init``: the scatter buffers, each zeros of a
-    length or a copy of an outside vector; ``out_vectors`` and ``sums``: the
+    ``("const", value)``; ``buffer_init``: the scatter buffers, each ``(name,
+    argument holding its initial values or None for zeros, length)``; ``out_vectors`` and ``sums``: the
     vectors written element by element and the accumulators returned;
     ``outputs``: what the call defines, each ``(var, kind, name)`` with kind
     ``"buffer"``, ``"vector"`` or ``"sum"``."""
@@ -237,9 +243,10 @@ def _generate(region, eqns_after_uses, described):
     lines = []
     temps = {}
     buffers = {}  # var -> argument name of its buffer
-    buffer_init = []  # (argument name, "zeros", N) or (argument name, "copy", ("var", v) / ("const", c))
+    buffer_init = []  # (buffer name, the argument holding its start or None for zeros, length)
     sums = []  # (var, accumulator name)
     out_vectors = []  # (var, argument name)
+    contributions = {}  # buffer name -> [(slice start, expression added there)]
 
     def arg(key, value):
         if key not in arg_of:
@@ -280,23 +287,23 @@ def _generate(region, eqns_after_uses, described):
             temps[outs[0]] = t
         elif op.kind == "scatter":
             name = f"b{len(buffer_init)}"
-            buffer_init.append((name, "zeros", params["shape"][0]))
+            buffer_init.append((name, None, params["shape"][0]))
             buffers[outs[0]] = name
-            lines.append(f"{name}[i + {op.detail}] += {operand(refs[0], consts[0])}")
+            contributions[name] = [(op.detail, operand(refs[0], consts[0]))]
         elif op.kind == "scatter_add":
             if refs[0] in buffers:
                 name = buffers[refs[0]]
-            else:
+            else:  # into a vector from outside the region: its values are the buffer's start
                 name = f"b{len(buffer_init)}"
-                buffer_init.append((name, "copy", ("var", refs[0])))
+                buffer_init.append((name, arg(("v", refs[0]), ("var", refs[0])), described[refs[0]].shape[0]))
+                contributions[name] = []
             buffers[outs[0]] = name
-            lines.append(f"{name}[i + {op.detail}] += {operand(refs[1], consts[1])}")
-        else:  # sum: eight compensated (Kahan) partial sums, one per lane, combined at the end
+            contributions[name].append((op.detail, operand(refs[1], consts[1])))
+        else:  # sum: compensated (Kahan) partial sums, one per lane ("@" is the lane), combined at the end
             acc = f"acc{len(sums)}"
             sums.append((outs[0], acc))
             x = operand(refs[0], consts[0])
-            lines += [f"y_ = {x} - {acc}c[lane]", f"s_ = {acc}[lane] + y_",
-                      f"{acc}c[lane] = (s_ - {acc}[lane]) - y_", f"{acc}[lane] = s_"]
+            lines.append(f"{acc}b@ += {x}")
     # vectors needed after the region are written out
     for _, eqn, op in region.items:
         v = eqn.outs[0]
@@ -304,6 +311,12 @@ def _generate(region, eqns_after_uses, described):
             name = f"o{len(out_vectors)}"
             out_vectors.append((v, name))
             lines.append(f"{name}[i] = {temps[v]}")
+    head, tail = [], []
+    for name, start, n in buffer_init:
+        h, body, t = _rotated_writes(name, start, n, L, contributions[name])
+        head += h
+        lines += body
+        tail += t
     # every buffer whose final version is used after the region is an output; a
     # scatter-add's base and result share one buffer, so only the last is named
     final_buffer = {}
@@ -313,24 +326,77 @@ def _generate(region, eqns_after_uses, described):
     src = ["import numpy as np", "from numba import njit", "",
            "@njit(cache=True, error_model='numpy', nogil=True)",
            f"def kernel({', '.join(params)}):"]
-    if sums:  # eight independent lanes, so that the sums do not serialise the loop
+    src += [f"    {line}" for line in head]
+    if sums:
+        # The loop is unrolled over _LANES independent sums so that they do not
+        # serialise it; each lane adds plainly within a block of _BLOCK iterations
+        # and adds the block's sum to its total with Kahan's compensation.
+        def kahan(k, indent):
+            return [f"{indent}y_ = {acc}b{k} - {acc}c{k}", f"{indent}s_ = {acc}{k} + y_",
+                    f"{indent}{acc}c{k} = (s_ - {acc}{k}) - y_", f"{indent}{acc}{k} = s_"]
+
         for _, acc in sums:
-            src += [f"    {acc} = np.zeros(8)", f"    {acc}c = np.zeros(8)"]
-        src += [f"    for i0 in range(0, {L}, 8):", "        for lane in range(8):", "            i = i0 + lane",
-                f"            if i < {L}:"]
-        src += [f"                {line}" for line in lines]
+            src += [f"    {acc}{k} = 0.0\n    {acc}c{k} = 0.0" for k in range(_LANES)]
+        whole = L - L % _LANES
+        step = _LANES * _BLOCK
+        src.append(f"    for j0 in range(0, {whole}, {step}):")
+        src += [f"        {acc}b{k} = 0.0" for _, acc in sums for k in range(_LANES)]
+        src.append(f"        for i0 in range(j0, min(j0 + {step}, {whole}), {_LANES}):")
+        for k in range(_LANES):
+            src.append(f"            i = i0 + {k}")
+            src += [f"            {line.replace('@', str(k))}" for line in lines]
         for _, acc in sums:
-            src += [f"    {acc}t = 0.0", f"    {acc}e = 0.0", "    for lane in range(8):",
-                    f"        y_ = ({acc}[lane] - {acc}c[lane]) - {acc}e", f"        s_ = {acc}t + y_",
-                    f"        {acc}e = (s_ - {acc}t) - y_", f"        {acc}t = s_"]
+            for k in range(_LANES):
+                src += kahan(k, "        ")
+        src += [f"    {acc}b0 = 0.0" for _, acc in sums]
+        src.append(f"    for i in range({whole}, {L}):")
+        src += [f"        {line.replace('@', '0')}" for line in lines]
+        for _, acc in sums:
+            src += kahan(0, "    ")
+        for _, acc in sums:  # the lanes' sums, less their compensations, added with compensation
+            src += [f"    {acc}t = 0.0", f"    {acc}e = 0.0"]
+            for k in range(_LANES):
+                src += [f"    y_ = ({acc}{k} - {acc}c{k}) - {acc}e", f"    s_ = {acc}t + y_",
+                        f"    {acc}e = (s_ - {acc}t) - y_", f"    {acc}t = s_"]
     else:
         src.append(f"    for i in range({L}):")
         src += [f"        {line}" for line in lines]
+    src += [f"    {line}" for line in tail]
     src.append(f"    return ({', '.join(f'{acc}t' for _, acc in sums)}{',' if len(sums) == 1 else ''})")
     source = "\n".join(src) + "\n"
     outputs = ([(final_buffer[name], "buffer", name) for name, *_ in buffer_init if final_buffer[name] in eqns_after_uses]
                + [(v, "vector", name) for v, name in out_vectors] + [(v, "sum", acc) for v, acc in sums])
     return source, args, buffer_init, out_vectors, sums, outputs
+
+
+def _rotated_writes(name, start, n, L, contributions):
+    """``(head, body, tail)``: code that writes every element of the length-``n``
+    buffer ``name`` exactly once, where iteration ``i`` adds each
+    contribution ``(s, expr)`` to element ``i + s`` (``start``: the argument
+    holding the buffer's initial values, or None for zeros).
+
+    Element ``i + s_min`` is complete after iteration ``i``; what iteration
+    ``i`` adds further ahead waits in registers ``q0, q1, ...`` (one per
+    offset beyond ``s_min``), passed along one place per iteration -- so
+    the loop never reads back what it wrote and needs no zero-filled buffer.
+    """
+    first = {}
+    for s, expr in contributions:
+        first.setdefault(s, []).append(expr)
+    lo, hi = min(first), max(first)
+    depth = hi - lo
+    q = [f"{name}q{k}" for k in range(depth)]
+    initial = (lambda p: f"{start}[{p}]") if start is not None else (lambda p: "0.0")
+    added = {s: " + ".join(first[s]) for s in first}
+    c = [added.get(lo + k, "0.0") for k in range(depth + 1)]
+    head = [f"for p_ in range({lo}):", f"    {name}[p_] = {initial('p_')}"] + [f"{r} = 0.0" for r in q]
+    body = [f"{name}[i + {lo}] = {initial(f'i + {lo}')} + {(q[0] + ' + ') if depth else ''}{c[0]}"]
+    body += [f"{q[k]} = {q[k + 1]} + {c[k + 1]}" for k in range(depth - 1)]
+    if depth:
+        body.append(f"{q[depth - 1]} = {c[depth]}")
+    tail = [f"{name}[{L + lo + k}] = {initial(L + lo + k)} + {q[k]}" for k in range(depth)]
+    tail += [f"for p_ in range({L + hi}, {n}):", f"    {name}[p_] = {initial('p_')}"]
+    return head, body, tail
 
 
 def _compile(source):
@@ -368,10 +434,10 @@ def _cache_dir():
 class _Call:
     """How to run one compiled region (the parameter of :data:`fused_p`)."""
 
-    __slots__ = ("kernel", "n_args", "buffer_init", "n_vectors", "length", "layout", "source")
+    __slots__ = ("kernel", "buffer_lengths", "n_vectors", "length", "layout", "source")
 
-    def __init__(self, kernel, n_args, buffer_init, n_vectors, length, layout, source):
-        self.kernel, self.n_args, self.buffer_init = kernel, n_args, buffer_init
+    def __init__(self, kernel, buffer_lengths, n_vectors, length, layout, source):
+        self.kernel, self.buffer_lengths = kernel, buffer_lengths
         self.n_vectors, self.length, self.layout, self.source = n_vectors, length, layout, source
 
     def __repr__(self):
@@ -379,12 +445,8 @@ class _Call:
 
 
 def _fused_impl(*operands, call):
-    args = [(np.ascontiguousarray(a) if a.ndim else a[()]) if isinstance(a, np.ndarray) else a
-            for a in operands[:call.n_args]]
-    extra = list(operands[call.n_args:])  # the bases of scatter-adds into outside vectors, in order
-    buffers = []
-    for _, how, what in call.buffer_init:
-        buffers.append(np.zeros(what) if how == "zeros" else np.array(extra.pop(0), dtype=np.float64, copy=True))
+    args = [(np.ascontiguousarray(a) if a.ndim else a[()]) if isinstance(a, np.ndarray) else a for a in operands]
+    buffers = [np.empty(n) for n in call.buffer_lengths]  # the kernel writes every element
     vectors = [np.empty(call.length) for _ in range(call.n_vectors)]
     sums = call.kernel(*args, *buffers, *vectors)
     pools = {"buffer": buffers, "vector": vectors, "sum": [np.float64(s) for s in sums]}
@@ -436,11 +498,10 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
                     "sum": [a for _, a in sums]}[kind]
             layout.append((kind, pool.index(name)))
             outs.append(v)
-        init = tuple((name, how, what if how == "zeros" else None) for name, how, what in buffer_init)
-        call = _Call(kernel, len(args), init, len(out_vectors), region.length, tuple(layout), source)
-        refs = [v if kind == "var" else None for kind, v in args] + [w[1] for _, how, w in buffer_init if how == "copy"]
-        consts = [v if kind == "const" else None for kind, v in args] + [None] * sum(
-            how == "copy" for _, how, _ in buffer_init)
+        lengths = tuple(n for _, _, n in buffer_init)
+        call = _Call(kernel, lengths, len(out_vectors), region.length, tuple(layout), source)
+        refs = [v if kind == "var" else None for kind, v in args]
+        consts = [v if kind == "const" else None for kind, v in args]
         fused = equation_cls(fused_p, tuple(refs), tuple(consts), {"call": call}, tuple(outs))
         # a slice read after the region stays a (cheap) view outside it
         views = [e for _, e, op in region.items if op.kind == "getitem" and e.outs[0] in after]
