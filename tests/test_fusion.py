@@ -141,11 +141,15 @@ def test_off_switch_and_thresholds(monkeypatch):
     monkeypatch.setitem(fusion.settings, "mode", "off")
     staged, _ = _replayed(osc.grad(rosen), (x,), (x,))
     assert staged.program(x).fused is None
-    monkeypatch.setitem(fusion.settings, "mode", "auto")  # short vectors are not worth a compile
+    monkeypatch.setitem(fusion.settings, "mode", "auto")  # short vectors: only once the program is hot
     staged = osc.jit(osc.grad(rosen))
     for _ in range(6):
         staged(x)
     assert staged.program(x).fused is None
+    for _ in range(fusion.settings["hot"]):
+        staged(x)
+    assert staged.program(x).fused is not None
+    np.testing.assert_allclose(staged(x), osc.grad(rosen)(x), rtol=1e-13)
 
 
 def test_per_function_switch(monkeypatch):

@@ -24,11 +24,13 @@ of length ``L`` on float64 vectors --
   of 64 terms with Kahan's compensation), which ends the chain.
 
 Everything else -- matrices, broadcasting between shapes, gathers, linear
-algebra -- stays a NumPy call between loops.  A program is fused after it
-has been replayed :data:`settings` ``["after"]`` times, and only when a run
-is at least ``["min_length"]`` long, so short-lived programs pay no
-compile time.  ``OSCULATE_FUSION=off`` (or ``settings["mode"] = "off"``)
-turns fusion off; ``"always"`` fuses every eligible program at once.
+algebra -- stays a NumPy call between loops.  A program's runs of at least
+:data:`settings` ``["min_length"]`` elements are fused once it has been
+replayed ``["after"]`` times, and its shorter runs once it has been
+replayed ``["hot"]`` times (a small problem's derivative called in a loop
+becomes one compiled call), so short-lived programs pay no compile time.
+``OSCULATE_FUSION=off`` (or ``settings["mode"] = "off"``) turns fusion off;
+``"always"`` fuses every eligible program on its first replay.
 """
 
 from __future__ import annotations
@@ -53,9 +55,11 @@ except ImportError:  # pragma: no cover - exercised where numba is absent
 __all__ = ["settings", "available", "fuse", "fused_p"]
 
 #: ``mode``: ``"auto"`` (fuse hot programs), ``"always"`` or ``"off"``;
-#: ``after``: replays of a program before it is fused (auto mode);
-#: ``min_length``: the shortest iteration space worth a compiled loop (auto mode).
-settings = {"mode": os.environ.get("OSCULATE_FUSION", "auto"), "after": 3, "min_length": 4096}
+#: ``after``: replays of a program before its runs of at least ``min_length``
+#: elements are fused; ``hot``: replays before its shorter runs are fused too
+#: (a small problem's derivative called in a loop: the whole program becomes one
+#: compiled call); all for auto mode.
+settings = {"mode": os.environ.get("OSCULATE_FUSION", "auto"), "after": 3, "min_length": 4096, "hot": 200}
 
 _lock = threading.Lock()
 _kernels: dict = {}  # source hash -> compiled kernel (in this process)
@@ -66,12 +70,33 @@ def available() -> bool:
     return numba is not None and settings["mode"] != "off"
 
 
-def wanted(replays: int, force: bool = False) -> bool:
-    """Whether a program replayed ``replays`` times should be fused now
-    (``force``: its function asked for fusion, ``jit(f, fuse=True)``)."""
+def wanted(replays: int, force: bool = False):
+    """Whether a program replayed ``replays`` times should be fused now:
+    False, True (its long runs), or ``"any length"`` (it is hot enough for
+    short runs to pay too).  ``force``: its function asked for fusion,
+    ``jit(f, fuse=True)``."""
     if not available():
         return False
-    return force or settings["mode"] == "always" or replays >= settings["after"]
+    if force or settings["mode"] == "always" or replays == settings["hot"]:
+        return "any length"
+    return replays == settings["after"]
+
+
+def fusible(eqns, described, out_vars):
+    """Whether the equations hold a run worth fusing, whatever its length."""
+    return bool(_regions(eqns, described, _use_counts(eqns, out_vars)))
+
+
+def _use_counts(eqns, out_vars):
+    """How many times each variable is read (an output counts as one read)."""
+    uses = {}
+    for e in eqns:
+        for r in e.refs:
+            if r is not None:
+                uses[r] = uses.get(r, 0) + 1
+    for v in out_vars:
+        uses[v] = uses.get(v, 0) + 1
+    return uses
 
 
 # --------------------------------------------------------------------------- what fuses
@@ -465,13 +490,7 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
     equation, or None when nothing is worth fusing.  ``out_vars`` are the
     program's output variables; ``equation_cls`` builds an equation;
     ``force`` fuses regions of any length."""
-    uses = {}
-    for e in eqns:
-        for r in e.refs:
-            if r is not None:
-                uses[r] = uses.get(r, 0) + 1
-    for v in out_vars:
-        uses[v] = uses.get(v, 0) + 1
+    uses = _use_counts(eqns, out_vars)
     regions = [r for r in _regions(eqns, described, uses)
                if force or settings["mode"] == "always" or r.length >= settings["min_length"]]
     if not regions:

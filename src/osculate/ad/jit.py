@@ -465,8 +465,9 @@ class Program:
         fused = self._fused
         if fused is None:
             self._replays += 1
-            if fusion.wanted(self._replays, self._force):
-                return self._first_fused_call(leaves)
+            wanted = fusion.wanted(self._replays, self._force)
+            if wanted:
+                return self._first_fused_call(leaves, wanted == "any length")
         elif fused:
             return fused._fn(*leaves)
         return self._fn(*leaves)
@@ -477,15 +478,21 @@ class Program:
         None when it has none (yet)."""
         return self._fused or None
 
-    def _first_fused_call(self, leaves):
+    def _first_fused_call(self, leaves, any_length):
         """Fuse the program, and keep the fused version only if it reproduces
-        the unfused one on these arguments (it is run once beside it)."""
+        the unfused one on these arguments (it is run once beside it).  Short
+        runs are fused only with ``any_length`` (a program replayed so often
+        that even its short loops pay); without, a program with only short
+        runs tries again when it gets that hot."""
         want = self._fn(*leaves)
         self._fused = False
         try:
             eqns = fusion.fuse(self.eqns, self._described, [v for kind, v in self.out_refs if kind == "var"],
-                               Equation, self._force)
+                               Equation, self._force or any_length)
             if eqns is None:
+                outs = [v for kind, v in self.out_refs if kind == "var"]
+                if not (self._force or any_length) and fusion.fusible(self.eqns, self._described, outs):
+                    self._fused = None  # only short runs: worth it once the program is hot
                 return want
             fused = Program(eqns, self.in_vars, self.out_refs, self._described, keep=self._keep, fuse=False)
             got = fused._fn(*leaves)
@@ -804,11 +811,25 @@ def jit(fun=None, *, static_argnums=(), fuse=None):
         program = Program(trace.eqns, [t.var for t in ins], out_refs, trace.described, keep=trace.guards, fuse=fuse)
         return program, o_tree, tree_unflatten(o_tree, results)
 
+    # The common call -- positional ndarrays, nothing static -- finds its signature's
+    # key by shapes and dtypes alone, without flattening the arguments as a pytree.
+    quick: dict = {}
+    quick_ok = not static
+
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
+        if quick_ok and not kwargs and all(type(a) is np.ndarray for a in args):
+            qkey = tuple((a.shape, a.dtype.str) for a in args)
+            key = quick.get(qkey)
+            if key is not None:
+                done, result = replay(key, list(args))
+                if done:
+                    return result
         leaves, tree, fixed, key, nargs = split(args, kwargs)
         if any(isinstance(x, Tracer) for x in leaves):
             return fun(*args, **kwargs)
+        if quick_ok and not kwargs and all(type(a) is np.ndarray for a in args):
+            quick[tuple((a.shape, a.dtype.str) for a in args)] = key
         done, result = replay(key, leaves)
         if done:
             return result
