@@ -86,6 +86,24 @@ def test_rosenbrock_derivatives_fuse_into_loops(mode):
             assert len(fused.eqns) == 1  # the whole program is one loop
 
 
+def test_values_read_through_slices_are_computed_where_they_are_read():
+    rng = np.random.default_rng(5)
+    x1, x2 = rng.uniform(-1, 1, 40), rng.uniform(-1, 1, 40)
+    stencil = lambda z: np.sum(np.exp(z)[2:] * np.exp(z)[:-2] + np.sin(z)[1:-1] ** 2 * np.exp(z)[1:-1])  # noqa: E731
+    # a value of the loop's own length read at another position must not become lazy
+    shifted = lambda z: np.sum((z[1:] * 2.0 + 1.0) ** 2 * (z[1:] * 2.0 + 1.0)[0])  # noqa: E731
+    chained = lambda z: np.sum(((z * 3.0)[1:] ** 2)[1:] - ((z * 3.0)[1:] ** 2)[:-1])  # noqa: E731
+    for f in (stencil, shifted, chained):
+        for target in (f, osc.grad(f)):
+            staged, got = _replayed(target, (x1,), (x2,))
+            np.testing.assert_allclose(got, target(x2), rtol=1e-13, atol=1e-14)
+    staged, _ = _replayed(stencil, (x1,), (x2,))
+    assert [e.prim.name for e in staged.program(x2).fused.eqns] == ["fused"]  # exp and sin inside the loop
+    staged, _ = _replayed(osc.grad(stencil), (x1,), (x2,))
+    program = staged.program(x2)
+    assert len(program.fused.eqns) < len(program.eqns)
+
+
 def test_what_does_not_fuse_runs_as_before():
     rng = np.random.default_rng(1)
     x = rng.standard_normal(40)

@@ -84,7 +84,7 @@ def wanted(replays: int, force: bool = False):
 
 def fusible(eqns, described, out_vars):
     """Whether the equations hold a run worth fusing, whatever its length."""
-    return bool(_regions(eqns, described, _use_counts(eqns, out_vars)))
+    return bool(_regions(eqns, described, _use_counts(eqns, out_vars), _sliced_only(eqns, described, set(out_vars))))
 
 
 def _use_counts(eqns, out_vars):
@@ -140,8 +140,8 @@ def _slice_of(params, n):
 class _Op(NamedTuple):
     """One fusible operation: its kind, iteration length and details."""
 
-    kind: str  # "getitem", "ufunc", "scatter", "scatter_add", "sum"
-    length: int
+    kind: str  # "getitem", "ufunc", "lazy" (a ufunc computed where slices read it), "scatter", "scatter_add", "sum"
+    length: int | None  # None for a lazy value
     detail: object  # the ufunc name, or the slice start
 
 
@@ -205,18 +205,53 @@ class _Region:
         self.length = length
         self.items = []  # (index in the program, equation, _Op)
         self.defined = set()
-        self.buffers = {}  # var of a scatter buffer -> its buffer id (scatter_add outputs alias their base's)
+
+    @property
+    def lazy(self):
+        return {e.outs[0] for _, e, op in self.items if op.kind == "lazy"}
 
     def compute_count(self):
-        return sum(op.kind in ("ufunc", "sum") for _, _, op in self.items)
+        return sum(op.kind in ("ufunc", "lazy", "sum") for _, _, op in self.items)
 
 
-def _regions(eqns, described, uses):
-    """Maximal runs of fusible equations (as lists of equation indices)."""
+def _sliced_only(eqns, described, out_vars):
+    """Elementwise results that are read only through contiguous slices: a
+    loop over the slices' length computes them where the slices read them
+    (``lazy``), whatever their own length."""
+    readers = {}
+    for e in eqns:
+        for r in e.refs:
+            if r is not None:
+                readers.setdefault(r, []).append(e)
+    out = set()
+    for e in eqns:
+        v = e.outs[0]
+        if v in out_vars or not readers.get(v) or _classify(e, described) is None:
+            continue
+        if _classify(e, described).kind == "ufunc" and all(
+                r.prim.name == "getitem" and r.refs[0] == v and _classify(r, described) is not None for r in readers[v]):
+            out.add(v)
+    return out
+
+
+def _regions(eqns, described, uses, lazy_ok=frozenset()):
+    """Maximal runs of fusible equations over one iteration length.  A result
+    in ``lazy_ok`` (see :func:`_sliced_only`) may join a run of another length
+    as a lazy value, provided every slice of it is in the same run."""
     out, current = [], None
     for k, eqn in enumerate(eqns):
         op = _classify(eqn, described)
-        if op is not None and current is not None and op.length == current.length and _fits(current, eqn, op, uses):
+        if op is not None and op.kind == "ufunc" and eqn.outs[0] in lazy_ok and not (current is not None and any(
+                r in current.defined and r not in current.lazy for r in eqn.refs)):
+            # (a value the loop computes at i cannot be read at another position)
+            op = _Op("lazy", None, op.detail)
+        if op is not None and current is not None and op.length in (None, current.length, ) and _fits(
+                current, eqn, op, uses):
+            current.items.append((k, eqn, op))
+            current.defined.update(eqn.outs)
+            continue
+        if op is not None and current is not None and current.length is None and _fits(current, eqn, op, uses):
+            current.length = op.length  # the run so far was lazy values only
             current.items.append((k, eqn, op))
             current.defined.update(eqn.outs)
             continue
@@ -232,7 +267,16 @@ def _regions(eqns, described, uses):
                 current = None
     if current is not None:
         out.append(current)
-    return [r for r in out if r.compute_count() >= 2]
+    return [r for r in out if r.length is not None and r.compute_count() >= 2 and _lazy_values_read_inside(r, eqns)]
+
+
+def _lazy_values_read_inside(region, eqns):
+    """Whether every read of the region's lazy values is inside the region."""
+    lazy = {e.outs[0] for _, e, op in region.items if op.kind == "lazy"}
+    if not lazy:
+        return True
+    inside = {k for k, _, _ in region.items}
+    return not any(r in lazy for k, e in enumerate(eqns) if k not in inside for r in e.refs if r is not None)
 
 
 def _fits(region, eqn, op, uses):
@@ -279,37 +323,38 @@ def _generate(region, eqns_after_uses, described):
             args.append(value)
         return arg_of[key]
 
-    def operand(r, c):
+    lazy = {}  # var -> its element at a position, as a function of the position's expression
+
+    def operand(r, c, pos="i"):
+        if r is not None and r in lazy:
+            return lazy[r](pos)
         if r is not None and r in temps:
             return temps[r]
         if r is not None:
             shape = described[r].shape
             if shape == ():
                 return arg(("s", r), ("var", r))
-            return f"{arg(('v', r), ('var', r))}[i]"
+            return f"{arg(('v', r), ('var', r))}[{pos}]"
         if _scalar_const(c):
             if isinstance(c, (float, np.floating)) or (isinstance(c, np.ndarray) and c.dtype.kind == "f"):
                 return repr(float(c)) if np.isfinite(c) else arg(("k", id(c)), ("const", float(c)))
             return repr(int(c))
         if c.size and np.isfinite(c.flat[0]) and (c == c.flat[0]).all():
             return repr(float(c.flat[0]))  # a broadcast scalar (an adjoint's seed, often): no memory traffic
-        return f"{arg(('c', id(c)), ('const', c))}[i]"
+        return f"{arg(('c', id(c)), ('const', c))}[{pos}]"
 
     for _, eqn, op in region.items:
         prim, refs, consts, params, outs = eqn
         t = f"t{outs[0]}"
         if op.kind == "getitem":
-            base = arg(("v", refs[0]), ("var", refs[0]))
-            lines.append(f"{t} = {base}[i + {op.detail}]")
+            lines.append(f"{t} = {operand(refs[0], None, f'i + {op.detail}')}")
             temps[outs[0]] = t
         elif op.kind == "ufunc":
-            ops = [operand(r, c) for r, c in zip(refs, consts)]
-            if op.detail in _OPERATORS:
-                expr = _OPERATORS[op.detail].format(*ops)
-            else:
-                expr = f"np.{op.detail}({', '.join(ops)})"
-            lines.append(f"{t} = {expr}")
+            lines.append(f"{t} = {_element(op.detail, [operand(r, c) for r, c in zip(refs, consts)])}")
             temps[outs[0]] = t
+        elif op.kind == "lazy":
+            lazy[outs[0]] = (lambda name, refs, consts: lambda pos: _element(
+                name, [operand(r, c, pos) for r, c in zip(refs, consts)]))(op.detail, refs, consts)
         elif op.kind == "scatter":
             name = f"b{len(buffer_init)}"
             buffer_init.append((name, None, params["shape"][0]))
@@ -332,7 +377,7 @@ def _generate(region, eqns_after_uses, described):
     # vectors needed after the region are written out
     for _, eqn, op in region.items:
         v = eqn.outs[0]
-        if op.kind == "ufunc" and eqns_after_uses.get(v):
+        if (op.kind == "ufunc" or (op.kind == "getitem" and eqn.refs[0] in lazy)) and eqns_after_uses.get(v):
             name = f"o{len(out_vectors)}"
             out_vectors.append((v, name))
             lines.append(f"{name}[i] = {temps[v]}")
@@ -392,6 +437,13 @@ def _generate(region, eqns_after_uses, described):
     outputs = ([(final_buffer[name], "buffer", name) for name, *_ in buffer_init if final_buffer[name] in eqns_after_uses]
                + [(v, "vector", name) for v, name in out_vectors] + [(v, "sum", acc) for v, acc in sums])
     return source, args, buffer_init, out_vectors, sums, outputs
+
+
+def _element(name, operands):
+    """The expression of one element of the ufunc ``name`` of ``operands``."""
+    if name in _OPERATORS:
+        return _OPERATORS[name].format(*operands)
+    return f"np.{name}({', '.join(operands)})"
 
 
 def _rotated_writes(name, start, n, L, contributions):
@@ -491,7 +543,7 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
     program's output variables; ``equation_cls`` builds an equation;
     ``force`` fuses regions of any length."""
     uses = _use_counts(eqns, out_vars)
-    regions = [r for r in _regions(eqns, described, uses)
+    regions = [r for r in _regions(eqns, described, uses, _sliced_only(eqns, described, set(out_vars)))
                if force or settings["mode"] == "always" or r.length >= settings["min_length"]]
     if not regions:
         return None
@@ -523,7 +575,8 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
         consts = [v if kind == "const" else None for kind, v in args]
         fused = equation_cls(fused_p, tuple(refs), tuple(consts), {"call": call}, tuple(outs))
         # a slice read after the region stays a (cheap) view outside it
-        views = [e for _, e, op in region.items if op.kind == "getitem" and e.outs[0] in after]
+        lazy = region.lazy  # (a slice of a lazy value has no base outside the loop: the loop writes it out)
+        views = [e for _, e, op in region.items if op.kind == "getitem" and e.outs[0] in after and e.refs[0] not in lazy]
         replaced[idx[-1]] = views + ([fused] if outs else [])
         for k in idx[:-1]:
             replaced[k] = []
