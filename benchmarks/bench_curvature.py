@@ -98,7 +98,7 @@ def main():
     top = TimedOperator(op)
     res, t_lz = _harness.timed(lambda: eigenvalues(top, k=5, which="LA", tol=args.tol))
     total = t_build + t_lz
-    print("\n1. top-5 Hessian eigenvalues by Lanczos (full reorthogonalisation)")
+    print("\n1. top-5 Hessian eigenvalues by Lanczos (partial reorthogonalisation, the default; see bench_eigen.py)")
     print(f"  eigenvalues {np.array2string(res.values[::-1], precision=6)}; converged={res.converged} "
           f"(residuals <= {args.tol:g} x ||H||), max residual {res.residuals.max():.1e}")
     print(f"  {res.n_matvec} Hessian-vector products; time {total:.2f} s = {total / t_grad:.0f} gradients "

@@ -4,13 +4,14 @@ quadrature: :func:`spectral_density` and its :class:`SpectralDensity`."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..formatting import ToDictMixin
 from ._checks import Seed, check_dist, make_rng, positive_int, probes
+from ._staging import staged_callable
 from .krylov import LanczosRun, tridiagonal_eigh
 from .symmetric_operator import counted_operator
 
@@ -38,6 +39,9 @@ class SpectralDensity(ToDictMixin):
         Smoothing width used.
     n_matvec : int
         Operator-vector products used.
+    note : str or None
+        A one-line note when the products did not run as asked (a staged
+        product fell back to eager evaluation, see ``jit``).
     """
 
     nodes: np.ndarray
@@ -46,6 +50,7 @@ class SpectralDensity(ToDictMixin):
     density: np.ndarray
     sigma: float = float("nan")
     n_matvec: int = 0
+    note: str | None = field(default=None, repr=False, metadata={"to_dict": False})
 
     def mass(self, lo: float, hi: float) -> float:
         """Estimated fraction of eigenvalues in ``[lo, hi]`` (quadrature weight there)."""
@@ -113,6 +118,7 @@ def spectral_density(
     reorthogonalize: bool = True,
     n: int | None = None,
     check_symmetry: bool = False,
+    jit: bool | str = "auto",
 ) -> SpectralDensity:
     """Eigenvalue density by stochastic Lanczos quadrature (SLQ).
 
@@ -157,6 +163,16 @@ def spectral_density(
         vectors of length ``n``).  Without it only three vectors per probe
         are kept and ghost Ritz values may appear, which barely affects the
         quadrature.
+    jit : {"auto", True, False}, default "auto"
+        For a plain callable ``A`` (``v -> A v`` with ``n``): ``"auto"``
+        stages it once with :func:`osculate.jit` (and its batched form, one
+        program for the ``n_probes`` columns of a step) and replays it for
+        every product, falling back to eager calls -- with a one-line
+        ``note`` on the result -- if staging raises
+        :class:`~osculate.ConcretizationError`; ``True`` lets that error
+        propagate; ``False`` calls ``A`` eagerly.  Operators and matrices
+        are used as they are (:func:`~osculate.hessian_operator` stages its
+        own products, see its ``jit``).
 
     Returns
     -------
@@ -178,6 +194,7 @@ def spectral_density(
     >>> round(float(trapezoid(sd.density, sd.grid)), 6)
     1.0
     """
+    A, holder = staged_callable(A, n, jit, "spectral_density")
     op, n0 = counted_operator(A, n, check_symmetry)
     N = op.shape[0]
     n_probes = positive_int(n_probes, "n_probes")
@@ -214,4 +231,4 @@ def spectral_density(
         if grid.ndim != 1 or grid.size == 0:
             raise ValueError("grid must be a non-empty 1-D array")
     density = _gaussian_mixture(grid, nodes, weights, sigma)
-    return SpectralDensity(nodes, weights, grid, density, sigma, op.n_matvec - n0)
+    return SpectralDensity(nodes, weights, grid, density, sigma, op.n_matvec - n0, getattr(holder, "note", None))

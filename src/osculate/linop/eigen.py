@@ -12,6 +12,7 @@ import scipy.sparse.linalg as spla
 
 from ..formatting import ToDictMixin, format_array
 from ._checks import Seed, make_rng, positive_int
+from ._staging import staged_callable
 from .krylov import LanczosRun, extreme_ritz_pairs, tridiagonal_eigh_dense
 from .symmetric_operator import SymmetricOperator, counted_operator
 
@@ -65,6 +66,9 @@ class EigenResult(ToDictMixin):
         shaped like that point (``op.unravel`` of each column of
         ``vectors``, whose rows are in :func:`osculate.ravel_pytree` order);
         ``None`` otherwise.
+    note : str or None
+        A one-line note when the products did not run as asked (a staged
+        product fell back to eager evaluation, see ``jit``).
     """
 
     values: np.ndarray
@@ -73,6 +77,7 @@ class EigenResult(ToDictMixin):
     n_matvec: int
     converged: bool
     vector_trees: list | None = field(default=None, repr=False, metadata={"to_dict": False})
+    note: str | None = field(default=None, repr=False, metadata={"to_dict": False})
 
     def __repr__(self) -> str:
         vec = "None" if self.vectors is None else f"<array {self.vectors.shape}>"
@@ -97,6 +102,8 @@ def eigenvalues(
     force_dense: bool = False,
     n: int | None = None,
     check_symmetry: bool = False,
+    reorthogonalize: bool | str = "partial",
+    jit: bool | str = "auto",
 ) -> EigenResult:
     """A few extreme eigenvalues (and eigenvectors) of a symmetric operator.
 
@@ -111,11 +118,13 @@ def eigenvalues(
         Largest algebraic, smallest algebraic, largest magnitude, or both
         ends (``k // 2`` from the bottom and the rest from the top).
     method : {"lanczos", "eigsh", "dense"}, default "lanczos"
-        ``"lanczos"``: Lanczos with full reorthogonalisation, expanded
-        without restarts (one product per step) until the ``k`` wanted Ritz
-        pairs satisfy ``|beta_m s_(m,i)| <= tol * scale``, where ``scale``
-        estimates ``||A||_2`` (largest ``|Ritz value|`` or ``||A q_j||``
-        seen).  ``"eigsh"``: ARPACK via :func:`scipy.sparse.linalg.eigsh`
+        ``"lanczos"``: Lanczos expanded without restarts (one product per
+        step) until the ``k`` wanted Ritz pairs satisfy ``residual <= tol *
+        scale``, where ``scale`` estimates ``||A||_2`` (largest ``|Ritz
+        value|`` or ``||A q_j||`` seen) and the residual is ``|beta_m
+        s_(m,i)|`` (with partial reorthogonalisation, combined with what
+        the reorthogonalisations removed, see ``reorthogonalize``).
+        ``"eigsh"``: ARPACK via :func:`scipy.sparse.linalg.eigsh`
         (``k`` extra products to compute residuals).  ``"dense"``: forms the
         matrix as ``A @ I`` (``n`` products), symmetrises it and calls
         :func:`numpy.linalg.eigh`; refused for ``n > DENSE_LIMIT`` (2000)
@@ -133,6 +142,38 @@ def eigenvalues(
         ``maxiter``.
     force_dense : bool, default False
         Allow ``method="dense"`` for ``n > DENSE_LIMIT``.
+    reorthogonalize : {"partial", True, False}, default "partial"
+        ``"lanczos"`` only.  ``"partial"`` (Simon, 1984) estimates the loss
+        of orthogonality of the basis with a recurrence (``O(j)`` per step)
+        and orthogonalises a new vector against the whole basis only when
+        the estimate exceeds ``min(sqrt(eps), tol / 10)`` (then on that
+        step and the next).  What such a reorthogonalisation removes from
+        ``A q_j`` is kept in a small matrix ``C`` (``A Q = Q (T + C) +
+        beta q e^T``), so the reported residual of a Ritz pair ``(theta, s)``
+        is ``hypot(|beta_m s_m|, ||C s||)``: the same convergence test and
+        the same honest residuals as full reorthogonalisation.  ``True``
+        orthogonalises every step against the whole basis (Gram-Schmidt,
+        twice: ``O(n j)`` per step, the default before); ``False`` never
+        does (ghost copies of converged values may appear).
+    jit : {"auto", True, False}, default "auto"
+        For a plain callable ``A`` (``v -> A v`` with ``n``): ``"auto"``
+        stages it once with :func:`osculate.jit` (and its batched form) and
+        replays it for every product, falling back to eager calls -- with a
+        one-line ``note`` on the result -- if staging raises
+        :class:`~osculate.ConcretizationError`; ``True`` lets that error
+        propagate; ``False`` calls ``A`` eagerly.  Operators and matrices
+        are used as they are (:func:`~osculate.hessian_operator` stages its
+        own products, see its ``jit``; its ``note`` is passed on).
+
+        Why partial by default: on the MLP of
+        ``benchmarks/bench_eigen.py`` (``n = 101 386``, top 5, ``tol=1e-8``)
+        full reorthogonalisation spent 0.49 s on its own bookkeeping
+        against 0.27 s in 84 Hessian-vector products; partial spends 0.12 s
+        for the same 84 products, the same eigenvalues and residuals
+        (largest true ``||H v - lambda v||`` 9.4e-9), ahead of ARPACK
+        (``"eigsh"``: 99 products, 0.14 s bookkeeping) and of LOBPCG (224
+        products in blocks, not converged to the tolerance in 200
+        iterations).  See docs/curvature.md.
 
     Returns
     -------
@@ -169,15 +210,24 @@ def eigenvalues(
     >>> res.values, abs(float(res.vector_trees[0]["b"]))
     (array([6.]), 1.0)
     """
-    result = _eigenvalues(A, k, which, method, tol, seed, return_vectors, max_iter, force_dense, n, check_symmetry)
+    A, holder = staged_callable(A, n, jit, "eigenvalues")
+    result = _eigenvalues(
+        A, k, which, method, tol, seed, return_vectors, max_iter, force_dense, n, check_symmetry, reorthogonalize
+    )
+    result.note = getattr(holder, "note", None)
     unravel = getattr(A, "unravel", None)
     if unravel is not None and result.vectors is not None:
         result.vector_trees = [unravel(result.vectors[:, i].copy()) for i in range(result.vectors.shape[1])]
     return result
 
 
-def _eigenvalues(A, k, which, method, tol, seed, return_vectors, max_iter, force_dense, n, check_symmetry):
+def _eigenvalues(
+    A, k, which, method, tol, seed, return_vectors, max_iter, force_dense, n, check_symmetry,
+    reorthogonalize="partial",
+):
     """:func:`eigenvalues` on flat vectors."""
+    if reorthogonalize not in (True, False, "partial"):
+        raise ValueError(f"reorthogonalize must be 'partial', True or False, got {reorthogonalize!r}")
     op, n0 = counted_operator(A, n, check_symmetry)
     N = op.shape[0]
     k = positive_int(k, "k")
@@ -206,7 +256,7 @@ def _eigenvalues(A, k, which, method, tol, seed, return_vectors, max_iter, force
     if method == "eigsh":
         return _eig_eigsh(op, k, which, tol, rng, max_iter, return_vectors, n0)
     max_iter = N if max_iter is None else min(positive_int(max_iter, "max_iter"), N)
-    return _eig_lanczos(op, k, which, tol, rng, max_iter, return_vectors, n0)
+    return _eig_lanczos(op, k, which, tol, rng, max_iter, return_vectors, n0, reorthogonalize)
 
 
 def _with_residuals(
@@ -315,6 +365,7 @@ def _eig_lanczos(
     max_iter: int,
     return_vectors: bool,
     n0: int,
+    reorthogonalize: bool | str = "partial",
 ) -> EigenResult:
     N = op.shape[0]
     v0 = rng.standard_normal(N)
@@ -322,10 +373,15 @@ def _eig_lanczos(
         op,
         v0,
         max_iter,
-        reorthogonalize=True,
+        reorthogonalize=reorthogonalize,
         store_basis=True,
         restart_rng=rng,
-        capacity=max(4 * k, 64),
+        # room for the basis without growing it (a copy), up to ~256 MB: the
+        # allocation is not zeroed, so rows never reached cost no memory
+        capacity=max(4 * k, 64, min(256, (1 << 25) // N)),
+        # the components removed by a reorthogonalisation (<= level * ||A||)
+        # enter the residuals: keep them below the tolerance
+        reorth_level=min(np.sqrt(np.finfo(float).eps), 0.1 * tol),
     )
     # Eigenpairs of completed blocks (those ended by a breakdown).  Such a
     # block spans an invariant subspace, so its Ritz pairs are exact.
@@ -353,6 +409,9 @@ def _eig_lanczos(
                 run.alpha[0, bs:L], run.beta[0, bs : L - 1], k + 1
             )
             lat_res = np.abs(run.beta[0, L - 1] * lat_S[-1, :])
+            C = run.correction_matrix(0, bs, L)
+            if C is not None:  # the components the partial reorthogonalisations removed
+                lat_res = np.hypot(lat_res, np.linalg.norm(C @ lat_S, axis=0))
             n_old = sum(v.size for v in old_vals)
             vals = np.concatenate(old_vals + [lat_vals])
             res = np.concatenate([np.zeros(n_old), lat_res])
@@ -377,11 +436,14 @@ def _eig_lanczos(
     vectors = None
     if return_vectors:
         vectors = np.empty((N, k))
+        latest = [col for col, i in enumerate(chosen) if i >= n_old]
+        if latest:  # the Ritz vectors of the latest block: one pass over its basis
+            S = lat_S[:, [chosen[col] - n_old for col in latest]]
+            vectors[:, latest] = (S.T @ run.Q[0, bs : bs + S.shape[0]]).T
         for col, i in enumerate(chosen):
             if i < n_old:
                 a, s = old_vecs[i]
                 vectors[:, col] = run.Q[0, a : a + s.size].T @ s
-            else:
-                s = lat_S[:, i - n_old]
-                vectors[:, col] = run.Q[0, bs : bs + s.size].T @ s
+        if reorthogonalize == "partial":  # a semi-orthogonal basis: norms 1 + O(sqrt(eps))
+            vectors /= np.linalg.norm(vectors, axis=0)
     return EigenResult(vals[chosen], vectors, res[chosen], op.n_matvec - n0, converged)

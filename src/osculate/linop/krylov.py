@@ -54,6 +54,7 @@ class LanczosRun:
         store_basis: bool = True,
         restart_rng: np.random.Generator | None = None,
         capacity: int | None = None,
+        reorth_level: float | None = None,
     ) -> None:
         n = op.shape[0]
         V0 = np.asarray(V0, dtype=np.float64)
@@ -68,8 +69,13 @@ class LanczosRun:
         self.n = n
         self.P = V0.shape[1]
         self.max_steps = min(max_steps, n)
-        self.reorth = reorthogonalize
-        self.store = store_basis or reorthogonalize
+        if reorthogonalize not in (True, False, "partial"):
+            raise ValueError(f"reorthogonalize must be True, False or 'partial', got {reorthogonalize!r}")
+        self.partial = reorthogonalize == "partial"
+        # partial: the orthogonality level that triggers a reorthogonalisation
+        self.level = np.sqrt(np.finfo(float).eps) if reorth_level is None else float(reorth_level)
+        self.reorth = reorthogonalize is True or reorthogonalize == 1
+        self.store = bool(store_basis or reorthogonalize)
         self.restart_rng = restart_rng
         # per recursion: indices at which a fresh (restart) vector starts a new block
         self.restarts: list[list[int]] = [[] for _ in range(self.P)]
@@ -85,10 +91,22 @@ class LanczosRun:
         self.beta_prev = np.zeros(self.P)
         self.j = 0  # common step count of the active recursions
         if self.store:
-            self.Q = np.zeros((self.P, cap + 1, n))
+            # rows beyond the current length are never read: no need to zero them
+            self.Q = np.empty((self.P, cap + 1, n))
             self.Q[:, 0] = self.cur
         else:
             self.Q = None
+        if self.partial:
+            # omega[p, i] estimates q_i . q_j of recursion p's current vector q_j
+            # (omega_prev: of q_(j-1)); force[p]: reorthogonalise at the next step
+            self.omega = np.zeros((self.P, cap + 1))
+            self.omega[:, 0] = 1.0
+            self.omega_prev = np.zeros((self.P, cap + 1))
+            self.force = np.zeros(self.P, dtype=bool)
+            self.n_reorth = 0  # steps (of one recursion) that were reorthogonalised
+            # per recursion: (j, c) when A q_j had the components c along q_0..q_j
+            # removed beyond the tridiagonal terms (see correction_matrix)
+            self.corrections: list[list[tuple[int, np.ndarray]]] = [[] for _ in range(self.P)]
 
     def _grow(self) -> None:
         new = min(2 * self.cap, self.max_steps)
@@ -96,15 +114,52 @@ class LanczosRun:
         self.alpha = np.pad(self.alpha, ((0, 0), (0, pad)))
         self.beta = np.pad(self.beta, ((0, 0), (0, pad)))
         if self.store:
-            self.Q = np.concatenate([self.Q, np.zeros((self.P, pad, self.n))], axis=1)
+            Q = np.empty((self.P, new + 1, self.n))
+            Q[:, : self.j + 1] = self.Q[:, : self.j + 1]
+            self.Q = Q
+        if self.partial:
+            self.omega = np.pad(self.omega, ((0, 0), (0, pad)))
+            self.omega_prev = np.pad(self.omega_prev, ((0, 0), (0, pad)))
         self.cap = new
 
     def _orthogonalize(self, W: np.ndarray, Qa: np.ndarray) -> np.ndarray:
-        # classical Gram-Schmidt, twice ("twice is enough")
+        # classical Gram-Schmidt, twice ("twice is enough"); in place
+        if W.shape[0] == 1:  # one recursion: two matrix-vector products (BLAS gemv)
+            Q, w = Qa[0], W[0]
+            for _ in range(2):
+                w -= (Q @ w) @ Q
+            return W
         for _ in range(2):
             coef = np.matmul(Qa, W[:, :, None])
             W -= np.matmul(Qa.transpose(0, 2, 1), coef)[:, :, 0]
         return W
+
+    def _omega_step(self, p: int, j: int, alpha_j: float, beta_j: float) -> bool:
+        """Advance recursion ``p``'s orthogonality estimates from ``q_j`` to
+        ``q_(j+1) = w / beta_j``; whether ``w`` must be reorthogonalised
+        (the estimates are then reset to rounding level)."""
+        eps = np.finfo(float).eps
+        om, op_ = self.omega[p], self.omega_prev[p]
+        new = np.zeros(j + 2)
+        anorm = max(float(self.anorm[p]), np.finfo(float).tiny)
+        if beta_j > BREAKDOWN_RTOL * anorm and j > 0:
+            a, b = self.alpha[p, :j], self.beta[p, :j]  # alpha_k, beta_k (q_k -> q_(k+1)), k < j
+            t = b * om[1 : j + 1] + (a - alpha_j) * om[:j]
+            t[1:] += b[: j - 1] * om[: j - 1]
+            t -= self.beta_prev[p] * op_[:j]
+            # rounding term of the recurrence (Simon's model), of either sign: take it adversely
+            t += np.copysign(eps * (b + beta_j) * 0.3, t)
+            new[:j] = t / beta_j
+        new[j] = eps * np.sqrt(self.n) * anorm / max(beta_j, np.finfo(float).tiny)
+        new[j + 1] = 1.0
+        need = bool(self.force[p]) or (j > 0 and float(np.max(np.abs(new[: j + 1]))) > self.level)
+        if need:
+            new[: j + 1] = eps
+            self.n_reorth += 1
+        self.force[p] = need and not self.force[p]
+        op_[: j + 1] = om[: j + 1]
+        om[: j + 2] = new
+        return need
 
     def _restart_vector(self, p: int, j: int) -> np.ndarray | None:
         """A fresh unit vector orthogonal to recursion ``p``'s basis (``None`` if none is found)."""
@@ -133,6 +188,21 @@ class LanczosRun:
         if self.reorth:
             W = self._orthogonalize(W, self.Q[sel, : j + 1])
         beta = np.linalg.norm(W, axis=1)
+        if self.partial:
+            # local reorthogonalisation against q_j (one dot product)
+            a2 = np.einsum("ij,ij->i", cur, W)
+            W -= a2[:, None] * cur
+            alpha = alpha + a2
+            beta = np.linalg.norm(W, axis=1)
+            for r, p in enumerate(idx):
+                if self._omega_step(p, j, alpha[r], beta[r]):
+                    Q, w = self.Q[p, : j + 1], W[r]
+                    c = Q @ w
+                    w -= c @ Q
+                    c2 = Q @ w
+                    w -= c2 @ Q
+                    self.corrections[p].append((j, c + c2))
+                    beta[r] = np.linalg.norm(w)
         self.alpha[idx, j] = alpha
         self.beta[idx, j] = beta
         self.length[idx] = j + 1
@@ -162,6 +232,21 @@ class LanczosRun:
         self.beta_prev[idx] = beta[r]
         if self.store:
             self.Q[idx, j + 1] = nxt[r]
+
+    def correction_matrix(self, p: int, a: int, e: int) -> np.ndarray | None:
+        """``C`` with ``A Q = Q (T + C) + beta q e^T`` on the block of steps
+        ``a:e`` of recursion ``p`` (partial reorthogonalisation only; ``None``
+        when no step of the block was reorthogonalised).  The residual of a
+        Ritz pair ``(theta, s)`` of ``T`` is then ``Q C s + beta s_m q``."""
+        if not self.partial:
+            return None
+        C = None
+        for j, c in self.corrections[p]:
+            if a <= j < e:
+                if C is None:
+                    C = np.zeros((e - a, e - a))
+                C[: j + 1 - a, j - a] = c[a : j + 1]
+        return C
 
     def run(self) -> "LanczosRun":
         while np.any(self.active):

@@ -65,6 +65,10 @@ class SymmetricOperator(LinearOperator):
         ``b`` columns counts ``b``.
     n_calls : int
         Number of product requests so far (a block product counts once).
+    note : str or None
+        A one-line note when the products do not run as asked (e.g.
+        ``hessian_operator(..., jit="auto")`` fell back to eager products
+        because staging raised :class:`~osculate.ConcretizationError`).
 
     Examples
     --------
@@ -99,6 +103,7 @@ class SymmetricOperator(LinearOperator):
         self.base = base
         self.n_matvec = 0
         self.n_calls = 0
+        self.note: str | None = None
 
     def _input(self, x: Any) -> np.ndarray:
         x = np.asarray(x)
