@@ -203,7 +203,9 @@ def main():
     print(f"  dispatch: {dispatch_rate() / 1e3:.0f} k primitive applications per second on 0-d values "
           "(forward mode over reverse mode, the path of one small hvp)")
     for name, tp in peers(args.n, x, v, args.rounds):
-        print(f"  peer {name}: grad {tp['grad'] / tp['f']:.2f} x f, hvp {tp['hvp'] / tp['f']:.2f} x f")
+        print(f"  peer {name}: grad {tp['grad'] / tp['f']:.2f} x f, hvp {tp['hvp'] / tp['f']:.2f} x f "
+              f"(its own f; absolute: grad {tp['grad'] * 1e3:.2f} ms, hvp {tp['hvp'] * 1e3:.2f} ms, "
+              f"i.e. {tp['grad'] / t['f']:.2f} / {tp['hvp'] / t['f']:.2f} x NumPy's f)")
 
 
 if __name__ == "__main__":
