@@ -22,8 +22,14 @@ and side by side SciPy's solvers fed
     * "exact": osculate's exact callables (``scipy_callables``: gradient,
       Hessian-vector product, dense Hessian).
 
-Then a few methods again with ``jit=True`` (derivatives staged once with
-``osculate.jit``; the time includes the staging).
+The osculate rows run with ``jit=False`` (eager derivatives); then a few
+methods again with ``jit="auto"``, the default (derivatives staged once per
+call with ``osculate.jit``; the time includes the staging).
+
+``--staging`` (also part of the default run): the truncated-Newton and
+trust-region methods on extended Rosenbrock (n = 10^4), ``jit="auto"`` vs
+``jit=False`` side by side, wall times as minima over interleaved rounds
+(``benchmarks/_harness.py``), with the largest difference of the solutions.
 
 Methods that store a dense n x n matrix (Newton family with dense Hessians,
 trust-exact, BFGS, SR1) are skipped at n = 10_000.  BLAS is pinned to one
@@ -39,6 +45,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
              "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+import _harness  # noqa: E402  (pins BLAS threads and malloc before NumPy loads)
 import argparse  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -104,7 +111,7 @@ def run_ours(prob, method, maxiter, jit=False):
     t0 = time.perf_counter()
     res = minimize(prob["f"], prob["x0"], method=method, maxiter=maxiter, jit=jit, **opts)
     dt = time.perf_counter() - t0
-    return dict(solver=f"osculate {method}", deriv="exact, jit" if jit else "exact", success=res.success,
+    return dict(solver=f"osculate {method}", deriv=f"exact, jit={jit!r}" if jit else "exact", success=res.success,
                 nit=res.nit, nfev=res.nfev, ngev=res.ngev, nhvp=res.nhvp,
                 nhev=res.nhev, time=dt, fun=res.fun)
 
@@ -160,7 +167,7 @@ def bench_problem(prob, maxiter, gd_maxiter):
     n = prob["x0"].size
     for method in METHODS:
         mi = gd_maxiter if method == "gradient-descent" else maxiter
-        r = run_ours(prob, method, mi)
+        r = run_ours(prob, method, mi, jit=False)
         if r is None:
             print(f"| osculate {method} | exact | skipped: dense n x n matrix at n={n} |"
                   " | | | | | | |")
@@ -168,7 +175,7 @@ def bench_problem(prob, maxiter, gd_maxiter):
             print(fmt_row(r))
         sys.stdout.flush()
     for method in JIT_METHODS:  # the same runs with staged derivatives (time includes staging)
-        r = run_ours(prob, method, maxiter, jit=True)
+        r = run_ours(prob, method, maxiter, jit="auto")
         if r is not None:
             print(fmt_row(r))
             sys.stdout.flush()
@@ -179,6 +186,34 @@ def bench_problem(prob, maxiter, gd_maxiter):
             if r is not None:
                 print(fmt_row(r))
                 sys.stdout.flush()
+
+
+# --------------------------------------------------------------------------- jit="auto" vs eager
+
+STAGING_METHODS = ("newton-cg", "trust-ncg", "trust-krylov")
+
+
+def bench_staging(n, maxiter, rounds):
+    """``jit="auto"`` vs ``jit=False`` on extended Rosenbrock: minima over
+    interleaved rounds; every ``jit="auto"`` run stages anew (the time
+    includes the staging)."""
+    prob = extended_rosenbrock(n)
+    print(f"\n### jit=\"auto\" vs jit=False: {prob['name']} (minimum of {rounds} interleaved rounds)\n")
+    print("| method | nit | nhvp | jit=False [s] | jit=\"auto\" [s] | speed-up | max abs x diff | note |")
+    print("|---|---|---|---|---|---|---|---|")
+    for method in STAGING_METHODS:
+        out = {}
+
+        def run(jit, method=method, out=out):
+            out[jit] = minimize(prob["f"], prob["x0"], method=method, maxiter=maxiter, jit=jit)
+
+        best = _harness.interleaved_min({False: lambda: run(False), "auto": lambda: run("auto")}, rounds)
+        eager, auto = out[False], out["auto"]
+        assert eager.nit == auto.nit
+        diff = float(np.max(np.abs(auto.x - eager.x)))
+        print(f"| {method} | {auto.nit} | {auto.nhvp} | {best[False]:.3f} | {best['auto']:.3f} | "
+              f"{best[False] / best['auto']:.2f}x | {diff:.1e} | {auto.note or '-'} |")
+        sys.stdout.flush()
 
 
 # --------------------------------------------------------------------------- MGH table
@@ -242,14 +277,21 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=10_000, help="extended Rosenbrock size")
     ap.add_argument("--maxiter", type=int, default=500)
     ap.add_argument("--gd-maxiter", type=int, default=2000)
+    ap.add_argument("--staging", action="store_true",
+                    help='only the jit="auto" vs jit=False table (extended Rosenbrock)')
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the staging table")
     args = ap.parse_args(argv)
     print("BLAS threads pinned to 1 (OMP/OPENBLAS/MKL/BLIS_NUM_THREADS=1 set before "
           "importing NumPy); wall times are single runs.")
     if args.mgh:
         mgh_tables()
         return
+    if args.staging:
+        bench_staging(args.n, args.maxiter, args.rounds)
+        return
     if args.problem in ("rosenbrock", "both"):
         bench_problem(extended_rosenbrock(args.n), args.maxiter, args.gd_maxiter)
+        bench_staging(args.n, args.maxiter, args.rounds)
     if args.problem in ("logistic", "both"):
         bench_problem(logistic_regression(), args.maxiter, args.gd_maxiter)
 

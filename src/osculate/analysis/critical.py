@@ -53,6 +53,7 @@ import numpy as np
 
 from ..ad.batching import vmap
 from ..ad.transforms import grad, hessian
+from ..sparse._staging import Staging
 from ._taylor import line_series_points
 from ._util import as_point
 from .curvature import curvature, dense_report
@@ -78,15 +79,56 @@ def default_budget(d: int) -> int:
 # --------------------------------------------------------------------------- batched evaluation
 
 
+def _bucket(k: int) -> int:
+    """The batch size a staged batched evaluation of ``k`` points runs at:
+    the next power of two (at least 8), so that the shrinking sets of
+    active starts reuse a handful of staged programs."""
+    return max(8, 1 << max(0, int(k) - 1).bit_length())
+
+
 class _Evaluator:
     """Values, gradients and Hessians of ``f`` at many points: one ``vmap``
-    call when ``f`` can be batched, a loop otherwise."""
+    call when ``f`` can be batched, a loop otherwise.  With staging
+    (``jit``), each derivative is staged once per batch size (batches are
+    padded to :func:`_bucket` sizes) or, point by point, once."""
 
-    def __init__(self, f, d: int):
+    def __init__(self, f, d: int, jit="auto"):
         self.f, self.d = f, d
-        self._g, self._h = grad(f), hessian(f)
-        self._bf, self._bg, self._bh = vmap(f), vmap(self._g), vmap(self._h)
+        self._eg, self._eh = grad(f), hessian(f)
+        self._ebf, self._ebg, self._ebh = vmap(f), vmap(self._eg), vmap(self._eh)
+        self.staging = Staging(jit, "find_critical_points")
+        wrap = self.staging.wrap
+        self._sg, self._sh = wrap(self._eg, "gradient"), wrap(self._eh, "Hessian")
+        self._sbf, self._sbg, self._sbh = (wrap(self._ebf, "batched value"), wrap(self._ebg, "batched gradient"),
+                                           wrap(self._ebh, "batched Hessian"))
         self.batched: bool | None = None
+
+    # the functions in use: staged while staging is active, else eager
+    @property
+    def _g(self):
+        return self._sg if self.staging.active else self._eg
+
+    @property
+    def _h(self):
+        return self._sh if self.staging.active else self._eh
+
+    def _padded(self, staged, eager, X):
+        k = len(X)
+        if not self.staging.active or k == 0:
+            return eager(X)
+        size = _bucket(k)
+        if size != k:
+            X = np.concatenate([X, np.repeat(X[-1:], size - k, axis=0)])
+        return np.asarray(staged(X))[:k]
+
+    def _bf(self, X):
+        return self._padded(self._sbf, self._ebf, X)
+
+    def _bg(self, X):
+        return self._padded(self._sbg, self._ebg, X)
+
+    def _bh(self, X):
+        return self._padded(self._sbh, self._ebh, X)
 
     def _loop(self, fn, X, shape):
         return np.array([np.asarray(fn(x), dtype=np.float64).reshape(shape) for x in X])
@@ -94,12 +136,12 @@ class _Evaluator:
     def _decide(self, X):
         """Batch if ``vmap`` works and agrees with the unbatched result."""
         try:
-            G = np.asarray(self._bg(X[:2]), dtype=np.float64)
+            G = np.asarray(self._ebg(X[:2]), dtype=np.float64)
             ok = G.shape == (min(2, len(X)), self.d)
         except Exception:  # noqa: BLE001 - any failure to batch means: evaluate point by point
             ok = False
         if ok:
-            ref = self._loop(self._g, X[:2], (self.d,))
+            ref = self._loop(self._eg, X[:2], (self.d,))
             ok = bool(np.allclose(G, ref, rtol=1e-10, atol=0.0, equal_nan=True))
         self.batched = ok
 
@@ -326,6 +368,7 @@ def find_critical_points(
     xtol: float = 1e-10,
     dedup_tol: float | None = None,
     classify: bool = True,
+    jit="auto",
     **classify_options: Any,
 ) -> CriticalPointSearch:
     """Find and classify the critical points of ``f`` in a box, and say how
@@ -363,6 +406,15 @@ def find_critical_points(
     classify : bool, default True
         Classify each point as :func:`curvature` does (otherwise ``kind`` is
         ``"inconclusive"`` and ``classification`` ``"unclassified"``).
+    jit : {"auto", True, False}, default "auto"
+        How the Newton iterations' gradients and Hessians are evaluated.
+        ``"auto"``: staged with :func:`osculate.jit` (once per batch size:
+        the active starts are padded to a power of two) and replayed at
+        every iteration; if staging fails (value-dependent Python control
+        flow in ``f`` raises :class:`~osculate.ConcretizationError`) and
+        eager evaluation does not, the rest of the search is eager and
+        ``result.staging_note`` says why.  ``True``: staged, a staging
+        error propagates.  ``False``: eager.
     **classify_options
         Passed to :func:`curvature` (``rtol``, ``max_order``...).
 
@@ -414,7 +466,7 @@ def find_critical_points(
     slack = np.maximum(0.5 * (B[:, 1] - B[:, 0]), 1e-12)
     far_lo, far_hi = B[:, 0] - slack, B[:, 1] + slack
 
-    ev = _Evaluator(f, d)
+    ev = _Evaluator(f, d, jit)
     G = ev.grad(X)
     with np.errstate(all="ignore"):
         vals = ev.value(X)
@@ -510,6 +562,7 @@ def find_critical_points(
         n_iterations=iters,
         complete=complete,
         note=note,
+        staging_note=ev.staging.note,
     )
     if not complete:
         warnings.warn(note, UserWarning, stacklevel=2)

@@ -291,10 +291,14 @@ class CriticalPointSearch(list):
         :mod:`osculate.analysis.critical`.
     note : str
         Why the search cannot claim completeness (``""`` when complete).
+    staging_note : str
+        One line saying which derivative could not be staged and why, when
+        ``jit="auto"`` fell back to eager evaluation (else ``""``).
     """
 
     def __init__(self, points=(), *, counts=None, bounds=None, design="", n_starts=0, n_converged=0,
-                 n_outside=0, n_failed=0, n_exhausted=0, n_iterations=0, complete=False, note=""):
+                 n_outside=0, n_failed=0, n_exhausted=0, n_iterations=0, complete=False, note="",
+                 staging_note=""):
         super().__init__(points)
         self.counts = dict(counts) if counts is not None else {
             k: sum(p.kind == k for p in self) for k in ("minimum", "maximum", "saddle", "inconclusive")
@@ -310,6 +314,7 @@ class CriticalPointSearch(list):
         self.n_iterations = int(n_iterations)
         self.complete = bool(complete)
         self.note = str(note)
+        self.staging_note = str(staging_note)
 
     @property
     def points(self) -> list[CriticalPoint]:

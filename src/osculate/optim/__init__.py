@@ -12,7 +12,7 @@ Public API
 minimize(f, x0, method=..., ...)
 least_squares(residual_fn, x0, method="lm"|"gauss-newton", ...)
 scipy_callables(f) -> (fun, jac, hess, hessp, objective)
-Objective(fun, grad=None, hvp=None, hess=None, args=(), jit=False)
+Objective(fun, grad=None, hvp=None, hess=None, args=(), jit="auto")
 METHODS : dict of the method names accepted by ``minimize``
 """
 from ._least_squares import least_squares

@@ -16,6 +16,7 @@ from scipy.sparse.linalg import LinearOperator
 from ..ad.arguments import FlatPoint, is_array_point
 from ..ad.ravel import ravel_pytree
 from ..ad.transforms import jvp, vjp
+from ..sparse._staging import Staging
 from . import _linalg as la
 from ._linesearch import armijo
 from ._objective import start_point
@@ -37,7 +38,7 @@ _LS_MESSAGES = {
 class _Residual:
     """Residual function with Jacobian access and counters."""
 
-    def __init__(self, fun, jac, args, mode, n, unravel=None):
+    def __init__(self, fun, jac, args, mode, n, unravel=None, jit=False):
         if unravel is not None:  # a pytree x0: the solver works on its flat vector
             user, user_jac = fun, jac
             fun = lambda z, *a: user(unravel(z), *a)  # noqa: E731
@@ -52,6 +53,31 @@ class _Residual:
         self.nvjp = 0
         self.mode = mode
         self.n = n
+        self.staging = Staging(jit, "least_squares")
+        f = self.fun
+
+        def jvp_t(x, v):
+            return jvp(f, (x,), (v,))[1]
+
+        def vjp_t(x, u):
+            out = vjp(f, x)[1](u)
+            return out[0] if isinstance(out, (tuple, list)) else out
+
+        def jac_cols(x):  # J column by column, as dense_jacobian's eager loop does
+            eye = np.eye(x.size)
+            return [jvp(f, (x,), (eye[i],))[1] for i in range(x.size)]
+
+        def jac_rows(x):  # J row by row from one pullback
+            pull = vjp(f, x)[1]
+            rows = [pull(e) for e in np.eye(self._m)]
+            return [r[0] if isinstance(r, (tuple, list)) else r for r in rows]
+
+        self._m = None  # the number of residuals, known at the first Jacobian
+
+        self._jvp = self.staging.wrap(jvp_t, "Jacobian-vector product")
+        self._vjp = self.staging.wrap(vjp_t, "vector-Jacobian product")
+        self._cols = self.staging.wrap(jac_cols, "Jacobian")
+        self._rows = self.staging.wrap(jac_rows, "Jacobian")
 
     def __call__(self, x):
         with np.errstate(all="ignore"):
@@ -67,10 +93,21 @@ class _Residual:
     def jvp(self, x, v):
         self.njvp += 1
         with np.errstate(all="ignore"):
-            _, t = jvp(self.fun, (x,), (v,))
+            if self.staging.active:
+                t = self._jvp(x, v)
+            else:
+                _, t = jvp(self.fun, (x,), (v,))
         return np.asarray(t, dtype=float).reshape(-1)
 
     def vjp_fn(self, x):
+        if self.staging.active:
+            def pullback(u):
+                self.nvjp += 1
+                with np.errstate(all="ignore"):
+                    out = self._vjp(x, u)
+                return np.asarray(out, dtype=float).reshape(-1)
+
+            return pullback
         with np.errstate(all="ignore"):
             _, pull = vjp(self.fun, x)
 
@@ -90,6 +127,17 @@ class _Residual:
         if self.user_jac is not None:
             with np.errstate(all="ignore"):
                 J = np.asarray(self.user_jac(x), dtype=float)
+        elif self.staging.active:  # the whole Jacobian as one staged program
+            with np.errstate(all="ignore"):
+                if n <= m:
+                    J = np.stack([np.asarray(c, dtype=float).reshape(-1) for c in self._cols(x)], axis=1)
+                else:
+                    self._m = m
+                    J = np.stack([np.asarray(r, dtype=float).reshape(-1) for r in self._rows(x)], axis=0)
+            if n <= m:
+                self.njvp += n
+            else:
+                self.nvjp += m
         elif n <= m:
             eye = np.eye(n)
             J = np.stack([self.jvp(x, eye[i]) for i in range(n)], axis=1)
@@ -128,7 +176,7 @@ def _converged_status(f_conv, x_conv, status):
 
 def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
                   xtol=1e-8, gtol=1e-8, max_nfev=None, x_scale="jac",
-                  jac_mode="auto", args=(), callback=None):
+                  jac_mode="auto", args=(), callback=None, jit="auto"):
     """Solve ``min_x 0.5 * ||r(x)||^2`` by Levenberg–Marquardt or Gauss–Newton.
 
     Parameters
@@ -162,6 +210,15 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
         ``m * n <= 2e6``.
     callback : callable, optional
         ``callback(xk)`` after each accepted step.
+    jit : {"auto", True, False}
+        How the Jacobian (dense mode) or its products (matrix-free mode) are
+        evaluated.  ``"auto"`` (default): staged once per call with
+        :func:`osculate.jit` and replayed at every point; if staging fails
+        (value-dependent Python control flow in ``residual_fn`` raises
+        :class:`~osculate.ConcretizationError`) and eager evaluation does
+        not, the rest of the call is eager and ``result.note`` says why.
+        ``True``: staged, a staging error propagates.  ``False``: eager.
+        A user ``jac`` is never staged.
 
     Returns
     -------
@@ -170,7 +227,8 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
         ||r||^2``), ``fun`` (residuals), ``jac`` (array, or LinearOperator in
         matrix-free mode), ``grad``, ``optimality`` (``max|grad|``),
         ``active_mask``, ``nfev, njev, status, success, message``; plus
-        ``nit``, ``njvp``, ``nvjp``.
+        ``nit``, ``njvp``, ``nvjp``, ``note`` (``jit="auto"``: one line on a
+        staging fallback, else ``""``).
 
     Examples
     --------
@@ -200,7 +258,7 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
     point = FlatPoint(None, x0, name="least_squares", solver=True, point="x0")
     x = start_point(point.x)
     n = x.size
-    res_fn = _Residual(residual_fn, jac, tuple(args), jac_mode, n, point.unravel)
+    res_fn = _Residual(residual_fn, jac, tuple(args), jac_mode, n, point.unravel, jit)
     if not point.plain and callback is not None:
         user_callback = callback
         callback = lambda xk: user_callback(point.unravel(xk))  # noqa: E731
@@ -339,5 +397,5 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
         x=x_out, cost=cost, fun=r, jac=J, grad=g_out, optimality=float(np.max(np.abs(g))),
         active_mask=np.zeros(n, dtype=int), nfev=res_fn.nfev, njev=res_fn.njev,
         njvp=res_fn.njvp, nvjp=res_fn.nvjp, nit=nit, status=status,
-        success=status > 0, message=_LS_MESSAGES[status] + extra, method=method,
+        success=status > 0, message=_LS_MESSAGES[status] + extra, method=method, note=res_fn.staging.note,
         time=time.perf_counter() - t0)

@@ -9,6 +9,7 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 
 from ..ad.arguments import FlatPoint
+from ..sparse._staging import check_jit
 from . import _directions as D
 from . import _linalg as la
 from ._linesearch import armijo, strong_wolfe
@@ -483,7 +484,7 @@ def _trust_region_driver(run, model, damped):
 
 def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
              progress=False, *, grad=None, hvp=None, hess=None, args=(),
-             jit=False, **options):
+             jit="auto", **options):
     """Minimize a scalar function of a 1-D array (or of a pytree of arrays)
     with a second-order method.
 
@@ -531,11 +532,16 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
         ``grad(x)``, ``hvp(x, v)``, ``hess(x)``.
     args : tuple
         Extra arguments for ``f`` and the derivatives.
-    jit : bool
-        Stage the derivatives osculate computes (gradient, Hessian-vector
-        products, dense Hessians) once with :func:`osculate.jit` and replay
-        them at every iterate: much less overhead per iteration, provided
-        ``f``'s control flow does not depend on values.
+    jit : {"auto", True, False}
+        How the derivatives osculate computes (gradient, Hessian-vector
+        products, dense Hessians) are evaluated.  ``"auto"`` (default):
+        staged once per call with :func:`osculate.jit` and replayed at every
+        iterate (much less overhead per iteration); if staging fails --
+        ``f``'s Python control flow depends on values, which raises
+        :class:`~osculate.ConcretizationError` -- and the eager evaluation
+        does not, the rest of the call is eager and ``result.note`` says
+        what fell back and why.  ``True``: staged, a staging error
+        propagates.  ``False``: eager.  User derivatives are never staged.
     **options
         Method options.  Common to all methods: ``gtol``, ``xtol``,
         ``check_curvature`` (default True: at a stationary point the smallest
@@ -553,7 +559,8 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
         ``x, fun, grad`` (alias ``jac``), ``nit, nfev, ngev`` (alias
         ``njev``), ``nhvp, nhev, status, success, message, history`` (dict
         with lists ``f`` and ``grad_norm``), ``min_curvature`` (smallest
-        Hessian eigenvalue estimate at the end, if checked), ``method``.
+        Hessian eigenvalue estimate at the end, if checked), ``method``,
+        ``note`` (``jit="auto"``: one line on a staging fallback, else ``""``).
         ``success`` is True only when the gradient tolerance was met and —
         unless ``check_curvature=False`` — no negative curvature was found.
 
@@ -591,7 +598,8 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
         f, grad, hvp, hess = tree_problem(point, f, grad, hvp, hess)
     x = start_point(point.x)
     if isinstance(f, Objective):
-        if grad is not None or hvp is not None or hess is not None or args or jit:
+        if grad is not None or hvp is not None or hess is not None or args or \
+                (check_jit(jit, "minimize") != "auto" and jit != f.jit):
             raise ValueError("pass grad/hvp/hess/args/jit to the Objective, not to "
                              "minimize, when f is an Objective")
         obj = f
@@ -634,4 +642,4 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
         nhvp=counts["nhvp"], nhev=counts["nhev"], status=status,
         success=status == CONVERGED, message=message, history=run.history,
         min_curvature=run.min_curvature, method=method,
-        escapes=run.escapes, time=time.perf_counter() - t0)
+        escapes=run.escapes, note=obj.note, time=time.perf_counter() - t0)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ad.jit import jit
 from ..ad.transforms import hessian, hvp, value_and_grad
 from ..ad.util import COMPLEX_HINT
+from ..sparse._staging import Staging
 
 __all__ = ["Objective", "start_point"]
 
@@ -42,10 +42,14 @@ class Objective:
         ``hess(x, *args) -> ndarray (n, n)``.
     args : tuple, optional
         Extra arguments passed to ``fun`` and the derivatives.
-    jit : bool, optional
-        Stage the engine's derivatives once with :func:`osculate.jit` and
-        replay them at every new point (``fun``'s control flow must not
-        depend on values; see ``docs/engine.md``).  Default False.
+    jit : {"auto", True, False}, optional
+        ``"auto"`` (default): stage the engine's derivatives once with
+        :func:`osculate.jit` and replay them at every new point; if staging
+        fails (value-dependent Python control flow in ``fun`` raises
+        :class:`~osculate.ConcretizationError`) and the eager evaluation
+        does not, evaluate eagerly from then on and say so in :attr:`note`.
+        ``True``: stage and let a staging error propagate.  ``False``:
+        always eager.  User-supplied derivatives are never staged.
 
     Attributes
     ----------
@@ -56,6 +60,9 @@ class Objective:
         obtained as a by-product of a gradient request is cached but not
         counted; evaluations repeated at the same point are served from a
         one-point cache and not counted again.
+    note : str
+        With ``jit="auto"``: one line saying which derivative could not be
+        staged and why (``""`` while staging works).
 
     Examples
     --------
@@ -68,7 +75,7 @@ class Objective:
     (1, 1)
     """
 
-    def __init__(self, fun, grad=None, hvp=None, hess=None, args=(), jit=False):
+    def __init__(self, fun, grad=None, hvp=None, hess=None, args=(), jit="auto"):
         if not callable(fun):
             raise TypeError("fun must be callable")
         for nm, d in (("grad", grad), ("hvp", hvp), ("hess", hess)):
@@ -83,7 +90,8 @@ class Objective:
         self._grad_user = grad
         self._hvp_user = hvp
         self._hess_user = hess
-        self.jit = bool(jit)
+        self._staging = Staging(jit, "the objective")
+        self.jit = self._staging.mode
         self._vg = None  # engine value_and_grad(f)
         self._hvpfn = None  # engine hvp(f, ., .)
         self._hessfn = None  # engine hessian(f)
@@ -175,12 +183,17 @@ class Objective:
         self._gx = (key, g)
         return val, g
 
-    def _staged(self, fn):
-        return jit(fn) if self.jit else fn
+    @property
+    def note(self):
+        """One line on a staging fallback (``jit="auto"``), else ``""``."""
+        return self._staging.note
+
+    def _staged(self, fn, what):
+        return self._staging.wrap(fn, what)
 
     def _engine_vg(self, x):
         if self._vg is None:
-            self._vg = self._staged(value_and_grad(self._f))
+            self._vg = self._staged(value_and_grad(self._f), "gradient")
         with np.errstate(all="ignore"):
             return self._vg(x)
 
@@ -196,7 +209,7 @@ class Objective:
             else:
                 if self._hvpfn is None:
                     f = self._f
-                    self._hvpfn = self._staged(lambda x, v: hvp(f, x, v))
+                    self._hvpfn = self._staged(lambda x, v: hvp(f, x, v), "Hessian-vector product")
                 out = self._hvpfn(x, v)
         return np.asarray(out, dtype=float).reshape(-1)
 
@@ -215,7 +228,7 @@ class Objective:
             H = np.stack([self.hvp(x, eye[i]) for i in range(n)], axis=1)
         else:
             if self._hessfn is None:
-                self._hessfn = self._staged(hessian(self._f))
+                self._hessfn = self._staged(hessian(self._f), "Hessian")
             with np.errstate(all="ignore"):
                 H = np.asarray(self._hessfn(x), dtype=float)
             self.nhev += 1

@@ -38,7 +38,7 @@ class ScipyCallables(NamedTuple):
         return kw
 
 
-def scipy_callables(f, args=()):
+def scipy_callables(f, args=(), *, jit="auto"):
     """Exact derivatives of ``f`` in the form SciPy's optimizers expect.
 
     Parameters
@@ -48,6 +48,11 @@ def scipy_callables(f, args=()):
     args : tuple
         Extra arguments bound into the callables (then do not pass ``args``
         to SciPy).
+    jit : {"auto", True, False}
+        How the derivatives are evaluated, as for :class:`Objective`:
+        staged once and replayed (``"auto"``, falling back to eager
+        evaluation with a note in ``objective.note`` when staging fails),
+        staged with errors propagating (``True``), or eager (``False``).
 
     Returns
     -------
@@ -67,7 +72,7 @@ def scipy_callables(f, args=()):
     >>> bool(res.success), np.round(res.x, 5).tolist()
     (True, [0.58975, 0.58975, 0.58975])
     """
-    obj = Objective(f, args=args)
+    obj = Objective(f, args=args, jit=jit)
 
     def fun(x, *_):
         return obj.value(np.asarray(x, dtype=float))

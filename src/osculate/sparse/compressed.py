@@ -7,10 +7,14 @@ batched forward-over-reverse pass (``vmap`` over the seed columns) -- and
 decompresses into SciPy sparse format through index arrays computed once per
 plan.  No ``n × n`` dense array is allocated anywhere.
 
-With a global pattern, that pass is staged once with :func:`osculate.jit`:
-the global detection has already proved that ``f``'s control flow does not
-depend on values, so every later evaluation replays plain NumPy operations,
-with the work that depends only on the seed matrix folded away.
+With a global pattern, that pass is staged once with :func:`osculate.jit`
+(``jit="auto"``, the default, as in the solvers): the global detection has
+already proved that ``f``'s control flow does not depend on values, so every
+later evaluation replays plain NumPy operations, with the work that depends
+only on the seed matrix folded away.  Should staging still fail where the
+eager pass does not, ``"auto"`` evaluates eagerly from then on and
+``plan.note`` says why; ``jit=True`` lets the error propagate, ``jit=False``
+(or the older ``staged=False``) keeps every evaluation eager.
 """
 
 from __future__ import annotations
@@ -23,10 +27,10 @@ import scipy.sparse as sps
 from ..ad.arguments import FlatPoint, argnums_tuple
 from ..ad.batching import vmap
 from ..ad.core import Tracer
-from ..ad.jit import jit
 from ..ad.tree import tree_flatten
 from ..ad.transforms import grad, jvp
 from ..ad.util import as_float_input, bounded_chunk, scalar_out
+from ._staging import Staging, check_jit
 from .coloring import acyclic_coloring, column_coloring, star_coloring
 from .detect import BudgetExceeded, entry_budget, hessian_sparsity, jacobian_sparsity
 
@@ -38,7 +42,7 @@ _KINDS = ("star", "acyclic", "auto")
 class _Plan:
     _name = "sparse_jacobian"
 
-    def __init__(self, f, x0, order, seed, mode, staged, argnums=None):
+    def __init__(self, f, x0, order, seed, mode, staged, argnums=None, jit="auto"):
         if mode not in ("global", "local"):
             raise ValueError(f"mode must be 'global' or 'local', got {mode!r}")
         if mode == "local" and x0 is None:
@@ -51,8 +55,12 @@ class _Plan:
         self.order = order
         self.seed = seed
         self.mode = mode
+        jit = check_jit(jit, self._name)
+        if staged is not None:  # the older keyword: True stages (errors propagate), False is eager
+            jit = bool(staged) if jit == "auto" else jit and bool(staged)
         # a local pattern follows the branches taken at x0: evaluation stays eager
-        self.staged = bool(staged) and mode == "global"
+        self._staging = Staging(jit if mode == "global" else False, f"the {self._name} plan")
+        self.staged = self._staging.mode is not False
         self.shape = None
         self.pattern = None
         self._coloring = None
@@ -104,7 +112,7 @@ class _Plan:
                 fn = lambda x: products(x, St)  # noqa: E731
             else:
                 fn = lambda x: coloring.stored_values(products(x, St).reshape(-1), *layout)  # noqa: E731
-            fn = self._evaluators[key] = jit(fn) if self.staged else fn
+            fn = self._evaluators[key] = self._staging.wrap(fn, "compressed derivative")
         return fn
 
     def _evaluate(self, x, format, symmetric_upper=False):
@@ -112,6 +120,11 @@ class _Plan:
         self._coloring._check_format(format, symmetric_upper)
         data = self._evaluator(x.dtype, (format, bool(symmetric_upper)))(x)
         return self._coloring.assemble(data, format, symmetric_upper)
+
+    @property
+    def note(self):
+        """One line on a staging fallback (``jit="auto"``), else ``""``."""
+        return self._staging.note
 
     @property
     def coloring(self):
@@ -158,12 +171,12 @@ class SparseHessian(_Plan):
 
     _name = "sparse_hessian"
 
-    def __init__(self, f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=True, *,
-                 argnums=None):
+    def __init__(self, f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=None, *,
+                 argnums=None, jit="auto"):
         if coloring not in _KINDS:
             raise ValueError(f"coloring must be one of {_KINDS}, got {coloring!r}")
         self.kind = coloring
-        super().__init__(f, x0, order, seed, mode, staged, argnums)
+        super().__init__(f, x0, order, seed, mode, staged, argnums, jit)
 
     def _prepare(self, x):
         t0 = time.perf_counter()
@@ -200,6 +213,9 @@ class SparseHessian(_Plan):
 class SparseJacobian(_Plan):
     """A reusable sparse-Jacobian plan; see :func:`sparse_jacobian`."""
 
+    def __init__(self, f, x0=None, order="natural", seed=0, mode="global", staged=None, *, jit="auto"):
+        super().__init__(f, x0, order, seed, mode, staged, None, jit)
+
     def _prepare(self, x):
         t0 = time.perf_counter()
         self.shape = tuple(x.shape)
@@ -217,8 +233,8 @@ class SparseJacobian(_Plan):
         return self._evaluate(x, format)  # prepares the plan on its first point
 
 
-def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=True, *,
-                   argnums=None):
+def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="global", staged=None, *,
+                   argnums=None, jit="auto"):
     """Plan a sparse Hessian: detect the pattern, colour it, then evaluate fast.
 
     Detection and colouring happen once (at ``x0`` or at the first call);
@@ -237,12 +253,18 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
         ``"smallest_last"``, ``"incidence_degree"`` or ``"random"`` (``seed``).
     mode:
         ``"global"`` pattern (valid everywhere) or ``"local"`` at ``x0``.
+    jit:
+        With a global pattern, ``"auto"`` (default) stages the evaluation
+        once with :func:`osculate.jit` and replays it for every new ``x``
+        (``f`` runs as Python only on the first evaluation, so side effects
+        in ``f`` happen once; arrays ``f`` closes over are captured then);
+        should staging fail where the eager evaluation does not, the plan
+        evaluates eagerly from then on and ``plan.note`` says why.  ``True``
+        stages and lets a staging error propagate; ``False`` keeps every
+        evaluation eager.  Local patterns are always evaluated eagerly.
     staged:
-        With a global pattern, stage the evaluation once with
-        :func:`osculate.jit` and replay it for every new ``x`` (``f`` runs as
-        Python only on the first evaluation, so side effects in ``f`` happen
-        once; arrays ``f`` closes over are captured then).  ``False`` keeps
-        every evaluation eager.  Local patterns are always evaluated eagerly.
+        The older spelling: ``True`` is ``jit=True``, ``False`` is
+        ``jit=False`` (``None``, the default, defers to ``jit``).
     argnums:
         ``None``: the point ``x`` is one array or a pytree.  An int or a
         tuple: ``x0`` and every ``x`` given to the plan are the tuple of all
@@ -272,13 +294,13 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
            [ 6.,  0.,  0.,  0.],
            [ 0.,  6.,  0.,  0.]])
     """
-    return SparseHessian(f, x0, coloring, order, seed, mode, staged, argnums=argnums)
+    return SparseHessian(f, x0, coloring, order, seed, mode, staged, argnums=argnums, jit=jit)
 
 
-def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global", staged=True):
+def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global", staged=None, *, jit="auto"):
     """Plan a sparse Jacobian (distance-2 column colouring, batched JVPs).
 
-    ``order``, ``seed``, ``mode`` and ``staged`` are as for :func:`sparse_hessian`.
+    ``order``, ``seed``, ``mode``, ``jit`` and ``staged`` are as for :func:`sparse_hessian`.
 
     >>> import numpy as np, osculate as osc
     >>> plan = osc.sparse_jacobian(lambda x: x[1:] ** 2 - x[:-1], np.ones(5))
@@ -290,7 +312,7 @@ def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global", staged=T
            [ 0.,  0., -1.,  6.,  0.],
            [ 0.,  0.,  0., -1.,  8.]])
     """
-    return SparseJacobian(f, x0, order, seed, mode, staged)
+    return SparseJacobian(f, x0, order, seed, mode, staged, jit=jit)
 
 
 # --------------------------------------------------------------------------- the Hessian diagonal
