@@ -104,6 +104,19 @@ def test_values_read_through_slices_are_computed_where_they_are_read():
     assert len(program.fused.eqns) < len(program.eqns)
 
 
+def test_arrays_of_any_shape_fuse_over_their_flat_index():
+    rng = np.random.default_rng(6)
+    f = lambda z: np.sum(np.sin(z) * z * 2.0 + np.tanh(z) ** 2)  # noqa: E731
+    layer = lambda z: np.tanh(z) * z + 1.0  # noqa: E731
+    for x in (rng.standard_normal((5, 10)), rng.standard_normal((3, 4, 5))[:, ::2], rng.standard_normal((6, 7)).T):
+        for target in (f, osc.grad(f), layer):
+            staged, got = _replayed(target, (x,), (x,))
+            want = target(x)
+            assert np.shape(got) == np.shape(want)
+            np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-14)
+            assert staged.program(x).fused is not None
+
+
 def test_what_does_not_fuse_runs_as_before():
     rng = np.random.default_rng(1)
     x = rng.standard_normal(40)

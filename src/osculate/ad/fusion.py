@@ -11,20 +11,22 @@ in a fraction of a second, and caches the machine code on disk.  Without it
 programs run unfused, as before.
 
 What fuses: maximal runs of consecutive operations over one iteration space
-of length ``L`` on float64 vectors --
+of length ``L`` on float64 arrays --
 
 * elementwise ufuncs (arithmetic, powers, exponentials and logarithms,
-  trigonometric and hyperbolic functions...) on vectors of length ``L``,
-  scalars and constant vectors;
+  trigonometric and hyperbolic functions...) on arrays of one shape (the
+  loop runs over their flat index, so any number of axes), scalars and
+  constant arrays;
 * contiguous slices ``x[a:b]`` of a vector, read as ``x[i + a]``;
 * ``scatter`` / ``scatter-add`` of a length-``L`` value into a contiguous
   slice of a vector (the adjoints of slicing): ``buf[i + a] += v_i``, with
   every element written once (see :func:`_rotated_writes`);
-* ``sum`` of a length-``L`` value (four partial sums, each adding blocks
-  of 64 terms with Kahan's compensation), which ends the chain.
+* ``sum`` of every element of a value (four partial sums, each adding
+  blocks of 64 terms with Kahan's compensation), which ends the chain.
 
-Everything else -- matrices, broadcasting between shapes, gathers, linear
-algebra -- stays a NumPy call between loops.  A program's runs of at least
+Everything else -- matrix products, broadcasting between shapes, sums
+along some axes, gathers, linear algebra -- stays a NumPy call between
+loops.  A program's runs of at least
 :data:`settings` ``["min_length"]`` elements are fused once it has been
 replayed ``["after"]`` times, and its shorter runs once it has been
 replayed ``["hot"]`` times (a small problem's derivative called in a loop
@@ -159,9 +161,14 @@ def _classify(eqn, described):
     if name == "getitem" and refs[0] is not None and vec(refs[0]) is not None:
         sl = _slice_of(params, vec(refs[0]))
         return None if sl is None else _Op("getitem", sl[1], sl[0])
-    if name == "sum" and len(refs) == 1 and vec(refs[0]) is not None and params.get("keepdims") is False \
-            and params.get("axis") in (None, (0,), 0, (-1,), -1):
-        return _Op("sum", vec(refs[0]), None)
+    if name == "sum" and len(refs) == 1 and refs[0] is not None and params.get("keepdims") is False:
+        shape, dtype, _ = described[refs[0]]
+        axis = params.get("axis")
+        axes = range(len(shape)) if axis is None else sorted(a % len(shape) for a in (
+            axis if isinstance(axis, tuple) else (axis,))) if shape else ()
+        if dtype == _F64 and shape and list(axes) == list(range(len(shape))):  # a sum of every element
+            return _Op("sum", _size(shape), None)
+        return None
     if name in ("scatter", "scatter_add"):
         v = refs[-1] if name == "scatter_add" else refs[0]
         shape = params.get("shape") if name == "scatter" else described[refs[0]].shape if refs[0] is not None else None
@@ -177,17 +184,24 @@ def _classify(eqn, described):
     if uname is None:
         return None
     shape, dtype, _ = described[outs[0]]
-    if len(shape) != 1 or dtype != _F64:
+    if not shape or dtype != _F64:
         return None
-    n = shape[0]
+    # every operand has the result's shape (or is a scalar): the loop runs over the flat index
     for r, c in zip(refs, consts):
         if r is not None:
             s, d, _ = described[r]
-            if not ((s == (n,) and d == _F64) or (s == () and d.kind in "fiub")):
+            if not ((s == shape and d == _F64) or (s == () and d.kind in "fiub")):
                 return None
-        elif not _scalar_const(c) and not (isinstance(c, np.ndarray) and c.shape == (n,) and c.dtype == _F64):
+        elif not _scalar_const(c) and not (isinstance(c, np.ndarray) and c.shape == shape and c.dtype == _F64):
             return None
-    return _Op("ufunc", n, uname)
+    return _Op("ufunc", _size(shape), uname)
+
+
+def _size(shape):
+    n = 1
+    for k in shape:
+        n *= k
+    return n
 
 
 def _scalar_const(c):
@@ -511,22 +525,25 @@ def _cache_dir():
 class _Call:
     """How to run one compiled region (the parameter of :data:`fused_p`)."""
 
-    __slots__ = ("kernel", "buffer_lengths", "n_vectors", "length", "layout", "source")
+    __slots__ = ("kernel", "buffer_lengths", "vector_shapes", "length", "layout", "source")
 
-    def __init__(self, kernel, buffer_lengths, n_vectors, length, layout, source):
+    def __init__(self, kernel, buffer_lengths, vector_shapes, length, layout, source):
         self.kernel, self.buffer_lengths = kernel, buffer_lengths
-        self.n_vectors, self.length, self.layout, self.source = n_vectors, length, layout, source
+        self.vector_shapes, self.length, self.layout, self.source = vector_shapes, length, layout, source
 
     def __repr__(self):
         return f"<fused loop over {self.length}>"
 
 
 def _fused_impl(*operands, call):
-    args = [(np.ascontiguousarray(a) if a.ndim else a[()]) if isinstance(a, np.ndarray) else a for a in operands]
+    # arrays go in flat (a contiguous array's flat view; a strided one is copied)
+    args = [(np.ascontiguousarray(a).reshape(-1) if a.ndim else a[()]) if isinstance(a, np.ndarray) else a
+            for a in operands]
     buffers = [np.empty(n) for n in call.buffer_lengths]  # the kernel writes every element
-    vectors = [np.empty(call.length) for _ in range(call.n_vectors)]
+    vectors = [np.empty(call.length) for _ in call.vector_shapes]
     sums = call.kernel(*args, *buffers, *vectors)
-    pools = {"buffer": buffers, "vector": vectors, "sum": [np.float64(s) for s in sums]}
+    pools = {"buffer": buffers, "vector": [v.reshape(shape) for v, shape in zip(vectors, call.vector_shapes)],
+             "sum": [np.float64(s) for s in sums]}
     return tuple(pools[kind][j] for kind, j in call.layout)
 
 
@@ -570,7 +587,8 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
             layout.append((kind, pool.index(name)))
             outs.append(v)
         lengths = tuple(n for _, _, n in buffer_init)
-        call = _Call(kernel, lengths, len(out_vectors), region.length, tuple(layout), source)
+        shapes = tuple(described[v].shape for v, _ in out_vectors)
+        call = _Call(kernel, lengths, shapes, region.length, tuple(layout), source)
         refs = [v if kind == "var" else None for kind, v in args]
         consts = [v if kind == "const" else None for kind, v in args]
         fused = equation_cls(fused_p, tuple(refs), tuple(consts), {"call": call}, tuple(outs))
