@@ -79,11 +79,20 @@ def default_budget(d: int) -> int:
 # --------------------------------------------------------------------------- batched evaluation
 
 
-def _bucket(k: int) -> int:
+def _bucket(k: int, largest: int) -> int:
     """The batch size a staged batched evaluation of ``k`` points runs at:
-    the next power of two (at least 8), so that the shrinking sets of
-    active starts reuse a handful of staged programs."""
-    return max(8, 1 << max(0, int(k) - 1).bit_length())
+    the smallest of 64, 256, 1024... that holds them, but no more than the
+    largest batch of the search, so that the shrinking sets of active starts
+    reuse a handful of staged programs (measured: powers of two stage too
+    often for a short search, powers of sixteen waste work).
+
+    >>> [_bucket(k, 1025) for k in (1, 64, 65, 300, 1024, 1025)]
+    [64, 64, 256, 1024, 1024, 1025]
+    """
+    size = 64
+    while size < k:
+        size *= 4
+    return max(int(k), min(size, int(largest)))
 
 
 class _Evaluator:
@@ -91,6 +100,8 @@ class _Evaluator:
     call when ``f`` can be batched, a loop otherwise.  With staging
     (``jit``), each derivative is staged once per batch size (batches are
     padded to :func:`_bucket` sizes) or, point by point, once."""
+
+    largest = 0  # the largest batch evaluated so far
 
     def __init__(self, f, d: int, jit="auto"):
         self.f, self.d = f, d
@@ -116,7 +127,8 @@ class _Evaluator:
         k = len(X)
         if not self.staging.active or k == 0:
             return eager(X)
-        size = _bucket(k)
+        self.largest = max(self.largest, k)
+        size = _bucket(k, self.largest)
         if size != k:
             X = np.concatenate([X, np.repeat(X[-1:], size - k, axis=0)])
         return np.asarray(staged(X))[:k]
@@ -409,7 +421,7 @@ def find_critical_points(
     jit : {"auto", True, False}, default "auto"
         How the Newton iterations' gradients and Hessians are evaluated.
         ``"auto"``: staged with :func:`osculate.jit` (once per batch size:
-        the active starts are padded to a power of two) and replayed at
+        the active starts are padded to 64, 256, 1024... points) and replayed at
         every iteration; if staging fails (value-dependent Python control
         flow in ``f`` raises :class:`~osculate.ConcretizationError`) and
         eager evaluation does not, the rest of the search is eager and
