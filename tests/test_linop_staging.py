@@ -197,3 +197,26 @@ def test_partial_reorthogonalisation_keeps_the_basis_semi_orthogonal():
     assert 0 < run.n_reorth < 150 // 2  # far fewer than one per step
     with pytest.raises(ValueError, match="reorthogonalize"):
         eigenvalues(np.eye(5), k=1, reorthogonalize="sometimes")
+
+
+def test_hessian_operator_block_program_fallback(monkeypatch):
+    f, x, _ = _problem(n=8)
+    real = operators.linearize
+
+    def linearize(fn, z):
+        y, jvp_fn = real(fn, z)
+
+        def refuse(T):
+            raise osc.ConcretizationError("the block program cannot be staged")
+
+        jvp_fn.batch = refuse
+        return y, jvp_fn
+
+    monkeypatch.setattr(operators, "linearize", linearize)
+    op = hessian_operator(f, x)
+    assert op.note is None
+    V = np.random.default_rng(8).standard_normal((8, 3))
+    np.testing.assert_allclose(op @ V, hessian_operator(f, x, jit=False) @ V, rtol=0, atol=1e-12)
+    assert "batched Hessian-vector product" in op.note
+    with pytest.raises(osc.ConcretizationError):
+        hessian_operator(f, x, jit=True) @ V

@@ -45,12 +45,15 @@ class StagedProduct:
     while staging (:class:`~osculate.ConcretizationError`, typically) switches
     to ``eager`` for good and sets ``sink.note`` (when still ``None``)."""
 
-    def __init__(self, fn: Callable, jit: Any, what: str, eager: Callable | None = None, sink: Any = None):
+    def __init__(
+        self, fn: Callable, jit: Any, what: str, eager: Callable | None = None, sink: Any = None, prestaged: bool = False
+    ):
         self.eager = fn if eager is None else eager
         self.mode = jit
         self.what = what
         self.sink = sink
-        self.staged = None if jit is False else stage(fn)
+        # prestaged: fn stages itself (a linearisation's batch)
+        self.staged = None if jit is False else (fn if prestaged else stage(fn))
 
     def __call__(self, v):
         staged = self.staged

@@ -167,13 +167,14 @@ def eigenvalues(
 
         Why partial by default: on the MLP of
         ``benchmarks/bench_eigen.py`` (``n = 101 386``, top 5, ``tol=1e-8``)
-        full reorthogonalisation spent 0.49 s on its own bookkeeping
-        against 0.27 s in 84 Hessian-vector products; partial spends 0.12 s
-        for the same 84 products, the same eigenvalues and residuals
-        (largest true ``||H v - lambda v||`` 9.4e-9), ahead of ARPACK
-        (``"eigsh"``: 99 products, 0.14 s bookkeeping) and of LOBPCG (224
-        products in blocks, not converged to the tolerance in 200
-        iterations).  See docs/curvature.md.
+        full reorthogonalisation spent 0.71 s on its own bookkeeping
+        against 0.38 s in 84 Hessian-vector products; partial spends 0.15 s
+        against 0.29 s for the same 84 products, the same eigenvalues and
+        residuals (largest true ``||H v - lambda v||`` 9.4e-9), ahead of
+        ARPACK (``"eigsh"``: 99 products, 0.19 s bookkeeping, 0.51 s in
+        all against 0.44 s) and of LOBPCG (224 products in blocks of 8, not
+        converged to the tolerance in 200 iterations).  See
+        docs/curvature.md.
 
     Returns
     -------

@@ -196,13 +196,20 @@ class LanczosRun:
             beta = np.linalg.norm(W, axis=1)
             for r, p in enumerate(idx):
                 if self._omega_step(p, j, alpha[r], beta[r]):
+                    # Gram-Schmidt against the whole basis; a second pass only
+                    # if the first removed much (Daniel-Gragg-Kaufman-Stewart:
+                    # here it removes ~sqrt(eps) of w, so one pass is enough)
                     Q, w = self.Q[p, : j + 1], W[r]
                     c = Q @ w
                     w -= c @ Q
-                    c2 = Q @ w
-                    w -= c2 @ Q
-                    self.corrections[p].append((j, c + c2))
-                    beta[r] = np.linalg.norm(w)
+                    nw = np.linalg.norm(w)
+                    if nw < 0.7 * beta[r]:
+                        c2 = Q @ w
+                        w -= c2 @ Q
+                        c = c + c2
+                        nw = np.linalg.norm(w)
+                    self.corrections[p].append((j, c))
+                    beta[r] = nw
         self.alpha[idx, j] = alpha
         self.beta[idx, j] = beta
         self.length[idx] = j + 1

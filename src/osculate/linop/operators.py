@@ -160,6 +160,7 @@ def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False, jit="auto
     >>> op.shape, op.unravel(op @ np.array([1.0, 0.0, 0.0]))["w"]        # flat order: b, then w
     ((3, 3), array([0.5 , 0.25]))
     """
+    check_jit(jit, "hessian_operator")
     g, point, with_aux = select_arguments(f, x, argnums, has_aux, "hessian_operator")
     fp = _FlatPoint(None, point, name="hessian_operator", solver=True, point="the point x")
     if fp.plain:  # an array point: the operator acts on its raveled copy
@@ -173,7 +174,6 @@ def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False, jit="auto
         (value, aux), gradient = value_and_grad(lambda z: with_aux(shape_of(z)), has_aux=True)(x_flat)
     else:
         value, gradient = value_and_grad(flat)(x_flat)
-    check_jit(jit, "hessian_operator")
     eager = lambda v: hvp(flat, x_flat, v)  # noqa: E731
     product, batched, note, guard = eager, vmap(eager), None, None
     if reuse and jit is not False:
@@ -185,8 +185,8 @@ def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False, jit="auto
             note = fallback_note("hessian_operator: the Hessian-vector product", err)
         else:
             # the block program is staged on the first block product
-            guard = StagedProduct(None, False, "hessian_operator: the batched Hessian-vector product", eager=batched)
-            guard.staged, guard.mode = hvp_fn.batch, jit
+            what = "hessian_operator: the batched Hessian-vector product"
+            guard = StagedProduct(hvp_fn.batch, jit, what, eager=batched, prestaged=True)
             product, batched = hvp_fn, guard
     op = _ad_operator(x_flat.size, x_flat.dtype, product, batched, "Hessian")
     op.note = note
