@@ -117,6 +117,20 @@ def test_arrays_of_any_shape_fuse_over_their_flat_index():
             assert staged.program(x).fused is not None
 
 
+def test_comparisons_and_where_fuse():
+    rng = np.random.default_rng(7)
+    x1, x2 = rng.uniform(-1, 1, 60), rng.uniform(-1, 1, 60)
+    x2[5] = np.nan
+    f = lambda z: np.sum(np.where(z > 0.2, z ** 2, np.sin(z)) * 2.0 + np.where(z <= -0.5, 1.0, z))  # noqa: E731
+    mask = lambda z: (np.cos(z) * z > 0.1)  # noqa: E731  (a boolean result the loop writes out)
+    for target in (f, osc.grad(f), mask):
+        staged, got = _replayed(target, (x1,), (x2,))
+        want = target(x2)
+        assert np.result_type(got) == np.result_type(want)
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-14)
+        assert staged.program(x2).fused is not None
+
+
 def test_what_does_not_fuse_runs_as_before():
     rng = np.random.default_rng(1)
     x = rng.standard_normal(40)

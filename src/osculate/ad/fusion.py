@@ -14,9 +14,9 @@ What fuses: maximal runs of consecutive operations over one iteration space
 of length ``L`` on float64 arrays --
 
 * elementwise ufuncs (arithmetic, powers, exponentials and logarithms,
-  trigonometric and hyperbolic functions...) on arrays of one shape (the
-  loop runs over their flat index, so any number of axes), scalars and
-  constant arrays;
+  trigonometric and hyperbolic functions...), comparisons and ``where`` on
+  arrays of one shape (the loop runs over their flat index, so any number
+  of axes), scalars and constant arrays;
 * contiguous slices ``x[a:b]`` of a vector, read as ``x[i + a]``;
 * ``scatter`` / ``scatter-add`` of a length-``L`` value into a contiguous
   slice of a vector (the adjoints of slicing): ``buf[i + a] += v_i``, with
@@ -107,12 +107,17 @@ def _use_counts(eqns, out_vars):
 # floats: error_model="numpy" gives inf/nan instead of exceptions)
 _OPERATORS = {"add": "({0} + {1})", "subtract": "({0} - {1})", "multiply": "({0} * {1})",
               "divide": "({0} / {1})", "true_divide": "({0} / {1})", "negative": "(-{0})",
-              "square": "({0} * {0})", "power": "({0} ** {1})"}
+              "square": "({0} * {0})", "power": "({0} ** {1})", "where": "({1} if {0} else {2})"}
+#: comparisons: boolean results, for a ``where`` in the same loop
+_COMPARISONS = {"greater": "({0} > {1})", "greater_equal": "({0} >= {1})", "less": "({0} < {1})",
+                "less_equal": "({0} <= {1})", "equal": "({0} == {1})", "not_equal": "({0} != {1})"}
+_OPERATORS.update(_COMPARISONS)
 _FUNCTIONS = {"exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "cbrt", "sin", "cos", "tan",
               "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
               "absolute", "reciprocal", "maximum", "minimum", "arctan2", "hypot", "copysign"}
 
 _F64 = np.dtype(np.float64)
+_BOOL = np.dtype(np.bool_)
 
 #: Independent partial sums of a loop that ends in a ``sum`` (its body is unrolled this many
 #: times), and the iterations each adds plainly before adding that block to its compensated total.
@@ -122,6 +127,8 @@ _BLOCK = 64
 
 def _ufunc_name(prim, params):
     impl = prim.impl
+    if prim.name == "where" and impl is np.where and not params:
+        return "where"
     if params or not isinstance(impl, np.ufunc) or impl.nout != 1:
         return None
     name = impl.__name__
@@ -184,15 +191,17 @@ def _classify(eqn, described):
     if uname is None:
         return None
     shape, dtype, _ = described[outs[0]]
-    if not shape or dtype != _F64:
+    if not shape or dtype != (_BOOL if uname in _COMPARISONS else _F64):
         return None
-    # every operand has the result's shape (or is a scalar): the loop runs over the flat index
-    for r, c in zip(refs, consts):
+    # every operand has the result's shape (or is a scalar): the loop runs over the flat index;
+    # booleans only as where's condition
+    for k, (r, c) in enumerate(zip(refs, consts)):
+        want = _BOOL if (uname == "where" and k == 0) else _F64
         if r is not None:
             s, d, _ = described[r]
-            if not ((s == shape and d == _F64) or (s == () and d.kind in "fiub")):
+            if not ((s == shape and d == want) or (s == () and d.kind in "fiub")):
                 return None
-        elif not _scalar_const(c) and not (isinstance(c, np.ndarray) and c.shape == shape and c.dtype == _F64):
+        elif not _scalar_const(c) and not (isinstance(c, np.ndarray) and c.shape == shape and c.dtype == want):
             return None
     return _Op("ufunc", _size(shape), uname)
 
@@ -540,9 +549,9 @@ def _fused_impl(*operands, call):
     args = [(np.ascontiguousarray(a).reshape(-1) if a.ndim else a[()]) if isinstance(a, np.ndarray) else a
             for a in operands]
     buffers = [np.empty(n) for n in call.buffer_lengths]  # the kernel writes every element
-    vectors = [np.empty(call.length) for _ in call.vector_shapes]
+    vectors = [np.empty(call.length, dtype) for _, dtype in call.vector_shapes]
     sums = call.kernel(*args, *buffers, *vectors)
-    pools = {"buffer": buffers, "vector": [v.reshape(shape) for v, shape in zip(vectors, call.vector_shapes)],
+    pools = {"buffer": buffers, "vector": [v.reshape(shape) for v, (shape, _) in zip(vectors, call.vector_shapes)],
              "sum": [np.float64(s) for s in sums]}
     return tuple(pools[kind][j] for kind, j in call.layout)
 
@@ -587,7 +596,7 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
             layout.append((kind, pool.index(name)))
             outs.append(v)
         lengths = tuple(n for _, _, n in buffer_init)
-        shapes = tuple(described[v].shape for v, _ in out_vectors)
+        shapes = tuple((described[v].shape, described[v].dtype) for v, _ in out_vectors)
         call = _Call(kernel, lengths, shapes, region.length, tuple(layout), source)
         refs = [v if kind == "var" else None for kind, v in args]
         consts = [v if kind == "const" else None for kind, v in args]
