@@ -186,19 +186,24 @@ def main():
           f"ratio {h_peak / g_peak:.2f}")
 
     x2, v2 = np.array([-1.2, 1.0]), np.array([1.0, 0.5])
-    hvp2 = osc.jit(lambda x, v: osc.hvp(f, x, v))
-    grad2 = osc.jit(osc.grad(f))
-    hvp2(x2, v2), grad2(x2)
+    hvp2 = osc.jit(lambda x, v: osc.hvp(f, x, v), fuse=False)
+    grad2 = osc.jit(osc.grad(f), fuse=False)
+    hvp2f = osc.jit(lambda x, v: osc.hvp(f, x, v), fuse=True)  # what auto mode does once replays cost a compile
+    grad2f = osc.jit(osc.grad(f), fuse=True)
+    for _ in range(3):
+        hvp2(x2, v2), grad2(x2), hvp2f(x2, v2), grad2f(x2)
     small = _harness.interleaved_min(
         {"hvp n=2": lambda: osc.hvp(f, x2, v2), "f n=2": lambda: f(x2), "grad n=2": lambda: osc.grad(f)(x2),
-         "jit hvp n=2": lambda: hvp2(x2, v2), "jit grad n=2": lambda: grad2(x2)},
+         "jit hvp n=2": lambda: hvp2(x2, v2), "jit grad n=2": lambda: grad2(x2),
+         "fused hvp n=2": lambda: hvp2f(x2, v2), "fused grad n=2": lambda: grad2f(x2)},
         rounds=args.rounds,
         inner=200,
     )
     print(
         f"  n = 2: one hvp {small['hvp n=2'] * 1e6:.0f} us, one grad {small['grad n=2'] * 1e6:.0f} us, "
         f"f {small['f n=2'] * 1e6:.1f} us; jit: one hvp {small['jit hvp n=2'] * 1e6:.1f} us, "
-        f"one grad {small['jit grad n=2'] * 1e6:.1f} us"
+        f"one grad {small['jit grad n=2'] * 1e6:.1f} us; jit, fused into one loop: one hvp "
+        f"{small['fused hvp n=2'] * 1e6:.1f} us, one grad {small['fused grad n=2'] * 1e6:.1f} us"
     )
     print(f"  dispatch: {dispatch_rate() / 1e3:.0f} k primitive applications per second on 0-d values "
           "(forward mode over reverse mode, the path of one small hvp)")

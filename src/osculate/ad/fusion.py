@@ -28,9 +28,10 @@ Everything else -- matrix products, broadcasting between shapes, sums
 along some axes, gathers, linear algebra -- stays a NumPy call between
 loops.  A program's runs of at least
 :data:`settings` ``["min_length"]`` elements are fused once it has been
-replayed ``["after"]`` times, and its shorter runs once it has been
-replayed ``["hot"]`` times (a small problem's derivative called in a loop
-becomes one compiled call), so short-lived programs pay no compile time.
+replayed ``["after"]`` times, and its shorter runs once its replays have
+taken ``["pay_after"]`` seconds, about what compiling them costs (a small
+problem's derivative called in a long loop becomes one compiled call), so
+short-lived programs pay no compile time.
 ``OSCULATE_FUSION=off`` (or ``settings["mode"] = "off"``) turns fusion off;
 ``"always"`` fuses every eligible program on its first replay.
 """
@@ -58,10 +59,10 @@ __all__ = ["settings", "available", "fuse", "fused_p"]
 
 #: ``mode``: ``"auto"`` (fuse hot programs), ``"always"`` or ``"off"``;
 #: ``after``: replays of a program before its runs of at least ``min_length``
-#: elements are fused; ``hot``: replays before its shorter runs are fused too
-#: (a small problem's derivative called in a loop: the whole program becomes one
-#: compiled call); all for auto mode.
-settings = {"mode": os.environ.get("OSCULATE_FUSION", "auto"), "after": 3, "min_length": 4096, "hot": 200}
+#: elements are fused; ``pay_after``: seconds of further replays before its
+#: shorter runs are fused too (about what compiling them costs: a small problem's
+#: derivative called in a long loop becomes one compiled call); all for auto mode.
+settings = {"mode": os.environ.get("OSCULATE_FUSION", "auto"), "after": 3, "min_length": 4096, "pay_after": 0.25}
 
 _lock = threading.Lock()
 _kernels: dict = {}  # source hash -> compiled kernel (in this process)
@@ -72,14 +73,16 @@ def available() -> bool:
     return numba is not None and settings["mode"] != "off"
 
 
-def wanted(replays: int, force: bool = False):
-    """Whether a program replayed ``replays`` times should be fused now:
-    False, True (its long runs), or ``"any length"`` (it is hot enough for
-    short runs to pay too).  ``force``: its function asked for fusion,
-    ``jit(f, fuse=True)``."""
+def wanted(replays: int, force: bool = False, spent: float = 0.0):
+    """Whether a program replayed ``replays`` times, ``spent`` seconds of them
+    after the first ``settings["after"]``, should be fused now: False, True
+    (its long runs), or ``"any length"`` (its replays have cost as much as a
+    compile, so even short runs pay from now on: the rule of renting skis
+    until the rent reaches the price).  ``force``: its function asked for
+    fusion, ``jit(f, fuse=True)``."""
     if not available():
         return False
-    if force or settings["mode"] == "always" or replays == settings["hot"]:
+    if force or settings["mode"] == "always" or spent >= settings["pay_after"]:
         return "any length"
     return replays == settings["after"]
 

@@ -55,6 +55,7 @@ from __future__ import annotations
 import collections
 import functools
 import threading
+import time
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -453,6 +454,7 @@ class Program:
         self._donations = _donations(self.eqns, self.in_vars, self.out_refs, described)
         self.source, self._fn = self._compile()
         self._replays = 0
+        self._spent = 0.0  # seconds of replays of a program whose runs are all short
         self._force = fuse is True  # fuse on the first replay, whatever the length
         self._fused = False if fuse is False else None  # a fused Program, False (none), None (not yet tried)
 
@@ -465,9 +467,14 @@ class Program:
         fused = self._fused
         if fused is None:
             self._replays += 1
-            wanted = fusion.wanted(self._replays, self._force)
+            wanted = fusion.wanted(self._replays, self._force, self._spent)
             if wanted:
                 return self._first_fused_call(leaves, wanted == "any length")
+            if self._replays > fusion.settings["after"]:  # only short runs: fused once replays cost a compile
+                start = time.perf_counter()
+                out = self._fn(*leaves)
+                self._spent += time.perf_counter() - start
+                return out
         elif fused:
             return fused._fn(*leaves)
         return self._fn(*leaves)
@@ -481,9 +488,9 @@ class Program:
     def _first_fused_call(self, leaves, any_length):
         """Fuse the program, and keep the fused version only if it reproduces
         the unfused one on these arguments (it is run once beside it).  Short
-        runs are fused only with ``any_length`` (a program replayed so often
-        that even its short loops pay); without, a program with only short
-        runs tries again when it gets that hot."""
+        runs are fused only with ``any_length`` (a program whose replays have
+        cost as much as compiling it); without, a program with only short
+        runs tries again when they have."""
         want = self._fn(*leaves)
         self._fused = False
         try:
