@@ -220,3 +220,29 @@ def test_hessian_operator_block_program_fallback(monkeypatch):
     assert "batched Hessian-vector product" in op.note
     with pytest.raises(osc.ConcretizationError):
         hessian_operator(f, x, jit=True) @ V
+
+
+def test_hessian_operator_python_if_on_a_tangent_falls_back():
+    # a user rule with a Python branch on the value of the tangent: eager
+    # products see a concrete tangent, a staged one sees a traced value
+    @osc.custom_jvp
+    def s(x):
+        return np.sin(x)
+
+    @s.defjvp
+    def s_jvp(primals, tangents):
+        (x,), (t,) = primals, tangents
+        if np.all(t == 0):
+            return np.sin(x), np.zeros_like(t)
+        return np.sin(x), np.cos(x) * t
+
+    f = lambda x: np.sum(s(x) * x) + np.sum(x ** 4)  # noqa: E731
+    x = np.linspace(0.5, 1.5, 5)
+    op = hessian_operator(f, x)
+    assert op.note.startswith("hessian_operator: the Hessian-vector product runs eagerly")
+    assert "ConcretizationError" in op.note and "\n" not in op.note
+    np.testing.assert_allclose(op.to_dense(), hessian_operator(f, x, jit=False).to_dense(), rtol=0, atol=1e-12)
+    res = eigenvalues(op, k=2)
+    assert res.note == op.note and res.converged
+    with pytest.raises(osc.ConcretizationError):
+        hessian_operator(f, x, jit=True)

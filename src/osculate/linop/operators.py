@@ -126,8 +126,10 @@ def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False, jit="auto
     :class:`~osculate.ConcretizationError`, ``"auto"`` falls back to eager
     products and says so in ``op.note`` (``None`` otherwise); ``True`` lets
     the error propagate.  ``jit=False`` stages nothing: every product is an
-    eager Hessian-vector product, as with ``reuse=False``.  Staged and eager
-    products agree to rounding.
+    eager Hessian-vector product, as with ``reuse=False`` (an eager block
+    product is one batched product, or one product per column when ``f``
+    branches on a value under ``vmap``).  Staged and eager products agree
+    to rounding.
 
     >>> import numpy as np, osculate as osc
     >>> op = osc.hessian_operator(lambda x: x[0] ** 2 + 3 * x[0] * x[1], np.array([1.0, 2.0]))
@@ -175,7 +177,15 @@ def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False, jit="auto
     else:
         value, gradient = value_and_grad(flat)(x_flat)
     eager = lambda v: hvp(flat, x_flat, v)  # noqa: E731
-    product, batched, note, guard = eager, vmap(eager), None, None
+    eager_vmap = vmap(eager)
+
+    def eager_block(rows):
+        try:
+            return eager_vmap(rows)
+        except ConcretizationError:  # a branch on a value under vmap: one product per row
+            return np.stack([np.asarray(eager(r)) for r in rows])
+
+    product, batched, note, guard = eager, eager_block, None, None
     if reuse and jit is not False:
         try:
             _, hvp_fn = linearize(grad(flat), x_flat)  # stages the single product
