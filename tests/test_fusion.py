@@ -117,6 +117,21 @@ def test_arrays_of_any_shape_fuse_over_their_flat_index():
             assert staged.program(x).fused is not None
 
 
+def test_broadcast_operands_fuse():
+    # a dense layer: the bias (m,) and a column (n, 1) broadcast against (n, m) inside the loop
+    rng = np.random.default_rng(8)
+    X, c = rng.standard_normal((30, 8)), rng.standard_normal((30, 1))
+    W1, b1 = rng.standard_normal((8, 6)), rng.standard_normal(6)
+    W2, b2 = rng.standard_normal((8, 6)), rng.standard_normal(6)
+    f = lambda W, b: np.sum(np.tanh(X @ W + b) ** 2 * c + np.exp(-(X @ W) ** 2) * b)  # noqa: E731
+    for target in (f, osc.grad(f, argnums=(0, 1))):
+        staged, got = _replayed(target, (W1, b1), (W2, b2))
+        for a, w in zip(osc.ad.tree.tree_leaves(got), osc.ad.tree.tree_leaves(target(W2, b2))):
+            np.testing.assert_allclose(a, w, rtol=1e-13, atol=1e-14)
+        names = [e.prim.name for e in staged.program(W2, b2).fused.eqns]
+        assert "fused" in names and "add" not in names[:3]
+
+
 def test_comparisons_and_where_fuse():
     rng = np.random.default_rng(7)
     x1, x2 = rng.uniform(-1, 1, 60), rng.uniform(-1, 1, 60)

@@ -15,8 +15,10 @@ of length ``L`` on float64 arrays --
 
 * elementwise ufuncs (arithmetic, powers, exponentials and logarithms,
   trigonometric and hyperbolic functions...), comparisons and ``where`` on
-  arrays of one shape (the loop runs over their flat index, so any number
-  of axes), scalars and constant arrays;
+  arrays of the result's shape (the loop runs over its flat index, so any
+  number of axes) or broadcasting to it (a bias ``(m,)`` against
+  ``(n, m)``: read at the index the broadcast maps to), scalars and
+  constant arrays;
 * contiguous slices ``x[a:b]`` of a vector, read as ``x[i + a]``;
 * ``scatter`` / ``scatter-add`` of a length-``L`` value into a contiguous
   slice of a vector (the adjoints of slicing): ``buf[i + a] += v_i``, with
@@ -24,9 +26,8 @@ of length ``L`` on float64 arrays --
 * ``sum`` of every element of a value (four partial sums, each adding
   blocks of 64 terms with Kahan's compensation), which ends the chain.
 
-Everything else -- matrix products, broadcasting between shapes, sums
-along some axes, gathers, linear algebra -- stays a NumPy call between
-loops.  A program's runs of at least
+Everything else -- matrix products, sums along some axes, gathers, linear
+algebra -- stays a NumPy call between loops.  A program's runs of at least
 :data:`settings` ``["min_length"]`` elements are fused once it has been
 replayed ``["after"]`` times, and its shorter runs once its replays have
 taken ``["pay_after"]`` seconds, about what compiling them costs (a small
@@ -202,11 +203,39 @@ def _classify(eqn, described):
         want = _BOOL if (uname == "where" and k == 0) else _F64
         if r is not None:
             s, d, _ = described[r]
-            if not ((s == shape and d == want) or (s == () and d.kind in "fiub")):
+            if not ((_broadcasts(s, shape) and d == want) or (s == () and d.kind in "fiub")):
                 return None
-        elif not _scalar_const(c) and not (isinstance(c, np.ndarray) and c.shape == shape and c.dtype == want):
+        elif not _scalar_const(c) and not (isinstance(c, np.ndarray) and _broadcasts(c.shape, shape)
+                                           and c.dtype == want):
             return None
     return _Op("ufunc", _size(shape), uname)
+
+
+def _broadcasts(s, shape):
+    """Whether an operand of shape ``s`` broadcasts to ``shape`` (a bias ``(m,)``
+    against ``(n, m)``, a column ``(n, 1)``...), with no fewer elements per axis."""
+    if len(s) > len(shape):
+        return False
+    return all(a == b or a == 1 for a, b in zip(s[::-1], shape[::-1]))
+
+
+def _flat_index(s, shape, i="i"):
+    """The flat index into an operand of shape ``s`` of element ``i`` (a flat
+    index) of a result of shape ``shape`` it broadcasts to."""
+    if tuple(s) == tuple(shape):
+        return i
+    terms, stride_out, stride_in = [], 1, 1
+    for k in range(1, len(shape) + 1):
+        d = shape[-k]
+        a = s[-k] if k <= len(s) else 1
+        if a == d and d != 1:
+            coord = f"({i} // {stride_out})" if stride_out != 1 else i
+            if k < len(shape):
+                coord = f"{coord} % {d}"
+            terms.append(f"({coord}) * {stride_in}" if stride_in != 1 else f"({coord})")
+        stride_out *= d
+        stride_in *= a
+    return " + ".join(terms) if terms else "0"
 
 
 def _size(shape):
@@ -351,7 +380,7 @@ def _generate(region, eqns_after_uses, described):
 
     lazy = {}  # var -> its element at a position, as a function of the position's expression
 
-    def operand(r, c, pos="i"):
+    def operand(r, c, pos="i", out_shape=None):
         if r is not None and r in lazy:
             return lazy[r](pos)
         if r is not None and r in temps:
@@ -360,6 +389,8 @@ def _generate(region, eqns_after_uses, described):
             shape = described[r].shape
             if shape == ():
                 return arg(("s", r), ("var", r))
+            if out_shape is not None and _size(shape) != _size(out_shape):  # broadcast against the result
+                return f"{arg(('v', r), ('var', r))}[{_flat_index(shape, out_shape, pos)}]"
             return f"{arg(('v', r), ('var', r))}[{pos}]"
         if _scalar_const(c):
             if isinstance(c, (float, np.floating)) or (isinstance(c, np.ndarray) and c.dtype.kind == "f"):
@@ -367,6 +398,8 @@ def _generate(region, eqns_after_uses, described):
             return repr(int(c))
         if c.size and np.isfinite(c.flat[0]) and (c == c.flat[0]).all():
             return repr(float(c.flat[0]))  # a broadcast scalar (an adjoint's seed, often): no memory traffic
+        if out_shape is not None and c.size != _size(out_shape):
+            return f"{arg(('c', id(c)), ('const', c))}[{_flat_index(c.shape, out_shape, pos)}]"
         return f"{arg(('c', id(c)), ('const', c))}[{pos}]"
 
     for _, eqn, op in region.items:
@@ -376,7 +409,8 @@ def _generate(region, eqns_after_uses, described):
             lines.append(f"{t} = {operand(refs[0], None, f'i + {op.detail}')}")
             temps[outs[0]] = t
         elif op.kind == "ufunc":
-            lines.append(f"{t} = {_element(op.detail, [operand(r, c) for r, c in zip(refs, consts)])}")
+            shape = described[outs[0]].shape
+            lines.append(f"{t} = {_element(op.detail, [operand(r, c, 'i', shape) for r, c in zip(refs, consts)])}")
             temps[outs[0]] = t
         elif op.kind == "lazy":
             lazy[outs[0]] = (lambda name, refs, consts: lambda pos: _element(
