@@ -77,15 +77,25 @@ class TimedOperator(LinearOperator):
     _rmatvec = _matvec
 
 
-def main():
-    ap = _harness.parser(rounds=3)
+def mlp_from_command_line(rounds, **extra):
+    """``(args, sizes, loss, w)``: the benchmark MLP sized by ``--hidden``,
+    ``--inputs``, ``--batch``, with ``--rounds``, ``--tol`` and ``extra``
+    options (``name=(type, default, help)``)."""
+    ap = _harness.parser(rounds=rounds)
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--inputs", type=int, default=128)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--tol", type=float, default=1e-8, help="relative residual tolerance of the Lanczos eigenpairs")
+    for name, (kind, default, text) in extra.items():
+        ap.add_argument(f"--{name}", type=kind, default=default, help=text)
     args = ap.parse_args()
     sizes = (args.inputs, args.hidden, args.hidden, 10)
     loss, w = make_mlp(sizes, args.batch)
+    return args, sizes, loss, w
+
+
+def main():
+    args, sizes, loss, w = mlp_from_command_line(rounds=3)
     n = w.size
     _harness.banner(f"bench_curvature: MLP {'-'.join(map(str, sizes))} (tanh, softmax CE), batch {args.batch}, n = {n}")
     vg = osc.value_and_grad(loss)

@@ -30,7 +30,7 @@ import time
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
 import scipy.sparse.linalg as spla
-from bench_curvature import TimedOperator, make_mlp
+from bench_curvature import TimedOperator, mlp_from_command_line
 
 import osculate as osc
 from osculate.linop import eigenvalues
@@ -50,15 +50,7 @@ def run_lobpcg(top, k, tol, seed):
 
 
 def main():
-    ap = _harness.parser(rounds=2)
-    ap.add_argument("--hidden", type=int, default=256)
-    ap.add_argument("--inputs", type=int, default=128)
-    ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--k", type=int, default=5)
-    ap.add_argument("--tol", type=float, default=1e-8, help="relative residual tolerance")
-    args = ap.parse_args()
-    sizes = (args.inputs, args.hidden, args.hidden, 10)
-    loss, w = make_mlp(sizes, args.batch)
+    args, sizes, loss, w = mlp_from_command_line(rounds=2, k=(int, 5, "number of eigenpairs"))
     n = w.size
     _harness.banner(f"bench_eigen: top-{args.k} Hessian eigenpairs, MLP {'-'.join(map(str, sizes))}, n = {n}")
     op = osc.hessian_operator(loss, w)

@@ -43,6 +43,18 @@ def rosen(x):
     return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
 
 
+def _check_fused(target, p1, p2):
+    """The target replayed at p2 after fusion equals its eager value there
+    (each leaf, same shape and dtype) and its program was fused; returns the
+    staged function."""
+    staged, got = _replayed(target, p1, p2)
+    for a, w in zip(osc.ad.tree.tree_leaves(got), osc.ad.tree.tree_leaves(target(*p2))):
+        assert np.shape(a) == np.shape(w) and np.result_type(a) == np.result_type(w)
+        np.testing.assert_allclose(a, w, rtol=1e-13, atol=1e-14)
+    assert staged.program(*p2).fused is not None
+    return staged
+
+
 def _replayed(target, p1, p2):
     """The staged target's result at p2 once its fused version runs (or would)."""
     staged = osc.jit(target)
@@ -110,11 +122,7 @@ def test_arrays_of_any_shape_fuse_over_their_flat_index():
     layer = lambda z: np.tanh(z) * z + 1.0  # noqa: E731
     for x in (rng.standard_normal((5, 10)), rng.standard_normal((3, 4, 5))[:, ::2], rng.standard_normal((6, 7)).T):
         for target in (f, osc.grad(f), layer):
-            staged, got = _replayed(target, (x,), (x,))
-            want = target(x)
-            assert np.shape(got) == np.shape(want)
-            np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-14)
-            assert staged.program(x).fused is not None
+            _check_fused(target, (x,), (x,))
 
 
 def test_broadcast_operands_fuse():
@@ -125,9 +133,7 @@ def test_broadcast_operands_fuse():
     W2, b2 = rng.standard_normal((8, 6)), rng.standard_normal(6)
     f = lambda W, b: np.sum(np.tanh(X @ W + b) ** 2 * c + np.exp(-(X @ W) ** 2) * b)  # noqa: E731
     for target in (f, osc.grad(f, argnums=(0, 1))):
-        staged, got = _replayed(target, (W1, b1), (W2, b2))
-        for a, w in zip(osc.ad.tree.tree_leaves(got), osc.ad.tree.tree_leaves(target(W2, b2))):
-            np.testing.assert_allclose(a, w, rtol=1e-13, atol=1e-14)
+        staged = _check_fused(target, (W1, b1), (W2, b2))
         names = [e.prim.name for e in staged.program(W2, b2).fused.eqns]
         assert "fused" in names and "add" not in names[:3]
 
@@ -139,11 +145,7 @@ def test_comparisons_and_where_fuse():
     f = lambda z: np.sum(np.where(z > 0.2, z ** 2, np.sin(z)) * 2.0 + np.where(z <= -0.5, 1.0, z))  # noqa: E731
     mask = lambda z: (np.cos(z) * z > 0.1)  # noqa: E731  (a boolean result the loop writes out)
     for target in (f, osc.grad(f), mask):
-        staged, got = _replayed(target, (x1,), (x2,))
-        want = target(x2)
-        assert np.result_type(got) == np.result_type(want)
-        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-14)
-        assert staged.program(x2).fused is not None
+        _check_fused(target, (x1,), (x2,))
 
 
 def test_what_does_not_fuse_runs_as_before():
