@@ -37,7 +37,7 @@ from ..ad.core import ConcretizationError
 from ..ad.staging import linearize
 from ..ad.transforms import grad, hvp, value_and_grad, vjp
 from ..ad.util import as_float_input
-from ._staging import StagedProduct, check_jit, fallback_note
+from ._staging import check_jit, fallback_note, staged_product
 from .symmetric_operator import SymmetricOperator
 
 __all__ = ["hessian_operator", "ggn_operator", "fisher_operator", "FlatPoint", "select_arguments", "is_array_point"]
@@ -162,7 +162,7 @@ def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False, jit="auto
     >>> op.shape, op.unravel(op @ np.array([1.0, 0.0, 0.0]))["w"]        # flat order: b, then w
     ((3, 3), array([0.5 , 0.25]))
     """
-    check_jit(jit, "hessian_operator")
+    jit = check_jit(jit, "hessian_operator")
     g, point, with_aux = select_arguments(f, x, argnums, has_aux, "hessian_operator")
     fp = _FlatPoint(None, point, name="hessian_operator", solver=True, point="the point x")
     if fp.plain:  # an array point: the operator acts on its raveled copy
@@ -196,7 +196,7 @@ def hessian_operator(f, x, reuse=True, *, argnums=None, has_aux=False, jit="auto
         else:
             # the block program is staged on the first block product
             what = "hessian_operator: the batched Hessian-vector product"
-            guard = StagedProduct(hvp_fn.batch, jit, what, eager=batched, prestaged=True)
+            guard = staged_product(hvp_fn.batch, jit, what, eager=batched, prestaged=True)
             product, batched = hvp_fn, guard
     op = _ad_operator(x_flat.size, x_flat.dtype, product, batched, "Hessian")
     op.note = note

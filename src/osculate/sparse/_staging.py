@@ -1,5 +1,6 @@
 """The ``jit=`` keyword of the solvers and plans: stage a derivative once
-with :func:`osculate.jit`, or keep it eager.
+with :func:`osculate.jit`, or keep it eager (the policy of
+:mod:`osculate.ad.autostage`).
 
 * ``"auto"`` -- stage; if a staged call raises (a
   :class:`~osculate.ConcretizationError` from value-dependent Python control
@@ -13,27 +14,9 @@ with :func:`osculate.jit`, or keep it eager.
 
 from __future__ import annotations
 
-import numpy as np
-
-from ..ad.jit import jit as _jit
+from ..ad.autostage import AutoStaged, check_jit, one_line
 
 __all__ = ["Staging", "check_jit"]
-
-
-def check_jit(value, name):
-    """``value`` as ``"auto"``, ``True`` or ``False`` (else ``ValueError``)."""
-    if isinstance(value, str) and value == "auto":
-        return "auto"
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    raise ValueError(f"{name}: jit must be 'auto', True or False, got {value!r}")
-
-
-def _one_line(err, limit=160):
-    text = " ".join(str(err).split())
-    if len(text) > limit:
-        text = text[: limit - 3] + "..."
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 class Staging:
@@ -68,20 +51,9 @@ class Staging:
         """``fn`` staged according to the mode (``what`` names it in the note)."""
         if self.mode is False:
             return fn
-        staged = _jit(fn)
-        if self.mode is True:
-            return staged
 
-        def call(*args):
-            if self.note:
-                return fn(*args)
-            try:
-                return staged(*args)
-            except Exception as err:  # noqa: BLE001 - any staging failure: is it also an eager one?
-                out = fn(*args)  # an error eager evaluation raises too propagates from here
-                self.note = (f"jit='auto': staging the {what} failed ({_one_line(err)}); "
-                             f"{self.name} evaluated its derivatives eagerly from then on")
-                return out
+        def describe(err):
+            return (f"jit='auto': staging the {what} failed ({one_line(err)}); "
+                    f"{self.name} evaluated its derivatives eagerly from then on")
 
-        call.staged = staged
-        return call
+        return AutoStaged(fn, self.mode, self, describe, shared=True)
