@@ -90,7 +90,7 @@ def wanted(replays: int, force: bool = False, spent: float = 0.0):
 
 def fusible(eqns, described, out_vars):
     """Whether the equations hold a run worth fusing, whatever its length."""
-    return bool(_regions(eqns, described, _use_counts(eqns, out_vars), _sliced_only(eqns, described, set(out_vars))))
+    return bool(_regions(eqns, described, _use_counts(eqns, out_vars), out_vars))
 
 
 def _use_counts(eqns, out_vars):
@@ -260,39 +260,61 @@ class _Region:
         self.length = length
         self.items = []  # (index in the program, equation, _Op)
         self.defined = set()
+        self.lazy = set()  # lazy values (see _sliced_only)
+        self.buffers = set()  # the results of its scatters and scatter-adds
 
-    @property
-    def lazy(self):
-        return {e.outs[0] for _, e, op in self.items if op.kind == "lazy"}
+    def add(self, k, eqn, op):
+        self.items.append((k, eqn, op))
+        self.defined.update(eqn.outs)
+        if op.kind == "lazy":
+            self.lazy.add(eqn.outs[0])
+        elif op.kind in ("scatter", "scatter_add"):
+            self.buffers.update(eqn.outs)
 
     def compute_count(self):
         return sum(op.kind in ("ufunc", "lazy", "sum") for _, _, op in self.items)
 
+    def reads_lazy_values_inside(self, readers):
+        """Whether every read of its lazy values is one of its equations
+        (``readers``: variable -> indices of the equations that read it)."""
+        first, last = self.items[0][0], self.items[-1][0]
+        return all(first <= k <= last for v in self.lazy for k in readers.get(v, ()))
 
-def _sliced_only(eqns, described, out_vars):
+
+def _readers(eqns):
+    """Variable -> indices of the equations that read it."""
+    out = {}
+    for k, e in enumerate(eqns):
+        for r in e.refs:
+            if r is not None:
+                out.setdefault(r, []).append(k)
+    return out
+
+
+def _sliced_only(eqns, described, out_vars, readers):
     """Elementwise results that are read only through contiguous slices: a
     loop over the slices' length computes them where the slices read them
     (``lazy``), whatever their own length."""
-    readers = {}
-    for e in eqns:
-        for r in e.refs:
-            if r is not None:
-                readers.setdefault(r, []).append(e)
     out = set()
     for e in eqns:
         v = e.outs[0]
-        if v in out_vars or not readers.get(v) or _classify(e, described) is None:
+        if v in out_vars or not readers.get(v):
             continue
-        if _classify(e, described).kind == "ufunc" and all(
-                r.prim.name == "getitem" and r.refs[0] == v and _classify(r, described) is not None for r in readers[v]):
+        op = _classify(e, described)
+        if op is not None and op.kind == "ufunc" and all(
+                eqns[k].prim.name == "getitem" and eqns[k].refs[0] == v and _classify(eqns[k], described) is not None
+                for k in readers[v]):
             out.add(v)
     return out
 
 
-def _regions(eqns, described, uses, lazy_ok=frozenset()):
+def _regions(eqns, described, uses, out_vars=()):
     """Maximal runs of fusible equations over one iteration length.  A result
-    in ``lazy_ok`` (see :func:`_sliced_only`) may join a run of another length
-    as a lazy value, provided every slice of it is in the same run."""
+    read only through slices (see :func:`_sliced_only`) may join a run of
+    another length as a lazy value, provided every slice of it is in the same
+    run."""
+    readers = _readers(eqns)
+    lazy_ok = _sliced_only(eqns, described, set(out_vars), readers)
     out, current = [], None
     for k, eqn in enumerate(eqns):
         op = _classify(eqn, described)
@@ -300,44 +322,32 @@ def _regions(eqns, described, uses, lazy_ok=frozenset()):
                 r in current.defined and r not in current.lazy for r in eqn.refs)):
             # (a value the loop computes at i cannot be read at another position)
             op = _Op("lazy", None, op.detail)
-        if op is not None and current is not None and op.length in (None, current.length, ) and _fits(
-                current, eqn, op, uses):
-            current.items.append((k, eqn, op))
-            current.defined.update(eqn.outs)
-            continue
-        if op is not None and current is not None and current.length is None and _fits(current, eqn, op, uses):
-            current.length = op.length  # the run so far was lazy values only
-            current.items.append((k, eqn, op))
-            current.defined.update(eqn.outs)
-            continue
+        if op is not None and current is not None and _fits(current, eqn, op, uses):
+            if op.length in (None, current.length):
+                current.add(k, eqn, op)
+                continue
+            if current.length is None:  # the run so far was lazy values only
+                current.length = op.length
+                current.add(k, eqn, op)
+                continue
         if current is not None:
             out.append(current)
         current = None
         if op is not None and op.kind != "sum":
             current = _Region(op.length)
             if _fits(current, eqn, op, uses):
-                current.items.append((k, eqn, op))
-                current.defined.update(eqn.outs)
+                current.add(k, eqn, op)
             else:
                 current = None
     if current is not None:
         out.append(current)
-    return [r for r in out if r.length is not None and r.compute_count() >= 2 and _lazy_values_read_inside(r, eqns)]
-
-
-def _lazy_values_read_inside(region, eqns):
-    """Whether every read of the region's lazy values is inside the region."""
-    lazy = {e.outs[0] for _, e, op in region.items if op.kind == "lazy"}
-    if not lazy:
-        return True
-    inside = {k for k, _, _ in region.items}
-    return not any(r in lazy for k, e in enumerate(eqns) if k not in inside for r in e.refs if r is not None)
+    return [r for r in out if r.length is not None and r.compute_count() >= 2 and r.reads_lazy_values_inside(readers)]
 
 
 def _fits(region, eqn, op, uses):
     """Whether ``eqn`` may join ``region`` (reads no scatter buffer of it except
     as the base of a scatter-add that is that buffer's only use)."""
-    buffers = {o for (_, e, o2) in region.items if o2.kind in ("scatter", "scatter_add") for o in e.outs}
+    buffers = region.buffers
     refs = eqn.refs
     if op.kind == "scatter_add":
         base, v = refs[0], refs[1]
@@ -606,24 +616,19 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
     program's output variables; ``equation_cls`` builds an equation;
     ``force`` fuses regions of any length."""
     uses = _use_counts(eqns, out_vars)
-    regions = [r for r in _regions(eqns, described, uses, _sliced_only(eqns, described, set(out_vars)))
+    regions = [r for r in _regions(eqns, described, uses, out_vars)
                if force or settings["mode"] == "always" or r.length >= settings["min_length"]]
     if not regions:
         return None
     replaced = {}
+    readers = _readers(eqns)
+    returned = set(out_vars)
     for region in regions:
         idx = [k for k, _, _ in region.items]
-        inside = set(idx)
-        after = {}  # variables of the region read after it (or returned)
-        for k, e in enumerate(eqns):
-            if k in inside:
-                continue
-            for r in e.refs:
-                if r is not None and r in region.defined:
-                    after[r] = after.get(r, 0) + 1
-        for v in out_vars:
-            if v in region.defined:
-                after[v] = after.get(v, 0) + 1
+        # variables of the region read after it (or returned): a region is a run of
+        # consecutive equations, so every reader beyond its last one is outside it
+        after = {v: sum(k > idx[-1] for k in readers.get(v, ())) + (v in returned) for v in region.defined}
+        after = {v: n for v, n in after.items() if n}
         source, args, buffer_init, out_vectors, sums, outputs = _generate(region, after, described)
         kernel = _compile(source)
         layout, outs = [], []
