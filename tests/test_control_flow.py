@@ -320,6 +320,19 @@ def test_fori_loop_static_and_traced_bounds():
 # --------------------------------------------------------------------------- staging details
 
 
+def test_a_loop_whose_first_decisions_are_constant_still_stages_once():
+    # the state starts as constants, so the first test is decided at staging time; from
+    # the second on it depends on `a`: the rest of the loop is one node, for any trip count
+    def decay_sum(a):
+        return osc.while_loop(lambda c: c[1] > 1e-3, lambda c: (c[0] + c[1], c[1] * a), (0.0, 1.0))[0]
+
+    staged = osc.jit(decay_sum)
+    for a in (0.5, 0.99, 0.9):
+        want = sum(a ** k for k in range(int(np.ceil(np.log(1e-3) / np.log(a)))))
+        assert float(staged(a)) == pytest.approx(want, rel=1e-12)
+    assert staged.cache_size() == 1 and "while" in staged_ops(decay_sum, 0.5)
+
+
 def test_nested_loops_and_closures_stage_as_nodes():
     def f(a, n):
         def outer(c):

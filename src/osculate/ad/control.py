@@ -352,18 +352,20 @@ def while_loop(cond_fun, body_fun, init):
         _check_like(new, td_new, sig, td, "while_loop body_fun")
         return new
 
-    first = True
+    tried = False  # staging the rest of the loop as a node (once: the first time a decision is staged)
     while True:
         pred = test(state)
         d = _decision(pred)
         if d is None:
             return tree_unflatten(td, _while_pattern(test, step, state))
-        if first and d.staged is not None and not d.batched:
+        if not tried and d.staged is not None and not d.batched:
+            # (iterations before this one decided on values that do not depend on
+            # the staged arguments: they ran as Python, and the node runs the rest)
+            tried = True
             trace = _staging_trace(d.staged, state)
             staged = None if trace is None else _staged_while(trace, test, step, state)
             if staged is not None:
                 return tree_unflatten(td, list(staged))
-        first = False
         go = bool(np.any(d.value))
         if d.staged is not None:
             stage_guard(d.staged, go, "any")
