@@ -110,7 +110,7 @@ def _scalar(x, what):
 # --------------------------------------------------------------------------- pytrees of operands
 
 
-def _operands(tree, what):
+def _operands(tree):
     """Flatten ``tree``; plain numbers become arrays so every leaf has a dtype."""
     leaves, td = tree_flatten(tree)
     return [x if isinstance(x, (Tracer, np.ndarray)) else np.asarray(x) for x in leaves], td
@@ -242,10 +242,10 @@ def cond(pred, true_fn, false_fn, *operands):
 
 
 def _switch(index, branches, operands, what):
-    ops, td = _operands(operands, what)
+    ops, td = _operands(operands)
 
     def call(k, leaves):
-        return _operands(branches[k](*tree_unflatten(td, leaves)), what)
+        return _operands(branches[k](*tree_unflatten(td, leaves)))
 
     d = _decision(index)
     n = len(branches)
@@ -258,7 +258,8 @@ def _switch(index, branches, operands, what):
                 if staged is not None:
                     return staged
             stage_guard(d.staged, d.value)
-        return tree_unflatten(*_swap(call(k, ops)))
+        leaves, td_out = call(k, ops)
+        return tree_unflatten(td_out, leaves)
     # per-member choices, or unknown ones (sparsity): every branch, then a selection
     results = [call(k, ops) for k in range(n)]
     out, out_td = results[-1]
@@ -268,11 +269,6 @@ def _switch(index, branches, operands, what):
     for k in range(n - 2, -1, -1):  # branch k where index == k (or below the range, for k = 0)
         out = _select(index <= 0 if k == 0 else index == k, results[k][0], out)
     return tree_unflatten(out_td, out)
-
-
-def _swap(pair):
-    leaves, td = pair
-    return td, leaves
 
 
 def _staged_switch(trace, index, branches, call, ops):
@@ -341,14 +337,14 @@ def while_loop(cond_fun, body_fun, init):
     """
     if not (callable(cond_fun) and callable(body_fun)):
         raise TypeError("while_loop: cond_fun and body_fun must be functions")
-    state, td = _operands(init, "while_loop init")
+    state, td = _operands(init)
     sig = _signature(state)
 
     def test(leaves):
         return _scalar(cond_fun(tree_unflatten(td, leaves)), "while_loop cond_fun")
 
     def step(leaves):
-        new, td_new = _operands(body_fun(tree_unflatten(td, leaves)), "while_loop body_fun")
+        new, td_new = _operands(body_fun(tree_unflatten(td, leaves)))
         _check_like(new, td_new, sig, td, "while_loop body_fun")
         return new
 
@@ -479,7 +475,7 @@ def scan(f, init, xs=None, length=None, reverse=False, checkpoint=False):
     """
     if not callable(f):
         raise TypeError("scan: f must be a function")
-    x_leaves, x_td = _operands(xs, "scan xs")
+    x_leaves, x_td = _operands(xs)
     lengths = {int(np.shape(x)[0]) for x in x_leaves if np.ndim(x) > 0}
     if any(np.ndim(x) == 0 for x in x_leaves):
         raise TypeError("scan: every leaf of xs needs a leading axis to scan over")
@@ -491,7 +487,7 @@ def scan(f, init, xs=None, length=None, reverse=False, checkpoint=False):
         whose = "the leaves of xs have different leading lengths" if length is None else "xs and length disagree"
         raise ValueError(f"scan: {whose}: {sorted(lengths)} steps")
     (n,) = lengths
-    carry, c_td = _operands(init, "scan init")
+    carry, c_td = _operands(init)
     sig = _signature(carry)
     y_td = []
 
@@ -501,9 +497,9 @@ def scan(f, init, xs=None, length=None, reverse=False, checkpoint=False):
         out = f(c, x)
         if not (isinstance(out, tuple) and len(out) == 2):
             raise TypeError("scan: f must return a pair (carry, y)")
-        new, td_new = _operands(out[0], "scan f")
+        new, td_new = _operands(out[0])
         _check_like(new, td_new, sig, c_td, "scan f")
-        ys, td_y = _operands(out[1], "scan f")
+        ys, td_y = _operands(out[1])
         y_td.append(td_y)
         return new + ys
 

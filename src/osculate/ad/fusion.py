@@ -88,11 +88,6 @@ def wanted(replays: int, force: bool = False, spent: float = 0.0):
     return replays == settings["after"]
 
 
-def fusible(eqns, described, out_vars):
-    """Whether the equations hold a run worth fusing, whatever its length."""
-    return bool(_regions(eqns, described, _use_counts(eqns, out_vars), out_vars))
-
-
 def _use_counts(eqns, out_vars):
     """How many times each variable is read (an output counts as one read)."""
     uses = {}
@@ -611,15 +606,17 @@ for _kind in ("jvp", "vjp", "batch", "taylor", "sparsity"):
 
 
 def fuse(eqns, described, out_vars, equation_cls, force=False):
-    """The equations with every fusible region replaced by one :data:`fused_p`
-    equation, or None when nothing is worth fusing.  ``out_vars`` are the
-    program's output variables; ``equation_cls`` builds an equation;
-    ``force`` fuses regions of any length."""
+    """``(equations, deferred)``: the equations with every fusible region
+    replaced by one :data:`fused_p` equation, or None when nothing is worth
+    fusing -- and then ``deferred`` says whether there are regions, all
+    shorter than ``settings["min_length"]``.  ``out_vars`` are the program's
+    output variables; ``equation_cls`` builds an equation; ``force`` fuses
+    regions of any length."""
     uses = _use_counts(eqns, out_vars)
-    regions = [r for r in _regions(eqns, described, uses, out_vars)
-               if force or settings["mode"] == "always" or r.length >= settings["min_length"]]
+    found = _regions(eqns, described, uses, out_vars)
+    regions = [r for r in found if force or settings["mode"] == "always" or r.length >= settings["min_length"]]
     if not regions:
-        return None
+        return None, bool(found)
     replaced = {}
     readers = _readers(eqns)
     returned = set(out_vars)
@@ -652,4 +649,4 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
     new = []
     for k, e in enumerate(eqns):
         new.extend(replaced.get(k, [e]))
-    return new
+    return new, False

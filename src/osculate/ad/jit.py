@@ -332,8 +332,6 @@ def stage_subprogram(trace, fn, examples):
             else:
                 out_refs.append(("const", o))
                 values.append(o)
-    if sub.guards:  # pragma: no cover - stage_guard refuses first
-        raise NotStageable("a guard inside a staged body")
     program = Program(sub.eqns, [t.var for t in ins] + sub.capture_vars, out_refs, sub.described)
     return program, list(sub.captured), values
 
@@ -494,11 +492,11 @@ class Program:
         want = self._fn(*leaves)
         self._fused = False
         try:
-            eqns = fusion.fuse(self.eqns, self._described, [v for kind, v in self.out_refs if kind == "var"],
-                               Equation, self._force or any_length)
+            eqns, deferred = fusion.fuse(self.eqns, self._described,
+                                         [v for kind, v in self.out_refs if kind == "var"], Equation,
+                                         self._force or any_length)
             if eqns is None:
-                outs = [v for kind, v in self.out_refs if kind == "var"]
-                if not (self._force or any_length) and fusion.fusible(self.eqns, self._described, outs):
+                if deferred:
                     self._fused = None  # only short runs: worth it once the program is hot
                 return want
             fused = Program(eqns, self.in_vars, self.out_refs, self._described, keep=self._keep, fuse=False)
