@@ -436,6 +436,10 @@ def test_bad_bodies_get_clear_errors():
         osc.while_loop(lambda c: c[0] < 3, lambda c: (c[0] + 1,), (0, 1.0))
     with pytest.raises(TypeError, match="scalar"):
         osc.while_loop(lambda x: x < 3, lambda x: x + 1, np.zeros(2))
+    with pytest.raises(TypeError, match="boolean or a number"):  # Python would loop for ever on "yes"
+        osc.while_loop(lambda x: "yes", lambda x: x, 0.0)
+    with pytest.raises(TypeError, match="index must be an integer"):
+        osc.switch("1", [np.sin], 0.0)
     with pytest.raises(TypeError, match="branch 0 and branch 1"):
         osc.vmap(lambda p: osc.cond(p, lambda: np.zeros(2), lambda: np.zeros(3)))(np.array([True, False]))
     with pytest.raises(ValueError, match="different leading lengths"):

@@ -104,6 +104,8 @@ def _scalar(x, what):
     shape = tuple(np.shape(x))
     if shape != ():
         raise TypeError(f"{what} must be a scalar (one value per batch member), got shape {shape}")
+    if _dtype(x).kind not in "biufc":
+        raise TypeError(f"{what} must be a boolean or a number, got {type(x).__name__} of dtype {_dtype(x)}")
     return x
 
 
@@ -117,7 +119,8 @@ def _operands(tree):
 
 
 def _dtype(x):
-    return np.dtype(x.dtype) if isinstance(x, (Tracer, np.ndarray, np.generic)) else np.result_type(x)
+    # (np.asarray, not np.result_type, for other objects: result_type reads a string as a dtype name)
+    return np.dtype(x.dtype) if isinstance(x, (Tracer, np.ndarray, np.generic)) else np.asarray(x).dtype
 
 
 def _signature(leaves):
