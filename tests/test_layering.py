@@ -46,6 +46,8 @@ LAYERS = [
     ("sparse, linop, testing", ["osculate.sparse", "osculate.linop", "osculate.testing"]),
     ("analysis", ["osculate.analysis"]),
     ("optim", ["osculate.optim"]),
+    # curvature for machine learning: layers found in the trace, K-FAC, Shampoo, optimisers, training
+    ("ml", ["osculate.ml"]),
     ("cli", ["osculate.cli", "osculate.expression", "osculate.expression_functions"]),
     # the package root re-exports the public API
     ("root", ["osculate", "osculate.__main__"]),

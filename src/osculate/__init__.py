@@ -14,7 +14,7 @@ from importlib import metadata as _metadata
 
 from . import numpy  # noqa: F401  (the traced NumPy namespace)
 from . import scipy  # noqa: F401  (the traced SciPy namespace)
-from . import analysis, optim  # noqa: F401
+from . import analysis, ml, optim  # noqa: F401
 from .ad import (
     HVP_MODES,
     ConcretizationError,

@@ -1,0 +1,336 @@
+"""Layer-wise curvature estimates: K-FAC, EKFAC and diagonals, from the trace.
+
+For a dense layer ``s = a W + b`` (bias folded in as a last row of ones in
+``a``), every curvature matrix here has the form, on that layer's block,
+
+    C_l = Σ_i (a_i a_iᵀ) ⊗ (Σ_s g_si g_siᵀ)
+
+where ``g_si`` are pre-activation cotangents chosen by ``kind``:
+
+* ``"ggn"``: ``g_si = J_iᵀ c_is`` for the columns ``c_is`` of a square root
+  of ``∇²_{z_i} loss`` (the loss's Hessian in example ``i``'s output row),
+  so ``C`` is the exact generalised Gauss-Newton matrix of the loss as
+  written (for softmax cross-entropy and squared error, the true Fisher).
+  One backward pass per output column.
+* ``"fisher"``: the Monte-Carlo version, ``c_is = Σ_k c_ik ξ_k / √S`` with
+  standard normal ``ξ``: unbiased for the same matrix, ``n_samples`` backward
+  passes.
+* ``"empirical"``: the empirical Fisher of the per-example losses,
+  ``g_i = √N ∂loss/∂s_i`` for a loss that is a mean over the ``N`` examples
+  (``reduction="mean"``) or ``∂loss/∂s_i`` for a sum.
+
+K-FAC replaces the sum over examples of Kronecker products by the Kronecker
+product of averages, ``C_l ≈ A ⊗ G`` with ``A = Σ_i a_i a_iᵀ / N`` and
+``G = Σ_i Σ_s g_si g_siᵀ``: exact when ``N = 1``.  EKFAC keeps K-FAC's
+eigenbasis ``Q_A ⊗ Q_G`` and replaces its eigenvalues by the exact diagonal
+of ``C_l`` in that basis.  Parameters outside dense layers get a diagonal
+block (see :meth:`Curvature.diagonal`).
+
+Vectors are parameter pytrees (the structure of ``params``);
+:meth:`KFAC.as_linear_operator` works on the flat vector of
+:func:`osculate.ravel_pytree`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import scipy.sparse.linalg as spla
+
+from ..ad.reverse import vjp
+from ..ad.transforms import hvp
+from ..ad.tree import tree_leaves, tree_unflatten
+from .layers import Network, trace_network
+
+__all__ = ["LayerStatistics", "layer_statistics", "KFAC", "kfac", "diagonal", "layer_indices"]
+
+KINDS = ("ggn", "fisher", "empirical")
+
+
+@dataclasses.dataclass(frozen=True)
+class LayerStatistics:
+    """What one batch says about one dense layer: activations ``a`` (``N ×
+    (d_in [+1])``, a column of ones for the bias) and cotangents ``g``
+    (``S × N × d_out``), such that the layer's curvature block is
+    ``Σ_i (a_i a_iᵀ) ⊗ (Σ_s g_si g_siᵀ)``."""
+
+    a: np.ndarray
+    g: np.ndarray
+
+    def factors(self):
+        """K-FAC's Kronecker factors ``(A, G)``."""
+        n = self.a.shape[0]
+        return self.a.T @ self.a / n, np.einsum("sni,snj->ij", self.g, self.g)
+
+    def exact_block(self):
+        """The block ``Σ_i (a_i a_iᵀ) ⊗ (Σ_s g_si g_siᵀ)`` as a dense matrix
+        (rows ordered like ``np.kron``: input index major)."""
+        t = np.einsum("np,snq->snpq", self.a, self.g).reshape(self.g.shape[0] * self.a.shape[0], -1)
+        return t.T @ t
+
+    def exact_diagonal(self):
+        """The diagonal of :meth:`exact_block`, as a ``(d_in [+1]) × d_out`` matrix."""
+        return (self.a ** 2).T @ np.sum(self.g ** 2, axis=0)
+
+
+def _check_kind(kind):
+    if kind not in KINDS:
+        raise ValueError(f"ml: kind must be one of {KINDS}, not {kind!r}")
+
+
+def _output_roots(net, n_samples, kind, rng):
+    """Square-root columns ``c`` (``S × N × K``) of the per-example output Hessians."""
+    z = net.values[net.output.preactivation]
+    n, k = z.shape
+    hess = np.empty((n, k, k))
+    for j in range(k):
+        e = np.zeros((n, k))
+        e[:, j] = 1.0
+        hess[:, :, j] = np.asarray(hvp(net.head, z, e))  # examples are independent: all rows at once
+    hess = 0.5 * (hess + np.swapaxes(hess, 1, 2))
+    lam, q = np.linalg.eigh(hess)
+    roots = q * np.sqrt(np.clip(lam, 0.0, None))[:, None, :]  # roots[i] @ roots[i].T = hess[i] (PSD part)
+    if kind == "ggn":
+        return np.moveaxis(roots, 2, 0)
+    xi = rng.standard_normal((n_samples, n, k))
+    return np.einsum("nkj,snj->snk", roots, xi) / np.sqrt(n_samples)
+
+
+def _backward_to_taps(net, leaves, cotangents):
+    """Pre-activation cotangents of every layer for each output cotangent."""
+    zeros = [np.zeros((net.n_examples, layer.d_out)) for layer in net.layers]
+    _, pullback = vjp(lambda *taps: net.output_value(leaves, list(taps)), *zeros)
+    per_layer = [[] for _ in net.layers]
+    for c in cotangents:
+        for out, ct in zip(per_layer, pullback(c)):
+            out.append(np.asarray(ct))
+    return [np.stack(g) for g in per_layer]
+
+
+def layer_statistics(net: Network, kind="ggn", n_samples=1, seed=0, reduction="mean"):
+    """:class:`LayerStatistics` for every dense layer of ``net`` at its batch."""
+    _check_kind(kind)
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"ml: reduction must be 'mean' or 'sum', not {reduction!r}")
+    leaves = net.leaves
+    zeros = [np.zeros((net.n_examples, layer.d_out)) for layer in net.layers]
+    (_, acts), pullback = vjp(lambda *taps: net.loss_and_activations(leaves, list(taps)), *zeros)
+    acts = [np.asarray(a, dtype=float) for a in acts]
+    if kind == "empirical":
+        scale = np.sqrt(net.n_examples) if reduction == "mean" else 1.0
+        cts = pullback((1.0, [np.zeros_like(a) for a in acts]))
+        gs = [scale * np.asarray(c)[None] for c in cts]
+    else:
+        net._need_output(f"kind={kind!r}")
+        gs = _backward_to_taps(net, leaves, _output_roots(net, n_samples, kind, np.random.default_rng(seed)))
+    out = []
+    for layer, a, g in zip(net.layers, acts, gs):
+        if layer.bias is not None:
+            a = np.hstack([a, np.ones((a.shape[0], 1))])
+        out.append(LayerStatistics(a, g))
+    return out
+
+
+def layer_indices(net: Network, layer):
+    """Positions in the raveled parameter vector of the entries of the
+    layer's ``(d_in [+1]) × d_out`` matrix (bias as the last row), in
+    row-major order -- the order of :meth:`LayerStatistics.exact_block`."""
+    offsets = np.cumsum([0] + [x.size for x in net.leaves])
+    w = offsets[layer.weight] + np.arange(net.leaves[layer.weight].size).reshape(net.leaves[layer.weight].shape)
+    rows = w.T if layer.transposed else w
+    if layer.bias is not None:
+        rows = np.vstack([rows, offsets[layer.bias] + np.arange(layer.d_out)[None]])
+    return rows.ravel()
+
+
+def _other_diagonals(net, kind, n_samples, seed, reduction):
+    """Diagonal estimates for the leaves outside dense layers (``net.others``),
+    unbiased by random signs over the examples; None when the loss has no
+    output to sign (see :meth:`Network.check_rows`)."""
+    if not net.others:
+        return {}
+    if net.output is None:
+        return None
+    rng = np.random.default_rng(seed + 1)
+    z = net.values[net.output.preactivation]
+    if kind == "empirical":
+        _, pull = vjp(net.head, z)
+        u = np.asarray(pull(1.0)[0]) * (np.sqrt(net.n_examples) if reduction == "mean" else 1.0)
+        columns = [u[None]]
+    else:
+        columns = [_output_roots(net, n_samples, "ggn" if kind == "ggn" else "fisher", rng)]
+    columns = np.concatenate(columns)
+    _, pullback = vjp(lambda *ls: net.output_value(list(ls)), *net.leaves)
+    acc = {i: np.zeros_like(net.leaves[i]) for i in net.others}
+    draws = max(n_samples, 1)
+    for _ in range(draws):
+        signs = rng.choice([-1.0, 1.0], size=(z.shape[0], 1))
+        for c in columns:
+            grads = pullback(c * signs)
+            for i in net.others:
+                acc[i] += np.asarray(grads[i]) ** 2 / draws
+    return acc
+
+
+class KFAC:
+    """A K-FAC (or EKFAC) curvature estimate for one batch.
+
+    ``blocks``: per dense layer, the factors and their eigendecompositions;
+    ``others``: diagonal blocks ``{leaf index: array}`` for the remaining
+    leaves.  ``matvec(v)`` and ``solve(v, damping)`` act on parameter
+    pytrees; damping is added to the eigenvalues, so ``solve`` is the exact
+    inverse of ``C + damping·I`` for the block-diagonal ``C``.
+    """
+
+    def __init__(self, net, stats, others, ekfac=False):
+        self.net = net
+        self.stats = stats
+        self.ekfac = ekfac
+        self.blocks = []
+        for st in stats:
+            A, G = st.factors()
+            la, qa = np.linalg.eigh(A)
+            lg, qg = np.linalg.eigh(G)
+            if ekfac:
+                scale = (st.a @ qa) ** 2
+                scale = np.einsum("np,snq->pq", scale, np.einsum("snj,jq->snq", st.g, qg) ** 2)
+            else:
+                scale = np.outer(np.clip(la, 0, None), np.clip(lg, 0, None))
+            self.blocks.append((A, G, qa, qg, scale))
+        if others is None:
+            names = ", ".join(net.names[i] for i in net.others)
+            raise ValueError(
+                f"ml: the parameters {names} are outside dense layers and the loss has no network output "
+                "(a parameter is used after the last dense layer), so their diagonal cannot be estimated "
+                "per example; restructure the loss, or use kind='empirical' with an optimiser's own diagonal"
+            )
+        self.others = others
+
+    # -------------------------------------------------------------- products
+
+    def _apply(self, v, fn):
+        leaves = [np.asarray(x, dtype=float) for x in _leaves_of(self.net, v)]
+        out = [None] * len(leaves)
+        for layer, block in zip(self.net.layers, self.blocks):
+            m = fn(layer.gradient_matrix(leaves), block)
+            for i, part in layer.split(m).items():
+                out[i] = part.reshape(leaves[i].shape)
+        return leaves, out
+
+    def matvec(self, v):
+        """``C v`` for a parameter pytree ``v``."""
+        def block_product(m, block):
+            _, _, qa, qg, s = block
+            return qa @ ((qa.T @ m @ qg) * s) @ qg.T
+
+        leaves, out = self._apply(v, block_product)
+        for i, d in self.others.items():
+            out[i] = d * leaves[i]
+        return tree_unflatten(self.net.treedef, out)
+
+    def solve(self, v, damping):
+        """``(C + damping·I)⁻¹ v`` for a parameter pytree ``v``."""
+        if not damping > 0 and not np.all([np.all(b[4] > 0) for b in self.blocks]):
+            raise ValueError("ml: K-FAC solve needs damping > 0 (the factors are singular)")
+
+        def block_solve(m, block):
+            _, _, qa, qg, s = block
+            return qa @ ((qa.T @ m @ qg) / (s + damping)) @ qg.T
+
+        leaves, out = self._apply(v, block_solve)
+        for i, d in self.others.items():
+            out[i] = leaves[i] / (d + damping)
+        return tree_unflatten(self.net.treedef, out)
+
+    def to_dense(self):
+        """The block-diagonal estimate as a dense matrix over the raveled parameters."""
+        n = sum(x.size for x in self.net.leaves)
+        out = np.zeros((n, n))
+        for layer, (_, _, qa, qg, s) in zip(self.net.layers, self.blocks):
+            q = np.kron(qa, qg)
+            idx = layer_indices(self.net, layer)
+            out[np.ix_(idx, idx)] = (q * s.ravel()) @ q.T
+        offsets = np.cumsum([0] + [x.size for x in self.net.leaves])
+        for i, d in self.others.items():
+            k = offsets[i] + np.arange(d.size)
+            out[k, k] = d.ravel()
+        return out
+
+    def as_linear_operator(self, damping=0.0, inverse=False):
+        """A SciPy ``LinearOperator`` on the raveled parameter vector: ``C +
+        damping·I``, or its inverse with ``inverse=True``."""
+        n = sum(x.size for x in self.net.leaves)
+        sizes = np.cumsum([x.size for x in self.net.leaves])[:-1]
+
+        def tree(v):
+            parts = np.split(np.asarray(v, dtype=float).ravel(), sizes)
+            return tree_unflatten(self.net.treedef, [p.reshape(x.shape) for p, x in zip(parts, self.net.leaves)])
+
+        def flat(t):
+            return np.concatenate([np.ravel(x) for x in _leaves_of(self.net, t)])
+
+        if inverse:
+            fn = lambda v: flat(self.solve(tree(v), damping))  # noqa: E731
+        else:
+            fn = lambda v: flat(self.matvec(tree(v))) + damping * np.asarray(v).ravel()  # noqa: E731
+        return spla.LinearOperator((n, n), matvec=fn, rmatvec=fn, dtype=float)
+
+
+def _leaves_of(net, tree):
+    leaves = tree_leaves(tree)
+    if len(leaves) != len(net.leaves) or any(np.shape(a) != b.shape for a, b in zip(leaves, net.leaves)):
+        raise ValueError("ml: the vector must have the structure and shapes of params")
+    return leaves
+
+
+def kfac(loss, params, batch, kind="ggn", ekfac=False, n_samples=1, seed=0, reduction="mean"):
+    """K-FAC (``ekfac=True``: EKFAC) estimate of the curvature of
+    ``loss(params, batch)``, with the layers found in its trace.
+
+    >>> import numpy as np, osculate as osc
+    >>> def loss(p, batch):
+    ...     X, y = batch
+    ...     return 0.5 * np.mean((X @ p["W"] + p["b"] - y) ** 2)
+    >>> rng = np.random.default_rng(0)
+    >>> p = {"W": rng.normal(size=(3, 2)), "b": np.zeros(2)}
+    >>> batch = (rng.normal(size=(1, 3)), rng.normal(size=(1, 2)))  # one example: K-FAC is exact
+    >>> C = osc.ml.kfac(loss, p, batch).to_dense()
+    >>> bool(np.allclose(C, osc.hessian(lambda w: loss(osc.ravel_pytree(p)[1](w), batch))(osc.ravel_pytree(p)[0])))
+    True
+    """
+    net = trace_network(loss, params, batch)
+    if not net.layers and not net.others:
+        raise ValueError("ml: the loss has no parameters")
+    stats = layer_statistics(net, kind, n_samples, seed, reduction)
+    others = _other_diagonals(net, kind, n_samples, seed, reduction)
+    return KFAC(net, stats, others, ekfac=ekfac)
+
+
+def diagonal(loss, params, batch, kind="ggn", n_samples=1, seed=0, reduction="mean"):
+    """The diagonal of the GGN / Fisher / empirical Fisher of
+    ``loss(params, batch)`` as a pytree like ``params``: exact on dense
+    layers (per-example squares from the layer statistics), an unbiased
+    random-sign estimate on other parameters.
+
+    >>> import numpy as np, osculate as osc
+    >>> def loss(p, batch):
+    ...     X, y = batch
+    ...     return 0.5 * np.mean((X @ p["W"] - y) ** 2)
+    >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> osc.ml.diagonal(loss, {"W": np.zeros((2, 1))}, (X, np.zeros((2, 1))))["W"]  # diag of XᵀX / N
+    array([[ 5.],
+           [10.]])
+    """
+    net = trace_network(loss, params, batch)
+    stats = layer_statistics(net, kind, n_samples, seed, reduction)
+    others = _other_diagonals(net, kind, n_samples, seed, reduction)
+    if others is None:
+        raise ValueError("ml: parameters outside dense layers need the loss's output (see Network.describe)")
+    out = [None] * len(net.leaves)
+    for layer, st in zip(net.layers, stats):
+        for i, part in layer.split(st.exact_diagonal()).items():
+            out[i] = part.reshape(net.leaves[i].shape)
+    for i, d in others.items():
+        out[i] = d
+    return tree_unflatten(net.treedef, out)
