@@ -299,12 +299,30 @@ class Network:
             kron = f"K-FAC {layer.d_in + (layer.bias is not None)}x{layer.d_out}"
             lines.append(f"{'dense ' + str(k):<8} {names:<28} {kron:<16} {layer.n_params:>8}  {source}")
         for i in self.others:
-            lines.append(f"{'diag':<8} {self.names[i]:<28} {str(self.leaves[i].shape):<16} {self.leaves[i].size:>8}  -")
+            lines.append(f"{'diag':<8} {self.names[i]:<28} {str(self.leaves[i].shape):<16} {self.leaves[i].size:>8}  "
+                         + self.why_diagonal(i))
         if self.output is not None:
             out = f"output: pre-activation of dense {len(self.layers) - 1}, {self.n_examples} examples x {self.output.d_out}"
         else:
             out = "output: none (the loss uses parameters after the last dense layer): only empirical estimates apply"
         return "\n".join(lines + [out])
+
+    def why_diagonal(self, i):
+        """Why leaf ``i`` (one of ``others``) has a diagonal block: the
+        operations that use it, e.g. ``'not a layer: used by mul'`` or
+        ``'not a layer: used by matmul x2'`` (a shared weight)."""
+        var = self.in_vars[i]
+        counts: dict = {}
+        for e in self.eqns:
+            for r in e.refs:
+                if r == var:
+                    counts[e.prim.name] = counts.get(e.prim.name, 0) + 1
+        if not counts:
+            return "unused by the loss"
+        if self.layers == [] and any(e.prim is matmul_p for e in self.eqns) and sum(counts.values()) == 1 \
+                and "matmul" in counts:
+            return "not a layer: the matmuls do not share one batch of rows"
+        return "not a layer: used by " + ", ".join(f"{k} x{c}" if c > 1 else k for k, c in counts.items())
 
     def _source_layer(self, layer):
         """Index of the layer whose pre-activation ``layer``'s input is computed from, if any."""
@@ -351,7 +369,7 @@ def describe(loss, params, batch) -> str:
     >>> print(osc.ml.describe(loss, p, (np.ones((4, 3)), np.zeros((4, 2)))))  # doctest: +NORMALIZE_WHITESPACE
     block    parameters                   shape                size  input
     dense 0  ['W'] + ['b']                K-FAC 4x2               8  batch
-    diag     ['scale']                    (2,)                    2  -
+    diag     ['scale']                    (2,)                    2  not a layer: used by mul
     output: none (the loss uses parameters after the last dense layer): only empirical estimates apply
     """
     return trace_network(loss, params, batch).describe()
