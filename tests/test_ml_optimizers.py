@@ -112,6 +112,11 @@ def test_clear_errors():
         sgd(0.1, nesterov=True)
     with pytest.raises(ValueError, match="grafting"):
         shampoo(grafting="rmsprop")
+    with pytest.raises(ValueError, match="shapes of the state"):
+        sh = shampoo()
+        sh.update({"w": np.ones((2, 3))}, sh.init({"w": np.ones((3, 2))}))
+    with pytest.raises(ValueError, match="made for 4 parameter arrays"):
+        opt.update([grads["W1"]], state)
     with pytest.raises(TypeError, match="real arrays"):
         adam().init({"w": np.array(["a"])})
 
@@ -379,7 +384,7 @@ def test_hutchinson_sample_is_z_times_Hz_and_averages_to_the_diagonal():
     np.testing.assert_allclose(one, z * (H @ z), rtol=1e-12, atol=1e-14)
     # the average of many samples tends to diag(H), within a few standard errors
     # (the variance of one sample's entry i is Σ_{j≠i} H_ij²)
-    n = 600
+    n = 400
     est, _ = osc.ravel_pytree(hutchinson_diagonal(mlp_loss, params, batch, n_samples=n, seed=0))
     off = H - np.diag(np.diag(H))
     stderr = np.sqrt(np.sum(off ** 2, axis=1) / n)

@@ -9,7 +9,7 @@ from osculate.ml import train as train_module
 from osculate.ml.data import (
     accuracy, batches, init_mlp, load_digits_split, mlp_layers, mlp_loss, mlp_predict,
 )
-from osculate.ml.optimizers import Optimizer, adam, sgd
+from osculate.ml.optimizers import adam, sgd
 from osculate.ml.train import TrainResult, train
 
 pytest.importorskip("sklearn")

@@ -120,12 +120,10 @@ def _flat(tree, who, what):
     out = []
     for leaf in leaves:
         a = np.asarray(leaf)
-        if a.dtype == object or np.iscomplexobj(a) or not (np.issubdtype(a.dtype, np.floating)
-                                                            or np.issubdtype(a.dtype, np.integer)
-                                                            or a.dtype == bool):
+        if a.dtype.kind not in "fiub":  # real floating, integer, boolean
             raise TypeError(f"{who}: the leaves of {what} must be real arrays, got {describe(leaf)} "
                             f"of dtype {a.dtype}")
-        if not np.issubdtype(a.dtype, np.floating):
+        if a.dtype.kind != "f":
             a = a.astype(np.float64)
         out.append(a)
     return out, td
@@ -164,7 +162,7 @@ def _grads_and_params(grads, params, state_leaves, who, need_params):
     return g, p, gtd
 
 
-def _state_leaves(tree, who):
+def _state_leaves(tree):
     leaves, _ = tree_flatten(tree)
     return [np.asarray(a) for a in leaves]
 
@@ -236,7 +234,7 @@ def sgd(lr, momentum=0.0, nesterov=False, weight_decay=0.0):
 
     def update(grads, state, params=None, batch=None):
         _check_state(state, SgdState, who)
-        bufs = _state_leaves(state.momentum, who) if momentum else None
+        bufs = _state_leaves(state.momentum) if momentum else None
         g, p, td = _grads_and_params(grads, params, bufs, who,
                                      weight_decay and "weight_decay is not zero")
         if weight_decay:
@@ -285,7 +283,7 @@ def _adam_like(name, lr, b1, b2, eps, weight_decay, decoupled):
 
     def update(grads, state, params=None, batch=None):
         _check_state(state, AdamState, who)
-        m, v = _state_leaves(state.m, who), _state_leaves(state.v, who)
+        m, v = _state_leaves(state.m), _state_leaves(state.v)
         g, p, td = _grads_and_params(grads, params, m, who, weight_decay and "weight_decay is not zero")
         if weight_decay and not decoupled:
             g = [gi + weight_decay * pi for gi, pi in zip(g, p)]
@@ -404,7 +402,8 @@ def hutchinson_diagonal(loss, params, batch, n_samples=1, seed=0):
     """Hutchinson's estimate of the diagonal of the Hessian of ``loss(params,
     batch)`` in ``params``: the mean of ``z ⊙ (H z)`` over ``n_samples``
     Rademacher vectors ``z`` (entries ±1) drawn from
-    ``numpy.random.default_rng(seed)`` (a seed or a Generator).  Unbiased:
+    ``numpy.random.default_rng(seed)`` (a seed or a Generator; each probe
+    is drawn leaf by leaf in the order of ``tree_flatten(params)``).  Unbiased:
     ``E[z ⊙ Hz] = diag(H)``.  Returns a pytree like ``params``.
 
     >>> import numpy as np
@@ -434,9 +433,11 @@ def adahessian(loss, lr=0.15, b1=0.9, b2=0.999, eps=1e-4, hessian_power=1.0, n_s
     Hessian-vector products are taken with ``osc.hvp`` of ``loss(params,
     batch)`` at the current parameters, so ``update`` needs ``params`` and
     ``batch``.  Step ``t`` draws its probes from
-    ``numpy.random.default_rng([seed, t])``: runs are reproducible.  (The
-    spatial averaging of the paper is for convolution kernels; dense
-    parameters do not use it.)
+    ``numpy.random.default_rng([seed, t])``: runs are reproducible.  The
+    probes are drawn leaf by leaf in the order of ``tree_flatten(params)``, so
+    a dict and a list holding the same arrays get different (equally valid)
+    probes.  (The spatial averaging of the paper is for convolution kernels;
+    dense parameters do not use it.)
 
     >>> import numpy as np
     >>> from osculate.ml.optimizers import adahessian
@@ -470,7 +471,7 @@ def adahessian(loss, lr=0.15, b1=0.9, b2=0.999, eps=1e-4, hessian_power=1.0, n_s
         if batch is None:
             raise ValueError("adahessian: update needs the minibatch at which to measure the curvature: "
                              "update(grads, state, params, batch=batch)")
-        m, v = _state_leaves(state.m, who), _state_leaves(state.v, who)
+        m, v = _state_leaves(state.m), _state_leaves(state.v)
         g, p, td = _grads_and_params(grads, params, m, who, "the Hessian is measured at params")
         t = state.count + 1
         diag, _ = _hutchinson(loss, tree_unflatten(td, p), batch, n_samples,
@@ -520,6 +521,20 @@ def _unfolded_gram(g, mode):
 def _mode_product(a, g, mode):
     """``g ×ᵢ a``: multiply mode ``i`` of ``g`` by the matrix ``a``."""
     return np.moveaxis(np.tensordot(a, g, axes=(1, mode)), 0, mode)
+
+
+def _accumulate(stat, gram, beta2):
+    """The sum (``beta2 = 1``) or the moving average of the statistics."""
+    return stat + gram if beta2 == 1.0 else beta2 * stat + (1.0 - beta2) * gram
+
+
+def _check_shampoo_state(state, g):
+    matches = len(state.stats) == len(g) and all(
+        len(s) == gi.ndim and all(m is None or m.shape == (n, n) for m, n in zip(s, gi.shape))
+        for s, gi in zip(state.stats, g))
+    if not matches:
+        raise ValueError("shampoo: grads do not match the shapes of the state made by init; "
+                         "call init on parameters of the same structure")
 
 
 def _damped_inverse_root(stat, p, eps):
@@ -595,20 +610,14 @@ def shampoo(lr=1e-3, eps=1e-12, update_every=1, beta2=1.0, grafting="adam", mome
     def update(grads, state, params=None, batch=None):
         _check_state(state, ShampooState, who)
         g, p, td = _grads_and_params(grads, params, None, who, False)
-        if len(state.stats) != len(g) or any(len(s) != gi.ndim or any(
-                m is not None and m.shape != (n, n) for m, n in zip(s, gi.shape))
-                for s, gi in zip(state.stats, g)):
-            raise ValueError("shampoo: grads do not match the shapes of the state made by init; "
-                             "call init on parameters of the same structure")
+        _check_shampoo_state(state, g)
         t = state.count + 1
         refresh = state.count % update_every == 0
         stats, roots, directions = [], [], []
         for gi, s_old, r_old in zip(g, state.stats, state.roots):
-            s_new = tuple(None if s is None else
-                          (s + _unfolded_gram(gi, i) if beta2 == 1.0
-                           else beta2 * s + (1.0 - beta2) * _unfolded_gram(gi, i))
+            s_new = tuple(None if s is None else _accumulate(s, _unfolded_gram(gi, i), beta2)
                           for i, s in enumerate(s_old))
-            order = sum(s is not None for s in s_new)
+            order = sum(s is not None for s in s_new)   # the preconditioned modes
             if refresh:
                 r_new = tuple(None if s is None else _damped_inverse_root(s, 2 * order, eps) for s in s_new)
             else:
@@ -638,7 +647,7 @@ def shampoo(lr=1e-3, eps=1e-12, update_every=1, beta2=1.0, grafting="adam", mome
             directions = scaled
         new_buf = None
         if momentum:
-            bufs = [momentum * b + d for b, d in zip(_state_leaves(state.momentum, who), directions)]
+            bufs = [momentum * b + d for b, d in zip(_state_leaves(state.momentum), directions)]
             directions = bufs
             new_buf = tree_unflatten(td, bufs)
         updates = tree_unflatten(td, [-lr * d for d in directions])

@@ -64,6 +64,15 @@ class TrainResult:
     infinite: training stopped there, ``message`` says where) or
     ``"stopped"`` (the callback asked).  ``optimizer`` and ``state`` allow
     training to be resumed.
+
+    >>> import numpy as np
+    >>> from osculate.ml.train import train
+    >>> loss = lambda p, batch: np.mean((batch[0] @ p["w"] - batch[1]) ** 2)
+    >>> X = np.random.default_rng(0).normal(size=(100, 2))
+    >>> result = train(loss, {"w": np.zeros(2)}, (X, X @ np.array([1.0, -2.0])), method="sgd", lr=0.1,
+    ...                epochs=20, batch_size=10, progress=False)
+    >>> result.status, np.round(result.params["w"], 6), len(result.column("loss"))
+    ('completed', array([ 1., -2.]), 20)
     """
 
     params: Any
