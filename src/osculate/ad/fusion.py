@@ -134,23 +134,62 @@ def _ufunc_name(prim, params):
     return name if (name in _OPERATORS or name in _FUNCTIONS) else None
 
 
-def _slice_of(params, n):
-    """``(start, length)`` of a contiguous one-axis slice of a length-``n`` vector, or None."""
+#: The most rows (the product of all axes but the last) that a loop over a
+#: value of two or more axes carries side by side: such a loop runs over the
+#: last axis, with the rows unrolled in its body (the colours of a sparse plan's
+#: batched products, say), so slices along the last axis are index offsets.
+#: A value with more rows is looped over by its flat index.
+_MAX_ROWS = 16
+
+
+def _space(shape):
+    """``(rows, length)`` of the loop over a value of ``shape``: its rows side
+    by side along the last axis, or one row over the flat index."""
+    if len(shape) >= 2:
+        rows = _size(shape[:-1])
+        if 1 < rows <= _MAX_ROWS:
+            return rows, shape[-1]
+    return 1, _size(shape)
+
+
+def _last_axis_slice(params, shape):
+    """``(start, length)`` of a contiguous slice along the last axis of an
+    array of ``shape`` that keeps every other axis whole, or None."""
     idx = params.get("idx")
-    if not (isinstance(idx, tuple) and len(idx) == 1 and isinstance(idx[0], slice)):
+    if not (isinstance(idx, tuple) and len(idx) == len(shape) and shape
+            and all(isinstance(k, slice) for k in idx)):
         return None
-    start, stop, step = idx[0].indices(n)
+    for k, d in zip(idx[:-1], shape[:-1]):
+        if k.indices(d) != (0, d, 1):
+            return None
+    start, stop, step = idx[-1].indices(shape[-1])
     if step != 1 or stop <= start:
         return None
     return start, stop - start
 
 
+def _gather_of(params, n):
+    """The index array of a gather ``x[idx]`` from a length-``n`` vector
+    (negative entries wrapped), or None when ``idx`` is not one integer array
+    of valid indices."""
+    idx = params.get("idx")
+    if not (isinstance(idx, tuple) and len(idx) == 1 and isinstance(idx[0], np.ndarray)):
+        return None
+    g = idx[0]
+    if g.ndim != 1 or g.dtype.kind not in "iu" or not g.size or n == 0:
+        return None
+    if g.min() < -n or g.max() >= n:
+        return None
+    return np.ascontiguousarray(np.where(g < 0, g + n, g), dtype=np.int64)
+
+
 class _Op(NamedTuple):
     """One fusible operation: its kind, iteration length and details."""
 
-    kind: str  # "getitem", "ufunc", "lazy" (a ufunc computed where slices read it), "scatter", "scatter_add", "sum"
+    kind: str  # "getitem", "gather", "ufunc", "lazy" (computed where slices read it), "scatter", "scatter_add", "sum"
     length: int | None  # None for a lazy value
-    detail: object  # the ufunc name, or the slice start
+    detail: object  # the ufunc name, the slice start, or a gather's indices
+    rows: int = 1  # rows side by side (see _space)
 
 
 def _classify(eqn, described):
@@ -158,34 +197,44 @@ def _classify(eqn, described):
     prim, refs, consts, params, outs = eqn
     name = prim.name
 
-    def vec(r):  # a float64 vector variable: its length, or None
-        if r is None:
+    if name == "getitem" and refs[0] is not None:
+        shape, dtype, _ = described[refs[0]]
+        if dtype != _F64 or not shape:
             return None
-        shape, dtype, _ = described[r]
-        return shape[0] if len(shape) == 1 and dtype == _F64 else None
-
-    if name == "getitem" and refs[0] is not None and vec(refs[0]) is not None:
-        sl = _slice_of(params, vec(refs[0]))
-        return None if sl is None else _Op("getitem", sl[1], sl[0])
+        rows = _size(shape[:-1])
+        sl = _last_axis_slice(params, shape)
+        if sl is not None and (rows == 1 or _space(shape)[0] == rows):
+            return _Op("getitem", sl[1], sl[0], rows)
+        g = _gather_of(params, shape[0]) if len(shape) == 1 else None
+        return None if g is None else _Op("gather", g.size, g)
     if name == "sum" and len(refs) == 1 and refs[0] is not None and params.get("keepdims") is False:
         shape, dtype, _ = described[refs[0]]
         axis = params.get("axis")
         axes = range(len(shape)) if axis is None else sorted(a % len(shape) for a in (
             axis if isinstance(axis, tuple) else (axis,))) if shape else ()
         if dtype == _F64 and shape and list(axes) == list(range(len(shape))):  # a sum of every element
-            return _Op("sum", _size(shape), None)
+            rows, length = _space(shape)
+            return _Op("sum", length, None, rows)
         return None
     if name in ("scatter", "scatter_add"):
         v = refs[-1] if name == "scatter_add" else refs[0]
-        shape = params.get("shape") if name == "scatter" else described[refs[0]].shape if refs[0] is not None else None
-        if vec(v) is None or shape is None or len(shape) != 1:
+        shape = (params.get("shape") if name == "scatter" else described[refs[0]].shape if refs[0] is not None
+                 else np.shape(consts[0]))
+        if v is None or shape is None or not shape:
             return None
-        if name == "scatter_add" and vec(refs[0]) is None:
+        shape = tuple(shape)
+        if name == "scatter_add":
+            base = described[refs[0]][:2] if refs[0] is not None else (
+                (consts[0].shape, consts[0].dtype) if isinstance(consts[0], np.ndarray) else None)
+            if base is None or base[1] != _F64 or tuple(base[0]) != shape:
+                return None
+        v_shape, v_dtype, _ = described[v]
+        sl = _last_axis_slice(params, shape)
+        rows = _size(shape[:-1])
+        if (sl is None or v_dtype != _F64 or tuple(v_shape) != shape[:-1] + (sl[1],)
+                or not (rows == 1 or _space(shape)[0] == rows)):
             return None
-        sl = _slice_of(params, shape[0])
-        if sl is None or sl[1] != vec(v):
-            return None
-        return _Op(name, vec(v), sl[0])
+        return _Op(name, sl[1], sl[0], rows)
     uname = _ufunc_name(prim, params)
     if uname is None:
         return None
@@ -203,7 +252,8 @@ def _classify(eqn, described):
         elif not _scalar_const(c) and not (isinstance(c, np.ndarray) and _broadcasts(c.shape, shape)
                                            and c.dtype == want):
             return None
-    return _Op("ufunc", _size(shape), uname)
+    rows, length = _space(shape)
+    return _Op("ufunc", length, uname, rows)
 
 
 def _broadcasts(s, shape):
@@ -249,31 +299,55 @@ def _scalar_const(c):
 
 
 class _Region:
-    """A run of consecutive fusible equations over one iteration length."""
+    """Fusible equations over one iteration space (``rows`` side by side,
+    ``length`` along the loop), not necessarily consecutive: the equations
+    between them that it skips read none of its values, so the loop may run
+    where its last equation stood."""
 
-    def __init__(self, length):
+    def __init__(self, length, rows=1):
         self.length = length
+        self.rows = rows
         self.items = []  # (index in the program, equation, _Op)
+        self.members = set()  # the indices of its equations
         self.defined = set()
         self.lazy = set()  # lazy values (see _sliced_only)
         self.buffers = set()  # the results of its scatters and scatter-adds
+        self.sums = set()  # the results of its sums (known only once the loop has ended)
 
     def add(self, k, eqn, op):
         self.items.append((k, eqn, op))
+        self.members.add(k)
         self.defined.update(eqn.outs)
+        if op.length is not None and self.length is None:
+            self.length = op.length
+        if op.rows > 1:
+            self.rows = op.rows
         if op.kind == "lazy":
             self.lazy.add(eqn.outs[0])
         elif op.kind in ("scatter", "scatter_add"):
             self.buffers.update(eqn.outs)
+        elif op.kind == "sum":
+            self.sums.update(eqn.outs)
+
+    def accepts(self, op):
+        """Whether ``op``'s iteration space is this region's (a one-row value
+        is computed once per iteration beside rows of any number)."""
+        if op.length is not None and self.length is not None and op.length != self.length:
+            return False
+        return op.rows == 1 or self.rows in (1, op.rows)
 
     def compute_count(self):
-        return sum(op.kind in ("ufunc", "lazy", "sum") for _, _, op in self.items)
+        return sum(op.kind in ("ufunc", "lazy", "sum", "gather") for _, _, op in self.items)
+
+    def worth_it(self):
+        """Two computations or more in one loop, or a gather (a compiled
+        gather is about twice as fast as NumPy's fancy indexing)."""
+        return self.compute_count() >= 2 or any(op.kind == "gather" for _, _, op in self.items)
 
     def reads_lazy_values_inside(self, readers):
         """Whether every read of its lazy values is one of its equations
         (``readers``: variable -> indices of the equations that read it)."""
-        first, last = self.items[0][0], self.items[-1][0]
-        return all(first <= k <= last for v in self.lazy for k in readers.get(v, ()))
+        return all(k in self.members for v in self.lazy for k in readers.get(v, ()))
 
 
 def _readers(eqns):
@@ -297,53 +371,78 @@ def _sliced_only(eqns, described, out_vars, readers):
             continue
         op = _classify(e, described)
         if op is not None and op.kind == "ufunc" and all(
-                eqns[k].prim.name == "getitem" and eqns[k].refs[0] == v and _classify(eqns[k], described) is not None
+                eqns[k].prim.name == "getitem" and eqns[k].refs[0] == v
+                and getattr(_classify(eqns[k], described), "kind", None) == "getitem"
                 for k in readers[v]):
             out.add(v)
     return out
 
 
 def _regions(eqns, described, uses, out_vars=()):
-    """Maximal runs of fusible equations over one iteration length.  A result
-    read only through slices (see :func:`_sliced_only`) may join a run of
+    """Regions of fusible equations, each over one iteration space.  An
+    equation joins an open region of its space -- one it reads from, if any
+    -- and closes the other open regions it reads from (their loops run
+    first); an equation that cannot join a region it reads from closes it.  A result
+    read only through slices (see :func:`_sliced_only`) may join a region of
     another length as a lazy value, provided every slice of it is in the same
-    run."""
+    region."""
     readers = _readers(eqns)
     lazy_ok = _sliced_only(eqns, described, set(out_vars), readers)
-    out, current = [], None
+    open_, done = [], []
+    owner = {}  # variable -> the open region that defines it
+
+    def close(region):
+        open_.remove(region)
+        done.append(region)
+        for v in region.defined:
+            owner.pop(v, None)
+
     for k, eqn in enumerate(eqns):
         op = _classify(eqn, described)
-        if op is not None and op.kind == "ufunc" and eqn.outs[0] in lazy_ok and not (current is not None and any(
-                r in current.defined and r not in current.lazy for r in eqn.refs)):
+        touched = []
+        for r in eqn.refs:
+            if r is not None and r in owner and owner[r] not in touched:
+                touched.append(owner[r])
+        if op is not None and op.kind == "ufunc" and eqn.outs[0] in lazy_ok and not any(
+                r in owner and r not in owner[r].lazy for r in eqn.refs if r is not None):
             # (a value the loop computes at i cannot be read at another position)
-            op = _Op("lazy", None, op.detail)
-        if op is not None and current is not None and _fits(current, eqn, op, uses):
-            if op.length in (None, current.length):
-                current.add(k, eqn, op)
-                continue
-            if current.length is None:  # the run so far was lazy values only
-                current.length = op.length
-                current.add(k, eqn, op)
-                continue
-        if current is not None:
-            out.append(current)
-        current = None
-        if op is not None and op.kind != "sum":
-            current = _Region(op.length)
-            if _fits(current, eqn, op, uses):
-                current.add(k, eqn, op)
+            op = op._replace(kind="lazy", length=None)
+        target = None
+        if op is not None:
+            for region in touched or open_:
+                if region.accepts(op) and _fits(region, eqn, op, uses):
+                    target = region
+                    break
+        for region in touched:
+            if region is not target:
+                close(region)
+        if op is not None and target is None and op.kind != "sum":
+            target = _Region(op.length, op.rows)
+            if _fits(target, eqn, op, uses):
+                open_.append(target)
             else:
-                current = None
-    if current is not None:
-        out.append(current)
-    return [r for r in out if r.length is not None and r.compute_count() >= 2 and r.reads_lazy_values_inside(readers)]
+                target = None
+        if target is not None:
+            target.add(k, eqn, op)
+            for o in eqn.outs:
+                owner[o] = target
+    for region in list(open_):
+        close(region)
+    done.sort(key=lambda r: r.items[0][0])
+    return [r for r in done if r.length is not None and r.worth_it() and r.reads_lazy_values_inside(readers)]
 
 
 def _fits(region, eqn, op, uses):
-    """Whether ``eqn`` may join ``region`` (reads no scatter buffer of it except
-    as the base of a scatter-add that is that buffer's only use)."""
-    buffers = region.buffers
+    """Whether ``eqn`` may join ``region``: it reads no sum of it (known only
+    at the end), gathers nothing it computes (the loop has only the current
+    element), and reads no scatter buffer of it except as the base of a
+    scatter-add that is that buffer's only use."""
     refs = eqn.refs
+    if any(r in region.sums for r in refs if r is not None):
+        return False
+    if op.kind == "gather" and refs[0] in region.defined:
+        return False
+    buffers = region.buffers
     if op.kind == "scatter_add":
         base, v = refs[0], refs[1]
         if v in buffers:
@@ -357,25 +456,46 @@ def _fits(region, eqn, op, uses):
 # --------------------------------------------------------------------------- code generation
 
 
+def _index(o, s, row, pos):
+    """The flat index into an operand of shape ``o`` of the element at ``(row,
+    pos)`` of a result of shape ``s`` it broadcasts to (``pos``: the position
+    along the loop, an expression; ``row``: the row, a number, see
+    :func:`_space`)."""
+    rows, _ = _space(s)
+    if rows == 1:
+        return pos if tuple(o) == tuple(s) else _flat_index(o, s, pos)
+    o = (1,) * (len(s) - len(o)) + tuple(o)
+    coords = np.unravel_index(row, s[:-1])
+    off = 0
+    for c, d, od in zip(coords, s[:-1], o[:-1]):
+        off = off * od + (int(c) if od == d else 0)
+    off *= o[-1]
+    inner = pos if o[-1] == s[-1] else "0"
+    return inner if off == 0 else f"{off} + {inner}"
+
+
 def _generate(region, eqns_after_uses, described):
     """The loop of ``region``: ``(source, args, buffer_init, out_vectors, sums,
     outputs)``.
 
     ``args``: the external operands in argument order, each ``("var", v)`` or
     ``("const", value)``; ``buffer_init``: the scatter buffers, each ``(name,
-    argument holding its initial values or None for zeros, length)``; ``out_vectors`` and ``sums``: the
+    argument holding its initial values or None for zeros, shape)``; ``out_vectors`` and ``sums``: the
     vectors written element by element and the accumulators returned;
     ``outputs``: what the call defines, each ``(var, kind, name)`` with kind
-    ``"buffer"``, ``"vector"`` or ``"sum"``."""
+    ``"buffer"``, ``"vector"`` or ``"sum"``.
+
+    The loop runs over ``region.length`` positions ``i``; a value with rows
+    (see :func:`_space`) has one temporary per row, ``t{var}_{row}``."""
     L = region.length
     args, arg_of = [], {}
     lines = []
-    temps = {}
+    temps = {}  # var -> the names of its rows' temporaries
     buffers = {}  # var -> argument name of its buffer
-    buffer_init = []  # (buffer name, the argument holding its start or None for zeros, length)
+    buffer_init = []  # (buffer name, the argument holding its start or None for zeros, shape)
     sums = []  # (var, accumulator name)
     out_vectors = []  # (var, argument name)
-    contributions = {}  # buffer name -> [(slice start, expression added there)]
+    contributions = {}  # buffer name -> [(row, slice start, expression added there)]
 
     def arg(key, value):
         if key not in arg_of:
@@ -383,75 +503,97 @@ def _generate(region, eqns_after_uses, described):
             args.append(value)
         return arg_of[key]
 
-    lazy = {}  # var -> its element at a position, as a function of the position's expression
+    lazy = {}  # var -> its element at (position, row), as a function of them
 
-    def operand(r, c, pos="i", out_shape=None):
+    def operand(r, c, pos, row, out_shape):
+        """The element at ``(row, pos)`` of a result of ``out_shape`` that the operand ``r``/``c`` broadcasts to."""
         if r is not None and r in lazy:
-            return lazy[r](pos)
+            return lazy[r](pos, row)
         if r is not None and r in temps:
-            return temps[r]
+            names = temps[r]
+            return names[row] if len(names) > 1 else names[0]
         if r is not None:
             shape = described[r].shape
             if shape == ():
                 return arg(("s", r), ("var", r))
-            if out_shape is not None and _size(shape) != _size(out_shape):  # broadcast against the result
-                return f"{arg(('v', r), ('var', r))}[{_flat_index(shape, out_shape, pos)}]"
-            return f"{arg(('v', r), ('var', r))}[{pos}]"
+            return f"{arg(('v', r), ('var', r))}[{_index(shape, out_shape, row, pos)}]"
         if _scalar_const(c):
             if isinstance(c, (float, np.floating)) or (isinstance(c, np.ndarray) and c.dtype.kind == "f"):
                 return repr(float(c)) if np.isfinite(c) else arg(("k", id(c)), ("const", float(c)))
             return repr(int(c))
         if c.size and np.isfinite(c.flat[0]) and (c == c.flat[0]).all():
             return repr(float(c.flat[0]))  # a broadcast scalar (an adjoint's seed, often): no memory traffic
-        if out_shape is not None and c.size != _size(out_shape):
-            return f"{arg(('c', id(c)), ('const', c))}[{_flat_index(c.shape, out_shape, pos)}]"
-        return f"{arg(('c', id(c)), ('const', c))}[{pos}]"
+        return f"{arg(('c', id(c)), ('const', c))}[{_index(c.shape, out_shape, row, pos)}]"
+
+    def shape_of(r, c):
+        return described[r].shape if r is not None else np.shape(c)
 
     for _, eqn, op in region.items:
         prim, refs, consts, params, outs = eqn
-        t = f"t{outs[0]}"
+        v = outs[0]
         if op.kind == "getitem":
-            lines.append(f"{t} = {operand(refs[0], None, f'i + {op.detail}')}")
-            temps[outs[0]] = t
+            src = shape_of(refs[0], None)
+            temps[v] = [f"t{v}_{row}" for row in range(op.rows)]
+            lines += [f"t{v}_{row} = {operand(refs[0], None, f'i + {op.detail}', row, src)}" for row in range(op.rows)]
+        elif op.kind == "gather":
+            g = arg(("c", id(op.detail)), ("const", op.detail))
+            temps[v] = [f"t{v}_0"]
+            lines.append(f"t{v}_0 = {arg(('v', refs[0]), ('var', refs[0]))}[{g}[i]]")
         elif op.kind == "ufunc":
-            shape = described[outs[0]].shape
-            lines.append(f"{t} = {_element(op.detail, [operand(r, c, 'i', shape) for r, c in zip(refs, consts)])}")
-            temps[outs[0]] = t
+            shape = described[v].shape
+            temps[v] = [f"t{v}_{row}" for row in range(op.rows)]
+            lines += [f"t{v}_{row} = {_element(op.detail, [operand(r, c, 'i', row, shape) for r, c in zip(refs, consts)])}"
+                      for row in range(op.rows)]
         elif op.kind == "lazy":
-            lazy[outs[0]] = (lambda name, refs, consts: lambda pos: _element(
-                name, [operand(r, c, pos) for r, c in zip(refs, consts)]))(op.detail, refs, consts)
-        elif op.kind == "scatter":
-            name = f"b{len(buffer_init)}"
-            buffer_init.append((name, None, params["shape"][0]))
-            buffers[outs[0]] = name
-            contributions[name] = [(op.detail, operand(refs[0], consts[0]))]
-        elif op.kind == "scatter_add":
-            if refs[0] in buffers:
-                name = buffers[refs[0]]
-            else:  # into a vector from outside the region: its values are the buffer's start
+            lazy[v] = (lambda name, refs, consts, shape: lambda pos, row: _element(
+                name, [operand(r, c, pos, row, shape) for r, c in zip(refs, consts)]))(
+                    op.detail, refs, consts, described[v].shape)
+        elif op.kind in ("scatter", "scatter_add"):
+            value = refs[-1] if op.kind == "scatter_add" else refs[0]
+            value_c = consts[-1] if op.kind == "scatter_add" else consts[0]
+            if op.kind == "scatter":
+                shape = tuple(params["shape"])
                 name = f"b{len(buffer_init)}"
-                buffer_init.append((name, arg(("v", refs[0]), ("var", refs[0])), described[refs[0]].shape[0]))
+                buffer_init.append((name, None, shape))
                 contributions[name] = []
-            buffers[outs[0]] = name
-            contributions[name].append((op.detail, operand(refs[1], consts[1])))
+            elif refs[0] is not None and refs[0] in buffers:
+                name = buffers[refs[0]]
+                shape = described[refs[0]].shape
+            else:  # into an array from outside the region: its values are the buffer's start
+                shape = shape_of(refs[0], consts[0])
+                name = f"b{len(buffer_init)}"
+                start = (arg(("v", refs[0]), ("var", refs[0])) if refs[0] is not None
+                         else arg(("c", id(consts[0])), ("const", consts[0])))
+                buffer_init.append((name, start, tuple(shape)))
+                contributions[name] = []
+            buffers[v] = name
+            v_shape = shape_of(value, value_c)
+            contributions[name] += [(row, op.detail, operand(value, value_c, "i", row, v_shape))
+                                    for row in range(op.rows)]
         else:  # sum: compensated (Kahan) partial sums, one per lane ("@" is the lane), combined at the end
             acc = f"acc{len(sums)}"
-            sums.append((outs[0], acc))
-            x = operand(refs[0], consts[0])
-            lines.append(f"{acc}b@ += {x}")
+            sums.append((v, acc))
+            shape = shape_of(refs[0], consts[0])
+            x = " + ".join(operand(refs[0], consts[0], "i", row, shape) for row in range(op.rows))
+            lines.append(f"{acc}b@ += {x}" if op.rows == 1 else f"{acc}b@ += ({x})")
     # vectors needed after the region are written out
     for _, eqn, op in region.items:
         v = eqn.outs[0]
-        if (op.kind == "ufunc" or (op.kind == "getitem" and eqn.refs[0] in lazy)) and eqns_after_uses.get(v):
+        if (op.kind in ("ufunc", "gather") or (op.kind == "getitem" and eqn.refs[0] in lazy)) and eqns_after_uses.get(v):
             name = f"o{len(out_vectors)}"
             out_vectors.append((v, name))
-            lines.append(f"{name}[i] = {temps[v]}")
+            lines += [f"{name}[{row * L} + i] = {t}" if row else f"{name}[i] = {t}" for row, t in enumerate(temps[v])]
     head, tail = [], []
-    for name, start, n in buffer_init:
-        h, body, t = _rotated_writes(name, start, n, L, contributions[name])
-        head += h
-        lines += body
-        tail += t
+    for name, start, shape in buffer_init:
+        n = shape[-1]
+        by_row = {}
+        for row, s_, expr in contributions[name]:
+            by_row.setdefault(row, []).append((s_, expr))
+        for row in range(_size(shape[:-1])):
+            h, body, t = _rotated_writes(name, start, n, L, by_row.get(row, []), row * n, f"r{row}")
+            head += h
+            lines += body
+            tail += t
     # every buffer whose final version is used after the region is an output; a
     # scatter-add's base and result share one buffer, so only the last is named
     final_buffer = {}
@@ -511,33 +653,38 @@ def _element(name, operands):
     return f"np.{name}({', '.join(operands)})"
 
 
-def _rotated_writes(name, start, n, L, contributions):
+def _rotated_writes(name, start, n, L, contributions, off=0, tag=""):
     """``(head, body, tail)``: code that writes every element of the length-``n``
-    buffer ``name`` exactly once, where iteration ``i`` adds each
-    contribution ``(s, expr)`` to element ``i + s`` (``start``: the argument
-    holding the buffer's initial values, or None for zeros).
+    row at offset ``off`` of the buffer ``name`` exactly once, where iteration
+    ``i`` adds each contribution ``(s, expr)`` to element ``i + s`` of the row
+    (``start``: the argument holding the buffer's initial values, or None for
+    zeros; ``tag`` keeps the registers of different rows apart).
 
     Element ``i + s_min`` is complete after iteration ``i``; what iteration
     ``i`` adds further ahead waits in registers ``q0, q1, ...`` (one per
     offset beyond ``s_min``), passed along one place per iteration -- so
     the loop never reads back what it wrote and needs no zero-filled buffer.
+    A row without contributions is its start (or zeros).
     """
+    at = (lambda p: f"{off} + {p}") if off else (lambda p: f"{p}")
+    initial = (lambda p: f"{start}[{at(p)}]") if start is not None else (lambda p: "0.0")
+    if not contributions:
+        return [f"for p_ in range({n}):", f"    {name}[{at('p_')}] = {initial('p_')}"], [], []
     first = {}
     for s, expr in contributions:
         first.setdefault(s, []).append(expr)
     lo, hi = min(first), max(first)
     depth = hi - lo
-    q = [f"{name}q{k}" for k in range(depth)]
-    initial = (lambda p: f"{start}[{p}]") if start is not None else (lambda p: "0.0")
+    q = [f"{name}{tag}q{k}" for k in range(depth)]
     added = {s: " + ".join(first[s]) for s in first}
     c = [added.get(lo + k, "0.0") for k in range(depth + 1)]
-    head = [f"for p_ in range({lo}):", f"    {name}[p_] = {initial('p_')}"] + [f"{r} = 0.0" for r in q]
-    body = [f"{name}[i + {lo}] = {initial(f'i + {lo}')} + {(q[0] + ' + ') if depth else ''}{c[0]}"]
+    head = [f"for p_ in range({lo}):", f"    {name}[{at('p_')}] = {initial('p_')}"] + [f"{r} = 0.0" for r in q]
+    body = [f"{name}[{at(f'i + {lo}')}] = {initial(f'i + {lo}')} + {(q[0] + ' + ') if depth else ''}{c[0]}"]
     body += [f"{q[k]} = {q[k + 1]} + {c[k + 1]}" for k in range(depth - 1)]
     if depth:
         body.append(f"{q[depth - 1]} = {c[depth]}")
-    tail = [f"{name}[{L + lo + k}] = {initial(L + lo + k)} + {q[k]}" for k in range(depth)]
-    tail += [f"for p_ in range({L + hi}, {n}):", f"    {name}[p_] = {initial('p_')}"]
+    tail = [f"{name}[{at(L + lo + k)}] = {initial(L + lo + k)} + {q[k]}" for k in range(depth)]
+    tail += [f"for p_ in range({L + hi}, {n}):", f"    {name}[{at('p_')}] = {initial('p_')}"]
     return head, body, tail
 
 
@@ -576,10 +723,10 @@ def _cache_dir():
 class _Call:
     """How to run one compiled region (the parameter of :data:`fused_p`)."""
 
-    __slots__ = ("kernel", "buffer_lengths", "vector_shapes", "length", "layout", "source")
+    __slots__ = ("kernel", "buffer_shapes", "vector_shapes", "length", "layout", "source")
 
-    def __init__(self, kernel, buffer_lengths, vector_shapes, length, layout, source):
-        self.kernel, self.buffer_lengths = kernel, buffer_lengths
+    def __init__(self, kernel, buffer_shapes, vector_shapes, length, layout, source):
+        self.kernel, self.buffer_shapes = kernel, buffer_shapes
         self.vector_shapes, self.length, self.layout, self.source = vector_shapes, length, layout, source
 
     def __repr__(self):
@@ -590,11 +737,10 @@ def _fused_impl(*operands, call):
     # arrays go in flat (a contiguous array's flat view; a strided one is copied)
     args = [(np.ascontiguousarray(a).reshape(-1) if a.ndim else a[()]) if isinstance(a, np.ndarray) else a
             for a in operands]
-    buffers = [np.empty(n) for n in call.buffer_lengths]  # the kernel writes every element
-    vectors = [np.empty(call.length, dtype) for _, dtype in call.vector_shapes]
-    sums = call.kernel(*args, *buffers, *vectors)
-    pools = {"buffer": buffers, "vector": [v.reshape(shape) for v, (shape, _) in zip(vectors, call.vector_shapes)],
-             "sum": [np.float64(s) for s in sums]}
+    buffers = [np.empty(shape) for shape in call.buffer_shapes]  # the kernel writes every element
+    vectors = [np.empty(shape, dtype) for shape, dtype in call.vector_shapes]
+    sums = call.kernel(*args, *[b.reshape(-1) for b in buffers], *[v.reshape(-1) for v in vectors])
+    pools = {"buffer": buffers, "vector": vectors, "sum": [np.float64(s) for s in sums]}
     return tuple(pools[kind][j] for kind, j in call.layout)
 
 
@@ -614,7 +760,7 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
     regions of any length."""
     uses = _use_counts(eqns, out_vars)
     found = _regions(eqns, described, uses, out_vars)
-    regions = [r for r in found if force or settings["mode"] == "always" or r.length >= settings["min_length"]]
+    regions = [r for r in found if force or settings["mode"] == "always" or r.rows * r.length >= settings["min_length"]]
     if not regions:
         return None, bool(found)
     replaced = {}
@@ -622,9 +768,10 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
     returned = set(out_vars)
     for region in regions:
         idx = [k for k, _, _ in region.items]
-        # variables of the region read after it (or returned): a region is a run of
-        # consecutive equations, so every reader beyond its last one is outside it
-        after = {v: sum(k > idx[-1] for k in readers.get(v, ())) + (v in returned) for v in region.defined}
+        # variables of the region read after it (or returned): the equations it skips
+        # read none of its values, so every reader outside it comes after its last one
+        after = {v: sum(k not in region.members for k in readers.get(v, ())) + (v in returned)
+                 for v in region.defined}
         after = {v: n for v, n in after.items() if n}
         source, args, buffer_init, out_vectors, sums, outputs = _generate(region, after, described)
         kernel = _compile(source)
@@ -634,9 +781,9 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
                     "sum": [a for _, a in sums]}[kind]
             layout.append((kind, pool.index(name)))
             outs.append(v)
-        lengths = tuple(n for _, _, n in buffer_init)
+        buffer_shapes = tuple(shape for _, _, shape in buffer_init)
         shapes = tuple((described[v].shape, described[v].dtype) for v, _ in out_vectors)
-        call = _Call(kernel, lengths, shapes, region.length, tuple(layout), source)
+        call = _Call(kernel, buffer_shapes, shapes, region.length, tuple(layout), source)
         refs = [v if kind == "var" else None for kind, v in args]
         consts = [v if kind == "const" else None for kind, v in args]
         fused = equation_cls(fused_p, tuple(refs), tuple(consts), {"call": call}, tuple(outs))
