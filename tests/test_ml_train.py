@@ -244,3 +244,30 @@ def test_a_non_finite_loss_stops_with_a_status():
     assert len(result.history) == 1 and result.history[0]["steps"] == 4
     assert np.isfinite(loss(result.params, data)) and result.params["w"][0] > 0
     assert result.state.count == 5
+
+
+def test_train_with_adam_is_torch_adam_over_the_same_minibatches(digits):
+    """End to end: train() on digits equals a torch.optim.Adam loop fed the same
+    minibatches (batches(data, batch_size, seed, epoch - 1)) in float64."""
+    torch = pytest.importorskip("torch")
+    X, y, _, _ = digits
+    data, params = (X[:300], y[:300]), init_mlp((64, 16, 10), seed=7)
+    result = train(mlp_loss, params, data, method="adam", lr=5e-3, epochs=2, batch_size=64, seed=2,
+                   metrics={}, progress=False)
+    tp = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
+    opt = torch.optim.Adam(list(tp.values()), lr=5e-3)
+    epoch_losses = []
+    for epoch in range(2):
+        losses = []
+        for bx, by in batches(data, 64, seed=2, epoch=epoch):
+            opt.zero_grad()
+            logits = torch.tanh(torch.tensor(bx) @ tp["W1"] + tp["b1"]) @ tp["W2"] + tp["b2"]
+            loss = torch.nn.functional.cross_entropy(logits, torch.tensor(by))
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        epoch_losses.append(np.mean(losses))
+    np.testing.assert_allclose(result.column("loss"), epoch_losses, rtol=1e-12)
+    for k in params:
+        np.testing.assert_allclose(result.params[k], tp[k].detach().numpy(), rtol=0, atol=1e-10)
+        assert np.max(np.abs(result.params[k] - params[k])) > 1e-3
