@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextvars
 import itertools
+import math
 from typing import Callable
 
 import numpy as np
@@ -214,12 +215,10 @@ class Primitive:
     def bind(self, *args, **params):
         """Apply the primitive to ``args``, dispatching to the innermost trace."""
         top = None
-        level = -1
         for a in args:
             if isinstance(a, Tracer):
                 t = a._trace
-                if t.level > level:
-                    level = t.level
+                if top is None or t.level > top.level:
                     top = t
         if top is None:
             return self.impl(*args, **params)
@@ -403,7 +402,7 @@ class Tracer:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)
 
     def __len__(self) -> int:
         if not self.shape:

@@ -22,7 +22,32 @@ from .core import LeakedTracerError, Trace, Tracer, new_trace, zero
 from .tree import tree_flatten, tree_unflatten
 from .util import as_float_input, as_tangent, instantiate
 
-__all__ = ["JVPTrace", "JVPTracer", "jvp", "one_input_jvp"]
+__all__ = ["JVPTrace", "JVPTracer", "jvp", "one_input_jvp", "flatten_leaf", "unflatten_leaf"]
+
+#: The structure of a single leaf (an array, a number, a tracer).
+_LEAF_DEF = tree_flatten(0.0)[1]
+
+
+def flatten_leaf(tree):
+    """``tree_flatten(tree)``, with ``None`` as the structure of a single leaf:
+    an array or a tracer (the common case) skips the pytree walk."""
+    if type(tree) is np.ndarray or isinstance(tree, Tracer):
+        return [tree], None
+    leaves, treedef = tree_flatten(tree)
+    return leaves, (None if treedef == _LEAF_DEF else treedef)
+
+
+def unflatten_leaf(treedef, leaves):
+    """The inverse of :func:`flatten_leaf`."""
+    return leaves[0] if treedef is None else tree_unflatten(treedef, leaves)
+
+
+def _all_leaves(xs):
+    """Whether every entry of the tuple or list ``xs`` is an array or a tracer."""
+    for x in xs:
+        if type(x) is not np.ndarray and not isinstance(x, Tracer):
+            return False
+    return True
 
 
 class JVPTracer(Tracer):
@@ -59,7 +84,8 @@ class JVPTrace(Trace):
                 tangents.append(zero)
         if prim.constant_output:  # piecewise constant: no tangent
             return prim.bind(*primals, **params)
-        out, t_out = prim.rule("jvp")(primals, tangents, **params)
+        rule = prim.rules.get("jvp") or prim.rule("jvp")
+        out, t_out = rule(primals, tangents, **params)
         if prim.multiple_results:
             return tuple(o if t is zero else JVPTracer(self, o, t) for o, t in zip(out, t_out))
         if t_out is zero:
@@ -107,23 +133,27 @@ def jvp(f, primals, tangents, has_aux=False):
     """
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, e.g. jvp(f, (x,), (v,))")
-    p_leaves, p_tree = tree_flatten(tuple(primals))
-    t_leaves, t_tree = tree_flatten(tuple(tangents))
-    if p_tree != t_tree:
-        raise ValueError("jvp: primals and tangents must have the same (pytree) structure")
+    if len(primals) == len(tangents) and _all_leaves(primals) and _all_leaves(tangents):
+        p_leaves, t_leaves, p_tree = list(primals), list(tangents), None  # arrays: no pytree walk
+    else:
+        p_leaves, p_tree = tree_flatten(tuple(primals))
+        t_leaves, t_tree = tree_flatten(tuple(tangents))
+        if p_tree != t_tree:
+            raise ValueError("jvp: primals and tangents must have the same (pytree) structure")
     p_leaves = [as_float_input(p, f"jvp primal #{i}", allow_complex=True) for i, p in enumerate(p_leaves)]
     t_leaves = [as_tangent(t, p, f"jvp tangent #{i}") for i, (t, p) in enumerate(zip(t_leaves, p_leaves))]
     with new_trace(JVPTrace) as trace:
         ins = [JVPTracer(trace, p, t) for p, t in zip(p_leaves, t_leaves)]
-        out = f(*tree_unflatten(p_tree, ins))
+        out = f(*ins) if p_tree is None else f(*tree_unflatten(p_tree, ins))
         if has_aux:
             if not (isinstance(out, tuple) and len(out) == 2):
                 raise TypeError("has_aux=True requires f to return a pair (output, aux)")
             out, aux = out
-            a_leaves, a_tree = tree_flatten(aux)
-            aux = tree_unflatten(a_tree, [a.primal if (type(a) is JVPTracer and a._trace is trace) else a
-                                          for a in a_leaves])
-        o_leaves, o_tree = tree_flatten(out)
+            if aux is not None:
+                a_leaves, a_tree = tree_flatten(aux)
+                aux = tree_unflatten(a_tree, [a.primal if (type(a) is JVPTracer and a._trace is trace) else a
+                                              for a in a_leaves])
+        o_leaves, o_tree = flatten_leaf(out)
         outs, touts = [], []
         for o in o_leaves:
             if type(o) is JVPTracer and o._trace is trace:
@@ -134,5 +164,5 @@ def jvp(f, primals, tangents, has_aux=False):
                 outs.append(o)
                 touts.append(instantiate(zero, o))
     if has_aux:
-        return tree_unflatten(o_tree, outs), tree_unflatten(o_tree, touts), aux
-    return tree_unflatten(o_tree, outs), tree_unflatten(o_tree, touts)
+        return unflatten_leaf(o_tree, outs), unflatten_leaf(o_tree, touts), aux
+    return unflatten_leaf(o_tree, outs), unflatten_leaf(o_tree, touts)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import LeakedTracerError, Trace, Tracer, new_trace, zero
-from .forward import JVPTracer
+from .forward import JVPTracer, flatten_leaf, unflatten_leaf
 from .tree import tree_flatten, tree_unflatten
 from .util import as_float_input, instantiate
 
@@ -53,6 +53,8 @@ DROP_AT_SIZE = 1024
 
 
 def _worth_dropping(x):
+    if type(x) is np.ndarray and DROP_AT_SIZE:
+        return x.ndim > 0 and x.size >= DROP_AT_SIZE
     shape = getattr(x, "shape", None)
     if shape is None:  # a number
         return False
@@ -113,23 +115,25 @@ class ReverseTrace(Trace):
                 wants.append(False)
         if prim.constant_output:  # piecewise constant: nothing to differentiate
             return prim.bind(*primals, **params)
-        fwd = prim.rules.get("fwd")
+        rules = prim.rules
+        fwd = rules.get("fwd")
         if fwd is None:
             out = prim.bind(*primals, **params)
         else:  # a primitive that saves residuals for its own vjp (custom_vjp)
             out, residuals = fwd(*primals, **params)
             params = dict(params, residuals=residuals)
-        policy = prim.rules.get("residuals")
+        policy = rules.get("residuals")
         kept_out = out
+        wants = tuple(wants)
         if policy is not None:  # keep only what the vjp reads; the rest may be freed now
-            keep_in, keep_out = policy(tuple(wants))
+            keep_in, keep_out = policy(wants)
             for i, keep in enumerate(keep_in):
                 if not keep and _worth_dropping(primals[i]):
                     primals[i] = ShapeOnly(primals[i])
             if not keep_out and _worth_dropping(out):
                 kept_out = ShapeOnly(out)
         node = len(self.tape)
-        self.tape.append((prim, primals, params, kept_out, parents))
+        self.tape.append((prim, primals, params, kept_out, parents, wants))
         if prim.multiple_results:
             return tuple(ReverseTracer(self, o, node, i) for i, o in enumerate(out))
         return ReverseTracer(self, out, node)
@@ -167,11 +171,10 @@ class _Cotangents:
         self.owned = set()
 
     def add(self, node, index, value):
-        rec = self.tape[node]
-        if rec is not None and rec[0].multiple_results:
+        if index >= 0:  # one result of a multiple-results primitive
             slot = self.slots[node]
             if slot is None:
-                slot = self.slots[node] = [zero] * len(rec[3])
+                slot = self.slots[node] = [zero] * len(self.tape[node][3])
             slot[index] = value if slot[index] is zero else slot[index] + value
             return
         old = self.slots[node]
@@ -243,24 +246,31 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int):
     cts = _Cotangents(tape)
     for tracer, ct in seeds:
         cts.add(tracer.node, tracer.index, ct)
+    slots, owned = cts.slots, cts.owned
     for i in range(len(tape) - 1, n_inputs - 1, -1):
-        g = cts.pop(i)
+        g = slots[i]
         if g is None:
             continue
-        prim, primals, params, out, parents = tape[i]
-        wants = tuple(p is not None for p in parents)
-        adjoint = prim.rules.get("adjoint_into")
+        slots[i] = None
+        owned.discard(i)
+        prim, primals, params, out, parents, wants = tape[i]
+        rules = prim.rules
+        adjoint = rules.get("adjoint_into")
         if adjoint is not None and parents[0][1] < 0:
             # a linear primitive whose adjoint can be accumulated in place (indexing:
             # a scatter); parents[0][1] < 0: its input is a single-result node
             adjoint_prim, adjoint_params = adjoint(primals, params)
             cts.add_lazy(parents[0][0], adjoint_prim, g, adjoint_params)
             continue
-        in_cts = prim.rule("vjp")(g, out, primals, wants, **params)
+        rule = rules.get("vjp") or prim.rule("vjp")
+        in_cts = rule(g, out, primals, wants, **params)
         for p, c, x in zip(parents, in_cts, primals):
             if p is not None and c is not None and c is not zero:
-                cts.add(p[0], p[1], _for_real_primal(c, x))
-    return [cts.slots[i] for i in range(n_inputs)]
+                dt = getattr(c, "dtype", None)
+                if dt is not None and dt.kind == "c":
+                    c = _for_real_primal(c, x)
+                cts.add(p[0], p[1], c)
+    return slots[:n_inputs]
 
 
 def _for_real_primal(c, x):
@@ -285,36 +295,43 @@ def vjp(f, *primals, has_aux=False):
     >>> pullback(np.ones(2))
     (array([2., 4.]),)
     """
-    p_leaves, p_tree = tree_flatten(primals)
+    if all(type(p) is np.ndarray or isinstance(p, Tracer) for p in primals):
+        p_leaves, p_tree = list(primals), None  # arrays: no pytree walk
+    else:
+        p_leaves, p_tree = tree_flatten(primals)
     p_leaves = [as_float_input(p, f"argument #{i}", allow_complex=True) for i, p in enumerate(p_leaves)]
     with new_trace(ReverseTrace) as trace:
         ins = [trace.new_input(p) for p in p_leaves]
-        out = f(*tree_unflatten(p_tree, ins))
+        out = f(*ins) if p_tree is None else f(*tree_unflatten(p_tree, ins))
         if has_aux:
             if not (isinstance(out, tuple) and len(out) == 2):
                 raise TypeError("has_aux=True requires f to return a pair (output, aux)")
             out, aux = out
             aux = _lower(aux, trace)
-        o_leaves, o_tree = tree_flatten(out)
+        o_leaves, o_tree = flatten_leaf(out)
         o_primals = [o.primal if (type(o) is ReverseTracer and o._trace is trace) else o for o in o_leaves]
     n_in = len(p_leaves)
 
     def vjp_fn(ct):
-        c_leaves, c_tree = tree_flatten(ct)
+        c_leaves, c_tree = flatten_leaf(ct)
         if c_tree != o_tree:
             raise ValueError("vjp_fn: the cotangent must have the structure of f's output")
         seeds = []
         for o, c, op in zip(o_leaves, c_leaves, o_primals):
-            c = c if isinstance(c, Tracer) else np.asarray(c, dtype=getattr(op, "dtype", float))
-            if np.shape(c) != np.shape(op):
-                raise ValueError(f"vjp_fn: cotangent of shape {np.shape(c)} for an output of shape {np.shape(op)}")
+            dtype = getattr(op, "dtype", None)
+            if not (isinstance(c, Tracer) or (type(c) is np.ndarray and c.dtype == dtype)):
+                c = np.asarray(c, dtype=float if dtype is None else dtype)
+            cshape = c.shape
+            oshape = op.shape if dtype is not None else np.shape(op)
+            if cshape != oshape:
+                raise ValueError(f"vjp_fn: cotangent of shape {cshape} for an output of shape {oshape}")
             if type(o) is ReverseTracer and o._trace is trace:
                 seeds.append((o, c))
         cts = backward(trace, seeds, n_in) if seeds else [None] * n_in
         res = [_as_dtype_of(instantiate(zero if c is None else c, p), p) for c, p in zip(cts, p_leaves)]
-        return tree_unflatten(p_tree, res)
+        return tuple(res) if p_tree is None else tree_unflatten(p_tree, res)
 
-    out_val = tree_unflatten(o_tree, o_primals)
+    out_val = unflatten_leaf(o_tree, o_primals)
     return (out_val, vjp_fn, aux) if has_aux else (out_val, vjp_fn)
 
 
@@ -325,12 +342,19 @@ def _as_dtype_of(c, p):
     """A plain cotangent cast to its primal's dtype, as JAX returns it: a
     complex input whose cotangent happened to be real gets a complex one, and
     a float32 or complex64 input mixed into double-precision arithmetic a
-    cotangent of its own precision."""
-    if type(c) is np.ndarray and c.dtype != p.dtype and (c.dtype.kind, p.dtype.kind) in _CASTS:
-        return c.astype(p.dtype)
+    cotangent of its own precision.  A cotangent the sweep kept as one value
+    broadcast (a read-only view, see ``prims.arithmetic.scaled``) is returned
+    as an array of its own."""
+    if type(c) is np.ndarray:
+        if c.dtype != p.dtype and (c.dtype.kind, p.dtype.kind) in _CASTS:
+            return c.astype(p.dtype)
+        if not c.flags.writeable and c.size > 1 and not any(c.strides):
+            return c.copy()
     return c
 
 
 def _lower(tree, trace):
+    if tree is None:
+        return None
     leaves, td = tree_flatten(tree)
     return tree_unflatten(td, [x.primal if (type(x) is ReverseTracer and x._trace is trace) else x for x in leaves])

@@ -23,7 +23,12 @@ def as_float_input(x, what, allow_complex=False):
     """``x`` as an array (tracers pass through), or a ``TypeError`` naming
     ``what`` when its dtype is not floating point (complex too, with
     ``allow_complex``: the transforms that have a meaning on complex inputs)."""
-    if isinstance(x, Tracer):
+    if type(x) is np.ndarray:
+        dt = x.dtype
+        if dt.kind == "f" or (allow_complex and dt.kind == "c"):
+            return x  # the common case
+        arr = x
+    elif isinstance(x, Tracer):
         dt = x.dtype
         arr = x
     else:
@@ -54,6 +59,8 @@ COMPLEX_HINT = (
 def as_tangent(t, primal, what):
     """``t`` as an array shaped like ``primal`` (a ``ValueError`` naming ``what`` otherwise);
     a complex tangent needs a complex primal."""
+    if type(t) is np.ndarray and t.dtype == primal.dtype and t.dtype.kind in "fc" and t.shape == primal.shape:
+        return t  # the common case: nothing to check or convert
     kind = primal.dtype.kind
     if kind != "c" and np.iscomplexobj(t):
         raise TypeError(f"{what} is complex but the matching primal is real ({primal.dtype}); pass a real tangent")

@@ -13,11 +13,14 @@ operations :func:`binary` builds from their two partial derivatives.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from .. import sparsity
 from ..batching import elementwise_batch
 from ..core import Primitive, Tracer, zero
+from ..forward import JVPTracer
 from ..series import (
     coeff_add, coeff_fit, coeff_scale, coeff_sub, full, is_constant, series_add, series_derivative, series_div,
     series_exp, series_int_pow, series_integrate, series_log, series_mul, series_ode, series_ode_known, series_pow,
@@ -55,6 +58,61 @@ def _is_constant(y):
     return not isinstance(y, Tracer)
 
 
+def _uniform(c):
+    """Whether ``c`` is a plain array holding one value broadcast to its
+    shape (every stride 0), as the cotangent of a sum is."""
+    return type(c) is np.ndarray and c.size > 1 and not any(c.strides)
+
+
+def scaled(c, k):
+    """``c * k`` for a cotangent ``c`` and a constant ``k``.  A cotangent that
+    is one value broadcast (the adjoint of a sum) stays one: the one value is
+    scaled and broadcast again, so a sum's cotangent passing through constant
+    factors costs no pass over memory.  (Computed on a one-element slice, so
+    the dtype is the one ``c * k`` has.)"""
+    if (type(k) is float or type(k) is int or (type(k) is np.ndarray and k.ndim == 0)) and _uniform(c):
+        return np.broadcast_to(c[(slice(0, 1),) * c.ndim] * k, c.shape)
+    return c * k
+
+
+#: Below this many elements a fresh temporary is not worth reusing (the checks cost more).
+_IN_PLACE_AT = 4096
+
+
+def _owned(a):
+    """Whether ``a`` is a plain array that owns its memory (a fresh result)."""
+    return type(a) is np.ndarray and a.base is None and a.flags.writeable
+
+
+def _times_fresh(a, b):
+    """``a * b`` where ``a`` was just made by the caller and is referenced
+    nowhere else, with the same values: written into ``a`` when both are plain
+    arrays of one shape and dtype (no second temporary).  Likewise when both
+    are forward-mode tracers over such arrays (``a``'s fresh primal and
+    tangent take the product's, as the mul jvp rule computes them)."""
+    if type(a) is np.ndarray:
+        if (type(b) is np.ndarray and a.size >= _IN_PLACE_AT and a.shape == b.shape and a.dtype == b.dtype
+                and _owned(a)):
+            return np.multiply(a, b, out=a)
+    elif type(a) is JVPTracer and type(b) is JVPTracer and a._trace is b._trace and a._trace.active:
+        ap, at, bp, bt = a.primal, a.tangent, b.primal, b.tangent
+        if (type(ap) is np.ndarray and ap.size >= _IN_PLACE_AT and _owned(ap) and _owned(at) and ap is not at
+                and type(bp) is np.ndarray and type(bt) is np.ndarray
+                and ap.shape == at.shape == bp.shape == bt.shape and ap.dtype == at.dtype == bp.dtype == bt.dtype):
+            np.multiply(at, bp, out=at)  # the tangent a' b + a b' (mul's jvp), then the primal a b
+            np.add(at, ap * bt, out=at)
+            np.multiply(ap, bp, out=ap)
+            return a
+    return a * b
+
+
+def negated(c):
+    """``-c`` for a cotangent, one value broadcast staying one (see :func:`scaled`)."""
+    if _uniform(c):
+        return np.broadcast_to(-c[(slice(0, 1),) * c.ndim], c.shape)
+    return -c
+
+
 def _elementwise(name, impl, **flags):
     """A primitive of this module: elementwise with broadcasting, so one batch
     rule serves it (:func:`osculate.ad.batching.elementwise_batch`)."""
@@ -72,7 +130,7 @@ def _sum_rules(p, coeff_op):
     coefficients combine with the zero-aware ``coeff_op`` itself, the
     cotangent goes back to ``x`` as it is and to ``y`` with ``coeff_op``'s sign,
     and no values are read."""
-    negated = coeff_op is coeff_sub  # d(x - y)/dy = -1
+    negate = coeff_op is coeff_sub  # d(x - y)/dy = -1
 
     @p.def_jvp
     def jvp(primals, tangents):
@@ -85,7 +143,7 @@ def _sum_rules(p, coeff_op):
         x, y = primals
         return (
             unbroadcast(ct, shape_of(x)) if wants[0] else None,
-            unbroadcast(-ct if negated else ct, shape_of(y)) if wants[1] else None,
+            unbroadcast(negated(ct) if negate else ct, shape_of(y)) if wants[1] else None,
         )
 
     @p.def_rule("taylor")
@@ -97,12 +155,14 @@ def _sum_rules(p, coeff_op):
     p.def_rule("sparsity", sparsity.linear_rule)
 
 
-def jvp_by_partials(p, dx, dy):
+def jvp_by_partials(p, dx, dy, fresh=False):
     """The jvp rule of the binary primitive ``p`` from its partial derivative
     maps ``dx(c, x, y, out)`` and ``dy(c, x, y, out)``: the derivative in ``x``
     (``y``) applied to ``c``, written with primitives (``c * y`` for
     ``x * y``).  The output's tangent is the sum of the terms of the nonzero
-    input tangents, broadcast to the output's shape."""
+    input tangents, broadcast to the output's shape.  ``fresh``: the maps
+    return new arrays, so the sum of two plain ones of one shape and dtype is
+    taken in place of the first."""
 
     def rule(primals, tangents):
         x, y = primals
@@ -113,7 +173,12 @@ def jvp_by_partials(p, dx, dy):
         elif tx is zero:
             t = dy(ty, x, y, out)
         else:
-            t = add_tangents(dx(tx, x, y, out), dy(ty, x, y, out))
+            a, b = dx(tx, x, y, out), dy(ty, x, y, out)
+            if (fresh and type(a) is np.ndarray and type(b) is np.ndarray and a.size >= _IN_PLACE_AT
+                    and a.shape == b.shape and a.dtype == b.dtype):
+                t = np.add(a, b, out=a)
+            else:
+                t = add_tangents(a, b)
         return out, (zero if t is zero else _fit(t, shape_of(out)))
 
     return rule
@@ -175,8 +240,8 @@ def _times_x(c, x, y, out):
     return c * x
 
 
-mul_p.def_jvp(jvp_by_partials(mul_p, _times_y, _times_x))
-mul_p.def_vjp(vjp_by_partials(_times_y, _times_x))
+mul_p.def_jvp(jvp_by_partials(mul_p, _times_y, _times_x, fresh=True))
+mul_p.def_vjp(vjp_by_partials(lambda c, x, y, out: scaled(c, y), lambda c, x, y, out: scaled(c, x)))
 mul_p.def_rule("residuals", lambda wants: ((wants[1], wants[0]), False))  # each factor's adjoint reads the other
 
 
@@ -263,7 +328,7 @@ def neg(x):
 
 
 neg_p.def_jvp(lambda primals, tangents: (neg_p.bind(primals[0]), zero if tangents[0] is zero else -tangents[0]))
-neg_p.def_vjp(lambda ct, out, primals, wants: (-ct,))
+neg_p.def_vjp(lambda ct, out, primals, wants: (negated(ct),))
 neg_p.def_rule("residuals", lambda wants: ((False,), False))
 neg_p.def_rule("taylor", lambda primals, series, order: (
     neg_p.bind(primals[0]), [zero if c is zero else neg_p.bind(c) for c in series[0]]))
@@ -282,21 +347,26 @@ def power(x, y):
 
 def _number(y):
     """A constant scalar exponent as a Python number (complex when it is complex)."""
+    if type(y) is float:
+        return y
+    if type(y) is int:
+        return float(y)
     return complex(y) if np.iscomplexobj(y) else float(y)
 
 
-def _scaled_pow_dx(c, x, y, out):
+def _scaled_pow_dx(c, x, y, out, scale=operator.mul):
     """``c * d(x**y)/dx``, written so constant exponents 0, 1, 2 stay exact and
-    constant factors multiply ``c`` first (cheaper when ``x`` is traced)."""
+    constant factors multiply ``c`` first (cheaper when ``x`` is traced);
+    ``scale(c, k)`` multiplies by a constant (:func:`scaled` in the vjp)."""
     if isinstance(y, (int, float)) or (_is_constant(y) and np.ndim(y) == 0):
         yv = _number(y)
         if yv == 0.0:
-            return c * 0.0
+            return scale(c, 0.0)
         if yv == 1.0:
             return c
         if yv == 2.0:
-            return (c * 2.0) * x
-        return (c * yv) * pow_p.bind(x, yv - 1.0)
+            return _times_fresh(scale(c, 2.0), x)
+        return _times_fresh(scale(c, yv), pow_p.bind(x, yv - 1.0))
     return c * (y * pow_p.bind(x, y - 1.0))
 
 
@@ -314,7 +384,7 @@ def _guarded_log(x):
 
 
 pow_p.def_jvp(jvp_by_partials(pow_p, _scaled_pow_dx, _scaled_pow_dy))
-pow_p.def_vjp(vjp_by_partials(_scaled_pow_dx, _scaled_pow_dy))
+pow_p.def_vjp(vjp_by_partials(lambda c, x, y, out: _scaled_pow_dx(c, x, y, out, scaled), _scaled_pow_dy))
 pow_p.def_rule("residuals", lambda wants: ((True, True), wants[1]))  # the output only for d/dy
 
 

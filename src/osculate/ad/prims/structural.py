@@ -13,6 +13,8 @@ every broadcasting rule uses it.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import sparsity, taylor_trace
@@ -27,7 +29,8 @@ __all__ = [
 
 
 def shape_of(x):
-    return np.shape(x) if not hasattr(x, "shape") else x.shape
+    shape = getattr(x, "shape", None)
+    return np.shape(x) if shape is None else shape
 
 
 def normalize_axes(axis, nd):
@@ -97,14 +100,18 @@ def shift_axes(axes):
 
 # --------------------------------------------------------------------------- reshape
 
+def _reshape_impl(x, shape):
+    return x.reshape(shape) if type(x) is np.ndarray else np.reshape(x, shape)
+
+
 reshape_p = linear(
-    "reshape", lambda x, shape: np.reshape(x, shape), lambda ct, x, shape: reshape(ct, shape_of(x)),
+    "reshape", _reshape_impl, lambda ct, x, shape: reshape(ct, shape_of(x)),
     batch=lambda vals, b, size, shape: reshape_p.bind(vals[0], shape=(size,) + shape),
 )
 
 
 def reshape(x, shape):
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(map(int, shape))
     if shape_of(x) == shape:
         return x
     return reshape_p.bind(x, shape=shape)
@@ -135,7 +142,7 @@ broadcast_p = linear(
 
 
 def broadcast_to(x, shape):
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(map(int, shape))
     if shape_of(x) == shape:
         return x
     return broadcast_p.bind(x, shape=shape)
@@ -149,12 +156,21 @@ def sum_adjoint(ct, x, axis, keepdims):
     xshape = shape_of(x)
     if not keepdims:
         kshape = tuple(1 if i in axis else s for i, s in enumerate(xshape))
-        ct = reshape(ct, kshape)
+        if type(ct) is np.ndarray:
+            ct = ct.reshape(kshape)
+        else:
+            ct = reshape(ct, kshape)
     return broadcast_to(ct, xshape)
 
 
+def _sum_impl(x, axis, keepdims):
+    if type(x) is np.ndarray:  # (what np.sum calls, without its wrapper)
+        return np.add.reduce(x, axis=axis, keepdims=keepdims)
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
 sum_p = linear(
-    "sum", lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims), sum_adjoint,
+    "sum", _sum_impl, sum_adjoint,
     batch=lambda vals, b, size, axis, keepdims: sum_p.bind(vals[0], axis=shift_axes(axis), keepdims=keepdims),
     sparsity_rule=sparsity.reduce_rule,
 )
@@ -311,6 +327,8 @@ def normalize_index(idx):
     """Make an index concrete: boolean masks become integer arrays, lists
     become arrays, tracers used as indices are made concrete."""
     if not isinstance(idx, tuple):
+        if type(idx) is slice or type(idx) is int:
+            return (idx,)  # the common case: nothing to convert
         idx = (idx,)
     out = []
     for i in idx:
@@ -334,7 +352,10 @@ def normalize_index(idx):
 
 
 def _is_basic(idx):
-    return not any(isinstance(i, np.ndarray) for i in idx)
+    for i in idx:
+        if isinstance(i, np.ndarray):
+            return False
+    return True
 
 
 def _advanced_goes_first(idx):
@@ -372,8 +393,39 @@ def getitem(x, idx):
     return getitem_p.bind(x, idx=normalize_index(idx))
 
 
+def _slice_box(idx, shape):
+    """``[(start, stop), ...]`` of the leading axes when ``idx`` is one
+    unit-step slice per leading axis (``x[1:]``, ``x[:, 2:5]``), else ``None``."""
+    if len(idx) > len(shape):
+        return None
+    box = []
+    for i, n in zip(idx, shape):
+        if type(i) is not slice:
+            return None
+        start, stop, step = i.indices(n)
+        if step != 1:
+            return None
+        box.append((start, max(start, stop)))
+    return box
+
+
 def _scatter_impl(v, shape, idx):
-    out = np.zeros(shape, dtype=np.result_type(v, np.float32))
+    dtype = np.result_type(v, np.float32)
+    box = _slice_box(idx, shape) if math.prod(shape) >= 4096 else None
+    if box is not None:
+        # a large block: written once, and zeros only where the block is not (instead of
+        # zero-filling the whole array and then writing the block over most of it)
+        out = np.empty(shape, dtype=dtype)
+        out[idx] = v
+        lead = ()
+        for (start, stop), n in zip(box, shape):
+            if start > 0:
+                out[lead + (slice(0, start),)] = 0
+            if stop < n:
+                out[lead + (slice(stop, n),)] = 0
+            lead += (slice(start, stop),)
+        return out
+    out = np.zeros(shape, dtype=dtype)
     if _is_basic(idx):
         out[idx] = v
     else:
