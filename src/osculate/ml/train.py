@@ -29,6 +29,7 @@ from ..ad.transforms import value_and_grad
 from ..ad.tree import describe, tree_flatten
 from .data import _check_batch_size, _check_data, accuracy, batches, mlp_loss
 from .optimizers import OPTIMIZERS, Optimizer, apply_updates
+from .second_order import SECOND_ORDER_OPTIMIZERS
 
 try:  # an optional dependency (the ``cli`` extra): no progress bar without it
     from tqdm import tqdm as _tqdm
@@ -40,9 +41,8 @@ __all__ = ["train", "TrainResult"]
 #: The methods :func:`train` accepts by name: ``{name: factory}``.  A factory
 #: whose first parameter is called ``loss`` is given the training loss as its
 #: first argument (the curvature methods: ``adahessian(loss, ...)``); the
-#: others get only ``**options``.  ``osculate.ml.second_order`` adds its
-#: methods here.
-_FACTORIES = dict(OPTIMIZERS)
+#: others get only ``**options``.
+_FACTORIES = {**OPTIMIZERS, **SECOND_ORDER_OPTIMIZERS}
 
 #: ``TrainResult.status`` values.
 COMPLETED, NON_FINITE, STOPPED = "completed", "non-finite", "stopped"
