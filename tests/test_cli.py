@@ -147,10 +147,11 @@ def test_demo_runs_and_writes_plots(tmp_path):
     out_dir = tmp_path / "tour"
     code, out, err = run("demo", "--out", str(out_dir))
     assert code == 0, err
-    for section in ("1. Gradient", "3. Higher order", "4. Reading curvature", "5. Second-order", "6. Sparse", "7. Spectrum"):
+    for section in ("1. Gradient", "3. Higher order", "4. Reading curvature", "5. Second-order", "6. Sparse", "7. Spectrum",
+                    "8. Curvature for machine learning"):
         assert section in out
     pngs = sorted(p.name for p in out_dir.glob("*.png"))
-    assert pngs == ["critical_points.png", "optimizers.png", "spectrum.png"]
+    assert pngs == ["critical_points.png", "ml_training.png", "optimizers.png", "spectrum.png"]
     assert all((out_dir / p).stat().st_size > 10_000 for p in pngs)
 
 
