@@ -21,7 +21,7 @@ from .forward import JVPTracer, flatten_leaf, unflatten_leaf
 from .tree import tree_flatten, tree_unflatten
 from .util import as_float_input, instantiate
 
-__all__ = ["ReverseTrace", "ReverseTracer", "ShapeOnly", "backward", "vjp"]
+__all__ = ["ReverseTrace", "ReverseTracer", "ShapeOnly", "backward", "vjp", "vjp_once"]
 
 
 class ShapeOnly:
@@ -235,12 +235,14 @@ class _Cotangents:
         return g
 
 
-def backward(trace: ReverseTrace, seeds, n_inputs: int):
+def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
     """Run the backward sweep.
 
     ``seeds`` is a list of ``(tracer, cotangent)``; returns the cotangents of
     the first ``n_inputs`` tape nodes (the inputs), ``None`` where no
-    cotangent reached an input.
+    cotangent reached an input.  ``release``: the tape is swept only once, so
+    each record is dropped once its adjoint has run, and the values only it
+    kept are freed as the sweep goes (their memory is reused at once).
     """
     tape = trace.tape
     cts = _Cotangents(tape)
@@ -254,6 +256,8 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int):
         slots[i] = None
         owned.discard(i)
         prim, primals, params, out, parents, wants = tape[i]
+        if release:
+            tape[i] = None
         rules = prim.rules
         adjoint = rules.get("adjoint_into")
         if adjoint is not None and parents[0][1] < 0:
@@ -295,6 +299,16 @@ def vjp(f, *primals, has_aux=False):
     >>> pullback(np.ones(2))
     (array([2., 4.]),)
     """
+    return _vjp(f, primals, has_aux, once=False)
+
+
+def vjp_once(f, *primals, has_aux=False):
+    """:func:`vjp` for a caller that calls ``vjp_fn`` once (a gradient): the
+    sweep frees each recorded value as soon as its adjoint has used it."""
+    return _vjp(f, primals, has_aux, once=True)
+
+
+def _vjp(f, primals, has_aux, once):
     if all(type(p) is np.ndarray or isinstance(p, Tracer) for p in primals):
         p_leaves, p_tree = list(primals), None  # arrays: no pytree walk
     else:
@@ -327,7 +341,11 @@ def vjp(f, *primals, has_aux=False):
                 raise ValueError(f"vjp_fn: cotangent of shape {cshape} for an output of shape {oshape}")
             if type(o) is ReverseTracer and o._trace is trace:
                 seeds.append((o, c))
-        cts = backward(trace, seeds, n_in) if seeds else [None] * n_in
+        if once and trace.tape is None:
+            raise RuntimeError("this pullback was made to be called once (osculate.ad.reverse.vjp_once)")
+        cts = backward(trace, seeds, n_in, release=once) if seeds else [None] * n_in
+        if once:
+            trace.tape = None
         res = [_as_dtype_of(instantiate(zero if c is None else c, p), p) for c, p in zip(cts, p_leaves)]
         return tuple(res) if p_tree is None else tree_unflatten(p_tree, res)
 

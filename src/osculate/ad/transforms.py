@@ -20,7 +20,7 @@ from .core import Tracer
 from .forward import jvp
 from .packed import SymmetricMatrix
 from .ravel import ravel_pytree
-from .reverse import vjp
+from .reverse import vjp, vjp_once
 from .staging import linearize
 from .tree import tree_flatten, tree_unflatten
 from .util import (
@@ -79,7 +79,7 @@ def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False):
 
     if holomorphic:
         _check_holomorphic_inputs(diff, "grad")
-    res = vjp(g, *diff, has_aux=has_aux)
+    res = vjp_once(g, *diff, has_aux=has_aux)  # (the pullback runs once, below)
     y, pullback = res[0], res[1]
     if holomorphic:
         _check_complex_scalar(y, "grad")
@@ -335,7 +335,7 @@ def _hvp_array(f, x, v, mode, has_aux):
     if mode == "rev-rev":
         def along_v(y):
             g, aux = _gradient_of(f, has_aux=True)(y)
-            return osc_np.vdot(g, v), aux
+            return osc_np.sum(g * v), aux  # vᵀ g (real: g and v have x's shape and dtype kind)
 
         return _gradient_of(along_v, has_aux=True)(x)
     if mode == "fwd-fwd":  # (e_i^T H v)_i: n second directional derivatives, batched in bounded chunks
