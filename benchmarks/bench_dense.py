@@ -6,7 +6,7 @@ side in one run:
 1. logistic-regression negative log-likelihood with ``A`` in R^{5000 x 200}:
    ``osc.hessian`` (each nesting, packed ``symmetric=True``, chunked, and
    staged with ``osc.jit``) against the analytic NumPy Hessian
-   ``Aᵀ diag(p(1-p)) A`` (target: <= 2x);
+   ``Aᵀ diag(p(1-p)) A`` (targets: eager <= 2x, staged <= 1.05x);
 2. chained Rosenbrock at n = 10: one dense Hessian, eager and staged, against
    JAX (eager and jitted) and autograd when they are installed;
 3. a dense Hessian at n = 5000 (``(Σx)² + Σ sin x``): peak traced memory
@@ -66,6 +66,8 @@ def logistic(m, n, rounds):
     t_stage = time.perf_counter() - t0
     w2 = -w  # replay at another point than the one staged
     assert np.max(np.abs(staged(w2) - analytic(w2))) < 1e-12 * np.max(np.abs(analytic(w2)))
+    for _ in range(3):  # a staged program is fused (numba) on its third replay: time the loops
+        staged(w2)
     fns["jit(hessian)"] = lambda: staged(w2)
     t = _harness.interleaved_min(fns, rounds)
     base = t["analytic Aᵀ D A"]
@@ -73,11 +75,14 @@ def logistic(m, n, rounds):
     for k, v in t.items():
         print(f"   {k:26s} {v * 1e3:9.2f} ms   {v / base:6.2f} x analytic")
     names = [e[0].name for e in staged.program(w).eqns]
+    fused = staged.program(w).fused
+    loops = "" if fused is None else (f"; fused: {len(fused.eqns)} operations, "
+                                      f"{[e.prim.name for e in fused.eqns].count('fused')} of them compiled loops")
     print(f"   (jit(hessian): staged once in {t_stage * 1e3:.0f} ms; {len(names)} NumPy operations, "
-          f"{names.count('matmul')} of them matmuls -- A @ I was folded at staging)")
-    for k in ("hessian fwd-rev", "jit(hessian)"):
+          f"{names.count('matmul')} of them matmuls -- A @ I was folded at staging{loops})")
+    for k, target in (("hessian fwd-rev", 2.0), ("jit(hessian)", 1.05)):
         ratio = t[k] / base
-        print(f"   -> {k} / analytic = {ratio:.2f} (target <= 2): {'met' if ratio <= 2 else 'NOT met'}")
+        print(f"   -> {k} / analytic = {ratio:.2f} (target <= {target}): {'met' if ratio <= target else 'NOT met'}")
     return t
 
 

@@ -27,6 +27,7 @@ import pytest
 
 import osculate as osc
 from osculate.ad import fusion
+from osculate.testing.sparse_problems import get_sparse_problem
 
 from test_ad_primitives import CASES as PRIMITIVE_CASES
 from test_jit import VALUE_DEPENDENT, _close, _draw, _scalar
@@ -243,3 +244,36 @@ def test_kernels_are_cached_on_disk_across_processes(tmp_path):
         assert out.stdout.strip() == "True"
     kernels = list((tmp_path / "fusion").glob("fused_*.py"))
     assert kernels and list((tmp_path / "fusion").rglob("*.nbi"))  # numba's index of compiled code
+
+
+def test_rows_side_by_side_fuse_with_slices_along_the_last_axis():
+    # a batch of tangents (the colours of a sparse plan): slices, scatters and sums of
+    # (k, n) values along their last axis, with (n,) values broadcast against every row
+    rng = np.random.default_rng(9)
+    x1, x2 = rng.uniform(-1, 1, 60), rng.uniform(-1, 1, 60)
+    col = rng.standard_normal((3, 1))
+    for k in (1, 3, 8, 12):  # 12 rows: looped over the flat index
+        V = rng.standard_normal((k, 60))
+        batched = lambda x, V: osc.vmap(lambda v: osc.hvp(rosen, x, v))(V)  # noqa: E731
+        staged = _check_fused(batched, (x1, V), (x2, V))
+        if k <= 8:
+            assert [e.prim.name for e in staged.program(x2, V).fused.eqns].count("fused") == 1
+    rows = lambda X: np.sum(np.sin(X[:, 1:]) * X[:, :-1] ** 2 * col + np.exp(-X[:, 2:] ** 2).sum())  # noqa: E731
+    X1, X2 = rng.standard_normal((3, 40)), rng.standard_normal((3, 40))
+    for target in (rows, osc.grad(rows)):
+        _check_fused(target, (X1,), (X2,))
+
+
+def test_sparse_plans_fused_equal_eager():
+    # n_colors * n >= 4096: the seed matrix is an argument of the fused program (a
+    # constant Hessian -- sparse_quadratic -- is computed once and copied)
+    for name in ("chained_rosenbrock", "broyden_tridiagonal", "band9", "bratu2d", "arrowhead", "sparse_quadratic"):
+        p = get_sparse_problem(name)
+        x1, x2 = p.x0(2500), p.x0(2500) * 0.5 + 0.1
+        eager = osc.sparse_hessian(p.f, x1, staged=False)
+        for kind in ("star", "acyclic"):
+            plan = osc.sparse_hessian(p.f, x1, coloring=kind)
+            for _ in range(4):
+                got = plan(x2, format="csc")
+            want = eager(x2, format="csc")
+            np.testing.assert_allclose(got.toarray(), want.toarray(), rtol=1e-12, atol=1e-12)

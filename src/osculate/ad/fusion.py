@@ -10,24 +10,36 @@ dependency, in the ``cli`` extra): it installs as a wheel, compiles a loop
 in a fraction of a second, and caches the machine code on disk.  Without it
 programs run unfused, as before.
 
-What fuses: maximal runs of consecutive operations over one iteration space
-of length ``L`` on float64 arrays --
+What fuses: regions of operations over one iteration space on float64
+arrays -- a loop over ``L`` positions, with up to :data:`_MAX_ROWS` rows side
+by side (a value of shape ``(..., L)`` whose other axes hold that many rows:
+the colours of a sparse plan's batched products, the basis vectors of a small
+batched pass; the rows are unrolled in the loop's body), or over the flat
+index of a larger value --
 
 * elementwise ufuncs (arithmetic, powers, exponentials and logarithms,
   trigonometric and hyperbolic functions...), comparisons and ``where`` on
-  arrays of the result's shape (the loop runs over its flat index, so any
-  number of axes) or broadcasting to it (a bias ``(m,)`` against
-  ``(n, m)``: read at the index the broadcast maps to), scalars and
-  constant arrays;
-* contiguous slices ``x[a:b]`` of a vector, read as ``x[i + a]``;
-* ``scatter`` / ``scatter-add`` of a length-``L`` value into a contiguous
-  slice of a vector (the adjoints of slicing): ``buf[i + a] += v_i``, with
-  every element written once (see :func:`_rotated_writes`);
-* ``sum`` of every element of a value (four partial sums, each adding
-  blocks of 64 terms with Kahan's compensation), which ends the chain.
+  arrays of the result's shape or broadcasting to it (a bias ``(m,)``
+  against ``(n, m)``, a vector against every row: read at the index the
+  broadcast maps to), scalars and constant arrays;
+* contiguous slices along the last axis, ``x[a:b]`` of a vector or
+  ``X[:, a:b]`` of rows, read as ``x[i + a]``;
+* gathers ``x[idx]`` of a vector by a constant integer array (a loop of
+  their own, or the start of one: about twice as fast as fancy indexing);
+* ``scatter`` / ``scatter-add`` of a value into a contiguous slice along the
+  last axis (the adjoints of slicing): ``buf[i + a] += v_i``, with every
+  element written once (see :func:`_rotated_writes`);
+* ``sum`` of every element (four partial sums over a vector, fewer beside
+  rows, each adding the terms of 64 positions -- of every row -- plainly,
+  and those blocks with Kahan's compensation).
 
-Everything else -- matrix products, sums along some axes, gathers, linear
-algebra -- stays a NumPy call between loops.  A program's runs of at least
+A region need not be a run of consecutive operations: an operation in
+between that reads none of its values (a vector operation of another
+length, a matrix product of other operands) runs before the loop, which
+takes the place of the region's last operation.
+
+Everything else -- matrix products, sums along some axes, linear algebra --
+stays a NumPy call between loops.  A program's regions of at least
 :data:`settings` ``["min_length"]`` elements are fused once it has been
 replayed ``["after"]`` times, and its shorter runs once its replays have
 taken ``["pay_after"]`` seconds, about what compiling them costs (a small
@@ -139,7 +151,7 @@ def _ufunc_name(prim, params):
 #: last axis, with the rows unrolled in its body (the colours of a sparse plan's
 #: batched products, say), so slices along the last axis are index offsets.
 #: A value with more rows is looped over by its flat index.
-_MAX_ROWS = 16
+_MAX_ROWS = 8
 
 
 def _space(shape):
@@ -605,25 +617,29 @@ def _generate(region, eqns_after_uses, described):
            f"def kernel({', '.join(params)}):"]
     src += [f"    {line}" for line in head]
     if sums:
-        # The loop is unrolled over _LANES independent sums so that they do not
-        # serialise it; each lane adds plainly within a block of _BLOCK iterations
-        # and adds the block's sum to its total with Kahan's compensation.
+        # The loop is unrolled over independent sums (_LANES, fewer when the body
+        # already holds rows side by side: it grows with both, and so does the
+        # compile time) so that they do not serialise it; each lane adds plainly
+        # within a block of _BLOCK iterations and adds the block's sum to its
+        # total with Kahan's compensation.
+        lanes = max(1, _LANES // region.rows)
+
         def kahan(k, indent):
             return [f"{indent}y_ = {acc}b{k} - {acc}c{k}", f"{indent}s_ = {acc}{k} + y_",
                     f"{indent}{acc}c{k} = (s_ - {acc}{k}) - y_", f"{indent}{acc}{k} = s_"]
 
         for _, acc in sums:
-            src += [f"    {acc}{k} = 0.0\n    {acc}c{k} = 0.0" for k in range(_LANES)]
-        whole = L - L % _LANES
-        step = _LANES * _BLOCK
+            src += [f"    {acc}{k} = 0.0\n    {acc}c{k} = 0.0" for k in range(lanes)]
+        whole = L - L % lanes
+        step = lanes * _BLOCK
         src.append(f"    for j0 in range(0, {whole}, {step}):")
-        src += [f"        {acc}b{k} = 0.0" for _, acc in sums for k in range(_LANES)]
-        src.append(f"        for i0 in range(j0, min(j0 + {step}, {whole}), {_LANES}):")
-        for k in range(_LANES):
+        src += [f"        {acc}b{k} = 0.0" for _, acc in sums for k in range(lanes)]
+        src.append(f"        for i0 in range(j0, min(j0 + {step}, {whole}), {lanes}):")
+        for k in range(lanes):
             src.append(f"            i = i0 + {k}")
             src += [f"            {line.replace('@', str(k))}" for line in lines]
         for _, acc in sums:
-            for k in range(_LANES):
+            for k in range(lanes):
                 src += kahan(k, "        ")
         src += [f"    {acc}b0 = 0.0" for _, acc in sums]
         src.append(f"    for i in range({whole}, {L}):")
@@ -632,7 +648,7 @@ def _generate(region, eqns_after_uses, described):
             src += kahan(0, "    ")
         for _, acc in sums:  # the lanes' sums, less their compensations, added with compensation
             src += [f"    {acc}t = 0.0", f"    {acc}e = 0.0"]
-            for k in range(_LANES):
+            for k in range(lanes):
                 src += [f"    y_ = ({acc}{k} - {acc}c{k}) - {acc}e", f"    s_ = {acc}t + y_",
                         f"    {acc}e = (s_ - {acc}t) - y_", f"    {acc}t = s_"]
     else:
