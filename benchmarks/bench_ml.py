@@ -10,7 +10,7 @@ Prints, on one core (BLAS pinned to one thread by ``_harness``):
    Frobenius error against the exact dense GGN per layer block and
    overall, and the cosine of each damped preconditioned gradient with the
    exact damped natural gradient;
-2. training: for each optimiser that ``osculate.ml.train`` knows among
+2. training: for each optimiser that ``osculate.ml.training`` knows among
    sgd, adam, adahessian, kfac, shampoo and hessian_free, over several
    seeds (the initialisation and the minibatch order), the epochs and the
    wall time (optimisation only, evaluation excluded) until the test
@@ -42,7 +42,7 @@ from osculate.ml.quality import approximation_quality
 
 try:
     from osculate.ml.optimizers import OPTIMIZERS
-    from osculate.ml.train import train
+    from osculate.ml.training import train
 except ImportError:  # the optimisers have not landed in this checkout
     OPTIMIZERS, train = {}, None
 try:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import osculate as osc
-from osculate.ml.curvature import (GGN, KFAC, ggn_product, kfac, diagonal, layer_indices, layer_statistics,
+from osculate.ml.curvature import (GGN, KFAC, ggn_product, kfac_curvature, diagonal, layer_indices, layer_statistics,
                                    to_flat, to_tree)
 from osculate.ml.layers import describe, trace_network
 
@@ -131,7 +131,7 @@ def test_parameter_after_the_output_leaves_only_empirical_estimates():
     with pytest.raises(ValueError, match="pre-activation of its last dense layer"):
         ggn_product(loss, p, batch)
     with pytest.raises(ValueError, match="outside dense layers"):
-        kfac(loss, p, batch, kind="empirical")
+        kfac_curvature(loss, p, batch, kind="empirical")
     assert layer_statistics(net, "empirical")[0].g.shape == (1, 4, 2)
 
 
@@ -171,7 +171,7 @@ def test_layer_blocks_and_ggn_products_equal_the_dense_ggn(case, n):
     # the diagonal: exact on dense layers (all parameters are in layers here)
     assert np.allclose(to_flat(net, diagonal(loss, params, batch)), np.diag(G), rtol=0, atol=1e-12 * scale)
     # K-FAC keeps the layer blocks only, and is exact on them for a single example
-    D = kfac(loss, params, batch).to_dense()
+    D = kfac_curvature(loss, params, batch).to_dense()
     for layer in net.layers:
         idx = layer_indices(net, layer)
         assert np.all(D[np.ix_(idx, np.setdiff1d(np.arange(G.shape[0]), idx))] == 0)
@@ -201,7 +201,7 @@ def test_kfac_of_one_dense_layer_on_one_example_is_the_exact_fisher(transposed, 
     G = dense_ggn(model, h, p, batch)
     assert np.abs(H - G).max() <= 1e-12 * np.abs(G).max()
     for ekfac in (False, True):
-        K = kfac(loss, p, batch, ekfac=ekfac)
+        K = kfac_curvature(loss, p, batch, ekfac=ekfac)
         assert isinstance(K, KFAC)
         assert np.abs(K.to_dense() - G).max() <= 1e-12 * np.abs(G).max()
     # the damped solve is the exact damped inverse
@@ -215,8 +215,8 @@ def test_ekfac_is_exact_on_the_diagonal_of_its_eigenbasis(case):
     loss, model, head, params, batch = make_case(case, 7)
     net = trace_network(loss, params, batch)
     G = dense_ggn(model, head, params, batch)
-    E = kfac(loss, params, batch, ekfac=True)
-    K = kfac(loss, params, batch)
+    E = kfac_curvature(loss, params, batch, ekfac=True)
+    K = kfac_curvature(loss, params, batch)
     for (A, Gf, qa, qg, s), (_, _, qa2, qg2, s2), block in zip(E.blocks, K.blocks, blocks_of(net, G)):
         q = np.kron(qa, qg)
         rotated = q.T @ block @ q
@@ -279,11 +279,11 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="must return a scalar"):
         trace_network(lambda p, b: dict_model(p, b[0]), params, batch)
     with pytest.raises(ValueError, match="kind must be one of"):
-        kfac(loss, params, batch, kind="hessian")
+        kfac_curvature(loss, params, batch, kind="hessian")
     net = trace_network(loss, params, batch)
     with pytest.raises(ValueError, match="reduction"):
         layer_statistics(net, "empirical", reduction="max")
-    K, C = kfac(loss, params, batch), ggn_product(loss, params, batch)
+    K, C = kfac_curvature(loss, params, batch), ggn_product(loss, params, batch)
     wrong = {**params, "W1": np.ones((3, 4))}
     for fn in (K.matvec, lambda v: K.solve(v, 1.0), C.matvec):
         with pytest.raises(ValueError, match="structure and shapes of params"):

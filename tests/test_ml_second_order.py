@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import osculate as osc
-from osculate.ml.curvature import kfac as kfac_estimate
+from osculate.ml.curvature import kfac_curvature as kfac_estimate
 from osculate.ml.data import init_mlp, load_digits_split, mlp_loss
 from osculate.ml.optimizers import Optimizer, adam, apply_updates
 from osculate.ml.second_order import (SECOND_ORDER_OPTIMIZERS, HessianFreeState, KFACState, hessian_free, kfac,

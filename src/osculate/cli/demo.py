@@ -23,7 +23,7 @@ from ..ml import approximation_quality, describe
 from ..ml.data import init_mlp, load_digits_split, mlp_loss
 from ..ml.optimizers import adam
 from ..ml.second_order import kfac
-from ..ml.train import train
+from ..ml.training import train
 from ..optim import minimize
 from ..sparse import sparse_hessian
 from .output import landscape, prepare_output_dir, save_figure, spectrum_figure

@@ -56,7 +56,7 @@ from ..ad.transforms import grad, hvp
 from ..ad.tree import tree_leaves, tree_unflatten
 from .layers import Network, trace_network
 
-__all__ = ["LayerStatistics", "layer_statistics", "KFAC", "kfac", "diagonal", "layer_indices",
+__all__ = ["LayerStatistics", "layer_statistics", "KFAC", "kfac_curvature", "diagonal", "layer_indices",
            "GGN", "ggn_product", "ekfac_scales", "kfac_block", "to_flat", "to_tree"]
 
 KINDS = ("ggn", "fisher", "empirical")
@@ -436,7 +436,7 @@ def ggn_product(loss, params, batch):
     return GGN(trace_network(loss, params, batch))
 
 
-def kfac(loss, params, batch, kind="ggn", ekfac=False, n_samples=1, seed=0, reduction="mean"):
+def kfac_curvature(loss, params, batch, kind="ggn", ekfac=False, n_samples=1, seed=0, reduction="mean"):
     """K-FAC (``ekfac=True``: EKFAC) estimate of the curvature of
     ``loss(params, batch)``, with the layers found in its trace.
 
@@ -447,7 +447,7 @@ def kfac(loss, params, batch, kind="ggn", ekfac=False, n_samples=1, seed=0, redu
     >>> rng = np.random.default_rng(0)
     >>> p = {"W": rng.normal(size=(3, 2)), "b": np.zeros(2)}
     >>> batch = (rng.normal(size=(1, 3)), rng.normal(size=(1, 2)))  # one example: K-FAC is exact
-    >>> C = osc.ml.kfac(loss, p, batch).to_dense()
+    >>> C = osc.ml.kfac_curvature(loss, p, batch).to_dense()
     >>> bool(np.allclose(C, osc.hessian(lambda w: loss(osc.ravel_pytree(p)[1](w), batch))(osc.ravel_pytree(p)[0])))
     True
     """

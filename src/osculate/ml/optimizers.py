@@ -659,5 +659,5 @@ def shampoo(lr=1e-3, eps=1e-12, update_every=1, beta2=1.0, grafting="adam", mome
                           max_preconditioner_dim=max_dim))
 
 
-#: The factories of this module by name (``osculate.ml.train`` looks methods up here).
+#: The factories of this module by name (``osculate.ml.training`` looks methods up here).
 OPTIMIZERS = {"sgd": sgd, "adam": adam, "adamw": adamw, "adahessian": adahessian, "shampoo": shampoo}

@@ -24,7 +24,7 @@ for a loss that is a mean over the ``N`` examples:
     the exact diagonal blocks of ``G`` (the best any block-diagonal
     estimate can do);
 ``kfac``, ``kfac-fisher``, ``ekfac``
-    :func:`osculate.ml.kfac` with ``kind="ggn"`` (exact output-Hessian
+    :func:`osculate.ml.kfac_curvature` with ``kind="ggn"`` (exact output-Hessian
     square roots), ``kind="fisher"`` (``fisher_samples`` Monte-Carlo
     output samples) and EKFAC (``kind="ggn"``, eigenvalues refitted);
 ``diag-ggn``
@@ -84,7 +84,7 @@ import scipy.linalg as sla
 from ..ad.transforms import grad, hvp, jacfwd
 from ..ad.tree import tree_flatten, tree_leaves, tree_unflatten
 from ..linop import hessian_operator, hutchinson_diagonal
-from .curvature import diagonal, kfac, layer_indices
+from .curvature import diagonal, kfac_curvature, layer_indices
 from .layers import trace_network
 
 __all__ = ["approximation_quality", "ApproximationQuality", "QualityRow", "exact_ggn", "METHODS"]
@@ -506,7 +506,7 @@ def approximation_quality(loss, params, batch, damping=1e-3, methods=tuple(METHO
             mats = [("dense", b) for b in g_blocks]
         elif method in ("kfac", "kfac-fisher", "ekfac"):
             kind = "fisher" if method == "kfac-fisher" else "ggn"
-            est = kfac(loss, params, batch, kind=kind, ekfac=method == "ekfac", n_samples=fisher_samples,
+            est = kfac_curvature(loss, params, batch, kind=kind, ekfac=method == "ekfac", n_samples=fisher_samples,
                        seed=seed, reduction=reduction)
             mats = _kfac_blocks(est, blocks)
         elif method in ("diag-ggn", "diag-ef"):

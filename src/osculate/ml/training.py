@@ -66,7 +66,7 @@ class TrainResult:
     training to be resumed.
 
     >>> import numpy as np
-    >>> from osculate.ml.train import train
+    >>> from osculate.ml.training import train
     >>> loss = lambda p, batch: np.mean((batch[0] @ p["w"] - batch[1]) ** 2)
     >>> X = np.random.default_rng(0).normal(size=(100, 2))
     >>> result = train(loss, {"w": np.zeros(2)}, (X, X @ np.array([1.0, -2.0])), method="sgd", lr=0.1,
@@ -176,7 +176,7 @@ def train(loss, params, data, method="adam", epochs=10, batch_size=64, seed=0, t
     ``RuntimeWarning`` is issued.
 
     >>> from osculate.ml.data import load_digits_split, init_mlp, mlp_loss
-    >>> from osculate.ml.train import train
+    >>> from osculate.ml.training import train
     >>> X, y, X_test, y_test = load_digits_split()
     >>> result = train(mlp_loss, init_mlp((64, 32, 10), seed=0), (X, y), method="adam", lr=1e-2,
     ...                epochs=3, test_data=(X_test, y_test), progress=False)

@@ -1,16 +1,16 @@
-"""osculate.ml.train and osculate.ml.data: training on scikit-learn's digits,
+"""osculate.ml.training and osculate.ml.data: training on scikit-learn's digits,
 the two forms of parameters, reproducibility, clear errors, non-finite stops."""
 
 import numpy as np
 import pytest
 
 import osculate as osc
-from osculate.ml import train as train_module
+from osculate.ml import training as train_module
 from osculate.ml.data import (
     accuracy, batches, init_mlp, load_digits_split, mlp_layers, mlp_loss, mlp_predict,
 )
 from osculate.ml.optimizers import adam, sgd
-from osculate.ml.train import TrainResult, train
+from osculate.ml.training import TrainResult, train
 
 pytest.importorskip("sklearn")
 
