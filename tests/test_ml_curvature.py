@@ -298,3 +298,12 @@ def test_bad_inputs():
         K.solve(params, -1.0)
     with pytest.raises(ValueError, match="taps given"):
         net.loss_and_activations(net.leaves, [None])
+
+
+def test_describe_says_why_a_matmul_weight_is_not_a_layer():
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(6, 3)), rng.normal(size=6)
+    text = osc.ml.describe(lambda w, b: np.mean((b[0] @ w - b[1]) ** 2), np.ones(3), (X, y))
+    assert "1-D weight in a matmul" in text and "no dense layer found" in text
+    text = osc.ml.describe(lambda w, b: np.mean((w @ b[0].T - b[1]) ** 2), np.ones((1, 3)), (X, y))
+    assert "multiplies from the left" in text

@@ -304,7 +304,10 @@ class Network:
         if self.output is not None:
             out = f"output: pre-activation of dense {len(self.layers) - 1}, {self.n_examples} examples x {self.output.d_out}"
         else:
-            out = "output: none (the loss uses parameters after the last dense layer): only empirical estimates apply"
+            out = ("output: none (no dense layer found): no layer-wise estimate applies; use the exact "
+                   "osc.hessian_operator or osc.hutchinson_diagonal" if not self.layers else
+                   "output: none (the loss uses parameters after the last dense layer): only empirical "
+                   "estimates apply, to the dense layers")
         return "\n".join(lines + [out])
 
     def why_diagonal(self, i):
@@ -319,9 +322,14 @@ class Network:
                     counts[e.prim.name] = counts.get(e.prim.name, 0) + 1
         if not counts:
             return "unused by the loss"
-        if self.layers == [] and any(e.prim is matmul_p for e in self.eqns) and sum(counts.values()) == 1 \
-                and "matmul" in counts:
-            return "not a layer: the matmuls do not share one batch of rows"
+        if counts == {"matmul": 1}:
+            (e,) = [e for e in self.eqns if e.prim is matmul_p and var in e.refs]
+            if self.leaves[i].ndim != 2:
+                return f"not a layer: a {self.leaves[i].ndim}-D weight in a matmul (a dense layer's is a 2-D matrix)"
+            if e.refs[0] == var:
+                return "not a layer: multiplies from the left (a dense layer is a @ W, rows are examples)"
+            if not self.layers:
+                return "not a layer: its input is not a 2-D batch of rows, or the matmuls differ in rows"
         return "not a layer: used by " + ", ".join(f"{k} x{c}" if c > 1 else k for k, c in counts.items())
 
     def _source_layer(self, layer):
@@ -370,6 +378,6 @@ def describe(loss, params, batch) -> str:
     block    parameters                   shape                size  input
     dense 0  ['W'] + ['b']                K-FAC 4x2               8  batch
     diag     ['scale']                    (2,)                    2  not a layer: used by mul
-    output: none (the loss uses parameters after the last dense layer): only empirical estimates apply
+    output: none (the loss uses parameters after the last dense layer): only empirical estimates apply, to the dense layers
     """
     return trace_network(loss, params, batch).describe()
