@@ -215,9 +215,20 @@ def test_off_switch_and_thresholds(monkeypatch):
         staged(x)
     assert staged.program(x).fused is None
     monkeypatch.setitem(fusion.settings, "pay_after", 0.0)  # as if its replays had cost a compile
+    monkeypatch.setitem(fusion.settings, "pay_per_op2", 0.0)
     staged(x)
     assert staged.program(x).fused is not None
     np.testing.assert_allclose(staged(x), osc.grad(rosen)(x), rtol=1e-13)
+
+
+def test_a_long_program_replays_longer_before_its_short_runs_are_compiled(monkeypatch):
+    monkeypatch.setitem(fusion.settings, "mode", "auto")
+    # compile time grows about as the square of the length: 1 s of replays pays for
+    # compiling 20 operations (0.25 s floor) but not 200 (about 18 s)
+    assert fusion.wanted(10, spent=1.0, n_ops=20) == "any length"
+    assert fusion.wanted(10, spent=1.0, n_ops=200) is False
+    assert fusion.wanted(10, spent=20.0, n_ops=200) == "any length"
+    assert fusion.wanted(10, spent=0.1, n_ops=5) is False
 
 
 def test_per_function_switch(monkeypatch):

@@ -465,7 +465,7 @@ class Program:
         fused = self._fused
         if fused is None:
             self._replays += 1
-            wanted = fusion.wanted(self._replays, self._force, self._spent)
+            wanted = fusion.wanted(self._replays, self._force, self._spent, len(self.eqns))
             if wanted:
                 return self._first_fused_call(leaves, wanted == "any length")
             if self._replays > fusion.settings["after"]:  # only short runs: fused once replays cost a compile
