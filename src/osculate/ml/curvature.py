@@ -162,7 +162,7 @@ def layer_indices(net: Network, layer):
     """Positions in the raveled parameter vector of the entries of the
     layer's ``(d_in [+1]) × d_out`` matrix (bias as the last row), in
     row-major order -- the order of :meth:`LayerStatistics.exact_block`."""
-    offsets = np.cumsum([0] + [x.size for x in net.leaves])
+    offsets = net.offsets
     w = offsets[layer.weight] + np.arange(net.leaves[layer.weight].size).reshape(net.leaves[layer.weight].shape)
     rows = w.T if layer.transposed else w
     if layer.bias is not None:
@@ -298,7 +298,7 @@ class KFAC:
             q = np.kron(qa, qg)
             idx = layer_indices(self.net, layer)
             out[np.ix_(idx, idx)] = (q * s.ravel()) @ q.T
-        offsets = np.cumsum([0] + [x.size for x in self.net.leaves])
+        offsets = self.net.offsets
         for i, d in self.others.items():
             k = offsets[i] + np.arange(d.size)
             out[k, k] = d.ravel()
@@ -334,7 +334,7 @@ def to_tree(net, v):
     n = sum(x.size for x in net.leaves)
     if v.size != n:
         raise ValueError(f"ml: a flat parameter vector has {n} entries, got {v.size}")
-    parts = np.split(v, np.cumsum([x.size for x in net.leaves])[:-1])
+    parts = np.split(v, net.offsets[1:-1])
     return tree_unflatten(net.treedef, [p.reshape(x.shape) for p, x in zip(parts, net.leaves)])
 
 
@@ -400,7 +400,7 @@ class GGN:
         """``C`` as a dense matrix over the raveled parameters (all columns in
         one batched forward replay and one batched head product)."""
         eye = np.eye(self.size)
-        parts = np.split(eye, np.cumsum([x.size for x in self.net.leaves])[:-1], axis=1)
+        parts = np.split(eye, self.net.offsets[1:-1], axis=1)
         tangents = tuple(p.reshape((self.size,) + x.shape) for p, x in zip(parts, self.net.leaves))
         J = np.asarray(self._jvp.batch(tangents)).reshape(self.size, -1)  # row j: J e_j
         HJ = np.asarray(self._head_hvp.batch(J.reshape((self.size,) + self.output.shape))).reshape(self.size, -1)

@@ -119,10 +119,12 @@ class Network:
     def __init__(self, loss, params, batch):
         leaves, self.treedef = tree_flatten(params)
         self.leaves = [np.asarray(x) for x in leaves]
-        for name, x in zip(_leaf_paths(self.treedef), self.leaves):
+        self.names = _leaf_paths(self.treedef)
+        for name, x in zip(self.names, self.leaves):
             if x.dtype.kind != "f":
                 raise TypeError(f"ml: parameter {name} has dtype {x.dtype}; parameters must be real floating point")
-        self.names = _leaf_paths(self.treedef)
+        #: where each leaf starts in the raveled parameter vector (and, last, its length)
+        self.offsets = np.cumsum([0] + [x.size for x in self.leaves])
         self.loss = loss
         self.batch = batch
 

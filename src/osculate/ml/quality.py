@@ -264,7 +264,7 @@ def exact_ggn(loss, params, batch, chunk_size=128):
 
 def _partition(net):
     """Index sets of the diagonal blocks: one per dense layer, one per other leaf."""
-    offsets = np.cumsum([0] + [x.size for x in net.leaves])
+    offsets = net.offsets
     names, blocks = [], []
     for k, layer in enumerate(net.layers):
         names.append(f"dense {k}")
@@ -402,7 +402,7 @@ def _shampoo_step(stats, g, eps=1e-12):
 def _leaf_blocks_to_partition(net, blocks, leaf_matrices):
     """Place per-leaf dense matrices (no coupling between leaves) into the
     partition's blocks."""
-    offsets = np.cumsum([0] + [x.size for x in net.leaves])
+    offsets = net.offsets
     where = {}
     for b, idx in enumerate(blocks):
         for pos, flat in enumerate(idx):
@@ -532,7 +532,7 @@ def approximation_quality(loss, params, batch, damping=1e-3, methods=tuple(METHO
             mats = _leaf_blocks_to_partition(net, blocks, leaf_mats)
         elif method == "shampoo-step":
             stats, _ = shampoo_stats()
-            leaves = np.split(g, np.cumsum([x.size for x in net.leaves])[:-1])
+            leaves = np.split(g, net.offsets[1:-1])
             direction = np.concatenate([
                 _shampoo_step(s, part.reshape(leaf.shape)).ravel() for s, part, leaf in zip(stats, leaves, net.leaves)
             ])
