@@ -255,6 +255,12 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
     for nm, v in (("ftol", ftol), ("xtol", xtol), ("gtol", gtol)):
         if not v >= 0:
             raise ValueError(f"{nm} must be >= 0")
+    if hasattr(residual_fn, "gauss_newton"):  # a sum of squares over chunks (osculate.FiniteSum)
+        if jac is not None or args:
+            raise ValueError("a FiniteSum carries its own derivatives and data: pass no jac or args")
+        with residual_fn.session():
+            return _solve(residual_fn, _Gram(residual_fn), start_point(x0), method, ftol, xtol, gtol,
+                          max_nfev, x_scale, callback, None)
     point = FlatPoint(None, x0, name="least_squares", solver=True, point="x0")
     x = start_point(point.x)
     n = x.size
@@ -262,25 +268,109 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
     if not point.plain and callback is not None:
         user_callback = callback
         callback = lambda xk: user_callback(point.unravel(xk))  # noqa: E731
-    r = res_fn(x)
-    m = r.size
-    if not np.all(np.isfinite(r)):
-        raise ValueError("the residuals at x0 are not finite")
-    dense = jac_mode == "dense" or jac is not None or (
-        jac_mode == "auto" and n <= 200 and m * n <= 2_000_000)
+    return _solve(res_fn, _Linearised(res_fn, jac_mode, jac is not None), x, method, ftol, xtol, gtol,
+                  max_nfev, x_scale, callback, point)
+
+
+class _Linearised:
+    """The residuals ``r(x)`` and their Jacobian (dense, or matrix-free)."""
+
+    gram = False
+
+    def __init__(self, res_fn, jac_mode, user_jac):
+        self.res_fn = res_fn
+        self.jac_mode = jac_mode
+        self.user_jac = user_jac
+        self.dense = None
+
+    def residuals(self, x):
+        """``(r, ½‖r‖²)``."""
+        r = self.res_fn(x)
+        if self.dense is None:  # the first call: choose dense or matrix-free
+            if not np.all(np.isfinite(r)):
+                raise ValueError("the residuals at x0 are not finite")
+            m, n = r.size, x.size
+            self.m = m
+            self.dense = self.jac_mode == "dense" or self.user_jac or (
+                self.jac_mode == "auto" and n <= 200 and m * n <= 2_000_000)
+        with np.errstate(all="ignore"):
+            return r, 0.5 * (r @ r)
+
+    def linearise(self, x, r):
+        """``(J, g, column norms of J)``."""
+        if self.dense:
+            J = self.res_fn.dense_jacobian(x, self.m)
+            return J, J.T @ r, np.linalg.norm(J, axis=0)
+        J = self.res_fn.operator(x, self.m)
+        return J, J.rmatvec(r), None
+
+    def solve(self, J, r, g, mu, d):
+        """Minimise ``||J p + r||² + mu ||D p||²``: ``p`` and the predicted
+        reduction of the cost."""
+        n = g.size
+        if self.dense:
+            A = np.vstack([J, np.sqrt(mu) * np.diag(d)]) if mu > 0 else J
+            b = np.concatenate([-r, np.zeros(n)]) if mu > 0 else -r
+            p = np.linalg.lstsq(A, b, rcond=None)[0]
+            Jp = J @ p
+        else:  # matrix-free: CG on (J^T J + mu D^2) p = -g
+            d2 = d * d
+            p, info = la.conjugate_gradient(lambda v: J.rmatvec(J.matvec(v)) + mu * d2 * v, -g,
+                                            rtol=1e-10, maxiter=10 * n)
+            Jp = J.matvec(p)
+        return p, -(g @ p + 0.5 * (Jp @ Jp))
+
+    def counts(self):
+        f = self.res_fn
+        return dict(nfev=f.nfev, njev=f.njev, njvp=f.njvp, nvjp=f.nvjp, note=f.staging.note)
+
+
+class _Gram:
+    """Normal equations of a sum of squares whose residuals are never
+    gathered: ``½‖r‖²``, ``JᵀJ`` and ``Jᵀr`` in one round trip
+    (:meth:`osculate.FiniteSum.gauss_newton`)."""
+
+    gram = True
+    dense = True
+
+    def __init__(self, fs):
+        self.fs = fs
+        self.nfev = 0
+        self.njev = 0
+
+    def residuals(self, x):
+        self.nfev += 1
+        cost = self.fs.value(x)
+        if self.nfev == 1 and not np.isfinite(cost):
+            raise ValueError("the residuals at x0 are not finite")
+        return None, cost
+
+    def linearise(self, x, r):
+        self.njev += 1
+        _, JTJ, JTr = self.fs.gauss_newton(x)
+        return JTJ, JTr, np.sqrt(np.maximum(np.diag(JTJ), 0.0))
+
+    def solve(self, JTJ, r, g, mu, d):
+        A = JTJ + mu * np.diag(d * d)
+        try:
+            p = -np.linalg.solve(A, g) if mu > 0 else -np.linalg.lstsq(A, g, rcond=None)[0]
+        except np.linalg.LinAlgError:
+            p = -np.linalg.lstsq(A, g, rcond=None)[0]
+        return p, -(g @ p + 0.5 * (p @ (JTJ @ p)))
+
+    def counts(self):
+        return dict(nfev=self.nfev, njev=self.njev, njvp=0, nvjp=0, note="")
+
+
+def _solve(res_fn, model, x, method, ftol, xtol, gtol, max_nfev, x_scale, callback, point):
+    """Levenberg–Marquardt / Gauss–Newton on a :class:`_Linearised` or :class:`_Gram` model."""
+    n = x.size
+    r, cost = model.residuals(x)
     if max_nfev is None:
         max_nfev = 100 * n
     t0 = time.perf_counter()
-
-    def jacobian(xk):
-        return res_fn.dense_jacobian(xk, m) if dense else res_fn.operator(xk, m)
-
-    J = jacobian(x)
-    cost = 0.5 * (r @ r)
-    g = J.T @ r if dense else J.rmatvec(r)
-    if dense:
-        colnorm = np.linalg.norm(J, axis=0)
-    else:
+    J, g, colnorm = model.linearise(x, r)
+    if colnorm is None:
         colnorm = np.ones(n)
     d = np.where(colnorm > 0, colnorm, 1.0) if (x_scale == "jac" and method == "lm") else np.ones(n)
     mu = None
@@ -289,46 +379,25 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
     nit = 0
     extra = ""
 
-    def solve_damped(J, r, g, mu):
-        """Minimise ||J p + r||^2 + mu ||D p||^2; return p and predicted
-        reduction of the cost."""
-        if dense:
-            A = np.vstack([J, np.sqrt(mu) * np.diag(d)]) if mu > 0 else J
-            b = np.concatenate([-r, np.zeros(n)]) if mu > 0 else -r
-            p = np.linalg.lstsq(A, b, rcond=None)[0]
-            Jp = J @ p
-            pred = -(g @ p + 0.5 * (Jp @ Jp))
-            return p, pred
-        # matrix-free: CG on (J^T J + mu D^2) p = -g
-        d2 = d * d
-
-        def matvec(v):
-            return J.rmatvec(J.matvec(v)) + mu * d2 * v
-
-        p, info = la.conjugate_gradient(matvec, -g, rtol=1e-10, maxiter=10 * n)
-        Jp = J.matvec(p)
-        pred = -(g @ p + 0.5 * (Jp @ Jp))
-        return p, pred
+    def nfev():
+        return model.counts()["nfev"]
 
     while status is None:
         if np.max(np.abs(g)) <= gtol:
             status = 1
             break
-        if res_fn.nfev >= max_nfev:
+        if nfev() >= max_nfev:
             status = 0
             break
         if method == "lm":
             if mu is None:
-                if dense:
-                    diagJTJ = np.sum(J * J, axis=0) / (d * d)
-                    mu = 1e-3 * max(np.max(diagJTJ), EPS)
+                if model.dense:
+                    mu = 1e-3 * max(np.max(colnorm ** 2 / (d * d)), EPS)
                 else:
                     mu = 1e-3 * max(np.linalg.norm(g), 1.0)
-            p, pred = solve_damped(J, r, g, mu)
+            p, pred = model.solve(J, r, g, mu, d)
             x_new = x + p
-            r_new = res_fn(x_new)
-            with np.errstate(all="ignore"):
-                cost_new = 0.5 * (r_new @ r_new)
+            r_new, cost_new = model.residuals(x_new)
             if not np.isfinite(cost_new):
                 cost_new = np.inf
             rho = (cost - cost_new) / pred if (pred > 0 and np.isfinite(cost_new)) else -np.inf
@@ -338,10 +407,9 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
                 f_conv = (cost - cost_new) <= ftol * cost and pred <= 2 * ftol * cost
                 x_conv = dx_norm <= xtol * (xtol + x_norm)
                 x, r, cost = x_new, r_new, cost_new
-                J = jacobian(x)
-                g = J.T @ r if dense else J.rmatvec(r)
-                if dense and x_scale == "jac":
-                    d = np.maximum(d, np.linalg.norm(J, axis=0))
+                J, g, colnorm = model.linearise(x, r)
+                if model.dense and x_scale == "jac":
+                    d = np.maximum(d, colnorm)
                 mu *= max(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3)
                 nu = 2.0
                 nit += 1
@@ -362,15 +430,13 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
                     status = -1
                     extra = " Damping parameter exploded."
         else:  # Gauss-Newton with backtracking
-            p, pred = solve_damped(J, r, g, 0.0)
+            p, pred = model.solve(J, r, g, 0.0, d)
             slope = g @ p
             if not np.all(np.isfinite(p)) or not slope < 0:
                 p, slope = -g, -(g @ g)
 
             def phi(a):
-                ra = res_fn(x + a * p)
-                with np.errstate(all="ignore"):
-                    val = 0.5 * (ra @ ra)
+                val = model.residuals(x + a * p)[1]
                 return val if np.isfinite(val) else np.inf
 
             ls = armijo(phi, cost, slope, 1.0)
@@ -379,23 +445,23 @@ def least_squares(residual_fn, x0, method="lm", *, jac=None, ftol=1e-8,
                 extra = " Gauss-Newton " + ls.message + "."
                 break
             x_new = x + ls.alpha * p
-            r_new = res_fn(x_new)
-            cost_new = 0.5 * (r_new @ r_new)
+            r_new, cost_new = model.residuals(x_new)
             # like MINPACK: both the actual and the predicted (full-step)
             # relative reductions must be small
             f_conv = (cost - cost_new) <= ftol * cost and pred <= ftol * cost
             x_conv = np.linalg.norm(p) <= xtol * (xtol + np.linalg.norm(x))
             x, r, cost = x_new, r_new, cost_new
-            J = jacobian(x)
-            g = J.T @ r if dense else J.rmatvec(r)
+            J, g, colnorm = model.linearise(x, r)
             nit += 1
             if callback is not None:
                 callback(x.copy())
             status = _converged_status(f_conv, x_conv, status)
-    x_out, g_out = (x, g) if point.plain else (point.unravel(x.copy()), point.unravel(np.array(g, dtype=float)))
-    return OptimizeResult(
-        x=x_out, cost=cost, fun=r, jac=J, grad=g_out, optimality=float(np.max(np.abs(g))),
-        active_mask=np.zeros(n, dtype=int), nfev=res_fn.nfev, njev=res_fn.njev,
-        njvp=res_fn.njvp, nvjp=res_fn.nvjp, nit=nit, status=status,
-        success=status > 0, message=_LS_MESSAGES[status] + extra, method=method, note=res_fn.staging.note,
-        time=time.perf_counter() - t0)
+    plain = point is None or point.plain
+    x_out, g_out = (x, g) if plain else (point.unravel(x.copy()), point.unravel(np.array(g, dtype=float)))
+    fields = dict(x=x_out, cost=cost, fun=r, jac=J, grad=g_out, optimality=float(np.max(np.abs(g))),
+                  active_mask=np.zeros(n, dtype=int), nit=nit, status=status, success=status > 0,
+                  message=_LS_MESSAGES[status] + extra, method=method, time=time.perf_counter() - t0)
+    fields.update(model.counts())
+    if model.gram:  # the residuals stay on the chunks: the result holds the normal equations
+        fields.update(fun=None, jac=None, jtj=J, round_trips=res_fn.round_trips)
+    return OptimizeResult(**fields)

@@ -1,6 +1,8 @@
 """The :class:`Objective` wrapper: derivatives on demand, with counters."""
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from ..ad.transforms import hessian, hvp, value_and_grad
@@ -40,6 +42,9 @@ class Objective:
         ``hvp(x, v, *args) -> ndarray``, the Hessian-vector product.
     hess : callable, optional
         ``hess(x, *args) -> ndarray (n, n)``.
+    value_and_grad : callable, optional
+        ``value_and_grad(x, *args) -> (float, ndarray)``, used (with ``grad``)
+        when value and gradient are wanted together: one pass instead of two.
     args : tuple, optional
         Extra arguments passed to ``fun`` and the derivatives.
     jit : {"auto", True, False}, optional
@@ -75,10 +80,10 @@ class Objective:
     (1, 1)
     """
 
-    def __init__(self, fun, grad=None, hvp=None, hess=None, args=(), jit="auto"):
+    def __init__(self, fun, grad=None, hvp=None, hess=None, args=(), jit="auto", value_and_grad=None):
         if not callable(fun):
             raise TypeError("fun must be callable")
-        for nm, d in (("grad", grad), ("hvp", hvp), ("hess", hess)):
+        for nm, d in (("grad", grad), ("hvp", hvp), ("hess", hess), ("value_and_grad", value_and_grad)):
             if d is not None and not callable(d):
                 raise TypeError(f"{nm} must be callable or None")
         self._fun_user = fun
@@ -87,7 +92,10 @@ class Objective:
             self._f = lambda x: fun(x, *self.args)
         else:
             self._f = fun
+        if value_and_grad is not None and grad is None:
+            raise ValueError("value_and_grad needs grad as well (a gradient alone is asked for too)")
         self._grad_user = grad
+        self._vg_user = value_and_grad
         self._hvp_user = hvp
         self._hess_user = hess
         self._staging = Staging(jit, "the objective")
@@ -112,6 +120,11 @@ class Objective:
         """Return ``dict(nfev=..., ngev=..., nhvp=..., nhev=...)``."""
         return dict(nfev=self.nfev, ngev=self.ngev, nhvp=self.nhvp,
                     nhev=self.nhev)
+
+    def session(self):
+        """A context manager around one solver call (nothing to open for a
+        plain objective; a :class:`~osculate.FiniteSum` opens its cluster)."""
+        return contextlib.nullcontext(self)
 
     @property
     def has_second_order(self):
@@ -172,9 +185,13 @@ class Objective:
         have_g = self._gx is not None and self._gx[0] == key
         if have_f and have_g:
             return self._fx[1], self._gx[1]
-        if have_f or self._grad_user is not None:
+        if have_f or (self._grad_user is not None and self._vg_user is None):
             return self.value(x), self.gradient(x)
-        val, g = self._engine_vg(x)
+        if self._vg_user is not None:
+            with np.errstate(all="ignore"):
+                val, g = self._vg_user(x, *self.args)
+        else:
+            val, g = self._engine_vg(x)
         val = self._check_scalar(val)
         g = np.asarray(g, dtype=float).reshape(-1)
         self.nfev += 1
