@@ -6,7 +6,9 @@
                               at degenerate points)
 :func:`classify_point`        the classification alone (a :class:`CriticalPoint`)
 :func:`find_critical_points`  multi-start Newton on ``∇f = 0`` in a box, deduplicated
-                              and classified
+                              and classified (on ``c(x) = 0`` with ``subject_to=``)
+:func:`classify_constrained`  second-order test on a constraint set (reduced
+                              Hessian ``Zᵀ∇²L Z``, bordered matrix, KKT residuals)
 :func:`quadratic_model`       ``m(p) = f + gᵀp + ½pᵀHp`` (dense or matrix-free)
 :func:`directional_curvature` ``vᵀHv / ‖v‖²``
 :func:`graph_curvature`       ``|f''| / (1 + f'²)^{3/2}`` of ``y = f(x)``
@@ -30,6 +32,7 @@ Every result is a plain dataclass with a readable ``repr`` and ``to_dict()``
 ('saddle point', (1, 1, 0))
 """
 
+from .constrained import ConstrainedPoint, classify_constrained
 from .critical import find_critical_points
 from .curvature import classify_point, curvature, directional_curvature
 from .geometry import curve_curvature, graph_curvature
@@ -43,6 +46,7 @@ __all__ = [
     "curvature",
     "classify_point",
     "find_critical_points",
+    "classify_constrained",
     "quadratic_model",
     "directional_curvature",
     "graph_curvature",
@@ -55,6 +59,7 @@ __all__ = [
     "plot_landscape",
     "CurvatureReport",
     "CriticalPoint",
+    "ConstrainedPoint",
     "CriticalPointSearch",
     "CriticalPointsResult",
     "HigherOrderTest",

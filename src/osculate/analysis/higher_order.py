@@ -211,11 +211,16 @@ def _probe(flat, z, value, series, T, h, value_slack=0.0) -> tuple[bool, str]:
 # --------------------------------------------------------------------------- the test
 
 
-def higher_order_test(flat, z, value, g, lam, U, null_idx, tol, max_order, n_directions, seed) -> HigherOrderTest:
+def higher_order_test(flat, z, value, g, lam, U, null_idx, tol, max_order, n_directions, seed,
+                      error_floor=None) -> HigherOrderTest:
     """The test of the module documentation at the point ``z`` of the flat
     function ``flat`` (value ``value``, gradient ``g``), with the Hessian's
     eigenpairs ``lam, U``, the (near-)null eigen-directions ``null_idx`` and
-    the eigenvalues' zero tolerance ``tol``."""
+    the eigenvalues' zero tolerance ``tol``.  ``error_floor`` (orders
+    ``0..max_order``) is added to every coefficient's error estimate: the
+    rounding error of terms that ``flat`` cancels internally, which its own
+    derivative scales do not show (the reduced function on a constraint
+    set, :mod:`osculate.analysis.constrained`)."""
     n = z.size
     gn = float(np.linalg.norm(g))
     null_idx = sorted(null_idx)
@@ -240,6 +245,8 @@ def higher_order_test(flat, z, value, g, lam, U, null_idx, tol, max_order, n_dir
     for m in range(dirs.shape[1]):
         c, series = _reduced_coefficients(flat, z, dirs[:, m], R, lam_R, K)
         err = series_errors(T, [float(np.linalg.norm(s)) for s in series], x_norm, K, rho_R)
+        if error_floor is not None:
+            err = err + np.asarray(error_floor, dtype=np.float64)[: K + 1]
         expl = explained_error(c, err, gn)
         coeffs.append(c)
         errs.append(expl)
