@@ -115,3 +115,8 @@ from .ad.implicit import SingularJacobianError, custom_root, fixed_point, root, 
 from .optim.implicit import argmin  # noqa: E402
 
 __all__ += ["custom_root", "root_scalar", "root", "fixed_point", "argmin", "SingularJacobianError"]
+
+# constrained minimisation (issue 21): constraints for minimize(..., constraints=[...])
+from .optim import Eq, Ineq  # noqa: E402
+
+__all__ += ["Eq", "Ineq"]

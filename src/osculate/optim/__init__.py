@@ -10,15 +10,21 @@ update).  See ``docs/optimizers.md``.
 Public API
 ----------
 minimize(f, x0, method=..., ...)
+minimize(f, x0, method="trust-constr"|"ipopt"|"slsqp"|"l-bfgs-b"|"tron",
+         bounds=..., constraints=[Eq(...), Ineq(...), ...])
+Eq(fun, value=0), Ineq(fun, lb=0, ub=inf) : constraints ``fun(x) == value``,
+    ``lb <= fun(x) <= ub`` (see ``docs/constrained.md``)
 least_squares(residual_fn, x0, method="lm"|"gauss-newton", ...)
 scipy_callables(f) -> (fun, jac, hess, hessp, objective)
 Objective(fun, grad=None, hvp=None, hess=None, args=(), jit="auto")
-METHODS : dict of the method names accepted by ``minimize``
+METHODS : dict of the unconstrained method names accepted by ``minimize``
+CONSTRAINED_METHODS : the methods that take bounds (and which take constraints)
 """
+from ._constraints import Eq, Ineq
 from ._least_squares import least_squares
-from ._minimize import METHODS, minimize
+from ._minimize import CONSTRAINED_METHODS, METHODS, minimize
 from ._objective import Objective
 from ._scipy import ScipyCallables, scipy_callables
 
 __all__ = ["minimize", "least_squares", "scipy_callables", "ScipyCallables",
-           "Objective", "METHODS"]
+           "Objective", "METHODS", "CONSTRAINED_METHODS", "Eq", "Ineq"]

@@ -12,10 +12,11 @@ from ..ad.arguments import FlatPoint
 from ..sparse._staging import check_jit
 from . import _directions as D
 from . import _linalg as la
+from ._constrained import CONSTRAINED_METHODS, minimize_constrained
 from ._linesearch import armijo, strong_wolfe
 from ._objective import Objective, start_point
 
-__all__ = ["minimize", "METHODS"]
+__all__ = ["minimize", "METHODS", "CONSTRAINED_METHODS"]
 
 EPS = np.finfo(float).eps
 
@@ -482,9 +483,30 @@ def _trust_region_driver(run, model, damped):
             return NONFINITE if nonfinite_seen else NO_PROGRESS
 
 
+def _constrained(f, x0, method, tol, maxiter, callback, progress, grad, hvp, hess, args, jit, bounds,
+                 constraints, options):
+    """``minimize`` for the methods of :data:`CONSTRAINED_METHODS`: checks of
+    what they do not take, then :func:`minimize_constrained`."""
+    if isinstance(f, Objective):
+        raise TypeError(f"method {method!r} takes the function f, not an Objective (its derivatives come from one "
+                        "Lagrangian plan)")
+    if grad is not None or hvp is not None or hess is not None:
+        raise ValueError(f"method {method!r} computes every derivative itself (the Lagrangian plan); do not pass "
+                         "grad=, hvp= or hess=")
+    if progress:
+        raise ValueError(f"progress=True is not available with method {method!r}")
+    x = start_point(x0) if isinstance(x0, np.ndarray) or np.ndim(x0) == 1 else None
+    if x is None:
+        raise TypeError(f"method {method!r} needs x0 as a 1-D array (pytree points are for the unconstrained "
+                        "methods)")
+    check_jit(jit, "minimize")
+    return minimize_constrained(f, x, method, maxiter, callback, tuple(args), jit, bounds, constraints, tol,
+                                options)
+
+
 def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
              progress=False, *, grad=None, hvp=None, hess=None, args=(),
-             jit="auto", **options):
+             jit="auto", bounds=None, constraints=None, **options):
     """Minimize a scalar function of a 1-D array (or of a pytree of arrays)
     with a second-order method.
 
@@ -514,7 +536,14 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
         ``"newton-cg"`` (truncated Newton, ``preconditioner=`` hook),
         ``"saddle-free-newton"`` (Krylov |H|), ``"bfgs"``, ``"lbfgs"``
         (memory ``m``), ``"sr1"`` (trust region), ``"natural-gradient"``
-        (``fisher=`` required) or ``"gradient-descent"``.
+        (``fisher=`` required) or ``"gradient-descent"``.  With bounds or
+        constraints (see :data:`CONSTRAINED_METHODS` and
+        ``docs/constrained.md``): ``"trust-constr"`` (SciPy's, given the
+        exact sparse Hessian of the Lagrangian), ``"ipopt"`` (IPOPT through
+        the optional cyipopt, with the sparse structures), ``"slsqp"``,
+        ``"l-bfgs-b"`` (bounds only) or ``"tron"`` (osculate's projected
+        trust-region Newton-CG with exact Hessian-vector products, bounds
+        only).
     tol : float, optional
         Gradient tolerance: stop when ``max|grad| <= tol`` (same as
         ``gtol``; default 1e-6).
@@ -542,6 +571,20 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
         does not, the rest of the call is eager and ``result.note`` says
         what fell back and why.  ``True``: staged, a staging error
         propagates.  ``False``: eager.  User derivatives are never staged.
+    bounds : scipy.optimize.Bounds or sequence of (low, high) pairs, optional
+        ``lb <= x <= ub`` (``None`` in a pair is unbounded); only for the
+        constrained methods.
+    constraints : list, optional
+        :class:`~osculate.optim.Eq` (``fun(x) == value``),
+        :class:`~osculate.optim.Ineq` (``lb <= fun(x) <= ub``, by default
+        ``fun(x) >= 0``), SciPy's ``NonlinearConstraint`` and
+        ``LinearConstraint``, or dicts ``{"type": "eq"|"ineq", "fun": ...}``
+        (SciPy's convention: ``"ineq"`` means ``fun(x) >= 0``).  Their
+        derivatives are always osculate's (a given ``jac``/``hess`` is
+        ignored).  The result then also has ``multipliers`` (one array per
+        constraint), ``bound_multipliers``, ``active``, ``kkt``,
+        ``constr_violation``, ``constr``, ``derivative_seconds`` and
+        ``derivative_calls``; ``status`` 8 means no feasible point was found.
     **options
         Method options.  Common to all methods: ``gtol``, ``xtol``,
         ``check_curvature`` (default True: at a stationary point the smallest
@@ -582,11 +625,31 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
     ...                {"w": np.zeros(2), "b": 0.0})
     >>> sorted(res.x), np.round(res.x["w"], 6).tolist(), round(float(res.x["b"]), 6)
     (['b', 'w'], [1.0, 1.0], -2.0)
+
+    Bounds (here by osculate's own ``"tron"``) and constraints:
+
+    >>> res = minimize(rosen, np.zeros(2), method="tron", bounds=[(-2, 0.5), (-2, 2)])
+    >>> res.success, np.round(res.x, 6).tolist(), res.active["upper"].tolist()
+    (True, [0.5, 0.25], [0])
+    >>> from osculate.optim import Eq
+    >>> res = minimize(rosen, np.array([0.5, 0.5]), method="slsqp",
+    ...                constraints=[Eq(lambda x: x[0] ** 2 + x[1] ** 2, 0.5)])
+    >>> res.success, np.round(res.x, 5).tolist(), res.kkt["stationarity"] < 1e-6
+    (True, [0.60548, 0.36523], True)
     """
+    if isinstance(method, str) and method.lower() in CONSTRAINED_METHODS:
+        return _constrained(f, x0, method.lower(), tol, maxiter, callback, progress, grad, hvp, hess, args, jit,
+                            bounds, constraints, options)
     if not isinstance(method, str) or method.lower() not in METHODS:
         raise ValueError(f"unknown method {method!r}; valid methods: "
-                         f"{', '.join(METHODS)}")
+                         f"{', '.join(list(METHODS) + list(CONSTRAINED_METHODS))}")
     method = method.lower()
+    if bounds is not None or (constraints is not None and not (isinstance(constraints, (list, tuple))
+                                                               and len(constraints) == 0)):
+        given = "bounds" if bounds is not None else "constraints"
+        raise ValueError(f"method {method!r} is unconstrained and does not accept {given}=; methods that accept "
+                         f"bounds: {', '.join(map(repr, CONSTRAINED_METHODS))}; that accept general "
+                         f"constraints: {', '.join(repr(k) for k, (c, _) in CONSTRAINED_METHODS.items() if c)}")
     if tol is not None:
         options.setdefault("gtol", tol)
     kind, build, opts = _validate_options(method, options)
