@@ -299,3 +299,160 @@ def test_to_dict_is_json():
     assert d["classification"] == "strict constrained local maximum" and d["kkt_inertia"]["positive"] == 1
     assert "jacobian" not in d and "tangent_basis" not in d
     assert "strict constrained local maximum" in repr(p)
+
+
+# --------------------------------------------------------------------------- through curvature / classify_point
+
+
+def test_curvature_and_classify_point_subject_to():
+    from osculate.analysis import classify_point, curvature
+
+    p = curvature(xy, np.array([S2, S2]), subject_to=circle)
+    assert isinstance(p, ConstrainedPoint) and p.classification == "strict constrained local maximum"
+    q = classify_point(total, -S3 * np.ones(3), subject_to=sphere)
+    assert q.classification == "strict constrained local minimum" and q.certified
+    with pytest.raises(ValueError, match="subject_to= works with a function of one 1-D array"):
+        curvature(xy, np.array([S2, S2]), subject_to=circle, method="lanczos")
+
+
+# --------------------------------------------------------------------------- the search
+
+
+def _search(*args, **kwargs):
+    from osculate.analysis import find_critical_points
+
+    return find_critical_points(*args, **kwargs)
+
+
+def test_search_xy_on_the_circle():
+    res = _search(xy, [(-2, 2), (-2, 2)], subject_to=circle)
+    assert res.complete and res.counts == {"minimum": 2, "maximum": 2, "saddle": 0, "inconclusive": 0}
+    assert all(isinstance(p, ConstrainedPoint) and p.certified for p in res)
+    for p in res:
+        assert abs(p.x[0]) == pytest.approx(S2, rel=1e-12) and abs(p.x[1]) == pytest.approx(S2, rel=1e-12)
+        assert p.value == pytest.approx(0.5 if p.kind == "maximum" else -0.5, rel=1e-13)
+        assert np.sign(p.x[0] * p.x[1]) == (1 if p.kind == "maximum" else -1)
+    assert sum(p.n_hits for p in res) == res.n_converged
+    json.dumps(res.to_dict())
+
+
+def test_search_sum_on_the_sphere_and_two_constraints():
+    res = _search(total, [(-2, 2)] * 3, subject_to=sphere, n_starts=256)
+    assert res.complete and len(res) == 2
+    assert res.minima[0].x == pytest.approx(-S3 * np.ones(3), rel=1e-12)
+    assert res.maxima[0].x == pytest.approx(S3 * np.ones(3), rel=1e-12)
+    # z on the circle where the sphere meets x = y
+    two = _search(lambda x: x[2], [(-2, 2)] * 3, subject_to=[sphere, lambda x: x[0] - x[1]], n_starts=256)
+    assert [p.classification for p in two] == ["strict constrained local minimum", "strict constrained local maximum"]
+    assert two[0].x == pytest.approx([0, 0, -1], abs=1e-12)
+
+
+def test_search_saddles_on_a_line():
+    """x³ - 3x + y² on the line y = 0 (c = y): the reduced function x³ - 3x has a
+    minimum at x = 1 and a maximum at x = -1."""
+    res = _search(lambda x: x[0] ** 3 - 3 * x[0] + x[1] ** 2, [(-2, 2), (-2, 2)], subject_to=lambda x: x[1],
+                  n_starts=128)
+    assert [(p.classification, round(float(p.x[0]), 10)) for p in res] == [
+        ("strict constrained local minimum", 1.0), ("strict constrained local maximum", -1.0)]
+
+
+def test_search_inconsistent_constraints_is_an_honest_failure():
+    with pytest.warns(UserWarning, match="no feasible point was reached"):
+        res = _search(lambda x: x[0] + x[1], [(-3, 3), (-3, 3)], subject_to=[lambda x: x[0] - 1, lambda x: x[0] - 2],
+                      n_starts=64)
+    assert len(res) == 0 and not res.complete and res.n_converged == 0
+    with pytest.warns(UserWarning, match="inconsistent"):
+        res = _search(xy, [(-2, 2), (-2, 2)], subject_to=lambda x: x[0] ** 2 + x[1] ** 2 + 1, n_starts=64)
+    assert len(res) == 0
+
+
+def test_search_constraint_nowhere_finite():
+    with pytest.raises(ValueError, match="not finite at any starting point"):
+        _search(xy, [(-2, -1), (-2, 2)], subject_to=lambda x: np.log(x[0]), n_starts=16)
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def cli(capsys, *args):
+    from osculate.cli import main
+
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_xy_on_the_circle(capsys):
+    code, out, err = cli(capsys, "analyze", "x*y", "--subject-to", "x**2+y**2-1", "--critical-points",
+                         "--bounds", "-2:2")
+    assert code == 0 and err == ""
+    assert "critical points on the constraint set in -2:2: 4" in out
+    assert out.count("strict constrained local maximum (certified)") == 2
+    assert out.count("strict constrained local minimum (certified)") == 2
+    assert "(x=0.707107, y=0.707107)  f = 0.5  strict constrained local maximum (certified)  multipliers (0.5)" in out
+    assert "(x=0.707107, y=-0.707107)  f = -0.5  strict constrained local minimum (certified)" in out
+    assert "search complete" in out
+
+
+def test_cli_sphere_json(capsys):
+    code, out, err = cli(capsys, "analyze", "x+y+z", "--subject-to", "x^2 + y^2 + z^2 = 1", "--critical-points",
+                         "--bounds", "-2:2", "--starts", "256", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["subject_to"] == ["x^2 + y^2 + z^2 = 1"] and data["search"]["complete"]
+    pts = data["critical_points"]
+    assert [p["classification"] for p in pts] == ["strict constrained local minimum",
+                                                  "strict constrained local maximum"]
+    assert pts[1]["x"] == pytest.approx([S3] * 3, rel=1e-12) and pts[1]["multipliers"] == pytest.approx([3**0.5 / 2])
+
+
+def test_cli_at_a_point_on_the_constraint_set(capsys):
+    code, out, err = cli(capsys, "analyze", "x*y", "--subject-to", "x**2+y**2-1", "--at", f"{S2},{-S2}")
+    assert code == 0
+    assert "on the constraint set" in out and "multipliers      [-0.5]" in out
+    assert "classification   strict constrained local minimum (certified)" in out
+    code, out, err = cli(capsys, "analyze", "x*y", "--subject-to", "x**2+y**2-1", "--at", f"{S2},{S2}", "--json")
+    data = json.loads(out)
+    assert data["constrained"]["classification"] == "strict constrained local maximum"
+    assert data["constrained"]["bordered_agrees"] is True
+
+
+def test_cli_inconsistent_constraints(capsys):
+    code, out, err = cli(capsys, "analyze", "x+y", "--subject-to", "x - 1", "--subject-to", "x = 2",
+                         "--critical-points", "--bounds", "-3:3", "--starts", "64")
+    assert code == 0
+    assert "no feasible critical point found on the constraint set in -3:3" in out
+    assert "inconsistent" in out
+
+
+def test_cli_constraint_variables_and_signs(capsys):
+    """A constraint may use a variable f does not, start with a minus sign, or be LHS = RHS."""
+    code, out, err = cli(capsys, "analyze", "x", "--subject-to", "-1 + x^2 + y^2", "--critical-points",
+                         "--bounds", "-2:2", "--starts", "128")
+    assert code == 0, err
+    assert "variables (in this order): x, y" in out
+    assert "(x=1, y=0)  f = 1  strict constrained local maximum (certified)" in out
+    assert "(x=-1, y=0)  f = -1  strict constrained local minimum (certified)" in out
+    code, out, err = cli(capsys, "analyze", "x", "--vars", "y,x", "--subject-to", "x^2 + y^2 = 1", "--at", "0,1")
+    assert code == 0 and "variables (in this order): y, x" in out and "strict constrained local maximum" in out
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--subject-to", "__import__('os').system('echo hi')"], "--subject-to: character \"'\" at position 12"),
+    (["--subject-to", "x.__class__"], "--subject-to: not allowed at position 1: attribute access"),
+    (["--subject-to", "x + y <= 1"], "only equality constraints are supported by the command line"),
+    (["--subject-to", "x = y = 1"], "one '=' at most"),
+    (["--subject-to", "x = "], "a side of the '=' is empty"),
+    (["--subject-to", "foo(x)"], "--subject-to: unknown function 'foo'"),
+])
+def test_cli_bad_constraints_are_one_line(capsys, args, message):
+    code, out, err = cli(capsys, "analyze", "x*y", *args, "--critical-points", "--bounds", "-2:2")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("osculate: error:")
+    assert message in err
+
+
+def test_cli_non_finite_constraint_at_the_point(capsys):
+    code, out, err = cli(capsys, "analyze", "x*y", "--subject-to", "log(x)", "--at", "-1,1")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--subject-to at x=-1, y=1: constraint 0 is not finite at x" in err

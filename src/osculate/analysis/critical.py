@@ -52,16 +52,21 @@ from typing import Any
 import numpy as np
 
 from ..ad.batching import vmap
-from ..ad.transforms import grad, hessian
+from ..ad import numpy as osc_np
+from ..ad.transforms import grad, hessian, jacfwd
 from ..sparse._staging import Staging
 from ._taylor import line_series_points
 from ._util import as_point
+from .constrained import classify_constrained, constraint_function
 from .curvature import curvature, dense_report
 from .error_model import EPS, SAFETY, eigenvalue_error
 from .higher_order import near_candidate
 from .results import CriticalPoint, CriticalPointSearch, CriticalPointsResult
 
-__all__ = ["CriticalPointSearch", "CriticalPointsResult", "find_critical_points", "default_budget"]
+__all__ = [
+    "CriticalPointSearch", "CriticalPointsResult", "find_critical_points", "find_constrained_critical_points",
+    "default_budget",
+]
 
 _MAX_BUDGET = 4096
 
@@ -381,6 +386,7 @@ def find_critical_points(
     dedup_tol: float | None = None,
     classify: bool = True,
     jit="auto",
+    subject_to=None,
     **classify_options: Any,
 ) -> CriticalPointSearch:
     """Find and classify the critical points of ``f`` in a box, and say how
@@ -427,8 +433,16 @@ def find_critical_points(
         eager evaluation does not, the rest of the search is eager and
         ``result.staging_note`` says why.  ``True``: staged, a staging
         error propagates.  ``False``: eager.
+    subject_to : callable or list of callables, optional
+        Equality constraints ``c(x) = 0`` (as ``eq`` of
+        :func:`~osculate.analysis.classify_constrained`): the search is then
+        for the critical points of ``f`` on the constraint set, by Newton on
+        the Lagrange system ``∇f = Aᵀλ, c(x) = 0`` in ``(x, λ)`` (see
+        :func:`find_constrained_critical_points`), and the points are
+        :class:`~osculate.analysis.ConstrainedPoint` objects.
     **classify_options
-        Passed to :func:`curvature` (``rtol``, ``max_order``...).
+        Passed to :func:`curvature` (``rtol``, ``max_order``...), or to
+        :func:`~osculate.analysis.classify_constrained` with ``subject_to``.
 
     Returns
     -------
@@ -450,6 +464,23 @@ def find_critical_points(
     >>> res.n_starts, res.complete, res.n_repeats == res.n_converged - 9
     (1024, True, True)
     """
+    if subject_to is not None:
+        return find_constrained_critical_points(
+            f, bounds, subject_to, n_starts=n_starts, starts=starts, x0=x0, seed=seed, max_iter=max_iter,
+            xtol=xtol, dedup_tol=dedup_tol, classify=classify, jit=jit, _stacklevel=3, **classify_options)
+    B, n_starts = _check_box(bounds, n_starts, starts)
+    d = B.shape[0]
+    X = _starts(B, int(n_starts), starts, seed)
+    if x0 is not None:
+        extra = as_point(x0, "x0").reshape(-1, d)
+        X = np.concatenate([X, extra])
+    result = _search(f, B, X, max_iter, grad_tol, xtol, dedup_tol, jit)
+    points = _classify_found(f, result, seed, classify, classify_options)
+    return _finish(f, points, result, starts, 2)
+
+
+def _check_box(bounds, n_starts, starts):
+    """The box as a ``(d, 2)`` array and the number of starts, checked."""
     B = as_point(bounds, "bounds")
     if B.ndim == 1 and B.size == 2:
         B = B.reshape(1, 2)
@@ -467,10 +498,13 @@ def find_critical_points(
     n_starts = int(n_starts)
     if starts not in _DESIGNS:
         raise ValueError(f"starts must be one of {', '.join(map(repr, _DESIGNS))}, got {starts!r}")
-    X = _starts(B, int(n_starts), starts, seed)
-    if x0 is not None:
-        extra = as_point(x0, "x0").reshape(-1, d)
-        X = np.concatenate([X, extra])
+    return B, n_starts
+
+
+def _search(f, B, X, max_iter, grad_tol, xtol, dedup_tol, jit) -> dict:
+    """Newton on ``∇f = 0`` from the rows of ``X``: the distinct points
+    reached in the box ``B`` and the counts of the coverage report."""
+    d = B.shape[0]
     n_total = len(X)
     diam = float(np.linalg.norm(B[:, 1] - B[:, 0]))
     step_tol = xtol * diam
@@ -551,31 +585,204 @@ def find_critical_points(
     # deduplicate: best (smallest gradient) representative first
     reps, hits = _deduplicate(X, keep[np.argsort(gnorm[keep], kind="stable")], dedup)
     R = X[reps] if reps else np.zeros((0, d))
+    return dict(ev=ev, R=R, reps=reps, hits=hits, gtol=gtol, gnorm=gnorm, bounds=B, n_starts=n_total,
+                n_converged=int(keep.size), n_outside=n_outside, n_failed=int(n_total - np.sum(converged)),
+                n_exhausted=int(np.sum(exhausted)), n_iterations=iters)
+
+
+def _classify_found(f, found: dict, seed, classify, classify_options) -> list:
+    """The points of a :func:`_search`, classified or not."""
+    ev, R, reps, hits, gtol, gnorm = (found[k] for k in ("ev", "R", "reps", "hits", "gtol", "gnorm"))
     if classify:
-        points = _classify(f, ev, R, gtol[reps], hits, seed, classify_options)
-    else:
-        vr = ev.value(R) if len(R) else np.zeros(0)
-        points = [
-            CriticalPoint(R[j].copy(), float(vr[j]), "unclassified", "inconclusive", float(gnorm[i]), np.array([]),
-                          False, False, "classify=False", h)
-            for j, (i, h) in enumerate(zip(reps, hits))
-        ]
+        return _classify(f, ev, R, gtol[reps], hits, seed, classify_options)
+    vr = ev.value(R) if len(R) else np.zeros(0)
+    return [
+        CriticalPoint(R[j].copy(), float(vr[j]), "unclassified", "inconclusive", float(gnorm[i]), np.array([]),
+                      False, False, "classify=False", h)
+        for j, (i, h) in enumerate(zip(reps, hits))
+    ]
+
+
+def _finish(f, points, found: dict, design, stacklevel, extra_note="") -> CriticalPointSearch:
+    """Sort the points, judge the coverage, warn when it is not complete."""
     points.sort(key=lambda p: (float(f"{p.value:.10e}"), tuple(np.round(p.x, 9))))
-    complete, note = _coverage(points, n_total, int(keep.size), int(np.sum(exhausted)))
+    complete, note = _coverage(points, found["n_starts"], found["n_converged"], found["n_exhausted"])
+    if extra_note:
+        complete = False
+        note = (note + "; " if note else "the search cannot claim to have found every critical point in the box: ") \
+            + extra_note
     result = CriticalPointSearch(
         points,
-        bounds=B,
-        design=starts,
-        n_starts=n_total,
-        n_converged=int(keep.size),
-        n_outside=n_outside,
-        n_failed=int(n_total - np.sum(converged)),
-        n_exhausted=int(np.sum(exhausted)),
-        n_iterations=iters,
+        bounds=found["bounds"],
+        design=design,
+        n_starts=found["n_starts"],
+        n_converged=found["n_converged"],
+        n_outside=found["n_outside"],
+        n_failed=found["n_failed"],
+        n_exhausted=found["n_exhausted"],
+        n_iterations=found["n_iterations"],
         complete=complete,
         note=note,
-        staging_note=ev.staging.note,
+        staging_note=found["ev"].staging.note,
     )
     if not complete:
-        warnings.warn(note, UserWarning, stacklevel=2)
+        warnings.warn(note, UserWarning, stacklevel=stacklevel + 1)
     return result
+
+
+# --------------------------------------------------------------------------- on a constraint set
+
+
+_MULTIPLIER_MARGIN = 4.0  # the multipliers' box: this many times the largest least-squares multiplier seen
+
+
+def _least_squares_multipliers(f, c, X: np.ndarray, m: int) -> np.ndarray:
+    """``λ(x)`` minimising ``‖∇f(x) - A(x)ᵀλ‖`` at every row of ``X`` (NaN
+    where the derivatives are not finite): batched when possible."""
+    d = X.shape[1]
+    with np.errstate(all="ignore"):
+        try:
+            G = np.asarray(vmap(grad(f))(X), dtype=np.float64).reshape(len(X), d)
+            A = np.asarray(vmap(jacfwd(c))(X), dtype=np.float64).reshape(len(X), m, d)
+        except Exception:  # noqa: BLE001 - any failure to batch means: point by point
+            G = np.array([np.asarray(grad(f)(x), dtype=np.float64).reshape(d) for x in X])
+            A = np.array([np.asarray(jacfwd(c)(x), dtype=np.float64).reshape(m, d) for x in X])
+    lam = np.full((len(X), m), np.nan)
+    ok = np.all(np.isfinite(G), axis=1) & np.all(np.isfinite(A), axis=(1, 2))
+    if np.any(ok):
+        lam[ok] = np.einsum("kij,kj->ki", np.linalg.pinv(np.transpose(A[ok], (0, 2, 1)), rcond=1e-12), G[ok])
+    return lam
+
+
+_PROJECTION_STEPS = 30
+
+
+def _project(c, X: np.ndarray, m: int) -> tuple[np.ndarray, float]:
+    """The starts moved towards the constraint set by minimum-norm Newton
+    steps ``x <- x - A⁺c(x)`` (Gauss-Newton on ``½‖c‖²``, batched); a start
+    where a step is not finite keeps its last finite position.  Also returns
+    the smallest ``‖c(x)‖`` reached (``inf`` if ``c`` is nowhere finite)."""
+    d = X.shape[1]
+    X = X.copy()
+    cb, jb = vmap(c), vmap(jacfwd(c))
+    best = math.inf
+    for _ in range(_PROJECTION_STEPS + 1):
+        with np.errstate(all="ignore"):
+            try:
+                C = np.asarray(cb(X), dtype=np.float64).reshape(len(X), m)
+                A = np.asarray(jb(X), dtype=np.float64).reshape(len(X), m, d)
+            except Exception:  # noqa: BLE001 - any failure to batch means: point by point
+                C = np.array([np.asarray(c(x), dtype=np.float64).reshape(m) for x in X])
+                A = np.array([np.asarray(jacfwd(c)(x), dtype=np.float64).reshape(m, d) for x in X])
+        ok = np.all(np.isfinite(C), axis=1) & np.all(np.isfinite(A), axis=(1, 2))
+        if not np.any(ok):
+            break
+        best = float(np.min(np.linalg.norm(C[ok], axis=1)))
+        if best == 0.0 and np.max(np.abs(C[ok])) == 0.0:
+            break
+        step = np.einsum("kij,kj->ki", np.linalg.pinv(A[ok], rcond=1e-10), C[ok])
+        good = np.all(np.isfinite(step), axis=1)
+        idx = np.flatnonzero(ok)[good]
+        X[idx] -= step[good]
+    return X, best
+
+
+def find_constrained_critical_points(
+    f,
+    bounds,
+    subject_to,
+    *,
+    n_starts: int | None = None,
+    starts: str = "sobol",
+    x0=None,
+    seed: int = 0,
+    max_iter: int = 200,
+    xtol: float = 1e-10,
+    dedup_tol: float | None = None,
+    classify: bool = True,
+    jit="auto",
+    _stacklevel: int = 2,
+    **classify_options: Any,
+) -> CriticalPointSearch:
+    """Find and classify the critical points of ``f`` on the constraint set
+    ``c(x) = 0`` in a box (``find_critical_points(f, bounds, subject_to=c)``).
+
+    The Lagrange conditions ``∇f(x) = A(x)ᵀλ, c(x) = 0`` are the critical
+    points of ``Φ(x, λ) = f(x) - λᵀc(x)`` in ``(x, λ)``, whose Hessian is the
+    bordered matrix ``[[∇²L, -Aᵀ], [-A, 0]]``: the search of
+    :func:`find_critical_points` runs on ``Φ`` (the same multi-start Newton,
+    batched and staged, with the exact Hessian of the Lagrangian and the
+    constraint Jacobian from the engine), each start ``x`` paired with its
+    least-squares multipliers.  The multipliers' box is ``±(4 max|λ(x)| + 1)``
+    over the starts (a point whose multiplier falls outside is dropped and
+    counted in ``n_outside``).  Every distinct point is classified by
+    :func:`~osculate.analysis.classify_constrained`.  Infeasible or
+    inconsistent constraints give an empty result (no start converges) whose
+    ``note`` says so, never a point.
+
+    Returns
+    -------
+    CriticalPointSearch
+        Of :class:`~osculate.analysis.ConstrainedPoint` objects (sorted by value).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from osculate.analysis import find_critical_points
+    >>> res = find_critical_points(lambda x: x[0] * x[1], [(-2, 2), (-2, 2)],
+    ...                            subject_to=lambda x: x[0] ** 2 + x[1] ** 2 - 1)
+    >>> [(p.classification, round(p.value, 12), p.certified) for p in res]  # doctest: +NORMALIZE_WHITESPACE
+    [('strict constrained local minimum', -0.5, True), ('strict constrained local minimum', -0.5, True),
+     ('strict constrained local maximum', 0.5, True), ('strict constrained local maximum', 0.5, True)]
+    >>> res.complete, res.counts
+    (True, {'minimum': 2, 'maximum': 2, 'saddle': 0, 'inconclusive': 0})
+    """
+    B, n_starts = _check_box(bounds, n_starts, starts)
+    d = B.shape[0]
+    c, parts = constraint_function(subject_to)
+    X = _starts(B, int(n_starts), starts, seed)
+    if x0 is not None:
+        X = np.concatenate([X, as_point(x0, "x0").reshape(-1, d)])
+    m = None
+    for x in X:  # the number of constraint components, at the first start where c is finite
+        with np.errstate(all="ignore"):
+            v = np.asarray(c(x), dtype=np.float64).reshape(-1)
+        if np.all(np.isfinite(v)):
+            m = v.size
+            break
+    if m is None:
+        raise ValueError("the constraints are not finite at any starting point in the box")
+    X, closest = _project(c, X, m)
+    lam = _least_squares_multipliers(f, c, X, m)
+    finite = np.all(np.isfinite(lam), axis=1)
+    top = np.max(np.abs(lam[finite]), axis=0) if np.any(finite) else np.zeros(m)
+    span = _MULTIPLIER_MARGIN * top + 1.0
+    lam = np.where(np.isfinite(lam), np.clip(lam, -span, span), 0.0)
+    W = np.concatenate([X, lam], axis=1)
+    BW = np.concatenate([B, np.stack([-span, span], axis=1)])
+
+    def lagrangian(w):
+        return f(w[:d]) - w[d:] @ c(w[:d])
+
+    found = _search(lagrangian, BW, W, max_iter, None, xtol, dedup_tol, jit)
+    points: list = []
+    for w, h in zip(found["R"], found["hits"]):
+        x = w[:d].copy()
+        if classify:
+            p = classify_constrained(f, x, parts, seed=seed, **classify_options)
+            p.n_hits = int(h)
+        else:
+            with np.errstate(all="ignore"):
+                v = float(np.asarray(f(x), dtype=np.float64))
+            p = CriticalPoint(x, v, "unclassified", "inconclusive", 0.0, np.array([]), False, False,
+                              "classify=False", int(h))
+        points.append(p)
+    found["bounds"] = B
+    extra = ""
+    if not points and closest > 1e-8:
+        extra = (f"no feasible point was reached: from every start, Gauss-Newton on the constraints stopped at "
+                 f"‖c(x)‖ >= {closest:.3g} (the constraints may be inconsistent, or have no solution in the box)")
+    elif found["n_outside"]:
+        extra = (f"{found['n_outside']} start(s) converged outside the box (or with a multiplier outside "
+                 f"±{float(np.max(span)):.3g})")
+    return _finish(f, points, found, starts, _stacklevel, extra)

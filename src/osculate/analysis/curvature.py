@@ -35,6 +35,7 @@ from ..ad.arguments import FlatPoint
 from ..ad.transforms import hessian, value_and_grad, vhv
 from ..linop.operators import hessian_operator, select_arguments
 from ._util import as_point, check_scalar_value, flat_function
+from .constrained import classify_constrained
 from .error_model import MARGIN, default_grad_tol, eigenvalue_error, radial_third_derivative
 from .higher_order import higher_order_test, near_degenerate
 from .results import KIND_OF, KINDS, CriticalPoint, CurvatureReport, HigherOrderTest
@@ -75,6 +76,7 @@ def curvature(
     lanczos_tol: float = 1e-10,
     argnums=None,
     has_aux: bool = False,
+    subject_to=None,
 ) -> CurvatureReport:
     """Curvature report of ``f`` at ``x``: gradient norm, Hessian eigenvalues,
     inertia, definiteness, condition number, and the classification of ``x``
@@ -124,6 +126,12 @@ def curvature(
         through.  ``report.x`` is the selected argument(s).
     has_aux : bool, default False
         ``f`` returns ``(value, aux)``; the result is ``(report, aux)``.
+    subject_to : callable or list of callables, optional
+        Equality constraints ``c(x) = 0``: the point is then classified on
+        the constraint set by :func:`~osculate.analysis.classify_constrained`
+        (reduced Hessian of the Lagrangian; ``grad_tol`` is the stationarity
+        tolerance) and the result is a
+        :class:`~osculate.analysis.ConstrainedPoint`.
 
     Returns
     -------
@@ -166,6 +174,13 @@ def curvature(
     >>> rep.classification, rep.x["w"], np.round(rep.eigenvalues, 6)
     ('non-strict local minimum', array([1., 1.]), array([0., 2., 2.]))
     """
+    if subject_to is not None:
+        if argnums is not None or has_aux or method == "lanczos":
+            raise ValueError("subject_to= works with a function of one 1-D array, analysed densely: argnums, "
+                             "has_aux and method='lanczos' are not supported with it")
+        return classify_constrained(f, x, subject_to, stationarity_tol=grad_tol, rtol=rtol, tol=tol,
+                                    higher_order=higher_order, max_order=max_order, n_directions=n_directions,
+                                    seed=seed)
     aux = None
     if argnums is not None or has_aux:
         f, x, with_aux = select_arguments(f, x, argnums, has_aux, "curvature")
@@ -380,7 +395,16 @@ def classify_point(f, x, **options: Any) -> CriticalPoint:
     >>> p = classify_point(f, np.array([1.0, 0.0]))
     >>> p.classification, p.gradient_norm
     ('not a critical point', 4.0)
+
+    With ``subject_to=``, on a constraint set (a
+    :class:`~osculate.analysis.ConstrainedPoint`):
+
+    >>> classify_point(lambda x: x[0] + x[1], [-0.5 ** 0.5] * 2,
+    ...                subject_to=lambda x: x[0] ** 2 + x[1] ** 2 - 1).classification
+    'strict constrained local minimum'
     """
+    if options.get("subject_to") is not None:
+        return curvature(f, x, **options)
     if options.get("has_aux"):  # (point, aux), as curvature's (report, aux)
         report, aux = curvature(f, x, **options)
         return CriticalPoint.from_report(report), aux

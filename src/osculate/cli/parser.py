@@ -89,6 +89,10 @@ def build_parser():
                           vars_help="the variables in this order, e.g. y,x (default: the expression's variables "
                                     "in natural order)")
     a.add_argument("--critical-points", action="store_true", help="find and classify the critical points in --bounds")
+    a.add_argument("--subject-to", action="append", metavar="EXPR",
+                   help="an equality constraint: EXPR means EXPR = 0, or LHS = RHS (repeat the option for several); "
+                        "--critical-points then finds the critical points on the constraint set and --at classifies "
+                        "the point on it (reduced Hessian of the Lagrangian); inequalities are not supported")
     a.add_argument("--bounds", help="search box for --critical-points, e.g. -2:2,-2:2 (one range: every variable)")
     a.add_argument("--starts", type=int, metavar="N",
                    help=f"starting points of the critical-point search, 1 to {analyze.MAX_STARTS} (default: the "
@@ -166,11 +170,14 @@ def _expression_arguments(parser, point_option, point_help, required=True, expre
 
 #: Options whose value may be a negative number.
 _NUMERIC_OPTIONS = ("--at", "--x0", "--bounds", "--direction")
+#: Options whose value is an expression (which may start with a minus sign).
+_EXPRESSION_OPTIONS = ("--subject-to",)
 _NEGATIVE = re.compile(r"^-\s*(\d|\.\d|inf|nan)", re.IGNORECASE)
 #: Every option that takes a value.
 _TAKES_VALUE = frozenset({
     "--at", "--x0", "--bounds", "--direction", "--vars", "--starts", "--seed", "--method", "--compare", "--maxiter",
     "--plot", "--order", "--radius", "--problem", "--file", "--n", "--coloring", "--k", "--probes", "--out",
+    "--subject-to",
 })
 
 
@@ -180,13 +187,18 @@ def prepare_arguments(argv):
 
 
 def _join_negative_values(argv):
-    """Let ``--at -1,2`` and ``--at -inf`` mean ``--at=-1,2`` (argparse would
-    otherwise read a value that starts with '-' as an option)."""
+    """Let ``--at -1,2`` and ``--at -inf`` mean ``--at=-1,2``, and
+    ``--subject-to -x+1`` mean ``--subject-to=-x+1`` (argparse would otherwise
+    read a value that starts with '-' as an option)."""
     out, i = [], 0
     while i < len(argv):
         a = argv[i]
         if a in _NUMERIC_OPTIONS and i + 1 < len(argv) and _NEGATIVE.match(argv[i + 1]):
             out.append(f"{a}={argv[i + 1]}")
+            i += 2
+        elif a in _EXPRESSION_OPTIONS and i + 1 < len(argv) and argv[i + 1].startswith("-") \
+                and not argv[i + 1].startswith("--"):
+            out.append(f"{a}={argv[i + 1]}")  # a constraint may start with a minus sign
             i += 2
         else:
             out.append(a)
