@@ -180,7 +180,7 @@ def test_tron_bounded_rosenbrock_agrees_with_lbfgsb_and_trust_constr():
     assert tron.active["upper"].tolist() == [n - 3]  # x[7] = 0.5 holds; x[8], x[9] sit inside
     assert tron.bound_multipliers[n - 3] > 0
     _kkt_ok(tron, 1e-8)
-    assert tron.derivative_calls["hvp"] > 0
+    assert tron.derivative_calls["nhvp"] > 0
 
 
 def test_tron_active_bounds_quadratic():
@@ -318,3 +318,37 @@ def test_ipopt_missing_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake)
     with pytest.raises(ImportError, match=r"osculate\[ipopt\]"):
         osc.minimize(_rosen, np.zeros(2), method="ipopt", bounds=[(0, 1)] * 2)
+
+
+# --------------------------------------------------------------------------- the second-order test at the solution
+
+
+def test_second_order_test_attached():
+    f, x0, bounds, cons = hs071()
+    res = osc.minimize(f, x0, method="slsqp", bounds=bounds, constraints=cons)
+    so_ = res.second_order
+    assert so_.classification == "strict constrained local minimum" and so_.certified
+    # the active set handed over: 1 equality, the product >= 25 and the bound x[0] >= 1
+    assert so_.n_constraints == 3 and so_.n_active_ineq == 2
+    np.testing.assert_allclose(so_.reduced_eigenvalues, [1.18229], atol=1e-5)
+    interior = osc.minimize(_rosen, np.zeros(3), method="tron", bounds=[(-5, 5)] * 3)
+    assert interior.second_order.classification == "strict local minimum"
+    off = osc.minimize(_rosen, np.zeros(3), method="tron", bounds=[(-5, 5)] * 3, second_order=False)
+    assert off.second_order is None and off.second_order_note == ""
+
+
+def test_second_order_test_reports_a_constrained_maximum():
+    # x0 * x1 on x0 + x1 = 0 is -x0**2: the Lagrange point 0 is a maximum along the line
+    res = osc.minimize(lambda x: x[0] * x[1], np.array([0.5, 0.5]), method="slsqp",
+                       constraints=[osc.Eq(lambda x: x[0] + x[1])])
+    assert res.status == 4 and not res.success
+    assert "strict constrained local maximum (certified=True)" in res.message
+
+
+def test_second_order_skipped_for_large_n():
+    n = 300
+    res = osc.minimize(lambda x: np.sum((x - 2.0) ** 2), np.zeros(n), method="tron", bounds=[(0, 1)] * n)
+    assert res.success and res.second_order is None
+    assert "skipped: n = 300 > 200" in res.second_order_note
+    np.testing.assert_allclose(res.x, np.ones(n))
+    np.testing.assert_allclose(res.bound_multipliers, np.full(n, 2.0))

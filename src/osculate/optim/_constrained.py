@@ -11,6 +11,8 @@ import numpy as np
 import scipy.optimize as so
 from scipy.optimize import OptimizeResult
 
+from ..analysis.constrained import classify_constrained
+from ..analysis.curvature import classify_point
 from ..sparse.lagrangian import LagrangianPlan
 from ._constraints import Problem, check_scalar_objective
 from ._objective import Objective
@@ -27,7 +29,7 @@ CONSTRAINED_METHODS = {
     "tron": (False, True),
 }
 
-CONVERGED, MAXITER, NO_PROGRESS, NONFINITE, CALLBACK, INFEASIBLE = 0, 1, 2, 3, 5, 8
+CONVERGED, MAXITER, NO_PROGRESS, NONFINITE, SADDLE, CALLBACK, INFEASIBLE = 0, 1, 2, 3, 4, 5, 8
 
 
 class _Timed:
@@ -35,29 +37,34 @@ class _Timed:
 
     def __init__(self, plan):
         self.plan = plan
-        self.seconds = {"objective": 0.0, "gradient": 0.0, "constraints": 0.0, "jacobian": 0.0, "hessian": 0.0}
+        # f and its gradient come from one pass (value_and_grad), cached for the point
+        self.seconds = {"f_and_grad": 0.0, "constraints": 0.0, "jacobian": 0.0, "hessian": 0.0}
         self.calls = dict.fromkeys(self.seconds, 0)
+        self.first = dict.fromkeys(self.seconds, 0.0)  # the first call stages (traces, compiles)
         self._vg = None
 
     def _tick(self, what, t0):
-        self.seconds[what] += time.perf_counter() - t0
+        dt = time.perf_counter() - t0
+        if not self.calls[what]:
+            self.first[what] = dt
+        self.seconds[what] += dt
         self.calls[what] += 1
 
-    def value_and_grad(self, x, what):
+    def value_and_grad(self, x):
         if self._vg is not None and np.array_equal(self._vg[0], x):
             return self._vg[1], self._vg[2]
         t0 = time.perf_counter()
         with np.errstate(all="ignore"):
             f, g = self.plan.value_and_grad(x)
-        self._tick(what, t0)
+        self._tick("f_and_grad", t0)
         self._vg = (x.copy(), f, g)
         return f, g
 
     def f(self, x):
-        return self.value_and_grad(np.asarray(x, dtype=float), "objective")[0]
+        return self.value_and_grad(np.asarray(x, dtype=float))[0]
 
     def g(self, x):
-        return self.value_and_grad(np.asarray(x, dtype=float), "gradient")[1].copy()
+        return self.value_and_grad(np.asarray(x, dtype=float))[1].copy()
 
     def c(self, x):
         t0 = time.perf_counter()
@@ -305,12 +312,57 @@ def _kkt(prob, x, g, c, J, lam, z, rtol):
     return z, kkt, active, violation
 
 
+#: largest n for which second_order="auto" runs the (dense) second-order test
+SECOND_ORDER_AUTO_N = 200
+
+
+def _second_order(prob, fx, x, lam, z, active):
+    """The second-order test on the active set at ``x``
+    (:func:`osculate.analysis.classify_constrained`): equalities and fixed
+    variables as equalities, active limits and bounds as active
+    inequalities ``g(x) >= 0``, with the solver's multipliers converted to
+    its convention ``∇f = Aᵀμ``."""
+    c = prob.c
+    eq = np.flatnonzero(prob.cl == prob.cu)
+    act = np.concatenate(active["constraints"]) if prob.m else np.zeros(0, dtype=bool)
+    c_val = c(x) if prob.m else np.zeros(0)
+    mid = 0.5 * (np.where(np.isfinite(prob.cl), prob.cl, -np.inf) + np.where(np.isfinite(prob.cu), prob.cu, np.inf))
+    ineq = act & (prob.cl != prob.cu)
+    lo = np.flatnonzero(ineq & ((c_val <= mid) | ~np.isfinite(prob.cu)))
+    hi = np.flatnonzero(ineq & ~np.isin(np.arange(prob.m), lo))
+    fixed, lbi, ubi = active["fixed"], active["lower"], active["upper"]
+    parts_eq, parts_in, mu_eq, mu_in = [], [], [], []
+    if eq.size:
+        parts_eq.append(lambda v: c(v)[eq] - prob.cl[eq])
+        mu_eq.append(-lam[eq])
+    if fixed.size:
+        parts_eq.append(lambda v: v[fixed] - prob.lb[fixed])
+        mu_eq.append(-z[fixed])
+    if lo.size:
+        parts_in.append(lambda v: c(v)[lo] - prob.cl[lo])
+        mu_in.append(-lam[lo])
+    if hi.size:
+        parts_in.append(lambda v: prob.cu[hi] - c(v)[hi])
+        mu_in.append(lam[hi])
+    if lbi.size:
+        parts_in.append(lambda v: v[lbi] - prob.lb[lbi])
+        mu_in.append(-z[lbi])
+    if ubi.size:
+        parts_in.append(lambda v: prob.ub[ubi] - v[ubi])
+        mu_in.append(z[ubi])
+    if not (parts_eq or parts_in):  # nothing active: the unconstrained test
+        return classify_point(fx, x)
+    mu = np.concatenate(mu_eq + mu_in)
+    return classify_constrained(fx, x, parts_eq or None, active_ineq=parts_in or None, multipliers=mu)
+
+
 _MESSAGES = {
     CONVERGED: "Optimization terminated successfully.",
     MAXITER: "Maximum number of iterations has been exceeded.",
     NO_PROGRESS: "Stopped without meeting the tolerances.",
     NONFINITE: "Stopped: non-finite values.",
     CALLBACK: "Stopped by the callback.",
+    SADDLE: "Stopped at a first-order point that the second-order test certifies is not a minimum.",
     INFEASIBLE: "Stopped: no feasible point was found (the constraints may be inconsistent).",
 }
 
@@ -344,6 +396,9 @@ def minimize_constrained(f, x0, method, maxiter, callback, args, jit, bounds, co
                          f"constraints: {', '.join(map(repr, general))}")
     opts = dict(options)
     ctol = float(opts.pop("ctol", 1e-6))
+    second_order = opts.pop("second_order", "auto")
+    if second_order not in ("auto", True, False):
+        raise ValueError(f"second_order must be 'auto', True or False, got {second_order!r}")
     if tol is not None:
         key = {"trust-constr": "gtol", "ipopt": "tol", "slsqp": "ftol", "l-bfgs-b": "gtol", "tron": "gtol"}[method]
         opts.setdefault(key, tol)
@@ -378,15 +433,33 @@ def minimize_constrained(f, x0, method, maxiter, callback, args, jit, bounds, co
         message += f" Largest constraint violation {violation:.3g} > ctol = {ctol:.3g}."
     if solver_warnings:
         message += " Solver warnings: " + "; ".join(solver_warnings)
+    so_result, so_note = None, ""
+    if second_order is True or (second_order == "auto" and status == CONVERGED and prob.n <= SECOND_ORDER_AUTO_N):
+        try:
+            so_result = _second_order(prob, fx, x, lam, z, active)
+        except (ValueError, np.linalg.LinAlgError) as err:
+            so_note = f"the second-order test could not run: {err}"
+    elif second_order == "auto":
+        so_note = ("second-order test skipped: " + (f"n = {prob.n} > {SECOND_ORDER_AUTO_N} (it is dense; "
+                   "second_order=True forces it)" if status == CONVERGED else "the run did not converge"))
+    if so_result is not None and status == CONVERGED and getattr(so_result, "kind", None) in ("maximum", "saddle"):
+        if so_result.certified:
+            status = SADDLE
+            message = f"{_MESSAGES[status]} {method}: {solver_msg}."
+        message += (f" The second-order test on the active set says: {so_result.classification} "
+                    f"(certified={so_result.certified}).")
     timings = dict(cb.seconds)
     calls = dict(cb.calls)
     if obj is not None:
         counts = obj.counts()
-        calls.update(objective=counts["nfev"], gradient=counts["ngev"], hvp=counts["nhvp"])
+        calls.update(nfev=counts["nfev"], ngev=counts["ngev"], nhvp=counts["nhvp"])
     result = OptimizeResult(
         x=x, fun=f_x, grad=g, jac=g, nit=nit, status=status, success=status == CONVERGED, message=message,
         method=method, multipliers=prob.split(lam) if prob.m else [], lagrange=lam, bound_multipliers=z,
         active=active, kkt=kkt, constr_violation=violation, constr=prob.split(c) if prob.m else [],
-        derivative_seconds=timings, derivative_calls=calls, note=plan.note, time=time.perf_counter() - t0,
-        plan=plan, warnings=solver_warnings, nfev=calls["objective"], ngev=calls["gradient"], njev=calls["gradient"])
+        derivative_seconds=timings, derivative_first_seconds=dict(cb.first), derivative_calls=calls,
+        note=plan.note, time=time.perf_counter() - t0,
+        plan=plan, warnings=solver_warnings, second_order=so_result, second_order_note=so_note,
+        nfev=calls.get("nfev", calls["f_and_grad"]), ngev=calls.get("ngev", calls["f_and_grad"]),
+        njev=calls.get("ngev", calls["f_and_grad"]))
     return result
