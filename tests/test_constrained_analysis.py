@@ -456,3 +456,33 @@ def test_cli_non_finite_constraint_at_the_point(capsys):
     code, out, err = cli(capsys, "analyze", "x*y", "--subject-to", "log(x)", "--at", "-1,1")
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "--subject-to at x=-1, y=1: constraint 0 is not finite at x" in err
+
+
+# --------------------------------------------------------------------------- odds and ends
+
+
+def test_large_problems_estimate_the_constraint_curvature(monkeypatch):
+    """Above a size, the error model uses one random combination of the
+    constraint Hessians instead of all of them: same verdicts."""
+    import osculate.analysis.constrained as constrained
+
+    monkeypatch.setattr(constrained, "_MAX_CURVATURE_ENTRIES", 0)
+    p = classify_constrained(xy, [S2, S2], [circle])
+    assert p.classification == "strict constrained local maximum" and p.certified
+    q = classify_constrained(lambda x: x[2], [0, 0, 1.0], [sphere, lambda x: x[0] - x[1]])
+    assert q.classification == "strict constrained local maximum" and q.certified
+
+
+def test_minimize_result_classified():
+    """A solver's solution, with its multipliers (osc.minimize reports them for ∇f + Jᵀλ = 0)."""
+    import osculate as osc
+
+    res = osc.minimize(xy, np.array([0.5, -0.3]), method="slsqp", constraints=[osc.Eq(circle)])
+    p = classify_constrained(xy, res.x, circle, multipliers=-np.asarray(res.lagrange))
+    assert p.classification == "strict constrained local minimum" and p.certified
+    assert p.value == pytest.approx(-0.5, abs=1e-10)
+
+
+def test_search_grad_tol_is_the_stationarity_tolerance():
+    res = _search(xy, [(-2, 2), (-2, 2)], subject_to=circle, n_starts=64, grad_tol=1e-6)
+    assert len(res) == 4 and all(p.stationarity_tol == 1e-6 for p in res)

@@ -105,6 +105,7 @@ CONSTRAINED_KIND_OF = {
 }
 
 _SMALL_THIRD = 16  # up to this dimension the third derivatives of L are formed
+_MAX_CURVATURE_ENTRIES = 2_000_000  # up to m n² entries, every constraint Hessian is formed (error model)
 
 
 @dataclass(repr=False, eq=False)
@@ -434,12 +435,11 @@ def classify_constrained(
                              "(one multiplier per component, equalities first)")
         if not np.all(np.isfinite(lam_given)):
             raise ValueError("multipliers contains NaN or inf")
-    # the constraints' second derivatives (one forward-over-forward pass): for the error model only
-    with np.errstate(all="ignore"):
-        C2 = np.asarray(jacfwd(jacfwd(c))(z), dtype=np.float64).reshape(m, n, n)
-    C2 = np.where(np.isfinite(C2), C2, 0.0)
+    # the constraints' second derivatives, for the error model only: all of them in one
+    # forward-over-forward pass for small problems, else one random combination of them
+    C2 = _constraint_curvatures(c, z, m, seed)
     x_norm = float(np.linalg.norm(z))
-    c2_norm = float(np.sqrt(sum(_norm2(C2[i]) ** 2 for i in range(m))))
+    c2_norm = float(np.sqrt(sum(_norm2(C2[i]) ** 2 for i in range(len(C2)))))
 
     # --- rank of A (LICQ) and the tangent space
     U, sv, Vt = np.linalg.svd(A)
@@ -493,7 +493,7 @@ def classify_constrained(
         d_lam = float(np.linalg.norm(lam - lam_ls)) + (res_ls + SAFETY * EPS * (g_norm + a_norm * lam_norm)) / sig_r
     else:
         d_lam = 0.0
-    cz = float(np.sqrt(sum(_norm2(Z.T @ C2[i] @ Z) ** 2 for i in range(m)))) if k else 0.0
+    cz = float(np.sqrt(sum(_norm2(Z.T @ C2[i] @ Z) ** 2 for i in range(len(C2))))) if k else 0.0
     err_lam = d_lam * cz
     # distance to the exact Lagrange point implied by the residuals, times the third derivatives of L
     K = np.block([[H, A.T], [A, np.zeros((m, m))]])
@@ -581,7 +581,8 @@ def classify_constrained(
                   f"in [{mu.min():.6g}, {mu.max():.6g}] (second-order test on the tangent space of {m} "
                   f"constraint(s); bordered matrix inertia {kkt_inertia.as_tuple()}){note}")
         return _inequality_signs(verdict(f"strict constrained local {kind}", certified, reason), ineq_lam, d_lam)
-    null_note = f"reduced Hessian ZᵀHZ singular ({red_inertia.zero} zero eigenvalue(s) within {tz:.2g})"
+    within = f"within {tz:.2g}" if tz > 0 else "exactly"
+    null_note = f"reduced Hessian ZᵀHZ singular ({red_inertia.zero} eigenvalue(s) zero {within})"
     if not higher_order:
         return verdict("inconclusive", False,
                        f"{null_note}: the second-order test is inconclusive and the higher-order test is disabled",
@@ -601,6 +602,21 @@ def classify_constrained(
     point = verdict(classification, test.certified, reason, True, higher_order=test,
                     non_isolated=bool(test.non_isolated))
     return _inequality_signs(point, ineq_lam, d_lam)
+
+
+def _constraint_curvatures(c, z: np.ndarray, m: int, seed: int) -> np.ndarray:
+    """The Hessians of the constraint components, shape ``(m, n, n)``, when
+    ``m n²`` is at most :data:`_MAX_CURVATURE_ENTRIES`; above, the Hessian of
+    ``rᵀc`` for a seeded standard normal ``r`` (shape ``(1, n, n)``), whose
+    squared norm estimates the sum of theirs.  Non-finite entries count as 0."""
+    n = z.size
+    with np.errstate(all="ignore"):
+        if m * n * n <= _MAX_CURVATURE_ENTRIES:
+            C2 = np.asarray(jacfwd(jacfwd(c))(z), dtype=np.float64).reshape(m, n, n)
+        else:
+            r = np.random.default_rng([int(seed), 21]).standard_normal(m)
+            C2 = np.asarray(hessian(lambda p: r @ c(p))(z), dtype=np.float64).reshape(1, n, n)
+    return np.where(np.isfinite(C2), C2, 0.0)
 
 
 def _closest(sv: np.ndarray, tol: float) -> float:

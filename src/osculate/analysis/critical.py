@@ -467,7 +467,8 @@ def find_critical_points(
     if subject_to is not None:
         return find_constrained_critical_points(
             f, bounds, subject_to, n_starts=n_starts, starts=starts, x0=x0, seed=seed, max_iter=max_iter,
-            xtol=xtol, dedup_tol=dedup_tol, classify=classify, jit=jit, _stacklevel=3, **classify_options)
+            grad_tol=grad_tol, xtol=xtol, dedup_tol=dedup_tol, classify=classify, jit=jit, _stacklevel=3,
+            **classify_options)
     B, n_starts = _check_box(bounds, n_starts, starts)
     d = B.shape[0]
     X = _starts(B, int(n_starts), starts, seed)
@@ -697,6 +698,7 @@ def find_constrained_critical_points(
     x0=None,
     seed: int = 0,
     max_iter: int = 200,
+    grad_tol: float | None = None,
     xtol: float = 1e-10,
     dedup_tol: float | None = None,
     classify: bool = True,
@@ -713,7 +715,8 @@ def find_constrained_critical_points(
     :func:`find_critical_points` runs on ``Φ`` (the same multi-start Newton,
     batched and staged, with the exact Hessian of the Lagrangian and the
     constraint Jacobian from the engine), each start ``x`` paired with its
-    least-squares multipliers.  The multipliers' box is ``±(4 max|λ(x)| + 1)``
+    least-squares multipliers (``grad_tol``: the tolerance of ``‖∇Φ‖``, and
+    the stationarity tolerance of the classification).  The multipliers' box is ``±(4 max|λ(x)| + 1)``
     over the starts (a point whose multiplier falls outside is dropped and
     counted in ``n_outside``).  Every distinct point is classified by
     :func:`~osculate.analysis.classify_constrained`.  Infeasible or
@@ -764,7 +767,9 @@ def find_constrained_critical_points(
     def lagrangian(w):
         return f(w[:d]) - w[d:] @ c(w[:d])
 
-    found = _search(lagrangian, BW, W, max_iter, None, xtol, dedup_tol, jit)
+    found = _search(lagrangian, BW, W, max_iter, grad_tol, xtol, dedup_tol, jit)
+    if grad_tol is not None:
+        classify_options.setdefault("stationarity_tol", grad_tol)
     points: list = []
     for w, h in zip(found["R"], found["hits"]):
         x = w[:d].copy()
