@@ -12,8 +12,8 @@ Public API
 minimize(f, x0, method=..., ...)
 minimize(f, x0, method="trust-constr"|"ipopt"|"slsqp"|"l-bfgs-b"|"tron",
          bounds=..., constraints=[Eq(...), Ineq(...), ...])
-Eq(fun, value=0), Ineq(fun, lb=0, ub=inf) : constraints ``fun(x) == value``,
-    ``lb <= fun(x) <= ub`` (see ``docs/constrained.md``)
+Eq(fun, value=0), Ineq(fun, lb=None, ub=None) : constraints ``fun(x) == value``,
+    ``lb <= fun(x) <= ub`` (neither limit given: ``fun(x) >= 0``; see ``docs/constrained.md``)
 least_squares(residual_fn, x0, method="lm"|"gauss-newton", ...)
 scipy_callables(f) -> (fun, jac, hess, hessp, objective)
 Objective(fun, grad=None, hvp=None, hess=None, args=(), jit="auto")
