@@ -216,7 +216,9 @@ def test_ineq_default_is_scipy_dict_convention():
     a = osc.minimize(f, np.zeros(1), method="slsqp", constraints=[osc.Ineq(lambda x: 1.0 - x[0])])
     b = osc.minimize(f, np.zeros(1), method="slsqp", constraints={"type": "ineq", "fun": lambda x: 1.0 - x[0]})
     c = osc.minimize(f, np.zeros(1), method="trust-constr", constraints=[osc.Ineq(lambda x: x[0], -np.inf, 1.0)])
-    for r in (a, b, c):
+    d = osc.minimize(f, np.zeros(1), method="trust-constr", constraints=[osc.Ineq(lambda x: x[0], ub=1.0)])
+    assert (osc.Ineq(np.sin).limits, osc.Ineq(np.sin, lb=2.0).limits) == ((0.0, np.inf), (2.0, np.inf))
+    for r in (a, b, c, d):
         assert r.success, r.message
         np.testing.assert_allclose(r.x, [1.0], atol=1e-6)
     assert abs(c.x[0] - 1.0) < 1e-6

@@ -15,7 +15,21 @@ from scipy.optimize import Bounds, LinearConstraint, NonlinearConstraint
 __all__ = ["Eq", "Ineq", "Problem", "read_bounds", "read_constraints"]
 
 
-class Eq:
+class _Constraint:
+    """What :class:`Eq` and :class:`Ineq` share: a callable ``fun`` and its limits ``(lb, ub)``."""
+
+    def __init__(self, fun, lb, ub):
+        if not callable(fun):
+            raise TypeError(f"{type(self).__name__}: fun must be callable, got {type(fun).__name__}")
+        self.fun = fun
+        self.limits = (lb, ub)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({getattr(self.fun, '__name__', 'fun')}, lb={self.limits[0]!r}, " \
+               f"ub={self.limits[1]!r})"
+
+
+class Eq(_Constraint):
     """The equality constraint ``fun(x) == value``.
 
     ``fun(x)`` is plain NumPy code returning a scalar or a 1-D array (then
@@ -32,51 +46,34 @@ class Eq:
     kind = "eq"
 
     def __init__(self, fun, value=0.0):
-        if not callable(fun):
-            raise TypeError(f"Eq: fun must be callable, got {type(fun).__name__}")
-        self.fun = fun
+        super().__init__(fun, value, value)
         self.value = value
 
-    @property
-    def limits(self):
-        return self.value, self.value
 
-    def __repr__(self):
-        return f"Eq({getattr(self.fun, '__name__', 'fun')}, value={self.value!r})"
-
-
-class Ineq:
+class Ineq(_Constraint):
     """The inequality constraint ``lb <= fun(x) <= ub``.
 
-    The default, ``Ineq(fun)``, is ``fun(x) >= 0`` -- the convention of
+    Give the limits that exist: ``Ineq(fun, lb=1.0)`` is ``fun(x) >= 1``,
+    ``Ineq(fun, ub=0.0)`` is ``fun(x) <= 0``, ``Ineq(fun, lb, ub)`` two-sided.
+    With neither, ``Ineq(fun)`` is ``fun(x) >= 0`` -- the convention of
     SciPy's dict form ``{"type": "ineq", "fun": fun}``, so both spellings
-    mean the same.  ``Ineq(fun, ub=0.0, lb=-np.inf)`` (or
-    ``Ineq(fun, -np.inf, 0.0)``) is ``fun(x) <= 0``; a finite ``lb`` and
-    ``ub`` make a two-sided constraint.  ``lb`` and ``ub`` are scalars or
-    arrays of ``fun``'s output length.
+    mean the same.  ``lb`` and ``ub`` are scalars or arrays of ``fun``'s
+    output length (``-np.inf`` / ``np.inf`` entries are one-sided).
 
     >>> import numpy as np, osculate as osc
     >>> res = osc.minimize(lambda x: (x[0] - 3.0) ** 2, np.zeros(1), method="slsqp",
-    ...                    constraints=[osc.Ineq(lambda x: x[0], -np.inf, 1.0)])
+    ...                    constraints=[osc.Ineq(lambda x: x[0], ub=1.0)])
     >>> bool(res.success), np.round(res.x, 6).tolist(), np.round(res.multipliers[0], 6).tolist()
     (True, [1.0], [4.0])
     """
 
     kind = "ineq"
 
-    def __init__(self, fun, lb=0.0, ub=np.inf):
-        if not callable(fun):
-            raise TypeError(f"Ineq: fun must be callable, got {type(fun).__name__}")
-        self.fun = fun
-        self.lb = lb
-        self.ub = ub
-
-    @property
-    def limits(self):
-        return self.lb, self.ub
-
-    def __repr__(self):
-        return f"Ineq({getattr(self.fun, '__name__', 'fun')}, lb={self.lb!r}, ub={self.ub!r})"
+    def __init__(self, fun, lb=None, ub=None):
+        if lb is None and ub is None:
+            lb = 0.0
+        super().__init__(fun, -np.inf if lb is None else lb, np.inf if ub is None else ub)
+        self.lb, self.ub = self.limits
 
 
 class _Block:
