@@ -307,6 +307,14 @@ def test_nonfinite_values_during_the_run_are_reported():
     np.testing.assert_allclose(res.x, [np.exp(-10.0)], rtol=1e-4)  # IPOPT's tol = 1e-8 on scaled KKT
 
 
+@pytest.mark.parametrize("method", ["slsqp", "trust-constr"])
+def test_nonfinite_values_during_the_run_fail_honestly(method):
+    # SciPy's solvers step to x < 0 where log(x) is NaN: no warning escapes, no success is claimed
+    res = osc.minimize(lambda x: (x[0] + 3.0) ** 2, np.array([1.0]), method=method,
+                       constraints=[osc.Ineq(lambda x: np.log(x[0]), -10.0)], maxiter=100)
+    assert not res.success and res.status in (1, 3, 8) and res.note == ""
+
+
 def test_ipopt_missing_is_a_clear_error(monkeypatch):
     import builtins
 

@@ -50,15 +50,19 @@ class _Timed:
         self.seconds[what] += dt
         self.calls[what] += 1
 
-    def value_and_grad(self, x):
-        if self._vg is not None and np.array_equal(self._vg[0], x):
-            return self._vg[1], self._vg[2]
+    def _call(self, what, fn, *args):
+        """``fn(*args)`` timed; NaN and inf propagate as in NumPy, without warnings."""
         t0 = time.perf_counter()
         with np.errstate(all="ignore"):
-            f, g = self.plan.value_and_grad(x)
-        self._tick("f_and_grad", t0)
-        self._vg = (x.copy(), f, g)
-        return f, g
+            out = fn(*args)
+        self._tick(what, t0)
+        return out
+
+    def value_and_grad(self, x):
+        if self._vg is None or not np.array_equal(self._vg[0], x):
+            f, g = self._call("f_and_grad", self.plan.value_and_grad, x)
+            self._vg = (x.copy(), f, g)
+        return self._vg[1], self._vg[2]
 
     def f(self, x):
         return self.value_and_grad(np.asarray(x, dtype=float))[0]
@@ -67,35 +71,19 @@ class _Timed:
         return self.value_and_grad(np.asarray(x, dtype=float))[1].copy()
 
     def c(self, x):
-        t0 = time.perf_counter()
-        with np.errstate(all="ignore"):
-            out = self.plan.constraints(np.asarray(x, dtype=float))
-        self._tick("constraints", t0)
-        return out
+        return self._call("constraints", self.plan.constraints, np.asarray(x, dtype=float))
 
     def jac_values(self, x):
-        t0 = time.perf_counter()
-        out = self.plan.jac_values(np.asarray(x, dtype=float))
-        self._tick("jacobian", t0)
-        return out
+        return self._call("jacobian", self.plan.jac_values, np.asarray(x, dtype=float))
 
     def jacobian(self, x, format="csr"):
-        t0 = time.perf_counter()
-        out = self.plan.jacobian(np.asarray(x, dtype=float), format)
-        self._tick("jacobian", t0)
-        return out
+        return self._call("jacobian", self.plan.jacobian, np.asarray(x, dtype=float), format)
 
     def hess_values(self, x, sigma, lam):
-        t0 = time.perf_counter()
-        out = self.plan.hess_values(np.asarray(x, dtype=float), sigma, lam)
-        self._tick("hessian", t0)
-        return out
+        return self._call("hessian", self.plan.hess_values, np.asarray(x, dtype=float), sigma, lam)
 
     def hessian(self, x, sigma, lam):
-        t0 = time.perf_counter()
-        out = self.plan.hessian(np.asarray(x, dtype=float), sigma, lam)
-        self._tick("hessian", t0)
-        return out
+        return self._call("hessian", self.plan.hessian, np.asarray(x, dtype=float), sigma, lam)
 
 
 # --------------------------------------------------------------------------- the methods
@@ -418,10 +406,10 @@ def minimize_constrained(f, x0, method, maxiter, callback, args, jit, bounds, co
         warnings.simplefilter("always")
         x, lam, z, nit, status, solver_msg, obj = _solve(method, prob, cb, x0, opts, maxiter, callback, fx, jit)
     solver_warnings = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-    f_x, g = plan.value_and_grad(x)
-
-    c = plan.constraints(x)
-    J = plan.jacobian(x) if prob.m else None
+    with np.errstate(all="ignore"):
+        f_x, g = plan.value_and_grad(x)
+        c = plan.constraints(x)
+        J = plan.jacobian(x) if prob.m else None
     z, kkt, active, violation = _kkt(prob, x, g, c, J, lam, z, rtol=max(ctol, 1e-8))
     if not (np.isfinite(f_x) and np.all(np.isfinite(g)) and np.all(np.isfinite(c))):
         status = NONFINITE
