@@ -486,3 +486,18 @@ def test_minimize_result_classified():
 def test_search_grad_tol_is_the_stationarity_tolerance():
     res = _search(xy, [(-2, 2), (-2, 2)], subject_to=circle, n_starts=64, grad_tol=1e-6)
     assert len(res) == 4 and all(p.stationarity_tol == 1e-6 for p in res)
+
+
+def test_search_on_a_curve_of_critical_points(monkeypatch):
+    """x² + y² is constant on the circle: every start finds a new point; none is
+    called a strict extremum, the search says it is not complete, and the
+    higher-order test runs on the first few degenerate points only."""
+    import osculate.analysis.critical as critical
+
+    monkeypatch.setattr(critical, "_MAX_HIGHER_ORDER_POINTS", 2)
+    with pytest.warns(UserWarning, match="reached by a single start"):
+        res = _search(lambda x: x[0] ** 2 + x[1] ** 2, [(-2, 2), (-2, 2)], subject_to=circle, n_starts=16)
+    assert len(res) >= 8 and not res.complete
+    assert all(p.degenerate and not p.certified and "strict" not in p.classification for p in res)
+    assert sum(p.higher_order is not None for p in res) == 2
+    assert sum("most reached degenerate points only" in p.reason for p in res) == len(res) - 2

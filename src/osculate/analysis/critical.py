@@ -635,6 +635,7 @@ def _finish(f, points, found: dict, design, stacklevel, extra_note="") -> Critic
 
 
 _MULTIPLIER_MARGIN = 4.0  # the multipliers' box: this many times the largest least-squares multiplier seen
+_MAX_HIGHER_ORDER_POINTS = 32  # degenerate points of one search given the (costly) higher-order test
 
 
 def _least_squares_multipliers(f, c, X: np.ndarray, m: int) -> np.ndarray:
@@ -719,7 +720,9 @@ def find_constrained_critical_points(
     the stationarity tolerance of the classification).  The multipliers' box is ``±(4 max|λ(x)| + 1)``
     over the starts (a point whose multiplier falls outside is dropped and
     counted in ``n_outside``).  Every distinct point is classified by
-    :func:`~osculate.analysis.classify_constrained`.  Infeasible or
+    :func:`~osculate.analysis.classify_constrained`; the higher-order test
+    runs at the 32 most reached degenerate points only (a curve of critical
+    points gives a new point per start; the others say so in ``reason``).  Infeasible or
     inconsistent constraints give an empty result (no start converges) whose
     ``note`` says so, never a point.
 
@@ -771,10 +774,21 @@ def find_constrained_critical_points(
     if grad_tol is not None:
         classify_options.setdefault("stationarity_tol", grad_tol)
     points: list = []
-    for w, h in zip(found["R"], found["hits"]):
+    higher = classify_options.pop("higher_order", True)
+    n_higher = 0
+    order = np.argsort(-np.asarray(found["hits"], dtype=int), kind="stable")  # most-reached points first
+    for idx in order:
+        w, h = found["R"][idx], found["hits"][idx]
         x = w[:d].copy()
         if classify:
-            p = classify_constrained(f, x, parts, seed=seed, **classify_options)
+            p = classify_constrained(f, x, parts, seed=seed, higher_order=False, **classify_options)
+            if p.degenerate and p.licq and higher and p.kind == "inconclusive":
+                if n_higher < _MAX_HIGHER_ORDER_POINTS:
+                    p = classify_constrained(f, x, parts, seed=seed, higher_order=True, **classify_options)
+                    n_higher += 1
+                else:
+                    p.reason += (f" (the search runs the higher-order test on its {_MAX_HIGHER_ORDER_POINTS} most "
+                                 "reached degenerate points only: classify this one with classify_constrained)")
             p.n_hits = int(h)
         else:
             with np.errstate(all="ignore"):
