@@ -115,6 +115,10 @@ RULE_KINDS: dict[str, str] = {
     "jvp": "jvp(primals, tangents, **params) -> (out, tangent_out). Forward mode: the output and its "
            "tangent (zero when every tangent is zero). Written with primitives, so it can be "
            "differentiated again.",
+    "tangent": "tangent(out, primals, tangents, **params) -> tangent_out. Optional: the jvp rule's tangent, given "
+               "the output (osculate.ad.forward.def_tangent makes the jvp rule from it; at least one tangent is "
+               "nonzero). Forward over reverse then computes a tangent only when something reads it, keeping "
+               "meanwhile the values the residuals rule names (wants[i]: tangent i is nonzero).",
     "vjp": "vjp(ct, out, primals, wants, **params) -> tuple of input cotangents. Reverse mode: one "
            "cotangent per input, None where wants[i] is False; ct and out are tuples for a primitive "
            "with multiple results. Written with primitives.",

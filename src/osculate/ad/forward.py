@@ -22,7 +22,9 @@ from .core import LeakedTracerError, Trace, Tracer, new_trace, zero
 from .tree import tree_flatten, tree_unflatten
 from .util import as_float_input, as_tangent, instantiate
 
-__all__ = ["JVPTrace", "JVPTracer", "jvp", "one_input_jvp", "flatten_leaf", "unflatten_leaf"]
+__all__ = [
+    "JVPTrace", "JVPTracer", "Pending", "jvp", "one_input_jvp", "jvp_of", "def_tangent", "flatten_leaf", "unflatten_leaf",
+]
 
 #: The structure of a single leaf (an array, a number, a tracer).
 _LEAF_DEF = tree_flatten(0.0)[1]
@@ -50,7 +52,59 @@ def _all_leaves(xs):
     return True
 
 
+class Pending:
+    """A tangent not computed yet: ``rule(out, primals, tangents, **params)``,
+    the ``tangent`` rule of the primitive that made ``out``.
+
+    Forward over reverse records the primal computation of ``f`` on a
+    reverse tape, and many of the values it computes are read by nothing but
+    the next primal operation: their tangents would be computed for nothing.
+    :meth:`JVPTrace.process` gives such a value a pending tangent,
+    which is computed when something reads it (:meth:`force`: a forward-mode
+    rule that takes it as an input, the output of :func:`jvp`), and never
+    otherwise.  It keeps only the values its rule reads (``primals`` and
+    ``out``, the others stand-ins of their shape) and the tangents of the
+    inputs, which may be pending themselves.
+    """
+
+    __slots__ = ("rule", "out", "primals", "tangents", "params", "value")
+
+    def __init__(self, rule, out, primals, tangents, params):
+        self.rule = rule
+        self.out = out
+        self.primals = primals
+        self.tangents = tangents
+        self.params = params
+        self.value = None
+
+    def force(self):
+        """The tangent, computed (with the pending tangents it depends on,
+        without recursion) and kept the first time."""
+        stack = [self]
+        while stack:
+            p = stack[-1]
+            if p.rule is None:  # computed already (reached twice through a diamond)
+                stack.pop()
+                continue
+            waiting = [t for t in p.tangents if type(t) is Pending and t.rule is not None]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            tangents = [t.value if type(t) is Pending else t for t in p.tangents]
+            if all(t is zero for t in tangents):
+                p.value = zero
+            else:
+                p.value = p.rule(p.out, p.primals, tangents, **p.params)
+            p.rule = p.out = p.primals = p.tangents = p.params = None  # free what only the rule read
+            stack.pop()
+        return self.value
+
+
 class JVPTracer(Tracer):
+    """A primal value and its tangent (an array, a tracer of an outer
+    transformation, :data:`zero`, or a :class:`Pending` one: read it with
+    :meth:`tangent_value`)."""
+
     __slots__ = ("primal", "tangent")
 
     def __init__(self, trace, primal, tangent):
@@ -63,20 +117,46 @@ class JVPTracer(Tracer):
     def _primal(self):
         return self.primal
 
+    def tangent_value(self):
+        """The tangent, computed now if it was pending."""
+        t = self.tangent
+        if type(t) is Pending:
+            t = self.tangent = t.force()
+        return t
+
 
 class JVPTrace(Trace):
     __slots__ = ()
     kind = "jvp"
 
-    def process(self, prim, args, params):
+    def process(self, prim, args, params, worth_deferring=None, stand_in=None):
+        """Apply ``prim`` to forward-mode tracers: its ``tangent`` rule after
+        the output (when it has one), else its ``jvp`` rule.
+
+        ``worth_deferring``: ``prim`` is applied to the primal values of
+        forward over reverse (the reverse trace above passes its policy).
+        When ``prim`` has a ``tangent`` rule and ``worth_deferring(out)``, or
+        an input's tangent is pending, the output's tangent is left
+        :class:`Pending`, to be computed only if something reads it.  The
+        pending tangent keeps the values its rule reads (its ``residuals``
+        rule, ``wants[i]`` meaning a nonzero tangent of input ``i``);
+        ``stand_in(x)`` replaces the others when ``worth_deferring(x)``."""
         if not self.active:
             raise LeakedTracerError(f"a forward-mode tracer escaped its transformation and reached '{prim.name}'")
+        defer = worth_deferring is not None
         primals = []
         tangents = []
+        pending = False
         for a in args:
             if type(a) is JVPTracer and a._trace is self:
                 primals.append(a.primal)
-                tangents.append(a.tangent)
+                t = a.tangent
+                if type(t) is Pending:
+                    if defer:
+                        pending = True
+                    else:
+                        t = a.tangent = t.force()
+                tangents.append(t)
             else:
                 if isinstance(a, Tracer) and a._trace.level == self.level:
                     a._check()
@@ -84,13 +164,64 @@ class JVPTrace(Trace):
                 tangents.append(zero)
         if prim.constant_output:  # piecewise constant: no tangent
             return prim.bind(*primals, **params)
-        rule = prim.rules.get("jvp") or prim.rule("jvp")
-        out, t_out = rule(primals, tangents, **params)
-        if prim.multiple_results:
-            return tuple(o if t is zero else JVPTracer(self, o, t) for o, t in zip(out, t_out))
+        rules = prim.rules
+        tangent = rules.get("tangent")
+        if tangent is None or prim.multiple_results:
+            if pending:
+                tangents = [t.force() if type(t) is Pending else t for t in tangents]
+            rule = rules.get("jvp") or prim.rule("jvp")
+            out, t_out = rule(primals, tangents, **params)
+            if prim.multiple_results:
+                return tuple(o if t is zero else JVPTracer(self, o, t) for o, t in zip(out, t_out))
+        else:  # (what the jvp rule made by jvp_of does, and perhaps deferred)
+            out = prim.bind(*primals, **params)
+            for t in tangents:
+                if t is not zero:
+                    break
+            else:
+                return out
+            if pending or (defer and worth_deferring(out)):
+                return JVPTracer(self, out, self._pending(prim, tangent, out, primals, tangents, params,
+                                                          worth_deferring, stand_in))
+            t_out = tangent(out, primals, tangents, **params)
         if t_out is zero:
             return out
         return JVPTracer(self, out, t_out)
+
+    @staticmethod
+    def _pending(prim, tangent, out, primals, tangents, params, worth_deferring, stand_in):
+        """The :class:`Pending` tangent of ``out``, keeping what its rule reads."""
+        policy = prim.rules.get("residuals")
+        if policy is not None:
+            keep_in, keep_out = policy(tuple(t is not zero for t in tangents))
+            for i, keep in enumerate(keep_in):
+                if not keep and worth_deferring(primals[i]):
+                    primals[i] = stand_in(primals[i])
+            if not keep_out and worth_deferring(out):
+                out = stand_in(out)
+        return Pending(tangent, out, primals, tangents, params)
+
+
+def jvp_of(prim, tangent):
+    """The jvp rule of ``prim`` from its ``tangent`` rule: the output by
+    ``prim.bind``, then its tangent (zero when every input tangent is)."""
+
+    def rule(primals, tangents, **params):
+        out = prim.bind(*primals, **params)
+        for t in tangents:
+            if t is not zero:
+                return out, tangent(out, primals, tangents, **params)
+        return out, zero
+
+    return rule
+
+
+def def_tangent(prim, tangent):
+    """Give ``prim`` the ``tangent`` rule ``tangent(out, primals, tangents,
+    **params)`` and the jvp rule made from it (:func:`jvp_of`)."""
+    prim.def_rule("tangent", tangent)
+    prim.def_jvp(jvp_of(prim, tangent))
+    return tangent
 
 
 def one_input_jvp(prim, tangent):
@@ -158,7 +289,7 @@ def jvp(f, primals, tangents, has_aux=False):
         for o in o_leaves:
             if type(o) is JVPTracer and o._trace is trace:
                 outs.append(o.primal)
-                touts.append(o.tangent)
+                touts.append(instantiate(o.tangent_value(), o.primal))
             else:
                 o = o if isinstance(o, Tracer) else np.asarray(o)
                 outs.append(o)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .core import LeakedTracerError, Trace, Tracer, new_trace, zero
-from .forward import JVPTracer, flatten_leaf, unflatten_leaf
+from .forward import JVPTrace, JVPTracer, flatten_leaf, unflatten_leaf
 from .tree import tree_flatten, tree_unflatten
 from .util import as_float_input, instantiate
 
@@ -102,23 +102,31 @@ class ReverseTrace(Trace):
         primals = []
         parents = []
         wants = []
+        below = None  # the innermost trace among the primal values
         for a in args:
             if type(a) is ReverseTracer and a._trace is self:
-                primals.append(a.primal)
                 parents.append((a.node, a.index))
                 wants.append(True)
+                a = a.primal
             else:
                 if isinstance(a, Tracer) and a._trace.level == self.level:
                     a._check()
-                primals.append(a)
                 parents.append(None)
                 wants.append(False)
+            primals.append(a)
+            if isinstance(a, Tracer) and (below is None or a._trace.level > below.level):
+                below = a._trace
         if prim.constant_output:  # piecewise constant: nothing to differentiate
             return prim.bind(*primals, **params)
         rules = prim.rules
         fwd = rules.get("fwd")
-        if fwd is None:
-            out = prim.bind(*primals, **params)
+        if fwd is None:  # prim.bind(*primals, **params), without looking for the trace again
+            if below is None:
+                out = prim.impl(*primals, **params)
+            elif type(below) is JVPTrace:  # forward over reverse: tangents only where something reads them
+                out = below.process(prim, primals, params, _worth_dropping, ShapeOnly)
+            else:
+                out = below.process(prim, primals, params)
         else:  # a primitive that saves residuals for its own vjp (custom_vjp)
             out, residuals = fwd(*primals, **params)
             params = dict(params, residuals=residuals)
@@ -238,7 +246,8 @@ class _Cotangents:
 def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
     """Run the backward sweep.
 
-    ``seeds`` is a list of ``(tracer, cotangent)``; returns the cotangents of
+    ``seeds`` is a list of ``(node, index, cotangent)`` (a traced output's
+    ``node`` and ``index``); returns the cotangents of
     the first ``n_inputs`` tape nodes (the inputs), ``None`` where no
     cotangent reached an input.  ``release``: the tape is swept only once, so
     each record is dropped once its adjoint has run, and the values only it
@@ -246,8 +255,8 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
     """
     tape = trace.tape
     cts = _Cotangents(tape)
-    for tracer, ct in seeds:
-        cts.add(tracer.node, tracer.index, ct)
+    for node, index, ct in seeds:
+        cts.add(node, index, ct)
     slots, owned = cts.slots, cts.owned
     for i in range(len(tape) - 1, n_inputs - 1, -1):
         g = slots[i]
@@ -327,22 +336,15 @@ def _vjp(f, primals, has_aux, once):
     n_in = len(p_leaves)
 
     def vjp_fn(ct):
+        nonlocal o_leaves, o_primals
+        if once and trace.tape is None:
+            raise RuntimeError("this pullback was made to be called once (osculate.ad.reverse.vjp_once)")
         c_leaves, c_tree = flatten_leaf(ct)
         if c_tree != o_tree:
             raise ValueError("vjp_fn: the cotangent must have the structure of f's output")
-        seeds = []
-        for o, c, op in zip(o_leaves, c_leaves, o_primals):
-            dtype = getattr(op, "dtype", None)
-            if not (isinstance(c, Tracer) or (type(c) is np.ndarray and c.dtype == dtype)):
-                c = np.asarray(c, dtype=float if dtype is None else dtype)
-            cshape = c.shape
-            oshape = op.shape if dtype is not None else np.shape(op)
-            if cshape != oshape:
-                raise ValueError(f"vjp_fn: cotangent of shape {cshape} for an output of shape {oshape}")
-            if type(o) is ReverseTracer and o._trace is trace:
-                seeds.append((o, c))
-        if once and trace.tape is None:
-            raise RuntimeError("this pullback was made to be called once (osculate.ad.reverse.vjp_once)")
+        seeds = _seeds(trace, o_leaves, o_primals, c_leaves)
+        if once:  # the outputs are not needed by the sweep (nor what their pending tangents keep)
+            o_leaves = o_primals = None
         cts = backward(trace, seeds, n_in, release=once) if seeds else [None] * n_in
         if once:
             trace.tape = None
@@ -351,6 +353,24 @@ def _vjp(f, primals, has_aux, once):
 
     out_val = unflatten_leaf(o_tree, o_primals)
     return (out_val, vjp_fn, aux) if has_aux else (out_val, vjp_fn)
+
+
+def _seeds(trace, o_leaves, o_primals, c_leaves):
+    """``(node, index, cotangent)`` for each output of ``trace`` among
+    ``o_leaves`` (primal values ``o_primals``), its cotangent from
+    ``c_leaves`` checked against it (shape) and converted to its dtype."""
+    seeds = []
+    for o, c, op in zip(o_leaves, c_leaves, o_primals):
+        dtype = getattr(op, "dtype", None)
+        if not (isinstance(c, Tracer) or (type(c) is np.ndarray and c.dtype == dtype)):
+            c = np.asarray(c, dtype=float if dtype is None else dtype)
+        cshape = c.shape
+        oshape = op.shape if dtype is not None else np.shape(op)
+        if cshape != oshape:
+            raise ValueError(f"vjp_fn: cotangent of shape {cshape} for an output of shape {oshape}")
+        if type(o) is ReverseTracer and o._trace is trace:
+            seeds.append((o.node, o.index, c))
+    return seeds
 
 
 _CASTS = {("f", "f"), ("f", "c"), ("c", "c")}  # (cotangent kind, primal kind); never complex to real

@@ -61,8 +61,11 @@ def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
     return wrapped
 
 
-def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False):
-    """``value_and_grad(f, argnums, has_aux)(*args)``; ``nums`` is ``argnums`` as a tuple."""
+def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False, value=True):
+    """``value_and_grad(f, argnums, has_aux)(*args)``; ``nums`` is ``argnums`` as a tuple.
+    ``value=False``: the value is dropped before the backward sweep (``None``
+    in its place), and with it whatever it alone keeps alive (the pending
+    tangents of forward over reverse, :class:`~osculate.ad.forward.Pending`)."""
     for i in nums:
         if i >= len(args):
             raise TypeError(f"argnums={argnums} but f was called with {len(args)} positional argument(s)")
@@ -81,14 +84,18 @@ def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False):
         _check_holomorphic_inputs(diff, "grad")
     res = vjp_once(g, *diff, has_aux=has_aux)  # (the pullback runs once, below)
     y, pullback = res[0], res[1]
+    aux = res[2] if has_aux else None
     if holomorphic:
         _check_complex_scalar(y, "grad")
     else:
         check_scalar(y, "grad")
-    cts = pullback(np.ones((), dtype=getattr(y, "dtype", np.float64)))
+    seed = np.ones((), dtype=getattr(y, "dtype", np.float64))
+    if not value:
+        y = res = None
+    cts = pullback(seed)
     g_out = cts[0] if isinstance(argnums, int) else cts
     if has_aux:
-        return (y, res[2]), g_out
+        return (y, aux), g_out
     return y, g_out
 
 
@@ -97,10 +104,10 @@ def _gradient_of(f, has_aux=False):
     wrapper's metadata copying (the transforms call it on every
     Hessian-vector product)."""
     if not has_aux:
-        return lambda x: _value_and_grad_at(f, 0, (0,), False, (x,))[1]
+        return lambda x: _value_and_grad_at(f, 0, (0,), False, (x,), value=False)[1]
 
     def gradient(x):
-        (_, aux), g = _value_and_grad_at(f, 0, (0,), True, (x,))
+        (_, aux), g = _value_and_grad_at(f, 0, (0,), True, (x,), value=False)
         return g, aux
 
     return gradient

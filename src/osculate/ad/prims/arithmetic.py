@@ -20,7 +20,7 @@ import numpy as np
 from .. import sparsity
 from ..batching import elementwise_batch
 from ..core import Primitive, Tracer, zero
-from ..forward import JVPTracer
+from ..forward import JVPTracer, def_tangent, jvp_of
 from ..series import (
     coeff_add, coeff_fit, coeff_scale, coeff_sub, full, is_constant, series_add, series_derivative, series_div,
     series_exp, series_int_pow, series_integrate, series_log, series_mul, series_ode, series_ode_known, series_pow,
@@ -32,7 +32,8 @@ from .unary import UNARY
 
 __all__ = [
     "add", "sub", "mul", "div", "neg", "power", "maximum", "minimum", "arctan2", "hypot",
-    "logaddexp", "where", "stop_gradient", "convert", "add_tangents", "binary", "jvp_by_partials", "vjp_by_partials",
+    "logaddexp", "where", "stop_gradient", "convert", "add_tangents", "binary", "tangent_by_partials", "jvp_by_partials",
+    "vjp_by_partials",
 ]
 
 
@@ -132,11 +133,11 @@ def _sum_rules(p, coeff_op):
     and no values are read."""
     negate = coeff_op is coeff_sub  # d(x - y)/dy = -1
 
-    @p.def_jvp
-    def jvp(primals, tangents):
-        out = p.bind(*primals)
+    def tangent(out, primals, tangents):
         t = coeff_op(*tangents)
-        return out, (zero if t is zero else _fit(t, shape_of(out)))
+        return zero if t is zero else _fit(t, shape_of(out))
+
+    def_tangent(p, tangent)
 
     @p.def_vjp
     def vjp(ct, out, primals, wants):
@@ -155,8 +156,8 @@ def _sum_rules(p, coeff_op):
     p.def_rule("sparsity", sparsity.linear_rule)
 
 
-def jvp_by_partials(p, dx, dy, fresh=False):
-    """The jvp rule of the binary primitive ``p`` from its partial derivative
+def tangent_by_partials(dx, dy, fresh=False):
+    """The tangent rule of a binary primitive from its partial derivative
     maps ``dx(c, x, y, out)`` and ``dy(c, x, y, out)``: the derivative in ``x``
     (``y``) applied to ``c``, written with primitives (``c * y`` for
     ``x * y``).  The output's tangent is the sum of the terms of the nonzero
@@ -164,10 +165,9 @@ def jvp_by_partials(p, dx, dy, fresh=False):
     return new arrays, so the sum of two plain ones of one shape and dtype is
     taken in place of the first."""
 
-    def rule(primals, tangents):
+    def rule(out, primals, tangents):
         x, y = primals
         tx, ty = tangents
-        out = p.bind(x, y)
         if ty is zero:
             t = zero if tx is zero else dx(tx, x, y, out)
         elif tx is zero:
@@ -179,9 +179,15 @@ def jvp_by_partials(p, dx, dy, fresh=False):
                 t = np.add(a, b, out=a)
             else:
                 t = add_tangents(a, b)
-        return out, (zero if t is zero else _fit(t, shape_of(out)))
+        return zero if t is zero else _fit(t, shape_of(out))
 
     return rule
+
+
+def jvp_by_partials(p, dx, dy, fresh=False):
+    """The jvp rule of the binary primitive ``p`` from the maps of
+    :func:`tangent_by_partials`."""
+    return jvp_of(p, tangent_by_partials(dx, dy, fresh))
 
 
 def vjp_by_partials(dx, dy):
@@ -240,7 +246,7 @@ def _times_x(c, x, y, out):
     return c * x
 
 
-mul_p.def_jvp(jvp_by_partials(mul_p, _times_y, _times_x, fresh=True))
+def_tangent(mul_p, tangent_by_partials(_times_y, _times_x, fresh=True))
 mul_p.def_vjp(vjp_by_partials(lambda c, x, y, out: scaled(c, y), lambda c, x, y, out: scaled(c, x)))
 mul_p.def_rule("residuals", lambda wants: ((wants[1], wants[0]), False))  # each factor's adjoint reads the other
 
@@ -279,7 +285,7 @@ def div(x, y):
     return div_p.bind(x, y)
 
 
-div_p.def_jvp(jvp_by_partials(div_p, lambda c, x, y, out: c / y, lambda c, x, y, out: -(out * c) / y))
+def_tangent(div_p, tangent_by_partials(lambda c, x, y, out: c / y, lambda c, x, y, out: -(out * c) / y))
 
 
 @div_p.def_vjp
@@ -327,7 +333,7 @@ def neg(x):
     return neg_p.bind(x)
 
 
-neg_p.def_jvp(lambda primals, tangents: (neg_p.bind(primals[0]), zero if tangents[0] is zero else -tangents[0]))
+def_tangent(neg_p, lambda out, primals, tangents: -tangents[0])
 neg_p.def_vjp(lambda ct, out, primals, wants: (negated(ct),))
 neg_p.def_rule("residuals", lambda wants: ((False,), False))
 neg_p.def_rule("taylor", lambda primals, series, order: (
@@ -383,7 +389,7 @@ def _guarded_log(x):
     return where(at0, 0.0, UNARY["log"].bind(where(at0, 1.0, x)))
 
 
-pow_p.def_jvp(jvp_by_partials(pow_p, _scaled_pow_dx, _scaled_pow_dy))
+def_tangent(pow_p, tangent_by_partials(_scaled_pow_dx, _scaled_pow_dy))
 pow_p.def_vjp(vjp_by_partials(lambda c, x, y, out: _scaled_pow_dx(c, x, y, out, scaled), _scaled_pow_dy))
 pow_p.def_rule("residuals", lambda wants: ((True, True), wants[1]))  # the output only for d/dy
 
@@ -547,7 +553,7 @@ def binary(name, impl, dx, dy, taylor, sparsity_rule=sparsity.nonlinear_rule):
     p = _elementwise(name, impl)
     scaled_dx = lambda c, x, y, out: c * dx(x, y, out)  # noqa: E731
     scaled_dy = lambda c, x, y, out: c * dy(x, y, out)  # noqa: E731
-    p.def_jvp(jvp_by_partials(p, scaled_dx, scaled_dy))
+    def_tangent(p, tangent_by_partials(scaled_dx, scaled_dy))
     p.def_vjp(vjp_by_partials(scaled_dx, scaled_dy))
     p.def_rule("taylor", taylor)
     p.def_rule("sparsity", sparsity_rule)

@@ -20,6 +20,7 @@ import numpy as np
 from .. import sparsity, taylor_trace
 from ..batching import expand_batched, materialize, move_batch_to_front
 from ..core import Primitive, Tracer, concrete, zero
+from ..forward import def_tangent
 from ..util import zeros_like
 
 __all__ = [
@@ -72,12 +73,7 @@ def linear(name, impl, adjoint, batch, sparsity_rule=None):
     elements (:func:`osculate.ad.sparsity.index_map_rule`).
     """
     p = Primitive(name, impl)
-
-    @p.def_jvp
-    def jvp(primals, tangents, **params):
-        out = p.bind(primals[0], **params)
-        t = tangents[0]
-        return out, (zero if t is zero else p.bind(t, **params))
+    def_tangent(p, lambda out, primals, tangents, **params: p.bind(tangents[0], **params))
 
     @p.def_vjp
     def vjp(ct, out, primals, wants, **params):

@@ -19,7 +19,8 @@ from scipy import special
 
 from .. import sparsity, taylor_trace
 from ..batching import elementwise_batch
-from ..core import Primitive, zero
+from ..core import Primitive
+from ..forward import def_tangent
 from ..series import (
     coeff_neg, coeff_sub, series_exp, series_log, series_ode, series_pow, series_reciprocal, series_scale,
     series_sincos, series_sqrt, series_square, square_coefficient,
@@ -43,14 +44,7 @@ def unary(name, impl, deriv, reads="xy", taylor=None, sparsity_rule=sparsity.non
     """
     p = Primitive(name, impl)
 
-    @p.def_jvp
-    def jvp(primals, tangents, **params):
-        x = primals[0]
-        y = p.bind(x, **params)
-        t = tangents[0]
-        if t is zero:
-            return y, zero
-        return y, t * deriv(x, y, **params)
+    def_tangent(p, lambda y, primals, tangents, **params: tangents[0] * deriv(primals[0], y, **params))
 
     @p.def_vjp
     def vjp(ct, y, primals, wants, **params):
