@@ -46,6 +46,8 @@ LAYERS = [
     ("sparse, linop, testing", ["osculate.sparse", "osculate.linop", "osculate.testing"]),
     ("analysis", ["osculate.analysis"]),
     ("optim", ["osculate.optim"]),
+    # finite sums over partitioned data (in memory or on Dask) and the fits built on them
+    ("scale", ["osculate.scale", "osculate.stats"]),
     # curvature for machine learning: layers found in the trace, K-FAC, Shampoo, optimisers, training
     ("ml", ["osculate.ml"]),
     ("cli", ["osculate.cli", "osculate.expression", "osculate.expression_functions"]),

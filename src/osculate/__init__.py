@@ -118,5 +118,12 @@ __all__ += ["custom_root", "root_scalar", "root", "fixed_point", "argmin", "Sing
 
 # constrained minimisation (issue 21): constraints for minimize(..., constraints=[...])
 from .optim import Eq, Ineq  # noqa: E402
+from .analysis import ConstrainedPoint, classify_constrained  # noqa: E402
 
-__all__ += ["Eq", "Ineq"]
+__all__ += ["Eq", "Ineq", "classify_constrained", "ConstrainedPoint"]
+
+# finite sums over partitioned data, in memory or on Dask (issue 20), and fits with standard errors
+from . import stats  # noqa: E402
+from .scale import FiniteSum  # noqa: E402
+
+__all__ += ["FiniteSum", "stats"]

@@ -679,19 +679,20 @@ def minimize(f, x0, method="newton", tol=None, maxiter=None, callback=None,
         raise ValueError(f"f(x0) is not finite ({f0})")
     t0 = time.perf_counter()
     run = _Run(obj, x, method, opts, int(maxiter), callback, progress, point.unravel)
-    run.f, run.g = obj.value_and_grad(x)
-    try:
-        if not np.all(np.isfinite(run.g)):
-            run.record()
-            run.extra_message = " The gradient at x0 is not finite."
-            status = NONFINITE
-        elif kind == "ls":
-            status = _line_search_driver(run, direction)
-        else:
-            status = _trust_region_driver(run, direction, damped=(kind == "damped"))
-    finally:
-        if run.bar is not None:
-            run.bar.close()
+    with obj.session():  # a FiniteSum keeps its cluster open for the call
+        run.f, run.g = obj.value_and_grad(x)
+        try:
+            if not np.all(np.isfinite(run.g)):
+                run.record()
+                run.extra_message = " The gradient at x0 is not finite."
+                status = NONFINITE
+            elif kind == "ls":
+                status = _line_search_driver(run, direction)
+            else:
+                status = _trust_region_driver(run, direction, damped=(kind == "damped"))
+        finally:
+            if run.bar is not None:
+                run.bar.close()
     message = _MESSAGES[status] + run.extra_message
     if status == CONVERGED and run.curvature_checked:
         message += f" Smallest Hessian eigenvalue estimate: {run.min_curvature:.3g}."
