@@ -166,3 +166,12 @@ def test_killed_worker_does_not_lose_the_fit():
     finally:
         c.close()
         cluster.close()
+
+
+def test_local_scheduler_for_numpy_data_with_progress(capsys):
+    fs = osc.FiniteSum(logistic_rows, (X, Y), chunk_rows=ROWS, scheduler="local", n_workers=1, progress=True,
+                       timeout=TIMEOUT, cluster_options={"env": {"OSCULATE_FUSION": "off"}})
+    res = osc.minimize(fs, np.zeros(P), method="newton", progress=True)
+    assert res.success and fs._own_cluster is None
+    err = capsys.readouterr().err
+    assert "round trips" in err and "newton" in err  # the bar of round trips and the bar of iterations
