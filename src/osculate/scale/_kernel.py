@@ -188,7 +188,12 @@ class Kernel:
         except ChunkError:
             raise
         except Exception as err:
-            raise type(err)(f"fn failed on partition {index} (theta of shape {np.shape(theta)}): {err}") from err
+            message = f"fn failed on partition {index} (theta of shape {np.shape(theta)}): {err}"
+            try:
+                wrapped = type(err)(message)
+            except Exception:  # an exception type that takes other arguments
+                wrapped = RuntimeError(f"{type(err).__name__}: {message}")
+            raise wrapped from err
 
     def _run(self, op, theta, extra, leaves):
         s = self.staged

@@ -70,7 +70,8 @@ class FiniteSum(Objective):
     scheduler : None, ``dask.distributed.Client`` or ``"local"``
         ``None``: NumPy data in this process, Dask data on a
         ``LocalCluster`` started for each solver call (``with fs:`` keeps
-        one open across calls).  A client: its cluster (NumPy data is
+        one open across calls; an oracle call outside both opens and
+        closes one for itself).  A client: its cluster (NumPy data is
         shipped once).  ``"local"``: a ``LocalCluster`` even for NumPy data.
     n_workers : int, optional
         Workers of a ``LocalCluster`` this object starts (default: the
