@@ -82,6 +82,14 @@ def test_pytree_data_and_scalar_terms():
     close(B, sum(np.outer(g, g) for g in grads))
 
 
+def test_pandas_frame_is_a_dict_of_columns():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": X[:, 0], "b": X[:, 1], "y": Y})
+    fs = osc.FiniteSum(lambda t, d: logistic_rows(t, (np.column_stack([d["a"], d["b"]]), d["y"])), frame,
+                       chunk_rows=1000)
+    close(fs.gradient(THETA[:2]), osc.grad(lambda t: np.sum(logistic_rows(t, (X[:, :2], Y))))(THETA[:2]))
+
+
 def test_round_trips_and_cache(fs):
     fs.round_trips = 0
     t = THETA + 1.0

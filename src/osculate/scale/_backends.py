@@ -163,11 +163,15 @@ class Cluster:
 
 
 def data_leaves(data):
-    """``(leaves, treedef)`` of the data; a Dask dataframe is one leaf per column."""
+    """``(leaves, treedef, columns)`` of the data: a dataframe (pandas in memory, or Dask, whose
+    ``columns`` are returned) reaches ``fn`` as a dict of its columns."""
     if is_dask_dataframe(data):
         # the leaves of a dict come in the order of tree_flatten (sorted keys)
         columns, treedef = tree_flatten({c: c for c in data.columns})
         return [data], treedef, columns
+    if _module_of(data) == "pandas" and hasattr(data, "columns"):  # in memory: the same dict of columns
+        columns, treedef = tree_flatten({c: c for c in data.columns})
+        return [data[c].to_numpy() for c in columns], treedef, None
     leaves, treedef = tree_flatten(data)
     if not leaves:
         raise ValueError("the data has no arrays")

@@ -55,11 +55,11 @@ class FiniteSum(Objective):
     fn : callable
         ``fn(theta, chunk)`` in plain NumPy: ``theta`` a 1-D parameter array,
         ``chunk`` a piece of the data with the data's structure (a dict of
-        column arrays for a Dask dataframe).  It returns the chunk's term (a
+        column arrays for a dataframe).  It returns the chunk's term (a
         scalar), or one value per row (summed; this also gives per-row
         scores for sandwich covariances), or with ``residuals=True`` the
         chunk's residuals.
-    data : array, pytree of arrays, Dask array(s) or Dask dataframe
+    data : array, pytree of arrays, pandas or Dask dataframe, Dask array(s)
         Rows along the first axis of every leaf.  NumPy data is split into
         chunks of ``chunk_rows`` rows; Dask data keeps its own partitions
         (other leaves are rechunked to the first one's rows).
