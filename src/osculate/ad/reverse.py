@@ -21,7 +21,10 @@ from .forward import JVPTrace, JVPTracer, flatten_leaf, unflatten_leaf
 from .tree import tree_flatten, tree_unflatten
 from .util import as_float_input, instantiate
 
-__all__ = ["ReverseTrace", "ReverseTracer", "ShapeOnly", "backward", "vjp", "vjp_once"]
+__all__ = [
+    "ReverseTrace", "ReverseTracer", "ShapeOnly", "Scaled", "scale", "uniform", "worth_folding", "backward", "vjp",
+    "vjp_once",
+]
 
 
 class ShapeOnly:
@@ -66,6 +69,78 @@ def _worth_dropping(x):
     for s in shape:
         n *= s
     return n >= DROP_AT_SIZE
+
+
+def worth_folding(c):
+    """Whether a constant factor of the cotangent ``c`` is worth keeping apart
+    (:class:`Scaled`): a plain real array of at least :data:`DROP_AT_SIZE`
+    elements."""
+    return type(c) is np.ndarray and c.dtype.kind == "f" and (DROP_AT_SIZE == 0 or c.size >= DROP_AT_SIZE)
+
+
+def uniform(c):
+    """Whether ``c`` is a plain array holding one value broadcast to its
+    shape (every stride 0), as the cotangent of a sum is."""
+    return type(c) is np.ndarray and c.size > 1 and not any(c.strides)
+
+
+def _one_value_times(c, k):
+    """``c * k`` for a uniform ``c``: the one value scaled and broadcast again
+    (computed on a one-element slice, so the dtype is the one ``c * k`` has)."""
+    return np.broadcast_to(c[(slice(0, 1),) * c.ndim] * k, c.shape)
+
+
+class Scaled:
+    """A cotangent ``value * factor`` whose product is not formed yet:
+    ``value`` a plain real array, ``factor`` a Python float.
+
+    The adjoints of ``-x``, ``x - y`` and products by constants return one
+    (:func:`scale`) instead of a negated or scaled copy.  Every adjoint is
+    linear in its cotangent, so the backward sweep passes ``value`` to the
+    next one and scales what it returns: a chain of constant factors costs
+    one multiplication, and none where a factor -1 meets a sum (which becomes
+    a subtraction) or a factor meets the same factor.  The sweep multiplies
+    it out where nothing can take it (:meth:`materialize`).
+    """
+
+    __slots__ = ("value", "factor")
+
+    def __init__(self, value, factor):
+        self.value = value
+        self.factor = factor
+
+    @property
+    def shape(self):
+        return self.value.shape
+
+    @property
+    def dtype(self):
+        return self.value.dtype
+
+    def materialize(self):
+        v, k = self.value, self.factor
+        if k == 1.0:
+            return v
+        return _one_value_times(v, k) if uniform(v) else v * k
+
+
+def scale(c, k):
+    """``c * k`` for a cotangent ``c`` and a Python float ``k``, as the sweep
+    keeps it: a uniform ``c`` stays one value broadcast, a large real array
+    is kept :class:`Scaled` (and a scaled one scaled again), anything else
+    is multiplied."""
+    if type(c) is Scaled:
+        k = c.factor * k
+        return c.value if k == 1.0 else Scaled(c.value, k)
+    if uniform(c):
+        return _one_value_times(c, k)
+    if k != 0.0 and worth_folding(c):
+        return Scaled(c, k)
+    return c * k
+
+
+def _materialized(c):
+    return c.materialize() if type(c) is Scaled else c
 
 
 class ReverseTracer(Tracer):
@@ -180,6 +255,7 @@ class _Cotangents:
 
     def add(self, node, index, value):
         if index >= 0:  # one result of a multiple-results primitive
+            value = _materialized(value)
             slot = self.slots[node]
             if slot is None:
                 slot = self.slots[node] = [zero] * len(self.tape[node][3])
@@ -188,6 +264,8 @@ class _Cotangents:
         old = self.slots[node]
         if old is None:
             self.slots[node] = value
+        elif type(old) is Scaled or type(value) is Scaled:
+            self._add_scaled(node, old, value)
         elif node in self.owned and type(value) is np.ndarray and type(old) is np.ndarray and value.shape == old.shape:
             np.add(old, value, out=old, casting="same_kind")
         elif (node in self.owned and _plain_jvp(value) and _plain_jvp(old) and value._trace is old._trace
@@ -208,9 +286,48 @@ class _Cotangents:
             ):  # a fresh tracer whose primal and tangent are fresh sums
                 self.owned.add(node)
 
-    def add_lazy(self, node, prim, ct, params):
-        """Contribution ``prim(ct, **params)``, added in place when possible."""
+    def _add_scaled(self, node, old, value):
+        """:meth:`add` where ``old`` or ``value`` is :class:`Scaled`: a sum
+        (or difference) of the two values under ``old``'s factor when the
+        factors agree (or are opposite), else the products multiplied out."""
+        o, ko = (old.value, old.factor) if type(old) is Scaled else (old, 1.0)
+        v, kv = (value.value, value.factor) if type(value) is Scaled else (value, 1.0)
+        ratio = kv / ko if ko != 0.0 else None
+        if (ratio == 1.0 or ratio == -1.0) and type(o) is np.ndarray and type(v) is np.ndarray and (
+                o.shape == v.shape and o.dtype == v.dtype):
+            op = np.add if ratio == 1.0 else np.subtract
+            new = op(o, v, out=o) if node in self.owned else op(o, v)
+            self.slots[node] = new if ko == 1.0 else Scaled(new, ko)
+            self.owned.add(node)
+            return
+        self.slots[node] = self._unscaled(node)
+        self.add(node, -1, _materialized(value))
+
+    def _unscaled(self, node):
+        """The value of ``node``'s slot with its factor multiplied out (in
+        place when the slot owns its buffer)."""
         old = self.slots[node]
+        if type(old) is not Scaled:
+            return old
+        if node in self.owned and type(old.value) is np.ndarray:
+            return np.multiply(old.value, old.factor, out=old.value)
+        self.owned.discard(node)
+        return old.materialize()
+
+    def add_lazy(self, node, prim, ct, params, factor=1.0):
+        """Contribution ``prim(ct, **params) * factor``, added in place when possible."""
+        old = self.slots[node]
+        if factor != 1.0:  # (ct is a plain array)
+            if old is None:  # a fresh buffer, its factor kept apart
+                self.slots[node] = Scaled(prim.bind(ct, **params), factor)
+                self.owned.add(node)
+                return
+            if type(old) is Scaled and old.factor == factor and node in self.owned:
+                prim.rules["accumulate"](old.value, ct, **params)
+                return
+            ct = ct * factor
+        if type(old) is Scaled:
+            old = self.slots[node] = self._unscaled(node)
         accumulate = prim.rules["accumulate"]
         if type(ct) is np.ndarray:
             if type(old) is np.ndarray and node in self.owned:
@@ -267,23 +384,33 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
         prim, primals, params, out, parents, wants = tape[i]
         if release:
             tape[i] = None
+        factor = 1.0
+        if type(g) is Scaled:
+            # the adjoint is linear in g: it gets the value, and what it returns the factor (unless
+            # traced residuals would make that a traced multiplication)
+            if any(isinstance(x, Tracer) for x in primals):
+                g = g.materialize()
+            else:
+                g, factor = g.value, g.factor
         rules = prim.rules
         adjoint = rules.get("adjoint_into")
         if adjoint is not None and parents[0][1] < 0:
             # a linear primitive whose adjoint can be accumulated in place (indexing:
             # a scatter); parents[0][1] < 0: its input is a single-result node
             adjoint_prim, adjoint_params = adjoint(primals, params)
-            cts.add_lazy(parents[0][0], adjoint_prim, g, adjoint_params)
+            cts.add_lazy(parents[0][0], adjoint_prim, g, adjoint_params, factor)
             continue
         rule = rules.get("vjp") or prim.rule("vjp")
         in_cts = rule(g, out, primals, wants, **params)
         for p, c, x in zip(parents, in_cts, primals):
             if p is not None and c is not None and c is not zero:
+                if factor != 1.0:
+                    c = scale(c, factor)
                 dt = getattr(c, "dtype", None)
                 if dt is not None and dt.kind == "c":
                     c = _for_real_primal(c, x)
                 cts.add(p[0], p[1], c)
-    return slots[:n_inputs]
+    return [_materialized(c) for c in slots[:n_inputs]]
 
 
 def _for_real_primal(c, x):

@@ -21,6 +21,7 @@ from .. import sparsity
 from ..batching import elementwise_batch
 from ..core import Primitive, Tracer, zero
 from ..forward import JVPTracer, def_tangent, jvp_of
+from ..reverse import Scaled, scale, uniform
 from ..series import (
     coeff_add, coeff_fit, coeff_scale, coeff_sub, full, is_constant, series_add, series_derivative, series_div,
     series_exp, series_int_pow, series_integrate, series_log, series_mul, series_ode, series_ode_known, series_pow,
@@ -59,20 +60,22 @@ def _is_constant(y):
     return not isinstance(y, Tracer)
 
 
-def _uniform(c):
-    """Whether ``c`` is a plain array holding one value broadcast to its
-    shape (every stride 0), as the cotangent of a sum is."""
-    return type(c) is np.ndarray and c.size > 1 and not any(c.strides)
-
-
 def scaled(c, k):
     """``c * k`` for a cotangent ``c`` and a constant ``k``.  A cotangent that
     is one value broadcast (the adjoint of a sum) stays one: the one value is
     scaled and broadcast again, so a sum's cotangent passing through constant
-    factors costs no pass over memory.  (Computed on a one-element slice, so
-    the dtype is the one ``c * k`` has.)"""
-    if (type(k) is float or type(k) is int or (type(k) is np.ndarray and k.ndim == 0)) and _uniform(c):
-        return np.broadcast_to(c[(slice(0, 1),) * c.ndim] * k, c.shape)
+    factors costs no pass over memory.  A large real one is kept with ``k``
+    apart (:class:`~osculate.ad.reverse.Scaled`), to be folded into the next
+    factor or sum, when ``k`` is a Python number or holds one value of its
+    dtype."""
+    if type(k) is float or type(k) is int:
+        if type(c) is np.ndarray:
+            return scale(c, k)
+    elif type(k) is np.ndarray and type(c) is np.ndarray:
+        if k.ndim == 0 and uniform(c):
+            return scale(c, k)  # (the one value times k, k's dtype taking part)
+        if k.dtype == c.dtype and k.dtype.kind == "f" and (k.ndim == 0 or (k.shape == c.shape and uniform(k))):
+            return scale(c, float(k.reshape(-1)[0]))
     return c * k
 
 
@@ -90,7 +93,13 @@ def _times_fresh(a, b):
     nowhere else, with the same values: written into ``a`` when both are plain
     arrays of one shape and dtype (no second temporary).  Likewise when both
     are forward-mode tracers over such arrays (``a``'s fresh primal and
-    tangent take the product's, as the mul jvp rule computes them)."""
+    tangent take the product's, as the mul jvp rule computes them).  A
+    cotangent kept with its factor apart (:class:`~osculate.ad.reverse.Scaled`)
+    keeps it."""
+    if type(a) is Scaled:
+        if type(b) is np.ndarray and b.dtype == a.dtype:
+            return Scaled(a.value * b, a.factor)
+        a = a.materialize()
     if type(a) is np.ndarray:
         if (type(b) is np.ndarray and a.size >= _IN_PLACE_AT and a.shape == b.shape and a.dtype == b.dtype
                 and _owned(a)):
@@ -108,8 +117,11 @@ def _times_fresh(a, b):
 
 
 def negated(c):
-    """``-c`` for a cotangent, one value broadcast staying one (see :func:`scaled`)."""
-    if _uniform(c):
+    """``-c`` for a cotangent, one value broadcast staying one and a large
+    array kept with its factor apart (see :func:`scaled`)."""
+    if type(c) is np.ndarray and c.dtype.kind == "f":
+        return scale(c, -1.0)
+    if uniform(c):
         return np.broadcast_to(-c[(slice(0, 1),) * c.ndim], c.shape)
     return -c
 

@@ -21,6 +21,7 @@ from .. import sparsity, taylor_trace
 from ..batching import expand_batched, materialize, move_batch_to_front
 from ..core import Primitive, Tracer, concrete, zero
 from ..forward import def_tangent
+from ..reverse import Scaled
 from ..util import zeros_like
 
 __all__ = [
@@ -50,7 +51,10 @@ def normalize_axes(axis, nd):
 
 
 def unbroadcast(g, shape):
-    """Sum ``g`` over the axes along which an input of ``shape`` was broadcast."""
+    """Sum ``g`` over the axes along which an input of ``shape`` was broadcast
+    (a :class:`~osculate.ad.reverse.Scaled` one keeping its factor)."""
+    if type(g) is Scaled:
+        return Scaled(unbroadcast(g.value, shape), g.factor)
     gshape = g.shape
     if gshape == shape:
         return g
