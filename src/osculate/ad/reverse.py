@@ -129,9 +129,8 @@ def scale(c, k):
     keeps it: a uniform ``c`` stays one value broadcast, a large real array
     is kept :class:`Scaled` (and a scaled one scaled again), anything else
     is multiplied."""
-    if type(c) is Scaled:
-        k = c.factor * k
-        return c.value if k == 1.0 else Scaled(c.value, k)
+    if type(c) is Scaled:  # (kept even when the factors cancel: the value may be another array's)
+        return Scaled(c.value, c.factor * k)
     if uniform(c):
         return _one_value_times(c, k)
     if k != 0.0 and worth_folding(c):
@@ -141,6 +140,15 @@ def scale(c, k):
 
 def _materialized(c):
     return c.materialize() if type(c) is Scaled else c
+
+
+def _result(c):
+    """A cotangent the sweep returns: a :class:`Scaled` one multiplied out,
+    into an array of its own when the factor is 1 (its value may be an
+    input's or a residual's array, see :func:`osculate.ad.prims.arithmetic.scaled`)."""
+    if type(c) is Scaled and c.factor == 1.0 and not uniform(c.value):
+        return c.value.copy()
+    return _materialized(c)
 
 
 class ReverseTracer(Tracer):
@@ -384,7 +392,7 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
         prim, primals, params, out, parents, wants = tape[i]
         if release:
             tape[i] = None
-        factor = 1.0
+        factor = None
         if type(g) is Scaled:
             # the adjoint is linear in g: it gets the value, and what it returns the factor (unless
             # traced residuals would make that a traced multiplication)
@@ -398,19 +406,19 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
             # a linear primitive whose adjoint can be accumulated in place (indexing:
             # a scatter); parents[0][1] < 0: its input is a single-result node
             adjoint_prim, adjoint_params = adjoint(primals, params)
-            cts.add_lazy(parents[0][0], adjoint_prim, g, adjoint_params, factor)
+            cts.add_lazy(parents[0][0], adjoint_prim, g, adjoint_params, 1.0 if factor is None else factor)
             continue
         rule = rules.get("vjp") or prim.rule("vjp")
         in_cts = rule(g, out, primals, wants, **params)
         for p, c, x in zip(parents, in_cts, primals):
             if p is not None and c is not None and c is not zero:
-                if factor != 1.0:
+                if factor is not None:
                     c = scale(c, factor)
                 dt = getattr(c, "dtype", None)
                 if dt is not None and dt.kind == "c":
                     c = _for_real_primal(c, x)
                 cts.add(p[0], p[1], c)
-    return [_materialized(c) for c in slots[:n_inputs]]
+    return [_result(c) for c in slots[:n_inputs]]
 
 
 def _for_real_primal(c, x):

@@ -21,7 +21,7 @@ from .. import sparsity
 from ..batching import elementwise_batch
 from ..core import Primitive, Tracer, zero
 from ..forward import JVPTracer, def_tangent, jvp_of
-from ..reverse import Scaled, scale, uniform
+from ..reverse import Scaled, scale, uniform, worth_folding
 from ..series import (
     coeff_add, coeff_fit, coeff_scale, coeff_sub, full, is_constant, series_add, series_derivative, series_div,
     series_exp, series_int_pow, series_integrate, series_log, series_mul, series_ode, series_ode_known, series_pow,
@@ -76,7 +76,20 @@ def scaled(c, k):
             return scale(c, k)  # (the one value times k, k's dtype taking part)
         if k.dtype == c.dtype and k.dtype.kind == "f" and (k.ndim == 0 or (k.shape == c.shape and uniform(k))):
             return scale(c, float(k.reshape(-1)[0]))
+        by_one = _by_one_value(c, k)
+        if by_one is not None:
+            return by_one
     return c * k
+
+
+def _by_one_value(c, k):
+    """``c * k`` for a cotangent ``c`` that is one value broadcast and a large
+    real array ``k`` of its shape and dtype: ``k`` with that value as its
+    factor (:class:`~osculate.ad.reverse.Scaled`), no pass over memory;
+    ``None`` for other operands."""
+    if uniform(c) and type(k) is np.ndarray and k.shape == c.shape and k.dtype == c.dtype and worth_folding(k):
+        return scale(k, float(c.reshape(-1)[0]))
+    return None
 
 
 #: Below this many elements a fresh temporary is not worth reusing (the checks cost more).
@@ -100,6 +113,9 @@ def _times_fresh(a, b):
         if type(b) is np.ndarray and b.dtype == a.dtype:
             return Scaled(a.value * b, a.factor)
         a = a.materialize()
+    by_one = _by_one_value(a, b)
+    if by_one is not None:
+        return by_one
     if type(a) is np.ndarray:
         if (type(b) is np.ndarray and a.size >= _IN_PLACE_AT and a.shape == b.shape and a.dtype == b.dtype
                 and _owned(a)):
