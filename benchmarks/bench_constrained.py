@@ -4,7 +4,9 @@ Lagrangian Hessian and constraint Jacobian of one ``LagrangianPlan``) and by
 CasADi (``nlpsol("ipopt")`` on the same formulation, CasADi's own IPOPT).
 
 Run: ``python benchmarks/bench_constrained.py`` (n = 10⁴ and 10⁵) or
-``--quick`` (n = 10⁴ only).
+``--quick`` (n = 10⁴ only, about 20 s).  At n = 10⁵ each IPOPT run takes a
+long time with this start (in the first session neither had finished after
+20 minutes; see docs/constrained.md).
 
 The problem.  A chain of ``N`` rigid links of length ``h = 1.5 / N`` hangs
 between the fixed points (0, 0) and (1, 0).  The variables are the
