@@ -197,6 +197,8 @@ def test_bad_partitions():
     close(fs.value(THETA), np.sum(logistic_rows(THETA, (X[:10], Y[:10]))))
     with pytest.raises(ValueError, match="different numbers of rows"):
         osc.FiniteSum(logistic_rows, (X, Y[:-1]))
+    with pytest.raises(ValueError, match="a data leaf is a scalar; every leaf needs a first axis of rows"):
+        osc.FiniteSum(logistic_rows, (X, 3.0))
     with pytest.raises(ValueError, match="the data has no rows"):
         osc.FiniteSum(logistic_rows, (X[:0], Y[:0]))
 

@@ -130,6 +130,10 @@ def test_errors_from_workers_name_the_partition(client):
     fs = osc.FiniteSum(logistic_rows, dask_data(), scheduler=client, timeout=TIMEOUT)
     with pytest.raises(ValueError, match=r"fn failed on partition \d \(theta of shape \(2,\)\)"):
         fs.value(THETA[:2])
+    short = osc.FiniteSum(logistic_rows, (da.from_array(X, chunks=(ROWS, P)), da.from_array(Y[:-5], chunks=ROWS)),
+                          scheduler=client, timeout=TIMEOUT)
+    with pytest.raises(ValueError, match=r"the data leaves have different numbers of rows \[3995, 4000\]"):
+        short.value(THETA)
     with pytest.raises(TypeError, match="mixes Dask and NumPy arrays"):
         osc.FiniteSum(logistic_rows, (da.from_array(X, chunks=(ROWS, P)), Y))
     with pytest.raises(RuntimeError, match="not open"):

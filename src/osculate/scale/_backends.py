@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from ..ad.tree import tree_flatten
-from ._kernel import prepare_chunk, sum_group, tree_sum
+from ._kernel import common_rows, prepare_chunk, sum_group, tree_sum
 
 __all__ = ["Memory", "Cluster", "is_dask", "is_dask_dataframe", "split_rows", "DEFAULT_CHUNK_ROWS"]
 
@@ -40,14 +40,7 @@ def is_dask_dataframe(obj):
 def split_rows(leaves, chunk_rows):
     """In-memory leaves (same number of rows) as a list of chunks of ``chunk_rows`` rows."""
     arrs = [np.asarray(a) for a in leaves]
-    for a in arrs:
-        if a.ndim == 0:
-            raise ValueError("a data leaf is a scalar; every leaf needs a first axis of rows "
-                             "(pass constants through fn's closure)")
-    rows = {a.shape[0] for a in arrs}
-    if len(rows) != 1:
-        raise ValueError(f"the data leaves have different numbers of rows {sorted(rows)}")
-    (m,) = rows
+    m = common_rows(arrs)
     if m == 0:
         raise ValueError("the data has no rows")
     k = max(1, math.ceil(m / chunk_rows))
@@ -136,17 +129,12 @@ class Cluster:
     def _array_partitions(self, leaves, nan_policy, empty):
         import dask
 
-        first = leaves[0]
-        if any(np.isnan(c) for c in first.chunks[0]):
-            first = first.compute_chunk_sizes()
-        row_chunks = first.chunks[0]
+        leaves = [a.compute_chunk_sizes() if a.ndim and any(np.isnan(c) for c in a.chunks[0]) else a
+                  for a in leaves]
+        common_rows(leaves)
+        row_chunks = leaves[0].chunks[0]
         blocks = []
         for a in leaves:
-            if a.ndim == 0:
-                raise ValueError("a data leaf is a scalar; every leaf needs a first axis of rows")
-            if a.shape[0] != first.shape[0]:
-                raise ValueError(f"the data leaves have different numbers of rows ({first.shape[0]} and "
-                                 f"{a.shape[0]})")
             a = a.rechunk((row_chunks,) + tuple(-1 for _ in a.shape[1:]))
             blocks.append(a.to_delayed().reshape(-1))
         return [dask.delayed(prepare_chunk, pure=True)(i, tuple(b[i] for b in blocks), nan_policy, empty)

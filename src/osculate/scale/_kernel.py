@@ -32,7 +32,7 @@ from ..ad.transforms import hessian, hvp, jacfwd, value_and_grad, vmap
 from ..ad.tree import tree_unflatten
 from ..sparse._staging import Staging
 
-__all__ = ["Kernel", "OPERATIONS", "tree_sum", "prepare_chunk", "FAN_IN"]
+__all__ = ["Kernel", "OPERATIONS", "tree_sum", "prepare_chunk", "common_rows", "FAN_IN"]
 
 #: operations a kernel answers
 OPERATIONS = ("value", "value_grad", "hessian", "hvp", "gauss", "gn_product", "scores")
@@ -49,6 +49,20 @@ class ChunkError(ValueError):
     """A chunk of a finite sum is malformed (names the partition)."""
 
 
+def common_rows(arrays, where="", error=ValueError):
+    """The number of rows (first axis) that all ``arrays`` share; ``error``
+    (prefixed by ``where``) for a scalar leaf or leaves of different lengths."""
+    for a in arrays:
+        if a.ndim == 0:
+            raise error(f"{where}a data leaf is a scalar; every leaf needs a first axis of rows "
+                        f"(pass constants through fn's closure)")
+    rows = {a.shape[0] for a in arrays}
+    if len(rows) != 1:
+        raise error(f"{where}the data leaves have different numbers of rows {sorted(rows)}; every leaf "
+                    f"must be split along the same rows")
+    return rows.pop()
+
+
 def prepare_chunk(index, leaves, nan_policy, empty):
     """Check one partition and apply the NaN policy; returns ``(index, leaves)``
     with the leaves as NumPy arrays, or ``(index, None)`` for an empty chunk
@@ -59,13 +73,7 @@ def prepare_chunk(index, leaves, nan_policy, empty):
     naming the partition and the row; ``"drop"`` removes such rows.
     """
     arrs = [np.asarray(leaf) for leaf in leaves]
-    for a in arrs:
-        if a.ndim == 0:
-            raise ChunkError(f"partition {index}: a data leaf is a scalar; every leaf needs a first axis of rows")
-    rows = {a.shape[0] for a in arrs}
-    if len(rows) != 1:
-        raise ChunkError(f"partition {index}: the data leaves have different numbers of rows "
-                         f"{sorted(rows)}; every leaf must be split along the same rows")
+    common_rows(arrs, f"partition {index}: ", ChunkError)
     bad = np.zeros(arrs[0].shape[0], dtype=bool)
     for a in arrs:
         if np.issubdtype(a.dtype, np.inexact) and a.size:

@@ -181,7 +181,7 @@ class FiniteSum(Objective):
         partitions = list(partitions)
         if not partitions:
             raise ValueError("partitions is empty")
-        first, treedef = tree_flatten(partitions[0])
+        _, treedef = tree_flatten(partitions[0])
         flat = []
         for i, part in enumerate(partitions):
             leaves, td = tree_flatten(part)
