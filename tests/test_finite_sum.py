@@ -238,6 +238,12 @@ def test_singular_fit_is_reported():
         osc.stats.covariance(osc.FiniteSum(logistic_rows, (Xs, Y)), np.zeros(3))
 
 
+def test_complex_values_are_refused():
+    fs = osc.FiniteSum(lambda t, x: x * (1j + t[0]), np.ones(3))
+    with pytest.raises(ValueError, match="partition 0: fn returned complex values; a finite sum is real"):
+        fs.value(np.zeros(1))
+
+
 def test_nan_in_values_propagates():
     fs = osc.FiniteSum(lambda t, x: np.log(x - t[0]), np.linspace(1, 2, 50))
     assert np.isnan(fs.value(np.array([5.0])))

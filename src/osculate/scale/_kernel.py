@@ -192,7 +192,7 @@ class Kernel:
             return None
         try:
             with np.errstate(all="ignore"):
-                return self._run(op, theta, extra, leaves)
+                out = self._run(op, theta, extra, leaves, index)
         except ChunkError:
             raise
         except Exception as err:
@@ -202,11 +202,16 @@ class Kernel:
             except Exception:  # an exception type that takes other arguments
                 wrapped = RuntimeError(f"{type(err).__name__}: {message}")
             raise wrapped from err
+        return out
 
-    def _run(self, op, theta, extra, leaves):
+    def _run(self, op, theta, extra, leaves, index):
         s = self.staged
         if op == "value":
-            return (float(s("value")(theta, *leaves)),)
+            value = s("value")(theta, *leaves)
+            if np.iscomplexobj(value):
+                raise ChunkError(f"partition {index}: fn returned complex values; a finite sum is real "
+                                 f"(return np.real(...) or split real and imaginary parts)")
+            return (float(value),)
         if op == "value_grad":
             f, g = s("value_grad")(theta, *leaves)
             return float(f), np.asarray(g, dtype=float)
