@@ -231,6 +231,28 @@ def test_a_long_program_replays_longer_before_its_short_runs_are_compiled(monkey
     assert fusion.wanted(10, spent=0.1, n_ops=5) is False
 
 
+def test_a_loop_too_long_to_compile_stays_unfused(monkeypatch):
+    """A region whose generated loop exceeds ``max_source_lines`` is left to NumPy (a
+    Lagrangian Hessian's loop once grew with the mesh and did not compile in minutes)."""
+    x = np.random.default_rng(3).standard_normal(5000)
+    monkeypatch.setitem(fusion.settings, "mode", "always")
+    monkeypatch.setitem(fusion.settings, "max_source_lines", 3)
+    staged, got = _replayed(osc.grad(rosen), (x,), (x,))
+    assert staged.program(x).fused is None
+    np.testing.assert_allclose(got, osc.grad(rosen)(x), rtol=1e-12)  # staged vs eager: rounding only
+
+
+def test_a_very_long_program_is_not_compiled_on_its_third_replay(monkeypatch):
+    """Long runs are fused on the third replay only while the estimated compile stays within
+    ``max_compile`` (20 s, about 210 operations); a longer program waits for the price."""
+    monkeypatch.setitem(fusion.settings, "mode", "auto")
+    assert fusion.wanted(3, n_ops=170) is True             # bench_core's longest, about 13 s
+    assert fusion.wanted(3, n_ops=36_000) is False          # a Lagrangian Hessian's program
+    assert fusion.wanted(3, spent=1e3, n_ops=36_000) is False
+    assert fusion.wanted(3, spent=1e6, n_ops=36_000) == "any length"
+    assert fusion.wanted(3, n_ops=36_000, force=True) == "any length"
+
+
 def test_per_function_switch(monkeypatch):
     monkeypatch.setitem(fusion.settings, "mode", "auto")
     x = np.random.default_rng(3).standard_normal(30)  # short: auto mode would not fuse

@@ -45,8 +45,12 @@ replayed ``["after"]`` times, and its shorter runs once its replays have
 taken about what compiling them costs: ``["pay_after"]`` seconds, or
 ``["pay_per_op2"]`` times the square of the program's length when that is
 more (numba's compile time grows about so: 45, 116 and 170 fused operations
-took 0.7, 5.9 and 12.8 s).  A small problem's derivative called in a long
-loop becomes one compiled call, and short-lived programs pay no compile time.
+took 0.7, 5.9 and 12.8 s).  A program whose estimate exceeds
+``["max_compile"]`` (about 210 operations) waits for that price before its
+long runs are fused too, so a very long program (a Lagrangian Hessian of tens
+of thousands of operations) runs unfused instead of compiling for hours.  A
+small problem's derivative called in a long loop becomes one compiled call,
+and short-lived programs pay no compile time.
 ``OSCULATE_FUSION=off`` (or ``settings["mode"] = "off"``) turns fusion off;
 ``"always"`` fuses every eligible program on its first replay.
 """
@@ -78,9 +82,12 @@ __all__ = ["settings", "available", "fuse", "fused_p"]
 #: shorter runs are fused too, at least (about what compiling them costs: a small
 #: problem's derivative called in a long loop becomes one compiled call);
 #: ``pay_per_op2``: seconds per squared operation of the program, the estimate of
-#: a long program's compile time that its replays must reach first; all for auto mode.
+#: a long program's compile time that its replays must reach first; ``max_compile``:
+#: the largest estimate (seconds) for which long runs are fused after ``after``
+#: replays without waiting for that price (about 210 operations), all for auto mode;
+#: ``max_source_lines``: a region whose generated loop is longer stays unfused (any mode).
 settings = {"mode": os.environ.get("OSCULATE_FUSION", "auto"), "after": 3, "min_length": 4096, "pay_after": 0.25,
-            "pay_per_op2": 4.5e-4}
+            "pay_per_op2": 4.5e-4, "max_compile": 20.0, "max_source_lines": 2000}
 
 _lock = threading.Lock()
 _kernels: dict = {}  # source hash -> compiled kernel (in this process)
@@ -100,10 +107,13 @@ def wanted(replays: int, force: bool = False, spent: float = 0.0, n_ops: int = 0
     ``force``: its function asked for fusion, ``jit(f, fuse=True)``."""
     if not available():
         return False
-    price = max(settings["pay_after"], settings["pay_per_op2"] * n_ops * n_ops)
+    estimate = settings["pay_per_op2"] * n_ops * n_ops
+    price = max(settings["pay_after"], estimate)
     if force or settings["mode"] == "always" or spent >= price:
         return "any length"
-    return replays == settings["after"]
+    # a long program's compile could take minutes or hours (a Lagrangian Hessian of
+    # 36,000 operations did not compile in 9 CPU minutes): its long runs wait for the price too
+    return replays == settings["after"] and estimate <= settings["max_compile"]
 
 
 def _use_counts(eqns, out_vars):
@@ -796,6 +806,8 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
                  for v in region.defined}
         after = {v: n for v, n in after.items() if n}
         source, args, buffer_init, out_vectors, sums, outputs = _generate(region, after, described)
+        if source.count("\n") > settings["max_source_lines"]:
+            continue  # a loop body that grows with the data (constant indices spelled out) stays unfused
         kernel = _compile(source)
         layout, outs = [], []
         for v, kind, name in outputs:
@@ -815,6 +827,8 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
         replaced[idx[-1]] = views + ([fused] if outs else [])
         for k in idx[:-1]:
             replaced[k] = []
+    if not replaced:  # every region's loop was too long to compile
+        return None, False
     new = []
     for k, e in enumerate(eqns):
         new.extend(replaced.get(k, [e]))
