@@ -153,7 +153,7 @@ _BLOCK = 64
 
 
 def _ufunc_name(prim, params):
-    impl = prim.impl
+    impl = getattr(prim.impl, "ufunc", prim.impl)  # (an impl wrapping a ufunc names it)
     if prim.name == "where" and impl is np.where and not params:
         return "where"
     if params or not isinstance(impl, np.ufunc) or impl.nout != 1:

@@ -400,7 +400,7 @@ def stage_node(trace, prim, operands, params, like):
 
 
 def _elementwise(prim, params):
-    impl = prim.impl
+    impl = getattr(prim.impl, "ufunc", prim.impl)  # (an impl wrapping a ufunc names it)
     return isinstance(impl, np.ufunc) and impl.nout == 1 and not params
 
 

@@ -73,9 +73,16 @@ def _worth_dropping(x):
 
 def worth_folding(c):
     """Whether a constant factor of the cotangent ``c`` is worth keeping apart
-    (:class:`Scaled`): a plain real array of at least :data:`DROP_AT_SIZE`
-    elements."""
-    return type(c) is np.ndarray and c.dtype.kind == "f" and (DROP_AT_SIZE == 0 or c.size >= DROP_AT_SIZE)
+    (:class:`Scaled`): a plain real array, or a real tracer of an outer
+    transformation other than forward mode (the cotangents of reverse over
+    reverse, where each multiplication is a recorded operation), of at least
+    :data:`DROP_AT_SIZE` elements.  (Forward over reverse sums its cotangents
+    in place, see :class:`_Cotangents`; keeping factors apart there measured
+    slower.)"""
+    if type(c) is np.ndarray:
+        return c.dtype.kind == "f" and (DROP_AT_SIZE == 0 or c.size >= DROP_AT_SIZE)
+    return (isinstance(c, Tracer) and type(c) is not JVPTracer and c.dtype.kind == "f"
+            and (DROP_AT_SIZE == 0 or c.size >= DROP_AT_SIZE))
 
 
 def uniform(c):
@@ -92,7 +99,8 @@ def _one_value_times(c, k):
 
 class Scaled:
     """A cotangent ``value * factor`` whose product is not formed yet:
-    ``value`` a plain real array, ``factor`` a Python float.
+    ``value`` a plain real array or a real tracer of an outer transformation,
+    ``factor`` a Python float.
 
     The adjoints of ``-x``, ``x - y`` and products by constants return one
     (:func:`scale`) instead of a negated or scaled copy.  Every adjoint is
@@ -146,7 +154,7 @@ def _result(c):
     """A cotangent the sweep returns: a :class:`Scaled` one multiplied out,
     into an array of its own when the factor is 1 (its value may be an
     input's or a residual's array, see :func:`osculate.ad.prims.arithmetic.scaled`)."""
-    if type(c) is Scaled and c.factor == 1.0 and not uniform(c.value):
+    if type(c) is Scaled and c.factor == 1.0 and type(c.value) is np.ndarray and not uniform(c.value):
         return c.value.copy()
     return _materialized(c)
 
@@ -301,12 +309,20 @@ class _Cotangents:
         o, ko = (old.value, old.factor) if type(old) is Scaled else (old, 1.0)
         v, kv = (value.value, value.factor) if type(value) is Scaled else (value, 1.0)
         ratio = kv / ko if ko != 0.0 else None
-        if (ratio == 1.0 or ratio == -1.0) and type(o) is np.ndarray and type(v) is np.ndarray and (
-                o.shape == v.shape and o.dtype == v.dtype):
-            op = np.add if ratio == 1.0 else np.subtract
-            new = op(o, v, out=o) if node in self.owned else op(o, v)
+        if (ratio == 1.0 or ratio == -1.0) and o.shape == v.shape and o.dtype == v.dtype:
+            if type(o) is np.ndarray and type(v) is np.ndarray:
+                op = np.add if ratio == 1.0 else np.subtract
+                new = op(o, v, out=o) if node in self.owned else op(o, v)
+                self.slots[node] = new if ko == 1.0 else Scaled(new, ko)
+                self.owned.add(node)
+                return
+        if ratio is not None and (isinstance(o, Tracer) or isinstance(v, Tracer)) and o.shape == v.shape and (
+                o.dtype == v.dtype):
+            # traced: one sum or difference under old's factor (and one product when the factors
+            # differ otherwise), instead of a product per factor and a sum
+            self.owned.discard(node)
+            new = o + v if ratio == 1.0 else o - v if ratio == -1.0 else o + v * ratio
             self.slots[node] = new if ko == 1.0 else Scaled(new, ko)
-            self.owned.add(node)
             return
         self.slots[node] = self._unscaled(node)
         self.add(node, -1, _materialized(value))
@@ -325,10 +341,17 @@ class _Cotangents:
     def add_lazy(self, node, prim, ct, params, factor=1.0):
         """Contribution ``prim(ct, **params) * factor``, added in place when possible."""
         old = self.slots[node]
-        if factor != 1.0:  # (ct is a plain array)
-            if old is None:  # a fresh buffer, its factor kept apart
-                self.slots[node] = Scaled(prim.bind(ct, **params), factor)
-                self.owned.add(node)
+        if factor != 1.0 and type(ct) is not np.ndarray and not _plain_jvp(ct):
+            # a traced cotangent: the factor stays with the traced contribution (a traced sum, or a
+            # difference where the factors are opposite, in add)
+            self.add(node, -1, Scaled(prim.bind(ct, **params), factor))
+            return
+        if factor != 1.0:
+            if old is None:  # a fresh buffer (or a traced value), its factor kept apart
+                buffer = prim.bind(ct, **params)
+                self.slots[node] = Scaled(buffer, factor)
+                if type(buffer) is np.ndarray:
+                    self.owned.add(node)
                 return
             if type(old) is Scaled and old.factor == factor and node in self.owned:
                 prim.rules["accumulate"](old.value, ct, **params)
@@ -394,12 +417,9 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
             tape[i] = None
         factor = None
         if type(g) is Scaled:
-            # the adjoint is linear in g: it gets the value, and what it returns the factor (unless
-            # traced residuals would make that a traced multiplication)
-            if any(isinstance(x, Tracer) for x in primals):
-                g = g.materialize()
-            else:
-                g, factor = g.value, g.factor
+            # the adjoint is linear in g: it gets the value, and what it returns the factor (kept
+            # apart again where that is worth it, see scale)
+            g, factor = g.value, g.factor
         rules = prim.rules
         adjoint = rules.get("adjoint_into")
         if adjoint is not None and parents[0][1] < 0:
