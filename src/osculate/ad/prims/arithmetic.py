@@ -79,15 +79,20 @@ def scaled(c, k):
         by_one = _by_one_value(c, k)
         if by_one is not None:
             return by_one
+    elif type(c) is np.ndarray and isinstance(k, Tracer):
+        by_one = _by_one_value(c, k)
+        if by_one is not None:
+            return by_one
     return c * k
 
 
 def _by_one_value(c, k):
     """``c * k`` for a cotangent ``c`` that is one value broadcast and a large
-    real array ``k`` of its shape and dtype: ``k`` with that value as its
-    factor (:class:`~osculate.ad.reverse.Scaled`), no pass over memory;
-    ``None`` for other operands."""
-    if uniform(c) and type(k) is np.ndarray and k.shape == c.shape and k.dtype == c.dtype and worth_folding(k):
+    real array ``k`` of its shape and dtype (or such a tracer of reverse over
+    reverse): ``k`` with that value as its factor
+    (:class:`~osculate.ad.reverse.Scaled`), no pass over memory; ``None`` for
+    other operands."""
+    if uniform(c) and getattr(k, "shape", None) == c.shape and k.dtype == c.dtype and worth_folding(k):
         return scale(k, float(c.reshape(-1)[0]))
     return None
 
