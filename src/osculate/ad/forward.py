@@ -147,9 +147,13 @@ class JVPTrace(Trace):
         primals = []
         tangents = []
         pending = False
+        traced = False  # a primal value is a tracer of an outer transformation
         for a in args:
             if type(a) is JVPTracer and a._trace is self:
-                primals.append(a.primal)
+                p = a.primal
+                primals.append(p)
+                if not traced and isinstance(p, Tracer):
+                    traced = True
                 t = a.tangent
                 if type(t) is Pending:
                     if defer:
@@ -158,8 +162,10 @@ class JVPTrace(Trace):
                         t = a.tangent = t.force()
                 tangents.append(t)
             else:
-                if isinstance(a, Tracer) and a._trace.level == self.level:
-                    a._check()
+                if isinstance(a, Tracer):
+                    traced = True
+                    if a._trace.level == self.level:
+                        a._check()
                 primals.append(a)
                 tangents.append(zero)
         if prim.constant_output:  # piecewise constant: no tangent
@@ -174,7 +180,7 @@ class JVPTrace(Trace):
             if prim.multiple_results:
                 return tuple(o if t is zero else JVPTracer(self, o, t) for o, t in zip(out, t_out))
         else:  # (what the jvp rule made by jvp_of does, and perhaps deferred)
-            out = prim.bind(*primals, **params)
+            out = prim.bind(*primals, **params) if traced else prim.impl(*primals, **params)
             for t in tangents:
                 if t is not zero:
                     break

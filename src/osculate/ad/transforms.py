@@ -89,7 +89,7 @@ def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False, value
         _check_complex_scalar(y, "grad")
     else:
         check_scalar(y, "grad")
-    seed = np.ones((), dtype=getattr(y, "dtype", np.float64))
+    seed = np.array(1, dtype=getattr(y, "dtype", np.float64))
     if not value:
         y = res = None
     cts = pullback(seed)

@@ -135,8 +135,19 @@ def transpose(x, axes=None):
 
 # --------------------------------------------------------------------------- broadcast_to
 
+def _broadcast_impl(x, shape):
+    """``np.broadcast_to``; one value (a plain array of one element, the
+    cotangent of a sum) is made a read-only view of stride 0 directly, at a
+    third of NumPy's cost for small arrays."""
+    if type(x) is np.ndarray and x.size == 1 and x.ndim <= len(shape):
+        out = np.ndarray(shape, x.dtype, x, 0, (0,) * len(shape))
+        out.flags.writeable = False
+        return out
+    return np.broadcast_to(x, shape)
+
+
 broadcast_p = linear(
-    "broadcast_to", lambda x, shape: np.broadcast_to(x, shape), lambda ct, x, shape: unbroadcast(ct, shape_of(x)),
+    "broadcast_to", _broadcast_impl, lambda ct, x, shape: unbroadcast(ct, shape_of(x)),
     batch=lambda vals, b, size, shape: broadcast_p.bind(expand_batched(vals[0], len(shape)), shape=(size,) + shape),
 )
 
