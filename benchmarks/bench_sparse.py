@@ -1,8 +1,9 @@
 """Sparse Hessians: detection, colouring and compressed evaluation at n = 10⁴ and 10⁵.
 
-Run: ``python benchmarks/bench_sparse.py [--quick] [--no-dense]``.  For chained
-Rosenbrock (n = 10⁴, 10⁵) and the energy ½|∇u|² of an m × m grid Laplacian
-(m = 100, 316), prints, measured in one run:
+Run: ``python benchmarks/bench_sparse.py [--quick | --large] [--no-dense] [--rounds R]``.
+For chained Rosenbrock (n = 10⁴, 10⁵; ``--large``: 10⁵ only) and the energy
+½|∇u|² of an m × m grid Laplacian (m = 100, 316; ``--large``: 316 only),
+prints, measured in one run:
 
 * detection time (global index sets) and the pattern's nonzeros;
 * colouring time and colour count, star vs acyclic (natural and
@@ -10,15 +11,23 @@ Rosenbrock (n = 10⁴, 10⁵) and the energy ½|∇u|² of an m × m grid Laplac
 * compressed evaluation time of a plan (second call, output in CSC), its
   ratio to ``f`` and to one Hessian-vector product -- staged (the default:
   the batched pass replayed as plain NumPy, see ``osc.jit``) and eager
-  (``staged=False``);
+  (``staged=False``); beside it, in the same interleaved rounds, the same
+  call's values wrapped the way a call did before results shared the plan's
+  index arrays (``coloring.assemble``: SciPy's constructor around copies of
+  them; this isolates the wrapping, not the rest of a call's history);
+* the 1-minute load average before and after the timed rounds (the machine
+  may be shared: figures are minima over interleaved rounds);
 * the dense ``osc.hessian`` time where the n × n result fits in memory
   (otherwise "skipped");
 * CasADi's sparse Hessian evaluation time when casadi is installed, and
   JAX's (``jax.jit`` of the same batched products and gather, into the same
-  SciPy matrix) when jax is installed.
+  SciPy matrix) when jax is installed, each timed in rounds interleaved with
+  the plan's call (printed beside it: the same cache state and load).
 """
 
 from __future__ import annotations
+
+import os
 
 import _harness  # noqa: F401  (pins BLAS threads and malloc before NumPy loads)
 import numpy as np
@@ -39,7 +48,15 @@ def available_bytes():
     return 0
 
 
-def casadi_time(name, n, x, rounds):
+def load():
+    """The 1-minute load average (``?`` where the platform has none)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (AttributeError, OSError):
+        return "?"
+
+
+def casadi_time(name, n, x, rounds, ours):
     ca = _harness.optional("casadi")
     if ca is None:
         return None
@@ -54,13 +71,15 @@ def casadi_time(name, n, x, rounds):
     fn = ca.Function("h", [z], [H])
     xd = ca.DM(x)  # converted once: time the evaluation, not the input conversion
     fn(xd)
-    return _harness.interleaved_min({"casadi": lambda: fn(xd)}, rounds)["casadi"]
+    t = _harness.interleaved_min({"casadi": lambda: fn(xd), "ours": ours}, rounds)
+    return t["casadi"], t["ours"]
 
 
-def jax_time(name, plan, n, x, rounds):
+def jax_time(name, plan, n, x, rounds, ours):
     """JAX, jitted, doing what the plan does: the batched forward-over-reverse
     products with the plan's seed matrix, the same gather into the CSC data
-    array, and the same SciPy matrix around it."""
+    array, and the same SciPy matrix around it (sharing the plan's index
+    arrays, as the plan's own results do)."""
     jax = _harness.optional("jax")
     if jax is None:
         return None
@@ -81,9 +100,11 @@ def jax_time(name, plan, n, x, rounds):
     g = jax.grad(fj)
     data = jax.jit(lambda z: jnp.take(jax.vmap(lambda v: jax.jvp(g, (z,), (v,))[1])(St).reshape(-1), gather))
     xj = jnp.asarray(x)
-    H = col.assemble(np.asarray(data(xj)), "csc")
+    wrap = plan._results[("csc", False)]  # the plan's own wrapper around its shared index arrays
+    H = wrap(np.asarray(data(xj)))
     assert np.allclose(H @ np.ones(n), plan(x, format="csc") @ np.ones(n))
-    return _harness.interleaved_min({"jax": lambda: col.assemble(np.asarray(data(xj)), "csc")}, rounds)["jax"]
+    t = _harness.interleaved_min({"jax": lambda: wrap(np.asarray(data(xj))), "ours": ours}, rounds)
+    return t["jax"], t["ours"]
 
 
 def run(name, f, n, rounds, dense_ok):
@@ -105,14 +126,19 @@ def run(name, f, n, rounds, dense_ok):
     for p in (plan, eager, *plans.values()):
         for _ in range(4):  # staged plans are fused (numba) on their third replay: time the loops
             p(x2, format="csc")
+    values = plan._evaluator(x2.dtype, ("csc", False))  # what a call computes before wrapping the result
     fns = {"f": lambda: f(x2), "hvp": lambda: osc.hvp(f, x2, v), "plan": lambda: plan(x2, format="csc"),
+           "copying": lambda: plan.coloring_result.assemble(values(x2), "csc"),
            "eager": lambda: eager(x2, format="csc")}
     fns.update({k: (lambda p=p: p(x2, format="csc")) for k, p in plans.items()})
+    load0 = load()
     t = _harness.interleaved_min(fns, rounds)
     print(f"   plan (auto: {plan.coloring_result.kind}, {plan.n_colors} colours): first call (stages) {t_first * 1e3:.1f} ms; "
-          f"later calls into CSC {t['plan'] * 1e3:.2f} ms = {t['plan'] / t['f']:.1f} x f "
+          f"later calls into CSC {t['plan'] * 1e3:.3f} ms = {t['plan'] / t['f']:.2f} x f "
           f"({t['f'] * 1e3:.3f} ms) = {t['plan'] / t['hvp']:.2f} x one eager hvp ({t['hvp'] * 1e3:.2f} ms); "
-          f"eager plan {t['eager'] * 1e3:.2f} ms")
+          f"eager plan {t['eager'] * 1e3:.2f} ms   [load {load0} -> {load()}]")
+    print(f"   the same call's values wrapped as before results shared the index arrays "
+          f"(coloring.assemble: SciPy's constructor around copies of them): {t['copying'] * 1e3:.3f} ms")
     print("   staged plans into CSC: " + "; ".join(
         f"{k} ({p.n_colors} colours) {t[k] * 1e3:.2f} ms" for k, p in plans.items()))
     assert np.allclose(H @ v, osc.hvp(f, x, v))
@@ -129,20 +155,26 @@ def run(name, f, n, rounds, dense_ok):
         why = "disabled (--no-dense)" if not dense_ok else f"needs ~{need / 2**30:.0f} GiB"
         print(f"   dense osc.hessian: skipped ({n}² · 8 B = {n * n * 8 / 2**30:.1f} GiB; {why})")
     kind = "rosenbrock" if "Rosenbrock" in name else "grid"
-    tc = casadi_time(kind, n, x, rounds)
-    print("   peer casadi: " + ("not installed" if tc is None else f"SX sparse Hessian function, one evaluation {tc * 1e3:.2f} ms"))
-    tj = jax_time(kind, plan, n, x2, rounds)
-    print("   peer jax: " + ("not installed" if tj is None else
-                             f"jax.jit of the same batched products and gather, into the same CSC matrix {tj * 1e3:.2f} ms"))
+    ours = fns["plan"]  # each peer is timed in rounds interleaved with the plan: the same cache and load
+
+    def peer(label, got, what):
+        if got is None:
+            return f"   peer {label}: not installed"
+        return f"   peer {label}: {what} {got[0] * 1e3:.3f} ms (the plan in the same rounds {got[1] * 1e3:.3f} ms)"
+
+    print(peer("casadi", casadi_time(kind, n, x2, rounds, ours), "SX sparse Hessian function, one evaluation"))
+    print(peer("jax", jax_time(kind, plan, n, x2, rounds, ours),
+               "jax.jit of the same batched products and gather, into the same CSC matrix"))
     return result
 
 
 def main():
     ap = _harness.parser(rounds=5, quick="n = 10^3 only (a smoke run)")
     ap.add_argument("--no-dense", action="store_true", help="skip the dense comparison")
+    ap.add_argument("--large", action="store_true", help="n = 10^5 and the 316 x 316 grid only")
     args = ap.parse_args()
     _harness.banner("bench_sparse: sparse Hessian plans (detection, colouring, compressed evaluation)")
-    sizes = [(1000, 32)] if args.quick else [(10_000, 100), (100_000, 316)]
+    sizes = [(1000, 32)] if args.quick else [(100_000, 316)] if args.large else [(10_000, 100), (100_000, 316)]
     for n, m in sizes:
         run("chained Rosenbrock", chained_rosenbrock, n, args.rounds, not args.no_dense)
         run(f"grid Laplacian energy {m}x{m}", laplacian_energy, m * m, args.rounds, not args.no_dense)

@@ -249,3 +249,156 @@ def test_plan_without_x0_works_after_compressed():
     plan = osc.sparse_hessian(lambda x: np.sum(x ** 3))
     plan.compressed(np.ones(3))  # prepares the plan
     np.testing.assert_array_equal(plan(np.ones(3)).toarray(), 6.0 * np.eye(3))
+
+
+# --------------------------------------------------------------------------- results share the plan's structure
+
+
+def _index_arrays(S):
+    return S.coords if S.format == "coo" else (S.indices, S.indptr)
+
+
+@pytest.mark.parametrize("jit", ["auto", False])
+@pytest.mark.parametrize("fmt", ["csc", "csr", "coo"])
+def test_results_share_read_only_index_arrays_and_own_their_values(fmt, jit, rng):
+    """Every result of a plan holds the same read-only index arrays (built
+    once, not copied per call) and a data array of its own: writing into one
+    result changes neither the plan nor the next result."""
+    p = SPARSE_PROBLEMS["chained_rosenbrock"]
+    n = 40
+    plan = osc.sparse_hessian(p.f, p.x0(n), coloring="star", jit=jit)
+    x = rng.uniform(-1, 1, n)
+    want = osc.hessian(p.f)(x)
+    for upper in (False, True):
+        H1, H2 = plan(x, format=fmt, symmetric_upper=upper), plan(x, format=fmt, symmetric_upper=upper)
+        assert type(H1) is type(H2) is {"csc": sps.csc_array, "csr": sps.csr_array, "coo": sps.coo_array}[fmt]
+        assert H1.has_canonical_format
+        for a, b in zip(_index_arrays(H1), _index_arrays(H2)):
+            assert a is b and not a.flags.writeable
+            with pytest.raises(ValueError, match="read-only"):
+                a[0] = 1
+            with pytest.raises(ValueError, match="WRITEABLE"):
+                a.flags.writeable = True  # a view of a read-only base stays read-only
+        assert not np.shares_memory(H1.data, H2.data) and H1.data.flags.writeable
+        H1.data[:] = -7.0
+        H1 *= 3.0
+        H3 = plan(x, format=fmt, symmetric_upper=upper)
+        np.testing.assert_allclose(H3.toarray(), np.triu(want) if upper else want, rtol=1e-13, atol=0)
+        np.testing.assert_array_equal(H2.toarray(), H3.toarray())
+    # the canonical flag is true: sorted, one entry per position (for CSR/CSC, SciPy checks a copy afresh)
+    H = plan(x, format=fmt)
+    fresh = H.copy()
+    assert all(a.flags.writeable for a in _index_arrays(fresh))
+    if fmt == "coo":
+        keys = H.row.astype(np.int64) * n + H.col
+        assert np.all(np.diff(keys) > 0)
+    else:
+        for attr in ("_has_canonical_format", "_has_sorted_indices"):
+            fresh.__dict__.pop(attr, None)  # computed anew by SciPy below
+        assert fresh.has_canonical_format
+
+
+@pytest.mark.parametrize("n", [50, 5000])  # staged and folded; fused with the seed as an argument (numba)
+@pytest.mark.parametrize("scale", [1.0, 0.1])
+def test_quadratic_results_are_fresh_copies_of_one_constant(n, scale):
+    """A quadratic f (a constant Hessian) is evaluated once: each later call
+    copies the constant (kept in a narrower dtype when that is exact), and a
+    result's in-place changes never reach it."""
+    f = lambda x: scale * np.sum(x[1:] * x[:-1]) + np.sum(x ** 2)  # noqa: E731
+    plan = osc.sparse_hessian(f, np.zeros(n))
+    x = np.linspace(-1, 1, n)
+    first = plan(x, format="csc")
+    want = first.toarray()
+    np.testing.assert_array_equal(want, osc.hessian(f)(x))
+    for k in range(4):
+        H = plan(x * k, format="csc")
+        assert H.data.dtype == np.float64 and H.data.tobytes() == first.data.tobytes()
+        assert not np.shares_memory(H.data, first.data)
+        H.data *= 2.0
+    (evaluate,) = plan._evaluators.values()
+    assert evaluate.constant is not None  # computed once, copied at every call
+    assert evaluate.constant.dtype == {1.0: np.int8, 0.1: np.float64}[scale]
+    eager = osc.sparse_hessian(f, np.zeros(n), jit=False)
+    np.testing.assert_array_equal(eager(x, format="csc").toarray(), want)
+    assert next(iter(eager._evaluators.values())).constant is None  # eager: evaluated every time
+
+
+def test_constants_are_kept_narrow_only_when_exact():
+    from osculate.sparse.compressed import _narrowest
+
+    cases = [
+        ([2.0, -1.0, 4.0], np.int8), ([300.0, -1.0], np.int16), ([0.5, 1.5], np.float16),
+        ([70000.0, 1.0], np.int32), ([0.1, 2.0], np.float64), ([-0.0, 1.0], np.float16),
+        ([np.inf, 1.0], np.float16), ([np.nan, 1.0], np.float16), ([1e10, 0.25], np.float32),
+        ([1e300, 1.0], np.float64), ([], np.int8),
+    ]
+    for values, want in cases:
+        a = np.array(values)
+        narrow = _narrowest(a)
+        assert narrow.dtype == want, (values, narrow.dtype)
+        assert narrow.astype(np.float64).tobytes() == a.tobytes() and not np.shares_memory(narrow, a)
+    a32 = np.array([0.1, 3.0], dtype=np.float32)
+    assert _narrowest(a32).dtype == np.float32 and _narrowest(np.array([3.0], dtype=np.float32)).dtype == np.int8
+
+
+@pytest.mark.parametrize("fmt", ["csc", "csr", "coo"])
+def test_scipy_operations_on_shared_structure_results(fmt, rng):
+    """The usual SciPy operations work on a plan's result; the in-place
+    structural ones that SciPy does not support on read-only index arrays
+    (eliminate_zeros, a shrinking resize of CSR/CSC) raise ValueError and
+    leave the plan intact; a copy is a matrix of one's own."""
+    import scipy.sparse.linalg as spla
+
+    p = SPARSE_PROBLEMS["chained_rosenbrock"]
+    n = 30
+    x = np.linspace(-1, 1, n)
+    plan = osc.sparse_hessian(p.f, x)
+    D = osc.hessian(p.f)(x)
+    v = rng.standard_normal(n)
+    H = plan(x, format=fmt)
+    np.testing.assert_allclose(H @ v, D @ v, rtol=1e-13)
+    np.testing.assert_array_equal(H.toarray(), D)
+    np.testing.assert_array_equal((H + H).toarray(), 2 * D)
+    np.testing.assert_array_equal(H.T.toarray(), D.T)
+    np.testing.assert_array_equal(H.tocsr().toarray(), D)
+    np.testing.assert_array_equal(H.tocsc().toarray(), D)
+    np.testing.assert_allclose(D @ spla.spsolve(H.tocsc(), v), v, atol=1e-9)
+    np.testing.assert_allclose(D @ spla.splu(H.tocsc()).solve(v), v, atol=1e-9)
+    if fmt != "coo":
+        np.testing.assert_allclose(D @ spla.spsolve(H, v), v, atol=1e-9)
+        H.sort_indices()  # already sorted: nothing to do
+    H.sum_duplicates()  # already canonical: nothing to do
+    np.testing.assert_array_equal(H.toarray(), D)
+
+    Z = plan(x, format=fmt)
+    Z.data[:3] = 0.0
+    if fmt == "coo":
+        Z.eliminate_zeros()  # COO replaces its coordinate arrays
+        assert Z.nnz == H.nnz - 3
+    else:
+        with pytest.raises(ValueError, match="read-only"):
+            Z.eliminate_zeros()  # CSR/CSC rewrite their index arrays in place
+        with pytest.raises(ValueError, match="read-only"):
+            plan(x, format=fmt).resize((n - 1, n - 1))
+        Z = Z.copy()  # index arrays of its own
+        Z.eliminate_zeros()
+        assert Z.nnz == H.nnz - 3 and all(a.flags.writeable for a in _index_arrays(Z))
+        Y = plan(x, format=fmt)
+        with pytest.warns(sps.SparseEfficiencyWarning):
+            Y[0, n - 1] = 1.0  # a new entry: SciPy builds new index arrays
+        assert Y.nnz == H.nnz + 1
+    np.testing.assert_array_equal(plan(x, format=fmt).toarray(), D)
+    np.testing.assert_array_equal(H.toarray(), D)
+
+
+@pytest.mark.parametrize("fmt", ["csc", "csr", "coo"])
+def test_jacobian_results_share_read_only_index_arrays(fmt, assert_rel):
+    r = lambda x: np.concatenate([10 * (x[1:] - x[:-1] ** 2), 1 - x[:-1]])  # noqa: E731
+    x = np.linspace(-1, 1, 12)
+    plan = osc.sparse_jacobian(r, x)
+    J1, J2 = plan(x, format=fmt), plan(2 * x, format=fmt)
+    for a, b in zip(_index_arrays(J1), _index_arrays(J2)):
+        assert a is b and not a.flags.writeable
+    J1.data[:] = 0.0
+    assert_rel(plan(x, format=fmt).toarray(), osc.jacfwd(r)(x))
+    assert_rel(J2.toarray(), osc.jacfwd(r)(2 * x))

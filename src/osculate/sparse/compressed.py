@@ -5,7 +5,8 @@ evaluates the derivative at any point with as many Hessian-vector (or
 Jacobian-vector) products as there are colours -- all of them in **one**
 batched forward-over-reverse pass (``vmap`` over the seed columns) -- and
 decompresses into SciPy sparse format through index arrays computed once per
-plan.  No ``n × n`` dense array is allocated anywhere.
+plan -- and shared, read-only, by every result, which owns only its values.
+No ``n × n`` dense array is allocated anywhere.
 
 With a global pattern, that pass is staged once with :func:`osculate.jit`
 (``jit="auto"``, the default, as in the solvers): the global detection has
@@ -66,6 +67,7 @@ class _Plan:
         self.pattern = None
         self._coloring = None
         self._evaluators = {}
+        self._results = {}  # (format, symmetric_upper) -> the _SharedStructure that wraps the values
         self.timings = {}
         if x0 is not None:
             self._prepare(as_float_input(self._flat_point(x0), "x0"))
@@ -118,17 +120,20 @@ class _Plan:
 
             if self._staging.active and St.dtype == np.float64 and St.size >= fusion.settings["min_length"] \
                     and fusion.available():
-                fn = _SeedInput(self._staging.wrap(values, "compressed derivative"), St)
+                fn = _Evaluation(self._staging.wrap(values, "compressed derivative"), (St,))
             else:
-                fn = self._staging.wrap(lambda x: values(x, St), "compressed derivative")
+                fn = _Evaluation(self._staging.wrap(lambda x: values(x, St), "compressed derivative"))
             self._evaluators[key] = fn
         return fn
 
     def _evaluate(self, x, format, symmetric_upper=False):
         x = self._check_point(x)
-        self._coloring._check_format(format, symmetric_upper)
-        data = self._evaluator(x.dtype, (format, bool(symmetric_upper)))(x)
-        return self._coloring.assemble(data, format, symmetric_upper)
+        layout = (format, bool(symmetric_upper))
+        result = self._results.get(layout)
+        if result is None:
+            self._coloring._check_format(format, symmetric_upper)
+            result = self._results[layout] = _SharedStructure(self._coloring, *layout)
+        return result(self._evaluator(x.dtype, layout)(x))
 
     @property
     def note(self):
@@ -175,31 +180,101 @@ class _Plan:
         )
 
 
-class _SeedInput:
-    """A staged evaluation that takes the seed matrix ``S`` as an argument
-    instead of folding it in, where the program will be fused (numba
-    installed, long vectors): a fused loop then reads ``S`` once and forms the
-    tangents from it in registers, instead of reading one folded constant
-    array per tangent operation (on chained Rosenbrock at n = 10⁵, four
-    arrays of ``n_colors × n``).  Should the derivative not depend on ``x``
-    at all (a quadratic ``f``), the program would recompute a constant on
-    every call: the first call's result is kept and copied instead."""
+class _Evaluation:
+    """One evaluation ``x -> values`` of a plan, staged or eager.
 
-    def __init__(self, staged, St):
-        self.staged, self.St = staged, St
-        self.constant = None
+    Where the staged program will be fused (numba installed, long vectors),
+    the seed matrix ``S`` is an argument (``consts = (S,)``) instead of being
+    folded in: a fused loop then reads ``S`` once and forms the tangents from
+    it in registers, instead of reading one folded constant array per
+    tangent operation (on chained Rosenbrock at n = 10⁵, four arrays of
+    ``n_colors × n``).
+
+    Should the staged derivative not depend on ``x`` at all (a quadratic
+    ``f``), nothing is run again: the first call's result is kept and every
+    later call returns a fresh copy of it.  The copy reads the constant, so
+    it is kept in the narrowest dtype that gives it back bit for bit
+    (``int8`` for the small integers of a grid Laplacian: an eighth of the
+    bytes of ``float64``)."""
+
+    def __init__(self, fn, consts=()):
+        self.fn, self.consts = fn, consts
+        self.constant = self.dtype = None
         self.checked = False
 
     def __call__(self, x):
         if self.constant is not None:
-            return self.constant.copy()
-        out = self.staged(x, self.St)
+            return self.constant.astype(self.dtype)  # a new array
+        out = self.fn(x, *self.consts)
         if not self.checked:
             self.checked = True
-            jitted = self.staged.staged  # None once evaluation fell back to eager
-            if jitted is not None and not _reads_first_input(jitted.program(x, self.St)):
-                self.constant = out.copy()
+            jitted = getattr(self.fn, "staged", None)  # None when eager, or once evaluation fell back to eager
+            if jitted is not None and not _reads_first_input(jitted.program(x, *self.consts)):
+                self.constant, self.dtype = _narrowest(out), out.dtype
         return out
+
+
+def _narrowest(a):
+    """A copy of ``a`` in the narrowest dtype from which ``astype(a.dtype)``
+    gives ``a`` back bit for bit (``-0.0`` and NaN included): a small integer
+    or a shorter float type, else ``a``'s own."""
+    for t in (np.int8, np.int16, np.float16, np.int32, np.float32):
+        if np.dtype(t).itemsize < a.itemsize:
+            with np.errstate(all="ignore"):  # out of range or not finite: the comparison below says no
+                narrow = a.astype(t)
+            if narrow.astype(a.dtype).tobytes() == a.tobytes():
+                return narrow
+    return a.copy()
+
+
+class _SharedStructure:
+    """Wraps each evaluation's values into the SciPy result of one layout
+    (``format``, ``symmetric_upper``), around index arrays shared by every
+    result of the plan.
+
+    The structure is the same at every point, so it is built once: the
+    ``indices``/``indptr`` (``coords`` for COO) of every result are the same
+    read-only arrays, owned here.  They cannot be written through a result
+    (nor made writeable again: they are views of a read-only base), so a
+    result cannot corrupt the plan; SciPy operations that build new arrays
+    work as usual, while the ones that rewrite the structure in place
+    (``eliminate_zeros``, shrinking ``resize``) raise ``ValueError`` --
+    ``H.copy()`` first gives a matrix of one's own.  Each result gets its
+    own ``data`` (a fresh array from every evaluation).  A result is
+    created without SciPy's constructor, whose checks (index dtypes and
+    contents) cost about 20 µs a call: it starts from the attributes of one
+    matrix the constructor built and checked, with ``data`` replaced.
+    """
+
+    def __init__(self, coloring, format, upper):
+        plan = coloring._plan(format, upper)
+        cls = {"csr": sps.csr_array, "csc": sps.csc_array, "coo": sps.coo_array}[format]
+        data = np.zeros(plan.gather.size)
+        if format == "coo":
+            template = cls((data, (plan.row.copy(), plan.col.copy())), shape=coloring.shape)
+            template.coords = tuple(_read_only(a) for a in template.coords)
+        else:
+            template = cls((data, plan.indices.copy(), plan.indptr.copy()), shape=coloring.shape)
+            template.indices, template.indptr = _read_only(template.indices), _read_only(template.indptr)
+        # one entry per position, sorted: row-major for CSR and COO, column-major for CSC
+        template.has_canonical_format = True
+        self.cls = cls
+        self.state = {k: v for k, v in vars(template).items() if k != "data"}
+
+    def __call__(self, data):
+        out = self.cls.__new__(self.cls)
+        out.__dict__.update(self.state)
+        out.data = data
+        return out
+
+
+def _read_only(a):
+    """A read-only view of a read-only array that owns its memory (unlike the
+    array itself, the view cannot be made writeable again)."""
+    if a.base is not None:
+        a = a.copy()
+    a.flags.writeable = False
+    return a[:]
 
 
 def _reads_first_input(program):
@@ -248,7 +323,9 @@ class SparseHessian(_Plan):
 
     def __call__(self, x, format="csr", symmetric_upper=False):
         """The Hessian at ``x`` as a SciPy sparse matrix (``csr``, ``csc`` or
-        ``coo``; ``symmetric_upper=True`` keeps the upper triangle only)."""
+        ``coo``; ``symmetric_upper=True`` keeps the upper triangle only),
+        its index arrays shared with every other result of the plan and
+        read-only (see :func:`sparse_hessian`)."""
         return self._evaluate(x, format, symmetric_upper)  # prepares the plan on its first point
 
 
@@ -320,6 +397,14 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
     sorted, leaves raveled row-major one after the other), and every point
     given to the plan must have the structure of the first.
 
+    The structure of the result is the same at every point, so every result
+    of a plan holds the same read-only index arrays (``indices`` and
+    ``indptr``, or ``coords`` for COO; flagged sorted and duplicate-free)
+    and a ``data`` array of its own, which may be changed freely.  SciPy's
+    operations work on it as usual; the in-place structural changes that
+    SciPy makes by rewriting CSR/CSC index arrays (``eliminate_zeros``, a
+    shrinking ``resize``) raise ``ValueError`` -- apply them to ``H.copy()``.
+
     >>> import numpy as np, osculate as osc
     >>> f = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
     >>> plan = osc.sparse_hessian(f, np.zeros(6), coloring="acyclic")
@@ -342,7 +427,8 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
 def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global", staged=None, *, jit="auto"):
     """Plan a sparse Jacobian (distance-2 column colouring, batched JVPs).
 
-    ``order``, ``seed``, ``mode``, ``jit`` and ``staged`` are as for :func:`sparse_hessian`.
+    ``order``, ``seed``, ``mode``, ``jit`` and ``staged`` are as for :func:`sparse_hessian`, and
+    the results share their read-only index arrays as there.
 
     >>> import numpy as np, osculate as osc
     >>> plan = osc.sparse_jacobian(lambda x: x[1:] ** 2 - x[:-1], np.ones(5))
