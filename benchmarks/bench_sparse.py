@@ -12,9 +12,10 @@ prints, measured in one run:
   ratio to ``f`` and to one Hessian-vector product -- staged (the default:
   the batched pass replayed as plain NumPy, see ``osc.jit``) and eager
   (``staged=False``); beside it, in the same interleaved rounds, the same
-  call's values wrapped the way a call did before results shared the plan's
-  index arrays (``coloring.assemble``: SciPy's constructor around copies of
-  them; this isolates the wrapping, not the rest of a call's history);
+  call's values wrapped the way a call did before the plan checked the
+  structure once (``coloring.assemble``: SciPy's constructor around copies
+  of the index arrays; this isolates the wrapping, not the rest of a call's
+  history);
 * the 1-minute load average before and after the timed rounds (the machine
   may be shared: figures are minima over interleaved rounds);
 * the dense ``osc.hessian`` time where the n × n result fits in memory
@@ -100,7 +101,7 @@ def jax_time(name, plan, n, x, rounds, ours):
     g = jax.grad(fj)
     data = jax.jit(lambda z: jnp.take(jax.vmap(lambda v: jax.jvp(g, (z,), (v,))[1])(St).reshape(-1), gather))
     xj = jnp.asarray(x)
-    wrap = plan._results[("csc", False)]  # the plan's own wrapper around its shared index arrays
+    wrap = plan._results[("csc", False)]  # the plan's own wrapper (copies of its checked index arrays)
     H = wrap(np.asarray(data(xj)))
     assert np.allclose(H @ np.ones(n), plan(x, format="csc") @ np.ones(n))
     t = _harness.interleaved_min({"jax": lambda: wrap(np.asarray(data(xj))), "ours": ours}, rounds)
@@ -137,8 +138,8 @@ def run(name, f, n, rounds, dense_ok):
           f"later calls into CSC {t['plan'] * 1e3:.3f} ms = {t['plan'] / t['f']:.2f} x f "
           f"({t['f'] * 1e3:.3f} ms) = {t['plan'] / t['hvp']:.2f} x one eager hvp ({t['hvp'] * 1e3:.2f} ms); "
           f"eager plan {t['eager'] * 1e3:.2f} ms   [load {load0} -> {load()}]")
-    print(f"   the same call's values wrapped as before results shared the index arrays "
-          f"(coloring.assemble: SciPy's constructor around copies of them): {t['copying'] * 1e3:.3f} ms")
+    print(f"   the same call's values wrapped by SciPy's constructor (coloring.assemble, as before the "
+          f"structure was checked once per plan): {t['copying'] * 1e3:.3f} ms")
     print("   staged plans into CSC: " + "; ".join(
         f"{k} ({p.n_colors} colours) {t[k] * 1e3:.2f} ms" for k, p in plans.items()))
     assert np.allclose(H @ v, osc.hvp(f, x, v))

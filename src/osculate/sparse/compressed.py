@@ -5,8 +5,8 @@ evaluates the derivative at any point with as many Hessian-vector (or
 Jacobian-vector) products as there are colours -- all of them in **one**
 batched forward-over-reverse pass (``vmap`` over the seed columns) -- and
 decompresses into SciPy sparse format through index arrays computed once per
-plan -- and shared, read-only, by every result, which owns only its values.
-No ``n × n`` dense array is allocated anywhere.
+plan (each result gets copies of its own).  No ``n × n`` dense array is
+allocated anywhere.
 
 With a global pattern, that pass is staged once with :func:`osculate.jit`
 (``jit="auto"``, the default, as in the solvers): the global detection has
@@ -229,21 +229,20 @@ def _narrowest(a):
 
 class _SharedStructure:
     """Wraps each evaluation's values into the SciPy result of one layout
-    (``format``, ``symmetric_upper``), around index arrays shared by every
-    result of the plan.
+    (``format``, ``symmetric_upper``).
 
-    The structure is the same at every point, so it is built once: the
-    ``indices``/``indptr`` (``coords`` for COO) of every result are the same
-    read-only arrays, owned here.  They cannot be written through a result
-    (nor made writeable again: they are views of a read-only base), so a
-    result cannot corrupt the plan; SciPy operations that build new arrays
-    work as usual, while the ones that rewrite the structure in place
-    (``eliminate_zeros``, shrinking ``resize``) raise ``ValueError`` --
-    ``H.copy()`` first gives a matrix of one's own.  Each result gets its
-    own ``data`` (a fresh array from every evaluation).  A result is
-    created without SciPy's constructor, whose checks (index dtypes and
-    contents) cost about 20 µs a call: it starts from the attributes of one
-    matrix the constructor built and checked, with ``data`` replaced.
+    The structure is the same at every point, so it is built and checked
+    once, by SciPy's constructor, into a template kept here (its index
+    arrays read-only); each result is created without the constructor, whose
+    checks (index dtypes and contents) cost about 20 µs a call: it starts
+    from the template's attributes, with fresh copies of the index arrays
+    (``indices``/``indptr``, ``coords`` for COO) and the evaluation's own
+    ``data``.  So a result is an ordinary SciPy array of its own: every
+    in-place operation works on it (``eliminate_zeros``, ``resize``,
+    third-party code that writes the index arrays) and none reaches the
+    plan or another result.  (Sharing the index arrays, read-only, instead
+    saved 0.05-0.08 ms a call on the benchmarks' n = 10⁵ problems, but made
+    ``eliminate_zeros`` and a shrinking ``resize`` fail inside SciPy.)
     """
 
     def __init__(self, coloring, format, upper):
@@ -259,11 +258,16 @@ class _SharedStructure:
         # one entry per position, sorted: row-major for CSR and COO, column-major for CSC
         template.has_canonical_format = True
         self.cls = cls
-        self.state = {k: v for k, v in vars(template).items() if k != "data"}
+        self.arrays = ("coords",) if format == "coo" else ("indices", "indptr")
+        self.state = {k: v for k, v in vars(template).items() if k not in ("data",) + self.arrays}
+        self.template = template
 
     def __call__(self, data):
         out = self.cls.__new__(self.cls)
         out.__dict__.update(self.state)
+        for name in self.arrays:
+            a = getattr(self.template, name)
+            setattr(out, name, tuple(c.copy() for c in a) if type(a) is tuple else a.copy())
         out.data = data
         return out
 
@@ -324,8 +328,7 @@ class SparseHessian(_Plan):
     def __call__(self, x, format="csr", symmetric_upper=False):
         """The Hessian at ``x`` as a SciPy sparse matrix (``csr``, ``csc`` or
         ``coo``; ``symmetric_upper=True`` keeps the upper triangle only),
-        its index arrays shared with every other result of the plan and
-        read-only (see :func:`sparse_hessian`)."""
+        flagged sorted and duplicate-free (see :func:`sparse_hessian`)."""
         return self._evaluate(x, format, symmetric_upper)  # prepares the plan on its first point
 
 
@@ -397,13 +400,12 @@ def sparse_hessian(f, x0=None, coloring="auto", order="natural", seed=0, mode="g
     sorted, leaves raveled row-major one after the other), and every point
     given to the plan must have the structure of the first.
 
-    The structure of the result is the same at every point, so every result
-    of a plan holds the same read-only index arrays (``indices`` and
-    ``indptr``, or ``coords`` for COO; flagged sorted and duplicate-free)
-    and a ``data`` array of its own, which may be changed freely.  SciPy's
-    operations work on it as usual; the in-place structural changes that
-    SciPy makes by rewriting CSR/CSC index arrays (``eliminate_zeros``, a
-    shrinking ``resize``) raise ``ValueError`` -- apply them to ``H.copy()``.
+    The structure of the result is the same at every point: it is built and
+    checked once, and each result gets copies of its index arrays
+    (``indices`` and ``indptr``, or ``coords`` for COO; flagged sorted and
+    duplicate-free) and a ``data`` array of its own.  A result is an
+    ordinary SciPy array: changing it in place (``eliminate_zeros``,
+    ``resize``, its ``data``) never reaches the plan or another result.
 
     >>> import numpy as np, osculate as osc
     >>> f = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
@@ -428,7 +430,7 @@ def sparse_jacobian(f, x0=None, order="natural", seed=0, mode="global", staged=N
     """Plan a sparse Jacobian (distance-2 column colouring, batched JVPs).
 
     ``order``, ``seed``, ``mode``, ``jit`` and ``staged`` are as for :func:`sparse_hessian`, and
-    the results share their read-only index arrays as there.
+    each result has index arrays of its own as there.
 
     >>> import numpy as np, osculate as osc
     >>> plan = osc.sparse_jacobian(lambda x: x[1:] ** 2 - x[:-1], np.ones(5))
