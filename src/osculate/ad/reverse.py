@@ -73,16 +73,15 @@ def _worth_dropping(x):
 
 def worth_folding(c):
     """Whether a constant factor of the cotangent ``c`` is worth keeping apart
-    (:class:`Scaled`): a plain real array, or a real tracer of an outer
-    transformation other than forward mode (the cotangents of reverse over
-    reverse, where each multiplication is a recorded operation), of at least
-    :data:`DROP_AT_SIZE` elements.  (Forward over reverse sums its cotangents
-    in place, see :class:`_Cotangents`; keeping factors apart there measured
-    slower.)"""
-    if type(c) is np.ndarray:
-        return c.dtype.kind == "f" and (DROP_AT_SIZE == 0 or c.size >= DROP_AT_SIZE)
-    return (isinstance(c, Tracer) and type(c) is not JVPTracer and c.dtype.kind == "f"
-            and (DROP_AT_SIZE == 0 or c.size >= DROP_AT_SIZE))
+    (:class:`Scaled`): a plain real array, or a reverse-mode tracer over one
+    (the cotangents of eager reverse over reverse, where each multiplication
+    is a recorded operation), of at least :data:`DROP_AT_SIZE` elements.
+    (Forward over reverse sums its cotangents in place, see
+    :class:`_Cotangents`, and keeping factors apart there measured slower;
+    in a staged program the factors would split the fused loops.)"""
+    if type(c) is ReverseTracer:
+        c = c.primal
+    return type(c) is np.ndarray and c.dtype.kind == "f" and (DROP_AT_SIZE == 0 or c.size >= DROP_AT_SIZE)
 
 
 def uniform(c):

@@ -140,7 +140,7 @@ def _times_fresh(a, b):
 def negated(c):
     """``-c`` for a cotangent, one value broadcast staying one and a large
     array kept with its factor apart (see :func:`scaled`)."""
-    if (type(c) is np.ndarray or isinstance(c, Tracer)) and c.dtype.kind == "f":
+    if (type(c) is np.ndarray and c.dtype.kind == "f") or worth_folding(c):
         return scale(c, -1.0)
     if uniform(c):
         return np.broadcast_to(-c[(slice(0, 1),) * c.ndim], c.shape)
