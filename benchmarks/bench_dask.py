@@ -9,6 +9,9 @@ L-BFGS (the solvers behind dask-ml's ``LogisticRegression``), when
 installed.  Then a nonlinear least-squares fit (exponential decay) of
 ``--rows`` observations by Levenberg-Marquardt.
 
+After the LM fit, its two kinds of round trip are timed on the fit's data
+and on partitions of 100 rows (the latency of a round trip itself).
+
 Each fit reports wall time, iterations and round trips; parameters must
 agree with the first fit to 1e-6.  The cluster start is timed apart, and
 osculate's fits are run twice on the same ``FiniteSum``: the first run
@@ -131,10 +134,40 @@ def main():
               f"θ = {np.round(res.x, 4).tolist()} (true [2.0, 0.7, 0.5])")
         table.append((workers, "osculate lm (decay)", sec, res.nit, fs.round_trips - trips, float("nan"),
                       res.success))
+        round_trip_costs(client, fs, rows, chunk_rows)
         client.close()
         cluster.close()
     bad = [row for row in table if row[5] == row[5] and row[5] > 1e-6]
     print("\nall logistic fits agree to 1e-6" if not bad else f"\nDISAGREEMENT above 1e-6: {bad}")
+
+
+def round_trip_costs(client, fs, rows, chunk_rows, repeats=7):
+    """Time the two round trips of an LM iteration (the cost at a trial point,
+    then cost, JᵀJ and Jᵀr) on the fit's data, and the same on partitions of
+    100 rows each: the latency of a round trip itself (the graph of partition
+    tasks and the fan-in tree, scheduled and run, the results sent up the
+    tree to the client)."""
+    import dask.array as da
+
+    parts = max(1, rows // chunk_rows)
+    t = da.random.RandomState(2).uniform(0.0, 5.0, size=100 * parts, chunks=100)
+    tiny = osc.FiniteSum(decay_residuals, (t, 2.0 * da.exp(-0.7 * t) + 0.5), residuals=True, scheduler=client)
+    theta = np.array([2.0, 0.7, 0.5])
+    line = []
+    for label, s in (("fit's data", fs), (f"{parts} partitions of 100 rows", tiny)):
+        with s:
+            s.value(theta)
+            s.gauss_newton(theta)  # (staged and compiled on the workers before the timing)
+            cost = {}
+            for name, call in (("value", s.value), ("value + JᵀJ + Jᵀr", s.gauss_newton)):
+                ts = []
+                for k in range(repeats):  # a new point each time
+                    t0 = time.perf_counter()
+                    call(theta * (1.0 + 1e-3 * (k + 1)))
+                    ts.append(time.perf_counter() - t0)
+                cost[name] = f"{min(ts) * 1e3:.0f} / {np.median(ts) * 1e3:.0f} ms"
+        line.append(f"{label}: " + ", ".join(f"{k} {v}" for k, v in cost.items()))
+    print("  LM round trips (min / median of " + f"{repeats}): " + "; ".join(line))
 
 
 def _start(LocalCluster, Client, workers):
