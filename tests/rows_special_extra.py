@@ -1,5 +1,7 @@
 """Table rows for ``osculate.ad.prims.special_extra`` (Fresnel, sine/cosine
-integrals, expn, poch, the hypergeometric functions), joined to
+integrals, expn, poch, the hypergeometric functions, the Huber losses, the
+Box-Cox transforms) and for the distribution functions of
+``osculate.ad.prims.incomplete`` (gdtr ... stdtr), joined to
 ``test_ad_primitives``' table (and so to vmap, jit and sparsity) and to
 ``test_taylor``'s."""
 
@@ -33,4 +35,36 @@ ROWS = [
      [uniform(2.0, 3.0, 2), uniform(-0.8, 0.6, 2)], "d-family"),
 ]
 
-TAYLOR_ROWS = [(tag, fn, mk, 0.1, True) for tag, fn, mk, _ in ROWS]
+_small = lambda *shape: uniform(-3e-4, 3e-4, *shape)  # noqa: E731  (the series side of g and h)
+
+# counts (k, n) are integers, as SciPy wants them; the rows differentiate the real arguments
+ROWS += [
+    ("huber", special.huber, [uniform(1.0, 2.0, 3), uniform(-0.9, 0.9, 3)], "inside"),
+    ("huber", special.huber, [uniform(0.3, 0.8, 3), uniform(1.0, 2.0, 2, 3)], "beyond"),
+    ("huber", lambda d, r: special.huber(d, -r), [uniform(0.3, 0.8, 3), uniform(1.0, 2.0, 3)], "beyond-negative"),
+    ("pseudo_huber", special.pseudo_huber, [uniform(0.3, 2.0, 3), uniform(-2.0, 2.0, 2, 3)], ""),
+    ("boxcox", special.boxcox, [_pos(3), uniform(-1.5, 1.5, 3)], ""),
+    ("boxcox", special.boxcox, [_pos(3), _small(3)], "lambda-near-0"),
+    ("boxcox1p", special.boxcox1p, [uniform(-0.5, 2.0, 3), uniform(-1.5, 1.5, 3)], ""),
+    ("inv_boxcox", special.inv_boxcox, [uniform(-1.0, 1.0, 3), uniform(-0.5, 0.8, 3)], ""),
+    ("inv_boxcox", special.inv_boxcox, [uniform(-1.0, 1.0, 3), _small(3)], "lambda-near-0"),
+    ("inv_boxcox1p", special.inv_boxcox1p, [uniform(-1.0, 1.0, 3), uniform(-0.5, 0.8, 3)], ""),
+    ("gdtr", special.gdtr, [_pos(3), _pos(3), _pos(3)], "a-b-x"),
+    ("gdtrc", special.gdtrc, [_pos(3), _pos(2, 3), uniform(2.0, 5.0, 3)], "a-b-x"),
+    ("chdtr", special.chdtr, [uniform(1.0, 6.0, 3), _pos(3)], "v-x"),
+    ("chdtrc", special.chdtrc, [uniform(1.0, 6.0, 3), uniform(2.0, 8.0, 3)], "v-x"),
+    ("pdtr", lambda m: special.pdtr(np.array([0, 2, 5]), m), [_pos(3)], "m"),
+    ("pdtrc", lambda m: special.pdtrc(np.array([1, 3, 4]), m), [_pos(3)], "m"),
+    ("bdtr", lambda p: special.bdtr(np.array([1, 3, 6]), 8, p), [uniform(0.1, 0.9, 3)], "p"),
+    ("bdtrc", lambda p: special.bdtrc(np.array([1, 3, 6]), 8, p), [uniform(0.1, 0.9, 3)], "p"),
+    ("nbdtr", lambda p: special.nbdtr(np.array([0, 2, 5]), 4, p), [uniform(0.1, 0.9, 3)], "p"),
+    ("nbdtrc", lambda p: special.nbdtrc(np.array([0, 2, 5]), 4, p), [uniform(0.1, 0.9, 3)], "p"),
+    ("fdtr", special.fdtr, [uniform(1.0, 6.0, 3), uniform(1.0, 8.0, 3), _pos(3)], "dfn-dfd-x"),
+    ("fdtrc", special.fdtrc, [uniform(1.0, 6.0, 3), uniform(1.0, 8.0, 3), _pos(3)], "dfn-dfd-x"),
+    ("stdtr", special.stdtr, [uniform(1.0, 9.0, 3), uniform(0.2, 3.0, 3)], "df-t"),
+    ("stdtr", special.stdtr, [uniform(1.0, 9.0, 3), uniform(-3.0, -0.2, 2, 3)], "df-negative-t"),
+]
+
+# (curves kept on one side of Huber's kink |r| = δ, and inside the series region of g and h near λ = 0)
+TAYLOR_ROWS = [(tag, fn, mk, 1e-4 if "near-0" in label else 0.02 if tag == "huber" else 0.1, True)
+               for tag, fn, mk, label in ROWS]

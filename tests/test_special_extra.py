@@ -94,3 +94,88 @@ def test_hyp2f1_in_every_argument_matches_mpmath(a, b, c, x):
 def test_a_traced_integer_order_is_named():
     with pytest.raises(UnsupportedFunctionError, match=r"expn\(n, x\): n is an integer order"):
         osc.grad(lambda n: special.expn(n, 0.5))(np.float64(2.0))
+
+
+def _reg_gamma(a, x):
+    return mp.gammainc(a, 0, x, regularized=True)
+
+
+def _reg_beta(a, b, x):
+    return mp.betainc(a, b, 0, x, regularized=True)
+
+
+def _stdtr(nu, t):
+    half = _reg_beta(nu / 2, mp.mpf(1) / 2, nu / (nu + t * t)) / 2
+    return 1 - half if t > 0 else half
+
+
+def _pseudo_huber(d, r):
+    return d * d * (mp.sqrt(1 + (r / d) ** 2) - 1)
+
+
+# name, SciPy call of the differentiated vector v (counts fixed), mpmath of v's components, point
+DISTRIBUTION_CASES = [
+    ("gdtr", lambda v: special.gdtr(v[0], v[1], v[2]), lambda a, b, x: _reg_gamma(b, a * x), [1.3, 2.2, 1.7]),
+    ("gdtrc", lambda v: special.gdtrc(v[0], v[1], v[2]), lambda a, b, x: 1 - _reg_gamma(b, a * x), [0.7, 1.5, 2.5]),
+    ("chdtr", lambda v: special.chdtr(v[0], v[1]), lambda n, x: _reg_gamma(n / 2, x / 2), [3.3, 2.1]),
+    ("chdtrc", lambda v: special.chdtrc(v[0], v[1]), lambda n, x: 1 - _reg_gamma(n / 2, x / 2), [2.5, 4.0]),
+    ("pdtr", lambda v: special.pdtr(3, v[0]), lambda m: 1 - _reg_gamma(4, m), [2.2]),
+    ("pdtrc", lambda v: special.pdtrc(2, v[0]), lambda m: _reg_gamma(3, m), [1.4]),
+    ("bdtr", lambda v: special.bdtr(3, 9, v[0]), lambda p: _reg_beta(6, 4, 1 - p), [0.35]),
+    ("bdtrc", lambda v: special.bdtrc(3, 9, v[0]), lambda p: _reg_beta(4, 6, p), [0.35]),
+    ("nbdtr", lambda v: special.nbdtr(3, 5, v[0]), lambda p: _reg_beta(5, 4, p), [0.4]),
+    ("nbdtrc", lambda v: special.nbdtrc(3, 5, v[0]), lambda p: 1 - _reg_beta(5, 4, p), [0.4]),
+    ("fdtr", lambda v: special.fdtr(v[0], v[1], v[2]),
+     lambda a, b, x: _reg_beta(a / 2, b / 2, a * x / (b + a * x)), [3.5, 6.2, 1.3]),
+    ("fdtrc", lambda v: special.fdtrc(v[0], v[1], v[2]),
+     lambda a, b, x: 1 - _reg_beta(a / 2, b / 2, a * x / (b + a * x)), [2.5, 4.2, 0.8]),
+    ("stdtr", lambda v: special.stdtr(v[0], v[1]), _stdtr, [4.5, 0.9]),
+    ("stdtr, t < 0", lambda v: special.stdtr(v[0], v[1]), _stdtr, [3.2, -1.4]),
+    ("huber, inside", lambda v: special.huber(v[0], v[1]), lambda d, r: r * r / 2, [1.5, 0.7]),
+    ("huber, beyond", lambda v: special.huber(v[0], v[1]), lambda d, r: d * (abs(r) - d / 2), [1.0, -2.3]),
+    ("pseudo_huber", lambda v: special.pseudo_huber(v[0], v[1]), _pseudo_huber, [1.3, 0.8]),
+    ("boxcox", lambda v: special.boxcox(v[0], v[1]), lambda x, lam: (x ** lam - 1) / lam, [2.3, 0.4]),
+    ("boxcox, λ near 0", lambda v: special.boxcox(v[0], v[1]), lambda x, lam: (x ** lam - 1) / lam, [2.3, 2e-4]),
+    ("boxcox1p", lambda v: special.boxcox1p(v[0], v[1]), lambda x, lam: ((1 + x) ** lam - 1) / lam, [0.8, -0.6]),
+    ("inv_boxcox", lambda v: special.inv_boxcox(v[0], v[1]), lambda y, lam: (1 + lam * y) ** (1 / lam), [0.9, 0.3]),
+    ("inv_boxcox, λ near 0", lambda v: special.inv_boxcox(v[0], v[1]), lambda y, lam: (1 + lam * y) ** (1 / lam),
+     [0.9, 5e-4]),
+    ("inv_boxcox1p", lambda v: special.inv_boxcox1p(v[0], v[1]), lambda y, lam: (1 + lam * y) ** (1 / lam) - 1,
+     [0.6, 0.7]),
+]
+
+
+@pytest.mark.parametrize("name, fn, ref, point", DISTRIBUTION_CASES, ids=[c[0] for c in DISTRIBUTION_CASES])
+def test_distributions_losses_and_box_cox_match_mpmath(name, fn, ref, point):
+    """Value (SciPy's own), gradient and Hessian in every real argument against
+    mpmath, two nestings."""
+    v = np.array(point)
+    m = len(point)
+    e = np.eye(m, dtype=int)
+    d = lambda *o: float(mp.diff(ref, [mp.mpf(p) for p in point], o))  # noqa: E731
+    assert osc.jvp(fn, (v,), (np.ones(m),))[0] == fn(v)
+    np.testing.assert_allclose(float(fn(v)), float(ref(*[mp.mpf(p) for p in point])), rtol=1e-12)
+    np.testing.assert_allclose(osc.grad(fn)(v), [d(*e[i]) for i in range(m)], rtol=1e-9, atol=1e-14)
+    want = np.array([[d(*(e[i] + e[j])) for j in range(m)] for i in range(m)])
+    for mode in ("fwd-rev", "rev-rev"):
+        np.testing.assert_allclose(osc.hessian(fn, mode=mode)(v), want, rtol=1e-7, atol=1e-12)
+
+
+def test_limits_where_the_closed_forms_do_not_hold():
+    """λ = 0 (Box-Cox), δ = 0 (pseudo-Huber), t = 0 (stdtr in ν), counts (0, or nan
+    where SciPy's value is nan)."""
+    x, y = np.float64(2.3), np.float64(0.9)
+    np.testing.assert_allclose(osc.grad(lambda lam: special.boxcox(x, lam))(np.float64(0.0)), np.log(x) ** 2 / 2,
+                               rtol=1e-15)
+    np.testing.assert_allclose(osc.grad(lambda lam: special.boxcox1p(x, lam))(np.float64(0.0)), np.log1p(x) ** 2 / 2,
+                               rtol=1e-15)
+    np.testing.assert_allclose(osc.grad(lambda lam: special.inv_boxcox(y, lam))(np.float64(0.0)),
+                               -np.exp(y) * y * y / 2, rtol=1e-15)
+    np.testing.assert_allclose(osc.hessian(lambda lam: special.boxcox(x, lam))(np.float64(0.0)), np.log(x) ** 3 / 3,
+                               rtol=1e-12)
+    assert osc.grad(lambda d: special.pseudo_huber(d, 2.0))(np.float64(0.0)) == 2.0
+    assert osc.grad(lambda r: special.pseudo_huber(1.0, r))(np.float64(0.0)) == 0.0
+    assert osc.grad(lambda n: special.stdtr(n, 0.0))(np.float64(3.0)) == 0.0
+    g = osc.grad(lambda k: np.sum(special.pdtr(k, 2.0)))(np.array([1.0, 2.5, -1.0]))
+    np.testing.assert_array_equal(g, [0.0, 0.0, np.nan])  # SciPy's pdtr(-1, m) is nan
+    np.testing.assert_array_equal(osc.grad(lambda p: np.sum(special.bdtr(3, 3, p)))(np.array([0.2, 0.7])), [0.0, 0.0])

@@ -73,7 +73,7 @@ from .jets import elementwise as _elementwise, jexp as _jexp, jmul as _jmul, jre
 from .nondiff import NONDIFF, equal, greater
 from .unary import UNARY
 
-__all__ = ["INCOMPLETE", "betainc", "gammainc_da", "betainc_d"]
+__all__ = ["INCOMPLETE", "DISTRIBUTIONS", "betainc", "gammainc_da", "betainc_d"]
 
 #: ``gammainc``, ``gammaincc`` and ``betainc`` (joined to ``special.SPECIAL2``).
 INCOMPLETE: dict = {}
@@ -494,3 +494,139 @@ def betainc(a, b, x):
     """``scipy.special.betainc(a, b, x)``, the regularized incomplete beta function,
     differentiable in ``a``, ``b`` and ``x``."""
     return betainc_p.bind(a, b, x)
+
+
+# =========================================================================== distribution functions
+
+#: The distribution functions of ``scipy.special`` that are ``gammainc``,
+#: ``gammaincc`` or ``betainc`` of transformed arguments, as SciPy computes them:
+#: primitives whose values are SciPy's own and whose derivatives follow from
+#: those above by the chain rule (so they too hold to every order).  Counts
+#: (``k`` of ``pdtr``, ``k`` and ``n`` of ``bdtr`` and ``nbdtr``) are floored by
+#: SciPy: piecewise constant, their derivative is 0 (nan where the value is).
+DISTRIBUTIONS: dict = {}
+
+
+def _in_count(name, args):
+    """The derivative of ``name(*args)`` in a count: 0, or nan where the value
+    is nan (off the domain); the value computed again, as a constant (reverse
+    mode does not keep these primitives' outputs)."""
+    return 0.0 * stop_gradient(DISTRIBUTIONS[name].bind(*args))
+
+
+def _dp_da(a, x):
+    return gammainc_da_p.bind(a, x, k=1)
+
+
+def _dp_dx(a, x):
+    return _gamma_density_da(a, x, 0)
+
+
+def _di(i, a, b, x):
+    """``∂I/∂a``, ``∂I/∂b`` or ``∂I/∂x`` (``i`` = 0, 1, 2) of ``betainc(a, b, x)``."""
+    return _betainc_d_partials(i, (a, b, x), None)
+
+
+def _floor(k):
+    return NONDIFF["floor"].bind(k)
+
+
+def _distribution(name, impl, partials):
+    DISTRIBUTIONS[name] = p = _elementwise(name, impl, partials)
+    return p
+
+
+def _gdtr_partials(sign):
+    def partials(i, args, out):  # gdtr(a, b, x) = P(b, a x): a rate, b shape
+        a, b, x = args
+        if i == 1:
+            return sign * _dp_da(b, a * x)
+        return sign * _dp_dx(b, a * x) * (x if i == 0 else a)
+
+    return partials
+
+
+def _chdtr_partials(sign):
+    def partials(i, args, out):  # chdtr(v, x) = P(v / 2, x / 2)
+        v, x = args
+        return (0.5 * sign) * (_dp_da(0.5 * v, 0.5 * x) if i == 0 else _dp_dx(0.5 * v, 0.5 * x))
+
+    return partials
+
+
+def _pdtr_partials(sign):
+    def partials(i, args, out):  # pdtr(k, m) = Q(floor(k) + 1, m)
+        k, m = args
+        return _in_count("pdtr" if sign > 0 else "pdtrc", args) if i == 0 else -sign * _dp_dx(_floor(k) + 1.0, m)
+
+    return partials
+
+
+def _bdtr_partials(sign):
+    def partials(i, args, out):  # bdtr(k, n, p) = I_{1-p}(n - k, k + 1), bdtrc = I_p(k + 1, n - k)
+        k, n, p = args
+        if i < 2:
+            return _in_count("bdtr" if sign > 0 else "bdtrc", args)
+        fk, fn = _floor(k), _floor(n)
+        all_n = NONDIFF["greater_equal"].bind(fk, fn)  # k ≥ n: SciPy's 1 (bdtr) or 0 (bdtrc), constant
+        m = where(all_n, 1.0, fn - fk)  # (a harmless parameter there)
+        d = -_di(2, m, fk + 1.0, 1.0 - p) if sign > 0 else _di(2, fk + 1.0, m, p)
+        return where(all_n, 0.0, d)
+
+    return partials
+
+
+def _nbdtr_partials(i, args, out):  # nbdtr(k, n, p) = I_p(n, k + 1)
+    k, n, p = args
+    return _in_count("nbdtr", args) if i < 2 else _di(2, _floor(n), _floor(k) + 1.0, p)
+
+
+def _nbdtrc_partials(i, args, out):  # nbdtrc(k, n, p) = I_{1-p}(k + 1, n)
+    k, n, p = args
+    return _in_count("nbdtrc", args) if i < 2 else -_di(2, _floor(k) + 1.0, _floor(n), 1.0 - p)
+
+
+def _fdtr_partials(sign):
+    def partials(i, args, out):  # fdtr(d1, d2, x) = I_w(d1 / 2, d2 / 2), w = d1 x / (d2 + d1 x)
+        d1, d2, x = args
+        s = d2 + d1 * x
+        a, b, w = 0.5 * d1, 0.5 * d2, d1 * x / s
+        dens = _di(2, a, b, w) / (s * s)
+        if i == 0:
+            return sign * (0.5 * _di(0, a, b, w) + dens * (x * d2))
+        if i == 1:
+            return sign * (0.5 * _di(1, a, b, w) - dens * (d1 * x))
+        return sign * dens * (d1 * d2)
+
+    return partials
+
+
+def _stdtr_partials(i, args, out):
+    """stdtr(ν, t) = 1 - I_w(ν/2, 1/2) / 2 for t ≥ 0 (I_w / 2 for t < 0), w = ν / (ν + t²):
+    in t the density of Student's t; in ν -sign(t) (∂I/∂a / 2 + ∂I/∂x t² / (ν + t²)²) / 2,
+    0 at t = 0 (where w = 1 and the value is 1/2 for every ν)."""
+    nu, t = args
+    if i == 1:
+        return _u("exp")(_u("gammaln")(0.5 * (nu + 1.0)) - _u("gammaln")(0.5 * nu) - 0.5 * _u("log")(np.pi * nu)
+                         - 0.5 * (nu + 1.0) * _u("log1p")(t * t / nu))
+    zero_t = equal(t, 0.0)
+    ts = where(zero_t, 1.0, t)
+    s = nu + ts * ts
+    w = nu / s
+    d = 0.5 * _di(0, 0.5 * nu, 0.5, w) + _di(2, 0.5 * nu, 0.5, w) * (ts * ts) / (s * s)
+    return where(zero_t, 0.0, -0.5 * NONDIFF["sign"].bind(ts) * d)
+
+
+_distribution("gdtr", special.gdtr, _gdtr_partials(1.0))
+_distribution("gdtrc", special.gdtrc, _gdtr_partials(-1.0))
+_distribution("chdtr", special.chdtr, _chdtr_partials(1.0))
+_distribution("chdtrc", special.chdtrc, _chdtr_partials(-1.0))
+_distribution("pdtr", special.pdtr, _pdtr_partials(1.0))
+_distribution("pdtrc", special.pdtrc, _pdtr_partials(-1.0))
+_distribution("bdtr", special.bdtr, _bdtr_partials(1.0))
+_distribution("bdtrc", special.bdtrc, _bdtr_partials(-1.0))
+_distribution("nbdtr", special.nbdtr, _nbdtr_partials)
+_distribution("nbdtrc", special.nbdtrc, _nbdtrc_partials)
+_distribution("fdtr", special.fdtr, _fdtr_partials(1.0))
+_distribution("fdtrc", special.fdtrc, _fdtr_partials(-1.0))
+_distribution("stdtr", special.stdtr, _stdtr_partials)

@@ -17,6 +17,21 @@ written with primitives, so every order works):
   ``∂z = poch · (ψ(z + m) − ψ(z))``, ``∂m = poch · ψ(z + m)``.
 * ``hyp1f1`` and ``hyp2f1`` are in :mod:`.hypergeometric` (differentiable in
   every argument) and listed here with the rest.
+* ``huber(δ, r)``: ``∂r = r`` for ``|r| ≤ δ``, ``δ sign(r)`` beyond;
+  ``∂δ = 0`` inside, ``|r| - δ`` beyond.  ``pseudo_huber(δ, r) = δ² (√(1 +
+  (r/δ)²) - 1)``: with ``h = hypot(δ, r)``, ``∂r = r δ / h`` and ``∂δ = r⁴ /
+  (h (h + δ)²)`` (``|r|`` at ``δ = 0``; for ``δ ≥ 0``, SciPy's domain).
+* ``boxcox(x, λ) = (x^λ - 1) / λ`` (``log x`` at ``λ = 0``) and ``boxcox1p``
+  (``1 + x`` for ``x``): ``∂x = x^(λ-1)``, ``∂λ = L² g(λL)`` with ``L = log
+  x`` and ``g(u) = (u eᵘ - expm1(u)) / u²`` (its series below ``|u| = 10⁻³``,
+  so ``λ = 0`` needs no case of its own).  ``inv_boxcox(y, λ) = (1 +
+  λy)^(1/λ)`` (``exp y`` at 0) and ``inv_boxcox1p`` (that minus 1): ``∂y =
+  (1 + λy)^(1/λ - 1)``, ``∂λ = (1 + λy)^(1/λ) y² h(λy)`` with ``h(v) = (v /
+  (1 + v) - log1p(v)) / v²``, likewise.
+* The distribution functions ``gdtr``, ``chdtr``, ``pdtr``, ``bdtr``,
+  ``nbdtr``, ``fdtr`` (with their complements) and ``stdtr`` are in
+  :mod:`.incomplete`, beside the incomplete gamma and beta functions they are
+  made of, and listed here too.
 """
 
 from __future__ import annotations
@@ -25,10 +40,12 @@ import numpy as np
 from scipy import special
 
 from ..core import UnsupportedFunctionError
-from .arithmetic import where
+from .arithmetic import hypot, where
 from .nondiff import equal
 from .special import special2
 from .hypergeometric import hyp1f1, hyp2f1
+from .incomplete import DISTRIBUTIONS
+from .nondiff import NONDIFF
 from .unary import UNARY, unary
 
 __all__ = ["EXTRA_FUNCTIONS", "fresnel", "sici", "shichi", "hyp1f1", "hyp2f1"]
@@ -118,8 +135,93 @@ poch_p = special2("poch", special.poch,
                   lambda z, m, o: o * _u("digamma")(z + m))
 
 
+
+# -- robust losses and the Box-Cox transforms
+def _huber_dr(d, r, out):
+    return where(NONDIFF["less_equal"].bind(_u("abs")(r), d), r, d * NONDIFF["sign"].bind(r))
+
+
+def _huber_dd(d, r, out):
+    ar = _u("abs")(r)
+    return where(NONDIFF["less_equal"].bind(ar, d), 0.0, ar - d)
+
+
+def _pseudo_huber_parts(d, r):
+    """``(h, inside)``: ``hypot(δ, r)`` with 1 where it is 0 (``δ = r = 0``), and that mask."""
+    h = hypot(d, r)
+    zero_h = equal(h, 0.0)
+    return where(zero_h, 1.0, h), zero_h
+
+
+def _pseudo_huber_dr(d, r, out):
+    h, zero_h = _pseudo_huber_parts(d, r)
+    return where(zero_h, 0.0, r * d / h)
+
+
+def _pseudo_huber_dd(d, r, out):
+    h, zero_h = _pseudo_huber_parts(d, r)
+    r2 = r * r
+    return where(zero_h, 0.0, r2 * r2 / (h * (h + d) * (h + d)))
+
+
+_SMALL = 1e-3  # below it, the series of g and h below (the closed forms lose digits to cancellation there)
+
+
+def _g(u):
+    """``(u eᵘ - expm1(u)) / u² = Σ_{n≥2} (n-1)/n! uⁿ⁻²`` (``1/2`` at 0)."""
+    small = NONDIFF["less"].bind(_u("abs")(u), _SMALL)
+    us = where(small, 1.0, u)
+    closed = (us * _u("exp")(us) - _u("expm1")(us)) / (us * us)
+    series = 0.5 + u * (1.0 / 3.0 + u * (1.0 / 8.0 + u * (1.0 / 30.0 + u * (1.0 / 144.0))))
+    return where(small, series, closed)
+
+
+def _h(v):
+    """``(v / (1 + v) - log1p(v)) / v² = Σ_{n≥2} (-1)ⁿ⁺¹ (n-1)/n vⁿ⁻²`` (``-1/2`` at 0)."""
+    small = NONDIFF["less"].bind(_u("abs")(v), _SMALL)
+    vs = where(small, 1.0, v)
+    closed = (vs / (1.0 + vs) - _u("log1p")(vs)) / (vs * vs)
+    series = -0.5 + v * (2.0 / 3.0 + v * (-0.75 + v * (0.8 + v * (-5.0 / 6.0))))
+    return where(small, series, closed)
+
+
+def _boxcox_dl(log):
+    def d(x, lam, out):
+        L = log(x)
+        return L * L * _g(lam * L)
+
+    return d
+
+
+def _inv_boxcox_dl(plus):
+    def d(y, lam, out):
+        return (out + plus) * (y * y) * _h(lam * y)
+
+    return d
+
+
+huber_p = special2("huber", special.huber, _huber_dd, _huber_dr)
+pseudo_huber_p = special2("pseudo_huber", special.pseudo_huber, _pseudo_huber_dd, _pseudo_huber_dr)
+boxcox_p = special2("boxcox", special.boxcox, lambda x, lam, o: _u("exp")((lam - 1.0) * _u("log")(x)),
+                    _boxcox_dl(_u("log")))
+boxcox1p_p = special2("boxcox1p", special.boxcox1p, lambda x, lam, o: _u("exp")((lam - 1.0) * _u("log1p")(x)),
+                      _boxcox_dl(_u("log1p")))
+inv_boxcox_p = special2("inv_boxcox", special.inv_boxcox, lambda y, lam, o: o / (1.0 + lam * y),
+                        _inv_boxcox_dl(0.0))
+inv_boxcox1p_p = special2("inv_boxcox1p", special.inv_boxcox1p, lambda y, lam, o: (o + 1.0) / (1.0 + lam * y),
+                          _inv_boxcox_dl(1.0))
+
+
+def _bind(p):
+    return lambda *args: p.bind(*args)
+
+
 #: ``scipy.special`` name -> osculate function, for every function of this module.
 EXTRA_FUNCTIONS = {
     "expn": lambda n, x: expn_p.bind(n, x), "poch": lambda z, m: poch_p.bind(z, m),
     "fresnel": fresnel, "sici": sici, "shichi": shichi, "hyp1f1": hyp1f1, "hyp2f1": hyp2f1,
 }
+EXTRA_FUNCTIONS.update({name: _bind(p) for name, p in (
+    ("huber", huber_p), ("pseudo_huber", pseudo_huber_p), ("boxcox", boxcox_p), ("boxcox1p", boxcox1p_p),
+    ("inv_boxcox", inv_boxcox_p), ("inv_boxcox1p", inv_boxcox1p_p))})
+EXTRA_FUNCTIONS.update({name: _bind(p) for name, p in DISTRIBUTIONS.items()})
