@@ -416,9 +416,13 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
             tape[i] = None
         factor = None
         if type(g) is Scaled:
-            # the adjoint is linear in g: it gets the value, and what it returns the factor (kept
-            # apart again where that is worth it, see scale)
-            g, factor = g.value, g.factor
+            # the adjoint is linear in g: it gets the value, and what it returns the factor (unless
+            # traced residuals would make that a traced multiplication: reverse tracers over plain
+            # arrays keep factors apart themselves, see worth_folding)
+            if any(isinstance(x, Tracer) and not worth_folding(x) for x in primals):
+                g = g.materialize()
+            else:
+                g, factor = g.value, g.factor
         rules = prim.rules
         adjoint = rules.get("adjoint_into")
         if adjoint is not None and parents[0][1] < 0:
