@@ -73,6 +73,18 @@ ALTERNATIVES = {
     "scipy.spatial.distance.pdist": "use osculate.scipy.spatial.distance.pdist instead (the same signature)",
     "scipy.spatial.distance.cdist": "use osculate.scipy.spatial.distance.cdist instead (the same signature)",
     "scipy.spatial.distance.squareform": "use osculate.scipy.spatial.distance.squareform instead (the same signature)",
+    "scipy.spatial.distance.euclidean": "use osculate.scipy.spatial.distance.euclidean instead (the same signature)",
+    "scipy.spatial.distance.sqeuclidean": "use osculate.scipy.spatial.distance.sqeuclidean instead (the same signature)",
+    "scipy.spatial.distance.cityblock": "use osculate.scipy.spatial.distance.cityblock instead (the same signature)",
+    "scipy.spatial.distance.minkowski": "use osculate.scipy.spatial.distance.minkowski instead (the same signature)",
+    "scipy.spatial.distance.chebyshev": "use osculate.scipy.spatial.distance.chebyshev instead (the same signature)",
+    "scipy.spatial.distance.cosine": "use osculate.scipy.spatial.distance.cosine instead (the same signature)",
+    "scipy.spatial.distance.correlation": "use osculate.scipy.spatial.distance.correlation instead (the same signature)",
+    "scipy.spatial.distance.seuclidean": "use osculate.scipy.spatial.distance.seuclidean instead (the same signature)",
+    "scipy.spatial.distance.mahalanobis": "use osculate.scipy.spatial.distance.mahalanobis instead (the same signature)",
+    "scipy.spatial.distance.braycurtis": "use osculate.scipy.spatial.distance.braycurtis instead (the same signature)",
+    "scipy.spatial.distance.canberra": "use osculate.scipy.spatial.distance.canberra instead (the same signature)",
+    "scipy.spatial.distance.jensenshannon": "use osculate.scipy.spatial.distance.jensenshannon instead (the same signature)",
     "scipy.stats": "use osculate.scipy.stats instead (the same distributions and signatures, "
                    "e.g. osculate.scipy.stats.norm.logpdf(x, loc, scale))",
     # NumPy functions without a differentiation rule, and what does the same

@@ -7,15 +7,34 @@ depends on its two rows only, and sparsity detection sees exactly that.
 
 Metrics: ``'euclidean'``, ``'sqeuclidean'``, ``'cityblock'``,
 ``'minkowski'`` (``p=``, default 2), ``'chebyshev'``, ``'cosine'``,
-``'correlation'``, ``'seuclidean'`` (``V=``) and a Python callable
-``metric(u, v)``; ``w=`` weights the first five as SciPy does.
+``'correlation'``, ``'braycurtis'``, ``'canberra'`` (all of these take
+``w=`` weights as SciPy does), ``'seuclidean'`` (``V=``, default the
+variances of the columns), ``'mahalanobis'`` (``VI=``, default the inverse
+covariance of the rows), ``'jensenshannon'`` and a Python callable
+``metric(u, v)``.  The same formulas are the functions of one pair of 1-D
+vectors, :func:`euclidean`, :func:`sqeuclidean`, :func:`cityblock`,
+:func:`minkowski`, :func:`chebyshev`, :func:`cosine`, :func:`correlation`,
+:func:`seuclidean`, :func:`mahalanobis`, :func:`braycurtis`,
+:func:`canberra` and :func:`jensenshannon` (which, as SciPy's, also takes
+n-d arrays along ``axis``).
+
+Edge values follow SciPy: ``canberra`` counts a coordinate where ``u`` and
+``v`` are both 0 as 0, ``cosine`` and ``correlation`` are clipped to
+``[0, 2]``, ``braycurtis`` of two zero vectors is ``nan`` (0/0), and
+``jensenshannon`` normalises ``p`` and ``q`` to sum to 1 first.
 
 Where a metric is not differentiable, neither is its osculate version: the
-euclidean (and minkowski, seuclidean) distance of two coincident points is
-``sqrt(0)``, whose derivative NumPy and osculate give as ``inf`` (so the
-gradient there is ``inf`` or ``nan``; use ``'sqeuclidean'`` when points may
-coincide), ``cityblock`` has a kink where two coordinates agree, and
-``chebyshev`` where two coordinates tie for the largest difference.
+euclidean (and minkowski, seuclidean, mahalanobis, jensenshannon) distance
+of two coincident points is ``sqrt(0)``, whose derivative NumPy and
+osculate give as ``inf`` (so the gradient there is ``inf`` or ``nan``; use
+``'sqeuclidean'`` when points may coincide); ``cityblock``, ``braycurtis``
+and ``canberra`` have kinks where two coordinates agree (and the latter two
+where a coordinate, or for ``braycurtis`` a sum ``u + v``, is 0; a
+``canberra`` term whose coordinates are both 0 has derivative 0);
+``chebyshev`` has a kink where two coordinates tie for the largest
+difference; ``cosine`` and ``correlation`` are flat where the clip acts;
+and ``jensenshannon``'s derivative in a probability that is 0 is
+``-inf`` (the ``p log p`` of the entropy).
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy.spatial.distance import pdist
@@ -30,21 +49,25 @@ array([[-1.2, -1.6],
 
 from __future__ import annotations
 
+import inspect as _inspect
+
 import numpy as _np
+import scipy.special as _special
 
 from ...core import ConcretizationError as _ConcretizationError
 from ...core import Tracer as _Tracer
 from ...core import concrete as _concrete
 from ... import numpy as _onp
 
-__all__ = ["pdist", "cdist", "squareform"]
+__all__ = ["pdist", "cdist", "squareform", "euclidean", "sqeuclidean", "cityblock", "minkowski", "chebyshev",
+           "cosine", "correlation", "seuclidean", "mahalanobis", "braycurtis", "canberra", "jensenshannon"]
 
-_METRICS = ("euclidean", "sqeuclidean", "cityblock", "minkowski", "chebyshev", "cosine", "correlation", "seuclidean")
 _ALIASES = {"euclid": "euclidean", "eu": "euclidean", "e": "euclidean", "sqe": "sqeuclidean", "sqeuclid": "sqeuclidean",
             "cblock": "cityblock", "cb": "cityblock", "c": "cityblock", "manhattan": "cityblock",
             "mi": "minkowski", "minkowsi": "minkowski", "pnorm": "minkowski", "chebychev": "chebyshev",
             "cheby": "chebyshev", "cheb": "chebyshev", "ch": "chebyshev", "cos": "cosine", "co": "correlation",
-            "se": "seuclidean"}
+            "se": "seuclidean", "bray": "braycurtis", "canb": "canberra", "mahal": "mahalanobis",
+            "mah": "mahalanobis", "js": "jensenshannon"}
 
 
 def _as_array(x):
@@ -58,6 +81,107 @@ def _value_or_none(x):
         return None
 
 
+# --------------------------------------------------------------------------- the metrics
+# Each takes rows u, v broadcast to (..., n) and reduces the last axis; pdist,
+# cdist and the one-pair functions below all call these.
+
+
+def _total(x, w):
+    """The (weighted) sum of ``x`` along the last axis."""
+    return _onp.sum(x if w is None else w * x, axis=-1)
+
+
+def _sqeuclidean(u, v, w=None):
+    d = u - v
+    return _total(d * d, w)
+
+
+def _euclidean(u, v, w=None):
+    return _onp.sqrt(_sqeuclidean(u, v, w))
+
+
+def _cityblock(u, v, w=None):
+    return _total(_onp.abs(u - v), w)
+
+
+def _chebyshev(u, v, w=None):
+    a = _onp.abs(u - v)
+    if w is not None:  # the largest difference over the coordinates of positive weight
+        a = _onp.where(w > 0, a, 0.0)
+    return _onp.max(a, axis=-1)
+
+
+def _minkowski(u, v, p=2.0, w=None):
+    p = float(p)
+    if p <= 0:
+        raise ValueError("p must be greater than 0")
+    if p == 1.0:
+        return _cityblock(u, v, w)
+    if p == 2.0:
+        return _euclidean(u, v, w)
+    if p == _np.inf:
+        return _chebyshev(u, v, w)
+    return _onp.power(_total(_onp.power(_onp.abs(u - v), p), w), 1.0 / p)
+
+
+def _correlation(u, v, w=None, centered=True):
+    if w is not None:
+        w = w / _onp.sum(w)
+    if centered:
+        if w is None:
+            u = u - _onp.mean(u, axis=-1, keepdims=True)
+            v = v - _onp.mean(v, axis=-1, keepdims=True)
+        else:
+            u = u - _onp.sum(w * u, axis=-1, keepdims=True)
+            v = v - _onp.sum(w * v, axis=-1, keepdims=True)
+    d = 1.0 - _total(u * v, w) / _onp.sqrt(_total(u * u, w) * _total(v * v, w))
+    return _onp.clip(d, 0.0, 2.0)  # as SciPy, against rounding
+
+
+def _cosine(u, v, w=None):
+    return _correlation(u, v, w, centered=False)
+
+
+def _seuclidean(u, v, V):
+    return _euclidean(u, v, 1.0 / V)
+
+
+def _mahalanobis(u, v, VI):
+    d = u - v
+    return _onp.sqrt(_onp.sum(_onp.matmul(d, VI) * d, axis=-1))
+
+
+def _braycurtis(u, v, w=None):
+    return _total(_onp.abs(u - v), w) / _total(_onp.abs(u + v), w)
+
+
+def _canberra(u, v, w=None):
+    den = _onp.abs(u) + _onp.abs(v)
+    some = den > 0  # where both are 0 the term is 0 (SciPy's nansum), with derivative 0
+    return _total(_onp.where(some, _onp.abs(u - v) / _onp.where(some, den, 1.0), 0.0), w)
+
+
+def _jensenshannon(p, q, base=None, axis=-1, keepdims=False):
+    p = p / _onp.sum(p, axis=axis, keepdims=True)
+    q = q / _onp.sum(q, axis=axis, keepdims=True)
+    m = (p + q) / 2.0
+    js = (_onp.sum(_special.rel_entr(p, m), axis=axis, keepdims=keepdims)
+          + _onp.sum(_special.rel_entr(q, m), axis=axis, keepdims=keepdims))
+    if base is not None:
+        js = js / _np.log(base)
+    return _onp.sqrt(js / 2.0)
+
+
+def _jensenshannon_rows(p, q, base=None):
+    return _jensenshannon(p, q, base)
+
+
+_METRICS = {"euclidean": _euclidean, "sqeuclidean": _sqeuclidean, "cityblock": _cityblock, "minkowski": _minkowski,
+            "chebyshev": _chebyshev, "cosine": _cosine, "correlation": _correlation, "seuclidean": _seuclidean,
+            "mahalanobis": _mahalanobis, "braycurtis": _braycurtis, "canberra": _canberra,
+            "jensenshannon": _jensenshannon_rows}
+
+
 def _metric_name(metric):
     name = _ALIASES.get(metric.lower(), metric.lower())
     if name not in _METRICS:
@@ -66,58 +190,26 @@ def _metric_name(metric):
     return name
 
 
-def _pairs(u, v, metric, kwargs, variance):
-    """The metric between rows ``u`` and ``v`` (broadcast arrays (..., n))."""
-    w = kwargs.pop("w", None)
-    p = kwargs.pop("p", 2.0)
-    V = kwargs.pop("V", None)
-    if kwargs:
-        raise TypeError(f"unexpected keyword arguments for metric {metric!r}: {sorted(kwargs)}")
-    if w is not None:
-        w = _as_array(w)
-    if metric in ("cosine", "correlation"):
-        if metric == "correlation":
-            if w is None:
-                u = u - _onp.mean(u, axis=-1, keepdims=True)
-                v = v - _onp.mean(v, axis=-1, keepdims=True)
-            else:
-                u = u - _onp.sum(w * u, axis=-1, keepdims=True) / _onp.sum(w)
-                v = v - _onp.sum(w * v, axis=-1, keepdims=True) / _onp.sum(w)
-        ww = 1.0 if w is None else w
-        uv = _onp.sum(ww * u * v, axis=-1)
-        return 1.0 - uv / _onp.sqrt(_onp.sum(ww * u * u, axis=-1) * _onp.sum(ww * v * v, axis=-1))
-    d = u - v
-    if metric == "seuclidean":
-        if w is not None:
-            raise TypeError("seuclidean takes V=, not w=")
-        V = variance() if V is None else _as_array(V)
-        return _onp.sqrt(_onp.sum(d * d / V, axis=-1))
-    if metric == "minkowski":
-        p = float(p)
-        if p <= 0:
-            raise ValueError(f"p must be greater than 0, got {p}")
-        if p == _np.inf:
-            metric = "chebyshev"
-        elif p == 1.0:
-            metric = "cityblock"
-        elif p == 2.0:
-            metric = "euclidean"
-        else:
-            t = _onp.power(_onp.abs(d), p)
-            return _onp.power(_onp.sum(t if w is None else w * t, axis=-1), 1.0 / p)
-    if metric in ("euclidean", "sqeuclidean"):
-        s = _onp.sum(d * d if w is None else w * d * d, axis=-1)
-        return _onp.sqrt(s) if metric == "euclidean" else s
-    if metric == "cityblock":
-        return _onp.sum(_onp.abs(d) if w is None else w * _onp.abs(d), axis=-1)
-    # chebyshev: the largest difference (over the coordinates of positive weight)
-    a = _onp.abs(d)
-    if w is not None:
-        wv = _value_or_none(w)
-        if wv is None:
-            raise ValueError("chebyshev with w= needs concrete weights")
-        a = a[..., _np.asarray(wv) > 0]
-    return _onp.max(a, axis=-1)
+def _pairs(u, v, metric, kwargs, rows):
+    """The metric between rows ``u`` and ``v`` (broadcast arrays (..., n));
+    ``rows()`` is the data whose column variances or inverse covariance are
+    the defaults of ``V`` and ``VI``."""
+    kwargs = {k: (x if k in ("p", "base") else _as_array(x)) for k, x in kwargs.items()}
+    if metric == "seuclidean" and kwargs.get("V") is None:
+        kwargs["V"] = _onp.var(rows(), axis=0, ddof=1)
+    if metric == "mahalanobis" and kwargs.get("VI") is None:
+        X = rows()
+        if X.shape[0] <= X.shape[1]:
+            raise ValueError(f"The number of observations ({X.shape[0]}) is too small; the covariance matrix is "
+                             f"singular. For observations with {X.shape[1]} dimensions, at least "
+                             f"{X.shape[1] + 1} observations are required.")
+        kwargs["VI"] = _onp.linalg.inv(_onp.cov(X.T)).T
+    fn = _METRICS[metric]
+    try:
+        _inspect.signature(fn).bind(u, v, **kwargs)
+    except TypeError:
+        raise TypeError(f"unexpected keyword arguments for metric {metric!r}: {sorted(kwargs)}") from None
+    return fn(u, v, **kwargs)
 
 
 def _check_2d(X, name):
@@ -147,7 +239,7 @@ def pdist(X, metric="euclidean", *, out=None, **kwargs):
         if not i.size:
             return _np.zeros(0)
         return _onp.stack([metric(X[a], X[b], **kwargs) for a, b in zip(i, j)])
-    return _pairs(u, v, _metric_name(metric), dict(kwargs), lambda: _onp.var(X, axis=0, ddof=1))
+    return _pairs(u, v, _metric_name(metric), kwargs, lambda: X)
 
 
 def cdist(XA, XB, metric="euclidean", *, out=None, **kwargs):
@@ -169,8 +261,7 @@ def cdist(XA, XB, metric="euclidean", *, out=None, **kwargs):
         rows = [_onp.stack([metric(XA[a], XB[b], **kwargs) for b in range(XB.shape[0])]) for a in range(XA.shape[0])]
         return _onp.stack(rows) if rows else _np.zeros((0, XB.shape[0]))
     u, v = XA[:, None, :], XB[None, :, :]
-    return _pairs(u, v, _metric_name(metric), dict(kwargs),
-                  lambda: _onp.var(_onp.concatenate([XA, XB], axis=0), axis=0, ddof=1))
+    return _pairs(u, v, _metric_name(metric), kwargs, lambda: _onp.concatenate([XA, XB], axis=0))
 
 
 def squareform(X, force="no", checks=True):
@@ -220,3 +311,188 @@ def squareform(X, force="no", checks=True):
         i, j = _np.triu_indices(s[0], 1)
         return X[i, j]
     raise ValueError(f"The first argument must be one or two dimensional array. A {len(s)}-dimensional array is not permitted")
+
+
+# --------------------------------------------------------------------------- one pair of vectors
+
+
+def _vector(x):
+    x = _as_array(x)
+    if len(x.shape) != 1:
+        raise ValueError(f"Input vector should be 1-D (got shape {tuple(x.shape)}).")
+    return x
+
+
+def _weights(w):
+    if w is None:
+        return None
+    w = _vector(w)
+    value = _value_or_none(w)
+    if value is not None and _np.any(value < 0):
+        raise ValueError("Input weights should be all non-negative")
+    return w
+
+
+def euclidean(u, v, w=None):
+    """The Euclidean distance ``sqrt(sum(w * (u - v)**2))`` between 1-D
+    ``u`` and ``v``, as :func:`scipy.spatial.distance.euclidean` (its
+    derivative is ``inf`` where ``u == v``).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.spatial.distance import euclidean
+    >>> euclidean([0.0, 0.0], [3.0, 4.0])
+    np.float64(5.0)
+    >>> osc.grad(lambda u: euclidean(u, np.array([3.0, 4.0])))(np.zeros(2))
+    array([-0.6, -0.8])
+    """
+    return _euclidean(_vector(u), _vector(v), _weights(w))
+
+
+def sqeuclidean(u, v, w=None):
+    """The squared Euclidean distance ``sum(w * (u - v)**2)``, as
+    :func:`scipy.spatial.distance.sqeuclidean` (smooth everywhere).
+
+    >>> from osculate.scipy.spatial.distance import sqeuclidean
+    >>> sqeuclidean([0.0, 0.0], [3.0, 4.0], w=[1.0, 0.5])
+    np.float64(17.0)
+    """
+    return _sqeuclidean(_vector(u), _vector(v), _weights(w))
+
+
+def cityblock(u, v, w=None):
+    """The city block (Manhattan) distance ``sum(w * |u - v|)``, as
+    :func:`scipy.spatial.distance.cityblock` (a kink where ``u[i] == v[i]``).
+
+    >>> from osculate.scipy.spatial.distance import cityblock
+    >>> cityblock([0.0, 0.0], [3.0, -4.0])
+    np.float64(7.0)
+    """
+    return _cityblock(_vector(u), _vector(v), _weights(w))
+
+
+def minkowski(u, v, p=2, w=None):
+    """The Minkowski distance ``sum(w * |u - v|**p)**(1/p)``, ``p > 0``
+    (``p = inf``: :func:`chebyshev`), as
+    :func:`scipy.spatial.distance.minkowski` (not differentiable where
+    ``u == v``, nor, for ``p <= 1``, where ``u[i] == v[i]``).
+
+    >>> from osculate.scipy.spatial.distance import minkowski
+    >>> minkowski([0.0, 0.0], [3.0, 4.0], p=1)
+    np.float64(7.0)
+    >>> round(float(minkowski([0.0, 0.0], [3.0, 4.0], p=3)), 6)
+    4.497941
+    """
+    return _minkowski(_vector(u), _vector(v), p, _weights(w))
+
+
+def chebyshev(u, v, w=None):
+    """The Chebyshev distance ``max |u - v|`` (over the coordinates of
+    positive weight ``w``), as :func:`scipy.spatial.distance.chebyshev`
+    (a kink where two coordinates tie for the largest difference).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.spatial.distance import chebyshev
+    >>> chebyshev([0.0, 0.0], [3.0, -4.0])
+    np.float64(4.0)
+    >>> osc.grad(lambda v: chebyshev(np.zeros(2), v))(np.array([3.0, -4.0]))
+    array([ 0., -1.])
+    """
+    return _chebyshev(_vector(u), _vector(v), _weights(w))
+
+
+def correlation(u, v, w=None, centered=True):
+    """The correlation distance ``1 - (u - ū)·(v - v̄) / (|u - ū| |v - v̄|)``
+    (weighted by ``w``; without the means when ``centered=False``), clipped
+    to ``[0, 2]``, as :func:`scipy.spatial.distance.correlation`.
+
+    >>> from osculate.scipy.spatial.distance import correlation
+    >>> correlation([1.0, 2.0, 3.0], [3.0, 2.0, 1.0])
+    np.float64(2.0)
+    """
+    d = _correlation(_vector(u), _vector(v), _weights(w), centered)
+    return d if isinstance(d, _Tracer) else _np.float64(d)  # a NumPy scalar, as SciPy's
+
+
+def cosine(u, v, w=None):
+    """The cosine distance ``1 - u·v / (|u| |v|)`` (weighted by ``w``),
+    clipped to ``[0, 2]``, as :func:`scipy.spatial.distance.cosine`.
+
+    >>> from osculate.scipy.spatial.distance import cosine
+    >>> cosine([1.0, 0.0], [1.0, 1.0])
+    np.float64(0.29289321881345254)
+    """
+    return correlation(u, v, w, centered=False)
+
+
+def seuclidean(u, v, V):
+    """The standardized Euclidean distance ``sqrt(sum((u - v)**2 / V))``
+    for the variances ``V``, as :func:`scipy.spatial.distance.seuclidean`
+    (derivative ``inf`` where ``u == v``).
+
+    >>> from osculate.scipy.spatial.distance import seuclidean
+    >>> seuclidean([0.0, 0.0], [3.0, 4.0], [1.0, 4.0])
+    np.float64(3.605551275463989)
+    """
+    u, v, V = _vector(u), _vector(v), _vector(V)
+    if not V.shape[0] == u.shape[0] == v.shape[0]:
+        raise TypeError("V must be a 1-D array of the same dimension as u and v.")
+    return _seuclidean(u, v, V)
+
+
+def mahalanobis(u, v, VI):
+    """The Mahalanobis distance ``sqrt((u - v) VI (u - v))`` for the
+    inverse covariance ``VI``, as :func:`scipy.spatial.distance.mahalanobis`
+    (differentiable in ``VI`` too; derivative ``inf`` where ``u == v``).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.spatial.distance import mahalanobis
+    >>> mahalanobis([0.0, 0.0], [1.0, 1.0], np.array([[2.0, 0.5], [0.5, 1.0]]))
+    np.float64(2.0)
+    """
+    VI = _as_array(VI)
+    if len(VI.shape) < 2:
+        VI = _onp.reshape(VI, (1, -1))
+    return _mahalanobis(_vector(u), _vector(v), VI)
+
+
+def braycurtis(u, v, w=None):
+    """The Bray-Curtis distance ``sum(w |u - v|) / sum(w |u + v|)``, as
+    :func:`scipy.spatial.distance.braycurtis` (``nan`` for two zero
+    vectors; kinks where ``u[i] == v[i]`` or ``u[i] == -v[i]``).
+
+    >>> from osculate.scipy.spatial.distance import braycurtis
+    >>> braycurtis([1.0, 2.0], [3.0, 2.0])
+    np.float64(0.25)
+    """
+    return _braycurtis(_vector(u), _vector(v), _weights(w))
+
+
+def canberra(u, v, w=None):
+    """The Canberra distance ``sum(w |u - v| / (|u| + |v|))``, a term whose
+    ``u[i]`` and ``v[i]`` are both 0 counting 0, as
+    :func:`scipy.spatial.distance.canberra` (kinks where ``u[i] == v[i]``
+    or a coordinate is 0).
+
+    >>> from osculate.scipy.spatial.distance import canberra
+    >>> canberra([1.0, 0.0, 2.0], [3.0, 0.0, 2.0])
+    np.float64(0.5)
+    """
+    return _canberra(_vector(u), _vector(v), _weights(w))
+
+
+def jensenshannon(p, q, base=None, *, axis=0, keepdims=False):
+    """The Jensen-Shannon distance (the square root of the divergence, in
+    the logarithm to ``base``, natural by default) between the probability
+    vectors ``p`` and ``q`` along ``axis``, each first divided by its sum, as
+    :func:`scipy.spatial.distance.jensenshannon` (derivative ``inf`` where
+    ``p == q``, ``-inf`` in a probability that is 0).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.spatial.distance import jensenshannon
+    >>> float(jensenshannon([1.0, 0.0], [0.0, 1.0], base=2))
+    1.0
+    >>> g = osc.grad(lambda p: jensenshannon(p, np.array([0.5, 0.5])))(np.array([0.2, 0.6]))
+    >>> g.shape
+    (2,)
+    """
+    return _jensenshannon(_as_array(p), _as_array(q), base, axis, keepdims)
