@@ -30,7 +30,19 @@ differentiable to any order in every floating-point argument:
   ``L Lᴴ``), ``trans=2``/``'C'`` is the conjugate transpose, and ``lu``,
   ``expm``, ``solve``, ``inv``, ``det`` are holomorphic;
 * ``solve``, ``inv``, ``det``, ``eigh``, ``eigvalsh``, ``norm`` and
-  ``block_diag`` are written with the engine's dense kernels.
+  ``block_diag`` are written with the engine's dense kernels;
+* ``svd``, ``svdvals``, ``qr``, ``pinv``, ``pinvh`` and ``lstsq`` forward to
+  ``osculate.numpy.linalg`` with SciPy's arguments and return values (plain
+  tuples, ``qr``'s modes and shapes, ``lstsq``'s scalar residue, cutoffs
+  ``atol + rtol · max(s)``), and have its derivatives and their limits
+  (distinct singular values, independent columns, constant rank);
+* ``toeplitz``, ``circulant``, ``hankel``, ``companion`` and ``khatri_rao``
+  are gathers and products: linear (bilinear) in their input;
+* ``solve_sylvester`` and the Lyapunov solvers solve one dense Kronecker
+  system, so their derivatives are solves again, for up to
+  ``MAX_EQUATION_UNKNOWNS`` (1600) unknowns;
+* ``sinm``, ``cosm``, ``tanm``, ``sinhm``, ``coshm``, ``tanhm`` are built
+  from ``expm`` (of ``iA`` for the trigonometric ones).
 
 >>> import numpy as np, osculate as osc
 >>> import osculate.scipy.linalg as osla
@@ -44,14 +56,18 @@ array([[-0.03305785, -0.09917355],
 from __future__ import annotations
 
 import numpy as _np
+from scipy import linalg as _scipy_linalg
 
 from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer
 from ..core import concrete as _concrete
 from ..numpy import linalg as _np_linalg
+from ..prims import decompositions as _dec
 from ..prims import linalg as _linalg
 from ..prims import matfun as _mf
 from ..prims.arithmetic import where as _where
+from ..prims.complex_parts import conj as _conj
+from ..prims.complex_parts import imag as _imag
 from ..prims.complex_parts import is_complex as _is_complex
 from ..prims.complex_parts import real as _real
 from ..prims.structural import concatenate as _concatenate
@@ -62,6 +78,9 @@ from ..prims.unary import UNARY as _UNARY
 __all__ = [
     "solve_triangular", "cholesky", "cho_factor", "cho_solve", "lu_factor", "lu_solve", "lu", "solve", "inv",
     "det", "expm", "expm_frechet", "logm", "sqrtm", "eigh", "eigvalsh", "block_diag", "norm",
+    "svd", "svdvals", "qr", "pinv", "pinvh", "lstsq", "toeplitz", "circulant", "hankel", "companion", "khatri_rao",
+    "solve_sylvester", "solve_continuous_lyapunov", "solve_discrete_lyapunov",
+    "sinm", "cosm", "tanm", "sinhm", "coshm", "tanhm",
 ]
 
 
@@ -87,6 +106,18 @@ def _value_or_none(x):
         return _np.asarray(_concrete(x))
     except _ConcretizationError:
         return None
+
+
+def _concrete_single(x, ndim, name, what, instead):
+    """The concrete value of ``x`` (of one matrix: ``ndim`` dimensions), from which
+    ``name`` chooses ``what`` (a piecewise-constant choice), or an error saying why not."""
+    v = _value_or_none(x)
+    if v is None:
+        raise ValueError(f"osculate.scipy.linalg.{name} chooses {what} from concrete values, which do not "
+                         f"exist inside jit or vmap; {instead}")
+    if v.ndim != ndim:
+        raise NotImplementedError(f"osculate.scipy.linalg.{name}: a single matrix only, not a stack")
+    return v
 
 
 def _trans_flag(trans):
@@ -541,3 +572,530 @@ def block_diag(*arrs):
         parts = [x if j == i else _np.zeros((r, c)) for j, c in enumerate(cols)]
         rows.append(_concatenate(parts, axis=1))
     return _concatenate(rows, axis=0)
+
+
+# --------------------------------------------------------------------------- svd, qr, pinv, lstsq
+
+
+def svd(a, full_matrices=True, compute_uv=True, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
+    """``(U, s, Vh)`` with ``a = U[:, :k] @ diag(s) @ Vh[:k]`` (``s`` descending),
+    or ``s`` alone when ``compute_uv=False``, as :func:`scipy.linalg.svd`
+    (a plain tuple; ``lapack_driver`` is checked and otherwise ignored).
+
+    Computed by ``osculate.numpy.linalg.svd``, whose derivatives it has: they
+    need distinct, nonzero singular values (at ties and zeros a finite
+    convention is used, exact only for functions such as ``s.sum()`` or
+    ``U @ Vh`` that do not see it); a pair of singular vectors is known only
+    up to its sign (phase), and the derivative is that of the vectors
+    returned, which move continuously away from ties.  With
+    ``full_matrices=True`` only the span of the extra columns of ``U`` (rows
+    of ``Vh``) has a derivative independent of that convention.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import svd
+    >>> svd(np.diag([1.0, 3.0]), compute_uv=False)
+    array([3., 1.])
+    >>> osc.grad(lambda m: svd(m, compute_uv=False)[0])(np.diag([1.0, 3.0]))  # u₁ v₁ᵀ
+    array([[0., 0.],
+           [0., 1.]])
+    """
+    if lapack_driver not in ("gesdd", "gesvd"):
+        raise ValueError(f'lapack_driver must be "gesdd" or "gesvd", not "{lapack_driver}"')
+    a = _as_array(a)
+    if not compute_uv:
+        return _np_linalg.svd(a, compute_uv=False)
+    return tuple(_np_linalg.svd(a, full_matrices=full_matrices))
+
+
+def svdvals(a, overwrite_a=False, check_finite=True):
+    """The singular values of ``a``, descending, as :func:`scipy.linalg.svdvals`
+    (``svd(a, compute_uv=False)``; derivatives as :func:`svd`'s: exact where
+    the singular values are distinct and nonzero, and for their sum always).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import svdvals
+    >>> svdvals(np.array([[0.0, 2.0], [1.0, 0.0]]))
+    array([2., 1.])
+    """
+    return svd(a, compute_uv=False)
+
+
+def qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, check_finite=True):
+    """The QR decomposition as :func:`scipy.linalg.qr`: ``(Q, R)`` with ``Q``
+    ``m × m`` and ``R`` ``m × n`` (``mode='full'``), ``Q`` ``m × k`` and ``R``
+    ``k × n`` (``'economic'``, ``k = min(m, n)``), or the 1-tuple ``(R,)``
+    with ``R`` ``m × n`` (``'r'``); with ``pivoting=True`` the column
+    permutation ``P`` (``a[:, P] = Q @ R``) is appended.
+
+    Computed by ``osculate.numpy.linalg.qr`` (see there): the derivative
+    exists where the first ``k`` columns of ``a`` (of ``a[:, P]``) are
+    linearly independent; for a tall ``a`` the last ``m − k`` columns of the
+    full ``Q`` are not unique and only their span has a derivative
+    independent of osculate's convention.  With ``pivoting=True`` the
+    permutation is SciPy's, chosen from the concrete value of ``a`` and held
+    constant (piecewise constant, no derivative), then ``a[:, P]`` is
+    factorised; inside ``jit``/``vmap`` there is no value to choose from and
+    it raises ``ValueError``.  ``mode='raw'`` is not supported.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import qr
+    >>> (r,) = qr(np.array([[3.0, 1.0], [4.0, 2.0], [0.0, 0.0]]), mode="r")
+    >>> r.shape
+    (3, 2)
+    >>> g = osc.grad(lambda m: abs(qr(m, mode="r")[0][0, 0]))(np.array([[3.0, 1.0], [4.0, 2.0]]))
+    >>> bool(np.allclose(g, [[0.6, 0.0], [0.8, 0.0]]))  # |R₀₀| = ‖a[:, 0]‖
+    True
+    """
+    if mode not in ("full", "r", "economic", "raw"):
+        raise ValueError("Mode argument should be one of ['full', 'r', 'economic', 'raw']")
+    if mode == "raw":
+        raise NotImplementedError("osculate.scipy.linalg.qr: mode='raw' (LAPACK's Householder reflectors) is not "
+                                  "supported on traced values; use mode='full', 'economic' or 'r'")
+    a = _as_array(a)
+    s = _shape_of(a)
+    if len(s) < 2:
+        raise ValueError(f"qr: expected a matrix (..., m, n), got shape {s}")
+    perm = None
+    if pivoting:
+        v = _concrete_single(a, 2, "qr(pivoting=True)", "the column permutation", "use pivoting=False there")
+        perm = _scipy_linalg.qr(v, mode="r", pivoting=True)[1]
+        a = a[:, perm]
+    m, n = s[-2:]
+    if mode == "r":
+        r = _np_linalg.qr(a, mode="r")
+        if m > n:  # SciPy's R has the m rows of the full factorisation
+            r = _concatenate([r, _np.zeros(s[:-2] + (m - n, n), dtype=r.dtype)], axis=-2)
+        out = (r,)
+    else:
+        out = tuple(_np_linalg.qr(a, mode="complete" if mode == "full" else "reduced"))
+    return out + (perm,) if pivoting else out
+
+
+_EPS = _np.finfo(float).eps
+
+
+def _pinv(a, atol, rtol, return_rank, hermitian):
+    """The pseudo-inverse keeping the singular values above ``atol + rtol · max(s)``
+    (SciPy's defaults), from osculate's ``pinv`` primitive (derivative at constant rank)."""
+    s = _shape_of(a)
+    atol = 0.0 if atol is None else atol
+    rtol = max(s[-2:]) * _EPS if rtol is None else rtol
+    if _np.ndim(atol) or _np.ndim(rtol):
+        raise NotImplementedError("osculate.scipy.linalg.pinv/pinvh: atol and rtol must be numbers, not arrays")
+    if atol < 0.0 or rtol < 0.0:
+        raise ValueError("atol and rtol values must be positive.")
+    rcond = float(rtol)
+    sv = _np_linalg.svdvals(a) if atol > 0.0 or return_rank else None
+    if atol > 0.0:  # the primitive takes a relative cutoff: rtol + atol / max(s), from the concrete max(s)
+        smax = _concrete_single(sv, 1, "pinv/pinvh with atol > 0", "the cutoff", "use rtol alone there")
+        rcond += float(atol) / smax[0] if smax.size and smax[0] > 0 else 0.0
+    x = _dec.pinv(a, rcond, hermitian)
+    if not return_rank:
+        return x
+    cutoff = atol + rtol * sv[..., :1] if s[-1] and s[-2] else atol
+    rank = _np.sum(sv > cutoff, axis=-1)
+    return x, (_python_int(rank) if hermitian else rank)  # SciPy's pinvh gives an int, pinv a NumPy integer
+
+
+def _python_int(n):
+    """``n`` as a Python int where it has a single concrete value (not inside ``jit``/``vmap``)."""
+    v = _value_or_none(n)
+    return int(v) if v is not None and v.ndim == 0 else n
+
+
+def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
+    """The Moore–Penrose pseudo-inverse as :func:`scipy.linalg.pinv`: singular
+    values at most ``atol + rtol · max(s)`` count as zero (by default
+    ``atol = 0``, ``rtol = max(m, n) · eps``); ``(B, rank)`` when
+    ``return_rank``.
+
+    The derivative is the pseudo-inverse's at constant rank (exact for full
+    rank and wherever the rank after the cutoff does not change nearby, also
+    with repeated singular values); where the rank can change ``pinv`` is
+    discontinuous.  ``rank`` is an integer without derivative.  ``atol > 0``
+    needs the concrete singular values (not inside ``jit``/``vmap``).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import pinv
+    >>> pinv(np.array([[2.0], [0.0]]))
+    array([[0.5, 0. ]])
+    >>> osc.grad(lambda a: pinv(a)[0, 0])(np.array([[2.0], [0.0]]))  # d (a₀/‖a‖²)
+    array([[-0.25],
+           [ 0.  ]])
+    """
+    a = _as_array(a)
+    if len(_shape_of(a)) < 2:
+        raise ValueError(f"pinv: expected a matrix (..., m, n), got shape {_shape_of(a)}")
+    return _pinv(a, atol, rtol, return_rank, False)
+
+
+def pinvh(a, atol=None, rtol=None, lower=True, return_rank=False, check_finite=True):
+    """The pseudo-inverse of a symmetric (Hermitian) matrix, reading its
+    ``lower`` (else upper) triangle, as :func:`scipy.linalg.pinvh`:
+    eigenvalues with ``|w|`` at most ``atol + rtol · max|w|`` count as zero;
+    ``(B, rank)`` when ``return_rank``.
+
+    Differentiable in the triangle read, with :func:`pinv`'s derivative at
+    constant rank (also at repeated eigenvalues).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import pinvh
+    >>> pinvh(np.array([[2.0, 0.0], [0.0, 0.0]]))
+    array([[0.5, 0. ],
+           [0. , 0. ]])
+    """
+    return _pinv(_hermitian_from(_square(a, "pinvh"), lower), atol, rtol, return_rank, True)
+
+
+def lstsq(a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite=True, lapack_driver=None):
+    """The least-squares solution of ``a @ x = b`` as :func:`scipy.linalg.lstsq`:
+    ``(x, residues, rank, s)``.
+
+    Singular values at most ``cond · max(s)`` count as zero (by default
+    ``cond = eps``); ``x`` is the minimum-norm solution (``pinv(a) @ b``),
+    whose derivative in ``a`` and ``b`` is exact for ``a`` of full column rank
+    and otherwise that at constant rank.  ``residues`` are the squared norms
+    of the columns of ``b − a @ x`` (a scalar for a 1-d ``b``), differentiable,
+    and, as in SciPy, an empty array unless ``m > n`` and ``rank == n``
+    (inside ``jit``/``vmap`` full rank is assumed).  ``rank`` is an integer
+    and ``s`` the singular values of ``a`` (see :func:`svd`); ``s`` is None
+    for ``lapack_driver='gelsy'``, as in SciPy.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import lstsq
+    >>> a = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> x, res, rank, s = lstsq(a, np.array([1.0, 2.0, 3.0]))
+    >>> bool(np.allclose(x, [1.0, 2.0])), int(rank), bool(abs(res) < 1e-20)
+    (True, 2, True)
+    >>> osc.grad(lambda b: lstsq(a, b)[0][0])(np.zeros(3))  # the first row of pinv(a)
+    array([ 0.66666667, -0.33333333,  0.33333333])
+    """
+    if lapack_driver not in (None, "gelsd", "gelsy", "gelss"):
+        raise ValueError(f'LAPACK driver "{lapack_driver}" is not found')
+    b = _as_array(b)
+    x, res, rank, s = _np_linalg.lstsq(_as_array(a), b, rcond=-1 if cond is None else cond)
+    if len(_shape_of(b)) == 1 and _shape_of(res) == (1,):
+        res = res[0]
+    return x, res, _python_int(rank), (None if lapack_driver == "gelsy" else s)
+
+
+# --------------------------------------------------------------------------- structured matrices
+
+
+def _by_index(vals, idx):
+    """``vals[..., idx]`` (the structured matrices are gathers from a vector)."""
+    return vals[..., idx]
+
+
+def _vector(x):
+    x = x if isinstance(x, _Tracer) else _np.asarray(x)
+    return _reshape(x, (1,)) if not _shape_of(x) else x
+
+
+def toeplitz(c, r=None):
+    """The Toeplitz matrix with first column ``c`` and first row ``r`` (``r[0]``
+    ignored; ``conj(c)`` when None), as :func:`scipy.linalg.toeplitz`
+    (leading dimensions are batches).  A gather: linear, differentiable in
+    ``c`` and ``r``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import toeplitz
+    >>> toeplitz([1.0, 2.0, 3.0], [1.0, 4.0, 5.0, 6.0])
+    array([[1., 4., 5., 6.],
+           [2., 1., 4., 5.],
+           [3., 2., 1., 4.]])
+    """
+    c = _vector(c)
+    r = _conj(c) if r is None else _vector(r)
+    m, n = _shape_of(c)[-1], _shape_of(r)[-1]
+    vals = _concatenate([c[..., ::-1], r[..., 1:]], axis=-1)  # vals[m - 1 - i + j] is T[i, j]
+    return _by_index(vals, m - 1 - _np.arange(m)[:, None] + _np.arange(n)[None, :])
+
+
+def hankel(c, r=None):
+    """The Hankel matrix with first column ``c`` and last row ``r`` (``r[0]``
+    ignored; zeros when None), as :func:`scipy.linalg.hankel` (1-d ``c`` and
+    ``r``).  A gather, differentiable in ``c`` and ``r``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import hankel
+    >>> hankel([1.0, 2.0, 3.0], [3.0, 4.0])
+    array([[1., 2.],
+           [2., 3.],
+           [3., 4.]])
+    """
+    c = _vector(c)
+    r = _np.zeros(_shape_of(c), dtype=c.dtype) if r is None else _vector(r)
+    if len(_shape_of(c)) > 1 or len(_shape_of(r)) > 1:  # SciPy 1.17 ravels them (batches from 1.19, it warns)
+        raise ValueError("osculate.scipy.linalg.hankel: c and r must be 1-d; ravel them (as SciPy 1.17 does) "
+                         "or build each matrix of a batch in turn")
+    m, n = _shape_of(c)[-1], _shape_of(r)[-1]
+    vals = _concatenate([c, r[..., 1:]], axis=-1)  # vals[i + j] is H[i, j]
+    return _by_index(vals, _np.arange(m)[:, None] + _np.arange(n)[None, :])
+
+
+def circulant(c):
+    """The circulant matrix with first column ``c``, as :func:`scipy.linalg.circulant`
+    (leading dimensions are batches).  A gather, differentiable in ``c``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import circulant
+    >>> circulant([1.0, 2.0, 3.0])
+    array([[1., 3., 2.],
+           [2., 1., 3.],
+           [3., 2., 1.]])
+    """
+    c = _vector(c)
+    n = _shape_of(c)[-1]
+    return _by_index(c, (_np.arange(n)[:, None] - _np.arange(n)[None, :]) % n)
+
+
+def companion(a):
+    """The companion matrix of the polynomial with coefficients ``a`` (highest
+    degree first), as :func:`scipy.linalg.companion`: first row
+    ``-a[1:] / a[0]``, ones below the diagonal (leading dimensions are
+    batches).  Differentiable in ``a`` (``a[0]`` must not be 0).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import companion
+    >>> companion([1.0, -10.0, 31.0, -30.0])
+    array([[ 10., -31.,  30.],
+           [  1.,   0.,   0.],
+           [  0.,   1.,   0.]])
+    """
+    a = _as_array(a)
+    s = _shape_of(a)
+    if len(s) < 1 or s[-1] < 2:
+        raise ValueError("The length of `a` along the last axis must be at least 2.")
+    v = _value_or_none(a)
+    if v is not None and _np.any(v[..., 0] == 0):
+        raise ValueError("The first coefficient(s) of `a` (i.e. elements of `a[..., 0]`) must not be zero.")
+    n = s[-1] - 1
+    first = -a[..., 1:] / a[..., :1]
+    below = _np.broadcast_to(_np.eye(n - 1, n), s[:-1] + (n - 1, n)).astype(_np.result_type(first.dtype, float))
+    return _concatenate([_reshape(first, s[:-1] + (1, n)), below], axis=-2)
+
+
+def khatri_rao(a, b):
+    """The column-wise Kronecker product of ``a`` (``n × k``) and ``b``
+    (``p × k``), an ``np × k`` matrix, as :func:`scipy.linalg.khatri_rao`.
+    Bilinear, differentiable in both.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import khatri_rao
+    >>> khatri_rao(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 10.0]]))
+    array([[ 1., 20.],
+           [ 3., 40.]])
+    """
+    a, b = _as_array(a), _as_array(b)
+    sa, sb = _shape_of(a), _shape_of(b)
+    if len(sa) != 2 or len(sb) != 2:
+        raise ValueError("The both arrays should be 2-dimensional.")
+    if sa[1] != sb[1]:
+        raise ValueError("The number of columns for both arrays should be equal.")
+    return _reshape(_reshape(a, (sa[0], 1, sa[1])) * _reshape(b, (1,) + sb), (sa[0] * sb[0], sa[1]))
+
+
+# --------------------------------------------------------------------------- Sylvester and Lyapunov equations
+
+
+#: The largest number of unknowns ``n · m`` of a matrix equation solved here
+#: (a dense ``n m × n m`` system: 40 × 40 matrices).
+MAX_EQUATION_UNKNOWNS = 1600
+
+
+def _kron(a, b):
+    """``np.kron`` of two matrices (traced)."""
+    (p, q), (r, t) = _shape_of(a), _shape_of(b)
+    return _reshape(_reshape(a, (p, 1, q, 1)) * _reshape(b, (1, r, 1, t)), (p * r, q * t))
+
+
+def _solve_vectorised(op, q, name):
+    """Solve ``op @ vec(X) = vec(q)`` (row-major ``vec``) for ``X`` of ``q``'s shape."""
+    n, m = _shape_of(q)
+    if n * m > MAX_EQUATION_UNKNOWNS:
+        raise NotImplementedError(
+            f"osculate.scipy.linalg.{name} solves the equation as one dense system of n·m = {n * m} unknowns, "
+            f"at most {MAX_EQUATION_UNKNOWNS} (e.g. 40 × 40 matrices); larger equations are not supported")
+    return _reshape(_linalg.solve(op, _reshape(q, (n * m, 1))), (n, m))
+
+
+def _matrix(x, name):
+    x = _as_array(x)
+    if len(_shape_of(x)) != 2:
+        raise ValueError(f"{name}: expected 2-d arrays, got shape {_shape_of(x)}")
+    return x
+
+
+def solve_sylvester(a, b, q):
+    """The solution ``X`` of ``a X + X b = q`` (``a`` ``n × n``, ``b`` ``m × m``,
+    ``q`` ``n × m``), as :func:`scipy.linalg.solve_sylvester`.
+
+    Solved as the linear system ``(a ⊗ I + I ⊗ bᵀ) vec(X) = vec(q)`` with
+    osculate's differentiable ``solve``, so every derivative is another solve
+    with the same operator (the equation is differentiated: ``a dX + dX b =
+    dq − da X − X db``), to any order, in ``a``, ``b`` and ``q``, and under
+    ``vmap``/``jit``.  That dense system costs ``O((n m)³)``: ``n · m`` is
+    limited to ``MAX_EQUATION_UNKNOWNS`` (1600, e.g. 40 × 40), larger sizes
+    raise ``NotImplementedError``.  A unique solution needs ``a`` and ``−b``
+    to share no eigenvalue (else ``LinAlgError``, singular matrix).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import solve_sylvester
+    >>> solve_sylvester(np.diag([1.0, 2.0]), np.array([[3.0]]), np.array([[4.0], [10.0]]))
+    array([[1.],
+           [2.]])
+    >>> osc.grad(lambda q: solve_sylvester(np.diag([1.0, 2.0]), np.array([[3.0]]), q).sum())(np.ones((2, 1)))
+    array([[0.25],
+           [0.2 ]])
+    """
+    a, b, q = _square(a, "solve_sylvester"), _square(b, "solve_sylvester"), _matrix(q, "solve_sylvester")
+    n, m = _shape_of(a)[-1], _shape_of(b)[-1]
+    if _shape_of(q) != (n, m):
+        raise ValueError(f"solve_sylvester: q must have shape {(n, m)}, got {_shape_of(q)}")
+    op = _kron(a, _np.eye(m)) + _kron(_np.eye(n), _linalg.mT(b))
+    return _solve_vectorised(op, q, "solve_sylvester")
+
+
+def solve_continuous_lyapunov(a, q):
+    """The solution ``X`` of ``a X + X aᴴ = q``, as
+    :func:`scipy.linalg.solve_continuous_lyapunov`: :func:`solve_sylvester`
+    with ``b = aᴴ`` (its derivatives and its size limit, ``n² ≤ 1600``).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import solve_continuous_lyapunov
+    >>> solve_continuous_lyapunov(np.diag([-1.0, -2.0]), -np.eye(2))
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]])
+    """
+    a = _square(a, "solve_continuous_lyapunov")
+    return solve_sylvester(a, _linalg.mH(a), q)
+
+
+def solve_discrete_lyapunov(a, q, method=None):
+    """The solution ``X`` of ``a X aᴴ − X + q = 0``, as
+    :func:`scipy.linalg.solve_discrete_lyapunov` (``method`` ``'direct'``
+    or ``'bilinear'`` is checked; both give the same ``X``).
+
+    Solved as ``(I − a ⊗ conj(a)) vec(X) = vec(q)`` with osculate's
+    differentiable ``solve``: derivatives of every order in ``a`` and ``q``
+    are further solves with that operator; ``n² ≤ 1600`` (``n ≤ 40``), as
+    :func:`solve_sylvester`.  A unique solution needs no two eigenvalues of
+    ``a`` with ``λᵢ conj(λⱼ) = 1``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import solve_discrete_lyapunov
+    >>> solve_discrete_lyapunov(np.diag([0.5, 0.0]), np.eye(2))
+    array([[1.33333333, 0.        ],
+           [0.        , 1.        ]])
+    """
+    if method is not None and str(method).lower() not in ("direct", "bilinear"):
+        raise ValueError(f"Unknown solver {method}")
+    a = _square(a, "solve_discrete_lyapunov")
+    q = _matrix(q, "solve_discrete_lyapunov")
+    n = _shape_of(a)[-1]
+    if _shape_of(q) != (n, n):
+        raise ValueError(f"solve_discrete_lyapunov: q must have shape {(n, n)}, got {_shape_of(q)}")
+    op = _np.eye(n * n) - _kron(a, _conj(a) if _is_complex(a) else a)
+    return _solve_vectorised(op, q, "solve_discrete_lyapunov")
+
+
+# --------------------------------------------------------------------------- matrix trigonometric functions
+
+
+def _cos_sin(A, name):
+    """``(cosm(A), sinm(A))`` from ``expm(±iA)`` (the real and imaginary parts of ``expm(iA)`` for a real ``A``)."""
+    A = _square(A, name)
+    if _is_complex(A):
+        ep, em = _mf.expm(1j * A), _mf.expm(-1j * A)
+        return 0.5 * (ep + em), -0.5j * (ep - em)
+    e = _mf.expm(1j * A)
+    return _real(e), _imag(e)
+
+
+def _cosh_sinh(A, name):
+    """``(coshm(A), sinhm(A))`` from ``expm(±A)``."""
+    A = _square(A, name)
+    ep, em = _mf.expm(A), _mf.expm(-A)
+    return 0.5 * (ep + em), 0.5 * (ep - em)
+
+
+def cosm(A):
+    """The matrix cosine, as :func:`scipy.linalg.cosm`: ``Re expm(iA)`` for a
+    real ``A``, ``(expm(iA) + expm(−iA)) / 2`` for a complex one; derivatives
+    of every order through :func:`expm`'s (Fréchet derivatives).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import cosm
+    >>> cosm(np.diag([0.0, np.pi]))
+    array([[ 1.,  0.],
+           [ 0., -1.]])
+    """
+    return _cos_sin(A, "cosm")[0]
+
+
+def sinm(A):
+    """The matrix sine, as :func:`scipy.linalg.sinm`: ``Im expm(iA)`` for a
+    real ``A``, ``(expm(iA) − expm(−iA)) / 2i`` for a complex one; derivatives
+    through :func:`expm`'s.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import sinm
+    >>> np.round(sinm(np.diag([0.0, np.pi / 2])), 12)
+    array([[0., 0.],
+           [0., 1.]])
+    """
+    return _cos_sin(A, "sinm")[1]
+
+
+def tanm(A):
+    """The matrix tangent ``cosm(A)⁻¹ sinm(A)``, as :func:`scipy.linalg.tanm`
+    (a solve; defined where ``cosm(A)`` is invertible).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import tanm
+    >>> np.round(tanm(np.diag([0.0, np.pi / 4])), 12)
+    array([[0., 0.],
+           [0., 1.]])
+    """
+    c, s = _cos_sin(A, "tanm")
+    return _linalg.solve(c, s)
+
+
+def coshm(A):
+    """The matrix hyperbolic cosine ``(expm(A) + expm(−A)) / 2``, as
+    :func:`scipy.linalg.coshm`; derivatives through :func:`expm`'s.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import coshm
+    >>> coshm(np.zeros((2, 2)))
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    return _cosh_sinh(A, "coshm")[0]
+
+
+def sinhm(A):
+    """The matrix hyperbolic sine ``(expm(A) − expm(−A)) / 2``, as
+    :func:`scipy.linalg.sinhm`; derivatives through :func:`expm`'s.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import sinhm
+    >>> round(float(sinhm(np.array([[1.0]]))[0, 0]), 12)  # sinh(1)
+    1.175201193644
+    """
+    return _cosh_sinh(A, "sinhm")[1]
+
+
+def tanhm(A):
+    """The matrix hyperbolic tangent ``coshm(A)⁻¹ sinhm(A)``, as
+    :func:`scipy.linalg.tanhm` (a solve).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import tanhm
+    >>> np.round(tanhm(np.diag([0.0, 1.0])), 8)
+    array([[0.        , 0.        ],
+           [0.        , 0.76159416]])
+    """
+    c, s = _cosh_sinh(A, "tanhm")
+    return _linalg.solve(c, s)
