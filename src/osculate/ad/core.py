@@ -435,6 +435,12 @@ class Tracer:
                 "osculate.numpy, and call osculate.stop_gradient(x) if you really want a "
                 "constant"
             )
+        if kind == "strides":
+            return ConcretizationError(
+                "the memory layout (strides) of a traced value was asked for inside a function being "
+                "differentiated: a traced value has none. Use NumPy functions on it (reshape, slicing, "
+                "indexing) instead of views built from its strides"
+            )
         return ConcretizationError(
             f"{kind}() was called on a traced value inside a function being "
             "differentiated; a Python number carries no derivative. Keep the value as "
@@ -466,6 +472,13 @@ class Tracer:
 
     def __hash__(self):
         return id(self)
+
+    @property
+    def strides(self):
+        """A traced value has no memory layout: code that builds views from
+        strides (``as_strided``, some SciPy functions) gets an error saying
+        so, naming osculate's replacement where there is one."""
+        raise self._conversion_error("strides")
 
     def item(self):
         self._no_scalar("item")

@@ -77,6 +77,7 @@ ALTERNATIVES = {
     "scipy.linalg.pinvh": "use osculate.scipy.linalg.pinvh instead (the same signature)",
     "scipy.linalg.lstsq": "use osculate.scipy.linalg.lstsq instead (the same signature)",
     "scipy.linalg.toeplitz": "use osculate.scipy.linalg.toeplitz instead (the same signature)",
+    "scipy.linalg.circulant": "use osculate.scipy.linalg.circulant instead (the same signature)",
     "scipy.linalg.hankel": "use osculate.scipy.linalg.hankel instead (the same signature; 1-d c and r)",
     "scipy.linalg.companion": "use osculate.scipy.linalg.companion instead (the same signature)",
     "scipy.linalg.khatri_rao": "use osculate.scipy.linalg.khatri_rao instead (the same signature)",
@@ -346,9 +347,11 @@ def _conversion_error(tracer, kind):
         if frame is not None:
             name = _library_caller(frame)
             if name is not None:
-                how = "np.asarray" if kind == "asarray" else f"{kind}()"
+                how = {"asarray": "it converts its input with np.asarray",
+                       "strides": "it builds a view of its input's memory from the input's strides"}.get(
+                    kind, f"it converts its input with {kind}()")
                 return UnsupportedConversionError(
-                    unsupported_message(name, f" (it converts its input with {how}, which would drop the derivative)")
+                    unsupported_message(name, f" ({how}, which would drop the derivative)")
                 )
             code = frame.f_code.co_code
             if 0 <= frame.f_lasti < len(code) and code[frame.f_lasti] in _STORE_OPCODES:
