@@ -179,3 +179,5 @@ def test_limits_where_the_closed_forms_do_not_hold():
     g = osc.grad(lambda k: np.sum(special.pdtr(k, 2.0)))(np.array([1.0, 2.5, -1.0]))
     np.testing.assert_array_equal(g, [0.0, 0.0, np.nan])  # SciPy's pdtr(-1, m) is nan
     np.testing.assert_array_equal(osc.grad(lambda p: np.sum(special.bdtr(3, 3, p)))(np.array([0.2, 0.7])), [0.0, 0.0])
+    for loss in (special.huber, special.pseudo_huber):  # inf off the domain δ ≥ 0: no derivative there
+        assert np.all(np.isnan(osc.grad(lambda v: loss(v[0], v[1]))(np.array([-1.0, 0.5]))))

@@ -20,7 +20,8 @@ written with primitives, so every order works):
 * ``huber(δ, r)``: ``∂r = r`` for ``|r| ≤ δ``, ``δ sign(r)`` beyond;
   ``∂δ = 0`` inside, ``|r| - δ`` beyond.  ``pseudo_huber(δ, r) = δ² (√(1 +
   (r/δ)²) - 1)``: with ``h = hypot(δ, r)``, ``∂r = r δ / h`` and ``∂δ = r⁴ /
-  (h (h + δ)²)`` (``|r|`` at ``δ = 0``; for ``δ ≥ 0``, SciPy's domain).
+  (h (h + δ)²)`` (``|r|`` at ``δ = 0``); both losses are inf for ``δ < 0``
+  (SciPy's domain is ``δ ≥ 0``), and their derivatives nan there.
 * ``boxcox(x, λ) = (x^λ - 1) / λ`` (``log x`` at ``λ = 0``) and ``boxcox1p``
   (``1 + x`` for ``x``): ``∂x = x^(λ-1)``, ``∂λ = L² g(λL)`` with ``L = log
   x`` and ``g(u) = (u eᵘ - expm1(u)) / u²`` (its series below ``|u| = 10⁻³``,
@@ -137,13 +138,18 @@ poch_p = special2("poch", special.poch,
 
 
 # -- robust losses and the Box-Cox transforms
+def _off_domain(d, partial):
+    """``partial``, nan where ``δ < 0`` (SciPy's Huber losses are inf there)."""
+    return where(NONDIFF["less"].bind(d, 0.0), np.nan, partial)
+
+
 def _huber_dr(d, r, out):
-    return where(NONDIFF["less_equal"].bind(_u("abs")(r), d), r, d * NONDIFF["sign"].bind(r))
+    return _off_domain(d, where(NONDIFF["less_equal"].bind(_u("abs")(r), d), r, d * NONDIFF["sign"].bind(r)))
 
 
 def _huber_dd(d, r, out):
     ar = _u("abs")(r)
-    return where(NONDIFF["less_equal"].bind(ar, d), 0.0, ar - d)
+    return _off_domain(d, where(NONDIFF["less_equal"].bind(ar, d), 0.0, ar - d))
 
 
 def _pseudo_huber_parts(d, r):
@@ -155,13 +161,13 @@ def _pseudo_huber_parts(d, r):
 
 def _pseudo_huber_dr(d, r, out):
     h, zero_h = _pseudo_huber_parts(d, r)
-    return where(zero_h, 0.0, r * d / h)
+    return _off_domain(d, where(zero_h, 0.0, r * d / h))
 
 
 def _pseudo_huber_dd(d, r, out):
     h, zero_h = _pseudo_huber_parts(d, r)
     r2 = r * r
-    return where(zero_h, 0.0, r2 * r2 / (h * (h + d) * (h + d)))
+    return _off_domain(d, where(zero_h, 0.0, r2 * r2 / (h * (h + d) * (h + d))))
 
 
 _SMALL = 1e-3  # below it, the series of g and h below (the closed forms lose digits to cancellation there)
