@@ -65,6 +65,25 @@ ROWS += [
     ("stdtr", special.stdtr, [uniform(1.0, 9.0, 3), uniform(-3.0, -0.2, 2, 3)], "df-negative-t"),
 ]
 
+ROWS += [
+    ("cosm1", special.cosm1, [uniform(-2.0, 2.0, 2, 3)], ""),
+    ("tandg", special.tandg, [uniform(-60.0, 60.0, 3)], ""),
+    ("cotdg", special.cotdg, [uniform(20.0, 160.0, 3)], ""),
+    ("erfi", special.erfi, [uniform(-1.5, 1.5, 3)], ""),
+    ("wrightomega", special.wrightomega, [uniform(-2.0, 3.0, 3)], ""),
+    ("ellipk", special.ellipk, [uniform(-0.8, 0.9, 3)], ""),
+    ("ellipe", special.ellipe, [uniform(-0.8, 0.9, 3)], ""),
+    ("ellipkm1", special.ellipkm1, [uniform(0.1, 1.5, 3)], ""),
+    ("ellipkinc", special.ellipkinc, [uniform(-1.2, 1.2, 3), uniform(-0.8, 0.9, 3)], "phi-m"),
+    ("ellipeinc", special.ellipeinc, [uniform(-1.2, 1.2, 3), uniform(-0.8, 0.9, 3)], "phi-m"),
+    ("powm1", special.powm1, [_pos(3), uniform(-1.5, 1.5, 3)], ""),
+    ("binom", special.binom, [uniform(3.0, 6.0, 3), uniform(0.3, 2.5, 3)], ""),
+    ("owens_t", special.owens_t, [uniform(-1.5, 1.5, 3), uniform(-2.0, 2.0, 3)], ""),
+    ("kn", lambda x: special.kn(np.array([0, 1, 3]), x), [_pos(2, 3)], ""),
+    ("jve", special.jve, [uniform(0.3, 2.0, 3), _pos(3)], ""),
+    ("yve", special.yve, [uniform(0.3, 2.0, 3), _pos(3)], ""),
+]
+
 # (curves kept on one side of Huber's kink |r| = δ, and inside the series region of g and h near λ = 0)
 TAYLOR_ROWS = [(tag, fn, mk, 1e-4 if "near-0" in label else 0.02 if tag == "huber" else 0.1, True)
                for tag, fn, mk, label in ROWS]

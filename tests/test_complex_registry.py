@@ -168,7 +168,9 @@ REAL_ONLY = {
                      "zeta", "zeta_ds", "riemann_zeta", "kv_dv", "kve_dv", "jv_dv", "yv_dv", "iv_dv", "ive_dv", "expn",
                      "poch", "hyp1f1", "hyp1f1_d", "hyp2f1", "hyp2f1_d", "huber", "pseudo_huber", "boxcox",
                      "boxcox1p", "inv_boxcox", "inv_boxcox1p", "gdtr", "gdtrc", "chdtr", "chdtrc", "pdtr", "pdtrc",
-                     "bdtr", "bdtrc", "nbdtr", "nbdtrc", "fdtr", "fdtrc", "stdtr"], _REAL_SPECIAL),
+                     "bdtr", "bdtrc", "nbdtr", "nbdtrc", "fdtr", "fdtrc", "stdtr", "cosm1", "tandg", "cotdg", "erfi",
+                     "wrightomega", "ellipk", "ellipe", "ellipkm1", "ellipkinc", "ellipeinc", "powm1", "binom",
+                     "owens_t", "kn", "jve", "yve"], _REAL_SPECIAL),
     **dict.fromkeys(["digamma", "gamma", "rgamma"], "not yet complex-capable: first derivatives hold, the second "
                     "needs polygamma of a complex argument (SciPy's zeta has no complex loop)"),
     "loggamma": "not yet complex-capable: its rule casts a complex argument to real (ComplexWarning)",

@@ -142,6 +142,23 @@ DISTRIBUTION_CASES = [
      [0.9, 5e-4]),
     ("inv_boxcox1p", lambda v: special.inv_boxcox1p(v[0], v[1]), lambda y, lam: (1 + lam * y) ** (1 / lam) - 1,
      [0.6, 0.7]),
+    ("cosm1", lambda v: special.cosm1(v[0]), lambda x: mp.cos(x) - 1, [0.7]),
+    ("tandg", lambda v: special.tandg(v[0]), lambda x: mp.tan(x * mp.pi / 180), [33.0]),
+    ("cotdg", lambda v: special.cotdg(v[0]), lambda x: mp.cot(x * mp.pi / 180), [33.0]),
+    ("erfi", lambda v: special.erfi(v[0]), mp.erfi, [0.8]),
+    ("wrightomega", lambda v: special.wrightomega(v[0]), lambda z: mp.lambertw(mp.exp(z)), [0.6]),
+    ("ellipk", lambda v: special.ellipk(v[0]), mp.ellipk, [0.4]),
+    ("ellipe", lambda v: special.ellipe(v[0]), mp.ellipe, [-0.5]),
+    ("ellipkm1", lambda v: special.ellipkm1(v[0]), lambda p: mp.ellipk(1 - p), [0.3]),
+    ("ellipkinc", lambda v: special.ellipkinc(v[0], v[1]), mp.ellipf, [0.9, 0.4]),
+    ("ellipeinc", lambda v: special.ellipeinc(v[0], v[1]), mp.ellipe, [0.9, -0.3]),
+    ("powm1", lambda v: special.powm1(v[0], v[1]), lambda x, y: x ** y - 1, [1.7, 0.6]),
+    ("binom", lambda v: special.binom(v[0], v[1]), mp.binomial, [5.5, 2.3]),
+    ("owens_t", lambda v: special.owens_t(v[0], v[1]),
+     lambda h, a: mp.quad(lambda x: mp.exp(-h * h * (1 + x * x) / 2) / (1 + x * x), [0, a]) / (2 * mp.pi), [0.8, 1.3]),
+    ("kn", lambda v: special.kn(2, v[0]), lambda x: mp.besselk(2, x), [1.3]),
+    ("jve", lambda v: special.jve(v[0], v[1]), mp.besselj, [1.3, 2.2]),
+    ("yve", lambda v: special.yve(v[0], v[1]), mp.bessely, [0.7, 1.9]),
 ]
 
 
@@ -181,3 +198,13 @@ def test_limits_where_the_closed_forms_do_not_hold():
     np.testing.assert_array_equal(osc.grad(lambda p: np.sum(special.bdtr(3, 3, p)))(np.array([0.2, 0.7])), [0.0, 0.0])
     for loss in (special.huber, special.pseudo_huber):  # inf off the domain δ ≥ 0: no derivative there
         assert np.all(np.isnan(osc.grad(lambda v: loss(v[0], v[1]))(np.array([-1.0, 0.5]))))
+    # the elliptic integrals at m = 0, where the closed forms of ∂/∂m are 0/0: the limits
+    phi = np.float64(0.9)
+    np.testing.assert_allclose(osc.grad(special.ellipk)(np.float64(0.0)), np.pi / 8, rtol=1e-15)
+    np.testing.assert_allclose(osc.grad(special.ellipe)(np.float64(0.0)), -np.pi / 8, rtol=1e-15)
+    np.testing.assert_allclose(osc.grad(lambda m: special.ellipkinc(phi, m))(np.float64(0.0)),
+                               (2 * phi - np.sin(2 * phi)) / 8, rtol=1e-15)
+    np.testing.assert_allclose(osc.grad(lambda m: special.ellipeinc(phi, m))(np.float64(0.0)),
+                               -(2 * phi - np.sin(2 * phi)) / 8, rtol=1e-15)
+    with pytest.raises(UnsupportedFunctionError, match=r"kn\(n, x\): n is an integer order.*use kv"):
+        osc.grad(lambda n: special.kn(n, 0.5))(np.float64(2.0))

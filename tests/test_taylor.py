@@ -359,6 +359,11 @@ SYMPY_UNARY = {
     "sici_si": (lambda x: special.sici(x)[0], sp.Si(_X), 1.6), "sici_ci": (lambda x: special.sici(x)[1], sp.Ci(_X), 0.9),
     "shichi_shi": (lambda x: special.shichi(x)[0], sp.Shi(_X), 1.2),
     "shichi_chi": (lambda x: special.shichi(x)[1], sp.Chi(_X), 0.8),
+    "cosm1": (special.cosm1, sp.cos(_X) - 1, 0.7), "tandg": (special.tandg, sp.tan(sp.pi * _X / 180), 33.0),
+    "cotdg": (special.cotdg, sp.cot(sp.pi * _X / 180), 33.0), "erfi": (special.erfi, sp.erfi(_X), 0.8),
+    "wrightomega": (special.wrightomega, sp.LambertW(sp.exp(_X)), 0.6),
+    "ellipk": (special.ellipk, sp.elliptic_k(_X), 0.4), "ellipe": (special.ellipe, sp.elliptic_e(_X), -0.5),
+    "ellipkm1": (special.ellipkm1, sp.elliptic_k(1 - _X), 0.3),
 }
 
 

@@ -161,11 +161,14 @@ def _in_order(name):
     return lambda v, x, out: ORDER_FAMILIES[name + "_dv"].bind(v, x, n=1)
 
 
-def _integer_order(n, x, out):
-    raise UnsupportedFunctionError(
-        "scipy.special.yn(n, x): n is an integer order, so yn has no derivative in n (use yv(v, x) for a "
-        "real order); pass n as a constant"
-    )
+def _integer_order(name, real):
+    def d(n, x, out):
+        raise UnsupportedFunctionError(
+            f"scipy.special.{name}(n, x): n is an integer order, so {name} has no derivative in n (use "
+            f"{real}(v, x) for a real order); pass n as a constant"
+        )
+
+    return d
 
 
 def _xlogy_dy(x, y, out):
@@ -200,11 +203,20 @@ def _bessel_dx(name, sign_, extra=None):
 
 special2("jv", special.jv, _in_order("jv"), _bessel_dx("jv", -1.0))
 special2("yv", special.yv, _in_order("yv"), _bessel_dx("yv", -1.0))
-special2("yn", special.yn, _integer_order, _bessel_dx("yn", -1.0))
+def _truncated(d):
+    """``d(n, x, out)`` at SciPy's integer order: ``yn`` and ``kn`` truncate a float ``n``."""
+    return lambda n, x, out: d(NONDIFF["trunc"].bind(n), x, out)
+
+
+special2("yn", special.yn, _integer_order("yn", "yv"), _truncated(_bessel_dx("yn", -1.0)))
 special2("iv", special.iv, _in_order("iv"), _bessel_dx("iv", 1.0))
 special2("ive", special.ive, _in_order("ive"), _bessel_dx("ive", 1.0, lambda x, out: -sign(x) * out))
 special2("kv", special.kv, _in_order("kv"), lambda v, x, o: -_bessel_dx("kv", 1.0)(v, x, o))
 special2("kve", special.kve, _in_order("kve"), lambda v, x, o: o - _bessel_dx("kve", 1.0)(v, x, o))
+special2("kn", special.kn, _integer_order("kn", "kv"), _truncated(lambda n, x, o: -_bessel_dx("kn", 1.0)(n, x, o)))
+# jve and yve scale by exp(-|Im z|): for the real x osculate differentiates they are jv and yv
+special2("jve", special.jve, _in_order("jv"), _bessel_dx("jve", -1.0))
+special2("yve", special.yve, _in_order("yv"), _bessel_dx("yve", -1.0))
 
 
 def _b2(name):

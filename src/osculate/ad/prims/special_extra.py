@@ -218,6 +218,66 @@ inv_boxcox1p_p = special2("inv_boxcox1p", special.inv_boxcox1p, lambda y, lam, o
                           _inv_boxcox_dl(1.0))
 
 
+# -- elementary relatives, and the complete and incomplete elliptic integrals
+_DEG = np.pi / 180.0
+unary("cosm1", special.cosm1, lambda x, y: -_u("sin")(x), reads="x")
+unary("tandg", special.tandg, lambda x, y: _DEG * (1.0 + y * y), reads="y")
+unary("cotdg", special.cotdg, lambda x, y: -_DEG * (1.0 + y * y), reads="y")
+unary("erfi", special.erfi, lambda x, y: (2.0 / np.sqrt(np.pi)) * _u("exp")(x * x), reads="x")
+unary("wrightomega", special.wrightomega, lambda x, y: y / (1.0 + y), reads="y")
+
+
+def _at_zero(m, value, f):
+    """``f(m)``, and ``value`` (the limit) at ``m = 0``, where ``f``'s closed form is 0/0."""
+    zero_m = equal(m, 0.0)
+    return where(zero_m, value, f(where(zero_m, 0.5, m)))
+
+
+def _ellipk_dm(m, y):  # K' = (E - (1 - m) K) / (2 m (1 - m)), π/8 at 0
+    return _at_zero(m, np.pi / 8.0,
+                    lambda ms: (_u("ellipe")(ms) - (1.0 - ms) * _u("ellipk")(ms)) / (2.0 * ms * (1.0 - ms)))
+
+
+unary("ellipk", special.ellipk, _ellipk_dm, reads="x")
+unary("ellipe", special.ellipe, lambda m, y: _at_zero(
+    m, -np.pi / 8.0, lambda ms: (_u("ellipe")(ms) - _u("ellipk")(ms)) / (2.0 * ms)), reads="x")
+unary("ellipkm1", special.ellipkm1, lambda p, y: -_ellipk_dm(1.0 - p, y), reads="x")
+
+
+def _delta(phi, m):
+    s = _u("sin")(phi)
+    return _u("sqrt")(1.0 - m * s * s)
+
+
+def _ellipkinc_dm(phi, m, out):
+    # ∂F/∂m = E(φ|m) / (2m(1-m)) - F / (2m) - sin 2φ / (4 (1-m) Δ); (2φ - sin 2φ) / 8 at m = 0
+    def f(ms):
+        return (ellipeinc_p.bind(phi, ms) / (2.0 * ms * (1.0 - ms)) - ellipkinc_p.bind(phi, ms) / (2.0 * ms)
+                - _u("sin")(2.0 * phi) / (4.0 * (1.0 - ms) * _delta(phi, ms)))
+
+    return _at_zero(m, (2.0 * phi - _u("sin")(2.0 * phi)) / 8.0, f)
+
+
+def _ellipeinc_dm(phi, m, out):
+    # ∂E/∂m = (E(φ|m) - F(φ|m)) / (2m); -(2φ - sin 2φ) / 8 at m = 0
+    return _at_zero(m, -(2.0 * phi - _u("sin")(2.0 * phi)) / 8.0,
+                    lambda ms: (ellipeinc_p.bind(phi, ms) - ellipkinc_p.bind(phi, ms)) / (2.0 * ms))
+
+
+ellipkinc_p = special2("ellipkinc", special.ellipkinc, lambda phi, m, o: 1.0 / _delta(phi, m), _ellipkinc_dm)
+ellipeinc_p = special2("ellipeinc", special.ellipeinc, lambda phi, m, o: _delta(phi, m), _ellipeinc_dm)
+powm1_p = special2("powm1", special.powm1, lambda x, y, o: y * _u("exp")((y - 1.0) * _u("log")(x)),
+                   lambda x, y, o: (o + 1.0) * _u("log")(x))
+binom_p = special2("binom", special.binom,
+                   lambda n, k, o: o * (_u("digamma")(n + 1.0) - _u("digamma")(n - k + 1.0)),
+                   lambda n, k, o: o * (_u("digamma")(n - k + 1.0) - _u("digamma")(k + 1.0)))
+# Owen's T(h, a) = (1/2π) ∫₀^a e^(-h²(1+x²)/2) / (1+x²) dx: ∂h = -φ(h) erf(a h / √2) / 2
+owens_t_p = special2("owens_t", special.owens_t,
+                     lambda h, a, o: (-0.5 / np.sqrt(2.0 * np.pi)) * _u("exp")(-0.5 * h * h)
+                     * _u("erf")(a * h / np.sqrt(2.0)),
+                     lambda h, a, o: _u("exp")(-0.5 * h * h * (1.0 + a * a)) / (2.0 * np.pi * (1.0 + a * a)))
+
+
 def _bind(p):
     return lambda *args: p.bind(*args)
 
@@ -229,5 +289,8 @@ EXTRA_FUNCTIONS = {
 }
 EXTRA_FUNCTIONS.update({name: _bind(p) for name, p in (
     ("huber", huber_p), ("pseudo_huber", pseudo_huber_p), ("boxcox", boxcox_p), ("boxcox1p", boxcox1p_p),
-    ("inv_boxcox", inv_boxcox_p), ("inv_boxcox1p", inv_boxcox1p_p))})
+    ("inv_boxcox", inv_boxcox_p), ("inv_boxcox1p", inv_boxcox1p_p), ("ellipkinc", ellipkinc_p),
+    ("ellipeinc", ellipeinc_p), ("powm1", powm1_p), ("binom", binom_p), ("owens_t", owens_t_p))})
+EXTRA_FUNCTIONS.update({name: UNARY[name].bind for name in (
+    "cosm1", "tandg", "cotdg", "erfi", "wrightomega", "ellipk", "ellipe", "ellipkm1")})
 EXTRA_FUNCTIONS.update({name: _bind(p) for name, p in DISTRIBUTIONS.items()})
