@@ -29,6 +29,12 @@ written with primitives, so every order works):
   λy)^(1/λ)`` (``exp y`` at 0) and ``inv_boxcox1p`` (that minus 1): ``∂y =
   (1 + λy)^(1/λ - 1)``, ``∂λ = (1 + λy)^(1/λ) y² h(λy)`` with ``h(v) = (v /
   (1 + v) - log1p(v)) / v²``, likewise.
+* ``cosm1``, ``tandg``, ``cotdg``, ``erfi`` (``2/√π e^(x²)``), ``wrightomega``
+  (``ω / (1 + ω)``), ``powm1``, ``binom`` (digammas), ``owens_t`` (``∂h =
+  -φ(h) erf(a h / √2) / 2``, ``∂a = e^(-h²(1+a²)/2) / (2π (1 + a²))``), and the
+  elliptic integrals ``ellipk``, ``ellipe``, ``ellipkm1``, ``ellipkinc``,
+  ``ellipeinc`` by Legendre's relations (their ``m``-derivatives take their
+  limits at ``m = 0``; higher derivatives there are not exact, as for ``Si``).
 * The distribution functions ``gdtr``, ``chdtr``, ``pdtr``, ``bdtr``,
   ``nbdtr``, ``fdtr`` (with their complements) and ``stdtr`` are in
   :mod:`.incomplete`, beside the incomplete gamma and beta functions they are
