@@ -84,6 +84,22 @@ ROWS += [
     ("yve", special.yve, [uniform(0.3, 2.0, 3), _pos(3)], ""),
 ]
 
+_prob = lambda *shape: uniform(0.15, 0.85, *shape)  # noqa: E731
+
+# the quantile functions (inverses in one argument)
+ROWS += [
+    ("gammaincinv", special.gammaincinv, [uniform(0.8, 3.0, 3), _prob(3)], ""),
+    ("gammainccinv", special.gammainccinv, [uniform(0.8, 3.0, 3), _prob(3)], ""),
+    ("betaincinv", special.betaincinv, [uniform(1.0, 3.0, 3), uniform(1.0, 3.0, 3), _prob(3)], ""),
+    ("gdtrix", special.gdtrix, [_pos(3), uniform(0.8, 3.0, 3), _prob(3)], ""),
+    ("chdtri", special.chdtri, [uniform(1.5, 6.0, 3), _prob(3)], ""),
+    ("pdtri", lambda y: special.pdtri(np.array([1, 3, 5]), y), [_prob(3)], ""),
+    ("bdtri", lambda y: special.bdtri(np.array([1, 3, 5]), 8, y), [_prob(3)], ""),
+    ("nbdtri", lambda y: special.nbdtri(np.array([1, 3, 5]), 4, y), [_prob(3)], ""),
+    ("fdtri", special.fdtri, [uniform(2.0, 6.0, 3), uniform(2.0, 8.0, 3), _prob(3)], ""),
+    ("stdtrit", special.stdtrit, [uniform(1.5, 9.0, 3), _prob(3)], ""),
+]
+
 # (curves kept on one side of Huber's kink |r| = δ, and inside the series region of g and h near λ = 0)
 TAYLOR_ROWS = [(tag, fn, mk, 1e-4 if "near-0" in label else 0.02 if tag == "huber" else 0.1, True)
                for tag, fn, mk, label in ROWS]

@@ -170,7 +170,8 @@ REAL_ONLY = {
                      "boxcox1p", "inv_boxcox", "inv_boxcox1p", "gdtr", "gdtrc", "chdtr", "chdtrc", "pdtr", "pdtrc",
                      "bdtr", "bdtrc", "nbdtr", "nbdtrc", "fdtr", "fdtrc", "stdtr", "cosm1", "tandg", "cotdg", "erfi",
                      "wrightomega", "ellipk", "ellipe", "ellipkm1", "ellipkinc", "ellipeinc", "powm1", "binom",
-                     "owens_t", "kn", "jve", "yve"], _REAL_SPECIAL),
+                     "owens_t", "kn", "jve", "yve", "gammaincinv", "gammainccinv", "betaincinv", "gdtrix", "chdtri",
+                     "pdtri", "bdtri", "nbdtri", "fdtri", "stdtrit"], _REAL_SPECIAL),
     **dict.fromkeys(["digamma", "gamma", "rgamma"], "not yet complex-capable: first derivatives hold, the second "
                     "needs polygamma of a complex argument (SciPy's zeta has no complex loop)"),
     "loggamma": "not yet complex-capable: its rule casts a complex argument to real (ComplexWarning)",

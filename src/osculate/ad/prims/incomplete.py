@@ -73,7 +73,7 @@ from .jets import elementwise as _elementwise, jexp as _jexp, jmul as _jmul, jre
 from .nondiff import NONDIFF, equal, greater
 from .unary import UNARY
 
-__all__ = ["INCOMPLETE", "DISTRIBUTIONS", "betainc", "gammainc_da", "betainc_d"]
+__all__ = ["INCOMPLETE", "DISTRIBUTIONS", "INVERSES", "betainc", "gammainc_da", "betainc_d"]
 
 #: ``gammainc``, ``gammaincc`` and ``betainc`` (joined to ``special.SPECIAL2``).
 INCOMPLETE: dict = {}
@@ -630,3 +630,40 @@ _distribution("nbdtrc", special.nbdtrc, _nbdtrc_partials)
 _distribution("fdtr", special.fdtr, _fdtr_partials(1.0))
 _distribution("fdtrc", special.fdtrc, _fdtr_partials(-1.0))
 _distribution("stdtr", special.stdtr, _stdtr_partials)
+
+
+# =========================================================================== inverse functions (quantiles)
+
+#: The inverses of these functions in one argument, as SciPy computes them:
+#: ``x = F⁻¹(..., y)`` with ``F(..., x) = y``.  By the implicit function
+#: theorem ``∂x/∂y = 1 / ∂F/∂x`` and ``∂x/∂aᵢ = -∂F/∂aᵢ / ∂F/∂x``, the partials
+#: of ``F`` at ``(..., x)``; ``x`` is the output, itself differentiable, so
+#: every order follows.
+INVERSES: dict = {}
+
+
+def _inverse(name, impl, forward_partials, at):
+    """The inverse ``name`` of the function with partials ``forward_partials``
+    in its argument ``at`` (the inverse takes ``y`` in that position)."""
+
+    def partials(i, args, out):
+        fargs = tuple(args[:at]) + (out,) + tuple(args[at + 1:])
+        dx = forward_partials(at, fargs, args[at])
+        d = 1.0 / dx if i == at else -forward_partials(i, fargs, args[at]) / dx
+        return d + 0.0 * stop_gradient(out)  # nan where SciPy's value is (off the domain)
+
+    INVERSES[name] = p = _elementwise(name, impl, partials)
+    p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))  # the partials read the output too
+    return p
+
+
+_inverse("gammaincinv", special.gammaincinv, _gammainc_partials(1.0), 1)
+_inverse("gammainccinv", special.gammainccinv, _gammainc_partials(-1.0), 1)
+_inverse("betaincinv", special.betaincinv, _betainc_d_partials, 2)
+_inverse("gdtrix", special.gdtrix, _gdtr_partials(1.0), 2)
+_inverse("chdtri", special.chdtri, _chdtr_partials(-1.0), 1)
+_inverse("pdtri", special.pdtri, _pdtr_partials(1.0), 1)
+_inverse("bdtri", special.bdtri, _bdtr_partials(1.0), 2)
+_inverse("nbdtri", special.nbdtri, _nbdtr_partials, 2)
+_inverse("fdtri", special.fdtri, _fdtr_partials(1.0), 2)
+_inverse("stdtrit", special.stdtrit, _stdtr_partials, 1)

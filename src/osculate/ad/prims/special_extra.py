@@ -38,7 +38,10 @@ written with primitives, so every order works):
 * The distribution functions ``gdtr``, ``chdtr``, ``pdtr``, ``bdtr``,
   ``nbdtr``, ``fdtr`` (with their complements) and ``stdtr`` are in
   :mod:`.incomplete`, beside the incomplete gamma and beta functions they are
-  made of, and listed here too.
+  made of, and listed here too; so are the quantile functions
+  ``gammaincinv``, ``gammainccinv``, ``betaincinv``, ``gdtrix``, ``chdtri``,
+  ``pdtri``, ``bdtri``, ``nbdtri``, ``fdtri`` and ``stdtrit`` (by the implicit
+  function theorem from those).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ from .arithmetic import hypot, where
 from .nondiff import equal
 from .special import special2
 from .hypergeometric import hyp1f1, hyp2f1
-from .incomplete import DISTRIBUTIONS
+from .incomplete import DISTRIBUTIONS, INVERSES
 from .nondiff import NONDIFF
 from .unary import UNARY, unary
 
@@ -300,3 +303,4 @@ EXTRA_FUNCTIONS.update({name: _bind(p) for name, p in (
 EXTRA_FUNCTIONS.update({name: UNARY[name].bind for name in (
     "cosm1", "tandg", "cotdg", "erfi", "wrightomega", "ellipk", "ellipe", "ellipkm1")})
 EXTRA_FUNCTIONS.update({name: _bind(p) for name, p in DISTRIBUTIONS.items()})
+EXTRA_FUNCTIONS.update({name: _bind(p) for name, p in INVERSES.items()})
