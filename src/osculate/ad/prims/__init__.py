@@ -21,4 +21,6 @@ from . import decompositions  # noqa: F401,E402 (svd, qr, pinv: the decompositio
 from . import eig  # noqa: F401,E402 (the eigendecomposition of a general matrix)
 from . import hypergeometric  # noqa: F401,E402 (hyp1f1, in every argument)
 from . import special_extra  # noqa: F401,E402 (more of them: Fresnel, sine/cosine integrals, hypergeometric)
+from . import special_poly  # noqa: F401,E402 (orthogonal polynomials: eval_legendre, eval_hermite...)
+from . import special_misc  # noqa: F401,E402 (more special functions: Struve, Kelvin, Carlson, Voigt...)
 from . import matfun  # noqa: F401,E402 (scipy.linalg kernels: solve_triangular, lu, expm)
