@@ -29,6 +29,42 @@ def small(*shape):
     return lambda r: 0.5 * r.standard_normal(shape)
 
 
+def contraction(n):
+    """Spectral radius well below 1: X - A X Aᵀ = Q has a unique, well-conditioned solution."""
+    return lambda r: 0.25 * r.standard_normal((n, n))
+
+
+def band(l, u, n):
+    """Band storage (l + u + 1, n) of a diagonally dominant banded matrix (diagonal row u)."""
+    def make(r):
+        ab = 0.5 * r.standard_normal((l + u + 1, n))
+        ab[u] += 4.0
+        return ab
+    return make
+
+
+def hband(k, n, lower=False):
+    """Upper (lower) band storage of a diagonally dominant symmetric positive definite matrix."""
+    def make(r):
+        ab = 0.5 * r.standard_normal((k + 1, n))
+        ab[0 if lower else k] = 3.0 + r.random(n)
+        return ab
+    return make
+
+
+def toeplitz_column(n):
+    """A first column or row with a dominant c[0]: a well-conditioned Toeplitz matrix."""
+    def make(r):
+        c = 0.4 * r.standard_normal(n)
+        c[0] = 3.0
+        return c
+    return make
+
+
+def _sym(m, k):
+    return m @ m.T + k * np.eye(m.shape[0])
+
+
 ROWS = [
     # solve_triangular: every trans/lower/unit_diagonal, vector and matrix right-hand sides, stacks
     ("solve_triangular", lambda a, b: la.solve_triangular(a, b, lower=True), [general(2), normal(2)], "lower-vector"),
@@ -84,6 +120,38 @@ ROWS = [
     ("eigh", lambda a: la.eigh(a, lower=False)[1] ** 2, [spd(3)], "scipy-upper-vectors"),
     ("eigvalsh", lambda a: la.eigvalsh(a, lower=False), [spd(4)], "scipy"),
     ("block_diag", lambda a, b, c: la.block_diag(a, b, c, 2.0), [normal(2, 2), normal(3), normal(2, 1)], "mixed"),
+    # matrix equations: SciPy's solves, derivatives by the implicit function theorem
+    ("solve_sylvester", lambda a, b, q: la.solve_sylvester(a, b, q), [general(3), general(2), normal(3, 2)], "3x2"),
+    ("solve_continuous_lyapunov", lambda a, q: la.solve_continuous_lyapunov(a, q), [general(3), normal(3, 3)], ""),
+    ("solve_lyapunov", lambda a, q: la.solve_lyapunov(-a, q @ q.T), [general(2), normal(2, 2)], "alias"),
+    ("solve_discrete_lyapunov", lambda a, q: la.solve_discrete_lyapunov(a, q), [contraction(3), normal(3, 3)], ""),
+    ("solve_discrete_lyapunov", lambda a, q: la.solve_discrete_lyapunov(a, q, method="bilinear"),
+     [contraction(2), normal(2, 2)], "bilinear"),
+    ("solve_continuous_are", lambda a, b, q, r: la.solve_continuous_are(a, b, _sym(q, 1.0), _sym(r, 1.0)),
+     [normal(3, 3), normal(3, 2), normal(3, 3), normal(2, 2)], ""),
+    ("solve_discrete_are", lambda a, b, q, r: la.solve_discrete_are(a, b, _sym(q, 1.0), _sym(r, 1.0)),
+     [normal(3, 3), normal(3, 2), normal(3, 3), normal(2, 2)], ""),
+    # banded and Toeplitz systems
+    ("solve_banded", lambda ab, b: la.solve_banded((1, 2), ab, b), [band(1, 2, 5), normal(5)], "vector"),
+    ("solve_banded", lambda ab, b: la.solve_banded((2, 0), ab, b), [band(2, 0, 4), normal(4, 2)], "lower-matrix"),
+    # (the diagonal rows first: global sparsity detection feeds a primitive stand-in values, positive definite
+    # only as a diagonal band, and tests the first rows reaching it)
+    ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b), [hband(0, 3), normal(3)], "diagonal"),
+    ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b, lower=True), [hband(0, 3), normal(3, 2)], "diagonal-lower"),
+    ("cholesky_banded", lambda ab: la.cholesky_banded(ab), [hband(0, 3)], "diagonal"),
+    ("cholesky_banded", lambda ab: la.cholesky_banded(ab, lower=True) ** 2, [hband(0, 3)], "diagonal-lower"),
+    ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b), [hband(1, 4), normal(4)], "upper"),
+    ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b, lower=True), [hband(2, 5, lower=True), normal(5, 2)],
+     "lower"),
+    ("cholesky_banded", lambda ab: la.cholesky_banded(ab), [hband(2, 5)], "upper"),
+    ("cholesky_banded", lambda ab: la.cholesky_banded(ab, lower=True), [hband(1, 4, lower=True)], "lower"),
+    ("cho_solve_banded", lambda cb, b: la.cho_solve_banded((cb, False), b), [hband(1, 4), normal(4)], "upper"),
+    ("cho_solve_banded", lambda cb, b: la.cho_solve_banded((cb, True), b), [hband(2, 4, lower=True), normal(4, 2)],
+     "lower"),
+    ("solve_toeplitz", lambda c, r, b: la.solve_toeplitz((c, r), b), [toeplitz_column(4), toeplitz_column(4),
+                                                                       normal(4)], "c-r"),
+    ("solve_toeplitz", lambda c, b: la.solve_toeplitz(c, b), [toeplitz_column(3), normal(3, 2)], "symmetric"),
+    ("matmul_toeplitz", lambda c, r, x: la.matmul_toeplitz((c, r), x), [normal(3), normal(4), normal(4, 2)], ""),
     # spatial.distance
     ("pdist", lambda x: dist.pdist(x), [normal(4, 3)], "euclidean"),
     ("pdist", lambda x: dist.pdist(x, "sqeuclidean"), [normal(4, 3)], "sqeuclidean"),
@@ -114,6 +182,20 @@ TAYLOR_ROWS = [
     ("expm", lambda a: la.expm(a), [small(3, 3)], 0.3, True),
     ("expm_frechet", lambda a, e: la.expm_frechet(a, e, compute_expm=False), [normal(2, 2), normal(2, 2)], 0.3, True),
     ("logm", lambda a: la.logm(0.5 * (a + a.T)), [spd(3)], 0.3, True),
+    ("solve_sylvester", lambda a, b, q: la.solve_sylvester(a, b, q), [general(2), general(2), normal(2, 2)], 0.3, True),
+    ("solve_discrete_lyapunov", lambda a, q: la.solve_discrete_lyapunov(a, q), [contraction(2), normal(2, 2)], 0.3,
+     True),
+    ("solve_continuous_are", lambda a, b, q, r: la.solve_continuous_are(a, b, _sym(q, 1.0), _sym(r, 1.0)),
+     [normal(2, 2), normal(2, 1), normal(2, 2), normal(1, 1)], 0.2, True),
+    ("solve_discrete_are", lambda a, b, q, r: la.solve_discrete_are(a, b, _sym(q, 1.0), _sym(r, 1.0)),
+     [normal(2, 2), normal(2, 1), normal(2, 2), normal(1, 1)], 0.2, True),
+    ("solve_banded", lambda ab, b: la.solve_banded((1, 1), ab, b), [band(1, 1, 4), normal(4)], 0.3, True),
+    ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b, lower=True), [hband(1, 4, lower=True), normal(4)], 0.3,
+     True),
+    ("cholesky_banded", lambda ab: la.cholesky_banded(ab), [hband(1, 4)], 0.3, True),
+    ("cho_solve_banded", lambda cb, b: la.cho_solve_banded((cb, False), b), [hband(1, 3), normal(3)], 0.3, True),
+    ("solve_toeplitz", lambda c, r, b: la.solve_toeplitz((c, r), b), [toeplitz_column(3), toeplitz_column(3),
+                                                                       normal(3)], 0.3, True),
     ("pdist", lambda x: dist.pdist(x, "minkowski", p=3), [distinct(4, 2)], 0.3, True),
     ("cdist", lambda a, b: dist.cdist(a, b), [normal(3, 2), normal(2, 2)], 0.3, True),
 ]

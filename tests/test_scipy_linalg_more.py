@@ -315,7 +315,5 @@ def test_errors(r):
         la.khatri_rao(np.ones((2, 2)), np.ones((2, 3)))
     with pytest.raises(ValueError, match="Unknown solver"):
         la.solve_discrete_lyapunov(a, a, method="schur")
-    with pytest.raises(NotImplementedError, match="at most 1600"):
-        la.solve_continuous_lyapunov(np.eye(41), np.eye(41))
-    with pytest.raises(np.linalg.LinAlgError):
+    with pytest.raises(np.linalg.LinAlgError, match="common"):
         la.solve_sylvester(np.eye(2), -np.eye(2), np.eye(2))  # a and -b share an eigenvalue

@@ -24,3 +24,4 @@ from . import special_extra  # noqa: F401,E402 (more of them: Fresnel, sine/cosi
 from . import special_poly  # noqa: F401,E402 (orthogonal polynomials: eval_legendre, eval_hermite...)
 from . import special_misc  # noqa: F401,E402 (more special functions: Struve, Kelvin, Carlson, Voigt...)
 from . import matfun  # noqa: F401,E402 (scipy.linalg kernels: solve_triangular, lu, expm)
+from . import equations  # noqa: F401,E402 (matrix equations: Sylvester, Stein, Riccati)

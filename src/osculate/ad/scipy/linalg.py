@@ -38,9 +38,26 @@ differentiable to any order in every floating-point argument:
   (distinct singular values, independent columns, constant rank);
 * ``toeplitz``, ``circulant``, ``hankel``, ``companion`` and ``khatri_rao``
   are gathers and products: linear (bilinear) in their input;
-* ``solve_sylvester`` and the Lyapunov solvers solve one dense Kronecker
-  system, so their derivatives are solves again, for up to
-  ``MAX_EQUATION_UNKNOWNS`` (1600) unknowns;
+* ``solve_sylvester`` (and ``solve_continuous_lyapunov``/``solve_lyapunov``,
+  with ``b = aᴴ``) is a primitive whose value is SciPy's Bartels–Stewart
+  solve (O(n³) time, O(n²) memory) and whose derivatives solve the
+  differentiated equation ``a dX + dX b = dq − da X − X db`` (the adjoint:
+  with ``aᵀ``, ``bᵀ``); ``solve_discrete_lyapunov`` likewise, with
+  ``dX − a dX aᴴ = dq + da X aᴴ + a X daᴴ``;
+* ``solve_continuous_are`` and ``solve_discrete_are`` take SciPy's value and
+  differentiate by the implicit function theorem: with the gain ``K`` and the
+  closed loop ``Ac = a − b K`` the derivative solves a Lyapunov (resp. Stein)
+  equation in ``Ac``, written with the primitives above (``e`` and ``s`` are
+  not supported);
+* ``solve_banded``, ``solveh_banded``, ``cholesky_banded`` and
+  ``cho_solve_banded`` are primitives with SciPy's values whose derivatives
+  work on the band storage only (products from the band, solves with the
+  transposed band, and for ``cholesky_banded`` a banded triangular system
+  in the band entries): O(n · bandwidth) memory at every order;
+* ``solve_toeplitz`` is a primitive with SciPy's Levinson value whose
+  derivatives are Toeplitz solves again (``Tᵀ`` for the adjoint) with
+  ``dT x`` from ``matmul_toeplitz``, itself an FFT product of the circulant
+  embedding, linear in each argument;
 * ``sinm``, ``cosm``, ``tanm``, ``sinhm``, ``coshm``, ``tanhm`` are built
   from ``expm`` (of ``iA`` for the trigonometric ones).
 
@@ -63,6 +80,7 @@ from ..core import Tracer as _Tracer
 from ..core import concrete as _concrete
 from ..numpy import linalg as _np_linalg
 from ..prims import decompositions as _dec
+from ..prims import equations as _eq
 from ..prims import linalg as _linalg
 from ..prims import matfun as _mf
 from ..prims.arithmetic import where as _where
@@ -79,7 +97,9 @@ __all__ = [
     "solve_triangular", "cholesky", "cho_factor", "cho_solve", "lu_factor", "lu_solve", "lu", "solve", "inv",
     "det", "expm", "expm_frechet", "logm", "sqrtm", "eigh", "eigvalsh", "block_diag", "norm",
     "svd", "svdvals", "qr", "pinv", "pinvh", "lstsq", "toeplitz", "circulant", "hankel", "companion", "khatri_rao",
-    "solve_sylvester", "solve_continuous_lyapunov", "solve_discrete_lyapunov",
+    "solve_sylvester", "solve_continuous_lyapunov", "solve_lyapunov", "solve_discrete_lyapunov",
+    "solve_continuous_are", "solve_discrete_are", "solve_banded", "solveh_banded", "cholesky_banded",
+    "cho_solve_banded", "solve_toeplitz", "matmul_toeplitz",
     "sinm", "cosm", "tanm", "sinhm", "coshm", "tanhm",
 ]
 
@@ -896,28 +916,7 @@ def khatri_rao(a, b):
     return _reshape(_reshape(a, (sa[0], 1, sa[1])) * _reshape(b, (1,) + sb), (sa[0] * sb[0], sa[1]))
 
 
-# --------------------------------------------------------------------------- Sylvester and Lyapunov equations
-
-
-#: The largest number of unknowns ``n · m`` of a matrix equation solved here
-#: (a dense ``n m × n m`` system: 40 × 40 matrices).
-MAX_EQUATION_UNKNOWNS = 1600
-
-
-def _kron(a, b):
-    """``np.kron`` of two matrices (traced)."""
-    (p, q), (r, t) = _shape_of(a), _shape_of(b)
-    return _reshape(_reshape(a, (p, 1, q, 1)) * _reshape(b, (1, r, 1, t)), (p * r, q * t))
-
-
-def _solve_vectorised(op, q, name):
-    """Solve ``op @ vec(X) = vec(q)`` (row-major ``vec``) for ``X`` of ``q``'s shape."""
-    n, m = _shape_of(q)
-    if n * m > MAX_EQUATION_UNKNOWNS:
-        raise NotImplementedError(
-            f"osculate.scipy.linalg.{name} solves the equation as one dense system of n·m = {n * m} unknowns, "
-            f"at most {MAX_EQUATION_UNKNOWNS} (e.g. 40 × 40 matrices); larger equations are not supported")
-    return _reshape(_linalg.solve(op, _reshape(q, (n * m, 1))), (n, m))
+# --------------------------------------------------------------------------- Sylvester, Lyapunov and Riccati equations
 
 
 def _matrix(x, name):
@@ -929,16 +928,14 @@ def _matrix(x, name):
 
 def solve_sylvester(a, b, q):
     """The solution ``X`` of ``a X + X b = q`` (``a`` ``n × n``, ``b`` ``m × m``,
-    ``q`` ``n × m``), as :func:`scipy.linalg.solve_sylvester`.
+    ``q`` ``n × m``; leading axes are stacks), as :func:`scipy.linalg.solve_sylvester`.
 
-    Solved as the linear system ``(a ⊗ I + I ⊗ bᵀ) vec(X) = vec(q)`` with
-    osculate's differentiable ``solve``, so every derivative is another solve
-    with the same operator (the equation is differentiated: ``a dX + dX b =
-    dq − da X − X db``), to any order, in ``a``, ``b`` and ``q``, and under
-    ``vmap``/``jit``.  That dense system costs ``O((n m)³)``: ``n · m`` is
-    limited to ``MAX_EQUATION_UNKNOWNS`` (1600, e.g. 40 × 40), larger sizes
-    raise ``NotImplementedError``.  A unique solution needs ``a`` and ``−b``
-    to share no eigenvalue (else ``LinAlgError``, singular matrix).
+    The value is SciPy's Bartels–Stewart solve (O(n³) time, O(n²) memory;
+    the three inputs are first cast to one dtype, complex when any is).  The
+    derivatives come from the equation: ``a dX + dX b = dq − da X − X db`` is
+    another Sylvester equation with the same ``a`` and ``b`` (its adjoint one
+    with ``aᵀ`` and ``bᵀ``), to any order, in ``a``, ``b`` and ``q``.  ``a``
+    and ``−b`` must share no eigenvalue (else ``LinAlgError``).
 
     >>> import numpy as np, osculate as osc
     >>> from osculate.scipy.linalg import solve_sylvester
@@ -949,18 +946,13 @@ def solve_sylvester(a, b, q):
     array([[0.25],
            [0.2 ]])
     """
-    a, b, q = _square(a, "solve_sylvester"), _square(b, "solve_sylvester"), _matrix(q, "solve_sylvester")
-    n, m = _shape_of(a)[-1], _shape_of(b)[-1]
-    if _shape_of(q) != (n, m):
-        raise ValueError(f"solve_sylvester: q must have shape {(n, m)}, got {_shape_of(q)}")
-    op = _kron(a, _np.eye(m)) + _kron(_np.eye(n), _linalg.mT(b))
-    return _solve_vectorised(op, q, "solve_sylvester")
+    return _eq.sylvester(_as_array(a), _as_array(b), _as_array(q))
 
 
 def solve_continuous_lyapunov(a, q):
     """The solution ``X`` of ``a X + X aᴴ = q``, as
     :func:`scipy.linalg.solve_continuous_lyapunov`: :func:`solve_sylvester`
-    with ``b = aᴴ`` (its derivatives and its size limit, ``n² ≤ 1600``).
+    with ``b = aᴴ`` (its derivatives; O(n³)).
 
     >>> import numpy as np
     >>> from osculate.scipy.linalg import solve_continuous_lyapunov
@@ -969,19 +961,22 @@ def solve_continuous_lyapunov(a, q):
            [0.  , 0.25]])
     """
     a = _square(a, "solve_continuous_lyapunov")
-    return solve_sylvester(a, _linalg.mH(a), q)
+    return _eq.sylvester(a, _linalg.mH(a), _as_array(q))
+
+
+#: SciPy's other name of :func:`solve_continuous_lyapunov`.
+solve_lyapunov = solve_continuous_lyapunov
 
 
 def solve_discrete_lyapunov(a, q, method=None):
     """The solution ``X`` of ``a X aᴴ − X + q = 0``, as
-    :func:`scipy.linalg.solve_discrete_lyapunov` (``method`` ``'direct'``
-    or ``'bilinear'`` is checked; both give the same ``X``).
+    :func:`scipy.linalg.solve_discrete_lyapunov` (its value, with ``method``
+    ``'direct'``, ``'bilinear'`` or None: SciPy's choice by size).
 
-    Solved as ``(I − a ⊗ conj(a)) vec(X) = vec(q)`` with osculate's
-    differentiable ``solve``: derivatives of every order in ``a`` and ``q``
-    are further solves with that operator; ``n² ≤ 1600`` (``n ≤ 40``), as
-    :func:`solve_sylvester`.  A unique solution needs no two eigenvalues of
-    ``a`` with ``λᵢ conj(λⱼ) = 1``.
+    Derivatives of every order in ``a`` and ``q`` solve the same kind of
+    equation: ``dX − a dX aᴴ = dq + da X aᴴ + a X daᴴ``.  A unique solution
+    needs no two eigenvalues of ``a`` with ``λᵢ conj(λⱼ) = 1`` (else
+    ``LinAlgError``).
 
     >>> import numpy as np
     >>> from osculate.scipy.linalg import solve_discrete_lyapunov
@@ -991,13 +986,250 @@ def solve_discrete_lyapunov(a, q, method=None):
     """
     if method is not None and str(method).lower() not in ("direct", "bilinear"):
         raise ValueError(f"Unknown solver {method}")
-    a = _square(a, "solve_discrete_lyapunov")
-    q = _matrix(q, "solve_discrete_lyapunov")
-    n = _shape_of(a)[-1]
-    if _shape_of(q) != (n, n):
-        raise ValueError(f"solve_discrete_lyapunov: q must have shape {(n, n)}, got {_shape_of(q)}")
-    op = _np.eye(n * n) - _kron(a, _conj(a) if _is_complex(a) else a)
-    return _solve_vectorised(op, q, "solve_discrete_lyapunov")
+    return _eq.discrete_lyapunov(_square(a, "solve_discrete_lyapunov"), _as_array(q),
+                                 None if method is None else str(method).lower())
+
+
+def _are_args(a, b, q, r, e, s, name):
+    if e is not None or s is not None:
+        raise NotImplementedError(f"osculate.scipy.linalg.{name}: the generalized equation (e=..., s=...) is not "
+                                  "supported; pass a, b, q, r only")
+    out = []
+    for x in (a, b, q, r):
+        x = _as_array(x)
+        nd = len(_shape_of(x))
+        out.append(_reshape(x, (1,) * (2 - nd) + _shape_of(x)) if nd < 2 else x)  # np.atleast_2d, as SciPy
+    return out
+
+
+def solve_continuous_are(a, b, q, r, e=None, s=None, balanced=True):
+    """The stabilising solution ``X`` of the continuous algebraic Riccati
+    equation ``aᴴ X + X a − X b r⁻¹ bᴴ X + q = 0``, as
+    :func:`scipy.linalg.solve_continuous_are` (``q`` and ``r`` Hermitian,
+    ``r`` invertible; the generalized form with ``e`` or ``s`` is not
+    supported).
+
+    The value is SciPy's.  With the gain ``K = r⁻¹ bᴴ X`` and the closed loop
+    ``Ac = a − b K``, the derivative solves the Lyapunov equation
+    ``Acᴴ dX + dX Ac = −(dFᴴ X + X dF + Kᴴ dr K + dq)``, ``dF = da − db K``
+    (the equation is stationary in ``K``), written with
+    :func:`solve_sylvester`'s primitive and products, so it can be
+    differentiated again: every order, in ``a``, ``b``, ``q`` and ``r``.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import solve_continuous_are
+    >>> a, b, r = np.array([[0.0]]), np.array([[1.0]]), np.array([[1.0]])
+    >>> solve_continuous_are(a, b, np.array([[4.0]]), r)  # X² = q
+    array([[2.]])
+    >>> float(osc.grad(lambda q: solve_continuous_are(a, b, q, r)[0, 0])(np.array([[4.0]]))[0, 0])  # 1 / (2 √q)
+    0.25
+    """
+    a, b, q, r = _are_args(a, b, q, r, e, s, "solve_continuous_are")
+    return _eq.continuous_are(a, b, q, r, balanced)
+
+
+def solve_discrete_are(a, b, q, r, e=None, s=None, balanced=True):
+    """The stabilising solution ``X`` of the discrete algebraic Riccati
+    equation ``aᴴ X a − X − aᴴ X b (r + bᴴ X b)⁻¹ bᴴ X a + q = 0``, as
+    :func:`scipy.linalg.solve_discrete_are` (``q`` and ``r`` Hermitian; the
+    generalized form with ``e`` or ``s`` is not supported).
+
+    The value is SciPy's.  With the gain ``K = (r + bᴴ X b)⁻¹ bᴴ X a`` and
+    ``Ac = a − b K``, the derivative solves the Stein equation
+    ``dX − Acᴴ dX Ac = dFᴴ X Ac + Acᴴ X dF + Kᴴ dr K + dq``, ``dF = da − db K``,
+    with :func:`solve_discrete_lyapunov`'s primitive: every order, in every
+    argument.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import solve_discrete_are
+    >>> solve_discrete_are(np.array([[1.0]]), np.array([[1.0]]), np.array([[1.0]]), np.array([[1.0]]))
+    array([[1.61803399]])
+    """
+    a, b, q, r = _are_args(a, b, q, r, e, s, "solve_discrete_are")
+    return _eq.discrete_are(a, b, q, r, balanced)
+
+
+# --------------------------------------------------------------------------- banded and Toeplitz systems
+
+
+def _band_columns(ab, b, name):
+    """``b`` as ``(..., n, k)`` for a band ``ab`` ``(..., w, n)``, and the function restoring its shape."""
+    b = _as_array(b)
+    n, sb = _shape_of(ab)[-1], _shape_of(b)
+    if len(sb) == 1 and sb[0] == n:
+        return _reshape(b, (n, 1)), lambda x: _reshape(x, _shape_of(x)[:-1])
+    if len(sb) != 2 or sb[0] != n:
+        raise ValueError(f"{name}: shapes of ab {_shape_of(ab)} and b {sb} are not compatible (b must be (n,) "
+                         "or (n, k))")
+    return b, lambda x: x
+
+
+def _band(ab, name, rows=None):
+    ab = _as_array(ab)
+    s = _shape_of(ab)
+    if len(s) < 2:
+        raise ValueError(f"{name}: ab must be a 2-d band (rows, n), got shape {s}")
+    if rows is not None and s[-2] != rows:
+        raise ValueError(f"{name}: invalid values for the number of lower and upper diagonals: l+u+1 ({rows}) "
+                         f"does not equal ab.shape[0] ({s[-2]})")
+    return ab
+
+
+def solve_banded(l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check_finite=True):
+    """Solve ``A x = b`` for the banded ``A`` with ``l`` sub- and ``u``
+    superdiagonals in band storage ``ab[u + i − j, j] = A[i, j]``
+    (``(l + u + 1) × n``; leading axes are stacks), as :func:`scipy.linalg.solve_banded`.
+
+    The value is SciPy's (LAPACK ``gbsv``, O(n (l + u)²)); the derivatives
+    are further banded solves, ``dx = A⁻¹ (db − dA x)`` with ``dA x`` computed
+    from the band, and the adjoint solves with the transposed band (``u`` and
+    ``l`` swapped): time and memory stay O(n · (l + u + 1)) per right-hand
+    side, to every order, in ``ab`` and ``b``.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import solve_banded
+    >>> ab = np.array([[0.0, 1.0, 1.0], [4.0, 4.0, 4.0], [1.0, 1.0, 0.0]])  # tridiagonal
+    >>> solve_banded((1, 1), ab, np.array([5.0, 6.0, 5.0]))
+    array([1., 1., 1.])
+    >>> osc.grad(lambda d: solve_banded((1, 1), ab, d).sum())(np.ones(3))
+    array([0.21428571, 0.14285714, 0.21428571])
+    """
+    l, u = (int(v) for v in l_and_u)
+    if l < 0 or u < 0:
+        raise ValueError(f"solve_banded: l and u must be non-negative, got {(l, u)}")
+    ab = _band(ab, "solve_banded", l + u + 1)
+    b, back = _band_columns(ab, b, "solve_banded")
+    return back(_mf.solve_banded(ab, b, l, u))
+
+
+def solveh_banded(ab, b, overwrite_ab=False, overwrite_b=False, lower=False, check_finite=True):
+    """Solve ``A x = b`` for a Hermitian positive definite banded ``A`` whose
+    upper triangle is stored as ``ab[u + i − j, j] = A[i, j]`` (``i ≤ j``), or
+    with ``lower=True`` its lower one as ``ab[i − j, j]``, as
+    :func:`scipy.linalg.solveh_banded` (LAPACK ``pbsv``; ``LinAlgError`` when
+    ``A`` is not positive definite).
+
+    Derivatives as :func:`solve_banded`'s: ``dA`` is the Hermitian matrix of
+    the stored triangle of ``dab`` (the real part of its diagonal), applied
+    from the band, so time and memory stay O(n · bandwidth).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import solveh_banded
+    >>> ab = np.array([[0.0, -1.0, -1.0], [2.0, 2.0, 2.0]])  # upper form of tridiag(-1, 2, -1)
+    >>> solveh_banded(ab, np.array([1.0, 0.0, 1.0]))
+    array([1., 1., 1.])
+    """
+    ab = _band(ab, "solveh_banded")
+    b, back = _band_columns(ab, b, "solveh_banded")
+    return back(_mf.solveh_banded(ab, b, lower))
+
+
+def cholesky_banded(ab, overwrite_ab=False, lower=False, check_finite=True):
+    """The Cholesky factor of a positive definite banded matrix in SciPy's
+    band storage (``U`` with ``Uᴴ U = A`` in the upper form, ``L`` with
+    ``L Lᴴ = A`` when ``lower``), as :func:`scipy.linalg.cholesky_banded`.
+
+    The value is SciPy's (``pbtrf``).  For real input the derivative solves
+    ``Uᵀ dU + dUᵀ U = dA`` on the band: a lower triangular banded system in
+    the band entries, column by column, with ``u²`` subdiagonals, solved by
+    :func:`solve_banded`'s primitive, so time and memory stay O(n u³) at
+    most and every order follows.  Derivatives of a complex (Hermitian)
+    factor raise ``NotImplementedError``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import cholesky_banded
+    >>> cholesky_banded(np.array([[0.0, 2.0], [4.0, 5.0]]))  # [[4, 2], [2, 5]]
+    array([[0., 1.],
+           [2., 2.]])
+    """
+    return _mf.cholesky_banded(_band(ab, "cholesky_banded"), lower)
+
+
+def cho_solve_banded(cb_and_lower, b, overwrite_b=False, check_finite=True):
+    """Solve ``A x = b`` given ``cb = cholesky_banded(A_band, lower=lower)``, as
+    :func:`scipy.linalg.cho_solve_banded` (``(cb, lower)`` as SciPy takes it).
+
+    The value is SciPy's (``pbtrs``); the derivative in ``cb`` differentiates
+    ``A = Uᴴ U`` (``L Lᴴ``) from the band, the one in ``b`` is the solve
+    again, O(n · bandwidth), every order.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import cholesky_banded, cho_solve_banded
+    >>> ab = np.array([[0.0, 2.0], [4.0, 5.0]])
+    >>> cho_solve_banded((cholesky_banded(ab), False), np.array([6.0, 7.0]))
+    array([1., 1.])
+    """
+    cb, lower = cb_and_lower
+    cb = _band(cb, "cho_solve_banded")
+    b, back = _band_columns(cb, b, "cho_solve_banded")
+    return back(_mf.cho_solve_banded(cb, b, bool(lower)))
+
+
+def _toeplitz_cr(c_or_cr, name):
+    if isinstance(c_or_cr, tuple):
+        c, r = c_or_cr
+        c, r = _as_array(c), _as_array(r)
+    else:
+        c = _as_array(c_or_cr)
+        r = _conj(c)
+    for v, what in ((c, "c"), (r, "r")):
+        if len(_shape_of(v)) != 1:
+            raise ValueError(f"{name}: {what} must be 1-d, got shape {_shape_of(v)}")
+    return c, r
+
+
+def solve_toeplitz(c_or_cr, b, check_finite=True):
+    """Solve ``T x = b`` for the Toeplitz ``T`` with first column ``c`` and
+    first row ``r`` (``c_or_cr = (c, r)``, ``r[0]`` ignored; ``r = conj(c)``
+    for ``c`` alone), as :func:`scipy.linalg.solve_toeplitz`.
+
+    The value is SciPy's Levinson–Durbin recursion (O(n²) time, O(n)
+    memory).  Derivatives: ``dx = T⁻¹ (db − dT x)`` with ``dT x`` a Toeplitz
+    product through the FFT, and the adjoint solves with ``Tᵀ`` (first
+    column ``r``, first row ``c``): memory O(n), every order, in ``c``,
+    ``r`` and ``b``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import solve_toeplitz
+    >>> solve_toeplitz(([4.0, 1.0, 0.0], [4.0, 2.0, 0.0]), np.array([6.0, 7.0, 5.0]))
+    array([1., 1., 1.])
+    """
+    c, r = _toeplitz_cr(c_or_cr, "solve_toeplitz")
+    n = _shape_of(c)[0]
+    if _shape_of(r)[0] != n:
+        raise ValueError(f"solve_toeplitz: c {_shape_of(c)} and r {_shape_of(r)} must have the same length "
+                         "(a square T)")
+    b = _as_array(b)
+    sb = _shape_of(b)
+    if len(sb) not in (1, 2) or sb[0] != n:
+        raise ValueError(f"solve_toeplitz: b must be ({n},) or ({n}, k), got shape {sb}")
+    if len(sb) == 1:
+        return _reshape(_mf.solve_toeplitz(c, r, _reshape(b, (n, 1))), (n,))
+    return _mf.solve_toeplitz(c, r, b)
+
+
+def matmul_toeplitz(c_or_cr, x, check_finite=False, workers=None):
+    """``T @ x`` for the ``n × m`` Toeplitz ``T`` with first column ``c``
+    (``n``) and first row ``r`` (``m``; ``c_or_cr = (c, r)``, ``r = conj(c)``
+    for ``c`` alone), as :func:`scipy.linalg.matmul_toeplitz`: through the
+    FFT of the circulant embedding (O((n + m) log(n + m)) per column, never
+    forming ``T``).  Linear in ``c``, ``r`` and ``x``: differentiable in all.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import matmul_toeplitz
+    >>> matmul_toeplitz(([1.0, 2.0, 3.0], [1.0, 4.0, 5.0, 6.0]), np.ones(4))
+    array([16., 12., 10.])
+    """
+    c, r = _toeplitz_cr(c_or_cr, "matmul_toeplitz")
+    m = _shape_of(r)[0]
+    x = _as_array(x)
+    sx = _shape_of(x)
+    if len(sx) not in (1, 2) or sx[0] != m:
+        raise ValueError(f"matmul_toeplitz: x must be ({m},) or ({m}, k) for a first row of length {m}, "
+                         f"got shape {sx}")
+    if len(sx) == 1:
+        return _reshape(_mf.toeplitz_matmul(c, r, _reshape(x, (m, 1))), (_shape_of(c)[0],))
+    return _mf.toeplitz_matmul(c, r, x)
 
 
 # --------------------------------------------------------------------------- matrix trigonometric functions
