@@ -1,5 +1,6 @@
-"""Primitives for :mod:`scipy.linalg`: triangular solves, the LU factorization
-and the matrix exponential.
+"""Primitives for :mod:`scipy.linalg`: triangular solves, the LU factorization,
+the matrix exponential, banded and Toeplitz systems (the matrix equations are
+in :mod:`.equations`).
 
 ``solve_triangular``
     ``op(T) x = b`` with ``T`` one triangle of ``a`` (its diagonal replaced by
@@ -28,6 +29,42 @@ and the matrix exponential.
     ``L(Aᵀ, G)``; its Taylor coefficients are the first block row of the
     exponential of the block Toeplitz matrix of the input series (truncated
     power series of matrices form an algebra, and that matrix represents it).
+
+``solve_banded``, ``solveh_banded``
+    ``A x = b`` with ``A`` in SciPy's band storage (``ab[u + i - j, j] =
+    A[i, j]``; for ``solveh_banded`` one triangle of a Hermitian positive
+    definite ``A``), SciPy's values.  Tangent ``dx = A⁻¹ (db - dA x)``, with
+    ``dA x`` a product computed from the band (:func:`band_matmul`, gathers
+    and sums, O(n · w)); adjoint ``Λ = A⁻ᵀ x̄`` with the transposed band
+    (:func:`band_transpose`: ``l`` and ``u`` swapped, rows shifted) or, for a
+    Hermitian ``A``, ``conj(A⁻¹ conj(x̄))``, then ``b̄ = Λ`` and ``āb = -`` the
+    band part of ``Λ xᵀ`` (:func:`band_outer`).  Nothing n × n is formed.
+
+``cholesky_banded``, ``cho_solve_banded``
+    SciPy's banded Cholesky factor and the solve with it.  The factor's
+    tangent (real input) solves ``Uᵀ dU + dUᵀ U = dA`` on the band: ordered
+    column by column, the band entries of ``dU`` solve a lower triangular
+    banded system with ``u²`` subdiagonals whose entries are entries of
+    ``U`` (:func:`_cholesky_tangent_system`), solved with ``solve_banded``;
+    the lower form goes through transposed bands, and the unused corner of
+    the band (which SciPy returns untouched) passes its tangent through.
+    ``cho_solve_banded`` differentiates ``A = Uᴴ U`` (``L Lᴴ``) from the band.
+    Their adjoints transpose these linear maps by a reverse pass
+    (:func:`transposed_tangent`, :func:`linear_adjoint`).
+
+``solve_toeplitz``
+    SciPy's Levinson–Durbin solve of ``T x = b`` (first column ``c``, first
+    row ``r``).  Tangent ``dx = T⁻¹ (db - dT x)`` with ``dT x`` from
+    :func:`toeplitz_matmul` (an FFT product of the circulant embedding);
+    adjoint ``Λ = T⁻ᵀ x̄``, the Toeplitz solve with first column
+    ``[c₀, r₁, …]`` and first row ``c``, and ``(c̄, r̄)`` by transposing
+    ``(dc, dr) -> -dT x``.  Memory O(n).
+
+The banded, Toeplitz and equation primitives take Taylor rules from their
+jvp rules (:func:`osculate.ad.taylor_trace.jvp_rule`) where no recurrence is
+written, cast their inputs to one dtype (complex when any is) before calling
+SciPy, and solve stacks one member at a time (one call for a single band
+with stacked right-hand sides).
 
 Complex matrices: ``lu`` and ``expm`` are holomorphic, and their rules hold
 as written under osculate's pairing ``Re(sum(c * t))`` (the adjoint of

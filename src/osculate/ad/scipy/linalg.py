@@ -931,7 +931,8 @@ def solve_sylvester(a, b, q):
     ``q`` ``n × m``; leading axes are stacks), as :func:`scipy.linalg.solve_sylvester`.
 
     The value is SciPy's Bartels–Stewart solve (O(n³) time, O(n²) memory;
-    the three inputs are first cast to one dtype, complex when any is).  The
+    the three inputs are first cast to one dtype, complex when any is:
+    SciPy 1.17.1 answers a complex ``a`` with a real ``b`` wrongly).  The
     derivatives come from the equation: ``a dX + dX b = dq − da X − X db`` is
     another Sylvester equation with the same ``a`` and ``b`` (its adjoint one
     with ``aᵀ`` and ``bᵀ``), to any order, in ``a``, ``b`` and ``q``.  ``a``
@@ -952,7 +953,9 @@ def solve_sylvester(a, b, q):
 def solve_continuous_lyapunov(a, q):
     """The solution ``X`` of ``a X + X aᴴ = q``, as
     :func:`scipy.linalg.solve_continuous_lyapunov`: :func:`solve_sylvester`
-    with ``b = aᴴ`` (its derivatives; O(n³)).
+    with ``b = aᴴ`` (its derivatives; O(n³)).  A real ``a`` with a complex
+    ``q`` is solved as complex (SciPy 1.17.1's own solver answers that case
+    wrongly).
 
     >>> import numpy as np
     >>> from osculate.scipy.linalg import solve_continuous_lyapunov
