@@ -1,5 +1,5 @@
 """Table rows for ``osculate.ad.prims.special_poly`` (SciPy's orthogonal
-polynomials, differentiated in ``x``), joined to ``test_ad_primitives``'
+polynomials and ``lpmv``, differentiated in ``x``), joined to ``test_ad_primitives``'
 table (and so to vmap, jit and sparsity) and to ``test_taylor``'s.
 
 The degree is a constant of each row: an integer array that broadcasts
@@ -41,6 +41,8 @@ ROWS = [
     ("eval_sh_chebyt", lambda x: special.eval_sh_chebyt(_N, x), [_half(4)], "n-array"),
     ("eval_sh_chebyu", lambda x: special.eval_sh_chebyu(_NCOL, x), [_half(3)], "n-column"),
     ("eval_sh_jacobi", lambda x: special.eval_sh_jacobi(_N, 2.5, 1.3, x), [_half(4)], "p-q"),
+    ("lpmv", lambda x: special.lpmv(np.array([0, 1, 2, -1]), 2.5, x), [_in(2, 4)], "m-array"),
+    ("lpmv", lambda x: special.lpmv(np.array([[1], [-3]]), 5.0, x), [_in(3)], "integer-degree"),
     # several polynomials of one point, a 0-d argument
     ("eval_jacobi", lambda x: special.eval_legendre(3, x) * special.eval_jacobi(5, 0.7, -0.3, x)
      + special.eval_hermite(4, x) ** 2, [_in()], "composite"),

@@ -1,4 +1,4 @@
-"""SciPy's orthogonal polynomials (``osculate.ad.prims.special_poly``), reached
+"""SciPy's orthogonal polynomials and ``lpmv`` (``osculate.ad.prims.special_poly``), reached
 by the plain SciPy call: values, first and second derivatives in ``x``
 against mpmath at 30 digits (integer degrees 0 to 12 and float degrees, at
 ``x = ±1`` and beyond ``[-1, 1]``), SciPy's conventions for negative degrees,
@@ -70,7 +70,7 @@ def _elementwise_derivatives(fn, x):
             osc.jvp(lambda z: osc.jvp(fn, (z,), (ones,))[1], (x,), (ones,))[1])
 
 
-def _reference(ref, n, points):
+def _reference(ref, n, points):  # (n: passed to ref, None when ref ignores it)
     """Value and two derivatives by mpmath, and a scale for the absolute tolerance (the size
     of the polynomial and its derivatives over the points: near a zero a relative error is
     meaningless)."""
@@ -283,6 +283,57 @@ def test_constant_parameters_with_a_traced_x_and_the_namespace():
     assert g == pytest.approx(want, rel=1e-13)
     assert sorted(n for n in dir(osc_special) if n.startswith("eval_")) == sorted(
         n for n in dir(special) if n.startswith("eval_"))
+    assert osc_special.lpmv is not special.lpmv and osc_special.lpmv(1, 2.0, 0.5) == special.lpmv(1, 2.0, 0.5)
+
+
+LPMV = [(1, 1.0), (2, 3.5), (-1, 2.0), (-2, 2.0), (-2, 0.5), (3, 7.0), (-3, 4.0), (1, 12.0), (2, -0.5), (0, 2.5),
+        (0, 5.0)]
+
+
+@pytest.mark.parametrize("m, v", LPMV)
+def test_lpmv_matches_mpmath_inside(m, v):
+    """``lpmv`` against Ferrers' function (mpmath's ``legenp(v, m, x, type=2)``, with the same
+    Condon-Shortley phase) on ``(-1, 1)``, close to the ends too."""
+    points = [-0.9, -0.3, 0.1, 0.6, 0.97]
+    got = _elementwise_derivatives(lambda z: special.lpmv(m, v, z), np.array(points))
+    want, scale = _reference(lambda n, x: mp.legenp(v, m, x, type=2), None, points)
+    np.testing.assert_allclose(got, want[[0, 1, 2, 2]], rtol=1e-10, atol=1e-12 * scale)
+
+
+def test_lpmv_of_order_zero_is_legendres_at_the_ends_and_beyond():
+    x = np.array([-1.0, 1.0, 1.3])
+    for v in (3.0, 2.5):
+        got = np.array(_elementwise_derivatives(lambda z: special.lpmv(0, v, z), x))
+        points = [1.0, 1.3] if v == 2.5 else [-1.0, 1.0, 1.3]  # (a non-integer degree is ±inf at -1)
+        want, scale = _reference(lambda n, t: mp.legendre(v, t), None, points)
+        np.testing.assert_allclose(got[:, -len(points):], want[[0, 1, 2, 2]], rtol=1e-11, atol=1e-12 * scale)
+
+
+def test_lpmv_derivatives_are_nan_where_it_is_not_differentiable():
+    """For ``m ≠ 0`` the recurrence divides by ``1 - x²``: at ``x = ±1`` and beyond (where SciPy's
+    value is nan) every derivative is nan, in every mode; so where SciPy's value is nan inside."""
+    for m, v, x in ((1, 2.0, [-1.0, 1.0, 1.4]), (2, 3.5, [1.0]), (-2, 1.0, [0.3, -0.6])):
+        fn = lambda z: special.lpmv(m, v, z)  # noqa: E731
+        got = _elementwise_derivatives(fn, np.array(x))
+        assert np.all(np.isnan(got[1:]))
+        assert np.all(np.isnan(osc.derivatives_along(fn, np.array(x), np.ones(len(x)), 3)[1:]))
+
+
+def test_lpmv_order_broadcasts():
+    m = np.array([[0], [1], [-2], [3]])
+    x = np.array([-0.7, 0.2, 0.8])
+    y, t = osc.jvp(lambda z: special.lpmv(m, 4.0, z), (x,), (np.ones(3),))
+    assert t.shape == (4, 3)
+    np.testing.assert_array_equal(y, special.lpmv(m, 4.0, x))
+    want = [[float(mp.diff(lambda s: mp.legenp(4, int(k), s, type=2), mp.mpf(v))) for v in x] for k in m[:, 0]]
+    np.testing.assert_allclose(t, want, rtol=1e-11)
+
+
+@pytest.mark.parametrize("call, arg", [(lambda t: special.lpmv(t, 2.5, 0.3), "m"),
+                                       (lambda t: special.lpmv(1, t, 0.3), "v")])
+def test_lpmv_traced_order_or_degree_is_an_error(call, arg):
+    with pytest.raises(UnsupportedFunctionError, match=rf"lpmv\(m, v, x\): {arg} is "):
+        osc.grad(call)(np.float64(2.0))
 
 
 def test_hermite_keeps_scipys_integer_degree():

@@ -1,5 +1,5 @@
-"""``scipy.special``'s orthogonal polynomials as primitives, differentiable in
-``x`` to every order.
+"""``scipy.special``'s orthogonal polynomials and ``lpmv`` as primitives,
+differentiable in ``x`` to every order.
 
 Each ``eval_*`` function takes SciPy's arguments (the degree ``n`` first, then
 any parameters, ``x`` last), takes its value from SciPy, and broadcasts like
@@ -23,6 +23,15 @@ with shifted parameters, so every higher derivative follows by composition:
   P_n^(p-q, q-1)(2x - 1) / binom(2n + p - 1, n)``: ``G_n^(p,q)' = n G_{n-1}^(p+2,q+1)``
   (the binomials' ratio is ``n / (n + p)``).
 
+``lpmv(m, v, x)``, the associated Legendre function ``P_v^m`` (Ferrers' function
+with the Condon-Shortley phase, as SciPy's), has ``(1 - x²) P' = (m + v) P_{v-1}
+- v x P_v`` on ``(-1, 1)`` (for ``m < 0`` the equivalent ``(v + 1) x P_v - (v - m +
+1) P_{v+1}``, as SciPy's ``P_{v-1}^m`` is nan once ``v - 1 < |m|``); near ``±1`` the
+division costs digits (about ``1/(1 - x²)`` ulps).  For ``m = 0`` it is Legendre's
+``C_{v-1}^(3/2)``, regular at ``±1`` and beyond; for ``m ≠ 0`` every derivative is
+nan at ``|x| ≥ 1`` (SciPy's value is nan beyond, and the one-sided limits at ``±1``
+are not given).  ``m`` and ``v`` are constants.
+
 The degree 0 has derivative 0 (the rules never evaluate degree -1 there).
 SciPy's conventions for negative integer degrees are kept: ``P_{-n-1} = P_n``,
 ``T_{-n} = T_n`` and ``U_{-n} = -U_{n-2}`` (and their scaled and shifted
@@ -35,17 +44,20 @@ in SciPy), SciPy evaluates a float ``n`` by the hypergeometric continuation
 that continuation at every real ``ν`` (``d/dz ₂F₁(a, b; c; z) = ab/c
 ₂F₁(a+1, b+1; c+1; z)``, and the binomial prefactors match), so a non-integer
 ``n`` gets the derivative of SciPy's value; checked against mpmath on ``x >
--1`` (``x > 0`` for the shifted ones).  There SciPy's value is finite; at and
-beyond ``-1`` (``0``) it is ``±inf`` for non-integer ``n``, and so are the
-derivatives (a one-sided limit at the endpoint at best, not a derivative).
+-1`` (``x > 0`` for the shifted ones), where SciPy's value is finite.  Beyond
+``-1`` (``0``) SciPy's value of a non-integer degree is ``±inf``, and so are the
+derivatives; at ``-1`` itself the continuation has a branch point and the
+derivative is infinite, whether or not SciPy's value there is finite.
 
-Where SciPy's value is nan (outside its parameter domains: ``eval_gegenbauer``
-with ``α ≤ -1/2``, ``eval_genlaguerre`` with ``α ≤ -1``, ...), every
-derivative is nan as well.
+Where SciPy's value is nan (outside its parameter domains, e.g.
+``eval_gegenbauer(n, -1/2, x)`` for ``n ≥ 2``, ``eval_genlaguerre`` at ``α =
+-1``, or at negative float degrees for some families), every derivative is nan
+as well, at every order and in every mode.
 
 **Not differentiable:** the degree ``n`` and the parameters ``α``, ``β``,
-``p``, ``q``.  A traced one raises :class:`UnsupportedFunctionError` naming it
-(constants are fine; an array ``n`` under ``vmap`` is fine too).
+``p``, ``q`` (and ``lpmv``'s ``m`` and ``v``).  A traced one raises
+:class:`UnsupportedFunctionError` naming it (constants are fine; an array ``n``
+under ``vmap`` is fine too).
 """
 
 from __future__ import annotations
@@ -81,17 +93,23 @@ def _nan_mask(out):
     return where(NONDIFF["isnan"].bind(o), o, 1.0)
 
 
-def _polynomial(name, params, dx):
+_WHAT = {
+    "n": "the degree (an integer, or a float through the hypergeometric continuation)",
+    "m": "the integer order",
+    "v": "the degree (real; its derivative has no closed form here)",
+}
+
+
+def _polynomial(name, params, dx, first="n"):
     """The primitive for ``scipy.special.<name>(n, *params, x)``, whose ``x``-derivative is
-    ``dx(n, *params, x)`` written with primitives."""
-    signature = "(" + ", ".join(("n",) + params + ("x",)) + ")"
-    what = {"n": "the degree (an integer, or a float through the hypergeometric continuation)"}
+    ``dx(n, *params, x)`` written with primitives (``first`` names the first argument)."""
+    names = (first,) + params
+    signature = "(" + ", ".join(names + ("x",)) + ")"
 
     def partials(i, args, out):
-        if i < len(params) + 1:
-            arg = ("n",) + params
-            _undifferentiable(name, signature, arg[i],
-                              what.get(arg[i], "a parameter of the family (no closed form for that derivative)"))
+        if i < len(names):
+            _undifferentiable(name, signature, names[i],
+                              _WHAT.get(names[i], "a parameter of the family (no closed form for that derivative)"))
         # nan where SciPy's value is: the mask multiplies the derivative and its argument x, so
         # that the derivatives of every order are nan there in every mode (a mask on the output
         # alone would be dropped by reverse mode where the rule selects a constant branch)
@@ -171,6 +189,35 @@ _polynomial("eval_sh_chebyt", (), lambda n, x: _lowered(
     equal(n, 0), _abs(n), lambda k: (2.0 * k) * _bind("eval_sh_chebyu", k - 1, x)))
 _polynomial("eval_sh_jacobi", ("p", "q"), lambda n, p, q, x: _lowered(
     equal(n, 0), n, lambda k: k * _bind("eval_sh_jacobi", k - 1, p + 2.0, q + 1.0, x)))
+
+
+
+# the associated Legendre functions (Ferrers' functions on (-1, 1), with the Condon-Shortley phase)
+def _lpmv_dx(m, v, x):
+    less = NONDIFF["less"].bind
+    inside = less(where(less(x, 0.0), -x, x), 1.0)
+    # nan for m != 0 at |x| >= 1 at every order, in every mode: a constant factor c on the result
+    # and on x itself (as in _polynomial); |x| >= 1 never reaches the division
+    one = stop_gradient(x) * 0.0 + 1.0
+    c = where(NONDIFF["logical_or"].bind(inside, equal(m, 0)), one, one * np.nan)  # (m = 0: Legendre's, below)
+    xs = where(inside, x * c, 0.0)
+    w = 1.0 - xs * xs
+    # (1 - x²) P' = (m + v) P_{v-1} - v x P_v, or, by the three-term recurrence in v,
+    # (v + 1) x P_v - (v - m + 1) P_{v+1}: the second for m < 0, where SciPy's P_{v-1}^m is nan
+    # once v - 1 < |m| (the first keeps SciPy's degrees small for m > 0).  Each branch runs at
+    # an order where SciPy has values (m ≥ 0 for the first, m ≤ 0 for the second), so that the
+    # branch not taken holds no nan for reverse mode to multiply by a zero cotangent
+    negative = less(m, 0)
+    m_lower, m_upper = where(negative, 1, m), where(negative, m, 0)
+    lower = ((m_lower + v) * _bind("lpmv", m_lower, v - 1.0, xs) - v * xs * _bind("lpmv", m_lower, v, xs)) / w
+    upper = ((v + 1.0) * xs * _bind("lpmv", m_upper, v, xs)
+             - (v - m_upper + 1.0) * _bind("lpmv", m_upper, v + 1.0, xs)) / w
+    interior = where(negative, upper, lower) * c
+    # m = 0 is Legendre's P_v: its derivative C_{v-1}^(3/2), regular at ±1 and beyond
+    return where(equal(m, 0), _legendre_dx(v, x), interior)
+
+
+_polynomial("lpmv", ("v",), _lpmv_dx, first="m")
 
 
 # --------------------------------------------------------------------------- SciPy's signatures
@@ -341,6 +388,19 @@ def eval_sh_jacobi(n, p, q, x):
     return _bind("eval_sh_jacobi", n, p, q, x)
 
 
+def lpmv(m, v, x):
+    """``scipy.special.lpmv(m, v, x)``: the associated Legendre function ``P_v^m(x)`` (with
+    the Condon-Shortley phase), differentiable in ``x``: ``(1 - x²) P' = (m + v) P_{v-1} - v x
+    P_v`` on ``(-1, 1)``; for ``m = 0`` Legendre's ``C_{v-1}^(3/2)``.  ``m`` and ``v`` are
+    constants.
+
+    >>> import numpy as np, osculate as osc
+    >>> float(osc.grad(lambda x: lpmv(1, 1.0, x))(np.float64(0.6)))  # -√(1 - x²)
+    0.75
+    """
+    return _bind("lpmv", m, v, x)
+
+
 #: ``scipy.special`` name -> osculate function with SciPy's signature (registered for
 #: ``__array_ufunc__`` dispatch by :mod:`osculate.ad.numpy_dispatch` and exported by
 #: :mod:`osculate.scipy.special`).
@@ -348,5 +408,5 @@ POLY_FUNCTIONS: dict = {
     f.__name__: f for f in (
         eval_legendre, eval_chebyt, eval_chebyu, eval_chebyc, eval_chebys, eval_hermite, eval_hermitenorm,
         eval_laguerre, eval_genlaguerre, eval_gegenbauer, eval_jacobi, eval_sh_legendre, eval_sh_chebyt,
-        eval_sh_chebyu, eval_sh_jacobi)
+        eval_sh_chebyu, eval_sh_jacobi, lpmv)
 }
