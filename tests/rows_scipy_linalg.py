@@ -13,7 +13,7 @@ import osculate as osc
 import osculate.scipy.linalg  # noqa: F401  (osc.scipy.linalg)
 import osculate.scipy.spatial.distance  # noqa: F401
 
-from _cases import distinct, general, normal, spd
+from _cases import away, distinct, general, normal, spd
 
 la = osc.scipy.linalg
 dist = osc.scipy.spatial.distance
@@ -63,6 +63,11 @@ def toeplitz_column(n):
 
 def _sym(m, k):
     return m @ m.T + k * np.eye(m.shape[0])
+
+
+def _proj(q):
+    """The projector onto the span of q's columns (a basis is unique only up to rotation)."""
+    return q @ q.T
 
 
 ROWS = [
@@ -152,6 +157,21 @@ ROWS = [
                                                                        normal(4)], "c-r"),
     ("solve_toeplitz", lambda c, b: la.solve_toeplitz(c, b), [toeplitz_column(3), normal(3, 2)], "symmetric"),
     ("matmul_toeplitz", lambda c, r, x: la.matmul_toeplitz((c, r), x), [normal(3), normal(4), normal(4, 2)], ""),
+    # subspaces, polar decomposition, Procrustes, powers, more structured matrices
+    ("orth", lambda m: _proj(la.orth(m)), [normal(4, 2)], ""),
+    ("null_space", lambda m: _proj(la.null_space(m)), [normal(2, 4)], "wide"),
+    ("polar", lambda m: la.polar(m)[0] + la.polar(m, "left")[1], [general(3)], ""),
+    ("orthogonal_procrustes", lambda a, b: la.orthogonal_procrustes(a, b)[0] * la.orthogonal_procrustes(a, b)[1],
+     [normal(4, 2), normal(4, 2)], ""),
+    ("subspace_angles", lambda a, b: la.subspace_angles(a, b), [normal(5, 2), normal(5, 2)], ""),
+    ("fractional_matrix_power", lambda m, t: la.fractional_matrix_power(0.5 * (m + m.T), t),
+     [spd(3), lambda r: np.asarray(r.uniform(0.2, 0.8))], "spd"),
+    ("fractional_matrix_power", lambda m: la.fractional_matrix_power(m, 3), [general(3)], "integer"),
+    ("convolution_matrix", lambda a: la.convolution_matrix(a, 3, "same") ** 2, [normal(4)], ""),
+    ("leslie", lambda f, s: la.leslie(f, s) ** 2, [normal(3), normal(2)], ""),
+    ("fiedler", lambda a: la.fiedler(a), [distinct(4)], ""),
+    ("fiedler_companion", lambda a: la.fiedler_companion(a), [away(5)], ""),
+    ("diagsvd", lambda s: la.diagsvd(s, 3, 4) ** 2, [normal(3)], ""),
     # spatial.distance
     ("pdist", lambda x: dist.pdist(x), [normal(4, 3)], "euclidean"),
     ("pdist", lambda x: dist.pdist(x, "sqeuclidean"), [normal(4, 3)], "sqeuclidean"),

@@ -317,3 +317,121 @@ def test_errors(r):
         la.solve_discrete_lyapunov(a, a, method="schur")
     with pytest.raises(np.linalg.LinAlgError, match="common"):
         la.solve_sylvester(np.eye(2), -np.eye(2), np.eye(2))  # a and -b share an eigenvalue
+
+
+# --------------------------------------------------------------------------- subspaces, polar, Procrustes, powers
+
+
+def test_subspace_functions_match_scipy(r):
+    a = r.standard_normal((5, 3))
+    low = _low_rank(r, 5, 4, 2)
+    for m in (a, a + 1j * r.standard_normal((5, 3)), low, low.T, a.T):
+        for ours, theirs in ((la.orth, sla.orth), (la.null_space, sla.null_space)):
+            q, want = ours(m), theirs(m)
+            assert q.shape == want.shape
+            close(q @ q.conj().T, want @ want.conj().T, atol=1e-13)  # the same subspace
+        close(la.orth(m, rcond=0.5), sla.orth(m, rcond=0.5), atol=1e-13)
+    for side in ("right", "left"):
+        for m in (a, a.T, a + 1j * r.standard_normal((5, 3))):
+            for x, y in zip(la.polar(m, side), sla.polar(m, side)):
+                close(x, y, atol=1e-13)
+    b = r.standard_normal((5, 3))
+    for x, y in zip(la.orthogonal_procrustes(a, b), sla.orthogonal_procrustes(a, b)):
+        close(x, y, atol=1e-13)
+    near = a @ np.diag([1.0, 2.0, 3.0]) + 0.2 * b  # small angles: the arcsin branch
+    for x, y in ((a, b), (a, b[:, :2]), (a[:, :1], b), (a, near)):
+        # (two 3-d subspaces of R⁵ share a direction: that angle is 0 up to rounding, ~1e-8)
+        close(la.subspace_angles(x, y), sla.subspace_angles(x, y), atol=1e-7)
+    s = _low_rank(r, 4, 4, 4) + 4.0 * np.eye(4)
+    s = s @ s.T
+    for t in (0.3, -0.7, 2.5, 2, -1):
+        close(la.fractional_matrix_power(s, t), sla.fractional_matrix_power(s, t), rtol=1e-12, atol=1e-12)
+    close(la.fractional_matrix_power(a[:3], 3), sla.fractional_matrix_power(a[:3], 3), atol=1e-12)  # any matrix
+
+
+def test_subspace_functions_derivatives_against_scipy(r):
+    from test_scipy_linalg_equations import against_scipy
+
+    proj = lambda q: q @ q.conj().T  # noqa: E731  (a basis is unique only up to rotation: compare subspaces)
+    a, b = r.standard_normal((5, 3)), r.standard_normal((5, 3))
+    against_scipy(lambda m: proj(la.orth(m)), lambda m: proj(sla.orth(m)), (a,), r)
+    against_scipy(lambda m: proj(la.null_space(m)), lambda m: proj(sla.null_space(m)), (a.T,), r)
+    # rank 2 throughout: the factors keep it
+    against_scipy(lambda x, y: proj(la.orth(x @ y)), lambda x, y: proj(sla.orth(x @ y)),
+                  (r.standard_normal((5, 2)), r.standard_normal((2, 4))), r)
+    against_scipy(lambda x, y: proj(la.null_space(x @ y)), lambda x, y: proj(sla.null_space(x @ y)),
+                  (r.standard_normal((5, 2)), r.standard_normal((2, 4))), r)
+    for side in ("right", "left"):
+        against_scipy(lambda m: la.polar(m, side)[0], lambda m: sla.polar(m, side)[0], (a,), r)
+        against_scipy(lambda m: la.polar(m, side)[1], lambda m: sla.polar(m, side)[1], (a,), r)
+    against_scipy(lambda x, y: la.orthogonal_procrustes(x, y)[0], lambda x, y: sla.orthogonal_procrustes(x, y)[0],
+                  (a, b), r)
+    against_scipy(lambda x, y: la.orthogonal_procrustes(x, y)[1], lambda x, y: sla.orthogonal_procrustes(x, y)[1],
+                  (a, b), r)
+    # in R⁷ two 3-d subspaces need not meet (a zero angle has no derivative)
+    a7, b7 = r.standard_normal((7, 3)), r.standard_normal((7, 3))
+    near = a7 @ np.diag([1.0, 2.0, 3.0]) + 0.3 * b7
+    assert (sla.subspace_angles(a7, near) < np.pi / 4).any() and (sla.subspace_angles(a, b[:, :2]) > np.pi / 4).any()
+    against_scipy(la.subspace_angles, sla.subspace_angles, (a, b[:, :2]), r)
+    against_scipy(la.subspace_angles, sla.subspace_angles, (a7, near), r)  # both branches
+    spd_of = lambda m: m @ m.T + np.eye(3)  # noqa: E731
+    against_scipy(lambda m, t: la.fractional_matrix_power(spd_of(m), t[0]),
+                  lambda m, t: np.real(sla.fractional_matrix_power(spd_of(m), t[0])), (a[:3], np.array([0.37])), r)
+    against_scipy(lambda m: la.fractional_matrix_power(m, 3), lambda m: sla.fractional_matrix_power(m, 3), (a[:3],), r)
+
+
+def test_structure_builders(r):
+    a = r.standard_normal(4)
+    for n in (1, 3, 6):
+        for mode in ("full", "valid", "same"):
+            close(la.convolution_matrix(a, n, mode), sla.convolution_matrix(a, n, mode))
+            v = r.standard_normal(n)
+            close(la.convolution_matrix(a, n, mode) @ v, np.convolve(a, v, mode), atol=1e-13)
+    stack = r.standard_normal((2, 3))
+    close(la.convolution_matrix(stack, 4, "same"), sla.convolution_matrix(stack, 4, "same"))
+    f, s = r.standard_normal(4), r.standard_normal(3)
+    close(la.leslie(f, s), sla.leslie(f, s))
+    for k in (1, 2, 5):
+        x = r.standard_normal(k)
+        close(la.fiedler(x), sla.fiedler(x))
+    for k in (1, 2, 3, 4, 5, 8):
+        x = r.standard_normal(k)
+        out, want = la.fiedler_companion(x), sla.fiedler_companion(x)
+        assert np.shape(out) == np.shape(want)
+        close(out, want)
+    for m_, n_ in ((3, 5), (5, 3), (3, 3)):
+        sv = r.standard_normal(min(m_, n_))
+        close(la.diagsvd(sv, m_, n_), sla.diagsvd(sv, m_, n_))
+    w = r.standard_normal((5, 3))
+    check_grads(lambda x: np.sum(w[:, :3] * la.convolution_matrix(x, 3) ** 2), (a[:3],), order=2)
+    check_grads(lambda x, y: np.sum(la.leslie(x, y) ** 3), (f, s), order=2)
+    check_grads(lambda x: np.sum(la.fiedler(x) ** 2 * w[:3, :3]), (np.array([0.3, 1.2, -0.8]),), order=2)
+    check_grads(lambda x: np.sum(w[:3, :3] * la.fiedler_companion(x) ** 2), (a,), order=2)
+    check_grads(lambda x: np.sum(w * la.diagsvd(x, 5, 3) ** 3), (a[:3],), order=2)
+    _hessians_agree(lambda x: np.sum(la.fiedler_companion(x) ** 3) + np.sum(la.leslie(x, x[1:]) ** 2), a)
+
+
+def test_subspace_and_builder_errors(r):
+    a = r.standard_normal((3, 3))
+    with pytest.raises(ValueError, match="2-d"):
+        la.orth(np.ones(3))
+    with pytest.raises(ValueError, match="lapack_driver"):
+        la.null_space(a, lapack_driver="gesvj")
+    with pytest.raises(ValueError, match="side"):
+        la.polar(a, side="up")
+    with pytest.raises(ValueError, match="shapes of A and B differ"):
+        la.orthogonal_procrustes(a, a[:2])
+    with pytest.raises(ValueError, match="same number of rows"):
+        la.subspace_angles(a, a[:2])
+    with pytest.raises(ValueError, match="not symmetric"):
+        la.fractional_matrix_power(a, 0.5)
+    with pytest.raises(ValueError, match="positive integer"):
+        la.convolution_matrix(np.ones(3), 0)
+    with pytest.raises(ValueError, match="mode"):
+        la.convolution_matrix(np.ones(3), 2, mode="circular")
+    with pytest.raises(ValueError, match="Incorrect lengths"):
+        la.leslie(np.ones(3), np.ones(3))
+    with pytest.raises(ValueError, match="Leading coefficient is zero"):
+        la.fiedler_companion(np.array([0.0, 1.0, 2.0]))
+    with pytest.raises(ValueError, match="Length of s must be M or N"):
+        la.diagsvd(np.ones(2), 3, 4)

@@ -59,7 +59,22 @@ differentiable to any order in every floating-point argument:
   ``dT x`` from ``matmul_toeplitz``, itself an FFT product of the circulant
   embedding, linear in each argument;
 * ``sinm``, ``cosm``, ``tanm``, ``sinhm``, ``coshm``, ``tanhm`` are built
-  from ``expm`` (of ``iA`` for the trigonometric ones).
+  from ``expm`` (of ``iA`` for the trigonometric ones);
+* ``orth`` and ``null_space`` slice the SVD at a rank chosen from the
+  concrete singular values and held constant (full rank inside
+  ``jit``/``vmap``): the subspaces (their projectors) have exact
+  derivatives at constant rank; ``polar`` (``u = w vh``, ``p = vhᴴ s vh``),
+  ``orthogonal_procrustes`` (``R = u vh``, ``scale = Σ s`` of ``Aᴴ B``) and
+  ``subspace_angles`` (SciPy's arccos/arcsin algorithm, both branches
+  computed) are products of ``svd``'s factors, with its derivatives
+  (distinct, nonzero singular values);
+* ``fractional_matrix_power`` is repeated products for an integer power
+  (any square matrix) and otherwise ``V w^t Vᴴ`` from ``eigh`` for
+  symmetric positive definite input only, like ``logm``, differentiable
+  in the matrix and in ``t``;
+* ``convolution_matrix`` (a Toeplitz gather), ``leslie``,
+  ``fiedler_companion`` (a gather of ``−a/a₀``), ``diagsvd`` are linear in
+  their input, ``fiedler`` is ``|aᵢ − aⱼ|``.
 
 >>> import numpy as np, osculate as osc
 >>> import osculate.scipy.linalg as osla
@@ -71,6 +86,8 @@ array([[-0.03305785, -0.09917355],
 """
 
 from __future__ import annotations
+
+import functools as _functools
 
 import numpy as _np
 from scipy import linalg as _scipy_linalg
@@ -99,7 +116,9 @@ __all__ = [
     "svd", "svdvals", "qr", "pinv", "pinvh", "lstsq", "toeplitz", "circulant", "hankel", "companion", "khatri_rao",
     "solve_sylvester", "solve_continuous_lyapunov", "solve_lyapunov", "solve_discrete_lyapunov",
     "solve_continuous_are", "solve_discrete_are", "solve_banded", "solveh_banded", "cholesky_banded",
-    "cho_solve_banded", "solve_toeplitz", "matmul_toeplitz",
+    "cho_solve_banded", "solve_toeplitz", "matmul_toeplitz", "orth", "null_space", "polar", "orthogonal_procrustes",
+    "subspace_angles", "fractional_matrix_power", "convolution_matrix", "leslie", "fiedler", "fiedler_companion",
+    "diagsvd",
     "sinm", "cosm", "tanm", "sinhm", "coshm", "tanhm",
 ]
 
@@ -1233,6 +1252,319 @@ def matmul_toeplitz(c_or_cr, x, check_finite=False, workers=None):
     if len(sx) == 1:
         return _reshape(_mf.toeplitz_matmul(c, r, _reshape(x, (m, 1))), (_shape_of(c)[0],))
     return _mf.toeplitz_matmul(c, r, x)
+
+
+# --------------------------------------------------------------------------- subspaces, polar decomposition, Procrustes
+
+
+def _rank(sv, rcond, shape, name):
+    """How many of the singular values ``sv`` exceed ``max(sv) · rcond``
+    (SciPy's default ``rcond = eps · max(M, N)``): chosen from the concrete
+    values and held constant; inside ``jit``/``vmap`` full rank is assumed."""
+    rcond = _np.finfo(float).eps * max(shape) if rcond is None else rcond
+    v = _value_or_none(sv)
+    if v is None:
+        return min(shape)
+    return int(_np.sum(v > _np.amax(v, initial=0.0) * rcond))
+
+
+def _matrix2(a, name):
+    a = _as_array(a)
+    if len(_shape_of(a)) != 2:
+        raise ValueError(f"{name}: expected a 2-d array, got shape {_shape_of(a)}")
+    return a
+
+
+def orth(A, rcond=None):
+    """An orthonormal basis of the range of ``A``, as :func:`scipy.linalg.orth`:
+    the first ``rank`` left singular vectors (singular values above
+    ``max(s) · rcond`` count, by default ``rcond = eps · max(M, N)``).
+
+    The rank is chosen from the concrete values and held constant (inside
+    ``jit``/``vmap``: full rank).  A basis is unique only up to a rotation
+    (signs, for distinct singular values); the derivative is that of the
+    basis returned (see :func:`svd`), and the projector ``Q Qᴴ`` has the
+    exact derivative at constant rank.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import orth
+    >>> orth(np.array([[2.0, 0.0], [0.0, 0.0]])).shape
+    (2, 1)
+    """
+    A = _matrix2(A, "orth")
+    u, sv, _ = _np_linalg.svd(A, full_matrices=False)
+    return u[:, : _rank(sv, rcond, _shape_of(A), "orth")]
+
+
+def null_space(A, rcond=None, *, overwrite_a=False, check_finite=True, lapack_driver="gesdd"):
+    """An orthonormal basis of the null space of ``A``, as
+    :func:`scipy.linalg.null_space`: the right singular vectors of the
+    singular values at most ``max(s) · rcond`` (and the extra ones of a wide
+    ``A``).  The rank is held constant (full inside ``jit``/``vmap``); the
+    derivative of the null space (of the projector ``Q Qᴴ``) is exact at
+    constant rank, that of the basis follows :func:`svd`'s convention.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import null_space
+    >>> q = null_space(np.array([[1.0, 1.0]]))
+    >>> bool(np.allclose(q @ q.T, [[0.5, -0.5], [-0.5, 0.5]]))
+    True
+    """
+    if lapack_driver not in ("gesdd", "gesvd"):
+        raise ValueError(f'lapack_driver must be "gesdd" or "gesvd", not "{lapack_driver}"')
+    A = _matrix2(A, "null_space")
+    _, sv, vh = _np_linalg.svd(A, full_matrices=True)
+    num = _rank(sv, rcond, _shape_of(A), "null_space")
+    return _linalg.mH(vh[num:, :])
+
+
+def polar(a, side="right"):
+    """The polar decomposition ``a = u p`` (``side='right'``) or ``a = p u``
+    (``'left'``), as :func:`scipy.linalg.polar`: ``u`` with orthonormal
+    columns (rows), ``p`` Hermitian positive semidefinite, from the thin SVD
+    ``w s vh``: ``u = w vh``, ``p = vhᴴ s vh`` (``w s wᴴ``).  Derivatives
+    through :func:`svd`'s (distinct, nonzero singular values).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import polar
+    >>> u, p = polar(np.array([[0.0, 2.0], [3.0, 0.0]]))
+    >>> u
+    array([[0., 1.],
+           [1., 0.]])
+    """
+    if side not in ("right", "left"):
+        raise ValueError("`side` must be either 'right' or 'left'")
+    a = _as_array(a)
+    if len(_shape_of(a)) != 2:
+        raise ValueError("`a` must be a 2-D array.")
+    w, sv, vh = _np_linalg.svd(a, full_matrices=False)
+    u = _linalg.matmul(w, vh)
+    if side == "right":
+        return u, _linalg.matmul(_linalg.mH(vh) * sv, vh)
+    return u, _linalg.matmul(w * sv, _linalg.mH(w))
+
+
+def orthogonal_procrustes(A, B, check_finite=True):
+    """``(R, scale)``: the unitary ``R`` minimising ``‖A R − B‖_F`` and the sum
+    of the singular values of ``Aᴴ B``, as
+    :func:`scipy.linalg.orthogonal_procrustes` (``R = u vh`` from the SVD of
+    ``Aᴴ B``).  Differentiable through :func:`svd` (distinct, nonzero
+    singular values of ``Aᴴ B``); ``scale`` everywhere that ``Aᴴ B`` has full rank.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import orthogonal_procrustes
+    >>> R, scale = orthogonal_procrustes(np.eye(2), np.array([[0.0, 1.0], [1.0, 0.0]]))
+    >>> R, float(scale)
+    (array([[0., 1.],
+           [1., 0.]]), 2.0)
+    """
+    A, B = _as_array(A), _as_array(B)
+    if len(_shape_of(A)) != 2:
+        raise ValueError(f"expected ndim to be 2, but observed {len(_shape_of(A))}")
+    if _shape_of(A) != _shape_of(B):
+        raise ValueError(f"the shapes of A and B differ ({_shape_of(A)} vs {_shape_of(B)})")
+    u, w, vt = _np_linalg.svd(_linalg.matmul(_linalg.mH(A), B))
+    return _linalg.matmul(u, vt), _np.sum(w)
+
+
+def subspace_angles(A, B):
+    """The principal angles between the column spaces of ``A`` and ``B``
+    (descending, radians), as :func:`scipy.linalg.subspace_angles`: SciPy's
+    algorithm (arccos of the singular values of ``QAᴴ QB``, arcsin of those
+    of the residual where the cosine is at least √½), written with
+    :func:`orth` and :func:`svdvals`.  Differentiable where the angles are
+    distinct and strictly between 0 and π/2 (both branches are computed, the
+    choice between them is piecewise constant).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import subspace_angles
+    >>> round(float(subspace_angles(np.array([[1.0], [0.0]]), np.array([[1.0], [1.0]]))[0]), 12)  # π/4
+    0.785398163397
+    """
+    A = _as_array(A)
+    if len(_shape_of(A)) != 2:
+        raise ValueError(f"expected 2D array, got shape {_shape_of(A)}")
+    QA = orth(A)
+    B = _as_array(B)
+    if len(_shape_of(B)) != 2:
+        raise ValueError(f"expected 2D array, got shape {_shape_of(B)}")
+    if _shape_of(B)[0] != _shape_of(QA)[0]:
+        raise ValueError(f"A and B must have the same number of rows, got {_shape_of(QA)[0]} and {_shape_of(B)[0]}")
+    QB = orth(B)
+    cross = _linalg.matmul(_linalg.mH(QA), QB)
+    sigma = _np_linalg.svdvals(cross)
+    if _shape_of(QA)[1] >= _shape_of(QB)[1]:
+        rest = QB - _linalg.matmul(QA, cross)
+    else:
+        rest = QA - _linalg.matmul(QB, _linalg.mH(cross))
+    mask = sigma ** 2 >= 0.5
+    mu_arcsin = _np.arcsin(_np.clip(_np_linalg.svdvals(rest), -1.0, 1.0))
+    return _np.where(mask, mu_arcsin, _np.arccos(_np.clip(sigma[::-1], -1.0, 1.0)))
+
+
+def fractional_matrix_power(A, t):
+    """``A`` to the power ``t``, as :func:`scipy.linalg.fractional_matrix_power`:
+    for an integer ``t`` (a concrete number) repeated products and an
+    inverse (any square ``A``, as SciPy does); otherwise for symmetric
+    (Hermitian) positive definite ``A`` only, ``V w^t Vᴴ`` from ``eigh``, as
+    :func:`logm` and :func:`sqrtm` (``ValueError`` for other input; the
+    derivatives, in ``A`` and in a traced ``t``, assume distinct eigenvalues).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import fractional_matrix_power
+    >>> fractional_matrix_power(np.diag([4.0, 9.0]), 1.5)
+    array([[ 8.,  0.],
+           [ 0., 27.]])
+    """
+    tv = _value_or_none(t) if isinstance(t, _Tracer) else _np.asarray(t)
+    if not isinstance(t, _Tracer) and tv.ndim == 0 and float(tv) == int(float(tv)):
+        return _np_linalg.matrix_power(_square(A, "fractional_matrix_power"), int(float(tv)))
+    return _spd_function(A, "fractional_matrix_power", lambda w: w ** t)
+
+
+# --------------------------------------------------------------------------- more structured matrices
+
+
+def convolution_matrix(a, n, mode="full"):
+    """The matrix ``C`` with ``C @ v == np.convolve(a, v, mode)`` for ``v`` of
+    length ``n``, as :func:`scipy.linalg.convolution_matrix` (leading axes of
+    ``a`` are batches): a Toeplitz gather, linear in ``a``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import convolution_matrix
+    >>> convolution_matrix(np.array([1.0, 2.0]), 3)
+    array([[1., 0., 0.],
+           [2., 1., 0.],
+           [0., 2., 1.],
+           [0., 0., 2.]])
+    """
+    if n <= 0:
+        raise ValueError("n must be a positive integer.")
+    a = _as_array(a)
+    s = _shape_of(a)
+    if not s or s[-1] == 0:
+        raise ValueError("len(a) must be at least 1.")
+    if mode not in ("full", "valid", "same"):
+        raise ValueError("'mode' argument must be one of ('full', 'valid', 'same')")
+    m = s[-1]
+    pad = _np.zeros(s[:-1] + (n - 1,), dtype=a.dtype)
+    az = _concatenate([a, pad], axis=-1)
+    raz = _concatenate([a[..., ::-1], pad], axis=-1)
+    size = m + n - 1
+    if mode == "full":
+        return toeplitz(az, raz[..., size - n:])
+    tb = min(n, m) - 1
+    te = tb
+    if mode == "same":
+        tb, te = tb // 2, tb - tb // 2
+    return toeplitz(az[..., tb: size - te], raz[..., size - n - tb: size - tb])
+
+
+def leslie(f, s):
+    """The Leslie matrix with fecundities ``f`` (first row, length ``n``) and
+    survival rates ``s`` (subdiagonal, length ``n − 1``), as
+    :func:`scipy.linalg.leslie`: linear in both.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import leslie
+    >>> leslie(np.array([0.1, 2.0, 1.0]), np.array([0.2, 0.8]))
+    array([[0.1, 2. , 1. ],
+           [0.2, 0. , 0. ],
+           [0. , 0.8, 0. ]])
+    """
+    f, s = _vector(_as_array(f)), _vector(_as_array(s))
+    if len(_shape_of(f)) != 1 or len(_shape_of(s)) != 1:
+        raise ValueError("osculate.scipy.linalg.leslie: f and s must be 1-d (build each matrix of a batch in turn)")
+    n = _shape_of(f)[0]
+    if n != _shape_of(s)[0] + 1:
+        raise ValueError("Incorrect lengths for f and s. The length of s along the last axis must be one less than "
+                         "the length of f.")
+    if n == 1:
+        raise ValueError("The length of s must be at least 1.")
+    lower = _np.eye(n - 1) * _reshape(s, (1, n - 1))
+    return _concatenate([_reshape(f, (1, n)), _concatenate([lower, _np.zeros((n - 1, 1))], axis=1)], axis=0)
+
+
+def fiedler(a):
+    """The Fiedler matrix ``|a_i − a_j|`` of ``a``, as :func:`scipy.linalg.fiedler`
+    (leading axes are batches); differentiable where the entries of ``a`` are distinct.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import fiedler
+    >>> fiedler(np.array([1.0, 4.0, 2.0]))
+    array([[0., 3., 1.],
+           [3., 0., 2.],
+           [1., 2., 0.]])
+    """
+    a = _vector(_as_array(a))
+    if _shape_of(a)[-1] == 0:
+        return _np.asarray([], dtype=_np.float64)
+    s = _shape_of(a)
+    return _np.abs(_reshape(a, s + (1,)) - _reshape(a, s[:-1] + (1, s[-1])))
+
+
+@_functools.lru_cache(maxsize=32)
+def _fiedler_companion_index(n):
+    """The entry of ``[0, 1, −a₀/a₀, −a₁/a₀, …]`` each entry of the ``n × n``
+    Fiedler companion matrix holds (SciPy's placement)."""
+    idx = _np.zeros((n, n), dtype=_np.intp)
+    idx[range(3, n, 2), range(1, n - 2, 2)] = 1
+    idx[range(2, n, 2), range(1, n - 1, 2)] = 2 + _np.arange(3, n + 1, 2)
+    idx[range(0, n - 2, 2), range(2, n, 2)] = 1
+    idx[range(0, n - 1, 2), range(1, n, 2)] = 2 + _np.arange(2, n + 1, 2)
+    idx[[0, 1], 0] = [3, 1]
+    idx.setflags(write=False)
+    return idx
+
+
+def fiedler_companion(a):
+    """The Fiedler companion matrix of the polynomial with coefficients ``a``
+    (highest degree first), as :func:`scipy.linalg.fiedler_companion`: a
+    gather of ``−a[k] / a[0]``, ones and zeros (pentadiagonal);
+    differentiable in ``a`` (``a[0]`` must not be 0).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import fiedler_companion
+    >>> fiedler_companion(np.array([1.0, -6.0, 11.0, -6.0]))
+    array([[  6., -11.,   1.],
+           [  1.,   0.,   0.],
+           [  0.,   6.,   0.]])
+    """
+    a = _vector(_as_array(a))
+    if len(_shape_of(a)) != 1:
+        raise ValueError("osculate.scipy.linalg.fiedler_companion: a must be 1-d (build each matrix of a batch "
+                         "in turn)")
+    size = _shape_of(a)[0]
+    if size <= 2:
+        if size == 2:
+            return _reshape(-a[1:] / a[:1], (1, 1))
+        return _np.array([], dtype=a.dtype)
+    v = _value_or_none(a)
+    if v is not None and v[0] == 0.0:
+        raise ValueError("Leading coefficient is zero.")
+    n = size - 1
+    vals = _concatenate([_np.array([0.0, 1.0]), -a / a[:1]], axis=0)
+    return vals[_fiedler_companion_index(n)]
+
+
+def diagsvd(s, M, N):
+    """The ``M × N`` matrix with ``s`` on its diagonal (``len(s)`` is ``M`` or
+    ``N``), as :func:`scipy.linalg.diagsvd`: linear in ``s``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import diagsvd
+    >>> diagsvd(np.array([3.0, 2.0]), 2, 3)
+    array([[3., 0., 0.],
+           [0., 2., 0.]])
+    """
+    s = _as_array(s)
+    k = _shape_of(s)[-1] if _shape_of(s) else 1
+    part = _np.eye(k) * _reshape(s, (1, k))
+    if k == M:
+        return _concatenate([part, _np.zeros((M, N - M))], axis=1)
+    if k == N:
+        return _concatenate([part, _np.zeros((M - N, N))], axis=0)
+    raise ValueError("Length of s must be M or N.")
 
 
 # --------------------------------------------------------------------------- matrix trigonometric functions
