@@ -172,6 +172,7 @@ ROWS = [
     ("fiedler", lambda a: la.fiedler(a), [distinct(4)], ""),
     ("fiedler_companion", lambda a: la.fiedler_companion(a), [away(5)], ""),
     ("diagsvd", lambda s: la.diagsvd(s, 3, 4) ** 2, [normal(3)], ""),
+    ("hadamard", lambda x: la.hadamard(4) @ x ** 2, [normal(4)], ""),
     # spatial.distance
     ("pdist", lambda x: dist.pdist(x), [normal(4, 3)], "euclidean"),
     ("pdist", lambda x: dist.pdist(x, "sqeuclidean"), [normal(4, 3)], "sqeuclidean"),

@@ -402,6 +402,8 @@ def test_structure_builders(r):
     for m_, n_ in ((3, 5), (5, 3), (3, 3)):
         sv = r.standard_normal(min(m_, n_))
         close(la.diagsvd(sv, m_, n_), sla.diagsvd(sv, m_, n_))
+    np.testing.assert_array_equal(la.hadamard(8), sla.hadamard(8))
+    assert la.hadamard(4, dtype=float).dtype == np.float64
     w = r.standard_normal((5, 3))
     check_grads(lambda x: np.sum(w[:, :3] * la.convolution_matrix(x, 3) ** 2), (a[:3],), order=2)
     check_grads(lambda x, y: np.sum(la.leslie(x, y) ** 3), (f, s), order=2)

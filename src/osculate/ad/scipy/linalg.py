@@ -74,7 +74,8 @@ differentiable to any order in every floating-point argument:
   in the matrix and in ``t``;
 * ``convolution_matrix`` (a Toeplitz gather), ``leslie``,
   ``fiedler_companion`` (a gather of ``−a/a₀``), ``diagsvd`` are linear in
-  their input, ``fiedler`` is ``|aᵢ − aⱼ|``.
+  their input, ``fiedler`` is ``|aᵢ − aⱼ|``; ``hadamard`` is SciPy's
+  constant matrix.
 
 >>> import numpy as np, osculate as osc
 >>> import osculate.scipy.linalg as osla
@@ -118,7 +119,7 @@ __all__ = [
     "solve_continuous_are", "solve_discrete_are", "solve_banded", "solveh_banded", "cholesky_banded",
     "cho_solve_banded", "solve_toeplitz", "matmul_toeplitz", "orth", "null_space", "polar", "orthogonal_procrustes",
     "subspace_angles", "fractional_matrix_power", "convolution_matrix", "leslie", "fiedler", "fiedler_companion",
-    "diagsvd",
+    "diagsvd", "hadamard",
     "sinm", "cosm", "tanm", "sinhm", "coshm", "tanhm",
 ]
 
@@ -1545,6 +1546,20 @@ def fiedler_companion(a):
     n = size - 1
     vals = _concatenate([_np.array([0.0, 1.0]), -a / a[:1]], axis=0)
     return vals[_fiedler_companion_index(n)]
+
+
+def hadamard(n, dtype=int):
+    """The ``n × n`` Hadamard matrix (``n`` a power of 2), as
+    :func:`scipy.linalg.hadamard`: SciPy's own, a constant (it has no
+    floating-point input); products with traced values differentiate as
+    products with any constant.
+
+    >>> from osculate.scipy.linalg import hadamard
+    >>> hadamard(2)
+    array([[ 1,  1],
+           [ 1, -1]])
+    """
+    return _scipy_linalg.hadamard(n, dtype=dtype)
 
 
 def diagsvd(s, M, N):
