@@ -71,6 +71,12 @@ def _worth_dropping(x):
     return n >= DROP_AT_SIZE
 
 
+# A tangent-only sweep (see _primal_needed) from inputs of this many elements: below it, the analysis
+# costs more than the operations it leaves out.  (The tests set it to 0, so that the primitive tables
+# check the tangent-only sweep on their small inputs.)
+TANGENT_ONLY_AT_SIZE = 1024
+
+
 def worth_folding(c):
     """Whether a constant factor of the cotangent ``c`` is worth keeping apart
     (:class:`Scaled`): a plain real array, or a reverse-mode tracer over one
@@ -390,7 +396,7 @@ class _Cotangents:
         return g
 
 
-def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
+def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False, tangent_of=None):
     """Run the backward sweep.
 
     ``seeds`` is a list of ``(node, index, cotangent)`` (a traced output's
@@ -402,7 +408,12 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
     """
     tape = trace.tape
     cts = _Cotangents(tape)
+    need = None if tangent_of is None else _primal_needed(tape, n_inputs)
     for node, index, ct in seeds:
+        if need is not None and not need[node]:
+            ct = _tangent_part(ct, tangent_of)
+            if ct is None:
+                continue
         cts.add(node, index, ct)
     slots, owned = cts.slots, cts.owned
     for i in range(len(tape) - 1, n_inputs - 1, -1):
@@ -429,12 +440,21 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
             # a linear primitive whose adjoint can be accumulated in place (indexing:
             # a scatter); parents[0][1] < 0: its input is a single-result node
             adjoint_prim, adjoint_params = adjoint(primals, params)
-            cts.add_lazy(parents[0][0], adjoint_prim, g, adjoint_params, 1.0 if factor is None else factor)
+            node = parents[0][0]
+            if need is not None and need[i] and not need[node]:
+                g = _tangent_part(g, tangent_of)
+                if g is None:
+                    continue
+            cts.add_lazy(node, adjoint_prim, g, adjoint_params, 1.0 if factor is None else factor)
             continue
         rule = rules.get("vjp") or prim.rule("vjp")
         in_cts = rule(g, out, primals, wants, **params)
         for p, c, x in zip(parents, in_cts, primals):
             if p is not None and c is not None and c is not zero:
+                if need is not None and need[i] and not need[p[0]]:
+                    c = _tangent_part(c, tangent_of)
+                    if c is None:
+                        continue
                 if factor is not None:
                     c = scale(c, factor)
                 dt = getattr(c, "dtype", None)
@@ -442,6 +462,61 @@ def backward(trace: ReverseTrace, seeds, n_inputs: int, release: bool = False):
                     c = _for_real_primal(c, x)
                 cts.add(p[0], p[1], c)
     return [_result(c) for c in slots[:n_inputs]]
+
+
+def _primal_needed(tape, n_inputs):
+    """For a sweep whose caller keeps only the tangents of its cotangents
+    (forward over reverse, where the Hessian-vector product is the tangent
+    of the gradient and the gradient itself is dropped): ``need[i]``, whether
+    the primal part of node ``i``'s cotangent is read at all.
+
+    It is read where node ``i``'s adjoint reads a traced residual (the
+    tangent of ``c * y`` reads ``c`` when ``y`` has one; the ``residuals``
+    rule says which values an adjoint reads), and where it flows into a
+    parent whose primal is read.  A node with ``need[i]`` false has only
+    constant residuals, so its adjoint is one fixed linear map: the sweep
+    applies it to the tangent alone, and the primal parts that only the
+    dropped gradient would have summed (the final scatters into the input's
+    cotangent, a negation...) are never computed.  Inputs are never needed.
+    Parents that are one result of several, primitives with their own saved
+    residuals (``custom_vjp``) and primitives with a function among their
+    parameters (which may close over a traced value) count as read."""
+    need = [False] * len(tape)
+    for i in range(n_inputs, len(tape)):
+        prim, primals, params, out, parents, wants = tape[i]
+        policy = prim.rules.get("residuals")
+        keep_in, keep_out = policy(wants) if policy is not None else ((True,) * len(primals), True)
+        if prim.multiple_results or "fwd" in prim.rules or (keep_out and isinstance(out, Tracer)) or any(
+                keep and isinstance(x, Tracer) for keep, x in zip(keep_in, primals)) or any(
+                _may_hold_tracers(x) for x in params.values()):
+            need[i] = True
+            continue
+        for p in parents:
+            if p is not None and (p[1] >= 0 or need[p[0]]):
+                need[i] = True
+                break
+    return need
+
+
+def _may_hold_tracers(param):
+    """Whether a primitive's parameter is or may hold a traced value (a
+    tracer, a function that may close over one, or a sequence of such)."""
+    if isinstance(param, (tuple, list)):
+        return any(_may_hold_tracers(x) for x in param)
+    return isinstance(param, Tracer) or callable(param)
+
+
+def _tangent_part(c, dual):
+    """The tangent, in the forward-mode trace ``dual``, of the cotangent
+    contribution ``c``; ``None`` when it is zero (``c`` is not one of that
+    trace's tracers: constant along its direction)."""
+    if type(c) is Scaled:
+        t = _tangent_part(c.value, dual)
+        return None if t is None else scale(t, c.factor)
+    if type(c) is JVPTracer and c._trace is dual:
+        t = c.tangent_value()
+        return None if t is zero else t
+    return None
 
 
 def _for_real_primal(c, x):
@@ -469,13 +544,42 @@ def vjp(f, *primals, has_aux=False):
     return _vjp(f, primals, has_aux, once=False)
 
 
-def vjp_once(f, *primals, has_aux=False):
+def vjp_once(f, *primals, has_aux=False, tangent_only=False):
     """:func:`vjp` for a caller that calls ``vjp_fn`` once (a gradient): the
-    sweep frees each recorded value as soon as its adjoint has used it."""
-    return _vjp(f, primals, has_aux, once=True)
+    sweep frees each recorded value as soon as its adjoint has used it.
+
+    ``tangent_only``: the caller reads only the tangents of the cotangents
+    it gets, in the forward-mode trace of the primals (forward over reverse,
+    :func:`osculate.hvp`): when every primal is such a tracer over a plain
+    array, the sweep leaves out what only the primal parts need (see
+    :func:`_primal_needed`), and the primal part of each result is a
+    placeholder (nan, broadcast)."""
+    return _vjp(f, primals, has_aux, once=True, tangent_only=tangent_only)
 
 
-def _vjp(f, primals, has_aux, once):
+def _dual_trace(leaves):
+    """The forward-mode trace of which every leaf is a tracer over a plain
+    array, or ``None`` (also when the arrays are too small for the skipped
+    work to pay for the analysis: below :data:`TANGENT_ONLY_AT_SIZE`
+    elements)."""
+    dual = None
+    worth = False
+    for p in leaves:
+        if type(p) is not JVPTracer or type(p.primal) is not np.ndarray or (dual is not None and p._trace is not dual):
+            return None
+        dual = p._trace
+        worth = worth or p.primal.size >= TANGENT_ONLY_AT_SIZE
+    return dual if worth else None
+
+
+def _placeholder(tangent, p):
+    """The forward-mode tracer with tangent ``tangent`` and, as its primal, nan
+    broadcast to the input ``p``'s primal (a tangent-only sweep's result)."""
+    primal = np.broadcast_to(np.array(np.nan, dtype=p.primal.dtype), p.primal.shape)
+    return JVPTracer(p._trace, primal, tangent)
+
+
+def _vjp(f, primals, has_aux, once, tangent_only=False):
     if all(type(p) is np.ndarray or isinstance(p, Tracer) for p in primals):
         p_leaves, p_tree = list(primals), None  # arrays: no pytree walk
     else:
@@ -503,9 +607,12 @@ def _vjp(f, primals, has_aux, once):
         seeds = _seeds(trace, o_leaves, o_primals, c_leaves)
         if once:  # the outputs are not needed by the sweep (nor what their pending tangents keep)
             o_leaves = o_primals = None
-        cts = backward(trace, seeds, n_in, release=once) if seeds else [None] * n_in
+        dual = _dual_trace(p_leaves) if tangent_only else None
+        cts = backward(trace, seeds, n_in, release=once, tangent_of=dual) if seeds else [None] * n_in
         if once:
             trace.tape = None
+        if dual is not None:
+            cts = [None if c is None else _placeholder(c, p) for c, p in zip(cts, p_leaves)]
         res = [_as_dtype_of(instantiate(zero if c is None else c, p), p) for c, p in zip(cts, p_leaves)]
         return tuple(res) if p_tree is None else tree_unflatten(p_tree, res)
 

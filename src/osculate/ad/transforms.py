@@ -61,7 +61,7 @@ def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
     return wrapped
 
 
-def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False, value=True):
+def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False, value=True, tangent_only=False):
     """``value_and_grad(f, argnums, has_aux)(*args)``; ``nums`` is ``argnums`` as a tuple.
     ``value=False``: the value is dropped before the backward sweep (``None``
     in its place), and with it whatever it alone keeps alive (the pending
@@ -82,7 +82,7 @@ def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False, value
 
     if holomorphic:
         _check_holomorphic_inputs(diff, "grad")
-    res = vjp_once(g, *diff, has_aux=has_aux)  # (the pullback runs once, below)
+    res = vjp_once(g, *diff, has_aux=has_aux, tangent_only=tangent_only)  # (the pullback runs once, below)
     y, pullback = res[0], res[1]
     aux = res[2] if has_aux else None
     if holomorphic:
@@ -99,15 +99,17 @@ def _value_and_grad_at(f, argnums, nums, has_aux, args, holomorphic=False, value
     return y, g_out
 
 
-def _gradient_of(f, has_aux=False):
+def _gradient_of(f, has_aux=False, tangent_only=False):
     """``grad(f, has_aux=has_aux)`` for one argument, without the public
     wrapper's metadata copying (the transforms call it on every
-    Hessian-vector product)."""
+    Hessian-vector product).  ``tangent_only``: the caller keeps only the
+    gradient's tangent (forward over reverse; see
+    :func:`osculate.ad.reverse.vjp_once`)."""
     if not has_aux:
-        return lambda x: _value_and_grad_at(f, 0, (0,), False, (x,), value=False)[1]
+        return lambda x: _value_and_grad_at(f, 0, (0,), False, (x,), value=False, tangent_only=tangent_only)[1]
 
     def gradient(x):
-        (_, aux), g = _value_and_grad_at(f, 0, (0,), True, (x,), value=False)
+        (_, aux), g = _value_and_grad_at(f, 0, (0,), True, (x,), value=False, tangent_only=tangent_only)
         return g, aux
 
     return gradient
@@ -336,7 +338,8 @@ def hvp(f, x, v, mode="fwd-rev", *, argnums=None, has_aux=False):
 def _hvp_array(f, x, v, mode, has_aux):
     """``(∇²f(x) v, aux)`` for ``f`` returning ``(scalar, aux)`` (see :func:`_with_aux`)."""
     if mode == "fwd-rev":
-        return jvp(_gradient_of(f, has_aux=True), (x,), (v,), has_aux=True)[1:]
+        # (only the gradient's tangent is kept: the sweep leaves out what its primal alone needs)
+        return jvp(_gradient_of(f, has_aux=True, tangent_only=True), (x,), (v,), has_aux=True)[1:]
     if mode == "rev-fwd":
         return _gradient_of(lambda y: jvp(f, (y,), (v,), has_aux=True)[1:], has_aux=True)(x)
     if mode == "rev-rev":
@@ -493,7 +496,7 @@ def _hessian_array(f, mode, chunk_size, symmetric, holomorphic):
         if mode == "fwd-fwd":
             return _hessian_by_forward_forward(f, x, n, chunk_size, symmetric)
         if mode == "fwd-rev":
-            g = grad(f)
+            g = _gradient_of(f, tangent_only=True)  # (only the gradient's tangent is read)
             col = lambda e: jvp(g, (x,), (osc_np.reshape(e, shape),))[1]  # noqa: E731
         elif mode == "rev-fwd":
             col = lambda e: hvp(f, x, osc_np.reshape(e, shape), "rev-fwd")  # noqa: E731
