@@ -72,11 +72,16 @@ def _square_core(x, name, what):
 # --------------------------------------------------------------------------- Sylvester
 
 
-def _sylvester_one(a, b, q):
-    if a.size == 0 or b.size == 0:
-        return np.zeros(q.shape, q.dtype)
+def _schur_forms(a, b):
+    """SciPy's Bartels–Stewart preparation: the Schur forms of ``a`` and ``bᴴ``."""
     r, u = _sla.schur(a, output="real")
     s, v = _sla.schur(b.conj().T, output="real")
+    return r, u, s, v
+
+
+def _sylvester_reduced(forms, q):
+    """The solve of one right-hand side ``q`` given :func:`_schur_forms` (LAPACK's ``trsyl``)."""
+    r, u, s, v = forms
     f = u.conj().T @ q @ v
     (trsyl,) = _lapack(("trsyl",), (r, s, f))
     y, scale, info = trsyl(r, s, f, tranb="C")
@@ -88,8 +93,17 @@ def _sylvester_one(a, b, q):
     return u @ (scale * y) @ v.conj().T
 
 
+def _sylvester_one(a, b, q):
+    if a.size == 0 or b.size == 0:
+        return np.zeros(q.shape, q.dtype)
+    return _sylvester_reduced(_schur_forms(a, b), q)
+
+
 def _sylvester_impl(a, b, q):
     a, b, q = common_dtype(a, b, q)
+    if a.ndim == 2 and b.ndim == 2 and q.ndim > 2 and a.size and b.size:
+        forms = _schur_forms(a, b)  # one pair of Schur forms for a stack of right-hand sides (batched tangents)
+        return over_stacks(lambda p: _sylvester_reduced(forms, p), (2,), q)
     return over_stacks(_sylvester_one, (2, 2, 2), a, b, q)
 
 
