@@ -56,7 +56,7 @@ from ..taylor_trace import jvp_rule
 from .arithmetic import add_tangents
 from .complex_parts import conj
 from .linalg import matmul, mH, mT, solve
-from .matfun import common_dtype, over_stacks, stack_batch, transposed_tangent
+from .matfun import common_dtype, jvp_from_tangent, over_stacks, stack_batch, transposed_tangent
 from .structural import shape_of, unbroadcast
 
 __all__ = ["sylvester", "discrete_lyapunov", "continuous_are", "discrete_are"]
@@ -303,18 +303,8 @@ def _dare_tangent(x, primals, tangents, balanced):
     return zero if rhs is zero else discrete_lyapunov_p.bind(mH(ac), rhs, method=None)
 
 
-def _jvp_from_tangent(prim, tangent):
-    def rule(primals, tangents, **params):
-        x = prim.bind(*primals, **params)
-        if all(t is zero for t in tangents):
-            return x, zero
-        return x, tangent(x, primals, tangents, **params)
-
-    return rule
-
-
 for _p, _tangent in ((continuous_are_p, _care_tangent), (discrete_are_p, _dare_tangent)):
-    _p.def_jvp(_jvp_from_tangent(_p, _tangent))
+    _p.def_jvp(jvp_from_tangent(_p, _tangent))
     _p.def_vjp(transposed_tangent(_tangent))
     _p.def_rule("taylor", jvp_rule(_p))
     _p.def_rule("batch", stack_batch(_p, (2, 2, 2, 2)))

@@ -939,13 +939,6 @@ def khatri_rao(a, b):
 # --------------------------------------------------------------------------- Sylvester, Lyapunov and Riccati equations
 
 
-def _matrix(x, name):
-    x = _as_array(x)
-    if len(_shape_of(x)) != 2:
-        raise ValueError(f"{name}: expected 2-d arrays, got shape {_shape_of(x)}")
-    return x
-
-
 def solve_sylvester(a, b, q):
     """The solution ``X`` of ``a X + X b = q`` (``a`` ``n × n``, ``b`` ``m × m``,
     ``q`` ``n × m``; leading axes are stacks), as :func:`scipy.linalg.solve_sylvester`.
