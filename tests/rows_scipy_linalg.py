@@ -139,17 +139,16 @@ ROWS = [
     # banded and Toeplitz systems
     ("solve_banded", lambda ab, b: la.solve_banded((1, 2), ab, b), [band(1, 2, 5), normal(5)], "vector"),
     ("solve_banded", lambda ab, b: la.solve_banded((2, 0), ab, b), [band(2, 0, 4), normal(4, 2)], "lower-matrix"),
-    # (the diagonal rows first: global sparsity detection feeds a primitive stand-in values, positive definite
-    # only as a diagonal band, and tests the first rows reaching it)
-    ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b), [hband(0, 3), normal(3)], "diagonal"),
-    ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b, lower=True), [hband(0, 3), normal(3, 2)], "diagonal-lower"),
-    ("cholesky_banded", lambda ab: la.cholesky_banded(ab), [hband(0, 3)], "diagonal"),
-    ("cholesky_banded", lambda ab: la.cholesky_banded(ab, lower=True) ** 2, [hband(0, 3)], "diagonal-lower"),
+    # (global sparsity detection reaches these with positive definite stand-in bands: their stand_in rule)
     ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b), [hband(1, 4), normal(4)], "upper"),
     ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b, lower=True), [hband(2, 5, lower=True), normal(5, 2)],
      "lower"),
     ("cholesky_banded", lambda ab: la.cholesky_banded(ab), [hband(2, 5)], "upper"),
     ("cholesky_banded", lambda ab: la.cholesky_banded(ab, lower=True), [hband(1, 4, lower=True)], "lower"),
+    ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b), [hband(0, 3), normal(3)], "diagonal"),
+    ("solveh_banded", lambda ab, b: la.solveh_banded(ab, b, lower=True), [hband(0, 3), normal(3, 2)], "diagonal-lower"),
+    ("cholesky_banded", lambda ab: la.cholesky_banded(ab), [hband(0, 3)], "diagonal"),
+    ("cholesky_banded", lambda ab: la.cholesky_banded(ab, lower=True) ** 2, [hband(0, 3)], "diagonal-lower"),
     ("cho_solve_banded", lambda cb, b: la.cho_solve_banded((cb, False), b), [hband(1, 4), normal(4)], "upper"),
     ("cho_solve_banded", lambda cb, b: la.cho_solve_banded((cb, True), b), [hband(2, 4, lower=True), normal(4, 2)],
      "lower"),

@@ -24,6 +24,7 @@ import pytest
 import scipy.linalg as sla
 
 import osculate as osc
+import osculate.numpy as osc_np
 import osculate.scipy.linalg as la
 from osculate.testing import check_grads
 
@@ -559,3 +560,32 @@ def test_toeplitz_errors(r):
         la.matmul_toeplitz((c, row[:3]), np.ones(4))
     with pytest.raises(np.linalg.LinAlgError):
         la.solve_toeplitz((np.zeros(3), np.zeros(3)), np.ones(3))
+
+
+@pytest.mark.parametrize("lower", [False, True])
+@pytest.mark.parametrize("k", [1, 2])
+def test_global_sparsity_detection_of_positive_definite_bands(lower, k):
+    """Global detection runs each primitive on random stand-ins; the banded
+    Cholesky solves get a diagonally dominant band (their ``stand_in`` rule),
+    so detection works for any bandwidth and storage form, as local mode does."""
+    from osculate.ad.core import PRIMITIVES
+
+    n = 7
+
+    def f(x):
+        rows = [0.1 * osc_np.concatenate([osc_np.zeros(j), x[j:]]) for j in range(1, k + 1)]  # off-diagonals
+        diag = 3.0 + x ** 2
+        ab = osc_np.stack([diag] + rows) if lower else osc_np.stack(rows[::-1] + [diag])
+        return (osc_np.sum(la.solveh_banded(ab, x, lower=lower) ** 2)
+                + osc_np.sum(la.cholesky_banded(ab, lower=lower)))
+
+    x = np.linspace(0.1, 0.9, n)
+    glob = osc.hessian_sparsity(f, x, mode="global").toarray()
+    assert (glob == osc.hessian_sparsity(f, x, mode="local").toarray()).all()
+    assert glob.all()  # the inverse of a band is dense
+    rule = PRIMITIVES["solveh_banded"].rules.pop("stand_in")
+    try:  # the random stand-in alone is no positive definite band
+        with pytest.raises(np.linalg.LinAlgError):
+            osc.hessian_sparsity(f, x, mode="global")
+    finally:
+        PRIMITIVES["solveh_banded"].rules["stand_in"] = rule

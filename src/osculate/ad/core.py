@@ -136,6 +136,9 @@ RULE_KINDS: dict[str, str] = {
     "sparsity": "sparsity(trace, args, out, **params) -> Deps. Sparsity detection: the index sets of the "
                 "output from those of the traced args (trace.deps_of(a)); out is the output value "
                 "(a stand-in in global mode). See osculate.ad.sparsity.",
+    "stand_in": "stand_in(values, traced, **params) -> values. Optional: global sparsity detection runs "
+                "each primitive on random stand-ins for its traced inputs (traced[i]); this puts them in the "
+                "primitive's domain (a positive definite band...). Only the output's shape and dtype are used.",
     "accumulate": "accumulate(buffer, v, **params) -> None. Optional, for a linear primitive: add "
                   "prim(v, **params) into buffer in place (the backward sweep's owned buffers).",
     "adjoint_into": "adjoint_into(primals, params) -> (linear_prim, linear_params). Optional: the adjoint "

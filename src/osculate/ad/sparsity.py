@@ -315,6 +315,9 @@ class SparsityTrace(Trace):
             vals = [a.value if m else a for a, m in zip(args, mine)]
         else:
             vals = [self._dummy(a) if m else a for a, m in zip(args, mine)]
+            stand_in = prim.rules.get("stand_in")
+            if stand_in is not None:  # stand-ins in the primitive's domain
+                vals = stand_in(vals, mine, **params)
         with np.errstate(all="ignore"):
             out = prim.bind(*vals, **params)
         if prim.constant_output:  # piecewise constant: depends on nothing

@@ -702,6 +702,21 @@ solveh_banded_p.def_rule("sparsity", sparsity.dense_rule)
 solveh_banded_p.def_rule("residuals", lambda wants: ((True, False), True))
 
 
+def _positive_definite_band(values, traced, lower, **_):
+    """Global sparsity detection's stand-in for a traced band ``ab``: its
+    diagonal row raised to ``2k + 1`` (the other entries are in [0.25, 0.75]),
+    so the Hermitian band it stores is diagonally dominant, positive definite."""
+    ab = values[0]
+    if not traced[0]:
+        return values
+    ab = np.array(ab, copy=True)
+    ab[..., 0 if lower else -1, :] = 2.0 * ab.shape[-2] - 1.0
+    return [ab] + list(values[1:])
+
+
+solveh_banded_p.def_rule("stand_in", _positive_definite_band)
+
+
 def solveh_banded(ab, b, lower=False):
     """``x`` with ``A x = b`` for the Hermitian positive definite ``A`` whose
     upper (``lower``) triangle is stored in ``ab`` ``(..., k + 1, n)``; ``b`` ``(..., n, m)``."""
@@ -748,6 +763,7 @@ def _cholesky_banded_impl(ab, lower):
 cholesky_banded_p = Primitive("cholesky_banded", _cholesky_banded_impl)
 cholesky_banded_p.def_rule("batch", stack_batch(cholesky_banded_p, (2,)))
 cholesky_banded_p.def_rule("sparsity", sparsity.dense_rule)
+cholesky_banded_p.def_rule("stand_in", _positive_definite_band)
 
 
 def cholesky_banded(ab, lower=False):
