@@ -141,9 +141,9 @@ def test_unknown_hvp_mode(bad):
         (lambda x: np.nextafter(x, 2.0), r"numpy\.nextafter"),
         (np.i0, r"numpy\.i0"),
         (np.spacing, r"numpy\.spacing"),
-        (lambda x: special.struve(1, x), r"scipy\.special\.struve"),
+        (lambda x: special.obl_cv(1, 2, x), r"scipy\.special\.obl_cv"),
     ],
-    ids=["nextafter", "i0", "spacing", "scipy.struve"],
+    ids=["nextafter", "i0", "spacing", "scipy.obl_cv"],
 )
 def test_unsupported_numpy_function_names_itself(fn, name):
     for transform in (osc.grad, lambda f: (lambda x: osc.jvp(f, (x,), (x,))[1])):
@@ -564,6 +564,10 @@ def _tall(x):  # 4 x 2, full column rank
 L_CONST = np.linalg.cholesky(_spd(P))
 
 
+def _projector(q):  # the projector onto a subspace (its basis is unique only up to rotation)
+    return q @ q.T
+
+
 def _stored(store):
     def fn(x):
         a = np.zeros(4)
@@ -581,6 +585,10 @@ ALTERNATIVE_CASES = {
     "scipy.special.polygamma": (lambda x: special.polygamma(1, x), lambda x: osc.scipy.special.polygamma(1, x)),
     "scipy.special.multigammaln": (lambda x: special.multigammaln(x + 2.0, 3),
                                    lambda x: osc.scipy.special.multigammaln(x + 2.0, 3)),
+    **{f"scipy.special.{n}": (lambda x, n=n: getattr(special, n)(2, x + 1.0),
+                              lambda x, n=n: getattr(osc.scipy.special, n)(2, x + 1.0))
+       for n in ("spherical_jn", "spherical_yn", "spherical_in", "spherical_kn")},
+    "scipy.special.diric": (lambda x: special.diric(x + 0.5, 3), lambda x: osc.scipy.special.diric(x + 0.5, 3)),
     "scipy.linalg.solve": (lambda x: scipy_linalg.solve(_spd(x), W), lambda x: osc.scipy.linalg.solve(_spd(x), W)),
     "scipy.linalg.inv": (lambda x: scipy_linalg.inv(_spd(x)), lambda x: osc.scipy.linalg.inv(_spd(x))),
     "scipy.linalg.det": (lambda x: scipy_linalg.det(_spd(x)), lambda x: osc.scipy.linalg.det(_spd(x))),
@@ -614,7 +622,11 @@ ALTERNATIVE_CASES = {
     **{f"scipy.spatial.distance.{n}": (lambda x, n=n: getattr(scipy_distance, n)(x, W + 2.0),
                                          lambda x, n=n: getattr(osc.scipy.spatial.distance, n)(x, W + 2.0))
        for n in ("euclidean", "sqeuclidean", "cityblock", "minkowski", "chebyshev", "cosine", "correlation",
-                 "braycurtis", "canberra", "jensenshannon")},
+                 "braycurtis", "canberra", "jensenshannon", "hamming", "jaccard", "dice", "rogerstanimoto",
+                 "russellrao", "sokalsneath", "yule")},
+    "scipy.spatial.distance.directed_hausdorff": (
+        lambda x: scipy_distance.directed_hausdorff(np.outer(x, W), np.outer(W, x) + 1.0)[0],
+        lambda x: osc.scipy.spatial.distance.directed_hausdorff(np.outer(x, W), np.outer(W, x) + 1.0)[0]),
     "scipy.spatial.distance.seuclidean": (lambda x: scipy_distance.seuclidean(x, W, W + 1.0),
                                           lambda x: osc.scipy.spatial.distance.seuclidean(x, W, W + 1.0)),
     "scipy.spatial.distance.mahalanobis": (lambda x: scipy_distance.mahalanobis(x, W, _spd(W)),
@@ -644,6 +656,47 @@ ALTERNATIVE_CASES = {
     "scipy.linalg.solve_discrete_lyapunov": (
         lambda x: scipy_linalg.solve_discrete_lyapunov(0.1 * _spd(x), np.outer(x, W)),
         lambda x: osc.scipy.linalg.solve_discrete_lyapunov(0.1 * _spd(x), np.outer(x, W))),
+    "scipy.linalg.solve_continuous_are": (
+        lambda x: scipy_linalg.solve_continuous_are(np.outer(x, W), np.eye(4), _spd(x), np.eye(4)),
+        lambda x: osc.scipy.linalg.solve_continuous_are(np.outer(x, W), np.eye(4), _spd(x), np.eye(4))),
+    "scipy.linalg.solve_discrete_are": (
+        lambda x: scipy_linalg.solve_discrete_are(np.outer(x, W), np.eye(4), _spd(x), np.eye(4)),
+        lambda x: osc.scipy.linalg.solve_discrete_are(np.outer(x, W), np.eye(4), _spd(x), np.eye(4))),
+    "scipy.linalg.solve_banded": (lambda x: scipy_linalg.solve_banded((1, 1), np.stack([x, x + 4.0, x]), W),
+                                  lambda x: osc.scipy.linalg.solve_banded((1, 1), np.stack([x, x + 4.0, x]), W)),
+    "scipy.linalg.solveh_banded": (lambda x: scipy_linalg.solveh_banded(np.stack([x, x + 4.0]), W),
+                                   lambda x: osc.scipy.linalg.solveh_banded(np.stack([x, x + 4.0]), W)),
+    "scipy.linalg.cholesky_banded": (lambda x: scipy_linalg.cholesky_banded(np.stack([x, x + 4.0])),
+                                     lambda x: osc.scipy.linalg.cholesky_banded(np.stack([x, x + 4.0]))),
+    "scipy.linalg.cho_solve_banded": (lambda x: scipy_linalg.cho_solve_banded((np.stack([x, x + 2.0]), False), W),
+                                      lambda x: osc.scipy.linalg.cho_solve_banded((np.stack([x, x + 2.0]), False), W)),
+    "scipy.linalg.solve_toeplitz": (lambda x: scipy_linalg.solve_toeplitz((x + [3.0, 0, 0, 0], W), W),
+                                    lambda x: osc.scipy.linalg.solve_toeplitz((x + [3.0, 0, 0, 0], W), W)),
+    "scipy.linalg.matmul_toeplitz": (lambda x: scipy_linalg.matmul_toeplitz((x, W), W),
+                                     lambda x: osc.scipy.linalg.matmul_toeplitz((x, W), W)),
+    "scipy.linalg.orth": (lambda x: scipy_linalg.orth(np.outer(x, W) + np.diag(x)),
+                          lambda x: osc.scipy.linalg.orth(np.outer(x, W) + np.diag(x))),
+    "scipy.linalg.null_space": (lambda x: _projector(scipy_linalg.null_space(_spd(x)[:2])),
+                                lambda x: _projector(osc.scipy.linalg.null_space(_spd(x)[:2]))),
+    "scipy.linalg.polar": (lambda x: scipy_linalg.polar(_spd(x) + np.outer(x, W))[0],
+                           lambda x: osc.scipy.linalg.polar(_spd(x) + np.outer(x, W))[0]),
+    "scipy.linalg.orthogonal_procrustes": (
+        lambda x: scipy_linalg.orthogonal_procrustes(_spd(x), np.outer(W, x) + np.eye(4))[0],
+        lambda x: osc.scipy.linalg.orthogonal_procrustes(_spd(x), np.outer(W, x) + np.eye(4))[0]),
+    "scipy.linalg.subspace_angles": (
+        lambda x: scipy_linalg.subspace_angles(np.stack([x, x ** 2], 1), np.stack([W, W * x], 1)),
+        lambda x: osc.scipy.linalg.subspace_angles(np.stack([x, x ** 2], 1), np.stack([W, W * x], 1))),
+    "scipy.linalg.fractional_matrix_power": (
+        lambda x: scipy_linalg.fractional_matrix_power(_spd(x), 0.5),
+        lambda x: osc.scipy.linalg.fractional_matrix_power(_spd(x), 0.5),
+        lambda x: np.real(scipy_linalg.fractional_matrix_power(_spd(x), 0.5))),
+    "scipy.linalg.convolution_matrix": (lambda x: scipy_linalg.convolution_matrix(x, 3),
+                                        lambda x: osc.scipy.linalg.convolution_matrix(x, 3)),
+    "scipy.linalg.leslie": (lambda x: scipy_linalg.leslie(x, W[:3]), lambda x: osc.scipy.linalg.leslie(x, W[:3])),
+    "scipy.linalg.fiedler": (lambda x: scipy_linalg.fiedler(x), lambda x: osc.scipy.linalg.fiedler(x)),
+    "scipy.linalg.fiedler_companion": (lambda x: scipy_linalg.fiedler_companion(x + 1.0),
+                                       lambda x: osc.scipy.linalg.fiedler_companion(x + 1.0)),
+    "scipy.linalg.diagsvd": (lambda x: scipy_linalg.diagsvd(x, 4, 5), lambda x: osc.scipy.linalg.diagsvd(x, 4, 5)),
     **{f"scipy.linalg.{n}": (lambda x, n=n: getattr(scipy_linalg, n)(0.3 * np.outer(x, W)),
                              lambda x, n=n: getattr(osc.scipy.linalg, n)(0.3 * np.outer(x, W)))
        for n in ("sinm", "cosm", "tanm", "sinhm", "coshm", "tanhm")},
@@ -698,11 +751,11 @@ def test_an_unsupported_function_names_a_working_alternative(name):
 @pytest.mark.parametrize(
     "fn, name",
     [
-        (lambda x: special.struve(1, x), "scipy.special.struve"),
-        (lambda x: special.modstruve(0, x), "scipy.special.modstruve"),
+        (lambda x: special.obl_cv(1, 2, x), "scipy.special.obl_cv"),
+        (lambda x: special.pro_cv(0, 1, x), "scipy.special.pro_cv"),
         (lambda x: scipy_linalg.signm(np.outer(x, x) + np.eye(4)), "scipy.linalg.signm"),
     ],
-    ids=["struve", "modstruve", "signm"],
+    ids=["obl_cv", "pro_cv", "signm"],
 )
 def test_a_scipy_function_without_equivalent_says_so_and_names_custom_rules(fn, name):
     with pytest.raises(UnsupportedFunctionError) as info:

@@ -177,6 +177,21 @@ REAL_ONLY = {
     "loggamma": "not yet complex-capable: its rule casts a complex argument to real (ComplexWarning)",
     "log_ndtr": "not yet complex-capable: its rule picks a formula with `less` on complex values (lexicographic)",
     "spence": "not yet complex-capable: its rule binds the real-only abs and sign on complex values",
+    **dict.fromkeys(["eval_legendre", "eval_chebyt", "eval_chebyu", "eval_chebyc", "eval_chebys", "eval_hermite",
+                     "eval_hermitenorm", "eval_laguerre", "eval_genlaguerre", "eval_gegenbauer", "eval_jacobi",
+                     "eval_sh_legendre", "eval_sh_chebyt", "eval_sh_chebyu", "eval_sh_jacobi"],
+                    "orthogonal polynomials: SciPy has complex loops, but the rules (degree reflections, nan masks) "
+                    "are written for real x and unchecked on complex ones"),
+    "lpmv": "associated Legendre function of real x: SciPy has no complex loop for it",
+    # osculate.ad.prims.special_misc
+    **dict.fromkeys(["voigt_profile", "faddeeva_re", "faddeeva_im", "struve", "modstruve", "ber", "bei", "ker", "kei",
+                     "berp", "beip", "kerp", "keip", "zetac", "ndtri_exp", "hyp0f1", "betaincc", "betainccinv",
+                     "elliprf", "elliprd", "elliprc", "elliprg", "elliprj", "elliprf_d", "elliprd_d", "elliprj_d",
+                     "agm", "radian", "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn",
+                     "spherical_jn_d", "spherical_yn_d", "spherical_in_d", "spherical_kn_d"], _REAL_SPECIAL),
+    "special_round": _PIECEWISE,
+    "cholesky_banded": "its derivative solves the banded tangent system of a real factor; a complex (Hermitian) "
+                       "factor's tangent is not C-linear and is not implemented (NotImplementedError)",
     "rfft": _REAL_INPUT,
     "sign_det": _REAL_LINALG,
     "implicit_solve": "implicit functions solve real equations (their solutions are cast to float); write a "

@@ -92,6 +92,8 @@ UNSUITED_SAMPLE = {
     "scipy.special.yn": "an integer order (the sample's are not integers)",
     "scipy.linalg.logm": "symmetric positive definite matrices, along symmetric directions (the sample's is not)",
     "scipy.linalg.sqrtm": "symmetric positive definite matrices, along symmetric directions (the sample's is not)",
+    "scipy.linalg.fractional_matrix_power": "a non-integer power of a symmetric positive definite matrix only "
+                                            "(the sample's is not)",
 }
 
 

@@ -239,3 +239,134 @@ def test_unknown_keywords_are_refused():
         dist.pdist(X, "seuclidean", w=W4)
     with pytest.raises(TypeError, match="unexpected keyword"):
         dist.pdist(X, "jensenshannon", axis=0)
+
+
+# --------------------------------------------------------------------------- boolean dissimilarities, Hausdorff
+
+BOOLEAN = ["hamming", "jaccard", "dice", "rogerstanimoto", "russellrao", "sokalsneath", "yule"]
+#: the ones SciPy computes by arithmetic on the entries (rational in real u, v); hamming and jaccard
+#: count unequal or nonzero entries (piecewise constant)
+ARITHMETIC = ["dice", "rogerstanimoto", "russellrao", "sokalsneath", "yule"]
+
+
+def _quiet(fn):
+    import warnings
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # (SciPy's own 0/0 warnings on the edge cases)
+        try:
+            return fn()
+        except (ValueError, ZeroDivisionError) as exc:
+            return type(exc)
+
+
+def _samples(seed):
+    """Rows with zeros, ones, ties and coincident rows, or uniform reals."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 6))
+    X = rng.choice([0.0, 1.0, 2.0, -1.0, 0.5], size=(4, n)) if seed % 2 else rng.uniform(-1.0, 2.0, (4, n))
+    if seed % 3 == 0:
+        X[1] = X[0]
+    if seed % 5 == 0:
+        X[2] = 0.0
+    return X, rng.uniform(0.2, 2.0, n)
+
+
+@pytest.mark.parametrize("name", BOOLEAN)
+def test_boolean_dissimilarities_match_scipy_everywhere(name):
+    """One pair, pdist and cdist, with and without weights, on reals, 0/1 data, zero rows and
+    coincident rows: SciPy's values, nan and errors (pdist/cdist apply these metrics to ``X != 0``
+    except hamming and the unweighted dice, as SciPy's compiled code does)."""
+    for seed in range(60):
+        X, w = _samples(seed)
+        for kw in ({}, {"w": w}):
+            for got, want in ((lambda: dist.pdist(X, name, **kw), lambda: ssd.pdist(X, name, **kw)),
+                              (lambda: dist.cdist(X, X[:2], name, **kw), lambda: ssd.cdist(X, X[:2], name, **kw))):
+                np.testing.assert_allclose(_quiet(got), _quiet(want), rtol=1e-13, atol=0, equal_nan=True)
+            for a in range(4):
+                for b in range(4):
+                    got = _quiet(lambda: getattr(dist, name)(X[a], X[b], **kw))
+                    want = _quiet(lambda: getattr(ssd, name)(X[a], X[b], **kw))
+                    if isinstance(want, type):
+                        assert got is want, (name, X[a], X[b], kw)
+                    else:
+                        np.testing.assert_allclose(got, want, rtol=1e-13, atol=0, equal_nan=True)
+    B = np.array([[True, False, True, True], [False, False, True, False]])
+    assert getattr(dist, name)(B[0], B[1]) == getattr(ssd, name)(B[0], B[1])
+
+
+@pytest.mark.parametrize("name", BOOLEAN)
+def test_boolean_dissimilarities_on_traced_values(name):
+    """The traced value is SciPy's; hamming and jaccard have derivative 0 in u and v, the others
+    the derivatives of SciPy's arithmetic (finite differences to second order, in w too)."""
+    u = np.array([1.0, 0.0, 2.0, 0.5, -1.0])
+    v = np.array([1.0, 1.0, 0.0, 0.7, 0.3])
+    w = np.array([0.5, 1.5, 1.0, 2.0, 0.7])
+    f = getattr(dist, name)
+    value, tangent = osc.jvp(lambda x: f(x, v), (u,), (np.ones(5),))
+    assert value == getattr(ssd, name)(u, v)
+    if name in ARITHMETIC:
+        check_grads(lambda a, b, c: f(a, b, w=c), (u, v, w), order=2, modes=("fwd", "rev"))
+        h = osc.hessian(lambda x: f(x, v, w=w), mode="fwd-rev")(u)
+        np.testing.assert_allclose(h, osc.hessian(lambda x: f(x, v, w=w), mode="rev-rev")(u), rtol=1e-12, atol=1e-14)
+    else:
+        assert tangent == 0.0
+        assert np.array_equal(osc.grad(lambda x: f(x, v, w=w))(u), np.zeros(5))
+        check_grads(lambda c: f(u, v, w=c), (w,), order=2, modes=("fwd", "rev"))  # the weights' share
+
+
+def test_boolean_pdist_metrics_are_piecewise_constant_in_the_data():
+    X = np.array([[1.0, 0.0, 2.0], [0.5, 1.0, 0.0], [0.0, 0.0, 3.0]])
+    for name in ("jaccard", "rogerstanimoto", "russellrao", "sokalsneath", "yule", "hamming"):
+        assert np.array_equal(osc.grad(lambda x: np.sum(dist.pdist(x, name)))(X), np.zeros_like(X))
+        np.testing.assert_array_equal(dist.pdist(X, name), ssd.pdist(X, name))
+    # SciPy's unweighted pdist dice is the arithmetic formula on the entries: differentiable
+    check_grads(lambda x: dist.pdist(x, "dice"), (X,), order=2, modes=("fwd", "rev"))
+    for alias, name in (("matching", "hamming"), ("ja", "jaccard")):
+        np.testing.assert_array_equal(dist.pdist(X, alias), ssd.pdist(X, name))
+
+
+def test_sokalsneath_of_two_false_vectors_raises_as_scipy():
+    with pytest.raises(ValueError, match="entirely false"):
+        dist.sokalsneath(np.zeros(3), np.zeros(3))
+    with pytest.raises(ZeroDivisionError):
+        dist.russellrao(np.ones(2), np.ones(2), w=np.zeros(2))
+
+
+HU = np.array([[0.0, 0.0], [1.0, 2.0], [2.5, -1.0], [0.3, 0.4]])
+HV = np.array([[1.0, 1.0], [3.0, 3.0], [-1.0, 0.5]])
+
+
+@pytest.mark.parametrize("rng", [0, 3])
+def test_directed_hausdorff_is_scipys_and_differentiates_the_selected_pair(rng):
+    want = ssd.directed_hausdorff(HU, HV, rng)
+    assert dist.directed_hausdorff(HU, HV, rng) == want
+    d, i, j = want
+    (value, i2, j2), tangent = osc.jvp(lambda u: dist.directed_hausdorff(u, HV, rng), (HU,), (np.ones_like(HU),))
+    assert value == d and (i2, j2) == (i, j)
+    g = osc.grad(lambda u: dist.directed_hausdorff(u, HV, rng)[0])(HU)
+    expect = np.zeros_like(HU)
+    expect[i] = (HU[i] - HV[j]) / d
+    np.testing.assert_allclose(g, expect, rtol=1e-14)
+    check_grads(lambda u, v: dist.directed_hausdorff(u, v, rng)[0], (HU, HV), order=2, modes=("fwd", "rev"))
+    # the other direction, and SciPy's keyword
+    assert dist.directed_hausdorff(HV, HU, seed=rng) == ssd.directed_hausdorff(HV, HU, seed=rng)
+
+
+def test_directed_hausdorff_without_values_is_the_max_min_distance():
+    """Under jit (no concrete values) the same distance, derivative and pair (as floats)."""
+    f = osc.jit(lambda u: dist.directed_hausdorff(u, HV)[0])
+    np.testing.assert_allclose(f(HU), ssd.directed_hausdorff(HU, HV)[0], rtol=1e-14)
+    np.testing.assert_allclose(osc.grad(f)(HU), osc.grad(lambda u: dist.directed_hausdorff(u, HV)[0])(HU), rtol=1e-14)
+    _, i, j = osc.jit(lambda u: dist.directed_hausdorff(u, HV))(HU)
+    assert (i, j) == ssd.directed_hausdorff(HU, HV)[1:]
+
+
+@pytest.mark.parametrize("name", BOOLEAN + ["directed_hausdorff"])
+def test_plain_scipy_boolean_and_hausdorff_calls_name_the_replacement(name):
+    args = (HV,) if name == "directed_hausdorff" else (V,)
+    with pytest.raises(UnsupportedConversionError, match=rf"^scipy\.spatial\.distance\.{name} is not supported"
+                       rf".*use osculate\.scipy\.spatial\.distance\.{name} instead"):
+        osc.grad(lambda u: getattr(ssd, name)(u, *args)[0] if name == "directed_hausdorff"
+                 else getattr(ssd, name)(u, *args))(HU if name == "directed_hausdorff" else U)
+    assert name in dist.__all__ and ">>>" in getattr(dist, name).__doc__

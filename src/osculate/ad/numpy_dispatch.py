@@ -48,6 +48,11 @@ ALTERNATIVES = {
     "scipy.special.log_softmax": "use osculate.scipy.special.log_softmax instead (the same signature)",
     "scipy.special.polygamma": "use osculate.scipy.special.polygamma instead (the same signature)",
     "scipy.special.multigammaln": "use osculate.scipy.special.multigammaln instead (the same signature)",
+    "scipy.special.spherical_jn": "use osculate.scipy.special.spherical_jn instead (the same signature)",
+    "scipy.special.spherical_yn": "use osculate.scipy.special.spherical_yn instead (the same signature)",
+    "scipy.special.spherical_in": "use osculate.scipy.special.spherical_in instead (the same signature)",
+    "scipy.special.spherical_kn": "use osculate.scipy.special.spherical_kn instead (the same signature)",
+    "scipy.special.diric": "use osculate.scipy.special.diric instead (the same signature)",
     "scipy.linalg.solve": "use osculate.scipy.linalg.solve instead (the same signature)",
     "scipy.linalg.inv": "use osculate.scipy.linalg.inv instead (the same signature)",
     "scipy.linalg.det": "use osculate.scipy.linalg.det instead (the same signature)",
@@ -86,6 +91,29 @@ ALTERNATIVES = {
                                                "(the same signature)",
     "scipy.linalg.solve_discrete_lyapunov": "use osculate.scipy.linalg.solve_discrete_lyapunov instead "
                                              "(the same signature)",
+    "scipy.linalg.solve_continuous_are": "use osculate.scipy.linalg.solve_continuous_are instead "
+                                          "(the same signature, without e and s)",
+    "scipy.linalg.solve_discrete_are": "use osculate.scipy.linalg.solve_discrete_are instead "
+                                       "(the same signature, without e and s)",
+    "scipy.linalg.solve_banded": "use osculate.scipy.linalg.solve_banded instead (the same signature)",
+    "scipy.linalg.solveh_banded": "use osculate.scipy.linalg.solveh_banded instead (the same signature)",
+    "scipy.linalg.cholesky_banded": "use osculate.scipy.linalg.cholesky_banded instead (the same signature)",
+    "scipy.linalg.cho_solve_banded": "use osculate.scipy.linalg.cho_solve_banded instead (the same signature)",
+    "scipy.linalg.solve_toeplitz": "use osculate.scipy.linalg.solve_toeplitz instead (the same signature)",
+    "scipy.linalg.matmul_toeplitz": "use osculate.scipy.linalg.matmul_toeplitz instead (the same signature)",
+    "scipy.linalg.orth": "use osculate.scipy.linalg.orth instead (the same signature)",
+    "scipy.linalg.null_space": "use osculate.scipy.linalg.null_space instead (the same signature)",
+    "scipy.linalg.polar": "use osculate.scipy.linalg.polar instead (the same signature)",
+    "scipy.linalg.orthogonal_procrustes": "use osculate.scipy.linalg.orthogonal_procrustes instead (the same signature)",
+    "scipy.linalg.subspace_angles": "use osculate.scipy.linalg.subspace_angles instead (the same signature)",
+    "scipy.linalg.convolution_matrix": "use osculate.scipy.linalg.convolution_matrix instead (the same signature)",
+    "scipy.linalg.leslie": "use osculate.scipy.linalg.leslie instead (the same signature)",
+    "scipy.linalg.fiedler": "use osculate.scipy.linalg.fiedler instead (the same signature)",
+    "scipy.linalg.fiedler_companion": "use osculate.scipy.linalg.fiedler_companion instead (the same signature)",
+    "scipy.linalg.diagsvd": "use osculate.scipy.linalg.diagsvd instead (the same signature)",
+    "scipy.linalg.fractional_matrix_power": "use osculate.scipy.linalg.fractional_matrix_power instead "
+                                            "(the same signature; symmetric positive definite input unless t is "
+                                            "an integer)",
     "scipy.linalg.sinm": "use osculate.scipy.linalg.sinm instead (the same signature)",
     "scipy.linalg.cosm": "use osculate.scipy.linalg.cosm instead (the same signature)",
     "scipy.linalg.tanm": "use osculate.scipy.linalg.tanm instead (the same signature)",
@@ -107,6 +135,9 @@ ALTERNATIVES = {
     "scipy.spatial.distance.braycurtis": "use osculate.scipy.spatial.distance.braycurtis instead (the same signature)",
     "scipy.spatial.distance.canberra": "use osculate.scipy.spatial.distance.canberra instead (the same signature)",
     "scipy.spatial.distance.jensenshannon": "use osculate.scipy.spatial.distance.jensenshannon instead (the same signature)",
+    **{f"scipy.spatial.distance.{_n}": f"use osculate.scipy.spatial.distance.{_n} instead (the same signature)"
+       for _n in ("hamming", "jaccard", "dice", "rogerstanimoto", "russellrao", "sokalsneath", "yule",
+                  "directed_hausdorff")},
     "scipy.stats": "use osculate.scipy.stats instead (the same distributions and signatures, "
                    "e.g. osculate.scipy.stats.norm.logpdf(x, loc, scale))",
     # NumPy functions without a differentiation rule, and what does the same

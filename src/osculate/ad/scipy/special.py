@@ -4,8 +4,9 @@ The ufuncs (``ndtr``, ``log_ndtr``, ``xlogy``, ``gamma``, ``i0``...) need no
 import: ``scipy.special.ndtr(tracer)`` reaches the same primitive through
 ``__array_ufunc__``.  This module is for the functions SciPy writes in Python,
 which convert their input with ``np.asarray`` and so cannot see a tracer
-(``logsumexp``, ``softmax``, ``log_softmax``, ``polygamma``, ``multigammaln``): call them from
-here instead.  Every function works on plain arrays too.
+(``logsumexp``, ``softmax``, ``log_softmax``, ``polygamma``, ``multigammaln``, ``spherical_jn``,
+``spherical_yn``, ``spherical_in``, ``spherical_kn``, ``diric``): call them from here instead.
+Every function works on plain arrays too.
 
 ``gammainc(a, x)``, ``gammaincc(a, x)`` and ``betainc(a, b, x)`` are
 differentiable in every argument, to every order (for ``a, b > 0`` and ``x``

@@ -10,13 +10,22 @@ Metrics: ``'euclidean'``, ``'sqeuclidean'``, ``'cityblock'``,
 ``'correlation'``, ``'braycurtis'``, ``'canberra'`` (all of these take
 ``w=`` weights as SciPy does), ``'seuclidean'`` (``V=``, default the
 variances of the columns), ``'mahalanobis'`` (``VI=``, default the inverse
-covariance of the rows), ``'jensenshannon'`` and a Python callable
+covariance of the rows), ``'jensenshannon'``, the dissimilarities of
+boolean vectors ``'hamming'``, ``'jaccard'``, ``'dice'``, ``'rogerstanimoto'``,
+``'russellrao'``, ``'sokalsneath'``, ``'yule'`` (with ``w=``; as SciPy's
+compiled code, on ``X != 0`` except ``hamming`` and the unweighted ``dice``:
+piecewise constant in ``X``, derivative 0) and a Python callable
 ``metric(u, v)``.  The same formulas are the functions of one pair of 1-D
 vectors, :func:`euclidean`, :func:`sqeuclidean`, :func:`cityblock`,
 :func:`minkowski`, :func:`chebyshev`, :func:`cosine`, :func:`correlation`,
 :func:`seuclidean`, :func:`mahalanobis`, :func:`braycurtis`,
 :func:`canberra` and :func:`jensenshannon` (which, as SciPy's, also takes
-n-d arrays along ``axis``).
+n-d arrays along ``axis``); so are :func:`hamming`, :func:`jaccard`,
+:func:`dice`, :func:`rogerstanimoto`, :func:`russellrao`, :func:`sokalsneath`
+and :func:`yule`, with SciPy's Python formulas (counts by arithmetic on the
+entries: on real vectors all but ``hamming`` and ``jaccard`` are rational
+functions of them, differentiated as such), and :func:`directed_hausdorff`
+(the distance of the pair it selects, the indices constants).
 
 Edge values follow SciPy: ``canberra`` counts a coordinate where ``u`` and
 ``v`` are both 0 as 0, ``cosine`` and ``correlation`` are clipped to
@@ -60,14 +69,17 @@ from ...core import concrete as _concrete
 from ... import numpy as _onp
 
 __all__ = ["pdist", "cdist", "squareform", "euclidean", "sqeuclidean", "cityblock", "minkowski", "chebyshev",
-           "cosine", "correlation", "seuclidean", "mahalanobis", "braycurtis", "canberra", "jensenshannon"]
+           "cosine", "correlation", "seuclidean", "mahalanobis", "braycurtis", "canberra", "jensenshannon",
+           "hamming", "jaccard", "dice", "rogerstanimoto", "russellrao", "sokalsneath", "yule",
+           "directed_hausdorff"]
 
 _ALIASES = {"euclid": "euclidean", "eu": "euclidean", "e": "euclidean", "sqe": "sqeuclidean", "sqeuclid": "sqeuclidean",
             "cblock": "cityblock", "cb": "cityblock", "c": "cityblock", "manhattan": "cityblock",
             "mi": "minkowski", "minkowsi": "minkowski", "pnorm": "minkowski", "chebychev": "chebyshev",
             "cheby": "chebyshev", "cheb": "chebyshev", "ch": "chebyshev", "cos": "cosine", "co": "correlation",
             "se": "seuclidean", "bray": "braycurtis", "canb": "canberra", "mahal": "mahalanobis",
-            "mah": "mahalanobis", "js": "jensenshannon"}
+            "mah": "mahalanobis", "js": "jensenshannon", "matching": "hamming", "hamm": "hamming", "ha": "hamming",
+            "h": "hamming", "jacc": "jaccard", "ja": "jaccard", "j": "jaccard"}
 
 
 def _as_array(x):
@@ -176,10 +188,111 @@ def _jensenshannon_rows(p, q, base=None):
     return _jensenshannon(p, q, base)
 
 
+# the dissimilarities of boolean vectors.  SciPy's one-pair functions compute them on numbers by
+# arithmetic (``ntf = Σ u (1 - v)``...), so on real vectors most are rational functions of the
+# entries (``dice``, ``rogerstanimoto``, ``russellrao``, ``sokalsneath``, ``yule``: differentiable
+# as such), while ``hamming`` and ``jaccard`` count unequal or nonzero entries (piecewise constant,
+# derivative 0 in u and v).  SciPy's pdist/cdist run them on ``X != 0`` instead (below).
+
+
+def _flag(c):
+    """1.0 where the boolean ``c`` holds, else 0.0 (a constant)."""
+    return _onp.where(c, 1.0, 0.0)
+
+
+def _weighted(u, w):
+    return u if w is None else w * u
+
+
+def _tf(u, v, w):
+    """``(nft, ntf) = (Σ w (1 - u) v, Σ w u (1 - v))`` (SciPy's ``_nbool_correspond_ft_tf``, in
+    its order of operations)."""
+    not_u, not_v = 1.0 - u, 1.0 - v
+    if w is not None:
+        not_u, u = w * not_u, w * u
+    return _onp.sum(not_u * v, axis=-1), _onp.sum(u * not_v, axis=-1)
+
+
+def _all(u, v, w):
+    """``(nff, nft, ntf, ntt)`` (SciPy's ``_nbool_correspond_all``)."""
+    not_u, not_v = 1.0 - u, 1.0 - v
+    if w is not None:
+        not_u, u = w * not_u, w * u
+    return tuple(_onp.sum(a * b, axis=-1) for a, b in ((not_u, not_v), (not_u, v), (u, not_v), (u, v)))
+
+
+def _ntt(u, v, w):
+    return _onp.sum(u * v if w is None else u * v * w, axis=-1)
+
+
+def _hamming(u, v, w=None):
+    unequal = _flag(u != v)
+    if w is None:
+        return _onp.mean(unequal, axis=-1)
+    return _onp.sum(unequal * (w / _onp.sum(w)), axis=-1)
+
+
+def _jaccard(u, v, w=None):
+    nonzero_u, nonzero_v = u != 0, v != 0
+    a = _total(_flag(_onp.logical_xor(nonzero_u, nonzero_v)), w)
+    b = _total(_flag(_onp.logical_or(nonzero_u, nonzero_v)), w)
+    some = b != 0
+    return _onp.where(some, a / _onp.where(some, b, 1.0), 0.0)
+
+
+def _dice(u, v, w=None):
+    nft, ntf = _tf(u, v, w)
+    return (ntf + nft) / (2.0 * _ntt(u, v, w) + ntf + nft)
+
+
+def _rogerstanimoto(u, v, w=None):
+    nff, nft, ntf, ntt = _all(u, v, w)
+    return 2.0 * (ntf + nft) / (ntt + nff + 2.0 * (ntf + nft))
+
+
+def _russellrao(u, v, w=None):
+    n = float(u.shape[-1]) if w is None else _onp.sum(w, axis=-1)
+    return (n - _ntt(u, v, w)) / n
+
+
+def _sokalsneath(u, v, w=None):
+    nft, ntf = _tf(u, v, w)
+    return 2.0 * (ntf + nft) / (_ntt(u, v, w) + 2.0 * (ntf + nft))
+
+
+def _yule(u, v, w=None):
+    nff, nft, ntf, ntt = _all(u, v, w)
+    half = ntf * nft
+    some = half != 0
+    return _onp.where(some, 2.0 * half / _onp.where(some, ntt * nff + half, 1.0), 0.0)
+
+
+def _on_nonzero(metric):
+    """SciPy's pdist/cdist version of a boolean metric: the metric of ``u != 0`` and ``v != 0``
+    (piecewise constant in the entries, derivative 0; in ``w`` it is differentiable)."""
+
+    def fn(u, v, w=None):
+        return metric(_flag(u != 0), _flag(v != 0), w)
+
+    fn.__name__ = metric.__name__
+    return fn
+
+
+def _dice_rows(u, v, w=None):
+    """SciPy's pdist/cdist ``dice``: the one-pair formula on the entries without weights; with
+    weights ``Σ w [u ≠ v] / (2 Σ w [u ≠ 0][v ≠ 0] + Σ w [u ≠ v])`` (piecewise constant)."""
+    if w is None:
+        return _dice(u, v)
+    ndiff = _total(_flag(u != v), w)
+    return ndiff / (2.0 * _total(_flag(_onp.logical_and(u != 0, v != 0)), w) + ndiff)
+
+
 _METRICS = {"euclidean": _euclidean, "sqeuclidean": _sqeuclidean, "cityblock": _cityblock, "minkowski": _minkowski,
             "chebyshev": _chebyshev, "cosine": _cosine, "correlation": _correlation, "seuclidean": _seuclidean,
             "mahalanobis": _mahalanobis, "braycurtis": _braycurtis, "canberra": _canberra,
-            "jensenshannon": _jensenshannon_rows}
+            "jensenshannon": _jensenshannon_rows, "hamming": _hamming, "jaccard": _jaccard, "dice": _dice_rows,
+            "rogerstanimoto": _on_nonzero(_rogerstanimoto), "russellrao": _on_nonzero(_russellrao),
+            "sokalsneath": _on_nonzero(_sokalsneath), "yule": _on_nonzero(_yule)}
 
 
 def _metric_name(metric):
@@ -496,3 +609,170 @@ def jensenshannon(p, q, base=None, *, axis=0, keepdims=False):
     (2,)
     """
     return _jensenshannon(_as_array(p), _as_array(q), base, axis, keepdims)
+
+
+# --------------------------------------------------------------------------- boolean dissimilarities
+
+
+def _pair(u, v, w):
+    u, v = _vector(u), _vector(v)
+    if u.shape != v.shape:
+        raise ValueError("The 1d arrays must have equal lengths.")
+    w = _weights(w)
+    if w is not None and w.shape != u.shape:
+        raise ValueError("'w' should have the same length as 'u' and 'v'.")
+    return u, v, w
+
+
+def _scalar(x):
+    return x if isinstance(x, _Tracer) else _np.float64(x)
+
+
+def hamming(u, v, w=None):
+    """The Hamming distance, the (``w``-weighted) fraction of coordinates where ``u`` and ``v``
+    differ, as :func:`scipy.spatial.distance.hamming`: piecewise constant in ``u`` and ``v``
+    (derivative 0), differentiable in ``w``.
+
+    >>> from osculate.scipy.spatial.distance import hamming
+    >>> hamming([1.0, 0.0, 2.0], [1.0, 1.0, 3.0])
+    np.float64(0.6666666666666666)
+    """
+    return _scalar(_hamming(*_pair(u, v, w)))
+
+
+def jaccard(u, v, w=None):
+    """The Jaccard-Needham dissimilarity, the (weighted) fraction of the coordinates nonzero in
+    ``u`` or ``v`` that are nonzero in only one of them (0 when none is nonzero), as
+    :func:`scipy.spatial.distance.jaccard`: piecewise constant in ``u`` and ``v``.
+
+    >>> from osculate.scipy.spatial.distance import jaccard
+    >>> jaccard([1.0, 0.0, 2.0], [1.0, 1.0, 0.0])
+    np.float64(0.6666666666666666)
+    """
+    return _scalar(_jaccard(*_pair(u, v, w)))
+
+
+def dice(u, v, w=None):
+    """The Dice dissimilarity ``(ntf + nft) / (2 ntt + ntf + nft)`` with SciPy's counts ``ntt =
+    Σ w u v``, ``ntf = Σ w u (1 - v)``, ``nft = Σ w (1 - u) v``, as
+    :func:`scipy.spatial.distance.dice` (which computes them by this arithmetic on any numbers,
+    so on real vectors it is a rational function of the entries, differentiated as such).
+
+    >>> from osculate.scipy.spatial.distance import dice
+    >>> float(dice([1.0, 0.0, 1.0], [1.0, 1.0, 0.0]))
+    0.5
+    """
+    return _scalar(_dice(*_pair(u, v, w)))
+
+
+def rogerstanimoto(u, v, w=None):
+    """The Rogers-Tanimoto dissimilarity ``2 (ntf + nft) / (ntt + nff + 2 (ntf + nft))`` with
+    SciPy's arithmetic counts (``nff = Σ w (1 - u)(1 - v)``; see :func:`dice`), as
+    :func:`scipy.spatial.distance.rogerstanimoto`.
+
+    >>> from osculate.scipy.spatial.distance import rogerstanimoto
+    >>> float(rogerstanimoto([1.0, 0.0, 1.0], [1.0, 1.0, 0.0]))
+    0.8
+    """
+    u, v, w = _pair(u, v, w)
+    nff, nft, ntf, ntt = _all(u, v, w)
+    _nonzero(ntt + nff + 2.0 * (ntf + nft))
+    return _scalar(_rogerstanimoto(u, v, w))
+
+
+def _nonzero(denominator):
+    """SciPy divides Python floats here: a ``ZeroDivisionError`` where the denominator is 0."""
+    value = _value_or_none(denominator)
+    if value is not None and value == 0:
+        raise ZeroDivisionError("float division by zero")
+
+
+def russellrao(u, v, w=None):
+    """The Russell-Rao dissimilarity ``(n - ntt) / n`` (``n`` the length, or ``Σ w``; ``ntt =
+    Σ w u v``), as :func:`scipy.spatial.distance.russellrao`.
+
+    >>> from osculate.scipy.spatial.distance import russellrao
+    >>> float(russellrao([1.0, 0.0, 1.0], [1.0, 1.0, 0.0]))
+    0.6666666666666666
+    """
+    u, v, w = _pair(u, v, w)
+    _nonzero(float(u.shape[0]) if w is None else _onp.sum(w))
+    return _scalar(_russellrao(u, v, w))
+
+
+def sokalsneath(u, v, w=None):
+    """The Sokal-Sneath dissimilarity ``2 (ntf + nft) / (ntt + 2 (ntf + nft))`` with SciPy's
+    arithmetic counts, as :func:`scipy.spatial.distance.sokalsneath` (a ``ValueError``, as
+    SciPy's, where the denominator is 0).
+
+    >>> from osculate.scipy.spatial.distance import sokalsneath
+    >>> float(sokalsneath([1.0, 0.0, 1.0], [1.0, 1.0, 0.0]))
+    0.8
+    """
+    u, v, w = _pair(u, v, w)
+    nft, ntf = _tf(u, v, w)
+    denominator = _value_or_none(_ntt(u, v, w) + 2.0 * (ntf + nft))
+    if denominator is not None and not _np.any(denominator):
+        raise ValueError("Sokal-Sneath dissimilarity is not defined for vectors that are entirely false.")
+    return _scalar(_sokalsneath(u, v, w))
+
+
+def yule(u, v, w=None):
+    """The Yule dissimilarity ``2 R / (ntt nff + R)``, ``R = ntf nft`` (0 where ``R = 0``), with
+    SciPy's arithmetic counts, as :func:`scipy.spatial.distance.yule`.
+
+    >>> from osculate.scipy.spatial.distance import yule
+    >>> float(yule([1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 0.0, 0.0]))
+    1.0
+    """
+    return _scalar(_yule(*_pair(u, v, w)))
+
+
+# --------------------------------------------------------------------------- directed Hausdorff distance
+
+
+def directed_hausdorff(u, v, rng=0, *, seed=None):
+    """``(d, i, j)``: the directed Hausdorff distance ``d = max_i min_j |u_i - v_j|`` from the
+    rows of ``u`` to those of ``v`` and the rows ``i``, ``j`` that attain it, as
+    :func:`scipy.spatial.distance.directed_hausdorff` (``rng``, or the older ``seed``: SciPy's,
+    which only orders its search).  The indices are constants; ``d`` is the distance between the rows
+    ``u[i]`` and ``v[j]``, so its derivative is that of ``|u_i - v_j|`` (the selected pair
+    changes where ``d`` is not differentiable; ``inf`` where ``d = 0``).  On concrete values
+    (eager transformations) ``d``, ``i`` and ``j`` are SciPy's own.  Without them (under ``jit``
+    or ``vmap``) ``d`` is ``sqrt(max_i min_j |u_i - v_j|²)`` (the same number; at a tie the
+    derivative is split evenly) and ``i``, ``j`` (the first such pair, which in a tie may not be
+    the one SciPy's randomized search returns) are traced floats, since an index cannot be staged.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.spatial.distance import directed_hausdorff
+    >>> u = np.array([[0.0, 0.0], [1.0, 2.0]]); v = np.array([[1.0, 1.0], [3.0, 3.0]])
+    >>> directed_hausdorff(u, v)
+    (1.4142135623730951, 0, 0)
+    >>> osc.grad(lambda a: directed_hausdorff(a, v)[0])(u)
+    array([[-0.70710678, -0.70710678],
+           [ 0.        ,  0.        ]])
+    """
+    import scipy.spatial.distance as _sd
+
+    u, v = _check_2d(u, "directed_hausdorff"), _check_2d(v, "directed_hausdorff")
+    if u.shape[1] != v.shape[1]:
+        raise ValueError("u and v need to have the same number of columns")
+    uc, vc = _value_or_none(u), _value_or_none(v)
+    if uc is not None and vc is not None:
+        d0, i, j = (_sd.directed_hausdorff(uc, vc, rng) if seed is None
+                    else _sd.directed_hausdorff(uc, vc, seed=seed))
+        if not isinstance(u, _Tracer) and not isinstance(v, _Tracer):
+            return d0, i, j
+        diff = u[i] - v[j]
+        d = _onp.sqrt(_onp.sum(diff * diff))
+        return d0 + (d - _onp.stop_gradient(d)), i, j
+    # no values (jit, vmap): max_i min_j of the squared distances, whose derivative is the
+    # selected pair's (ties split evenly), and the first such pair's rows as traced numbers
+    sq = _sqeuclidean(u[:, None, :], v[None, :, :])
+    nearest = _onp.min(sq, axis=1)
+    d2 = _onp.max(nearest)
+    rows, cols = _np.arange(sq.shape[0], dtype=float), _np.arange(sq.shape[1], dtype=float)
+    i = _onp.min(_onp.where(nearest == d2, rows, float(sq.shape[0])))
+    pair = _onp.logical_and((rows == i)[:, None], sq == nearest[:, None])
+    j = _onp.min(_onp.where(pair, cols[None, :], float(sq.shape[1])))
+    return _onp.sqrt(d2), i, j
