@@ -72,6 +72,10 @@ ROWS = [
     ("radian", special.radian, [uniform(-90.0, 90.0, 3), uniform(0.0, 60.0, 3), uniform(0.0, 60.0, 3)], ""),
     ("special_round", lambda x: special.round(x) * x, [uniform(1.1, 1.4, 3)], ""),
     ("diric", lambda x: sps.diric(x, 5) + sps.diric(x, np.array([1, 2, 4])), [uniform(0.3, 6.0, 3)], ""),
+    ("airy_ai", lambda x: special.airy(x)[0], [uniform(-4.0, 3.0, 2, 3)], ""),
+    ("airy_aip", lambda x: special.airy(x)[1], [uniform(-4.0, 3.0, 3)], ""),
+    ("airy_bi", lambda x: special.airy(x)[2], [uniform(-4.0, 3.0, 3)], ""),
+    ("airy_bip", lambda x: special.airy(x)[3] * special.airy(x)[0], [uniform(-4.0, 3.0, 3)], ""),
 ]
 
 # every row in Taylor mode too (the curve's scale keeps each in its domain and away from round's steps)

@@ -110,6 +110,9 @@ CASES += [(f"spherical_{k}({n}, z)", lambda v, k=k, n=n: getattr(sps, f"spherica
 CASES += [(f"spherical_{k}({n}, z, derivative=True)", lambda v, k=k, n=n: getattr(sps, f"spherical_{k}")(n, v[0], True),
            lambda z, k=k, n=n: mp.diff(lambda t: _sph(k)(n, t), z), [[0.6], [2.3]]) for k in ("jn", "yn", "in", "kn")
           for n in (0, 2)]
+_AIRY_POINTS = [[-5.0], [-1.0], [0.0], [0.5], [3.0]]
+CASES += [(f"airy[{k}]", lambda v, k=k: special.airy(v[0])[k],
+           lambda x, k=k: (mp.airyai, mp.airybi)[k // 2](x, derivative=k % 2), _AIRY_POINTS) for k in range(4)]
 CASES += [("spherical_jn(2, z), z < 0", lambda v: sps.spherical_jn(2, v[0]), lambda z: _sph("jn")(2, -z), [[-1.5]]),
           ("spherical_yn(1, z), z < 0", lambda v: sps.spherical_yn(1, v[0]), lambda z: _sph("yn")(1, -z), [[-1.5]])]
 
@@ -282,3 +285,25 @@ def test_every_function_is_exported_and_reached_by_the_plain_call():
         value = osc.jvp(lambda x: getattr(special, name)(*args[:-1], x), (args[-1],), (np.float64(1.0),))[0]
         np.testing.assert_array_equal(value, getattr(special, name)(*args), err_msg=name)
     assert math.isclose(float(sps.voigt_profile(1.0, 1.0, 0.5)), special.voigt_profile(1.0, 1.0, 0.5))
+
+
+def test_airy_is_scipys_tuple_and_follows_airys_equation():
+    """A tuple of four like SciPy's, the same values (nan, 0 and SciPy's nan for a huge Bi
+    propagate), Ai'' = x Ai, and Bi to fourth order in Taylor mode; complex z is refused."""
+    x = np.array([-5.0, -1.0, 0.0, 0.5, 3.0, np.nan, np.inf, 200.0])
+    got = sps.airy(x)
+    assert isinstance(got, tuple) and len(got) == 4
+    for a, b in zip(got, special.airy(x)):
+        np.testing.assert_array_equal(a, b)
+    value, tangent = osc.jvp(special.airy, (x[:5],), (np.ones(5),))
+    assert isinstance(value, tuple) and len(value) == 4
+    ai, aip, bi, bip = special.airy(x[:5])
+    np.testing.assert_array_equal(tangent[0], aip)
+    np.testing.assert_allclose(tangent[1], x[:5] * ai, rtol=1e-15)
+    for t0 in (-1.0, 0.5, 2.0):
+        want = [float(mp.airybi(t0, derivative=k)) for k in range(5)]
+        d = osc.derivatives_along(lambda t: special.airy(t)[2], np.float64(t0), np.float64(1.0), 4)
+        np.testing.assert_allclose(d, want, rtol=1e-12)
+    with pytest.raises(UnsupportedFunctionError, match="airy: complex z"):
+        osc.jvp(lambda z: special.airy(z * (1.0 + 1.0j))[0], (np.float64(0.5),), (np.float64(1.0),))
+    assert core.current_depth() == 0

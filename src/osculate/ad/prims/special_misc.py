@@ -69,6 +69,9 @@ primitives (so every order and every nesting works), from these rules:
   below ``1e-7`` SciPy's value is the limit ``±1``, with the derivatives of
   the even series ``±(1 - (n²-1)h²/24 + (3n⁴-10n²+7)h⁴/5760)`` about it;
   nan, derivatives too, for ``n`` not a positive integer).
+* ``airy(z) -> (Ai, Aip, Bi, Bip)`` for real ``z``: four primitives
+  ``airy_ai``, ``airy_aip``, ``airy_bi``, ``airy_bip`` with ``Ai' = Aip``,
+  ``Aip' = z Ai`` (Airy's equation), likewise for ``Bi``.
 
 The one-argument functions (Kelvin's, ``zetac``, ``ndtri_exp``) are primitives
 of the n-ary factory (:func:`.jets.elementwise`), reached from SciPy's ufuncs
@@ -97,7 +100,7 @@ from .special import SPECIAL2, _log_ndtr_d
 from .unary import UNARY
 
 __all__ = ["MISC_FUNCTIONS", "faddeeva_d", "diric", "spherical_jn", "spherical_yn", "spherical_in",
-           "spherical_kn"]
+           "spherical_kn", "airy"]
 
 #: name -> the osculate function with SciPy's signature (registered for
 #: ``__array_ufunc__`` dispatch by :mod:`osculate.ad.numpy_dispatch` and
@@ -860,6 +863,43 @@ def diric(x, n):
     return where(bad, np.nan * x, out) if np.any(bad) else out  # (nan derivatives there too)
 
 
+# =========================================================================== Airy functions
+
+
+def _airy_part(k):
+    def impl(x):
+        return special.airy(x)[k][()]
+
+    return impl
+
+
+def _airy_rule(name):
+    """``Ai' = Aip``, ``Aip' = x Ai`` (Airy's equation ``y'' = x y``), likewise for ``Bi``."""
+    if name.endswith("p"):
+        value = name[:-1]
+        return lambda i, args, out: args[0] * _AIRY[value].bind(args[0])
+    return lambda i, args, out: _AIRY[name + "p"].bind(args[0])
+
+
+_AIRY = {name: elementwise(f"airy_{name}", _airy_part(k), _airy_rule(name))
+         for k, name in enumerate(("ai", "aip", "bi", "bip"))}
+airy_ai_p, airy_aip_p, airy_bi_p, airy_bip_p = (_AIRY[n] for n in ("ai", "aip", "bi", "bip"))
+
+
+def airy(z):
+    """``scipy.special.airy(z) -> (Ai, Aip, Bi, Bip)`` for real ``z``: the Airy functions and their
+    derivatives, SciPy's values, each differentiable to every order (``Aip' = z Ai``).
+
+    >>> import numpy as np, osculate as osc
+    >>> bool(np.isclose(osc.grad(lambda t: airy(t)[1])(np.float64(0.5)), 0.5 * airy(0.5)[0]))
+    True
+    """
+    if _is_traced(z) and np.dtype(z.dtype).kind == "c":
+        raise UnsupportedFunctionError("scipy.special.airy: complex z is not supported on traced values "
+                                       "(real z only)")
+    return tuple(_AIRY[n].bind(z) for n in ("ai", "aip", "bi", "bip"))
+
+
 # =========================================================================== the table
 
 
@@ -874,6 +914,6 @@ MISC_FUNCTIONS.update({
     "betaincc": _bind(betaincc_p), "betainccinv": _bind(betainccinv_p), "elliprf": _bind(elliprf_p),
     "elliprd": _bind(elliprd_p), "elliprc": _bind(elliprc_p), "elliprg": _bind(elliprg_p),
     "elliprj": _bind(elliprj_p), "agm": _bind(agm_p), "round": round_p.bind, "radian": _bind(radian_p),
-    "diric": diric,
+    "diric": diric, "airy": airy,
 })
 MISC_FUNCTIONS.update({name: p.bind for name, p in _ONE_ARG.items()})
