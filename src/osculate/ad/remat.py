@@ -3,7 +3,10 @@
 ``checkpoint(f)`` makes ``f`` a single primitive from the point of view of an
 enclosing reverse pass: the tape records its inputs and outputs only, and the
 backward sweep re-runs ``f`` under a fresh reverse trace to get its
-cotangents.
+cotangents.  Values that ``f`` closes over and an enclosing transformation
+traces are lifted into inputs first (``f`` staged once per call,
+:func:`osculate.ad.jit.stage_replayable`), since the rules run ``f`` under
+transformations of their own, which must not meet the enclosing one's tracers.
 
 Every rule of the primitive binds *another* checkpoint: the forward rule is
 the checkpointed function ``(primals, tangents) -> (outputs, tangents)`` and
@@ -21,8 +24,9 @@ import functools
 import numpy as np
 
 from .batching import vmap
-from .core import Primitive, Tracer, new_trace, zero
+from .core import ConcretizationError, Primitive, Tracer, new_trace, zero
 from .forward import jvp
+from .jit import NotStageable, Replayable, stage_replayable
 from .reverse import vjp
 from .taylor_trace import TaylorTrace, lift, lower
 from .util import zeros_like
@@ -42,7 +46,26 @@ def _filled(values, likes):
     return tuple(zeros_like(p) if v is zero or v is None else v for v, p in zip(values, likes))
 
 
-@functools.lru_cache(maxsize=256)
+def _per_function(make):
+    """``make(fun, *key)`` cached per function (so the checkpoints its rules
+    bind are the same objects on every call), except for a function staged
+    for one call (:func:`_lifted`) and the functions made from it, whose
+    cached entries would only keep its constants alive."""
+    cached = functools.lru_cache(maxsize=256)(make)
+
+    @functools.wraps(make)
+    def get(fun, *key):
+        if type(fun) is Replayable or getattr(fun, "per_call", False):
+            derived = make(fun, *key)
+            derived.per_call = True
+            return derived
+        return cached(fun, *key)
+
+    get.cache_info = cached.cache_info
+    return get
+
+
+@_per_function
 def _jvp_of(fun, n_in):
     """The checkpointed function ``(*primals, *tangents) -> (*outs, *out_tangents)``."""
     def jvp_fun(*args):
@@ -52,7 +75,7 @@ def _jvp_of(fun, n_in):
     return jvp_fun
 
 
-@functools.lru_cache(maxsize=256)
+@_per_function
 def _vjp_of(fun, n_in):
     """The checkpointed pullback ``(*primals, *cts) -> input cotangents``: it
     recomputes ``fun``'s intermediates when it runs."""
@@ -85,7 +108,7 @@ def _checkpoint_batch(vals, batched, size, fun):
     return checkpoint_p.bind(*vals, fun=_vmapped(fun, tuple(0 if b else None for b in batched)))
 
 
-@functools.lru_cache(maxsize=256)
+@_per_function
 def _vmapped(fun, in_axes):
     return vmap(fun, in_axes=in_axes)
 
@@ -111,6 +134,13 @@ def checkpoint(fun):
     during the backward sweep -- also when the reverse pass is the outer one
     of a second-order nesting.
 
+    ``fun`` may close over values the enclosing derivative traces (a layer's
+    weights): each call then stages ``fun`` once (one evaluation at the
+    call's values) to make them extra inputs of the checkpoint, and ``fun``
+    must not branch on values with Python control flow (a ``TypeError`` says
+    so; pass such values as arguments instead).  Without such closures
+    ``fun`` runs as it is, Python control flow included.
+
     >>> import numpy as np, osculate as osc
     >>> layer = osc.checkpoint(lambda x: np.tanh(np.tanh(x)))
     >>> x = np.array([0.3, -0.2])
@@ -131,7 +161,58 @@ def checkpoint(fun):
     def wrapped(*args):
         if not any(isinstance(a, Tracer) for a in args):
             return fun(*args)
-        outs = checkpoint_p.bind(*args, fun=flat)
+        if _closes_over_tracers(fun):
+            replay, captured = _lifted(flat, args)
+            outs = checkpoint_p.bind(*args, *captured, fun=replay)
+        else:
+            outs = checkpoint_p.bind(*args, fun=flat)
         return outs[0] if single else outs
 
     return wrapped
+
+
+def _closes_over_tracers(fun, depth=2):
+    """Whether ``fun``'s closure holds a traced value (directly, or in a tuple,
+    list or dict it holds, or in the closure of a function it holds, to
+    ``depth`` levels)."""
+    def holds(v, d):
+        if isinstance(v, Tracer):
+            return True
+        if d <= 0:
+            return False
+        if isinstance(v, (tuple, list)):
+            return any(holds(x, d - 1) for x in v)
+        if isinstance(v, dict):
+            return any(holds(x, d - 1) for x in v.values())
+        if callable(v) and getattr(v, "__closure__", None):
+            return _closes_over_tracers(v, d - 1)
+        return False
+
+    for cell in getattr(fun, "__closure__", None) or ():
+        try:
+            v = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if holds(v, depth):
+            return True
+    return False
+
+
+def _lifted(flat, args):
+    """``(replay, captured)``: ``flat`` staged once at ``args`` with the traced
+    values it closes over turned into extra inputs, so the checkpoint's rules
+    -- which run the function again under transformations of their own --
+    never meet a tracer of the enclosing one (``replay(*args, *captured)`` is
+    ``flat(*args)``)."""
+    from .control import _example  # (control builds on this module)
+
+    try:
+        replay, captured = stage_replayable(lambda ins: flat(*ins), list(args), _example)
+    except (NotStageable, ConcretizationError) as err:
+        raise TypeError(
+            "osculate.checkpoint: the function closes over traced values (parameters of the enclosing "
+            "derivative), so it is staged once to make them inputs, and then it must not branch on values "
+            f"with Python control flow nor contain cond/while_loop/scan ({err}); pass those values as "
+            "arguments instead: checkpoint(lambda h, w: ...)(h, w)"
+        ) from None
+    return replay, captured
