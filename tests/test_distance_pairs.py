@@ -370,3 +370,16 @@ def test_plain_scipy_boolean_and_hausdorff_calls_name_the_replacement(name):
         osc.grad(lambda u: getattr(ssd, name)(u, *args)[0] if name == "directed_hausdorff"
                  else getattr(ssd, name)(u, *args))(HU if name == "directed_hausdorff" else U)
     assert name in dist.__all__ and ">>>" in getattr(dist, name).__doc__
+
+
+def test_pdist_and_cdist_refuse_keywords_scipy_refuses():
+    """SciPy's pdist/cdist take no ``base`` for jensenshannon (only the
+    one-pair function does); neither do osculate's."""
+    X = np.abs(np.random.default_rng(3).standard_normal((3, 4)))
+    with pytest.raises(TypeError):
+        ssd.pdist(X, "jensenshannon", base=2.0)
+    with pytest.raises(TypeError, match="unexpected keyword arguments for metric 'jensenshannon'"):
+        dist.pdist(X, "jensenshannon", base=2.0)
+    with pytest.raises(TypeError, match="unexpected keyword arguments for metric 'jensenshannon'"):
+        dist.cdist(X, X, "jensenshannon", base=2.0)
+    np.testing.assert_allclose(dist.pdist(X, "jensenshannon"), ssd.pdist(X, "jensenshannon"), rtol=1e-12)

@@ -184,8 +184,8 @@ def _jensenshannon(p, q, base=None, axis=-1, keepdims=False):
     return _onp.sqrt(js / 2.0)
 
 
-def _jensenshannon_rows(p, q, base=None):
-    return _jensenshannon(p, q, base)
+def _jensenshannon_rows(p, q):
+    return _jensenshannon(p, q)  # (pdist/cdist take no base, as SciPy's)
 
 
 # the dissimilarities of boolean vectors.  SciPy's one-pair functions compute them on numbers by
