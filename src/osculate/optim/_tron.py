@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._linalg import boundary_roots
+
 __all__ = ["tron"]
 
 _MU0 = 0.01  # sufficient decrease of the model along projected paths
@@ -70,12 +72,6 @@ def _cauchy(model, delta, alpha):
     return np.zeros_like(g), alpha
 
 
-def _to_boundary(z, p, delta):
-    """``τ >= 0`` with ``||z + τ p|| = delta``."""
-    a, b, c = p @ p, 2 * z @ p, z @ z - delta * delta
-    return (-b + np.sqrt(max(b * b - 4 * a * c, 0.0))) / (2 * a)
-
-
 def _subspace_cg(model, s, Hs, free, delta, rtol, maxiter):
     """Steihaug CG for ``min q(s + w)`` over ``w`` supported on ``free`` with
     ``||s + w|| <= delta``; returns ``w``."""
@@ -92,10 +88,10 @@ def _subspace_cg(model, s, Hs, free, delta, rtol, maxiter):
         Hp[~free] = 0.0
         curv = p @ Hp
         if curv <= 0:
-            return w + _to_boundary(s + w, p, delta) * p
+            return w + boundary_roots(s + w, p, delta)[1] * p
         a = rr / curv
         if np.linalg.norm(s + w + a * p) >= delta:
-            return w + _to_boundary(s + w, p, delta) * p
+            return w + boundary_roots(s + w, p, delta)[1] * p
         w = w + a * p
         r = r - a * Hp
         rr_new = r @ r
