@@ -42,13 +42,11 @@ the next; anything else raises a ``TypeError`` that names the leaf.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from .batching import BatchTracer
 from .core import ConcretizationError, Primitive, Tracer, innermost_trace
-from .jit import JitTrace, JitTracer, NotStageable, stage_guard, stage_node, stage_replayable, stage_subprogram
+from .jit import (JitTrace, JitTracer, NotStageable, decision as _decision, example_value as _example, stage_guard,
+                  stage_node, stage_replayable, stage_subprogram)
 from .remat import checkpoint as _checkpoint
 from .sparsity import SparsityTracer
 from .tree import tree_flatten, tree_unflatten
@@ -58,46 +56,6 @@ __all__ = ["cond", "switch", "while_loop", "fori_loop", "scan"]
 #: Global sparsity detection gives up on a ``while_loop`` whose pattern still
 #: grows after this many passes of the body.
 MAX_PATTERN_PASSES = 10_000
-
-
-# --------------------------------------------------------------------------- decisions
-
-
-class _Decision(NamedTuple):
-    """What a predicate or index is: ``value`` its concrete value (every batch
-    member's when ``batched``), ``staged`` the jit tracer it came through
-    (``None`` when it is not staged)."""
-
-    value: np.ndarray
-    batched: bool
-    staged: JitTracer | None
-
-
-def _decision(x):
-    """The :class:`_Decision` for ``x``, or ``None`` when its value is unknown
-    (global sparsity detection)."""
-    batched, staged = False, None
-    while isinstance(x, Tracer):
-        if type(x) is BatchTracer:
-            batched, x = True, x.val
-        elif type(x) is JitTracer:
-            staged, x = staged or x, x.value
-        elif type(x) is SparsityTracer and x.value is None:
-            return None
-        else:
-            x = x._concrete_step()
-    return _Decision(np.asarray(x), batched, staged)
-
-
-def _example(x):
-    """A concrete value of ``x``'s shape and dtype (one batch member's)."""
-    if not isinstance(x, Tracer):
-        return x
-    d = _decision(x)
-    if d is None:  # global sparsity detection: any value of the right shape
-        return np.full(x.shape, 0.5, x.dtype)
-    v = d.value
-    return v if v.shape == tuple(x.shape) else v.reshape((-1,) + tuple(x.shape))[0]
 
 
 def _scalar(x, what):

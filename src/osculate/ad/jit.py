@@ -61,9 +61,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import fusion
+from .batching import BatchTracer
 from .core import ConcretizationError, LeakedTracerError, Primitive, Trace, Tracer, new_trace
 from .prims.arithmetic import add_p, mul_p, neg_p
 from .prims.structural import scatter_p
+from .sparsity import SparsityTracer
 from .tree import tree_flatten, tree_unflatten
 
 __all__ = ["jit", "Program", "Equation", "Var"]
@@ -352,6 +354,48 @@ class Replayable:
             out = prim.bind(*[c if r is None else env[r] for r, c in zip(refs, consts)], **params)
             env.update(zip(outs, out if prim.multiple_results else (out,)))
         return tuple(env[v] if kind == "var" else v for kind, v in self.out_refs)
+
+
+# --------------------------------------------------------------------------- values of tracers
+
+
+class Decision(NamedTuple):
+    """What a predicate or index is: ``value`` its concrete value (every batch
+    member's when ``batched``), ``staged`` the jit tracer it came through
+    (``None`` when it is not staged)."""
+
+    value: np.ndarray
+    batched: bool
+    staged: JitTracer | None
+
+
+def decision(x):
+    """The :class:`Decision` for ``x``, or ``None`` when its value is unknown
+    (global sparsity detection)."""
+    batched, staged = False, None
+    while isinstance(x, Tracer):
+        if type(x) is BatchTracer:
+            batched, x = True, x.val
+        elif type(x) is JitTracer:
+            staged, x = staged or x, x.value
+        elif type(x) is SparsityTracer and x.value is None:
+            return None
+        else:
+            x = x._concrete_step()
+    return Decision(np.asarray(x), batched, staged)
+
+
+def example_value(x):
+    """A concrete value of ``x``'s shape and dtype (one batch member's; any
+    value of that shape in global sparsity detection): the ``value_of`` of
+    :func:`stage_replayable`."""
+    if not isinstance(x, Tracer):
+        return x
+    d = decision(x)
+    if d is None:  # global sparsity detection: any value of the right shape
+        return np.full(x.shape, 0.5, x.dtype)
+    v = d.value
+    return v if v.shape == tuple(x.shape) else v.reshape((-1,) + tuple(x.shape))[0]
 
 
 def stage_replayable(fn, examples, value_of):

@@ -26,7 +26,7 @@ import numpy as np
 from .batching import vmap
 from .core import ConcretizationError, Primitive, Tracer, new_trace, zero
 from .forward import jvp
-from .jit import NotStageable, Replayable, stage_replayable
+from .jit import NotStageable, Replayable, example_value, stage_replayable
 from .reverse import vjp
 from .taylor_trace import TaylorTrace, lift, lower
 from .util import zeros_like
@@ -204,10 +204,8 @@ def _lifted(flat, args):
     -- which run the function again under transformations of their own --
     never meet a tracer of the enclosing one (``replay(*args, *captured)`` is
     ``flat(*args)``)."""
-    from .control import _example  # (control builds on this module)
-
     try:
-        replay, captured = stage_replayable(lambda ins: flat(*ins), list(args), _example)
+        replay, captured = stage_replayable(lambda ins: flat(*ins), list(args), example_value)
     except (NotStageable, ConcretizationError) as err:
         raise TypeError(
             "osculate.checkpoint: the function closes over traced values (parameters of the enclosing "
