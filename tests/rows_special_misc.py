@@ -76,6 +76,11 @@ ROWS = [
     ("airy_aip", lambda x: special.airy(x)[1], [uniform(-4.0, 3.0, 3)], ""),
     ("airy_bi", lambda x: special.airy(x)[2], [uniform(-4.0, 3.0, 3)], ""),
     ("airy_bip", lambda x: special.airy(x)[3] * special.airy(x)[0], [uniform(-4.0, 3.0, 3)], ""),
+    ("ellipj_sn", lambda u, m: special.ellipj(u, m)[0], [uniform(-3.0, 3.0, 2, 3), uniform(0.2, 0.8, 3)], ""),
+    ("ellipj_cn", lambda u, m: special.ellipj(u, m)[1], [uniform(-3.0, 3.0, 3), uniform(0.2, 0.8, 3)], ""),
+    ("ellipj_dn", lambda u, m: special.ellipj(u, m)[2], [uniform(-3.0, 3.0, 3), uniform(0.2, 0.8, 3)], ""),
+    ("ellipj_ph", lambda u, m: special.ellipj(u, m)[3] * special.ellipj(u, m)[0],
+     [uniform(-3.0, 3.0, 3), uniform(0.2, 0.8, 3)], ""),
 ]
 
 # every row in Taylor mode too (the curve's scale keeps each in its domain and away from round's steps)

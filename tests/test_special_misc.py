@@ -113,6 +113,17 @@ CASES += [(f"spherical_{k}({n}, z, derivative=True)", lambda v, k=k, n=n: getatt
 _AIRY_POINTS = [[-5.0], [-1.0], [0.0], [0.5], [3.0]]
 CASES += [(f"airy[{k}]", lambda v, k=k: special.airy(v[0])[k],
            lambda x, k=k: (mp.airyai, mp.airybi)[k // 2](x, derivative=k % 2), _AIRY_POINTS) for k in range(4)]
+
+
+def _am(u, m):
+    """The amplitude: ``F(ph|m) = u``, solved from SciPy's value."""
+    return mp.findroot(lambda p: mp.ellipf(p, m) - u, float(special.ellipj(float(u), float(m))[3]))
+
+
+_ELLIPJ_REF = [lambda u, m: mp.ellipfun("sn", u, m=m), lambda u, m: mp.ellipfun("cn", u, m=m),
+               lambda u, m: mp.ellipfun("dn", u, m=m), _am]
+CASES += [(f"ellipj[{k}]", lambda v, k=k: special.ellipj(v[0], v[1])[k], _ELLIPJ_REF[k],
+           [[0.7, 0.3], [2.5, 0.8], [-1.2, 0.05], [5.0, 0.99], [0.0, 0.5], [12.0, 0.6]]) for k in range(4)]
 CASES += [("spherical_jn(2, z), z < 0", lambda v: sps.spherical_jn(2, v[0]), lambda z: _sph("jn")(2, -z), [[-1.5]]),
           ("spherical_yn(1, z), z < 0", lambda v: sps.spherical_yn(1, v[0]), lambda z: _sph("yn")(1, -z), [[-1.5]])]
 
@@ -306,4 +317,27 @@ def test_airy_is_scipys_tuple_and_follows_airys_equation():
         np.testing.assert_allclose(d, want, rtol=1e-12)
     with pytest.raises(UnsupportedFunctionError, match="airy: complex z"):
         osc.jvp(lambda z: special.airy(z * (1.0 + 1.0j))[0], (np.float64(0.5),), (np.float64(1.0),))
+    assert core.current_depth() == 0
+
+
+def test_ellipj_is_scipys_tuple_with_its_limits_in_m():
+    """A tuple of four like SciPy's, the same values (nan off 0 <= m <= 1); at m = 0 the first
+    derivatives in m are the limits (mpmath's), at m = 1 nan; fourth order in u in Taylor mode."""
+    u = np.array([0.7, 0.7, 0.7, 0.7, np.nan, 5.0])
+    m = np.array([-0.5, 0.0, 1.0, 1.5, 0.3, 0.99])
+    got = sps.ellipj(u, m)
+    assert isinstance(got, tuple) and len(got) == 4
+    for a, b in zip(got, special.ellipj(u, m)):
+        np.testing.assert_array_equal(a, b)
+    for k in range(4):
+        for u0 in (0.7, -2.3):
+            d = osc.grad(lambda t: special.ellipj(u0, t)[k])(np.float64(0.0))
+            want = float(mp.re(mp.diff(lambda t: _ELLIPJ_REF[k](mp.mpf(u0), t), mp.mpf(0), direction=1)))
+            assert abs(d - want) <= 1e-14 * max(abs(want), 1.0), (k, u0, d, want)
+        assert np.isnan(osc.grad(lambda t: special.ellipj(0.7, t)[k])(np.float64(1.0)))
+        np.testing.assert_allclose(osc.grad(lambda t: special.ellipj(t, 1.0)[k])(np.float64(0.7)),
+                                   float(mp.diff(lambda t: _ELLIPJ_REF[k](t, mp.mpf(1)), mp.mpf("0.7"))), rtol=1e-13)
+        d = osc.derivatives_along(lambda t: special.ellipj(t, 0.4)[k], np.float64(1.1), np.float64(1.0), 4)
+        want = [float(mp.diff(lambda t: _ELLIPJ_REF[k](t, mp.mpf("0.4")), mp.mpf("1.1"), j)) for j in range(5)]
+        np.testing.assert_allclose(d, want, rtol=1e-11, atol=1e-13)
     assert core.current_depth() == 0
