@@ -81,6 +81,9 @@ ROWS = [
     ("ellipj_dn", lambda u, m: special.ellipj(u, m)[2], [uniform(-3.0, 3.0, 3), uniform(0.2, 0.8, 3)], ""),
     ("ellipj_ph", lambda u, m: special.ellipj(u, m)[3] * special.ellipj(u, m)[0],
      [uniform(-3.0, 3.0, 3), uniform(0.2, 0.8, 3)], ""),
+    ("binom", lambda n, k: sps.comb(n, k) + sps.comb(n, k, repetition=True), [uniform(3.0, 6.0, 3),
+     uniform(0.3, 2.5, 3)], "comb"),
+    ("poch", sps.perm, [uniform(3.0, 6.0, 2, 3), uniform(0.3, 2.5, 3)], "perm"),
 ]
 
 # every row in Taylor mode too (the curve's scale keeps each in its domain and away from round's steps)

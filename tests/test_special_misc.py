@@ -124,6 +124,10 @@ _ELLIPJ_REF = [lambda u, m: mp.ellipfun("sn", u, m=m), lambda u, m: mp.ellipfun(
                lambda u, m: mp.ellipfun("dn", u, m=m), _am]
 CASES += [(f"ellipj[{k}]", lambda v, k=k: special.ellipj(v[0], v[1])[k], _ELLIPJ_REF[k],
            [[0.7, 0.3], [2.5, 0.8], [-1.2, 0.05], [5.0, 0.99], [0.0, 0.5], [12.0, 0.6]]) for k in range(4)]
+CASES += [("comb", lambda v: sps.comb(v[0], v[1]), mp.binomial, [[7.5, 2.3], [10.0, 3.0], [4.2, 0.5], [6.0, 6.0]]),
+          ("comb, repetition", lambda v: sps.comb(v[0], v[1], repetition=True),
+           lambda n, k: mp.binomial(n + k - 1, k), [[7.5, 2.3], [4.0, 3.0], [0.5, 1.5]]),
+          ("perm", lambda v: sps.perm(v[0], v[1]), mp.ff, [[7.5, 2.3], [10.0, 3.0], [4.2, 0.5], [6.0, 6.0]])]
 CASES += [("spherical_jn(2, z), z < 0", lambda v: sps.spherical_jn(2, v[0]), lambda z: _sph("jn")(2, -z), [[-1.5]]),
           ("spherical_yn(1, z), z < 0", lambda v: sps.spherical_yn(1, v[0]), lambda z: _sph("yn")(1, -z), [[-1.5]])]
 
@@ -340,4 +344,29 @@ def test_ellipj_is_scipys_tuple_with_its_limits_in_m():
         d = osc.derivatives_along(lambda t: special.ellipj(t, 0.4)[k], np.float64(1.1), np.float64(1.0), 4)
         want = [float(mp.diff(lambda t: _ELLIPJ_REF[k](t, mp.mpf("0.4")), mp.mpf("1.1"), j)) for j in range(5)]
         np.testing.assert_allclose(d, want, rtol=1e-11, atol=1e-13)
+    assert core.current_depth() == 0
+
+
+def test_comb_and_perm_are_scipys_and_zero_outside():
+    """SciPy's values on and off 0 <= k <= N (0 there, derivative 0), with repetition (1 at k = 0),
+    exact=True's Python integers untraced, and a clear error for exact=True on traced values."""
+    N = np.array([5.0, 5.0, -1.0, 3.0, 0.0, 7.5, 4.0, 0.0, 3.0])
+    k = np.array([2.0, 7.0, 1.0, -1.0, 0.0, 2.3, 4.0, 3.0, 0.0])
+    for name, fn in (("comb", sps.comb), ("perm", sps.perm)):
+        want = getattr(special, name)(N, k)
+        np.testing.assert_array_equal(fn(N, k), want)
+        value, tangent = osc.jvp(lambda n, kk: fn(n, kk), (N, k), (np.ones(9), np.ones(9)))
+        np.testing.assert_array_equal(value, want)
+        assert np.all(tangent[want == 0] == 0) and np.all(np.isfinite(tangent))
+        assert getattr(sps, name)(10, 3, exact=True) == getattr(special, name)(10, 3, exact=True)
+        assert type(getattr(sps, name)(10, 3, exact=True)) is int
+        with pytest.raises(UnsupportedFunctionError, match=rf"scipy\.special\.{name}: exact=True .*cannot be traced"):
+            osc.grad(lambda t: getattr(sps, name)(t, 3, exact=True))(np.float64(5.0))
+    Nr, kr = np.array([5.0, 0.0, 7.5, 4.0, 2.0]), np.array([2.0, 0.0, 2.3, 0.0, 3.0])
+    want = special.comb(Nr, kr, repetition=True)
+    value, tangent = osc.jvp(lambda n: sps.comb(n, kr, repetition=True), (Nr,), (np.ones(5),))
+    np.testing.assert_array_equal(value, want)
+    assert tangent[1] == 0.0 and tangent[3] == 0.0
+    assert sps.comb(10, 3, exact=True, repetition=True) == special.comb(10, 3, exact=True, repetition=True)
+    assert type(sps.comb(5.0, 2.0)) is type(special.comb(5.0, 2.0))
     assert core.current_depth() == 0

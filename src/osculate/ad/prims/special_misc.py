@@ -82,6 +82,13 @@ primitives (so every order and every nesting works), from these rules:
   ones there are not exact; at ``m = 1`` the derivatives in ``m`` are nan.
   For small ``m`` the closed form loses digits to cancellation (relative
   error about ``1e-16 / m``).
+* ``comb(N, k, *, exact=False, repetition=False)`` and ``perm(N, k,
+  exact=False)``, SciPy's Python functions: ``binom(N, k)`` and ``poch(N - k +
+  1, k)`` where ``0 <= k <= N``, 0 elsewhere (``repetition``: ``binom(N + k -
+  1, k)``, 1 for ``k = 0``, ``N >= 0``), written with those primitives and
+  ``where``; ``exact=True`` (a Python integer) refuses traced values.  SciPy's
+  functions convert their inputs with ``np.asarray``: call
+  ``osculate.scipy.special.comb`` / ``perm`` (the same signatures) instead.
 
 The one-argument functions (Kelvin's, ``zetac``, ``ndtri_exp``) are primitives
 of the n-ary factory (:func:`.jets.elementwise`), reached from SciPy's ufuncs
@@ -107,11 +114,11 @@ from .jets import elementwise, jmul, jrecip, power_series
 from .bessel import bessel_dv
 from .nondiff import NONDIFF, equal, greater, nondiff
 from .special import SPECIAL2, _log_ndtr_d
-from .special_extra import ellipeinc_p
+from .special_extra import binom_p, ellipeinc_p, poch_p
 from .unary import UNARY
 
 __all__ = ["MISC_FUNCTIONS", "faddeeva_d", "diric", "spherical_jn", "spherical_yn", "spherical_in",
-           "spherical_kn", "airy", "ellipj"]
+           "spherical_kn", "airy", "ellipj", "comb", "perm"]
 
 #: name -> the osculate function with SciPy's signature (registered for
 #: ``__array_ufunc__`` dispatch by :mod:`osculate.ad.numpy_dispatch` and
@@ -969,6 +976,69 @@ def ellipj(u, m):
     return tuple(_ELLIPJ[n].bind(u, m) for n in ("sn", "cn", "dn", "ph"))
 
 
+# =========================================================================== comb and perm
+
+
+def _exact_refused(name, args):
+    if any(_is_traced(a) for a in args):
+        raise UnsupportedFunctionError(
+            f"scipy.special.{name}: exact=True computes a Python integer, which cannot be traced "
+            "(use exact=False, differentiable in N and k)")
+
+
+def _counting(N, k, value, ok, fill):
+    """``where(ok, value(N, k), fill)``, ``value`` evaluated at ``(1, 0)`` where not ``ok`` (so
+    that neither its value nor its derivatives there are nan or inf)."""
+    vals = value(where(ok, N, 1.0), where(ok, k, 0.0))
+    return where(ok, vals, fill)
+
+
+def _between(N, k):
+    """SciPy's ``(k <= N) & (N >= 0) & (k >= 0)``."""
+    land = NONDIFF["logical_and"].bind
+    return land(land(NONDIFF["less_equal"].bind(k, N), NONDIFF["greater_equal"].bind(N, 0.0)),
+                NONDIFF["greater_equal"].bind(k, 0.0))
+
+
+def comb(N, k, *, exact=False, repetition=False):
+    """``scipy.special.comb(N, k, *, exact=False, repetition=False)``: the number of combinations,
+    ``binom(N, k)`` for ``0 <= k <= N`` and 0 elsewhere (with ``repetition``, ``binom(N + k - 1,
+    k)``, and 1 for ``k = 0``, ``N >= 0``), SciPy's values, differentiable in ``N`` and ``k``
+    (``binom``'s derivatives; 0 where the value is a constant 0 or 1).  ``exact=True`` gives
+    SciPy's Python integer and refuses traced values.
+
+    >>> import numpy as np, osculate as osc
+    >>> float(comb(5.0, 2.0)), float(comb(5.0, 7.0)), float(comb(3.0, 2.0, repetition=True))
+    (10.0, 0.0, 6.0)
+    """
+    if exact:
+        _exact_refused("comb", (N, k))
+        return special.comb(N, k, exact=True, repetition=repetition)
+    if not (_is_traced(N) or _is_traced(k)):
+        return special.comb(N, k, exact=False, repetition=repetition)
+    if repetition:
+        first = NONDIFF["logical_and"].bind(equal(k, 0.0), NONDIFF["greater_equal"].bind(N, 0.0))
+        return _counting(N, k, lambda n, kk: binom_p.bind(n + kk - 1.0, kk), NONDIFF["logical_not"].bind(first), 1.0)
+    return _counting(N, k, binom_p.bind, _between(N, k), 0.0)
+
+
+def perm(N, k, exact=False):
+    """``scipy.special.perm(N, k, exact=False)``: the number of ``k``-permutations of ``N``,
+    ``poch(N - k + 1, k)`` for ``0 <= k <= N`` and 0 elsewhere, SciPy's values, differentiable in
+    ``N`` and ``k`` (``poch``'s derivatives; 0 where the value is the constant 0).  ``exact=True``
+    gives SciPy's Python integer and refuses traced values.
+
+    >>> float(perm(5.0, 2.0)), float(perm(2.0, 5.0))
+    (20.0, 0.0)
+    """
+    if exact:
+        _exact_refused("perm", (N, k))
+        return special.perm(N, k, exact=True)
+    if not (_is_traced(N) or _is_traced(k)):
+        return special.perm(N, k, exact=False)
+    return _counting(N, k, lambda n, kk: poch_p.bind(n - kk + 1.0, kk), _between(N, k), 0.0)
+
+
 # =========================================================================== the table
 
 
@@ -983,6 +1053,6 @@ MISC_FUNCTIONS.update({
     "betaincc": _bind(betaincc_p), "betainccinv": _bind(betainccinv_p), "elliprf": _bind(elliprf_p),
     "elliprd": _bind(elliprd_p), "elliprc": _bind(elliprc_p), "elliprg": _bind(elliprg_p),
     "elliprj": _bind(elliprj_p), "agm": _bind(agm_p), "round": round_p.bind, "radian": _bind(radian_p),
-    "diric": diric, "airy": airy, "ellipj": ellipj,
+    "diric": diric, "airy": airy, "ellipj": ellipj, "comb": comb, "perm": perm,
 })
 MISC_FUNCTIONS.update({name: p.bind for name, p in _ONE_ARG.items()})
