@@ -589,6 +589,10 @@ ALTERNATIVE_CASES = {
                               lambda x, n=n: getattr(osc.scipy.special, n)(2, x + 1.0))
        for n in ("spherical_jn", "spherical_yn", "spherical_in", "spherical_kn")},
     "scipy.special.diric": (lambda x: special.diric(x + 0.5, 3), lambda x: osc.scipy.special.diric(x + 0.5, 3)),
+    "scipy.special.comb": (lambda x: special.comb(x + 5.0, 3.0 * x),
+                           lambda x: osc.scipy.special.comb(x + 5.0, 3.0 * x)),
+    "scipy.special.perm": (lambda x: special.perm(x + 5.0, 3.0 * x),
+                           lambda x: osc.scipy.special.perm(x + 5.0, 3.0 * x)),
     "scipy.linalg.solve": (lambda x: scipy_linalg.solve(_spd(x), W), lambda x: osc.scipy.linalg.solve(_spd(x), W)),
     "scipy.linalg.inv": (lambda x: scipy_linalg.inv(_spd(x)), lambda x: osc.scipy.linalg.inv(_spd(x))),
     "scipy.linalg.det": (lambda x: scipy_linalg.det(_spd(x)), lambda x: osc.scipy.linalg.det(_spd(x))),

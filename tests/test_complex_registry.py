@@ -189,6 +189,9 @@ REAL_ONLY = {
                      "elliprf", "elliprd", "elliprc", "elliprg", "elliprj", "elliprf_d", "elliprd_d", "elliprj_d",
                      "agm", "radian", "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn",
                      "spherical_jn_d", "spherical_yn_d", "spherical_in_d", "spherical_kn_d"], _REAL_SPECIAL),
+    **dict.fromkeys(["airy_ai", "airy_aip", "airy_bi", "airy_bip"],
+                    "airy of real z only: osculate.scipy.special.airy refuses a complex traced z"),
+    **dict.fromkeys(["ellipj_sn", "ellipj_cn", "ellipj_dn", "ellipj_ph"], _REAL_SPECIAL),
     "special_round": _PIECEWISE,
     "cholesky_banded": "its derivative solves the banded tangent system of a real factor; a complex (Hermitian) "
                        "factor's tangent is not C-linear and is not implemented (NotImplementedError)",

@@ -53,6 +53,8 @@ ALTERNATIVES = {
     "scipy.special.spherical_in": "use osculate.scipy.special.spherical_in instead (the same signature)",
     "scipy.special.spherical_kn": "use osculate.scipy.special.spherical_kn instead (the same signature)",
     "scipy.special.diric": "use osculate.scipy.special.diric instead (the same signature)",
+    "scipy.special.comb": "use osculate.scipy.special.comb instead (the same signature; exact=False when traced)",
+    "scipy.special.perm": "use osculate.scipy.special.perm instead (the same signature; exact=False when traced)",
     "scipy.linalg.solve": "use osculate.scipy.linalg.solve instead (the same signature)",
     "scipy.linalg.inv": "use osculate.scipy.linalg.inv instead (the same signature)",
     "scipy.linalg.det": "use osculate.scipy.linalg.det instead (the same signature)",
