@@ -39,10 +39,14 @@ values, so they do not run under ``jit`` or ``vmap``.
 
 from __future__ import annotations
 
-from . import _base, _continuous, _discrete, _multivariate
+from . import _base, _continuous, _discrete, _halfline, _interval, _multivariate, _realline
 from ._base import *  # noqa: F401,F403
 from ._continuous import *  # noqa: F401,F403
+from ._halfline import *  # noqa: F401,F403
+from ._interval import *  # noqa: F401,F403
+from ._realline import *  # noqa: F401,F403
 from ._discrete import *  # noqa: F401,F403
 from ._multivariate import *  # noqa: F401,F403
 
-__all__ = _continuous.__all__ + _discrete.__all__ + _multivariate.__all__ + _base.__all__
+__all__ = (_continuous.__all__ + _halfline.__all__ + _interval.__all__ + _realline.__all__ + _discrete.__all__
+           + _multivariate.__all__ + _base.__all__)

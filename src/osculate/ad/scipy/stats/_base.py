@@ -112,7 +112,8 @@ class rv_continuous:
 
     A subclass gives ``shapes`` (names), ``safe`` (values that stand in for invalid
     ones, so that discarded branches stay finite), the support ``lo``, ``hi`` of ``z``
-    and a point ``mid`` inside it, ``_valid``, and ``_logpdf``, ``_cdf``, ``_sf``,
+    and a point ``mid`` inside it (or, when they depend on the shape parameters,
+    ``_bounds(*s)`` and ``_middle(*s)``), ``_valid``, and ``_logpdf``, ``_cdf``, ``_sf``,
     ``_logcdf``, ``_logsf``, ``_ppf``, ``_isf`` evaluated inside the support.
 
     >>> from osculate.scipy import stats
@@ -155,14 +156,23 @@ class rv_continuous:
     def _valid(self, *shapes):
         return ()
 
+    def _bounds(self, *s):
+        """The support ``(lo, hi)`` of ``z`` at the (valid) shape parameters ``s``."""
+        return self.lo, self.hi
+
+    def _middle(self, *s):
+        """A point inside the support at ``s``: it stands in for ``z`` outside it."""
+        return self.mid
+
     def _inside(self, z, *s):
-        return _all(z >= self.lo, z <= self.hi)
+        lo, hi = self._bounds(*s)
+        return _all(z >= lo, z <= hi)
 
     def _z(self, method, x, args, kwds):
         s, loc, scale, bad = self._params(method, args, kwds)
         z = (_arr(x) - loc) / scale
         inside = self._inside(z, *s)
-        return _where(inside, z, self.mid), s, scale, inside, _any(bad, _o.isnan(z)), z
+        return _where(inside, z, self._middle(*s)), s, scale, inside, _any(bad, _o.isnan(z)), z
 
     @staticmethod
     def _finish(out, bad):
@@ -170,7 +180,7 @@ class rv_continuous:
 
     def _tails(self, method, x, args, kwds, below, above):
         zs, s, scale, inside, bad, z = self._z(method, x, args, kwds)
-        out = _where(inside, getattr(self, "_" + method)(zs, *s), _where(z < self.mid, below, above))
+        out = _where(inside, getattr(self, "_" + method)(zs, *s), _where(z < self._middle(*s), below, above))
         return self._finish(out, bad)
 
     # -- the methods
@@ -199,8 +209,10 @@ class rv_continuous:
     def logsf(self, x, *args, **kwds):
         return self._tails("logsf", x, args, kwds, 0.0, -_inf)
 
-    def _inverse(self, method, q, args, kwds, at0, at1):
+    def _inverse(self, method, q, args, kwds):
         s, loc, scale, bad = self._params(method, args, kwds)
+        lo, hi = self._bounds(*s)
+        at0, at1 = (lo, hi) if method == "ppf" else (hi, lo)
         q = _arr(q)
         interior = _all(q > 0.0, q < 1.0)
         y = getattr(self, "_" + method)(_where(interior, q, 0.5), *s)
@@ -210,11 +222,11 @@ class rv_continuous:
 
     @_quiet
     def ppf(self, q, *args, **kwds):
-        return self._inverse("ppf", q, args, kwds, self.lo, self.hi)
+        return self._inverse("ppf", q, args, kwds)
 
     @_quiet
     def isf(self, q, *args, **kwds):
-        return self._inverse("isf", q, args, kwds, self.hi, self.lo)
+        return self._inverse("isf", q, args, kwds)
 
     # defaults in terms of one another: the log of the smaller of cdf and sf, log1p of the other
     def _logcdf(self, z, *s):
