@@ -75,7 +75,14 @@ differentiable to any order in every floating-point argument:
 * ``convolution_matrix`` (a Toeplitz gather), ``leslie``,
   ``fiedler_companion`` (a gather of ``−a/a₀``), ``diagsvd`` are linear in
   their input, ``fiedler`` is ``|aᵢ − aⱼ|``; ``hadamard`` is SciPy's
-  constant matrix.
+  constant matrix;
+* ``eig`` and ``eigvals`` are ``osculate.numpy.linalg.eig`` (complex, with
+  its derivatives), with SciPy's dtypes; the generalized problem ``(a, b)``
+  is that of ``solve(b, a)``, put in SciPy's order with SciPy's phases from
+  the concrete values; ``eigh_tridiagonal``, ``eig_banded`` (and their
+  eigenvalue-only forms) assemble the matrix and call ``eigh`` (``O(n³)``,
+  derivatives in the stored entries only), keeping the eigenpairs
+  ``select`` asks for and SciPy's eigenvector signs.
 
 >>> import numpy as np, osculate as osc
 >>> import osculate.scipy.linalg as osla
@@ -96,8 +103,10 @@ from scipy import linalg as _scipy_linalg
 from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer
 from ..core import concrete as _concrete
+from .. import numpy as _onp
 from ..numpy import linalg as _np_linalg
 from ..prims import decompositions as _dec
+from ..prims import eig as _eig
 from ..prims import equations as _eq
 from ..prims import linalg as _linalg
 from ..prims import matfun as _mf
@@ -121,6 +130,7 @@ __all__ = [
     "subspace_angles", "fractional_matrix_power", "convolution_matrix", "leslie", "fiedler", "fiedler_companion",
     "diagsvd", "hadamard",
     "sinm", "cosm", "tanm", "sinhm", "coshm", "tanhm",
+    "eig", "eigvals", "eigh_tridiagonal", "eigvalsh_tridiagonal", "eig_banded", "eigvals_banded",
 ]
 
 
@@ -1674,3 +1684,239 @@ def tanhm(A):
     """
     c, s = _cosh_sinh(A, "tanhm")
     return _linalg.solve(c, s)
+
+
+# --------------------------------------------------------------------------- eig, eigvals; tridiagonal and banded eigh
+
+
+def _eig_parts(a, b, name):
+    """``(w, v)`` of ``a v = w v`` (``a v = w b v`` with ``b``): complex, unit columns,
+    in SciPy's order and with SciPy's phases when ``b`` is given."""
+    a = _square(a, name)
+    if b is None:
+        return _eig.eig(a)
+    b = _square(b, name)
+    w, v = _eig.eig(_linalg.solve(b, a))  # the eigenpairs of b⁻¹ a (b nonsingular)
+    av, bv = _value_or_none(a), _value_or_none(b)
+    if av is None or bv is None:
+        raise ValueError(f"osculate.scipy.linalg.{name}(a, b) orders the eigenvalues and sets the phases of the "
+                         "eigenvectors as SciPy's generalized solver does, from concrete values, which do not exist "
+                         "inside jit or vmap; use eig(solve(b, a)) there (the same eigenvalues, in LAPACK's order)")
+    if av.ndim != 2:
+        raise NotImplementedError(f"osculate.scipy.linalg.{name}(a, b): a single pair of matrices, not a stack")
+    ref_w, ref_v = _scipy_linalg.eig(av, bv)
+    ours = _np.asarray(_concrete(w))
+    order, free = [], list(range(len(ours)))
+    for x in ref_w:  # SciPy's eigenvalues, each matched to the nearest of ours not taken yet
+        k = min(free, key=lambda j: abs(ours[j] - x))
+        free.remove(k)
+        order.append(k)
+    order = _np.array(order)
+    w, v = w[order], v[:, order]
+    return w, v * _phases(_np.asarray(_concrete(v)), ref_v)
+
+
+def _phases(ours, reference):
+    """The unit factors (signs, for real vectors) that turn each column of ``ours`` into the
+    same column of ``reference`` (both unit columns of the same eigenvectors; a constant)."""
+    s = _np.sum(_np.conj(ours) * reference, axis=-2, keepdims=True)
+    return _np.where(s == 0, 1.0, s / _np.where(s == 0, 1.0, _np.abs(s)))
+
+
+def _real_if_scipy_is(a, w, v):
+    """``v`` real when SciPy's is (a real matrix whose eigenvalues are all real), else as it is."""
+    av, wv = _value_or_none(a), _value_or_none(w)
+    if av is None or wv is None or _np.iscomplexobj(av) or _np.any(_np.imag(wv) != 0):
+        return v
+    return _real(v)
+
+
+def eig(a, b=None, left=False, right=True, overwrite_a=False, overwrite_b=False, check_finite=True,
+        homogeneous_eigvals=False):
+    """Eigenvalues ``w`` and unit right eigenvectors ``v`` (``a v = v diag(w)``, or
+    ``a v = b v diag(w)`` with ``b``), as :func:`scipy.linalg.eig`: ``w`` complex,
+    ``v`` real when SciPy's is (a real matrix with real eigenvalues), ``w`` alone
+    when ``right=False``, ``w`` stacked over ones (shape ``(2, n)``) when
+    ``homogeneous_eigvals=True``.
+
+    Derivatives are those of ``osculate.numpy.linalg.eig`` (distinct eigenvalues;
+    an eigenvector's phase is a convention: use functions of ``v`` that do not see
+    it).  The generalized problem is that of ``solve(b, a)`` (``b`` nonsingular),
+    put in SciPy's order with SciPy's phases from the concrete values (so not
+    inside ``jit``/``vmap``).  ``left=True`` is not supported: the left
+    eigenvectors of ``a`` are the right ones of ``a.conj().T``.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import eig
+    >>> eig(np.array([[2.0, 1.0], [0.0, 3.0]]), right=False)
+    array([2.+0.j, 3.+0.j])
+    >>> osc.grad(lambda a: np.real(eig(a, right=False)).max())(np.array([[2.0, 1.0], [0.0, 3.0]]))
+    array([[0., 0.],
+           [1., 1.]])
+    """
+    if left:
+        raise NotImplementedError("osculate.scipy.linalg.eig: left=True is not supported; the left eigenvectors of "
+                                  "a are the right eigenvectors of a.conj().T (eig(a.conj().T))")
+    if homogeneous_eigvals and b is not None:
+        raise NotImplementedError("osculate.scipy.linalg.eig(a, b, homogeneous_eigvals=True): the pairs "
+                                  "(alpha, beta) are LAPACK's scaling; use homogeneous_eigvals=False (w = alpha/beta)")
+    w, v = _eig_parts(a, b, "eig")
+    if homogeneous_eigvals:
+        w = _concatenate([_reshape(w, (1,) + _shape_of(w)), _np.ones((1,) + _shape_of(w), dtype=complex)], axis=0)
+    if not right:
+        return w
+    return w, _real_if_scipy_is(a, w, v)
+
+
+def eigvals(a, b=None, overwrite_a=False, check_finite=True, homogeneous_eigvals=False):
+    """The eigenvalues (complex) of ``a`` (of the pencil ``(a, b)``), as
+    :func:`scipy.linalg.eigvals`: ``eig(a, b, right=False)``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import eigvals
+    >>> eigvals(np.diag([3.0, 1.0]), np.diag([1.0, 2.0]))
+    array([3. +0.j, 0.5+0.j])
+    """
+    return eig(a, b, right=False, homogeneous_eigvals=homogeneous_eigvals)
+
+
+def _selected(w, v, select, select_range, name):
+    """The eigenpairs SciPy's ``select`` keeps: all (``'a'``), the indices ``il..iu``
+    (``'i'``), or the eigenvalues in ``(vl, vu]`` (``'v'``, counted on the concrete values)."""
+    if select in (0, "a", "all"):
+        return w, v
+    if select_range is None or len(select_range) != 2:
+        raise ValueError(f"{name}: select={select!r} needs select_range=(lo, hi)")
+    lo, hi = select_range
+    if select in (1, "v", "value"):
+        wv = _value_or_none(w)
+        if wv is None:
+            raise ValueError(f"osculate.scipy.linalg.{name}(select='v') counts the eigenvalues in the range from "
+                             "concrete values, which do not exist inside jit or vmap; use select='i' there")
+        keep = _np.flatnonzero((wv > lo) & (wv <= hi))
+        lo, hi = (int(keep[0]), int(keep[-1])) if keep.size else (0, -1)
+    elif select in (2, "i", "index"):
+        n = _shape_of(w)[-1]
+        lo, hi = int(lo), int(hi)
+        if not 0 <= lo <= hi < n:
+            raise ValueError(f"{name}: select_range {select_range} must be indices 0 <= lo <= hi < {n}")
+    else:
+        raise ValueError(f"{name}: select must be 'a', 'v' or 'i', got {select!r}")
+    return w[..., lo:hi + 1], (None if v is None else v[..., lo:hi + 1])
+
+
+def _eigh_like_scipy(m, eigvals_only, select, select_range, name, reference):
+    """``eigh`` of the full matrix ``m``, the eigenpairs ``select`` keeps, and the
+    eigenvectors' signs (phases) set to those of SciPy's ``reference()`` when the
+    values are concrete (inside jit or vmap they are eigh's)."""
+    w, v = _linalg.eigh(m)
+    w, v = _selected(w, None if eigvals_only else v, select, select_range, name)
+    if eigvals_only:
+        return w
+    vv = _value_or_none(v)
+    if vv is not None and vv.ndim == 2 and vv.shape[1]:
+        v = v * _phases(vv, reference()[1])
+    return w, v
+
+
+def _tridiagonal(d, e, name):
+    d, e = _as_array(d), _as_array(e)
+    sd, se = _shape_of(d), _shape_of(e)
+    if len(sd) != 1 or len(se) != 1 or se[0] != max(sd[0] - 1, 0):
+        raise ValueError(f"{name}: d must be 1-d of length n and e 1-d of length n - 1, got shapes {sd} and {se}")
+    n = sd[0]
+    i = _np.arange(n)
+    full = _onp.zeros((n, n), dtype=_np.result_type(_np.float64, d.dtype, e.dtype))
+    full = _onp.where(i[:, None] == i[None, :], d[None, :], full)
+    if n > 1:
+        sub = _onp.concatenate([e, _np.zeros(1)])  # e[j] at (j + 1, j) and (j, j + 1)
+        full = _onp.where(i[:, None] == i[None, :] + 1, sub[None, :], full)
+        full = _onp.where(i[:, None] + 1 == i[None, :], _onp.conj(sub)[:, None], full)
+    return full
+
+
+def eigh_tridiagonal(d, e, eigvals_only=False, select="a", select_range=None, check_finite=True, tol=0.0,
+                     lapack_driver="auto"):
+    """Eigenvalues (ascending) and eigenvectors of the symmetric tridiagonal matrix
+    with diagonal ``d`` and off-diagonal ``e``, as :func:`scipy.linalg.eigh_tridiagonal`
+    (``select``: ``'a'`` all, ``'i'`` the indices ``select_range``, ``'v'`` the
+    eigenvalues in ``(lo, hi]``, counted on the concrete values).
+
+    Computed as ``eigh`` of the assembled matrix (``O(n³)``, like SciPy's
+    ``stev``), so derivatives in ``d`` and ``e`` are ``eigh``'s (distinct
+    eigenvalues); the eigenvectors' signs are SciPy's when the values are
+    concrete.  ``tol`` and ``lapack_driver`` are accepted and ignored.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import eigh_tridiagonal
+    >>> eigh_tridiagonal(np.array([2.0, 2.0]), np.array([1.0]), eigvals_only=True)
+    array([1., 3.])
+    >>> osc.grad(lambda e: eigh_tridiagonal(np.array([2.0, 2.0]), e, eigvals_only=True)[1])(np.array([1.0]))
+    array([1.])
+    """
+    m = _tridiagonal(d, e, "eigh_tridiagonal")
+    return _eigh_like_scipy(m, eigvals_only, select, select_range, "eigh_tridiagonal",
+                            lambda: _scipy_linalg.eigh_tridiagonal(_np.asarray(_concrete(d)), _np.asarray(_concrete(e)),
+                                                                   select=select, select_range=select_range))
+
+
+def eigvalsh_tridiagonal(d, e, select="a", select_range=None, check_finite=True, tol=0.0, lapack_driver="auto"):
+    """The eigenvalues (ascending) of a symmetric tridiagonal matrix, as
+    :func:`scipy.linalg.eigvalsh_tridiagonal`: ``eigh_tridiagonal(d, e, eigvals_only=True)``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import eigvalsh_tridiagonal
+    >>> eigvalsh_tridiagonal(np.array([1.0, 1.0, 1.0]), np.array([0.0, 0.0]), select="i", select_range=(0, 1))
+    array([1., 1.])
+    """
+    return eigh_tridiagonal(d, e, eigvals_only=True, select=select, select_range=select_range)
+
+
+def _from_band(a_band, lower, name):
+    """The full Hermitian matrix of LAPACK's band storage (``a_band[u + i - j, j] = a[i, j]``
+    for ``i <= j``, upper; ``a_band[i - j, j] = a[i, j]`` for ``i >= j``, lower)."""
+    a_band = _as_array(a_band)
+    s = _shape_of(a_band)
+    if len(s) != 2:
+        raise ValueError(f"{name}: a_band must be 2-d (bandwidth + 1, n), got shape {s}")
+    u, n = s[0] - 1, s[1]
+    i, j = _np.indices((n, n))
+    band_row = (i - j) if lower else (u + i - j)
+    stored = (i >= j) if lower else (i <= j)
+    inside = stored & (band_row >= 0) & (band_row <= u)
+    g = a_band[_np.clip(band_row, 0, u), j]
+    g = _onp.where(inside, g, 0.0)
+    return _onp.where(stored, g, _onp.conj(_onp.swapaxes(g, 0, 1)))
+
+
+def eig_banded(a_band, lower=False, eigvals_only=False, overwrite_a_band=False, select="a", select_range=None,
+               max_ev=0, check_finite=True):
+    """Eigenvalues (ascending) and eigenvectors of a symmetric (Hermitian) band
+    matrix in LAPACK's band storage, as :func:`scipy.linalg.eig_banded`
+    (``select`` as in :func:`eigh_tridiagonal`; ``max_ev`` is ignored).
+
+    Computed as ``eigh`` of the assembled matrix, so derivatives in the stored
+    band are ``eigh``'s (distinct eigenvalues); the eigenvectors' signs are
+    SciPy's when the values are concrete.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import eig_banded
+    >>> eig_banded(np.array([[0.0, 1.0], [2.0, 2.0]]), eigvals_only=True)  # [[2, 1], [1, 2]]
+    array([1., 3.])
+    """
+    m = _from_band(a_band, lower, "eig_banded")
+    return _eigh_like_scipy(m, eigvals_only, select, select_range, "eig_banded",
+                            lambda: _scipy_linalg.eig_banded(_np.asarray(_concrete(a_band)), lower=lower,
+                                                             select=select, select_range=select_range))
+
+
+def eigvals_banded(a_band, lower=False, overwrite_a_band=False, select="a", select_range=None, check_finite=True):
+    """The eigenvalues (ascending) of a symmetric (Hermitian) band matrix, as
+    :func:`scipy.linalg.eigvals_banded`: ``eig_banded(..., eigvals_only=True)``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import eigvals_banded
+    >>> eigvals_banded(np.array([[2.0, 2.0], [1.0, 0.0]]), lower=True)
+    array([1., 3.])
+    """
+    return eig_banded(a_band, lower=lower, eigvals_only=True, select=select, select_range=select_range)
