@@ -76,6 +76,10 @@ differentiable to any order in every floating-point argument:
   ``fiedler_companion`` (a gather of ``−a/a₀``), ``diagsvd`` are linear in
   their input, ``fiedler`` is ``|aᵢ − aⱼ|``; ``hadamard`` is SciPy's
   constant matrix;
+* ``rq`` is the QR decomposition of ``a`` transposed with rows and columns
+  reversed (LAPACK's RQ reflected: SciPy's values and signs), and
+  ``qr_multiply`` multiplies by the economic ``Q``; both have ``qr``'s
+  derivatives;
 * ``eig`` and ``eigvals`` are ``osculate.numpy.linalg.eig`` (complex, with
   its derivatives), with SciPy's dtypes; the generalized problem ``(a, b)``
   is that of ``solve(b, a)``, put in SciPy's order with SciPy's phases from
@@ -130,7 +134,7 @@ __all__ = [
     "subspace_angles", "fractional_matrix_power", "convolution_matrix", "leslie", "fiedler", "fiedler_companion",
     "diagsvd", "hadamard",
     "sinm", "cosm", "tanm", "sinhm", "coshm", "tanhm",
-    "eig", "eigvals", "eigh_tridiagonal", "eigvalsh_tridiagonal", "eig_banded", "eigvals_banded",
+    "rq", "qr_multiply", "eig", "eigvals", "eigh_tridiagonal", "eigvalsh_tridiagonal", "eig_banded", "eigvals_banded",
 ]
 
 
@@ -751,6 +755,70 @@ def _python_int(n):
     """``n`` as a Python int where it has a single concrete value (not inside ``jit``/``vmap``)."""
     v = _value_or_none(n)
     return int(v) if v is not None and v.ndim == 0 else n
+
+
+def rq(a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
+    """The RQ decomposition ``a = R @ Q`` as :func:`scipy.linalg.rq`: ``(R, Q)``
+    with ``R`` ``m × n`` and ``Q`` ``n × n`` (``mode='full'``), ``R`` ``m × k`` and
+    ``Q`` ``k × n`` (``'economic'``, ``k = min(m, n)``), or ``R`` alone (``'r'``).
+
+    It is the QR decomposition of ``a`` transposed with its rows and columns
+    reversed (``P_n aᵀ P_m = Q₁ R₁`` gives ``R = P_m R₁ᵀ P``, ``Q = P Q₁ᵀ P_n``),
+    which is LAPACK's RQ reflected: the values are SciPy's, signs included,
+    and the derivatives are :func:`qr`'s (the last ``k`` rows of ``a``
+    linearly independent; for a wide ``a`` only the span of the extra rows of
+    the full ``Q`` has a convention-free derivative).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import rq
+    >>> r, q = rq(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> bool(np.allclose(r @ q, [[1.0, 2.0], [3.0, 4.0]])), float(r[1, 0])
+    (True, 0.0)
+    >>> osc.grad(lambda m: abs(rq(m, mode="r")[1, 1]))(np.array([[1.0, 2.0], [3.0, 4.0]]))  # ‖a[1]‖
+    array([[0. , 0. ],
+           [0.6, 0.8]])
+    """
+    if mode not in ("full", "r", "economic"):
+        raise ValueError("Mode argument should be one of ['full', 'r', 'economic']")
+    a = _as_array(a)
+    if len(_shape_of(a)) != 2:
+        raise ValueError(f"rq: expected a 2-d array, got shape {_shape_of(a)}")
+    flipped = _onp.swapaxes(a, 0, 1)[::-1, ::-1]
+    q1, r1 = qr(flipped, mode="economic" if mode == "economic" else "full")
+    r = _onp.swapaxes(r1, 0, 1)[::-1, ::-1]
+    if mode == "r":
+        return r
+    return r, _onp.swapaxes(q1, 0, 1)[::-1, ::-1]
+
+
+def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a=False, overwrite_c=False):
+    """``(c @ Q, R)`` (``mode='right'``) or ``(Q @ c, R)`` (``'left'``) from the
+    economic QR decomposition of ``a`` (``Q`` ``m × k``, ``R`` ``k × n``), as
+    :func:`scipy.linalg.qr_multiply`; ``conjugate=True`` uses ``conj(Q)``,
+    ``pivoting=True`` appends SciPy's column permutation (see :func:`qr`).
+    Differentiable in ``a`` (as :func:`qr`) and in ``c`` (linear).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import qr_multiply
+    >>> cq, r = qr_multiply(np.array([[3.0, 0.0], [4.0, 5.0]]), np.eye(2))
+    >>> cq
+    array([[-0.6,  0.8],
+           [-0.8, -0.6]])
+    """
+    if mode not in ("left", "right"):
+        raise ValueError(f"qr_multiply: mode must be 'left' or 'right', got {mode!r}")
+    a, c = _as_array(a), _as_array(c)
+    if len(_shape_of(a)) != 2 or len(_shape_of(c)) not in (1, 2):
+        raise ValueError(f"qr_multiply: a must be 2-d and c 1-d or 2-d, got shapes {_shape_of(a)} and {_shape_of(c)}")
+    out = qr(a, mode="economic", pivoting=pivoting)
+    q = _conj(out[0]) if conjugate else out[0]
+    inner = _shape_of(c)[0] if mode == "left" else _shape_of(c)[-1]
+    needed = _shape_of(q)[1] if mode == "left" else _shape_of(q)[0]
+    if inner != needed:
+        what = "Q @ c" if mode == "left" else "c @ Q"
+        raise ValueError(f"qr_multiply: shapes of Q {_shape_of(q)} and c {_shape_of(c)} are not compatible for {what}")
+    product = _linalg.matmul(q, c) if mode == "left" else _linalg.matmul(c, q)
+    return (product,) + tuple(out[1:])
 
 
 def pinv(a, *, atol=None, rtol=None, return_rank=False, check_finite=True):
