@@ -774,7 +774,7 @@ def rq(a, overwrite_a=False, lwork=None, mode="full", check_finite=True):
     >>> r, q = rq(np.array([[1.0, 2.0], [3.0, 4.0]]))
     >>> bool(np.allclose(r @ q, [[1.0, 2.0], [3.0, 4.0]])), float(r[1, 0])
     (True, 0.0)
-    >>> osc.grad(lambda m: abs(rq(m, mode="r")[1, 1]))(np.array([[1.0, 2.0], [3.0, 4.0]]))  # ‖a[1]‖
+    >>> osc.grad(lambda m: abs(rq(m, mode="r")[1, 1]))(np.array([[1.0, 2.0], [3.0, 4.0]])) + 0.0  # ‖a[1]‖
     array([[0. , 0. ],
            [0.6, 0.8]])
     """
@@ -802,8 +802,8 @@ def qr_multiply(a, c, mode="right", pivoting=False, conjugate=False, overwrite_a
     >>> from osculate.scipy.linalg import qr_multiply
     >>> cq, r = qr_multiply(np.array([[3.0, 0.0], [4.0, 5.0]]), np.eye(2))
     >>> cq
-    array([[-0.6,  0.8],
-           [-0.8, -0.6]])
+    array([[-0.6, -0.8],
+           [-0.8,  0.6]])
     """
     if mode not in ("left", "right"):
         raise ValueError(f"qr_multiply: mode must be 'left' or 'right', got {mode!r}")
