@@ -192,6 +192,10 @@ REAL_ONLY = {
     **dict.fromkeys(["airy_ai", "airy_aip", "airy_bi", "airy_bip"],
                     "airy of real z only: osculate.scipy.special.airy refuses a complex traced z"),
     **dict.fromkeys(["ellipj_sn", "ellipj_cn", "ellipj_dn", "ellipj_ph"], _REAL_SPECIAL),
+    # osculate.ad.prims.special_stat
+    **dict.fromkeys(["gdtria", "gdtrib", "chdtriv", "pdtrik", "stdtridf", "fdtridfd", "btdtria", "btdtrib", "bdtrik",
+                     "bdtrin", "nbdtrik", "nbdtrin", "nrdtrimn", "nrdtrisd", "kolmogorov", "kolmogorov_d", "kolmogi",
+                     "smirnov", "smirnov_d", "smirnovi", "tklmbda"], _REAL_SPECIAL),
     "special_round": _PIECEWISE,
     "cholesky_banded": "its derivative solves the banded tangent system of a real factor; a complex (Hermitian) "
                        "factor's tangent is not C-linear and is not implemented (NotImplementedError)",

@@ -32,17 +32,20 @@ from ..prims import special as _special
 from ..prims import special_extra as _special_extra
 from ..prims import special_misc as _special_misc
 from ..prims import special_poly as _special_poly
+from ..prims import special_stat as _special_stat
 from ..prims.unary import UNARY as _UNARY
 
 __all__ = sorted(_special.FUNCTIONS) + [
     "erf", "erfc", "expit", "gammaln", "digamma", "psi", "polygamma", "multigammaln", "logsumexp", "softmax",
     "log_softmax", "factorial", "bernoulli",
 ] + sorted(_special_extra.EXTRA_FUNCTIONS) + sorted(_special_poly.POLY_FUNCTIONS) + sorted(_special_misc.MISC_FUNCTIONS)
+__all__ += sorted(_special_stat.STAT_FUNCTIONS)
 
 globals().update(_special.FUNCTIONS)
 globals().update(_special_extra.EXTRA_FUNCTIONS)
 globals().update(_special_poly.POLY_FUNCTIONS)
 globals().update(_special_misc.MISC_FUNCTIONS)
+globals().update(_special_stat.STAT_FUNCTIONS)
 erf = _UNARY["erf"].bind
 erfc = _UNARY["erfc"].bind
 expit = _UNARY["expit"].bind

@@ -1,0 +1,375 @@
+"""The statistical functions of ``scipy.special`` that invert a distribution
+function in one of its parameters, the Kolmogorov–Smirnov distributions and
+Tukey's lambda distribution, as primitives.
+
+Every function's value is SciPy's own; its derivatives are written with
+primitives (so every order and every nesting works), from these rules:
+
+* The inverses in a parameter (SciPy's ``cdflib`` searches): ``gdtria``,
+  ``gdtrib`` (``gdtr(a, b, x) = P(b, a x)``), ``chdtriv`` (``chdtr(v, x) =
+  P(v/2, x/2)``), ``pdtrik`` (``pdtr`` continuous in ``k``: ``Q(k + 1, m)``),
+  ``stdtridf`` (``stdtr``), ``fdtridfd`` (``fdtr``), ``btdtria``, ``btdtrib``
+  (``betainc``), ``bdtrik``, ``bdtrin`` (``bdtr`` continuous in ``k`` and ``n``:
+  ``I_(1-p)(n - k, k + 1)``), ``nbdtrik``, ``nbdtrin`` (``nbdtr`` continuous:
+  ``I_p(n, k + 1)``), ``nrdtrimn``, ``nrdtrisd`` (``ndtr((x - mn) / sd)``).
+  Each solves ``F(…, θ, …) = p`` for ``θ``; by the implicit function theorem
+  ``∂θ/∂p = 1 / ∂θF`` and ``∂θ/∂u = -∂uF / ∂θF`` for the other arguments, the
+  partials of ``F`` (:mod:`.incomplete`: the incomplete gamma and beta
+  functions in every argument) taken at SciPy's output, itself differentiable,
+  so every order follows.  The inverse takes ``p`` in the position of the
+  parameter it returns (``gdtria(p, b, x)``, ``gdtrib(a, p, x)``…).  Where
+  SciPy's value is nan the derivatives are nan; where SciPy returns one of its
+  search bounds (no solution: ``stdtridf(0.1, -1.2)`` is ``1e10``) the
+  derivatives are those of the equation at that number, not meaningful.
+* ``kolmogorov(y) = 2 Σ_(k≥1) (-1)^(k-1) e^(-2k²y²)`` and its derivatives, a
+  family of primitives ``kolmogorov_d(y; n)``: for ``y ≥ 1`` that series, below
+  its theta-transformed form ``1 - √(2π)/y Σ_(k≥1) e^(-(2k-1)²π²/(8y²))``, each
+  run in truncated Taylor arithmetic in ``y`` (:mod:`.jets`; 12 terms, far
+  beyond double precision on both sides).  For ``y ≤ 0.03`` (and ``y ≤ 0``,
+  where SciPy's value is 1) the derivatives are 0 (they are below 1e-300).
+  ``kolmogi(p)`` (the inverse): ``1 / kolmogorov'(y)`` at the output.
+* ``smirnov(n, d)``, the one-sided statistic's survival function, by
+  Birnbaum and Tingey's finite sum ``Σ_(j ≤ n(1-d)) C(n, j) d (d + j/n)^(j-1)
+  (1 - d - j/n)^(n-j)``: its ``k``-th derivative in ``d`` is the family
+  ``smirnov_d(n, d; k)``, the sum of the terms' Taylor coefficients (each a
+  product of three binomial expansions, formed in logarithms: no overflow of
+  ``C(n, j)``).  ``n`` is an integer constant.  ``smirnovi(n, p)``: ``1 /
+  ∂d smirnov`` at the output.  The terms of the derivative have both signs; the
+  sum keeps about ``1e-16 n`` relative accuracy (checked against mpmath up to
+  ``n = 200``).
+* ``tklmbda(x, λ)``, the Tukey-lambda distribution function: ``p`` solves
+  ``Q(p) = x``, ``Q(p) = (p^λ - (1-p)^λ) / λ`` (``log(p / (1-p))`` at ``λ =
+  0``), so ``∂x p = 1 / Q'(p)``, ``Q'(p) = p^(λ-1) + (1-p)^(λ-1)``, and ``∂λ p =
+  -∂λQ / Q'``; ``∂λQ = (λ (p^λ log p - (1-p)^λ log(1-p)) - (p^λ - (1-p)^λ)) /
+  λ²`` cancels for small ``λ log p``, where it is the series ``Σ_(m≥1) m
+  λ^(m-1) (log^(m+1) p - log^(m+1)(1-p)) / (m+1)!``.  Outside the support (``p``
+  0 or 1, for ``λ > 0``) the derivatives are 0.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import special
+
+from ..core import UnsupportedFunctionError
+from .arithmetic import stop_gradient, where
+from .incomplete import (_betainc_d_partials, _chdtr_partials, _fdtr_partials, _gamma_density_da,
+                         _gdtr_partials, _stdtr_partials, gammainc_da_p)
+from .jets import elementwise, jexp, jmul, jrecip
+from .nondiff import NONDIFF, greater
+from .unary import UNARY
+
+__all__ = ["STAT_FUNCTIONS", "INVERSES", "kolmogorov_d", "smirnov_d"]
+
+#: name -> the osculate function with SciPy's signature (registered for
+#: ``__array_ufunc__`` dispatch by :mod:`osculate.ad.numpy_dispatch` and
+#: exported by :mod:`osculate.scipy.special`).
+STAT_FUNCTIONS: dict = {}
+
+#: The inverses in a parameter: name -> primitive.
+INVERSES: dict = {}
+
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def _u(name):
+    return UNARY[name].bind
+
+
+def _constant(function, what):
+    """The partial derivative in an argument that is a constant (an order, a count): an error."""
+
+    def d(*args, **params):
+        raise UnsupportedFunctionError(
+            f"scipy.special.{function}: {what} is a constant: it cannot be differentiated "
+            "(pass it as a number or an array)"
+        )
+
+    return d
+
+
+def _reads_output(p):
+    p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))  # the partials read the output
+    return p
+
+
+# =========================================================================== the forward functions' partials
+# Each is ∂F/∂(argument i) at args, written with primitives, F the distribution function (continuous
+# in every argument, as SciPy's cdflib inverts it).
+
+
+def _gdtr(i, args):  # gdtr(a, b, x) = P(b, a x)
+    return _gdtr_partials(1.0)(i, args, None)
+
+
+def _chdtr(i, args):  # chdtr(v, x) = P(v/2, x/2)
+    return _chdtr_partials(1.0)(i, args, None)
+
+
+def _stdtr(i, args):
+    return _stdtr_partials(i, args, None)
+
+
+def _fdtr(i, args):
+    return _fdtr_partials(1.0)(i, args, None)
+
+
+def _btdtr(i, args):  # betainc(a, b, x)
+    return _betainc_d_partials(i, args, None)
+
+
+def _pdtr(i, args):  # Q(k + 1, m), k continuous
+    k, m = args
+    if i == 0:
+        return -gammainc_da_p.bind(k + 1.0, m, k=1)
+    return -_gamma_density_da(k + 1.0, m, 0)
+
+
+def _bdtr(i, args):  # I_(1-p)(n - k, k + 1), k and n continuous
+    k, n, p = args
+    b = (n - k, k + 1.0, 1.0 - p)
+    if i == 0:
+        return _betainc_d_partials(1, b, None) - _betainc_d_partials(0, b, None)
+    if i == 1:
+        return _betainc_d_partials(0, b, None)
+    return -_betainc_d_partials(2, b, None)
+
+
+def _nbdtr(i, args):  # I_p(n, k + 1), k and n continuous
+    k, n, p = args
+    return _betainc_d_partials((1, 0, 2)[i], (n, k + 1.0, p), None)
+
+
+def _ndtr_location_scale(i, args):  # ndtr((x - mn) / sd)
+    mn, sd, x = args
+    z = (x - mn) / sd
+    density = _INV_SQRT_2PI * _u("exp")(-0.5 * (z * z)) / sd
+    return (-density, -density * z, density)[i]
+
+
+def _inverse(name, forward, at):
+    """The inverse ``name`` of the function with partials ``forward(i, args)`` in its argument
+    ``at`` (the inverse takes ``p`` in that position and returns that argument)."""
+
+    def partials(i, args, out):
+        fargs = tuple(args[:at]) + (out,) + tuple(args[at + 1:])
+        dtheta = forward(at, fargs)
+        d = 1.0 / dtheta if i == at else -forward(i, fargs) / dtheta
+        return d + 0.0 * stop_gradient(out)  # nan where SciPy's value is (off the domain)
+
+    INVERSES[name] = p = _reads_output(elementwise(name, getattr(special, name), partials))
+    return p
+
+
+for _name, _forward, _at in (
+    ("gdtria", _gdtr, 0), ("gdtrib", _gdtr, 1), ("chdtriv", _chdtr, 0), ("pdtrik", _pdtr, 0),
+    ("stdtridf", _stdtr, 0), ("fdtridfd", _fdtr, 1), ("btdtria", _btdtr, 0), ("btdtrib", _btdtr, 1),
+    ("bdtrik", _bdtr, 0), ("bdtrin", _bdtr, 1), ("nbdtrik", _nbdtr, 0), ("nbdtrin", _nbdtr, 1),
+    ("nrdtrimn", _ndtr_location_scale, 0), ("nrdtrisd", _ndtr_location_scale, 1),
+):
+    if hasattr(special, _name):  # (btdtria and btdtrib are gone from recent SciPy releases)
+        _inverse(_name, _forward, _at)
+
+
+# =========================================================================== kolmogorov and kolmogi
+
+_KS_TERMS = 12
+_KS_SWITCH = 1.0  # y from which the alternating series, below it the theta-transformed one
+_KS_FLAT = 0.03  # y up to which every derivative is 0 (below 1e-300)
+_KS_ZERO = 40.0  # y from which every derivative is 0 (e^(-3200))
+_THETA = [(2 * k - 1) ** 2 * math.pi ** 2 / 8.0 for k in range(1, _KS_TERMS + 1)]
+
+
+def _variable(y, n):
+    """The jet ``y + ε`` truncated after ``εⁿ`` (one variable: shape ``(n + 1,) + y.shape``)."""
+    jet = np.zeros((n + 1,) + y.shape)
+    jet[0] = y
+    if n:
+        jet[1] = 1.0
+    return jet
+
+
+def _kolmogorov_impl(y, n):
+    """The ``n``-th derivative of ``kolmogorov`` at ``y`` (plain NumPy)."""
+    y = np.asarray(y, dtype=float)
+    shape = y.shape
+    y = y.ravel()
+    out = np.full(y.shape, np.nan)
+    out[(y <= _KS_FLAT) | (y >= _KS_ZERO)] = 0.0
+    big = (y >= _KS_SWITCH) & (y < _KS_ZERO)
+    small = (y > _KS_FLAT) & (y < _KS_SWITCH)
+    with np.errstate(under="ignore"):
+        if big.any():
+            Y = _variable(y[big], n)
+            Y2 = jmul(Y, Y, 1)
+            total = np.zeros_like(Y)
+            for k in range(1, _KS_TERMS + 1):
+                total = total + (2.0 * (-1.0) ** (k - 1)) * jexp(-2.0 * k * k * Y2, 1)
+            out[big] = total[n] * math.factorial(n)
+        if small.any():
+            R = jrecip(_variable(y[small], n), 1)
+            R2 = jmul(R, R, 1)
+            total = np.zeros_like(R)
+            for a in _THETA:
+                total = total + jexp(-a * R2, 1)
+            total = -math.sqrt(2.0 * math.pi) * jmul(R, total, 1)
+            out[small] = total[n] * math.factorial(n) + (1.0 if n == 0 else 0.0)
+    return out.reshape(shape)[()]
+
+
+kolmogorov_d_p = elementwise("kolmogorov_d", _kolmogorov_impl,
+                             lambda i, args, out, n: kolmogorov_d_p.bind(args[0], n=n + 1))
+kolmogorov_p = elementwise("kolmogorov", special.kolmogorov, lambda i, args, out: kolmogorov_d_p.bind(args[0], n=1))
+# kolmogi(p) = y with kolmogorov(y) = p: dy/dp = 1 / kolmogorov'(y)
+kolmogi_p = _reads_output(elementwise(
+    "kolmogi", special.kolmogi, lambda i, args, out: 1.0 / kolmogorov_d_p.bind(out, n=1) + 0.0 * stop_gradient(out)))
+
+
+def kolmogorov_d(y, n=1):
+    """The ``n``-th derivative of ``scipy.special.kolmogorov`` at ``y``, itself differentiable.
+
+    >>> import numpy as np
+    >>> bool(np.isclose(kolmogorov_d(1.0, 1), -8.0 * sum((-1) ** (k - 1) * k * k * np.exp(-2.0 * k * k)
+    ...                                                   for k in range(1, 20))))
+    True
+    """
+    return kolmogorov_d_p.bind(y, n=int(n))
+
+
+# =========================================================================== smirnov and smirnovi
+
+
+def _binomial_coefficients(m, order):
+    """``binom(m, i)`` for ``i ≤ order`` (``m`` an array of integers ≥ -1)."""
+    out = [np.ones_like(m, dtype=float)]
+    for i in range(1, order + 1):
+        out.append(out[-1] * (m - (i - 1)) / i)
+    return out
+
+
+def _smirnov_group(n, d, k):
+    """``∂ᵏ/∂dᵏ smirnov(n, d)`` for one integer ``n ≥ 1`` and ``0 ≤ d ≤ 1`` (1-d ``d``): the sum of
+    the Taylor coefficients of the terms ``C(n, j) d (d + j/n)^(j-1) (1 - d - j/n)^(n-j)``."""
+    j = np.arange(n + 1, dtype=float)[:, None]
+    dd = d[None, :]
+    c1 = 1.0 - dd - j / n  # ≥ 0 on the terms summed
+    c2 = dd + j / n  # > 0 for j ≥ 1
+    keep = (j <= np.floor(n * (1.0 - dd))) & (c1 >= 0.0)
+    m1, m2 = n - j, j - 1.0
+    logc = special.gammaln(n + 1.0) - special.gammaln(j + 1.0) - special.gammaln(n - j + 1.0)
+    b1, b2 = _binomial_coefficients(m1, k), _binomial_coefficients(m2, k)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        l1 = np.log(np.where(keep, c1, 1.0))
+        l2 = np.log(np.where(j >= 1, c2, 1.0))
+        total = np.zeros(d.shape)
+        # the j = 0 term is (1 - d)^n (its factor d (d + 0)^(-1) is 1)
+        # the others: [d + ε] (c2 + ε)^m2 (c1 - ε)^m1 C(n, j), coefficient of εᵏ
+        for i1 in range(k + 1):
+            e1 = m1 - i1
+            f1 = b1[i1] * (-1.0) ** i1
+            log1 = np.where(e1 == 0, 0.0, e1 * l1)
+            for i2 in range(k + 1 - i1):
+                i3 = k - i1 - i2
+                if i3 > 1:
+                    continue
+                e2 = m2 - i2
+                log2 = np.where((e2 == 0) | (j == 0), 0.0, e2 * l2)
+                size = np.exp(logc + log1 + log2)
+                f2 = np.where(j == 0, 1.0 if i2 == 0 else 0.0, b2[i2])
+                f3 = np.where(j == 0, 1.0 if i3 == 0 else 0.0, dd if i3 == 0 else 1.0)
+                term = np.where(keep & (f1 != 0) & (f2 != 0) & (f3 != 0), f1 * f2 * f3 * size, 0.0)
+                total = total + term.sum(axis=0)
+    return total * math.factorial(k)
+
+
+def _smirnov_impl(n, d, k):
+    """``∂ᵏ/∂dᵏ smirnov(n, d)`` (plain NumPy), ``k ≥ 1``; nan where SciPy's value is."""
+    n, d = np.broadcast_arrays(np.asarray(n), np.asarray(d, dtype=float))
+    shape = d.shape
+    with np.errstate(invalid="ignore"):
+        nn = np.trunc(np.asarray(n, dtype=float)).ravel()
+    d = d.ravel()
+    out = np.full(d.shape, np.nan)
+    ok = np.isfinite(nn) & (nn >= 1) & (d >= 0.0) & (d <= 1.0)
+    for value in np.unique(nn[ok]):
+        sel = ok & (nn == value)
+        out[sel] = _smirnov_group(int(value), d[sel], k)
+    return out.reshape(shape)[()]
+
+
+def _smirnov_partials(i, args, out, k=0):
+    if i == 0:
+        _constant("smirnov(n, d)", "n (an integer)")()
+    return smirnov_d_p.bind(*args, k=k + 1)
+
+
+smirnov_d_p = elementwise("smirnov_d", _smirnov_impl, _smirnov_partials)
+smirnov_p = elementwise("smirnov", special.smirnov, _smirnov_partials)
+
+
+def _smirnovi_partials(i, args, out):
+    if i == 0:
+        _constant("smirnovi(n, p)", "n (an integer)")()
+    return 1.0 / smirnov_d_p.bind(args[0], out, k=1) + 0.0 * stop_gradient(out)
+
+
+smirnovi_p = _reads_output(elementwise("smirnovi", special.smirnovi, _smirnovi_partials))
+
+
+def smirnov_d(n, d, k=1):
+    """The ``k``-th derivative of ``scipy.special.smirnov(n, d)`` in ``d`` (``k ≥ 1``, ``n`` an
+    integer), itself differentiable in ``d``.
+
+    >>> float(smirnov_d(1, 0.25, 1))  # smirnov(1, d) = 1 - d
+    -1.0
+    """
+    return smirnov_d_p.bind(n, d, k=int(k))
+
+
+# =========================================================================== tklmbda
+
+_TK_SERIES = 0.5  # |λ| max(|log p|, |log(1-p)|) below which ∂λQ is its series
+_TK_TERMS = 24
+
+
+def _tklmbda_partials(i, args, out):
+    x, lam = args
+    inside = NONDIFF["logical_and"].bind(greater(out, 0.0), NONDIFF["less"].bind(out, 1.0))
+    p = where(inside, out, 0.5)
+    l1, l2 = _u("log")(p), _u("log1p")(-p)
+    slope = _u("exp")((lam - 1.0) * l1) + _u("exp")((lam - 1.0) * l2)  # Q'(p)
+    if i == 0:
+        return where(inside, 1.0 / slope, 0.0)
+    a1, a2 = _u("abs")(stop_gradient(l1)), _u("abs")(stop_gradient(l2))
+    size = _u("abs")(stop_gradient(lam)) * where(greater(a1, a2), a1, a2)
+    small = NONDIFF["less"].bind(size, _TK_SERIES)
+    # the series Σ_(m≥1) m λ^(m-1) (l1^(m+1) - l2^(m+1)) / (m+1)!
+    lam_small = where(small, lam, 0.0)
+    series, power = 0.0, 1.0
+    p1, p2 = l1 * l1, l2 * l2
+    for m in range(1, _TK_TERMS + 1):
+        series = series + (m / math.factorial(m + 1)) * power * (p1 - p2)
+        power = power * lam_small
+        p1, p2 = p1 * l1, p2 * l2
+    lam_big = where(small, 1.0, lam)
+    a, b = _u("exp")(lam_big * l1), _u("exp")(lam_big * l2)
+    closed = (lam_big * (a * l1 - b * l2) - (a - b)) / (lam_big * lam_big)
+    dq = where(small, series, closed)
+    return where(inside, -dq / slope, 0.0)
+
+
+tklmbda_p = _reads_output(elementwise("tklmbda", special.tklmbda, _tklmbda_partials))
+
+
+# =========================================================================== the table
+
+
+def _bind(p):
+    return lambda *args: p.bind(*args)
+
+
+STAT_FUNCTIONS.update({name: _bind(p) for name, p in INVERSES.items()})
+STAT_FUNCTIONS.update({"kolmogorov": _bind(kolmogorov_p), "kolmogi": _bind(kolmogi_p), "smirnov": _bind(smirnov_p),
+                       "smirnovi": _bind(smirnovi_p), "tklmbda": _bind(tklmbda_p)})

@@ -1,0 +1,48 @@
+"""Table rows for ``osculate.ad.prims.special_stat`` (the inverses of the distribution
+functions in a parameter, kolmogorov and kolmogi, smirnov and smirnovi, tklmbda), joined to
+``test_ad_primitives``' table (and so to vmap, jit and sparsity) and to ``test_taylor``'s.
+The derivative families ``kolmogorov_d`` and ``smirnov_d`` are reached through the
+functions' derivatives, and once called directly."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+import osculate.scipy.special as sps
+from _cases import uniform
+from osculate.ad.prims.special_stat import kolmogorov_d, smirnov_d
+
+_p = lambda *shape: uniform(0.25, 0.75, *shape)  # noqa: E731
+_N = np.array([3, 7, 20])
+
+ROWS = [
+    ("gdtria", special.gdtria, [_p(3), uniform(1.0, 3.0, 3), uniform(0.5, 3.0, 3)], ""),
+    ("gdtrib", special.gdtrib, [uniform(0.5, 2.0, 3), _p(3), uniform(0.5, 3.0, 3)], ""),
+    ("chdtriv", special.chdtriv, [_p(2, 3), uniform(1.0, 5.0, 3)], ""),
+    ("pdtrik", special.pdtrik, [_p(3), uniform(2.0, 6.0, 3)], ""),
+    ("stdtridf", special.stdtridf, [uniform(0.85, 0.9, 3), uniform(1.8, 2.5, 3)], ""),
+    ("fdtridfd", special.fdtridfd, [uniform(2.0, 3.0, 3), uniform(0.35, 0.6, 3), uniform(1.8, 2.5, 3)], ""),
+    ("btdtria", special.btdtria, [_p(3), uniform(1.0, 3.0, 3), uniform(0.3, 0.7, 3)], ""),
+    ("btdtrib", special.btdtrib, [uniform(1.0, 3.0, 3), _p(3), uniform(0.3, 0.7, 3)], ""),
+    ("bdtrik", special.bdtrik, [_p(3), uniform(8.0, 12.0, 3), uniform(0.3, 0.6, 3)], ""),
+    ("bdtrin", special.bdtrin, [uniform(2.0, 4.0, 3), _p(3), uniform(0.3, 0.6, 3)], ""),
+    ("nbdtrik", special.nbdtrik, [_p(3), uniform(2.0, 5.0, 3), uniform(0.3, 0.6, 3)], ""),
+    ("nbdtrin", special.nbdtrin, [uniform(2.0, 4.0, 3), _p(3), uniform(0.3, 0.6, 3)], ""),
+    ("nrdtrimn", special.nrdtrimn, [_p(3), uniform(0.5, 2.0, 3), uniform(-1.0, 1.0, 3)], ""),
+    ("nrdtrisd", special.nrdtrisd, [uniform(-1.0, 0.0, 3), uniform(0.6, 0.9, 3), uniform(1.0, 2.0, 3)], ""),
+    ("kolmogorov", special.kolmogorov, [uniform(0.3, 0.95, 2, 3)], "theta-series"),
+    ("kolmogorov", special.kolmogorov, [uniform(1.05, 2.5, 3)], "alternating-series"),
+    ("kolmogorov_d", lambda y: kolmogorov_d(y, 2) * y, [uniform(0.5, 1.5, 3)], "family"),
+    ("kolmogi", special.kolmogi, [uniform(0.05, 0.95, 3)], ""),
+    # d away from the points j/n where a term (1 - d - j/n)^(n-j) of low power starts
+    ("smirnov", lambda d: special.smirnov(5, d) + special.smirnov(_N, d), [uniform(0.37, 0.39, 3)], ""),
+    ("smirnov_d", lambda d: smirnov_d(4, d, 1) * d, [uniform(0.05, 0.2, 3)], "family"),
+    ("smirnovi", lambda p: special.smirnovi(_N, p), [uniform(0.1, 0.9, 3)], ""),
+    ("tklmbda", special.tklmbda, [uniform(-2.0, 2.0, 3), uniform(-0.5, 0.4, 3)], ""),
+    ("tklmbda", special.tklmbda, [uniform(-2.0, 2.0, 3), uniform(-0.05, 0.05, 3)], "small-lambda"),
+    ("tklmbda", lambda x: sps.tklmbda(x, 0.0), [uniform(-3.0, 3.0, 3)], "logistic"),
+]
+
+# every row in Taylor mode too (the curve's scale keeps each in its domain)
+TAYLOR_ROWS = [(tag, fn, mk, 0.02, True) for tag, fn, mk, label in ROWS]
