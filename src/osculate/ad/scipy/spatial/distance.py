@@ -26,6 +26,9 @@ and :func:`yule`, with SciPy's Python formulas (counts by arithmetic on the
 entries: on real vectors all but ``hamming`` and ``jaccard`` are rational
 functions of them, differentiated as such), and :func:`directed_hausdorff`
 (the distance of the pair it selects, the indices constants).
+``norm`` is :func:`osculate.scipy.linalg.norm`; ``num_obs_y`` and
+``num_obs_dm`` read the shape (so they work under ``jit``), ``is_valid_y``
+and ``is_valid_dm`` check the values (booleans, outside ``jit``/``vmap``).
 
 Edge values follow SciPy: ``canberra`` counts a coordinate where ``u`` and
 ``v`` are both 0 as 0, ``cosine`` and ``correlation`` are clipped to
@@ -61,17 +64,20 @@ from __future__ import annotations
 import inspect as _inspect
 
 import numpy as _np
+import scipy.spatial.distance as _scipy_distance
 import scipy.special as _special
 
 from ...core import ConcretizationError as _ConcretizationError
 from ...core import Tracer as _Tracer
 from ...core import concrete as _concrete
 from ... import numpy as _onp
+from ...prims.structural import shape_of as _shape_of
+from ..linalg import norm
 
 __all__ = ["pdist", "cdist", "squareform", "euclidean", "sqeuclidean", "cityblock", "minkowski", "chebyshev",
            "cosine", "correlation", "seuclidean", "mahalanobis", "braycurtis", "canberra", "jensenshannon",
            "hamming", "jaccard", "dice", "rogerstanimoto", "russellrao", "sokalsneath", "yule",
-           "directed_hausdorff"]
+           "directed_hausdorff", "norm", "num_obs_y", "num_obs_dm", "is_valid_y", "is_valid_dm"]
 
 _ALIASES = {"euclid": "euclidean", "eu": "euclidean", "e": "euclidean", "sqe": "sqeuclidean", "sqeuclid": "sqeuclidean",
             "cblock": "cityblock", "cb": "cityblock", "c": "cityblock", "manhattan": "cityblock",
@@ -776,3 +782,68 @@ def directed_hausdorff(u, v, rng=0, *, seed=None):
     pair = _onp.logical_and((rows == i)[:, None], sq == nearest[:, None])
     j = _onp.min(_onp.where(pair, cols[None, :], float(sq.shape[1])))
     return _onp.sqrt(d2), i, j
+
+
+# --------------------------------------------------------------------------- checks of distance matrices
+
+
+def num_obs_y(Y):
+    """The number of observations ``n`` of a condensed distance matrix (its length is
+    ``n (n - 1) / 2``), as :func:`scipy.spatial.distance.num_obs_y`: read from the
+    shape, so a traced ``Y`` works (under ``jit`` too).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.spatial.distance import num_obs_y
+    >>> num_obs_y(np.zeros(6))
+    4
+    """
+    return _scipy_distance.num_obs_y(_np.zeros(_shape_of(_as_array(Y))))
+
+
+def num_obs_dm(d):
+    """The number of observations of a square distance matrix, as
+    :func:`scipy.spatial.distance.num_obs_dm` (from the shape).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.spatial.distance import num_obs_dm
+    >>> num_obs_dm(np.zeros((3, 3)))
+    3
+    """
+    return _scipy_distance.num_obs_dm(_np.zeros(_shape_of(_as_array(d))))
+
+
+def _checked_value(x, name):
+    v = _value_or_none(x)
+    if v is None:
+        raise ValueError(f"osculate.scipy.spatial.distance.{name} checks the values of its argument, which do not "
+                         "exist inside jit or vmap: check a plain array outside the transformed function")
+    return v
+
+
+def is_valid_y(y, warning=False, throw=False, name=None):
+    """Whether ``y`` is a valid condensed distance matrix (a 1-d array whose length
+    is ``n (n - 1) / 2``), as :func:`scipy.spatial.distance.is_valid_y`; a traced
+    ``y`` is checked on its value (a boolean: no derivative).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.spatial.distance import is_valid_y, pdist
+    >>> is_valid_y(np.array([1.0, 2.0, 3.0]))
+    True
+    >>> float(osc.grad(lambda x: pdist(x).sum() if is_valid_y(pdist(x)) else 0.0)(np.eye(2))[0, 0])
+    0.7071067811865475
+    """
+    return _scipy_distance.is_valid_y(_checked_value(y, "is_valid_y"), warning=warning, throw=throw, name=name)
+
+
+def is_valid_dm(D, tol=0.0, throw=False, name="D", warning=False):
+    """Whether ``D`` is a valid distance matrix (square, symmetric to ``tol``, zero
+    diagonal), as :func:`scipy.spatial.distance.is_valid_dm`; a traced ``D`` is
+    checked on its value (a boolean: no derivative).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.spatial.distance import is_valid_dm
+    >>> is_valid_dm(np.array([[0.0, 1.0], [1.0, 0.0]]))
+    True
+    """
+    return _scipy_distance.is_valid_dm(_checked_value(D, "is_valid_dm"), tol=tol, throw=throw, name=name,
+                                       warning=warning)
