@@ -86,7 +86,13 @@ differentiable to any order in every floating-point argument:
   the concrete values; ``eigh_tridiagonal``, ``eig_banded`` (and their
   eigenvalue-only forms) assemble the matrix and call ``eigh`` (``O(n³)``,
   derivatives in the stored entries only), keeping the eigenpairs
-  ``select`` asks for and SciPy's eigenvector signs.
+  ``select`` asks for and SciPy's eigenvector signs;
+* ``funm`` is ``V diag(func(w)) V⁻¹`` from ``eig`` and ``signm`` is ``funm``
+  of the sign (derivatives: distinct eigenvalues); ``matrix_balance`` and
+  ``cdf2rdf`` choose their structure (SciPy's scaling, the complex pairs)
+  from concrete values and are then linear; ``clarkson_woodruff_transform``
+  applies SciPy's sketch for the same ``rng``; ``bandwidth``,
+  ``issymmetric`` and ``ishermitian`` check concrete values.
 
 >>> import numpy as np, osculate as osc
 >>> import osculate.scipy.linalg as osla
@@ -103,6 +109,7 @@ import functools as _functools
 
 import numpy as _np
 from scipy import linalg as _scipy_linalg
+from scipy import sparse as _scipy_sparse
 
 from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer
@@ -135,6 +142,8 @@ __all__ = [
     "diagsvd", "hadamard",
     "sinm", "cosm", "tanm", "sinhm", "coshm", "tanhm",
     "rq", "qr_multiply", "eig", "eigvals", "eigh_tridiagonal", "eigvalsh_tridiagonal", "eig_banded", "eigvals_banded",
+    "matrix_balance", "cdf2rdf", "clarkson_woodruff_transform", "bandwidth", "issymmetric", "ishermitian",
+    "funm", "signm",
 ]
 
 
@@ -1988,3 +1997,228 @@ def eigvals_banded(a_band, lower=False, overwrite_a_band=False, select="a", sele
     array([1., 3.])
     """
     return eig_banded(a_band, lower=lower, eigvals_only=True, select=select, select_range=select_range)
+
+
+# --------------------------------------------------------------------------- balancing, cdf2rdf, sketches, checks
+
+
+def _values_for(x, name, what):
+    """The concrete value of ``x``, from which ``name`` chooses ``what``, or an error inside jit/vmap."""
+    v = _value_or_none(x)
+    if v is None:
+        raise ValueError(f"osculate.scipy.linalg.{name} chooses {what} from concrete values, which do not exist "
+                         "inside jit or vmap: call it outside the transformed function")
+    return v
+
+
+def matrix_balance(A, permute=True, scale=True, separate=False, overwrite_a=False):
+    """``(B, T)`` with ``B = T⁻¹ A T`` balanced, as :func:`scipy.linalg.matrix_balance`
+    (``(B, (scale, perm))`` with ``separate=True``).
+
+    ``T`` (a permutation times a diagonal of powers of 2) is chosen by SciPy on
+    the concrete values and held constant, so ``B`` is linear in ``A``:
+    ``B[i, j] = A[pᵢ, pⱼ] tⱼ / tᵢ``, exact in floating point.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import matrix_balance
+    >>> A = np.array([[1.0, 100.0], [0.01, 1.0]])
+    >>> matrix_balance(A)[0]
+    array([[1.    , 1.5625],
+           [0.64  , 1.    ]])
+    >>> osc.grad(lambda a: matrix_balance(a)[0][0, 1])(A)  # t₁ / t₀
+    array([[0.      , 0.015625],
+           [0.      , 0.      ]])
+    """
+    A = _square(A, "matrix_balance")
+    value = _values_for(A, "matrix_balance", "the permutation and scaling")
+    if value.ndim != 2:
+        raise NotImplementedError("osculate.scipy.linalg.matrix_balance: a single matrix only, not a stack")
+    _, (t, perm) = _scipy_linalg.matrix_balance(value, permute=permute, scale=scale, separate=True)
+    _, T = _scipy_linalg.matrix_balance(value, permute=permute, scale=scale)
+    rows = _np.argmax(_np.abs(T), axis=0)  # T[:, j] = t'ⱼ e_(rowsⱼ)
+    factors = T[rows, _np.arange(len(rows))]
+    B = A[rows[:, None], rows[None, :]] * (factors[None, :] / factors[:, None])
+    return (B, (t, perm)) if separate else (B, T)
+
+
+def cdf2rdf(w, v):
+    """The real block-diagonal eigenvalues ``wr`` and real eigenvectors ``vr`` of
+    complex eigenpairs ``(w, v)`` (conjugate pairs adjacent, as ``eig`` returns
+    them), as :func:`scipy.linalg.cdf2rdf`: ``a vr = vr wr``.
+
+    Which eigenvalues are complex is read from the concrete values (held
+    constant); ``wr`` and ``vr`` are then linear in ``Re w, Im w`` and ``v``.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import cdf2rdf, eig
+    >>> a = np.array([[1.0, 2.0], [-2.0, 1.0]])
+    >>> wr, vr = cdf2rdf(*eig(a))
+    >>> wr
+    array([[ 1.,  2.],
+           [-2.,  1.]])
+    >>> bool(np.allclose(a @ vr, vr @ wr))
+    True
+    """
+    w, v = _as_array(w), _as_array(v)
+    wv = _values_for(w, "cdf2rdf", "which eigenvalues are complex")
+    sw, sv = _shape_of(w), _shape_of(v)
+    if len(sw) < 1 or len(sv) < 2 or sv[-1] != sv[-2] or tuple(sv[:-1]) != tuple(sw):
+        raise ValueError(f"cdf2rdf: expected w of shape (..., n) and v of shape (..., n, n), got {sw} and {sv}")
+    mask = _np.iscomplex(wv)
+    if _np.any(mask.sum(axis=-1) % 2):
+        raise ValueError("expected complex-conjugate pairs of eigenvalues")
+    n = sw[-1]
+    pairs = _np.zeros(tuple(sw) + (n,))  # pairs[..., j, k] = 1 and pairs[..., k, j] = 1 for each pair (j, k)
+    u = _np.zeros(tuple(sw) + (n,), dtype=complex)
+    u[..., range(n), range(n)] = 1.0
+    for index in _np.ndindex(*sw[:-1]):
+        where = _np.flatnonzero(mask[index])
+        for j, k in zip(where[0::2], where[1::2]):
+            pairs[index + (j, k)] = pairs[index + (k, j)] = 1.0
+            u[index + (j, j)], u[index + (j, k)], u[index + (k, j)], u[index + (k, k)] = 0.5j, 0.5, -0.5j, 0.5
+    eye = _np.eye(n, dtype=bool)
+    wr = _onp.where(eye, _reshape(_real(w), tuple(sw[:-1]) + (1, n)), 0.0) + pairs * _reshape(_imag(w), tuple(sw) + (1,))
+    return wr, _real(_linalg.matmul(v, u))
+
+
+def clarkson_woodruff_transform(input_matrix, sketch_size, rng=None, *, seed=None):
+    """``S @ input_matrix`` for SciPy's random sketch ``S`` (``sketch_size`` rows,
+    one ``±1`` per column), as :func:`scipy.linalg.clarkson_woodruff_transform`
+    with the same ``rng``/``seed``: ``S`` is drawn by SciPy (from a sparse
+    identity, ``O(n)`` memory) and the product is a signed sum of rows, linear
+    in the input.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import clarkson_woodruff_transform
+    >>> clarkson_woodruff_transform(np.ones((5, 2)), 2, rng=0).shape
+    (2, 2)
+    """
+    a = _as_array(input_matrix)
+    s = _shape_of(a)
+    if len(s) != 2:
+        raise ValueError(f"clarkson_woodruff_transform: expected a 2-d array, got shape {s}")
+    kw = {"seed": seed} if seed is not None else {}
+    sketch = _scipy_linalg.clarkson_woodruff_transform(_scipy_sparse.identity(s[0], format="csc"), sketch_size,
+                                                       rng=rng, **kw).tocoo()
+    out = _onp.zeros((int(sketch_size), s[1]), dtype=_np.result_type(a.dtype, float))
+    return _onp.add_at(out, sketch.row, sketch.data[:, None] * a[sketch.col])
+
+
+def bandwidth(a):
+    """``(lower, upper)`` bandwidths of a matrix, as :func:`scipy.linalg.bandwidth`,
+    on its concrete value (integers: no derivative).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import bandwidth
+    >>> bandwidth(np.triu(np.ones((3, 3))))
+    (0, 2)
+    """
+    return _scipy_linalg.bandwidth(_values_for(a, "bandwidth", "its integer result"))
+
+
+def issymmetric(a, atol=None, rtol=None):
+    """Whether ``a`` is symmetric (to ``atol``/``rtol``), as
+    :func:`scipy.linalg.issymmetric`, on its concrete value (a boolean).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import issymmetric
+    >>> issymmetric(np.eye(2))
+    True
+    """
+    return _scipy_linalg.issymmetric(_values_for(a, "issymmetric", "its boolean result"), atol=atol, rtol=rtol)
+
+
+def ishermitian(a, atol=None, rtol=None):
+    """Whether ``a`` is Hermitian (to ``atol``/``rtol``), as
+    :func:`scipy.linalg.ishermitian`, on its concrete value (a boolean).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import ishermitian
+    >>> ishermitian(np.array([[1.0, 2j], [-2j, 1.0]]))
+    True
+    """
+    return _scipy_linalg.ishermitian(_values_for(a, "ishermitian", "its boolean result"), atol=atol, rtol=rtol)
+
+
+# --------------------------------------------------------------------------- funm, signm
+
+
+def _maybe_real(a, f):
+    """``Re f`` when ``a`` is real and ``f``'s imaginary part is below SciPy's
+    tolerance (``1e6 eps``, on the concrete values), else ``f``."""
+    if _is_complex(a) or not _is_complex(f):
+        return f
+    value = _value_or_none(f)
+    if value is None or not _np.allclose(value.imag, 0.0, atol=1e6 * _np.finfo(value.real.dtype).eps):
+        return f
+    return _real(f)
+
+
+def _by_eigenvalues(A, func, name):
+    """``V diag(func(w)) V⁻¹`` from ``eig(A)``, as ``V`` transposed solves."""
+    A = _square(A, name)
+    w, v = _eig.eig(A)
+    fw = func(w)
+    scaled = v * _reshape(fw, _shape_of(fw)[:-1] + (1, _shape_of(fw)[-1]))
+    return A, _linalg.mT(_linalg.solve(_linalg.mT(v), _linalg.mT(scaled)))
+
+
+def funm(A, func, disp=True):
+    """The matrix function ``f(A)`` of the scalar function ``func`` (applied to a
+    1-d complex array of eigenvalues and written with NumPy functions, as for
+    SciPy), as :func:`scipy.linalg.funm`; ``(F, errest)`` when ``disp=False``,
+    ``errest`` SciPy's estimate on the concrete values.
+
+    Computed as ``V diag(func(w)) V⁻¹`` from ``eig`` (SciPy uses the Schur form
+    and Parlett's recurrence: the same matrix for a diagonalisable ``A``, to
+    the conditioning of ``V``), real when ``A`` is real and the imaginary part
+    is below SciPy's tolerance.  Derivatives are those of ``eig`` and
+    ``func``: exact where the eigenvalues are distinct (the divided
+    differences of ``func``), not at repeated ones.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import funm
+    >>> a = np.array([[1.0, 2.0], [0.0, 3.0]])
+    >>> np.round(funm(a, np.exp), 6)
+    array([[ 2.718282, 17.367255],
+           [ 0.      , 20.085537]])
+    >>> osc.grad(lambda m: np.trace(funm(m, np.exp)))(a)  # exp(A)ᵀ
+    array([[ 2.71828183,  0.        ],
+           [17.36725509, 20.08553692]])
+    """
+    A, f = _by_eigenvalues(A, func, "funm")
+    f = _maybe_real(A, f)
+    if disp:
+        return f
+    value = _values_for(A, "funm", "its error estimate (disp=False)")
+    return f, _scipy_linalg.funm(value, func, disp=False)[1]
+
+
+def _sign_of_real_part(w):
+    """SciPy's rounded sign: ``sign(Re w)``, 0 within ``1e3 eps max|w|`` of 0 (piecewise constant)."""
+    rw = _real(w)
+    value = _value_or_none(w)
+    cut = 0.0 if value is None or not value.size else 1e3 * _np.finfo(rw.dtype).eps * _np.max(_np.abs(value))
+    return _onp.sign(_where(_onp.abs(rw) > cut, rw, 0.0)) + 0j
+
+
+def signm(A, disp=True):
+    """The matrix sign function ``A (A²)^(-1/2)`` (eigenvalues off the imaginary
+    axis), as :func:`scipy.linalg.signm`: :func:`funm` of the sign of the real
+    part, so its derivative is the Fréchet derivative of the sign function
+    (distinct eigenvalues), 0 for a diagonalisable ``A`` with commuting
+    perturbations.  ``disp=False`` (deprecated by SciPy) gives ``(S, ‖S² − I‖₁)``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import signm
+    >>> np.round(signm(np.array([[2.0, 1.0], [0.0, -3.0]])), 12)
+    array([[ 1. ,  0.4],
+           [ 0. , -1. ]])
+    """
+    A, s = _by_eigenvalues(A, _sign_of_real_part, "signm")
+    s = _maybe_real(A, s)
+    if disp:
+        return s
+    n = _shape_of(s)[-1]
+    residual = _np.asarray(_values_for(s, "signm", "its error estimate (disp=False)"))
+    return s, float(_np.linalg.norm(residual @ residual - _np.eye(n), 1))
