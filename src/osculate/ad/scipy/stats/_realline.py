@@ -533,11 +533,11 @@ class moyal_gen(_rv_line):
     def _sf(self, z):
         return _sp.erf(_exp(-0.5 * z) / _SQRT2)
 
-    def _ppf(self, q):
-        return -_log(2.0 * _sp.erfcinv(q) ** 2)
+    def _ppf(self, q):  # -log(2 erfcinv(q)²), without squaring (erfinv(q)² underflows for tiny q)
+        return -_LOG2 - 2.0 * _log(_sp.erfcinv(q))
 
     def _isf(self, q):
-        return -_log(2.0 * _sp.erfinv(q) ** 2)
+        return -_LOG2 - 2.0 * _log(_sp.erfinv(q))
 
 
 class laplace_asymmetric_gen(_rv_line):
