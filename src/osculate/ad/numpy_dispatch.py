@@ -291,7 +291,8 @@ _FUNCTION_NAMES = (
     # ad/numpy/extras.py, polynomial.py, discrete.py, sets.py
     "ptp cumulative_sum cumulative_prod nancumsum nancumprod nanprod fix meshgrid block dstack diagflat unstack "
     "trapezoid cov corrcoef resize trim_zeros choose compress extract put_along_axis fill_diagonal apply_along_axis "
-    "unwrap poly polyadd polysub polymul polydiv polyder polyint polyfit vander all any count_nonzero isposinf "
+    "unwrap poly roots sort_complex polyadd polysub polymul polydiv polyder polyint polyfit vander all any "
+    "count_nonzero isposinf "
     "isneginf nonzero argwhere flatnonzero searchsorted digitize nanargmax nanargmin argpartition lexsort "
     "array_equiv diag_indices_from tril_indices_from triu_indices_from histogram histogram_bin_edges bincount "
     "unique unique_values unique_counts unique_inverse unique_all union1d intersect1d setdiff1d setxor1d isin "

@@ -24,6 +24,7 @@ import builtins as _builtins
 import numpy as _np
 
 from .. import prims as _prims
+from ..core import ConcretizationError as _ConcretizationError
 from ..core import concrete as _concrete
 from ..prims.structural import shape_of as _shape
 from .composites import _nd, asarray
@@ -32,7 +33,9 @@ concatenate, stack, reshape, ravel, sum, sqrt, convolve, lstsq, inv, dot, outer 
     _np.concatenate, _np.stack, _np.reshape, _np.ravel, _np.sum, _np.sqrt, _np.convolve, _np.linalg.lstsq,
     _np.linalg.inv, _np.dot, _np.outer)
 
-__all__ = ["poly", "polyadd", "polysub", "polymul", "polydiv", "polyder", "polyint", "polyfit", "vander"]
+__all__ = [
+    "poly", "roots", "sort_complex", "polyadd", "polysub", "polymul", "polydiv", "polyder", "polyint", "polyfit", "vander",
+]
 
 
 def _coef(p):
@@ -49,18 +52,96 @@ def _front_pad(p, n):
     return concatenate([_np.zeros(k), p]) if k > 0 else p
 
 
+def _values(x, name, what):
+    """The concrete value of ``x``, from which ``name`` chooses ``what``, or an error saying why not."""
+    try:
+        return _np.asarray(_concrete(x))
+    except _ConcretizationError:
+        raise _ConcretizationError(f"osculate.numpy.{name} chooses {what} from concrete values, which do not "
+                                   "exist inside jit or vmap") from None
+
+
+def _conjugate_closed(r):
+    """Whether the (concrete) complex values ``r`` come in conjugate pairs, NumPy's test."""
+    return bool(_np.all(_np.sort_complex(r) == _np.sort_complex(_np.conj(r))))
+
+
 def poly(seq_of_zeros):
-    """The coefficients of the monic polynomial with the given (real) roots."""
+    """The coefficients of the monic polynomial with the given roots, or of the
+    characteristic polynomial of a square matrix (the roots are then its
+    eigenvalues, by ``eig``, differentiable where they are distinct).  As in
+    NumPy, complex roots that come in conjugate pairs (checked on the values)
+    give real coefficients.
+
+    >>> import numpy as np, osculate as osc
+    >>> np.poly(np.array([[0.0, 1.0], [-2.0, 0.0]]))  # λ² + 2
+    array([1., 0., 2.])
+    >>> osc.grad(lambda a: np.poly(a)[-1])(np.array([[1.0, 2.0], [3.0, 4.0]]))  # d det/da
+    array([[ 4., -3.],
+           [-2.,  1.]])
+    """
     r = asarray(seq_of_zeros)
     if _nd(r) == 2 and _shape(r)[0] == _shape(r)[1] and _shape(r)[0] > 0:
-        raise NotImplementedError("osculate.numpy.poly: the characteristic polynomial of a traced matrix needs "
-                                  "its (complex) eigenvalues; pass the roots (e.g. np.linalg.eigvalsh(a) for a "
-                                  "symmetric matrix)")
+        r = _np.linalg.eigvals(r)
+    elif _nd(r) != 1 and _nd(r) != 0:
+        raise ValueError("input must be 1d or non-empty square 2d array.")
     r = ravel(r)
     a = _np.ones(1)
     for i in range(_shape(r)[0]):
         a = concatenate([a, _np.zeros(1)]) - _prims.getitem(r, i) * concatenate([_np.zeros(1), a])
+    if _np.iscomplexobj(a) and _conjugate_closed(_values(r, "poly", "whether the coefficients are real")):
+        a = _np.real(a)
     return a
+
+
+def roots(p):
+    """The roots of the polynomial with coefficients ``p`` (highest power
+    first), as ``numpy.roots``: the eigenvalues of the companion matrix, real
+    when they all are.  The leading and trailing zeros NumPy strips are found
+    on the values (eager only); the roots are differentiable in ``p`` where
+    they are simple (``dr = -(dp)(r) / p'(r)``).
+
+    >>> import numpy as np, osculate as osc
+    >>> np.roots(np.array([1.0, -3.0, 2.0]))
+    array([2., 1.])
+    >>> osc.jacfwd(lambda p: np.roots(p))(np.array([1.0, -3.0, 2.0]))  # -(r², r, 1) / p'(r)
+    array([[-4., -2., -1.],
+           [ 1.,  1.,  1.]])
+    """
+    p = asarray(p)
+    if _nd(p) != 1:
+        raise ValueError("Input must be a rank-1 array.")
+    values = _values(p, "roots", "the leading and trailing zeros to strip")
+    nonzero = _np.flatnonzero(values)
+    if nonzero.size == 0:
+        return _np.array([])
+    trailing = len(values) - nonzero[-1] - 1
+    p = _prims.getitem(p, slice(int(nonzero[0]), int(nonzero[-1]) + 1)) * 1.0
+    n = _shape(p)[0]
+    if n > 1:
+        first = reshape(-_prims.getitem(p, slice(1, None)) / _prims.getitem(p, 0), (1, n - 1))
+        r = _np.linalg.eigvals(concatenate([first, _np.eye(n - 2, n - 1)]))
+    else:
+        r = _np.zeros(0, dtype=complex)
+    r = concatenate([r, _np.zeros(trailing, dtype=complex)])
+    if not _np.any(_np.imag(_values(r, "roots", "the dtype of the result"))):
+        r = _np.real(r)
+    return r
+
+
+def sort_complex(a):
+    """``a`` sorted by real part, then imaginary part, along its last axis, as
+    ``numpy.sort_complex`` (complex): the order is read from the values (a
+    permutation, piecewise constant) and the entries are gathered.
+
+    >>> import numpy as np
+    >>> np.sort_complex(np.array([2.0 + 1j, 1.0 - 1j, 2.0 - 3j]))
+    array([1.-1.j, 2.-3.j, 2.+1.j])
+    """
+    a = asarray(a)
+    v = _values(a, "sort_complex", "the order")
+    order = _np.lexsort((_np.imag(v), _np.real(v)), axis=-1)
+    return _np.take_along_axis(a, order, axis=-1) + 0j
 
 
 def polyadd(a1, a2):

@@ -2077,7 +2077,8 @@ def cdf2rdf(w, v):
             pairs[index + (j, k)] = pairs[index + (k, j)] = 1.0
             u[index + (j, j)], u[index + (j, k)], u[index + (k, j)], u[index + (k, k)] = 0.5j, 0.5, -0.5j, 0.5
     eye = _np.eye(n, dtype=bool)
-    wr = _onp.where(eye, _reshape(_real(w), tuple(sw[:-1]) + (1, n)), 0.0) + pairs * _reshape(_imag(w), tuple(sw) + (1,))
+    diagonal = _onp.where(eye, _reshape(_real(w), tuple(sw[:-1]) + (1, n)), 0.0)
+    wr = diagonal + pairs * _reshape(_imag(w), tuple(sw) + (1,))
     return wr, _real(_linalg.matmul(v, u))
 
 
