@@ -156,7 +156,7 @@ REAL_ONLY = {
     **dict.fromkeys(["greater", "greater_equal", "less", "less_equal", "maximum", "minimum", "max", "min"],
                     _ORDERING),
     **dict.fromkeys(["logical_and", "logical_or", "logical_xor", "logical_not", "floor", "ceil", "rint",
-                     "trunc", "floor_divide", "signbit", "gammasgn"], _PIECEWISE),
+                     "trunc", "floor_divide", "signbit", "gammasgn", "spacing", "nextafter"], _PIECEWISE),
     "sign": "the sign of a real, piecewise constant (a complex z's sign is z / |z|, through abs)",
     **dict.fromkeys(["abs", "hypot", "arctan2"], _REAL_PARTS),
     "cbrt": "real cube root: NumPy's cbrt has no complex loop",

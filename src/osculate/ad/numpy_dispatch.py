@@ -200,7 +200,8 @@ for _name in (
     "absolute fabs sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh greater "
     "greater_equal less less_equal equal not_equal logical_and logical_or logical_xor logical_not sign "
     "floor ceil rint trunc floor_divide remainder mod fmod isnan isinf isfinite signbit matmul "
-    "logaddexp2 degrees radians rad2deg deg2rad conjugate heaviside copysign ldexp frexp modf vecdot matvec vecmat divmod"
+    "logaddexp2 degrees radians rad2deg deg2rad conjugate heaviside copysign ldexp frexp modf vecdot matvec vecmat divmod "
+    "spacing nextafter"
 ).split():
     _uf = getattr(np, _name)
     _UFUNCS[_uf] = getattr(osc_np, "abs" if _name == "absolute" else _name)

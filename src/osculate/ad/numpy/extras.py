@@ -42,7 +42,7 @@ atleast_2d, atleast_3d, diag, sqrt, cumsum, cumprod, prod, average, dot, transpo
 
 __all__ = [
     "ptp", "vecdot", "matvec", "vecmat", "cumulative_sum", "cumulative_prod", "nancumsum", "nancumprod", "nanprod",
-    "heaviside", "copysign", "fix", "modf", "frexp", "ldexp", "meshgrid", "block", "dstack", "diagflat", "unstack",
+    "heaviside", "copysign", "spacing", "nextafter", "fix", "modf", "frexp", "ldexp", "meshgrid", "block", "dstack", "diagflat", "unstack",
     "trapezoid", "cov", "corrcoef", "resize", "trim_zeros", "choose", "compress", "extract", "put_along_axis",
     "set_along_axis", "fill_diagonal", "set_diagonal", "apply_along_axis", "apply_over_axes", "unwrap", "divmod",
     "matrix_transpose",
@@ -174,6 +174,36 @@ def copysign(x1, x2, /, out=None, **kwargs):
     x1 = asarray(x1) * 1.0
     flip = _NONDIFF["logical_xor"].bind(_NONDIFF["signbit"].bind(x1), _NONDIFF["signbit"].bind(x2))
     return where(flip, -x1, x1)
+
+
+def spacing(x, /, out=None, **kwargs):
+    """The distance from ``x`` to the next float away from zero (one ulp), as
+    ``numpy.spacing``: piecewise constant, derivative zero.
+
+    >>> import numpy as np, osculate as osc
+    >>> float(osc.grad(lambda x: np.spacing(x) + x)(1.0))
+    1.0
+    """
+    _no_out(out, "spacing")
+    _gufunc_kwargs(kwargs, "spacing")
+    return _NONDIFF["spacing"].bind(x)
+
+
+def nextafter(x1, x2, /, out=None, **kwargs):
+    """The next float after ``x1`` toward ``x2``, as ``numpy.nextafter``: ``x1``
+    plus a piecewise-constant step (an ulp, or 0), so its derivative is 1 in
+    ``x1`` and 0 in ``x2``.
+
+    >>> import numpy as np, osculate as osc
+    >>> float(osc.grad(lambda x: np.nextafter(x, 2.0))(1.0))
+    1.0
+    """
+    _no_out(out, "nextafter")
+    _gufunc_kwargs(kwargs, "nextafter")
+    x1 = asarray(x1) * 1.0
+    after = _NONDIFF["nextafter"].bind(x1, x2)
+    finite = _NONDIFF["isfinite"].bind(x1)
+    return where(finite, x1 + _prims.stop_gradient(where(finite, after - x1, 0.0)), after)
 
 
 def divmod(x1, x2, /, out=(None, None), **kwargs):  # noqa: A001 - NumPy's name

@@ -34,6 +34,7 @@ for _name, _fn in [
     ("logical_not", np.logical_not), ("sign", np.sign), ("floor", np.floor), ("ceil", np.ceil),
     ("rint", np.rint), ("trunc", np.trunc), ("floor_divide", np.floor_divide),
     ("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite), ("signbit", np.signbit),
+    ("spacing", np.spacing), ("nextafter", np.nextafter),
 ]:
     nondiff(_name, _fn)
 

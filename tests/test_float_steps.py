@@ -1,0 +1,39 @@
+"""``np.spacing`` and ``np.nextafter`` on traced values: NumPy's values
+(zeros, subnormals, infinities, NaN), and the derivatives of a step of one ulp
+(0 for ``spacing``; 1 in ``x1`` and 0 in ``x2`` for ``nextafter``) in every
+mode, under jit and vmap."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import osculate as osc
+
+X = np.array([1.0, 0.0, -0.0, -2.5, 5e-324, np.inf, -np.inf, np.nan, 1e308, -3.0])
+Y = np.array([2.0, -1.0, 1.0, -3.0, 0.0, 0.0, 0.0, 1.0, np.inf, -3.0])
+
+
+def _same(got, want):
+    np.testing.assert_array_equal(got, want)
+    assert np.array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_values_are_numpys_in_every_transform():
+    for fn, args in ((np.nextafter, (X, Y)), (np.spacing, (X,))):
+        want = fn(*args)
+        _same(osc.jvp(fn, args, tuple(np.ones_like(a) for a in args))[0], want)
+        _same(osc.jit(fn)(*args), want)
+        _same(osc.vmap(fn)(*args), want)
+        _same(fn(*args), want)
+
+
+def test_derivatives_are_those_of_a_step():
+    finite = np.isfinite(X)
+    for mode in (osc.jacfwd, osc.jacrev):
+        j1 = mode(lambda a: np.nextafter(a, Y))(X)
+        j2 = mode(lambda b: np.nextafter(X, b))(Y)
+        np.testing.assert_array_equal(j1, np.diag(finite * 1.0))
+        np.testing.assert_array_equal(j2, np.zeros((10, 10)))
+        np.testing.assert_array_equal(mode(np.spacing)(X), np.zeros((10, 10)))
+    x = np.array([0.3, 1.7])
+    np.testing.assert_array_equal(osc.hessian(lambda a: np.sum(np.nextafter(a, 3.0) ** 2))(x), 2.0 * np.eye(2))
