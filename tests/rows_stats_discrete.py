@@ -64,9 +64,8 @@ def betanbinom_all(a, b):
     return _all(stats.betanbinom, [0.0, 2.0, 6.0], 3, a, b)
 
 
-def skellam_pmf(mu1, mu2):
-    k = np.array([-3.0, 0.0, 2.0])
-    return stats.skellam.logpmf(k, mu1, mu2) + stats.skellam.pmf(k, mu1, mu2)
+def skellam_all(mu1, mu2):
+    return _all(stats.skellam, [-3.0, -1.0, 0.0, 2.0], mu1, mu2)
 
 
 ROWS = [
@@ -80,7 +79,7 @@ ROWS = [
     ("stats.boltzmann", boltzmann_all, [uniform(0.2, 1.5)], "all"),
     ("stats.yulesimon", yulesimon_all, [uniform(0.5, 3.0)], "all"),
     ("stats.betanbinom", betanbinom_all, [uniform(0.8, 3.0), uniform(0.8, 3.0)], "all"),
-    ("stats.skellam", skellam_pmf, [uniform(0.5, 3.0), uniform(0.5, 3.0)], "pmf"),
+    ("stats.skellam", skellam_all, [uniform(0.5, 3.0), uniform(0.5, 3.0)], "all"),
 ]
 
 TAYLOR_ROWS = [

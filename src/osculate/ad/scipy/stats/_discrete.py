@@ -619,18 +619,19 @@ class betanbinom_gen(_summed):
 
 class skellam_gen(rv_discrete):
     """The Skellam distribution: the difference of two independent Poisson counts of means
-    ``mu1`` and ``mu2``; ``logpmf`` and ``pmf`` only, by the exponentially scaled Bessel
-    function ``ive(|k|, 2 sqrt(mu1 mu2))`` (differentiable in both means).  Its cdf is a
-    noncentral chi-square cdf, which osculate does not have, so ``cdf``/``sf`` are absent.
+    ``mu1`` and ``mu2``.  The pmf uses the exponentially scaled Bessel function
+    ``ive(|k|, 2 sqrt(mu1 mu2))``; the cdf and sf are noncentral chi-square cdfs,
+    ``chndtr(2 mu2, -2k, 2 mu1)`` below 0 and ``chndtr(2 mu1, 2(k + 1), 2 mu2)`` (the sf) from 0
+    up, so the smaller tail is always computed directly.  Differentiable in both means.
 
     >>> from osculate.scipy import stats
     >>> round(float(stats.skellam.pmf(0, 1e-300, 1.0)), 12)
     0.367879441171
+    >>> round(float(stats.skellam.cdf(-1, 1.0, 1.0) + stats.skellam.sf(-1, 1.0, 1.0)), 12)
+    1.0
     """
 
     name, shapes, safe = "skellam", ("mu1", "mu2"), (1.0, 1.0)
-    _methods = ("logpmf", "pmf")
-    logcdf = cdf = logsf = sf = None
 
     def _valid(self, mu1, mu2):
         return mu1 > 0.0, mu2 > 0.0
@@ -642,6 +643,34 @@ class skellam_gen(rv_discrete):
         k = _where(_o.isfinite(k), k, 0.0)  # (the base class stands -inf in for a non-integer k)
         z = 2.0 * _o.sqrt(mu1 * mu2)
         return _log(_sp.ive(_o.abs(k), z)) + z - mu1 - mu2 + 0.5 * k * (_log(mu1) - _log(mu2))
+
+    def _parts(self, k, mu1, mu2):
+        """``k < 0``, the cdf there and the sf from 0 up (each at safe degrees of freedom on the
+        other side).  The chi-square degrees of freedom are kept >= 4: at k = -1 and k = 0 the
+        tail is the next one plus a pmf term (chndtr's second derivative in x is NaN at 2 degrees
+        of freedom, where it needs the density at 0)."""
+        neg = k < 0.0
+        low = _sp.chndtr(2.0 * mu2, _where(neg, _o.maximum(-2.0 * k, 4.0), 4.0), 2.0 * mu1)
+        up = _sp.chndtr(2.0 * mu1, _where(neg, 4.0, _o.maximum(2.0 * (k + 1.0), 4.0)), 2.0 * mu2)
+        low = low + _where(k == -1.0, _exp(self._logpmf(-1.0 + 0.0 * k, mu1, mu2)), 0.0)
+        up = up + _where(k == 0.0, _exp(self._logpmf(1.0 + 0.0 * k, mu1, mu2)), 0.0)
+        return neg, low, up
+
+    def _cdf(self, k, mu1, mu2):
+        neg, low, up = self._parts(k, mu1, mu2)
+        return _where(neg, low, 1.0 - up)
+
+    def _sf(self, k, mu1, mu2):
+        neg, low, up = self._parts(k, mu1, mu2)
+        return _where(neg, 1.0 - low, up)
+
+    def _logcdf(self, k, mu1, mu2):
+        neg, low, up = self._parts(k, mu1, mu2)
+        return _where(neg, _log(low), _log1p(-up))
+
+    def _logsf(self, k, mu1, mu2):
+        neg, low, up = self._parts(k, mu1, mu2)
+        return _where(neg, _log1p(-low), _log(up))
 
 
 geom = geom_gen()
