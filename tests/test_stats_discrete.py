@@ -66,8 +66,6 @@ def test_values_match_scipy(name, shapes, loc):
         k = K
         if method == "logsf" and name in LOG_ONE_MINUS:
             k = K[(K < 10.0) | np.isnan(K)]
-        if name == "skellam" and method in ("logpmf", "pmf"):
-            k = K[(K < 200.0) | np.isnan(K)]  # (ive(200, .) underflows: see test_skellam)
         at = np.floor(k) if name in NOT_FLOORED and method not in ("logpmf", "pmf") else k
         _same(getattr(dist, method)(k, *shapes, loc=loc), _scipy(name, method, at, *shapes, loc=loc), method)
 
@@ -149,8 +147,16 @@ def test_skellam():
     # the cdf's derivatives in both means (through chndtr) against finite differences
     check_grads(lambda m: stats.skellam.cdf(np.array([-3.0, 0.0, 2.0]), m[0], m[1]), (np.array([1.3, 2.1]),),
                 order=2, modes=("fwd", "rev"))
-    # limit: far out (here |k| = 200) I_|k| underflows, so logpmf is -inf where SciPy is finite
-    assert stats.skellam.logpmf(200.0, 10.0, 0.5) == -np.inf
+    # far out, where ive underflows, the series of I_|k| (values and derivatives against mpmath)
+    mp.mp.dps = 30
+    for m1, m2, kk in [(10.0, 0.5, 200), (10.0, 0.5, -200), (0.5, 10.0, 300), (2.0, 3.5, 1000)]:
+        want = mp.log(pmf(mp.mpf(m1), mp.mpf(m2), kk))
+        np.testing.assert_allclose(stats.skellam.logpmf(float(kk), m1, m2), float(want), rtol=1e-14)
+        g = osc.grad(lambda a: stats.skellam.logpmf(float(kk), a, m2))(m1)
+        np.testing.assert_allclose(g, float(mp.diff(lambda a: mp.log(pmf(a, mp.mpf(m2), kk)), m1)), rtol=1e-12)
+    mp.mp.dps = 15
+    check_grads(lambda m: stats.skellam.logpmf(np.array([-150.0, 150.0]), m[0], m[1]), (np.array([1.3, 2.1]),),
+                order=2, modes=("fwd", "rev"))
 
 
 def test_closed_form_derivatives():

@@ -617,10 +617,22 @@ class betanbinom_gen(_summed):
                 + _sp.betaln(a + n, b + k) - _sp.betaln(a, b))
 
 
+def _log_iv(v, z):
+    """``log I_v(z)`` (``v >= 0``, ``z > 0``): ``log ive(v, z) + z``, or where ``ive`` underflows
+    (an order far above the argument) the series ``(z/2)^v / Γ(v+1) 0F1(; v+1; z²/4)``, whose
+    hypergeometric factor is then moderate."""
+    far = _sp.ive(v, z) < 1e-280
+    near_v, near_z = _where(far, 0.0, v), _where(far, 1.0, z)
+    far_v, far_z = _where(far, v, 0.0), _where(far, z, 1.0)
+    series = (far_v * _log(0.5 * far_z) - _o.gammaln(far_v + 1.0)
+              + _log(_sp.hyp0f1(far_v + 1.0, 0.25 * far_z * far_z)))
+    return _where(far, series, _log(_sp.ive(near_v, near_z)) + near_z)
+
+
 class skellam_gen(rv_discrete):
     """The Skellam distribution: the difference of two independent Poisson counts of means
     ``mu1`` and ``mu2``.  The pmf uses the exponentially scaled Bessel function
-    ``ive(|k|, 2 sqrt(mu1 mu2))``; the cdf and sf are noncentral chi-square cdfs,
+    ``ive(|k|, 2 sqrt(mu1 mu2))`` (its series far out, where ``ive`` underflows); the cdf and sf are noncentral chi-square cdfs,
     ``chndtr(2 mu2, -2k, 2 mu1)`` below 0 and ``chndtr(2 mu1, 2(k + 1), 2 mu2)`` (the sf) from 0
     up, so the smaller tail is always computed directly.  Differentiable in both means.
 
@@ -642,7 +654,7 @@ class skellam_gen(rv_discrete):
     def _logpmf(self, k, mu1, mu2):
         k = _where(_o.isfinite(k), k, 0.0)  # (the base class stands -inf in for a non-integer k)
         z = 2.0 * _o.sqrt(mu1 * mu2)
-        return _log(_sp.ive(_o.abs(k), z)) + z - mu1 - mu2 + 0.5 * k * (_log(mu1) - _log(mu2))
+        return _log_iv(_o.abs(k), z) - mu1 - mu2 + 0.5 * k * (_log(mu1) - _log(mu2))
 
     def _parts(self, k, mu1, mu2):
         """``k < 0``, the cdf there and the sf from 0 up (each at safe degrees of freedom on the
