@@ -208,6 +208,8 @@ def test_summed_cdfs_need_known_counts():
     _same(got, ss.betabinom.logsf(3.0, 9, a, 2.0), "logsf")
     got = osc.jit(lambda a: stats.zipfian.cdf(np.array([2.0, 5.0]), a, 7))(1.3)
     _same(got, ss.zipfian.cdf(np.array([2.0, 5.0]), 1.3, 7), "cdf")
+    with pytest.raises(ValueError, match=r"betanbinom: its cdf/sf sums the pmf term by term"):
+        stats.betanbinom.cdf(1e9, 3, 1.0, 2.0)
     assert core.current_depth() == 0
 
 

@@ -174,6 +174,10 @@ class _summed(rv_discrete):
             start = float(_np.min(_np.broadcast_to(lov, kv.shape)))
             stop = float(_np.max(_np.where(_np.isfinite(top), top, kv)))
         dims = max([_o.ndim(v) for v in (k, *s)] + [0])
+        terms = (max(stop, start) - start + 1.0) * max(kv.size, 1)
+        if terms > _MAX_TERMS:
+            raise ValueError(f"osculate.scipy.stats.{self.name}: its cdf/sf sums the pmf term by term and here "
+                             f"would need {terms:.3g} terms (more than {_MAX_TERMS:.0e})")
         return _np.arange(start, max(stop, start) + 1.0).reshape((-1,) + (1,) * dims)
 
     def _sides(self, k, *s):
@@ -205,6 +209,7 @@ class _summed(rv_discrete):
 
 
 _TINY = 1e-100
+_MAX_TERMS = 5e7  # the largest sum of pmf terms (over all the points) a summed cdf builds
 
 
 def _lncomb(n, k):
