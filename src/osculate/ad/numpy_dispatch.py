@@ -173,6 +173,9 @@ def unsupported_message(name, why=""):
         hint = ALTERNATIVES.get(".".join(parts))
     if hint is not None:
         return f"{head}; {hint}"
+    ours = _osculate_equivalent(name)
+    if ours is not None:
+        return f"{head}; use {ours} instead (the same signature: the plain call does not reach osculate)"
     if name.startswith("scipy"):
         return (
             f"{head}, and osculate has no equivalent of it yet; to use it in a differentiated function, "
@@ -182,6 +185,20 @@ def unsupported_message(name, why=""):
         f"{head}; see osculate.numpy for the supported functions, or wrap your own code with "
         "osculate.custom_jvp / custom_vjp"
     )
+
+
+def _osculate_equivalent(name):
+    """``osculate.numpy.f`` (``osculate.scipy.m.f``) when osculate has the function
+    ``name`` (``numpy.f``, ``scipy.m.f``) of its own, else None."""
+    module, _, function = name.partition(" (")[0].rpartition(".")
+    ours = {"numpy": "osculate.ad.numpy", "numpy.linalg": "osculate.ad.numpy.linalg",
+            "numpy.fft": "osculate.ad.numpy.fft", "scipy.special": "osculate.ad.scipy.special", "scipy.linalg": "osculate.ad.scipy.linalg",
+            "scipy.stats": "osculate.ad.scipy.stats",
+            "scipy.spatial.distance": "osculate.ad.scipy.spatial.distance"}.get(module)
+    found = sys.modules.get(ours) if ours else None
+    if found is None or function not in getattr(found, "__all__", ()):
+        return None
+    return f"osculate.{module}.{function}"
 
 
 def _ufunc_name(ufunc):
@@ -297,7 +314,8 @@ _FUNCTION_NAMES = (
     "isneginf nonzero argwhere flatnonzero searchsorted digitize nanargmax nanargmin argpartition lexsort "
     "array_equiv diag_indices_from tril_indices_from triu_indices_from histogram histogram_bin_edges bincount "
     "unique unique_values unique_counts unique_inverse unique_all union1d intersect1d setdiff1d setxor1d isin "
-    "divmod matrix_transpose apply_over_axes histogram2d histogramdd"
+    "divmod matrix_transpose apply_over_axes histogram2d histogramdd can_cast min_scalar_type common_type "
+    "einsum_path ix_"
 ).split()
 for _name in _FUNCTION_NAMES:
     if hasattr(np, _name):
@@ -370,7 +388,9 @@ ARRAY_MESSAGE = (
     "list of traced values to osculate: build the array with np.stack([a, b, ...]) (or np.concatenate), "
     "or with osculate.numpy.array([...]), which accepts nested lists and tuples mixing traced values, "
     "arrays and numbers. Otherwise use NumPy functions directly on the value (np.sin(x), x @ A) or "
-    "osculate.numpy, and call osculate.stop_gradient(x) if you really want a constant"
+    "osculate.numpy, and call osculate.stop_gradient(x) if you really want a constant. np.ascontiguousarray, "
+    "np.asfortranarray and np.asanyarray convert this way too: a traced array needs no layout, so drop the "
+    "call or use osculate.numpy's function of the same name"
 )
 
 

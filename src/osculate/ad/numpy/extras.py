@@ -26,6 +26,7 @@ import builtins as _builtins
 import numpy as _np
 
 from .. import prims as _prims
+from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer, concrete as _concrete
 from ..prims.nondiff import NONDIFF as _NONDIFF
 from ..prims.structural import shape_of as _shape
@@ -42,10 +43,12 @@ atleast_2d, atleast_3d, diag, sqrt, cumsum, cumprod, prod, average, dot, transpo
 
 __all__ = [
     "ptp", "vecdot", "matvec", "vecmat", "cumulative_sum", "cumulative_prod", "nancumsum", "nancumprod", "nanprod",
-    "heaviside", "copysign", "spacing", "nextafter", "fix", "modf", "frexp", "ldexp", "meshgrid", "block", "dstack", "diagflat", "unstack",
+    "heaviside", "copysign", "spacing", "nextafter", "fix", "modf", "frexp", "ldexp", "meshgrid", "block", "dstack",
+    "diagflat", "unstack",
     "trapezoid", "cov", "corrcoef", "resize", "trim_zeros", "choose", "compress", "extract", "put_along_axis",
     "set_along_axis", "fill_diagonal", "set_diagonal", "apply_along_axis", "apply_over_axes", "unwrap", "divmod",
-    "matrix_transpose",
+    "matrix_transpose", "ascontiguousarray", "asfortranarray", "asanyarray", "asarray_chkfinite", "require",
+    "can_cast", "min_scalar_type", "common_type", "einsum_path", "ix_",
 ]
 
 
@@ -653,3 +656,162 @@ def apply_over_axes(func, a, axes):
                 raise ValueError("function is not returning an array of the correct shape")
             val = res
     return val
+
+
+# --------------------------------------------------------------------------- conversions and dtypes
+# A traced array has no memory layout to choose and cannot be written to, so the
+# layout requests below are met by the array itself; the dtype ones are read
+# from the tracer's dtype.
+
+
+def _as_dtype(a, dtype):
+    a = asarray(a)
+    if dtype is None or _np.dtype(dtype) == a.dtype:
+        return a
+    if not isinstance(a, _Tracer):
+        return _np.asarray(a, dtype=dtype)
+    return a.astype(dtype)
+
+
+def ascontiguousarray(a, dtype=None, *, like=None):
+    """``a`` as an array of ``dtype``, as ``numpy.ascontiguousarray`` (a traced
+    array has no layout; NumPy does not hand this call to osculate, so call
+    this one, or drop the call).
+
+    >>> import numpy as np, osculate as osc, osculate.numpy as onp
+    >>> osc.grad(lambda x: onp.ascontiguousarray(x).sum())(np.ones(2))
+    array([1., 1.])
+    """
+    return _as_dtype(a, dtype)
+
+
+def asfortranarray(a, dtype=None, *, like=None):
+    """``a`` as an array of ``dtype``, as ``numpy.asfortranarray`` (see :func:`ascontiguousarray`).
+
+    >>> import numpy as np, osculate.numpy as onp
+    >>> onp.asfortranarray(np.eye(2)).shape
+    (2, 2)
+    """
+    return _as_dtype(a, dtype)
+
+
+def asanyarray(a, dtype=None, order=None, *, like=None):
+    """``a`` as an array of ``dtype``, as ``numpy.asanyarray`` (see :func:`ascontiguousarray`).
+
+    >>> import osculate.numpy as onp
+    >>> onp.asanyarray([1.0, 2.0])
+    array([1., 2.])
+    """
+    return _as_dtype(a, dtype)
+
+
+def asarray_chkfinite(a, dtype=None, order=None):
+    """``a`` as an array, raising ``ValueError`` when it holds inf or NaN, as
+    ``numpy.asarray_chkfinite`` (which NumPy does not hand to osculate: call
+    this one); the check reads the values, so inside ``jit`` and ``vmap``
+    (where there are none) it is skipped.
+
+    >>> import numpy as np, osculate as osc, osculate.numpy as onp
+    >>> osc.grad(lambda x: onp.asarray_chkfinite(x).sum())(np.ones(2))
+    array([1., 1.])
+    """
+    a = _as_dtype(a, dtype)
+    try:
+        value = _np.asarray(_concrete(a))
+    except _ConcretizationError:
+        return a
+    if value.dtype.kind in "fc" and not _np.isfinite(value).all():
+        raise ValueError("array must not contain infs or NaNs")
+    return a
+
+
+def require(a, dtype=None, requirements=None, *, like=None):
+    """``a`` as an array of ``dtype``, as ``numpy.require`` (which NumPy does not
+    hand to osculate: call this one): the layout and ownership requirements
+    hold for a traced array as it is (it is never written to).
+
+    >>> import numpy as np, osculate as osc, osculate.numpy as onp
+    >>> osc.grad(lambda x: onp.require(x, requirements="C").sum())(np.ones(2))
+    array([1., 1.])
+    """
+    return _as_dtype(a, dtype)
+
+
+def _dtype_stand_in(a):
+    """A plain array with ``a``'s shape and dtype (a traced ``a``'s value is not needed)."""
+    return _np.zeros(_shape(a), dtype=a.dtype) if isinstance(a, _Tracer) else a
+
+
+def can_cast(from_, to, casting="safe"):
+    """Whether ``from_`` (a dtype, or an array: its dtype) casts to ``to``, as ``numpy.can_cast``.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda x: x.sum() * np.can_cast(x, np.float32))(np.ones(2))
+    array([0., 0.])
+    """
+    return _np.can_cast(from_.dtype if isinstance(from_, _Tracer) else from_, to, casting=casting)
+
+
+def min_scalar_type(a):
+    """The smallest dtype holding ``a``, as ``numpy.min_scalar_type``: for an
+    array with dimensions its dtype; for a 0-d one it depends on the value
+    (read from it; inside ``jit``/``vmap`` the dtype).
+
+    >>> import numpy as np, osculate as osc
+    >>> seen = []
+    >>> _ = osc.grad(lambda x: seen.append(np.min_scalar_type(x)) or x * 1.0)(3.0)
+    >>> seen
+    [dtype('float16')]
+    """
+    if isinstance(a, _Tracer) and len(_shape(a)) == 0:
+        try:
+            return _np.min_scalar_type(_np.asarray(_concrete(a)))
+        except _ConcretizationError:
+            return a.dtype
+    return _np.min_scalar_type(_dtype_stand_in(a))
+
+
+def common_type(*arrays):
+    """The inexact scalar type of the arrays, as ``numpy.common_type`` (from their dtypes).
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda x: x.sum() * (np.common_type(x) is np.float64))(np.ones(2))
+    array([1., 1.])
+    """
+    return _np.common_type(*[_dtype_stand_in(a) for a in arrays])
+
+
+def einsum_path(subscripts, *operands, optimize="greedy", einsum_call=False):
+    """The contraction order of ``np.einsum``, as ``numpy.einsum_path``: it
+    reads only the shapes, so traced operands stand in by zeros of theirs.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda x: x.sum() + 0.0 * len(np.einsum_path("i,i->", x, x)[0]))(np.ones(2))
+    array([1., 1.])
+    """
+    return _np.einsum_path(_dtype_stand_in(subscripts), *[_dtype_stand_in(o) for o in operands],
+                           optimize=optimize, einsum_call=einsum_call)
+
+
+def ix_(*args):
+    """Open-mesh views of 1-d sequences, as ``numpy.ix_``: the ``k``-th reshaped
+    to have its length on axis ``k`` (traced sequences reshape; integer and
+    boolean index arrays are plain values).
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda x: (np.ix_(x, x)[0] * np.ix_(x, x)[1]).sum())(np.array([1.0, 2.0]))
+    array([6., 6.])
+    """
+    if not _builtins.any(isinstance(a, _Tracer) for a in args):
+        return _np.ix_(*args)
+    out = []
+    for k, a in enumerate(args):
+        a = asarray(a)
+        if len(_shape(a)) != 1:
+            raise ValueError("Cross index must be 1 dimensional")
+        if a.dtype == bool:
+            a = _np.nonzero(a)[0]
+        shape = [1] * len(args)
+        shape[k] = _shape(a)[0]
+        out.append(reshape(a, tuple(shape)))
+    return tuple(out)
