@@ -15,13 +15,14 @@ import scipy.stats as _ss
 
 from ... import numpy as _o
 from .. import special as _sp
-from ._base import _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _log, _log1p, _where, rv_continuous
+from ._base import _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _inf, _log, _log1p, _where, rv_continuous
 from ._realline import _log1mexp_neg, _rv_line
 
 __all__ = ["truncnorm", "triang", "trapezoid", "arcsine", "anglit", "semicircular", "cosine", "bradford", "powerlaw",
            "johnsonsb", "loguniform", "reciprocal", "truncexpon", "rdist", "truncweibull_min"]
 
 _LOG_2_OVER_PI = float(_np.log(2.0 / _np.pi))
+_PI_LO = 1.2246467991473532e-16  # π - float(π): the ends of cosine and anglit computed as (π - |z|) + _PI_LO
 
 
 def _log_diff(la, lb):
@@ -70,17 +71,22 @@ class truncnorm_gen(_rv_line):
     def _logpdf(self, z, a, b):
         return -0.5 * z * z - _LOG_SQRT_2PI - _log_gauss_mass(a, b)
 
-    def _raw(self, z, a, b):
+    def _raw(self, z, a, b):  # at the ends themselves the logs are -inf and 0 (not log(0), whose slope is inf)
+        at_a, at_b = z <= a, z >= b
+        zs = _where(_any(at_a, at_b), self._middle(a, b), z)
         mass = _log_gauss_mass(a, b)
-        return _log_gauss_mass(a, z) - mass, _log_gauss_mass(z, b) - mass
+        lc, ls = _log_gauss_mass(a, zs) - mass, _log_gauss_mass(zs, b) - mass
+        return _where(at_a, -_inf, _where(at_b, 0.0, lc)), _where(at_b, -_inf, _where(at_a, 0.0, ls))
 
     def _logcdf(self, z, a, b):  # the complement's log1p where the log cdf is near 0 (as SciPy)
         lc, ls = self._raw(z, a, b)
-        return _where(lc > -0.1, _log1p(-_exp(ls)), lc)
+        near = lc > -0.1
+        return _where(near, _log1p(-_exp(_where(near, ls, -1.0))), lc)
 
     def _logsf(self, z, a, b):
         lc, ls = self._raw(z, a, b)
-        return _where(ls > -0.1, _log1p(-_exp(lc)), ls)
+        near = ls > -0.1
+        return _where(near, _log1p(-_exp(_where(near, lc, -1.0))), ls)
 
     def _cdf(self, z, a, b):
         return _exp(self._logcdf(z, a, b))
@@ -127,14 +133,14 @@ class triang_gen(rv_continuous):
         cl = _where(low, c, 0.5)
         up = c < 1.0
         cu = _where(up, c, 0.5)
-        return _where(low, z * z / cl, _where(up, 1.0 - (1.0 - z) ** 2 / (1.0 - cu), 1.0 + 0.0 * z))
+        return _where(low, z * z / cl, _where(up, (z * (2.0 - z) - cu) / (1.0 - cu), 1.0 + 0.0 * z))
 
     def _sf(self, z, c):
         return self._cdf(1.0 - z, 1.0 - c)
 
-    def _ppf(self, q, c):
+    def _ppf(self, q, c):  # (safe arguments in both branches: at c = 0 or 1 one of them is sqrt(0))
         low = q < c
-        return _where(low, _o.sqrt(c * q), 1.0 - _o.sqrt((1.0 - c) * (1.0 - q)))
+        return _where(low, _o.sqrt(_where(low, c * q, 0.25)), 1.0 - _o.sqrt(_where(low, 0.25, (1.0 - c) * (1.0 - q))))
 
     def _isf(self, q, c):
         return 1.0 - self._ppf(q, 1.0 - c)
@@ -173,7 +179,8 @@ class trapezoid_gen(rv_continuous):
     def _ppf(self, q, c, d):
         w = 1.0 + d - c
         low, high = q < c / w, q > (2.0 * d - c) / w
-        return _where(low, _o.sqrt(q * c * w), _where(high, 1.0 - _o.sqrt((1.0 - q) * w * (1.0 - d)), 0.5 * (q * w + c)))
+        return _where(low, _o.sqrt(_where(low, q * c * w, 0.25)),
+                      _where(high, 1.0 - _o.sqrt(_where(high, (1.0 - q) * w * (1.0 - d), 0.25)), 0.5 * (q * w + c)))
 
     def _isf(self, q, c, d):
         return 1.0 - self._ppf(q, 1.0 - d, 1.0 - c)
@@ -215,14 +222,16 @@ class anglit_gen(rv_continuous):
 
     name, lo, hi, mid = "anglit", -_np.pi / 4, _np.pi / 4, 0.0
 
-    def _logpdf(self, z):
-        return _log(_o.cos(2.0 * z))
+    def _logpdf(self, z):  # cos 2z, and next to the ends sin(2 (π/4 - |z|)) with π/4 to double double
+        far = _o.abs(z) > 0.5
+        zc, zf = _where(far, 0.0, z), _where(far, z, 0.75)
+        return _where(far, _log(_o.sin(2.0 * ((_np.pi / 4 - _o.abs(zf)) + _PI_LO / 4))), _log(_o.cos(2.0 * zc)))
 
-    def _cdf(self, z):
-        return _o.sin(z + _np.pi / 4) ** 2
+    def _cdf(self, z):  # (0 and 1 at the rounded ends themselves, as SciPy)
+        return _where(z == self.lo, 0.0, _o.sin((z + _np.pi / 4) + _PI_LO / 4) ** 2)
 
     def _sf(self, z):
-        return _o.cos(z + _np.pi / 4) ** 2
+        return _where(z == self.hi, 0.0, _o.sin((_np.pi / 4 - z) + _PI_LO / 4) ** 2)
 
     def _ppf(self, q):
         return _o.arcsin(_o.sqrt(q)) - _np.pi / 4
@@ -302,11 +311,17 @@ class cosine_gen(rv_continuous):
 
     name, lo, hi, mid = "cosine", -_np.pi, _np.pi, 0.0
 
-    def _logpdf(self, z):  # 1 + cos z = 2 cos²(z/2)
-        return 2.0 * _log(_o.cos(0.5 * z)) - _LOG_PI
+    def _inside(self, z):  # the density vanishes at ±π: the (rounded) ends count as outside, as in SciPy
+        return _all(z > self.lo, z < self.hi)
+
+    def _logpdf(self, z):  # 1 + cos z = 2 cos²(z/2), next to the ends 2 sin²((π - |z|) / 2)
+        far = _o.abs(z) > 2.0
+        zc, zf = _where(far, 0.0, z), _where(far, z, 3.0)
+        return _where(far, 2.0 * _log(_o.sin(0.5 * ((_np.pi - _o.abs(zf)) + _PI_LO))),
+                      2.0 * _log(_o.cos(0.5 * zc))) - _LOG_PI
 
     def _cdf(self, z):
-        u = _np.pi + z
+        u = (_np.pi + z) + _PI_LO
         small = u < 0.5
         us = _where(small, u, 0.25)
         term, series = us * us * us / 6.0, 0.0 * us
@@ -508,14 +523,16 @@ class truncexpon_gen(rv_continuous):
     def _cdf(self, z, b):
         return _expm1(-z) / _expm1(-b)
 
-    def _logcdf(self, z, b):
-        return _log1mexp_neg(z) - _log1mexp_neg(b)
+    def _logcdf(self, z, b):  # log1p(-sf) where the sf is small (the difference of logs cancels there)
+        sf = self._sf(z, b)
+        return _where(sf < 0.5, _log1p(-_where(sf < 0.5, sf, 0.0)), _log1mexp_neg(z) - _log1mexp_neg(b))
 
     def _sf(self, z, b):  # e⁻ᶻ (1 - e^{z - b}) / (1 - e⁻ᵇ)
         return _exp(-z) * _expm1(z - b) / _expm1(-b)
 
     def _logsf(self, z, b):
-        return -z + _log1mexp_neg(b - z) - _log1mexp_neg(b)
+        cdf = self._cdf(z, b)
+        return _where(cdf < 0.5, _log1p(-_where(cdf < 0.5, cdf, 0.0)), -z + _log1mexp_neg(b - z) - _log1mexp_neg(b))
 
     def _ppf(self, q, b):
         return -_log1p(q * _expm1(-b))
@@ -545,28 +562,40 @@ class truncweibull_min_gen(_rv_line):
     def _middle(self, c, a, b):
         return _where(_o.isfinite(b), 0.5 * (a + _where(_o.isfinite(b), b, 0.0)), a + 1.0)
 
-    def _powers(self, z, c, a, b):
-        return _o.power(a, c), _o.power(b, c), _o.power(z, c)
+    @staticmethod
+    def _diffs(z, c, a, b):
+        """``A = aᶜ``, ``B = bᶜ`` and the differences ``X - A``, ``X - B`` (``X = zᶜ``) as
+        ``aᶜ expm1(c log1p((z - a) / a))``..., accurate next to the ends."""
+        A, B = _o.power(a, c), _o.power(b, c)
+        pa, fb = a > 0.0, _o.isfinite(b)
+        a1, b1 = _where(pa, a, 1.0), _where(fb, b, 1.0)
+        xa = _where(pa, A * _expm1(c * _log1p((z - a1) / a1)), _o.power(z, c))
+        xb = _where(fb, B * _expm1(c * _log1p((z - b1) / b1)), -_inf)
+        return A, B, xa, xb
 
     def _logpdf(self, z, c, a, b):
-        A, B, X = self._powers(z, c, a, b)
-        return _log(c) + _sp.xlogy(c - 1.0, z) - X + A - _log1mexp_neg(B - A)
+        A, B, xa, _ = self._diffs(z, c, a, b)
+        return _log(c) + _sp.xlogy(c - 1.0, z) - xa - _log1mexp_neg(B - A)
 
     def _cdf(self, z, c, a, b):
-        A, B, X = self._powers(z, c, a, b)
-        return _expm1(A - X) / _expm1(A - B)
+        A, B, xa, _ = self._diffs(z, c, a, b)
+        return _expm1(-xa) / _expm1(A - B)
 
-    def _logcdf(self, z, c, a, b):
-        A, B, X = self._powers(z, c, a, b)
-        return _log1mexp_neg(X - A) - _log1mexp_neg(B - A)
+    def _logcdf(self, z, c, a, b):  # log1p(-sf) where the sf is small (the difference of logs cancels there)
+        A, B, xa, _ = self._diffs(z, c, a, b)
+        sf = self._sf(z, c, a, b)
+        small = sf < 0.5
+        return _where(small, _log1p(-_where(small, sf, 0.0)), _log1mexp_neg(xa) - _log1mexp_neg(B - A))
 
     def _sf(self, z, c, a, b):
-        A, B, X = self._powers(z, c, a, b)
-        return _exp(A - X) * _expm1(X - B) / _expm1(A - B)
+        A, B, xa, xb = self._diffs(z, c, a, b)
+        return _exp(-xa) * _expm1(xb) / _expm1(A - B)
 
     def _logsf(self, z, c, a, b):
-        A, B, X = self._powers(z, c, a, b)
-        return A - X + _log1mexp_neg(B - X) - _log1mexp_neg(B - A)
+        A, B, xa, xb = self._diffs(z, c, a, b)
+        cdf = self._cdf(z, c, a, b)
+        small = cdf < 0.5
+        return _where(small, _log1p(-_where(small, cdf, 0.0)), -xa + _log1mexp_neg(-xb) - _log1mexp_neg(B - A))
 
     @staticmethod
     def _solve(p, pc, A, B):
