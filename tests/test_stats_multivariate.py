@@ -161,7 +161,8 @@ def test_wishart_derivatives_are_the_closed_forms():
     _close(osc.grad(lambda x: lw(x, df, S3))(X), 0.5 * ((df - 4) * xinv - sinv), rtol=1e-10)
     ld = lambda v: lw(X, v, S3)  # noqa: E731
     i = np.arange(1, 4)
-    want = 0.5 * (np.linalg.slogdet(X)[1] - 3 * np.log(2) - np.linalg.slogdet(S3)[1]) - 0.5 * digamma((df + 1 - i) / 2).sum()
+    want = (0.5 * (np.linalg.slogdet(X)[1] - 3 * np.log(2) - np.linalg.slogdet(S3)[1])
+            - 0.5 * digamma((df + 1 - i) / 2).sum())
     _close(osc.grad(ld)(df), want, rtol=1e-11)
     _close(osc.hessian(ld)(df), -0.25 * polygamma(1, (df + 1 - i) / 2).sum(), rtol=1e-11)
     li = lambda x, s: stats.invwishart.logpdf(x, df, s)  # noqa: E731

@@ -209,6 +209,7 @@ class _summed(rv_discrete):
 
 
 _TINY = 1e-100
+_CHNDTR = getattr(_sp, "chndtr", None)  # the noncentral chi-square cdf (skellam's cdf), where osculate has it
 _MAX_TERMS = 5e7  # the largest sum of pmf terms (over all the points) a summed cdf builds
 
 
@@ -637,18 +638,21 @@ def _log_iv(v, z):
 class skellam_gen(rv_discrete):
     """The Skellam distribution: the difference of two independent Poisson counts of means
     ``mu1`` and ``mu2``.  The pmf uses the exponentially scaled Bessel function
-    ``ive(|k|, 2 sqrt(mu1 mu2))`` (its series far out, where ``ive`` underflows); the cdf and sf are noncentral chi-square cdfs,
-    ``chndtr(2 mu2, -2k, 2 mu1)`` below 0 and ``chndtr(2 mu1, 2(k + 1), 2 mu2)`` (the sf) from 0
-    up, so the smaller tail is always computed directly.  Differentiable in both means.
+    ``ive(|k|, 2 sqrt(mu1 mu2))`` (its series far out, where ``ive`` underflows); the cdf and
+    sf are noncentral chi-square cdfs, ``chndtr(2 mu2, -2k, 2 mu1)`` below 0 and
+    ``chndtr(2 mu1, 2(k + 1), 2 mu2)`` (the sf) from 0 up, so the smaller tail is always
+    computed directly.  Differentiable in both means.  (The cdf methods need osculate's
+    ``chndtr``; without it the distribution has ``logpmf`` and ``pmf`` only.)
 
     >>> from osculate.scipy import stats
     >>> round(float(stats.skellam.pmf(0, 1e-300, 1.0)), 12)
     0.367879441171
-    >>> round(float(stats.skellam.cdf(-1, 1.0, 1.0) + stats.skellam.sf(-1, 1.0, 1.0)), 12)
-    1.0
     """
 
     name, shapes, safe = "skellam", ("mu1", "mu2"), (1.0, 1.0)
+    if _CHNDTR is None:  # (without osculate's chndtr: logpmf and pmf only)
+        _methods = ("logpmf", "pmf")
+        logcdf = cdf = logsf = sf = None
 
     def _valid(self, mu1, mu2):
         return mu1 > 0.0, mu2 > 0.0
@@ -667,8 +671,8 @@ class skellam_gen(rv_discrete):
         tail is the next one plus a pmf term (chndtr's second derivative in x is NaN at 2 degrees
         of freedom, where it needs the density at 0)."""
         neg = k < 0.0
-        low = _sp.chndtr(2.0 * mu2, _where(neg, _o.maximum(-2.0 * k, 4.0), 4.0), 2.0 * mu1)
-        up = _sp.chndtr(2.0 * mu1, _where(neg, 4.0, _o.maximum(2.0 * (k + 1.0), 4.0)), 2.0 * mu2)
+        low = _CHNDTR(2.0 * mu2, _where(neg, _o.maximum(-2.0 * k, 4.0), 4.0), 2.0 * mu1)
+        up = _CHNDTR(2.0 * mu1, _where(neg, 4.0, _o.maximum(2.0 * (k + 1.0), 4.0)), 2.0 * mu2)
         low = low + _where(k == -1.0, _exp(self._logpmf(-1.0 + 0.0 * k, mu1, mu2)), 0.0)
         up = up + _where(k == 0.0, _exp(self._logpmf(1.0 + 0.0 * k, mu1, mu2)), 0.0)
         return neg, low, up
