@@ -220,6 +220,8 @@ def test_summed_cdfs_need_known_counts():
     _same(got, ss.zipfian.cdf(np.array([2.0, 5.0]), 1.3, 7), "cdf")
     with pytest.raises(ValueError, match=r"betanbinom: its cdf/sf sums the pmf term by term"):
         stats.betanbinom.cdf(1e9, 3, 1.0, 2.0)
+    with pytest.raises(ValueError, match=r"zipfian sums j\*\*-a over 1..n term by term"):
+        stats.zipfian.logpmf(3.0, 1.5, 1e9)
     assert core.current_depth() == 0
 
 

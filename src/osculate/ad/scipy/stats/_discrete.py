@@ -366,7 +366,8 @@ class zipf_gen(rv_discrete):
 
 class zipfian_gen(_summed):
     """The Zipfian distribution: ``pmf = k**-a / H(n, a)`` on ``1 <= k <= n`` with
-    ``H(n, a) = Σ_{j <= n} j**-a`` (``a >= 0``, ``n`` a constant integer); differentiable in ``a``.
+    ``H(n, a) = Σ_{j <= n} j**-a`` (``a >= 0``, ``n`` a constant integer up to 5e7, as the sum
+    is taken term by term); differentiable in ``a``.
 
     >>> from osculate.scipy import stats
     >>> round(float(stats.zipfian.pmf(1, 1.0, 2)), 12)
@@ -387,7 +388,11 @@ class zipfian_gen(_summed):
         except ConcretizationError:
             raise ConcretizationError(
                 "osculate.scipy.stats.zipfian sums j**-a over 1..n, so n must not be traced (jit, vmap)") from None
-        j = _np.arange(1.0, max(float(_np.max(nv, initial=1.0)), 1.0) + 1.0)
+        top = max(float(_np.max(nv, initial=1.0)), 1.0)
+        if top > _MAX_TERMS:
+            raise ValueError(f"osculate.scipy.stats.zipfian sums j**-a over 1..n term by term: n = {top:.3g} is "
+                             f"more than {_MAX_TERMS:.0e}")
+        j = _np.arange(1.0, top + 1.0)
         j = j.reshape((-1,) + (1,) * max(_o.ndim(a), _o.ndim(n)))
         return _logsum0(-a * _np.log(j), _all(j <= n, _o.isfinite(a)))
 
