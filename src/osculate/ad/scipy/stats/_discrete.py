@@ -171,7 +171,7 @@ class _summed(rv_discrete):
         if kv.size == 0:
             start, stop = 0.0, 0.0
         else:
-            start = float(_np.min(_np.broadcast_to(lov, kv.shape)))
+            start = float(_np.min(lov))
             stop = float(_np.max(_np.where(_np.isfinite(top), top, kv)))
         dims = max([_o.ndim(v) for v in (k, *s)] + [0])
         terms = (max(stop, start) - start + 1.0) * max(kv.size, 1)
