@@ -228,6 +228,40 @@ def test_values_match_scipy_or_mpmath(name, shapes, kw):
             assert _agree(np.array([got[i]]), np.array([ref]), method, 1e-10)[0], (method, arg[i], got[i], want[i], ref)
 
 
+#: shape parameters far from 1, on a log-spaced grid of x from 1e-30 to 1e30
+EXTREME = {
+    "weibull_min": [(0.1,), (7.0,)], "pareto": [(0.1,), (12.0,)], "lomax": [(0.05,), (9.0,)],
+    "invgamma": [(0.05,), (30.0,)], "f": [(0.3, 40.0), (50.0, 0.4), (7.0, 100.0)], "chi": [(0.2,), (40.0,)],
+    "fisk": [(0.1,), (15.0,)], "burr12": [(0.2, 8.0), (6.0, 0.1)], "burr": [(0.2, 8.0), (6.0, 0.1)],
+    "gompertz": [(0.01,), (20.0,)], "genpareto": [(-0.9,), (-5.0,), (0.001,), (-0.001,), (8.0,)],
+    "invgauss": [(0.2,), (20.0,)], "betaprime": [(0.2, 0.3), (20.0, 30.0)], "nakagami": [(0.5,), (30.0,)],
+    "exponweib": [(0.1, 0.3), (7.0, 4.0)], "invweibull": [(0.2,), (9.0,)],
+    "gengamma": [(0.3, 0.4), (4.0, -5.0), (0.2, 8.0)], "erlang": [(10,)], "loglaplace": [(0.1,), (10.0,)],
+    "powerlognorm": [(0.1, 0.2), (10.0, 3.0)], "recipinvgauss": [(0.1,), (20.0,)], "fatiguelife": [(0.05,), (10.0,)],
+    "foldnorm": [(0.05,), (20.0,), (3.0,)], "halfgennorm": [(0.2,), (8.0,)], "mielke": [(0.2, 8.0), (6.0, 0.3)],
+}
+XLOG = np.concatenate([[0.0], np.logspace(-30, 30, 41), np.linspace(0.05, 5.0, 12)])
+QLOG = np.array([1e-200, 1e-30, 1e-8, 1e-3, 0.2, 0.5, 0.8, 0.999, 1 - 1e-9])
+
+
+@pytest.mark.parametrize("name", sorted(EXTREME))
+def test_extreme_shapes_match_scipy_or_mpmath(name):
+    dist = getattr(stats, name)
+    for shapes in EXTREME[name]:
+        for method in METHODS:
+            if name in NEWTON and method in ("ppf", "isf"):  # SciPy's own values
+                continue
+            arg = QLOG if method in ("ppf", "isf") else XLOG
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                got = np.asarray(getattr(dist, method)(arg, *shapes), dtype=float)
+            want = _scipy(name, method, arg, *shapes)
+            for i in np.flatnonzero(~_agree(got, want, method, 1e-9)):
+                ref = _reference(name, method, arg[i], shapes, {})
+                assert _agree(np.array([got[i]]), np.array([ref]), method, 1e-9)[0], (shapes, method, arg[i], got[i],
+                                                                                      want[i], ref)
+
+
 INVALID = [("weibull_min", (0.0,)), ("pareto", (-1.0,)), ("f", (1.0, -2.0)), ("genpareto", (np.nan,)),
            ("genpareto", (np.inf,)), ("gengamma", (1.0, 0.0)), ("gengamma", (-1.0, 1.0)), ("foldnorm", (-0.5,)),
            ("mielke", (1.0, np.nan)), ("burr", (0.0, 1.0)), ("halfnorm", ()), ("levy", ()), ("invgauss", (0.0,)),
@@ -355,6 +389,26 @@ def test_derivatives_stay_finite_beside_points_outside_the_support():
             assert np.all(np.isfinite(g)) and np.all(np.isfinite(h)), (name, method, g, h)
             check_grads(f, (p,), order=2, modes=("fwd", "rev"))
     assert core.current_depth() == 0
+
+
+def test_derivatives_at_the_lower_end_of_the_support():
+    """At x = loc (z = 0) the one-sided derivatives in x of the members that reduce to expon
+    or lomax there: weibull_min(1), exponweib(1, 1), gengamma(1, 1), halfgennorm(1) are
+    expon; burr12(1, d) and fisk(1) (= burr12(1, 1)) are lomax(d).  (The cdfs of gengamma and
+    halfgennorm are gammainc(a, z^c), whose second derivative in z at z = 0 osculate's
+    gammainc gives as 0, so only their logpdf is compared there.)"""
+    for method in ("logpdf", "cdf", "sf", "logsf"):
+        gammainc_based = [(stats.gengamma, (1.0, 1.0)), (stats.halfgennorm, (1.0,))] if method == "logpdf" else []
+        for want_dist, want_shapes, cases in [
+            (stats.expon, (), [(stats.weibull_min, (1.0,)), (stats.exponweib, (1.0, 1.0))] + gammainc_based),
+            (stats.lomax, (2.5,), [(stats.burr12, (1.0, 2.5))]), (stats.lomax, (1.0,), [(stats.fisk, (1.0,))])]:
+            want = [osc.grad(lambda x: getattr(want_dist, method)(x, *want_shapes, 0.5, 2.0))(0.5),
+                    osc.hessian(lambda x: getattr(want_dist, method)(x, *want_shapes, 0.5, 2.0))(0.5)]
+            for dist, shapes in cases:
+                got = [osc.grad(lambda x: getattr(dist, method)(x, *shapes, 0.5, 2.0))(0.5),
+                       osc.hessian(lambda x: getattr(dist, method)(x, *shapes, 0.5, 2.0))(0.5)]
+                np.testing.assert_allclose(got, want, rtol=1e-13, err_msg=f"{dist.name} {method}")
+    assert osc.grad(lambda x: stats.lomax.logpdf(x, 2.5))(0.0) == -3.5
 
 
 def test_deep_tails_have_their_derivatives():

@@ -59,9 +59,17 @@ def _logpos(z):
 
 
 def _pow(z, c):
-    """``z ** c`` for ``z >= 0`` and ``c > 0`` (0 at ``z = 0``)."""
+    """``z ** c`` for ``z >= 0`` (``c > 0`` where ``z = 0``); at ``z = 0`` its derivative in ``z``
+    is ``c 0^(c - 1)`` (1 when ``c = 1``) and in ``c`` the limit 0."""
     pos = z > 0.0
-    return _where(pos, _o.power(_where(pos, z, 1.0), c), 0.0)
+    return _where(pos, _o.power(_where(pos, z, 1.0), c), _o.power(_where(pos, 1.0, z), _o.stop_gradient(c)))
+
+
+def _log1p_pow(z, c):
+    """``log(1 + z^c)`` for ``z >= 0``: ``log1p(z^c)`` up to 1, ``c log z + log1p(z^-c)`` beyond."""
+    small = z <= 1.0
+    zb = _where(small, 2.0, z)
+    return _where(small, _log1p(_pow(_where(small, z, 0.5), c)), c * _log(zb) + _log1p(_o.power(zb, -c)))
 
 
 def _xlogz_at0(e):
@@ -97,6 +105,13 @@ def _odds(y, w):
     smallest normal number, so ``w`` there stands for a smaller value and the ratio overflows."""
     under = w <= _TINY
     return _where(under, _inf, y / _where(under, 1.0, w))
+
+
+def _ibeta(a, b, y, w):
+    """``betainc(a, b, y)`` given both ``y`` and ``w = 1 - y`` (each computed accurately): above
+    ``y = 1/2`` as ``betaincc(b, a, w)``, so that neither ``y`` nor ``w`` is rounded near 1."""
+    low = y <= 0.5
+    return _where(low, _sp.betainc(a, b, _where(low, y, 0.5)), _sp.betaincc(b, a, _where(low, 0.5, w)))
 
 
 class _half(rv_continuous):
@@ -314,7 +329,7 @@ class invgamma_gen(_half):
 
 class f_gen(_half):
     """The F distribution with ``dfn``, ``dfd`` degrees of freedom: cdf
-    ``betainc(dfn/2, dfd/2, dfn z / (dfn z + dfd))``.
+    ``betainc(dfn/2, dfd/2, dfn z / (dfn z + dfd))`` (``betaincc`` of the complement above 1/2).
 
     >>> from osculate.scipy import stats
     >>> round(float(stats.f.cdf(1.0, 4.0, 4.0)), 12)
@@ -332,10 +347,12 @@ class f_gen(_half):
                 - _sp.betaln(m, n))
 
     def _cdf(self, z, dfn, dfd):
-        return _sp.betainc(0.5 * dfn, 0.5 * dfd, dfn * z / (dfn * z + dfd))
+        d = dfn * z + dfd
+        return _ibeta(0.5 * dfn, 0.5 * dfd, dfn * z / d, dfd / d)
 
     def _sf(self, z, dfn, dfd):
-        return _sp.betainc(0.5 * dfd, 0.5 * dfn, dfd / (dfn * z + dfd))
+        d = dfn * z + dfd
+        return _ibeta(0.5 * dfd, 0.5 * dfn, dfd / d, dfn * z / d)
 
     def _ppf(self, q, dfn, dfd):  # y / (1 - y) with y and 1 - y each from its own inverse
         m, n = 0.5 * dfn, 0.5 * dfd
@@ -473,7 +490,7 @@ class burr_gen(_half):
         return c > 0.0, d > 0.0
 
     def _logpdf(self, z, c, d):
-        return _log(c) + _log(d) + _xlogz(c * d - 1.0, z) - (d + 1.0) * _softplus(c * _logpos(z))
+        return _log(c) + _log(d) + _xlogz(c * d - 1.0, z) - (d + 1.0) * _log1p_pow(z, c)
 
     def _logcdf(self, z, c, d):
         return -d * _softplus(-c * _logpos(z))
@@ -508,19 +525,19 @@ class fisk_gen(_half):
         return (c > 0.0,)
 
     def _logpdf(self, z, c):
-        return _log(c) + _xlogz(c - 1.0, z) - 2.0 * _softplus(c * _logpos(z))
+        return _log(c) + _xlogz(c - 1.0, z) - 2.0 * _log1p_pow(z, c)
 
-    def _cdf(self, z, c):
-        return _o.expit(c * _logpos(z))
+    def _logsf(self, z, c):  # -log(1 + z^c): burr12's with d = 1
+        return -_log1p_pow(z, c)
 
     def _sf(self, z, c):
-        return _o.expit(-c * _logpos(z))
+        return _exp(self._logsf(z, c))
+
+    def _cdf(self, z, c):
+        return -_expm1(self._logsf(z, c))
 
     def _logcdf(self, z, c):
-        return _o.log_expit(c * _logpos(z))
-
-    def _logsf(self, z, c):
-        return _o.log_expit(-c * _logpos(z))
+        return _log1mexp(self._logsf(z, c))
 
     def _ppf(self, q, c):
         return _exp(_o.logit(q) / c)
@@ -544,10 +561,10 @@ class burr12_gen(_half):
         return c > 0.0, d > 0.0
 
     def _logpdf(self, z, c, d):
-        return _log(c) + _log(d) + _xlogz(c - 1.0, z) - (d + 1.0) * _softplus(c * _logpos(z))
+        return _log(c) + _log(d) + _xlogz(c - 1.0, z) - (d + 1.0) * _log1p_pow(z, c)
 
     def _logsf(self, z, c, d):
-        return -d * _softplus(c * _logpos(z))
+        return -d * _log1p_pow(z, c)
 
     def _sf(self, z, c, d):
         return _exp(self._logsf(z, c, d))
@@ -800,10 +817,10 @@ class betaprime_gen(_half):
         return _xlogz(a - 1.0, z) - (a + b) * _log1p(z) - _sp.betaln(a, b)
 
     def _cdf(self, z, a, b):
-        return _sp.betainc(a, b, z / (1.0 + z))
+        return _ibeta(a, b, z / (1.0 + z), 1.0 / (1.0 + z))
 
     def _sf(self, z, a, b):
-        return _sp.betainc(b, a, 1.0 / (1.0 + z))
+        return _ibeta(b, a, 1.0 / (1.0 + z), z / (1.0 + z))
 
     def _ppf(self, q, a, b):  # y / (1 - y), each from its own inverse
         return _odds(_sp.betaincinv(a, b, q), _sp.betainccinv(b, a, q))
@@ -864,14 +881,22 @@ class exponweib_gen(_half):
     def _logcdf(self, z, a, c):
         return a * _log1mexp(-_pow(z, c))
 
-    def _cdf(self, z, a, c):
-        return _exp(self._logcdf(z, a, c))
+    def _cdf(self, z, a, c):  # as a power (not the exp of a log), so that z = 0 has its derivatives
+        return _pow(-_expm1(-_pow(z, c)), a)
+
+    def _upper(self, z, a, c):
+        """(cdf < 1/2, the cdf, the log cdf where the cdf >= 1/2): the sf's two forms."""
+        cdf = self._cdf(z, a, c)
+        low = cdf < 0.5
+        return low, cdf, self._logcdf(_where(low, 1.0, z), a, c)
 
     def _sf(self, z, a, c):
-        return -_expm1(self._logcdf(z, a, c))
+        low, cdf, lc = self._upper(z, a, c)
+        return _where(low, 1.0 - cdf, -_expm1(lc))
 
     def _logsf(self, z, a, c):
-        return _log1mexp(self._logcdf(z, a, c))
+        low, cdf, lc = self._upper(z, a, c)
+        return _where(low, _log1p(-_where(low, cdf, 0.0)), _log1mexp(lc))
 
     def _ppf(self, q, a, c):
         return _exp(_log(-_log1mexp(_log(q) / a)) / c)
@@ -963,14 +988,14 @@ class gengamma_gen(_half):
         return _all(z >= 0.0, z < _inf, _any(z > 0.0, c > 0.0))
 
     def _logpdf(self, z, a, c):
-        return _log(_o.abs(c)) + _xlogz(c * a - 1.0, z) - _exp(c * _logpos(z)) - _o.gammaln(a)
+        return _log(_o.abs(c)) + _xlogz(c * a - 1.0, z) - _pow(z, c) - _o.gammaln(a)
 
     def _cdf(self, z, a, c):
-        y = _exp(c * _logpos(z))
+        y = _pow(z, c)
         return _where(c > 0.0, _sp.gammainc(a, y), _sp.gammaincc(a, y))
 
     def _sf(self, z, a, c):
-        y = _exp(c * _logpos(z))
+        y = _pow(z, c)
         return _where(c > 0.0, _sp.gammaincc(a, y), _sp.gammainc(a, y))
 
     def _ppf(self, q, a, c):
