@@ -10,6 +10,8 @@ inverse is their start), so they are checked in ``test_stats_realline.py``.
 
 from __future__ import annotations
 
+import numpy as np
+
 from osculate.scipy import stats
 
 from _cases import away, normal, uniform
@@ -17,6 +19,14 @@ from _cases import away, normal, uniform
 
 def pos(lo=0.8, hi=1.6, *shape):
     return uniform(lo, hi, *shape)
+
+
+def _pieces(lo, hi, high=False):
+    """Three probabilities: one in [lo, hi], one in (0.1, 0.3) and one in (0.7, 0.95) (reversed for high)."""
+    def make(r):
+        p = np.array([r.uniform(lo, hi), r.uniform(0.1, 0.3), r.uniform(0.7, 0.95)])
+        return np.array([p[0], 1.0 - p[1], 1.0 - p[2]]) if high else p
+    return make
 
 
 def _all(dist, x, q, *args):
@@ -89,6 +99,14 @@ def skewnorm_all(x, a, loc, scale):  # x spans the lower tail (Gauss-Laguerre fo
     return _no_inverse(stats.skewnorm, x, a, loc, scale)
 
 
+def crystalball_all(xt, xc, qp, qi, beta, m, loc, scale):
+    """x in the power-law tail and in the normal core; q in the ppf's three pieces (tail, core below
+    0, core above), the isf's the same from the other side."""
+    d = stats.crystalball
+    return (_no_inverse(d, xt, beta, m, loc, scale).sum() + _no_inverse(d, xc, beta, m, loc, scale).sum()
+            + (0.3 * d.ppf(qp, beta, m, loc, scale) + 0.2 * d.isf(qi, beta, m, loc, scale)).sum())
+
+
 unit = uniform(0.1, 0.9, 3)
 low = uniform(0.1, 0.35, 3)  # below 1/2: one branch of the two-sided inverses
 near = uniform(-0.1, 0.1)
@@ -112,6 +130,9 @@ ROWS = [
      [away(3, lo=0.4, hi=2.0), uniform(0.05, 0.25, 3), pos(), near, pos()], "all"),
     ("stats.skewnorm", skewnorm_all, [uniform(-6.0, 2.0, 3), pos(1.0, 4.0), near, pos()], "all"),
     ("stats.skewnorm", skewnorm_all, [normal(3), uniform(-2.0, 2.0), near, pos()], "a"),
+    ("stats.crystalball", crystalball_all, [uniform(-5.0, -3.0, 2), uniform(-1.0, 2.0, 2), _pieces(0.002, 0.015),
+                                            _pieces(0.985, 0.998, high=True), uniform(1.8, 2.2), uniform(2.5, 3.5),
+                                            uniform(-0.05, 0.05), uniform(0.95, 1.05)], "all"),
 ]
 
 TAYLOR_ROWS = [

@@ -39,12 +39,14 @@ CASES = [
     ("loggamma", (2.5,)), ("loggamma", (0.3,)), ("dgamma", (2.5,)), ("dgamma", (0.6,)), ("dweibull", (2.5,)),
     ("dweibull", (0.7,)), ("genlogistic", (2.5,)), ("genlogistic", (0.4,)), ("moyal", ()),
     ("laplace_asymmetric", (2.0,)), ("laplace_asymmetric", (0.5,)), ("skewnorm", (0.0,)), ("skewnorm", (0.7,)),
-    ("skewnorm", (-1.5,)),
+    ("skewnorm", (-1.5,)), ("crystalball", (2.0, 3.0)), ("crystalball", (0.5, 1.5)), ("crystalball", (3.0, 10.0)),
 ]
 
-# SciPy's isf of these is its ppf at 1 - q, which loses the digits of a tiny q: there the
-# inverse is checked through SciPy's sf (accurate), sf(isf(q)) = q
-ISF_FROM_1_MINUS_Q = {"weibull_max", "genlogistic", "moyal"}
+# SciPy's isf of these is its ppf at 1 - q, which loses the digits of a tiny q (and crystalball's
+# ppf near 1 takes ndtri of a difference near 1): there the inverse is checked through SciPy's
+# sf and cdf (accurate), sf(isf(q)) = q, cdf(isf(q)) = 1 - q and the same for ppf
+ROUND_TRIP = {("weibull_max", "isf"), ("genlogistic", "isf"), ("moyal", "isf"), ("crystalball", "isf"),
+              ("crystalball", "ppf")}
 
 
 def _scipy(name, method, *args, **kwds):
@@ -67,13 +69,17 @@ def _compare(name, method, arg, got, want, shapes, kw):
         under = np.isneginf(want) & np.isfinite(got)
         assert np.all(np.exp(got[under]) == 0.0), (name, method, arg[under], got[under])
         want[under] = got[under]
-    if method == "isf" and name in ISF_FROM_1_MINUS_Q:
-        tiny = (arg > 0.0) & (arg < 1e-6)
-        tiny &= getattr(stats, name).isf(arg, *shapes) != 0.0  # (not where the value underflows, as SciPy's)
-        std = np.asarray(getattr(stats, name).isf(arg[tiny], *shapes))
-        np.testing.assert_allclose(_scipy(name, "sf", std, *shapes), arg[tiny], rtol=1e-9)
-        np.testing.assert_allclose(got[tiny], kw.get("loc", 0.0) + kw.get("scale", 1.0) * std, rtol=1e-15)
-        want[tiny] = got[tiny]
+    if (name, method) in ROUND_TRIP:
+        far = (((arg > 0.0) & (arg < 1e-6)) | ((arg < 1.0) & (arg > 1.0 - 1e-6))) & ~np.isclose(got, want, rtol=1e-9, atol=1e-14)
+        far &= getattr(stats, name).isf(arg, *shapes) != 0.0  # (not where the value underflows, as SciPy's)
+        std = np.asarray(getattr(getattr(stats, name), method)(arg[far], *shapes))
+        upper = (arg[far] < 0.5) == (method == "isf")  # the quantile in the upper tail: check the sf there
+        np.testing.assert_allclose(_scipy(name, "sf", std[upper], *shapes),
+                                   np.where(method == "isf", arg[far], 1.0 - arg[far])[upper], rtol=1e-9)
+        np.testing.assert_allclose(_scipy(name, "cdf", std[~upper], *shapes),
+                                   np.where(method == "ppf", arg[far], 1.0 - arg[far])[~upper], rtol=1e-9)
+        np.testing.assert_allclose(got[far], kw.get("loc", 0.0) + kw.get("scale", 1.0) * std, rtol=1e-15)
+        want[far] = got[far]
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-14, err_msg=f"{name}{shapes} {method} {kw}")
 
 
@@ -120,7 +126,8 @@ def test_skewnorm_lower_tail_against_exact_references():
 
 INVALID = [("genextreme", (np.nan,)), ("weibull_max", (0.0,)), ("gennorm", (-1.0,)), ("exponnorm", (0.0,)),
            ("johnsonsu", (0.5, -1.0)), ("johnsonsu", (np.nan, 1.0)), ("loggamma", (-0.5,)), ("dgamma", (0.0,)),
-           ("dweibull", (-2.0,)), ("genlogistic", (0.0,)), ("laplace_asymmetric", (-1.0,)), ("skewnorm", (np.inf,))]
+           ("dweibull", (-2.0,)), ("genlogistic", (0.0,)), ("laplace_asymmetric", (-1.0,)), ("skewnorm", (np.inf,)),
+           ("crystalball", (0.0, 2.0)), ("crystalball", (1.0, 1.0))]
 
 
 @pytest.mark.parametrize("name, shapes", INVALID, ids=[f"{n}{s}" for n, s in INVALID])

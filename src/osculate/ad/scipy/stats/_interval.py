@@ -16,31 +16,13 @@ import scipy.stats as _ss
 from ... import numpy as _o
 from .. import special as _sp
 from ._base import _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _inf, _log, _log1p, _where, rv_continuous
-from ._realline import _log1mexp_neg, _rv_line
+from ._realline import _log1mexp_neg, _log_diff, _log_gauss_mass, _rv_line
 
 __all__ = ["truncnorm", "triang", "trapezoid", "arcsine", "anglit", "semicircular", "cosine", "bradford", "powerlaw",
            "johnsonsb", "loguniform", "reciprocal", "truncexpon", "rdist", "truncweibull_min"]
 
 _LOG_2_OVER_PI = float(_np.log(2.0 / _np.pi))
 _PI_LO = 1.2246467991473532e-16  # π - float(π): the ends of cosine and anglit computed as (π - |z|) + _PI_LO
-
-
-def _log_diff(la, lb):
-    """``log(exp(la) - exp(lb))`` for ``la >= lb``."""
-    return la + _log1mexp_neg(la - lb)
-
-
-def _log_gauss_mass(a, b):
-    """``log(Φ(b) - Φ(a))`` for ``a <= b``: from the lower tails when ``b <= 0``, the upper ones when
-    ``a > 0``, ``log1p(-Φ(a) - Φ(-b))`` between."""
-    left, right = b <= 0.0, a > 0.0
-    centre = _o.logical_not(_any(left, right))
-    al, bl = _where(left, a, -2.0), _where(left, b, -1.0)
-    ar, br = _where(right, a, 1.0), _where(right, b, 2.0)
-    ac, bc = _where(centre, a, -1.0), _where(centre, b, 1.0)
-    return _where(left, _log_diff(_o.log_ndtr(bl), _o.log_ndtr(al)),
-                  _where(right, _log_diff(_o.log_ndtr(-ar), _o.log_ndtr(-br)),
-                         _log1p(-_o.ndtr(ac) - _o.ndtr(-bc))))
 
 
 class truncnorm_gen(_rv_line):

@@ -15,10 +15,12 @@ import scipy.stats as _ss
 
 from ... import numpy as _o
 from .. import special as _sp
-from ._base import _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _exp, _expm1, _inf, _log, _log1p, _log_of, _where, rv_continuous
+from ._base import (
+    _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _inf, _log, _log1p, _log_of, _where, rv_continuous,
+)
 
 __all__ = ["gumbel_r", "gumbel_l", "genextreme", "weibull_max", "hypsecant", "gennorm", "exponnorm", "johnsonsu",
-           "loggamma", "dgamma", "dweibull", "genlogistic", "moyal", "laplace_asymmetric", "skewnorm"]
+           "loggamma", "dgamma", "dweibull", "genlogistic", "moyal", "laplace_asymmetric", "skewnorm", "crystalball"]
 
 _LOG_2_OVER_PI = float(_np.log(2.0 / _np.pi))
 _LOGXMIN = float(_np.log(_np.finfo(float).tiny))
@@ -54,6 +56,24 @@ def _log1p_ratio(w):
         series = series + power / (k + 1)
     wb = _where(small, 0.5, w)
     return _where(small, series, -_log1p(-wb) / wb)
+
+
+def _log_diff(la, lb):
+    """``log(exp(la) - exp(lb))`` for ``la >= lb``."""
+    return la + _log1mexp_neg(la - lb)
+
+
+def _log_gauss_mass(a, b):
+    """``log(Φ(b) - Φ(a))`` for ``a <= b``: from the lower tails when ``b <= 0``, the upper ones when
+    ``a > 0``, ``log1p(-Φ(a) - Φ(-b))`` between."""
+    left, right = b <= 0.0, a > 0.0
+    centre = _o.logical_not(_any(left, right))
+    al, bl = _where(left, a, -2.0), _where(left, b, -1.0)
+    ar, br = _where(right, a, 1.0), _where(right, b, 2.0)
+    ac, bc = _where(centre, a, -1.0), _where(centre, b, 1.0)
+    return _where(left, _log_diff(_o.log_ndtr(bl), _o.log_ndtr(al)),
+                  _where(right, _log_diff(_o.log_ndtr(-ar), _o.log_ndtr(-br)),
+                         _log1p(-_o.ndtr(ac) - _o.ndtr(-bc))))
 
 
 class _rv_line(rv_continuous):
@@ -640,6 +660,89 @@ class skewnorm_gen(_rv_line):
         return self._newton("isf", lambda q, a: _ss.skewnorm.isf(q, a), self._sf, -1.0, q, a)
 
 
+class crystalball_gen(_rv_line):
+    """The Crystal Ball distribution: a normal core ``exp(-z²/2)`` above ``-β`` with a power-law
+    tail ``∝ (m/β - β - z)^(-m)`` below (``β > 0``, ``m > 1``), in logs throughout.
+
+    Each cdf is a sum of positive terms on its side (the sf above ``-β`` is ``N √(2π) Φ(-z)``,
+    below it ``N (C (1 - r^(1-m)) + √(2π) Φ(β))``), so neither tail cancels.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.crystalball.cdf(0.0, 2.0, 3.0) + stats.crystalball.sf(0.0, 2.0, 3.0)), 12)
+    1.0
+    """
+
+    name, shapes, safe = "crystalball", ("beta", "m"), (1.0, 2.0)
+
+    def _valid(self, beta, m):
+        return beta > 0.0, m > 1.0
+
+    @staticmethod
+    def _consts(beta, m):
+        """``log C`` (the tail's mass before normalising) and ``log(1/N)``."""
+        log_c = _log(m / beta / (m - 1.0)) - 0.5 * beta * beta
+        return log_c, _o.logaddexp(log_c, _LOG_SQRT_2PI + _o.log_ndtr(beta))
+
+    @staticmethod
+    def _log_r(z, beta, m):  # log((m/β - β - z) / (m/β)) >= 0 in the tail
+        return _log1p(-(beta + z) * beta / m)
+
+    def _logpdf(self, z, beta, m):
+        _, log_m = self._consts(beta, m)
+        core = z > -beta
+        zc, zt = _where(core, z, 0.0), _where(core, -beta - 1.0, z)
+        tail = -0.5 * beta * beta - m * self._log_r(zt, beta, m)
+        return _where(core, -0.5 * zc * zc, tail) - log_m
+
+    def _logcdf(self, z, beta, m):
+        log_c, log_m = self._consts(beta, m)
+        core = z > -beta
+        zc, zt = _where(core, z, 1.0 - beta), _where(core, -beta - 1.0, z)
+        tail = log_c + (1.0 - m) * self._log_r(zt, beta, m)
+        return _where(core, _o.logaddexp(log_c, _LOG_SQRT_2PI + _log_gauss_mass(-beta, zc)), tail) - log_m
+
+    def _logsf(self, z, beta, m):
+        log_c, log_m = self._consts(beta, m)
+        core = z > -beta
+        zc, zt = _where(core, z, 0.0), _where(core, -beta - 1.0, z)
+        tail = _o.logaddexp(log_c + _log1mexp_neg((m - 1.0) * self._log_r(zt, beta, m)),
+                            _LOG_SQRT_2PI + _o.log_ndtr(beta))
+        return _where(core, _LOG_SQRT_2PI + _o.log_ndtr(-zc), tail) - log_m
+
+    def _cdf(self, z, beta, m):
+        return _exp(self._logcdf(z, beta, m))
+
+    def _sf(self, z, beta, m):
+        return _exp(self._logsf(z, beta, m))
+
+    def _tail_inverse(self, log_p, beta, m):
+        """The z below -β whose cdf is ``exp(log_p)``."""
+        log_c, log_m = self._consts(beta, m)
+        return m / beta - beta - (m / beta) * _exp((log_p + log_m - log_c) / (1.0 - m))
+
+    def _quantile(self, p, pc, beta, m):
+        """The z with cdf ``p`` and sf ``pc`` (= 1 - p, given exactly): the tail's closed form below
+        ``-β``; in the core ``ndtri`` of ``Φ(z)`` below 0 and ``-ndtri`` of ``Φ(-z)`` above, each
+        where its argument is at most 1/2."""
+        log_c, log_m = self._consts(beta, m)
+        tail = _log(p) < log_c - log_m
+        p0 = _exp(self._logcdf(0.0 * p, beta, m))  # the cdf at 0
+        below = p < p0
+        # safe stand-ins for the branches not taken: the cdf at 1/2 of the way from -β to 0, the sf at 0 halved
+        pt = _where(tail, p, 0.5)
+        pl = _where(_all(below, _o.logical_not(tail)), p, 0.5 * (p0 + _exp(log_c - log_m)))
+        pu = _where(below, 0.5 * (1.0 - p0), pc)
+        lower = _o.ndtri(_o.ndtr(-beta) + (pl * _exp(log_m) - _exp(log_c)) / _np.sqrt(2.0 * _np.pi))
+        upper = -_o.ndtri(_exp(_log(pu) + log_m - _LOG_SQRT_2PI))
+        return _where(tail, self._tail_inverse(_log(pt), beta, m), _where(below, lower, upper))
+
+    def _ppf(self, q, beta, m):
+        return self._quantile(q, 1.0 - q, beta, m)
+
+    def _isf(self, q, beta, m):
+        return self._quantile(1.0 - q, q, beta, m)
+
+
 gumbel_r = gumbel_r_gen()
 gumbel_l = gumbel_l_gen()
 genextreme = genextreme_gen()
@@ -655,3 +758,4 @@ genlogistic = genlogistic_gen()
 moyal = moyal_gen()
 laplace_asymmetric = laplace_asymmetric_gen()
 skewnorm = skewnorm_gen()
+crystalball = crystalball_gen()
