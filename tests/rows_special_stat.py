@@ -11,7 +11,7 @@ from scipy import special
 
 import osculate.scipy.special as sps
 from _cases import uniform
-from osculate.ad.prims.special_stat import kolmogorov_d, smirnov_d
+from osculate.ad.prims.special_stat import chndtr_pdf, kolmogorov_d, smirnov_d
 
 _p = lambda *shape: uniform(0.25, 0.75, *shape)  # noqa: E731
 _N = np.array([3, 7, 20])
@@ -29,6 +29,13 @@ ROWS = [
     ("bdtrin", special.bdtrin, [uniform(2.0, 4.0, 3), _p(3), uniform(0.3, 0.6, 3)], ""),
     ("nbdtrik", special.nbdtrik, [_p(3), uniform(2.0, 5.0, 3), uniform(0.3, 0.6, 3)], ""),
     ("nbdtrin", special.nbdtrin, [uniform(2.0, 4.0, 3), _p(3), uniform(0.3, 0.6, 3)], ""),
+    ("chndtr", special.chndtr, [uniform(1.0, 6.0, 3), uniform(1.0, 4.0, 3), uniform(0.5, 3.0, 3)], ""),
+    ("chndtr", lambda x, k: special.chndtr(x, k, 0.0), [uniform(1.0, 6.0, 3), uniform(1.0, 4.0, 3)], "central"),
+    ("chndtr_pdf", lambda x, k, nc: chndtr_pdf(x, k, nc, 1) * x, [uniform(1.0, 6.0, 3), uniform(1.0, 4.0, 3),
+                                                                  uniform(0.5, 3.0, 3)], "family"),
+    ("chndtrix", special.chndtrix, [_p(3), uniform(1.0, 4.0, 3), uniform(0.5, 3.0, 3)], ""),
+    ("chndtridf", special.chndtridf, [uniform(3.0, 5.0, 3), _p(3), uniform(0.5, 1.5, 3)], ""),
+    ("chndtrinc", special.chndtrinc, [uniform(4.0, 6.0, 3), uniform(1.0, 2.0, 3), uniform(0.3, 0.6, 3)], ""),
     ("nrdtrimn", special.nrdtrimn, [_p(3), uniform(0.5, 2.0, 3), uniform(-1.0, 1.0, 3)], ""),
     ("nrdtrisd", special.nrdtrisd, [uniform(-1.0, 0.0, 3), uniform(0.6, 0.9, 3), uniform(1.0, 2.0, 3)], ""),
     ("kolmogorov", special.kolmogorov, [uniform(0.3, 0.95, 2, 3)], "theta-series"),
@@ -44,5 +51,12 @@ ROWS = [
     ("tklmbda", lambda x: sps.tklmbda(x, 0.0), [uniform(-3.0, 3.0, 3)], "logistic"),
 ]
 
-# every row in Taylor mode too (the curve's scale keeps each in its domain)
-TAYLOR_ROWS = [(tag, fn, mk, 0.02, True) for tag, fn, mk, label in ROWS]
+# every row in Taylor mode too (the curve's scale keeps each in its domain); the noncentral chi-square's in one
+# argument (each derivative of its density binds it twice more, at k ± 2: order 5 in three arguments is slow)
+_CHNDTR = {"chndtr_pdf", "chndtrix", "chndtridf", "chndtrinc"}
+TAYLOR_ROWS = [(tag, fn, mk, 0.02, True) for tag, fn, mk, label in ROWS if tag not in _CHNDTR] + [
+    ("chndtr_pdf", lambda k: chndtr_pdf(2.5, k, 1.2, 1), [uniform(1.0, 4.0, 3)], 0.02, True),
+    ("chndtrix", lambda p: special.chndtrix(p, 2.5, 1.2), [_p(3)], 0.02, True),
+    ("chndtridf", lambda p: special.chndtridf(4.0, p, 1.2), [_p(3)], 0.02, True),
+    ("chndtrinc", lambda nc: special.chndtrinc(5.0, 1.5, nc), [uniform(0.3, 0.6, 3)], 0.02, True),
+]

@@ -195,7 +195,16 @@ REAL_ONLY = {
     # osculate.ad.prims.special_stat
     **dict.fromkeys(["gdtria", "gdtrib", "chdtriv", "pdtrik", "stdtridf", "fdtridfd", "btdtria", "btdtrib", "bdtrik",
                      "bdtrin", "nbdtrik", "nbdtrin", "nrdtrimn", "nrdtrisd", "kolmogorov", "kolmogorov_d", "kolmogi",
-                     "smirnov", "smirnov_d", "smirnovi", "tklmbda"], _REAL_SPECIAL),
+                     "smirnov", "smirnov_d", "smirnovi", "tklmbda", "chndtr", "chndtr_pdf", "chndtr_dk", "chndtrix",
+                     "chndtridf", "chndtrinc"], _REAL_SPECIAL),
+    # osculate.ad.prims.special_ode
+    **dict.fromkeys(["wright_bessel", "log_wright_bessel", "hyperu", "besselpoly", "itj0y0_j", "itj0y0_y",
+                     "it2j0y0_j", "it2j0y0_y", "iti0k0_i", "iti0k0_k", "it2i0k0_i", "it2i0k0_k", "itstruve0",
+                     "it2struve0", "itmodstruve0", "itairy_apt", "itairy_bpt", "itairy_ant", "itairy_bnt", "pbdv",
+                     "pbdv_d", "pbvv", "pbvv_d", "pbwa", "pbwa_d", "mathieu_cem", "mathieu_cem_d", "mathieu_sem",
+                     "mathieu_sem_d", "mathieu_modcem1", "mathieu_modcem1_d", "mathieu_modcem2", "mathieu_modcem2_d",
+                     "mathieu_modsem1", "mathieu_modsem1_d", "mathieu_modsem2", "mathieu_modsem2_d",
+                     "mathieu_a_cv", "mathieu_b_cv"], _REAL_SPECIAL),
     "special_round": _PIECEWISE,
     "cholesky_banded": "its derivative solves the banded tangent system of a real factor; a complex (Hermitian) "
                        "factor's tangent is not C-linear and is not implemented (NotImplementedError)",

@@ -11,12 +11,12 @@ import math
 import mpmath as mp
 import numpy as np
 import pytest
-from scipy import special
+from scipy import special, stats
 
 import osculate as osc
 import osculate.scipy.special as sps
 from osculate.ad.core import UnsupportedFunctionError
-from osculate.ad.prims.special_stat import kolmogorov_d, smirnov_d
+from osculate.ad.prims.special_stat import chndtr_pdf, kolmogorov_d, smirnov_d
 
 mp.mp.dps = 30
 
@@ -34,6 +34,13 @@ def _student(df, t):
     return 1 - half if t > 0 else half
 
 
+def _ncx2(x, k, nc):
+    """The noncentral chi-square distribution function: the Poisson mixture of P(k/2 + j, x/2)."""
+    terms = int(abs(float(nc)) / 2 + 12 * math.sqrt(abs(float(nc)) / 2) + 30)  # (the weights beyond: below 1e-30)
+    half = nc / 2
+    return sum(mp.exp(-half) * half ** j / mp.factorial(j) * _p(k / 2 + j, x / 2) for j in range(terms))
+
+
 # name, the cdf F (mpmath), the position of the parameter the inverse returns, points (SciPy's arguments)
 INVERSES = [
     ("gdtria", lambda a, b, x: _p(b, a * x), 0, [(0.3, 2.3, 1.7), (0.8, 0.7, 3.0)]),
@@ -48,6 +55,9 @@ INVERSES = [
     ("bdtrin", lambda k, n, p: _i(n - k, k + 1, 1 - p), 1, [(3.5, 0.3, 0.4), (2.0, 0.6, 0.3)]),
     ("nbdtrik", lambda k, n, p: _i(n, k + 1, p), 0, [(0.3, 4.0, 0.4), (0.7, 2.5, 0.6)]),
     ("nbdtrin", lambda k, n, p: _i(n, k + 1, p), 1, [(3.5, 0.3, 0.4), (2.0, 0.6, 0.3)]),
+    ("chndtrix", lambda x, k, nc: _ncx2(x, k, nc), 0, [(0.3, 3.0, 1.5), (0.9, 2.5, 4.0)]),
+    ("chndtridf", lambda x, k, nc: _ncx2(x, k, nc), 1, [(2.0, 0.3, 1.5), (10.0, 0.8, 4.0)]),
+    ("chndtrinc", lambda x, k, nc: _ncx2(x, k, nc), 2, [(2.0, 3.0, 0.2), (10.0, 2.5, 0.6)]),
     ("nrdtrimn", lambda m, s, x: mp.ncdf((x - m) / s), 0, [(0.3, 1.5, 0.3), (0.9, 0.7, -1.0)]),
     ("nrdtrisd", lambda m, s, x: mp.ncdf((x - m) / s), 1, [(0.3, 0.2, -1.0), (-0.5, 0.8, 1.0)]),
 ]
@@ -114,6 +124,34 @@ def test_pdtrik_is_continuous_in_k():
     np.testing.assert_allclose(special.gammaincc(k + 1.0, 3.0), 0.4, rtol=1e-12)
     dk = osc.grad(lambda p: special.pdtrik(p, 3.0))(np.float64(0.4))
     assert dk > 0.0
+
+
+# --------------------------------------------------------------------------- the noncentral chi-square distribution
+
+
+@pytest.mark.parametrize("point", [(2.0, 3.0, 1.5), (10.0, 2.5, 4.0), (0.5, 1.0, 0.3), (50.0, 4.0, 30.0),
+                                   (3.0, 1.5, 0.0)])
+def test_chndtr_against_mpmath(point):
+    f = lambda v: special.chndtr(v[0], v[1], v[2])  # noqa: E731
+    v = np.array(point)
+    a = tuple(mp.mpf(t) for t in point)
+    with mp.workdps(20):
+        grad = [mp.diff(_ncx2, a, tuple(int(r == i) for r in range(3))) for i in range(3)]
+        hessian = [[mp.diff(_ncx2, a, tuple(int(r == i) + int(r == j) for r in range(3))) for j in range(3)]
+                   for i in range(3)]
+    np.testing.assert_allclose(osc.grad(f)(v), [float(t) for t in grad], rtol=1e-12)
+    np.testing.assert_allclose(osc.hessian(f)(v), [[float(t) for t in row] for row in hessian], rtol=1e-11)
+    # the density (the derivative in x) is SciPy's ncx2.pdf (chi2.pdf at nc = 0)
+    x, k, nc = point
+    want = stats.ncx2.pdf(x, k, nc) if nc > 0 else stats.chi2.pdf(x, k)
+    np.testing.assert_allclose(chndtr_pdf(x, k, nc), want, rtol=1e-13)
+
+
+def test_chndtr_third_order_in_df():
+    # ∂³/∂k³ through the family ∂ₖᵃF, against mpmath
+    d3 = osc.grad(osc.grad(osc.grad(lambda k: special.chndtr(4.0, k, 2.0))))
+    want = mp.diff(lambda k: _ncx2(mp.mpf(4), k, mp.mpf(2)), mp.mpf(2.5), 3)
+    np.testing.assert_allclose(d3(np.float64(2.5)), float(want), rtol=1e-10)
 
 
 # --------------------------------------------------------------------------- kolmogorov, kolmogi

@@ -1,6 +1,7 @@
 """The statistical functions of ``scipy.special`` that invert a distribution
-function in one of its parameters, the Kolmogorov–Smirnov distributions and
-Tukey's lambda distribution, as primitives.
+function in one of its parameters, the Kolmogorov–Smirnov distributions, the
+noncentral chi-square distribution and Tukey's lambda distribution, as
+primitives.
 
 Every function's value is SciPy's own; its derivatives are written with
 primitives (so every order and every nesting works), from these rules:
@@ -37,6 +38,22 @@ primitives (so every order and every nesting works), from these rules:
   ∂d smirnov`` at the output.  The terms of the derivatives have both signs:
   measured against mpmath up to ``n = 200``, the first and second derivatives
   hold to about 1e-13 relative, the third to 1e-10 (near its zeros).
+* ``chndtr(x, df, nc)``, the noncentral chi-square distribution function, the
+  Poisson mixture ``F = Σⱼ wⱼ P(df/2 + j, x/2)``, ``wⱼ = e^(-nc/2) (nc/2)ʲ / j!``:
+  ``∂x F = f(x; df, nc)`` (the density, ``scipy.stats.ncx2.pdf``), ``∂nc F =
+  -f(x; df + 2, nc)`` (from ``∂wⱼ = (wⱼ₋₁ - wⱼ)/2`` and ``P(A, y) - P(A+1, y) =
+  y^A e^(-y) / Γ(A+1)``), ``∂x f(x; df) = (f(x; df - 2) - f(x; df)) / 2``,
+  ``∂nc f(x; df) = (f(x; df + 2) - f(x; df)) / 2``; in ``df`` the families
+  ``chndtr_dk`` (``∂ᵃF/∂dfᵃ``) and ``chndtr_pdf`` (``∂ᵃf/∂dfᵃ``, ``a ≥ 0``), the
+  Poisson-weighted sums of ``gammainc_da``'s numbers and of the gamma density's
+  derivatives in its shape (the weights within 12 standard deviations and a
+  margin, about ``e^(-70)`` of the largest).  The density's family at
+  ``df - 2``, ``df - 4``… (reached by its derivatives in ``x``) is the formula's
+  analytic continuation in ``df`` (``1/Γ`` entire).  Its inverses ``chndtrix``,
+  ``chndtridf``, ``chndtrinc`` by the implicit function theorem, as above.
+  Measured against mpmath: gradients 1e-14, Hessians 3e-14 relative.  For ``x ≤
+  0`` the derivatives are 0.  (The noncentral t and F distributions are not
+  here.)
 * ``tklmbda(x, λ)``, the Tukey-lambda distribution function: ``p`` solves
   ``Q(p) = x``, ``Q(p) = (p^λ - (1-p)^λ) / λ`` (``log(p / (1-p))`` at ``λ =
   0``), so ``∂x p = 1 / Q'(p)``, ``Q'(p) = p^(λ-1) + (1-p)^(λ-1)``, and ``∂λ p =
@@ -63,7 +80,7 @@ from .jets import elementwise, jexp, jmul, jrecip
 from .nondiff import NONDIFF, greater
 from .unary import UNARY
 
-__all__ = ["STAT_FUNCTIONS", "INVERSES", "kolmogorov_d", "smirnov_d"]
+__all__ = ["STAT_FUNCTIONS", "INVERSES", "kolmogorov_d", "smirnov_d", "chndtr_pdf"]
 
 #: name -> the osculate function with SciPy's signature (registered for
 #: ``__array_ufunc__`` dispatch by :mod:`osculate.ad.numpy_dispatch` and
@@ -367,6 +384,122 @@ def _tklmbda_partials(i, args, out):
 tklmbda_p = _reads_output(elementwise("tklmbda", special.tklmbda, _tklmbda_partials))
 
 
+# =========================================================================== the noncentral chi-square distribution
+# F(x; k, λ) = Σⱼ wⱼ P(k/2 + j, x/2), f(x; k, λ) = Σⱼ wⱼ g(k/2 + j, x/2) / 2 (the density), with the
+# Poisson weights wⱼ = e^(-λ/2) (λ/2)ʲ / j! and g(A, y) = y^(A-1) e^(-y) / Γ(A).  Since ∂λ wⱼ = (wⱼ₋₁ - wⱼ) / 2
+# and P(A, y) - P(A + 1, y) = y^A e^(-y) / Γ(A + 1):  ∂x F = f(x; k, λ),  ∂λ F = -f(x; k + 2, λ),
+# ∂x f(x; k, λ) = (f(x; k - 2, λ) - f(x; k, λ)) / 2 (the same for every k as an analytic function of k),
+# ∂λ f(x; k, λ) = (f(x; k + 2, λ) - f(x; k, λ)) / 2.  In k: the families ∂ₖᵃF and ∂ₖᵃf (a ≥ 1), the
+# Poisson-weighted sums of ∂ᵃP/∂Aᵃ (gammainc_da's numbers) and of ∂ᵃg/∂Aᵃ, times 2⁻ᵃ.
+
+_POISSON_WIDTH = 12.0  # standard deviations of the Poisson weights kept on each side (and a margin)
+
+
+def _poisson(half):
+    """The indices ``j`` (shape ``(J, m)``) and weights ``e^(-h) hʲ / j!`` covering every weight above
+    about ``e^(-70)`` of the largest, for the means ``h = λ / 2`` (1-d, ``h ≥ 0``)."""
+    spread = _POISSON_WIDTH * np.sqrt(half) + 10.0
+    start = np.maximum(np.floor(half - spread), 0.0)
+    count = int(np.max(np.ceil(half + spread + 20.0) - start, initial=1.0))
+    j = start[None, :] + np.arange(count, dtype=float)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logw = -half + j * np.log(half) - special.gammaln(j + 1.0)
+        w = np.where(half == 0.0, (j == 0.0).astype(float), np.exp(logw))
+    return j, w
+
+
+def _gamma_density_da_numbers(A, y, a):
+    """``∂ᵃ/∂Aᵃ [y^(A-1) e^(-y) / Γ(A)]`` (NumPy), for any real ``A`` (``1/Γ`` is entire): ``1/Γ(A) =
+    A (A+1) … (A+m-1) / Γ(A+m)`` with ``A + m > 0``, the exponential of the jet of the logarithm of the
+    rest times the jet of the polynomial."""
+    m = int(max(0.0, math.ceil(-float(np.min(A, initial=1.0))))) + 1
+    L = np.zeros((a + 1,) + A.shape)
+    L[0] = (A - 1.0) * np.log(y) - y - special.gammaln(A + m)
+    if a >= 1:
+        L[1] = np.log(y) - special.digamma(A + m)
+    for n in range(2, a + 1):
+        L[n] = -special.polygamma(n - 1, A + m) / math.factorial(n)
+    out = jexp(L, 1)
+    for i in range(m):
+        factor = np.zeros_like(L)
+        factor[0] = A + i
+        if a >= 1:
+            factor[1] = 1.0
+        out = jmul(out, factor, 1)
+    return out[a] * math.factorial(a)
+
+
+def _chndtr_family(kind):
+    """``∂ₖᵃF`` (``kind`` "cdf", ``a ≥ 1``) or ``∂ₖᵃf`` (``kind`` "pdf", ``a ≥ 0``) at ``(x, k, λ)``."""
+
+    def impl(x, k, nc, a):
+        x, k, nc = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, k, nc)))
+        shape = x.shape
+        x, k, nc = x.ravel(), k.ravel(), nc.ravel()
+        out = np.full(x.shape, np.nan)
+        # (the density's family is also called at k - 2, k - 4… by its own derivative in x: there it is the
+        # formula's analytic continuation in k, finite for every k)
+        ok = np.isfinite(x) & np.isfinite(k) & np.isfinite(nc) & (nc >= 0) & ((k > 0) | (kind == "pdf"))
+        out[ok & (x <= 0)] = 0.0
+        inside = ok & (x > 0)
+        if inside.any():
+            j, w = _poisson(0.5 * nc[inside])
+            A = 0.5 * k[inside][None, :] + j
+            y = np.broadcast_to(0.5 * x[inside][None, :], A.shape)
+            with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+                if kind == "cdf":
+                    terms = gammainc_da_p.impl(A, np.ascontiguousarray(y), k=a)
+                else:
+                    terms = 0.5 * _gamma_density_da_numbers(A, y, a)
+                out[inside] = np.sum(np.where(w > 0, w * terms, 0.0), axis=0) * 0.5 ** a
+        return out.reshape(shape)[()]
+
+    return impl
+
+
+def _chndtr_pdf_partials(i, args, out, a):
+    x, k, nc = args
+    if i == 0:
+        return 0.5 * (chndtr_pdf_p.bind(x, k - 2.0, nc, a=a) - chndtr_pdf_p.bind(x, k, nc, a=a))
+    if i == 1:
+        return chndtr_pdf_p.bind(x, k, nc, a=a + 1)
+    return 0.5 * (chndtr_pdf_p.bind(x, k + 2.0, nc, a=a) - chndtr_pdf_p.bind(x, k, nc, a=a))
+
+
+def _chndtr_partials(i, args, out, a=0):
+    x, k, nc = args
+    if i == 0:
+        return chndtr_pdf_p.bind(x, k, nc, a=a)
+    if i == 1:
+        return chndtr_dk_p.bind(x, k, nc, a=a + 1)
+    return -chndtr_pdf_p.bind(x, k + 2.0, nc, a=a)
+
+
+chndtr_pdf_p = elementwise("chndtr_pdf", _chndtr_family("pdf"), _chndtr_pdf_partials)
+chndtr_dk_p = elementwise("chndtr_dk", _chndtr_family("cdf"), _chndtr_partials)
+chndtr_p = elementwise("chndtr", special.chndtr, _chndtr_partials)
+
+
+def _chndtr_forward(i, args):
+    return _chndtr_partials(i, args, None)
+
+
+for _name, _at in (("chndtrix", 0), ("chndtridf", 1), ("chndtrinc", 2)):
+    _inverse(_name, _chndtr_forward, _at)
+
+
+def chndtr_pdf(x, df, nc, a=0):
+    """The density of the noncentral chi-square distribution (``a = 0``) or its ``a``-th derivative in
+    ``df``, differentiable in every argument.
+
+    >>> import numpy as np
+    >>> from scipy import stats
+    >>> bool(np.isclose(chndtr_pdf(2.0, 3.0, 1.5), stats.ncx2.pdf(2.0, 3.0, 1.5), rtol=1e-13))
+    True
+    """
+    return chndtr_pdf_p.bind(x, df, nc, a=int(a))
+
+
 # =========================================================================== the table
 
 
@@ -375,5 +508,5 @@ def _bind(p):
 
 
 STAT_FUNCTIONS.update({name: _bind(p) for name, p in INVERSES.items()})
-STAT_FUNCTIONS.update({"kolmogorov": _bind(kolmogorov_p), "kolmogi": _bind(kolmogi_p), "smirnov": _bind(smirnov_p),
+STAT_FUNCTIONS.update({"chndtr": _bind(chndtr_p), "kolmogorov": _bind(kolmogorov_p), "kolmogi": _bind(kolmogi_p), "smirnov": _bind(smirnov_p),
                        "smirnovi": _bind(smirnovi_p), "tklmbda": _bind(tklmbda_p)})
