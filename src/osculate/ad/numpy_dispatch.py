@@ -441,6 +441,10 @@ def _library_caller(frame):
                     if name is not None:
                         return name
             continue
+        if f.f_code.co_name == "__call__":  # a callable object, e.g. scipy.special.legendre_p
+            name = _exported_object(module, f.f_locals.get("self"))
+            if name is not None:
+                return name
         if f.f_code.co_name.startswith("_"):
             continue  # a private helper: the function is further in
         if "." in qualname:  # a method, e.g. scipy.stats.norm.logpdf
@@ -450,6 +454,20 @@ def _library_caller(frame):
             return name
     outer = chain[-1]
     return f"{'.'.join(_public_module(outer.f_globals['__name__']))} ({outer.f_code.co_qualname})"
+
+
+def _exported_object(module, obj):
+    """``package.name`` when a NumPy/SciPy package above ``module`` exports ``obj`` itself."""
+    if obj is None:
+        return None
+    public = _public_module(module)
+    for k in range(len(public), 0, -1):
+        pkg = ".".join(public[:k])
+        found = sys.modules.get(pkg)
+        for name, value in (vars(found).items() if found is not None else ()):
+            if value is obj and not name.startswith("_"):
+                return f"{pkg}.{name}"
+    return None
 
 
 def _exported_as(module, name):

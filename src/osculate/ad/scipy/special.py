@@ -34,11 +34,14 @@ from ..prims import special_misc as _special_misc
 from ..prims import special_poly as _special_poly
 from ..prims import special_stat as _special_stat
 from ..prims.unary import UNARY as _UNARY
+from . import _legendre
+from ._legendre import *  # noqa: F401,F403
 
 __all__ = sorted(_special.FUNCTIONS) + [
     "erf", "erfc", "expit", "gammaln", "digamma", "psi", "polygamma", "multigammaln", "logsumexp", "softmax",
     "log_softmax", "factorial", "bernoulli",
 ] + sorted(_special_extra.EXTRA_FUNCTIONS) + sorted(_special_poly.POLY_FUNCTIONS) + sorted(_special_misc.MISC_FUNCTIONS)
+__all__ += _legendre.__all__
 __all__ += sorted(_special_stat.STAT_FUNCTIONS)
 
 globals().update(_special.FUNCTIONS)
