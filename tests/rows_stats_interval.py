@@ -4,7 +4,7 @@ methods at the same parameters (second order in x, loc, scale, the shape
 parameters and q, all four nestings, under vmap, jit and sparsity detection).
 The arguments stay inside the support, away from its ends and from the kinks of
 triang and trapezoid (each of their pieces has its own x and q).  The ``ppf``/``isf``
-of cosine need values (SciPy's inverse is their start), so they are checked in
+of cosine and argus need values (SciPy's inverse is their start), so they are checked in
 ``test_stats_interval.py``.
 """
 
@@ -57,6 +57,12 @@ def cosine_all(x, loc, scale):
             + c.logsf(x, loc, scale) + c.sf(x, loc, scale))
 
 
+def argus_all(x, chi, loc, scale):  # x below and above z² = 1/2 (the cdf's quadrature and 1 - sf or tails)
+    a = stats.argus
+    return (a.logpdf(x, chi, loc, scale) + a.pdf(x, chi, loc, scale) + a.logcdf(x, chi, loc, scale)
+            + a.cdf(x, chi, loc, scale) + a.logsf(x, chi, loc, scale) + a.sf(x, chi, loc, scale))
+
+
 def rdist_all(x, q, c, loc, scale):
     return _all(stats.rdist, x, q, c, loc, scale)
 
@@ -107,6 +113,8 @@ ROWS = [
     ("stats.semicircular", semicircular_all, [uniform(-0.8, 0.8, 3), unit, near, one], "all"),
     ("stats.cosine", cosine_all, [uniform(-2.5, 2.5, 3), near, one], "all"),
     ("stats.cosine", cosine_all, [uniform(-3.0, -2.9, 3), uniform(-0.01, 0.01), one], "series"),
+    ("stats.argus", argus_all, [uniform(0.1, 0.95, 3), uniform(0.5, 2.5), near, one], "all"),
+    ("stats.argus", argus_all, [uniform(0.2, 0.9, 3), uniform(3.0, 6.0), near, one], "large-chi"),
     ("stats.rdist", rdist_all, [uniform(-0.8, 0.8, 3), unit, uniform(1.5, 4.0), near, one], "all"),
     ("stats.bradford", bradford_all, [uniform(0.2, 0.8, 3), unit, uniform(0.5, 3.0), near, one], "all"),
     ("stats.powerlaw", powerlaw_all, [uniform(0.2, 0.8, 3), unit, uniform(0.5, 3.0), near, one], "all"),

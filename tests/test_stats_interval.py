@@ -40,7 +40,7 @@ CASES = [
     ("johnsonsb", (0.5, 1.5)), ("johnsonsb", (-1.0, 0.6)), ("loguniform", (0.5, 3.0)), ("reciprocal", (1e-3, 10.0)),
     ("truncexpon", (2.0,)), ("truncexpon", (50.0,)), ("rdist", (3.0,)), ("rdist", (0.7,)), ("rdist", (2.0,)),
     ("truncweibull_min", (2.5, 0.2, 2.0)), ("truncweibull_min", (0.7, 0.0, np.inf)),
-    ("truncweibull_min", (1.5, 1.0, 1.01)),
+    ("truncweibull_min", (1.5, 1.0, 1.01)), ("argus", (0.3,)), ("argus", (1.5,)), ("argus", (5.0,)),
 ]
 
 
@@ -59,10 +59,39 @@ def _grid(name, shapes):
     return np.concatenate([XI, np.linspace(a, b, 9), [a + 1e-3 * (b - a), b - 1e-3 * (b - a)]])
 
 
+def _argus_cdf(z, chi):
+    """ARGUS's cdf in mpmath: the regularized incomplete gamma function of order 3/2 from
+    v = χ² (1 - z²) / 2 to u = χ² / 2, over that from 0 to u."""
+    z = float(z)
+    # (1 - z² must keep z²'s digits, and the difference of the two e^{-u}-small tails its own)
+    mp.mp.dps = 50 + (int(-2 * np.log10(z)) if 0.0 < z < 1.0 else 0) + int(chi * chi / 4.6)
+    z, chi = mp.mpf(z), mp.mpf(chi)
+    u = chi**2 / 2
+    out = mp.gammainc(1.5, u * (1 - z * z), u, regularized=True) / mp.gammainc(1.5, 0, u, regularized=True)
+    mp.mp.dps = 50
+    return out
+
+
 def _compare(name, method, arg, got, want, shapes, kw):
     got = np.asarray(got, dtype=float)
     assert got.shape == want.shape
     want = want.copy()
+    if name == "argus" and method in ("logcdf", "ppf", "isf"):
+        # SciPy's argus cdf is 1 - sf, only absolutely accurate near 0 (its ppf, a root of it, too): where
+        # they differ, ours against mpmath (the log cdf, or the cdf at our quantile)
+        loc, scale = kw.get("loc", 0.0), kw.get("scale", 1.0)
+        off = np.isfinite(got) & ~np.isclose(got, want, rtol=1e-9, atol=1e-14)
+        for i in np.flatnonzero(off):
+            if method == "logcdf":
+                np.testing.assert_allclose(got[i], float(mp.log(_argus_cdf((arg[i] - loc) / scale, *shapes))),
+                                           rtol=1e-12)
+            else:  # the standard quantile (x = loc + scale z may round z away) has the cdf q
+                z = float(getattr(stats.argus, method)(arg[i], *shapes))
+                assert got[i] == loc + scale * z
+                if 0.0 < z < 1.0:  # (a quantile rounded to the support's end has no cdf to check)
+                    c = _argus_cdf(z, *shapes)
+                    np.testing.assert_allclose(float(c if method == "ppf" else 1 - c), arg[i], rtol=1e-9)
+        want[off] = got[off]
     if method.startswith("log"):
         # where SciPy's value underflowed to -inf and ours is finite, ours must underflow once exponentiated
         under = np.isneginf(want) & np.isfinite(got)
@@ -118,12 +147,14 @@ def _mp_cdf(name, z, *s):
         return (mp.exp(-a**c) - mp.exp(-z**c)) / (mp.exp(-a**c) - mp.exp(-b**c))
     if name == "anglit":
         return mp.sin(z + mp.pi / 4) ** 2
+    if name == "argus":
+        return _argus_cdf(z, *s)
     raise KeyError(name)
 
 
 NEAR_ENDS = [("triang", (0.3,)), ("arcsine", ()), ("semicircular", ()), ("cosine", ()), ("bradford", (3.0,)),
              ("rdist", (3.0,)), ("rdist", (0.7,)), ("truncexpon", (2.0,)), ("truncweibull_min", (2.5, 0.2, 2.0)),
-             ("anglit", ())]
+             ("anglit", ()), ("argus", (0.3,)), ("argus", (5.0,)), ("argus", (20.0,))]
 
 
 @pytest.mark.parametrize("name, shapes", NEAR_ENDS, ids=[f"{n}{s}" for n, s in NEAR_ENDS])
@@ -135,7 +166,7 @@ def test_next_to_the_ends_against_mpmath(name, shapes):
     for d in (1e-9, 1e-7, 1e-5):
         for z in (lo + d * (hi - lo), hi - d * (hi - lo)):
             cdf = _mp_cdf(name, z, *shapes)
-            for method, want in [("cdf", cdf), ("sf", 1 - cdf), ("logcdf", mp.log(cdf)), ("logsf", mp.log(1 - cdf))]:
+            for method, want in [("cdf", cdf), ("sf", 1 - cdf), ("logcdf", mp.log(cdf)), ("logsf", mp.log1p(-cdf))]:
                 np.testing.assert_allclose(getattr(dist, method)(z, *shapes), float(want), rtol=3e-9,
                                            err_msg=f"{name} {method} {z}")
 
@@ -144,7 +175,7 @@ INVALID = [("truncnorm", (1.0, 1.0)), ("truncnorm", (2.0, np.nan)), ("triang", (
            ("trapezoid", (0.6, 0.4)), ("trapezoid", (0.2, 1.1)), ("bradford", (0.0,)), ("powerlaw", (-1.0,)),
            ("johnsonsb", (0.5, 0.0)), ("loguniform", (0.0, 1.0)), ("reciprocal", (2.0, 1.0)), ("truncexpon", (-1.0,)),
            ("rdist", (0.0,)), ("truncweibull_min", (1.0, 2.0, 1.0)), ("truncweibull_min", (1.0, -1.0, 1.0)),
-           ("truncweibull_min", (0.0, 0.5, 1.0))]
+           ("truncweibull_min", (0.0, 0.5, 1.0)), ("argus", (0.0,)), ("argus", (-1.0,))]
 VALID = {n: s for n, s in reversed(CASES)}
 
 
@@ -168,17 +199,23 @@ def test_inverses_are_the_inverses_and_their_derivatives_are_one_over_the_densit
             x = getattr(dist, method)(q, *shapes, 0.0, 2.0)
             np.testing.assert_allclose(getattr(dist, back)(x, *shapes, 0.0, 2.0), q, rtol=1e-9, err_msg=name)
             inner = (lambda p: getattr(dist, method)(p, *shapes, 0.3, 2.0))  # noqa: E731
-            g = np.array([osc.grad(inner)(p) for p in q]) if name == "cosine" else osc.vmap(osc.grad(inner))(q)
+            g = np.array([osc.grad(inner)(p) for p in q]) if name in ("cosine", "argus") else osc.vmap(osc.grad(inner))(q)
             np.testing.assert_allclose(g, sign / getattr(ss, name).pdf(x + 0.3, *shapes, 0.3, 2.0), rtol=1e-8,
                                        err_msg=name)
 
 
-def test_cosine_inverses_are_differentiable_to_second_order():
+def test_newton_inverses_are_differentiable_to_second_order():
+    """cosine and argus: SciPy's inverse (argus's refined by plain Newton steps on osculate's cdf,
+    SciPy's being off in the lower tail), then Newton steps carrying the derivatives."""
     q = np.array([1e-3, 0.3, 0.7, 0.97])
     for method in ("ppf", "isf"):
         f = getattr(stats.cosine, method)
         np.testing.assert_allclose(f(q, 0.3, 1.7), _scipy("cosine", method, q, 0.3, 1.7), rtol=1e-12)
         check_grads(lambda q, loc, s: f(q, loc, s), (q, np.array(0.3), np.array(1.7)), order=2, modes=("fwd", "rev"))
+        g = getattr(stats.argus, method)
+        np.testing.assert_allclose(g(q, 1.5, 0.3, 1.7), _scipy("argus", method, q, 1.5, 0.3, 1.7), rtol=1e-10)
+        check_grads(lambda q, chi, loc, s: g(q, chi, loc, s), (q, np.array(1.5), np.array(0.3), np.array(1.7)),
+                    order=2, modes=("fwd", "rev"))
     with pytest.raises(osc.ConcretizationError, match=r"stats\.cosine\.ppf .* cannot run under osculate\.jit"):
         osc.jit(lambda q: stats.cosine.ppf(q))(np.array([0.2, 0.4]))
     assert core.current_depth() == 0
