@@ -36,6 +36,9 @@ ROWS = [
     ("chndtrix", special.chndtrix, [_p(3), uniform(1.0, 4.0, 3), uniform(0.5, 3.0, 3)], ""),
     ("chndtridf", special.chndtridf, [uniform(3.0, 5.0, 3), _p(3), uniform(0.5, 1.5, 3)], ""),
     ("chndtrinc", special.chndtrinc, [uniform(4.0, 6.0, 3), uniform(1.0, 2.0, 3), uniform(0.3, 0.6, 3)], ""),
+    ("ncfdtr", special.ncfdtr, [uniform(2.0, 5.0, 3), uniform(3.0, 8.0, 3), uniform(0.5, 3.0, 3),
+                                uniform(0.5, 4.0, 3)], ""),
+    ("ncfdtri", special.ncfdtri, [uniform(2.0, 5.0, 3), uniform(3.0, 8.0, 3), uniform(0.5, 3.0, 3), _p(3)], ""),
     ("nrdtrimn", special.nrdtrimn, [_p(3), uniform(0.5, 2.0, 3), uniform(-1.0, 1.0, 3)], ""),
     ("nrdtrisd", special.nrdtrisd, [uniform(-1.0, 0.0, 3), uniform(0.6, 0.9, 3), uniform(1.0, 2.0, 3)], ""),
     ("kolmogorov", special.kolmogorov, [uniform(0.3, 0.95, 2, 3)], "theta-series"),
@@ -53,10 +56,13 @@ ROWS = [
 
 # every row in Taylor mode too (the curve's scale keeps each in its domain); the noncentral chi-square's in one
 # argument (each derivative of its density binds it twice more, at k ± 2: order 5 in three arguments is slow)
-_CHNDTR = {"chndtr_pdf", "chndtrix", "chndtridf", "chndtrinc"}
+_CHNDTR = {"chndtr_pdf", "chndtrix", "chndtridf", "chndtrinc", "ncfdtr", "ncfdtri"}
 TAYLOR_ROWS = [(tag, fn, mk, 0.02, True) for tag, fn, mk, label in ROWS if tag not in _CHNDTR] + [
     ("chndtr_pdf", lambda k: chndtr_pdf(2.5, k, 1.2, 1), [uniform(1.0, 4.0, 3)], 0.02, True),
     ("chndtrix", lambda p: special.chndtrix(p, 2.5, 1.2), [_p(3)], 0.02, True),
     ("chndtridf", lambda p: special.chndtridf(4.0, p, 1.2), [_p(3)], 0.02, True),
     ("chndtrinc", lambda nc: special.chndtrinc(5.0, 1.5, nc), [uniform(0.3, 0.6, 3)], 0.02, True),
+    ("ncfdtr", lambda nc, x: special.ncfdtr(3.0, 5.0, nc, x), [uniform(0.5, 3.0, 3), uniform(0.5, 4.0, 3)], 0.02,
+     True),
+    ("ncfdtri", lambda p: special.ncfdtri(3.0, 5.0, 1.5, p), [_p(3)], 0.02, True),
 ]

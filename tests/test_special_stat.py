@@ -41,6 +41,13 @@ def _ncx2(x, k, nc):
     return sum(mp.exp(-half) * half ** j / mp.factorial(j) * _p(k / 2 + j, x / 2) for j in range(terms))
 
 
+def _ncf(d1, d2, nc, x):
+    """The noncentral F distribution function: the Poisson mixture of I_w(d1/2 + j, d2/2)."""
+    w, half = d1 * x / (d2 + d1 * x), nc / 2
+    terms = int(abs(float(half)) + 12 * math.sqrt(abs(float(half))) + 30)
+    return sum(mp.exp(-half) * half ** j / mp.factorial(j) * _i(d1 / 2 + j, d2 / 2, w) for j in range(terms))
+
+
 # name, the cdf F (mpmath), the position of the parameter the inverse returns, points (SciPy's arguments)
 INVERSES = [
     ("gdtria", lambda a, b, x: _p(b, a * x), 0, [(0.3, 2.3, 1.7), (0.8, 0.7, 3.0)]),
@@ -58,6 +65,7 @@ INVERSES = [
     ("chndtrix", lambda x, k, nc: _ncx2(x, k, nc), 0, [(0.3, 3.0, 1.5), (0.9, 2.5, 4.0)]),
     ("chndtridf", lambda x, k, nc: _ncx2(x, k, nc), 1, [(2.0, 0.3, 1.5), (10.0, 0.8, 4.0)]),
     ("chndtrinc", lambda x, k, nc: _ncx2(x, k, nc), 2, [(2.0, 3.0, 0.2), (10.0, 2.5, 0.6)]),
+    ("ncfdtri", lambda d1, d2, nc, x: _ncf(d1, d2, nc, x), 3, [(3.0, 5.0, 1.5, 0.6), (5.0, 3.0, 0.5, 0.9)]),
     ("nrdtrimn", lambda m, s, x: mp.ncdf((x - m) / s), 0, [(0.3, 1.5, 0.3), (0.9, 0.7, -1.0)]),
     ("nrdtrisd", lambda m, s, x: mp.ncdf((x - m) / s), 1, [(0.3, 0.2, -1.0), (-0.5, 0.8, 1.0)]),
 ]
@@ -152,6 +160,33 @@ def test_chndtr_third_order_in_df():
     d3 = osc.grad(osc.grad(osc.grad(lambda k: special.chndtr(4.0, k, 2.0))))
     want = mp.diff(lambda k: _ncx2(mp.mpf(4), k, mp.mpf(2)), mp.mpf(2.5), 3)
     np.testing.assert_allclose(d3(np.float64(2.5)), float(want), rtol=1e-10)
+
+
+@pytest.mark.parametrize("point", [(3.0, 5.0, 1.5, 2.0), (2.0, 7.0, 4.0, 0.5), (4.0, 6.0, 0.0, 1.0),
+                                   (3.0, 20.0, 2.0, 12.0)])
+def test_ncfdtr_against_mpmath(point):
+    f = lambda v: special.ncfdtr(*v)  # noqa: E731
+    v = np.array(point)
+    a = tuple(mp.mpf(t) for t in point)
+    with mp.workdps(20):
+        grad = [mp.diff(_ncf, a, tuple(int(r == i) for r in range(4))) for i in range(4)]
+        upper = {(i, j): mp.diff(_ncf, a, tuple(int(r == i) + int(r == j) for r in range(4)))
+                 for i in range(4) for j in range(i, 4)}
+    hessian = [[upper[min(i, j), max(i, j)] for j in range(4)] for i in range(4)]
+    np.testing.assert_allclose(osc.grad(f)(v), [float(t) for t in grad], rtol=1e-12)
+    np.testing.assert_allclose(osc.hessian(f)(v), [[float(t) for t in row] for row in hessian], rtol=1e-11,
+                               atol=1e-15)
+
+
+def test_ncfdtr_upper_tail_keeps_relative_accuracy_in_nc():
+    # F ≈ 1 - 1e-9: the derivative in nc weighs -betaincc, not betainc (no cancellation against 1)
+    point = (3.0, 30.0, 2.0, 40.0)
+    a = tuple(mp.mpf(t) for t in point)
+    with mp.workdps(40):
+        want = mp.diff(lambda nc: _ncf(a[0], a[1], nc, a[3]), a[2])
+    got = osc.grad(lambda nc: special.ncfdtr(3.0, 30.0, nc, 40.0))(np.float64(2.0))
+    assert 0 < -float(want) < 1e-6
+    np.testing.assert_allclose(got, float(want), rtol=1e-11)
 
 
 # --------------------------------------------------------------------------- kolmogorov, kolmogi
