@@ -31,6 +31,7 @@ from .. import numpy as _osc_np
 from ..prims import special as _special
 from ..prims import special_extra as _special_extra
 from ..prims import special_misc as _special_misc
+from ..prims import special_ode as _special_ode
 from ..prims import special_poly as _special_poly
 from ..prims import special_stat as _special_stat
 from ..prims.unary import UNARY as _UNARY
@@ -43,12 +44,14 @@ __all__ = sorted(_special.FUNCTIONS) + [
 ] + sorted(_special_extra.EXTRA_FUNCTIONS) + sorted(_special_poly.POLY_FUNCTIONS) + sorted(_special_misc.MISC_FUNCTIONS)
 __all__ += _legendre.__all__
 __all__ += sorted(_special_stat.STAT_FUNCTIONS)
+__all__ += sorted(_special_ode.ODE_FUNCTIONS)
 
 globals().update(_special.FUNCTIONS)
 globals().update(_special_extra.EXTRA_FUNCTIONS)
 globals().update(_special_poly.POLY_FUNCTIONS)
 globals().update(_special_misc.MISC_FUNCTIONS)
 globals().update(_special_stat.STAT_FUNCTIONS)
+globals().update(_special_ode.ODE_FUNCTIONS)
 erf = _UNARY["erf"].bind
 erfc = _UNARY["erfc"].bind
 expit = _UNARY["expit"].bind

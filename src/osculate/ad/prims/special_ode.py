@@ -1,0 +1,499 @@
+"""Functions of ``scipy.special`` whose derivative in ``x`` is SciPy's own
+output or a closed form in other special functions, as primitives.
+
+Every function's value is SciPy's own; its derivatives are written with
+primitives (so every order and every nesting works), from these rules:
+
+* ``wright_bessel(a, b, x) = Σₖ xᵏ / (k! Γ(ak + b))``: ``∂x = wright_bessel(a,
+  a + b, x)`` (the series shifted by one term); ``log_wright_bessel`` (its
+  logarithm): ``∂x = exp(log_wright_bessel(a, a + b, x) - log_wright_bessel(a,
+  b, x))``.  ``hyperu(a, b, x)`` (Tricomi's ``U``): ``∂x = -a U(a + 1, b + 1,
+  x)``.  ``a`` and ``b`` are constants (their derivatives are no special
+  function SciPy has: an error says so).
+* ``besselpoly(a, λ, ν) = ∫₀¹ t^λ J_ν(2at) dt``: ``∂a = besselpoly(a, λ + 1,
+  ν - 1) - besselpoly(a, λ + 1, ν + 1)`` (``2J'_ν = J_(ν-1) - J_(ν+1)`` under
+  the integral; negative and fractional orders alike).  ``λ`` and ``ν`` are
+  constants.
+* The integrals of Bessel and Struve functions, whose derivative is the
+  integrand: ``itj0y0 -> (∫₀ˣ J₀, ∫₀ˣ Y₀)`` (``J₀``, ``Y₀``), ``it2j0y0 ->
+  (∫₀ˣ (1 - J₀(t))/t dt, ∫ₓ^∞ Y₀(t)/t dt)`` (``(1 - J₀)/x``, ``-Y₀/x``),
+  ``iti0k0`` (``I₀``, ``K₀``), ``it2i0k0`` (``(I₀ - 1)/x``, ``-K₀/x``),
+  ``itstruve0`` (``H₀``), ``it2struve0 = ∫ₓ^∞ H₀(t)/t dt`` (``-H₀/x``),
+  ``itmodstruve0`` (``L₀``), ``itairy -> (∫₀ˣ Ai, ∫₀ˣ Bi, ∫₀ˣ Ai(-t) dt, ∫₀ˣ
+  Bi(-t) dt)`` (``Ai(x)``, ``Bi(x)``, ``Ai(-x)``, ``Bi(-x)``), one primitive
+  per output.  ``(1 - J₀)/x``, ``(I₀ - 1)/x`` and ``H₀/x`` are their even power
+  series for ``|x| ≤ 1`` (no cancellation, exact at ``x = 0`` to every order);
+  at ``x = 0``, where ``Y₀`` and ``K₀`` are infinite, the derivatives of the
+  ``Y₀`` and ``K₀`` parts are nan.
+  SciPy's own values are the reference: where they drift from the integral
+  (``itstruve0`` beyond ``x = 20``, where SciPy switches to an expansion) the
+  derivative is still the integrand.
+* Functions returned with their derivative, ``(y, y')``: the value is a
+  primitive whose derivative is the second, and the second's derivative comes
+  from the function's differential equation, so the chain closes at every
+  order.  Parabolic cylinder functions ``pbdv(v, x)`` (``D_v``), ``pbvv(v, x)``
+  (``V_v``): ``y'' = (x²/4 - v - 1/2) y``; ``pbwa(a, x)`` (``W(a, ±x)``): ``y''
+  = (a - x²/4) y``.  Mathieu's ``mathieu_cem``, ``mathieu_sem`` ``(m, q, x)``:
+  ``x`` in degrees, SciPy's derivative in radians, ``y'' = -(a - 2q cos 2t) y``
+  in radians ``t``, ``a = mathieu_a(m, q)`` (``mathieu_b`` for ``sem``); so
+  ``∂x y = (π/180) y'`` and ``∂x y' = -(π/180) (a - 2q cos 2t) y``.  The
+  modified ones ``mathieu_modcem1``, ``mathieu_modcem2`` (``a``),
+  ``mathieu_modsem1``, ``mathieu_modsem2`` (``b``): ``y'' = (a - 2q cosh 2x)
+  y``.  The orders and parameters (``v``, ``a`` of ``pbwa``, ``m``, ``q``) are
+  constants.  SciPy's characteristic values are accurate to about 1e-8 and its
+  modified Mathieu functions to about 1e-6, which bounds how well the
+  equation's second derivative matches a finite difference of SciPy's ``y'``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import special
+
+from ..core import UnsupportedFunctionError
+from .arithmetic import where
+from .jets import elementwise
+from .nondiff import NONDIFF, equal
+from .special_misc import airy_ai_p, airy_bi_p, modstruve_p, struve_p
+from .unary import UNARY
+
+__all__ = ["ODE_FUNCTIONS", "itj0y0", "it2j0y0", "iti0k0", "it2i0k0", "itairy", "pbdv", "pbvv", "pbwa",
+           "mathieu_cem", "mathieu_sem", "mathieu_modcem1", "mathieu_modcem2", "mathieu_modsem1",
+           "mathieu_modsem2"]
+
+#: name -> the osculate function with SciPy's signature (registered for
+#: ``__array_ufunc__`` dispatch by :mod:`osculate.ad.numpy_dispatch` and
+#: exported by :mod:`osculate.scipy.special`).
+ODE_FUNCTIONS: dict = {}
+
+_DEG = math.pi / 180.0
+
+
+def _u(name):
+    return UNARY[name].bind
+
+
+def _constant(function, what):
+    """The partial derivative in an argument that is a constant (an order, a parameter): an error."""
+
+    def d(*args, **params):
+        raise UnsupportedFunctionError(
+            f"scipy.special.{function}: {what} is a constant: it cannot be differentiated "
+            "(pass it as a number or an array)"
+        )
+
+    return d
+
+
+def _reads_output(p):
+    p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))  # the partials read the output
+    return p
+
+
+def _bind(p):
+    return lambda *args: p.bind(*args)
+
+
+def _part(fn, k):
+    """The ``k``-th output of SciPy's multi-output ufunc ``fn``."""
+
+    def impl(*args):
+        return fn(*args)[k][()]
+
+    return impl
+
+
+# =========================================================================== Wright's Bessel, U, besselpoly
+
+_WRIGHT_CONST = _constant("wright_bessel(a, b, x)", "a (or b): its derivative is no SciPy function, so a or b")
+_LOG_WRIGHT_CONST = _constant("log_wright_bessel(a, b, x)",
+                              "a (or b): its derivative is no SciPy function, so a or b")
+
+
+def _wright_partials(i, args, out):
+    if i < 2:
+        _WRIGHT_CONST()
+    a, b, x = args
+    return wright_bessel_p.bind(a, a + b, x)
+
+
+def _log_wright_partials(i, args, out):
+    if i < 2:
+        _LOG_WRIGHT_CONST()
+    a, b, x = args
+    return _u("exp")(log_wright_bessel_p.bind(a, a + b, x) - out)
+
+
+wright_bessel_p = elementwise("wright_bessel", special.wright_bessel, _wright_partials)
+log_wright_bessel_p = _reads_output(elementwise("log_wright_bessel", special.log_wright_bessel, _log_wright_partials))
+
+
+def _hyperu_partials(i, args, out):
+    if i < 2:
+        _constant("hyperu(a, b, x)", "a (or b): its derivative is no SciPy function, so a or b")()
+    a, b, x = args
+    return -a * hyperu_p.bind(a + 1.0, b + 1.0, x)
+
+
+hyperu_p = elementwise("hyperu", special.hyperu, _hyperu_partials)
+
+
+def _besselpoly_partials(i, args, out):
+    if i > 0:
+        _constant("besselpoly(a, lmb, nu)", "lmb (or nu): its derivative is no SciPy function, so lmb or nu")()
+    a, lmb, nu = args
+    return besselpoly_p.bind(a, lmb + 1.0, nu - 1.0) - besselpoly_p.bind(a, lmb + 1.0, nu + 1.0)
+
+
+besselpoly_p = elementwise("besselpoly", special.besselpoly, _besselpoly_partials)
+
+
+# =========================================================================== integrals of Bessel and Struve functions
+
+_SERIES_EDGE = 1.0  # |x| up to which (1 - J₀)/x, (I₀ - 1)/x and H₀/x are their power series
+_SERIES_TERMS = 14
+
+
+def _even_series(x, coefficients):
+    """``Σₖ cₖ x²ᵏ`` (Horner in ``x²``)."""
+    x2 = x * x
+    total = coefficients[-1]
+    for c in reversed(coefficients[:-1]):
+        total = total * x2 + c
+    return total
+
+
+# (1 - J₀(x))/x = x Σ_(k≥0) (-1)^k x^(2k) / (4^(k+1) ((k+1)!)²); (I₀(x) - 1)/x without the signs
+_J0_SERIES = [(-1.0) ** k / (4.0 ** (k + 1) * math.factorial(k + 1) ** 2) for k in range(_SERIES_TERMS)]
+_I0_SERIES = [abs(c) for c in _J0_SERIES]
+# H₀(x)/x = Σ_(k≥0) (-1)^k (x/2)^(2k) / (2 Γ(k + 3/2)²) = (2/π) Σ_(k≥0) (-1)^k x^(2k) / ((2k+1)!!)²
+_H0_SERIES = [(-1.0) ** k * (2.0 / math.pi) / float(math.prod(range(1, 2 * k + 2, 2))) ** 2
+              for k in range(_SERIES_TERMS)]
+
+
+def _over_x(x, general, series):
+    """``general(x)`` (a function of ``x ≠ 0``), replaced by ``x^odd · series`` for ``|x| ≤ 1``."""
+    small = NONDIFF["less_equal"].bind(_u("abs")(x), _SERIES_EDGE)
+    xs = where(small, 2.0, x)
+    return where(small, series(where(small, x, 0.0)), general(xs))
+
+
+def _one_minus_j0_over_x(x):
+    return _over_x(x, lambda t: (1.0 - _u("j0")(t)) / t, lambda t: t * _even_series(t, _J0_SERIES))
+
+
+def _i0_minus_one_over_x(x):
+    return _over_x(x, lambda t: (_u("i0")(t) - 1.0) / t, lambda t: t * _even_series(t, _I0_SERIES))
+
+
+def _h0_over_x(x):
+    return _over_x(x, lambda t: struve_p.bind(0.0, t) / t, lambda t: _even_series(t, _H0_SERIES))
+
+
+def _singular_at_zero(integrand):
+    """``integrand(x)`` (``Y₀``, ``K₀``, over ``x`` or not), nan at ``x = 0`` where it is infinite
+    (nan, unlike inf, passes through the higher derivatives' arithmetic without warnings)."""
+
+    def d(x):
+        zero_x = equal(x, 0.0)
+        nan_there = where(zero_x, np.nan, 0.0) * x  # nan, with nan derivatives, only where x = 0
+        return where(zero_x, nan_there, integrand(where(zero_x, 1.0, x)))
+
+    return d
+
+
+_INTEGRANDS = {
+    ("itj0y0", 0): lambda x: _u("j0")(x),
+    ("itj0y0", 1): _singular_at_zero(lambda x: _u("y0")(x)),
+    ("it2j0y0", 0): _one_minus_j0_over_x,
+    ("it2j0y0", 1): _singular_at_zero(lambda x: -_u("y0")(x) / x),
+    ("iti0k0", 0): lambda x: _u("i0")(x),
+    ("iti0k0", 1): _singular_at_zero(lambda x: _u("k0")(x)),
+    ("it2i0k0", 0): _i0_minus_one_over_x,
+    ("it2i0k0", 1): _singular_at_zero(lambda x: -_u("k0")(x) / x),
+    ("itstruve0", 0): lambda x: struve_p.bind(0.0, x),
+    ("it2struve0", 0): lambda x: -_h0_over_x(x),
+    ("itmodstruve0", 0): lambda x: modstruve_p.bind(0.0, x),
+    ("itairy", 0): lambda x: airy_ai_p.bind(x),
+    ("itairy", 1): lambda x: airy_bi_p.bind(x),
+    ("itairy", 2): lambda x: airy_ai_p.bind(-x),
+    ("itairy", 3): lambda x: airy_bi_p.bind(-x),
+}
+_PART_NAMES = {"itj0y0": ("j", "y"), "it2j0y0": ("j", "y"), "iti0k0": ("i", "k"), "it2i0k0": ("i", "k"),
+               "itairy": ("apt", "bpt", "ant", "bnt")}
+
+
+def _integral(name, k):
+    fn = getattr(special, name)
+    integrand = _INTEGRANDS[(name, k)]
+    if name in _PART_NAMES:
+        return elementwise(f"{name}_{_PART_NAMES[name][k]}", _part(fn, k), lambda i, args, out: integrand(args[0]))
+    return elementwise(name, fn, lambda i, args, out: integrand(args[0]))
+
+
+INTEGRALS = {name: tuple(_integral(name, k) for k in range(len(_PART_NAMES.get(name, ("",)))))
+             for name in ("itj0y0", "it2j0y0", "iti0k0", "it2i0k0", "itstruve0", "it2struve0", "itmodstruve0",
+                          "itairy")}
+
+
+def _parts(name, x):
+    return tuple(p.bind(x) for p in INTEGRALS[name])
+
+
+def itj0y0(x):
+    """``scipy.special.itj0y0(x) -> (∫₀ˣ J₀, ∫₀ˣ Y₀)``, SciPy's values, differentiable to every
+    order (the derivatives are ``J₀(x)`` and ``Y₀(x)``).
+
+    >>> import numpy as np, osculate as osc
+    >>> from scipy import special
+    >>> bool(np.isclose(osc.grad(lambda t: itj0y0(t)[0])(np.float64(1.3)), special.j0(1.3)))
+    True
+    """
+    return _parts("itj0y0", x)
+
+
+def it2j0y0(x):
+    """``scipy.special.it2j0y0(x) -> (∫₀ˣ (1 - J₀(t))/t dt, ∫ₓ^∞ Y₀(t)/t dt)``, SciPy's values,
+    differentiable to every order (the derivatives are ``(1 - J₀(x))/x`` and ``-Y₀(x)/x``).
+
+    >>> import numpy as np, osculate as osc
+    >>> float(osc.grad(lambda t: it2j0y0(t)[0])(np.float64(0.0)))
+    0.0
+    """
+    return _parts("it2j0y0", x)
+
+
+def iti0k0(x):
+    """``scipy.special.iti0k0(x) -> (∫₀ˣ I₀, ∫₀ˣ K₀)``, SciPy's values, differentiable to every
+    order (the derivatives are ``I₀(x)`` and ``K₀(x)``).
+
+    >>> import numpy as np, osculate as osc
+    >>> float(osc.grad(lambda t: iti0k0(t)[0])(np.float64(0.0)))
+    1.0
+    """
+    return _parts("iti0k0", x)
+
+
+def it2i0k0(x):
+    """``scipy.special.it2i0k0(x) -> (∫₀ˣ (I₀(t) - 1)/t dt, ∫ₓ^∞ K₀(t)/t dt)``, SciPy's values,
+    differentiable to every order (the derivatives are ``(I₀(x) - 1)/x`` and ``-K₀(x)/x``).
+
+    >>> import numpy as np, osculate as osc
+    >>> float(osc.hessian(lambda t: it2i0k0(t)[0])(np.float64(0.0)))
+    0.25
+    """
+    return _parts("it2i0k0", x)
+
+
+def itairy(x):
+    """``scipy.special.itairy(x) -> (∫₀ˣ Ai, ∫₀ˣ Bi, ∫₀ˣ Ai(-t) dt, ∫₀ˣ Bi(-t) dt)`` for real ``x``,
+    SciPy's values, differentiable to every order (the derivatives are ``Ai(x)``, ``Bi(x)``,
+    ``Ai(-x)``, ``Bi(-x)``).
+
+    >>> import numpy as np, osculate as osc
+    >>> from scipy import special
+    >>> bool(np.isclose(osc.grad(lambda t: itairy(t)[2])(np.float64(0.5)), special.airy(-0.5)[0]))
+    True
+    """
+    return _parts("itairy", x)
+
+
+# =========================================================================== (y, y') with a differential equation
+
+
+def _ode_pair(name, nconst, what, scale, second):
+    """The primitives ``name`` (SciPy's ``y``) and ``name_d`` (SciPy's ``y'``) of ``(*constants,
+    x)``: ``∂x y = scale · y'``, ``∂x y' = second(constants, x) · y`` (the equation, with its
+    scale); the constants' partials are errors."""
+    fn = getattr(special, name)
+    refuse = _constant(f"{name}", what)
+
+    def value_partials(i, args, out):
+        if i < nconst:
+            refuse()
+        d = derivative_p.bind(*args)
+        return d if scale == 1.0 else scale * d
+
+    def derivative_partials(i, args, out):
+        if i < nconst:
+            refuse()
+        return second(args[:nconst], args[nconst]) * value_p.bind(*args)
+
+    value_p = elementwise(name, _part(fn, 0), value_partials)
+    derivative_p = elementwise(f"{name}_d", _part(fn, 1), derivative_partials)
+    return value_p, derivative_p
+
+
+def _weber_d(consts, x):  # D_v and V_v: y'' = (x²/4 - v - 1/2) y
+    (v,) = consts
+    return 0.25 * (x * x) - v - 0.5
+
+
+def _weber_w(consts, x):  # W(a, x): y'' = (a - x²/4) y
+    (a,) = consts
+    return a - 0.25 * (x * x)
+
+
+ODE_PAIRS = {
+    "pbdv": _ode_pair("pbdv", 1, "the order v", 1.0, _weber_d),
+    "pbvv": _ode_pair("pbvv", 1, "the order v", 1.0, _weber_d),
+    "pbwa": _ode_pair("pbwa", 1, "the parameter a", 1.0, _weber_w),
+}
+
+_MATHIEU_CONST = "the order m (or the parameter q; its characteristic value's derivative is not available), m or q"
+
+
+
+
+def _characteristic(name):
+    """``name(m, q)`` broadcast against ``x``: the characteristic value inside the equation at ``x``
+    (its derivative in ``x`` is 0; in ``m`` and ``q`` it is refused, as the functions' own)."""
+    fn = getattr(special, name)
+
+    def impl(m, q, x):
+        return (fn(m, q) + np.zeros_like(x, dtype=float))[()]
+
+    def partials(i, args, out):
+        if i < 2:
+            _constant(f"{name}(m, q)", _MATHIEU_CONST)()
+        return 0.0
+
+    return elementwise(f"{name}_cv", impl, partials)
+
+
+mathieu_a_cv_p = _characteristic("mathieu_a")
+mathieu_b_cv_p = _characteristic("mathieu_b")
+
+
+def _mathieu(cv_p):
+    """Mathieu's equation in degrees: ``∂x y' = -(π/180) (a - 2q cos 2t) y``, ``t = (π/180) x``."""
+
+    def second(consts, x):
+        m, q = consts
+        return -_DEG * (cv_p.bind(m, q, x) - 2.0 * q * _u("cos")((2.0 * _DEG) * x))
+
+    return second
+
+
+def _modified_mathieu(cv_p):
+    """The modified equation: ``y'' = (a - 2q cosh 2x) y``."""
+
+    def second(consts, x):
+        m, q = consts
+        return cv_p.bind(m, q, x) - 2.0 * q * _u("cosh")(2.0 * x)
+
+    return second
+
+
+ODE_PAIRS.update({
+    "mathieu_cem": _ode_pair("mathieu_cem", 2, _MATHIEU_CONST, _DEG, _mathieu(mathieu_a_cv_p)),
+    "mathieu_sem": _ode_pair("mathieu_sem", 2, _MATHIEU_CONST, _DEG, _mathieu(mathieu_b_cv_p)),
+    "mathieu_modcem1": _ode_pair("mathieu_modcem1", 2, _MATHIEU_CONST, 1.0, _modified_mathieu(mathieu_a_cv_p)),
+    "mathieu_modcem2": _ode_pair("mathieu_modcem2", 2, _MATHIEU_CONST, 1.0, _modified_mathieu(mathieu_a_cv_p)),
+    "mathieu_modsem1": _ode_pair("mathieu_modsem1", 2, _MATHIEU_CONST, 1.0, _modified_mathieu(mathieu_b_cv_p)),
+    "mathieu_modsem2": _ode_pair("mathieu_modsem2", 2, _MATHIEU_CONST, 1.0, _modified_mathieu(mathieu_b_cv_p)),
+})
+
+
+def _pair(name, *args):
+    value_p, derivative_p = ODE_PAIRS[name]
+    return value_p.bind(*args), derivative_p.bind(*args)
+
+
+def pbdv(v, x):
+    """``scipy.special.pbdv(v, x) -> (D_v(x), D_v'(x))``, SciPy's values, both differentiable in
+    ``x`` to every order (Weber's equation ``D'' = (x²/4 - v - 1/2) D``; ``v`` a constant).
+
+    >>> import numpy as np, osculate as osc
+    >>> d, dp = pbdv(0.7, 1.3)
+    >>> bool(np.isclose(osc.grad(lambda t: pbdv(0.7, t)[1])(np.float64(1.3)), (1.3**2 / 4 - 1.2) * d))
+    True
+    """
+    return _pair("pbdv", v, x)
+
+
+def pbvv(v, x):
+    """``scipy.special.pbvv(v, x) -> (V_v(x), V_v'(x))``, SciPy's values, both differentiable in
+    ``x`` to every order (``V'' = (x²/4 - v - 1/2) V``; ``v`` a constant).
+
+    >>> import numpy as np, osculate as osc
+    >>> y, yp = pbvv(0.7, 1.3)
+    >>> bool(np.isclose(osc.grad(lambda t: pbvv(0.7, t)[0])(np.float64(1.3)), yp))
+    True
+    """
+    return _pair("pbvv", v, x)
+
+
+def pbwa(a, x):
+    """``scipy.special.pbwa(a, x) -> (W(a, x), W'(a, x))``, SciPy's values (for ``|a|, |x| < 5``),
+    both differentiable in ``x`` to every order (``W'' = (a - x²/4) W``; ``a`` a constant).
+
+    >>> import numpy as np, osculate as osc
+    >>> w, wp = pbwa(0.7, 1.3)
+    >>> bool(np.isclose(osc.grad(lambda t: pbwa(0.7, t)[1])(np.float64(1.3)), (0.7 - 1.3**2 / 4) * w))
+    True
+    """
+    return _pair("pbwa", a, x)
+
+
+def mathieu_cem(m, q, x):
+    """``scipy.special.mathieu_cem(m, q, x) -> (ce_m(x, q), ce_m'(x, q))``, ``x`` in degrees and
+    SciPy's derivative in radians, both differentiable in ``x`` (degrees) to every order, by
+    Mathieu's equation; ``m`` and ``q`` are constants.
+
+    >>> import numpy as np, osculate as osc
+    >>> y, yp = mathieu_cem(2, 1.5, 40.0)
+    >>> bool(np.isclose(osc.grad(lambda t: mathieu_cem(2, 1.5, t)[0])(np.float64(40.0)), yp * np.pi / 180))
+    True
+    """
+    return _pair("mathieu_cem", m, q, x)
+
+
+def mathieu_sem(m, q, x):
+    """``scipy.special.mathieu_sem(m, q, x) -> (se_m(x, q), se_m'(x, q))``, ``x`` in degrees and
+    SciPy's derivative in radians, both differentiable in ``x`` (degrees) to every order, by
+    Mathieu's equation with ``b = mathieu_b(m, q)``; ``m`` and ``q`` are constants.
+
+    >>> import numpy as np, osculate as osc
+    >>> y, yp = mathieu_sem(1, 0.7, -75.0)
+    >>> bool(np.isclose(osc.grad(lambda t: mathieu_sem(1, 0.7, t)[0])(np.float64(-75.0)), yp * np.pi / 180))
+    True
+    """
+    return _pair("mathieu_sem", m, q, x)
+
+
+def _modified(name, kind):
+    def fn(m, q, x):
+        return _pair(name, m, q, x)
+
+    fn.__name__ = name
+    fn.__doc__ = (f"``scipy.special.{name}(m, q, x) -> (y, y')``, SciPy's values, both differentiable "
+                  f"in ``x`` to every order by the modified Mathieu equation ``y'' = ({kind} - 2q cosh 2x) y`` "
+                  f"(``{kind} = mathieu_{kind}(m, q)``; ``m`` and ``q`` are constants).\n\n"
+                  "    >>> import numpy as np, osculate as osc\n"
+                  f"    >>> y, yp = {name}(2, 1.5, 0.6)\n"
+                  f"    >>> bool(np.isclose(osc.grad(lambda t: {name}(2, 1.5, t)[0])(np.float64(0.6)), yp))\n"
+                  "    True\n")
+    return fn
+
+
+mathieu_modcem1 = _modified("mathieu_modcem1", "a")
+mathieu_modcem2 = _modified("mathieu_modcem2", "a")
+mathieu_modsem1 = _modified("mathieu_modsem1", "b")
+mathieu_modsem2 = _modified("mathieu_modsem2", "b")
+
+
+# =========================================================================== the table
+
+ODE_FUNCTIONS.update({
+    "wright_bessel": _bind(wright_bessel_p), "log_wright_bessel": _bind(log_wright_bessel_p),
+    "hyperu": _bind(hyperu_p), "besselpoly": _bind(besselpoly_p),
+    "itj0y0": itj0y0, "it2j0y0": it2j0y0, "iti0k0": iti0k0, "it2i0k0": it2i0k0, "itairy": itairy,
+    "itstruve0": INTEGRALS["itstruve0"][0].bind, "it2struve0": INTEGRALS["it2struve0"][0].bind,
+    "itmodstruve0": INTEGRALS["itmodstruve0"][0].bind,
+    "pbdv": pbdv, "pbvv": pbvv, "pbwa": pbwa, "mathieu_cem": mathieu_cem, "mathieu_sem": mathieu_sem,
+    "mathieu_modcem1": mathieu_modcem1, "mathieu_modcem2": mathieu_modcem2,
+    "mathieu_modsem1": mathieu_modsem1, "mathieu_modsem2": mathieu_modsem2,
+})
