@@ -39,6 +39,9 @@ ROWS = [
     ("ncfdtr", special.ncfdtr, [uniform(2.0, 5.0, 3), uniform(3.0, 8.0, 3), uniform(0.5, 3.0, 3),
                                 uniform(0.5, 4.0, 3)], ""),
     ("ncfdtri", special.ncfdtri, [uniform(2.0, 5.0, 3), uniform(3.0, 8.0, 3), uniform(0.5, 3.0, 3), _p(3)], ""),
+    ("nctdtr", special.nctdtr, [uniform(3.0, 8.0, 3), uniform(-1.0, 1.5, 3), uniform(0.5, 2.5, 3)], ""),
+    ("nctdtr", special.nctdtr, [uniform(3.0, 8.0, 3), uniform(-1.0, 1.5, 3), uniform(-2.5, -0.5, 3)], "negative-t"),
+    ("nctdtrit", special.nctdtrit, [uniform(3.0, 8.0, 3), uniform(-1.0, 1.5, 3), _p(3)], ""),
     ("nrdtrimn", special.nrdtrimn, [_p(3), uniform(0.5, 2.0, 3), uniform(-1.0, 1.0, 3)], ""),
     ("nrdtrisd", special.nrdtrisd, [uniform(-1.0, 0.0, 3), uniform(0.6, 0.9, 3), uniform(1.0, 2.0, 3)], ""),
     ("kolmogorov", special.kolmogorov, [uniform(0.3, 0.95, 2, 3)], "theta-series"),
@@ -56,7 +59,7 @@ ROWS = [
 
 # every row in Taylor mode too (the curve's scale keeps each in its domain); the noncentral chi-square's in one
 # argument (each derivative of its density binds it twice more, at k ± 2: order 5 in three arguments is slow)
-_CHNDTR = {"chndtr_pdf", "chndtrix", "chndtridf", "chndtrinc", "ncfdtr", "ncfdtri"}
+_CHNDTR = {"chndtr_pdf", "chndtrix", "chndtridf", "chndtrinc", "ncfdtr", "ncfdtri", "nctdtr", "nctdtrit"}
 TAYLOR_ROWS = [(tag, fn, mk, 0.02, True) for tag, fn, mk, label in ROWS if tag not in _CHNDTR] + [
     ("chndtr_pdf", lambda k: chndtr_pdf(2.5, k, 1.2, 1), [uniform(1.0, 4.0, 3)], 0.02, True),
     ("chndtrix", lambda p: special.chndtrix(p, 2.5, 1.2), [_p(3)], 0.02, True),
@@ -65,4 +68,6 @@ TAYLOR_ROWS = [(tag, fn, mk, 0.02, True) for tag, fn, mk, label in ROWS if tag n
     ("ncfdtr", lambda nc, x: special.ncfdtr(3.0, 5.0, nc, x), [uniform(0.5, 3.0, 3), uniform(0.5, 4.0, 3)], 0.02,
      True),
     ("ncfdtri", lambda p: special.ncfdtri(3.0, 5.0, 1.5, p), [_p(3)], 0.02, True),
+    ("nctdtr", lambda mu, t: special.nctdtr(5.0, mu, t), [uniform(-1.0, 1.5, 3), uniform(0.5, 2.5, 3)], 0.02, True),
+    ("nctdtrit", lambda p: special.nctdtrit(5.0, 0.7, p), [_p(3)], 0.02, True),
 ]

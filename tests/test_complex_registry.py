@@ -196,7 +196,8 @@ REAL_ONLY = {
     **dict.fromkeys(["gdtria", "gdtrib", "chdtriv", "pdtrik", "stdtridf", "fdtridfd", "btdtria", "btdtrib", "bdtrik",
                      "bdtrin", "nbdtrik", "nbdtrin", "nrdtrimn", "nrdtrisd", "kolmogorov", "kolmogorov_d", "kolmogi",
                      "smirnov", "smirnov_d", "smirnovi", "tklmbda", "chndtr", "chndtr_pdf", "chndtr_dk", "chndtrix",
-                     "chndtridf", "chndtrinc", "ncfdtr", "ncf_h", "ncfdtri"], _REAL_SPECIAL),
+                     "chndtridf", "chndtrinc", "ncfdtr", "ncf_h", "ncfdtri", "nctdtr", "nct_s", "nctdtrit"],
+                    _REAL_SPECIAL),
     # osculate.ad.prims.special_ode
     **dict.fromkeys(["wright_bessel", "log_wright_bessel", "hyperu", "besselpoly", "itj0y0_j", "itj0y0_y",
                      "it2j0y0_j", "it2j0y0_y", "iti0k0_i", "iti0k0_k", "it2i0k0_i", "it2i0k0_k", "itstruve0",

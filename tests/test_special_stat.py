@@ -48,6 +48,18 @@ def _ncf(d1, d2, nc, x):
     return sum(mp.exp(-half) * half ** j / mp.factorial(j) * _i(d1 / 2 + j, d2 / 2, w) for j in range(terms))
 
 
+def _nct(nu, mu, t):
+    """The noncentral t distribution function: Φ(-μ) ± ½ Σⱼ [pⱼ I_x(j + ½, ν/2) + qⱼ I_x(j + 1, ν/2)] at ±μ,
+    x = t² / (t² + ν), pⱼ, qⱼ the Poisson-type weights in μ²/2."""
+    x, m = t * t / (t * t + nu), (mu if t >= 0 else -mu)
+    h = m * m / 2
+    terms = int(abs(float(h)) + 12 * math.sqrt(abs(float(h))) + 30)
+    s = sum(mp.exp(-h) * h ** j * (_i(j + mp.mpf(1) / 2, nu / 2, x) / mp.factorial(j)
+                                   + m * _i(j + 1, nu / 2, x) / (mp.sqrt(2) * mp.gamma(j + mp.mpf(3) / 2)))
+            for j in range(terms)) / 2
+    return mp.ncdf(-mu) + (s if t >= 0 else -s)
+
+
 # name, the cdf F (mpmath), the position of the parameter the inverse returns, points (SciPy's arguments)
 INVERSES = [
     ("gdtria", lambda a, b, x: _p(b, a * x), 0, [(0.3, 2.3, 1.7), (0.8, 0.7, 3.0)]),
@@ -66,6 +78,7 @@ INVERSES = [
     ("chndtridf", lambda x, k, nc: _ncx2(x, k, nc), 1, [(2.0, 0.3, 1.5), (10.0, 0.8, 4.0)]),
     ("chndtrinc", lambda x, k, nc: _ncx2(x, k, nc), 2, [(2.0, 3.0, 0.2), (10.0, 2.5, 0.6)]),
     ("ncfdtri", lambda d1, d2, nc, x: _ncf(d1, d2, nc, x), 3, [(3.0, 5.0, 1.5, 0.6), (5.0, 3.0, 0.5, 0.9)]),
+    ("nctdtrit", lambda nu, mu, t: _nct(nu, mu, t), 2, [(5.0, 1.0, 0.6), (3.0, -0.5, 0.2)]),
     ("nrdtrimn", lambda m, s, x: mp.ncdf((x - m) / s), 0, [(0.3, 1.5, 0.3), (0.9, 0.7, -1.0)]),
     ("nrdtrisd", lambda m, s, x: mp.ncdf((x - m) / s), 1, [(0.3, 0.2, -1.0), (-0.5, 0.8, 1.0)]),
 ]
@@ -187,6 +200,28 @@ def test_ncfdtr_upper_tail_keeps_relative_accuracy_in_nc():
     got = osc.grad(lambda nc: special.ncfdtr(3.0, 30.0, nc, 40.0))(np.float64(2.0))
     assert 0 < -float(want) < 1e-6
     np.testing.assert_allclose(got, float(want), rtol=1e-11)
+
+
+@pytest.mark.parametrize("point", [(5.0, 1.0, 1.5), (3.0, -0.5, -1.0), (10.0, 2.0, 3.0), (7.0, 0.5, -2.0)])
+def test_nctdtr_against_mpmath(point):
+    f = lambda v: special.nctdtr(*v)  # noqa: E731
+    v = np.array(point)
+    a = tuple(mp.mpf(t) for t in point)
+    with mp.workdps(20):
+        upper = {(i, j): mp.diff(_nct, a, tuple(int(r == i) + int(r == j) for r in range(3)))
+                 for i in range(3) for j in range(i, 3)}
+        grad = [mp.diff(_nct, a, tuple(int(r == i) for r in range(3))) for i in range(3)]
+    hessian = [[upper[min(i, j), max(i, j)] for j in range(3)] for i in range(3)]
+    assert float(abs(f(v) / _nct(*a) - 1)) < 1e-14
+    np.testing.assert_allclose(osc.grad(f)(v), [float(t) for t in grad], rtol=1e-12)
+    np.testing.assert_allclose(osc.hessian(f)(v), [[float(t) for t in row] for row in hessian], rtol=1e-11)
+
+
+def test_nctdtr_at_t_zero():
+    # F(0) = Φ(-μ) for every ν: the first derivatives there are the limits (the density at 0, -φ(μ), 0)
+    g = osc.grad(lambda v: special.nctdtr(*v))(np.array([5.0, 1.0, 0.0]))
+    density = math.exp(math.lgamma(3.0) - math.lgamma(2.5) - 0.5 * math.log(5.0 * math.pi) - 0.5)
+    np.testing.assert_allclose(g, [0.0, -math.exp(-0.5) / math.sqrt(2.0 * math.pi), density], rtol=1e-14)
 
 
 # --------------------------------------------------------------------------- kolmogorov, kolmogi
