@@ -112,6 +112,10 @@ ROWS = [
     ("erfcx-dawsn", lambda z: special.erfcx(z) * special.dawsn(z), [small]),
     ("exp1-expi", lambda z: special.exp1(z) + special.expi(z), [near1]),
     ("fresnel", lambda z: special.fresnel(z)[0] * special.fresnel(z)[1], [small]),
+    ("lambertw", lambda z: special.lambertw(z) + special.lambertw(z, k=-1), [small]),
+    ("wofz", special.wofz, [small]),
+    ("hankel", lambda z: special.hankel1(0.5, z + 2.0) * special.hankel2(1.5, z + 2.0), [small]),
+    ("hankel-scaled", lambda z: special.hankel1e(2.0, z + 3.0) - special.hankel2e(0.0, z + 3.0), [small]),
     ("sici-shichi", lambda z: special.sici(z)[0] * special.sici(z)[1] + special.shichi(z)[0] * special.shichi(z)[1],
      [near1]),
     # arithmetic, complex with complex and with real

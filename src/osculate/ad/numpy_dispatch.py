@@ -26,7 +26,7 @@ from .core import ConcretizationError, Tracer, UnsupportedConversionError, Unsup
 from .prims import arithmetic, structural
 from .prims import bessel as prims_bessel
 from .prims import special as prims_special
-from .prims import special_extra, special_misc, special_ode, special_poly, special_stat
+from .prims import special_complex, special_extra, special_misc, special_ode, special_poly, special_stat
 from .prims.nondiff import NONDIFF
 from .prims.unary import UNARY
 
@@ -239,6 +239,19 @@ for _name, _fn in (list(prims_special.FUNCTIONS.items()) + list(special_extra.EX
                   + list(special_poly.POLY_FUNCTIONS.items()) + list(special_misc.MISC_FUNCTIONS.items())
                   + list(special_stat.STAT_FUNCTIONS.items()) + list(special_ode.ODE_FUNCTIONS.items())):
     _UFUNCS[getattr(special, _name)] = _special_ufunc(_name, _fn)  # SciPy's special functions that are primitives
+
+
+def _lambertw_ufunc(z, k, tol, **kwargs):
+    """SciPy's ``lambertw`` calls the ufunc ``_lambertw(z, k, tol)``: the branch ``k`` is a constant."""
+    if kwargs or np.ndim(k) or np.ndim(tol):
+        raise TypeError("scipy.special.lambertw on traced values: k and tol must be single numbers (constants)")
+    return special_complex.lambertw(z, int(k), float(tol))
+
+
+for _name, _fn in special_complex.COMPLEX_FUNCTIONS.items():  # complex-valued special functions
+    if _name != "lambertw":
+        _UFUNCS[getattr(special, _name)] = _special_ufunc(_name, _fn)
+_UFUNCS[special._ufuncs._lambertw] = _lambertw_ufunc
 
 
 _FAST = {np.add: arithmetic.add_p, np.subtract: arithmetic.sub_p, np.multiply: arithmetic.mul_p, np.true_divide: arithmetic.div_p,

@@ -29,6 +29,7 @@ from scipy import special as _scipy_special
 
 from .. import numpy as _osc_np
 from ..prims import special as _special
+from ..prims import special_complex as _special_complex
 from ..prims import special_extra as _special_extra
 from ..prims import special_misc as _special_misc
 from ..prims import special_ode as _special_ode
@@ -43,6 +44,7 @@ __all__ = sorted(_special.FUNCTIONS) + [
     "log_softmax", "factorial", "bernoulli",
 ] + sorted(_special_extra.EXTRA_FUNCTIONS) + sorted(_special_poly.POLY_FUNCTIONS) + sorted(_special_misc.MISC_FUNCTIONS)
 __all__ += _legendre.__all__
+__all__ += sorted(_special_complex.COMPLEX_FUNCTIONS)
 __all__ += sorted(_special_stat.STAT_FUNCTIONS)
 __all__ += sorted(_special_ode.ODE_FUNCTIONS)
 
@@ -50,6 +52,7 @@ globals().update(_special.FUNCTIONS)
 globals().update(_special_extra.EXTRA_FUNCTIONS)
 globals().update(_special_poly.POLY_FUNCTIONS)
 globals().update(_special_misc.MISC_FUNCTIONS)
+globals().update(_special_complex.COMPLEX_FUNCTIONS)
 globals().update(_special_stat.STAT_FUNCTIONS)
 globals().update(_special_ode.ODE_FUNCTIONS)
 erf = _UNARY["erf"].bind
