@@ -243,6 +243,26 @@ def test_truncnorm_far_tails_and_their_derivatives():
     np.testing.assert_allclose(x, float(want), rtol=1e-13)
 
 
+def test_slopes_of_the_cdfs_are_the_density():
+    """d logcdf/dx = pdf / cdf, d logsf/dx = -pdf / sf, d cdf/dx = pdf, from next to the ends (where
+    e.g. cosine's cdf is 1 minus its series, truncweibull_min's uses differences of powers) inward;
+    and an infinite upper end of truncweibull_min leaves the slope in c finite."""
+    for name, shapes in CASES:
+        dist = getattr(stats, name)
+        lo, hi = _scipy(name, "support", *shapes)
+        lo, hi = (lo if np.isfinite(lo) else -8.0), (hi if np.isfinite(hi) else lo + 30.0)
+        x = lo + (hi - lo) * np.array([1e-5, 1e-3, 0.1, 0.45, 0.8, 0.999, 1 - 1e-5])
+        lp, lc, ls = (np.asarray(getattr(dist, m)(x, *shapes)) for m in ("logpdf", "logcdf", "logsf"))
+        ok = np.isfinite(lp) & np.isfinite(lc) & np.isfinite(ls)
+        lp, lc, ls = lp[ok], lc[ok], ls[ok]
+        for method, want in [("logcdf", np.exp(lp - lc)), ("logsf", -np.exp(lp - ls)), ("cdf", np.exp(lp))]:
+            g = np.array([osc.grad(lambda t: getattr(dist, method)(t, *shapes))(v) for v in x[ok]])
+            np.testing.assert_allclose(g, want, rtol=1e-7, atol=1e-100, err_msg=f"{name}{shapes} {method}")
+    for method in ("logpdf", "cdf", "logsf", "ppf", "isf"):
+        arg = np.array([0.3, 0.6]) if method in ("ppf", "isf") else np.array([0.5, 2.0])
+        check_grads(lambda c: getattr(stats.truncweibull_min, method)(arg, c, 0.2, np.inf), (np.array(1.3),), order=2)
+
+
 def test_derivatives_stay_finite_beside_points_outside_the_support():
     x = np.array([-1.0, 0.2, 0.5, 0.9, 3.0])
     for dist, shapes in [(stats.triang, (0.4,)), (stats.bradford, (2.0,)), (stats.truncnorm, (-1.0, 1.5)),

@@ -196,6 +196,33 @@ def test_tails_are_finite_where_scipy_underflows():
     np.testing.assert_allclose(osc.grad(lambda x: stats.genlogistic.logcdf(x, 0.4))(-1000.0), 0.4)
 
 
+def test_loggamma_upper_tail_beyond_underflow():
+    """loggamma's sf is gammaincc(c, eᶻ), which underflows near z = 6.6 (SciPy's logsf is -inf
+    there): osculate's logsf is the asymptotic series, against mpmath, and its slope -pdf / sf."""
+    mp.mp.dps = 30
+    for c in (0.3, 2.5, 40.0):
+        for z in (5.0, 6.6, 7.0, 10.0, 25.0):
+            want = mp.log(mp.gammainc(c, mp.exp(z), mp.inf, regularized=True))
+            np.testing.assert_allclose(stats.loggamma.logsf(z, c), float(want), rtol=1e-13)
+        g = osc.grad(lambda x: stats.loggamma.logsf(x, c))(10.0)
+        np.testing.assert_allclose(g, -np.exp(stats.loggamma.logpdf(10.0, c) - stats.loggamma.logsf(10.0, c)), rtol=1e-9)
+    check_grads(lambda x, c: stats.loggamma.logsf(x, c), (np.array([7.5, 9.0]), np.array(1.7)), order=2)
+
+
+def test_slopes_of_the_cdfs_are_the_density():
+    """d logcdf/dx = pdf / cdf, d logsf/dx = -pdf / sf, d cdf/dx = pdf, across each support and
+    into the tails (the branches the table rows do not reach)."""
+    for name, shapes in CASES:
+        dist = getattr(stats, name)
+        x = np.array([-6.0, -2.5, -0.7, 0.4, 1.3, 3.0, 7.0])
+        lo, hi = getattr(ss, name).support(*shapes)
+        x = x[(x > lo + 1e-3) & (x < hi - 1e-3)]
+        lp, lc, ls = (np.asarray(getattr(dist, m)(x, *shapes)) for m in ("logpdf", "logcdf", "logsf"))
+        for method, want in [("logcdf", np.exp(lp - lc)), ("logsf", -np.exp(lp - ls)), ("cdf", np.exp(lp))]:
+            g = np.array([osc.grad(lambda t: getattr(dist, method)(t, *shapes))(v) for v in x])
+            np.testing.assert_allclose(g, want, rtol=1e-8, atol=1e-100, err_msg=f"{name}{shapes} {method}")
+
+
 def test_derivatives_stay_finite_beside_points_outside_the_support():
     x = np.array([-3.0, -0.5, 0.5, 1.9, 5.0])
     for dist, shapes in [(stats.weibull_max, (2.0,)), (stats.genextreme, (0.5,)), (stats.genextreme, (-0.5,))]:

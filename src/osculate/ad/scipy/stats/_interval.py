@@ -16,7 +16,7 @@ import scipy.stats as _ss
 from ... import numpy as _o
 from .. import special as _sp
 from ._base import _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _inf, _log, _log1p, _where, rv_continuous
-from ._realline import _log1mexp_neg, _log_diff, _log_gauss_mass, _rv_line
+from ._realline import _log1mexp_neg, _log_diff, _log_gauss_mass, _neg_expm1, _rv_line
 
 __all__ = ["truncnorm", "triang", "trapezoid", "arcsine", "anglit", "semicircular", "cosine", "bradford", "powerlaw",
            "johnsonsb", "loguniform", "reciprocal", "truncexpon", "rdist", "truncweibull_min", "argus"]
@@ -303,7 +303,11 @@ class cosine_gen(rv_continuous):
         return _where(far, 2.0 * _log(_o.sin(0.5 * ((_np.pi - _o.abs(zf)) + _PI_LO))),
                       2.0 * _log(_o.cos(0.5 * zc))) - _LOG_PI
 
-    def _cdf(self, z):
+    def _cdf(self, z):  # the lower half directly, the upper as 1 - sf (so the slopes keep their digits too)
+        up = z > 0.0
+        return _where(up, 1.0 - self._lower(-_where(up, z, 1.0)), self._lower(_where(up, -1.0, z)))
+
+    def _lower(self, z):
         u = (_np.pi + z) + _PI_LO
         small = u < 0.5
         us = _where(small, u, 0.25)
@@ -316,6 +320,13 @@ class cosine_gen(rv_continuous):
 
     def _sf(self, z):
         return self._cdf(-z)
+
+    def _logcdf(self, z):
+        up = z > 0.0
+        return _where(up, _log1p(-self._lower(-_where(up, z, 1.0))), _log(self._lower(_where(up, -1.0, z))))
+
+    def _logsf(self, z):
+        return self._logcdf(-z)
 
     def _ppf(self, q):
         return self._newton("ppf", lambda q: _ss.cosine.ppf(q), self._cdf, 1.0, q)
@@ -504,14 +515,14 @@ class truncexpon_gen(rv_continuous):
         return -z - _log1mexp_neg(b)
 
     def _cdf(self, z, b):
-        return _expm1(-z) / _expm1(-b)
+        return _neg_expm1(-z) / _neg_expm1(-b)
 
     def _logcdf(self, z, b):  # log1p(-sf) where the sf is small (the difference of logs cancels there)
         sf = self._sf(z, b)
         return _where(sf < 0.5, _log1p(-_where(sf < 0.5, sf, 0.0)), _log1mexp_neg(z) - _log1mexp_neg(b))
 
     def _sf(self, z, b):  # e⁻ᶻ (1 - e^{z - b}) / (1 - e⁻ᵇ)
-        return _exp(-z) * _expm1(z - b) / _expm1(-b)
+        return _exp(-z) * _neg_expm1(z - b) / _neg_expm1(-b)
 
     def _logsf(self, z, b):
         cdf = self._cdf(z, b)
@@ -546,14 +557,20 @@ class truncweibull_min_gen(_rv_line):
         return _where(_o.isfinite(b), 0.5 * (a + _where(_o.isfinite(b), b, 0.0)), a + 1.0)
 
     @staticmethod
+    def _ends(c, a, b):
+        """``aᶜ`` and ``bᶜ`` (a constant inf for an infinite ``b``, so no slope of inf reaches c)."""
+        fb = _o.isfinite(b)
+        return _o.power(a, c), _where(fb, _o.power(_where(fb, b, 1.0), c), _inf)
+
+    @staticmethod
     def _diffs(z, c, a, b):
         """``A = aᶜ``, ``B = bᶜ`` and the differences ``X - A``, ``X - B`` (``X = zᶜ``) as
         ``aᶜ expm1(c log1p((z - a) / a))``..., accurate next to the ends."""
-        A, B = _o.power(a, c), _o.power(b, c)
         pa, fb = a > 0.0, _o.isfinite(b)
         a1, b1 = _where(pa, a, 1.0), _where(fb, b, 1.0)
+        A, B = truncweibull_min_gen._ends(c, a, b)
         xa = _where(pa, A * _expm1(c * _log1p((z - a1) / a1)), _o.power(z, c))
-        xb = _where(fb, B * _expm1(c * _log1p((z - b1) / b1)), -_inf)
+        xb = _where(fb, _where(fb, B, 1.0) * _expm1(c * _log1p((z - b1) / b1)), -_inf)
         return A, B, xa, xb
 
     def _logpdf(self, z, c, a, b):
@@ -562,7 +579,7 @@ class truncweibull_min_gen(_rv_line):
 
     def _cdf(self, z, c, a, b):
         A, B, xa, _ = self._diffs(z, c, a, b)
-        return _expm1(-xa) / _expm1(A - B)
+        return _neg_expm1(-xa) / _neg_expm1(A - B)
 
     def _logcdf(self, z, c, a, b):  # log1p(-sf) where the sf is small (the difference of logs cancels there)
         A, B, xa, _ = self._diffs(z, c, a, b)
@@ -572,7 +589,7 @@ class truncweibull_min_gen(_rv_line):
 
     def _sf(self, z, c, a, b):
         A, B, xa, xb = self._diffs(z, c, a, b)
-        return _exp(-xa) * _expm1(xb) / _expm1(A - B)
+        return _exp(-xa) * _neg_expm1(xb) / _neg_expm1(A - B)
 
     def _logsf(self, z, c, a, b):
         A, B, xa, xb = self._diffs(z, c, a, b)
@@ -589,10 +606,10 @@ class truncweibull_min_gen(_rv_line):
         return A - _where(near, _log1p(p * _where(near, e, 0.0)), _log(pc + p * _exp(A - B)))
 
     def _ppf(self, q, c, a, b):
-        return _o.power(self._solve(q, 1.0 - q, _o.power(a, c), _o.power(b, c)), 1.0 / c)
+        return _o.power(self._solve(q, 1.0 - q, *self._ends(c, a, b)), 1.0 / c)
 
     def _isf(self, q, c, a, b):
-        return _o.power(self._solve(1.0 - q, q, _o.power(a, c), _o.power(b, c)), 1.0 / c)
+        return _o.power(self._solve(1.0 - q, q, *self._ends(c, a, b)), 1.0 / c)
 
 
 class argus_gen(rv_continuous):

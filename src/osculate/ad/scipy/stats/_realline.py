@@ -30,10 +30,30 @@ _GL_NODES, _GL_WEIGHTS = _np.polynomial.laguerre.laggauss(40)
 _GL_LOG_WEIGHTS = _np.log(_GL_WEIGHTS)
 
 
+def _neg_expm1(x):
+    """``1 - eˣ`` for ``x <= 0``: ``-expm1(x)`` near 0 and ``1 - exp(x)`` below ``-log 2``, where the
+    slope ``-eˣ`` then keeps its digits (``expm1``'s is computed as ``expm1(x) + 1``)."""
+    far = x < -_LOG2
+    return _where(far, 1.0 - _exp(_where(far, x, -1.0)), -_expm1(_where(far, -0.5, x)))
+
+
+def _log_gammaincc(a, y, log_y):
+    """``log gammaincc(a, y)`` (``log_y = log y`` given, so ``y = inf`` works): where
+    ``y > max(700, 20 a)`` (it underflows there) the asymptotic series ``(a - 1) log y - y - gammaln(a)
+    + log Σ_k (a-1)...(a-k) / yᵏ`` (12 terms, each at most 1/20 of the last), else the log of it."""
+    far = _all(y > 700.0, y > 20.0 * a)
+    yf, lf = _where(far, y, 1000.0), _where(far, log_y, _np.log(1000.0))
+    term, series = 1.0 + 0.0 * lf, 1.0 + 0.0 * lf
+    for k in range(1, 13):
+        term = term * (a - k) / yf
+        series = series + term
+    return _where(far, (a - 1.0) * lf - yf - _o.gammaln(a) + _log(series), _log(_sp.gammaincc(a, _where(far, 1.0, y))))
+
+
 def _log1mexp_neg(t):
     """``log(1 - exp(-t))`` for ``t >= 0``: ``log(-expm1(-t))`` near 0, ``log1p(-exp(-t))`` beyond."""
     small = t < _LOG2
-    return _where(small, _log(-_expm1(-_where(small, t, 1.0))), _log1p(-_exp(-_where(small, 1.0, t))))
+    return _where(small, _log(-_expm1(-_where(small, t, 0.5))), _log1p(-_exp(-_where(small, 1.0, t))))
 
 
 def _log_sf_gumbel(z):
@@ -42,7 +62,7 @@ def _log_sf_gumbel(z):
     big = z > 0.0
     zb = _where(big, z, 1.0)
     zs = _where(big, -1.0, z)
-    return _where(big, -zb + _log(_sp.exprel(-_exp(-zb))), _log(-_expm1(-_exp(-zs))))
+    return _where(big, -zb + _log(_sp.exprel(-_exp(-zb))), _log1mexp_neg(_exp(-zs)))
 
 
 def _log1p_ratio(w):
@@ -107,7 +127,7 @@ class gumbel_r_gen(_rv_line):
         return -_exp(-z)
 
     def _sf(self, z):
-        return -_expm1(-_exp(-z))
+        return _neg_expm1(-_exp(-z))
 
     def _logsf(self, z):
         return _log_sf_gumbel(z)
@@ -133,7 +153,7 @@ class gumbel_l_gen(_rv_line):
         return z - _exp(z)
 
     def _cdf(self, z):
-        return -_expm1(-_exp(z))
+        return _neg_expm1(-_exp(z))
 
     def _logcdf(self, z):
         return _log_sf_gumbel(-z)
@@ -189,7 +209,7 @@ class genextreme_gen(_rv_line):
         return _exp(self._logcdf(z, c))
 
     def _sf(self, z, c):
-        return -_expm1(self._logcdf(z, c))
+        return _neg_expm1(self._logcdf(z, c))
 
     def _logsf(self, z, c):
         return _log_sf_gumbel(self._t(z, c))
@@ -226,7 +246,7 @@ class weibull_max_gen(_rv_line):
         return _exp(-_o.power(-z, c))
 
     def _sf(self, z, c):
-        return -_expm1(-_o.power(-z, c))
+        return _neg_expm1(-_o.power(-z, c))
 
     def _logsf(self, z, c):
         return _log1mexp_neg(_o.power(-z, c))
@@ -300,6 +320,15 @@ class gennorm_gen(_rv_line):
 
     def _sf(self, z, beta):
         return self._cdf(-z, beta)
+
+    def _logcdf(self, z, beta):  # below 0: log(Q(1/β, |z|^β) / 2), finite where Q underflows
+        neg = z < 0.0
+        w = _o.abs(_where(neg, z, -1.0))
+        low = _log_gammaincc(1.0 / beta, _o.power(w, beta), beta * _log(w)) - _LOG2
+        return _where(neg, low, _log1p(-0.5 * _sp.gammaincc(1.0 / beta, _o.power(_where(neg, 1.0, z), beta))))
+
+    def _logsf(self, z, beta):
+        return self._logcdf(-z, beta)
 
     def _ppf(self, q, beta):
         c = _o.sign(q - 0.5)
@@ -405,8 +434,13 @@ class loggamma_gen(_rv_line):
 
     def _sf(self, z, c):
         far = z < _LOGXMIN
-        return _where(far, -_expm1(c * _where(far, z, -1.0) - _o.gammaln(c + 1.0)),
+        return _where(far, _neg_expm1(c * _where(far, z, -1.0) - _o.gammaln(c + 1.0)),
                       _sp.gammaincc(c, _exp(_where(far, 0.0, z))))
+
+    def _logsf(self, z, c):  # log gammaincc(c, eᶻ), its asymptotic series where it underflows
+        far = z > 6.0
+        zf, zn = _where(far, z, 7.0), _where(far, 0.0, z)
+        return _where(far, _log_gammaincc(c, _exp(zf), zf), _log_of(self._sf(zn, c), self._cdf(zn, c)))
 
     def _ppf(self, q, c):
         g = _sp.gammaincinv(c, q)
@@ -443,6 +477,15 @@ class dgamma_gen(_rv_line):
 
     def _sf(self, z, a):
         return self._cdf(-z, a)
+
+    def _logcdf(self, z, a):  # below 0: log(Q(a, -z) / 2), finite where Q underflows
+        neg = z <= 0.0
+        w = -_where(neg, z, -1.0)
+        return _where(neg, _log_gammaincc(a, w, _log(w)) - _LOG2,
+                      _log1p(-0.5 * _sp.gammaincc(a, _where(neg, 1.0, z))))
+
+    def _logsf(self, z, a):
+        return self._logcdf(-z, a)
 
     def _ppf(self, q, a):
         high = q > 0.5
@@ -519,7 +562,7 @@ class genlogistic_gen(_rv_line):
         return _exp(c * _o.log_expit(z))
 
     def _sf(self, z, c):
-        return -_expm1(c * _o.log_expit(z))
+        return _neg_expm1(c * _o.log_expit(z))
 
     def _logsf(self, z, c):
         return _log1mexp_neg(-c * _o.log_expit(z))
@@ -639,13 +682,19 @@ class skewnorm_gen(_rv_line):
         owen, owen_sf = _where(tail, 0.5, _o.clip(owen, 0.0, 1.0)), _where(tail, 0.5, _o.clip(owen_sf, 0.0, 1.0))
         return tail, owen, owen_sf, self._log_tail(_where(tail, z, -1.0), _where(tail, a, 1.0))
 
-    def _cdf(self, z, a):
+    def _small_side(self, z, a):  # the cdf, accurate (value and slopes) where it is at most about 1/2
         tail, owen, _, log_tail = self._split(z, a)
-        return _where(tail, _exp(log_tail), owen)
+        return _where(tail, _exp(log_tail), owen), tail, owen, log_tail
+
+    def _cdf(self, z, a):  # above 1/2 as 1 - sf, so that its slopes keep their digits there
+        low, _, owen, _ = self._small_side(z, a)
+        return _where(owen > 0.5, 1.0 - self._small_side(-z, -a)[0], low)
 
     def _logcdf(self, z, a):
-        tail, owen, owen_sf, log_tail = self._split(z, a)
-        return _where(tail, log_tail, _log_of(owen, owen_sf))
+        _, tail, owen, log_tail = self._small_side(z, a)
+        high = owen > 0.5
+        other = _where(high, self._small_side(-z, -a)[0], 0.0)
+        return _where(tail, log_tail, _where(high, _log1p(-other), _log(_where(high, 0.5, owen))))
 
     def _sf(self, z, a):
         return self._cdf(-z, -a)
