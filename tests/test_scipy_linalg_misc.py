@@ -122,3 +122,16 @@ def test_signm_matches_scipy_and_differentiates():
     np.testing.assert_allclose(s @ ds + ds @ s, 0.0, atol=1e-10)
     np.testing.assert_allclose(ds @ DIAGONALISABLE + s @ e, e @ s + DIAGONALISABLE @ ds, atol=1e-10)
     check_grads(lambda a: np.real(la.signm(a)), (DIAGONALISABLE,), order=2, modes=("fwd", "rev"))
+
+
+def test_lookups_read_a_traced_arrays_dtype():
+    seen = []
+
+    def f(x):
+        seen.append((la.find_best_blas_type((x,)), la.get_blas_funcs("gemm", (x,)).typecode,
+                     la.get_lapack_funcs(("getrf", "getrs"), (x.astype(np.float32),))[0].typecode))
+        return np.sum(x)
+
+    osc.grad(f)(np.ones((2, 2)))
+    assert seen == [(sl.find_best_blas_type((np.ones((2, 2)),)), "d", "s")]
+    np.testing.assert_array_equal(la.dft(4, scale="sqrtn"), sl.dft(4, scale="sqrtn"))

@@ -87,6 +87,8 @@ differentiable to any order in every floating-point argument:
   eigenvalue-only forms) assemble the matrix and call ``eigh`` (``O(n³)``,
   derivatives in the stored entries only), keeping the eigenpairs
   ``select`` asks for and SciPy's eigenvector signs;
+* ``dft`` is SciPy's constant matrix, and ``find_best_blas_type``,
+  ``get_blas_funcs`` and ``get_lapack_funcs`` read a traced array's dtype;
 * ``funm`` is ``V diag(func(w)) V⁻¹`` from ``eig`` and ``signm`` is ``funm``
   of the sign (derivatives: distinct eigenvalues); ``matrix_balance`` and
   ``cdf2rdf`` choose their structure (SciPy's scaling, the complex pairs)
@@ -143,7 +145,7 @@ __all__ = [
     "sinm", "cosm", "tanm", "sinhm", "coshm", "tanhm",
     "rq", "qr_multiply", "eig", "eigvals", "eigh_tridiagonal", "eigvalsh_tridiagonal", "eig_banded", "eigvals_banded",
     "matrix_balance", "cdf2rdf", "clarkson_woodruff_transform", "bandwidth", "issymmetric", "ishermitian",
-    "funm", "signm",
+    "funm", "signm", "dft", "find_best_blas_type", "get_blas_funcs", "get_lapack_funcs",
 ]
 
 
@@ -2223,3 +2225,63 @@ def signm(A, disp=True):
     n = _shape_of(s)[-1]
     residual = _np.asarray(_values_for(s, "signm", "its error estimate (disp=False)"))
     return s, float(_np.linalg.norm(residual @ residual - _np.eye(n), 1))
+
+
+# --------------------------------------------------------------------------- constants and BLAS/LAPACK lookups
+
+
+def dft(n, scale=None):
+    """The ``n × n`` discrete Fourier transform matrix, as :func:`scipy.linalg.dft`
+    (``n`` an integer: a constant, SciPy's own).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import dft
+    >>> np.round(dft(2).real, 12)
+    array([[ 1.,  1.],
+           [ 1., -1.]])
+    """
+    return _scipy_linalg.dft(n, scale=scale)
+
+
+def _stand_ins(arrays):
+    """Plain zero arrays in place of traced ones (their dtype and shape: what the lookups read)."""
+    return tuple(_np.zeros(_shape_of(a), dtype=a.dtype) if isinstance(a, _Tracer) else a for a in arrays)
+
+
+def find_best_blas_type(arrays=(), dtype=None):
+    """``(prefix, dtype, prefer_fortran)`` for the arrays, as
+    :func:`scipy.linalg.find_best_blas_type`, reading a traced array's dtype (it has
+    no memory layout: C order is reported).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import find_best_blas_type
+    >>> seen = []
+    >>> _ = osc.grad(lambda x: seen.append(find_best_blas_type((x,))[0]) or x.sum())(np.ones(2))
+    >>> seen
+    ['d']
+    """
+    return _scipy_linalg.find_best_blas_type(_stand_ins(arrays), dtype)
+
+
+def get_blas_funcs(names, arrays=(), dtype=None, ilp64=False):
+    """SciPy's BLAS routines for the arrays' dtype, as :func:`scipy.linalg.get_blas_funcs`
+    (a traced array's dtype is read; the routines themselves run on plain arrays).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import get_blas_funcs
+    >>> get_blas_funcs("gemm", (np.ones(2),)).typecode
+    'd'
+    """
+    return _scipy_linalg.get_blas_funcs(names, _stand_ins(arrays), dtype, ilp64)
+
+
+def get_lapack_funcs(names, arrays=(), dtype=None, ilp64=False):
+    """SciPy's LAPACK routines for the arrays' dtype, as
+    :func:`scipy.linalg.get_lapack_funcs` (see :func:`get_blas_funcs`).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import get_lapack_funcs
+    >>> get_lapack_funcs("getrf", (np.ones(2, dtype=np.float32),)).typecode
+    's'
+    """
+    return _scipy_linalg.get_lapack_funcs(names, _stand_ins(arrays), dtype, ilp64)
