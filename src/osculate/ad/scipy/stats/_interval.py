@@ -2,10 +2,14 @@
 
 Each is written in its standard form ``z = (x - loc) / scale`` with osculate's
 primitives, so ``x``, ``loc``, ``scale`` and the shape parameters are all
-differentiable.  The ``ppf``/``isf`` are closed forms except that of
-``cosine`` and ``semicircular``'s and ``rdist``'s, which are ``betaincinv``
-(differentiable) for ``rdist`` and ``semicircular``, and for ``cosine`` start
-from SciPy's inverse and add Newton steps (no ``jit``/``vmap`` there).
+differentiable.  Next to the support's ends the sf is not computed as
+``1 - cdf`` (nor the cdf as ``1 - sf``) where that would lose digits.  The
+``ppf``/``isf`` are closed forms (``rdist``'s and ``semicircular``'s through
+``betaincinv``, truncnorm's through ``ndtri_exp``, all differentiable) except
+those of ``cosine`` and ``argus``, which start from SciPy's inverse and add
+Newton steps (so they need values: no ``jit``/``vmap`` for those two).
+
+truncnorm: ``a`` and ``b`` are in standard units, as in SciPy.
 """
 
 from __future__ import annotations
@@ -616,10 +620,12 @@ class argus_gen(rv_continuous):
     """The ARGUS distribution on ``[0, 1]`` with ``χ > 0``: density ``∝ z √(1 - z²) exp(-χ² (1 - z²) / 2)``.
 
     With ``u = χ²/2`` and ``v = u (1 - z²)`` the sf is ``gammainc(3/2, v) / gammainc(3/2, u)``; the
-    cdf is the integral of ``√t e⁻ᵗ`` over ``[v, u]``: by 20-point Gauss-Legendre where that interval
-    is short (``u - v <= 2``) and away from 0 (``z² <= 1/2``), as ``gammaincc(3/2, v) - gammaincc(3/2, u)``
-    where it is long, else (a cdf above 1/4) as ``1 - sf``: accurate where ``1 - sf`` alone cancels.  The ``ppf``/``isf``
-    start from SciPy's inverse refined by Newton steps on these values (no ``jit``/``vmap``).
+    cdf is the integral of ``√t e⁻ᵗ`` over ``[v, u]``: by 20-point Gauss-Legendre where that
+    interval is short (``u - v <= 2``) and away from 0 (``z² <= 1/2``), as
+    ``gammaincc(3/2, v) - gammaincc(3/2, u)`` where it is long, else (a cdf above 1/4) as
+    ``1 - sf``: accurate where ``1 - sf`` alone cancels.  The ``ppf``/``isf`` start from SciPy's
+    inverse refined by plain Newton steps on these values, then add Newton steps that carry the
+    derivatives (no ``jit``/``vmap``).
 
     >>> from osculate.scipy import stats
     >>> round(float(stats.argus.cdf(1.0, 1.5)), 12)

@@ -1,4 +1,5 @@
-"""The continuous distributions of :mod:`osculate.ad.scipy.stats` on the whole real line (or a part of it set by a shape parameter).
+"""The continuous distributions of :mod:`osculate.ad.scipy.stats` on the whole real line (or a
+part of it set by a shape parameter).
 
 Each is written in its standard form ``z = (x - loc) / scale`` with osculate's
 primitives, so ``x``, ``loc``, ``scale`` and the shape parameters are all
