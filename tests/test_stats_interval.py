@@ -190,6 +190,13 @@ def test_invalid_parameters_give_nan_without_warnings(name, shapes):
             assert np.all(np.isnan(_scipy(name, method, arg, *sh, scale=scale)))
 
 
+@pytest.mark.parametrize("name", ["cosine", "anglit", "arcsine", "semicircular"])
+def test_no_shape_parameters_a_bad_scale_or_nan_gives_nan(name):
+    for method in METHODS:
+        assert np.all(np.isnan(getattr(getattr(stats, name), method)(np.array([0.3, 0.5]), scale=-1.0)))
+        assert np.all(np.isnan(getattr(getattr(stats, name), method)(np.array([np.nan]))))
+
+
 def test_inverses_are_the_inverses_and_their_derivatives_are_one_over_the_density():
     q = np.array([0.01, 0.05, 0.3, 0.7, 0.99])  # (an isf next to a finite end holds 1 - z only to ~1e-16 / q)
     for name, shapes in CASES:

@@ -145,6 +145,13 @@ def test_invalid_parameters_give_nan_without_warnings(name, shapes):
 CASES_OK = {n: s for n, s in reversed(CASES)}
 
 
+@pytest.mark.parametrize("name", ["gumbel_r", "gumbel_l", "hypsecant", "moyal"])
+def test_no_shape_parameters_a_bad_scale_or_nan_gives_nan(name):
+    for method in METHODS:
+        assert np.all(np.isnan(getattr(getattr(stats, name), method)(np.array([0.3, 0.5]), scale=-1.0)))
+        assert np.all(np.isnan(getattr(getattr(stats, name), method)(np.array([np.nan]))))
+
+
 def test_inverses_are_the_inverses_and_their_derivatives_are_one_over_the_density():
     q = np.array([1e-4, 0.05, 0.3, 0.7, 0.99])  # (genextreme's cdf is ill-conditioned next to its end 1/c)
     for name, shapes in [(n, s) for n, s in CASES if n not in ("exponnorm", "skewnorm")]:
