@@ -1,7 +1,7 @@
 """Table rows for ``osculate.ad.prims.special_ode`` (Wright's Bessel function and
 its log, hyperu, besselpoly, the integrals of Bessel, Struve and Airy
-functions, the parabolic cylinder and Mathieu functions with their
-derivatives), joined to ``test_ad_primitives``' table (and so to vmap, jit and
+functions, the parabolic cylinder, Mathieu and spheroidal wave functions with
+their derivatives), joined to ``test_ad_primitives``' table (and so to vmap, jit and
 sparsity) and to ``test_taylor``'s.  Each row calls SciPy's ufunc, which
 reaches the primitives through ``__array_ufunc__``; the pairs ``(y, y')`` are
 summed with different weights so that one row checks both primitives."""
@@ -15,6 +15,9 @@ import osculate as osc
 from _cases import uniform
 
 _pos = lambda *shape: uniform(0.3, 2.5, *shape)  # noqa: E731
+# spheroidal orders, parameters and characteristic values
+_M, _N, _C = np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([1.2, 0.8, 2.0])
+_PRO_CV, _OBL_CV = special.pro_cv(_M, _N, _C), special.obl_cv(_M, _N, _C)
 
 
 def _both(fn):
@@ -70,6 +73,18 @@ ROWS = [
      [uniform(-80.0, 80.0, 3)], "d-family"),
     ("mathieu_b_cv", lambda x: osc.grad(lambda t: np.sum(special.mathieu_modsem1(1, 1.5, t)[1]))(x) * x,
      [uniform(0.2, 1.2, 3)], "d-family"),
+    ("pro_ang1", _both(lambda x: special.pro_ang1(_M, _N, _C, x)), [uniform(-0.8, 0.8, 2, 3)], ""),
+    ("pro_rad1", _both(lambda x: special.pro_rad1(_M, _N, _C, x)), [uniform(1.2, 3.0, 3)], ""),
+    ("obl_ang1", _both(lambda x: special.obl_ang1(_M, _N, _C, x)), [uniform(-0.8, 0.8, 3)], ""),
+    ("obl_rad1", _both(lambda x: special.obl_rad1(_M, _N, _C, x)), [uniform(0.2, 2.0, 3)], ""),
+    ("pro_ang1_cv", _both(lambda x: special.pro_ang1_cv(_M, _N, _C, _PRO_CV, x)), [uniform(-0.8, 0.8, 3)], ""),
+    ("pro_rad1_cv", _both(lambda x: special.pro_rad1_cv(_M, _N, _C, _PRO_CV, x)), [uniform(1.2, 3.0, 3)], ""),
+    ("obl_ang1_cv", _both(lambda x: special.obl_ang1_cv(_M, _N, _C, _OBL_CV, x)), [uniform(-0.8, 0.8, 3)], ""),
+    ("obl_rad1_cv", _both(lambda x: special.obl_rad1_cv(_M, _N, _C, _OBL_CV, x)), [uniform(0.2, 2.0, 3)], ""),
+    ("pro_cv_x", lambda x: osc.grad(lambda t: np.sum(special.pro_rad1(1, 2, 0.8, t)[1]))(x) * x,
+     [uniform(1.2, 3.0, 3)], "d-family"),
+    ("obl_cv_x", lambda x: osc.grad(lambda t: np.sum(special.obl_ang1(1, 2, 0.8, t)[1]))(x) * x,
+     [uniform(-0.8, 0.8, 3)], "d-family"),
 ]
 
 TAYLOR_ROWS = [(tag, fn, mk, 1.0 if label == "degrees" or tag == "mathieu_a_cv" else 0.05, True) for tag, fn, mk, label in ROWS]

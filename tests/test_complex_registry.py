@@ -208,7 +208,10 @@ REAL_ONLY = {
                      "pbdv_d", "pbvv", "pbvv_d", "pbwa", "pbwa_d", "mathieu_cem", "mathieu_cem_d", "mathieu_sem",
                      "mathieu_sem_d", "mathieu_modcem1", "mathieu_modcem1_d", "mathieu_modcem2", "mathieu_modcem2_d",
                      "mathieu_modsem1", "mathieu_modsem1_d", "mathieu_modsem2", "mathieu_modsem2_d",
-                     "mathieu_a_cv", "mathieu_b_cv"], _REAL_SPECIAL),
+                     "mathieu_a_cv", "mathieu_b_cv", "pro_ang1", "pro_ang1_d", "pro_rad1", "pro_rad1_d", "obl_ang1",
+                     "obl_ang1_d", "obl_rad1", "obl_rad1_d", "pro_ang1_cv", "pro_ang1_cv_d", "pro_rad1_cv",
+                     "pro_rad1_cv_d", "obl_ang1_cv", "obl_ang1_cv_d", "obl_rad1_cv", "obl_rad1_cv_d", "pro_cv_x",
+                     "obl_cv_x"], _REAL_SPECIAL),
     "special_round": _PIECEWISE,
     "cholesky_banded": "its derivative solves the banded tangent system of a real factor; a complex (Hermitian) "
                        "factor's tangent is not C-linear and is not implemented (NotImplementedError)",

@@ -1,8 +1,8 @@
 """``osculate.ad.prims.special_ode``: SciPy's values untouched, first, second and
 third derivatives in ``x`` against mpmath at 30 digits (the closed-form
 families, the integrals of Bessel, Struve and Airy functions, the parabolic
-cylinder functions), Mathieu's functions against their own equations and
-finite differences of SciPy's ``y'``, the limits at ``x = 0``, and the errors
+cylinder functions), Mathieu's and the spheroidal wave functions against
+their own equations and finite differences of SciPy's ``y'``, the limits at ``x = 0``, and the errors
 for the constant arguments."""
 
 from __future__ import annotations
@@ -209,6 +209,57 @@ def test_mathieu_functions_follow_their_equations(name, characteristic, degrees)
     assert core.current_depth() == 0
 
 
+SPHEROIDAL = [("pro_ang1", special.pro_cv, "pro", [0.3, -0.7, 0.0]), ("pro_rad1", special.pro_cv, "pro", [1.2, 2.5]),
+              ("obl_ang1", special.obl_cv, "obl_ang", [0.3, -0.7, 0.0]), ("obl_rad1", special.obl_cv, "obl_rad",
+                                                                            [0.2, 0.9, 3.0])]
+
+
+def _spheroidal_second(kind, m, c, lam, x, y, yp):
+    """y'' from the equation (plain floats)."""
+    if kind == "obl_rad":
+        return (-2 * x * yp + (lam - c * c * x * x - m * m / (x * x + 1)) * y) / (x * x + 1)
+    sign = -1.0 if kind == "pro" else 1.0
+    return (2 * x * yp - (lam + sign * c * c * x * x - m * m / (1 - x * x)) * y) / (1 - x * x)
+
+
+@pytest.mark.parametrize("name, cv, kind, xs", SPHEROIDAL, ids=[c[0] for c in SPHEROIDAL])
+def test_spheroidal_functions_follow_their_equations(name, cv, kind, xs):
+    """Both outputs SciPy's (the _cv variant at SciPy's characteristic value gives the same
+    numbers); ∂x y = SciPy's y'; ∂x y' (and the Hessian) is the equation's y'', which matches a
+    central difference of SciPy's y'; the third derivative (Taylor mode and nested reverse) matches
+    a central difference of the equation's y''."""
+    scipy_fn, osc_fn = getattr(special, name), getattr(sps, name)
+    scipy_cv, osc_cv = getattr(special, f"{name}_cv"), getattr(sps, f"{name}_cv")
+    for m, n, c in ((0, 0, 1.2), (1, 2, 0.8), (2, 3, 2.0)):
+        lam = cv(m, n, c)
+        for x0 in xs:
+            x = np.float64(x0)
+            y, yp = osc_fn(m, n, c, x)
+            assert (y, yp) == scipy_fn(m, n, c, x) == scipy_cv(m, n, c, lam, x) == osc_cv(m, n, c, lam, x)
+            ypp = _spheroidal_second(kind, m, c, lam, x0, y, yp)
+            for f in (lambda t: osc_fn(m, n, c, t), lambda t: osc_cv(m, n, c, lam, t)):
+                assert osc.grad(lambda t: f(t)[0])(x) == yp
+                _close(osc.hessian(lambda t: f(t)[0])(x), ypp, 1e-13, (name, m, n, c, x0))
+                _close(osc.grad(lambda t: f(t)[1])(x), ypp, 1e-13, (name, m, n, c, x0))
+            h = 1e-5
+            fd = (scipy_fn(m, n, c, x0 + h)[1] - scipy_fn(m, n, c, x0 - h)[1]) / (2 * h)
+            assert abs(fd - ypp) <= 1e-6 * max(abs(y), abs(yp), abs(ypp)), (name, m, n, c, x0, fd, ypp)
+            ypp_at = [_spheroidal_second(kind, m, c, lam, x0 + e, *scipy_fn(m, n, c, x0 + e)) for e in (h, -h)]
+            yppp = (ypp_at[0] - ypp_at[1]) / (2 * h)
+            along = osc.derivatives_along(lambda t: osc_fn(m, n, c, t)[0], x, np.float64(1.0), 3)
+            assert abs(along[3] - yppp) <= 1e-6 * max(abs(yp), abs(ypp), abs(yppp)), (name, m, n, c, x0)
+            third = osc.grad(lambda s: osc.grad(lambda r: osc.grad(lambda u: osc_fn(m, n, c, u)[0])(r))(s))(x)
+            _close(third, along[3], 1e-12, (name, m, n, c, x0, "third"))
+    assert core.current_depth() == 0
+
+
+def test_spheroidal_angular_functions_at_the_singular_points():
+    """At x = ±1 SciPy's values are nan, and so are the derivatives (no warnings)."""
+    for x in (1.0, -1.0):
+        f = lambda t: special.pro_ang1(1, 2, 0.8, t)[0]  # noqa: E731
+        assert np.isnan(osc.grad(f)(np.float64(x))) and np.isnan(osc.hessian(f)(np.float64(x)))
+
+
 def test_vectors_broadcast_and_vmap():
     v = np.array([0.7, -1.4, 2.0])
     x = np.array([[0.3, 1.1, -0.8], [1.6, -0.2, 0.9]])
@@ -231,6 +282,8 @@ def test_vectors_broadcast_and_vmap():
     (lambda v: special.pbwa(v[0], v[1])[1], [0.7, 1.3], "the parameter a"),
     (lambda v: special.mathieu_cem(2, v[0], v[1])[0], [1.5, 30.0], "the parameter q"),
     (lambda v: special.mathieu_modsem2(2, v[0], v[1])[1], [1.5, 0.3], "the parameter q"),
+    (lambda v: special.pro_ang1(1, 2, v[0], v[1])[0], [0.8, 0.3], "the parameter c"),
+    (lambda v: special.obl_rad1_cv(1, 2, 0.8, v[0], v[1])[1], [3.0, 0.3], "cv"),
 ])
 def test_constant_arguments_are_refused(fn, point, what):
     with pytest.raises(UnsupportedFunctionError, match=what):

@@ -43,6 +43,17 @@ primitives (so every order and every nesting works), from these rules:
   constants.  SciPy's characteristic values are accurate to about 1e-8 and its
   modified Mathieu functions to about 1e-6, which bounds how well the
   equation's second derivative matches a finite difference of SciPy's ``y'``.
+* Spheroidal wave functions ``pro_ang1``, ``pro_rad1``, ``obl_ang1``,
+  ``obl_rad1`` ``(m, n, c, x)`` and their ``_cv`` variants ``(m, n, c, cv,
+  x)``, also ``(y, y')`` pairs: ``(1 - x²) y'' = 2x y' - (λ - c²x² - m²/(1 -
+  x²)) y`` (prolate, angular and radial), ``+c²x²`` for the oblate angular
+  ones and ``(x² + 1) y'' = -2x y' + (λ - c²x² - m²/(x² + 1)) y`` for the
+  oblate radial ones, ``λ = pro_cv(m, n, c)`` / ``obl_cv(m, n, c)`` or the
+  argument ``cv``; at ``x = ±1`` the second derivative is nan.  ``m``, ``n``,
+  ``c``, ``cv`` are constants.  Not ``pro_rad2`` and ``obl_rad2``: SciPy's
+  values there do not satisfy the equation (``pro_rad2`` for ``m ≥ 1`` off by
+  up to 100 % in places, ``obl_rad2``'s ``y'`` is not even the derivative of
+  its ``y``), so no derivative would agree with them.
 """
 
 from __future__ import annotations
@@ -61,7 +72,8 @@ from .unary import UNARY
 
 __all__ = ["ODE_FUNCTIONS", "itj0y0", "it2j0y0", "iti0k0", "it2i0k0", "itairy", "pbdv", "pbvv", "pbwa",
            "mathieu_cem", "mathieu_sem", "mathieu_modcem1", "mathieu_modcem2", "mathieu_modsem1",
-           "mathieu_modsem2"]
+           "mathieu_modsem2", "pro_ang1", "pro_rad1", "obl_ang1", "obl_rad1", "pro_ang1_cv", "pro_rad1_cv",
+           "obl_ang1_cv", "obl_rad1_cv"]
 
 #: name -> the osculate function with SciPy's signature (registered for
 #: ``__array_ufunc__`` dispatch by :mod:`osculate.ad.numpy_dispatch` and
@@ -303,10 +315,11 @@ def itairy(x):
 # =========================================================================== (y, y') with a differential equation
 
 
-def _ode_pair(name, nconst, what, scale, second):
+def _ode_pair(name, nconst, what, scale, second, first=None):
     """The primitives ``name`` (SciPy's ``y``) and ``name_d`` (SciPy's ``y'``) of ``(*constants,
-    x)``: ``∂x y = scale · y'``, ``∂x y' = second(constants, x) · y`` (the equation, with its
-    scale); the constants' partials are errors."""
+    x)``: ``∂x y = scale · y'``, ``∂x y' = second(constants, x) · y + first(constants, x) · y'``
+    (the equation, with its scale; no ``y'`` term without ``first``); the constants' partials are
+    errors."""
     fn = getattr(special, name)
     refuse = _constant(f"{name}", what)
 
@@ -319,7 +332,9 @@ def _ode_pair(name, nconst, what, scale, second):
     def derivative_partials(i, args, out):
         if i < nconst:
             refuse()
-        return second(args[:nconst], args[nconst]) * value_p.bind(*args)
+        consts, x = args[:nconst], args[nconst]
+        out = second(consts, x) * value_p.bind(*args)
+        return out if first is None else out + first(consts, x) * derivative_p.bind(*args)
 
     value_p = elementwise(name, _part(fn, 0), value_partials)
     derivative_p = elementwise(f"{name}_d", _part(fn, 1), derivative_partials)
@@ -347,24 +362,26 @@ _MATHIEU_CONST = "the order m (or the parameter q; its characteristic value's de
 
 
 
-def _characteristic(name):
-    """``name(m, q)`` broadcast against ``x``: the characteristic value inside the equation at ``x``
-    (its derivative in ``x`` is 0; in ``m`` and ``q`` it is refused, as the functions' own)."""
+def _characteristic(name, primitive, signature, what):
+    """``name(*constants)`` broadcast against ``x`` (the primitive's last argument): the
+    characteristic value inside the equation at ``x`` (its derivative in ``x`` is 0; in the
+    constants it is refused, as the functions' own)."""
     fn = getattr(special, name)
 
-    def impl(m, q, x):
-        return (fn(m, q) + np.zeros_like(x, dtype=float))[()]
+    def impl(*args):
+        x = args[-1]
+        return (fn(*args[:-1]) + np.zeros_like(x, dtype=float))[()]
 
     def partials(i, args, out):
-        if i < 2:
-            _constant(f"{name}(m, q)", _MATHIEU_CONST)()
+        if i < len(args) - 1:
+            _constant(f"{name}{signature}", what)()
         return 0.0
 
-    return elementwise(f"{name}_cv", impl, partials)
+    return elementwise(primitive, impl, partials)
 
 
-mathieu_a_cv_p = _characteristic("mathieu_a")
-mathieu_b_cv_p = _characteristic("mathieu_b")
+mathieu_a_cv_p = _characteristic("mathieu_a", "mathieu_a_cv", "(m, q)", _MATHIEU_CONST)
+mathieu_b_cv_p = _characteristic("mathieu_b", "mathieu_b_cv", "(m, q)", _MATHIEU_CONST)
 
 
 def _mathieu(cv_p):
@@ -485,6 +502,94 @@ mathieu_modsem1 = _modified("mathieu_modsem1", "b")
 mathieu_modsem2 = _modified("mathieu_modsem2", "b")
 
 
+# =========================================================================== spheroidal wave functions
+# (1 - x²) y'' - 2x y' + (λ - c²x² - m²/(1 - x²)) y = 0 for the prolate functions, angular (|x| < 1)
+# and radial (x > 1) alike; c² -> -c² for the oblate angular ones; x -> ix for the oblate radial ones:
+# (x² + 1) y'' + 2x y' - (λ - c²x² - m²/(x² + 1)) y = 0.  λ is the characteristic value pro_cv or
+# obl_cv (m, n, c), or the argument cv of the _cv variants.  Where the equation is singular (x = ±1)
+# the second derivative is nan.
+
+_SPHEROIDAL_CONST = ("the order m (or n, the parameter c or the characteristic value cv; their derivatives are "
+                     "not available), m, n, c or cv")
+pro_cv_x_p = _characteristic("pro_cv", "pro_cv_x", "(m, n, c)", _SPHEROIDAL_CONST)
+obl_cv_x_p = _characteristic("obl_cv", "obl_cv_x", "(m, n, c)", _SPHEROIDAL_CONST)
+
+
+def _nan_where(bad, x, value):
+    """``value`` (a function of a safe ``x``), nan with nan derivatives where ``bad``."""
+    nan_there = where(bad, np.nan, 0.0) * x
+    return where(bad, nan_there, value(where(bad, 0.0, x)))
+
+
+def _spheroidal(kind, with_cv):
+    """``(second, first)`` of the equation ``y'' = A y + B y'`` for ``kind`` ("pro", "obl_ang",
+    "obl_rad"), ``λ`` the argument ``cv`` or the characteristic primitive."""
+
+    def lam(consts, x):
+        if with_cv:
+            return consts[3]
+        m, n, c = consts
+        return (obl_cv_x_p if kind.startswith("obl") else pro_cv_x_p).bind(m, n, c, x)
+
+    def den_of(x):
+        return x * x + 1.0 if kind == "obl_rad" else 1.0 - x * x
+
+    def second(consts, x):
+        m, c, lam_x = consts[0], consts[2], lam(consts, x)
+
+        def a(t):
+            den = den_of(t)
+            if kind == "obl_rad":
+                return (lam_x - c * c * (t * t) - m * m / den) / den
+            sign = -1.0 if kind == "pro" else 1.0
+            return -(lam_x + sign * c * c * (t * t) - m * m / den) / den
+
+        return a(x) if kind == "obl_rad" else _nan_where(equal(den_of(x), 0.0), x, a)
+
+    def first(consts, x):
+        if kind == "obl_rad":
+            return -2.0 * x / den_of(x)
+        return _nan_where(equal(den_of(x), 0.0), x, lambda t: 2.0 * t / den_of(t))
+
+    return second, first
+
+
+for _name, _kind in (("pro_ang1", "pro"), ("pro_rad1", "pro"), ("obl_ang1", "obl_ang"), ("obl_rad1", "obl_rad")):
+    ODE_PAIRS[_name] = _ode_pair(_name, 3, _SPHEROIDAL_CONST, 1.0, *_spheroidal(_kind, False))
+    ODE_PAIRS[f"{_name}_cv"] = _ode_pair(f"{_name}_cv", 4, _SPHEROIDAL_CONST, 1.0, *_spheroidal(_kind, True))
+
+
+def _spheroidal_function(name, kind, with_cv):
+    def fn(*args):
+        return _pair(name, *args)
+
+    signature = "(m, n, c, cv, x)" if with_cv else "(m, n, c, x)"
+    x0 = "0.3" if "ang" in name else "1.5" if name.startswith("pro") else "0.5"
+    head = "1, 2, 0.8, cv" if with_cv else "1, 2, 0.8"
+    setup = f"    >>> cv = special.{name[:3]}_cv(1, 2, 0.8)\n" if with_cv else ""
+    fn.__name__ = name
+    fn.__doc__ = (f"``scipy.special.{name}{signature} -> (y, y')``, SciPy's values, both differentiable in ``x`` "
+                  f"to every order by the {kind} spheroidal equation (``m``, ``n``, ``c``"
+                  f"{', ``cv``' if with_cv else ''} are constants).\n\n"
+                  "    >>> import numpy as np, osculate as osc\n"
+                  "    >>> from scipy import special\n"
+                  f"{setup}"
+                  f"    >>> y, yp = {name}({head}, {x0})\n"
+                  f"    >>> bool(np.isclose(osc.grad(lambda t: {name}({head}, t)[0])(np.float64({x0})), yp))\n"
+                  "    True\n")
+    return fn
+
+
+pro_ang1 = _spheroidal_function("pro_ang1", "prolate", False)
+pro_rad1 = _spheroidal_function("pro_rad1", "prolate", False)
+obl_ang1 = _spheroidal_function("obl_ang1", "oblate", False)
+obl_rad1 = _spheroidal_function("obl_rad1", "oblate", False)
+pro_ang1_cv = _spheroidal_function("pro_ang1_cv", "prolate", True)
+pro_rad1_cv = _spheroidal_function("pro_rad1_cv", "prolate", True)
+obl_ang1_cv = _spheroidal_function("obl_ang1_cv", "oblate", True)
+obl_rad1_cv = _spheroidal_function("obl_rad1_cv", "oblate", True)
+
+
 # =========================================================================== the table
 
 ODE_FUNCTIONS.update({
@@ -496,4 +601,6 @@ ODE_FUNCTIONS.update({
     "pbdv": pbdv, "pbvv": pbvv, "pbwa": pbwa, "mathieu_cem": mathieu_cem, "mathieu_sem": mathieu_sem,
     "mathieu_modcem1": mathieu_modcem1, "mathieu_modcem2": mathieu_modcem2,
     "mathieu_modsem1": mathieu_modsem1, "mathieu_modsem2": mathieu_modsem2,
+    "pro_ang1": pro_ang1, "pro_rad1": pro_rad1, "obl_ang1": obl_ang1, "obl_rad1": obl_rad1,
+    "pro_ang1_cv": pro_ang1_cv, "pro_rad1_cv": pro_rad1_cv, "obl_ang1_cv": obl_ang1_cv, "obl_rad1_cv": obl_rad1_cv,
 })
