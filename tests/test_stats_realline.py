@@ -218,6 +218,18 @@ def test_loggamma_upper_tail_beyond_underflow():
     check_grads(lambda x, c: stats.loggamma.logsf(x, c), (np.array([7.5, 9.0]), np.array(1.7)), order=2)
 
 
+def test_exponnorm_lower_tail_against_mpmath():
+    """Below z = -5 exponnorm's log cdf is log Φ(z) + log(1 - e^d): it stays finite where both terms of
+    Φ(z) - e^{...} Φ(z - 1/K) underflow (SciPy's is -inf at z = -40)."""
+    mp.mp.dps = 60
+    for K in (0.2, 1.5, 10.0):
+        for z in (-4.9, -5.1, -8.0, -40.0, -300.0):
+            zm, k = mp.mpf(z), mp.mpf(K)
+            want = mp.log(mp.ncdf(zm) - mp.exp((1 / k) * (1 / (2 * k) - zm)) * mp.ncdf(zm - 1 / k))
+            np.testing.assert_allclose(stats.exponnorm.logcdf(z, K), float(want), rtol=1e-11)
+    check_grads(lambda x, K: stats.exponnorm.logcdf(x, K), (np.array([-30.0, -6.0]), np.array(1.5)), order=2)
+
+
 def test_slopes_of_the_cdfs_are_the_density():
     """d logcdf/dx = pdf / cdf, d logsf/dx = -pdf / sf, d cdf/dx = pdf, across each support and
     into the tails (the branches the table rows do not reach)."""

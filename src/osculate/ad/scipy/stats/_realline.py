@@ -363,7 +363,18 @@ class exponnorm_gen(_rv_line):
         return self._logprod(z, K) - _log(K)
 
     def _cdf(self, z, K):
-        return _o.ndtr(z) - _exp(self._logprod(z, K))
+        far = z < -5.0
+        zn = _where(far, 0.0, z)
+        return _where(far, _exp(self._logcdf(z, K)), _o.ndtr(zn) - _exp(self._logprod(zn, K)))
+
+    def _logcdf(self, z, K):
+        """Below ``z = -5`` as ``log Φ(z) + log(1 - e^d)``, ``d = logprod - log Φ(z) < 0``: finite where
+        both terms of ``Φ(z) - e^{logprod}`` underflow."""
+        far = z < -5.0
+        zf, zn = _where(far, z, -6.0), _where(far, 0.0, z)
+        lf = _o.log_ndtr(zf)
+        tail = lf + _log1mexp_neg(lf - self._logprod(zf, K))
+        return _where(far, tail, _log_of(_o.ndtr(zn) - _exp(self._logprod(zn, K)), self._sf(zn, K)))
 
     def _sf(self, z, K):
         return _o.ndtr(-z) + _exp(self._logprod(z, K))
