@@ -25,3 +25,11 @@ ROWS = [
     ("scipy.linalg.clarkson_woodruff_transform", lambda a: la.clarkson_woodruff_transform(a, 3, rng=1),
      [normal(6, 2)], ""),
 ]
+
+
+def hessenberg_both(a):
+    h, q = la.hessenberg(a, calc_q=True)
+    return np.concatenate([h.ravel(), q.ravel()])
+
+
+ROWS.append(("scipy.linalg.hessenberg", hessenberg_both, [normal(4, 4)], ""))
