@@ -244,6 +244,20 @@ def test_slopes_of_the_cdfs_are_the_density():
             np.testing.assert_allclose(g, want, rtol=1e-8, atol=1e-100, err_msg=f"{name}{shapes} {method}")
 
 
+def test_derivatives_at_loc_itself():
+    """At x = loc (z = 0, where |z|^β and the two-sided forms meet) the gradient and Hessian in
+    (loc, scale) are finite, and d cdf/dx is the density (gennorm's cdf is a series there)."""
+    for name, shapes in [("gennorm", (0.7,)), ("gennorm", (1.5,)), ("gennorm", (4.0,)), ("dgamma", (2.5,)),
+                         ("dweibull", (2.5,)), ("laplace_asymmetric", (2.0,)), ("skewnorm", (2.0,)), ("hypsecant", ())]:
+        dist = getattr(stats, name)
+        for method in ("logpdf", "logcdf", "logsf", "cdf", "sf"):
+            f = lambda p: getattr(dist, method)(0.0, *shapes, p[0], p[1])  # noqa: E731
+            p = np.array([0.0, 1.0])
+            assert np.all(np.isfinite(osc.grad(f)(p))) and np.all(np.isfinite(osc.hessian(f)(p))), (name, method)
+        np.testing.assert_allclose(osc.grad(lambda x: dist.cdf(x, *shapes))(0.0), getattr(ss, name).pdf(0.0, *shapes),
+                                   rtol=1e-12)
+
+
 def test_derivatives_stay_finite_beside_points_outside_the_support():
     x = np.array([-3.0, -0.5, 0.5, 1.9, 5.0])
     for dist, shapes in [(stats.weibull_max, (2.0,)), (stats.genextreme, (0.5,)), (stats.genextreme, (-0.5,))]:

@@ -312,21 +312,42 @@ class gennorm_gen(_rv_line):
     def _valid(self, beta):
         return (beta > 0.0,)
 
+    @staticmethod
+    def _pow(z, beta):  # |z|^β, 0 at z = 0 with slope 0 there (not 0 * inf)
+        w = _o.abs(z)
+        pos = w > 0.0
+        return _where(pos, _o.power(_where(pos, w, 1.0), beta), 0.0)
+
     def _logpdf(self, z, beta):
-        return _log(beta) - _LOG2 - _o.gammaln(1.0 / beta) - _o.power(_o.abs(z), beta)
+        return _log(beta) - _LOG2 - _o.gammaln(1.0 / beta) - self._pow(z, beta)
+
+    def _centre(self, z, beta):
+        """For ``|z| < 1``: ``1/2 + z S(y) / 2``, ``y = |z|^β``, ``S = e⁻ʸ Σ yᵏ / Γ(1/β + k + 1)`` (so
+        ``z S`` is ``sign(z) gammainc(1/β, y)``), smooth through ``z = 0`` where the other form's slope is 0 * inf."""
+        a = 1.0 / beta
+        y = self._pow(z, beta)
+        term, total = 1.0 + 0.0 * y, 1.0 + 0.0 * y
+        for k in range(1, 25):
+            term = term * y / (a + k)
+            total = total + term
+        return 0.5 + 0.5 * z * _exp(_log(total) - y - _o.gammaln(a + 1.0))
 
     def _cdf(self, z, beta):
-        c = 0.5 * _o.sign(z)
-        return (0.5 + c) - c * _sp.gammaincc(1.0 / beta, _o.power(_o.abs(z), beta))
+        small = _o.abs(z) < 1.0
+        zs, zb = _where(small, z, 0.5), _where(small, 2.0, z)
+        c = 0.5 * _o.sign(zb)
+        return _where(small, self._centre(zs, beta), (0.5 + c) - c * _sp.gammaincc(1.0 / beta, self._pow(zb, beta)))
 
     def _sf(self, z, beta):
         return self._cdf(-z, beta)
 
-    def _logcdf(self, z, beta):  # below 0: log(Q(1/β, |z|^β) / 2), finite where Q underflows
-        neg = z < 0.0
-        w = _o.abs(_where(neg, z, -1.0))
-        low = _log_gammaincc(1.0 / beta, _o.power(w, beta), beta * _log(w)) - _LOG2
-        return _where(neg, low, _log1p(-0.5 * _sp.gammaincc(1.0 / beta, _o.power(_where(neg, 1.0, z), beta))))
+    def _logcdf(self, z, beta):  # below -1: log(Q(1/β, |z|^β) / 2), finite where Q underflows
+        low, high = z <= -1.0, z >= 1.0
+        w = -_where(low, z, -2.0)
+        zh, zs = _where(high, z, 2.0), _where(_any(low, high), 0.5, z)
+        lower = _log_gammaincc(1.0 / beta, _o.power(w, beta), beta * _log(w)) - _LOG2
+        upper = _log1p(-0.5 * _sp.gammaincc(1.0 / beta, _o.power(zh, beta)))
+        return _where(low, lower, _where(high, upper, _log(self._centre(zs, beta))))
 
     def _logsf(self, z, beta):
         return self._logcdf(-z, beta)
@@ -493,7 +514,7 @@ class dgamma_gen(_rv_line):
     def _logcdf(self, z, a):  # below 0: log(Q(a, -z) / 2), finite where Q underflows
         neg = z <= 0.0
         w = -_where(neg, z, -1.0)
-        return _where(neg, _log_gammaincc(a, w, _log(w)) - _LOG2,
+        return _where(neg, _log_gammaincc(a, w, _log(_where(w > 0.0, w, 1.0))) - _LOG2,
                       _log1p(-0.5 * _sp.gammaincc(a, _where(neg, 1.0, z))))
 
     def _logsf(self, z, a):
