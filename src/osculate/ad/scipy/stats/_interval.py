@@ -20,7 +20,7 @@ import scipy.stats as _ss
 from ... import numpy as _o
 from .. import special as _sp
 from ._base import _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _inf, _log, _log1p, _where, rv_continuous
-from ._realline import _log1mexp_neg, _log_diff, _log_gauss_mass, _neg_expm1, _rv_line
+from ._realline import _log1mexp_neg, _log_gauss_mass, _neg_expm1, _rv_line
 
 __all__ = ["truncnorm", "triang", "trapezoid", "arcsine", "anglit", "semicircular", "cosine", "bradford", "powerlaw",
            "johnsonsb", "loguniform", "reciprocal", "truncexpon", "rdist", "truncweibull_min", "argus"]
