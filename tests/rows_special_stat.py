@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+import osculate as osc
 import osculate.scipy.special as sps
 from _cases import uniform
 from osculate.ad.prims.special_stat import chndtr_pdf, kolmogorov_d, smirnov_d
@@ -42,6 +43,14 @@ ROWS = [
     ("nctdtr", special.nctdtr, [uniform(3.0, 8.0, 3), uniform(-1.0, 1.5, 3), uniform(0.5, 2.5, 3)], ""),
     ("nctdtr", special.nctdtr, [uniform(3.0, 8.0, 3), uniform(-1.0, 1.5, 3), uniform(-2.5, -0.5, 3)], "negative-t"),
     ("nctdtrit", special.nctdtrit, [uniform(3.0, 8.0, 3), uniform(-1.0, 1.5, 3), _p(3)], ""),
+    # the derivative families, reached through a gradient inside the function (so that the sparsity, vmap and
+    # jit tables trace them too)
+    ("chndtr_dk", lambda x, k: osc.grad(lambda t: np.sum(special.chndtr(x, t, 1.5)))(k) * x,
+     [uniform(1.0, 6.0, 3), uniform(1.0, 4.0, 3)], "d-family"),
+    ("ncf_h", lambda n, x: osc.grad(lambda t: np.sum(special.ncfdtr(t, 5.0, 1.5, x)))(n) * x,
+     [uniform(2.0, 5.0, 3), uniform(0.5, 4.0, 3)], "d-family"),
+    ("nct_s", lambda mu, t: osc.grad(lambda m: np.sum(special.nctdtr(5.0, m, t)))(mu) * t,
+     [uniform(-1.0, 1.5, 3), uniform(0.5, 2.5, 3)], "d-family"),
     ("nrdtrimn", special.nrdtrimn, [_p(3), uniform(0.5, 2.0, 3), uniform(-1.0, 1.0, 3)], ""),
     ("nrdtrisd", special.nrdtrisd, [uniform(-1.0, 0.0, 3), uniform(0.6, 0.9, 3), uniform(1.0, 2.0, 3)], ""),
     ("kolmogorov", special.kolmogorov, [uniform(0.3, 0.95, 2, 3)], "theta-series"),
@@ -59,7 +68,8 @@ ROWS = [
 
 # every row in Taylor mode too (the curve's scale keeps each in its domain); the noncentral chi-square's in one
 # argument (each derivative of its density binds it twice more, at k ± 2: order 5 in three arguments is slow)
-_CHNDTR = {"chndtr_pdf", "chndtrix", "chndtridf", "chndtrinc", "ncfdtr", "ncfdtri", "nctdtr", "nctdtrit"}
+_CHNDTR = {"chndtr_pdf", "chndtrix", "chndtridf", "chndtrinc", "ncfdtr", "ncfdtri", "nctdtr", "nctdtrit", "chndtr_dk",
+           "ncf_h", "nct_s"}
 TAYLOR_ROWS = [(tag, fn, mk, 0.02, True) for tag, fn, mk, label in ROWS if tag not in _CHNDTR] + [
     ("chndtr_pdf", lambda k: chndtr_pdf(2.5, k, 1.2, 1), [uniform(1.0, 4.0, 3)], 0.02, True),
     ("chndtrix", lambda p: special.chndtrix(p, 2.5, 1.2), [_p(3)], 0.02, True),
