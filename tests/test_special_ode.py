@@ -209,6 +209,37 @@ def test_mathieu_functions_follow_their_equations(name, characteristic, degrees)
     assert core.current_depth() == 0
 
 
+def test_mathieu_characteristic_values_in_q():
+    """At q = 0 the derivatives of the known series (a₀ = -q²/2 + 7q⁴/128, a₁ = 1 + q - q²/8 - q³/64
+    - q⁴/1536, a₂ = 4 + 5q²/12 - 763q⁴/13824, b₁ = 1 - q - q²/8 + q³/64 - q⁴/1536, b₂ = 4 - q²/12
+    + 5q⁴/13824); elsewhere ∂q a = 2⟨cos 2x y, y⟩ / ⟨y, y⟩ (by quadrature of SciPy's own ce and se)
+    and five-point differences of SciPy's values, negative q included."""
+    series = {("a", 0): [0.0, 0.0, -1.0, 0.0, 7 * 24 / 128], ("a", 1): [1.0, 1.0, -0.25, -6 / 64, -24 / 1536],
+              ("a", 2): [4.0, 0.0, 5 / 6, 0.0, -763 * 24 / 13824],
+              ("b", 1): [1.0, -1.0, -0.25, 6 / 64, -24 / 1536], ("b", 2): [4.0, 0.0, -1 / 6, 0.0, 5 * 24 / 13824]}
+    for (kind, m), want in series.items():
+        f = lambda t: getattr(special, f"mathieu_{kind}")(m, t)  # noqa: E731
+        d = osc.derivatives_along(f, np.float64(0.0), np.float64(1.0), 4)
+        np.testing.assert_allclose(d, want, rtol=1e-12, atol=1e-13)
+    for kind, m, q in (("a", 0, 1.3), ("a", 3, 7.0), ("a", 2, -2.5), ("b", 1, 1.3), ("b", 4, 25.0), ("b", 3, -6.0)):
+        f = lambda t: getattr(special, f"mathieu_{kind}")(m, t)  # noqa: E731
+        y = lambda deg: getattr(special, "mathieu_cem" if kind == "a" else "mathieu_sem")(m, q, deg)[0]  # noqa: E731
+        xs = np.linspace(0.0, 360.0, 2001)[:-1]  # the periodic trapezoid rule: spectrally accurate
+        ys = y(xs)
+        hf = 2 * np.sum(np.cos(2 * np.radians(xs)) * ys * ys) / np.sum(ys * ys)
+        _close(osc.grad(f)(np.float64(q)), hf, 1e-10, (kind, m, q))
+        h = 1e-2
+        v = [f(q + k * h) for k in (-2, -1, 0, 1, 2)]
+        fd1 = (v[0] - 8 * v[1] + 8 * v[3] - v[4]) / (12 * h)
+        fd2 = (-v[0] + 16 * v[1] - 30 * v[2] + 16 * v[3] - v[4]) / (12 * h * h)
+        _close(osc.grad(f)(np.float64(q)), fd1, 1e-8, (kind, m, q))
+        for mode in ("fwd-rev", "rev-rev"):
+            _close(osc.hessian(f, mode=mode)(np.float64(q)), fd2, 1e-6, (kind, m, q, mode))
+    assert osc.jvp(lambda t: special.mathieu_a(2, t), (np.float64(1.3),), (np.float64(1.0),))[0] == special.mathieu_a(2, 1.3)
+    assert np.isnan(osc.grad(lambda t: special.mathieu_b(0, t))(np.float64(1.3)))  # (b₀ does not exist)
+    assert core.current_depth() == 0
+
+
 SPHEROIDAL = [("pro_ang1", special.pro_cv, "pro", [0.3, -0.7, 0.0]), ("pro_rad1", special.pro_cv, "pro", [1.2, 2.5]),
               ("obl_ang1", special.obl_cv, "obl_ang", [0.3, -0.7, 0.0]), ("obl_rad1", special.obl_cv, "obl_rad",
                                                                             [0.2, 0.9, 3.0])]
@@ -282,6 +313,7 @@ def test_vectors_broadcast_and_vmap():
     (lambda v: special.pbwa(v[0], v[1])[1], [0.7, 1.3], "the parameter a"),
     (lambda v: special.mathieu_cem(2, v[0], v[1])[0], [1.5, 30.0], "the parameter q"),
     (lambda v: special.mathieu_modsem2(2, v[0], v[1])[1], [1.5, 0.3], "the parameter q"),
+    (lambda v: special.mathieu_a(v[0], v[1]), [2.0, 1.3], "the order m"),
     (lambda v: special.pro_ang1(1, 2, v[0], v[1])[0], [0.8, 0.3], "the parameter c"),
     (lambda v: special.obl_rad1_cv(1, 2, 0.8, v[0], v[1])[1], [3.0, 0.3], "cv"),
 ])

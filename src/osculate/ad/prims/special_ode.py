@@ -43,6 +43,13 @@ primitives (so every order and every nesting works), from these rules:
   constants.  SciPy's characteristic values are accurate to about 1e-8 and its
   modified Mathieu functions to about 1e-6, which bounds how well the
   equation's second derivative matches a finite difference of SciPy's ``y'``.
+* ``mathieu_a(m, q)``, ``mathieu_b(m, q)`` in ``q`` (``m`` a constant):
+  eigenvalues of the symmetric tridiagonal recurrence of the Fourier
+  coefficients, ``M(q) = D + qE`` (one per symmetry class), so ``∂q a = vᵀ E
+  v`` with ``v`` from osculate's ``eigh`` of the truncated ``M(q)`` (``m/2 +
+  50 + 4√|q|`` coefficients; its eigenvalue equals SciPy's to about 1e-15),
+  and every higher derivative from ``eigh``'s.  ``q`` of either sign.  Not
+  ``pro_cv``, ``obl_cv`` (nor the functions in ``q`` or ``c``).
 * Spheroidal wave functions ``pro_ang1``, ``pro_rad1``, ``obl_ang1``,
   ``obl_rad1`` ``(m, n, c, x)`` and their ``_cv`` variants ``(m, n, c, cv,
   x)``, also ``(y, y')`` pairs: ``(1 - x²) y'' = 2x y' - (λ - c²x² - m²/(1 -
@@ -63,11 +70,13 @@ import math
 import numpy as np
 from scipy import special
 
-from ..core import UnsupportedFunctionError
+from ..core import ConcretizationError, UnsupportedFunctionError, concrete
 from .arithmetic import where
 from .jets import elementwise
+from .linalg import eigh, matmul
 from .nondiff import NONDIFF, equal
 from .special_misc import airy_ai_p, airy_bi_p, modstruve_p, struve_p
+from .structural import broadcast_to, reshape, shape_of, sum_
 from .unary import UNARY
 
 __all__ = ["ODE_FUNCTIONS", "itj0y0", "it2j0y0", "iti0k0", "it2i0k0", "itairy", "pbdv", "pbvv", "pbwa",
@@ -357,7 +366,7 @@ ODE_PAIRS = {
     "pbwa": _ode_pair("pbwa", 1, "the parameter a", 1.0, _weber_w),
 }
 
-_MATHIEU_CONST = "the order m (or the parameter q; its characteristic value's derivative is not available), m or q"
+_MATHIEU_CONST = "the order m (or the parameter q: the functions' derivative in q is not available), m or q"
 
 
 
@@ -502,6 +511,76 @@ mathieu_modsem1 = _modified("mathieu_modsem1", "b")
 mathieu_modsem2 = _modified("mathieu_modsem2", "b")
 
 
+# =========================================================================== Mathieu's characteristic values in q
+# a_m(q) and b_m(q) are eigenvalues of the recurrences of the Fourier coefficients (one symmetric
+# tridiagonal matrix M(q) = D + q E per class: cos 2kx, cos (2k+1)x, sin (2k+1)x, sin (2k+2)x), simple
+# within each class, so a_m is the (m // 2)-th (b_m the ((m - 1) // 2)-th) of its class's, for q of
+# either sign.  ∂q a = vᵀ E v (Hellmann and Feynman), v the normalized eigenvector of the matrix
+# truncated after N = m/2 + 50 + 4√|q| coefficients (then equal to SciPy's value to about 1e-15),
+# written with osculate's eigh of M(q): every higher derivative follows from eigh's own.
+
+_MATHIEU_EXTRA = 50
+
+
+def _mathieu_class(kind, m, n):
+    """``(diagonal, E's corner, index)`` of ``a_m`` (``kind`` "a") or ``b_m`` in an ``n``-matrix."""
+    k = np.arange(n, dtype=float)
+    if kind == "a":
+        return ((2.0 * k) ** 2, "even", m // 2) if m % 2 == 0 else ((2.0 * k + 1.0) ** 2, 1.0, (m - 1) // 2)
+    return ((2.0 * k + 1.0) ** 2, -1.0, (m - 1) // 2) if m % 2 == 1 else ((2.0 * k + 2.0) ** 2, 0.0, m // 2 - 1)
+
+
+def _mathieu_matrices(kind, m, size):
+    """``D``, ``E`` (shape ``m.shape + (size, size)``) and the one-hot index of the eigenvalue;
+    ``bad`` where ``m`` is no valid order (nan there)."""
+    m = np.asarray(m, dtype=float)
+    D = np.zeros(m.shape + (size, size))
+    E = np.zeros(m.shape + (size, size))
+    onehot = np.zeros(m.shape + (size,))
+    bad = (m != np.floor(m)) | (m < (0 if kind == "a" else 1)) | ~np.isfinite(m)
+    off = np.diag(np.ones(size - 1), 1) + np.diag(np.ones(size - 1), -1)
+    for idx in np.ndindex(m.shape):
+        if bad[idx]:
+            continue
+        diagonal, corner, j = _mathieu_class(kind, int(m[idx]), size)
+        D[idx] = np.diag(diagonal)
+        E[idx] = off
+        if corner == "even":
+            E[idx][0, 1] = E[idx][1, 0] = math.sqrt(2.0)
+        else:
+            E[idx][0, 0] = corner
+        onehot[idx][j] = 1.0
+    return D, E, onehot, bad
+
+
+def _mathieu_cv_partials(kind):
+    name = f"mathieu_{kind}(m, q)"
+
+    def partials(i, args, out):
+        if i == 0:
+            _constant(name, "the order m")()
+        m, q = args
+        m = np.asarray(concrete(m))
+        try:
+            qmax = float(np.max(np.abs(concrete(q)), initial=0.0))
+        except ConcretizationError:  # (a staged q: the size for |q| up to 300)
+            qmax = 300.0
+        mmax = float(np.max(np.where(np.isfinite(m), m, 0.0), initial=0.0))
+        size = int(mmax) // 2 + _MATHIEU_EXTRA + int(4.0 * math.sqrt(qmax if math.isfinite(qmax) else 0.0))
+        shape = np.broadcast_shapes(np.shape(m), shape_of(q))
+        D, E, onehot, bad = _mathieu_matrices(kind, np.broadcast_to(m, shape), size)
+        qs = q if shape_of(q) == shape else broadcast_to(q, shape)
+        w, v = eigh(D + reshape(qs, shape + (1, 1)) * E)
+        d = sum_(sum_(v * matmul(E, v), axis=-2) * onehot, axis=-1)
+        return where(bad, np.nan, d) if bad.any() else d
+
+    return partials
+
+
+mathieu_a_p = elementwise("mathieu_a", special.mathieu_a, _mathieu_cv_partials("a"))
+mathieu_b_p = elementwise("mathieu_b", special.mathieu_b, _mathieu_cv_partials("b"))
+
+
 # =========================================================================== spheroidal wave functions
 # (1 - x²) y'' - 2x y' + (λ - c²x² - m²/(1 - x²)) y = 0 for the prolate functions, angular (|x| < 1)
 # and radial (x > 1) alike; c² -> -c² for the oblate angular ones; x -> ix for the oblate radial ones:
@@ -601,6 +680,7 @@ ODE_FUNCTIONS.update({
     "pbdv": pbdv, "pbvv": pbvv, "pbwa": pbwa, "mathieu_cem": mathieu_cem, "mathieu_sem": mathieu_sem,
     "mathieu_modcem1": mathieu_modcem1, "mathieu_modcem2": mathieu_modcem2,
     "mathieu_modsem1": mathieu_modsem1, "mathieu_modsem2": mathieu_modsem2,
+    "mathieu_a": _bind(mathieu_a_p), "mathieu_b": _bind(mathieu_b_p),
     "pro_ang1": pro_ang1, "pro_rad1": pro_rad1, "obl_ang1": obl_ang1, "obl_rad1": obl_rad1,
     "pro_ang1_cv": pro_ang1_cv, "pro_rad1_cv": pro_rad1_cv, "obl_ang1_cv": obl_ang1_cv, "obl_rad1_cv": obl_rad1_cv,
 })
