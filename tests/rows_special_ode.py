@@ -75,6 +75,8 @@ ROWS = [
      [uniform(0.2, 1.2, 3)], "d-family"),
     ("mathieu_a", lambda q: special.mathieu_a(np.array([0, 1, 2, 5]), q), [uniform(-4.0, 4.0, 2, 4)], "in-q"),
     ("mathieu_b", lambda q: special.mathieu_b(np.array([1, 2, 3, 6]), q), [uniform(-4.0, 4.0, 4)], "in-q"),
+    ("pro_cv", lambda c: special.pro_cv(_M, _N, c), [uniform(0.3, 3.0, 2, 3)], "in-c"),
+    ("obl_cv", lambda c: special.obl_cv(_M, _N, c), [uniform(0.3, 3.0, 3)], "in-c"),
     ("pro_ang1", _both(lambda x: special.pro_ang1(_M, _N, _C, x)), [uniform(-0.8, 0.8, 2, 3)], ""),
     ("pro_rad1", _both(lambda x: special.pro_rad1(_M, _N, _C, x)), [uniform(1.2, 3.0, 3)], ""),
     ("obl_ang1", _both(lambda x: special.obl_ang1(_M, _N, _C, x)), [uniform(-0.8, 0.8, 3)], ""),

@@ -211,7 +211,7 @@ REAL_ONLY = {
                      "mathieu_a_cv", "mathieu_b_cv", "pro_ang1", "pro_ang1_d", "pro_rad1", "pro_rad1_d", "obl_ang1",
                      "obl_ang1_d", "obl_rad1", "obl_rad1_d", "pro_ang1_cv", "pro_ang1_cv_d", "pro_rad1_cv",
                      "pro_rad1_cv_d", "obl_ang1_cv", "obl_ang1_cv_d", "obl_rad1_cv", "obl_rad1_cv_d", "pro_cv_x",
-                     "obl_cv_x", "mathieu_a", "mathieu_b"], _REAL_SPECIAL),
+                     "obl_cv_x", "mathieu_a", "mathieu_b", "pro_cv", "obl_cv"], _REAL_SPECIAL),
     "special_round": _PIECEWISE,
     "cholesky_banded": "its derivative solves the banded tangent system of a real factor; a complex (Hermitian) "
                        "factor's tangent is not C-linear and is not implemented (NotImplementedError)",

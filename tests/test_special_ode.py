@@ -240,6 +240,34 @@ def test_mathieu_characteristic_values_in_q():
     assert core.current_depth() == 0
 
 
+def test_spheroidal_characteristic_values_in_c():
+    """At c = 0: λ = n(n+1) ± c² (2(n(n+1) - m²) - 1) / ((2n-1)(2n+3)) + O(c⁴); elsewhere ∂c λ =
+    ±2c ⟨x² S, S⟩ / ⟨S, S⟩ (Gauss-Legendre quadrature of SciPy's own pro_ang1/obl_ang1) and
+    five-point differences of SciPy's values."""
+    nodes, weights = np.polynomial.legendre.leggauss(80)
+    for kind, sign in (("pro", 1.0), ("obl", -1.0)):
+        cv = getattr(special, f"{kind}_cv")
+        for m, n in ((0, 0), (1, 2), (2, 5), (3, 4)):
+            f = lambda t: cv(m, n, t)  # noqa: E731
+            d = osc.derivatives_along(f, np.float64(0.0), np.float64(1.0), 3)
+            second = 2 * sign * (2 * (n * (n + 1) - m * m) - 1) / ((2 * n - 1) * (2 * n + 3))
+            np.testing.assert_allclose(d, [n * (n + 1), 0.0, second, 0.0], rtol=1e-12, atol=1e-12)
+            for c in (0.7, 2.5, 6.0):
+                y = getattr(special, f"{kind}_ang1")(m, n, c, nodes)[0]
+                hf = 2 * sign * c * np.sum(weights * nodes ** 2 * y * y) / np.sum(weights * y * y)
+                _close(osc.grad(f)(np.float64(c)), hf, 1e-7, (kind, m, n, c))  # (SciPy's S: about 1e-8)
+                h = 1e-2
+                v = [f(c + k * h) for k in (-2, -1, 0, 1, 2)]
+                fd1 = (v[0] - 8 * v[1] + 8 * v[3] - v[4]) / (12 * h)
+                fd2 = (-v[0] + 16 * v[1] - 30 * v[2] + 16 * v[3] - v[4]) / (12 * h * h)
+                _close(osc.grad(f)(np.float64(c)), fd1, 1e-8, (kind, m, n, c))
+                for mode in ("fwd-rev", "rev-rev"):
+                    _close(osc.hessian(f, mode=mode)(np.float64(c)), fd2, 1e-6, (kind, m, n, c, mode))
+    assert osc.jvp(lambda t: special.pro_cv(1, 2, t), (np.float64(1.3),), (np.float64(1.0),))[0] == special.pro_cv(1, 2, 1.3)
+    assert np.isnan(osc.grad(lambda t: special.obl_cv(3, 2, t))(np.float64(1.3)))  # (n < m)
+    assert core.current_depth() == 0
+
+
 SPHEROIDAL = [("pro_ang1", special.pro_cv, "pro", [0.3, -0.7, 0.0]), ("pro_rad1", special.pro_cv, "pro", [1.2, 2.5]),
               ("obl_ang1", special.obl_cv, "obl_ang", [0.3, -0.7, 0.0]), ("obl_rad1", special.obl_cv, "obl_rad",
                                                                             [0.2, 0.9, 3.0])]
@@ -314,6 +342,7 @@ def test_vectors_broadcast_and_vmap():
     (lambda v: special.mathieu_cem(2, v[0], v[1])[0], [1.5, 30.0], "the parameter q"),
     (lambda v: special.mathieu_modsem2(2, v[0], v[1])[1], [1.5, 0.3], "the parameter q"),
     (lambda v: special.mathieu_a(v[0], v[1]), [2.0, 1.3], "the order m"),
+    (lambda v: special.pro_cv(v[0], 2, v[1]), [1.0, 1.3], "the order m"),
     (lambda v: special.pro_ang1(1, 2, v[0], v[1])[0], [0.8, 0.3], "the parameter c"),
     (lambda v: special.obl_rad1_cv(1, 2, 0.8, v[0], v[1])[1], [3.0, 0.3], "cv"),
 ])

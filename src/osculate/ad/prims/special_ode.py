@@ -48,8 +48,11 @@ primitives (so every order and every nesting works), from these rules:
   coefficients, ``M(q) = D + qE`` (one per symmetry class), so ``∂q a = vᵀ E
   v`` with ``v`` from osculate's ``eigh`` of the truncated ``M(q)`` (``m/2 +
   50 + 4√|q|`` coefficients; its eigenvalue equals SciPy's to about 1e-15),
-  and every higher derivative from ``eigh``'s.  ``q`` of either sign.  Not
-  ``pro_cv``, ``obl_cv`` (nor the functions in ``q`` or ``c``).
+  and every higher derivative from ``eigh``'s.  ``q`` of either sign.
+  Likewise ``pro_cv(m, n, c)``, ``obl_cv(m, n, c)`` in ``c``: eigenvalues of
+  ``diag(l(l+1)) ± c² X²`` in the normalized associated Legendre functions
+  (``X`` the tridiagonal matrix of ``x``), ``∂c λ = ±2c vᵀ X² v``.  (Not the
+  Mathieu and spheroidal functions themselves in ``q`` or ``c``.)
 * Spheroidal wave functions ``pro_ang1``, ``pro_rad1``, ``obl_ang1``,
   ``obl_rad1`` ``(m, n, c, x)`` and their ``_cv`` variants ``(m, n, c, cv,
   x)``, also ``(y, y')`` pairs: ``(1 - x²) y'' = 2x y' - (λ - c²x² - m²/(1 -
@@ -569,12 +572,18 @@ def _mathieu_cv_partials(kind):
         size = int(mmax) // 2 + _MATHIEU_EXTRA + int(4.0 * math.sqrt(qmax if math.isfinite(qmax) else 0.0))
         shape = np.broadcast_shapes(np.shape(m), shape_of(q))
         D, E, onehot, bad = _mathieu_matrices(kind, np.broadcast_to(m, shape), size)
-        qs = q if shape_of(q) == shape else broadcast_to(q, shape)
-        w, v = eigh(D + reshape(qs, shape + (1, 1)) * E)
-        d = sum_(sum_(v * matmul(E, v), axis=-2) * onehot, axis=-1)
-        return where(bad, np.nan, d) if bad.any() else d
+        return _eigenvalue_derivative(D, E, q, onehot, bad, shape)
 
     return partials
+
+
+def _eigenvalue_derivative(D, E, t, onehot, bad, shape):
+    """``vᵀ E v`` for the eigenvector ``v`` of ``D + t E`` that ``onehot`` picks (per element of
+    ``shape``; ``t`` traced), by osculate's ``eigh``; nan where ``bad``."""
+    ts = t if shape_of(t) == shape else broadcast_to(t, shape)
+    w, v = eigh(D + reshape(ts, shape + (1, 1)) * E)
+    d = sum_(sum_(v * matmul(E, v), axis=-2) * onehot, axis=-1)
+    return where(bad, np.nan, d) if bad.any() else d
 
 
 mathieu_a_p = elementwise("mathieu_a", special.mathieu_a, _mathieu_cv_partials("a"))
@@ -588,8 +597,8 @@ mathieu_b_p = elementwise("mathieu_b", special.mathieu_b, _mathieu_cv_partials("
 # obl_cv (m, n, c), or the argument cv of the _cv variants.  Where the equation is singular (x = ±1)
 # the second derivative is nan.
 
-_SPHEROIDAL_CONST = ("the order m (or n, the parameter c or the characteristic value cv; their derivatives are "
-                     "not available), m, n, c or cv")
+_SPHEROIDAL_CONST = ("the order m (or n, the parameter c or the characteristic value cv: the functions' "
+                     "derivatives in them are not available), m, n, c or cv")
 pro_cv_x_p = _characteristic("pro_cv", "pro_cv_x", "(m, n, c)", _SPHEROIDAL_CONST)
 obl_cv_x_p = _characteristic("obl_cv", "obl_cv_x", "(m, n, c)", _SPHEROIDAL_CONST)
 
@@ -669,6 +678,69 @@ obl_ang1_cv = _spheroidal_function("obl_ang1_cv", "oblate", True)
 obl_rad1_cv = _spheroidal_function("obl_rad1_cv", "oblate", True)
 
 
+# =========================================================================== spheroidal characteristic values in c
+# λ_mn(c) is an eigenvalue of L = -((1 - x²) y')' + m²/(1 - x²) y ± c²x² y (+ prolate, - oblate) in
+# the normalized associated Legendre functions P̄ₗᵐ (l = m, m+1, …), where it is D + t X² with D =
+# diag(l(l+1)), t = ±c² and X the tridiagonal matrix of x (x P̄ₗ = αₗ P̄ₗ₊₁ + αₗ₋₁ P̄ₗ₋₁, αₗ² = ((l+1)²
+# - m²) / ((2l+1)(2l+3))); X² keeps the parity of l - m, and within a parity class the eigenvalues
+# are simple: λ_mn is the ((n - m) // 2)-th of the class of n - m.  ∂c λ = ±2c vᵀ X² v (Hellmann and
+# Feynman) with v from osculate's eigh of the matrix truncated after (n - m)/2 + 40 + 2c terms of the
+# class (then its eigenvalue equals SciPy's to about 1e-15); higher derivatives from eigh's.
+
+_SPHEROIDAL_EXTRA = 40
+
+
+def _spheroidal_matrices(m, n, size):
+    """``D``, ``X²`` (class-restricted, shape ``m.shape + (size, size)``), the one-hot index and
+    ``bad`` (where ``(m, n)`` is no valid pair: integers with ``0 <= m <= n``)."""
+    m, n = np.broadcast_arrays(np.asarray(m, dtype=float), np.asarray(n, dtype=float))
+    D = np.zeros(m.shape + (size, size))
+    X2 = np.zeros(m.shape + (size, size))
+    onehot = np.zeros(m.shape + (size,))
+    bad = ((m != np.floor(m)) | (n != np.floor(n)) | (m < 0) | (n < m) | ~np.isfinite(m) | ~np.isfinite(n))
+    for idx in np.ndindex(m.shape):
+        if bad[idx]:
+            continue
+        mi, ni = int(m[idx]), int(n[idx])
+        count = 2 * size + 2
+        ell = mi + np.arange(count, dtype=float)
+        alpha = np.sqrt(((ell[:-1] + 1.0) ** 2 - mi * mi) / ((2.0 * ell[:-1] + 1.0) * (2.0 * ell[:-1] + 3.0)))
+        X = np.diag(alpha, 1) + np.diag(alpha, -1)
+        keep = np.arange((ni - mi) % 2, 2 * size, 2)
+        D[idx] = np.diag(ell[keep] * (ell[keep] + 1.0))
+        X2[idx] = (X @ X)[np.ix_(keep, keep)]
+        onehot[idx][(ni - mi) // 2] = 1.0
+    return D, X2, onehot, bad
+
+
+def _spheroidal_cv_partials(kind):
+    name = f"{kind}_cv(m, n, c)"
+    sign = 1.0 if kind == "pro" else -1.0
+
+    def partials(i, args, out):
+        if i < 2:
+            _constant(name, "the order m (or n)")()
+        m, n, c = args
+        m, n = np.asarray(concrete(m)), np.asarray(concrete(n))
+        try:
+            cmax = float(np.max(np.abs(concrete(c)), initial=0.0))
+        except ConcretizationError:  # (a staged c: the size for c up to 50)
+            cmax = 50.0
+        spread = np.where(np.isfinite(n - m), np.abs(n - m), 0.0)
+        size = int(np.max(spread, initial=0.0)) // 2 + _SPHEROIDAL_EXTRA + int(2.0 * (cmax if math.isfinite(cmax) else 0.0))
+        shape = np.broadcast_shapes(np.shape(m), np.shape(n), shape_of(c))
+        D, X2, onehot, bad = _spheroidal_matrices(np.broadcast_to(m, shape), np.broadcast_to(n, shape), size)
+        cs = c if shape_of(c) == shape else broadcast_to(c, shape)
+        # M = D + t X², t = ±c²: ∂c λ = (∂t λ) (±2c), ∂t λ = vᵀ X² v
+        return (2.0 * sign) * cs * _eigenvalue_derivative(D, X2, sign * (cs * cs), onehot, bad, shape)
+
+    return partials
+
+
+pro_cv_p = elementwise("pro_cv", special.pro_cv, _spheroidal_cv_partials("pro"))
+obl_cv_p = elementwise("obl_cv", special.obl_cv, _spheroidal_cv_partials("obl"))
+
+
 # =========================================================================== the table
 
 ODE_FUNCTIONS.update({
@@ -680,7 +752,8 @@ ODE_FUNCTIONS.update({
     "pbdv": pbdv, "pbvv": pbvv, "pbwa": pbwa, "mathieu_cem": mathieu_cem, "mathieu_sem": mathieu_sem,
     "mathieu_modcem1": mathieu_modcem1, "mathieu_modcem2": mathieu_modcem2,
     "mathieu_modsem1": mathieu_modsem1, "mathieu_modsem2": mathieu_modsem2,
-    "mathieu_a": _bind(mathieu_a_p), "mathieu_b": _bind(mathieu_b_p),
+    "mathieu_a": _bind(mathieu_a_p), "mathieu_b": _bind(mathieu_b_p), "pro_cv": _bind(pro_cv_p),
+    "obl_cv": _bind(obl_cv_p),
     "pro_ang1": pro_ang1, "pro_rad1": pro_rad1, "obl_ang1": obl_ang1, "obl_rad1": obl_rad1,
     "pro_ang1_cv": pro_ang1_cv, "pro_rad1_cv": pro_rad1_cv, "obl_ang1_cv": obl_ang1_cv, "obl_rad1_cv": obl_rad1_cv,
 })
