@@ -69,8 +69,17 @@ ROWS = [
      [uniform(0.2, 1.2, 3)], ""),
     # the characteristic values enter through the equation, so through a derivative: a gradient inside
     # the function (so that the sparsity, vmap and jit tables trace them too)
-    ("mathieu_a_cv", lambda x: osc.grad(lambda t: np.sum(special.mathieu_cem(2, 1.5, t)[1]))(x) * x,
-     [uniform(-80.0, 80.0, 3)], "d-family"),
+    ("mathieu_a_cv", lambda x: osc.grad(lambda t: np.sum(special.mathieu_modcem1(2, 1.5, t)[1]))(x) * x,
+     [uniform(0.2, 1.2, 3)], "d-family"),
+    # ce and se in q (and in x and q together)
+    ("mathieu_cem", _both(lambda q, x: special.mathieu_cem(np.array([0, 1, 2]), q, x)),
+     [uniform(-3.0, 3.0, 3), uniform(-80.0, 80.0, 3)], "q-x"),
+    ("mathieu_sem", _both(lambda q, x: special.mathieu_sem(np.array([1, 2, 3]), q, x)),
+     [uniform(-3.0, 3.0, 3), uniform(-80.0, 80.0, 3)], "q-x"),
+    ("mathieu_a_fourier_sign", lambda q: osc.grad(lambda t: np.sum(special.mathieu_cem(2, t, 30.0)[0]))(q) * q,
+     [uniform(0.5, 3.0, 3)], "d-family"),
+    ("mathieu_b_fourier_sign", lambda q: osc.grad(lambda t: np.sum(special.mathieu_sem(3, t, 50.0)[1]))(q) * q,
+     [uniform(-3.0, -0.5, 3)], "d-family"),
     ("mathieu_b_cv", lambda x: osc.grad(lambda t: np.sum(special.mathieu_modsem1(1, 1.5, t)[1]))(x) * x,
      [uniform(0.2, 1.2, 3)], "d-family"),
     ("mathieu_a", lambda q: special.mathieu_a(np.array([0, 1, 2, 5]), q), [uniform(-4.0, 4.0, 2, 4)], "in-q"),
@@ -91,4 +100,4 @@ ROWS = [
      [uniform(-0.8, 0.8, 3)], "d-family"),
 ]
 
-TAYLOR_ROWS = [(tag, fn, mk, 1.0 if label == "degrees" or tag == "mathieu_a_cv" else 0.05, True) for tag, fn, mk, label in ROWS]
+TAYLOR_ROWS = [(tag, fn, mk, 1.0 if label == "degrees" else 0.05, True) for tag, fn, mk, label in ROWS]

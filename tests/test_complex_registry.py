@@ -212,6 +212,7 @@ REAL_ONLY = {
                      "obl_ang1_d", "obl_rad1", "obl_rad1_d", "pro_ang1_cv", "pro_ang1_cv_d", "pro_rad1_cv",
                      "pro_rad1_cv_d", "obl_ang1_cv", "obl_ang1_cv_d", "obl_rad1_cv", "obl_rad1_cv_d", "pro_cv_x",
                      "obl_cv_x", "mathieu_a", "mathieu_b", "pro_cv", "obl_cv"], _REAL_SPECIAL),
+    **dict.fromkeys(["mathieu_a_fourier_sign", "mathieu_b_fourier_sign"], _PIECEWISE),
     "special_round": _PIECEWISE,
     "cholesky_banded": "its derivative solves the banded tangent system of a real factor; a complex (Hermitian) "
                        "factor's tangent is not C-linear and is not implemented (NotImplementedError)",

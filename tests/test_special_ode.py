@@ -319,6 +319,39 @@ def test_spheroidal_angular_functions_at_the_singular_points():
         assert np.isnan(osc.grad(f)(np.float64(x))) and np.isnan(osc.hessian(f)(np.float64(x)))
 
 
+def test_mathieu_ce_se_in_q():
+    """∂q and ∂²q of ce/se and of their y' against five-point differences of SciPy's values, the
+    mixed ∂x∂q (both orders of differentiation) against differences in q of SciPy's y', and at q = 0
+    the first terms of the series: ce₀ = (1 - (q/2) cos 2x)/√2, ce₁ = cos x - (q/8) cos 3x, se₁ = sin x
+    - (q/8) sin 3x."""
+    for kind, m, q, x in (("cem", 0, 1.3, 37.0), ("cem", 1, 2.0, -20.0), ("cem", 2, -2.5, 70.0), ("cem", 5, 7.0, 10.0),
+                          ("sem", 1, 2.0, -20.0), ("sem", 2, -2.5, 70.0), ("sem", 3, -6.0, 100.0), ("sem", 6, 30.0, 41.0)):
+        scipy_fn = getattr(special, f"mathieu_{kind}")
+        h = 1e-3
+        for which in (0, 1):
+            f = lambda t: scipy_fn(m, t, x)[which]  # noqa: E731
+            v = [f(q + k * h) for k in (-2, -1, 0, 1, 2)]
+            fd1 = (v[0] - 8 * v[1] + 8 * v[3] - v[4]) / (12 * h)
+            fd2 = (-v[0] + 16 * v[1] - 30 * v[2] + 16 * v[3] - v[4]) / (12 * h * h)
+            scale = max(abs(fd1), abs(fd2), 1.0)
+            assert abs(osc.grad(f)(np.float64(q)) - fd1) <= 1e-9 * scale, (kind, m, q, which)
+            for mode in ("fwd-rev", "rev-rev", "rev-fwd"):
+                assert abs(osc.hessian(f, mode=mode)(np.float64(q)) - fd2) <= 1e-5 * scale, (kind, m, q, which, mode)
+        g = lambda w: scipy_fn(m, w[0], w[1])[0]  # noqa: E731
+        hess = osc.hessian(g)(np.array([q, x]))
+        v = [scipy_fn(m, q + k * h, x)[1] for k in (-2, -1, 1, 2)]
+        mixed = (v[0] - 8 * v[1] + 8 * v[2] - v[3]) / (12 * h) * math.pi / 180
+        np.testing.assert_allclose([hess[0, 1], hess[1, 0]], mixed, rtol=1e-8, atol=1e-11)
+    t = np.array([0.3, 1.1, 2.0])  # radians
+    deg = np.degrees(t)
+    cases = [("cem", 0, -np.cos(2 * t) / (2 * math.sqrt(2))), ("cem", 1, -np.cos(3 * t) / 8),
+             ("sem", 1, -np.sin(3 * t) / 8)]
+    for kind, m, want in cases:
+        got = osc.jacfwd(lambda w: getattr(special, f"mathieu_{kind}")(m, w, deg)[0])(np.zeros(3))
+        np.testing.assert_allclose(np.diag(got), want, rtol=1e-12, atol=1e-14)
+    assert core.current_depth() == 0
+
+
 def test_vectors_broadcast_and_vmap():
     v = np.array([0.7, -1.4, 2.0])
     x = np.array([[0.3, 1.1, -0.8], [1.6, -0.2, 0.9]])
@@ -339,7 +372,7 @@ def test_vectors_broadcast_and_vmap():
     (lambda v: special.besselpoly(v[1], v[0], 1.0), [1.0, 1.3], "besselpoly"),
     (lambda v: special.pbdv(v[0], v[1])[0], [0.7, 1.3], "the order v"),
     (lambda v: special.pbwa(v[0], v[1])[1], [0.7, 1.3], "the parameter a"),
-    (lambda v: special.mathieu_cem(2, v[0], v[1])[0], [1.5, 30.0], "the parameter q"),
+    (lambda v: special.mathieu_cem(v[0], 1.5, v[1])[0], [2.0, 30.0], "the order m"),
     (lambda v: special.mathieu_modsem2(2, v[0], v[1])[1], [1.5, 0.3], "the parameter q"),
     (lambda v: special.mathieu_a(v[0], v[1]), [2.0, 1.3], "the order m"),
     (lambda v: special.pro_cv(v[0], 2, v[1]), [1.0, 1.3], "the order m"),

@@ -39,10 +39,12 @@ primitives (so every order and every nesting works), from these rules:
   ``∂x y = (π/180) y'`` and ``∂x y' = -(π/180) (a - 2q cos 2t) y``.  The
   modified ones ``mathieu_modcem1``, ``mathieu_modcem2`` (``a``),
   ``mathieu_modsem1``, ``mathieu_modsem2`` (``b``): ``y'' = (a - 2q cosh 2x)
-  y``.  The orders and parameters (``v``, ``a`` of ``pbwa``, ``m``, ``q``) are
-  constants.  SciPy's characteristic values are accurate to about 1e-8 and its
-  modified Mathieu functions to about 1e-6, which bounds how well the
-  equation's second derivative matches a finite difference of SciPy's ``y'``.
+  y``.  The orders and parameters (``v``, ``a`` of ``pbwa``, ``m``, and ``q``
+  of the modified functions) are constants.  SciPy's modified Mathieu
+  functions are accurate to about 1e-6, which bounds how well the equation's
+  second derivative matches a finite difference of SciPy's ``y'``.
+  ``mathieu_cem`` and ``mathieu_sem`` are differentiable in ``q`` too, through
+  their Fourier series (below).
 * ``mathieu_a(m, q)``, ``mathieu_b(m, q)`` in ``q`` (``m`` a constant):
   eigenvalues of the symmetric tridiagonal recurrence of the Fourier
   coefficients, ``M(q) = D + qE`` (one per symmetry class), so ``∂q a = vᵀ E
@@ -52,7 +54,14 @@ primitives (so every order and every nesting works), from these rules:
   Likewise ``pro_cv(m, n, c)``, ``obl_cv(m, n, c)`` in ``c``: eigenvalues of
   ``diag(l(l+1)) ± c² X²`` in the normalized associated Legendre functions
   (``X`` the tridiagonal matrix of ``x``), ``∂c λ = ±2c vᵀ X² v``.  (Not the
-  Mathieu and spheroidal functions themselves in ``q`` or ``c``.)
+  spheroidal functions in ``c``, nor the modified Mathieu functions in ``q``.)
+* ``mathieu_cem``, ``mathieu_sem`` in ``q``: ``ce_m(x, q) = Σₖ Aₖ(q) cos kx``
+  (``se``: ``sin``) over ``m``'s class, the coefficients the eigenvector of
+  ``M(q)`` (normalized as SciPy's, ``∫₀^(2π) ce² = π``; the sign read from
+  SciPy's own values by a piecewise-constant primitive), whose derivative is
+  eigh's, ``∂q u_j = Σ_(i≠j) uᵢ (uᵢᵀ E u_j) / (λ_j - λᵢ)``, written with its
+  traced outputs: ``∂q y`` and ``∂q y'`` to every order, mixed with ``x``
+  too.
 * Spheroidal wave functions ``pro_ang1``, ``pro_rad1``, ``obl_ang1``,
   ``obl_rad1`` ``(m, n, c, x)`` and their ``_cv`` variants ``(m, n, c, cv,
   x)``, also ``(y, y')`` pairs: ``(1 - x²) y'' = 2x y' - (λ - c²x² - m²/(1 -
@@ -77,7 +86,7 @@ from ..core import ConcretizationError, UnsupportedFunctionError, concrete
 from .arithmetic import where
 from .jets import elementwise
 from .linalg import eigh, matmul
-from .nondiff import NONDIFF, equal
+from .nondiff import NONDIFF, equal, nondiff
 from .special_misc import airy_ai_p, airy_bi_p, modstruve_p, struve_p
 from .structural import broadcast_to, reshape, shape_of, sum_
 from .unary import UNARY
@@ -327,23 +336,30 @@ def itairy(x):
 # =========================================================================== (y, y') with a differential equation
 
 
-def _ode_pair(name, nconst, what, scale, second, first=None):
+def _ode_pair(name, nconst, what, scale, second, first=None, parameter=None):
     """The primitives ``name`` (SciPy's ``y``) and ``name_d`` (SciPy's ``y'``) of ``(*constants,
     x)``: ``∂x y = scale · y'``, ``∂x y' = second(constants, x) · y + first(constants, x) · y'``
     (the equation, with its scale; no ``y'`` term without ``first``); the constants' partials are
-    errors."""
+    errors, but for ``parameter(i, args, which)`` when given (the partial of ``y`` (``which`` 0)
+    or ``y'`` (1) in constant ``i``, or None to refuse)."""
     fn = getattr(special, name)
     refuse = _constant(f"{name}", what)
 
+    def in_constant(i, args, which):
+        d = None if parameter is None else parameter(i, args, which)
+        if d is None:
+            refuse()
+        return d
+
     def value_partials(i, args, out):
         if i < nconst:
-            refuse()
+            return in_constant(i, args, 0)
         d = derivative_p.bind(*args)
         return d if scale == 1.0 else scale * d
 
     def derivative_partials(i, args, out):
         if i < nconst:
-            refuse()
+            return in_constant(i, args, 1)
         consts, x = args[:nconst], args[nconst]
         out = second(consts, x) * value_p.bind(*args)
         return out if first is None else out + first(consts, x) * derivative_p.bind(*args)
@@ -396,14 +412,19 @@ mathieu_a_cv_p = _characteristic("mathieu_a", "mathieu_a_cv", "(m, q)", _MATHIEU
 mathieu_b_cv_p = _characteristic("mathieu_b", "mathieu_b_cv", "(m, q)", _MATHIEU_CONST)
 
 
-def _mathieu(cv_p):
-    """Mathieu's equation in degrees: ``∂x y' = -(π/180) (a - 2q cos 2t) y``, ``t = (π/180) x``."""
+def _mathieu(kind):
+    """Mathieu's equation in degrees: ``∂x y' = -(π/180) (a - 2q cos 2t) y``, ``t = (π/180) x``
+    (``a`` the characteristic primitive differentiable in ``q``, defined below)."""
 
     def second(consts, x):
         m, q = consts
-        return -_DEG * (cv_p.bind(m, q, x) - 2.0 * q * _u("cos")((2.0 * _DEG) * x))
+        return -_DEG * (_MATHIEU_AB[kind].bind(m, q) - 2.0 * q * _u("cos")((2.0 * _DEG) * x))
 
     return second
+
+
+def _mathieu_dq(kind):
+    return lambda i, args, which: _mathieu_fourier_dq(kind, args, which) if i == 1 else None
 
 
 def _modified_mathieu(cv_p):
@@ -417,8 +438,8 @@ def _modified_mathieu(cv_p):
 
 
 ODE_PAIRS.update({
-    "mathieu_cem": _ode_pair("mathieu_cem", 2, _MATHIEU_CONST, _DEG, _mathieu(mathieu_a_cv_p)),
-    "mathieu_sem": _ode_pair("mathieu_sem", 2, _MATHIEU_CONST, _DEG, _mathieu(mathieu_b_cv_p)),
+    "mathieu_cem": _ode_pair("mathieu_cem", 2, "the order m", _DEG, _mathieu("a"), parameter=_mathieu_dq("a")),
+    "mathieu_sem": _ode_pair("mathieu_sem", 2, "the order m", _DEG, _mathieu("b"), parameter=_mathieu_dq("b")),
     "mathieu_modcem1": _ode_pair("mathieu_modcem1", 2, _MATHIEU_CONST, 1.0, _modified_mathieu(mathieu_a_cv_p)),
     "mathieu_modcem2": _ode_pair("mathieu_modcem2", 2, _MATHIEU_CONST, 1.0, _modified_mathieu(mathieu_a_cv_p)),
     "mathieu_modsem1": _ode_pair("mathieu_modsem1", 2, _MATHIEU_CONST, 1.0, _modified_mathieu(mathieu_b_cv_p)),
@@ -470,7 +491,7 @@ def pbwa(a, x):
 def mathieu_cem(m, q, x):
     """``scipy.special.mathieu_cem(m, q, x) -> (ce_m(x, q), ce_m'(x, q))``, ``x`` in degrees and
     SciPy's derivative in radians, both differentiable in ``x`` (degrees) to every order, by
-    Mathieu's equation; ``m`` and ``q`` are constants.
+    Mathieu's equation, and in ``q`` through the Fourier series; ``m`` is a constant.
 
     >>> import numpy as np, osculate as osc
     >>> y, yp = mathieu_cem(2, 1.5, 40.0)
@@ -483,7 +504,8 @@ def mathieu_cem(m, q, x):
 def mathieu_sem(m, q, x):
     """``scipy.special.mathieu_sem(m, q, x) -> (se_m(x, q), se_m'(x, q))``, ``x`` in degrees and
     SciPy's derivative in radians, both differentiable in ``x`` (degrees) to every order, by
-    Mathieu's equation with ``b = mathieu_b(m, q)``; ``m`` and ``q`` are constants.
+    Mathieu's equation with ``b = mathieu_b(m, q)``, and in ``q`` through the Fourier series;
+    ``m`` is a constant.
 
     >>> import numpy as np, osculate as osc
     >>> y, yp = mathieu_sem(1, 0.7, -75.0)
@@ -588,6 +610,99 @@ def _eigenvalue_derivative(D, E, t, onehot, bad, shape):
 
 mathieu_a_p = elementwise("mathieu_a", special.mathieu_a, _mathieu_cv_partials("a"))
 mathieu_b_p = elementwise("mathieu_b", special.mathieu_b, _mathieu_cv_partials("b"))
+_MATHIEU_AB = {"a": mathieu_a_p, "b": mathieu_b_p}
+
+
+# ce_m and se_m in q: ce_m(x, q) = Σₖ Aₖ(q) cos(kx) (se: sin) over the wave numbers of m's class, the
+# coefficients the eigenvector u of the class's M(q) above (A₀ = u₀ / √2 for even ce, then
+# ∫₀^(2π) ce² = π as SciPy's), up to a sign fixed by comparing with SciPy's own values.  ∂q u is
+# eigh's: Σ_(i≠j) uᵢ (uᵢᵀ E u_j) / (λ_j - λᵢ), written with its traced outputs, so ∂q y = ± Σₖ ∂q Aₖ
+# cos(kx) and ∂q y' likewise, and every higher or mixed derivative follows.
+
+_PROBES = np.linspace(0.0, 180.0, 16, endpoint=False) + 7.0  # degrees at which the sign is read
+
+
+def _mathieu_fourier(kind, m, size):
+    """Wave numbers and coefficient scales of the series (``m.shape + (size,)``)."""
+    freq = np.zeros(m.shape + (size,))
+    scale = np.ones(m.shape + (size,))
+    k = np.arange(size, dtype=float)
+    for idx in np.ndindex(m.shape):
+        mi = m[idx]
+        if not (np.isfinite(mi) and mi == np.floor(mi) and mi >= (0 if kind == "a" else 1)):
+            continue
+        mi = int(mi)
+        if kind == "a":
+            freq[idx] = 2.0 * k if mi % 2 == 0 else 2.0 * k + 1.0
+            if mi % 2 == 0:
+                scale[idx][0] = 1.0 / math.sqrt(2.0)
+        else:
+            freq[idx] = 2.0 * k + 1.0 if mi % 2 == 1 else 2.0 * k + 2.0
+    return freq, scale
+
+
+def _mathieu_size(m, q):
+    """The truncation for orders up to ``max m`` and ``|q|`` up to ``max |q|`` (plain arrays)."""
+    qmax = float(np.max(np.abs(np.where(np.isfinite(q), q, 0.0)), initial=0.0))
+    mmax = float(np.max(np.where(np.isfinite(m), m, 0.0), initial=0.0))
+    return int(mmax) // 2 + _MATHIEU_EXTRA + int(4.0 * math.sqrt(qmax))
+
+
+def _mathieu_sign_impl(kind):
+    """The sign of SciPy's ``ce_m`` / ``se_m`` against the eigenvector's series (plain NumPy: a
+    piecewise-constant primitive, recomputed at each point, also in a jit replay)."""
+    trig = np.cos if kind == "a" else np.sin
+    scipy_fn = special.mathieu_cem if kind == "a" else special.mathieu_sem
+
+    def impl(m, q):
+        m, q = np.broadcast_arrays(np.asarray(m, dtype=float), np.asarray(q, dtype=float))
+        size = _mathieu_size(m, q)
+        D, E, onehot, bad = _mathieu_matrices(kind, m, size)
+        freq, scale = _mathieu_fourier(kind, m, size)
+        with np.errstate(invalid="ignore"):
+            u = np.sum(np.linalg.eigh(D + np.where(bad, 0.0, q)[..., None, None] * E)[1] * onehot[..., None, :],
+                       axis=-1)
+            t = np.radians(_PROBES)
+            series = np.sum((u * scale)[..., None, :] * trig(freq[..., None, :] * t[:, None]), axis=-1)
+            ref = scipy_fn(m[..., None], q[..., None], _PROBES)[0]
+            return np.where(np.sum(series * ref, axis=-1) < 0, -1.0, 1.0)[()]
+
+    return impl
+
+
+_MATHIEU_SIGN = {kind: nondiff(f"mathieu_{kind}_fourier_sign", _mathieu_sign_impl(kind)) for kind in "ab"}
+
+
+def _mathieu_fourier_dq(kind, args, which):
+    """``∂q y`` (``which`` 0) or ``∂q y'`` (1) of ``ce_m`` (``kind`` "a") or ``se_m``, ``x`` in degrees."""
+    m, q, x = args
+    m = np.asarray(concrete(m), dtype=float)
+    shape = np.broadcast_shapes(m.shape, shape_of(q), shape_of(x))
+    mb = np.broadcast_to(m, shape)
+    try:
+        qb = np.broadcast_to(np.asarray(concrete(q), dtype=float), shape)
+    except ConcretizationError:  # (a staged q: the size for |q| up to 300)
+        qb = np.full(shape, 300.0)
+    size = _mathieu_size(mb, qb)
+    D, E, onehot, bad = _mathieu_matrices(kind, mb, size)
+    freq, scale = _mathieu_fourier(kind, mb, size)
+    qs = q if shape_of(q) == shape else broadcast_to(q, shape)
+    sign = _MATHIEU_SIGN[kind].bind(mb, qs)
+    # ∂q u_j = Σ_(i≠j) uᵢ (uᵢᵀ E u_j) / (λ_j - λᵢ), traced
+    w, v = eigh(D + reshape(qs, shape + (1, 1)) * E)
+    g = sum_(v * reshape(matmul(E, sum_(v * reshape(onehot, shape + (1, size)), axis=-1, keepdims=True)),
+                         shape + (size, 1)), axis=-2)  # (Vᵀ E u_j)ᵢ
+    lam_j = sum_(w * onehot, axis=-1, keepdims=True)
+    c = (1.0 - onehot) * g / (lam_j - w + onehot)
+    du = sum_(v * reshape(c, shape + (1, size)), axis=-1)  # V c
+    t = reshape(x * _DEG, shape + (1,)) if shape_of(x) == shape else reshape(broadcast_to(x * _DEG, shape), shape + (1,))
+    phase = freq * t
+    if which == 0:
+        basis = _u("cos")(phase) if kind == "a" else _u("sin")(phase)
+    else:
+        basis = -freq * _u("sin")(phase) if kind == "a" else freq * _u("cos")(phase)
+    d = sign * sum_(du * scale * basis, axis=-1)
+    return where(bad, np.nan, d) if bad.any() else d
 
 
 # =========================================================================== spheroidal wave functions
