@@ -52,7 +52,7 @@ def test_every_module_is_covered_and_nothing_twice():
     assert by["scipy.special", "logsumexp"].how == "`osculate.scipy.special.logsumexp`"
     assert by["scipy.stats", "norm"].supported and "logpdf" in by["scipy.stats", "norm"].how
     assert by["numpy.fft", "fft"].how == "`osculate.numpy.fft.fft`"
-    assert by["scipy.special", "hankel1"].how == coverage.COMPLEX
+    assert by["scipy.linalg", "rsf2csf"].how == coverage.COMPLEX
     assert by["numpy", "zeros"].how == coverage.NOT_DISPATCHED
     assert by["numpy", "shares_memory"].how == coverage.DISCRETE
     assert by["numpy", "putmask"].how.startswith("values are immutable under differentiation")
@@ -90,6 +90,9 @@ UNSUITED_SAMPLE = {
     "scipy.special.hyp1f1": "differentiated in x with numbers as parameters (the sample's are arrays)",
     "scipy.special.hyp2f1": "differentiated in x with numbers as parameters (the sample's are arrays)",
     "scipy.special.yn": "an integer order (the sample's are not integers)",
+    "scipy.special.ncfdtri": "SciPy's root finder leaves about 1e-9 relative error at the sample's far quantile "
+                             "(715), so central differences of its values miss the exact derivative by 1e-5 "
+                             "(test_special_stat checks it against mpmath)",
     "scipy.linalg.logm": "symmetric positive definite matrices, along symmetric directions (the sample's is not)",
     "scipy.linalg.sqrtm": "symmetric positive definite matrices, along symmetric directions (the sample's is not)",
     "scipy.linalg.fractional_matrix_power": "a non-integer power of a symmetric positive definite matrix only "

@@ -367,3 +367,18 @@ def test_tklmbda_outside_the_support_is_flat():
     g = osc.grad(lambda v: special.tklmbda(v[0], v[1]))
     for x in (-3.0, 3.0):
         assert np.all(g(np.array([x, 0.5])) == 0.0)
+
+
+def test_search_bounds_have_zero_derivatives():
+    """No solution: SciPy returns a bound of its search, which stays put nearby; so do the derivatives."""
+    cases = [(special.stdtridf, (np.array([0.2, 0.45, 0.7, 0.9]), np.array([0.35, 0.6, 0.15, 0.8]))),
+             (special.pdtrik, (np.array([0.2]), np.array([0.35]))),
+             (special.bdtrik, (np.array([0.2]), np.array([0.35]), np.array([0.55])))]
+    for fn, args in cases:
+        value = fn(*args)
+        assert np.all((value == 0.0) | (np.abs(value) >= 1e10)), value
+        for i in range(len(args)):
+            f = lambda a, i=i: np.sum(fn(*args[:i], a, *args[i + 1:]))  # noqa: E731
+            assert np.all(osc.grad(f)(args[i]) == 0.0)
+            for mode in ("fwd-rev", "rev-rev"):
+                assert np.all(osc.hessian(f, mode=mode)(args[i]) == 0.0)

@@ -20,8 +20,9 @@ primitives (so every order and every nesting works), from these rules:
   so every order follows.  The inverse takes ``p`` in the position of the
   parameter it returns (``gdtria(p, b, x)``, ``gdtrib(a, p, x)``…).  Where
   SciPy's value is nan the derivatives are nan; where SciPy returns one of its
-  search bounds (no solution: ``stdtridf(0.1, -1.2)`` is ``1e10``) the
-  derivatives are those of the equation at that number, not meaningful.
+  search bounds because there is no solution (``stdtridf(0.1, -1.2)`` is
+  ``1e10``, ``pdtrik`` ``0``), the value stays put as the arguments move, and
+  the derivatives are 0.
 * ``kolmogorov(y) = 2 Σ_(k≥1) (-1)^(k-1) e^(-2k²y²)`` and its derivatives, a
   family of primitives ``kolmogorov_d(y; n)``: for ``y ≥ 1`` that series, below
   its theta-transformed form ``1 - √(2π)/y Σ_(k≥1) e^(-(2k-1)²π²/(8y²))``, each
@@ -91,7 +92,7 @@ from .arithmetic import stop_gradient, where
 from .incomplete import (_betainc_d_partials, _chdtr_partials, _fdtr_partials, _gamma_density_da,
                          _gdtr_partials, _stdtr_partials, betainc_d_p, gammainc_da_p)
 from .jets import elementwise, jexp, jmul, jrecip
-from .nondiff import NONDIFF, greater
+from .nondiff import NONDIFF, equal, greater
 from .unary import UNARY
 
 __all__ = ["STAT_FUNCTIONS", "INVERSES", "kolmogorov_d", "smirnov_d", "chndtr_pdf"]
@@ -182,15 +183,31 @@ def _ndtr_location_scale(i, args):  # ndtr((x - mn) / sd)
     return (-density, -density * z, density)[i]
 
 
+_NO_BOUNDS = ("nrdtrimn",)  # (a location: 0 is a value like any other)
+
+
+def _search_bound(out):
+    """Where ``out`` is one of the bounds SciPy's inverses return when there is no solution."""
+    size = UNARY["abs"].bind(out)
+    either = NONDIFF["logical_or"].bind
+    return either(equal(out, 0.0), either(equal(size, 1e10), greater(size, 1e99)))
+
+
 def _inverse(name, forward, at):
     """The inverse ``name`` of the function with partials ``forward(i, args)`` in its argument
     ``at`` (the inverse takes ``p`` in that position and returns that argument)."""
 
     def partials(i, args, out):
-        fargs = tuple(args[:at]) + (out,) + tuple(args[at + 1:])
+        # where the equation has no solution SciPy returns a bound of its search (0 for a count,
+        # 1e10 or ±1e100 for a parameter), which stays put as the arguments move: derivative 0
+        # (the partials are evaluated at a harmless stand-in there, so no nan leaks into higher orders)
+        bound = None if name in _NO_BOUNDS else _search_bound(out)
+        theta = out if bound is None else where(bound, 1.0, out)
+        fargs = tuple(args[:at]) + (theta,) + tuple(args[at + 1:])
         dtheta = forward(at, fargs)
         d = 1.0 / dtheta if i == at else -forward(i, fargs) / dtheta
-        return d + 0.0 * stop_gradient(out)  # nan where SciPy's value is (off the domain)
+        d = d + 0.0 * stop_gradient(out)  # nan where SciPy's value is (off the domain)
+        return d if bound is None else where(bound, 0.0, d)
 
     INVERSES[name] = p = _reads_output(elementwise(name, getattr(special, name), partials))
     return p
