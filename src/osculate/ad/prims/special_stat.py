@@ -184,6 +184,9 @@ def _ndtr_location_scale(i, args):  # ndtr((x - mn) / sd)
 
 
 _NO_BOUNDS = ("nrdtrimn",)  # (a location: 0 is a value like any other)
+#: A value inside the domain of the solved-for argument, standing in for a search bound (default 1):
+#: bdtrik's k within [0, n], bdtrin's n above k.
+_STAND_IN = {"bdtrik": lambda args: 0.5 * args[1], "bdtrin": lambda args: args[0] + 1.0}
 
 
 def _search_bound(out):
@@ -202,7 +205,7 @@ def _inverse(name, forward, at):
         # 1e10 or ±1e100 for a parameter), which stays put as the arguments move: derivative 0
         # (the partials are evaluated at a harmless stand-in there, so no nan leaks into higher orders)
         bound = None if name in _NO_BOUNDS else _search_bound(out)
-        theta = out if bound is None else where(bound, 1.0, out)
+        theta = out if bound is None else where(bound, _STAND_IN.get(name, lambda args: 1.0)(args), out)
         fargs = tuple(args[:at]) + (theta,) + tuple(args[at + 1:])
         dtheta = forward(at, fargs)
         d = 1.0 / dtheta if i == at else -forward(i, fargs) / dtheta
