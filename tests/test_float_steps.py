@@ -37,3 +37,13 @@ def test_derivatives_are_those_of_a_step():
         np.testing.assert_array_equal(mode(np.spacing)(X), np.zeros((10, 10)))
     x = np.array([0.3, 1.7])
     np.testing.assert_array_equal(osc.hessian(lambda a: np.sum(np.nextafter(a, 3.0) ** 2))(x), 2.0 * np.eye(2))
+
+
+def test_expm1_slope_keeps_its_digits_far_below_zero():
+    """expm1' = exp(x): written as y + 1 it would lose every digit where y ≈ -1 (x = -25: 4e-6 relative)."""
+    x = np.array([-25.0, -40.0, -3.0, 1e-8, 2.0])
+    for order, fn in ((1, osc.grad), (2, lambda f: osc.grad(osc.grad(f)))):
+        got = np.array([fn(np.expm1)(v) for v in x])
+        np.testing.assert_allclose(got, np.exp(x), rtol=1e-15)
+    coeffs = osc.taylor(np.expm1, -30.0, [1.0], order=3)  # Taylor mode: y_k = exp(x) / k!
+    np.testing.assert_allclose(np.ravel(coeffs[1:]), np.exp(-30.0) / np.array([1.0, 2.0, 6.0]), rtol=1e-14)

@@ -73,8 +73,9 @@ _TWO_OVER_SQRT_PI = float(2.0 / np.sqrt(np.pi))
 
 # name, NumPy implementation, derivative(x, y), what it reads, [Taylor recurrence], [sparsity]
 unary("exp", np.exp, lambda x, y: y, reads="y", taylor=lambda a, y0, K: series_exp(a, K, y0))
-unary("expm1", np.expm1, lambda x, y: y + 1.0, reads="y",
-      taylor=lambda a, y0, K: [y0] + series_exp(a, K, y0 + 1.0)[1:])
+# (expm1's slope is exp(x), not y + 1, which has lost its digits where y ≈ -1)
+unary("expm1", np.expm1, lambda x, y: _b("exp")(x), reads="x",
+      taylor=lambda a, y0, K: [y0] + series_exp(a, K, _b("exp")(a[0]))[1:])
 unary("exp2", np.exp2, lambda x, y: y * _LN2, reads="y",
       taylor=lambda a, y0, K: series_exp(series_scale(a, _LN2, K), K, y0))
 unary("log", np.log, lambda x, y: 1.0 / x, reads="x", taylor=lambda a, y0, K: series_log(a, K, y0))
