@@ -12,6 +12,7 @@ traced value.
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -310,3 +311,10 @@ def test_plain_scipy_stats_on_a_tracer_names_osculate_scipy_stats():
     assert "\n" not in message
     assert "osculate.scipy.stats" in message and "norm.logpdf(x, loc, scale)" in message
     assert core.current_depth() == 0
+
+
+def test_the_package_docstring_lists_every_distribution():
+    package_doc = sys.modules["osculate.ad.scipy.stats"].__doc__
+    names = [n for n in stats.__all__ if not n.startswith("rv_")]
+    missing = [n for n in names if f"``{n}``" not in package_doc]
+    assert not missing, missing

@@ -11,23 +11,51 @@ arguments broadcast; outside the support ``logpdf`` is ``-inf``, ``pdf`` and
 [0, 1]...) and ``q`` outside [0, 1] give NaN, without warnings.  Calling a
 distribution freezes it: ``norm(loc, scale).logpdf(x)``.
 
-Continuous (``logpdf pdf logcdf cdf logsf sf ppf isf``): ``norm``, ``t``,
-``gamma``, ``beta``, ``chi2``, ``expon``, ``laplace``, ``logistic``,
-``cauchy``, ``lognorm``, ``uniform``.  Discrete (``logpmf pmf logcdf cdf
-logsf sf``, ``k`` integer-valued): ``poisson``, ``binom``, ``nbinom``,
-``bernoulli``.  Multivariate (``logpdf pdf``): ``multivariate_normal`` (by a
-Cholesky factor), ``dirichlet``.
+Continuous (``logpdf pdf logcdf cdf logsf sf ppf isf``):
+
+* classic (``_continuous``): ``norm``, ``t``, ``gamma``, ``beta``, ``chi2``,
+  ``expon``, ``laplace``, ``logistic``, ``cauchy``, ``lognorm``, ``uniform``;
+* on the half line (``_halfline``): ``weibull_min``, ``halfnorm``,
+  ``rayleigh``, ``pareto``, ``lomax``, ``invgamma``, ``f``, ``chi``,
+  ``maxwell``, ``halfcauchy``, ``halflogistic``, ``fisk``, ``burr12``,
+  ``burr``, ``gompertz``, ``genpareto``, ``invgauss``, ``wald``,
+  ``betaprime``, ``nakagami``, ``exponweib``, ``invweibull``, ``levy``,
+  ``gengamma``, ``erlang``, ``loglaplace``, ``powerlognorm``,
+  ``recipinvgauss``, ``fatiguelife``, ``foldnorm``, ``halfgennorm``,
+  ``mielke``;
+* on the real line (``_realline``): ``gumbel_r``, ``gumbel_l``,
+  ``genextreme``, ``weibull_max``, ``hypsecant``, ``gennorm``, ``exponnorm``,
+  ``johnsonsu``, ``loggamma``, ``dgamma``, ``dweibull``, ``genlogistic``,
+  ``moyal``, ``laplace_asymmetric``, ``skewnorm``, ``crystalball``;
+* on intervals (``_interval``): ``truncnorm``, ``triang``, ``trapezoid``,
+  ``arcsine``, ``anglit``, ``semicircular``, ``cosine``, ``rdist``,
+  ``bradford``, ``powerlaw``, ``johnsonsb``, ``loguniform``/``reciprocal``,
+  ``truncexpon``, ``truncweibull_min``, ``argus``.
+
+Discrete (``logpmf pmf logcdf cdf logsf sf``, ``k`` integer-valued):
+``poisson``, ``binom``, ``nbinom``, ``bernoulli``, ``geom``, ``betabinom``,
+``hypergeom``, ``nhypergeom``, ``zipf``, ``zipfian``, ``logser``,
+``dlaplace``, ``randint``, ``planck``, ``boltzmann``, ``yulesimon``,
+``betanbinom``, ``skellam``.  Multivariate (``logpdf pdf``; ``logpmf pmf``
+for counts): ``multivariate_normal`` and ``multivariate_t`` (by a Cholesky
+factor), ``dirichlet``, ``wishart``, ``invwishart``, ``matrix_normal``,
+``vonmises_fisher``, ``multinomial``, ``dirichlet_multinomial``.
 
 The tails use the stable forms: ``norm.logcdf`` is ``log_ndtr``, ``logistic``
 uses ``log_expit``, the t and beta cdfs are ``betainc``, the gamma, chi2 and
-Poisson cdfs ``gammainc``/``gammaincc``, the binomial ones ``betainc``.
+Poisson cdfs ``gammainc``/``gammaincc``, the binomial ones ``betainc``; where
+SciPy itself loses digits in a far tail, osculate's value is checked against
+mpmath instead.
 
 Those special functions are differentiable in all their arguments, so the
 cdfs are too in the shape parameters (gamma's ``a``, chi2's and t's ``df``,
-beta's ``a``/``b``, nbinom's ``n``).  Limit: the ``ppf``/``isf`` of gamma,
-chi2, t and beta start from SciPy's inverse on the values and add Newton
-steps that carry the derivatives (exact to third order); they need the
-values, so they do not run under ``jit`` or ``vmap``.
+beta's ``a``/``b``, nbinom's ``n``...).  Limits: a ``ppf``/``isf`` without a
+closed form (gamma, chi2, t, beta, exponnorm, skewnorm, cosine, argus...)
+starts from SciPy's inverse on the values and adds Newton steps that carry
+the derivatives (exact to third order); the cdfs of discrete distributions
+with a finite support that are sums of the pmf need the values of the
+counts.  Those need values, so they do not run under ``jit`` or ``vmap``
+(the error says so).
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy import stats
