@@ -96,8 +96,13 @@ ROWS = [
     ("obl_rad1_cv", _both(lambda x: special.obl_rad1_cv(_M, _N, _C, _OBL_CV, x)), [uniform(0.2, 2.0, 3)], ""),
     ("pro_cv_x", lambda x: osc.grad(lambda t: np.sum(special.pro_rad1(1, 2, 0.8, t)[1]))(x) * x,
      [uniform(1.2, 3.0, 3)], "d-family"),
-    ("obl_cv_x", lambda x: osc.grad(lambda t: np.sum(special.obl_ang1(1, 2, 0.8, t)[1]))(x) * x,
-     [uniform(-0.8, 0.8, 3)], "d-family"),
+    ("obl_cv_x", lambda x: osc.grad(lambda t: np.sum(special.obl_rad1(1, 2, 0.8, t)[1]))(x) * x,
+     [uniform(0.2, 2.0, 3)], "d-family"),
+    # the angular functions in c (and in x and c together)
+    ("pro_ang1", _both(lambda c, x: special.pro_ang1(_M, _N, c, x)), [uniform(0.5, 2.5, 3), uniform(-0.8, 0.8, 3)],
+     "c-x"),
+    ("obl_ang1", _both(lambda c, x: special.obl_ang1(_M, _N, c, x)), [uniform(0.5, 2.5, 3), uniform(-0.8, 0.8, 3)],
+     "c-x"),
 ]
 
 TAYLOR_ROWS = [(tag, fn, mk, 1.0 if label == "degrees" else 0.05, True) for tag, fn, mk, label in ROWS]

@@ -312,6 +312,35 @@ def test_spheroidal_functions_follow_their_equations(name, cv, kind, xs):
     assert core.current_depth() == 0
 
 
+def test_spheroidal_angular_functions_in_c():
+    """∂c and ∂²c of S and S' against five-point differences of SciPy's values, the mixed ∂x∂c
+    against differences in c of SciPy's S', and at c = 0 (S = Pₙᵐ, even in c) a zero first
+    derivative and S itself without the Condon–Shortley phase."""
+    for kind in ("pro", "obl"):
+        scipy_fn = getattr(special, f"{kind}_ang1")
+        for m, n, c, x in ((0, 0, 1.2, 0.3), (1, 2, 0.8, -0.6), (2, 3, 2.0, 0.3), (1, 4, 3.0, 0.5), (0, 3, 5.0, -0.2)):
+            h = 1e-3
+            for which in (0, 1):
+                f = lambda t: scipy_fn(m, n, t, x)[which]  # noqa: E731
+                v = [f(c + k * h) for k in (-2, -1, 0, 1, 2)]
+                fd1 = (v[0] - 8 * v[1] + 8 * v[3] - v[4]) / (12 * h)
+                fd2 = (-v[0] + 16 * v[1] - 30 * v[2] + 16 * v[3] - v[4]) / (12 * h * h)
+                scale = max(abs(fd1), abs(fd2), 1.0)
+                assert abs(osc.grad(f)(np.float64(c)) - fd1) <= 1e-9 * scale, (kind, m, n, c, which)
+                for mode in ("fwd-rev", "rev-rev"):
+                    assert abs(osc.hessian(f, mode=mode)(np.float64(c)) - fd2) <= 1e-5 * scale, (kind, m, n, c, mode)
+            g = lambda w: scipy_fn(m, n, w[0], w[1])[0]  # noqa: E731
+            hess = osc.hessian(g)(np.array([c, x]))
+            v = [scipy_fn(m, n, c + k * h, x)[1] for k in (-2, -1, 1, 2)]
+            mixed = (v[0] - 8 * v[1] + 8 * v[2] - v[3]) / (12 * h)
+            np.testing.assert_allclose([hess[0, 1], hess[1, 0]], mixed, rtol=1e-8, atol=1e-10)
+        x = np.float64(0.4)
+        y = scipy_fn(1, 3, 0.0, x)[0]
+        np.testing.assert_allclose(y, -special.lpmv(1, 3, x), rtol=1e-13)  # (no Condon–Shortley phase)
+        assert abs(osc.grad(lambda t: scipy_fn(1, 3, t, x)[0])(np.float64(0.0))) <= 1e-14
+    assert core.current_depth() == 0
+
+
 def test_spheroidal_angular_functions_at_the_singular_points():
     """At x = ±1 SciPy's values are nan, and so are the derivatives (no warnings)."""
     for x in (1.0, -1.0):
@@ -376,7 +405,8 @@ def test_vectors_broadcast_and_vmap():
     (lambda v: special.mathieu_modsem2(2, v[0], v[1])[1], [1.5, 0.3], "the parameter q"),
     (lambda v: special.mathieu_a(v[0], v[1]), [2.0, 1.3], "the order m"),
     (lambda v: special.pro_cv(v[0], 2, v[1]), [1.0, 1.3], "the order m"),
-    (lambda v: special.pro_ang1(1, 2, v[0], v[1])[0], [0.8, 0.3], "the parameter c"),
+    (lambda v: special.pro_rad1(1, 2, v[0], v[1])[0], [0.8, 1.3], "the parameter c"),
+    (lambda v: special.pro_ang1(1, v[0], 0.8, v[1])[0], [2.0, 0.3], "the order m"),
     (lambda v: special.obl_rad1_cv(1, 2, 0.8, v[0], v[1])[1], [3.0, 0.3], "cv"),
 ])
 def test_constant_arguments_are_refused(fn, point, what):

@@ -54,7 +54,8 @@ primitives (so every order and every nesting works), from these rules:
   Likewise ``pro_cv(m, n, c)``, ``obl_cv(m, n, c)`` in ``c``: eigenvalues of
   ``diag(l(l+1)) ± c² X²`` in the normalized associated Legendre functions
   (``X`` the tridiagonal matrix of ``x``), ``∂c λ = ±2c vᵀ X² v``.  (Not the
-  spheroidal functions in ``c``, nor the modified Mathieu functions in ``q``.)
+  radial spheroidal functions in ``c``, nor the modified Mathieu functions in
+  ``q``.)
 * ``mathieu_cem``, ``mathieu_sem`` in ``q``: ``ce_m(x, q) = Σₖ Aₖ(q) cos kx``
   (``se``: ``sin``) over ``m``'s class, the coefficients the eigenvector of
   ``M(q)`` (normalized as SciPy's, ``∫₀^(2π) ce² = π``; the sign read from
@@ -68,8 +69,13 @@ primitives (so every order and every nesting works), from these rules:
   x²)) y`` (prolate, angular and radial), ``+c²x²`` for the oblate angular
   ones and ``(x² + 1) y'' = -2x y' + (λ - c²x² - m²/(x² + 1)) y`` for the
   oblate radial ones, ``λ = pro_cv(m, n, c)`` / ``obl_cv(m, n, c)`` or the
-  argument ``cv``; at ``x = ±1`` the second derivative is nan.  ``m``, ``n``,
-  ``c``, ``cv`` are constants.  Not ``pro_rad2`` and ``obl_rad2``: SciPy's
+  argument ``cv``; at ``x = ±1`` the second derivative is nan.  ``pro_ang1``
+  and ``obl_ang1`` are differentiable in ``c`` too: their Legendre series
+  with the eigenvector of ``pro_cv``'s matrix, normalized as SciPy's (``S(c,
+  0) = Pₙᵐ(0)``, or ``S'(c, 0) = Pₙᵐ'(0)`` for odd ``n - m``), differentiated
+  through eigh (below).  ``m``, ``n`` and, for the radial functions and the
+  ``_cv`` variants, ``c`` and ``cv`` are constants.  Not ``pro_rad2`` and
+  ``obl_rad2``: SciPy's
   values there do not satisfy the equation (``pro_rad2`` for ``m ≥ 1`` off by
   up to 100 % in places, ``obl_rad2``'s ``y'`` is not even the derivative of
   its ``y``), so no derivative would agree with them.
@@ -88,7 +94,7 @@ from .jets import elementwise
 from .linalg import eigh, matmul
 from .nondiff import NONDIFF, equal, nondiff
 from .special_misc import airy_ai_p, airy_bi_p, modstruve_p, struve_p
-from .structural import broadcast_to, reshape, shape_of, sum_
+from .structural import broadcast_to, concatenate, reshape, shape_of, sum_
 from .unary import UNARY
 
 __all__ = ["ODE_FUNCTIONS", "itj0y0", "it2j0y0", "iti0k0", "it2i0k0", "itairy", "pbdv", "pbvv", "pbwa",
@@ -724,7 +730,7 @@ def _nan_where(bad, x, value):
     return where(bad, nan_there, value(where(bad, 0.0, x)))
 
 
-def _spheroidal(kind, with_cv):
+def _spheroidal(kind, with_cv, angular=False):
     """``(second, first)`` of the equation ``y'' = A y + B y'`` for ``kind`` ("pro", "obl_ang",
     "obl_rad"), ``λ`` the argument ``cv`` or the characteristic primitive."""
 
@@ -732,6 +738,8 @@ def _spheroidal(kind, with_cv):
         if with_cv:
             return consts[3]
         m, n, c = consts
+        if angular:  # (differentiable in c, as the angular functions are)
+            return (obl_cv_p if kind.startswith("obl") else pro_cv_p).bind(m, n, c)
         return (obl_cv_x_p if kind.startswith("obl") else pro_cv_x_p).bind(m, n, c, x)
 
     def den_of(x):
@@ -757,8 +765,16 @@ def _spheroidal(kind, with_cv):
     return second, first
 
 
+def _angular_dc(kind):
+    return lambda i, args, which: _angular_c_partial(kind, args, which) if i == 2 else None
+
+
 for _name, _kind in (("pro_ang1", "pro"), ("pro_rad1", "pro"), ("obl_ang1", "obl_ang"), ("obl_rad1", "obl_rad")):
-    ODE_PAIRS[_name] = _ode_pair(_name, 3, _SPHEROIDAL_CONST, 1.0, *_spheroidal(_kind, False))
+    if _name.endswith("ang1"):
+        ODE_PAIRS[_name] = _ode_pair(_name, 3, _SPHEROIDAL_CONST, 1.0, *_spheroidal(_kind, False, angular=True),
+                                     parameter=_angular_dc(_name[:3]))
+    else:
+        ODE_PAIRS[_name] = _ode_pair(_name, 3, _SPHEROIDAL_CONST, 1.0, *_spheroidal(_kind, False))
     ODE_PAIRS[f"{_name}_cv"] = _ode_pair(f"{_name}_cv", 4, _SPHEROIDAL_CONST, 1.0, *_spheroidal(_kind, True))
 
 
@@ -854,6 +870,109 @@ def _spheroidal_cv_partials(kind):
 
 pro_cv_p = elementwise("pro_cv", special.pro_cv, _spheroidal_cv_partials("pro"))
 obl_cv_p = elementwise("obl_cv", special.obl_cv, _spheroidal_cv_partials("obl"))
+
+
+# The angular functions in c: S_mn(c, x) = T Σ_l u_l(c) P̄ₗᵐ(x) / D₀ over the class of n - m, u the
+# eigenvector above (P̄ the normalized associated Legendre functions, without the Condon–Shortley
+# phase), normalized as SciPy's: S(c, 0) = Pₙᵐ(0) for even n - m, S'(c, 0) = Pₙᵐ'(0) for odd, so T
+# = Pₙᵐ(0) (or Pₙᵐ'(0)) and D₀ = Σ u_l P̄ₗᵐ(0) (or P̄ₗᵐ'(0)): the eigenvector's sign cancels.  With ∂c
+# u = ±2c Σ_(i≠j) uᵢ (uᵢᵀ X² u_j) / (λ_j - λᵢ) (eigh's, traced): ∂c S = (T/D₀) Σ ∂c u_l P̄ₗ(x) - S Σ
+# ∂c u_l P̄ₗ(0) / D₀, and ∂c S' likewise with P̄ₗ'(x) and S'.  P̄ₗᵐ(x) by the stable three-term
+# recurrence x P̄ₗ = αₗ P̄ₗ₊₁ + αₗ₋₁ P̄ₗ₋₁ from P̄ₘᵐ ∝ (1 - x²)^(m/2), traced in x; (1 - x²) P̄ₗ' = (l+m)
+# (Nₗ₋₁/Nₗ) P̄ₗ₋₁ - l x P̄ₗ.
+
+
+def _legendre_alpha(m, count):
+    """``αₖ`` of ``x P̄ₘ₊ₖ = αₖ P̄ₘ₊ₖ₊₁ + αₖ₋₁ P̄ₘ₊ₖ₋₁`` for ``k < count`` (``m`` an array: one row each)."""
+    ell = m[..., None] + np.arange(count, dtype=float)
+    return np.sqrt(((ell + 1.0) ** 2 - m[..., None] ** 2) / ((2.0 * ell + 1.0) * (2.0 * ell + 3.0)))
+
+
+def _legendre_start(m):
+    """``P̄ₘᵐ(x) / (1 - x²)^(m/2) = (2m-1)!! / Nₘ``, ``Nₘ² = 2 (2m)! / (2m+1)`` (by logarithms)."""
+    log_dfact = special.gammaln(2.0 * m + 1.0) - m * math.log(2.0) - special.gammaln(m + 1.0)  # (2m-1)!!
+    return np.exp(log_dfact - 0.5 * (math.log(2.0) + special.gammaln(2.0 * m + 1.0) - np.log(2.0 * m + 1.0)))
+
+
+def _legendre_table(x, m, count, traced):
+    """``[P̄ₘ₊ₖᵐ(x), P̄ₘ₊ₖᵐ'(x)]`` for ``k < count``, lists of arrays (``x`` traced, or plain)."""
+    alpha = _legendre_alpha(m, count + 1)
+    one_minus = 1.0 - x * x
+    power = one_minus ** (0.5 * m) if traced else np.power(one_minus, 0.5 * m)
+    values = [_legendre_start(m) * power]
+    previous = 0.0 * x
+    for k in range(count - 1):
+        nxt = (x * values[-1] - (alpha[..., k - 1] * previous if k else 0.0)) / alpha[..., k]
+        previous = values[-1]
+        values.append(nxt)
+    derivs = []
+    for k in range(count):
+        ell = m + k
+        with np.errstate(invalid="ignore", divide="ignore"):
+            factor = np.sqrt(np.maximum((2.0 * ell + 1.0) / (2.0 * ell - 1.0) * (ell - m) * (ell + m), 0.0))
+        lower = factor * values[k - 1] if k else 0.0 * x
+        derivs.append((lower - ell * x * values[k]) / one_minus)
+    return values, derivs
+
+
+def _stack_last(parts, shape):
+    return concatenate([reshape(p if shape_of(p) == shape else broadcast_to(p, shape), shape + (1,)) for p in parts],
+                       axis=-1)
+
+
+def _angular_c_partial(kind, args, which):
+    """``∂c S`` (``which`` 0) or ``∂c S'`` (1) of ``pro_ang1`` / ``obl_ang1`` ``(m, n, c, x)``."""
+    sign = 1.0 if kind == "pro" else -1.0
+    name = f"{kind}_ang1"
+    m, n, c, x = args
+    m, n = np.asarray(concrete(m), dtype=float), np.asarray(concrete(n), dtype=float)
+    shape = np.broadcast_shapes(m.shape, n.shape, shape_of(c), shape_of(x))
+    mb, nb = np.broadcast_to(m, shape), np.broadcast_to(n, shape)
+    try:
+        cmax = float(np.max(np.abs(concrete(c)), initial=0.0))
+    except ConcretizationError:  # (a staged c: the size for c up to 50)
+        cmax = 50.0
+    spread = np.where(np.isfinite(nb - mb), np.abs(nb - mb), 0.0)
+    size = int(np.max(spread, initial=0.0)) // 2 + _SPHEROIDAL_EXTRA + int(2.0 * (cmax if math.isfinite(cmax) else 0.0))
+    D, X2, onehot, bad = _spheroidal_matrices(mb, nb, size)
+    ms = np.where(bad, 0.0, mb)
+    parity = np.where(bad, 0, (np.where(bad, 0.0, nb) - ms) % 2).astype(int)
+    odd = parity == 1
+    # the class's entries of the table: k = parity + 2i
+    zero_values, zero_derivs = _legendre_table(np.zeros(shape), ms, 2 * size, traced=False)
+    pick = parity[..., None] + 2 * np.arange(size)
+    at_zero = np.take_along_axis(np.stack(np.where(odd[None], zero_derivs, zero_values), axis=-1), pick, axis=-1)
+    # T = Pₙᵐ(0) or Pₙᵐ'(0) (unnormalized): Nₙ times the normalized one at the class index of n
+    j = np.where(bad, 0, ((np.where(bad, 0.0, nb) - ms) // 2)).astype(int)
+    norm_n = np.exp(0.5 * (math.log(2.0) - np.log(2.0 * (ms + 2 * j + parity) + 1.0)
+                           + special.gammaln(2.0 * ms + 2 * j + parity + 1.0) - special.gammaln(2 * j + parity + 1.0)))
+    target = norm_n * np.take_along_axis(at_zero, j[..., None], axis=-1)[..., 0]
+    # the eigenvector and its c-derivative (traced)
+    cs = c if shape_of(c) == shape else broadcast_to(c, shape)
+    w, v = eigh(D + reshape(sign * (cs * cs), shape + (1, 1)) * X2)
+    u = sum_(v * reshape(onehot, shape + (1, size)), axis=-1)
+    g = sum_(v * reshape(matmul(X2, reshape(u, shape + (size, 1))), shape + (size, 1)), axis=-2)
+    lam_j = sum_(w * onehot, axis=-1, keepdims=True)
+    du = sum_(v * reshape((1.0 - onehot) * g / (lam_j - w + onehot), shape + (1, size)), axis=-1)
+    du = du * reshape((2.0 * sign) * cs, shape + (1,))
+    d0 = sum_(u * at_zero, axis=-1)
+    dd0 = sum_(du * at_zero, axis=-1)
+    xs = x if shape_of(x) == shape else broadcast_to(x, shape)
+    values, derivs = _legendre_table(xs, ms, 2 * size, traced=True)
+    table = _stack_last(derivs if which else values, shape)
+    class_table = sum_(reshape(table, shape + (1, 2 * size)) * _class_selector(parity, size), axis=-1)
+    own = ODE_PAIRS[name][which].bind(*args)
+    d = (target / d0) * sum_(du * class_table, axis=-1) - own * (dd0 / d0)
+    return where(bad, np.nan, d) if bad.any() else d
+
+
+def _class_selector(parity, size):
+    """``S[..., i, k] = 1`` where ``k = parity + 2i``: picks the class's entries of a table."""
+    sel = np.zeros(parity.shape + (size, 2 * size))
+    i = np.arange(size)
+    for idx in np.ndindex(parity.shape):
+        sel[idx][i, parity[idx] + 2 * i] = 1.0
+    return sel
 
 
 # =========================================================================== the table
