@@ -30,7 +30,9 @@ Continuous (``logpdf pdf logcdf cdf logsf sf ppf isf``):
 * on intervals (``_interval``): ``truncnorm``, ``triang``, ``trapezoid``,
   ``arcsine``, ``anglit``, ``semicircular``, ``cosine``, ``rdist``,
   ``bradford``, ``powerlaw``, ``johnsonsb``, ``loguniform``/``reciprocal``,
-  ``truncexpon``, ``truncweibull_min``, ``argus``.
+  ``truncexpon``, ``truncweibull_min``, ``argus``;
+* others (``_more``): ``ncx2``, ``ncf``, ``nct``, ``rice``, ``gibrat``,
+  ``levy_l``.
 
 Discrete (``logpmf pmf logcdf cdf logsf sf``, ``k`` integer-valued):
 ``poisson``, ``binom``, ``nbinom``, ``bernoulli``, ``geom``, ``betabinom``,
@@ -67,14 +69,16 @@ counts.  Those need values, so they do not run under ``jit`` or ``vmap``
 
 from __future__ import annotations
 
-from . import _base, _continuous, _discrete, _halfline, _interval, _multivariate, _realline
+from . import _base, _continuous, _discrete, _halfline, _interval, _more, _multivariate, _realline
 from ._base import *  # noqa: F401,F403
 from ._continuous import *  # noqa: F401,F403
 from ._halfline import *  # noqa: F401,F403
 from ._interval import *  # noqa: F401,F403
 from ._realline import *  # noqa: F401,F403
+from ._more import *  # noqa: F401,F403
 from ._discrete import *  # noqa: F401,F403
 from ._multivariate import *  # noqa: F401,F403
 
-__all__ = (_continuous.__all__ + _halfline.__all__ + _interval.__all__ + _realline.__all__ + _discrete.__all__
+__all__ = (_continuous.__all__ + _halfline.__all__ + _interval.__all__ + _realline.__all__ + _more.__all__
+           + _discrete.__all__
            + _multivariate.__all__ + _base.__all__)

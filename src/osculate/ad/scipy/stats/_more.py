@@ -1,0 +1,301 @@
+"""More continuous distributions of :mod:`osculate.ad.scipy.stats`: the noncentral
+chi-square, F and t distributions, Rice's, and a few closed forms.
+
+The noncentral distribution functions are ``scipy.special``'s ``chndtr``,
+``ncfdtr`` and ``nctdtr``, which osculate differentiates in every argument
+(:mod:`osculate.ad.prims.special_stat`); their quantiles are ``chndtrix``,
+``ncfdtri`` and ``nctdtrit`` (implicit-function derivatives, so they run
+under ``jit`` and ``vmap``).  ``chndtr`` and ``ncfdtr`` have no complement in
+``scipy.special``: the survival functions of ``ncx2``, ``ncf`` and ``rice``
+are ``1 - cdf``, accurate in absolute terms only (where ``sf < 1e-16`` they
+are 0 or carry rounding errors of the size of 1e-16, as do their logs), and
+their ``isf`` starts from SciPy's inverse on the values and adds Newton steps
+that carry the exact derivatives (no ``jit``/``vmap`` for those).  The
+noncentral t distribution is symmetric under ``(x, nc) -> (-x, -nc)``, so
+its survival function and ``isf`` are accurate in both tails.
+"""
+
+from __future__ import annotations
+
+import numpy as _np
+
+from ... import numpy as _o
+from .. import special as _sp
+from ._base import _LOG2, _LOG_SQRT_2PI, _all, _exp, _inf, _log, _log1p, _where, rv_continuous
+from ._halfline import _half, _logpos, _scipy, _xlogz
+
+__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l"]
+
+_LOG_PI = float(_np.log(_np.pi))
+_SQRT2 = float(_np.sqrt(2.0))
+
+
+def _log_chi2(z, df):
+    """The log density of the central chi-square distribution at ``z >= 0``."""
+    h = 0.5 * df
+    return _xlogz(h - 1.0, z) - 0.5 * z - h * _LOG2 - _sp.gammaln(h)
+
+
+def _log_ive(v, r):
+    """``log ive(v, r)`` for ``r > 0``; beyond ``r = 1e8`` (where SciPy's ``ive`` is NaN) by
+    Hankel's expansion ``(2πr)^(-1/2) (1 - (μ-1)/(8r) + (μ-1)(μ-9)/(2 (8r)²))``, ``μ = 4v²``."""
+    big = r > 1e8
+    rb, rs = _where(big, r, 1e8), _where(big, 1.0, r)
+    mu = 4.0 * v * v
+    e = 1.0 / (8.0 * rb)
+    hankel = -0.5 * _log(2.0 * _np.pi * rb) + _log1p(-(mu - 1.0) * e + 0.5 * (mu - 1.0) * (mu - 9.0) * e * e)
+    return _where(big, hankel, _log(_sp.ive(v, rs)))
+
+
+# --------------------------------------------------------------------------- noncentral
+
+
+class ncx2_gen(_half):
+    """The noncentral chi-square distribution with ``df > 0`` degrees of freedom and
+    noncentrality ``nc >= 0``: density ``e^(-(z+nc)/2) (z/nc)^(df/4-1/2) I_(df/2-1)(√(nc z)) / 2``
+    (with ``ive``, the Bessel function scaled by ``e^(-√(nc z))``; the central chi-square
+    density times ``e^(-nc/2)`` where ``nc z = 0``), cdf ``chndtr(z, df, nc)``, ppf
+    ``chndtrix``.  The survival function is ``1 - cdf`` (absolute accuracy only where it is
+    below 1e-16) and ``isf`` starts from SciPy's values (no ``jit``/``vmap``).  For large
+    ``df`` and small ``nc z`` (where ``ive`` underflows) the log density is ``-inf``.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.ncx2.cdf(2.0, 2.0, 0.0)), 12)  # 1 - e^(-1)
+    0.632120558829
+    """
+
+    name, shapes, safe, lo, mid = "ncx2", ("df", "nc"), (1.0, 1.0), 0.0, 1.0
+
+    def _valid(self, df, nc):
+        return df > 0.0, nc >= 0.0
+
+    def _logpdf(self, z, df, nc):
+        u = nc * z
+        pos = u > 0.0
+        zs, ns = _where(pos, z, 1.0), _where(pos, nc, 1.0)
+        r = _o.sqrt(zs * ns)
+        v = 0.5 * df - 1.0
+        bessel = (-_LOG2 - 0.5 * (zs + ns) + 0.5 * v * _log(zs / ns) + _log_ive(v, r) + r)
+        return _where(pos, bessel, _log_chi2(z, df) - 0.5 * nc)
+
+    def _cdf(self, z, df, nc):
+        return _sp.chndtr(z, df, nc)
+
+    def _ppf(self, q, df, nc):
+        return _sp.chndtrix(q, df, nc)
+
+    def _isf(self, q, df, nc):
+        return self._newton("isf", _scipy("ncx2.isf"), self._sf, -1.0, q, df, nc)
+
+
+def _ncf_isf(q, dfn, dfd, nc):
+    """SciPy's ``ncf.isf`` on plain values; NaN where it fails (it raises an overflow error
+    for tiny ``q``, where ``1 - cdf`` could not tell the answer either)."""
+    q, dfn, dfd, nc = _np.broadcast_arrays(*(_np.asarray(v, dtype=float) for v in (q, dfn, dfd, nc)))
+    out = _np.empty(q.shape)
+    for i in _np.ndindex(q.shape):
+        args = (q[i], dfn[i], dfd[i], nc[i])
+        try:
+            out[i] = _ISF(*args)
+        except (OverflowError, ArithmeticError, ValueError):
+            out[i] = _np.nan
+    return out
+
+
+_ISF = _scipy("ncf.isf")
+
+
+class ncf_gen(_half):
+    """The noncentral F distribution with ``dfn, dfd > 0`` degrees of freedom and
+    noncentrality ``nc >= 0``: density ``e^(-nc/2) f(z; dfn, dfd) 1F1((dfn+dfd)/2; dfn/2; nc y/2)``,
+    ``f`` the central F density and ``y = dfn z / (dfd + dfn z)`` (the Poisson mixture of
+    F-type densities summed), cdf ``ncfdtr``, ppf ``ncfdtri``.  The survival function is
+    ``1 - cdf`` (absolute accuracy only where it is below 1e-16), ``isf`` starts from
+    SciPy's values (no ``jit``/``vmap``; NaN where SciPy's inverse fails, for ``q`` below
+    about 1e-200); ``hyp1f1`` overflows for ``nc`` beyond about 1400.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.ncf.cdf(1.0, 4.0, 4.0, 0.0)), 12)
+    0.5
+    """
+
+    name, shapes, safe, lo, mid = "ncf", ("dfn", "dfd", "nc"), (1.0, 1.0, 1.0), 0.0, 1.0
+
+    def _valid(self, dfn, dfd, nc):
+        return dfn > 0.0, dfd > 0.0, nc >= 0.0
+
+    def _logpdf(self, z, dfn, dfd, nc):
+        m, n = 0.5 * dfn, 0.5 * dfd
+        d = dfd + dfn * z
+        central = (m * _log(dfn) + n * _log(dfd) + _xlogz(m - 1.0, z) - (m + n) * _log(d) - _sp.betaln(m, n))
+        return central - 0.5 * nc + _log(_sp.hyp1f1(m + n, m, 0.5 * nc * dfn * z / d))
+
+    def _cdf(self, z, dfn, dfd, nc):
+        return _sp.ncfdtr(dfn, dfd, nc, z)
+
+    def _ppf(self, q, dfn, dfd, nc):
+        return _sp.ncfdtri(dfn, dfd, nc, q)
+
+    def _isf(self, q, dfn, dfd, nc):
+        return self._newton("isf", _ncf_isf, self._sf, -1.0, q, dfn, dfd, nc)
+
+
+class nct_gen(rv_continuous):
+    """The noncentral t distribution with ``df > 0`` degrees of freedom and noncentrality
+    ``nc``: cdf ``nctdtr(df, nc, z)``, survival function ``nctdtr(df, -nc, -z)`` (accurate in
+    the upper tail too), ppf ``nctdtrit(df, nc, q)`` (SciPy's ppf, which like it is coarse for
+    ``q`` below about 1e-20); ``isf`` starts from SciPy's values and adds Newton steps (no
+    ``jit``/``vmap``).  Where ``scipy.special.nctdtr`` is NaN (in far tails where the
+    probability is below about 1e-40 for large ``df |nc|``), so are the cdf, sf and their logs.
+    The density is the sum of two confluent hypergeometric terms,
+    ``C(z) [√2 nc z 1F1(df/2+1; 3/2; y) / (s Γ((df+1)/2)) + 1F1((df+1)/2; 1/2; y) / (√s Γ(df/2+1))]``
+    with ``s = df + z²``, ``y = nc² z² / (2s)``, ``C(z) = df^(df/2) Γ(df+1) e^(-nc²/2) / (2^df
+    s^(df/2) Γ(df/2))``; where ``nc z < 0`` the two terms have opposite signs and cancel: the
+    density is accurate to about 1e-12 relative for ``|nc| <= 2``, but only to 1e-8 at ``df =
+    3, nc = 5`` and not at all (NaN) where ``df nc²`` is large and ``nc z`` very negative
+    (``df = 30, nc = -4, z > 5``).
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.nct.cdf(0.0, 3.0, 0.0)), 12)
+    0.5
+    """
+
+    name, shapes, safe = "nct", ("df", "nc"), (1.0, 0.0)
+
+    def _valid(self, df, nc):
+        return df > 0.0, _o.isfinite(nc)
+
+    def _logpdf(self, z, df, nc):
+        s = df + z * z
+        y = nc * nc * z * z / (2.0 * s)
+        h = 0.5 * df
+        c = (h * _log(df) + _sp.gammaln(df + 1.0) - df * _LOG2 - 0.5 * nc * nc - h * _log(s) - _sp.gammaln(h))
+        t1 = _SQRT2 * nc * z * _sp.hyp1f1(h + 1.0, 1.5, y) / (s * _exp(_sp.gammaln(h + 0.5)))
+        t2 = _sp.hyp1f1(h + 0.5, 0.5, y) / (_o.sqrt(s) * _exp(_sp.gammaln(h + 1.0)))
+        return c + _log(t1 + t2)
+
+    def _cdf(self, z, df, nc):
+        return _sp.nctdtr(df, nc, z)
+
+    def _sf(self, z, df, nc):
+        return _sp.nctdtr(df, -nc, -z)
+
+    def _ppf(self, q, df, nc):
+        return _sp.nctdtrit(df, nc, q)
+
+    def _isf(self, q, df, nc):
+        return self._newton("isf", _scipy("nct.isf"), self._sf, -1.0, q, df, nc)
+
+
+class rice_gen(_half):
+    """Rice's distribution with ``b >= 0``: density ``z e^(-(z-b)²/2) i0e(b z)``, cdf
+    ``chndtr(z², 2, b²)``, ppf ``√chndtrix(q, 2, b²)``; ``b = 0`` is ``rayleigh``.  The
+    survival function is ``1 - cdf`` (absolute accuracy only where it is below 1e-16) and
+    ``isf`` starts from SciPy's values (no ``jit``/``vmap``).
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.rice.logpdf(1.0, 0.0)), 12)  # rayleigh: -1/2
+    -0.5
+    """
+
+    name, shapes, safe, lo, mid = "rice", ("b",), (1.0,), 0.0, 1.0
+
+    def _valid(self, b):
+        return (b >= 0.0,)
+
+    def _logpdf(self, z, b):
+        return _logpos(z) - 0.5 * (z - b) ** 2 + _log(_sp.i0e(b * z))
+
+    def _cdf(self, z, b):
+        return _sp.chndtr(z * z, 2.0, b * b)
+
+    def _ppf(self, q, b):
+        return _o.sqrt(_sp.chndtrix(q, 2.0, b * b))
+
+    def _isf(self, q, b):
+        return self._newton("isf", _scipy("rice.isf"), self._sf, -1.0, q, b)
+
+
+# --------------------------------------------------------------------------- closed forms
+
+
+class gibrat_gen(_half):
+    """Gibrat's distribution, ``lognorm`` with ``s = 1``: ``log z`` is standard normal.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.gibrat.cdf(1.0)), 12)
+    0.5
+    """
+
+    name, lo, mid, open_lo = "gibrat", 0.0, 1.0, True
+
+    def _logpdf(self, z):
+        t = _log(z)
+        return -_LOG_SQRT_2PI - t - 0.5 * t * t
+
+    def _cdf(self, z):
+        return _o.ndtr(_log(z))
+
+    def _sf(self, z):
+        return _o.ndtr(-_log(z))
+
+    def _logcdf(self, z):
+        return _o.log_ndtr(_log(z))
+
+    def _logsf(self, z):
+        return _o.log_ndtr(-_log(z))
+
+    def _ppf(self, q):
+        return _exp(_o.ndtri(q))
+
+    def _isf(self, q):
+        return _exp(-_o.ndtri(q))
+
+
+class levy_l_gen(rv_continuous):
+    """The left-skewed Lévy distribution (``-X`` for ``X ~ levy``), on ``z < 0``: cdf
+    ``erf(1/√(-2z))``, sf ``erfc(1/√(-2z))`` (its log ``log 2 + log_ndtr(-1/√(-z))``), ppf
+    ``-1/(2 erfinv(q)²)``, isf ``-1/(2 erfcinv(q)²)``.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.levy_l.sf(-1.0)), 12)
+    0.317310507863
+    """
+
+    name, lo, hi, mid = "levy_l", -_inf, 0.0, -1.0
+
+    def _inside(self, z):
+        return _all(z > -_inf, z < 0.0)
+
+    def _logpdf(self, z):
+        w = -z
+        return -_LOG_SQRT_2PI - 1.5 * _log(w) - 0.5 / w
+
+    def _cdf(self, z):
+        return _sp.erf(1.0 / _o.sqrt(-2.0 * z))
+
+    def _sf(self, z):
+        return _sp.erfc(1.0 / _o.sqrt(-2.0 * z))
+
+    def _logsf(self, z):
+        return _LOG2 + _o.log_ndtr(-1.0 / _o.sqrt(-z))
+
+    @staticmethod
+    def _from(t):
+        return -0.5 / (t * t)
+
+    def _ppf(self, q):  # above 1/2 the complement 1 - q is exact
+        high = q > 0.5
+        return self._from(_where(high, _sp.erfcinv(1.0 - _where(high, q, 0.75)), _sp.erfinv(_where(high, 0.25, q))))
+
+    def _isf(self, q):
+        high = q > 0.5
+        return self._from(_where(high, _sp.erfinv(1.0 - _where(high, q, 0.75)), _sp.erfcinv(_where(high, 0.25, q))))
+
+
+ncx2 = ncx2_gen()
+ncf = ncf_gen()
+nct = nct_gen()
+rice = rice_gen()
+gibrat = gibrat_gen()
+levy_l = levy_l_gen()
