@@ -93,3 +93,15 @@ ROWS = [
     ("stats.halfgennorm", _row("halfgennorm"), [x, unit, shape, loc, pos()], "halfline"),
     ("stats.mielke", _row("mielke"), [x, unit, shape, shape, loc, pos()], "halfline"),
 ]
+
+# Taylor mode (to the table's order, against nested forward mode and finite differences) for the
+# closed forms: powers and logs of z, log1p/expm1/softplus tails, the genpareto series near c = 0
+TAYLOR_ROWS = [
+    ("stats.weibull_min", _row("weibull_min"), [x, unit, shape, loc, pos()], 0.1, True),
+    ("stats.lomax", _row("lomax"), [x, unit, shape, loc, pos()], 0.1, True),
+    ("stats.burr12", _row("burr12"), [x, unit, shape, shape, loc, pos()], 0.1, True),
+    ("stats.genpareto", _row("genpareto"), [uniform(0.5, 2.0, 3), unit, uniform(-0.2, 0.5), loc, pos()], 0.05, True),
+    ("stats.gompertz", _row("gompertz"), [x, unit, shape, loc, pos()], 0.1, True),
+    ("stats.halflogistic", _row("halflogistic"), [x, unit, loc, pos()], 0.1, True),
+    ("stats.fatiguelife", _row("fatiguelife"), [x, unit, pos(0.5, 2.0), loc, pos()], 0.1, True),
+]

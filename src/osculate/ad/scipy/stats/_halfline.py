@@ -46,6 +46,15 @@ def _softplus(t):
     return _o.logaddexp(0.0, t)
 
 
+def _logaddexp(a, b):
+    """``log(e^a + e^b)`` as ``max + log1p(exp(min - max))``: its derivatives stay exact when
+    ``a`` and ``b`` are huge (``logaddexp``'s lose the difference ``log 2`` there)."""
+    first = a >= b
+    hi, lo = _where(first, a, b), _where(first, b, a)
+    fin = _o.isfinite(hi)
+    return _where(fin, hi + _log1p(_exp(_where(fin, lo - hi, 0.0))), hi)
+
+
 def _log1mexp(t):
     """``log(1 - e^t)`` for ``t <= 0``: ``log(-expm1(t))`` near 0, ``log1p(-exp(t))`` below ``-log 2``."""
     near = t > -_LOG2
@@ -604,11 +613,13 @@ class gompertz_gen(_half):
     def _sf(self, z, c):
         return _exp(-c * _expm1(z))
 
+    # the cdf is 1 (to the last bit) well before e^z overflows: z stops at 700 there, so that its
+    # derivatives are 0 rather than 0 * inf
     def _cdf(self, z, c):
-        return -_expm1(-c * _expm1(z))
+        return -_expm1(-c * _expm1(_o.minimum(z, 700.0)))
 
     def _logcdf(self, z, c):
-        return _log1mexp(-c * _expm1(z))
+        return _log1mexp(-c * _expm1(_o.minimum(z, 700.0)))
 
     def _ppf(self, q, c):
         return _log1p(-_log1p(-q) / c)
@@ -704,7 +715,7 @@ class invgauss_gen(_half):
 
     def _logcdf(self, z, mu):
         a, b = self._terms(z, mu)
-        return _o.logaddexp(_o.log_ndtr(a), 2.0 / mu + _o.log_ndtr(-b))
+        return _logaddexp(_o.log_ndtr(a), 2.0 / mu + _o.log_ndtr(-b))
 
     def _logsf(self, z, mu):
         # log(Φ(-a) - exp(2/mu) Φ(-b)) = log Φ(-a) + log(1 - e^d); for a > 0, as b² - a² = 4/mu,
@@ -884,19 +895,22 @@ class exponweib_gen(_half):
     def _cdf(self, z, a, c):  # as a power (not the exp of a log), so that z = 0 has its derivatives
         return _pow(-_expm1(-_pow(z, c)), a)
 
-    def _upper(self, z, a, c):
-        """(cdf < 1/2, the cdf, the log cdf where the cdf >= 1/2): the sf's two forms."""
+    def _logsf(self, z, a, c):
+        # 1 - (1 - s)^a with t = z^c, s = e^-t: where the cdf is below 1/2, log1p(-cdf); above,
+        # with u = a log1p(-s) = -a s L(-s) (L(v) = log1p(v) / v) and 1 - e^u = -u exprel(u),
+        # log a - t + log L(-s) + log exprel(u), which holds however small s is
         cdf = self._cdf(z, a, c)
         low = cdf < 0.5
-        return low, cdf, self._logcdf(_where(low, 1.0, z), a, c)
+        t = _pow(_where(low, 1.0, z), c)
+        ls = _log1p_ratio(-_exp(-t))
+        u = -a * _exp(-t) * ls
+        high = _log(a) - t + _log(ls) + _log(_sp.exprel(u))
+        return _where(low, _log1p(-_where(low, cdf, 0.0)), high)
 
     def _sf(self, z, a, c):
-        low, cdf, lc = self._upper(z, a, c)
-        return _where(low, 1.0 - cdf, -_expm1(lc))
-
-    def _logsf(self, z, a, c):
-        low, cdf, lc = self._upper(z, a, c)
-        return _where(low, _log1p(-_where(low, cdf, 0.0)), _log1mexp(lc))
+        cdf = self._cdf(z, a, c)
+        low = cdf < 0.5
+        return _where(low, 1.0 - cdf, _exp(self._logsf(_where(low, 1.0, z), a, c)))
 
     def _ppf(self, q, a, c):
         return _exp(_log(-_log1mexp(_log(q) / a)) / c)
@@ -1177,7 +1191,7 @@ class foldnorm_gen(_half):
         return -_LOG_SQRT_2PI - 0.5 * (z - c) ** 2 + _log1p(_exp(-2.0 * c * z))
 
     def _logsf(self, z, c):
-        return _o.logaddexp(_o.log_ndtr(c - z), _o.log_ndtr(-c - z))
+        return _logaddexp(_o.log_ndtr(c - z), _o.log_ndtr(-c - z))
 
     def _sf(self, z, c):
         return _exp(self._logsf(z, c))
