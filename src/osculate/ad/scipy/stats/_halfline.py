@@ -11,6 +11,11 @@ differentiable in all their arguments, so they run under ``jit`` and ``vmap``;
 only ``invgauss``, ``wald``, ``recipinvgauss`` and ``foldnorm`` start their
 ``ppf``/``isf`` from SciPy's values and add Newton steps (no ``jit``/``vmap``
 for those two methods).
+
+Limit: the logs of the cdfs and sfs that are incomplete gamma or beta functions
+(chi, maxwell, nakagami, erlang, invgamma, gengamma, halfgennorm, f, betaprime)
+are the logs of those values, so they become ``-inf`` where the value underflows
+(below about 1e-308), as SciPy's do.
 """
 
 from __future__ import annotations
