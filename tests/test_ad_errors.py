@@ -141,9 +141,9 @@ def test_unknown_hvp_mode(bad):
         (lambda x: np.unravel_index(x, (5,))[0], r"numpy\.unravel_index"),
         (np.i0, r"numpy\.i0"),
         (lambda x: np.gcd(x, 2.0), r"numpy\.gcd"),
-        (lambda x: special.obl_cv(1, 2, x), r"scipy\.special\.obl_cv"),
+        (lambda x: special.obl_rad2(1, 2, 0.8, x)[0], r"scipy\.special\.obl_rad2"),
     ],
-    ids=["unravel_index", "i0", "gcd", "scipy.obl_cv"],
+    ids=["unravel_index", "i0", "gcd", "scipy.obl_rad2"],
 )
 def test_unsupported_numpy_function_names_itself(fn, name):
     for transform in (osc.grad, lambda f: (lambda x: osc.jvp(f, (x,), (x,))[1])):
@@ -755,11 +755,11 @@ def test_an_unsupported_function_names_a_working_alternative(name):
 @pytest.mark.parametrize(
     "fn, name",
     [
-        (lambda x: special.obl_cv(1, 2, x), "scipy.special.obl_cv"),
-        (lambda x: special.pro_cv(0, 1, x), "scipy.special.pro_cv"),
+        (lambda x: special.obl_rad2(1, 2, 0.8, x)[0], "scipy.special.obl_rad2"),
+        (lambda x: special.pro_rad2(1, 2, 0.8, x + 1.5)[0], "scipy.special.pro_rad2"),
         (lambda x: scipy_linalg.schur(np.outer(x, x) + np.eye(4))[0], "scipy.linalg.schur"),
     ],
-    ids=["obl_cv", "pro_cv", "schur"],
+    ids=["obl_rad2", "pro_rad2", "schur"],
 )
 def test_a_scipy_function_without_equivalent_says_so_and_names_custom_rules(fn, name):
     with pytest.raises(UnsupportedFunctionError) as info:
