@@ -412,7 +412,7 @@ def test_derivatives_at_the_lower_end_of_the_support():
 
 
 def test_deep_tails_have_their_derivatives():
-    """logsf far in the tail: d/dx logsf = -pdf / sf (the hazard), by the stable forms."""
+    """logsf far in the upper tail: d/dx logsf = -pdf / sf (the hazard), by the stable forms."""
     for name, shapes, x in [("weibull_min", (2.0,), 30.0), ("lomax", (1.5,), 1e8), ("invgauss", (0.5,), 400.0),
                             ("fisk", (3.0,), 1e6), ("burr12", (2.0, 0.5), 1e5), ("powerlognorm", (2.0, 0.5), 1e4),
                             ("gompertz", (0.5,), 6.0), ("halflogistic", (), 700.0), ("levy", (), 1e-3),
@@ -423,6 +423,15 @@ def test_deep_tails_have_their_derivatives():
             lp, _, sf = REF[name](mpf(x), *[mpf(v) for v in shapes])
             want = float(-exp(lp) / sf)
         np.testing.assert_allclose(g, want, rtol=1e-9, err_msg=name)
+    # and logcdf far in the lower tail: d/dx logcdf = pdf / cdf (powerlognorm's below 1e-308)
+    for name, shapes, x in [("powerlognorm", (0.1, 0.2), 1e-8), ("invweibull", (2.0,), 0.05), ("burr", (2.0, 0.5), 1e-3),
+                            ("fatiguelife", (0.5,), 0.01), ("gompertz", (0.5,), 1e-6)]:
+        dist = getattr(stats, name)
+        with mp.workdps(60):
+            lp, cdf, _ = REF[name](mpf(x), *[mpf(v) for v in shapes])
+            want_value, want = float(log(cdf)), float(exp(lp) / cdf)
+        np.testing.assert_allclose(dist.logcdf(x, *shapes), want_value, rtol=1e-12, err_msg=name)
+        np.testing.assert_allclose(osc.grad(lambda x: dist.logcdf(x, *shapes))(x), want, rtol=1e-9, err_msg=name)
 
 
 # --------------------------------------------------------------------------- a realistic use

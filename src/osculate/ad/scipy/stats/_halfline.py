@@ -1121,7 +1121,16 @@ class powerlognorm_gen(_half):
         return -_expm1(self._logsf(z, c, s))
 
     def _logcdf(self, z, c, s):
-        return _log1mexp(self._logsf(z, c, s))
+        # 1 - (1 - p)^c with p = Φ(log(z) / s): below the median of Φ, with v = c log1p(-p) =
+        # -c p L(-p) (L(t) = log1p(t) / t) and 1 - e^v = -v exprel(v), log c + log p + log L(-p)
+        # + log exprel(v), which stays finite where p underflows; above it, log1mexp(logsf)
+        u = _log(z) / s
+        low = u < 0.0
+        ul = _where(low, u, -1.0)
+        lp = _o.log_ndtr(ul)
+        lr = _log1p_ratio(-_exp(lp))
+        small = _log(c) + lp + _log(lr) + _log(_sp.exprel(-c * _exp(lp) * lr))
+        return _where(low, small, _log1mexp(self._logsf(_where(low, 1.0, z), c, s)))
 
     def _ppf(self, q, c, s):
         return _exp(-s * _sp.ndtri_exp(_log1p(-q) / c))
