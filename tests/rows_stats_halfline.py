@@ -73,6 +73,8 @@ ROWS = [
     ("stats.genpareto", _row("genpareto"), [uniform(0.5, 2.0, 3), unit, uniform(-3e-4, 3e-4), loc, pos()],
      "halfline-near0"),
     ("stats.invgauss", _row("invgauss", True), [x, pos(0.5, 3.0), loc, pos()], "halfline"),
+    ("stats.invgauss", _row("invgauss", True), [uniform(350.0, 450.0, 3), uniform(0.4, 0.6), loc, pos(0.8, 1.0)],
+     "halfline-far"),  # (z/mu - 1)/√z about 30: both forms of the far sf
     ("stats.wald", _row("wald", True), [x, loc, pos()], "halfline"),
     ("stats.recipinvgauss", _row("recipinvgauss", True), [x, pos(0.5, 3.0), loc, pos()], "halfline"),
     ("stats.betaprime", _row("betaprime"), [x, unit, shape, shape, loc, pos()], "halfline"),

@@ -725,13 +725,29 @@ class invgauss_gen(_half):
     def _logsf(self, z, mu):
         # log(Φ(-a) - exp(2/mu) Φ(-b)) = log Φ(-a) + log(1 - e^d); for a > 0, as b² - a² = 4/mu,
         # d = log(erfcx(b/√2) / erfcx(a/√2)) exactly, without the cancellation of the two logs
+        # far out (a > 30) erfcx(x) = S(x) / (x √π) with S's asymptotic series, so that
+        # d = -log1p(2 mu / (z - mu)) + log S(b/√2) - log S(a/√2), without the ratio's rounding
         a, b = self._terms(z, mu)
         la = _o.log_ndtr(-a)
-        pos = a > 0.0
-        ap, bp = _where(pos, a, 1.0), _where(pos, b, 2.0)
-        d_pos = _log(_sp.erfcx(bp / _SQRT2) / _sp.erfcx(ap / _SQRT2))
-        d = _where(pos, d_pos, 2.0 / mu + _o.log_ndtr(-b) - la)
+        pos, far = a > 0.0, a > 30.0
+        mid = _o.logical_and(pos, _o.logical_not(far))
+        ap, bp = _where(mid, a, 1.0), _where(mid, b, 2.0)
+        d_mid = _log(_sp.erfcx(bp / _SQRT2) / _sp.erfcx(ap / _SQRT2))
+        af, bf, zf = _where(far, a, 31.0), _where(far, b, 32.0), _where(far, z, 2.0)
+        muf = _where(far, mu, 1.0)
+        d_far = -_log1p(2.0 * muf / (zf - muf)) + self._log_s(bf) - self._log_s(af)
+        d = _where(far, d_far, _where(pos, d_mid, 2.0 / mu + _o.log_ndtr(-b) - la))
         return la + _log1mexp(_o.minimum(d, 0.0))
+
+    @staticmethod
+    def _log_s(a):
+        """``log(erfcx(a/√2) (a/√2) √π)`` for ``a > 30``: log1p of ``Σ_k (-1)^k (2k-1)!! / a^(2k)``."""
+        w = 1.0 / (a * a)
+        term, total = 1.0, 0.0
+        for k in range(1, 10):
+            term = -term * (2 * k - 1) * w
+            total = total + term
+        return _log1p(total)
 
     def _cdf(self, z, mu):
         return _exp(self._logcdf(z, mu))
