@@ -1,7 +1,9 @@
 """``np.spacing`` and ``np.nextafter`` on traced values: NumPy's values
 (zeros, subnormals, infinities, NaN), and the derivatives of a step of one ulp
 (0 for ``spacing``; 1 in ``x1`` and 0 in ``x2`` for ``nextafter``) in every
-mode, under jit and vmap."""
+mode, under jit and vmap.  Also two slopes that keep their digits where a
+naive form loses them: ``expm1`` far below 0 and ``logaddexp`` at large
+arguments."""
 
 from __future__ import annotations
 
@@ -47,3 +49,12 @@ def test_expm1_slope_keeps_its_digits_far_below_zero():
         np.testing.assert_allclose(got, np.exp(x), rtol=1e-15)
     coeffs = osc.taylor(np.expm1, -30.0, [1.0], order=3)  # Taylor mode: y_k = exp(x) / k!
     np.testing.assert_allclose(np.ravel(coeffs[1:]), np.exp(-30.0) / np.array([1.0, 2.0, 6.0]), rtol=1e-14)
+
+
+def test_logaddexp_slopes_keep_their_digits_at_large_arguments():
+    """σ(x - y), not exp(x - o): at |x| ≈ 1e15 the output o rounds and exp(x - o) is off by 26%."""
+    g = osc.grad(lambda z: np.logaddexp(-5e7 * z, -5e7 * z))(1e8)
+    assert g == -5e7
+    x = np.array([1e15, 1e15 + 8.0, 1e15 - 4.0])
+    np.testing.assert_allclose(osc.jacfwd(lambda a: np.logaddexp(a, 1e15 + 2.0))(x).diagonal(),
+                               1.0 / (1.0 + np.exp(1e15 + 2.0 - x)), rtol=1e-15)

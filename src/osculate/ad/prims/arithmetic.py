@@ -694,14 +694,15 @@ def hypot(x, y):
 
 def _logaddexp_series(X, Y, out, K):
     W = series_sub(X, Y, K)
-    s0 = UNARY["exp"].bind(X[0] - out)
+    s0 = UNARY["expit"].bind(X[0] - Y[0])
     s = series_ode(W, K - 1, s0, s0 - s0 * s0, lambda s, k: coeff_sub(s[k], square_coefficient(s, k)))
     v = series_ode_known(W, s, K, 0.0)
     return [out] + [coeff_add(Y[k], v[k]) for k in range(1, K + 1)]
 
 
-logaddexp_p = binary("logaddexp", np.logaddexp, lambda x, y, o: UNARY["exp"].bind(x - o),
-                     lambda x, y, o: UNARY["exp"].bind(y - o),
+# (the partials σ(x - y), σ(y - x): as exp(x - o) they lose their digits where o rounds, |x| ≈ 1e15)
+logaddexp_p = binary("logaddexp", np.logaddexp, lambda x, y, o: UNARY["expit"].bind(x - y),
+                     lambda x, y, o: UNARY["expit"].bind(y - x),
                      lambda primals, series, order: _series_taylor(logaddexp_p, _logaddexp_series, primals, series, order))
 
 
