@@ -165,6 +165,9 @@ class nct_gen(rv_continuous):
     def _valid(self, df, nc):
         return df > 0.0, _o.isfinite(nc)
 
+    def _inside(self, z, *s):  # ±inf are limits (density 0, cdf 0 or 1), not points of the formulas
+        return _all(z > -_inf, z < _inf)
+
     def _logpdf(self, z, df, nc):
         s = df + z * z
         y = nc * nc * z * z / (2.0 * s)
