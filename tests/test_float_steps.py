@@ -8,6 +8,7 @@ arguments."""
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
 import osculate as osc
 
@@ -58,3 +59,10 @@ def test_logaddexp_slopes_keep_their_digits_at_large_arguments():
     x = np.array([1e15, 1e15 + 8.0, 1e15 - 4.0])
     np.testing.assert_allclose(osc.jacfwd(lambda a: np.logaddexp(a, 1e15 + 2.0))(x).diagonal(),
                                1.0 / (1.0 + np.exp(1e15 + 2.0 - x)), rtol=1e-15)
+
+
+def test_gammainc_at_zero_with_a_equal_one_has_the_exponentials_derivatives():
+    """P(1, x) = 1 - e^(-x): at the support's end x = 0 the density e^(-x) keeps its slope -1."""
+    for mode in osc.HVP_MODES:
+        assert osc.hessian(lambda x: special.gammainc(1.0, x), mode=mode)(0.0) == -1.0
+        assert osc.hessian(lambda x: special.gammaincc(1.0, x), mode=mode)(0.0) == 1.0

@@ -357,7 +357,7 @@ def _bell(j, l, dlog):
 
 def _gamma_density_da(a, x, k):
     """``∂ᵏ/∂aᵏ [x^(a-1) e^(-x) / Γ(a)]``, with primitives; at ``x = 0`` the limit
-    (0 for ``a > 1``, ``1 / Γ(1)`` for ``a = 1``, ``k = 0``), at ``x = ∞`` 0.
+    (0 for ``a > 1``, ``e^(-x)`` for ``a = 1``, ``k = 0``, with its x-derivatives), at ``x = ∞`` 0.
 
     Written ``a · g`` with ``g = x^(a-1) e^(-x) / Γ(a + 1)``, so ``∂ᵏ = a ∂ᵏg + k ∂ᵏ⁻¹g``
     and the Bell polynomials of ``g`` hold ``ψ⁽ʲ⁾(a + 1)``, regular as ``a → 0``
@@ -372,7 +372,10 @@ def _gamma_density_da(a, x, k):
         return lx - _u("digamma")(a + 1.0) if i == 1 else -_psi_p(i - 1, a + 1.0)
 
     dens = a * g if k == 0 else g * (a * _bell(k, 0, dlog) + k * _bell(k - 1, 0, dlog))
-    at0 = where(greater(a, 1.0), 0.0, where(equal(a, 1.0), 1.0 if k == 0 else np.nan, np.inf if k == 0 else np.nan))
+    # at x = 0 the limits; for a = 1 the density is e^(-x) there, whose x-derivatives are kept too
+    # (for other a only the value: the density's slope at 0 is 1 for a = 2, infinite for 1 < a < 2)
+    at1 = _u("exp")(-x) if k == 0 else np.nan
+    at0 = where(greater(a, 1.0), 0.0, where(equal(a, 1.0), at1, np.inf if k == 0 else np.nan))
     edge = where(equal(x, 0.0), at0, where(greater(x, 0.0), 0.0, np.nan))
     return where(inside, dens, edge)
 
