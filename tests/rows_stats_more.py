@@ -48,4 +48,6 @@ ROWS = [
     ("stats.rice", _row("rice", False), [x, unit, pos(0.3, 2.0), loc, pos()], "more"),
     ("stats.gibrat", _row("gibrat"), [x, unit, loc, pos()], "more"),
     ("stats.levy_l", _row("levy_l"), [uniform(-3.0, -0.6, 3), unit, loc, pos()], "more"),
+    ("stats.exponpow", _row("exponpow"), [x, unit, pos(0.5, 2.5), loc, pos()], "more"),
+    ("stats.kappa3", _row("kappa3"), [x, unit, pos(0.5, 3.0), loc, pos()], "more"),
 ]

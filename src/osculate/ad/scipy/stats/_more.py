@@ -22,9 +22,9 @@ import numpy as _np
 from ... import numpy as _o
 from .. import special as _sp
 from ._base import _LOG2, _LOG_SQRT_2PI, _all, _exp, _inf, _log, _log1p, _where, rv_continuous
-from ._halfline import _half, _logpos, _scipy, _xlogz
+from ._halfline import _half, _log1mexp, _logpos, _pow, _scipy, _xlogz
 
-__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l"]
+__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l", "exponpow", "kappa3"]
 
 _LOG_PI = float(_np.log(_np.pi))
 _SQRT2 = float(_np.sqrt(2.0))
@@ -296,9 +296,89 @@ class levy_l_gen(rv_continuous):
         return self._from(_where(high, _sp.erfinv(1.0 - _where(high, q, 0.75)), _sp.erfcinv(_where(high, 0.25, q))))
 
 
+class exponpow_gen(_half):
+    """The exponential power distribution with ``b > 0``: with ``t = expm1(z^b)``, the log
+    survival function is ``-t``, the cdf ``-expm1(-t)``, the density ``b z^(b-1) e^(z^b - t)``;
+    ppf ``log1p(-log1p(-q))^(1/b)``, isf ``log1p(-log q)^(1/b)``.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.exponpow.logsf(1.0, 1.0)), 12)  # -(e - 1)
+    -1.718281828459
+    """
+
+    name, shapes, safe, lo, mid = "exponpow", ("b",), (1.0,), 0.0, 1.0
+
+    def _valid(self, b):
+        return (b > 0.0,)
+
+    def _logpdf(self, z, b):
+        y = _pow(z, b)
+        return _log(b) + _xlogz(b - 1.0, z) + y - _o.expm1(y)
+
+    def _logsf(self, z, b):
+        return -_o.expm1(_pow(z, b))
+
+    def _sf(self, z, b):
+        return _exp(self._logsf(z, b))
+
+    def _cdf(self, z, b):
+        return -_o.expm1(self._logsf(z, b))
+
+    def _logcdf(self, z, b):
+        return _log1mexp(self._logsf(z, b))
+
+    def _ppf(self, q, b):
+        return _o.power(_log1p(-_log1p(-q)), 1.0 / b)
+
+    def _isf(self, q, b):
+        return _o.power(_log1p(-_log(q)), 1.0 / b)
+
+
+class kappa3_gen(_half):
+    """The three-parameter kappa distribution with ``a > 0``: with ``u = log1p(a z^(-a)) / a``,
+    the log cdf is ``-u`` (``z (a + z^a)^(-1/a)``), the sf ``-expm1(-u)``, the density
+    ``a (a + z^a)^(-(a+1)/a)``; ppf ``(a / expm1(-a log q))^(1/a)``, isf with ``log1p(-q)``.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.kappa3.cdf(1.0, 1.0)), 12)
+    0.5
+    """
+
+    name, shapes, safe, lo, mid = "kappa3", ("a",), (1.0,), 0.0, 1.0
+
+    def _valid(self, a):
+        return (a > 0.0,)
+
+    def _logpdf(self, z, a):
+        return _log(a) - (a + 1.0) / a * _log(a + _pow(z, a))
+
+    def _logcdf(self, z, a):  # below z = 1 as log z - (log a + log1p(z^a / a)) / a: no overflow of z^-a
+        pos, big = z > 0.0, z >= 1.0
+        zb, zl = _where(big, z, 1.0), _where(_all(pos, _o.logical_not(big)), z, 0.5)
+        low = _log(zl) - (_log(a) + _log1p(_o.power(zl, a) / a)) / a
+        return _where(big, -_log1p(a * _o.power(zb, -a)) / a, _where(pos, low, -_inf))
+
+    def _cdf(self, z, a):
+        return _exp(self._logcdf(z, a))
+
+    def _sf(self, z, a):
+        return -_o.expm1(self._logcdf(z, a))
+
+    def _logsf(self, z, a):
+        return _log1mexp(self._logcdf(z, a))
+
+    def _ppf(self, q, a):
+        return _o.power(a / _o.expm1(-a * _log(q)), 1.0 / a)
+
+    def _isf(self, q, a):
+        return _o.power(a / _o.expm1(-a * _log1p(-q)), 1.0 / a)
+
+
 ncx2 = ncx2_gen()
 ncf = ncf_gen()
 nct = nct_gen()
 rice = rice_gen()
 gibrat = gibrat_gen()
 levy_l = levy_l_gen()
+exponpow = exponpow_gen()
+kappa3 = kappa3_gen()
