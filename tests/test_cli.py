@@ -408,8 +408,8 @@ def test_user_files_fail_in_one_line(capsys, tmp_path):
     cases = {
         "boom.py": ("import numpy as np\ndef f(x):\n    return 1 / 0\n", "ZeroDivisionError"),
         "broken.py": ("def f(x) return x\n", "cannot import"),
-        "nextafter.py": ("import numpy as np\ndef f(x):\n    return np.sum(np.nextafter(x ** 2, 2.0))\n",
-                         "numpy.nextafter is not supported"),
+        "gcd.py": ("import numpy as np\ndef f(x):\n    return np.sum(np.gcd(x ** 2, 2.0))\n",
+                   "numpy.gcd is not supported"),
         "notfn.py": ("f = 3\n", "is not a function"),
         "nofn.py": ("def g(x):\n    return x\n", "has no function 'f'"),
     }

@@ -143,7 +143,7 @@ def modfresnelp(x):
 
     >>> import numpy as np, osculate as osc
     >>> from osculate.scipy.special import modfresnelp
-    >>> complex(osc.jacfwd(lambda x: modfresnelp(x)[0])(0.0))  # -e^(i·0)
+    >>> complex(osc.jacfwd(lambda x: modfresnelp(x)[0])(0.0)) + 0j  # -e^(i·0)
     (-1+0j)
     """
     return _FRESNEL[1, 0].bind(x), _FRESNEL[1, 1].bind(x)

@@ -167,8 +167,8 @@ def assoc_legendre_p_all(n, m, z, *, branch_cut=2, norm=False, diff_n=0):
 
     >>> from osculate.scipy.special import assoc_legendre_p_all
     >>> assoc_legendre_p_all(1, 1, 0.0)
-    array([[[ 1.,  0.,  0.],
-            [ 0., -1.,  0.5]]])
+    array([[[ 1. ,  0. ,  0. ],
+            [ 0. , -1. ,  0.5]]])
     """
     n, m = _order(n, "assoc_legendre_p_all", "n"), _order(m, "assoc_legendre_p_all", "m")
     _branch(branch_cut, "assoc_legendre_p_all")
