@@ -50,4 +50,8 @@ ROWS = [
     ("stats.levy_l", _row("levy_l"), [uniform(-3.0, -0.6, 3), unit, loc, pos()], "more"),
     ("stats.exponpow", _row("exponpow"), [x, unit, pos(0.5, 2.5), loc, pos()], "more"),
     ("stats.kappa3", _row("kappa3"), [x, unit, pos(0.5, 3.0), loc, pos()], "more"),
+    # each side of the kink at z = 0 (and of the quantiles' switch at q = (1 - a) / 2)
+    ("stats.skewcauchy", _row("skewcauchy"), [x, uniform(0.7, 0.95, 3), uniform(-0.6, 0.6), loc, pos()], "more"),
+    ("stats.skewcauchy", _row("skewcauchy"), [uniform(-3.0, -0.6, 3), uniform(0.05, 0.15, 3), uniform(-0.6, 0.6), loc,
+                                              pos()], "more-negative"),
 ]
