@@ -54,4 +54,7 @@ ROWS = [
     ("stats.skewcauchy", _row("skewcauchy"), [x, uniform(0.7, 0.95, 3), uniform(-0.6, 0.6), loc, pos()], "more"),
     ("stats.skewcauchy", _row("skewcauchy"), [uniform(-3.0, -0.6, 3), uniform(0.05, 0.15, 3), uniform(-0.6, 0.6), loc,
                                               pos()], "more-negative"),
+    # c in (0.2, 0.5): the support [0, 1/c] holds z in (0.125, 1.63)
+    ("stats.genhalflogistic", _row("genhalflogistic"), [uniform(0.5, 1.0, 3), unit, uniform(0.2, 0.5), loc, pos()],
+     "more"),
 ]

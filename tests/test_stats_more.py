@@ -39,6 +39,7 @@ CASES = [
     ("rice", (1.5,)), ("rice", (0.0,)), ("rice", (4.0,)), ("gibrat", ()), ("levy_l", ()),
     ("exponpow", (2.5,)), ("exponpow", (0.5,)), ("exponpow", (1.0,)), ("kappa3", (2.5,)), ("kappa3", (0.5,)),
     ("kappa3", (1.0,)), ("skewcauchy", (0.5,)), ("skewcauchy", (-0.7,)), ("skewcauchy", (0.0,)),
+    ("genhalflogistic", (0.5,)), ("genhalflogistic", (1.0,)), ("genhalflogistic", (2.0,)), ("genhalflogistic", (0.05,)),
 ]
 LOC_SCALE = [{}, {"loc": 0.3, "scale": 2.0}]
 ONE_MINUS_CDF = ("ncx2", "ncf", "rice")  # sf = 1 - cdf: absolute accuracy only
@@ -122,6 +123,16 @@ def _skewcauchy(z, a):
     return -log(mp.pi) - mp.log1p(w * w), lambda: 1 - high, lambda: high
 
 
+def _genhalflogistic(z, c):
+    if c * z >= 1:  # the end of the support
+        lp = log(2) if c == 1 else (-mp.inf if c < 1 else mp.inf)
+        return lp, lambda: mpf(1), lambda: mpf(0)
+    lt = mp.log1p(-c * z) / c
+    t = exp(lt)
+    return (log(2) + (1 / c - 1) * mp.log1p(-c * z) - 2 * mp.log1p(t), lambda: -mp.expm1(lt) / (1 + t),
+            lambda: 2 * t / (1 + t))
+
+
 def _rice(z, b):
     lp = -mp.inf if z == 0 else log(z) - (z * z + b * b) / 2 + log(mp.besseli(0, z * b))
     _, cdf, sf = _ncx2(z * z, mpf(2), b * b)
@@ -129,7 +140,7 @@ def _rice(z, b):
 
 
 REF = {
-    "ncx2": _ncx2, "ncf": _ncf, "nct": _nct, "rice": _rice, "exponpow": _exponpow, "kappa3": _kappa3, "skewcauchy": _skewcauchy,
+    "ncx2": _ncx2, "ncf": _ncf, "nct": _nct, "rice": _rice, "exponpow": _exponpow, "kappa3": _kappa3, "skewcauchy": _skewcauchy, "genhalflogistic": _genhalflogistic,
     "gibrat": lambda z: (-log(2 * mp.pi) / 2 - log(z) - log(z) ** 2 / 2, lambda: mp.ncdf(log(z)),
                          lambda: mp.ncdf(-log(z))),
     "levy_l": lambda z: (-log(2 * mp.pi) / 2 - 1.5 * log(-z) + 1 / (2 * z), lambda: mp.erf(1 / mp.sqrt(-2 * z)),
@@ -252,7 +263,8 @@ def test_nct_density_where_its_two_terms_cancel():
 
 INVALID = [("ncx2", (0.0, 1.0)), ("ncx2", (2.0, -0.5)), ("ncf", (1.0, -2.0, 1.0)), ("ncf", (1.0, 2.0, -1.0)),
            ("nct", (-1.0, 0.5)), ("nct", (np.nan, 0.5)), ("rice", (-0.5,)), ("gibrat", ()), ("levy_l", ()),
-           ("exponpow", (0.0,)), ("kappa3", (-1.0,)), ("skewcauchy", (1.0,)), ("skewcauchy", (-1.5,))]
+           ("exponpow", (0.0,)), ("kappa3", (-1.0,)), ("skewcauchy", (1.0,)), ("skewcauchy", (-1.5,)),
+           ("genhalflogistic", (0.0,))]
 
 
 @pytest.mark.parametrize("name, shapes", INVALID, ids=[f"{n}{s}" for n, s in INVALID])

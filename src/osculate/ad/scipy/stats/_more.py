@@ -24,7 +24,7 @@ from .. import special as _sp
 from ._base import _LOG2, _LOG_SQRT_2PI, _all, _exp, _inf, _log, _log1p, _where, rv_continuous
 from ._halfline import _half, _log1mexp, _logpos, _pow, _scipy, _xlogz
 
-__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l", "exponpow", "kappa3", "skewcauchy"]
+__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l", "exponpow", "kappa3", "skewcauchy", "genhalflogistic"]
 
 _LOG_PI = float(_np.log(_np.pi))
 _SQRT2 = float(_np.sqrt(2.0))
@@ -429,6 +429,66 @@ class skewcauchy_gen(rv_continuous):
         return self._solve(q, a, False)
 
 
+class genhalflogistic_gen(_half):
+    """The generalized half-logistic distribution with ``c > 0`` on ``[0, 1/c]``: with
+    ``log T = log1p(-c z) / c``, cdf ``(1 - T) / (1 + T)`` (``1 - T = -expm1(log T)``), sf
+    ``2T / (1 + T)``, density ``2 (1 - cz)^(1/c - 1) / (1 + T)²``; quantiles
+    ``(1 - T^c) / c`` with ``T = (1 - q) / (1 + q)`` (ppf) or ``q / (2 - q)`` (isf).
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.genhalflogistic.cdf(0.5, 1.0)), 12)  # T = 1/2
+    0.333333333333
+    """
+
+    name, shapes, safe, lo = "genhalflogistic", ("c",), (1.0,), 0.0
+
+    def _valid(self, c):
+        return (c > 0.0,)
+
+    def _bounds(self, c):
+        return 0.0, 1.0 / c
+
+    def _middle(self, c):
+        return 0.5 / c
+
+    @staticmethod
+    def _logt(z, c):
+        end = c * z >= 1.0
+        return _where(end, -_inf, _log1p(-c * _where(end, 0.5 / c, z)) / c)
+
+    def _logpdf(self, z, c):
+        end = c * z >= 1.0
+        w = _log1p(-c * _where(end, 0.5 / c, z))
+        power = _where(end, _where(c == 1.0, 0.0, _where(c < 1.0, -_inf, _inf)), (1.0 / c - 1.0) * w)
+        return _LOG2 + power - 2.0 * _log1p(_exp(self._logt(z, c)))
+
+    def _cdf(self, z, c):
+        lt = self._logt(z, c)
+        return -_o.expm1(lt) / (1.0 + _exp(lt))
+
+    def _sf(self, z, c):
+        t = _exp(self._logt(z, c))
+        return 2.0 * t / (1.0 + t)
+
+    def _logsf(self, z, c):
+        lt = self._logt(z, c)
+        return _LOG2 + lt - _log1p(_exp(lt))
+
+    def _logcdf(self, z, c):
+        lt = self._logt(z, c)
+        return _log1mexp(lt) - _log1p(_exp(lt))
+
+    @staticmethod
+    def _from(logt, c):
+        return -_o.expm1(c * logt) / c
+
+    def _ppf(self, q, c):
+        return self._from(_log1p(-q) - _log1p(q), c)
+
+    def _isf(self, q, c):
+        return self._from(_log(q) - _log(2.0 - q), c)
+
+
 ncx2 = ncx2_gen()
 ncf = ncf_gen()
 nct = nct_gen()
@@ -438,3 +498,4 @@ levy_l = levy_l_gen()
 exponpow = exponpow_gen()
 kappa3 = kappa3_gen()
 skewcauchy = skewcauchy_gen()
+genhalflogistic = genhalflogistic_gen()
