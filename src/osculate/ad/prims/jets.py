@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import sparsity, taylor_trace
 from ..batching import elementwise_batch
-from ..core import Primitive, zero
+from ..core import Primitive, UnsupportedFunctionError, zero
 from .arithmetic import add_tangents
 from .structural import broadcast_to, shape_of, unbroadcast
 
@@ -139,4 +139,24 @@ def elementwise(name, impl, partials):
     p.def_rule("batch", elementwise_batch(p))
     p.def_rule("taylor", taylor_trace.jvp_rule(p))
     p.def_rule("sparsity", sparsity.nonlinear_rule)
+    return p
+
+
+def constant_argument(function, what):
+    """The partial derivative of ``scipy.special.function`` in an argument that is a
+    constant (an order, a count, a parameter with no derivative available): an error
+    that names it."""
+
+    def d(*args, **params):
+        raise UnsupportedFunctionError(
+            f"scipy.special.{function}: {what} is a constant: it cannot be differentiated "
+            "(pass it as a number or an array)"
+        )
+
+    return d
+
+
+def reads_output(p):
+    """``p``'s partials read its output: reverse mode keeps the output on its tape."""
+    p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))
     return p

@@ -31,8 +31,10 @@ import numpy as np
 from scipy import special
 
 from .arithmetic import where
+from .jets import constant_argument as _constant
 from .jets import elementwise
-from .special_misc import _bind, _constant, ber_p, bei_p, beip_p, berp_p, kei_p, keip_p, ker_p, kerp_p
+from .jets import reads_output as _reads_output
+from .special_misc import _bind, ber_p, bei_p, beip_p, berp_p, kei_p, keip_p, ker_p, kerp_p
 from .unary import UNARY
 
 __all__ = ["COMPLEX_FUNCTIONS", "lambertw", "kelvin", "modfresnelp", "modfresnelm"]
@@ -46,11 +48,6 @@ _exp = UNARY["exp"].bind
 _TWO_I_OVER_SQRT_PI = 2j / math.sqrt(math.pi)
 _INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 
-
-def _reads_output(p):
-    """``p``'s partials read its output: reverse mode keeps it."""
-    p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))
-    return p
 
 
 # =========================================================================== Lambert W, Faddeeva w

@@ -110,7 +110,9 @@ from ..core import UnsupportedFunctionError, Tracer
 from .arithmetic import stop_gradient, where
 from .bessel import _riemann_zeta_d
 from .incomplete import _betainc_d_partials
+from .jets import constant_argument as _constant
 from .jets import elementwise, jmul, jrecip, power_series
+from .jets import reads_output as _reads_output
 from .bessel import bessel_dv
 from .nondiff import NONDIFF, equal, greater, nondiff
 from .special import SPECIAL2, _log_ndtr_d
@@ -132,17 +134,6 @@ _ISPI = 1.0 / _SQRT_PI
 def _u(name):
     return UNARY[name].bind
 
-
-def _constant(function, what):
-    """The partial derivative in an argument that is a constant (an order, a count): an error."""
-
-    def d(*args, **params):
-        raise UnsupportedFunctionError(
-            f"scipy.special.{function}: {what} is a constant: it cannot be differentiated "
-            "(pass it as a number or an array)"
-        )
-
-    return d
 
 
 def _is_traced(x):
@@ -467,7 +458,7 @@ keip_p = elementwise("keip", special.keip, _kelvin_second("keip", "ker", 1.0, np
 zetac_p = elementwise("zetac", special.zetac, lambda i, args, out: _riemann_zeta_d(args[0], None))
 # ndtri_exp(y) = x with log_ndtr(x) = y: dx/dy = 1 / log_ndtr'(x), whose form reads log_ndtr(x) = y itself
 ndtri_exp_p = elementwise("ndtri_exp", special.ndtri_exp, lambda i, args, out: 1.0 / _log_ndtr_d(out, args[0]))
-ndtri_exp_p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))  # the partial reads the output
+_reads_output(ndtri_exp_p)  # the partial reads the output
 _ONE_ARG = {p.name: p for p in (ber_p, bei_p, ker_p, kei_p, berp_p, beip_p, kerp_p, keip_p, zetac_p, ndtri_exp_p)}
 
 
@@ -522,7 +513,7 @@ def _betainccinv_partials(i, args, out):
 
 
 betainccinv_p = elementwise("betainccinv", special.betainccinv, _betainccinv_partials)
-betainccinv_p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))  # the partials read the output
+_reads_output(betainccinv_p)  # the partials read the output
 
 
 # =========================================================================== Carlson's elliptic integrals
@@ -835,7 +826,7 @@ def _agm_partials(i, args, out):
 
 
 agm_p = elementwise("agm", special.agm, _agm_partials)
-agm_p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))  # the partials read the output
+_reads_output(agm_p)  # the partials read the output
 
 
 # =========================================================================== round, radian, diric

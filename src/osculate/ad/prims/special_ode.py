@@ -88,9 +88,11 @@ import math
 import numpy as np
 from scipy import special
 
-from ..core import ConcretizationError, UnsupportedFunctionError, concrete
+from ..core import ConcretizationError, concrete
 from .arithmetic import where
+from .jets import constant_argument as _constant
 from .jets import elementwise
+from .jets import reads_output as _reads_output
 from .linalg import eigh, matmul
 from .nondiff import NONDIFF, equal, nondiff
 from .special_misc import airy_ai_p, airy_bi_p, modstruve_p, struve_p
@@ -114,21 +116,6 @@ def _u(name):
     return UNARY[name].bind
 
 
-def _constant(function, what):
-    """The partial derivative in an argument that is a constant (an order, a parameter): an error."""
-
-    def d(*args, **params):
-        raise UnsupportedFunctionError(
-            f"scipy.special.{function}: {what} is a constant: it cannot be differentiated "
-            "(pass it as a number or an array)"
-        )
-
-    return d
-
-
-def _reads_output(p):
-    p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))  # the partials read the output
-    return p
 
 
 def _bind(p):

@@ -87,11 +87,12 @@ import math
 import numpy as np
 from scipy import special
 
-from ..core import UnsupportedFunctionError
 from .arithmetic import stop_gradient, where
 from .incomplete import (_betainc_d_partials, _chdtr_partials, _fdtr_partials, _gamma_density_da,
                          _gdtr_partials, _stdtr_partials, betainc_d_p, gammainc_da_p)
+from .jets import constant_argument as _constant
 from .jets import elementwise, jexp, jmul, jrecip
+from .jets import reads_output as _reads_output
 from .nondiff import NONDIFF, equal, greater
 from .unary import UNARY
 
@@ -112,21 +113,6 @@ def _u(name):
     return UNARY[name].bind
 
 
-def _constant(function, what):
-    """The partial derivative in an argument that is a constant (an order, a count): an error."""
-
-    def d(*args, **params):
-        raise UnsupportedFunctionError(
-            f"scipy.special.{function}: {what} is a constant: it cannot be differentiated "
-            "(pass it as a number or an array)"
-        )
-
-    return d
-
-
-def _reads_output(p):
-    p.def_rule("residuals", lambda wants: ((True,) * len(wants), True))  # the partials read the output
-    return p
 
 
 # =========================================================================== the forward functions' partials
