@@ -57,4 +57,5 @@ ROWS = [
     # c in (0.2, 0.5): the support [0, 1/c] holds z in (0.125, 1.63)
     ("stats.genhalflogistic", _row("genhalflogistic"), [uniform(0.5, 1.0, 3), unit, uniform(0.2, 0.5), loc, pos()],
      "more"),
+    ("stats.powernorm", _row("powernorm"), [uniform(-2.0, 2.0, 3), unit, pos(0.5, 3.0), loc, pos()], "more"),
 ]

@@ -32,7 +32,8 @@ Continuous (``logpdf pdf logcdf cdf logsf sf ppf isf``):
   ``bradford``, ``powerlaw``, ``johnsonsb``, ``loguniform``/``reciprocal``,
   ``truncexpon``, ``truncweibull_min``, ``argus``;
 * others (``_more``): ``ncx2``, ``ncf``, ``nct``, ``rice``, ``gibrat``,
-  ``levy_l``, ``exponpow``, ``kappa3``, ``skewcauchy``, ``genhalflogistic``.
+  ``levy_l``, ``exponpow``, ``kappa3``, ``skewcauchy``, ``genhalflogistic``,
+  ``powernorm``.
 
 Discrete (``logpmf pmf logcdf cdf logsf sf``, ``k`` integer-valued):
 ``poisson``, ``binom``, ``nbinom``, ``bernoulli``, ``geom``, ``betabinom``,
