@@ -58,4 +58,5 @@ ROWS = [
     ("stats.genhalflogistic", _row("genhalflogistic"), [uniform(0.5, 1.0, 3), unit, uniform(0.2, 0.5), loc, pos()],
      "more"),
     ("stats.powernorm", _row("powernorm"), [uniform(-2.0, 2.0, 3), unit, pos(0.5, 3.0), loc, pos()], "more"),
+    ("stats.foldcauchy", _row("foldcauchy"), [x, unit, uniform(0.2, 2.0), loc, pos()], "more"),
 ]

@@ -40,7 +40,8 @@ CASES = [
     ("exponpow", (2.5,)), ("exponpow", (0.5,)), ("exponpow", (1.0,)), ("kappa3", (2.5,)), ("kappa3", (0.5,)),
     ("kappa3", (1.0,)), ("skewcauchy", (0.5,)), ("skewcauchy", (-0.7,)), ("skewcauchy", (0.0,)),
     ("genhalflogistic", (0.5,)), ("genhalflogistic", (1.0,)), ("genhalflogistic", (2.0,)), ("genhalflogistic", (0.05,)),
-    ("powernorm", (0.5,)), ("powernorm", (1.0,)), ("powernorm", (4.0,)),
+    ("powernorm", (0.5,)), ("powernorm", (1.0,)), ("powernorm", (4.0,)), ("foldcauchy", (0.0,)), ("foldcauchy", (1.5,)),
+    ("foldcauchy", (20.0,)),
 ]
 LOC_SCALE = [{}, {"loc": 0.3, "scale": 2.0}]
 ONE_MINUS_CDF = ("ncx2", "ncf", "rice")  # sf = 1 - cdf: absolute accuracy only
@@ -141,6 +142,12 @@ def _powernorm(z, c):
             lambda: exp(lsf))
 
 
+def _foldcauchy(z, c):
+    lp = log(1 / (1 + (z - c) ** 2) + 1 / (1 + (z + c) ** 2)) - log(mp.pi)
+    return (lp, lambda: mp.atan2(2 * z, 1 + c * c - z * z) / mp.pi,
+            lambda: (mp.atan2(1, z - c) + mp.atan2(1, z + c)) / mp.pi)
+
+
 def _rice(z, b):
     lp = -mp.inf if z == 0 else log(z) - (z * z + b * b) / 2 + log(mp.besseli(0, z * b))
     _, cdf, sf = _ncx2(z * z, mpf(2), b * b)
@@ -148,7 +155,7 @@ def _rice(z, b):
 
 
 REF = {
-    "ncx2": _ncx2, "ncf": _ncf, "nct": _nct, "rice": _rice, "exponpow": _exponpow, "kappa3": _kappa3, "skewcauchy": _skewcauchy, "genhalflogistic": _genhalflogistic, "powernorm": _powernorm,
+    "ncx2": _ncx2, "ncf": _ncf, "nct": _nct, "rice": _rice, "exponpow": _exponpow, "kappa3": _kappa3, "skewcauchy": _skewcauchy, "genhalflogistic": _genhalflogistic, "powernorm": _powernorm, "foldcauchy": _foldcauchy,
     "gibrat": lambda z: (-log(2 * mp.pi) / 2 - log(z) - log(z) ** 2 / 2, lambda: mp.ncdf(log(z)),
                          lambda: mp.ncdf(-log(z))),
     "levy_l": lambda z: (-log(2 * mp.pi) / 2 - 1.5 * log(-z) + 1 / (2 * z), lambda: mp.erf(1 / mp.sqrt(-2 * z)),
@@ -235,7 +242,7 @@ def test_values_match_scipy_or_mpmath(name, shapes, kw):
 EXTREME = {
     "ncx2": [(0.3, 0.2), (50.0, 30.0), (4.0, 200.0)], "ncf": [(0.5, 40.0, 2.0), (20.0, 3.0, 10.0)],
     "nct": [(0.5, 1.5), (3.0, -2.0), (60.0, 1.0)], "rice": [(0.1,), (8.0,)],
-    "exponpow": [(0.1,), (7.0,)], "kappa3": [(0.1,), (9.0,)], "skewcauchy": [(0.99,), (-0.999,)], "powernorm": [(0.05,), (30.0,)],
+    "exponpow": [(0.1,), (7.0,)], "kappa3": [(0.1,), (9.0,)], "skewcauchy": [(0.99,), (-0.999,)], "powernorm": [(0.05,), (30.0,)], "foldcauchy": [(1e-3,), (1e4,)],
 }
 XLOG = np.concatenate([np.logspace(-30, 30, 31), np.linspace(0.05, 5.0, 8)])
 QLOG = np.array([1e-30, 1e-8, 1e-3, 0.2, 0.5, 0.8, 0.999, 1 - 1e-9])
@@ -272,7 +279,7 @@ def test_nct_density_where_its_two_terms_cancel():
 INVALID = [("ncx2", (0.0, 1.0)), ("ncx2", (2.0, -0.5)), ("ncf", (1.0, -2.0, 1.0)), ("ncf", (1.0, 2.0, -1.0)),
            ("nct", (-1.0, 0.5)), ("nct", (np.nan, 0.5)), ("rice", (-0.5,)), ("gibrat", ()), ("levy_l", ()),
            ("exponpow", (0.0,)), ("kappa3", (-1.0,)), ("skewcauchy", (1.0,)), ("skewcauchy", (-1.5,)),
-           ("genhalflogistic", (0.0,)), ("powernorm", (-1.0,))]
+           ("genhalflogistic", (0.0,)), ("powernorm", (-1.0,)), ("foldcauchy", (-0.5,))]
 
 
 @pytest.mark.parametrize("name, shapes", INVALID, ids=[f"{n}{s}" for n, s in INVALID])
