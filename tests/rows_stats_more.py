@@ -59,4 +59,9 @@ ROWS = [
      "more"),
     ("stats.powernorm", _row("powernorm"), [uniform(-2.0, 2.0, 3), unit, pos(0.5, 3.0), loc, pos()], "more"),
     ("stats.foldcauchy", _row("foldcauchy"), [x, unit, uniform(0.2, 2.0), loc, pos()], "more"),
+    # each side of π (where the cdf's and the quantiles' formulas switch)
+    ("stats.wrapcauchy", _row("wrapcauchy"), [uniform(0.6, 2.2, 3), uniform(0.1, 0.4, 3), uniform(0.2, 0.8), loc,
+                                              uniform(0.9, 1.1)], "more"),
+    ("stats.wrapcauchy", _row("wrapcauchy"), [uniform(4.0, 5.2, 3), uniform(0.6, 0.9, 3), uniform(0.2, 0.8), loc,
+                                              uniform(0.9, 1.1)], "more-upper"),
 ]

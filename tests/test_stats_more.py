@@ -41,7 +41,7 @@ CASES = [
     ("kappa3", (1.0,)), ("skewcauchy", (0.5,)), ("skewcauchy", (-0.7,)), ("skewcauchy", (0.0,)),
     ("genhalflogistic", (0.5,)), ("genhalflogistic", (1.0,)), ("genhalflogistic", (2.0,)), ("genhalflogistic", (0.05,)),
     ("powernorm", (0.5,)), ("powernorm", (1.0,)), ("powernorm", (4.0,)), ("foldcauchy", (0.0,)), ("foldcauchy", (1.5,)),
-    ("foldcauchy", (20.0,)),
+    ("foldcauchy", (20.0,)), ("wrapcauchy", (0.5,)), ("wrapcauchy", (0.05,)), ("wrapcauchy", (0.95,)),
 ]
 LOC_SCALE = [{}, {"loc": 0.3, "scale": 2.0}]
 ONE_MINUS_CDF = ("ncx2", "ncf", "rice")  # sf = 1 - cdf: absolute accuracy only
@@ -148,6 +148,15 @@ def _foldcauchy(z, c):
             lambda: (mp.atan2(1, z - c) + mp.atan2(1, z + c)) / mp.pi)
 
 
+def _wrapcauchy(z, c):
+    lp = mp.log1p(-c * c) - log(2 * mp.pi) - log(1 + c * c - 2 * c * mp.cos(z))
+    r = (1 + c) / (1 - c)
+    low = mp.atan(r * mp.tan(min(z, 2 * mp.pi - z) / 2)) / mp.pi  # the probability of the nearer end's side
+    if z < mp.pi:
+        return lp, lambda: low, lambda: 1 - low
+    return lp, lambda: 1 - low, lambda: low
+
+
 def _rice(z, b):
     lp = -mp.inf if z == 0 else log(z) - (z * z + b * b) / 2 + log(mp.besseli(0, z * b))
     _, cdf, sf = _ncx2(z * z, mpf(2), b * b)
@@ -155,7 +164,7 @@ def _rice(z, b):
 
 
 REF = {
-    "ncx2": _ncx2, "ncf": _ncf, "nct": _nct, "rice": _rice, "exponpow": _exponpow, "kappa3": _kappa3, "skewcauchy": _skewcauchy, "genhalflogistic": _genhalflogistic, "powernorm": _powernorm, "foldcauchy": _foldcauchy,
+    "ncx2": _ncx2, "ncf": _ncf, "nct": _nct, "rice": _rice, "exponpow": _exponpow, "kappa3": _kappa3, "skewcauchy": _skewcauchy, "genhalflogistic": _genhalflogistic, "powernorm": _powernorm, "foldcauchy": _foldcauchy, "wrapcauchy": _wrapcauchy,
     "gibrat": lambda z: (-log(2 * mp.pi) / 2 - log(z) - log(z) ** 2 / 2, lambda: mp.ncdf(log(z)),
                          lambda: mp.ncdf(-log(z))),
     "levy_l": lambda z: (-log(2 * mp.pi) / 2 - 1.5 * log(-z) + 1 / (2 * z), lambda: mp.erf(1 / mp.sqrt(-2 * z)),
@@ -279,7 +288,8 @@ def test_nct_density_where_its_two_terms_cancel():
 INVALID = [("ncx2", (0.0, 1.0)), ("ncx2", (2.0, -0.5)), ("ncf", (1.0, -2.0, 1.0)), ("ncf", (1.0, 2.0, -1.0)),
            ("nct", (-1.0, 0.5)), ("nct", (np.nan, 0.5)), ("rice", (-0.5,)), ("gibrat", ()), ("levy_l", ()),
            ("exponpow", (0.0,)), ("kappa3", (-1.0,)), ("skewcauchy", (1.0,)), ("skewcauchy", (-1.5,)),
-           ("genhalflogistic", (0.0,)), ("powernorm", (-1.0,)), ("foldcauchy", (-0.5,))]
+           ("genhalflogistic", (0.0,)), ("powernorm", (-1.0,)), ("foldcauchy", (-0.5,)), ("wrapcauchy", (1.0,)),
+           ("wrapcauchy", (0.0,))]
 
 
 @pytest.mark.parametrize("name, shapes", INVALID, ids=[f"{n}{s}" for n, s in INVALID])

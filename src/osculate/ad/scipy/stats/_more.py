@@ -24,7 +24,7 @@ from .. import special as _sp
 from ._base import _LOG2, _LOG_SQRT_2PI, _all, _exp, _inf, _log, _log1p, _where, rv_continuous
 from ._halfline import _half, _log1mexp, _logpos, _pow, _scipy, _xlogz
 
-__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l", "exponpow", "kappa3", "skewcauchy", "genhalflogistic", "powernorm", "foldcauchy"]
+__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l", "exponpow", "kappa3", "skewcauchy", "genhalflogistic", "powernorm", "foldcauchy", "wrapcauchy"]
 
 _LOG_PI = float(_np.log(_np.pi))
 _SQRT2 = float(_np.sqrt(2.0))
@@ -569,6 +569,50 @@ class foldcauchy_gen(_half):
         return self._root(q, c, _o.sin(_np.pi * (q - 0.5)))
 
 
+class wrapcauchy_gen(_half):
+    """The wrapped Cauchy distribution with ``0 < c < 1`` on ``[0, 2π]``: density ``(1 - c²) /
+    (2π (1 + c² - 2c cos z))``; with ``r = (1+c)/(1-c)``, the cdf below ``π`` is ``atan(r
+    tan(z/2)) / π`` and the sf above it ``atan(r tan(π - z/2)) / π`` (each the small side);
+    quantiles ``2 atan(tan(πq) / r)`` and their reflections.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.wrapcauchy.cdf(3.141592653589793, 0.5)), 12)
+    0.5
+    """
+
+    name, shapes, safe, lo, hi, mid = "wrapcauchy", ("c",), (0.5,), 0.0, 2.0 * _np.pi, _np.pi
+
+    def _valid(self, c):
+        return (_all(c > 0.0, c < 1.0),)
+
+    def _logpdf(self, z, c):
+        return _log1p(-c * c) - _log(2.0 * _np.pi) - _log(1.0 + c * c - 2.0 * c * _o.cos(z))
+
+    @staticmethod
+    def _side(w, c):  # the probability of [0, w] for w <= π
+        return _o.arctan((1.0 + c) / (1.0 - c) * _o.tan(0.5 * w)) / _np.pi
+
+    def _cdf(self, z, c):
+        low = z < _np.pi
+        return _where(low, self._side(_where(low, z, 1.0), c), 1.0 - self._side(2.0 * _np.pi - _where(low, 5.0, z), c))
+
+    def _sf(self, z, c):
+        low = z < _np.pi
+        return _where(low, 1.0 - self._side(_where(low, z, 1.0), c), self._side(2.0 * _np.pi - _where(low, 5.0, z), c))
+
+    @staticmethod
+    def _angle(p, c):  # the w <= π with probability p <= 1/2 of [0, w]
+        return 2.0 * _o.arctan((1.0 - c) / (1.0 + c) * _o.tan(_np.pi * p))
+
+    def _ppf(self, q, c):
+        low = q < 0.5
+        return _where(low, self._angle(_where(low, q, 0.25), c), 2.0 * _np.pi - self._angle(1.0 - _where(low, 0.75, q), c))
+
+    def _isf(self, q, c):
+        low = q < 0.5
+        return _where(low, 2.0 * _np.pi - self._angle(_where(low, q, 0.25), c), self._angle(1.0 - _where(low, 0.75, q), c))
+
+
 ncx2 = ncx2_gen()
 ncf = ncf_gen()
 nct = nct_gen()
@@ -581,3 +625,4 @@ skewcauchy = skewcauchy_gen()
 genhalflogistic = genhalflogistic_gen()
 powernorm = powernorm_gen()
 foldcauchy = foldcauchy_gen()
+wrapcauchy = wrapcauchy_gen()
