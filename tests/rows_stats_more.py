@@ -64,4 +64,9 @@ ROWS = [
                                               uniform(0.9, 1.1)], "more"),
     ("stats.wrapcauchy", _row("wrapcauchy"), [uniform(4.0, 5.2, 3), uniform(0.6, 0.9, 3), uniform(0.2, 0.8), loc,
                                               uniform(0.9, 1.1)], "more-upper"),
+    # support [1, c] with c in (6, 8): z in (1.2, 4.5)
+    ("stats.truncpareto", _row("truncpareto"), [uniform(1.5, 3.5, 3), unit, uniform(0.3, 2.0), uniform(6.0, 8.0),
+                                                loc, uniform(0.9, 1.1)], "more"),
+    ("stats.truncpareto", _row("truncpareto"), [uniform(1.5, 3.5, 3), unit, uniform(-1.5, -0.3), uniform(6.0, 8.0),
+                                                loc, uniform(0.9, 1.1)], "more-negative-b"),
 ]

@@ -42,6 +42,7 @@ CASES = [
     ("genhalflogistic", (0.5,)), ("genhalflogistic", (1.0,)), ("genhalflogistic", (2.0,)), ("genhalflogistic", (0.05,)),
     ("powernorm", (0.5,)), ("powernorm", (1.0,)), ("powernorm", (4.0,)), ("foldcauchy", (0.0,)), ("foldcauchy", (1.5,)),
     ("foldcauchy", (20.0,)), ("wrapcauchy", (0.5,)), ("wrapcauchy", (0.05,)), ("wrapcauchy", (0.95,)),
+    ("truncpareto", (2.0, 5.0)), ("truncpareto", (-1.5, 3.0)), ("truncpareto", (0.3, 1e4)), ("truncpareto", (1e-3, 2.0)),
 ]
 LOC_SCALE = [{}, {"loc": 0.3, "scale": 2.0}]
 ONE_MINUS_CDF = ("ncx2", "ncf", "rice")  # sf = 1 - cdf: absolute accuracy only
@@ -157,6 +158,12 @@ def _wrapcauchy(z, c):
     return lp, lambda: 1 - low, lambda: low
 
 
+def _truncpareto(z, b, c):
+    e = mp.expm1(-b * log(c))
+    return (log(-b / e) - (b + 1) * log(z), lambda: mp.expm1(-b * log(z)) / e,
+            lambda: z ** -b * mp.expm1(b * log(z / c)) / e)
+
+
 def _rice(z, b):
     lp = -mp.inf if z == 0 else log(z) - (z * z + b * b) / 2 + log(mp.besseli(0, z * b))
     _, cdf, sf = _ncx2(z * z, mpf(2), b * b)
@@ -164,7 +171,7 @@ def _rice(z, b):
 
 
 REF = {
-    "ncx2": _ncx2, "ncf": _ncf, "nct": _nct, "rice": _rice, "exponpow": _exponpow, "kappa3": _kappa3, "skewcauchy": _skewcauchy, "genhalflogistic": _genhalflogistic, "powernorm": _powernorm, "foldcauchy": _foldcauchy, "wrapcauchy": _wrapcauchy,
+    "ncx2": _ncx2, "ncf": _ncf, "nct": _nct, "rice": _rice, "exponpow": _exponpow, "kappa3": _kappa3, "skewcauchy": _skewcauchy, "genhalflogistic": _genhalflogistic, "powernorm": _powernorm, "foldcauchy": _foldcauchy, "wrapcauchy": _wrapcauchy, "truncpareto": _truncpareto,
     "gibrat": lambda z: (-log(2 * mp.pi) / 2 - log(z) - log(z) ** 2 / 2, lambda: mp.ncdf(log(z)),
                          lambda: mp.ncdf(-log(z))),
     "levy_l": lambda z: (-log(2 * mp.pi) / 2 - 1.5 * log(-z) + 1 / (2 * z), lambda: mp.erf(1 / mp.sqrt(-2 * z)),
@@ -289,7 +296,7 @@ INVALID = [("ncx2", (0.0, 1.0)), ("ncx2", (2.0, -0.5)), ("ncf", (1.0, -2.0, 1.0)
            ("nct", (-1.0, 0.5)), ("nct", (np.nan, 0.5)), ("rice", (-0.5,)), ("gibrat", ()), ("levy_l", ()),
            ("exponpow", (0.0,)), ("kappa3", (-1.0,)), ("skewcauchy", (1.0,)), ("skewcauchy", (-1.5,)),
            ("genhalflogistic", (0.0,)), ("powernorm", (-1.0,)), ("foldcauchy", (-0.5,)), ("wrapcauchy", (1.0,)),
-           ("wrapcauchy", (0.0,))]
+           ("wrapcauchy", (0.0,)), ("truncpareto", (0.0, 2.0)), ("truncpareto", (1.0, 0.5))]
 
 
 @pytest.mark.parametrize("name, shapes", INVALID, ids=[f"{n}{s}" for n, s in INVALID])

@@ -33,7 +33,7 @@ Continuous (``logpdf pdf logcdf cdf logsf sf ppf isf``):
   ``truncexpon``, ``truncweibull_min``, ``argus``;
 * others (``_more``): ``ncx2``, ``ncf``, ``nct``, ``rice``, ``gibrat``,
   ``levy_l``, ``exponpow``, ``kappa3``, ``skewcauchy``, ``genhalflogistic``,
-  ``powernorm``, ``foldcauchy``, ``wrapcauchy``.
+  ``powernorm``, ``foldcauchy``, ``wrapcauchy``, ``truncpareto``.
 
 Discrete (``logpmf pmf logcdf cdf logsf sf``, ``k`` integer-valued):
 ``poisson``, ``binom``, ``nbinom``, ``bernoulli``, ``geom``, ``betabinom``,

@@ -24,7 +24,7 @@ from .. import special as _sp
 from ._base import _LOG2, _LOG_SQRT_2PI, _all, _exp, _inf, _log, _log1p, _where, rv_continuous
 from ._halfline import _half, _log1mexp, _logpos, _pow, _scipy, _xlogz
 
-__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l", "exponpow", "kappa3", "skewcauchy", "genhalflogistic", "powernorm", "foldcauchy", "wrapcauchy"]
+__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l", "exponpow", "kappa3", "skewcauchy", "genhalflogistic", "powernorm", "foldcauchy", "wrapcauchy", "truncpareto"]
 
 _LOG_PI = float(_np.log(_np.pi))
 _SQRT2 = float(_np.sqrt(2.0))
@@ -613,6 +613,48 @@ class wrapcauchy_gen(_half):
         return _where(low, 2.0 * _np.pi - self._angle(_where(low, q, 0.25), c), self._angle(1.0 - _where(low, 0.75, q), c))
 
 
+class truncpareto_gen(_half):
+    """The upper-truncated Pareto distribution with ``b != 0`` on ``[1, c]``, ``c > 1``: with ``E =
+    expm1(-b log c)``, cdf ``expm1(-b log z) / E``, sf ``z^-b expm1(b log(z/c)) / E`` (no
+    cancellation at either end), density ``-b z^(-b-1) / E``; ppf ``exp(-log1p(q E) / b)``,
+    isf ``c exp(-log1p(-q E c^b) / b)``.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.truncpareto.cdf(2.0, 1.0, 4.0)), 12)  # (1 - 1/2) / (1 - 1/4)
+    0.666666666667
+    """
+
+    name, shapes, safe, lo = "truncpareto", ("b", "c"), (1.0, 2.0), 1.0
+
+    def _valid(self, b, c):
+        return _all(b != 0.0, _o.isfinite(b)), c > 1.0
+
+    def _bounds(self, b, c):
+        return 1.0, c
+
+    def _middle(self, b, c):
+        return 0.5 * (1.0 + c)
+
+    @staticmethod
+    def _e(b, c):
+        return _o.expm1(-b * _log(c))
+
+    def _logpdf(self, z, b, c):
+        return _log(-b / self._e(b, c)) - (b + 1.0) * _log(z)
+
+    def _cdf(self, z, b, c):
+        return _o.expm1(-b * _log(z)) / self._e(b, c)
+
+    def _sf(self, z, b, c):
+        return _exp(-b * _log(z)) * _o.expm1(b * _log(z / c)) / self._e(b, c)
+
+    def _ppf(self, q, b, c):
+        return _exp(-_log1p(q * self._e(b, c)) / b)
+
+    def _isf(self, q, b, c):
+        return c * _exp(-_log1p(-q * self._e(b, c) * _exp(b * _log(c))) / b)
+
+
 ncx2 = ncx2_gen()
 ncf = ncf_gen()
 nct = nct_gen()
@@ -626,3 +668,4 @@ genhalflogistic = genhalflogistic_gen()
 powernorm = powernorm_gen()
 foldcauchy = foldcauchy_gen()
 wrapcauchy = wrapcauchy_gen()
+truncpareto = truncpareto_gen()
