@@ -1,5 +1,8 @@
 """More continuous distributions of :mod:`osculate.ad.scipy.stats`: the noncentral
-chi-square, F and t distributions, Rice's, and a few closed forms.
+chi-square, F and t distributions, Rice's, and closed forms (gibrat, levy_l,
+exponpow, kappa3, skewcauchy, genhalflogistic, powernorm, foldcauchy,
+wrapcauchy, truncpareto: every method, quantiles included, in closed form and
+stable in both tails, so they run under ``jit`` and ``vmap``).
 
 The noncentral distribution functions are ``scipy.special``'s ``chndtr``,
 ``ncfdtr`` and ``nctdtr``, which osculate differentiates in every argument
@@ -24,7 +27,8 @@ from .. import special as _sp
 from ._base import _LOG2, _LOG_SQRT_2PI, _all, _exp, _inf, _log, _log1p, _where, rv_continuous
 from ._halfline import _half, _log1mexp, _logpos, _pow, _scipy, _xlogz
 
-__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l", "exponpow", "kappa3", "skewcauchy", "genhalflogistic", "powernorm", "foldcauchy", "wrapcauchy", "truncpareto"]
+__all__ = ["ncx2", "ncf", "nct", "rice", "gibrat", "levy_l", "exponpow", "kappa3", "skewcauchy", "genhalflogistic",
+           "powernorm", "foldcauchy", "wrapcauchy", "truncpareto"]
 
 _LOG_PI = float(_np.log(_np.pi))
 _SQRT2 = float(_np.sqrt(2.0))
@@ -606,11 +610,13 @@ class wrapcauchy_gen(_half):
 
     def _ppf(self, q, c):
         low = q < 0.5
-        return _where(low, self._angle(_where(low, q, 0.25), c), 2.0 * _np.pi - self._angle(1.0 - _where(low, 0.75, q), c))
+        upper = 2.0 * _np.pi - self._angle(1.0 - _where(low, 0.75, q), c)
+        return _where(low, self._angle(_where(low, q, 0.25), c), upper)
 
     def _isf(self, q, c):
         low = q < 0.5
-        return _where(low, 2.0 * _np.pi - self._angle(_where(low, q, 0.25), c), self._angle(1.0 - _where(low, 0.75, q), c))
+        upper = 2.0 * _np.pi - self._angle(_where(low, q, 0.25), c)
+        return _where(low, upper, self._angle(1.0 - _where(low, 0.75, q), c))
 
 
 class truncpareto_gen(_half):
