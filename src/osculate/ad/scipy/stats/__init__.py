@@ -53,12 +53,16 @@ mpmath instead.
 Those special functions are differentiable in all their arguments, so the
 cdfs are too in the shape parameters (gamma's ``a``, chi2's and t's ``df``,
 beta's ``a``/``b``, nbinom's ``n``...).  Limits: a ``ppf``/``isf`` without a
-closed form (gamma, chi2, t, beta, exponnorm, skewnorm, cosine, argus...)
+closed form (gamma, chi2, t, beta, exponnorm, skewnorm, cosine, argus, invgauss,
+wald, recipinvgauss, foldnorm, the isf of ncx2, ncf, nct and rice...)
 starts from SciPy's inverse on the values and adds Newton steps that carry
 the derivatives (exact to third order); the cdfs of discrete distributions
 with a finite support that are sums of the pmf need the values of the
 counts.  Those need values, so they do not run under ``jit`` or ``vmap``
-(the error says so).
+(the error says so).  The survival functions of ``ncx2``,
+``ncf`` and ``rice`` are ``1 - cdf`` (``scipy.special`` has no complement of
+``chndtr`` or ``ncfdtr``): accurate in absolute terms only where they are
+below 1e-16.
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy import stats
