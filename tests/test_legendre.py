@@ -97,3 +97,10 @@ def test_plain_scipy_call_names_osculates_function():
     with pytest.raises(UnsupportedFunctionError, match=r"^scipy\.special\.legendre_p .*use osculate\.scipy\.special"
                                                        r"\.legendre_p instead"):
         osc.grad(lambda z: np.sum(sc.legendre_p(3, z)))(np.array([0.3]))
+
+
+def test_a_negative_degree_is_refused():
+    for fn in (lambda: osp.legendre_p(-1, 0.3), lambda: osp.assoc_legendre_p(-2, 0, 0.3),
+               lambda: osp.sph_harm_y(-1, 0, 0.3, 0.1), lambda: osp.legendre_p_all(-1, 0.3)):
+        with pytest.raises(ValueError, match="the degree n must be >= 0"):
+            fn()

@@ -40,6 +40,15 @@ def _order(k, name, what):
     return int(k)
 
 
+def _degree(n, name):
+    """The degree ``n``: an integer constant, at least 0 (SciPy's values for a negative one follow no
+    convention osculate could differentiate: refused)."""
+    n = _order(n, name, "n")
+    if n < 0:
+        raise ValueError(f"osculate.scipy.special.{name}: the degree n must be >= 0, got {n}")
+    return n
+
+
 def _diff_n(diff_n, name):
     diff_n = _order(diff_n, name, "diff_n")
     if not 0 <= diff_n <= 2:
@@ -109,7 +118,7 @@ def legendre_p(n, z, *, diff_n=0):
            [ 1.5  ],
            [ 3.   ]])
     """
-    n = _order(n, "legendre_p", "n")
+    n = _degree(n, "legendre_p")
     return _with_derivatives(lambda z: _gegenbauer(n, 0.5, z), z, _diff_n(diff_n, "legendre_p"))
 
 
@@ -122,7 +131,7 @@ def legendre_p_all(n, z, *, diff_n=0):
     >>> legendre_p_all(2, 0.5)
     array([[ 1.   ,  0.5  , -0.125]])
     """
-    n = _order(n, "legendre_p_all", "n")
+    n = _degree(n, "legendre_p_all")
     d = _diff_n(diff_n, "legendre_p_all")
     return _onp.stack([legendre_p(j, z, diff_n=d) for j in range(n + 1)], axis=1)
 
@@ -156,7 +165,7 @@ def assoc_legendre_p(n, m, z, *, branch_cut=2, norm=False, diff_n=0):
     >>> np.round(assoc_legendre_p(1, 1, 0.6), 12)  # -√(1 - z²)
     array([-0.8])
     """
-    n, m = _order(n, "assoc_legendre_p", "n"), _order(m, "assoc_legendre_p", "m")
+    n, m = _degree(n, "assoc_legendre_p"), _order(m, "assoc_legendre_p", "m")
     _branch(branch_cut, "assoc_legendre_p")
     return _with_derivatives(_assoc(n, m, norm), z, _diff_n(diff_n, "assoc_legendre_p"))
 
@@ -170,7 +179,7 @@ def assoc_legendre_p_all(n, m, z, *, branch_cut=2, norm=False, diff_n=0):
     array([[[ 1. ,  0. ,  0. ],
             [ 0. , -1. ,  0.5]]])
     """
-    n, m = _order(n, "assoc_legendre_p_all", "n"), _order(m, "assoc_legendre_p_all", "m")
+    n, m = _degree(n, "assoc_legendre_p_all"), _order(m, "assoc_legendre_p_all", "m")
     _branch(branch_cut, "assoc_legendre_p_all")
     d = _diff_n(diff_n, "assoc_legendre_p_all")
     rows = [_onp.stack([_with_derivatives(_assoc(j, k, norm), z, d) for k in _m_indices(m)],
@@ -200,7 +209,7 @@ def sph_legendre_p(n, m, theta, *, diff_n=0):
     >>> np.round(sph_legendre_p(1, 0, 0.0) ** 2 * 4 * np.pi / 3, 12)
     array([1.])
     """
-    n, m = _order(n, "sph_legendre_p", "n"), _order(m, "sph_legendre_p", "m")
+    n, m = _degree(n, "sph_legendre_p"), _order(m, "sph_legendre_p", "m")
     return _with_derivatives(_spherical(n, m), theta, _diff_n(diff_n, "sph_legendre_p"))
 
 
@@ -212,7 +221,7 @@ def sph_legendre_p_all(n, m, theta, *, diff_n=0):
     >>> sph_legendre_p_all(2, 1, 0.3).shape
     (1, 3, 3)
     """
-    n, m = _order(n, "sph_legendre_p_all", "n"), _order(m, "sph_legendre_p_all", "m")
+    n, m = _degree(n, "sph_legendre_p_all"), _order(m, "sph_legendre_p_all", "m")
     d = _diff_n(diff_n, "sph_legendre_p_all")
     rows = [_onp.stack([_with_derivatives(_spherical(j, k), theta, d) for k in _m_indices(m)], axis=1)
             for j in range(n + 1)]
@@ -245,7 +254,7 @@ def sph_harm_y(n, m, theta, phi, *, diff_n=0):
     >>> complex(np.round(sph_harm_y(0, 0, 0.3, 1.0), 12))  # 1 / √(4π)
     (0.282094791774+0j)
     """
-    n, m = _order(n, "sph_harm_y", "n"), _order(m, "sph_harm_y", "m")
+    n, m = _degree(n, "sph_harm_y"), _order(m, "sph_harm_y", "m")
     return _harmonic(n, m, theta, phi, _diff_n(diff_n, "sph_harm_y"))
 
 
@@ -258,7 +267,7 @@ def sph_harm_y_all(n, m, theta, phi, *, diff_n=0):
     >>> sph_harm_y_all(2, 1, 0.3, 0.2).shape
     (3, 3)
     """
-    n, m = _order(n, "sph_harm_y_all", "n"), _order(m, "sph_harm_y_all", "m")
+    n, m = _degree(n, "sph_harm_y_all"), _order(m, "sph_harm_y_all", "m")
     d = _diff_n(diff_n, "sph_harm_y_all")
     parts = [[_harmonic(j, k, theta, phi, d) for k in _m_indices(m)] for j in range(n + 1)]
     if not d:
