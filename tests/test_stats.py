@@ -98,8 +98,13 @@ def test_invalid_parameters_give_nan_without_warnings(name, shapes, scale):
 
 
 def test_the_traced_values_are_the_plain_values():
-    x = X[np.isfinite(X)]
-    for name, shapes in CONTINUOUS:
+    assert_traced_values_are_plain(CONTINUOUS, X[np.isfinite(X)])
+
+
+def assert_traced_values_are_plain(cases, x):
+    """For each ``(name, shapes)``, logpdf, cdf and logsf with a traced ``loc`` give the plain values
+    (also used by the test files of the other distribution modules)."""
+    for name, shapes in cases:
         dist = getattr(stats, name)
         for method in ("logpdf", "cdf", "logsf"):
             y, _ = osc.jvp(lambda loc: getattr(dist, method)(x, *shapes, loc=loc), (0.25,), (1.0,))
