@@ -118,6 +118,7 @@ from ..core import Tracer as _Tracer
 from ..core import concrete as _concrete
 from .. import numpy as _onp
 from ..numpy import linalg as _np_linalg
+from ..numpy.extras import _dtype_stand_in
 from ..prims import decompositions as _dec
 from ..prims import eig as _eig
 from ..prims import equations as _eq
@@ -2246,7 +2247,7 @@ def dft(n, scale=None):
 
 def _stand_ins(arrays):
     """Plain zero arrays in place of traced ones (their dtype and shape: what the lookups read)."""
-    return tuple(_np.zeros(_shape_of(a), dtype=a.dtype) if isinstance(a, _Tracer) else a for a in arrays)
+    return tuple(_dtype_stand_in(a) for a in arrays)
 
 
 def find_best_blas_type(arrays=(), dtype=None):
