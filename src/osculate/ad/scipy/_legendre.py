@@ -35,7 +35,9 @@ _gegenbauer = POLY_FUNCTIONS["eval_gegenbauer"]
 
 def _order(k, name, what):
     """``k`` as a Python int (an order: a constant), or a clear error."""
-    if isinstance(k, Tracer) or np.ndim(k) != 0 or float(k) != int(k):
+    number = isinstance(k, (int, float, np.integer, np.floating)) or (type(k) is np.ndarray and k.ndim == 0
+                                                                      and k.dtype.kind in "iuf")
+    if not number or float(k) != int(k):
         raise TypeError(f"osculate.scipy.special.{name}: {what} must be an integer (a constant), got {k!r}")
     return int(k)
 
