@@ -33,7 +33,7 @@ from osculate.testing.sparse_problems import get_sparse_problem
 from test_ad_primitives import CASES as PRIMITIVE_CASES
 from test_jit import VALUE_DEPENDENT, _close, _draw, _scalar
 
-pytestmark = pytest.mark.skipif(fusion.numba is None, reason="numba (the cli extra) is not installed")
+pytestmark = pytest.mark.skipif(not fusion.HAVE_NUMBA, reason="numba (the cli extra) is not installed")
 
 
 @pytest.fixture(autouse=True)
@@ -251,13 +251,45 @@ def test_a_loop_too_long_to_compile_stays_unfused(monkeypatch):
 
 def test_a_very_long_program_is_not_compiled_on_its_third_replay(monkeypatch):
     """Long runs are fused on the third replay only while the estimated compile stays within
-    ``max_compile`` (20 s, about 210 operations); a longer program waits for the price."""
+    ``max_compile`` (1.5 s, about 58 operations); a longer program waits for the price, or
+    for its loops to be on disk and numba running in this process already."""
     monkeypatch.setitem(fusion.settings, "mode", "auto")
-    assert fusion.wanted(3, n_ops=170) is True             # bench_core's longest, about 13 s
+    monkeypatch.setattr(fusion, "_kernels", {})
+    assert fusion.wanted(3, n_ops=50) is True               # Rosenbrock's hvp, about 1.1 s
+    assert fusion.wanted(3, n_ops=170) is False             # bench_core's longest, about 13 s
+    assert fusion.wanted(3, n_ops=170, on_disk=lambda any_length: True) is False  # numba not loaded yet
+    assert fusion.wanted(4, spent=0.3, n_ops=170, on_disk=lambda any_length: True) == "any length"
+    assert fusion.wanted(4, spent=0.3, n_ops=170, on_disk=lambda any_length: False) is False
     assert fusion.wanted(3, n_ops=36_000) is False          # a Lagrangian Hessian's program
     assert fusion.wanted(3, spent=1e3, n_ops=36_000) is False
     assert fusion.wanted(3, spent=1e6, n_ops=36_000) == "any length"
     assert fusion.wanted(3, n_ops=36_000, force=True) == "any length"
+    monkeypatch.setattr(fusion, "_kernels", {"a loop": None})  # numba has loaded one: loading is cheap now
+    assert fusion.wanted(3, n_ops=170, on_disk=lambda any_length: True) is True
+    assert fusion.wanted(3, n_ops=170, on_disk=lambda any_length: False) is False
+
+
+def test_a_program_compiled_by_an_earlier_process_is_loaded_instead_of_waiting(tmp_path):
+    """The price of a long program is its compile only when no earlier process compiled its
+    loops: with them on disk it fuses as soon as its replays cost what starting numba does."""
+    code = (
+        "import sys, numpy as np, osculate as osc\n"
+        "from osculate.ad import fusion\n"
+        "fusion.settings.update(mode=sys.argv[1], pay_per_op2=1.0, pay_after=0.0)  # as if compiling took hours\n"
+        "f = lambda x: np.sum(np.cos(x[1:]) * x[:-1] ** 3)\n"
+        "g = osc.jit(osc.grad(f)); x = np.linspace(0, 1, 5000)\n"
+        "fused = [g.program(x).fused is not None for _ in range(6) if g(x) is not None]\n"
+        "print(fused.index(True) if True in fused else -1)\n"
+    )
+    env = {"OSCULATE_CACHE_DIR": str(tmp_path), "PATH": "", "HOME": str(tmp_path)}
+
+    def first_fused_call(mode):
+        out = subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True, env=env, check=True)
+        return int(out.stdout)
+
+    assert first_fused_call("auto") == -1       # nothing on disk: waits for a price it never reaches
+    assert first_fused_call("always") == 1      # compiles (on the first replay, the second call)
+    assert first_fused_call("auto") == 4        # on disk: fused once replays began to cost (after 3)
 
 
 def test_per_function_switch(monkeypatch):

@@ -46,11 +46,16 @@ taken about what compiling them costs: ``["pay_after"]`` seconds, or
 ``["pay_per_op2"]`` times the square of the program's length when that is
 more (numba's compile time grows about so: 45, 116 and 170 fused operations
 took 0.7, 5.9 and 12.8 s).  A program whose estimate exceeds
-``["max_compile"]`` (about 210 operations) waits for that price before its
-long runs are fused too, so a very long program (a Lagrangian Hessian of tens
-of thousands of operations) runs unfused instead of compiling for hours.  A
-small problem's derivative called in a long loop becomes one compiled call,
-and short-lived programs pay no compile time.
+``["max_compile"]`` (about 58 operations) waits for that price before its
+long runs are fused too -- unless its loops are in the disk cache already,
+compiled by an earlier process, so that fusing costs only loading them.  So
+the first calls of a program never wait more than about 2 s for a compile
+(a distribution's log-likelihood differentiated twice is some 150
+operations: about 7 s to compile, longer than many a whole fit takes
+unfused), a very long program (a Lagrangian Hessian of tens of thousands
+of operations) runs unfused instead of compiling for hours, a small
+problem's derivative called in a long loop becomes one compiled call, and
+short-lived programs pay no compile time.
 ``OSCULATE_FUSION=off`` (or ``settings["mode"] = "off"``) turns fusion off;
 ``"always"`` fuses every eligible program on its first replay.
 """
@@ -69,10 +74,10 @@ import numpy as np
 
 from .core import Primitive
 
-try:  # an optional dependency: without it programs run unfused
-    import numba
-except ImportError:  # pragma: no cover - exercised where numba is absent
-    numba = None
+#: Whether numba (an optional dependency: without it programs run unfused) is
+#: installed.  It is imported by the first compiled loop, not with osculate
+#: (importing it takes about 0.1 s).
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 
 __all__ = ["settings", "available", "fuse", "fused_p"]
 
@@ -84,10 +89,11 @@ __all__ = ["settings", "available", "fuse", "fused_p"]
 #: ``pay_per_op2``: seconds per squared operation of the program, the estimate of
 #: a long program's compile time that its replays must reach first; ``max_compile``:
 #: the largest estimate (seconds) for which long runs are fused after ``after``
-#: replays without waiting for that price (about 210 operations), all for auto mode;
+#: replays without waiting for that price (about 58 operations: the first calls of a
+#: program stay within about 2 s), all for auto mode;
 #: ``max_source_lines``: a region whose generated loop is longer stays unfused (any mode).
 settings = {"mode": os.environ.get("OSCULATE_FUSION", "auto"), "after": 3, "min_length": 4096, "pay_after": 0.25,
-            "pay_per_op2": 4.5e-4, "max_compile": 20.0, "max_source_lines": 2000}
+            "pay_per_op2": 4.5e-4, "max_compile": 1.5, "max_source_lines": 2000}
 
 _lock = threading.Lock()
 _kernels: dict = {}  # source hash -> compiled kernel (in this process)
@@ -95,25 +101,37 @@ _kernels: dict = {}  # source hash -> compiled kernel (in this process)
 
 def available() -> bool:
     """True when numba is installed and fusion is not turned off."""
-    return numba is not None and settings["mode"] != "off"
+    return HAVE_NUMBA and settings["mode"] != "off"
 
 
-def wanted(replays: int, force: bool = False, spent: float = 0.0, n_ops: int = 0):
+def wanted(replays: int, force: bool = False, spent: float = 0.0, n_ops: int = 0, on_disk=None):
     """Whether a program of ``n_ops`` operations replayed ``replays`` times,
     ``spent`` seconds of them after the first ``settings["after"]``, should be
-    fused now: False, True (its long runs), or ``"any length"`` (its replays
-    have cost about as much as its compile, so even short runs pay from now
-    on: the rule of renting skis until the rent reaches the price).
-    ``force``: its function asked for fusion, ``jit(f, fuse=True)``."""
+    fused now: False, True (its long runs), or ``"any length"``.
+
+    Fusing has a price: compiling the loops, estimated as
+    ``settings["pay_per_op2"]`` times the square of the program's length, or
+    only loading them when ``on_disk(any_length)`` says another process
+    compiled them already (:func:`on_disk`; asked only when the answer
+    matters; the first loop a process loads costs about ``settings["pay_after"]``
+    by itself).  A program fuses its long runs on replay ``after`` when that
+    price is within ``settings["max_compile"]``; every run, short ones too,
+    once its replays have cost the price: the rule of renting skis until
+    the rent reaches the price of buying, which never costs more than twice
+    the best choice made knowing the future.  ``force``: its function asked
+    for fusion, ``jit(f, fuse=True)``."""
     if not available():
         return False
-    estimate = settings["pay_per_op2"] * n_ops * n_ops
-    price = max(settings["pay_after"], estimate)
-    if force or settings["mode"] == "always" or spent >= price:
+    if force or settings["mode"] == "always":
         return "any length"
-    # a long program's compile could take minutes or hours (a Lagrangian Hessian of
-    # 36,000 operations did not compile in 9 CPU minutes): its long runs wait for the price too
-    return replays == settings["after"] and estimate <= settings["max_compile"]
+    price = settings["pay_per_op2"] * n_ops * n_ops
+    if spent >= max(settings["pay_after"], price):
+        return "any length"
+    if replays == settings["after"]:  # (loading the first loop into a process costs some 0.25 s: not yet)
+        return price <= settings["max_compile"] or (bool(_kernels) and on_disk is not None and on_disk(False))
+    if replays > settings["after"] and spent >= settings["pay_after"] and on_disk is not None and on_disk(True):
+        return "any length"
+    return False
 
 
 def _use_counts(eqns, out_vars):
@@ -720,9 +738,22 @@ def _rotated_writes(name, start, n, L, contributions, off=0, tag=""):
     return head, body, tail
 
 
+def _key(source):
+    return hashlib.sha1(source.encode()).hexdigest()[:20]
+
+
+def _cached(source) -> bool:
+    """Whether the loop of ``source`` is compiled in this process or in the
+    disk cache (numba's index of it: ``__pycache__/fused_<key>.kernel-*.nbi``)."""
+    key = _key(source)
+    if key in _kernels:
+        return True
+    return any((_cache_dir() / "__pycache__").glob(f"fused_{key}.kernel-*.nbi"))
+
+
 def _compile(source):
     """The kernel of ``source``, compiled once per process and cached on disk."""
-    key = hashlib.sha1(source.encode()).hexdigest()[:20]
+    key = _key(source)
     with _lock:
         fn = _kernels.get(key)
         if fn is None:
@@ -783,6 +814,38 @@ for _kind in ("jvp", "vjp", "batch", "taylor", "sparsity"):
     fused_p.lacks(_kind, "made by osc.jit inside staged programs; never traced")
 
 
+def _planned(eqns, described, out_vars, force):
+    """``(planned, deferred)``: the regions worth fusing -- each with the
+    variables read after it and its generated loop -- (``force``: of any
+    length, else only those of ``settings["min_length"]`` elements or more),
+    and whether the program has regions, all shorter than that."""
+    uses = _use_counts(eqns, out_vars)
+    found = _regions(eqns, described, uses, out_vars)
+    regions = [r for r in found if force or settings["mode"] == "always" or r.rows * r.length >= settings["min_length"]]
+    readers = _readers(eqns) if regions else {}
+    returned = set(out_vars)
+    planned = []
+    for region in regions:
+        # variables of the region read after it (or returned): the equations it skips
+        # read none of its values, so every reader outside it comes after its last one
+        after = {v: sum(k not in region.members for k in readers.get(v, ())) + (v in returned)
+                 for v in region.defined}
+        after = {v: n for v, n in after.items() if n}
+        generated = _generate(region, after, described)
+        if generated[0].count("\n") > settings["max_source_lines"]:
+            continue  # a loop body that grows with the data (constant indices spelled out) stays unfused
+        planned.append((region, after, generated))
+    return planned, bool(found) and not regions
+
+
+def on_disk(eqns, described, out_vars, force=False) -> bool:
+    """Whether every loop that :func:`fuse` would compile for this program is
+    in the disk cache already (another process compiled it): then fusing
+    costs loading it (milliseconds a loop), not compiling it (seconds)."""
+    planned, _ = _planned(eqns, described, out_vars, force)
+    return bool(planned) and all(_cached(generated[0]) for _, _, generated in planned)
+
+
 def fuse(eqns, described, out_vars, equation_cls, force=False):
     """``(equations, deferred)``: the equations with every fusible region
     replaced by one :data:`fused_p` equation, or None when nothing is worth
@@ -790,24 +853,12 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
     shorter than ``settings["min_length"]``.  ``out_vars`` are the program's
     output variables; ``equation_cls`` builds an equation; ``force`` fuses
     regions of any length."""
-    uses = _use_counts(eqns, out_vars)
-    found = _regions(eqns, described, uses, out_vars)
-    regions = [r for r in found if force or settings["mode"] == "always" or r.rows * r.length >= settings["min_length"]]
-    if not regions:
-        return None, bool(found)
+    planned, deferred = _planned(eqns, described, out_vars, force)
+    if not planned:  # nothing long enough, or every region's loop too long to compile
+        return None, deferred
     replaced = {}
-    readers = _readers(eqns)
-    returned = set(out_vars)
-    for region in regions:
+    for region, after, (source, args, buffer_init, out_vectors, sums, outputs) in planned:
         idx = [k for k, _, _ in region.items]
-        # variables of the region read after it (or returned): the equations it skips
-        # read none of its values, so every reader outside it comes after its last one
-        after = {v: sum(k not in region.members for k in readers.get(v, ())) + (v in returned)
-                 for v in region.defined}
-        after = {v: n for v, n in after.items() if n}
-        source, args, buffer_init, out_vectors, sums, outputs = _generate(region, after, described)
-        if source.count("\n") > settings["max_source_lines"]:
-            continue  # a loop body that grows with the data (constant indices spelled out) stays unfused
         kernel = _compile(source)
         layout, outs = [], []
         for v, kind, name in outputs:
@@ -827,8 +878,6 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
         replaced[idx[-1]] = views + ([fused] if outs else [])
         for k in idx[:-1]:
             replaced[k] = []
-    if not replaced:  # every region's loop was too long to compile
-        return None, False
     new = []
     for k, e in enumerate(eqns):
         new.extend(replaced.get(k, [e]))

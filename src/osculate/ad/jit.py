@@ -499,6 +499,7 @@ class Program:
         self._spent = 0.0  # seconds of replays of a program whose runs are all short
         self._force = fuse is True  # fuse on the first replay, whatever the length
         self._fused = False if fuse is False else None  # a fused Program, False (none), None (not yet tried)
+        self._loops_on_disk = {}  # any_length -> whether the loops fusion would compile are in the disk cache
 
     @property
     def n_ops(self) -> int:
@@ -509,7 +510,7 @@ class Program:
         fused = self._fused
         if fused is None:
             self._replays += 1
-            wanted = fusion.wanted(self._replays, self._force, self._spent, len(self.eqns))
+            wanted = fusion.wanted(self._replays, self._force, self._spent, len(self.eqns), self._on_disk)
             if wanted:
                 return self._first_fused_call(leaves, wanted == "any length")
             if self._replays > fusion.settings["after"]:  # only short runs: fused once replays cost a compile
@@ -520,6 +521,15 @@ class Program:
         elif fused:
             return fused._fn(*leaves)
         return self._fn(*leaves)
+
+    def _on_disk(self, any_length):
+        """Whether the loops fusing this program needs are compiled already
+        (:func:`osculate.ad.fusion.on_disk`, asked once per kind of run)."""
+        known = self._loops_on_disk.get(any_length)
+        if known is None:
+            outs = [v for kind, v in self.out_refs if kind == "var"]
+            known = self._loops_on_disk[any_length] = fusion.on_disk(self.eqns, self._described, outs, any_length)
+        return known
 
     @property
     def fused(self):
