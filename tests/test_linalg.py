@@ -182,6 +182,35 @@ def test_products_and_tensor_functions_are_numpys():
     same(traced(lambda u: np.linalg.tensorinv(u, ind=1), t2), np.linalg.tensorinv(t2, ind=1), rtol=1e-10)
 
 
+_ARRAY_API = {  # NumPy 2's linalg spellings of numpy functions: (call, arguments)
+    "cross": (lambda x, y: np.linalg.cross(x, y), (R.standard_normal((4, 3)), R.standard_normal(3))),
+    "cross axis=0": (lambda x, y: np.linalg.cross(x, y, axis=0), (R.standard_normal((3, 2)), R.standard_normal((3, 2)))),
+    "diagonal": (lambda x: np.linalg.diagonal(x, offset=1), (STACK,)),
+    "matmul": (lambda x, y: np.linalg.matmul(x, y), (STACK, R.standard_normal(3))),
+    "matrix_transpose": (lambda x: np.linalg.matrix_transpose(x), (STACK,)),
+    "outer": (lambda x, y: np.linalg.outer(x, y), (R.standard_normal(3), R.standard_normal(2))),
+    "tensordot": (lambda x, y: np.linalg.tensordot(x, y, axes=([1, 2], [0, 1])), (STACK, R.standard_normal((4, 3)))),
+    "trace": (lambda x: np.linalg.trace(x, offset=-1), (STACK,)),
+    "vecdot": (lambda x, y: np.linalg.vecdot(x, y, axis=1), (STACK, R.standard_normal((2, 4, 3)))),
+}
+
+
+@pytest.mark.parametrize("name", list(_ARRAY_API))
+def test_the_array_api_spellings_are_numpys_and_differentiable(name):
+    fn, args = _ARRAY_API[name]
+    same(traced(fn, *args), fn(*args))
+    check_grads(fn, args, order=2, modes=("fwd", "rev"))
+
+
+def test_the_array_api_spellings_check_what_numpy_checks():
+    for call, message in [(lambda x: np.linalg.cross(x, x), "3-dimensional vectors, but they are 2 and 2"),
+                          (lambda x: np.linalg.outer(x, x[None]), "x1.ndim=1 and x2.ndim=2")]:
+        with pytest.raises(ValueError, match=message):
+            call(np.ones(2))
+        with pytest.raises(ValueError, match=message):
+            osc.grad(lambda x: np.sum(call(x)))(np.ones(2))
+
+
 def test_eigh_upper_is_numpys_and_reads_only_the_upper_triangle():
     a = SQUARE + SQUARE.T + 8.0 * np.eye(4) + np.tril(R.standard_normal((4, 4)), -1)  # noise below the diagonal
     for uplo in ("U", "L"):

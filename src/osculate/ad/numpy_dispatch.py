@@ -143,11 +143,6 @@ ALTERNATIVES = {
     "scipy.stats": "use osculate.scipy.stats instead (the same distributions and signatures, "
                    "e.g. osculate.scipy.stats.norm.logpdf(x, loc, scale))",
     # NumPy functions without a differentiation rule, and what does the same
-    "numpy.linalg.matmul": "use a @ b instead",
-    "numpy.linalg.outer": "use np.outer(a, b) instead",
-    "numpy.linalg.trace": "use np.trace(a, axis1=-2, axis2=-1) instead",
-    "numpy.linalg.diagonal": "use np.diagonal(a, axis1=-2, axis2=-1) instead",
-    "numpy.linalg.matrix_transpose": "use a.mT or np.swapaxes(a, -1, -2) instead",
     "numpy.copyto": "values are immutable under differentiation: use the source array itself, or "
                     "np.where(mask, src, dst)",
     "numpy.put": "values are immutable under differentiation: write a = osculate.numpy.set_at(a, idx, v), "
@@ -335,7 +330,8 @@ for _name in _FUNCTION_NAMES:
         _FUNCTIONS[getattr(np, _name)] = getattr(osc_np, _name)
 for _name in ("solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "norm", "svd", "svdvals", "qr", "lstsq",
               "pinv", "matrix_power", "matrix_rank", "cond", "multi_dot", "tensorsolve", "tensorinv", "vector_norm",
-              "matrix_norm", "eig", "eigvals"):
+              "matrix_norm", "eig", "eigvals", "cross", "diagonal", "matmul", "matrix_transpose", "outer", "tensordot",
+              "trace", "vecdot"):
     _FUNCTIONS[getattr(np.linalg, _name)] = getattr(osc_np.linalg, _name)
 for _name in osc_np.fft.__all__:
     if _name not in ("fftfreq", "rfftfreq"):  # (those take no arrays)

@@ -6,7 +6,10 @@ here, with NumPy's signature and results (named tuples included):
 ``solve``, ``inv``, ``det``, ``slogdet``, ``cholesky``, ``eigh``,
 ``eigvalsh``, ``svd``, ``svdvals``, ``qr``, ``lstsq``, ``pinv``,
 ``matrix_power``, ``matrix_rank``, ``cond``, ``norm``, ``vector_norm``,
-``matrix_norm``, ``multi_dot``, ``tensorsolve``, ``tensorinv``.  The
+``matrix_norm``, ``multi_dot``, ``tensorsolve``, ``tensorinv``, and the
+array-API spellings of ``numpy`` functions over the last axes (``cross``,
+``diagonal``, ``matmul``, ``matrix_transpose``, ``outer``, ``tensordot``,
+``trace``, ``vecdot``).  The
 decompositions are primitives (:mod:`osculate.ad.prims.linalg`,
 :mod:`osculate.ad.prims.decompositions`); everything else is composed from
 them here, so its derivatives of every order come from theirs.
@@ -46,7 +49,8 @@ from ..prims.structural import shape_of as _shape
 __all__ = [
     "solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "svd", "svdvals", "qr", "lstsq", "pinv",
     "matrix_power", "matrix_rank", "cond", "norm", "vector_norm", "matrix_norm", "multi_dot", "tensorsolve",
-    "tensorinv", "eig", "eigvals", "SlogdetResult", "EighResult", "SVDResult", "QRResult", "EigResult",
+    "tensorinv", "eig", "eigvals", "cross", "diagonal", "matmul", "matrix_transpose", "outer", "tensordot", "trace",
+    "vecdot", "SlogdetResult", "EighResult", "SVDResult", "QRResult", "EigResult",
 ]
 
 SlogdetResult = _collections.namedtuple("SlogdetResult", ["sign", "logabsdet"])
@@ -687,3 +691,100 @@ def eig(a):
 def eigvals(a):
     """The eigenvalues of a general square matrix (complex); see :func:`eig`."""
     return _eig.eig(a)[0]
+
+
+# ---------------------------------------------------------------- the array API's spellings of numpy functions
+# NumPy 2's linalg namespace repeats eight numpy functions with the array API's signatures (the last
+# axes, keyword-only options).  Each is the numpy function, which NumPy hands to osculate for traced
+# arguments, after the same checks NumPy makes.
+
+
+def cross(x1, x2, /, *, axis=-1):
+    """NumPy's ``linalg.cross``: ``np.cross`` of 3-vectors along ``axis``.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda a: np.linalg.cross(a, np.array([0.0, 0.0, 1.0]))[0])(np.ones(3))
+    array([0., 1., 0.])
+    """
+    d1, d2 = _shape(x1)[axis], _shape(x2)[axis]
+    if d1 != 3 or d2 != 3:
+        raise ValueError(f"Both input arrays must be (arrays of) 3-dimensional vectors, but they are {d1} and {d2} "
+                         f"dimensional instead.")
+    return _np.cross(x1, x2, axis=axis)
+
+
+def diagonal(x, /, *, offset=0):
+    """NumPy's ``linalg.diagonal``: the diagonals of the last two axes.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda a: np.sum(np.linalg.diagonal(a) ** 2))(np.eye(2))
+    array([[2., 0.],
+           [0., 2.]])
+    """
+    return _np.diagonal(x, offset, axis1=-2, axis2=-1)
+
+
+def matmul(x1, x2, /):
+    """NumPy's ``linalg.matmul``: ``x1 @ x2``.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda a: np.linalg.matmul(a, np.array([1.0, 2.0])).sum())(np.eye(2))
+    array([[1., 2.],
+           [1., 2.]])
+    """
+    return _np.matmul(x1, x2)
+
+
+def matrix_transpose(x, /):
+    """NumPy's ``linalg.matrix_transpose``: the last two axes swapped.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda a: np.linalg.matrix_transpose(a)[0, 1])(np.zeros((2, 2)))
+    array([[0., 0.],
+           [1., 0.]])
+    """
+    return _np.matrix_transpose(x)
+
+
+def outer(x1, x2, /):
+    """NumPy's ``linalg.outer``: the outer product of two vectors.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda a: np.linalg.outer(a, a).sum())(np.array([1.0, 2.0]))
+    array([6., 6.])
+    """
+    n1, n2 = _np.ndim(x1), _np.ndim(x2)
+    if n1 != 1 or n2 != 1:
+        raise ValueError(f"Input arrays must be one-dimensional, but they are x1.ndim={n1} and x2.ndim={n2}.")
+    return _np.outer(x1, x2)
+
+
+def tensordot(x1, x2, /, *, axes=2):
+    """NumPy's ``linalg.tensordot``: ``np.tensordot`` with ``axes`` a keyword.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda a: np.linalg.tensordot(a, a, axes=1))(np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
+    return _np.tensordot(x1, x2, axes=axes)
+
+
+def trace(x, /, *, offset=0, dtype=None):
+    """NumPy's ``linalg.trace``: the traces of the last two axes.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda a: np.linalg.trace(a @ a))(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    array([[2., 6.],
+           [4., 8.]])
+    """
+    return _np.trace(x, offset, axis1=-2, axis2=-1, dtype=dtype)
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """NumPy's ``linalg.vecdot``: ``sum(conj(x1) * x2)`` along ``axis``.
+
+    >>> import numpy as np, osculate as osc
+    >>> osc.grad(lambda a: np.linalg.vecdot(a, a))(np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
+    return _np.vecdot(x1, x2, axis=axis)
