@@ -189,7 +189,9 @@ def _osculate_equivalent(name):
     ours = {"numpy": "osculate.ad.numpy", "numpy.linalg": "osculate.ad.numpy.linalg",
             "numpy.fft": "osculate.ad.numpy.fft", "scipy.special": "osculate.ad.scipy.special", "scipy.linalg": "osculate.ad.scipy.linalg",
             "scipy.stats": "osculate.ad.scipy.stats",
-            "scipy.spatial.distance": "osculate.ad.scipy.spatial.distance"}.get(module)
+            "scipy.spatial.distance": "osculate.ad.scipy.spatial.distance", "scipy.integrate": "osculate.ad.scipy.integrate",
+            "scipy.interpolate": "osculate.ad.scipy.interpolate", "scipy.signal": "osculate.ad.scipy.signal",
+            "scipy.ndimage": "osculate.ad.scipy.ndimage", "scipy.optimize": "osculate.ad.scipy.optimize"}.get(module)
     found = sys.modules.get(ours) if ours else None
     if found is None or function not in getattr(found, "__all__", ()):
         return None
