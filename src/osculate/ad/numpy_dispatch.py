@@ -184,8 +184,13 @@ def unsupported_message(name, why=""):
 
 def _osculate_equivalent(name):
     """``osculate.numpy.f`` (``osculate.scipy.m.f``) when osculate has the function
-    ``name`` (``numpy.f``, ``scipy.m.f``) of its own, else None."""
-    module, _, function = name.partition(" (")[0].rpartition(".")
+    ``name`` (``numpy.f``, ``scipy.m.f``; or the class of ``scipy.m (Cls.method)``)
+    of its own, else None."""
+    qualified, _, method = name.partition(" (")
+    if method:  # "scipy.interpolate (CubicSpline.__init__)": a class of the module scipy.interpolate
+        module, function = qualified, method.split(".")[0]
+    else:
+        module, _, function = qualified.rpartition(".")
     ours = {"numpy": "osculate.ad.numpy", "numpy.linalg": "osculate.ad.numpy.linalg",
             "numpy.fft": "osculate.ad.numpy.fft", "scipy.special": "osculate.ad.scipy.special", "scipy.linalg": "osculate.ad.scipy.linalg",
             "scipy.stats": "osculate.ad.scipy.stats",
