@@ -22,6 +22,7 @@ import numpy as np
 from scipy import special
 
 from . import numpy as osc_np
+from .numpy import ufunc_methods
 from .core import ConcretizationError, Tracer, UnsupportedConversionError, UnsupportedFunctionError
 from .prims import arithmetic, structural
 from .prims import bessel as prims_bessel
@@ -291,10 +292,11 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
                 unsupported_message(_ufunc_name(ufunc), f" (ufunc '{ufunc.__name__}' has no differentiation rule)")
             )
         return fn(*inputs, **kwargs)
-    if method == "reduce" and ufunc in (np.add, np.multiply, np.maximum, np.minimum):
+    plain = set(kwargs) <= {"axis", "keepdims"}
+    if method == "reduce" and ufunc in (np.add, np.multiply, np.maximum, np.minimum) and plain:
         red = {np.add: osc_np.sum, np.multiply: osc_np.prod, np.maximum: osc_np.max, np.minimum: osc_np.min}[ufunc]
         return red(inputs[0], axis=kwargs.get("axis", 0), keepdims=kwargs.get("keepdims", False))
-    if method == "accumulate" and ufunc in (np.add, np.multiply):
+    if method == "accumulate" and ufunc in (np.add, np.multiply) and set(kwargs) <= {"axis"}:
         acc = osc_np.cumsum if ufunc is np.add else osc_np.cumprod
         return acc(inputs[0], axis=kwargs.get("axis", 0))
     if method == "at" and ufunc is np.add:
@@ -302,8 +304,13 @@ def dispatch_ufunc(ufunc, method, inputs, kwargs):
             "np.add.at mutates its argument in place, which cannot be traced; "
             "use osculate.numpy.add_at(x, idx, values) (functional) instead"
         )
+    fn = _FAST.get(ufunc) if ufunc.nin == 2 else None
+    fn = fn.bind if fn is not None else _UFUNCS.get(ufunc) if ufunc.nin == 2 and ufunc.nout == 1 else None
+    if fn is not None and method in ("reduce", "accumulate", "reduceat", "outer"):
+        return getattr(ufunc_methods, method)(fn, ufunc, *inputs, **kwargs)
     raise UnsupportedFunctionError(
         f"NumPy ufunc method '{ufunc.__name__}.{method}' is not supported on traced values by osculate"
+        + ("" if method == "at" else " (it has no differentiation rule)")
     )
 
 

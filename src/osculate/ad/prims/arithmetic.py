@@ -27,7 +27,7 @@ from ..series import (
     series_exp, series_int_pow, series_integrate, series_log, series_mul, series_ode, series_ode_known, series_pow,
     series_reciprocal, series_sqrt, series_square, series_sub, square_coefficient,
 )
-from .nondiff import equal, greater
+from .nondiff import NONDIFF, equal, greater
 from .structural import broadcast_to, shape_of, unbroadcast
 from .unary import UNARY
 
@@ -692,17 +692,26 @@ def hypot(x, y):
 # -- logaddexp: z' = y' + σ(x - y) (x' - y'), σ by its own ODE s' = s (1 - s) w'
 
 
+def _apart(x, y):
+    """``x - y``, and 0 where both are the same infinity: no ``inf - inf``,
+    so the partials of ``logaddexp(-inf, -inf)`` are ``σ(0) = 1/2`` (the
+    limit along ``x = y``, and what a masked ``np.logaddexp.reduce`` needs)
+    instead of nan."""
+    both = NONDIFF["logical_and"].bind(equal(x, y), NONDIFF["isinf"].bind(x))
+    return where(both, 0.0, x) - where(both, 0.0, y)
+
+
 def _logaddexp_series(X, Y, out, K):
     W = series_sub(X, Y, K)
-    s0 = UNARY["expit"].bind(X[0] - Y[0])
+    s0 = UNARY["expit"].bind(_apart(X[0], Y[0]))
     s = series_ode(W, K - 1, s0, s0 - s0 * s0, lambda s, k: coeff_sub(s[k], square_coefficient(s, k)))
     v = series_ode_known(W, s, K, 0.0)
     return [out] + [coeff_add(Y[k], v[k]) for k in range(1, K + 1)]
 
 
 # (the partials σ(x - y), σ(y - x): as exp(x - o) they lose their digits where o rounds, |x| ≈ 1e15)
-logaddexp_p = binary("logaddexp", np.logaddexp, lambda x, y, o: UNARY["expit"].bind(x - y),
-                     lambda x, y, o: UNARY["expit"].bind(y - x),
+logaddexp_p = binary("logaddexp", np.logaddexp, lambda x, y, o: UNARY["expit"].bind(_apart(x, y)),
+                     lambda x, y, o: UNARY["expit"].bind(_apart(y, x)),
                      lambda primals, series, order: _series_taylor(logaddexp_p, _logaddexp_series, primals, series, order))
 
 
