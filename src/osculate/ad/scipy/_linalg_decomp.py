@@ -1,0 +1,178 @@
+"""SciPy's Schur-form functions on traced values, with SciPy's signatures
+(``overwrite_*``, ``lwork`` and ``check_finite`` accepted and ignored):
+
+* ``schur`` is a primitive (:func:`osculate.ad.prims.eig.schur`): its
+  value is SciPy's ``(T, Z)`` and its derivative keeps ``T`` upper
+  triangular and ``Z`` unitary (see there).  It needs distinct eigenvalues,
+  and ``output='real'`` needs real ones: a real Schur form with 2x2 blocks is
+  refused with an error pointing to ``output='complex'``;
+* ``rsf2csf`` is SciPy's sequence of 2x2 rotations written with osculate's
+  operations (which blocks to rotate, and which eigenvalue of a block leads,
+  are read from the concrete values), so its values are SciPy's.
+"""
+
+from __future__ import annotations
+
+import numpy as _np
+from scipy import linalg as _scipy_linalg
+
+from .. import numpy as _onp
+from ..core import ConcretizationError as _ConcretizationError
+from ..core import Tracer as _Tracer
+from ..core import concrete as _concrete
+from ..prims import eig as _eig
+from ..prims.arithmetic import where as _where
+from ..prims.complex_parts import conj as _conj
+from ..prims.linalg import matmul as _matmul
+from ..prims.structural import shape_of as _shape_of
+
+__all__ = ["schur", "rsf2csf"]
+
+
+def _matrix(x, name, what):
+    """``x`` as one square matrix (integers become floats), or a one-line error naming ``what``."""
+    if not isinstance(x, _Tracer):
+        x = _np.asarray(x)
+        x = x.astype(_np.result_type(x.dtype, _np.float32), copy=False)  # float32 stays float32, as in SciPy
+    s = _shape_of(x)
+    if len(s) != 2 or s[0] != s[1]:
+        raise ValueError(f"{name}: {what} must be a square matrix (n, n), got shape {s}")
+    return x
+
+
+def _value(x, name, what):
+    """The concrete value of ``x``, from which ``name`` chooses ``what``, or an error saying why not."""
+    try:
+        return _np.asarray(_concrete(x))
+    except _ConcretizationError:
+        raise ValueError(f"osculate.scipy.linalg.{name} chooses {what} from concrete values, which do not exist "
+                         f"inside jit or vmap; call it outside them") from None
+
+
+# --------------------------------------------------------------------------- schur
+
+
+def _schur_output(output):
+    if output in ("real", "r"):
+        return "real"
+    if output in ("complex", "c"):
+        return "complex"
+    raise ValueError(f"schur: output must be 'real' or 'complex', got {output!r}")
+
+
+def schur(a, output="real", lwork=None, overwrite_a=False, sort=None, check_finite=True):
+    """The Schur decomposition ``a = Z T Zᴴ`` as :func:`scipy.linalg.schur`:
+    ``(T, Z)``, and ``sdim`` with ``sort`` (which then needs concrete values).
+
+    The values are SciPy's (one LAPACK call on the values).  Derivatives hold
+    ``T`` (quasi-)triangular and ``Z`` unitary: with ``Ω = Zᴴ dZ`` (skew),
+    ``dT = Zᴴ da Z − (Ω T − T Ω)``, the lower part of ``Ω`` solving a
+    triangular Sylvester-type system whose pivots are differences of
+    eigenvalues.  They exist for distinct eigenvalues; at repeated ones the
+    Schur vectors are not differentiable and the pivots vanish, so the
+    derivatives are inf or nan.  For complex ``Z`` the phases of its columns
+    are LAPACK's and their derivative is set to 0 (``diag(Ω) = 0``): use
+    functions that do not depend on them (``|T|``, ``|Z|``, ``Z T Zᴴ``,
+    eigenvalues).  ``output='real'`` with complex eigenvalues (2x2 blocks in
+    ``T``) is refused when traced: use ``output='complex'``.  A traced stack
+    is not accepted (SciPy's is one matrix), but ``vmap`` works.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import schur
+    >>> a = np.array([[2.0, 1.0], [0.5, 3.0]])
+    >>> t, z = schur(a)
+    >>> np.allclose(z @ t @ z.T, a)
+    True
+    >>> g = osc.grad(lambda m: schur(m)[0][0, 0])(a)  # the derivative of the first eigenvalue
+    >>> np.allclose(g, osc.grad(lambda m: np.sort(np.linalg.eigvals(m).real)[0])(a))
+    True
+    """
+    output = _schur_output(output)
+    a = _matrix(a, "schur", "a")
+    if not isinstance(a, _Tracer):
+        return _scipy_linalg.schur(a, output=output, sort=sort)
+    t, z = _eig.schur(a, output=output, sort=sort)
+    if sort is None:
+        return t, z
+    sdim = _scipy_linalg.schur(_value(a, "schur", "sdim (with sort)"), output=output, sort=sort)[2]
+    return t, z, sdim
+
+
+# --------------------------------------------------------------------------- rsf2csf
+
+
+def _leading_eigenvalue(block, reference):
+    """The eigenvalue of the 2x2 ``block`` (traced) nearest ``reference`` (SciPy's
+    first one, from the values): half the trace plus or minus the root."""
+    a, b, c, d = block[0, 0], block[0, 1], block[1, 0], block[1, 1]
+    half = 0.5 * (a - d)
+    root = _onp.sqrt(half * half + b * c)
+    mean = 0.5 * (a + d)
+    vals = _np.asarray(_concrete(mean)) + _np.array([1.0, -1.0]) * _np.asarray(_concrete(root))
+    return mean + root if abs(vals[0] - reference) <= abs(vals[1] - reference) else mean - root
+
+
+def _pick(n, start, dtype):
+    """The ``n × 2`` matrix whose columns are ``e_start`` and ``e_start+1``: ``x @ P``
+    takes two columns, ``Pᵀ @ x`` two rows (products, not slices: see below)."""
+    p = _np.zeros((n, 2), dtype=_np.finfo(dtype).dtype)
+    p[start, 0] = p[start + 1, 1] = 1.0
+    return p
+
+
+def _rotate(T, Z, g, m):
+    """SciPy's update with the 2x2 rotation ``g`` at rows/columns ``m-1, m``:
+    rows ``m-1, m`` of ``T`` from column ``m-1`` on by ``g`` from the left,
+    columns ``m-1, m`` of ``T`` up to row ``m`` and of ``Z`` by ``gᴴ`` from the right.
+    Written with products by constant matrices and masks rather than slices
+    and concatenation."""
+    n = _shape_of(T)[0]
+    p = _pick(n, m - 1, T.dtype)
+    gh = _conj(g).T
+    rows, cols = _np.arange(n)[:, None], _np.arange(n)
+    pair = (rows == m - 1) | (rows == m)
+    T = _where(pair & (cols >= m - 1), _matmul(p, _matmul(g, _matmul(p.T, T))), T)
+    T = _where(pair.T & (rows <= m), _matmul(_matmul(_matmul(T, p), gh), p.T), T)
+    Z = _where(pair.T, _matmul(_matmul(_matmul(Z, p), gh), p.T), Z)
+    return T, Z
+
+
+def rsf2csf(T, Z, check_finite=True):
+    """The complex Schur form ``(T, Z)`` from a real one, as
+    :func:`scipy.linalg.rsf2csf`: each 2x2 block of ``T`` (a subdiagonal entry
+    larger than ``eps`` times its neighbours on the diagonal) is
+    triangularised by a 2x2 unitary rotation built from the block's
+    eigenvalue, applied to ``T`` from both sides and to ``Z``; then the
+    subdiagonal is set to 0.  The rotations are computed with osculate's
+    operations, so the values are SciPy's and differentiable; which blocks
+    are rotated, and which eigenvalue of a block is used, come from the
+    concrete values (not available inside ``jit``/``vmap``).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.linalg import rsf2csf
+    >>> t, z = rsf2csf(np.array([[1.0, 2.0], [-2.0, 1.0]]), np.eye(2))
+    >>> np.round(np.diag(t), 12)
+    array([1.+2.j, 1.-2.j])
+    """
+    T, Z = _matrix(T, "rsf2csf", "T"), _matrix(Z, "rsf2csf", "Z")
+    if _shape_of(T) != _shape_of(Z):
+        raise ValueError(f"rsf2csf: T and Z must have the same shape, got {_shape_of(T)} and {_shape_of(Z)}")
+    dtype = _np.result_type(T.dtype, Z.dtype, _np.complex64)
+    T, Z = _onp.asarray(T).astype(dtype), _onp.asarray(Z).astype(dtype)
+    n = _shape_of(T)[0]
+    eps = _np.finfo(float).eps
+    for m in range(n - 1, 0, -1):
+        tv = _value(T[m - 1:m + 1, m - 1:m + 1], "rsf2csf", "the blocks to rotate")
+        if abs(tv[1, 0]) > eps * (abs(tv[0, 0]) + abs(tv[1, 1])):
+            p = _pick(n, m - 1, T.dtype)
+            block = _matmul(p.T, _matmul(T, p))
+            mu = _leading_eigenvalue(block, _scipy_linalg.eigvals(tv)[0]) - block[1, 1]
+            sub = block[1, 0]
+            r = _onp.sqrt(_onp.abs(mu) ** 2 + _onp.abs(sub) ** 2)
+            c, s = mu / r, sub / r
+            g = _onp.stack([_onp.stack([_conj(c), s]), _onp.stack([-s, c])])
+            T, Z = _rotate(T, Z, g, m)
+        below = _np.zeros((n, n), dtype=bool)
+        below[m, m - 1] = True
+        T = _where(below, 0.0, T)
+    return T, Z

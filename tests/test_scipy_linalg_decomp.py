@@ -1,0 +1,176 @@
+"""``osculate.scipy.linalg``'s ``schur`` and ``rsf2csf`` against SciPy, with
+their derivatives (second-order finite differences in both modes, on
+functions that do not depend on the complex Schur vectors' phases) and their
+errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg as sl
+
+import osculate as osc
+from osculate.scipy import linalg as la
+from osculate.testing import check_grads
+
+RNG = np.random.default_rng(23)
+
+
+def real_spectrum(n, values=None):
+    q = np.linalg.qr(RNG.standard_normal((n, n)))[0] + 0.2 * RNG.standard_normal((n, n))
+    w = np.arange(1.0, n + 1) if values is None else np.asarray(values, float)
+    return q @ np.diag(w) @ np.linalg.inv(q)
+
+
+def abs2(x):
+    return np.real(x * np.conj(x))
+
+
+# --------------------------------------------------------------------------- schur
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+@pytest.mark.parametrize("output", ["real", "complex"])
+def test_schur_values_are_scipys(n, output):
+    a = real_spectrum(n, np.linspace(-2.0, 3.0, n))
+    t, z = la.schur(osc.numpy.asarray(a) if n == 1 else a, output=output)
+    rt, rz = sl.schur(a, output=output)
+    np.testing.assert_array_equal(t, rt)
+    np.testing.assert_array_equal(z, rz)
+    # traced: the same values from the primitive
+    (tt, tz), _ = osc.jvp(lambda m: la.schur(m, output=output), (a,), (np.ones_like(a),))
+    np.testing.assert_array_equal(tt, rt)
+    np.testing.assert_array_equal(tz, rz)
+
+
+def test_schur_real_derivative_matches_scipy_differences():
+    a = real_spectrum(4, [1.0, 2.0, 3.5, -1.0])
+    v = RNG.standard_normal((4, 4))
+    h = 1e-6
+    fd = [(p - m) / (2 * h) for p, m in zip(sl.schur(a + h * v), sl.schur(a - h * v))]
+    _, (dt, dz) = osc.jvp(la.schur, (a,), (v,))
+    np.testing.assert_allclose(dt, fd[0], atol=1e-7)
+    np.testing.assert_allclose(dz, fd[1], atol=1e-7)
+    assert np.all(np.tril(dt, -1) == 0)  # T stays triangular
+    t, z = sl.schur(a)
+    np.testing.assert_allclose(z.T @ dz, -(z.T @ dz).T, atol=1e-12)  # Z stays orthogonal
+
+
+def test_schur_real_second_order():
+    a = real_spectrum(4, [1.0, 2.0, 3.5, -1.0])
+    check_grads(lambda m: la.schur(m)[0], (a,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda m: la.schur(m)[1], (a,), order=2, modes=("fwd", "rev"))
+
+
+@pytest.mark.parametrize("imag", [0.0, 0.4], ids=["real-input", "complex-input"])
+def test_schur_complex_second_order(imag):
+    a = real_spectrum(4) + imag * 1j * RNG.standard_normal((4, 4))
+
+    def invariants(m):  # independent of the phases of Z's columns
+        t, z = la.schur(m, output="complex")
+        recon = z @ t @ np.conj(z).T
+        return np.concatenate([abs2(t).ravel(), abs2(z).ravel(), np.real(np.diag(t) ** 2), np.imag(recon).ravel()])
+
+    check_grads(invariants, (a,), order=2, modes=("fwd", "rev"))
+    # the diagonal's derivative is that of the eigenvalues
+    _, dt = osc.jvp(lambda m: np.diag(la.schur(m, output="complex")[0]), (a,), (np.eye(4) * 0 + a,))
+    np.testing.assert_allclose(dt, np.diag(la.schur(a, output="complex")[0]), rtol=1e-10)
+
+
+def test_schur_sort_gives_scipys_sdim_and_derivatives():
+    a = real_spectrum(4, [-3.0, 2.0, -1.0, 4.0])
+    for sort in ("lhp", "rhp", "iuc", "ouc", lambda x, y: x > 1.5):
+        want = sl.schur(a, sort=sort)
+        got = la.schur(a, sort=sort)
+        np.testing.assert_array_equal(got[0], want[0])
+        assert got[2] == want[2]
+        traced = osc.jvp(lambda m: la.schur(m, sort=sort)[:2], (a,), (a,))[0]
+        np.testing.assert_array_equal(traced[0], want[0])
+    check_grads(lambda m: la.schur(m, sort="lhp")[0], (a,), order=2, modes=("fwd", "rev"))
+    sdim = []
+    osc.grad(lambda m: sdim.append(la.schur(m, sort="lhp")[2]) or la.schur(m, sort="lhp")[0][0, 0])(a)
+    assert sdim == [2]
+    with pytest.raises(ValueError, match="inside jit or vmap"):
+        osc.jit(lambda m: la.schur(m, sort="lhp")[0])(a)
+
+
+def test_schur_under_vmap_and_jit():
+    stack = np.stack([real_spectrum(3), real_spectrum(3, [-1.0, 0.5, 2.0])])
+    got = osc.vmap(lambda m: la.schur(m)[0])(stack)
+    np.testing.assert_array_equal(got, np.stack([sl.schur(m)[0] for m in stack]))
+    staged = osc.jit(lambda m: la.schur(m)[1])
+    for m in stack:
+        np.testing.assert_array_equal(staged(m), sl.schur(m)[1])
+    hess = osc.hessian(lambda m: la.schur(m)[0][0, 1])(stack[0])
+    np.testing.assert_allclose(hess, np.transpose(hess, (2, 3, 0, 1)), atol=1e-10)
+
+
+def test_schur_refuses_two_by_two_blocks_when_traced_and_checks_arguments():
+    rot = np.array([[1.0, -2.0], [2.0, 1.0]])
+    t, z = la.schur(rot)  # plain values: SciPy's answer, blocks and all
+    np.testing.assert_array_equal(t, sl.schur(rot)[0])
+    with pytest.raises(ValueError, match="output='complex'"):
+        osc.grad(lambda m: la.schur(m)[0][0, 0])(rot)
+    g = osc.grad(lambda m: np.real(la.schur(m, output="complex")[0][0, 0]))(rot)
+    np.testing.assert_allclose(g, 0.5 * np.eye(2), atol=1e-12)  # d Re(λ) = tr(dA) / 2
+    with pytest.raises(ValueError, match="output must be"):
+        la.schur(rot, output="upper")
+    with pytest.raises(ValueError, match="a must be a square matrix"):
+        la.schur(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="a must be a square matrix"):
+        la.schur(np.ones((2, 2, 2)))
+
+
+def test_schur_nan_propagates():
+    a = real_spectrum(3)
+    a[0, 0] = np.nan
+    with pytest.raises(ValueError):  # SciPy's check_finite, as SciPy
+        sl.schur(a)
+    with pytest.raises(ValueError):
+        la.schur(a)
+
+
+# --------------------------------------------------------------------------- rsf2csf
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6, 8])
+def test_rsf2csf_values_are_scipys(n):
+    a = np.random.default_rng(n).standard_normal((n, n))
+    t, z = sl.schur(a)
+    got, want = la.rsf2csf(t, z), sl.rsf2csf(t, z)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype
+        np.testing.assert_allclose(g, w, rtol=0, atol=1e-13 * max(1.0, np.abs(w).max()))
+
+
+def test_rsf2csf_complex64_and_shapes():
+    t, z = sl.schur(np.array([[1.0, 2.0], [-3.0, 1.0]], dtype=np.float32))
+    got, want = la.rsf2csf(t, z), sl.rsf2csf(t, z)
+    assert got[0].dtype == want[0].dtype == np.complex64
+    np.testing.assert_allclose(got[0], want[0], atol=1e-5)
+    with pytest.raises(ValueError, match="same shape"):
+        la.rsf2csf(np.eye(2), np.eye(3))
+    with pytest.raises(ValueError, match="T must be a square matrix"):
+        la.rsf2csf(np.ones((2, 3)), np.eye(2))
+
+
+def test_rsf2csf_second_order():
+    a = np.random.default_rng(5).standard_normal((5, 5))
+    t, z = sl.schur(a)
+    # perturb only the entries a real Schur form may hold (the upper triangle and its 2x2 blocks)
+    keep = np.triu(np.ones((5, 5), dtype=bool), -1) & ~(np.tri(5, 5, -1, dtype=bool) & (t == 0))
+
+    def f(t, z):
+        ct, cz = la.rsf2csf(np.where(keep, t, 0.0), z)
+        return np.concatenate([np.real(ct).ravel(), np.imag(ct).ravel(), np.real(cz).ravel(), np.imag(cz).ravel()])
+
+    check_grads(f, (t, z), order=2, modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="inside jit or vmap"):
+        osc.jit(lambda t: la.rsf2csf(t, z)[0])(t)
+
+
+def test_rsf2csf_after_schur_reconstructs():
+    a = np.random.default_rng(7).standard_normal((4, 4))
+    t, z = la.rsf2csf(*la.schur(a))
+    np.testing.assert_allclose(z @ t @ np.conj(z).T, a, atol=1e-12)
+    assert np.all(np.tril(t, -1) == 0)
