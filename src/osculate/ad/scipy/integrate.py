@@ -1,0 +1,744 @@
+"""``scipy.integrate`` on traced values, with SciPy's signatures.
+
+SciPy's integrators convert their input with ``np.asarray`` or ``float()``,
+so plain ``scipy.integrate.simpson(tracer)`` cannot see a traced value (its
+error names this module).  Here the same functions are written with NumPy
+operations on the traced values, so every derivative order, ``vmap`` and
+``jit`` apply to them:
+
+* sampled data: :func:`trapezoid`, :func:`cumulative_trapezoid`,
+  :func:`simpson`, :func:`cumulative_simpson`, :func:`romb`; ``y``, ``x``
+  and ``dx`` are all differentiable;
+* functions: :func:`quad` (adaptive Gauss-Kronrod, finite and infinite
+  limits) and :func:`fixed_quad` (Gauss-Legendre).  The integrand may close
+  over traced parameters and the limits may be traced.  It is called with
+  traced points, so it must be written with NumPy operations (``np.exp``,
+  not ``math.exp``).
+
+>>> import numpy as np, osculate as osc
+>>> from osculate.scipy import integrate
+>>> x = np.linspace(0.0, 1.0, 5)
+>>> osc.grad(lambda y: integrate.simpson(y, x=x))(x ** 2)   # Simpson's weights
+array([0.08333333, 0.33333333, 0.16666667, 0.33333333, 0.08333333])
+"""
+
+from __future__ import annotations
+
+import functools as _functools
+import math as _math
+import operator as _operator
+import warnings as _warnings
+
+import numpy as _np
+from numpy.polynomial import legendre as _legendre
+from scipy.integrate import IntegrationWarning as _IntegrationWarning
+
+from ..batching import BatchTracer as _BatchTracer
+from ..core import ConcretizationError as _ConcretizationError
+from ..core import Tracer as _Tracer
+from ..core import concrete as _concrete
+from ..core import zero as _zero
+from ..forward import JVPTracer as _JVPTracer
+from ..reverse import ReverseTracer as _ReverseTracer
+from ..taylor_trace import TaylorTracer as _TaylorTracer
+from .. import numpy as _onp
+
+__all__ = ["trapezoid", "cumulative_trapezoid", "simpson", "cumulative_simpson", "romb", "quad", "fixed_quad"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _as_float(v):
+    """A tracer as it is; anything else a NumPy array, integers made floats."""
+    if isinstance(v, _Tracer):
+        return v
+    v = _onp.asarray(v)
+    if isinstance(v, _Tracer):
+        return v
+    return v.astype(_np.result_type(v.dtype, float), copy=False)
+
+
+def _value_or_none(v):
+    """The concrete value of ``v``, or None where there is none (jit, vmap): value checks are skipped there."""
+    try:
+        return _np.asarray(_concrete(v))
+    except _ConcretizationError:
+        return None
+
+
+def _axis(axis, ndim, name):
+    """``axis`` as a non-negative index of an array of ``ndim`` dimensions."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, _np.integer)):
+        raise TypeError(f"osculate.scipy.integrate.{name}: axis must be an integer, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise _np.exceptions.AxisError(
+            f"osculate.scipy.integrate.{name}: axis={axis} is not valid for y with y.ndim={ndim}")
+    return int(axis) % ndim
+
+
+def _safe_div(num, den):
+    """``num / den`` where ``den != 0``, else 0 (SciPy's convention for repeated sample points)."""
+    nonzero = den != 0
+    return _np.where(nonzero, num / _np.where(nonzero, den, 1.0), 0.0)
+
+
+def _spacings_last(x, y, axis, name, check_length=True):
+    """The sample spacings ``diff(x)`` along ``y``'s last axis (``y`` moved already),
+    from an ``x`` that is 1-D or has ``y``'s number of dimensions (``axis`` is
+    ``y``'s original axis)."""
+    x = _as_float(x)
+    n = y.shape[-1]
+    if x.ndim == 1:
+        if check_length and x.shape[0] != n:
+            raise ValueError(f"osculate.scipy.integrate.{name}: x has {x.shape[0]} points, y has {n} along axis")
+        return _np.diff(x)
+    if x.ndim != y.ndim:
+        raise ValueError(f"osculate.scipy.integrate.{name}: if given, the shape of x must be 1-D or the same "
+                         f"as y's (x has {x.ndim} dimensions, y {y.ndim})")
+    x = _np.moveaxis(x, axis, -1)
+    if check_length and x.shape[-1] != n:
+        raise ValueError(f"osculate.scipy.integrate.{name}: x has {x.shape[-1]} points along axis, y has {n}")
+    return _np.diff(x, axis=-1)
+
+
+# --------------------------------------------------------------------------- sampled data
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """The composite trapezoidal rule along ``axis``: :func:`scipy.integrate.trapezoid`.
+
+    ``x`` (1-D, or broadcastable to ``y``) gives the sample points, else they
+    are ``dx`` apart; ``y``, ``x`` and ``dx`` are all differentiable.
+
+    >>> import numpy as np, osculate as osc
+    >>> x = np.array([0.0, 1.0, 3.0])
+    >>> float(trapezoid(np.array([1.0, 2.0, 4.0]), x=x))
+    7.5
+    >>> osc.grad(lambda x: trapezoid(x ** 2, x=x))(x)
+    array([-0.5, -1.5, 11. ])
+    """
+    y = _as_float(y)
+    ax = _axis(axis, y.ndim, "trapezoid")
+    first = tuple(slice(None) if i != ax else slice(None, -1) for i in range(y.ndim))
+    rest = tuple(slice(None) if i != ax else slice(1, None) for i in range(y.ndim))
+    if x is None:
+        d = dx
+    else:
+        x = _as_float(x)
+        if x.ndim == 1:
+            if x.shape[0] != y.shape[ax]:
+                raise ValueError(f"osculate.scipy.integrate.trapezoid: x has {x.shape[0]} points, "
+                                 f"y has {y.shape[ax]} along axis")
+            d = _onp.reshape(_np.diff(x), tuple(-1 if i == ax else 1 for i in range(y.ndim)))
+        else:
+            x = _np.broadcast_to(x, y.shape)
+            d = x[rest] - x[first]
+    return _np.sum(d * (y[rest] + y[first]) / 2.0, axis=ax)
+
+
+def cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None):
+    """The running integral by the trapezoidal rule: :func:`scipy.integrate.cumulative_trapezoid`.
+
+    One value fewer than ``y`` along ``axis``, or as many with
+    ``initial=0`` (the only value SciPy accepts) put first.
+
+    >>> import numpy as np, osculate as osc
+    >>> cumulative_trapezoid(np.array([1.0, 2.0, 4.0]), initial=0)
+    array([0. , 1.5, 4.5])
+    >>> osc.jacfwd(lambda y: cumulative_trapezoid(y, dx=2.0))(np.ones(3))
+    array([[1., 1., 0.],
+           [1., 2., 1.]])
+    """
+    y = _as_float(y)
+    ax = _axis(axis, y.ndim, "cumulative_trapezoid")
+    if y.shape[ax] == 0:
+        raise ValueError("osculate.scipy.integrate.cumulative_trapezoid: at least one point is required along axis")
+    first = tuple(slice(None) if i != ax else slice(None, -1) for i in range(y.ndim))
+    rest = tuple(slice(None) if i != ax else slice(1, None) for i in range(y.ndim))
+    if x is None:
+        d = dx
+    else:
+        x = _as_float(x)
+        if x.ndim == 1:
+            d = _onp.reshape(_np.diff(x), tuple(-1 if i == ax else 1 for i in range(y.ndim)))
+        elif x.ndim != y.ndim:
+            raise ValueError("osculate.scipy.integrate.cumulative_trapezoid: if given, the shape of x must be 1-D "
+                             "or the same as y's")
+        else:
+            d = _np.diff(x, axis=ax)
+        if d.shape[ax] != y.shape[ax] - 1:
+            raise ValueError("osculate.scipy.integrate.cumulative_trapezoid: if given, the length of x along axis "
+                             "must be the same as y's")
+    res = _np.cumsum(d * (y[rest] + y[first]) / 2.0, axis=ax)
+    if initial is not None:
+        if not _np.isscalar(initial) and not (isinstance(initial, _Tracer) and initial.ndim == 0):
+            raise ValueError("osculate.scipy.integrate.cumulative_trapezoid: initial must be a scalar (None or 0)")
+        value = _value_or_none(initial)
+        if value is not None and value != 0:
+            raise ValueError("osculate.scipy.integrate.cumulative_trapezoid: initial must be None or 0")
+        shape = tuple(1 if i == ax else s for i, s in enumerate(res.shape))
+        res = _np.concatenate([_np.zeros(shape), res], axis=ax)
+    return res
+
+
+def _simpson_pairs(y, h0, h1, dx):
+    """Simpson's rule over consecutive pairs of intervals of the last axis: an
+    odd number of samples ``y``, spacings ``h0`` (first of each pair) and
+    ``h1`` (second), or equal spacings ``dx`` when ``h0`` is None."""
+    left, mid, right = y[..., 0:-2:2], y[..., 1:-1:2], y[..., 2::2]
+    if h0 is None:
+        return _np.sum(left + 4.0 * mid + right, axis=-1) * (dx / 3.0)
+    width = h0 + h1
+    ratio = _safe_div(h0, h1)
+    inverse = _safe_div(1.0, ratio)
+    middle = width * _safe_div(width, h0 * h1)
+    return _np.sum(width / 6.0 * (left * (2.0 - inverse) + mid * middle + right * (2.0 - ratio)), axis=-1)
+
+
+def simpson(y, x=None, *, dx=1.0, axis=-1):
+    """Composite Simpson's rule along ``axis``: :func:`scipy.integrate.simpson`
+    (SciPy >= 1.11 semantics).
+
+    With an odd number of samples the parabolas cover every pair of
+    intervals.  With an even number (at least 4) they cover all intervals but
+    the last, and the last one gets the integral of the parabola through the
+    final three samples (Cartwright's correction, exact for quadratics);
+    with 2 samples it is the trapezoid.  Uneven ``x`` is allowed, and ``y``,
+    ``x`` and ``dx`` are all differentiable.
+
+    >>> import numpy as np, osculate as osc
+    >>> x = np.array([0.0, 0.5, 1.5, 2.0])
+    >>> round(float(simpson(x ** 2, x=x)), 12)
+    2.666666666667
+    >>> osc.grad(lambda y: simpson(y))(np.ones(5))
+    array([0.33333333, 1.33333333, 0.66666667, 1.33333333, 0.33333333])
+    """
+    y = _as_float(y)
+    ax = _axis(axis, y.ndim, "simpson")
+    n = y.shape[ax]
+    if n == 0:
+        raise ValueError("osculate.scipy.integrate.simpson: at least one point is required along axis")
+    y = _np.moveaxis(y, ax, -1)
+    if x is None:
+        h = None
+    else:
+        x = _as_float(x)
+        if x.ndim == 1:
+            if x.shape[0] != n:
+                raise ValueError(f"osculate.scipy.integrate.simpson: x has {x.shape[0]} points, y has {n} along axis")
+            h = _np.diff(x)
+        elif x.ndim == y.ndim:
+            if x.shape[ax] != n:
+                raise ValueError("osculate.scipy.integrate.simpson: if given, the length of x along axis must be "
+                                 "the same as y's")
+            h = _np.diff(_np.moveaxis(x, ax, -1), axis=-1)
+        else:
+            raise ValueError("osculate.scipy.integrate.simpson: if given, the shape of x must be 1-D or the same as y's")
+    if n == 2:
+        width = dx if h is None else h[..., -1]
+        return 0.5 * width * (y[..., -1] + y[..., -2])
+    if n % 2 == 1:
+        return _simpson_pairs(y, None if h is None else h[..., 0::2], None if h is None else h[..., 1::2], dx)
+    # an even number of samples: Simpson up to the last but one, then the last interval from the last three
+    result = _simpson_pairs(y[..., :-1], None if h is None else h[..., 0:-1:2], None if h is None else h[..., 1:-1:2],
+                            dx)
+    h0, h1 = (dx, dx) if h is None else (h[..., -2], h[..., -1])
+    last = _safe_div(2.0 * h1 * h1 + 3.0 * h0 * h1, 6.0 * (h1 + h0))
+    before = _safe_div(h1 * h1 + 3.0 * h0 * h1, 6.0 * h0)
+    third = _safe_div(h1 * h1 * h1, 6.0 * h0 * (h0 + h1))
+    return result + (last * y[..., -1] + before * y[..., -2] - third * y[..., -3])
+
+
+def _cumulative_simpson_firsts(y, d, equal):
+    """For each three consecutive samples of the last axis, the integral of
+    their parabola over the first of their two intervals (widths ``d``)."""
+    f1, f2, f3 = y[..., :-2], y[..., 1:-1], y[..., 2:]
+    if equal:
+        w = d[..., :-1]
+        return w / 3.0 * (1.25 * f1 + 2.0 * f2 - 0.25 * f3)
+    a, b = d[..., :-1], d[..., 1:]
+    share = a / (a + b)
+    skew = share * (a / b)
+    return a / 6.0 * ((3.0 - share) * f1 + (3.0 + skew + share) * f2 - skew * f3)
+
+
+def cumulative_simpson(y, *, x=None, dx=1.0, axis=-1, initial=None):
+    """The running integral by Simpson's rule: :func:`scipy.integrate.cumulative_simpson`.
+
+    Each interval gets the integral of the parabola through the three samples
+    around it (the interval is the first of the three's two, or for the odd
+    ones and the last, the second), and those are summed; fewer than 3
+    samples use the trapezoid.  ``x`` must be strictly increasing (checked
+    when the values exist, outside ``jit``/``vmap``); ``dx`` a scalar or
+    ``y``'s shape with one point along ``axis``; ``initial`` the same, then
+    put first and added to every value.
+
+    >>> import numpy as np, osculate as osc
+    >>> x = np.linspace(0.0, 2.0, 5)
+    >>> cumulative_simpson(x ** 2, x=x)
+    array([0.04166667, 0.33333333, 1.125     , 2.66666667])
+    >>> float(osc.grad(lambda y: cumulative_simpson(y, initial=1.0)[-1])(np.ones(3))[1])
+    1.3333333333333333
+    """
+    y = _as_float(y)
+    ax = _axis(axis, y.ndim, "cumulative_simpson")
+    n = y.shape[ax]
+    shape = y.shape
+    if n < 3:
+        res = _np.moveaxis(cumulative_trapezoid(y, x, dx=dx, axis=ax), ax, -1)
+    else:
+        yl = _np.moveaxis(y, ax, -1)
+        if x is not None:
+            x = _as_float(x)
+            if not (x.shape == shape or (x.ndim == 1 and x.shape[0] == n)):
+                raise ValueError("osculate.scipy.integrate.cumulative_simpson: if given, the shape of x must be the "
+                                 "same as y's or 1-D with y's length along axis")
+            xl = _np.broadcast_to(x, yl.shape) if x.ndim == 1 else _np.moveaxis(x, ax, -1)
+            d = _np.diff(xl, axis=-1)
+            values = _value_or_none(d)
+            if values is not None and _np.any(values <= 0):
+                raise ValueError("osculate.scipy.integrate.cumulative_simpson: x must be strictly increasing")
+            equal = False
+        else:
+            dx = _as_float(dx)
+            if not (dx.ndim == 0 or dx.shape == tuple(1 if i == ax else s for i, s in enumerate(shape))):
+                raise ValueError("osculate.scipy.integrate.cumulative_simpson: if given, dx must be a scalar or have "
+                                 "y's shape with 1 point along axis")
+            dl = dx if dx.ndim == 0 else _np.moveaxis(dx, ax, -1)
+            d = _np.broadcast_to(dl, yl.shape[:-1] + (n - 1,))
+            equal = True
+        firsts = _cumulative_simpson_firsts(yl, d, equal)
+        seconds = _np.flip(_cumulative_simpson_firsts(_np.flip(yl, axis=-1), _np.flip(d, axis=-1), equal), axis=-1)
+        # interval k: firsts[k] for even k below n - 2, else seconds[k - 1]
+        k = _np.arange(n - 1)
+        use_first = (k % 2 == 0) & (k <= n - 3)
+        pieces = _np.where(use_first, _np.concatenate([firsts, firsts[..., -1:]], axis=-1),
+                           _np.concatenate([seconds[..., :1], seconds], axis=-1))
+        res = _np.cumsum(pieces, axis=-1)
+    if initial is not None:
+        initial = _as_float(initial)
+        one = tuple(1 if i == ax else s for i, s in enumerate(shape))
+        if not (initial.ndim == 0 or initial.shape == one):
+            raise ValueError("osculate.scipy.integrate.cumulative_simpson: if given, initial must be a scalar or "
+                             "have y's shape with 1 point along axis")
+        start = _np.moveaxis(_np.broadcast_to(initial, one), ax, -1)
+        res = _np.concatenate([start, res + start], axis=-1)
+    return _np.moveaxis(res, -1, ax)
+
+
+def romb(y, dx=1.0, axis=-1, show=False):
+    """Romberg integration of ``2**k + 1`` equally spaced samples: :func:`scipy.integrate.romb`.
+
+    Richardson extrapolation of the trapezoidal rule on the nested grids.
+    ``show=True`` prints the extrapolation table (of the values) for a
+    single data set.
+
+    >>> import numpy as np, osculate as osc
+    >>> x = np.linspace(0.0, 1.0, 5)
+    >>> round(float(romb(x ** 4, dx=0.25)), 15)   # exact for degree 5 with 5 samples
+    0.2
+    >>> round(float(osc.grad(lambda dx: romb(np.ones(5), dx=dx))(0.25)), 12)
+    4.0
+    """
+    y = _as_float(y)
+    ax = _axis(axis, y.ndim, "romb")
+    intervals = y.shape[ax] - 1
+    if intervals < 1 or intervals & (intervals - 1):
+        raise ValueError(f"osculate.scipy.integrate.romb: the number of samples must be one plus a non-negative "
+                         f"power of 2, got {y.shape[ax]}")
+    y = _np.moveaxis(y, ax, -1)
+    k = intervals.bit_length() - 1
+    h = intervals * _as_float(dx)
+    table = [[(y[..., 0] + y[..., -1]) / 2.0 * h]]
+    step = intervals
+    for i in range(1, k + 1):
+        row = [0.5 * (table[i - 1][0] + h * _np.sum(y[..., step // 2::step], axis=-1))]
+        for j in range(1, i + 1):
+            row.append(row[j - 1] + (row[j - 1] - table[i - 1][j - 1]) / ((1 << (2 * j)) - 1))
+        table.append(row)
+        step //= 2
+        h = h / 2.0
+    if show:
+        _show_romberg(table, show)
+    return table[k][k]
+
+
+def _show_romberg(table, show):
+    values = [[_value_or_none(v) for v in row] for row in table]
+    if any(v is None or v.ndim for row in values for v in row):
+        print("*** Printing table only supported for integrals of a single data set.")
+        return
+    precision, width = 5, 8
+    if isinstance(show, (tuple, list)):
+        precision = show[0] if len(show) > 0 else precision
+        width = show[1] if len(show) > 1 else width
+    title = "Richardson Extrapolation Table for Romberg Integration"
+    print(title, "=" * len(title), sep="\n")
+    for row in values:
+        print(" ".join(f"{float(v):{width}.{precision}f}" for v in row), end=" \n")
+    print("=" * len(title))
+
+
+# --------------------------------------------------------------------------- functions: Gauss-Legendre
+
+
+@_functools.lru_cache(maxsize=None)
+def _legendre_rule(n):
+    nodes, weights = _legendre.leggauss(n)
+    nodes.setflags(write=False)
+    weights.setflags(write=False)
+    return nodes, weights
+
+
+def _limit_values(v):
+    """The plain value(s) of a limit under any number of tracer layers (a
+    batch of them under vmap); None inside jit."""
+    while isinstance(v, _Tracer):
+        if isinstance(v, _BatchTracer):
+            v = v.val
+        elif isinstance(v, (_JVPTracer, _ReverseTracer, _TaylorTracer)):
+            v = v.primal
+        else:
+            return _value_or_none(v)
+    return _np.asarray(v, dtype=float)
+
+
+def _check_limit(v, name, fn):
+    if isinstance(v, _Tracer):
+        if v.ndim != 0:
+            raise ValueError(f"osculate.scipy.integrate.{fn}: {name} must be a single number, got shape {v.shape}")
+        return v
+    if _np.ndim(v) != 0:
+        raise ValueError(f"osculate.scipy.integrate.{fn}: {name} must be a single number, got shape {_np.shape(v)}")
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise TypeError(f"osculate.scipy.integrate.{fn}: {name} must be a number, got {v!r}") from None
+
+
+def fixed_quad(func, a, b, args=(), n=5):
+    """Fixed-order Gauss-Legendre quadrature: :func:`scipy.integrate.fixed_quad`.
+
+    ``func`` is called once, with the array of the ``n`` nodes (traced when
+    ``a`` or ``b`` is) and must accept it: write it with NumPy operations.
+    Returns ``(value, None)``; the value is exact for polynomials of degree
+    ``2n - 1``.  It works under ``jit`` and ``vmap`` too.
+
+    >>> import numpy as np, osculate as osc
+    >>> round(float(fixed_quad(lambda s: s ** 3, 0.0, 2.0, n=2)[0]), 12)
+    4.0
+    >>> round(float(osc.grad(lambda t: fixed_quad(lambda s: np.exp(t * s), 0.0, 1.0, n=8)[0])(0.0)), 12)
+    0.5
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, _np.integer)) or n < 1:
+        raise ValueError(f"osculate.scipy.integrate.fixed_quad: n must be a positive integer, got {n!r}")
+    a, b = _check_limit(a, "a", "fixed_quad"), _check_limit(b, "b", "fixed_quad")
+    for v in (a, b):
+        values = _limit_values(v)
+        if values is not None and _np.any(_np.isinf(values)):
+            raise ValueError("osculate.scipy.integrate.fixed_quad: Gaussian quadrature is only available for "
+                             "finite limits")
+    nodes, weights = _legendre_rule(int(n))
+    points = (b - a) * (nodes + 1.0) / 2.0 + a
+    return (b - a) / 2.0 * _np.sum(weights * func(points, *args), axis=-1), None
+
+
+# --------------------------------------------------------------------------- functions: adaptive Gauss-Kronrod
+
+
+def _gauss_kronrod(n):
+    """The ``2n + 1`` nodes of the Kronrod extension of the ``n``-point Gauss
+    rule on [-1, 1], their weights, and the Gauss weights at the Gauss nodes
+    (0 at the others).
+
+    The new nodes are the zeros of the Stieltjes polynomial: the polynomial
+    of degree ``n + 1`` orthogonal to ``P_n(x) x^k`` for ``k <= n``, found in
+    the Legendre basis (it has one parity, so half its coefficients vanish).
+    The weights make the rule exact on ``P_0 ... P_2n``; the construction
+    makes it exact up to degree ``3n + 1``."""
+    gauss_nodes, gauss_weights = _legendre.leggauss(n)
+    xq, wq = _legendre.leggauss(3 * n + 4)  # exact for the products below (degree <= 3n + 1)
+    basis = _np.eye(n + 2)
+    pn = _legendre.legval(xq, basis[n])
+    free = list(range(n - 1, -1, -2))  # the coefficients of the Stieltjes polynomial below its degree
+    tests = [k for k in range(n + 1) if k % 2 == 1]  # (the other moments vanish by parity)
+    lhs = _np.array([[_np.sum(wq * pn * xq ** k * _legendre.legval(xq, basis[j])) for j in free] for k in tests])
+    rhs = -_np.array([_np.sum(wq * pn * xq ** k * _legendre.legval(xq, basis[n + 1])) for k in tests])
+    coef = _np.zeros(n + 2)
+    coef[n + 1] = 1.0
+    coef[free] = _np.linalg.solve(lhs, rhs)
+    roots = _np.sort(_legendre.legroots(coef).real)
+    slope = _legendre.legder(coef)
+    for _ in range(3):  # polish the companion-matrix roots
+        roots = roots - _legendre.legval(roots, coef) / _legendre.legval(roots, slope)
+    nodes = _np.sort(_np.concatenate([gauss_nodes, roots]))
+    moments = _np.zeros(2 * n + 1)
+    moments[0] = 2.0
+    weights = _np.linalg.solve(_legendre.legvander(nodes, 2 * n).T, moments)
+    gauss = _np.zeros_like(nodes)
+    for xg, wg in zip(gauss_nodes, gauss_weights):
+        gauss[_np.argmin(_np.abs(nodes - xg))] = wg
+    for arr in (nodes, weights, gauss):
+        arr.setflags(write=False)
+    return nodes, weights, gauss
+
+
+_GK_NODES, _GK_WEIGHTS, _GK_GAUSS = _gauss_kronrod(10)
+_EPS = _np.finfo(float).eps
+_TINY = _np.finfo(float).tiny
+
+
+def _components(v, path=()):
+    """``{path: plain array}``: the value and every derivative part that the
+    tracer layers of ``v`` carry already (forward tangents, Taylor
+    coefficients), with batch axes moved to the end; the value's path is made
+    of "p" steps only."""
+    if isinstance(v, _JVPTracer):
+        out = _components(v.primal, path + ("p",))
+        tangent = v.tangent_value()
+        if tangent is not _zero:
+            out.update(_components(tangent, path + ("t",)))
+        return out
+    if isinstance(v, _TaylorTracer):
+        out = _components(v.primal, path + ("p",))
+        for i, c in enumerate(v.series):
+            if c is not _zero:
+                out.update(_components(c, path + (f"s{i}",)))
+        return out
+    if isinstance(v, _ReverseTracer):
+        return _components(v.primal, path)
+    if isinstance(v, _BatchTracer):
+        found = _components(v.val, path)
+        return {k: _np.moveaxis(c, 0, -1) for k, c in found.items()}
+    if isinstance(v, _Tracer):
+        return {path: _np.asarray(_concrete(v))}  # (raises under jit: quad needs values)
+    return {path: _np.asarray(v)}
+
+
+def _is_value_path(path):
+    return all(step == "p" for step in path)
+
+
+class _Interval:
+    """One subinterval ``[t0, t1]`` of a piece's parameter: its traced rule
+    value and, per component, the Kronrod estimate and its error estimate."""
+
+    __slots__ = ("piece", "t0", "t1", "value", "estimates")
+
+    def __init__(self, piece, t0, t1, integrand):
+        self.piece, self.t0, self.t1 = piece, t0, t1
+        half = (t1 - t0) / 2.0
+        ts = t0 + half * (_GK_NODES + 1.0)
+        g = integrand(piece, ts)  # (21, *shape), traced when the integrand is
+        self.value = half * _np.tensordot(_GK_WEIGHTS, g, axes=1)
+        self.estimates = {}
+        for path, c in _components(g).items():
+            c = c.astype(_np.result_type(c.dtype, float), copy=False)
+            wk = _GK_WEIGHTS.reshape((-1,) + (1,) * (c.ndim - 1))
+            wg = _GK_GAUSS.reshape(wk.shape)
+            kronrod = half * _np.sum(wk * c, axis=0)
+            gauss = half * _np.sum(wg * c, axis=0)
+            scale = abs(half) * _np.sum(wk * _np.abs(c), axis=0)
+            spread = abs(half) * _np.sum(wk * _np.abs(c - kronrod / (2.0 * half)), axis=0)
+            self.estimates[path] = (kronrod, _error_estimate(kronrod - gauss, spread, scale))
+
+
+def _error_estimate(difference, spread, scale):
+    """The usual Gauss-Kronrod error estimate from ``|K - G|``, sharpened by
+    the integrand's spread about its mean and bounded below by the rounding
+    error of the sum."""
+    err = _np.abs(difference)
+    with _np.errstate(divide="ignore", invalid="ignore"):
+        sharpened = spread * _np.minimum(1.0, (200.0 * err / _np.where(spread > 0, spread, 1.0)) ** 1.5)
+    err = _np.where((spread > 0) & (err > 0), sharpened, err)
+    return _np.where(scale > _TINY / (50.0 * _EPS), _np.maximum(50.0 * _EPS * scale, err), err)
+
+
+def _totals(intervals):
+    """``{path: (integral, error)}`` summed over the intervals (a part some interval lacks is zero there)."""
+    totals = {}
+    for iv in intervals:
+        for path, (k, e) in iv.estimates.items():
+            if path in totals:
+                tk, te = totals[path]
+                totals[path] = (tk + k, te + e)
+            else:
+                totals[path] = (k, e)
+    return totals
+
+
+def _adaptive(integrand, pieces, epsabs, epsrel, limit):
+    """Bisect the subinterval that is worst relative to the tolerance until
+    the value and every carried derivative part meet it, or ``limit``
+    subintervals are in use.  Returns the intervals, the value's error and
+    why it stopped (None when converged)."""
+    intervals = [_Interval(p, 0.0, 1.0, integrand) for p in range(pieces)]
+    while True:
+        totals = _totals(intervals)
+        tolerance = {path: _np.maximum(epsabs, epsrel * _np.abs(k)) for path, (k, e) in totals.items()}
+        value_error = max((float(_np.max(e, initial=0.0)) for path, (k, e) in totals.items()
+                           if _is_value_path(path)), default=0.0)
+        if any(_np.any(_np.isnan(e)) for k, e in totals.values()):
+            return intervals, _math.nan, "nan"
+        if all(_np.all(e <= tolerance[path]) for path, (k, e) in totals.items()):
+            return intervals, value_error, None
+        value_done = all(_np.all(e <= tolerance[path]) for path, (k, e) in totals.items() if _is_value_path(path))
+        if len(intervals) >= limit:
+            return intervals, value_error, "derivative" if value_done else "limit"
+
+        def badness(iv):
+            return max(float(_np.max(e / tolerance[path], initial=0.0)) for path, (k, e) in iv.estimates.items())
+
+        worst = max(range(len(intervals)), key=lambda i: badness(intervals[i]))
+        iv = intervals[worst]
+        middle = 0.5 * (iv.t0 + iv.t1)
+        if not iv.t0 < middle < iv.t1 or (iv.t1 - iv.t0) < 1e3 * _EPS * max(abs(iv.t0), abs(iv.t1), 1e-300):
+            return intervals, value_error, "derivative" if value_done else "roundoff"
+        intervals[worst:worst + 1] = [_Interval(iv.piece, iv.t0, middle, integrand),
+                                      _Interval(iv.piece, middle, iv.t1, integrand)]
+
+
+_MESSAGES = {
+    "limit": "The maximum number of subdivisions ({limit}) has been reached: the value may be less accurate than "
+             "epsabs/epsrel ask (raise limit, or pass the integrand's difficult points as points=).",
+    "roundoff": "The subintervals cannot be split further (rounding error): the value may be less accurate than "
+                "epsabs/epsrel ask.",
+    "derivative": "The value meets the tolerance, but the integrand's derivative (carried by forward mode) does not "
+                  "within {limit} subintervals: the derivative may be less accurate than epsabs/epsrel ask.",
+    "nan": "The integrand is NaN somewhere on the interval.",
+}
+
+
+def _stack(values):
+    return _onp.stack([_onp.asarray(v) for v in values])
+
+
+def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, limit=50, points=None,
+         weight=None, wvar=None, wopts=None, maxp1=50, limlst=50, complex_func=False):
+    """The definite integral of ``func`` from ``a`` to ``b``: :func:`scipy.integrate.quad`.
+
+    Returns ``(value, abserr)``: the value is traced (differentiable in
+    whatever ``func`` closes over, in ``args`` and in ``a`` and ``b``),
+    ``abserr`` is a plain float estimating its error.
+
+    How it works.  The subintervals are chosen by adaptive 21-point
+    Gauss-Kronrod quadrature on the values (the worst subinterval is bisected
+    until the summed error estimates meet ``max(epsabs, epsrel * |value|)``,
+    or ``limit`` subintervals are in use; there is no extrapolation, so an
+    integrable singularity at an end converges more slowly than SciPy's, and
+    ``points`` splits the interval where the integrand is difficult).  The
+    value returned is that rule applied to the traced integrand,
+    ``sum_i w_i func(a + (b - a) u_i, *args)`` with the nodes written in
+    terms of the traced limits, so its derivatives are the same rule applied
+    to the derivatives of the integrand, and the limits' derivatives
+    (Leibniz's rule) come out of the nodes.  Infinite limits are mapped to
+    ``(0, 1]`` by ``x = a + (1 - t) / t`` (and its mirror images).
+
+    Derivatives are resolved too where that costs nothing: in forward mode
+    (``jvp``, ``jacfwd``, the forward passes of ``hessian``, Taylor mode) the
+    integrand's tangents and Taylor coefficients at the nodes are computed
+    with its values, so their error estimates join the value's, and a
+    subinterval is split until every one of them meets the tolerance too.  In
+    reverse mode the derivative is not known while the subintervals are
+    chosen, and the subdivision resolves the value only.
+
+    ``func(x, *args)`` is called with one traced point at a time: write it
+    with NumPy operations.  The subdivision needs the values, so ``quad``
+    runs eagerly and under ``vmap`` (it resolves every batch member), but not
+    inside ``jit`` (use :func:`fixed_quad` there).  ``full_output``,
+    ``weight`` and ``complex_func`` are not supported.
+
+    >>> import numpy as np, osculate as osc
+    >>> f = lambda t: quad(lambda s: np.exp(-t * s), 0.0, np.inf)[0]   # = 1 / t
+    >>> round(float(f(2.0)), 12), round(float(osc.grad(f)(2.0)), 12)
+    (0.5, -0.25)
+    >>> round(float(osc.grad(lambda b: quad(np.sin, 0.0, b)[0])(1.0)), 12)   # Leibniz: sin(b)
+    0.841470984808
+    """
+    if full_output:
+        raise NotImplementedError("osculate.scipy.integrate.quad: full_output is not supported (pass 0)")
+    if weight is not None or wvar is not None or wopts is not None:
+        raise NotImplementedError("osculate.scipy.integrate.quad: weight (and wvar, wopts) is not supported; "
+                                  "multiply the integrand by the weight instead")
+    if complex_func:
+        raise NotImplementedError("osculate.scipy.integrate.quad: complex_func is not supported; integrate the "
+                                  "real and imaginary parts separately")
+    if not isinstance(args, tuple):
+        args = (args,)
+    if isinstance(limit, bool) or not isinstance(limit, (int, _np.integer)) or limit < 1:
+        raise ValueError(f"osculate.scipy.integrate.quad: limit must be an integer >= 1 (the number of "
+                         f"subintervals), got {limit!r}")
+    epsabs, epsrel = float(epsabs), float(epsrel)
+    if epsabs <= 0 and epsrel < max(50 * _EPS, 5e-29):
+        raise ValueError("osculate.scipy.integrate.quad: if epsabs <= 0, epsrel must be greater than both 5e-29 "
+                         "and 50 * (machine epsilon)")
+    a, b = _check_limit(a, "a", "quad"), _check_limit(b, "b", "quad")
+    av, bv = _limit_values(a), _limit_values(b)
+    if av is None or bv is None:
+        raise ValueError("osculate.scipy.integrate.quad chooses its subintervals from values, which do not exist "
+                         "inside jit; use osculate.scipy.integrate.fixed_quad there, or call quad outside jit")
+    a_inf, b_inf = bool(_np.all(_np.isinf(av))), bool(_np.all(_np.isinf(bv)))
+    if (not a_inf and _np.any(_np.isinf(av))) or (not b_inf and _np.any(_np.isinf(bv))):
+        raise ValueError("osculate.scipy.integrate.quad: a batch of limits mixes finite and infinite ones")
+
+    def call(x):
+        return _onp.asarray(func(x, *args))
+
+    if a_inf or b_inf:
+        if points is not None:
+            raise ValueError("osculate.scipy.integrate.quad: infinity inputs cannot be used with break points")
+        sign = 1.0
+        lo, hi, lo_inf, hi_inf, lo_v, hi_v = a, b, a_inf, b_inf, av, bv
+        if lo_inf and hi_inf and _np.all(_np.sign(lo_v) == _np.sign(hi_v)):
+            return 0.0, 0.0
+        if (lo_inf and lo_v.flat[0] > 0) or (hi_inf and hi_v.flat[0] < 0):  # from +inf, or down to -inf: reverse
+            lo, hi, lo_inf, hi_inf = hi, lo, hi_inf, lo_inf
+            sign = -1.0
+
+        def integrand(piece, ts):
+            values = []
+            for t in ts:
+                s = (1.0 - t) / t
+                if lo_inf and hi_inf:
+                    g = call(s) + call(-s)
+                elif hi_inf:
+                    g = call(lo + s)
+                else:
+                    g = call(hi - s)
+                values.append(g / (t * t))
+            return _stack(values)
+
+        pieces = 1
+    else:
+        breaks = [a, b]
+        if points is not None:
+            inner = sorted({float(p) for p in _np.atleast_1d(_np.asarray(points, dtype=float))
+                            if min(float(_np.min(av)), float(_np.min(bv))) < p < max(float(_np.max(av)),
+                                                                                   float(_np.max(bv)))})
+            if float(_np.max(av)) > float(_np.max(bv)):
+                inner = inner[::-1]
+            breaks = [a, *inner, b]
+        sign = 1.0
+
+        def integrand(piece, ts):
+            lo, hi = breaks[piece], breaks[piece + 1]
+            width = hi - lo
+            return _stack([width * call(lo + width * t) for t in ts])
+
+        pieces = len(breaks) - 1
+    try:
+        intervals, abserr, trouble = _adaptive(integrand, pieces, epsabs, epsrel, max(int(limit), pieces))
+    except _ConcretizationError:
+        raise ValueError("osculate.scipy.integrate.quad chooses its subintervals from the integrand's values, which "
+                         "do not exist inside jit; use osculate.scipy.integrate.fixed_quad there, or call quad "
+                         "outside jit") from None
+    if trouble is not None:
+        _warnings.warn(_MESSAGES[trouble].format(limit=limit), _IntegrationWarning, stacklevel=2)
+    intervals.sort(key=lambda iv: (iv.piece, iv.t0))
+    value = _functools.reduce(_operator.add, [iv.value for iv in intervals])
+    if sign < 0:
+        value = -value
+    if not isinstance(value, _Tracer):
+        value = float(value) if _np.ndim(value) == 0 else value
+    return value, abserr
