@@ -71,6 +71,8 @@ def test_first_derivatives_at_scipys_parameters(name, args):
         for i, a in enumerate(args):  # in each (non-integer) shape parameter
             if float(a) == int(a) and (discrete or name in ("erlang",)):
                 continue
+            if name == "kappa4" and a == 0.0:  # SciPy's general formula cancels at h, k = ±1e-6 (the limit's
+                continue  # derivatives are checked against mpmath in test_stats_batch_a)
             step = h * max(1.0, abs(a))
 
             def at(s, i=i):
