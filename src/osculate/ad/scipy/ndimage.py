@@ -1,0 +1,448 @@
+"""``scipy.ndimage``'s linear filters on traced values, with SciPy's signatures.
+
+SciPy's filters convert their input with ``np.asarray``, so plain
+``scipy.ndimage.gaussian_filter1d(tracer, ...)`` cannot see a traced value
+(its error names this module).  Here each filter is one gather and one
+contraction: every output point reads the input at the positions its
+window covers, with the positions that fall outside the array sent back
+inside by the boundary ``mode`` (or replaced by ``cval`` for
+``'constant'``), and the window is summed against the weights.  Both steps
+are ordinary osculate operations, so the filters are differentiable to any
+order in the input, in ``weights`` and in ``cval`` (when those are traced),
+and work under ``vmap`` and ``jit``.
+
+The boundary modes are SciPy's: ``'reflect'`` (``d c b a | a b c d | d c b
+a``, alias ``'grid-mirror'``), ``'mirror'`` (``d c b | a b c d | c b a``),
+``'nearest'``, ``'wrap'`` (alias ``'grid-wrap'``) and ``'constant'`` (alias
+``'grid-constant'``).  ``output`` must be None (results are new arrays).
+
+>>> import numpy as np, osculate as osc
+>>> from osculate.scipy import ndimage
+>>> ndimage.correlate1d(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0]))
+array([4., 6., 8.])
+>>> osc.grad(lambda x: ndimage.uniform_filter1d(x, 3)[0])(np.array([1.0, 2.0, 3.0]))
+array([0.66666667, 0.33333333, 0.        ])
+"""
+
+from __future__ import annotations
+
+import numbers as _numbers
+
+import numpy as _np
+
+from .. import numpy as _o
+from ..core import Tracer as _Tracer
+
+__all__ = [
+    "correlate1d", "convolve1d", "correlate", "convolve", "gaussian_filter1d", "gaussian_filter",
+    "uniform_filter1d", "uniform_filter",
+]
+
+_MODES = {"reflect": "reflect", "grid-mirror": "reflect", "mirror": "mirror", "nearest": "nearest",
+          "wrap": "wrap", "grid-wrap": "wrap", "constant": "constant", "grid-constant": "constant"}
+
+
+# --------------------------------------------------------------------------- shared machinery
+
+def _mode(mode, fname):
+    if not isinstance(mode, str) or mode not in _MODES:
+        raise ValueError(f"{fname}: mode must be one of {sorted(_MODES)}, not {mode!r}")
+    return _MODES[mode]
+
+
+def _no_output(output, fname):
+    if output is not None:
+        raise TypeError(f"{fname}: output= is not supported on traced values (pass None; the result is returned)")
+
+
+def _array(x, fname, what="input"):
+    if isinstance(x, _Tracer):
+        return x
+    x = _np.asarray(x)
+    if x.dtype == object or x.dtype.kind not in "biufc":
+        raise TypeError(f"{fname}: {what} must be a numeric array, not dtype {x.dtype}")
+    return x
+
+
+def _axis_index(axis, ndim, fname, what="axis"):
+    if not isinstance(axis, (int, _np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"{fname}: {what} must be an integer, not {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{fname}: {what} {axis} is out of bounds for an array of dimension {ndim}")
+    return int(axis) % ndim
+
+
+def _per_axis(value, n, fname, what):
+    """``value`` repeated for ``n`` axes, or the sequence of ``n`` values given."""
+    if isinstance(value, (str, _numbers.Number, _Tracer)) and _np.ndim(value) == 0:
+        return [value] * n
+    seq = list(value)
+    if len(seq) != n:
+        raise ValueError(f"{fname}: {what} must be a single value or a sequence of {n} values, not {len(seq)}")
+    return seq
+
+
+def _axes_list(axes, ndim, fname):
+    if axes is None:
+        return list(range(ndim))
+    axes = [axes] if isinstance(axes, (int, _np.integer)) else list(axes)
+    out = [_axis_index(a, ndim, fname, "axes entry") for a in axes]
+    if len(set(out)) != len(out):
+        raise ValueError(f"{fname}: axes must be unique, not {tuple(axes)}")
+    return out
+
+
+def _check_origin(origin, k, fname):
+    if not isinstance(origin, (int, _np.integer)) or isinstance(origin, bool):
+        raise TypeError(f"{fname}: origin must be an integer, not {origin!r}")
+    if origin < -(k // 2) or origin > (k - 1) // 2:
+        raise ValueError(f"{fname}: invalid origin {origin}; it must satisfy -(len // 2) <= origin <= (len - 1) // 2 "
+                         f"for a window of length {k}")
+    return int(origin)
+
+
+def _source(j, n, mode):
+    """Where the (possibly outside) positions ``j`` of an axis of length ``n``
+    read from under ``mode``: the index inside ``[0, n)`` and whether the
+    position was inside (only ``'constant'`` uses it)."""
+    inside = (j >= 0) & (j < n)
+    if mode == "constant" or mode == "nearest":
+        return _np.clip(j, 0, n - 1), inside
+    if mode == "wrap":
+        return _np.mod(j, n), inside
+    if mode == "reflect":  # the edge sample repeated: period 2n
+        m = _np.mod(j, 2 * n)
+        return _np.where(m < n, m, 2 * n - 1 - m), inside
+    if n == 1:  # mirror of one sample
+        return _np.zeros_like(j), inside
+    m = _np.mod(j, 2 * n - 2)  # mirror: the edge sample not repeated, period 2n - 2
+    return _np.where(m < n, m, 2 * n - 2 - m), inside
+
+
+def _windows(x, weights, axes, starts, lengths, modes, cval):
+    """``out[i] = sum_k weights[k] * x_ext[i + k + start]`` over the ``axes``
+    of ``x`` (one weights axis each, in order), for ``i`` in
+    ``range(length)`` on each axis, where ``x_ext`` is ``x`` extended by the
+    boundary ``modes``.  A gather of every window, then a contraction."""
+    g = x
+    window_axes, insides = [], []
+    for i, (axis, k, start, length, mode) in enumerate(zip(axes, _np.shape(weights), starts, lengths, modes)):
+        n = _np.shape(x)[axis]
+        j = _np.arange(length)[:, None] + _np.arange(k)[None, :] + start
+        idx, inside = _source(j, n, mode)
+        g = _o.take(g, idx, axis=axis + i)  # the axis becomes two: (length, k)
+        window_axes.append(axis + i + 1)
+        if mode == "constant" and not inside.all():
+            insides.append((axis + i, inside))
+    mask = None
+    nd = len(_np.shape(g))
+    for pos, inside in insides:
+        m = inside.reshape((1,) * pos + inside.shape + (1,) * (nd - pos - 2))
+        mask = m if mask is None else mask & m
+    if mask is not None:
+        g = _o.where(mask, g, cval)
+    return _o.tensordot(g, weights, axes=(window_axes, list(range(len(axes)))))
+
+
+def _float_input(x):
+    """SciPy's filters compute in floating point: integers become float64."""
+    if isinstance(x, _Tracer) or _np.asarray(x).dtype.kind in "fc":
+        return x
+    return _np.asarray(x, dtype=_np.float64)
+
+
+def _weights1d(weights, fname):
+    w = weights if isinstance(weights, _Tracer) else _np.asarray(weights, dtype=_np.result_type(weights, _np.float64))
+    if _np.ndim(w) != 1 or _np.shape(w)[0] < 1:
+        raise ValueError(f"{fname}: weights must be a non-empty 1-d array, not shape {_np.shape(w)}")
+    return w
+
+
+def _check_cval(cval, fname):
+    if not isinstance(cval, _Tracer) and not isinstance(cval, _numbers.Number) and _np.ndim(cval) != 0:
+        raise TypeError(f"{fname}: cval must be a single number, not {cval!r}")
+    if isinstance(cval, _Tracer) and _np.ndim(cval) != 0:
+        raise TypeError(f"{fname}: cval must be a single number (a 0-d value), not shape {_np.shape(cval)}")
+    return cval
+
+
+def _filter1d(x, w, axis, mode, cval, origin, fname):
+    """Correlate ``x`` with the 1-d ``w`` along ``axis``, output the size of the input."""
+    k = _np.shape(w)[0]
+    origin = _check_origin(origin, k, fname)
+    n = _np.shape(x)[axis]
+    if n == 0:
+        return x * 1.0
+    return _windows(x, w, [axis], [-origin - k // 2], [n], [mode], cval)
+
+
+# --------------------------------------------------------------------------- 1-d filters
+
+def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):  # noqa: A002
+    """One-dimensional correlation along ``axis``, as :func:`scipy.ndimage.correlate1d`:
+    ``out[i] = sum_k weights[k] * input[i + k - len(weights) // 2 - origin]``,
+    with the positions outside the array given by ``mode``.
+
+    Differentiable in ``input``, ``weights`` and ``cval``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import correlate1d
+    >>> correlate1d(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), np.array([1.0, 3.0]))
+    array([ 8., 26.,  8., 12.,  7.])
+    """
+    fname = "correlate1d"
+    _no_output(output, fname)
+    x = _float_input(_array(input, fname))
+    w = _weights1d(weights, fname)
+    axis = _axis_index(axis, _np.ndim(x), fname)
+    return _filter1d(x, w, axis, _mode(mode, fname), _check_cval(cval, fname), origin, fname)
+
+
+def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):  # noqa: A002
+    """One-dimensional convolution along ``axis``, as :func:`scipy.ndimage.convolve1d`
+    (the correlation with the reversed weights, the window centred SciPy's way).
+
+    Differentiable in ``input``, ``weights`` and ``cval``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import convolve1d
+    >>> convolve1d(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), np.array([1.0, 3.0]))
+    array([14., 24.,  4., 13.,  4.])
+    """
+    fname = "convolve1d"
+    _no_output(output, fname)
+    x = _float_input(_array(input, fname))
+    w = _weights1d(weights, fname)
+    axis = _axis_index(axis, _np.ndim(x), fname)
+    k = _np.shape(w)[0]
+    _check_origin(origin, k, fname)
+    origin = -int(origin) - (0 if k % 2 else 1)
+    return _filter1d(x, _o.flip(w, 0), axis, _mode(mode, fname), _check_cval(cval, fname), origin, fname)
+
+
+def _gaussian_kernel(sigma, order, radius):
+    """The sampled Gaussian on ``-radius..radius`` normalized to sum 1, times the
+    polynomial that makes it its ``order``-th derivative (``sigma`` may be traced)."""
+    t = _np.arange(-radius, radius + 1, dtype=_np.float64)
+    s2 = sigma * sigma
+    phi = _o.exp(-0.5 * t * t / s2) if isinstance(s2, _Tracer) else _np.exp(-0.5 * t * t / s2)
+    phi = phi / _o.sum(phi)
+    if order == 0:
+        return phi
+    # d^n/dt^n exp(-t^2 / (2 s2)) = q_n(t) exp(...), with q_0 = 1 and q_{n+1} = q_n' - (t / s2) q_n;
+    # q_n is kept as its coefficient list in powers of t (entries may be traced through s2)
+    q = [1.0]
+    for _ in range(order):
+        nxt = [0.0] * (len(q) + 1)
+        for p, c in enumerate(q):
+            if p:
+                nxt[p - 1] = nxt[p - 1] + p * c
+            nxt[p + 1] = nxt[p + 1] - c / s2
+        q = nxt
+    poly = 0.0
+    for p, c in enumerate(q):
+        if not (isinstance(c, float) and c == 0.0):
+            poly = poly + c * t ** p
+    return poly * phi
+
+
+def _radius(sigma, truncate, radius, fname):
+    if radius is not None:
+        if not isinstance(radius, (int, _np.integer)) or isinstance(radius, bool) or radius < 0:
+            raise ValueError(f"{fname}: radius must be a nonnegative integer, not {radius!r}")
+        return int(radius)
+    if isinstance(sigma, _Tracer) or isinstance(truncate, _Tracer):
+        raise ValueError(f"{fname}: with a traced sigma the kernel length cannot follow its value; pass radius= "
+                         "(an integer)")
+    return int(float(truncate) * float(sigma) + 0.5)
+
+
+def _check_sigma(sigma, fname):
+    if isinstance(sigma, _Tracer):
+        if _np.ndim(sigma) != 0:
+            raise ValueError(f"{fname}: sigma must be a single number per axis, not shape {_np.shape(sigma)}")
+        return sigma
+    if not isinstance(sigma, _numbers.Real) and _np.ndim(sigma) != 0:
+        raise TypeError(f"{fname}: sigma must be a number, not {sigma!r}")
+    return float(sigma)
+
+
+def _check_order(order, fname):
+    if not isinstance(order, (int, _np.integer)) or isinstance(order, bool) or order < 0:
+        raise ValueError(f"{fname}: order must be a nonnegative integer, not {order!r}")
+    return int(order)
+
+
+def gaussian_filter1d(input, sigma, axis=-1, order=0, output=None, mode="reflect", cval=0.0,  # noqa: A002
+                      truncate=4.0, *, radius=None):
+    """One-dimensional Gaussian filter (``order`` > 0: the filter with the
+    ``order``-th derivative of the Gaussian), as :func:`scipy.ndimage.gaussian_filter1d`.
+
+    The kernel reaches ``radius = int(truncate * sigma + 0.5)`` samples each
+    side unless ``radius`` is given.  Differentiable in ``input`` and
+    ``cval``, and in ``sigma`` too when ``radius`` is given (a traced sigma
+    cannot choose the kernel's length).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import gaussian_filter1d
+    >>> gaussian_filter1d(np.array([1.0, 2.0, 3.0, 4.0, 5.0]), 1)
+    array([1.42704095, 2.06782203, 3.        , 3.93217797, 4.57295905])
+    """
+    fname = "gaussian_filter1d"
+    _no_output(output, fname)
+    x = _float_input(_array(input, fname))
+    axis = _axis_index(axis, _np.ndim(x), fname)
+    sigma = _check_sigma(sigma, fname)
+    order = _check_order(order, fname)
+    r = _radius(sigma, truncate, radius, fname)
+    kernel = _gaussian_kernel(sigma, order, r)
+    # the kernel is applied as a convolution (odd length: reversing it keeps it centred)
+    return _filter1d(x, _o.flip(kernel, 0), axis, _mode(mode, fname), _check_cval(cval, fname), 0, fname)
+
+
+def uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):  # noqa: A002
+    """One-dimensional moving average over ``size`` samples, as
+    :func:`scipy.ndimage.uniform_filter1d`.
+
+    Differentiable in ``input`` and ``cval``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import uniform_filter1d
+    >>> uniform_filter1d(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), 3)
+    array([4.        , 3.33333333, 4.        , 1.66666667, 2.        ])
+    """
+    fname = "uniform_filter1d"
+    _no_output(output, fname)
+    x = _float_input(_array(input, fname))
+    axis = _axis_index(axis, _np.ndim(x), fname)
+    size = _check_size(size, fname)
+    return _filter1d(x, _np.full(size, 1.0 / size), axis, _mode(mode, fname), _check_cval(cval, fname), origin, fname)
+
+
+def _check_size(size, fname):
+    if not isinstance(size, (int, _np.integer)) or isinstance(size, bool) or size < 1:
+        raise ValueError(f"{fname}: size must be a positive integer, not {size!r}")
+    return int(size)
+
+
+# --------------------------------------------------------------------------- n-d filters
+
+def _nd_filter(input, weights, output, mode, cval, origin, axes, fname, flip):
+    _no_output(output, fname)
+    x = _float_input(_array(input, fname))
+    w = weights if isinstance(weights, _Tracer) else _np.asarray(weights, dtype=_np.result_type(weights, _np.float64))
+    axes = _axes_list(axes, _np.ndim(x), fname)
+    if _np.ndim(w) != len(axes):
+        raise RuntimeError(f"{fname}: weights must have one dimension per filtered axis ({len(axes)}), "
+                           f"not {_np.ndim(w)}")
+    if any(k == 0 for k in _np.shape(w)):
+        raise ValueError(f"{fname}: weights must not be empty, not shape {_np.shape(w)}")
+    # as in SciPy: the weights' dimensions follow the filtered axes in increasing order, while a sequence of
+    # origins (or modes) follows ``axes`` as given
+    origin_of = dict(zip(axes, _per_axis(origin, len(axes), fname, "origin")))
+    mode_of = dict(zip(axes, _per_axis(mode, len(axes), fname, "mode")))
+    axes = sorted(axes)
+    modes = [_mode(mode_of[a], fname) for a in axes]
+    cval = _check_cval(cval, fname)
+    origins = [_check_origin(origin_of[a], k, fname) for a, k in zip(axes, _np.shape(w))]
+    if flip and axes:
+        w = _o.flip(w, tuple(range(len(axes))))
+        origins = [-o - (0 if k % 2 else 1) for o, k in zip(origins, _np.shape(w))]
+    if not axes:
+        return x * w
+    if any(_np.shape(x)[a] == 0 for a in axes):
+        return x * 1.0
+    starts = [-o - k // 2 for o, k in zip(origins, _np.shape(w))]
+    lengths = [_np.shape(x)[a] for a in axes]
+    return _windows(x, w, axes, starts, lengths, modes, cval)
+
+
+def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None):  # noqa: A002
+    """Multidimensional correlation with ``weights`` (one weights axis per
+    filtered axis: all of them, or ``axes``), as :func:`scipy.ndimage.correlate`.
+
+    The weights' dimensions go with the filtered axes in increasing order;
+    ``origin`` (and ``mode``) may be given per axis, in the order of
+    ``axes``, as SciPy reads them.  Differentiable in
+    ``input``, ``weights`` and ``cval``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import correlate
+    >>> correlate(np.arange(9.0).reshape(3, 3), np.array([[0.0, 1.0], [1.0, 0.0]]), mode="constant")
+    array([[ 0.,  0.,  1.],
+           [ 0.,  4.,  6.],
+           [ 3., 10., 12.]])
+    """
+    return _nd_filter(input, weights, output, mode, cval, origin, axes, "correlate", flip=False)
+
+
+def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None):  # noqa: A002
+    """Multidimensional convolution with ``weights``, as :func:`scipy.ndimage.convolve`
+    (the correlation with the weights reversed on every axis, centred SciPy's way).
+
+    Differentiable in ``input``, ``weights`` and ``cval``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import convolve
+    >>> convolve(np.arange(9.0).reshape(3, 3), np.array([[0.0, 1.0], [1.0, 0.0]]), mode="constant")
+    array([[ 4.,  6.,  5.],
+           [10., 12.,  8.],
+           [ 7.,  8.,  0.]])
+    """
+    return _nd_filter(input, weights, output, mode, cval, origin, axes, "convolve", flip=True)
+
+
+def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0, truncate=4.0,  # noqa: A002
+                    *, radius=None, axes=None):
+    """Multidimensional Gaussian filter, one :func:`gaussian_filter1d` per axis,
+    as :func:`scipy.ndimage.gaussian_filter`.
+
+    ``sigma``, ``order``, ``mode``, ``radius`` may be given per axis (of
+    ``axes``, all by default); axes with ``sigma`` of (about) zero are left
+    alone.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import gaussian_filter
+    >>> gaussian_filter(np.eye(3), 1.0).round(4)
+    array([[0.5024, 0.3292, 0.1684],
+           [0.3292, 0.3417, 0.3292],
+           [0.1684, 0.3292, 0.5024]])
+    """
+    fname = "gaussian_filter"
+    _no_output(output, fname)
+    x = _float_input(_array(input, fname))
+    axes = _axes_list(axes, _np.ndim(x), fname)
+    n = len(axes)
+    sigmas = _per_axis(sigma, n, fname, "sigma")
+    orders = _per_axis(order, n, fname, "order")
+    modes = _per_axis(mode, n, fname, "mode")
+    radii = _per_axis(radius, n, fname, "radius") if radius is not None else [None] * n
+    for axis, s, o, m, r in zip(axes, sigmas, orders, modes, radii):
+        if isinstance(s, _Tracer) or float(s) > 1e-15:
+            x = gaussian_filter1d(x, s, axis, o, None, m, cval, truncate, radius=r)
+    return x
+
+
+def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None):  # noqa: A002
+    """Multidimensional moving average, one :func:`uniform_filter1d` per axis,
+    as :func:`scipy.ndimage.uniform_filter` (``size``, ``mode``, ``origin``
+    may be given per axis).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import uniform_filter
+    >>> uniform_filter(np.eye(2), 2, mode="constant")
+    array([[0.25, 0.25],
+           [0.25, 0.5 ]])
+    """
+    fname = "uniform_filter"
+    _no_output(output, fname)
+    x = _float_input(_array(input, fname))
+    axes = _axes_list(axes, _np.ndim(x), fname)
+    n = len(axes)
+    sizes = _per_axis(size, n, fname, "size")
+    modes = _per_axis(mode, n, fname, "mode")
+    origins = _per_axis(origin, n, fname, "origin")
+    for axis, s, m, o in zip(axes, sizes, modes, origins):
+        if int(s) > 1:
+            x = uniform_filter1d(x, s, axis, None, m, cval, o)
+    return x

@@ -1,0 +1,670 @@
+"""``scipy.signal``'s convolutions and linear filters on traced values, with SciPy's signatures.
+
+SciPy's signal functions convert their input with ``np.asarray``, so plain
+``scipy.signal.convolve(tracer, ...)`` cannot see a traced value (its error
+names this module).  These are written with osculate's operations, so each
+is differentiable to any order in every array argument and works under
+``vmap`` and ``jit``:
+
+* ``convolve``/``correlate`` (n-d, ``mode`` full/same/valid, ``method``
+  direct/fft/auto), ``fftconvolve`` and ``oaconvolve`` (the FFT route): the
+  direct method gathers every window and contracts it with the other input,
+  the FFT one multiplies (real or complex) transforms;
+* ``lfilter`` (differentiable in ``b``, ``a``, ``x`` and ``zi``),
+  ``lfilter_zi``, ``filtfilt`` and ``sosfilt``: the recursion
+  ``sum_j a[j] y[n-j] = sum_j b[j] x[n-j]`` is a lower-triangular banded
+  Toeplitz system, solved block by block (blocks of a few hundred samples)
+  with triangular solves, so the time loop is a handful of array operations;
+* ``savgol_coeffs``, ``savgol_filter`` (every ``mode``) and ``detrend``.
+
+>>> import numpy as np, osculate as osc
+>>> from osculate.scipy import signal
+>>> signal.convolve(np.array([1.0, 2.0]), np.array([1.0, 1.0, 1.0]))
+array([1., 3., 3., 2.])
+>>> osc.grad(lambda a1: signal.lfilter([1.0], [1.0, a1], np.ones(3))[-1])(-0.5)
+array(-2.)
+"""
+
+from __future__ import annotations
+
+import math as _math
+import numbers as _numbers
+
+import numpy as _np
+from scipy import fft as _scipy_fft
+
+from .. import numpy as _o
+from ..core import Tracer as _Tracer, concrete as _concrete
+from . import ndimage as _nd
+from .linalg import solve_triangular as _solve_triangular
+
+__all__ = [
+    "convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter", "lfilter_zi", "filtfilt", "sosfilt",
+    "savgol_coeffs", "savgol_filter", "detrend",
+]
+
+#: the direct method of ``method='auto'`` gathers ``output size x window size``
+#: values; above this many the FFT route is taken instead
+_DIRECT_LIMIT = 1 << 20
+
+#: the length of the time blocks of ``lfilter``'s triangular solves
+_BLOCK = 256
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _array(x, fname, what):
+    if isinstance(x, _Tracer):
+        return x
+    if isinstance(x, (list, tuple)):
+        x = _o.array(x)  # nested sequences may hold traced values
+        if isinstance(x, _Tracer):
+            return x
+    arr = _np.asarray(x)
+    if arr.dtype == object or arr.dtype.kind not in "biufc":
+        raise TypeError(f"{fname}: {what} must be a numeric array, not dtype {arr.dtype}")
+    return arr
+
+
+def _is_complex(x):
+    return _np.dtype(x.dtype).kind == "c"
+
+
+def _conj(x):
+    return _o.conj(x) if _is_complex(x) else x
+
+
+def _flip_all(x):
+    return _o.flip(x, tuple(range(_np.ndim(x)))) if _np.ndim(x) else x
+
+
+def _check_mode(mode, fname):
+    if mode not in ("full", "same", "valid"):
+        raise ValueError(f"{fname}: mode must be 'full', 'same' or 'valid', not {mode!r}")
+
+
+def _out_window(n1, n2, mode):
+    """(start, length) of the ``mode`` output on one axis within the full
+    result (length ``n1 + n2 - 1``)."""
+    full = n1 + n2 - 1
+    if mode == "full":
+        return 0, full
+    length = n1 if mode == "same" else abs(n1 - n2) + 1
+    return (full - length) // 2, length
+
+
+def _check_valid(s1, s2, fname):
+    if not (all(a >= b for a, b in zip(s1, s2)) or all(a <= b for a, b in zip(s1, s2))):
+        raise ValueError(f"{fname}: for 'valid' mode, one of in1 and in2 must be at least as large as the other "
+                         "in every dimension")
+
+
+def _slice_axes(x, axes, starts, lengths):
+    index = [slice(None)] * _np.ndim(x)
+    for a, s, n in zip(axes, starts, lengths):
+        index[a] = slice(s, s + n)
+    return x[tuple(index)]
+
+
+def _direct(in1, in2, mode, flip):
+    """``in1`` against ``in2`` by gathering windows: the convolution
+    (``flip``) or the correlation (``in2`` conjugated), the ``mode`` part only."""
+    s1, s2 = _np.shape(in1), _np.shape(in2)
+    w = _flip_all(in2) if flip else _conj(in2)
+    starts, lengths = [], []
+    for n1, n2 in zip(s1, s2):
+        offset, length = _out_window(n1, n2, mode)
+        starts.append(offset - (n2 - 1))
+        lengths.append(length)
+    axes = list(range(len(s1)))
+    return _nd._windows(in1, w, axes, starts, lengths, ["constant"] * len(axes), 0)
+
+
+def _fft_full(in1, in2, axes):
+    """The full linear convolution over ``axes`` by FFT (the other axes broadcast)."""
+    s1, s2 = _np.shape(in1), _np.shape(in2)
+    sizes = [s1[a] + s2[a] - 1 for a in axes]
+    real = not (_is_complex(in1) or _is_complex(in2))
+    fast = [_scipy_fft.next_fast_len(n, real) for n in sizes]
+    if real:
+        prod = _o.fft.rfftn(in1, fast, axes) * _o.fft.rfftn(in2, fast, axes)
+        full = _o.fft.irfftn(prod, fast, axes)
+    else:
+        full = _o.fft.ifftn(_o.fft.fftn(in1, fast, axes) * _o.fft.fftn(in2, fast, axes), fast, axes)
+    return _slice_axes(full, axes, [0] * len(axes), sizes)
+
+
+def _fft_mode(in1, in2, mode, axes, fname):
+    s1, s2 = _np.shape(in1), _np.shape(in2)
+    if mode == "valid":
+        _check_valid([s1[a] for a in axes], [s2[a] for a in axes], fname)
+    full = _fft_full(in1, in2, axes)
+    starts, lengths = zip(*[_out_window(s1[a], s2[a], mode) for a in axes]) if axes else ((), ())
+    return _slice_axes(full, axes, starts, lengths)
+
+
+def _float_pair(in1, in2):
+    """Integer (and boolean) inputs as float64, as SciPy's FFT route returns them."""
+    fix = lambda x: x if isinstance(x, _Tracer) or x.dtype.kind in "fc" else x.astype(_np.float64)  # noqa: E731
+    return fix(in1), fix(in2)
+
+
+def _pair(in1, in2, fname):
+    in1, in2 = _array(in1, fname, "in1"), _array(in2, fname, "in2")
+    if _np.ndim(in1) != _np.ndim(in2):
+        raise ValueError(f"{fname}: in1 and in2 should have the same dimensionality")
+    if _np.size(in1) == 0 or _np.size(in2) == 0:
+        raise ValueError(f"{fname}: in1 and in2 must not be empty")
+    return in1, in2
+
+
+def _fft_axes(in1, in2, axes, fname):
+    nd = _np.ndim(in1)
+    if axes is None:
+        axes = list(range(nd))
+    else:
+        axes = [axes] if isinstance(axes, (int, _np.integer)) else list(axes)
+        axes = [_nd._axis_index(a, nd, fname, "axes entry") for a in axes]
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"{fname}: axes must be unique")
+    s1, s2 = _np.shape(in1), _np.shape(in2)
+    for a in range(nd):
+        if a not in axes and s1[a] != s2[a] and s1[a] != 1 and s2[a] != 1:
+            raise ValueError(f"{fname}: incompatible shapes for in1 and in2: {s1} and {s2} (axis {a} is not "
+                             "convolved and must match or be 1)")
+    return sorted(axes)
+
+
+# --------------------------------------------------------------------------- convolutions
+
+def fftconvolve(in1, in2, mode="full", axes=None):
+    """Convolve two n-d arrays by FFT, as :func:`scipy.signal.fftconvolve`
+    (over ``axes``, all by default; the other axes broadcast).
+
+    Differentiable in both inputs, real or complex.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import fftconvolve
+    >>> fftconvolve(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5]), mode="same").round(12)
+    array([1. , 2.5, 4. ])
+    """
+    fname = "fftconvolve"
+    in1, in2 = _pair(in1, in2, fname)
+    _check_mode(mode, fname)
+    in1, in2 = _float_pair(in1, in2)
+    return _fft_mode(in1, in2, mode, _fft_axes(in1, in2, axes, fname), fname)
+
+
+def oaconvolve(in1, in2, mode="full", axes=None):
+    """Convolve two n-d arrays, as :func:`scipy.signal.oaconvolve`.
+
+    SciPy's overlap-add is a way of computing the FFT convolution in
+    pieces; here it is the same single FFT product as :func:`fftconvolve`
+    (the same values, to rounding).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import oaconvolve
+    >>> oaconvolve(np.array([1.0, 2.0]), np.array([1.0, -1.0])).round(12)
+    array([ 1.,  1., -2.])
+    """
+    fname = "oaconvolve"
+    in1, in2 = _pair(in1, in2, fname)
+    _check_mode(mode, fname)
+    in1, in2 = _float_pair(in1, in2)
+    return _fft_mode(in1, in2, mode, _fft_axes(in1, in2, axes, fname), fname)
+
+
+def _choose(in1, in2, mode, method, fname):
+    if method not in ("auto", "direct", "fft"):
+        raise ValueError(f"{fname}: method must be 'auto', 'direct' or 'fft', not {method!r}")
+    if method != "auto":
+        return method
+    if any(_np.dtype(x.dtype).kind not in "fc" for x in (in1, in2)):
+        return "direct"  # integers stay exact (and integer) on the direct route, as in SciPy
+    out = _np.prod([_out_window(a, b, mode)[1] for a, b in zip(_np.shape(in1), _np.shape(in2))])
+    return "direct" if out * _np.size(in2) <= _DIRECT_LIMIT else "fft"
+
+
+def convolve(in1, in2, mode="full", method="auto"):
+    """Convolve two n-d arrays, as :func:`scipy.signal.convolve`.
+
+    ``method='direct'`` sums the products of every window (exact for
+    integers), ``'fft'`` multiplies transforms, ``'auto'`` takes the direct
+    route unless it would gather more than about a million values.
+    Differentiable in both inputs, real or complex.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import convolve
+    >>> convolve(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5]), mode="same")
+    array([1. , 2.5, 4. ])
+    """
+    fname = "convolve"
+    in1, in2 = _pair(in1, in2, fname)
+    _check_mode(mode, fname)
+    if mode == "valid":
+        _check_valid(_np.shape(in1), _np.shape(in2), fname)
+    if _choose(in1, in2, mode, method, fname) == "fft":
+        in1, in2 = _float_pair(in1, in2)
+        return _fft_mode(in1, in2, mode, list(range(_np.ndim(in1))), fname)
+    return _direct(in1, in2, mode, flip=True)
+
+
+def correlate(in1, in2, mode="full", method="auto"):
+    """Cross-correlate two n-d arrays, as :func:`scipy.signal.correlate`:
+    ``z[k] = sum_l in1[l] * conj(in2[l - k + N - 1])`` (``N`` the length of
+    ``in2`` on each axis), the ``mode`` part of it.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import correlate
+    >>> correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5]))
+    array([0.5, 2. , 3.5, 3. , 0. ])
+    """
+    fname = "correlate"
+    in1, in2 = _pair(in1, in2, fname)
+    _check_mode(mode, fname)
+    if mode == "valid":
+        _check_valid(_np.shape(in1), _np.shape(in2), fname)
+    if _choose(in1, in2, mode, method, fname) == "fft":
+        in1, in2 = _float_pair(in1, in2)
+        return _fft_mode(in1, _conj(_flip_all(in2)), mode, list(range(_np.ndim(in1))), fname)
+    return _direct(in1, in2, mode, flip=False)
+
+
+# --------------------------------------------------------------------------- IIR filters
+
+def _coefficients(c, fname, what):
+    c = _array(c, fname, what)
+    if _np.ndim(c) == 0:
+        c = _o.reshape(c, (1,)) if isinstance(c, _Tracer) else _np.reshape(c, (1,))
+    if _np.ndim(c) != 1 or _np.shape(c)[0] == 0:
+        raise ValueError(f"{fname}: {what} must be a non-empty 1-d array of coefficients, not shape {_np.shape(c)}")
+    if not isinstance(c, _Tracer) and c.dtype.kind not in "fc":
+        c = c.astype(_np.float64)
+    return c
+
+
+def _pad_to(c, n):
+    k = _np.shape(c)[0]
+    return c if k == n else _o.concatenate([c, _np.zeros(n - k, dtype=c.dtype)])
+
+
+def _normalized(b, a, fname):
+    a0 = _concrete(a[0])
+    if a0 == 0:
+        raise ValueError(f"{fname}: a[0] must not be zero")
+    if isinstance(a, _Tracer) or a0 != 1:
+        b, a = b / a[0], a / a[0]
+    return b, a
+
+
+def _toeplitz_lower(c, n):
+    """The ``n x n`` lower-triangular Toeplitz matrix with first column ``c``
+    (zero below ``len(c)``); ``c`` may be traced."""
+    k = _np.shape(c)[0]
+    lag = _np.arange(n)[:, None] - _np.arange(n)[None, :]
+    inside = (lag >= 0) & (lag < k)
+    return _o.where(inside, _o.take(c, _np.clip(lag, 0, k - 1)), 0.0)
+
+
+def _fir_along_last(x, b):
+    """``sum_j b[j] x[..., n - j]`` for ``n`` in ``range(len + extra)`` with
+    ``extra = len(b) - 1`` (zeros before the start and after the end)."""
+    k, n = _np.shape(b)[0], _np.shape(x)[-1]
+    nd = _np.ndim(x)
+    return _nd._windows(x, _o.flip(b, 0), [nd - 1], [-(k - 1)], [n + k - 1], ["constant"], 0.0)
+
+
+def _ar_solve(rhs, a):
+    """``y`` with ``sum_j a[j] y[..., n - j] = rhs[..., n]`` (``a[0] == 1``),
+    block by block along the last axis."""
+    p = _np.shape(a)[0] - 1
+    shape = _np.shape(rhs)
+    n = shape[-1]
+    if p == 0 or n == 0:
+        return rhs
+    cols = _o.reshape(rhs, (-1, n)).T  # time down the rows
+    block = min(n, max(_BLOCK, p))
+    tri = _toeplitz_lower(a, block)
+    lag = _np.arange(block)[:, None] + p - _np.arange(p)[None, :]  # the lag from each of the p previous outputs
+    inside = lag <= p
+    carry = _o.where(inside, _o.take(a, _np.clip(lag, 0, p)), 0.0)  # (block, p)
+    pieces = []
+    for s in range(0, n, block):
+        m = min(block, n - s)
+        r = cols[s:s + m]
+        if s:
+            prev = pieces[-1][-p:] if _np.shape(pieces[-1])[0] >= p else _o.concatenate(pieces)[-p:]
+            r = r - _o.matmul(carry[:m], prev)
+        pieces.append(_solve_triangular(tri[:m, :m], r, lower=True))
+    y = pieces[0] if len(pieces) == 1 else _o.concatenate(pieces, axis=0)
+    return _o.reshape(y.T, shape)
+
+
+def lfilter(b, a, x, axis=-1, zi=None):
+    """Filter ``x`` along ``axis`` with the rational transfer function ``b / a``,
+    as :func:`scipy.signal.lfilter`:
+    ``a[0] y[n] = sum_j b[j] x[n-j] - sum_{j>=1} a[j] y[n-j]``.
+
+    ``zi`` is the initial state of SciPy's direct form II transposed
+    (shape of ``x`` with ``axis`` of length ``max(len(a), len(b)) - 1``);
+    with it the final state is returned too, ``(y, zf)``.  Differentiable in
+    ``b``, ``a``, ``x`` and ``zi``; a scalar ``a`` is a plain convolution.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import lfilter
+    >>> lfilter([1.0], [1.0, -0.5], np.array([1.0, 0.0, 0.0, 0.0]))
+    array([1.   , 0.5  , 0.25 , 0.125])
+    """
+    fname = "lfilter"
+    b, a = _coefficients(b, fname, "b"), _coefficients(a, fname, "a")
+    x = _array(x, fname, "x")
+    if not isinstance(x, _Tracer) and x.dtype.kind not in "fc":
+        x = x.astype(_np.float64)
+    if _np.ndim(x) == 0:
+        raise ValueError(f"{fname}: x must be at least 1-d")
+    axis = _nd._axis_index(axis, _np.ndim(x), fname)
+    b, a = _normalized(b, a, fname)
+    order = max(_np.shape(a)[0], _np.shape(b)[0]) - 1
+    b, a = _pad_to(b, order + 1), _pad_to(a, order + 1)
+    xl = _o.moveaxis(x, axis, -1)
+    n = _np.shape(xl)[-1]
+    lead = _np.shape(xl)[:-1]
+    if zi is not None:
+        zi = _array(zi, fname, "zi")
+        want = _np.shape(x)[:axis] + (order,) + _np.shape(x)[axis + 1:]
+        try:
+            zi = _o.broadcast_to(zi, want) if _np.shape(zi) != want else zi
+        except ValueError:
+            raise ValueError(f"{fname}: zi must have shape {want} (x's shape with axis {axis} of length "
+                             f"max(len(a), len(b)) - 1 = {order}), not {_np.shape(zi)}") from None
+    if order == 0:
+        y = xl * b[0]
+        out = _o.moveaxis(y, -1, axis)
+        return out if zi is None else (out, zi)
+    # rhs[n] = sum_j b[j] x[n - j] (+ zi[n] for n < order), for n < len(x) + order (the tail gives zf)
+    rhs = _fir_along_last(xl, b)
+    if zi is not None:
+        rhs = rhs + _o.concatenate([_o.moveaxis(zi, axis, -1), _np.zeros(lead + (n,))], axis=-1)
+    y = _ar_solve(rhs[..., :n], a)
+    out = _o.moveaxis(y, -1, axis)
+    if zi is None:
+        return out
+    # the final state: what the recursion adds to the `order` outputs after the end of x
+    zf = rhs[..., n:] - _fir_along_last(y, a)[..., n:]
+    return out, _o.moveaxis(zf, -1, axis)
+
+
+def lfilter_zi(b, a):
+    """The initial state of :func:`lfilter` for the steady state of a step
+    input, as :func:`scipy.signal.lfilter_zi` (``lfilter(b, a, c * ones, zi=c * zi)``
+    starts at its final value).  Differentiable in ``b`` and ``a``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import lfilter_zi
+    >>> lfilter_zi([0.5, 0.5], [1.0, -0.5])
+    array([1.5])
+    """
+    fname = "lfilter_zi"
+    b, a = _coefficients(b, fname, "b"), _coefficients(a, fname, "a")
+    b, a = _normalized(b, a, fname)
+    n = max(_np.shape(a)[0], _np.shape(b)[0])
+    b, a = _pad_to(b, n), _pad_to(a, n)
+    if n == 1:
+        return _np.zeros(0)
+    # (I - C^T) zi = b[1:] - a[1:] b[0], C the companion matrix of a: first column a[1:], -1 on the superdiagonal
+    e0 = _np.zeros(n - 1)
+    e0[0] = 1.0
+    m = _np.eye(n - 1) - _np.eye(n - 1, k=1) + _o.outer(a[1:], e0)
+    return _o.linalg.solve(m, b[1:] - a[1:] * b[0])
+
+
+def _extend(x, edge, padtype, axis):
+    """``x`` extended by ``edge`` samples each side along ``axis``: ``'odd'``
+    (point-reflected about the end values), ``'even'`` (mirrored) or
+    ``'constant'`` (the end values repeated)."""
+    if edge == 0 or padtype is None:
+        return x
+    n = _np.shape(x)[axis]
+
+    def take(idx):
+        return _o.take(x, _np.asarray(idx), axis=axis)
+
+    first, last = take([0]), take([n - 1])
+    if padtype == "constant":
+        return _o.concatenate([take([0] * edge), x, take([n - 1] * edge)], axis=axis)
+    left, right = take(_np.arange(edge, 0, -1)), take(_np.arange(n - 2, n - 2 - edge, -1))
+    if padtype == "odd":
+        left, right = 2 * first - left, 2 * last - right
+    return _o.concatenate([left, x, right], axis=axis)
+
+
+def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=None):
+    """Filter forward then backward (zero phase), as :func:`scipy.signal.filtfilt`
+    with ``method='pad'``: ``x`` is extended by ``padlen`` samples each side
+    (``3 * max(len(a), len(b))`` by default) of type ``padtype`` (``'odd'``,
+    ``'even'``, ``'constant'`` or None), and each pass starts from the
+    steady state of its first value.  Differentiable in ``b``, ``a`` and ``x``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import filtfilt
+    >>> filtfilt([0.5, 0.5], [1.0], np.array([0.0, 1.0, 2.0, 3.0, 4.0]), padlen=1)
+    array([0., 1., 2., 3., 4.])
+    """
+    fname = "filtfilt"
+    if method != "pad":
+        raise NotImplementedError(f"{fname}: method={method!r} is not supported on traced values (only 'pad')")
+    if padtype not in ("odd", "even", "constant", None):
+        raise ValueError(f"{fname}: padtype must be 'odd', 'even', 'constant' or None, not {padtype!r}")
+    b, a = _coefficients(b, fname, "b"), _coefficients(a, fname, "a")
+    x = _array(x, fname, "x")
+    if _np.ndim(x) == 0:
+        raise ValueError(f"{fname}: x must be at least 1-d")
+    axis = _nd._axis_index(axis, _np.ndim(x), fname)
+    ntaps = max(_np.shape(a)[0], _np.shape(b)[0])
+    edge = 0 if padtype is None else (3 * ntaps if padlen is None else int(padlen))
+    if edge < 0:
+        raise ValueError(f"{fname}: padlen must be nonnegative, not {padlen!r}")
+    if _np.shape(x)[axis] <= edge:
+        raise ValueError(f"{fname}: the length of x along axis ({_np.shape(x)[axis]}) must be greater than padlen, "
+                         f"which is {edge}")
+    ext = _extend(x, edge, padtype, axis)
+    zi = lfilter_zi(b, a)
+    shape = [1] * _np.ndim(x)
+    shape[axis] = _np.shape(zi)[0]
+    zi = _o.reshape(zi, tuple(shape)) if isinstance(zi, _Tracer) else _np.reshape(zi, shape)
+    n = _np.shape(ext)[axis]
+    x0 = _o.take(ext, _np.array([0]), axis=axis)
+    y, _ = lfilter(b, a, ext, axis, zi=zi * x0)
+    y0 = _o.take(y, _np.array([n - 1]), axis=axis)
+    y, _ = lfilter(b, a, _o.flip(y, axis), axis, zi=zi * y0)
+    y = _o.flip(y, axis)
+    if edge:
+        y = _o.take(y, _np.arange(edge, n - edge), axis=axis)
+    return y
+
+
+def sosfilt(sos, x, axis=-1, zi=None):
+    """Filter with a cascade of second-order sections, as :func:`scipy.signal.sosfilt`
+    (``sos`` of shape ``(n_sections, 6)``, rows ``b0 b1 b2 a0 a1 a2``; ``zi``
+    of shape ``(n_sections, ..., 2, ...)``, then ``(y, zf)`` is returned).
+    Differentiable in ``sos``, ``x`` and ``zi``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import sosfilt
+    >>> sosfilt(np.array([[1.0, 0.0, 0.0, 1.0, -0.5, 0.0]]), np.array([1.0, 0.0, 0.0]))
+    array([1.  , 0.5 , 0.25])
+    """
+    fname = "sosfilt"
+    sos = _array(sos, fname, "sos")
+    if _np.ndim(sos) != 2 or _np.shape(sos)[1] != 6:
+        raise ValueError(f"{fname}: sos must have shape (n_sections, 6), not {_np.shape(sos)}")
+    x = _array(x, fname, "x")
+    if _np.ndim(x) == 0:
+        raise ValueError(f"{fname}: x must be at least 1-d")
+    axis = _nd._axis_index(axis, _np.ndim(x), fname)
+    k = _np.shape(sos)[0]
+    if zi is not None:
+        zi = _array(zi, fname, "zi")
+        want = (k,) + _np.shape(x)[:axis] + (2,) + _np.shape(x)[axis + 1:]
+        if _np.shape(zi) != want:
+            raise ValueError(f"{fname}: zi must have shape {want}, not {_np.shape(zi)}")
+    finals = []
+    for s in range(k):
+        if zi is None:
+            x = lfilter(sos[s, :3], sos[s, 3:], x, axis)
+        else:
+            x, zf = lfilter(sos[s, :3], sos[s, 3:], x, axis, zi=zi[s])
+            finals.append(zf)
+    return x if zi is None else (x, _o.stack(finals))
+
+
+# --------------------------------------------------------------------------- Savitzky-Golay and detrend
+
+def _savgol_unit(window_length, polyorder, deriv, pos, use):
+    """The Savitzky-Golay coefficients for ``delta = 1`` (plain numbers)."""
+    if not isinstance(polyorder, (int, _np.integer)) or polyorder < 0:
+        raise ValueError(f"savgol_coeffs: polyorder must be a nonnegative integer, not {polyorder!r}")
+    if not isinstance(window_length, (int, _np.integer)) or window_length < 1:
+        raise ValueError(f"savgol_coeffs: window_length must be a positive integer, not {window_length!r}")
+    if polyorder >= window_length:
+        raise ValueError("savgol_coeffs: polyorder must be less than window_length")
+    if not isinstance(deriv, (int, _np.integer)) or deriv < 0:
+        raise ValueError(f"savgol_coeffs: deriv must be a nonnegative integer, not {deriv!r}")
+    half, odd = divmod(window_length, 2)
+    if pos is None:
+        pos = half if odd else half - 0.5
+    if not 0 <= pos < window_length:
+        raise ValueError("savgol_coeffs: pos must be nonnegative and less than window_length")
+    if use not in ("conv", "dot"):
+        raise ValueError(f"savgol_coeffs: use must be 'conv' or 'dot', not {use!r}")
+    if deriv > polyorder:
+        return _np.zeros(window_length)
+    # the least-squares polynomial through the window, read at `pos`: its deriv-th derivative there
+    # is a fixed combination of the samples, the minimum-norm solution of V^T c = deriv! e_deriv
+    t = _np.arange(window_length, dtype=_np.float64) - pos
+    if use == "conv":
+        t = t[::-1]
+    vt = t[None, :] ** _np.arange(polyorder + 1)[:, None]
+    rhs = _np.zeros(polyorder + 1)
+    rhs[deriv] = float(_math.factorial(deriv))
+    return _np.linalg.lstsq(vt, rhs, rcond=None)[0]
+
+
+def _delta_scale(delta, deriv, fname):
+    if isinstance(delta, _Tracer):
+        return delta ** (-deriv) if deriv else None
+    if not isinstance(delta, _numbers.Real):
+        raise TypeError(f"{fname}: delta must be a number, not {delta!r}")
+    return float(delta) ** (-deriv) if deriv else None
+
+
+def savgol_coeffs(window_length, polyorder, deriv=0, delta=1.0, pos=None, use="conv", *, xp=None, device=None):
+    """The Savitzky-Golay filter coefficients, as :func:`scipy.signal.savgol_coeffs`
+    (``delta`` may be traced; ``xp`` and ``device`` are accepted and ignored).
+
+    >>> from osculate.scipy.signal import savgol_coeffs
+    >>> savgol_coeffs(5, 2).round(6)
+    array([-0.085714,  0.342857,  0.485714,  0.342857, -0.085714])
+    """
+    c = _savgol_unit(window_length, polyorder, deriv, pos, use)
+    scale = _delta_scale(delta, deriv, "savgol_coeffs")
+    return c if scale is None else c * scale
+
+
+def _edge_map(window_length, polyorder, deriv, rows):
+    """The matrix taking the first ``window_length`` samples to the
+    ``deriv``-th derivative, at the sample positions ``rows``, of their
+    least-squares polynomial of degree ``polyorder`` (delta = 1)."""
+    c = (window_length - 1) / 2.0  # centred abscissae for a well-conditioned fit
+    t = _np.arange(window_length) - c
+    v = t[:, None] ** _np.arange(polyorder + 1)[None, :]
+    fit = _np.linalg.pinv(v)  # samples -> polynomial coefficients
+    r = _np.asarray(rows, dtype=_np.float64) - c
+    d = _np.zeros((len(rows), polyorder + 1))
+    for k in range(deriv, polyorder + 1):
+        d[:, k] = _math.perm(k, deriv) * r ** (k - deriv)
+    return d @ fit
+
+
+def savgol_filter(x, window_length, polyorder, deriv=0, delta=1.0, axis=-1, mode="interp", cval=0.0):
+    """Apply a Savitzky-Golay filter along ``axis``, as :func:`scipy.signal.savgol_filter`.
+
+    ``mode='interp'`` (default) fits a polynomial to the first and last
+    windows for the edge values; the other modes (``'mirror'``,
+    ``'constant'``, ``'nearest'``, ``'wrap'``) extend ``x`` as
+    :mod:`scipy.ndimage` does.  Differentiable in ``x``, ``delta`` and ``cval``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import savgol_filter
+    >>> savgol_filter(np.array([2.0, 2.0, 5.0, 2.0, 1.0, 0.0, 1.0, 4.0, 9.0]), 5, 2).round(6)
+    array([1.657143, 3.171429, 3.542857, 2.857143, 0.657143, 0.171429,
+           1.      , 4.      , 9.      ])
+    """
+    fname = "savgol_filter"
+    if mode not in ("mirror", "constant", "nearest", "wrap", "interp"):
+        raise ValueError(f"{fname}: mode must be 'mirror', 'constant', 'nearest', 'wrap' or 'interp', not {mode!r}")
+    x = _array(x, fname, "x")
+    if not isinstance(x, _Tracer) and x.dtype not in (_np.float64, _np.float32):
+        x = x.astype(_np.float64)
+    if _np.ndim(x) == 0:
+        raise ValueError(f"{fname}: x must be at least 1-d")
+    axis = _nd._axis_index(axis, _np.ndim(x), fname)
+    coeffs = savgol_coeffs(window_length, polyorder, deriv=deriv, delta=delta)
+    if mode != "interp":
+        return _nd.convolve1d(x, coeffs, axis=axis, mode=mode, cval=cval)
+    n = _np.shape(x)[axis]
+    if window_length > n:
+        raise ValueError(f"{fname}: if mode is 'interp', window_length ({window_length}) must be less than or equal "
+                         f"to the size of x along axis ({n})")
+    y = _nd.convolve1d(x, coeffs, axis=axis, mode="constant")
+    half = window_length // 2
+    if half == 0:
+        return y
+    left = _edge_map(window_length, polyorder, deriv, range(half))
+    right = _edge_map(window_length, polyorder, deriv, range(window_length - half, window_length))
+    scale = _delta_scale(delta, deriv, fname)
+    xl = _o.moveaxis(x, axis, -1)
+    yl = _o.moveaxis(y, axis, -1)
+    lo = _o.matmul(xl[..., :window_length], left.T)
+    hi = _o.matmul(xl[..., n - window_length:], right.T)
+    if scale is not None:
+        lo, hi = lo * scale, hi * scale
+    out = _o.concatenate([lo, yl[..., half:n - half], hi], axis=-1)
+    return _o.moveaxis(out, -1, axis)
+
+
+def detrend(data, axis=-1, type="linear", bp=0, overwrite_data=False):  # noqa: A002
+    """Remove the mean (``type='constant'``) or the least-squares line
+    (``'linear'``, separately on each piece between the breakpoints ``bp``)
+    along ``axis``, as :func:`scipy.signal.detrend`.  Differentiable in ``data``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import detrend
+    >>> detrend(np.array([1.0, 3.0, 4.0, 8.0])).round(12)
+    array([ 0.3,  0.1, -1.1,  0.7])
+    """
+    fname = "detrend"
+    if type not in ("linear", "l", "constant", "c"):
+        raise ValueError(f"{fname}: type must be 'linear' or 'constant', not {type!r}")
+    x = _array(data, fname, "data")
+    if not isinstance(x, _Tracer) and x.dtype.kind not in "fc":
+        x = x.astype(_np.float64)
+    if _np.ndim(x) == 0:
+        raise ValueError(f"{fname}: data must be at least 1-d")
+    axis = _nd._axis_index(axis, _np.ndim(x), fname)
+    if type in ("constant", "c"):
+        return x - _o.mean(x, axis=axis, keepdims=True)
+    n = _np.shape(x)[axis]
+    cuts = _np.unique(_np.concatenate([[0], _np.atleast_1d(_np.asarray(bp, dtype=_np.int64)), [n]]))
+    if cuts[0] < 0 or cuts[-1] > n:
+        raise ValueError(f"{fname}: breakpoints bp must lie in [0, {n}] (the length of data along axis)")
+    xl = _o.moveaxis(x, axis, -1)
+    pieces = []
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        seg = xl[..., lo:hi]
+        m = hi - lo
+        basis = _np.stack([_np.ones(m), _np.arange(m) - (m - 1) / 2.0], axis=1)
+        q = _np.linalg.qr(basis)[0] if m > 1 else _np.ones((1, 1))
+        pieces.append(seg - _o.matmul(_o.matmul(seg, q), q.T))
+    out = pieces[0] if len(pieces) == 1 else _o.concatenate(pieces, axis=-1)
+    return _o.moveaxis(out, -1, axis)
