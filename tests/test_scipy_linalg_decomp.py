@@ -174,3 +174,77 @@ def test_rsf2csf_after_schur_reconstructs():
     t, z = la.rsf2csf(*la.schur(a))
     np.testing.assert_allclose(z @ t @ np.conj(z).T, a, atol=1e-12)
     assert np.all(np.tril(t, -1) == 0)
+
+
+# --------------------------------------------------------------------------- ldl
+
+
+def _traced_values(f, a):
+    """``f(a)`` computed on traced values (the composed path, not SciPy's shortcut)."""
+    return osc.jvp(f, (a,), (np.zeros_like(a),))[0]
+
+
+def _hermitian(a):
+    return 0.5 * (a + np.conj(a).T)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 8])
+@pytest.mark.parametrize("kind", ["real", "hermitian", "complex-symmetric"])
+@pytest.mark.parametrize("lower", [True, False])
+def test_ldl_values_are_scipys(n, kind, lower):
+    r = np.random.default_rng(n)
+    a = r.standard_normal((n, n))
+    if kind != "real":
+        a = a + 1j * r.standard_normal((n, n))
+    if kind == "hermitian":
+        a = _hermitian(a)
+    herm = kind != "complex-symmetric"
+    lu, d, perm = _traced_values(lambda m: la.ldl(m, lower=lower, hermitian=herm), a)
+    rlu, rd, rperm = sl.ldl(a, lower=lower, hermitian=herm)
+    np.testing.assert_array_equal(perm, rperm)
+    np.testing.assert_allclose(lu, rlu, rtol=0, atol=1e-12 * np.abs(rlu).max())
+    np.testing.assert_allclose(d, rd, rtol=0, atol=1e-12 * np.abs(rd).max())
+    plain = la.ldl(a, lower=lower, hermitian=herm)
+    for g, w in zip(plain, (rlu, rd, rperm)):
+        np.testing.assert_array_equal(g, w)
+
+
+ZERO_DIAGONAL = np.array([[0.0, 1.0, 2.0], [1.0, 0.0, 3.0], [2.0, 3.0, 0.0]])  # 2x2 pivots
+
+
+@pytest.mark.parametrize("a", [np.random.default_rng(3).standard_normal((4, 4)), ZERO_DIAGONAL + 0.01 * np.arange(9.0).reshape(3, 3)],
+                         ids=["1x1-pivots", "2x2-pivots"])
+@pytest.mark.parametrize("lower", [True, False])
+def test_ldl_second_order(a, lower):
+    check_grads(lambda m: la.ldl(m, lower=lower)[:2], (a,), order=2, modes=("fwd", "rev"))
+
+
+def test_ldl_reads_one_triangle_and_reconstructs():
+    a = np.random.default_rng(4).standard_normal((4, 4))
+    for lower in (True, False):
+        g = osc.jacrev(lambda m: la.ldl(m, lower=lower)[1])(a)
+        unread = np.triu(np.ones((4, 4)), 1) if lower else np.tril(np.ones((4, 4)), -1)
+        assert np.all(g[..., unread.astype(bool)] == 0)
+        sym = np.tril(a) + np.tril(a, -1).T if lower else np.triu(a) + np.triu(a, 1).T
+        recon = lambda m: (lambda lu, d, p: lu @ d @ lu.T)(*la.ldl(m, lower=lower))  # noqa: E731
+        jac = osc.jacfwd(recon)(a)
+        want = osc.jacfwd(lambda m: np.tril(m) + np.tril(m, -1).T if lower else np.triu(m) + np.triu(m, 1).T)(a)
+        np.testing.assert_allclose(recon(a), sym, atol=1e-12)
+        np.testing.assert_allclose(jac, want, atol=1e-10)
+
+
+def test_ldl_hermitian_second_order_and_errors():
+    r = np.random.default_rng(6)
+    a = _hermitian(r.standard_normal((3, 3)) + 1j * r.standard_normal((3, 3)))
+
+    def f(m):  # (made Hermitian first: SciPy warns about an imaginary diagonal at the difference points)
+        lu, d, _ = la.ldl(_hermitian(m))
+        return np.concatenate([np.real(np.diag(d)), np.real(lu).ravel(), np.imag(lu).ravel()])
+
+    check_grads(f, (a,), order=2, modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="A must be a square matrix"):
+        la.ldl(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="inside jit or vmap"):
+        osc.jit(lambda m: la.ldl(m)[1])(np.eye(2))
+    empty = la.ldl(np.zeros((0, 0)))
+    assert [x.shape for x in empty] == [(0, 0), (0, 0), (0,)]

@@ -6,6 +6,11 @@
   triangular and ``Z`` unitary (see there).  It needs distinct eigenvalues,
   and ``output='real'`` needs real ones: a real Schur form with 2x2 blocks is
   refused with an error pointing to ``output='complex'``;
+* ``ldl`` takes SciPy's pivoting (the permutation and which pivots are
+  1x1 or 2x2 blocks) from the concrete values, holds it fixed and computes
+  the block ``L D Lᵀ`` (``L D Lᴴ``) factorization of the permuted matrix
+  with osculate's operations: SciPy's values, differentiable at 1x1 and
+  2x2 pivots alike;
 * ``rsf2csf`` is SciPy's sequence of 2x2 rotations written with osculate's
   operations (which blocks to rotate, and which eigenvalue of a block leads,
   are read from the concrete values), so its values are SciPy's.
@@ -23,10 +28,16 @@ from ..core import concrete as _concrete
 from ..prims import eig as _eig
 from ..prims.arithmetic import where as _where
 from ..prims.complex_parts import conj as _conj
+from ..prims.complex_parts import is_complex as _is_complex
+from ..prims.complex_parts import real as _real
 from ..prims.linalg import matmul as _matmul
+from ..prims.linalg import mH as _mH
+from ..prims.linalg import mT as _mT
+from ..prims.linalg import solve as _solve
+from ..prims.structural import concatenate as _concatenate
 from ..prims.structural import shape_of as _shape_of
 
-__all__ = ["schur", "rsf2csf"]
+__all__ = ["schur", "rsf2csf", "ldl"]
 
 
 def _matrix(x, name, what):
@@ -176,3 +187,113 @@ def rsf2csf(T, Z, check_finite=True):
         below[m, m - 1] = True
         T = _where(below, 0.0, T)
     return T, Z
+
+
+# --------------------------------------------------------------------------- ldl
+
+
+def _from_triangle(a, lower, hermitian):
+    """The symmetric (Hermitian: with the real part of the diagonal) matrix
+    that the ``lower`` (else upper) triangle of ``a`` stands for, as LAPACK reads it."""
+    n = _shape_of(a)[0]
+    strict = _np.tri(n, n, -1, dtype=bool)
+    if not lower:
+        strict = strict.T
+    hermitian = hermitian and _is_complex(a)
+    other = _mH(a) if hermitian else _mT(a)
+    diagonal = _real(a) if hermitian else a
+    return _where(strict, a, _where(strict.T, other, diagonal))
+
+
+def _blocks(d, lower):
+    """``[(k, size)]``: where SciPy's block diagonal ``d`` has its 1x1 and 2x2 pivots."""
+    n, k, out = d.shape[0], 0, []
+    while k < n:
+        size = 2 if k + 1 < n and (d[k + 1, k] != 0 or d[k, k + 1] != 0) else 1
+        out.append((k, size))
+        k += size
+    return out
+
+
+def _selection(start, stop, n, dtype):
+    """The constant ``(stop − start) × n`` matrix ``E`` with ``E @ x == x[start:stop]``."""
+    return _np.eye(n, dtype=_np.finfo(dtype).dtype)[start:stop]
+
+
+def _block_ldl(b, blocks, hermitian):
+    """``(L, D)`` with ``b = L D op(L)`` (``op`` the conjugate transpose when
+    ``hermitian``, else the transpose), ``L`` unit lower triangular with
+    identity blocks at the pivots, ``D`` block diagonal with the given
+    blocks: one block column at a time, no pivoting.  Rows and columns are
+    taken by products with constant selection matrices, not slices, because
+    the engine's in-place accumulation of slice cotangents cannot yet mix a
+    real and a complex contribution to one complex value."""
+    op = _mH if hermitian else _mT
+    n = _shape_of(b)[0]
+    lcols, wcols, rows = [], [], []
+    for k, size in blocks:
+        pick = _selection(k, k + size, n, b.dtype)
+        col = _matmul(b, pick.T)
+        if k:
+            done = _concatenate(lcols, axis=1)
+            col = col - _matmul(_concatenate(wcols, axis=1), op(_matmul(pick, done)))
+        dkk = _matmul(pick, col)
+        parts = [_np.zeros((k, size), dtype=b.dtype)] if k else []
+        parts.append(_np.eye(size, dtype=b.dtype))
+        if k + size < n:
+            below = _matmul(_selection(k + size, n, n, b.dtype), col)
+            parts.append(below / dkk if size == 1 else _mT(_solve(_mT(dkk), _mT(below))))
+        lcol = _concatenate(parts, axis=0)
+        lcols.append(lcol)
+        wcols.append(_matmul(lcol, dkk))
+        row = ([_np.zeros((size, k), dtype=b.dtype)] if k else []) + [dkk]
+        if k + size < n:
+            row.append(_np.zeros((size, n - k - size), dtype=b.dtype))
+        rows.append(_concatenate(row, axis=1))
+    return _concatenate(lcols, axis=1), _concatenate(rows, axis=0)
+
+
+def ldl(A, lower=True, hermitian=True, overwrite_a=False, check_finite=True):
+    """The Bunch–Kaufman factorization ``A = lu d luᵀ`` (``luᴴ`` when ``hermitian``
+    and ``A`` complex) as :func:`scipy.linalg.ldl`: ``(lu, d, perm)`` with
+    ``lu[perm]`` triangular and ``d`` block diagonal (1x1 and 2x2 blocks).
+
+    It reads the ``lower`` (else upper) triangle of ``A``, as SciPy does.
+    The pivoting (``perm`` and the block sizes) is SciPy's, taken from the
+    concrete values and held fixed, as it is under small perturbations; the
+    factors are then the unique block factorization of the permuted matrix,
+    computed with osculate's operations, so they are SciPy's values (to
+    rounding) with derivatives, for 2x2 pivots too.  At a matrix where
+    SciPy's pivoting would change (ties in its comparisons) the factors jump
+    and the derivative is that of the fixed choice.  Inside ``jit``/``vmap``
+    there are no concrete values: an error.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import ldl
+    >>> a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> lu, d, perm = ldl(a)
+    >>> np.allclose(lu @ d @ lu.T, a)
+    True
+    >>> osc.grad(lambda m: ldl(m)[1][1, 1])(a)  # d₂ = a₂₂ − a₂₁² / a₁₁, lower triangle
+    array([[ 0.25,  0.  ],
+           [-1.  ,  1.  ]])
+    """
+    A = _matrix(A, "ldl", "A")
+    if not isinstance(A, _Tracer) or _shape_of(A)[0] == 0:
+        return _scipy_linalg.ldl(_value(A, "ldl", "its pivots"), lower=lower, hermitian=hermitian)
+    hermitian = bool(hermitian) and _is_complex(A)
+    value = _value(A, "ldl", "its pivots")
+    if hermitian:  # (what LAPACK reads: SciPy's warning about an imaginary diagonal is for the user's own call)
+        value = value.copy()
+        _np.fill_diagonal(value, value.diagonal().real)
+    _, d0, perm = _scipy_linalg.ldl(value, lower=lower, hermitian=hermitian)
+    s = _from_triangle(A, lower, hermitian)
+    b = s[perm][:, perm]
+    blocks = _blocks(d0, lower)
+    if lower:
+        l, d = _block_ldl(b, blocks, hermitian)
+    else:  # U D op(U) of b is the lower factorization of b reversed
+        n = _shape_of(b)[0]
+        l, d = _block_ldl(b[::-1, ::-1], [(n - k - size, size) for k, size in blocks[::-1]], hermitian)
+        l, d = l[::-1, ::-1], d[::-1, ::-1]
+    return l[_np.argsort(perm)], d, perm
