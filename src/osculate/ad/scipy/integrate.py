@@ -9,8 +9,8 @@ operations on the traced values, so every derivative order, ``vmap`` and
 * sampled data: :func:`trapezoid`, :func:`cumulative_trapezoid`,
   :func:`simpson`, :func:`cumulative_simpson`, :func:`romb`; ``y``, ``x``
   and ``dx`` are all differentiable;
-* functions: :func:`quad` (adaptive Gauss-Kronrod, finite and infinite
-  limits) and :func:`fixed_quad` (Gauss-Legendre).  The integrand may close
+* functions: :func:`quad` and :func:`quad_vec` (adaptive Gauss-Kronrod,
+  finite and infinite limits) and :func:`fixed_quad` (Gauss-Legendre).  The integrand may close
   over traced parameters and the limits may be traced.  It is called with
   traced points, so it must be written with NumPy operations (``np.exp``,
   not ``math.exp``).
@@ -43,7 +43,9 @@ from ..reverse import ReverseTracer as _ReverseTracer
 from ..taylor_trace import TaylorTracer as _TaylorTracer
 from .. import numpy as _onp
 
-__all__ = ["trapezoid", "cumulative_trapezoid", "simpson", "cumulative_simpson", "romb", "quad", "fixed_quad"]
+__all__ = [
+    "trapezoid", "cumulative_trapezoid", "simpson", "cumulative_simpson", "romb", "quad", "quad_vec", "fixed_quad",
+]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -490,10 +492,10 @@ _TINY = _np.finfo(float).tiny
 
 
 def _components(v, path=()):
-    """``{path: plain array}``: the value and every derivative part that the
-    tracer layers of ``v`` carry already (forward tangents, Taylor
-    coefficients), with batch axes moved to the end; the value's path is made
-    of "p" steps only."""
+    """``{path: (plain array, number of batch axes)}``: the value and every
+    derivative part that the tracer layers of ``v`` carry already (forward
+    tangents, Taylor coefficients), with ``vmap``'s batch axes moved to the
+    end; the value's path is made of "p" steps only."""
     if isinstance(v, _JVPTracer):
         out = _components(v.primal, path + ("p",))
         tangent = v.tangent_value()
@@ -510,14 +512,25 @@ def _components(v, path=()):
         return _components(v.primal, path)
     if isinstance(v, _BatchTracer):
         found = _components(v.val, path)
-        return {k: _np.moveaxis(c, 0, -1) for k, c in found.items()}
+        return {k: (_np.moveaxis(c, 0, -1), nb + 1) for k, (c, nb) in found.items()}  # (val's batch axis is first)
     if isinstance(v, _Tracer):
-        return {path: _np.asarray(_concrete(v))}  # (raises under jit: quad needs values)
-    return {path: _np.asarray(v)}
+        return {path: (_np.asarray(_concrete(v)), 0)}  # (raises under jit: quad needs values)
+    return {path: (_np.asarray(v), 0)}
 
 
 def _is_value_path(path):
     return all(step == "p" for step in path)
+
+
+def _norm_of(kind):
+    """The norm over an estimate's value axes (its batch axes, at the end, are kept)."""
+    def norm(c, nb):
+        axes = tuple(range(c.ndim - nb))
+        with _np.errstate(over="ignore", invalid="ignore"):  # (a diverging integral's estimates: inf and NaN)
+            if kind == "2":
+                return _np.sqrt(_np.sum(_np.abs(c) ** 2, axis=axes))
+            return _np.max(_np.abs(c), axis=axes, initial=0.0)
+    return norm
 
 
 class _Interval:
@@ -533,15 +546,16 @@ class _Interval:
         g = integrand(piece, ts)  # (21, *shape), traced when the integrand is
         self.value = half * _np.tensordot(_GK_WEIGHTS, g, axes=1)
         self.estimates = {}
-        for path, c in _components(g).items():
+        for path, (c, nb) in _components(g).items():
             c = c.astype(_np.result_type(c.dtype, float), copy=False)
             wk = _GK_WEIGHTS.reshape((-1,) + (1,) * (c.ndim - 1))
             wg = _GK_GAUSS.reshape(wk.shape)
-            kronrod = half * _np.sum(wk * c, axis=0)
-            gauss = half * _np.sum(wg * c, axis=0)
-            scale = abs(half) * _np.sum(wk * _np.abs(c), axis=0)
-            spread = abs(half) * _np.sum(wk * _np.abs(c - kronrod / (2.0 * half)), axis=0)
-            self.estimates[path] = (kronrod, _error_estimate(kronrod - gauss, spread, scale))
+            with _np.errstate(over="ignore", invalid="ignore"):  # (inf and NaN only say that it diverges)
+                kronrod = half * _np.sum(wk * c, axis=0)
+                gauss = half * _np.sum(wg * c, axis=0)
+                scale = half * _np.sum(wk * _np.abs(c), axis=0)
+                spread = half * _np.sum(wk * _np.abs(c - kronrod / (2.0 * half)), axis=0)
+                self.estimates[path] = (kronrod, _error_estimate(kronrod - gauss, spread, scale), nb)
 
 
 def _error_estimate(difference, spread, scale):
@@ -549,54 +563,70 @@ def _error_estimate(difference, spread, scale):
     the integrand's spread about its mean and bounded below by the rounding
     error of the sum."""
     err = _np.abs(difference)
-    with _np.errstate(divide="ignore", invalid="ignore"):
+    with _np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         sharpened = spread * _np.minimum(1.0, (200.0 * err / _np.where(spread > 0, spread, 1.0)) ** 1.5)
     err = _np.where((spread > 0) & (err > 0), sharpened, err)
     return _np.where(scale > _TINY / (50.0 * _EPS), _np.maximum(50.0 * _EPS * scale, err), err)
 
 
-def _totals(intervals):
-    """``{path: (integral, error)}`` summed over the intervals (a part some interval lacks is zero there)."""
-    totals = {}
-    for iv in intervals:
-        for path, (k, e) in iv.estimates.items():
-            if path in totals:
-                tk, te = totals[path]
-                totals[path] = (tk + k, te + e)
+class _Totals:
+    """``{path: [integral, error, batch axes]}`` summed over the intervals, kept
+    up to date as intervals come and go (a part an interval lacks is zero
+    there)."""
+
+    def __init__(self):
+        self.sums = {}
+
+    def add(self, iv, sign=1.0):
+        for path, (k, e, nb) in iv.estimates.items():
+            if path in self.sums:
+                entry = self.sums[path]
+                entry[0] = entry[0] + sign * k
+                entry[1] = entry[1] + sign * e
             else:
-                totals[path] = (k, e)
-    return totals
+                self.sums[path] = [sign * k, sign * e, nb]
 
 
-def _adaptive(integrand, pieces, epsabs, epsrel, limit):
+def _adaptive(integrand, pieces, epsabs, epsrel, limit, norm, share, min_intervals):
     """Bisect the subinterval that is worst relative to the tolerance until
-    the value and every carried derivative part meet it, or ``limit``
-    subintervals are in use.  Returns the intervals, the value's error and
-    why it stopped (None when converged)."""
+    the value and every carried derivative part meet it (their summed error
+    estimates, in ``norm``, within ``share`` of ``max(epsabs, epsrel *
+    norm(integral))``), or ``limit`` subintervals are in use.  Returns the
+    intervals, the value's error estimate and why it stopped (None when
+    converged)."""
     intervals = [_Interval(p, 0.0, 1.0, integrand) for p in range(pieces)]
+    totals = _Totals()
+    for iv in intervals:
+        totals.add(iv)
     while True:
-        totals = _totals(intervals)
-        tolerance = {path: _np.maximum(epsabs, epsrel * _np.abs(k)) for path, (k, e) in totals.items()}
-        value_error = max((float(_np.max(e, initial=0.0)) for path, (k, e) in totals.items()
-                           if _is_value_path(path)), default=0.0)
-        if any(_np.any(_np.isnan(e)) for k, e in totals.values()):
-            return intervals, _math.nan, "nan"
-        if all(_np.all(e <= tolerance[path]) for path, (k, e) in totals.items()):
+        tolerance = {path: share * _np.maximum(epsabs, epsrel * norm(k, nb))
+                     for path, (k, e, nb) in totals.sums.items()}
+        errors = {path: norm(_np.maximum(e, 0.0), nb) for path, (k, e, nb) in totals.sums.items()}
+        value_error = max((float(_np.max(errors[path], initial=0.0)) for path in errors if _is_value_path(path)),
+                          default=0.0)
+        if any(_np.any(~_np.isfinite(e)) for e in errors.values()):
+            return intervals, value_error if value_error == value_error else _math.nan, "nan"
+        met = {path: bool(_np.all(errors[path] <= tolerance[path])) for path in errors}
+        if all(met.values()) and len(intervals) >= min_intervals:
             return intervals, value_error, None
-        value_done = all(_np.all(e <= tolerance[path]) for path, (k, e) in totals.items() if _is_value_path(path))
+        value_done = all(ok for path, ok in met.items() if _is_value_path(path))
         if len(intervals) >= limit:
             return intervals, value_error, "derivative" if value_done else "limit"
 
         def badness(iv):
-            return max(float(_np.max(e / tolerance[path], initial=0.0)) for path, (k, e) in iv.estimates.items())
+            return max((float(_np.max(norm(e, nb) / tolerance[path], initial=0.0))
+                        for path, (k, e, nb) in iv.estimates.items()), default=0.0)
 
         worst = max(range(len(intervals)), key=lambda i: badness(intervals[i]))
         iv = intervals[worst]
         middle = 0.5 * (iv.t0 + iv.t1)
-        if not iv.t0 < middle < iv.t1 or (iv.t1 - iv.t0) < 1e3 * _EPS * max(abs(iv.t0), abs(iv.t1), 1e-300):
+        if not iv.t0 < middle < iv.t1 or (iv.t1 - iv.t0) < 1e3 * _EPS * max(abs(iv.t0), abs(iv.t1)):
             return intervals, value_error, "derivative" if value_done else "roundoff"
-        intervals[worst:worst + 1] = [_Interval(iv.piece, iv.t0, middle, integrand),
-                                      _Interval(iv.piece, middle, iv.t1, integrand)]
+        halves = [_Interval(iv.piece, iv.t0, middle, integrand), _Interval(iv.piece, middle, iv.t1, integrand)]
+        totals.add(iv, -1.0)
+        for h in halves:
+            totals.add(h)
+        intervals[worst:worst + 1] = halves
 
 
 _MESSAGES = {
@@ -606,12 +636,89 @@ _MESSAGES = {
                 "epsabs/epsrel ask.",
     "derivative": "The value meets the tolerance, but the integrand's derivative (carried by forward mode) does not "
                   "within {limit} subintervals: the derivative may be less accurate than epsabs/epsrel ask.",
-    "nan": "The integrand is NaN somewhere on the interval.",
+    "nan": "The integral's error estimate is not finite (the integrand is NaN or infinite somewhere, or the "
+           "integral diverges).",
 }
 
+_NO_VALUES = ("osculate.scipy.integrate.{name} chooses its subintervals from the integrand's values, which do not "
+              "exist inside jit; use osculate.scipy.integrate.fixed_quad there, or call {name} outside jit")
 
-def _stack(values):
-    return _onp.stack([_onp.asarray(v) for v in values])
+
+def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min_intervals, scalar):
+    """The adaptive rule of :func:`quad` and :func:`quad_vec`: ``(traced value, error estimate)``."""
+    if isinstance(limit, bool) or not isinstance(limit, (int, _np.integer)) or limit < 1:
+        raise ValueError(f"osculate.scipy.integrate.{name}: limit must be an integer >= 1 (the number of "
+                         f"subintervals), got {limit!r}")
+    epsabs, epsrel = float(epsabs), float(epsrel)
+    a, b = _check_limit(a, "a", name), _check_limit(b, "b", name)
+    av, bv = _limit_values(a), _limit_values(b)
+    if av is None or bv is None:
+        raise ValueError(_NO_VALUES.format(name=name))
+    a_inf, b_inf = bool(_np.all(_np.isinf(av))), bool(_np.all(_np.isinf(bv)))
+    if (not a_inf and _np.any(_np.isinf(av))) or (not b_inf and _np.any(_np.isinf(bv))):
+        raise ValueError(f"osculate.scipy.integrate.{name}: a batch of limits mixes finite and infinite ones")
+
+    def value_at(x):
+        out = _onp.asarray(call(x))
+        if scalar and out.ndim != 0:
+            raise ValueError(f"osculate.scipy.integrate.{name}: the integrand must return a single number, got shape "
+                             f"{out.shape} (use quad_vec for arrays)")
+        return out
+
+    sign = 1.0
+    if a_inf or b_inf:
+        if points is not None:
+            raise ValueError(f"osculate.scipy.integrate.{name}: infinity inputs cannot be used with break points")
+        lo, hi, lo_inf, hi_inf = a, b, a_inf, b_inf
+        if lo_inf and hi_inf and _np.sign(av.flat[0]) == _np.sign(bv.flat[0]):
+            return 0.0, 0.0
+        if (lo_inf and av.flat[0] > 0) or (hi_inf and bv.flat[0] < 0):  # from +inf, or down to -inf: reverse
+            lo, hi, lo_inf, hi_inf = hi, lo, hi_inf, lo_inf
+            sign = -1.0
+
+        def integrand(piece, ts):
+            values = []
+            for t in ts:  # x = lo + (1 - t) / t (or its mirror images), dx = dt / t²
+                s = (1.0 - t) / t
+                if lo_inf and hi_inf:
+                    g = value_at(s) + value_at(-s)
+                elif hi_inf:
+                    g = value_at(lo + s)
+                else:
+                    g = value_at(hi - s)
+                values.append(g / (t * t))
+            return _onp.stack(values)
+
+        pieces = 1
+    else:
+        breaks = [a, b]
+        if points is not None:
+            low, high = min(float(_np.min(av)), float(_np.min(bv))), max(float(_np.max(av)), float(_np.max(bv)))
+            inner = sorted({float(p) for p in _np.atleast_1d(_np.asarray(points, dtype=float)) if low < p < high})
+            if float(_np.max(av)) > float(_np.max(bv)):
+                inner = inner[::-1]
+            breaks = [a, *inner, b]
+
+        def integrand(piece, ts):
+            lo, hi = breaks[piece], breaks[piece + 1]
+            width = hi - lo
+            return _onp.stack([width * value_at(lo + width * t) for t in ts])
+
+        pieces = len(breaks) - 1
+    try:
+        intervals, abserr, trouble = _adaptive(integrand, pieces, epsabs, epsrel, max(int(limit), pieces), norm,
+                                               share, min_intervals)
+    except _ConcretizationError:
+        raise ValueError(_NO_VALUES.format(name=name)) from None
+    if trouble is not None:
+        _warnings.warn(_MESSAGES[trouble].format(limit=limit), _IntegrationWarning, stacklevel=3)
+    intervals.sort(key=lambda iv: (iv.piece, iv.t0))
+    value = _functools.reduce(_operator.add, [iv.value for iv in intervals])
+    if sign < 0:
+        value = -value
+    if not isinstance(value, _Tracer) and _np.ndim(value) == 0:
+        value = float(value)
+    return value, abserr
 
 
 def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, limit=50, points=None,
@@ -643,11 +750,12 @@ def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, lim
     reverse mode the derivative is not known while the subintervals are
     chosen, and the subdivision resolves the value only.
 
-    ``func(x, *args)`` is called with one traced point at a time: write it
-    with NumPy operations.  The subdivision needs the values, so ``quad``
-    runs eagerly and under ``vmap`` (it resolves every batch member), but not
-    inside ``jit`` (use :func:`fixed_quad` there).  ``full_output``,
-    ``weight`` and ``complex_func`` are not supported.
+    ``func(x, *args)`` is called with one traced point at a time and must
+    return a single number: write it with NumPy operations.  The subdivision
+    needs the values, so ``quad`` runs eagerly and under ``vmap`` (it
+    resolves every batch member), but not inside ``jit`` (use
+    :func:`fixed_quad` there).  ``full_output``, ``weight`` and
+    ``complex_func`` are not supported.
 
     >>> import numpy as np, osculate as osc
     >>> f = lambda t: quad(lambda s: np.exp(-t * s), 0.0, np.inf)[0]   # = 1 / t
@@ -666,79 +774,38 @@ def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, lim
                                   "real and imaginary parts separately")
     if not isinstance(args, tuple):
         args = (args,)
-    if isinstance(limit, bool) or not isinstance(limit, (int, _np.integer)) or limit < 1:
-        raise ValueError(f"osculate.scipy.integrate.quad: limit must be an integer >= 1 (the number of "
-                         f"subintervals), got {limit!r}")
-    epsabs, epsrel = float(epsabs), float(epsrel)
-    if epsabs <= 0 and epsrel < max(50 * _EPS, 5e-29):
+    if float(epsabs) <= 0 and float(epsrel) < max(50 * _EPS, 5e-29):
         raise ValueError("osculate.scipy.integrate.quad: if epsabs <= 0, epsrel must be greater than both 5e-29 "
                          "and 50 * (machine epsilon)")
-    a, b = _check_limit(a, "a", "quad"), _check_limit(b, "b", "quad")
-    av, bv = _limit_values(a), _limit_values(b)
-    if av is None or bv is None:
-        raise ValueError("osculate.scipy.integrate.quad chooses its subintervals from values, which do not exist "
-                         "inside jit; use osculate.scipy.integrate.fixed_quad there, or call quad outside jit")
-    a_inf, b_inf = bool(_np.all(_np.isinf(av))), bool(_np.all(_np.isinf(bv)))
-    if (not a_inf and _np.any(_np.isinf(av))) or (not b_inf and _np.any(_np.isinf(bv))):
-        raise ValueError("osculate.scipy.integrate.quad: a batch of limits mixes finite and infinite ones")
+    return _integrate("quad", lambda x: func(x, *args), a, b, points, epsabs, epsrel, limit, _norm_of("max"), 1.0, 1,
+                      True)
 
-    def call(x):
-        return _onp.asarray(func(x, *args))
 
-    if a_inf or b_inf:
-        if points is not None:
-            raise ValueError("osculate.scipy.integrate.quad: infinity inputs cannot be used with break points")
-        sign = 1.0
-        lo, hi, lo_inf, hi_inf, lo_v, hi_v = a, b, a_inf, b_inf, av, bv
-        if lo_inf and hi_inf and _np.all(_np.sign(lo_v) == _np.sign(hi_v)):
-            return 0.0, 0.0
-        if (lo_inf and lo_v.flat[0] > 0) or (hi_inf and hi_v.flat[0] < 0):  # from +inf, or down to -inf: reverse
-            lo, hi, lo_inf, hi_inf = hi, lo, hi_inf, lo_inf
-            sign = -1.0
+def quad_vec(f, a, b, epsabs=1e-200, epsrel=1e-8, norm="2", cache_size=100e6, limit=10000, workers=1,
+             points=None, quadrature=None, full_output=False, *, args=()):
+    """The integral of an array-valued ``f`` from ``a`` to ``b``: :func:`scipy.integrate.quad_vec`.
 
-        def integrand(piece, ts):
-            values = []
-            for t in ts:
-                s = (1.0 - t) / t
-                if lo_inf and hi_inf:
-                    g = call(s) + call(-s)
-                elif hi_inf:
-                    g = call(lo + s)
-                else:
-                    g = call(hi - s)
-                values.append(g / (t * t))
-            return _stack(values)
+    The adaptive Gauss-Kronrod rule of :func:`quad` (see there for how the
+    subintervals are chosen and differentiated), with the error measured in
+    ``norm`` (``"2"`` or ``"max"``) over the array, against
+    ``max(epsabs, epsrel * norm(value))``.  Returns ``(value, abserr)``.
+    ``f(x, *args)`` is called with one traced point at a time.
+    ``cache_size`` and ``workers`` are accepted and have no effect;
+    ``quadrature`` must be None or ``"gk21"``, ``full_output`` False.
 
-        pieces = 1
-    else:
-        breaks = [a, b]
-        if points is not None:
-            inner = sorted({float(p) for p in _np.atleast_1d(_np.asarray(points, dtype=float))
-                            if min(float(_np.min(av)), float(_np.min(bv))) < p < max(float(_np.max(av)),
-                                                                                   float(_np.max(bv)))})
-            if float(_np.max(av)) > float(_np.max(bv)):
-                inner = inner[::-1]
-            breaks = [a, *inner, b]
-        sign = 1.0
-
-        def integrand(piece, ts):
-            lo, hi = breaks[piece], breaks[piece + 1]
-            width = hi - lo
-            return _stack([width * call(lo + width * t) for t in ts])
-
-        pieces = len(breaks) - 1
-    try:
-        intervals, abserr, trouble = _adaptive(integrand, pieces, epsabs, epsrel, max(int(limit), pieces))
-    except _ConcretizationError:
-        raise ValueError("osculate.scipy.integrate.quad chooses its subintervals from the integrand's values, which "
-                         "do not exist inside jit; use osculate.scipy.integrate.fixed_quad there, or call quad "
-                         "outside jit") from None
-    if trouble is not None:
-        _warnings.warn(_MESSAGES[trouble].format(limit=limit), _IntegrationWarning, stacklevel=2)
-    intervals.sort(key=lambda iv: (iv.piece, iv.t0))
-    value = _functools.reduce(_operator.add, [iv.value for iv in intervals])
-    if sign < 0:
-        value = -value
-    if not isinstance(value, _Tracer):
-        value = float(value) if _np.ndim(value) == 0 else value
-    return value, abserr
+    >>> import numpy as np, osculate as osc
+    >>> f = lambda t: quad_vec(lambda s: np.stack([np.exp(-t * s), s * np.exp(-t * s)]), 0.0, np.inf)[0]
+    >>> np.round(f(2.0), 12), np.round(osc.jacfwd(f)(2.0), 12)      # [1/t, 1/t²] and its derivative
+    (array([0.5 , 0.25]), array([-0.25, -0.25]))
+    """
+    if full_output:
+        raise NotImplementedError("osculate.scipy.integrate.quad_vec: full_output is not supported (pass False)")
+    if quadrature not in (None, "gk21"):
+        raise NotImplementedError(f"osculate.scipy.integrate.quad_vec: quadrature={quadrature!r} is not supported "
+                                  "(pass None or 'gk21')")
+    if norm not in ("2", "max"):
+        raise ValueError(f"osculate.scipy.integrate.quad_vec: norm must be '2' or 'max', got {norm!r}")
+    if not isinstance(args, tuple):
+        args = (args,)
+    return _integrate("quad_vec", lambda x: f(x, *args), a, b, points, epsabs, epsrel, limit, _norm_of(norm),
+                      1.0 / 8.0, 2, False)
