@@ -154,6 +154,12 @@ def _fill_outside(out, outside, fill):
     return _np.where(_column(outside, _np.ndim(out)), fill, out)
 
 
+def _order(nu, who):
+    if not isinstance(nu, (int, _np.integer)) or isinstance(nu, bool) or nu < 0:
+        raise ValueError(f"{who}: the derivative order nu must be a non-negative integer, got {nu!r}")
+    return int(nu)
+
+
 def _check_extrapolate(extrapolate, who):
     if extrapolate not in (True, False, "periodic") and not isinstance(extrapolate, (bool, _np.bool_)):
         raise ValueError(f"{who}: extrapolate must be True, False or 'periodic', got {extrapolate!r}")
@@ -195,9 +201,9 @@ class PPoly:
         return obj
 
     def __call__(self, x, nu=0, extrapolate=None):
-        """The value (``nu > 0``: the ``nu``-th derivative, ``nu < 0``: the antiderivative) at ``x``."""
-        nu = int(nu)
-        c = self.c if nu == 0 else (self.derivative(nu) if nu > 0 else self.antiderivative(-nu)).c
+        """The value (or the ``nu``-th derivative) at ``x``."""
+        nu = _order(nu, "PPoly")
+        c = self.c if nu == 0 else self.derivative(nu).c
         extrapolate = self.extrapolate if extrapolate is None else _check_extrapolate(extrapolate, "PPoly")
         return self._evaluate(c, x, extrapolate)
 
@@ -581,6 +587,8 @@ def _basis(t, k, xs, nu=0):
     onehot = _pieces(xs, t[k:n + 1], skip_empty=k > 0)
     B = _np.concatenate([_np.zeros((m, k)), onehot, _np.zeros((m, nt - 1 - n))], axis=1)
     xe = _np.expand_dims(xs, 1)
+    if k == 0:  # NaN points give NaN (higher degrees get it from the recursion)
+        B = B + _np.where(_np.isnan(xe), _np.nan, 0.0)
     for p in range(1, k - nu + 1):  # degree p from degree p - 1: nt - 1 - p columns
         w = _safe_div(xe - t[:nt - p], t[p:] - t[:nt - p])
         B = w[:, :-1] * B[:, :-1] + (1.0 - w[:, 1:]) * B[:, 1:]
@@ -645,7 +653,7 @@ class BSpline:
         lo, hi = self.t[k], self.t[n]
         if extrapolate == "periodic":
             flat = lo + _np.mod(flat - lo, hi - lo)
-        out = _pick(_basis(self.t, k, flat, int(nu)), self.c)
+        out = _pick(_basis(self.t, k, flat, _order(nu, "BSpline")), self.c)
         if extrapolate is False:
             out = _fill_outside(out, (flat < lo) | (flat > hi), _np.nan)
         return _place(out, lead, self.axis, _np.ndim(self.c) - 1)
@@ -913,8 +921,9 @@ class interp1d:  # noqa: N801 (SciPy's name)
         n = _np.shape(x)[0]
         onehot = _step(_np.expand_dims(count, 1) == _np.arange(float(n)))
         out = _pick(onehot, self.y)
-        missing = _np.isnan(flat) | (count < 0.0) | (count > n - 1.0)  # 'previous' below x[0], 'next' above x[-1]
-        return _fill_outside(out, missing, _np.nan)
+        # 'previous' below x[0] and 'next' above x[-1] have no value; NaN points get the last one, as SciPy's
+        out = _fill_outside(out, (count < 0.0) | (count > n - 1.0), _np.nan)
+        return _fill_outside(out, _np.isnan(flat), self.y[-1])
 
     def __call__(self, x):
         """The interpolated values at ``x`` (shape: ``y``'s with the axis replaced by ``x``'s)."""

@@ -1,0 +1,308 @@
+"""osculate.scipy.interpolate: SciPy's values, derivatives of every order in the
+data, the points and the knots, and the transforms (jit, vmap)."""
+
+import numpy as np
+import pytest
+import scipy.interpolate as si
+
+import osculate as osc
+from osculate.scipy import interpolate as oi
+from osculate.testing import check_grads
+
+RNG = np.random.default_rng(20261207)
+X = np.sort(RNG.uniform(0.0, 5.0, 9))
+Y = RNG.normal(size=(9, 2))
+XS = np.linspace(-1.0, 6.0, 29)  # inside and beyond the data, on both sides
+
+
+def close(actual, expected, rtol=1e-12):
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert actual.shape == expected.shape, (actual.shape, expected.shape)
+    scale = max(1.0, float(np.nanmax(np.abs(expected)))) if np.any(np.isfinite(expected)) else 1.0
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=rtol * scale, equal_nan=True)
+
+
+def away_from(knots, n, lo, hi, seed, gap=1e-3):
+    """``n`` random points in ``[lo, hi]`` at least ``gap`` from every knot (the derivatives jump there)."""
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(lo, hi, 4 * n)
+    pts = pts[np.min(np.abs(pts[:, None] - np.asarray(knots)[None, :]), axis=1) > gap]
+    return pts[:n]
+
+
+# --------------------------------------------------------------------------- values against SciPy
+
+BCS = ["not-a-knot", "clamped", "natural", ((1, [0.3, -0.2]), (2, [1.0, 0.5])), ("natural", "not-a-knot"),
+       ("clamped", (1, [2.0, 0.0]))]
+
+
+@pytest.mark.parametrize("bc", BCS, ids=str)
+@pytest.mark.parametrize("n", [2, 3, 4, 9])
+def test_cubic_spline_values(bc, n):
+    x, y = X[:n], Y[:n]
+    a, b = si.CubicSpline(x, y, bc_type=bc), oi.CubicSpline(x, y, bc_type=bc)
+    close(b.c, a.c)
+    close(b.x, a.x)
+    for nu in range(4):
+        close(b(XS, nu), a(XS, nu))
+        close(b.derivative(nu)(XS), a.derivative(nu)(XS))
+    close(b.antiderivative()(XS), a.antiderivative()(XS))
+    close(b.antiderivative(2)(XS), a.antiderivative(2)(XS))
+    close(b.integrate(-0.5, 5.5), a.integrate(-0.5, 5.5))
+    close(b.integrate(4.0, 0.5), a.integrate(4.0, 0.5))
+
+
+@pytest.mark.parametrize("n", [3, 4, 9])
+def test_cubic_spline_periodic(n):
+    y = Y[:n].copy()
+    y[-1] = y[0]
+    a, b = si.CubicSpline(X[:n], y, bc_type="periodic"), oi.CubicSpline(X[:n], y, bc_type="periodic")
+    assert b.extrapolate == "periodic"
+    for nu in range(3):
+        close(b(XS, nu), a(XS, nu))
+    for lo, hi in [(-3.0, 17.2), (4.0, -1.0), (1.0, 2.0), (0.1, 0.1 + 3 * (X[n - 1] - X[0]))]:
+        close(b.integrate(lo, hi), a.integrate(lo, hi))
+
+
+def test_cubic_spline_extrapolate_axis_and_shapes():
+    a, b = si.CubicSpline(X, Y[:, 0], extrapolate=False), oi.CubicSpline(X, Y[:, 0], extrapolate=False)
+    close(b(XS), a(XS))
+    assert np.isnan(b(XS)).sum() == np.isnan(a(XS)).sum() > 0
+    close(b(XS, extrapolate=True), a(XS, extrapolate=True))
+    close(b(XS, extrapolate="periodic"), a(XS, extrapolate="periodic"))
+    y3 = RNG.normal(size=(3, 9, 2))
+    pts = XS.reshape(1, 29)
+    a, b = si.CubicSpline(X, y3, axis=1), oi.CubicSpline(X, y3, axis=1)
+    close(b(pts), a(pts))
+    close(b(2.5), a(2.5))
+    close(b.integrate(0.0, 3.0), a.integrate(0.0, 3.0))
+    close(oi.CubicSpline(X, Y.T, axis=-1)(XS), si.CubicSpline(X, Y.T, axis=-1)(XS))
+    close(oi.CubicSpline(X, Y[:, 0])(np.array([np.nan, 1.0])), si.CubicSpline(X, Y[:, 0])(np.array([np.nan, 1.0])))
+
+
+def test_ppoly_and_hermite():
+    d = RNG.normal(size=9)
+    a, b = si.CubicHermiteSpline(X, Y[:, 0], d), oi.CubicHermiteSpline(X, Y[:, 0], d)
+    close(b(XS), a(XS))
+    c = RNG.normal(size=(4, 8, 2))
+    a, b = si.PPoly(c, X), oi.PPoly(c, X)
+    for nu in (0, 1, 2):
+        close(b(XS, nu), a(XS, nu))
+    close(b.antiderivative()(XS), a.antiderivative()(XS))
+    close(b.integrate(-1.0, 4.0), a.integrate(-1.0, 4.0))
+
+
+@pytest.mark.parametrize("k", range(6))
+def test_make_interp_spline_and_bspline(k):
+    a, b = si.make_interp_spline(X, Y, k=k), oi.make_interp_spline(X, Y, k=k)
+    close(b.t, a.t)
+    close(b.c, a.c)
+    for nu in range(k + 1):
+        close(b(XS, nu), a(XS, nu))
+    if k:  # SciPy's degree-0 antiderivative drops its last piece: not compared
+        close(b.derivative()(XS), a.derivative()(XS))
+        close(b.antiderivative(2)(XS), a.antiderivative(2)(XS))
+        close(b.integrate(-0.3, 5.5), a.integrate(-0.3, 5.5))
+    bs = si.BSpline(a.t, a.c, k, extrapolate=False)
+    bo = oi.BSpline(a.t, a.c, k, extrapolate=False)
+    close(bo(XS), bs(XS))
+    if k:
+        close(bo.integrate(-1.0, 7.0), bs.integrate(-1.0, 7.0))
+        bs, bo = si.BSpline(a.t, a.c, k, extrapolate="periodic"), oi.BSpline(a.t, a.c, k, extrapolate="periodic")
+        close(bo(XS), bs(XS))
+        close(bo.integrate(-1.0, 17.0), bs.integrate(-1.0, 17.0))
+
+
+@pytest.mark.parametrize("bc", ["clamped", "natural", ([(1, [1.0, 2.0])], [(2, [0.5, 0.0])]), None])
+def test_make_interp_spline_bc(bc):
+    a, b = si.make_interp_spline(X, Y, k=3, bc_type=bc), oi.make_interp_spline(X, Y, k=3, bc_type=bc)
+    for nu in range(4):
+        close(b(XS, nu), a(XS, nu))
+    five = ([(1, [0.0, 0.0]), (2, [0.0, 0.0])], [(1, [0.0, 1.0]), (2, [1.0, 1.0])])
+    close(oi.make_interp_spline(X, Y, k=5, bc_type=five)(XS), si.make_interp_spline(X, Y, k=5, bc_type=five)(XS))
+
+
+KINDS = ["linear", "nearest", "nearest-up", "previous", "next", "zero", "slinear", "quadratic", "cubic", 5]
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=str)
+@pytest.mark.parametrize("fill", ["extrapolate", np.nan, (-1.0, 2.0), 0.5], ids=str)
+def test_interp1d_values(kind, fill):
+    pts = np.concatenate([XS, X, [np.nan]])
+    a = si.interp1d(X, Y.T, kind=kind, fill_value=fill, bounds_error=False)
+    b = oi.interp1d(X, Y.T, kind=kind, fill_value=fill, bounds_error=False)
+    close(b(pts), a(pts))
+    close(b(pts.reshape(3, 13)), a(pts.reshape(3, 13)))
+
+
+def test_interp1d_unsorted_and_bounds():
+    order = RNG.permutation(9)
+    a, b = si.interp1d(X[order], Y[order, 0], kind="cubic"), oi.interp1d(X[order], Y[order, 0], kind="cubic")
+    inside = np.linspace(X[0], X[-1], 11)
+    close(b(inside), a(inside))
+    with pytest.raises(ValueError, match="below the interpolation range"):
+        b(X[0] - 1.0)
+    with pytest.raises(ValueError, match="above the interpolation range"):
+        b(X[-1] + 1.0)
+    a, b = si.interp1d(X, Y, axis=0), oi.interp1d(X, Y, axis=0)
+    close(b(inside), a(inside))
+
+
+@pytest.mark.parametrize("n", [3, 9])
+def test_pchip_and_akima(n):
+    x, y = X[:n], Y[:n]
+    flat = np.array([0.0, 0.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 0.5])[:n]  # zero slopes and a sign change
+    for data in (y, flat):
+        a, b = si.PchipInterpolator(x, data), oi.PchipInterpolator(x, data)
+        for nu in range(3):
+            close(b(XS, nu), a(XS, nu))
+        close(oi.pchip_interpolate(x, data, XS, der=[0, 1])[1], si.pchip_interpolate(x, data, XS, der=[0, 1])[1])
+        for method in ("akima", "makima"):
+            a = si.Akima1DInterpolator(x, data, method=method)
+            b = oi.Akima1DInterpolator(x, data, method=method)
+            close(b(XS), a(XS))  # NaN outside, as SciPy's default
+            close(b(XS, 1, extrapolate=True), a(XS, 1, extrapolate=True))
+
+
+@pytest.mark.parametrize("method", ["linear", "slinear", "nearest"])
+def test_regular_grid(method):
+    g = (np.sort(RNG.uniform(0, 1, 5)), np.sort(RNG.uniform(0, 2, 4)), np.linspace(-1, 1, 3))
+    v = RNG.normal(size=(5, 4, 3, 2))
+    pts = np.column_stack([RNG.uniform(-0.2, 1.2, 30), RNG.uniform(-0.2, 2.2, 30), RNG.uniform(-1.2, 1.2, 30)])
+    pts[3] = np.nan
+    for fill in (np.nan, None, 3.0):
+        a = si.RegularGridInterpolator(g, v, method=method, bounds_error=False, fill_value=fill)
+        b = oi.RegularGridInterpolator(g, v, method=method, bounds_error=False, fill_value=fill)
+        close(b(pts), a(pts))
+    q = pts[:, :2].reshape(5, 6, 2)
+    close(oi.interpn(g[:2], v[:, :, 0, 0], q, method=method, bounds_error=False),
+          si.interpn(g[:2], v[:, :, 0, 0], q, method=method, bounds_error=False))
+    desc = (g[0][::-1], g[1])
+    inside = np.column_stack([RNG.uniform(g[0][0], g[0][-1], 7), RNG.uniform(g[1][0], g[1][-1], 7)])
+    close(oi.interpn(desc, v[::-1, :, 0, 0], inside, method=method),
+          si.interpn(desc, v[::-1, :, 0, 0], inside, method=method))
+    close(oi.interpn(g[:1], v[:, 0, 0, 0], inside[:, 0], method=method),
+          si.interpn(g[:1], v[:, 0, 0, 0], inside[:, 0], method=method))
+    with pytest.raises(ValueError, match="out of bounds"):
+        oi.interpn(g, v, pts[:4] + 5.0)
+
+
+# --------------------------------------------------------------------------- derivatives
+
+PTS = away_from(X, 7, -0.5, 5.5, seed=1)
+
+
+@pytest.mark.parametrize("bc", ["not-a-knot", "clamped", "natural", "periodic", ((1, 0.5), (2, -1.0))], ids=str)
+def test_cubic_spline_grads_in_y_points_and_knots(bc):
+    y = Y[:, 0].copy()
+    if bc == "periodic":
+        y[-1] = y[0]
+
+    def data(free):  # periodic data: the last value is the first one
+        return np.concatenate([free, free[:1]]) if bc == "periodic" else free
+
+    free = y[:-1] if bc == "periodic" else y
+    check_grads(lambda yy: oi.CubicSpline(X, data(yy), bc_type=bc)(PTS), (free,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda s: oi.CubicSpline(X, y, bc_type=bc)(s, nu=1), (PTS,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda xx: oi.CubicSpline(xx, y, bc_type=bc)(PTS), (X,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda yy: oi.CubicSpline(X, data(yy), bc_type=bc).integrate(0.3, 14.2), (free,), order=1,
+                modes=("fwd", "rev"))
+
+
+def test_interpolators_grads():
+    y = Y[:, 0]
+    inside = away_from(X, 6, X[0], X[-1], seed=2)
+    for kind in ["linear", "quadratic", "cubic"]:
+        check_grads(lambda yy, s: oi.interp1d(X, yy, kind=kind)(s), (y, inside), order=2, modes=("fwd", "rev"))
+    check_grads(lambda yy: oi.interp1d(X, yy, kind="nearest")(inside), (y,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda yy, s: oi.make_interp_spline(X, yy, k=5)(s, nu=1), (y, PTS), order=2, modes=("fwd", "rev"))
+    check_grads(lambda xx: oi.make_interp_spline(xx, y, k=3)(PTS), (X,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda yy, s: oi.PchipInterpolator(X, yy)(s), (y, PTS), order=2, modes=("fwd", "rev"))
+    for method in ("akima", "makima"):
+        check_grads(lambda yy, s: oi.Akima1DInterpolator(X, yy, method=method)(s), (y, inside), order=2,
+                    modes=("fwd", "rev"))
+    b = si.make_interp_spline(X, y, k=3)
+    ends = b.t[:4], b.t[-4:]
+    check_grads(lambda c, inner: oi.BSpline(np.concatenate([ends[0], inner, ends[1]]), c, 3)(PTS),
+                (b.c, b.t[4:-4]), order=2, modes=("fwd", "rev"))
+
+
+def test_regular_grid_grads():
+    g = (np.linspace(0.0, 1.0, 4), np.array([0.0, 0.3, 1.1, 2.0]))
+    v = RNG.normal(size=(4, 4))
+    pts = np.column_stack([away_from(g[0], 5, -0.1, 1.1, seed=3), away_from(g[1], 5, -0.1, 2.1, seed=4)])
+    f = lambda vv, p: oi.interpn(g, vv, p, bounds_error=False, fill_value=None)  # noqa: E731
+    check_grads(f, (v, pts), order=2, modes=("fwd", "rev"))
+    check_grads(lambda vv: oi.interpn(g, vv, pts, method="nearest", bounds_error=False, fill_value=None), (v,), order=2,
+                modes=("fwd", "rev"))
+
+
+def test_piece_choice_has_no_derivative_and_jit_vmap():
+    # the first derivative in the point is the spline's slope: the piece choice adds nothing
+    s = oi.CubicSpline(X, Y[:, 0])
+    close(osc.grad(lambda p: s(p))(2.0), si.CubicSpline(X, Y[:, 0])(2.0, 1))
+    close(osc.hessian(lambda p: s(p))(2.0), si.CubicSpline(X, Y[:, 0])(2.0, 2))
+
+    def f(y, p):
+        return np.sum(oi.CubicSpline(X, y)(p) ** 2) + np.sum(oi.interp1d(X, y, kind="cubic",
+                                                                    assume_sorted=True)(np.clip(p, X[0], X[-1])))
+
+    g = osc.grad(f)(Y[:, 0], PTS)
+    close(osc.jit(osc.grad(f))(Y[:, 0], PTS), g)
+    close(osc.jit(f)(Y[:, 0], PTS), f(Y[:, 0], PTS))
+    close(osc.vmap(lambda y: oi.CubicSpline(X, y)(PTS))(Y.T), si.CubicSpline(X, Y)(PTS).T)
+    close(osc.vmap(lambda p: oi.make_interp_spline(X, Y[:, 0])(p))(PTS), si.make_interp_spline(X, Y[:, 0])(PTS))
+    grid = (np.linspace(0, 1, 3), np.linspace(0, 1, 4))
+    vals = RNG.normal(size=(3, 4))
+    q = RNG.uniform(0, 1, size=(5, 2))
+    close(osc.jit(lambda v, p: oi.interpn(grid, v, p))(vals, q), si.interpn(grid, vals, q))
+
+
+def test_least_squares_spline_fit():
+    # a realistic use: the knot values of a spline fitted to noisy samples by Newton's method
+    rng = np.random.default_rng(7)
+    knots = np.linspace(0.0, 2 * np.pi, 8)
+    t = np.sort(rng.uniform(0.0, 2 * np.pi, 60))
+    data = np.sin(t) + 0.05 * rng.normal(size=60)
+
+    def loss(y):
+        return 0.5 * np.sum((oi.CubicSpline(knots, y, bc_type="natural")(t) - data) ** 2)
+
+    res = osc.minimize(loss, np.zeros(8), method="newton")
+    design = si.CubicSpline(knots, np.eye(8), bc_type="natural")(t)  # the spline is linear in y
+    expected = np.linalg.lstsq(design, data, rcond=None)[0]
+    np.testing.assert_allclose(res.x, expected, rtol=1e-8, atol=1e-8)
+    assert np.max(np.abs(res.x - np.sin(knots))) < 0.1
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_scipy_refusal_names_osculate_class():
+    with pytest.raises(Exception, match=r"osculate\.scipy\.interpolate\.CubicSpline"):
+        osc.grad(lambda y: si.CubicSpline(X, y)(1.0))(Y[:, 0])
+    with pytest.raises(Exception, match=r"osculate\.scipy\.interpolate\.interp1d"):
+        osc.grad(lambda y: si.interp1d(X, y)(1.0))(Y[:, 0])
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="x must be strictly increasing"):
+        oi.CubicSpline(X[::-1], Y)
+    with pytest.raises(ValueError, match="different lengths"):
+        oi.CubicSpline(X, Y[:5])
+    with pytest.raises(ValueError, match="periodic"):
+        oi.CubicSpline(X, Y, bc_type="periodic")
+    with pytest.raises(ValueError, match="bc_type start"):
+        oi.CubicSpline(X, Y, bc_type=("bogus", "natural"))
+    with pytest.raises(ValueError, match="derivative order must be 1 or 2"):
+        oi.CubicSpline(X, Y, bc_type=((3, 0.0), "natural"))
+    with pytest.raises(NotImplementedError, match="kind"):
+        oi.interp1d(X, Y[:, 0], kind="spooky")
+    with pytest.raises(ValueError, match="cannot extrapolate and raise"):
+        oi.interp1d(X, Y[:, 0], bounds_error=True, fill_value="extrapolate")
+    with pytest.raises(ValueError, match="end conditions"):
+        oi.make_interp_spline(X, Y, k=5, bc_type="clamped")
+    with pytest.raises(NotImplementedError, match="method"):
+        oi.RegularGridInterpolator((X,), Y[:, 0], method="cubic")
+    with pytest.raises(ValueError, match="extrapolate"):
+        oi.PPoly(np.ones((1, 8)), X, extrapolate="sometimes")
