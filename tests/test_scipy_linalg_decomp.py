@@ -248,3 +248,100 @@ def test_ldl_hermitian_second_order_and_errors():
         osc.jit(lambda m: la.ldl(m)[1])(np.eye(2))
     empty = la.ldl(np.zeros((0, 0)))
     assert [x.shape for x in empty] == [(0, 0), (0, 0), (0,)]
+
+
+# --------------------------------------------------------------------------- qr_update, qr_insert, qr_delete
+
+
+def _cases_of_qr_modifications(q, r, rnd):
+    """``(label, osculate call, scipy call)`` for every argument form that SciPy accepts on ``(q, r)``."""
+    m, n = q.shape[0], r.shape[1]
+    full = q.shape[1] == m
+    out = [("update-1", la.qr_update, sl.qr_update, (q, r, rnd(m), rnd(n)), {}),
+           ("update-2", la.qr_update, sl.qr_update, (q, r, rnd(m, 2), rnd(n, 2)), {})]
+    for k in (0, 1, -1):
+        if full:
+            out += [(f"insert-row-{k}", la.qr_insert, sl.qr_insert, (q, r, rnd(n), k), {}),
+                    (f"insert-rows-{k}", la.qr_insert, sl.qr_insert, (q, r, rnd(2, n), k), {})]
+        out += [(f"insert-col-{k}", la.qr_insert, sl.qr_insert, (q, r, rnd(m), k), {"which": "col"}),
+                (f"insert-cols-{k}", la.qr_insert, sl.qr_insert, (q, r, rnd(m, 2), k), {"which": "col"})]
+        for p in (1, 2):
+            for which in ("row", "col"):
+                out.append((f"delete-{which}-{k}-{p}", la.qr_delete, sl.qr_delete, (q, r, k, p), {"which": which}))
+    return out
+
+
+@pytest.mark.parametrize("shape, mode", [((5, 3), "full"), ((5, 3), "economic"), ((3, 5), "full"), ((4, 4), "full"),
+                                         ((6, 2), "economic")])
+@pytest.mark.parametrize("kind", [float, complex])
+def test_qr_modifications_match_scipy(shape, mode, kind):
+    r = np.random.default_rng(shape[0] * 10 + shape[1])
+
+    def rnd(*s):
+        x = r.standard_normal(s)
+        return x + 1j * r.standard_normal(s) if kind is complex else x
+
+    q, rr = sl.qr(rnd(*shape), mode=mode)
+    worst = 0.0
+    for label, ours, theirs, args, kw in _cases_of_qr_modifications(q, rr, rnd):
+        try:
+            want = theirs(*args, **kw)
+        except ValueError:  # (SciPy's bounds: p past the end)
+            with pytest.raises(ValueError):
+                ours(*args, **kw)
+            continue
+        got = ours(*args, **kw)
+        for g, w in zip(got, want):
+            assert g.shape == w.shape and g.dtype == w.dtype, label
+            if w.size:
+                worst = max(worst, float(np.abs(g - w).max()))
+    assert worst < 1e-12
+
+
+def _phase_free(q, r):
+    """The factors through what does not depend on the columns' phases (all of them, for real factors)."""
+    k = min(q.shape[0], r.shape[1])
+    q1 = q[:, :k]
+    parts = [abs2(r), abs2(q1), q1 @ r[:k], q1 @ np.conj(q1).T] if np.iscomplexobj(q) else [r, q1]
+    if q.shape[1] > k:
+        parts.append(q[:, k:] @ np.conj(q[:, k:]).T)
+    out = np.concatenate([np.ravel(x) for x in parts])
+    return np.concatenate([np.real(out), np.imag(out)]) if np.iscomplexobj(out) else out
+
+
+@pytest.mark.parametrize("mode", ["full", "economic"])
+@pytest.mark.parametrize("kind", [float, complex])
+def test_qr_modifications_second_order(mode, kind):
+    r = np.random.default_rng(8)
+
+    def rnd(*s):
+        x = r.standard_normal(s)
+        return x + 1j * r.standard_normal(s) if kind is complex else x
+
+    a = rnd(5, 3)
+    check_grads(lambda a, u, v: _phase_free(*la.qr_update(*la.qr(a, mode=mode), u, v)), (a, rnd(5), rnd(3)),
+                order=2, modes=("fwd", "rev"))
+    check_grads(lambda a, u, v: _phase_free(*la.qr_update(*la.qr(a, mode=mode), u, v)), (a, rnd(5, 2), rnd(3, 2)),
+                order=2, modes=("fwd", "rev"))
+    check_grads(lambda a, u: _phase_free(*la.qr_insert(*la.qr(a, mode=mode), u, 1, which="col")), (a, rnd(5)),
+                order=2, modes=("fwd", "rev"))
+    for which in ("row", "col"):
+        check_grads(lambda a: _phase_free(*la.qr_delete(*la.qr(a, mode=mode), 1, which=which)), (a,),
+                    order=2, modes=("fwd", "rev"))
+    if mode == "full":
+        check_grads(lambda a, u: _phase_free(*la.qr_insert(*la.qr(a), u, 2)), (a, rnd(2, 3)),
+                    order=2, modes=("fwd", "rev"))
+
+
+def test_qr_modifications_errors():
+    q, r = sl.qr(np.random.default_rng(9).standard_normal((4, 3)))
+    with pytest.raises(ValueError, match="which must be 'row' or 'col'"):
+        la.qr_insert(q, r, np.ones(3), 0, which="rows")
+    with pytest.raises(ValueError, match="which must be 'row' or 'col'"):
+        la.qr_delete(q, r, 0, which="column")
+    with pytest.raises(ValueError, match="Q and R must be matrices"):
+        la.qr_update(q[0], r, np.ones(4), np.ones(3))
+    with pytest.raises(ValueError):  # SciPy's own checks on the values
+        la.qr_insert(q, r, np.ones(3), 9)
+    with pytest.raises(ValueError, match="inside jit or vmap"):
+        osc.jit(lambda u: la.qr_update(q, r, u, np.ones(3))[1])(np.ones(4))

@@ -11,6 +11,12 @@
   the block ``L D Lᵀ`` (``L D Lᴴ``) factorization of the permuted matrix
   with osculate's operations: SciPy's values, differentiable at 1x1 and
   2x2 pivots alike;
+* ``qr_update``, ``qr_insert`` and ``qr_delete`` form the modified matrix
+  (``Q R + u vᴴ``, rows or columns inserted or deleted) and take osculate's
+  ``qr`` of it, then give each column of ``Q`` (row of ``R``) the sign or
+  phase SciPy's Givens updates left it, read from SciPy's result on the
+  values (and, for a full ``Q`` of a tall matrix, SciPy's basis of the
+  orthogonal complement): SciPy's values, with ``qr``'s derivatives;
 * ``rsf2csf`` is SciPy's sequence of 2x2 rotations written with osculate's
   operations (which blocks to rotate, and which eigenvalue of a block leads,
   are read from the concrete values), so its values are SciPy's.
@@ -25,6 +31,7 @@ from .. import numpy as _onp
 from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer
 from ..core import concrete as _concrete
+from ..prims import decompositions as _dec
 from ..prims import eig as _eig
 from ..prims.arithmetic import where as _where
 from ..prims.complex_parts import conj as _conj
@@ -37,7 +44,7 @@ from ..prims.linalg import solve as _solve
 from ..prims.structural import concatenate as _concatenate
 from ..prims.structural import shape_of as _shape_of
 
-__all__ = ["schur", "rsf2csf", "ldl"]
+__all__ = ["schur", "rsf2csf", "ldl", "qr_update", "qr_insert", "qr_delete"]
 
 
 def _matrix(x, name, what):
@@ -297,3 +304,167 @@ def ldl(A, lower=True, hermitian=True, overwrite_a=False, check_finite=True):
         l, d = _block_ldl(b[::-1, ::-1], [(n - k - size, size) for k, size in blocks[::-1]], hermitian)
         l, d = l[::-1, ::-1], d[::-1, ::-1]
     return l[_np.argsort(perm)], d, perm
+
+
+# --------------------------------------------------------------------------- qr_update, qr_insert, qr_delete
+
+
+def _values(name, *xs):
+    return [_value(x, name, "the signs of its factors") for x in xs]
+
+
+def _unit(x):
+    """``x / |x|`` (1 where ``x`` is 0): the sign, or the phase of a complex number."""
+    size = _np.abs(x)
+    return _np.where(size > 0, x / _np.where(size > 0, size, 1.0), 1.0)
+
+
+def _as_scipys(a, q1, r1, name):
+    """The QR factorization of the (traced) matrix ``a`` with the shapes, signs
+    and phases of SciPy's ``(q1, r1)`` (concrete): osculate's ``qr`` (complete
+    when ``q1`` is square), each leading column of ``Q`` times the unit
+    ``dᵢ`` that turns it into SciPy's (and row ``i`` of ``R`` times ``conj(dᵢ)``),
+    the trailing columns of a complete ``Q`` rotated onto SciPy's basis of
+    the orthogonal complement by a constant unitary matrix."""
+    if 0 in _shape_of(a):  # nothing left to factor: SciPy's (constant) factors
+        return q1, r1
+    m = _shape_of(a)[0]
+    complete = q1.shape[1] == m
+    q, r = _dec.qr(a, complete=complete)
+    k = min(m, _shape_of(a)[1])
+    qv, rv = _values(name, q, r)
+    rd, rd1 = _np.diagonal(rv)[:k], _np.diagonal(r1)[:k]
+    by_r = _np.abs(rd) > 1e3 * _np.finfo(float).eps * max(1.0, _np.abs(rv).max())
+    overlap = _np.sum(_np.conj(qv[:, :k]) * q1[:, :k], axis=0)  # where R's diagonal cannot tell
+    d = _unit(_np.where(by_r, _np.conj(rd1 / _np.where(by_r, rd, 1.0)), overlap))  # r1ᵢᵢ = conj(dᵢ) rᵢᵢ
+    d = d.real if not _np.iscomplexobj(d) else d
+    lead = _matmul(q, _np.diag(_np.concatenate([d, _np.ones(q1.shape[1] - k, dtype=d.dtype)])))
+    if complete and m > k:
+        w = _np.conj(qv[:, k:]).T @ q1[:, k:]
+        pad = _np.zeros((k, m - k), dtype=w.dtype)
+        lead = _matmul(lead, _np.block([[_np.eye(k, dtype=w.dtype), pad], [pad.T, w]]))
+    rows = _np.concatenate([_np.conj(d), _np.ones(_shape_of(r)[0] - k, dtype=d.dtype)])
+    return lead, _matmul(_np.diag(rows), r)
+
+
+def _product(Q, R):
+    """``Q R`` (economic or complete factors)."""
+    return _matmul(Q[:, :_shape_of(R)[0]], R)
+
+
+def _checked(name, Q, R, *others):
+    Q, R = _onp.asarray(Q), _onp.asarray(R)
+    if len(_shape_of(Q)) != 2 or len(_shape_of(R)) != 2:
+        raise ValueError(f"{name}: Q and R must be matrices, got shapes {_shape_of(Q)} and {_shape_of(R)}")
+    return (Q, R) + tuple(_onp.asarray(x) for x in others)
+
+
+def qr_update(Q, R, u, v, overwrite_qruv=False, check_finite=True):
+    """The QR factorization of ``A + u vᵀ`` (``u vᴴ`` for complex ``A``) from that of
+    ``A = Q R``, as :func:`scipy.linalg.qr_update`: rank 1 (vectors ``u``,
+    ``v``) or rank ``k`` (``(M, k)`` and ``(N, k)``), complete or economic.
+
+    The value is osculate's ``qr`` of ``Q R + u vᴴ`` with the signs (phases)
+    of SciPy's Givens update, read from SciPy's result on the values; it is
+    differentiable in all four arguments as that function of them (on
+    factors that are a QR factorization: perturbing ``Q`` away from
+    orthogonal changes SciPy's result differently), with ``qr``'s
+    conditions (independent leading columns).  Real signs are locally
+    constant, so real factors have exact derivatives one by one.  Complex
+    phases are not: SciPy's move with the input, while here the phase of
+    each column relative to ``qr``'s real-diagonal convention is held, so
+    complex factors have exact derivatives only in functions that do not
+    depend on those phases (``Q R``, ``|R|``, ``|Q|``, ``Q Qᴴ``).  The
+    trailing columns of a complete ``Q`` of a tall matrix follow ``qr``'s
+    convention (only their span ``Q₂ Q₂ᴴ`` has a derivative that does not
+    depend on it).
+
+    >>> import numpy as np, scipy.linalg as sl
+    >>> from osculate.scipy.linalg import qr_update
+    >>> a = np.array([[2.0, 1.0], [1.0, 3.0], [0.0, 1.0]])
+    >>> q, r = sl.qr(a)
+    >>> q1, r1 = qr_update(q, r, np.ones(3), np.array([1.0, 0.0]))
+    >>> np.allclose(q1 @ r1, a + np.outer(np.ones(3), [1.0, 0.0]))
+    True
+    """
+    Q, R, u, v = _checked("qr_update", Q, R, u, v)
+    q1, r1 = _scipy_linalg.qr_update(*_values("qr_update", Q, R, u, v))
+    if len(_shape_of(u)) == 1:
+        u, v = _onp.reshape(u, (-1, 1)), _onp.reshape(v, (-1, 1))
+    a = _product(Q, R) + _matmul(u, _mH(v) if _is_complex(v) else _mT(v))
+    return _as_scipys(a, q1, r1, "qr_update")
+
+
+def _which(which, name):
+    if which not in ("row", "col"):
+        raise ValueError(f"{name}: which must be 'row' or 'col', got {which!r}")
+    return which
+
+
+def qr_insert(Q, R, u, k, which="row", rcond=None, overwrite_qru=False, check_finite=True):
+    """The QR factorization of ``A = Q R`` with rows (``which='row'``: ``u`` of
+    shape ``(N,)`` or ``(p, N)``) or columns (``'col'``: ``(M,)`` or
+    ``(M, p)``) inserted before index ``k``, as :func:`scipy.linalg.qr_insert`
+    (complete factors; economic ones for columns, with SciPy's ``rcond``
+    check).
+
+    The value is osculate's ``qr`` of the enlarged matrix with SciPy's
+    signs (phases) and, for a complete ``Q`` of a tall matrix, SciPy's basis
+    of the complement (see :func:`qr_update`); derivatives as there.
+
+    >>> import numpy as np, scipy.linalg as sl
+    >>> from osculate.scipy.linalg import qr_insert
+    >>> q, r = sl.qr(np.array([[2.0, 1.0], [1.0, 3.0]]))
+    >>> q1, r1 = qr_insert(q, r, np.array([5.0, 7.0]), 1)
+    >>> np.round(q1 @ r1, 12) + 0.0
+    array([[2., 1.],
+           [5., 7.],
+           [1., 3.]])
+    """
+    which = _which(which, "qr_insert")
+    Q, R, u = _checked("qr_insert", Q, R, u)
+    q1, r1 = _scipy_linalg.qr_insert(*_values("qr_insert", Q, R, u), k, which=which, rcond=rcond)
+    a = _product(Q, R)
+    m, n = _shape_of(a)
+    k = int(k)
+    if which == "row":
+        k = k + m if k < 0 else k
+        rows = _onp.reshape(u, (-1, n))
+        a = _concatenate([x for x in (a[:k], rows, a[k:]) if _shape_of(x)[0]], axis=0)
+    else:
+        k = k + n if k < 0 else k
+        cols = _onp.reshape(u, (m, -1))
+        a = _concatenate([x for x in (a[:, :k], cols, a[:, k:]) if _shape_of(x)[1]], axis=1)
+    return _as_scipys(a, q1, r1, "qr_insert")
+
+
+def qr_delete(Q, R, k, p=1, which="row", overwrite_qr=False, check_finite=True):
+    """The QR factorization of ``A = Q R`` with ``p`` rows (``which='row'``) or
+    columns (``'col'``) deleted from index ``k`` on, as
+    :func:`scipy.linalg.qr_delete` (complete or economic factors).
+
+    The value is osculate's ``qr`` of the reduced matrix with SciPy's signs
+    (phases) and, for a complete ``Q`` of a tall matrix, SciPy's basis of the
+    complement (see :func:`qr_update`); derivatives as there.
+
+    >>> import numpy as np, scipy.linalg as sl
+    >>> from osculate.scipy.linalg import qr_delete
+    >>> a = np.array([[2.0, 1.0], [5.0, 7.0], [1.0, 3.0]])
+    >>> q1, r1 = qr_delete(*sl.qr(a), 1)
+    >>> np.round(q1 @ r1, 12) + 0.0
+    array([[2., 1.],
+           [1., 3.]])
+    """
+    which = _which(which, "qr_delete")
+    Q, R = _checked("qr_delete", Q, R)
+    q1, r1 = _scipy_linalg.qr_delete(*_values("qr_delete", Q, R), k, p, which=which)
+    a = _product(Q, R)
+    m, n = _shape_of(a)
+    k, p = int(k), int(p)
+    if which == "row":
+        k = k + m if k < 0 else k
+        a = _concatenate([x for x in (a[:k], a[k + p:]) if _shape_of(x)[0]] or [a[:0]], axis=0)
+    else:
+        k = k + n if k < 0 else k
+        a = _concatenate([x for x in (a[:, :k], a[:, k + p:]) if _shape_of(x)[1]] or [a[:, :0]], axis=1)
+    return _as_scipys(a, q1, r1, "qr_delete")
