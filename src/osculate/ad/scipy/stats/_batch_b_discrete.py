@@ -35,7 +35,7 @@ class poisson_binom_gen(rv_discrete):
     shift(P) p_i`` (non-negative terms only, so accurate to the far tails), and the cdf and
     sf are the sums of its two sides.  Differentiable in every ``p_i``.
 
-    >>> import osculate as osc
+    >>> import numpy as np, osculate as osc
     >>> from osculate.scipy import stats
     >>> round(float(stats.poisson_binom.pmf(1, [0.5, 0.25])), 12)  # 1/2 3/4 + 1/2 1/4
     0.5
@@ -160,8 +160,8 @@ class nchypergeom_fisher_gen(_nchypergeom):
 # Gauss-Legendre nodes and weights on [0, 1], and the panels (in widths about the peak)
 _GL_X, _GL_W = _np.polynomial.legendre.leggauss(24)
 _GL_X, _GL_W = 0.5 * (_GL_X + 1.0), 0.5 * _GL_W
-_SPAN = 40.0  # the quadrature covers the peak ± 40 widths (clipped at 0)
-_PANELS = 16
+_LEFT = _np.array([40.0, 32.0, 24.0, 16.0, 12.0, 8.0, 6.0, 4.0, 3.0, 2.0, 1.0, 0.0])  # widths below the peak
+_RIGHT = 14  # panels above it, growing geometrically from one width to the end of the tail
 
 
 def _wallenius_peak(k, D, N, odds):
@@ -191,8 +191,9 @@ class nchypergeom_wallenius_gen(_nchypergeom):
     with ``I(k) = ∫_0^1 (1 - t^(odds/D))^k (1 - t^(1/D))^(N-k) dt``, ``D = odds (n-k) + (M-n) -
     (N-k)`` (``I = 1`` where ``D = 0``: every object drawn).  With ``t = e^(-D w)`` the integrand
     ``D e^(-D w) (1 - e^(-odds w))^k (1 - e^(-w))^(N-k)`` is log-concave in ``w``: it is
-    integrated by Gauss-Legendre panels over its peak ± 40 widths (the peak found on the
-    values, so the counts and ``odds`` must be known: no ``jit``/``vmap``).  The cdf and sf
+    integrated by Gauss-Legendre panels from 40 widths below its peak to ``max(40 widths, 60/D)``
+    above it, the upper ones growing geometrically (the peak is found on the values, so the
+    counts and ``odds`` must be known: no ``jit``/``vmap``).  The cdf and sf
     sum the pmf over the smaller side.  Differentiable in ``odds``.
 
     >>> from osculate.scipy import stats
@@ -213,14 +214,20 @@ class nchypergeom_wallenius_gen(_nchypergeom):
                 "osculate.scipy.stats.nchypergeom_wallenius places its quadrature from the values of its "
                 "arguments, so they must not be traced (jit, vmap)") from None
         peak, width = _wallenius_peak(kv, Dv, Nv, ov)
-        left = _np.maximum(0.0, peak - _SPAN * width)
-        step = (peak + _SPAN * width - left) / _PANELS
+        # below the peak the log-integrand's curvature grows (like N/w²): 40 widths suffice; above it
+        # the decay slows down to the rate D, so the panels reach max(40 widths, 60/D)
+        reach = _np.maximum(40.0 * width, 60.0 / _np.where(Dv > 0.0, Dv, 1.0))
+        ratio = (reach / width) ** (1.0 / (_RIGHT - 1))
+        edges = [_np.maximum(0.0, peak - c * width) for c in _LEFT]
+        edges += [peak + width * ratio ** i for i in range(_RIGHT)]
         axis = (-1,) + (1,) * peak.ndim
         logs = []
-        for i in range(_PANELS):
-            w = left + step * (i + _GL_X.reshape(axis))
-            logs.append(_log(Ds) - Ds * w + _sp.xlogy(k, -_o.expm1(-odds * w)) + _sp.xlogy(N - k, -_o.expm1(-w))
-                        + _np.log(step * _GL_W.reshape(axis)))
+        for a, b in zip(edges[:-1], edges[1:]):
+            step = b - a
+            w = a + step * _GL_X.reshape(axis)
+            with _np.errstate(divide="ignore"):
+                lw = _np.log(step * _GL_W.reshape(axis))
+            logs.append(_log(Ds) - Ds * w + _sp.xlogy(k, -_o.expm1(-odds * w)) + _sp.xlogy(N - k, -_o.expm1(-w)) + lw)
         lf = _o.concatenate(logs, axis=0)
         fin = _o.isfinite(lf)
         return _where(full, 0.0, _logsum0(_where(fin, lf, 0.0), fin))
