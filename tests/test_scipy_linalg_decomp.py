@@ -345,3 +345,24 @@ def test_qr_modifications_errors():
         la.qr_insert(q, r, np.ones(3), 9)
     with pytest.raises(ValueError, match="inside jit or vmap"):
         osc.jit(lambda u: la.qr_update(q, r, u, np.ones(3))[1])(np.ones(4))
+
+
+# --------------------------------------------------------------------------- expm_cond
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 6])
+@pytest.mark.parametrize("kind", [float, complex])
+def test_expm_cond_matches_scipy(n, kind):
+    r = np.random.default_rng(n)
+    a = r.standard_normal((n, n)) + (1j * r.standard_normal((n, n)) if kind is complex else 0)
+    np.testing.assert_allclose(la.expm_cond(a), sl.expm_cond(a), rtol=1e-12)
+    np.testing.assert_allclose(osc.jvp(la.expm_cond, (a,), (a,))[0], sl.expm_cond(a), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", [float, complex])
+def test_expm_cond_second_order(kind):
+    r = np.random.default_rng(12)
+    a = r.standard_normal((3, 3)) + (1j * r.standard_normal((3, 3)) if kind is complex else 0)
+    check_grads(la.expm_cond, (a,), order=2, modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="A must be a square matrix"):
+        la.expm_cond(np.ones((2, 3)))

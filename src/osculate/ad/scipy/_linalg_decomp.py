@@ -17,6 +17,9 @@
   phase SciPy's Givens updates left it, read from SciPy's result on the
   values (and, for a full ``Q`` of a tall matrix, SciPy's basis of the
   orthogonal complement): SciPy's values, with ``qr``'s derivatives;
+* ``expm_cond`` is SciPy's formula on the ``n²`` Fréchet derivatives of
+  ``expm`` (one stacked ``expm_frechet``), differentiable where the largest
+  singular value of their Kronecker form is simple;
 * ``rsf2csf`` is SciPy's sequence of 2x2 rotations written with osculate's
   operations (which blocks to rotate, and which eigenvalue of a block leads,
   are read from the concrete values), so its values are SciPy's.
@@ -33,6 +36,7 @@ from ..core import Tracer as _Tracer
 from ..core import concrete as _concrete
 from ..prims import decompositions as _dec
 from ..prims import eig as _eig
+from ..prims import matfun as _mf
 from ..prims.arithmetic import where as _where
 from ..prims.complex_parts import conj as _conj
 from ..prims.complex_parts import is_complex as _is_complex
@@ -44,7 +48,7 @@ from ..prims.linalg import solve as _solve
 from ..prims.structural import concatenate as _concatenate
 from ..prims.structural import shape_of as _shape_of
 
-__all__ = ["schur", "rsf2csf", "ldl", "qr_update", "qr_insert", "qr_delete"]
+__all__ = ["schur", "rsf2csf", "ldl", "qr_update", "qr_insert", "qr_delete", "expm_cond"]
 
 
 def _matrix(x, name, what):
@@ -468,3 +472,30 @@ def qr_delete(Q, R, k, p=1, which="row", overwrite_qr=False, check_finite=True):
         k = k + n if k < 0 else k
         a = _concatenate([x for x in (a[:, :k], a[:, k + p:]) if _shape_of(x)[1]] or [a[:, :0]], axis=1)
     return _as_scipys(a, q1, r1, "qr_delete")
+
+
+# --------------------------------------------------------------------------- expm_cond
+
+
+def expm_cond(A, check_finite=True):
+    """The relative condition number of the matrix exponential in the Frobenius
+    norm, as :func:`scipy.linalg.expm_cond`: ``‖K‖₂ ‖A‖_F / ‖expm(A)‖_F`` with
+    ``K`` the ``n² × n²`` matrix of the Fréchet derivative ``L(A, ·)``, whose
+    columns are ``L(A, E)`` for the ``n²`` unit matrices ``E``, all computed
+    by one stacked :func:`expm_frechet`.  Differentiable where ``K``'s
+    largest singular value is simple (``O(n⁶)`` for ``‖K‖₂``).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.linalg import expm_cond
+    >>> a = np.array([[-0.3, 0.2, 0.6], [0.6, 0.3, -0.1], [-0.7, 1.2, 0.9]])
+    >>> round(float(expm_cond(a)), 12)
+    1.778780586447
+    >>> osc.grad(expm_cond)(a).shape
+    (3, 3)
+    """
+    A = _matrix(A, "expm_cond", "A")
+    n = _shape_of(A)[0]
+    units = _np.eye(n * n, dtype=_np.finfo(A.dtype).dtype).reshape(n * n, n, n)
+    x, frechet = _mf.expm_frechet(A, units)
+    kron = _onp.reshape(frechet, (n * n, n * n))  # (rows: the directions; the 2-norm does not mind)
+    return _onp.linalg.norm(kron, 2) * _onp.linalg.norm(A, "fro") / _onp.linalg.norm(x[0], "fro")
