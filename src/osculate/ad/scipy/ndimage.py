@@ -56,8 +56,13 @@ def _no_output(output, fname):
 
 
 def _array(x, fname, what="input"):
+    """``x`` as an array (a tracer stays one; a list may hold tracers), numeric or a TypeError naming it."""
     if isinstance(x, _Tracer):
         return x
+    if isinstance(x, (list, tuple)):
+        x = _o.array(x)
+        if isinstance(x, _Tracer):
+            return x
     x = _np.asarray(x)
     if x.dtype == object or x.dtype.kind not in "biufc":
         raise TypeError(f"{fname}: {what} must be a numeric array, not dtype {x.dtype}")
@@ -151,8 +156,13 @@ def _float_input(x):
     return _np.asarray(x, dtype=_np.float64)
 
 
+def _weights(weights, fname):
+    w = _array(weights, fname, "weights")
+    return w if isinstance(w, _Tracer) or w.dtype.kind in "fc" else w.astype(_np.float64)
+
+
 def _weights1d(weights, fname):
-    w = weights if isinstance(weights, _Tracer) else _np.asarray(weights, dtype=_np.result_type(weights, _np.float64))
+    w = _weights(weights, fname)
     if _np.ndim(w) != 1 or _np.shape(w)[0] < 1:
         raise ValueError(f"{fname}: weights must be a non-empty 1-d array, not shape {_np.shape(w)}")
     return w
@@ -330,7 +340,7 @@ def _check_size(size, fname):
 def _nd_filter(input, weights, output, mode, cval, origin, axes, fname, flip):
     _no_output(output, fname)
     x = _float_input(_array(input, fname))
-    w = weights if isinstance(weights, _Tracer) else _np.asarray(weights, dtype=_np.result_type(weights, _np.float64))
+    w = _weights(weights, fname)
     axes = _axes_list(axes, _np.ndim(x), fname)
     if _np.ndim(w) != len(axes):
         raise RuntimeError(f"{fname}: weights must have one dimension per filtered axis ({len(axes)}), "

@@ -54,16 +54,7 @@ _BLOCK = 256
 # --------------------------------------------------------------------------- helpers
 
 def _array(x, fname, what):
-    if isinstance(x, _Tracer):
-        return x
-    if isinstance(x, (list, tuple)):
-        x = _o.array(x)  # nested sequences may hold traced values
-        if isinstance(x, _Tracer):
-            return x
-    arr = _np.asarray(x)
-    if arr.dtype == object or arr.dtype.kind not in "biufc":
-        raise TypeError(f"{fname}: {what} must be a numeric array, not dtype {arr.dtype}")
-    return arr
+    return _nd._array(x, fname, what)
 
 
 def _is_complex(x):

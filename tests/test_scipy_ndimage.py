@@ -1,0 +1,174 @@
+"""``osculate.scipy.ndimage``'s linear filters against SciPy: every boundary
+mode (and its grid-* alias), origins, shapes and axes; derivatives (second
+order, forward and reverse, against finite differences) in the input, the
+weights, ``cval`` and ``sigma``; vmap and jit; errors and the refusal of
+plain ``scipy.ndimage`` on traced values."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.ndimage as snd
+
+import osculate as osc
+from osculate.ad.core import UnsupportedConversionError
+from osculate.scipy import ndimage as nd
+from osculate.testing import check_grads
+
+RNG = np.random.default_rng(5)
+MODES = ["reflect", "constant", "nearest", "mirror", "wrap", "grid-mirror", "grid-constant", "grid-wrap"]
+
+
+def _close(actual, expected, rtol=1e-12):
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert actual.shape == expected.shape
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=rtol * scale)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("n", [1, 2, 3, 8])  # windows longer than the axis reflect/wrap more than once
+def test_1d_filters_match_scipy(mode, n):
+    x = RNG.standard_normal((n, 4))
+    for k in (1, 2, 3, 4, 7, 12):
+        w = RNG.standard_normal(k)
+        for origin in range(-(k // 2), (k - 1) // 2 + 1):
+            for axis in (0, 1, -1):
+                kw = dict(mode=mode, cval=0.7, origin=origin)
+                _close(nd.correlate1d(x, w, axis, **kw), snd.correlate1d(x, w, axis, **kw))
+                _close(nd.convolve1d(x, w, axis, **kw), snd.convolve1d(x, w, axis, **kw))
+                _close(nd.uniform_filter1d(x, k, axis, **kw), snd.uniform_filter1d(x, k, axis, **kw))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_gaussian_filters_match_scipy(mode):
+    for sigma, order, n in itertools.product((0.5, 1.0, 2.3), range(4), (3, 10)):
+        x = RNG.standard_normal((n, 3))
+        _close(nd.gaussian_filter1d(x, sigma, 0, order, mode=mode, cval=0.3),
+               snd.gaussian_filter1d(x, sigma, 0, order, mode=mode, cval=0.3))
+        _close(nd.gaussian_filter1d(x, sigma, 1, order, mode=mode, truncate=2.0),
+               snd.gaussian_filter1d(x, sigma, 1, order, mode=mode, truncate=2.0))
+        _close(nd.gaussian_filter1d(x, sigma, order=order, mode=mode, radius=2),
+               snd.gaussian_filter1d(x, sigma, order=order, mode=mode, radius=2))
+        _close(nd.gaussian_filter(x, sigma, order, mode=mode, cval=0.3),
+               snd.gaussian_filter(x, sigma, order, mode=mode, cval=0.3))
+        _close(nd.gaussian_filter(x, [sigma, 0.7], [order, 1], mode=[mode, "wrap"]),
+               snd.gaussian_filter(x, [sigma, 0.7], [order, 1], mode=[mode, "wrap"]))
+    y = RNG.standard_normal((4, 5, 6))
+    _close(nd.gaussian_filter(y, (1.0, 0.0, 2.0), radius=(1, 2, 3), mode=mode),
+           snd.gaussian_filter(y, (1.0, 0.0, 2.0), radius=(1, 2, 3), mode=mode))
+    _close(nd.gaussian_filter(y, 1.5, axes=(2, 0), mode=mode), snd.gaussian_filter(y, 1.5, axes=(2, 0), mode=mode))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("wshape", [(1, 1), (2, 3), (3, 3), (4, 2)])
+def test_nd_correlate_and_convolve_match_scipy(mode, wshape):
+    x = RNG.standard_normal((5, 6, 4))
+    w = RNG.standard_normal(wshape)
+    ranges = [range(-(k // 2), (k - 1) // 2 + 1) for k in wshape]
+    for origin in itertools.product(*ranges):
+        kw = dict(mode=mode, cval=0.2, origin=origin)
+        _close(nd.correlate(x[:, :, 0], w, **kw), snd.correlate(x[:, :, 0], w, **kw))
+        _close(nd.convolve(x[:, :, 0], w, **kw), snd.convolve(x[:, :, 0], w, **kw))
+    for axes in [(0, 2), (2, 0), (1, 2)]:  # the weights follow the sorted axes, as in SciPy
+        _close(nd.correlate(x, w, mode=mode, axes=axes), snd.correlate(x, w, mode=mode, axes=axes))
+        _close(nd.convolve(x, w, mode=mode, axes=axes), snd.convolve(x, w, mode=mode, axes=axes))
+    w3 = RNG.standard_normal((2, 3, 2))
+    _close(nd.correlate(x, w3, mode=mode), snd.correlate(x, w3, mode=mode))
+
+
+def test_origin_sequence_follows_axes_as_given():
+    x, w = RNG.standard_normal((5, 6, 4)), RNG.standard_normal((3, 3))
+    _close(nd.correlate(x, w, origin=(0, 1), axes=(2, 0)), snd.correlate(x, w, origin=(0, 1), axes=(2, 0)))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_uniform_filter_matches_scipy(mode):
+    x = RNG.standard_normal((5, 6, 4))
+    for size in (1, 2, 3, (2, 3, 1)):
+        _close(nd.uniform_filter(x, size, mode=mode, cval=0.1), snd.uniform_filter(x, size, mode=mode, cval=0.1))
+    _close(nd.uniform_filter(x, 3, mode=mode, origin=(1, 0, -1)), snd.uniform_filter(x, 3, mode=mode, origin=(1, 0, -1)))
+    _close(nd.uniform_filter(x, (2, 4), mode=mode, axes=(0, 2)), snd.uniform_filter(x, (2, 4), mode=mode, axes=(0, 2)))
+
+
+def test_integer_input_is_filtered_in_floating_point_and_nan_propagates():
+    xi = np.arange(6)
+    _close(nd.uniform_filter1d(xi, 3), snd.uniform_filter1d(xi.astype(float), 3))
+    x = np.array([1.0, 2.0, np.nan, 3.0, 4.0, 5.0, 6.0])
+    np.testing.assert_array_equal(np.isnan(nd.correlate1d(x, [1.0, 1.0, 1.0])),
+                                  np.isnan(snd.correlate1d(x, [1.0, 1.0, 1.0])))
+
+
+# --------------------------------------------------------------------------- derivatives
+
+X8 = RNG.standard_normal(8)
+M45 = RNG.standard_normal((4, 5))
+DERIVATIVES = {
+    "correlate1d-constant-cval": (lambda x, w, c: nd.correlate1d(x, w, mode="constant", cval=c),
+                                  (X8, RNG.standard_normal(3), np.array(0.3))),
+    "convolve1d-mirror-origin": (lambda x, w: nd.convolve1d(x, w, mode="mirror", origin=1),
+                                 (X8, RNG.standard_normal(4))),
+    "correlate1d-wrap-axis0": (lambda x: nd.correlate1d(x, [0.2, -1.0, 0.5], axis=0, mode="wrap"), (M45,)),
+    "gaussian_filter1d-order2": (lambda x: nd.gaussian_filter1d(x, 1.2, order=2, mode="reflect"), (X8,)),
+    "gaussian_filter1d-sigma": (lambda x, s: nd.gaussian_filter1d(x, s, order=1, radius=3), (X8, np.array(1.1))),
+    "gaussian_filter-sigma-order3": (lambda s: nd.gaussian_filter1d(X8, s, order=3, radius=4), (np.array(0.9),)),
+    "gaussian_filter": (lambda x: nd.gaussian_filter(x, [0.8, 1.3], mode="nearest"), (M45,)),
+    "uniform_filter1d": (lambda x: nd.uniform_filter1d(x, 4, mode="grid-wrap", origin=-1), (X8,)),
+    "uniform_filter-cval": (lambda x, c: nd.uniform_filter(x, 3, mode="constant", cval=c), (M45, np.array(0.2))),
+    "correlate-weights": (lambda x, w: nd.correlate(x, w, mode="reflect"), (M45, RNG.standard_normal((2, 3)))),
+    "convolve-weights-cval": (lambda x, w, c: nd.convolve(x, w, mode="constant", cval=c),
+                              (M45, RNG.standard_normal((3, 2)), np.array(-0.4))),
+}
+
+
+@pytest.mark.parametrize("name", list(DERIVATIVES))
+def test_second_derivatives_match_finite_differences(name):
+    f, args = DERIVATIVES[name]
+    check_grads(f, args, order=2, modes=("fwd", "rev"))
+
+
+def test_vmap_and_jit():
+    g = lambda x: nd.gaussian_filter(x, 1.0, mode="mirror")  # noqa: E731
+    stack = np.stack([M45, M45 + 1.0, -M45])
+    np.testing.assert_allclose(osc.vmap(g)(stack), [snd.gaussian_filter(m, 1.0, mode="mirror") for m in stack],
+                               rtol=1e-13)
+    jg = osc.jit(g)
+    for m in stack:
+        np.testing.assert_allclose(jg(m), snd.gaussian_filter(m, 1.0, mode="mirror"), rtol=1e-13)
+    h = lambda x, w: nd.correlate1d(x, w, mode="constant", cval=1.0)  # noqa: E731
+    w = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(osc.vmap(h, in_axes=(0, None))(M45, w),
+                               [snd.correlate1d(r, w, mode="constant", cval=1.0) for r in M45], rtol=1e-13)
+
+
+# --------------------------------------------------------------------------- errors
+
+def test_plain_scipy_on_a_tracer_names_the_osculate_function():
+    with pytest.raises(UnsupportedConversionError,
+                       match=r"scipy\.ndimage\.gaussian_filter1d .*osculate\.scipy\.ndimage\.gaussian_filter1d"):
+        osc.grad(lambda x: np.sum(snd.gaussian_filter1d(x, 1.0)))(X8)
+
+
+def test_bad_arguments_get_one_line_errors():
+    with pytest.raises(ValueError, match="mode"):
+        nd.correlate1d(X8, [1.0, 2.0], mode="periodic")
+    with pytest.raises(ValueError, match="origin"):
+        nd.correlate1d(X8, [1.0, 2.0, 3.0], origin=2)
+    with pytest.raises(TypeError, match="output"):
+        nd.convolve1d(X8, [1.0, 2.0], output=np.empty(8))
+    with pytest.raises(ValueError, match="weights"):
+        nd.correlate1d(X8, np.ones((2, 2)))
+    with pytest.raises(RuntimeError, match="weights"):
+        nd.correlate(M45, np.ones(3))
+    with pytest.raises(ValueError, match="axis"):
+        nd.gaussian_filter1d(X8, 1.0, axis=1)
+    with pytest.raises(ValueError, match="order"):
+        nd.gaussian_filter1d(X8, 1.0, order=-1)
+    with pytest.raises(ValueError, match="radius"):
+        osc.grad(lambda s: np.sum(nd.gaussian_filter1d(X8, s)))(1.0)
+    with pytest.raises(ValueError, match="size"):
+        nd.uniform_filter1d(X8, 0)
+    with pytest.raises(ValueError, match="sigma"):
+        nd.gaussian_filter(M45, [1.0, 2.0, 3.0])
