@@ -415,3 +415,13 @@ def test_statistics_under_vmap_are_the_last_members_with_every_members_flag():
 def test_scipys_own_call_on_a_tracer_names_osculates_function():
     with pytest.raises(osc.ad.core.UnsupportedConversionError, match=r"osculate\.scipy\.optimize\.brentq"):
         osc.grad(lambda a: sopt.brentq(lambda x, a: x * x - a, 0.0, 3.0, args=(a,)))(2.0)
+
+
+@pytest.mark.parametrize("call", [
+    lambda a: oopt.brentq(lambda x: x - a, -5.0, 5.0),
+    lambda a: oopt.fsolve(lambda x: x - a, np.zeros(1)),   # (MINPACK would mask the cause)
+    lambda a: oopt.minimize(lambda x, b: np.sum((x - a * b) ** 2), np.zeros(1), args=(a,)).x,
+], ids=["brentq", "fsolve", "minimize"])
+def test_a_traced_value_closed_over_is_refused_in_one_line(call):
+    with pytest.raises(osc.ad.core.ConcretizationError, match=r"closes over.*pass such values through args"):
+        osc.grad(lambda a: np.sum(call(a)))(1.0)

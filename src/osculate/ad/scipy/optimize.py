@@ -43,12 +43,14 @@ updates the traced solution only).
 from __future__ import annotations
 
 import copy
+import functools
+import types
 
 import numpy as np
 from scipy import optimize as _sopt
 
 from .. import numpy as osc_np
-from ..core import Tracer
+from ..core import ConcretizationError, Tracer
 from ..implicit import implicit_root
 from ..transforms import grad, hessian
 from ..tree import tree_flatten
@@ -63,6 +65,37 @@ _RTOL = 4 * np.finfo(float).eps  # SciPy's default relative tolerance of its bra
 
 
 # --------------------------------------------------------------------------- shared pieces
+
+
+def _guarded(solver):
+    """SciPy's ``solver``, with a clear error when the function it is given returns a
+    traced value: the solver only ever calls it with plain ``x`` and ``args``, so
+    it closes over a traced value the solver cannot see (the check is made on
+    the function's output, before SciPy converts it: MINPACK would report
+    only its own TypeError)."""
+
+    def refuse():
+        return ConcretizationError(
+            f"osculate.scipy.optimize.{solver.__name__}: the function given to the solver returned a traced "
+            "value for plain arguments, so it uses a traced value it closes over, which the solver cannot "
+            "see; pass such values through args=(...)")
+
+    @functools.wraps(solver)
+    def call(fn, *a, **k):
+        def checked(*xs):
+            out = fn(*xs)
+            if _traced(out):
+                raise refuse()
+            return out
+
+        return solver(checked, *a, **k)
+
+    return call
+
+
+_scipy = types.SimpleNamespace(**{name: _guarded(getattr(_sopt, name)) for name in (
+    "brentq", "brenth", "ridder", "bisect", "toms748", "newton", "root_scalar", "fsolve", "root", "fixed_point",
+    "minimize", "minimize_scalar")})
 
 
 def _args_tuple(args):
@@ -162,27 +195,27 @@ def _bracketing_doc(name, what):
 
 
 def brentq(f, a, b, args=(), xtol=2e-12, rtol=_RTOL, maxiter=100, full_output=False, disp=True):
-    return _bracketing(_sopt.brentq, "brentq", f, a, b, args, full_output,
+    return _bracketing(_scipy.brentq, "brentq", f, a, b, args, full_output,
                        dict(xtol=xtol, rtol=rtol, maxiter=maxiter, disp=disp))
 
 
 def brenth(f, a, b, args=(), xtol=2e-12, rtol=_RTOL, maxiter=100, full_output=False, disp=True):
-    return _bracketing(_sopt.brenth, "brenth", f, a, b, args, full_output,
+    return _bracketing(_scipy.brenth, "brenth", f, a, b, args, full_output,
                        dict(xtol=xtol, rtol=rtol, maxiter=maxiter, disp=disp))
 
 
 def ridder(f, a, b, args=(), xtol=2e-12, rtol=_RTOL, maxiter=100, full_output=False, disp=True):
-    return _bracketing(_sopt.ridder, "ridder", f, a, b, args, full_output,
+    return _bracketing(_scipy.ridder, "ridder", f, a, b, args, full_output,
                        dict(xtol=xtol, rtol=rtol, maxiter=maxiter, disp=disp))
 
 
 def bisect(f, a, b, args=(), xtol=2e-12, rtol=_RTOL, maxiter=100, full_output=False, disp=True):
-    return _bracketing(_sopt.bisect, "bisect", f, a, b, args, full_output,
+    return _bracketing(_scipy.bisect, "bisect", f, a, b, args, full_output,
                        dict(xtol=xtol, rtol=rtol, maxiter=maxiter, disp=disp))
 
 
 def toms748(f, a, b, args=(), k=1, xtol=2e-12, rtol=_RTOL, maxiter=100, full_output=False, disp=True):
-    return _bracketing(_sopt.toms748, "toms748", f, a, b, args, full_output,
+    return _bracketing(_scipy.toms748, "toms748", f, a, b, args, full_output,
                        dict(k=k, xtol=xtol, rtol=rtol, maxiter=maxiter, disp=disp))
 
 
@@ -214,7 +247,7 @@ def newton(func, x0, fprime=None, args=(), tol=1.48e-08, maxiter=50, fprime2=Non
     args = _args_tuple(args)
     options = dict(fprime=fprime, tol=tol, maxiter=maxiter, fprime2=fprime2, rtol=rtol, disp=disp)
     if not _traced(x0, x1, args):
-        return _sopt.newton(func, x0, args=args, x1=x1, full_output=full_output, **options)
+        return _scipy.newton(func, x0, args=args, x1=x1, full_output=full_output, **options)
     log = _Log("newton")
     ignored = (x0,) if x1 is None else (x0, x1)
 
@@ -222,7 +255,7 @@ def newton(func, x0, fprime=None, args=(), tol=1.48e-08, maxiter=50, fprime2=Non
         start, second = (x0, None) if x1 is None else (x0, rest[0])
         p = rest[len(ignored) - 1:]
         scalar = np.ndim(x0) == 0
-        out = _sopt.newton(func, float(start) if scalar else np.asarray(start, dtype=float), args=p,
+        out = _scipy.newton(func, float(start) if scalar else np.asarray(start, dtype=float), args=p,
                            x1=None if second is None else (float(second) if scalar else np.asarray(second)),
                            full_output=True, **options)
         root = out[0]
@@ -261,7 +294,7 @@ def root_scalar(f, args=(), method=None, bracket=None, fprime=None, fprime2=None
                    options=options)
     ends = () if bracket is None else tuple(bracket)
     if not _traced(ends, x0, x1, args):
-        return _sopt.root_scalar(f, args=args, bracket=bracket, x0=x0, x1=x1, **options)
+        return _scipy.root_scalar(f, args=args, bracket=bracket, x0=x0, x1=x1, **options)
     log = _Log("root_scalar")
     slots = [(name, v) for name, v in (("x0", x0), ("x1", x1)) if v is not None]
     ignored = ends + tuple(v for _, v in slots)
@@ -269,7 +302,7 @@ def root_scalar(f, args=(), method=None, bracket=None, fprime=None, fprime2=None
     def solve(*q):
         plain_bracket = None if bracket is None else [float(e) for e in q[:len(ends)]]
         starts = {name: float(v) for (name, _), v in zip(slots, q[len(ends):len(ignored)])}
-        res = _sopt.root_scalar(f, args=q[len(ignored):], bracket=plain_bracket, **starts, **options)
+        res = _scipy.root_scalar(f, args=q[len(ignored):], bracket=plain_bracket, **starts, **options)
         log.results.append(res)
         return res.root
 
@@ -308,11 +341,11 @@ def fsolve(func, x0, args=(), fprime=None, full_output=0, col_deriv=0, xtol=1.49
     options = dict(fprime=fprime, col_deriv=col_deriv, xtol=xtol, maxfev=maxfev, band=band, epsfcn=epsfcn,
                    factor=factor, diag=diag)
     if not _traced(x0, args):
-        return _sopt.fsolve(func, x0, args=args, full_output=full_output, **options)
+        return _scipy.fsolve(func, x0, args=args, full_output=full_output, **options)
     log = _Log("fsolve")
 
     def solve(x0, *p):
-        out = _sopt.fsolve(func, np.asarray(x0, dtype=float), args=p, full_output=True, **options)
+        out = _scipy.fsolve(func, np.asarray(x0, dtype=float), args=p, full_output=True, **options)
         log.results.append(out)
         return out[0]
 
@@ -344,11 +377,11 @@ def root(fun, x0, args=(), method="hybr", jac=None, tol=None, callback=None, opt
     args = _args_tuple(args)
     options = dict(method=method, jac=jac, tol=tol, callback=callback, options=options)
     if not _traced(x0, args):
-        return _sopt.root(fun, x0, args=args, **options)
+        return _scipy.root(fun, x0, args=args, **options)
     log = _Log("root")
 
     def solve(x0, *p):
-        res = _sopt.root(fun, np.asarray(x0, dtype=float), args=p, **options)
+        res = _scipy.root(fun, np.asarray(x0, dtype=float), args=p, **options)
         log.results.append(res)
         return res.x
 
@@ -373,10 +406,10 @@ def fixed_point(func, x0, args=(), xtol=1e-08, maxiter=500, method="del2"):
     args = _args_tuple(args)
     options = dict(xtol=xtol, maxiter=maxiter, method=method)
     if not _traced(x0, args):
-        return _sopt.fixed_point(func, x0, args=args, **options)
+        return _scipy.fixed_point(func, x0, args=args, **options)
 
     def solve(x0, *p):
-        return _sopt.fixed_point(func, np.asarray(x0, dtype=float), args=p, **options)
+        return _scipy.fixed_point(func, np.asarray(x0, dtype=float), args=p, **options)
 
     return _implicit(lambda x, *p: x - func(x, *p), solve, (x0,), args)
 
@@ -435,14 +468,14 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bou
     if hess is None and hessp is None and name in _NEEDS_HESS:
         options["hess"] = hessian(value)
     if not _traced(x0, args):
-        return _sopt.minimize(fun, x0, args=args, **options)
+        return _scipy.minimize(fun, x0, args=args, **options)
     if constraints is not None and (isinstance(constraints, dict) or len(constraints)):
         raise ValueError("osculate.scipy.optimize.minimize: constraints with traced args are not supported "
                          "(the minimizer's derivative would need the KKT conditions); pass constraints=()")
     log = _Log("minimize")
 
     def solve(x0, *p):
-        res = _sopt.minimize(fun, np.asarray(x0, dtype=float), args=p, **options)
+        res = _scipy.minimize(fun, np.asarray(x0, dtype=float), args=p, **options)
         if bounds is not None and _active_bounds(res.x, bounds):
             raise ValueError("osculate.scipy.optimize.minimize: the minimizer lies on one of its bounds, so it is "
                              "not differentiable in traced args by the stationarity condition; drop the bound "
@@ -476,11 +509,11 @@ def minimize_scalar(fun, bracket=None, bounds=None, args=(), method=None, tol=No
     args = _args_tuple(args)
     options = dict(bracket=bracket, bounds=bounds, method=method, tol=tol, options=options)
     if not _traced(args):
-        return _sopt.minimize_scalar(fun, args=args, **options)
+        return _scipy.minimize_scalar(fun, args=args, **options)
     log = _Log("minimize_scalar")
 
     def solve(*p):
-        res = _sopt.minimize_scalar(fun, args=p, **options)
+        res = _scipy.minimize_scalar(fun, args=p, **options)
         log.results.append(res)
         return res.x
 
