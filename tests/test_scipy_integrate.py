@@ -328,3 +328,14 @@ def test_quad_asks_for_quad_vec_for_arrays():
         oi.quad(lambda s: np.stack([s, s]), 0.0, 1.0)
     with pytest.raises(ValueError, match="norm"):
         oi.quad_vec(_vector_integrand, 0.0, 1.0, norm="1")
+
+
+def test_derivative_parts_that_integrate_to_zero_stop_at_rounding_error():
+    # the tangent in c integrates to 0 (odd): with quad_vec's epsabs=1e-200 only rounding error is left
+    f = lambda c: oi.quad_vec(lambda s: np.stack([np.exp(-s * s) + c * s, np.cos(s)]), -1.0, 1.0)  # noqa: E731
+    value, tangent = osc.jvp(lambda c: f(c)[0], (np.float64(0.5),), (np.float64(1.0),))
+    np.testing.assert_allclose(value, si.quad_vec(lambda s: np.stack([np.exp(-s * s) + 0.5 * s, np.cos(s)]),
+                                                  -1.0, 1.0)[0], rtol=1e-14)
+    assert np.max(np.abs(tangent)) < 1e-15
+    with pytest.warns(si.IntegrationWarning, match="rounding"):
+        oi.quad(np.sin, -1.0, 1.0, epsabs=0.0)

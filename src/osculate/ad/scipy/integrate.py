@@ -555,22 +555,24 @@ class _Interval:
                 gauss = half * _np.sum(wg * c, axis=0)
                 scale = half * _np.sum(wk * _np.abs(c), axis=0)
                 spread = half * _np.sum(wk * _np.abs(c - kronrod / (2.0 * half)), axis=0)
-                self.estimates[path] = (kronrod, _error_estimate(kronrod - gauss, spread, scale), nb)
+                error, rounding = _error_estimate(kronrod - gauss, spread, scale)
+            self.estimates[path] = (kronrod, error, nb, rounding)
 
 
 def _error_estimate(difference, spread, scale):
     """The usual Gauss-Kronrod error estimate from ``|K - G|``, sharpened by
     the integrand's spread about its mean and bounded below by the rounding
-    error of the sum."""
+    error of the sum; and that rounding error."""
     err = _np.abs(difference)
     with _np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         sharpened = spread * _np.minimum(1.0, (200.0 * err / _np.where(spread > 0, spread, 1.0)) ** 1.5)
     err = _np.where((spread > 0) & (err > 0), sharpened, err)
-    return _np.where(scale > _TINY / (50.0 * _EPS), _np.maximum(50.0 * _EPS * scale, err), err)
+    rounding = 50.0 * _EPS * scale
+    return _np.where(scale > _TINY / (50.0 * _EPS), _np.maximum(rounding, err), err), rounding
 
 
 class _Totals:
-    """``{path: [integral, error, batch axes]}`` summed over the intervals, kept
+    """``{path: [integral, error, batch axes, rounding error]}`` summed over the intervals, kept
     up to date as intervals come and go (a part an interval lacks is zero
     there)."""
 
@@ -578,44 +580,49 @@ class _Totals:
         self.sums = {}
 
     def add(self, iv, sign=1.0):
-        for path, (k, e, nb) in iv.estimates.items():
+        for path, (k, e, nb, r) in iv.estimates.items():
             if path in self.sums:
                 entry = self.sums[path]
                 entry[0] = entry[0] + sign * k
                 entry[1] = entry[1] + sign * e
+                entry[3] = entry[3] + sign * r
             else:
-                self.sums[path] = [sign * k, sign * e, nb]
+                self.sums[path] = [sign * k, sign * e, nb, sign * r]
 
 
 def _adaptive(integrand, pieces, epsabs, epsrel, limit, norm, share, min_intervals):
     """Bisect the subinterval that is worst relative to the tolerance until
     the value and every carried derivative part meet it (their summed error
     estimates, in ``norm``, within ``share`` of ``max(epsabs, epsrel *
-    norm(integral))``), or ``limit`` subintervals are in use.  Returns the
-    intervals, the value's error estimate and why it stopped (None when
-    converged)."""
+    norm(integral))``) or are down to rounding error (an integral that is
+    about 0 with a tiny ``epsabs``), or ``limit`` subintervals are in use.
+    Returns the intervals, the value's error estimate and why it stopped
+    (None when converged)."""
     intervals = [_Interval(p, 0.0, 1.0, integrand) for p in range(pieces)]
     totals = _Totals()
     for iv in intervals:
         totals.add(iv)
     while True:
         tolerance = {path: share * _np.maximum(epsabs, epsrel * norm(k, nb))
-                     for path, (k, e, nb) in totals.sums.items()}
-        errors = {path: norm(_np.maximum(e, 0.0), nb) for path, (k, e, nb) in totals.sums.items()}
+                     for path, (k, e, nb, r) in totals.sums.items()}
+        errors = {path: norm(_np.maximum(e, 0.0), nb) for path, (k, e, nb, r) in totals.sums.items()}
+        roundings = {path: norm(_np.maximum(r, 0.0), nb) for path, (k, e, nb, r) in totals.sums.items()}
         value_error = max((float(_np.max(errors[path], initial=0.0)) for path in errors if _is_value_path(path)),
                           default=0.0)
         if any(_np.any(~_np.isfinite(e)) for e in errors.values()):
             return intervals, value_error if value_error == value_error else _math.nan, "nan"
         met = {path: bool(_np.all(errors[path] <= tolerance[path])) for path in errors}
-        if all(met.values()) and len(intervals) >= min_intervals:
-            return intervals, value_error, None
+        done = {path: bool(_np.all((errors[path] <= tolerance[path]) | (errors[path] <= 2.0 * roundings[path])))
+                for path in errors}  # (splitting cannot reduce rounding error)
         value_done = all(ok for path, ok in met.items() if _is_value_path(path))
+        if all(done.values()) and len(intervals) >= min_intervals:
+            return intervals, value_error, None if value_done else "roundoff"
         if len(intervals) >= limit:
             return intervals, value_error, "derivative" if value_done else "limit"
 
         def badness(iv):
             return max((float(_np.max(norm(e, nb) / tolerance[path], initial=0.0))
-                        for path, (k, e, nb) in iv.estimates.items()), default=0.0)
+                        for path, (k, e, nb, r) in iv.estimates.items() if not done[path]), default=0.0)
 
         worst = max(range(len(intervals)), key=lambda i: badness(intervals[i]))
         iv = intervals[worst]
@@ -641,7 +648,8 @@ _MESSAGES = {
 }
 
 _NO_VALUES = ("osculate.scipy.integrate.{name} chooses its subintervals from the integrand's values, which do not "
-              "exist inside jit; use osculate.scipy.integrate.fixed_quad there, or call {name} outside jit")
+              "exist inside jit (nor while a global sparsity pattern is detected); use "
+              "osculate.scipy.integrate.fixed_quad there, or call {name} outside jit")
 
 
 def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min_intervals, scalar):
@@ -710,7 +718,7 @@ def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min
                                                share, min_intervals)
     except _ConcretizationError:
         raise ValueError(_NO_VALUES.format(name=name)) from None
-    if trouble is not None:
+    if trouble is not None and name == "quad":  # (SciPy's quad_vec does not warn either: see its abserr)
         _warnings.warn(_MESSAGES[trouble].format(limit=limit), _IntegrationWarning, stacklevel=3)
     intervals.sort(key=lambda iv: (iv.piece, iv.t0))
     value = _functools.reduce(_operator.add, [iv.value for iv in intervals])
@@ -791,7 +799,9 @@ def quad_vec(f, a, b, epsabs=1e-200, epsrel=1e-8, norm="2", cache_size=100e6, li
     ``max(epsabs, epsrel * norm(value))``.  Returns ``(value, abserr)``.
     ``f(x, *args)`` is called with one traced point at a time.
     ``cache_size`` and ``workers`` are accepted and have no effect;
-    ``quadrature`` must be None or ``"gk21"``, ``full_output`` False.
+    ``quadrature`` must be None or ``"gk21"``, ``full_output`` False.  Like
+    SciPy's, it does not warn when the tolerance is not met: compare
+    ``abserr`` with it.
 
     >>> import numpy as np, osculate as osc
     >>> f = lambda t: quad_vec(lambda s: np.stack([np.exp(-t * s), s * np.exp(-t * s)]), 0.0, np.inf)[0]
