@@ -423,13 +423,43 @@ _USES_JAC = {"cg", "bfgs", "newton-cg", "l-bfgs-b", "tnc", "slsqp", "dogleg", "t
 _NEEDS_HESS = {"dogleg", "trust-exact", "trust-ncg", "trust-krylov"}
 
 
-def _active_bounds(x, bounds):
-    """Whether some coordinate of ``x`` lies on one of its finite ``bounds``."""
-    b = bounds if isinstance(bounds, _sopt.Bounds) else _sopt.Bounds(*np.asarray(
-        [(-np.inf if lo is None else lo, np.inf if hi is None else hi) for lo, hi in bounds], dtype=float).T)
-    lo, hi = np.broadcast_to(b.lb, np.shape(x)), np.broadcast_to(b.ub, np.shape(x))
-    near = lambda end: np.isfinite(end) & np.isclose(x, end, rtol=1e-10, atol=1e-12)  # noqa: E731
-    return bool(np.any(near(lo) | near(hi)))
+#: How close (relative to ``1 + |bound|``) a coordinate of a minimizer must be to a bound
+#: to count as held there: interior-point and derivative-free methods stop within about
+#: sqrt(eps) of an active bound rather than on it.
+_ON_BOUND = 1e-8
+
+
+def _bound_arrays(bounds, n):
+    """``(lower, upper)`` of SciPy's ``bounds`` (a ``Bounds`` or ``(min, max)`` pairs with
+    None for no bound) as plain float arrays of length ``n`` (±inf where unbounded)."""
+    if isinstance(bounds, _sopt.Bounds):
+        lo, hi = bounds.lb, bounds.ub
+    else:
+        pairs = np.array([(-np.inf if lo is None else lo, np.inf if hi is None else hi) for lo, hi in bounds],
+                         dtype=float).reshape(-1, 2)
+        lo, hi = pairs[:, 0], pairs[:, 1]
+    return (np.broadcast_to(np.asarray(lo, dtype=float), (n,)), np.broadcast_to(np.asarray(hi, dtype=float), (n,)))
+
+
+def _stationary(value, bounds, n):
+    """The residual whose root is the minimizer: ``∇ₓ value(x, *args)``, except in the
+    coordinates that sit on a finite bound, where it is ``x − bound`` (an active bound
+    holds its coordinate fixed: the KKT conditions with the multipliers eliminated).
+    Which bounds are active is read off ``x`` with comparisons, so a staged program
+    decides again at each replay."""
+    gradient = grad(value)
+    if bounds is None:
+        return gradient
+    lo, hi = _bound_arrays(bounds, n)
+    lo_end, hi_end = np.where(np.isfinite(lo), lo, 0.0), np.where(np.isfinite(hi), hi, 0.0)
+
+    def residual(x, *p):
+        at_lo = np.isfinite(lo) & (osc_np.abs(x - lo_end) <= _ON_BOUND * (1.0 + np.abs(lo_end)))
+        at_hi = np.isfinite(hi) & (osc_np.abs(x - hi_end) <= _ON_BOUND * (1.0 + np.abs(hi_end)))
+        held = x - osc_np.where(at_lo, lo_end, hi_end)
+        return osc_np.where(at_lo | at_hi, held, gradient(x, *p))
+
+    return residual
 
 
 def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bounds=None, constraints=(),
@@ -444,9 +474,11 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bou
     differences; otherwise everything is SciPy's.  The minimizer is differentiated through
     the stationarity condition ``∇ₓ fun(x*, *args) = 0`` (a strict local minimum:
     ``∇²ₓₓ fun`` invertible), so ``dx*/dθ = −(∇²ₓₓ fun)⁻¹ ∇²ₓθ fun``; the value's derivative
-    is then the partial ``∂fun/∂θ`` (the envelope theorem).  With traced ``args``,
-    ``constraints`` are refused, and so is a minimizer that lies on one of its ``bounds``
-    (an inactive bound is fine).
+    is then the partial ``∂fun/∂θ`` (the envelope theorem).  With ``bounds``, a coordinate
+    on a finite bound (within ``1e-8 (1 + |bound|)``: interior-point and derivative-free
+    methods stop that close) is held there, its derivative zero, and the others satisfy
+    stationarity (strict complementarity assumed).  ``constraints`` with traced ``args``
+    are refused.
 
     >>> import numpy as np, osculate as osc
     >>> from osculate.scipy import optimize
@@ -476,14 +508,10 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bou
 
     def solve(x0, *p):
         res = _scipy.minimize(fun, np.asarray(x0, dtype=float), args=p, **options)
-        if bounds is not None and _active_bounds(res.x, bounds):
-            raise ValueError("osculate.scipy.optimize.minimize: the minimizer lies on one of its bounds, so it is "
-                             "not differentiable in traced args by the stationarity condition; drop the bound "
-                             "or pass args as plain values")
         log.results.append(res)
         return res.x
 
-    x = _implicit(lambda x, *p: grad(value)(x, *p), solve, (x0,), args)
+    x = _implicit(_stationary(value, bounds, np.size(x0)), solve, (x0,), args)
     return log.result("success", x=x, fun=value(x, *args))
 
 
