@@ -89,8 +89,21 @@ def test_uniform_filter_matches_scipy(mode):
     x = RNG.standard_normal((5, 6, 4))
     for size in (1, 2, 3, (2, 3, 1)):
         _close(nd.uniform_filter(x, size, mode=mode, cval=0.1), snd.uniform_filter(x, size, mode=mode, cval=0.1))
-    _close(nd.uniform_filter(x, 3, mode=mode, origin=(1, 0, -1)), snd.uniform_filter(x, 3, mode=mode, origin=(1, 0, -1)))
+    kw = dict(mode=mode, origin=(1, 0, -1))
+    _close(nd.uniform_filter(x, 3, **kw), snd.uniform_filter(x, 3, **kw))
     _close(nd.uniform_filter(x, (2, 4), mode=mode, axes=(0, 2)), snd.uniform_filter(x, (2, 4), mode=mode, axes=(0, 2)))
+
+
+def test_float32_stays_float32_and_empty_axes_pass_through():
+    x32 = RNG.standard_normal((4, 5)).astype(np.float32)
+    for ours, theirs in ((nd.correlate1d(x32, [1.0, 2.0]), snd.correlate1d(x32, [1.0, 2.0])),
+                         (nd.gaussian_filter(x32, 1.0), snd.gaussian_filter(x32, 1.0)),
+                         (nd.uniform_filter(x32, 2), snd.uniform_filter(x32, 2))):
+        assert ours.dtype == theirs.dtype == np.float32
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+    empty = np.zeros((0, 3))
+    assert nd.gaussian_filter(empty, 1.0).shape == snd.gaussian_filter(empty, 1.0).shape
+    assert nd.correlate1d(empty, [1.0, 2.0], axis=1).shape == (0, 3)
 
 
 def test_integer_input_is_filtered_in_floating_point_and_nan_propagates():
@@ -168,6 +181,8 @@ def test_bad_arguments_get_one_line_errors():
         nd.gaussian_filter1d(X8, 1.0, order=-1)
     with pytest.raises(ValueError, match="radius"):
         osc.grad(lambda s: np.sum(nd.gaussian_filter1d(X8, s)))(1.0)
+    with pytest.raises(ValueError, match="sigma must be positive"):
+        nd.gaussian_filter1d(X8, 0.0)
     with pytest.raises(ValueError, match="size"):
         nd.uniform_filter1d(X8, 0)
     with pytest.raises(ValueError, match="sigma"):

@@ -119,6 +119,20 @@ def test_sosfilt_matches_scipy():
         _close(got, want)
 
 
+def test_lfilter_edge_cases_match_scipy():
+    b, a = [1.0, 0.5, 0.2], [1.0, -0.3]
+    for x in (np.zeros(0), np.zeros((3, 0))):
+        np.testing.assert_array_equal(sg.lfilter(b, a, x), ss.lfilter(b, a, x))
+    y, zf = sg.lfilter(b, a, np.zeros(0), zi=[1.0, 2.0])
+    np.testing.assert_array_equal(zf, [1.0, 2.0])
+    x, zi = _data((3, 6)), _data((1, 2))  # a zi length of 1 broadcasts, as in SciPy
+    for got, want in zip(sg.lfilter(b, a, x, zi=zi), ss.lfilter(b, a, x, zi=zi)):
+        _close(got, want)
+    x32 = np.ones(5, np.float32)
+    assert sg.convolve(x32, x32[:2]).dtype == ss.convolve(x32, x32[:2]).dtype == np.float32
+    assert sg.fftconvolve(x32, x32[:2]).dtype == np.float32
+
+
 def test_nan_propagates_like_scipy():
     x = np.array([1.0, 2.0, np.nan, 3.0, 4.0])
     np.testing.assert_array_equal(np.isnan(sg.lfilter([1.0], [1.0, -0.5], x)),
@@ -194,6 +208,9 @@ def test_vmap_and_jit():
     jf = osc.jit(f)
     for x in (X7, X7 + 1.0):
         np.testing.assert_allclose(jf(x), f(x), rtol=1e-13)
+    ja = osc.jit(lambda a, x: sg.lfilter([0.2, 0.1], a, x))  # a traced denominator, a[0] included
+    for a in ([1.0, -0.5], [2.0, -0.3]):
+        np.testing.assert_allclose(ja(np.array(a), X7), ss.lfilter([0.2, 0.1], a, X7), rtol=1e-13)
     g = lambda a, b: sg.convolve(a, b, mode="same")  # noqa: E731
     np.testing.assert_allclose(osc.vmap(g, in_axes=(0, None))(M45, W3), [ss.convolve(r, W3, "same") for r in M45],
                                rtol=1e-13)
@@ -203,7 +220,8 @@ def test_vmap_and_jit():
 # --------------------------------------------------------------------------- errors
 
 def test_plain_scipy_on_a_tracer_names_the_osculate_function():
-    with pytest.raises(UnsupportedConversionError, match=r"scipy\.signal\.convolve .*osculate\.scipy\.signal\.convolve"):
+    refusal = r"scipy\.signal\.convolve .*osculate\.scipy\.signal\.convolve"
+    with pytest.raises(UnsupportedConversionError, match=refusal):
         osc.grad(lambda x: np.sum(ss.convolve(x, np.ones(3))))(X7)
     with pytest.raises(UnsupportedConversionError, match=r"osculate\.scipy\.signal\.lfilter"):
         osc.grad(lambda x: np.sum(ss.lfilter([1.0], [1.0, 0.5], x)))(X7)
@@ -232,5 +250,9 @@ def test_bad_arguments_get_one_line_errors():
         sg.savgol_filter(X7, 9, 2)
     with pytest.raises(ValueError, match="sos"):
         sg.sosfilt(np.ones((2, 5)), X7)
+    with pytest.raises(ValueError, match="section"):
+        sg.sosfilt(np.zeros((0, 6)), X7)
+    with pytest.raises(ValueError, match="zi"):
+        sg.lfilter([1.0, 0.5], [1.0], M45, zi=np.ones(1))  # one axis short, as SciPy refuses
     with pytest.raises(ValueError, match="type"):
         sg.detrend(X7, type="quadratic")

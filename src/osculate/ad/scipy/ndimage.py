@@ -176,6 +176,13 @@ def _check_cval(cval, fname):
     return cval
 
 
+def _like_input(out, x):
+    """SciPy's filters return the input's floating type: float32 stays float32."""
+    if isinstance(x, _Tracer) or isinstance(out, _Tracer) or x.dtype != _np.float32:
+        return out
+    return out.astype(_np.float32)
+
+
 def _filter1d(x, w, axis, mode, cval, origin, fname):
     """Correlate ``x`` with the 1-d ``w`` along ``axis``, output the size of the input."""
     k = _np.shape(w)[0]
@@ -183,7 +190,7 @@ def _filter1d(x, w, axis, mode, cval, origin, fname):
     n = _np.shape(x)[axis]
     if n == 0:
         return x * 1.0
-    return _windows(x, w, [axis], [-origin - k // 2], [n], [mode], cval)
+    return _like_input(_windows(x, w, [axis], [-origin - k // 2], [n], [mode], cval), x)
 
 
 # --------------------------------------------------------------------------- 1-d filters
@@ -274,6 +281,8 @@ def _check_sigma(sigma, fname):
         return sigma
     if not isinstance(sigma, _numbers.Real) and _np.ndim(sigma) != 0:
         raise TypeError(f"{fname}: sigma must be a number, not {sigma!r}")
+    if not float(sigma) > 0:
+        raise ValueError(f"{fname}: sigma must be positive, not {sigma!r}")
     return float(sigma)
 
 
@@ -364,7 +373,7 @@ def _nd_filter(input, weights, output, mode, cval, origin, axes, fname, flip):
         return x * 1.0
     starts = [-o - k // 2 for o, k in zip(origins, _np.shape(w))]
     lengths = [_np.shape(x)[a] for a in axes]
-    return _windows(x, w, axes, starts, lengths, modes, cval)
+    return _like_input(_windows(x, w, axes, starts, lengths, modes, cval), x)
 
 
 def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None):  # noqa: A002

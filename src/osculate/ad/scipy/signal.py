@@ -34,7 +34,7 @@ import numpy as _np
 from scipy import fft as _scipy_fft
 
 from .. import numpy as _o
-from ..core import Tracer as _Tracer, concrete as _concrete
+from ..core import Tracer as _Tracer
 from . import ndimage as _nd
 from .linalg import solve_triangular as _solve_triangular
 
@@ -280,12 +280,13 @@ def _pad_to(c, n):
 
 
 def _normalized(b, a, fname):
-    a0 = _concrete(a[0])
-    if a0 == 0:
+    """``b / a[0]``, ``a / a[0]`` (a plain ``a[0]`` of zero is an error; a traced
+    one is divided by as it is, since a staged program cannot look at it)."""
+    if isinstance(a, _Tracer):
+        return b / a[0], a / a[0]
+    if a[0] == 0:
         raise ValueError(f"{fname}: a[0] must not be zero")
-    if isinstance(a, _Tracer) or a0 != 1:
-        b, a = b / a[0], a / a[0]
-    return b, a
+    return (b, a) if a[0] == 1 else (b / a[0], a / a[0])
 
 
 def _toeplitz_lower(c, n):
@@ -363,11 +364,15 @@ def lfilter(b, a, x, axis=-1, zi=None):
     if zi is not None:
         zi = _array(zi, fname, "zi")
         want = _np.shape(x)[:axis] + (order,) + _np.shape(x)[axis + 1:]
-        try:
-            zi = _o.broadcast_to(zi, want) if _np.shape(zi) != want else zi
-        except ValueError:
+        got = _np.shape(zi)
+        if len(got) != len(want) or got[axis] != order or any(g not in (1, w) for g, w in zip(got, want)):
             raise ValueError(f"{fname}: zi must have shape {want} (x's shape with axis {axis} of length "
-                             f"max(len(a), len(b)) - 1 = {order}), not {_np.shape(zi)}") from None
+                             f"max(len(a), len(b)) - 1 = {order}; other lengths may be 1), not {got}")
+        if got != want:
+            zi = _o.broadcast_to(zi, want)
+    if n == 0:  # nothing to filter: the state passes through
+        out = x * b[0]
+        return out if zi is None else (out, zi)
     if order == 0:
         y = xl * b[0]
         out = _o.moveaxis(y, -1, axis)
@@ -494,6 +499,8 @@ def sosfilt(sos, x, axis=-1, zi=None):
         raise ValueError(f"{fname}: x must be at least 1-d")
     axis = _nd._axis_index(axis, _np.ndim(x), fname)
     k = _np.shape(sos)[0]
+    if k == 0:
+        raise ValueError(f"{fname}: sos must have at least one section")
     if zi is not None:
         zi = _array(zi, fname, "zi")
         want = (k,) + _np.shape(x)[:axis] + (2,) + _np.shape(x)[axis + 1:]
