@@ -395,6 +395,23 @@ def test_minimize_scalar(kw):
     assert np.isclose(osc.grad(lambda a: res(a).fun)(1.0), -np.sinh(got.x - 1.0), rtol=1e-6)
 
 
+@pytest.mark.parametrize("xatol", [1e-5, 1e-10])
+def test_minimize_scalar_bounded_at_a_bound_holds_it(xatol):
+    fun = lambda x, a: (x - a) ** 2 + 0.1 * x  # noqa: E731
+    lower = lambda a: oopt.minimize_scalar(fun, bounds=(0.0, 2.0), args=(a,), method="bounded",  # noqa: E731
+                                           options={"xatol": xatol})
+    upper = lambda a: oopt.minimize_scalar(fun, bounds=[0, 2], args=(a,),  # noqa: E731
+                                           options={"xatol": xatol})
+    for res, at in ((lower, 0.0), (upper, 2.0)):
+        a = -1.0 if at == 0.0 else 3.0
+        assert abs(res(a).x - at) < 10 * xatol + 1e-7
+        assert float(osc.grad(lambda a: res(a).x)(a)) == 0.0
+        # the value at a held bound: d/da (x* − a)² = −2 (x* − a)
+        assert np.isclose(osc.grad(lambda a: res(a).fun)(a), -2 * (res(a).x - a), rtol=1e-12)
+    inner = lambda a: oopt.minimize_scalar(fun, bounds=(0.0, 2.0), args=(a,), options={"xatol": 1e-12}).x  # noqa
+    assert np.isclose(osc.grad(inner)(1.0), 1.0, rtol=1e-9)   # x* = a − 0.05 inside
+
+
 # --------------------------------------------------------------------------- Rosenbrock
 
 def test_rosen_family_matches_scipy_and_differentiates():

@@ -441,23 +441,20 @@ def _bound_arrays(bounds, n):
     return (np.broadcast_to(np.asarray(lo, dtype=float), (n,)), np.broadcast_to(np.asarray(hi, dtype=float), (n,)))
 
 
-def _stationary(value, bounds, n):
+def _stationary(value, lo, hi, width):
     """The residual whose root is the minimizer: ``∇ₓ value(x, *args)``, except in the
-    coordinates that sit on a finite bound, where it is ``x − bound`` (an active bound
-    holds its coordinate fixed: the KKT conditions with the multipliers eliminated).
-    Which bounds are active is read off ``x`` with comparisons, so a staged program
-    decides again at each replay."""
+    coordinates within ``width`` of a finite bound (``lo``, ``hi``: plain arrays, ±inf
+    where unbounded), where it is ``x − bound``: an active bound holds its coordinate
+    fixed (the KKT conditions with the multipliers eliminated).  Which bounds are
+    active is read off ``x`` by comparisons, so a staged program decides again at
+    each replay."""
     gradient = grad(value)
-    if bounds is None:
-        return gradient
-    lo, hi = _bound_arrays(bounds, n)
     lo_end, hi_end = np.where(np.isfinite(lo), lo, 0.0), np.where(np.isfinite(hi), hi, 0.0)
 
     def residual(x, *p):
-        at_lo = np.isfinite(lo) & (osc_np.abs(x - lo_end) <= _ON_BOUND * (1.0 + np.abs(lo_end)))
-        at_hi = np.isfinite(hi) & (osc_np.abs(x - hi_end) <= _ON_BOUND * (1.0 + np.abs(hi_end)))
-        held = x - osc_np.where(at_lo, lo_end, hi_end)
-        return osc_np.where(at_lo | at_hi, held, gradient(x, *p))
+        at_lo = np.isfinite(lo) & (osc_np.abs(x - lo_end) <= width(lo_end))
+        at_hi = np.isfinite(hi) & (osc_np.abs(x - hi_end) <= width(hi_end))
+        return osc_np.where(at_lo | at_hi, x - osc_np.where(at_lo, lo_end, hi_end), gradient(x, *p))
 
     return residual
 
@@ -511,7 +508,11 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bou
         log.results.append(res)
         return res.x
 
-    x = _implicit(_stationary(value, bounds, np.size(x0)), solve, (x0,), args)
+    if bounds is None:
+        residual = grad(value)
+    else:
+        residual = _stationary(value, *_bound_arrays(bounds, np.size(x0)), lambda end: _ON_BOUND * (1.0 + np.abs(end)))
+    x = _implicit(residual, solve, (x0,), args)
     return log.result("success", x=x, fun=value(x, *args))
 
 
@@ -522,7 +523,9 @@ def minimize_scalar(fun, bracket=None, bounds=None, args=(), method=None, tol=No
     ``.x`` is traced and ``.fun`` is ``fun(x*, *args)`` on the traced ``args``.
 
     Differentiated through ``∂fun/∂x (x*, *args) = 0``, so ``dx*/dθ = −fun_xθ / fun_xx``
-    (a strict interior minimum; ``bracket`` and ``bounds`` do not enter the derivative).
+    (a strict minimum; ``bracket`` does not enter the derivative).  With ``bounds`` (the
+    bounded method), a minimizer within ``2 (xatol + sqrt(eps) (1 + |bound|))`` of a bound
+    (the method stops that close to an active one) is held there, its derivative zero.
     SciPy's tolerances (``tol``; ``options={"xatol": ...}`` for the bounded method) bound
     the minimizer's accuracy.
 
@@ -535,17 +538,26 @@ def minimize_scalar(fun, bracket=None, bounds=None, args=(), method=None, tol=No
     True
     """
     args = _args_tuple(args)
-    options = dict(bracket=bracket, bounds=bounds, method=method, tol=tol, options=options)
+    solver_options = dict(bracket=bracket, bounds=bounds, method=method, tol=tol, options=options)
     if not _traced(args):
-        return _scipy.minimize_scalar(fun, args=args, **options)
+        return _scipy.minimize_scalar(fun, args=args, **solver_options)
     log = _Log("minimize_scalar")
 
     def solve(*p):
-        res = _scipy.minimize_scalar(fun, args=p, **options)
+        res = _scipy.minimize_scalar(fun, args=p, **solver_options)
         log.results.append(res)
         return res.x
 
-    x = _implicit(lambda x, *p: grad(fun)(x, *p), solve, (), args)
+    bounded = (method is None and bounds is not None) or (isinstance(method, str) and method.lower() == "bounded")
+    if bounded:
+        # (SciPy's bounded method takes its absolute tolerance from tol when xatol is not given)
+        xatol = (options or {}).get("xatol", 1e-5 if tol is None else tol)
+        slack = lambda end: 2.0 * (xatol + np.sqrt(np.finfo(float).eps) * (1.0 + np.abs(end)))  # noqa: E731
+        lo, hi = bounds
+        residual = _stationary(fun, np.asarray(lo, dtype=float), np.asarray(hi, dtype=float), slack)
+    else:
+        residual = grad(fun)
+    x = _implicit(residual, solve, (), args)
     return log.result("success", x=x, fun=fun(x, *args))
 
 
