@@ -303,6 +303,97 @@ def test_bad_input():
     with pytest.raises(ValueError, match="end conditions"):
         oi.make_interp_spline(X, Y, k=5, bc_type="clamped")
     with pytest.raises(NotImplementedError, match="method"):
-        oi.RegularGridInterpolator((X,), Y[:, 0], method="cubic")
+        oi.RegularGridInterpolator((X,), Y[:, 0], method="pchip")
     with pytest.raises(ValueError, match="extrapolate"):
         oi.PPoly(np.ones((1, 8)), X, extrapolate="sometimes")
+
+
+# --------------------------------------------------------------------------- FITPACK tck, lsq, polynomials, grid splines
+
+XN = np.sort(RNG.uniform(0.0, 5.0, 30))
+YN = np.sin(XN) + 0.1 * RNG.normal(size=30)
+TCK = si.splrep(XN, YN, s=0.3)
+
+
+@pytest.mark.parametrize("ext", [0, 1, 3])
+def test_splev_family(ext):
+    for der in range(4):
+        close(oi.splev(XS, TCK, der, ext), si.splev(XS, TCK, der, ext))
+    close(oi.splev(XS, oi.splder(TCK, 2)), si.splev(XS, si.splder(TCK, 2)))
+    close(oi.splev(XS, oi.splantider(TCK, 2)), si.splev(XS, si.splantider(TCK, 2)))
+    for lo, hi in [(-1.0, 4.0), (0.5, 7.0), (3.0, 1.0)]:
+        close(oi.splint(lo, hi, TCK), si.splint(lo, hi, TCK))
+    b = si.make_interp_spline(X, Y[:, 0])
+    ob = oi.BSpline(b.t, b.c, 3)
+    close(oi.splev(XS, ob, 1), si.splev(XS, b, 1))
+    assert isinstance(oi.splder(ob), oi.BSpline) and isinstance(oi.splantider(ob), oi.BSpline)
+    with pytest.raises(ValueError, match="outside"):
+        oi.splev(XS, TCK, ext=2)
+    check_grads(lambda c, s: oi.splev(s, (TCK[0], c, 3), 1), (TCK[1], PTS), order=2, modes=("fwd", "rev"))
+
+
+def test_make_lsq_spline():
+    t = np.r_[[0.0] * 4, np.linspace(0.5, 4.5, 6), [5.0] * 4]
+    x = np.linspace(0.0, 5.0, 30)
+    y2 = np.column_stack([YN, YN ** 2])
+    w = RNG.uniform(0.5, 2.0, 30)
+    close(oi.make_lsq_spline(x, y2, t, w=w)(XS), si.make_lsq_spline(x, y2, t, w=w)(XS))
+    close(oi.make_lsq_spline(x, YN, t, k=3).c, si.make_lsq_spline(x, YN, t, k=3).c)
+    check_grads(lambda yy, ww: oi.make_lsq_spline(x, yy, t, w=ww)(PTS), (YN, w), order=2, modes=("fwd", "rev"))
+
+
+def _lagrange_mp(xi, yi, x):
+    import mpmath as mp
+    with mp.workdps(50):
+        out = mp.mpf(0)
+        for j in range(len(xi)):
+            term = mp.mpf(yi[j])
+            for i in range(len(xi)):
+                if i != j:
+                    term *= (mp.mpf(x) - mp.mpf(xi[i])) / (mp.mpf(xi[j]) - mp.mpf(xi[i]))
+            out += term
+        return float(out)
+
+
+def test_polynomial_interpolators():
+    xi = np.sort(RNG.uniform(-1.0, 1.0, 9))
+    yi = RNG.normal(size=(9, 2))
+    x = np.linspace(-0.2, 1.2, 15)
+    for der in range(4):
+        close(oi.krogh_interpolate(xi, yi, x, der=der), si.krogh_interpolate(xi, yi, x, der=der), rtol=1e-12)
+    close(oi.krogh_interpolate(xi, yi, x, der=[0, 2]), si.krogh_interpolate(xi, yi, x, der=[0, 2]))
+    close(oi.KroghInterpolator(xi, yi).derivatives(x, 3), si.KroghInterpolator(xi, yi).derivatives(x, 3))
+    close(oi.KroghInterpolator(xi, yi.T, axis=1)(x), si.KroghInterpolator(xi, yi.T, axis=1)(x))
+    # SciPy's barycentric formula loses digits when extrapolating (~1e-11 here): the reference is exact
+    exact = np.array([_lagrange_mp(xi, yi[:, 0], v) for v in x])
+    close(oi.barycentric_interpolate(xi, yi[:, 0], x), exact, rtol=1e-12)
+    close(oi.BarycentricInterpolator(xi, yi)(x), si.BarycentricInterpolator(xi, yi)(x), rtol=1e-9)
+    close(oi.BarycentricInterpolator(xi, yi)(xi), yi)
+    check_grads(lambda a, b, s: oi.krogh_interpolate(a, b, s, der=1), (xi, yi[:, 0], x), order=2,
+                modes=("fwd", "rev"))
+    with pytest.raises(NotImplementedError, match="repeated xi"):
+        oi.KroghInterpolator([0.0, 0.0, 1.0], [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("method,k", [("cubic", 3), ("quintic", 5)])
+def test_regular_grid_splines(method, k):
+    g = (np.sort(RNG.uniform(0, 1, 7)), np.sort(RNG.uniform(0, 2, 6)))
+    v = RNG.normal(size=(7, 6))
+    pts = np.column_stack([RNG.uniform(g[0][0], g[0][-1], 6), RNG.uniform(g[1][0], g[1][-1], 6)])
+    # the exact tensor-product spline: SciPy's 1-D interpolating splines along each axis in turn
+    ref = np.array([si.make_interp_spline(g[0], si.make_interp_spline(g[1], v, k=k, axis=1)(q[1]), k=k)(q[0])
+                    for q in pts])
+    f = oi.RegularGridInterpolator(g, v, method=method)
+    close(f(pts), ref)
+    # SciPy's RegularGridInterpolator solves its spline system iteratively (agrees to ~1e-5 only)
+    np.testing.assert_allclose(f(pts), si.RegularGridInterpolator(g, v, method=method)(pts), rtol=0, atol=1e-4)
+    close(oi.RegularGridInterpolator(g, v)(pts, method=method), ref)
+    check_grads(lambda vv, p: oi.interpn(g, vv, p, method=method), (v, pts), order=2, modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="at least"):
+        oi.RegularGridInterpolator((g[0][:k], g[1]), v[:k], method=method)
+
+
+def test_taylor_mode():
+    s = si.CubicSpline(X, Y[:, 0])
+    series = osc.taylor(lambda p: oi.CubicSpline(X, Y[:, 0])(p), (np.array(2.0),), (np.array(1.0),), order=3)
+    close(np.array([np.squeeze(c) for c in series.coefficients]), np.array([s(2.0, k) / [1, 1, 2, 6][k] for k in range(4)]))

@@ -17,8 +17,14 @@ them, in the knots ``x``.
 * :class:`BSpline` (Cox-de Boor recursion of the basis functions) and
   :func:`make_interp_spline` (the collocation system solved by
   ``np.linalg.solve``);
+* FITPACK's ``(t, c, k)`` functions :func:`splev`, :func:`splder`,
+  :func:`splantider`, :func:`splint`, and :func:`make_lsq_spline`;
 * :class:`interp1d` (every ``kind``), :class:`RegularGridInterpolator` and
-  :func:`interpn` (``'linear'``, ``'slinear'`` and ``'nearest'``).
+  :func:`interpn` (``'linear'``, ``'slinear'``, ``'nearest'``, ``'cubic'``,
+  ``'quintic'``);
+* the interpolating polynomials :class:`KroghInterpolator`,
+  :class:`BarycentricInterpolator`, :func:`krogh_interpolate` and
+  :func:`barycentric_interpolate` (Newton's form, distinct nodes).
 
 Which piece of the interpolant a point falls in is decided from the primal
 values, by comparisons with the breakpoints (as ``np.searchsorted`` would):
@@ -50,7 +56,9 @@ from .linalg import solve_banded as _solve_banded
 
 __all__ = [
     "PPoly", "CubicHermiteSpline", "CubicSpline", "PchipInterpolator", "pchip_interpolate", "Akima1DInterpolator",
-    "BSpline", "make_interp_spline", "interp1d", "RegularGridInterpolator", "interpn",
+    "BSpline", "make_interp_spline", "make_lsq_spline", "splev", "splder", "splantider", "splint", "interp1d",
+    "RegularGridInterpolator", "interpn", "KroghInterpolator", "BarycentricInterpolator", "krogh_interpolate",
+    "barycentric_interpolate",
 ]
 
 
@@ -957,8 +965,10 @@ class interp1d:  # noqa: N801 (SciPy's name)
 class RegularGridInterpolator:
     """Interpolation on a rectilinear grid in any dimension, as
     :class:`scipy.interpolate.RegularGridInterpolator` (``method`` is
-    ``'linear'``, ``'slinear'`` or ``'nearest'``).  Differentiable in
-    ``values`` and in the query points (``'nearest'``: in ``values`` only).
+    ``'linear'``, ``'slinear'``, ``'nearest'``, ``'cubic'`` or ``'quintic'``:
+    the tensor-product not-a-knot splines, their coefficients solved along
+    each axis in turn).  Differentiable in ``values`` and in the query points
+    (``'nearest'``: in ``values`` only).
 
     >>> import numpy as np, osculate as osc
     >>> from osculate.scipy.interpolate import RegularGridInterpolator
@@ -968,13 +978,14 @@ class RegularGridInterpolator:
     (15.5, array([ 1., 10.]))
     """
 
-    _METHODS = ("linear", "slinear", "nearest")
+    _METHODS = ("linear", "slinear", "nearest", "cubic", "quintic")
+    _ORDERS = {"cubic": 3, "quintic": 5}
 
     def __init__(self, points, values, method="linear", bounds_error=True, fill_value=_np.nan, *, solver=None,
                  solver_args=None):
         if method not in self._METHODS:
-            raise NotImplementedError(f"RegularGridInterpolator: method {method!r} is not supported; use "
-                                      "'linear', 'slinear' or 'nearest'")
+            raise NotImplementedError(f"RegularGridInterpolator: method {method!r} is not supported in osculate; "
+                                      "use 'linear', 'slinear', 'nearest', 'cubic' or 'quintic'")
         if isinstance(points, _np.ndarray) and points.ndim == 1:
             points = (points,)
         grids = []
@@ -1000,10 +1011,32 @@ class RegularGridInterpolator:
                 raise ValueError(f"RegularGridInterpolator: dimension {i} needs at least 2 points for {method!r}")
             grids.append(g)
         self.grid, self.values, self.method = tuple(grids), values, method
+        self._splines = {}
+        if method in self._ORDERS:
+            self._spline_coefficients(method)
         self.bounds_error = bounds_error
         if fill_value is not None:
             fill_value = _float(fill_value)
         self.fill_value = fill_value
+
+    def _spline_coefficients(self, method):
+        """The knots of each dimension and the tensor-product coefficients of the
+        not-a-knot splines of degree 3 or 5 through the values (SciPy's 'cubic'
+        and 'quintic': a 1-D interpolating spline along each axis in turn)."""
+        if method not in self._splines:
+            k = self._ORDERS[method]
+            coef, knots = self.values, []
+            for i, g in enumerate(self.grid):
+                n = _np.shape(g)[0]
+                if n <= k:
+                    raise ValueError(f"RegularGridInterpolator: there are {n} points in dimension {i}, but method "
+                                     f"{method!r} needs at least {k + 1} points per dimension")
+                t = _interp_knots(g, k, None)
+                moved = _np.moveaxis(coef, i, 0)
+                coef = _np.moveaxis(_solve_columns(_basis(t, k, g), moved), 0, i)
+                knots.append(t)
+            self._splines[method] = (k, knots, coef)
+        return self._splines[method]
 
     def _weights(self, g, xi, method):
         """``(m, len(g))`` weights of the grid points of one dimension."""
@@ -1047,11 +1080,13 @@ class RegularGridInterpolator:
         out = None
         outside = _np.zeros(m, dtype=bool)
         nan = _np.zeros(m, dtype=bool)
+        spline = self._spline_coefficients(method) if method in self._ORDERS else None
+        table = self.values if spline is None else spline[2]
         for i, g in enumerate(self.grid):
             col = pts[:, i]
-            W = self._weights(g, col, method)
+            W = self._weights(g, col, method) if spline is None else _basis(spline[1][i], spline[0], col)
             if out is None:
-                out = _np.tensordot(W, self.values, axes=([1], [0]))
+                out = _np.tensordot(W, table, axes=([1], [0]))
             else:
                 out = _np.sum(out * _np.reshape(W, _np.shape(W) + (1,) * (_np.ndim(out) - 2)), axis=1)
             outside = outside | (col < g[0]) | (col > g[-1])
@@ -1074,7 +1109,8 @@ def _broadcast_all(xs):
 
 def interpn(points, values, xi, method="linear", bounds_error=True, fill_value=_np.nan):
     """Interpolation on a regular grid, as :func:`scipy.interpolate.interpn`
-    (``'linear'``, ``'slinear'`` or ``'nearest'``; see :class:`RegularGridInterpolator`).
+    (``'linear'``, ``'slinear'``, ``'nearest'``, ``'cubic'`` or ``'quintic'``;
+    see :class:`RegularGridInterpolator`).
 
     >>> import numpy as np
     >>> from osculate.scipy.interpolate import interpn
@@ -1084,3 +1120,284 @@ def interpn(points, values, xi, method="linear", bounds_error=True, fill_value=_
     """
     return RegularGridInterpolator(points, values, method=method, bounds_error=bounds_error,
                                    fill_value=fill_value)(xi)
+
+
+# --------------------------------------------------------------------------- FITPACK's tck functions
+
+
+def _tck(tck, who):
+    if isinstance(tck, BSpline):
+        return tck.t, tck.c, tck.k, tck
+    try:
+        t, c, k = tck
+    except (TypeError, ValueError):
+        raise ValueError(f"{who}: tck must be a BSpline or a tuple (t, c, k)") from None
+    if isinstance(c, (list, tuple)) and not isinstance(c, _Tracer):
+        raise NotImplementedError(f"{who}: parametric splines (c a list of arrays, from splprep) are not "
+                                  "supported in osculate")
+    return _float(t), _float(c), int(k), None
+
+
+def splev(x, tck, der=0, ext=0):
+    """The spline ``tck`` (``(t, c, k)`` or a :class:`BSpline`) or its
+    derivative ``der`` at ``x``, as :func:`scipy.interpolate.splev`.  ``ext``
+    says what happens outside ``[t[k], t[n]]``: 0 extrapolate, 1 zero, 2
+    raise ``ValueError``, 3 the value at the nearest end (as SciPy's, the
+    derivatives ``der > 0`` extrapolate with ``ext=3``).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import splev
+    >>> t = np.array([0.0, 0.0, 1.0, 2.0, 2.0])
+    >>> splev(np.array([0.5, 3.0]), (t, np.array([0.0, 1.0, 0.0]), 1), ext=1)
+    array([0.5, 0. ])
+    """
+    t, c, k, _ = _tck(tck, "splev")
+    if ext not in (0, 1, 2, 3):
+        raise ValueError(f"splev: ext must be 0, 1, 2 or 3, got {ext!r}")
+    der = _order(der, "splev")
+    if der > k:
+        raise ValueError(f"splev: the order of derivative der={der} must be <= the degree k={k}")
+    n = _np.shape(t)[0] - k - 1
+    spline = BSpline._make(t, _np.moveaxis(c, 0, 0)[:n], k, True, 0)
+    xs, lead, flat = _points(x)
+    lo, hi = t[k], t[n]
+    if ext == 3 and der == 0:  # (SciPy's derivatives extrapolate under ext=3)
+        flat = _np.clip(flat, lo, hi)
+    out = spline(flat, nu=der)
+    outside = (flat < lo) | (flat > hi)
+    if ext == 1:
+        out = _fill_outside(out, outside, 0.0)
+    elif ext == 2:
+        ov = _known(outside)
+        if ov is not None and _np.any(ov):
+            raise ValueError("splev: x is outside the interval of the spline (ext=2)")
+    return _np.reshape(out, tuple(lead) + tuple(_np.shape(out)[1:]))
+
+
+def splder(tck, n=1):
+    """The ``n``-th derivative of the spline ``tck``, as :func:`scipy.interpolate.splder`
+    (a tuple for a tuple, a :class:`BSpline` for a BSpline).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import splder
+    >>> t, c, k = splder((np.array([0.0, 0.0, 1.0, 1.0]), np.array([0.0, 2.0]), 1))
+    >>> c, k
+    (array([2.]), 0)
+    """
+    t, c, k, obj = _tck(tck, "splder")
+    n = _order(n, "splder")
+    if n > k:
+        raise ValueError(f"splder: the order of derivative n={n} must be <= the degree k={k}")
+    m = _np.shape(t)[0] - k - 1
+    d = BSpline._make(t, c[:m], k, True, 0).derivative(n)
+    if obj is not None:
+        return BSpline._make(d.t, d.c, d.k, obj.extrapolate, obj.axis)
+    return d.t, d.c, d.k
+
+
+def splantider(tck, n=1):
+    """The ``n``-th antiderivative of the spline ``tck``, as
+    :func:`scipy.interpolate.splantider`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import splantider
+    >>> t, c, k = splantider((np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0]), 0))
+    >>> c, k
+    (array([0., 1., 4.]), 1)
+    """
+    t, c, k, obj = _tck(tck, "splantider")
+    n = _order(n, "splantider")
+    m = _np.shape(t)[0] - k - 1
+    a = BSpline._make(t, c[:m], k, True, 0).antiderivative(n)
+    if obj is not None:
+        return BSpline._make(a.t, a.c, a.k, obj.extrapolate, obj.axis)
+    return a.t, a.c, a.k
+
+
+def splint(a, b, tck, full_output=0):
+    """The integral of the spline ``tck`` from ``a`` to ``b``, the spline taken
+    as zero outside ``[t[k], t[n]]``, as :func:`scipy.interpolate.splint`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import splint
+    >>> float(splint(-1.0, 5.0, (np.array([0.0, 0.0, 2.0, 2.0]), np.array([1.0, 1.0]), 1)))
+    2.0
+    """
+    if full_output:
+        raise NotImplementedError("splint: full_output is not supported in osculate")
+    t, c, k, _ = _tck(tck, "splint")
+    m = _np.shape(t)[0] - k - 1
+    return BSpline._make(t, c[:m], k, False, 0).integrate(a, b, extrapolate=False)
+
+
+def make_lsq_spline(x, y, t, k=3, w=None, axis=0, check_finite=True, *, method="qr"):
+    """The B-spline of degree ``k`` on the knots ``t`` closest to ``(x, y)`` in
+    weighted least squares (``sum((w * (spl(x) - y)) ** 2)`` least), as
+    :func:`scipy.interpolate.make_lsq_spline`; the coefficients come from
+    ``np.linalg.lstsq``, so they are differentiable in ``y``, ``w``, ``x``
+    and the interior knots.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import make_lsq_spline
+    >>> x = np.linspace(0.0, 1.0, 9)
+    >>> t = np.array([0.0, 0.0, 0.5, 1.0, 1.0])
+    >>> make_lsq_spline(x, 2 * x + 1, t, k=1).c
+    array([1., 2., 3.])
+    """
+    if method not in ("qr", "norm-eq"):
+        raise ValueError(f"make_lsq_spline: method must be 'qr' or 'norm-eq', got {method!r}")
+    k = int(k)
+    x, y, axis = _prepare(x, y, axis, "make_lsq_spline") if _np.ndim(_float(x)) == 1 else (None, None, None)
+    if x is None:
+        raise ValueError("make_lsq_spline: x must be 1-dimensional")
+    t = _float(t)
+    nc = _np.shape(t)[0] - k - 1
+    if nc < k + 1:
+        raise ValueError(f"make_lsq_spline: need at least {2 * k + 2} knots for degree {k}")
+    if _np.shape(x)[0] < nc:
+        raise ValueError(f"make_lsq_spline: {_np.shape(x)[0]} points cannot determine {nc} coefficients")
+    A = _basis(t, k, x)
+    rhs = _np.reshape(y, (_np.shape(y)[0], -1))
+    if w is not None:
+        w = _float(w)
+        if _np.shape(w) != (_np.shape(x)[0],):
+            raise ValueError(f"make_lsq_spline: w must have shape ({_np.shape(x)[0]},), got {_np.shape(w)}")
+        A, rhs = A * _np.expand_dims(w, 1), rhs * _np.expand_dims(w, 1)
+    c = _np.linalg.lstsq(A, rhs, rcond=None)[0]
+    return BSpline._make(t, _np.reshape(c, (nc,) + tuple(_np.shape(y)[1:])), k, True, axis)
+
+
+# --------------------------------------------------------------------------- polynomial interpolation
+
+
+def _newton(xi, yi):
+    """The divided differences of ``(xi, yi)`` (data axis first): the Newton form's coefficients."""
+    n = _np.shape(xi)[0]
+    coef = [yi[0]]
+    level = yi
+    for j in range(1, n):
+        level = (level[1:] - level[:-1]) / _column(xi[j:] - xi[:-j], _np.ndim(yi))
+        coef.append(level[0])
+    return _np.stack(coef)
+
+
+def _newton_eval(xi, coef, xs, der):
+    """The Newton-form polynomial and its derivatives up to ``der`` at ``xs``: a list of ``(m, *trail)`` arrays."""
+    n = _np.shape(xi)[0]
+    trail = _np.ndim(coef) - 1
+    d = _column(xs, 1 + trail)
+    vals = [_np.expand_dims(coef[n - 1], 0) + 0.0 * d] + [0.0 * d * coef[n - 1]] * der
+    for j in range(n - 2, -1, -1):
+        shift = d - xi[j]
+        new = [vals[0] * shift + coef[j]]
+        for r in range(1, der + 1):
+            new.append(vals[r] * shift + r * vals[r - 1])
+        vals = new
+    return vals
+
+
+class KroghInterpolator:
+    """The polynomial through the points ``(xi, yi)``, as
+    :class:`scipy.interpolate.KroghInterpolator` (distinct ``xi``: repeated
+    nodes, which prescribe derivatives, are not supported).  Evaluated in
+    Newton's form from divided differences, so it is differentiable in
+    ``xi``, ``yi`` and the points.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import KroghInterpolator
+    >>> p = KroghInterpolator([0.0, 1.0, 2.0], [1.0, 2.0, 5.0])
+    >>> p(3.0), p.derivatives(1.0)
+    (array(10.), array([2., 2., 2.]))
+    """
+
+    def __init__(self, xi, yi, axis=0):
+        xi = _float(xi)
+        if _np.ndim(xi) != 1:
+            raise ValueError(f"{type(self).__name__}: xi must be 1-dimensional, got shape {_np.shape(xi)}")
+        xv = _known(xi)
+        if xv is not None and len(_np.unique(xv)) != len(xv):
+            raise NotImplementedError(f"{type(self).__name__}: repeated xi (derivative data) are not "
+                                      "supported in osculate")
+        yi = _float(yi)
+        if _np.ndim(yi) == 0:
+            raise ValueError(f"{type(self).__name__}: yi must be at least 1-dimensional")
+        axis = _axis(axis, _np.ndim(yi))
+        yi = _np.moveaxis(yi, axis, 0)
+        if _np.shape(yi)[0] != _np.shape(xi)[0]:
+            raise ValueError(f"{type(self).__name__}: xi and yi have different lengths "
+                             f"({_np.shape(xi)[0]} and {_np.shape(yi)[0]})")
+        self.xi, self.yi, self.axis = xi, yi, axis
+        self._coef = _newton(xi, yi)
+
+    def _values(self, x, der):
+        xs, lead, flat = _points(x)
+        vals = _newton_eval(self.xi, self._coef, flat, der)
+        trail = _np.ndim(self.yi) - 1
+        return [_place(v, lead, self.axis, trail) for v in vals]
+
+    def __call__(self, x):
+        """The value at ``x``."""
+        return self._values(x, 0)[0]
+
+    def derivative(self, x, der=1):
+        """The ``der``-th derivative at ``x``."""
+        return self._values(x, _order(der, type(self).__name__))[-1]
+
+    def derivatives(self, x, der=None):
+        """The value and the derivatives up to ``der - 1`` (default: all) at ``x``, stacked first."""
+        der = _np.shape(self.xi)[0] if der is None else _order(der, type(self).__name__)
+        if der == 0:
+            raise ValueError(f"{type(self).__name__}.derivatives: der must be at least 1")
+        return _np.stack(self._values(x, der - 1))
+
+
+class BarycentricInterpolator(KroghInterpolator):
+    """The polynomial through the points ``(xi, yi)``, as
+    :class:`scipy.interpolate.BarycentricInterpolator` (same values; osculate
+    evaluates it in Newton's form, smooth through the nodes, so it is
+    differentiable there too).  ``yi=None``, ``set_yi`` and ``wi`` are not
+    supported.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import BarycentricInterpolator
+    >>> BarycentricInterpolator([0.0, 1.0, 2.0], [1.0, 2.0, 5.0])(np.array([0.5, 1.0]))
+    array([1.25, 2.  ])
+    """
+
+    def __init__(self, xi, yi=None, axis=0, *, wi=None, rng=None, random_state=None):
+        if yi is None or wi is not None:
+            raise NotImplementedError("BarycentricInterpolator: give yi (and no wi) in osculate")
+        super().__init__(xi, yi, axis=axis)
+
+
+def krogh_interpolate(xi, yi, x, der=0, axis=0):
+    """The polynomial through ``(xi, yi)`` (or its derivatives ``der``, an int
+    or a list) at ``x``, as :func:`scipy.interpolate.krogh_interpolate`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import krogh_interpolate
+    >>> krogh_interpolate([0.0, 1.0, 2.0], [1.0, 2.0, 5.0], 3.0, der=[0, 1])
+    array([10.,  6.])
+    """
+    p = KroghInterpolator(xi, yi, axis=axis)
+    if isinstance(der, (list, tuple)):
+        if not der:
+            return _np.zeros((0,))
+        vals = p._values(x, max(_order(d, "krogh_interpolate") for d in der))
+        return _np.stack([vals[d] for d in der])
+    return p.derivative(x, der) if der else p(x)
+
+
+def barycentric_interpolate(xi, yi, x, axis=0, *, der=0, rng=None):
+    """The polynomial through ``(xi, yi)`` (or its derivatives ``der``, an int
+    or a list) at ``x``, as :func:`scipy.interpolate.barycentric_interpolate`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import barycentric_interpolate
+    >>> barycentric_interpolate([0.0, 1.0, 2.0], [1.0, 2.0, 5.0], np.array([3.0]))
+    array([10.])
+    """
+    p = BarycentricInterpolator(xi, yi, axis=axis)
+    if isinstance(der, (list, tuple)):
+        return krogh_interpolate(xi, yi, x, der=der, axis=axis)
+    return p.derivative(x, der) if der else p(x)
