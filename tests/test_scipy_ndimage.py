@@ -94,6 +94,21 @@ def test_uniform_filter_matches_scipy(mode):
     _close(nd.uniform_filter(x, (2, 4), mode=mode, axes=(0, 2)), snd.uniform_filter(x, (2, 4), mode=mode, axes=(0, 2)))
 
 
+def test_complex_input_and_weights_match_scipy():
+    x = RNG.standard_normal((6, 4)) + 1j * RNG.standard_normal((6, 4))
+    w = np.array([1.0 + 2.0j, 0.5 - 1.0j, 0.3j])
+    for mode in ("reflect", "constant"):
+        kw = dict(mode=mode, cval=1.0 + 1.0j)
+        for ours, theirs in ((nd.correlate1d, snd.correlate1d), (nd.convolve1d, snd.convolve1d)):
+            _close(ours(x, w, 0, **kw), theirs(x, w, 0, **kw))  # correlations conjugate complex weights
+            _close(ours(x.real, w, 1, mode=mode, cval=0.5), theirs(x.real, w, 1, mode=mode, cval=0.5))
+            with pytest.raises(ValueError, match="complex cval"):
+                ours(x.real, w, 1, **kw)
+        for ours, theirs in ((nd.correlate, snd.correlate), (nd.convolve, snd.convolve)):
+            _close(ours(x, np.outer(w[:2], w), **kw), theirs(x, np.outer(w[:2], w), **kw))
+    _close(nd.gaussian_filter(x, 1.0), snd.gaussian_filter(x, 1.0))
+
+
 def test_float32_stays_float32_and_empty_axes_pass_through():
     x32 = RNG.standard_normal((4, 5)).astype(np.float32)
     for ours, theirs in ((nd.correlate1d(x32, [1.0, 2.0]), snd.correlate1d(x32, [1.0, 2.0])),
@@ -133,6 +148,8 @@ DERIVATIVES = {
     "correlate-weights": (lambda x, w: nd.correlate(x, w, mode="reflect"), (M45, RNG.standard_normal((2, 3)))),
     "convolve-weights-cval": (lambda x, w, c: nd.convolve(x, w, mode="constant", cval=c),
                               (M45, RNG.standard_normal((3, 2)), np.array(-0.4))),
+    "correlate1d-complex": (lambda x, w: nd.correlate1d(x, w, mode="mirror"),
+                            (X8 + 1j * X8[::-1], np.array([1.0 + 2.0j, 0.5 - 1.0j, 0.3j]))),
 }
 
 
@@ -154,6 +171,16 @@ def test_vmap_and_jit():
     w = np.array([1.0, -2.0, 0.5])
     np.testing.assert_allclose(osc.vmap(h, in_axes=(0, None))(M45, w),
                                [snd.correlate1d(r, w, mode="constant", cval=1.0) for r in M45], rtol=1e-13)
+
+
+def test_taylor_mode_and_hessian_sparsity():
+    f = lambda x: np.sum(np.sin(nd.correlate1d(x, [1.0, 2.0, 1.0], mode="reflect")) ** 2)  # noqa: E731
+    v = RNG.standard_normal(8)
+    h = osc.hessian(f)(X8)
+    np.testing.assert_allclose(osc.derivatives_along(f, X8, v, 3)[2], v @ h @ v, rtol=1e-12)
+    pattern = osc.hessian_sparsity(f, X8)
+    pattern = np.asarray(pattern.toarray() if hasattr(pattern, "toarray") else pattern)
+    assert np.all(pattern[np.abs(h) > 1e-12]) and not np.all(pattern)  # banded, and covers the Hessian
 
 
 # --------------------------------------------------------------------------- errors

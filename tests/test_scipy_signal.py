@@ -217,6 +217,20 @@ def test_vmap_and_jit():
     np.testing.assert_allclose(osc.jit(g)(X7, W3), ss.convolve(X7, W3, "same"), rtol=1e-13)
 
 
+def test_taylor_mode_and_hessian_sparsity():
+    f = lambda x: np.sum(sg.lfilter([0.3, 0.2], [1.0, -0.4], x) ** 3)  # noqa: E731
+    g = lambda x: np.sum(sg.convolve(x, np.array([1.0, -1.0])) ** 3)  # noqa: E731
+    v = RNG.standard_normal(7)
+    for fn in (f, g):
+        h = osc.hessian(fn)(X7)
+        np.testing.assert_allclose(osc.derivatives_along(fn, X7, v, 3)[2], v @ h @ v, rtol=1e-12)
+        pattern = osc.hessian_sparsity(fn, X7)
+        pattern = np.asarray(pattern.toarray() if hasattr(pattern, "toarray") else pattern)
+        assert np.all(pattern[np.abs(h) > 1e-12])
+    pattern = osc.hessian_sparsity(g, X7)
+    assert not np.all(np.asarray(pattern.toarray() if hasattr(pattern, "toarray") else pattern))  # banded
+
+
 # --------------------------------------------------------------------------- errors
 
 def test_plain_scipy_on_a_tracer_names_the_osculate_function():

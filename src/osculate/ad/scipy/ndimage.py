@@ -156,6 +156,11 @@ def _float_input(x):
     return _np.asarray(x, dtype=_np.float64)
 
 
+def _conj(x):
+    """The complex conjugate of a complex ``x``; a real one as it is."""
+    return _o.conj(x) if _np.dtype(x.dtype).kind == "c" else x
+
+
 def _weights(weights, fname):
     w = _array(weights, fname, "weights")
     return w if isinstance(w, _Tracer) or w.dtype.kind in "fc" else w.astype(_np.float64)
@@ -176,6 +181,11 @@ def _check_cval(cval, fname):
     return cval
 
 
+def _check_complex_cval(x, cval, fname):
+    if _np.iscomplexobj(cval) and _np.dtype(x.dtype).kind != "c":
+        raise ValueError(f"{fname}: a complex cval needs a complex input (the input is real)")
+
+
 def _like_input(out, x):
     """SciPy's filters return the input's floating type: float32 stays float32."""
     if isinstance(x, _Tracer) or isinstance(out, _Tracer) or x.dtype != _np.float32:
@@ -187,6 +197,7 @@ def _filter1d(x, w, axis, mode, cval, origin, fname):
     """Correlate ``x`` with the 1-d ``w`` along ``axis``, output the size of the input."""
     k = _np.shape(w)[0]
     origin = _check_origin(origin, k, fname)
+    _check_complex_cval(x, cval, fname)
     n = _np.shape(x)[axis]
     if n == 0:
         return x * 1.0
@@ -198,7 +209,8 @@ def _filter1d(x, w, axis, mode, cval, origin, fname):
 def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):  # noqa: A002
     """One-dimensional correlation along ``axis``, as :func:`scipy.ndimage.correlate1d`:
     ``out[i] = sum_k weights[k] * input[i + k - len(weights) // 2 - origin]``,
-    with the positions outside the array given by ``mode``.
+    with the positions outside the array given by ``mode`` (complex weights
+    are conjugated, as SciPy does).
 
     Differentiable in ``input``, ``weights`` and ``cval``.
 
@@ -210,7 +222,7 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
     fname = "correlate1d"
     _no_output(output, fname)
     x = _float_input(_array(input, fname))
-    w = _weights1d(weights, fname)
+    w = _conj(_weights1d(weights, fname))  # SciPy's correlation conjugates complex weights
     axis = _axis_index(axis, _np.ndim(x), fname)
     return _filter1d(x, w, axis, _mode(mode, fname), _check_cval(cval, fname), origin, fname)
 
@@ -363,6 +375,7 @@ def _nd_filter(input, weights, output, mode, cval, origin, axes, fname, flip):
     axes = sorted(axes)
     modes = [_mode(mode_of[a], fname) for a in axes]
     cval = _check_cval(cval, fname)
+    _check_complex_cval(x, cval, fname)
     origins = [_check_origin(origin_of[a], k, fname) for a, k in zip(axes, _np.shape(w))]
     if flip and axes:
         w = _o.flip(w, tuple(range(len(axes))))
@@ -380,7 +393,8 @@ def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *
     """Multidimensional correlation with ``weights`` (one weights axis per
     filtered axis: all of them, or ``axes``), as :func:`scipy.ndimage.correlate`.
 
-    The weights' dimensions go with the filtered axes in increasing order;
+    Complex weights are conjugated, as SciPy does.  The weights' dimensions
+    go with the filtered axes in increasing order;
     ``origin`` (and ``mode``) may be given per axis, in the order of
     ``axes``, as SciPy reads them.  Differentiable in
     ``input``, ``weights`` and ``cval``.
@@ -392,7 +406,8 @@ def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *
            [ 0.,  4.,  6.],
            [ 3., 10., 12.]])
     """
-    return _nd_filter(input, weights, output, mode, cval, origin, axes, "correlate", flip=False)
+    w = _conj(_weights(weights, "correlate"))  # SciPy's correlation conjugates complex weights
+    return _nd_filter(input, w, output, mode, cval, origin, axes, "correlate", flip=False)
 
 
 def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None):  # noqa: A002

@@ -61,10 +61,6 @@ def _is_complex(x):
     return _np.dtype(x.dtype).kind == "c"
 
 
-def _conj(x):
-    return _o.conj(x) if _is_complex(x) else x
-
-
 def _flip_all(x):
     return _o.flip(x, tuple(range(_np.ndim(x)))) if _np.ndim(x) else x
 
@@ -101,7 +97,7 @@ def _direct(in1, in2, mode, flip):
     """``in1`` against ``in2`` by gathering windows: the convolution
     (``flip``) or the correlation (``in2`` conjugated), the ``mode`` part only."""
     s1, s2 = _np.shape(in1), _np.shape(in2)
-    w = _flip_all(in2) if flip else _conj(in2)
+    w = _flip_all(in2) if flip else _nd._conj(in2)
     starts, lengths = [], []
     for n1, n2 in zip(s1, s2):
         offset, length = _out_window(n1, n2, mode)
@@ -257,7 +253,7 @@ def correlate(in1, in2, mode="full", method="auto"):
         _check_valid(_np.shape(in1), _np.shape(in2), fname)
     if _choose(in1, in2, mode, method, fname) == "fft":
         in1, in2 = _float_pair(in1, in2)
-        return _fft_mode(in1, _conj(_flip_all(in2)), mode, list(range(_np.ndim(in1))), fname)
+        return _fft_mode(in1, _nd._conj(_flip_all(in2)), mode, list(range(_np.ndim(in1))), fname)
     return _direct(in1, in2, mode, flip=False)
 
 
