@@ -167,8 +167,8 @@ class irwinhall_gen(_half):
             out = _where(n == u, fn(u), out)
         return out
 
-    def _logpdf(self, z, n):
-        return _log(self._by_order(n, lambda u: _cardinal(z, u, 1)[0]))
+    def _logpdf(self, z, n):  # (n = 1 is the uniform density, 1 on the closed interval as in SciPy)
+        return _log(self._by_order(n, lambda u: _cardinal(z, u, 1)[0] if u > 1 else _where(z <= 1.0, 1.0, 0.0)))
 
     def _sum(self, t, n):
         return self._by_order(n, lambda u: _o.sum(_cardinal(t, u + 1, u + 1), axis=0))
