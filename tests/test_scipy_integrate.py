@@ -339,3 +339,35 @@ def test_derivative_parts_that_integrate_to_zero_stop_at_rounding_error():
     assert np.max(np.abs(tangent)) < 1e-15
     with pytest.warns(si.IntegrationWarning, match="rounding"):
         oi.quad(np.sin, -1.0, 1.0, epsabs=0.0)
+
+
+@pytest.mark.parametrize("f,a,b,kw,exact", [
+    (lambda s: 1 / np.sqrt(s), 0.0, 1.0, {}, 2.0),
+    (lambda s: s ** -0.9, 0.0, 1.0, {}, 10.0),
+    (np.log, 0.0, 1.0, {}, -1.0),
+    (lambda s: s ** -0.5, 2.0, 0.0, {}, -2 * math.sqrt(2.0)),
+    (lambda s: 1 / np.sqrt(1 - s), 0.0, 1.0, {}, 2.0),
+    (lambda s: np.abs(s - 0.3) ** -0.5, 0.0, 1.0, {"points": [0.3]}, 2 * (math.sqrt(0.3) + math.sqrt(0.7))),
+    (lambda s: np.exp(-s) / np.sqrt(s), 0.0, np.inf, {}, math.sqrt(math.pi)),
+    (lambda s: np.log(s) * np.exp(-s), 0.0, np.inf, {}, -np.euler_gamma),
+])
+def test_quad_resolves_integrable_end_singularities(f, a, b, kw, exact):
+    value, err = oi.quad(f, a, b, **kw)
+    tolerance = 1.49e-8 * max(1.0, abs(exact))
+    assert abs(value - exact) <= tolerance and abs(value - exact) <= 3 * err + 1e-15
+
+
+def test_derivatives_through_an_end_singularity():
+    f = lambda t: oi.quad(lambda s: s ** (t - 1), 0.0, 1.0)[0]  # noqa: E731  = 1/t
+    for t in (0.5, 0.8):
+        assert abs(f(t) - 1 / t) < 1e-13
+        assert abs(osc.grad(f)(t) + 1 / t ** 2) < 1e-12
+        assert abs(osc.jvp(f, (t,), (1.0,))[1] + 1 / t ** 2) < 1e-12
+        assert abs(osc.hessian(f)(t) - 2 / t ** 3) < 1e-10
+    # a singularity that moves with a traced limit: g(a) = e^-a sqrt(pi) erf(1), so g' = -g and g'' = g
+    # (to the tolerance; finite differences of g are too noisy for a second derivative here)
+    g = lambda a: oi.quad(lambda s: (s - a) ** -0.5 * np.exp(-s), a, a + 1.0)[0]  # noqa: E731
+    exact = math.exp(-0.3) * math.sqrt(math.pi) * math.erf(1.0)
+    assert abs(g(0.3) - exact) < 3e-8 and abs(osc.grad(g)(0.3) + exact) < 3e-8
+    for mode in ("fwd-rev", "rev-rev", "fwd-fwd"):
+        assert abs(osc.hessian(g, mode=mode)(0.3) - exact) < 3e-8
