@@ -121,9 +121,17 @@ def test_float32_stays_float32_and_empty_axes_pass_through():
     assert nd.correlate1d(empty, [1.0, 2.0], axis=1).shape == (0, 3)
 
 
-def test_integer_input_is_filtered_in_floating_point_and_nan_propagates():
-    xi = np.arange(6)
-    _close(nd.uniform_filter1d(xi, 3), snd.uniform_filter1d(xi.astype(float), 3))
+def test_integer_and_boolean_input_give_scipy_s_truncated_values_and_nan_propagates():
+    rng = np.random.default_rng(2)
+    xi = rng.integers(-20, 20, (6, 7))
+    for dtype in (np.int64, np.int32, np.bool_):
+        x = xi.astype(dtype)
+        for ours, theirs in ((nd.uniform_filter(x, 3, mode="wrap"), snd.uniform_filter(x, 3, mode="wrap")),
+                             (nd.uniform_filter1d(x, 4), snd.uniform_filter1d(x, 4)),
+                             (nd.correlate1d(x, [0.5, 0.3], axis=0), snd.correlate1d(x, [0.5, 0.3], axis=0)),
+                             (nd.gaussian_filter(x, 1.0), snd.gaussian_filter(x, 1.0))):
+            assert ours.dtype == theirs.dtype == dtype
+            np.testing.assert_array_equal(ours, theirs)
     x = np.array([1.0, 2.0, np.nan, 3.0, 4.0, 5.0, 6.0])
     np.testing.assert_array_equal(np.isnan(nd.correlate1d(x, [1.0, 1.0, 1.0])),
                                   np.isnan(snd.correlate1d(x, [1.0, 1.0, 1.0])))

@@ -187,21 +187,30 @@ def _check_complex_cval(x, cval, fname):
 
 
 def _like_input(out, x):
-    """SciPy's filters return the input's floating type: float32 stays float32."""
-    if isinstance(x, _Tracer) or isinstance(out, _Tracer) or x.dtype != _np.float32:
+    """The result in the input's type, as SciPy returns it: float32 stays
+    float32, and integer (boolean) input gives integers (booleans), each value
+    truncated toward zero as C casts it."""
+    if isinstance(x, _Tracer) or isinstance(out, _Tracer) or out.dtype == x.dtype:
         return out
-    return out.astype(_np.float32)
+    if out.dtype.kind == "c" and x.dtype.kind != "c":
+        return out
+    if x.dtype == _np.bool_:  # C's cast to a boolean byte: the truncated value, nonzero or not
+        return _np.trunc(out) != 0
+    with _np.errstate(invalid="ignore", over="ignore"):
+        return out.astype(x.dtype)
 
 
-def _filter1d(x, w, axis, mode, cval, origin, fname):
-    """Correlate ``x`` with the 1-d ``w`` along ``axis``, output the size of the input."""
+def _filter1d(x, w, axis, mode, cval, origin, fname, divisor=None):
+    """Correlate ``x`` with the 1-d ``w`` along ``axis`` (then divide by
+    ``divisor``), output the size of the input."""
     k = _np.shape(w)[0]
     origin = _check_origin(origin, k, fname)
     _check_complex_cval(x, cval, fname)
     n = _np.shape(x)[axis]
     if n == 0:
-        return x * 1.0
-    return _like_input(_windows(x, w, [axis], [-origin - k // 2], [n], [mode], cval), x)
+        return x
+    out = _windows(_float_input(x), w, [axis], [-origin - k // 2], [n], [mode], cval)
+    return _like_input(out if divisor is None else out / divisor, x)
 
 
 # --------------------------------------------------------------------------- 1-d filters
@@ -221,7 +230,7 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
     """
     fname = "correlate1d"
     _no_output(output, fname)
-    x = _float_input(_array(input, fname))
+    x = _array(input, fname)
     w = _conj(_weights1d(weights, fname))  # SciPy's correlation conjugates complex weights
     axis = _axis_index(axis, _np.ndim(x), fname)
     return _filter1d(x, w, axis, _mode(mode, fname), _check_cval(cval, fname), origin, fname)
@@ -240,7 +249,7 @@ def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, o
     """
     fname = "convolve1d"
     _no_output(output, fname)
-    x = _float_input(_array(input, fname))
+    x = _array(input, fname)
     w = _weights1d(weights, fname)
     axis = _axis_index(axis, _np.ndim(x), fname)
     k = _np.shape(w)[0]
@@ -321,7 +330,7 @@ def gaussian_filter1d(input, sigma, axis=-1, order=0, output=None, mode="reflect
     """
     fname = "gaussian_filter1d"
     _no_output(output, fname)
-    x = _float_input(_array(input, fname))
+    x = _array(input, fname)
     axis = _axis_index(axis, _np.ndim(x), fname)
     sigma = _check_sigma(sigma, fname)
     order = _check_order(order, fname)
@@ -344,10 +353,11 @@ def uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0
     """
     fname = "uniform_filter1d"
     _no_output(output, fname)
-    x = _float_input(_array(input, fname))
+    x = _array(input, fname)
     axis = _axis_index(axis, _np.ndim(x), fname)
     size = _check_size(size, fname)
-    return _filter1d(x, _np.full(size, 1.0 / size), axis, _mode(mode, fname), _check_cval(cval, fname), origin, fname)
+    # the window sums, then one division (exact sums of integers, as SciPy's running sum)
+    return _filter1d(x, _np.ones(size), axis, _mode(mode, fname), _check_cval(cval, fname), origin, fname, size)
 
 
 def _check_size(size, fname):
@@ -360,7 +370,7 @@ def _check_size(size, fname):
 
 def _nd_filter(input, weights, output, mode, cval, origin, axes, fname, flip):
     _no_output(output, fname)
-    x = _float_input(_array(input, fname))
+    x = _array(input, fname)
     w = _weights(weights, fname)
     axes = _axes_list(axes, _np.ndim(x), fname)
     if _np.ndim(w) != len(axes):
@@ -383,10 +393,10 @@ def _nd_filter(input, weights, output, mode, cval, origin, axes, fname, flip):
     if not axes:
         return x * w
     if any(_np.shape(x)[a] == 0 for a in axes):
-        return x * 1.0
+        return x
     starts = [-o - k // 2 for o, k in zip(origins, _np.shape(w))]
     lengths = [_np.shape(x)[a] for a in axes]
-    return _like_input(_windows(x, w, axes, starts, lengths, modes, cval), x)
+    return _like_input(_windows(_float_input(x), w, axes, starts, lengths, modes, cval), x)
 
 
 def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None):  # noqa: A002
@@ -444,7 +454,7 @@ def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0
     """
     fname = "gaussian_filter"
     _no_output(output, fname)
-    x = _float_input(_array(input, fname))
+    x = _array(input, fname)
     axes = _axes_list(axes, _np.ndim(x), fname)
     n = len(axes)
     sigmas = _per_axis(sigma, n, fname, "sigma")
@@ -470,7 +480,7 @@ def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=
     """
     fname = "uniform_filter"
     _no_output(output, fname)
-    x = _float_input(_array(input, fname))
+    x = _array(input, fname)
     axes = _axes_list(axes, _np.ndim(x), fname)
     n = len(axes)
     sizes = _per_axis(size, n, fname, "size")
