@@ -18,7 +18,10 @@ XS = np.linspace(-1.0, 6.0, 29)  # inside and beyond the data, on both sides
 def close(actual, expected, rtol=1e-12):
     actual, expected = np.asarray(actual), np.asarray(expected)
     assert actual.shape == expected.shape, (actual.shape, expected.shape)
-    scale = max(1.0, float(np.nanmax(np.abs(expected)))) if np.any(np.isfinite(expected)) else 1.0
+    finite = np.abs(expected[np.isfinite(expected)])
+    scale = max(1.0, float(finite.max())) if finite.size else 1.0
+    assert np.array_equal(np.isposinf(actual), np.isposinf(expected))
+    assert np.array_equal(np.isneginf(actual), np.isneginf(expected))
     np.testing.assert_allclose(actual, expected, rtol=0, atol=rtol * scale, equal_nan=True)
 
 
@@ -397,3 +400,24 @@ def test_taylor_mode():
     s = si.CubicSpline(X, Y[:, 0])
     series = osc.taylor(lambda p: oi.CubicSpline(X, Y[:, 0])(p), (np.array(2.0),), (np.array(1.0),), order=3)
     close(np.array([np.squeeze(c) for c in series.coefficients]), np.array([s(2.0, k) / [1, 1, 2, 6][k] for k in range(4)]))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nonfinite_data_stays_local(bad):
+    # a NaN or inf in the data reaches only the points whose pieces read it, as in SciPy
+    x, q = np.arange(6.0), np.array([0.5, 2.5, 4.5, 1.25])
+    y = np.sin(x)
+    y[2] = bad
+    with np.errstate(invalid="ignore"):
+        for kind in ["linear", "nearest", "previous", "next", "zero", "slinear", "cubic"]:
+            close(oi.interp1d(x, y, kind=kind)(q), si.interp1d(x, y, kind=kind)(q))
+        for method in ["linear", "nearest"]:  # (SciPy's "slinear" refuses non-finite values)
+            close(oi.interpn((x, x[:4]), np.outer(y, np.ones(4)), np.column_stack([q, q / 2]), method=method),
+                  si.interpn((x, x[:4]), np.outer(y, np.ones(4)), np.column_stack([q, q / 2]), method=method))
+        c = np.ones((4, 5))
+        c[1, 2] = bad
+        close(oi.PPoly(c, x)(q), si.PPoly(c, x)(q))
+    close(osc.jit(lambda yy: oi.interp1d(x, yy, assume_sorted=True)(q))(y), si.interp1d(x, y)(q))
+    for cls in ("CubicSpline", "PchipInterpolator", "Akima1DInterpolator", "make_interp_spline"):
+        with pytest.raises(ValueError, match="y must contain only finite values"):
+            getattr(oi, cls)(x, y)

@@ -136,9 +136,37 @@ def _pieces(xs, bps, skip_empty=True):
     return _np.concatenate([ones, ge], axis=1) * _np.concatenate([1.0 - ge, ones], axis=1)
 
 
-def _pick(onehot, table):
-    """``table[j]`` for the piece ``j`` of each row of ``onehot`` (a contraction, not a gather)."""
-    return _np.tensordot(onehot, table, axes=([1], [0]))
+def _pick(weights, table, support=None, batched=False):
+    """``sum_j weights[m, j] * table[j]`` (``batched``: ``table[m, j]``): with a
+    one-hot ``weights``, the entry of the piece of each point (a contraction,
+    not a gather, so that it runs under ``jit`` and ``vmap``).
+
+    A contraction would spread a NaN or inf of ``table`` to every row (``0 *
+    nan``); the non-finite entries are kept out of it and put back in the rows
+    whose ``support`` (the entries a direct evaluation would read; default:
+    ``weights``, nonnegative) reaches them, as SciPy's result has them."""
+    def dot(w, tab):
+        if batched:
+            return _np.sum(tab * _np.reshape(w, _np.shape(w) + (1,) * (_np.ndim(tab) - 2)), axis=1)
+        return _np.tensordot(w, tab, axes=([1], [0]))
+
+    finite = _np.isfinite(table)
+    known = _known(finite)
+    if known is not None and known.all():
+        return dot(weights, table)
+    support = weights if support is None else support
+    out = dot(weights, _np.where(finite, table, 0.0))
+    nans = dot(support, _step(_np.isnan(table))) > 0.0
+    pos = dot(support, _step(table == _np.inf)) > 0.0
+    neg = dot(support, _step(table == -_np.inf)) > 0.0
+    special = _np.where(nans | (pos & neg), _np.nan, _np.where(pos, _np.inf, -_np.inf))
+    return _np.where(nans | pos | neg, special, out)
+
+
+def _spline_at(t, k, xs, c, nu=0):
+    """The spline ``sum_i c[i] B_i`` (or its ``nu``-th derivative) at the points ``xs``: ``(m, *trail)``."""
+    B, S = _basis(t, k, xs, nu, support=True)
+    return _pick(B, c, S)
 
 
 def _place(out, lead_shape, axis, trail_ndim):
@@ -299,11 +327,14 @@ def _hermite_coefficients(x, y, dydx):
     return _np.stack([t / h, (slope - s0) / h - t, s0, y[:-1]])
 
 
-def _prepare(x, y, axis, who):
+def _prepare(x, y, axis, who, finite=True):
     x = _knots(x, "x", who)
     y = _float(y)
     if _np.ndim(y) == 0:
         raise ValueError(f"{who}: y must be at least 1-dimensional")
+    yv = _known(y) if finite else None
+    if yv is not None and not _np.all(_np.isfinite(yv)):
+        raise ValueError(f"{who}: y must contain only finite values")
     axis = _axis(axis, _np.ndim(y))
     y = _np.moveaxis(y, axis, 0)
     if _np.shape(y)[0] != _np.shape(x)[0]:
@@ -580,7 +611,7 @@ class Akima1DInterpolator(CubicHermiteSpline):
 # --------------------------------------------------------------------------- B-splines
 
 
-def _basis(t, k, xs, nu=0):
+def _basis(t, k, xs, nu=0, support=False):
     """The ``(m, len(t) - k - 1)`` matrix of the B-spline basis functions of
     degree ``k`` on the knots ``t`` (or their ``nu``-th derivatives) at the
     points ``xs``, by the Cox-de Boor recursion.  A point outside
@@ -588,11 +619,16 @@ def _basis(t, k, xs, nu=0):
     nt = _np.shape(t)[0]
     n = nt - k - 1
     m = _np.shape(xs)[0]
-    if nu > k:
-        return _np.zeros((m, n)) + 0.0 * _np.expand_dims(xs, 1)
     # (m, n - k): the span t[j] <= x < t[j + 1], k <= j < n; degree 0 keeps SciPy's
     # choice of the last (empty) span from t[n] on, so that the spline there is c[n - 1]
     onehot = _pieces(xs, t[k:n + 1], skip_empty=k > 0)
+    if support:  # the k + 1 functions that do not vanish on the span (the coefficients de Boor reads)
+        S = _np.concatenate([onehot, _np.zeros((m, k))], axis=1)
+        for shift in range(1, k + 1):
+            S = S + _np.concatenate([_np.zeros((m, shift)), onehot, _np.zeros((m, k - shift))], axis=1)
+        return _basis(t, k, xs, nu), S
+    if nu > k:
+        return _np.zeros((m, n)) + 0.0 * _np.expand_dims(xs, 1)
     B = _np.concatenate([_np.zeros((m, k)), onehot, _np.zeros((m, nt - 1 - n))], axis=1)
     xe = _np.expand_dims(xs, 1)
     if k == 0:  # NaN points give NaN (higher degrees get it from the recursion)
@@ -661,7 +697,7 @@ class BSpline:
         lo, hi = self.t[k], self.t[n]
         if extrapolate == "periodic":
             flat = lo + _np.mod(flat - lo, hi - lo)
-        out = _pick(_basis(self.t, k, flat, _order(nu, "BSpline")), self.c)
+        out = _spline_at(self.t, k, flat, self.c, _order(nu, "BSpline"))
         if extrapolate is False:
             out = _fill_outside(out, (flat < lo) | (flat > hi), _np.nan)
         return _place(out, lead, self.axis, _np.ndim(self.c) - 1)
@@ -703,13 +739,13 @@ class BSpline:
             start = lo + _np.mod(s - lo, period)
             end = start + (e - s) - whole * period
             wraps = end > hi
-            v = _pick(_basis(F.t, F.k, _np.stack([lo, hi, start, _np.where(wraps, end - period, end)])), F.c)
+            v = _spline_at(F.t, F.k, _np.stack([lo, hi, start, _np.where(wraps, end - period, end)]), F.c)
             part = _np.where(wraps, v[1] - v[2] + v[3] - v[0], v[3] - v[2])
             out = sign * (whole * (v[1] - v[0]) + part)
         else:
             if extrapolate is False:
                 a, b = _np.clip(a, lo, hi), _np.clip(b, lo, hi)
-            v = _pick(_basis(F.t, F.k, _np.stack([a, b])), F.c)
+            v = _spline_at(F.t, F.k, _np.stack([a, b]), F.c)
             out = v[1] - v[0]
         return _place(_np.expand_dims(out, 0), (), self.axis, _np.ndim(self.c) - 1)
 
@@ -767,7 +803,7 @@ def make_interp_spline(x, y, k=3, t=None, bc_type=None, axis=0, check_finite=Tru
     0.5
     """
     k = int(k)
-    x, y, axis = _prepare(x, y, axis, "make_interp_spline")
+    x, y, axis = _prepare(x, y, axis, "make_interp_spline", finite=check_finite)
     trail = _np.shape(y)[1:]
     n = _np.shape(x)[0]
     if bc_type == "periodic" or (isinstance(bc_type, (list, tuple)) and "periodic" in [b for b in bc_type
@@ -898,7 +934,7 @@ class interp1d:  # noqa: N801 (SciPy's name)
         if kind == "linear":
             if n < 2:
                 raise ValueError("interp1d: x and y arrays must have at least 2 entries")
-            self._spline = make_interp_spline(x, y, k=1)
+            self._spline = make_interp_spline(x, y, k=1, check_finite=False)
         elif kind in _STEP_KINDS:
             if n < 1:
                 raise ValueError("interp1d: x and y arrays must have at least 1 entry")
@@ -906,7 +942,7 @@ class interp1d:  # noqa: N801 (SciPy's name)
         else:
             if n < order + 1:
                 raise ValueError(f"interp1d: x and y arrays must have at least {order + 1} entries for kind {kind!r}")
-            self._spline = make_interp_spline(x, y, k=order)
+            self._spline = make_interp_spline(x, y, k=order, check_finite=False)
 
     def _fill_shape(self, v):
         v = _float(v)
@@ -939,7 +975,7 @@ class interp1d:  # noqa: N801 (SciPy's name)
         if self._spline is None:
             out = self._steps(flat)
         else:
-            out = _pick(_basis(self._spline.t, self._spline.k, flat), self._spline.c)
+            out = _spline_at(self._spline.t, self._spline.k, flat, self._spline.c)
         x0, x1 = self.x[0], self.x[-1]
         below, above = flat < x0, flat > x1
         if self.bounds_error:
@@ -1039,19 +1075,21 @@ class RegularGridInterpolator:
         return self._splines[method]
 
     def _weights(self, g, xi, method):
-        """``(m, len(g))`` weights of the grid points of one dimension."""
+        """``(m, len(g))`` weights of the grid points of one dimension, and their support."""
         m, n = _np.shape(xi)[0], _np.shape(g)[0]
         if method == "nearest":
             if n == 1:
-                return _np.ones((m, 1))
+                return _np.ones((m, 1)), _np.ones((m, 1))
             gt = _step(_np.expand_dims(xi, 1) > _np.expand_dims(0.5 * (g[1:] + g[:-1]), 0))
             ones = _np.ones((m, 1))
-            return _np.concatenate([ones, gt], axis=1) * _np.concatenate([1.0 - gt, ones], axis=1)
+            W = _np.concatenate([ones, gt], axis=1) * _np.concatenate([1.0 - gt, ones], axis=1)
+            return W, W
         onehot = _pieces(xi, g)
         left, right = _pick(onehot, g[:-1]), _pick(onehot, g[1:])
         w = _np.expand_dims((xi - left) / (right - left), 1)
         zero = _np.zeros((m, 1))
-        return _np.concatenate([onehot * (1.0 - w), zero], axis=1) + _np.concatenate([zero, onehot * w], axis=1)
+        W = _np.concatenate([onehot * (1.0 - w), zero], axis=1) + _np.concatenate([zero, onehot * w], axis=1)
+        return W, _np.concatenate([onehot, zero], axis=1) + _np.concatenate([zero, onehot], axis=1)
 
     def __call__(self, xi, method=None, *, nu=None):
         """The interpolated values at ``xi`` (shape ``(..., ndim)``, or a tuple of coordinate arrays)."""
@@ -1084,11 +1122,11 @@ class RegularGridInterpolator:
         table = self.values if spline is None else spline[2]
         for i, g in enumerate(self.grid):
             col = pts[:, i]
-            W = self._weights(g, col, method) if spline is None else _basis(spline[1][i], spline[0], col)
-            if out is None:
-                out = _np.tensordot(W, table, axes=([1], [0]))
+            if spline is None:
+                W, S = self._weights(g, col, method)
             else:
-                out = _np.sum(out * _np.reshape(W, _np.shape(W) + (1,) * (_np.ndim(out) - 2)), axis=1)
+                W, S = _basis(spline[1][i], spline[0], col, support=True)
+            out = _pick(W, table, S) if out is None else _pick(W, out, S, batched=True)
             outside = outside | (col < g[0]) | (col > g[-1])
             nan = nan | _np.isnan(col)
         if self.bounds_error:
@@ -1247,7 +1285,7 @@ def make_lsq_spline(x, y, t, k=3, w=None, axis=0, check_finite=True, *, method="
     if method not in ("qr", "norm-eq"):
         raise ValueError(f"make_lsq_spline: method must be 'qr' or 'norm-eq', got {method!r}")
     k = int(k)
-    x, y, axis = _prepare(x, y, axis, "make_lsq_spline") if _np.ndim(_float(x)) == 1 else (None, None, None)
+    x, y, axis = _prepare(x, y, axis, "make_lsq_spline", finite=check_finite) if _np.ndim(_float(x)) == 1 else (None, None, None)
     if x is None:
         raise ValueError("make_lsq_spline: x must be 1-dimensional")
     t = _float(t)
