@@ -114,8 +114,8 @@ class _Log:
         self.who, self.results = who, []
 
     def last(self):
-        """The last solve's full result.  Under ``vmap`` (one solve per batch member)
-        that is the last member's; :meth:`all_ok` tells whether every member's succeeded."""
+        """The last solve's full result (under ``vmap``, one solve per batch member, the
+        last member's)."""
         if not self.results:
             raise TypeError(f"osculate.scipy.optimize.{self.who}: the solver's statistics are not available "
                             "here (the solve did not run in Python); use the solution alone")
