@@ -123,7 +123,8 @@ def test_sampled_derivatives_in_dx(name):
 
 def test_romb_derivatives():
     rng = np.random.default_rng(3)
-    check_grads(lambda y, dx: oi.romb(y, dx=dx) ** 2, (rng.normal(size=9), np.float64(0.3)), order=2, modes=("fwd", "rev"))
+    check_grads(lambda y, dx: oi.romb(y, dx=dx) ** 2, (rng.normal(size=9), np.float64(0.3)), order=2,
+                modes=("fwd", "rev"))
 
 
 def test_sampled_functions_under_vmap_and_jit():
@@ -220,7 +221,8 @@ def test_quad_traced_limits_follow_leibniz_rule():
             - (math.sin(t * b) - math.sin(t * a)) / t ** 2)
     np.testing.assert_allclose(grads, want, rtol=1e-12)
     check_grads(F, tuple(np.float64([a, b, t])), order=2, modes=("fwd", "rev"))
-    check_grads(lambda a, b: oi.quad(lambda s: np.abs(s - 0.3), a, b, points=[0.3])[0], tuple(np.float64([0.1, 0.8])), order=2)
+    check_grads(lambda a, b: oi.quad(lambda s: np.abs(s - 0.3), a, b, points=[0.3])[0],
+                tuple(np.float64([0.1, 0.8])), order=2)
 
 
 def test_quad_on_an_infinite_interval():
@@ -316,8 +318,11 @@ def test_quad_vec_derivatives():
         return oi.quad_vec(lambda s: np.stack([np.exp(-t * s), s * np.cos(t * s)]), 0.0, b)[0]
 
     check_grads(f, tuple(np.float64([0.7, 1.3])), order=2, modes=("fwd", "rev"))
-    g = lambda t: oi.quad_vec(lambda s, c: c * np.stack([np.exp(-t * s), s * np.exp(-t * s)]), 0.0, np.inf,  # noqa: E731
-                              args=(2.0,))[0]
+
+    def g(t):
+        return oi.quad_vec(lambda s, c: c * np.stack([np.exp(-t * s), s * np.exp(-t * s)]), 0.0, np.inf,
+                           args=(2.0,))[0]
+
     np.testing.assert_allclose(osc.jacfwd(g)(2.0), [-0.5, -0.5], rtol=1e-12)   # 2 [1/t, 1/t²]'
     np.testing.assert_allclose(osc.jacrev(g)(2.0), [-0.5, -0.5], rtol=1e-12)
     np.testing.assert_allclose(osc.vmap(g)(np.array([1.0, 2.0])), [[2.0, 2.0], [1.0, 0.5]], rtol=1e-12)

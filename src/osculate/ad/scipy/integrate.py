@@ -237,7 +237,8 @@ def simpson(y, x=None, *, dx=1.0, axis=-1):
                                  "the same as y's")
             h = _np.diff(_np.moveaxis(x, ax, -1), axis=-1)
         else:
-            raise ValueError("osculate.scipy.integrate.simpson: if given, the shape of x must be 1-D or the same as y's")
+            raise ValueError("osculate.scipy.integrate.simpson: if given, the shape of x must be 1-D or the same "
+                             "as y's")
     if n == 2:
         width = dx if h is None else h[..., -1]
         return 0.5 * width * (y[..., -1] + y[..., -2])
@@ -802,14 +803,14 @@ def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min
             step = width if side == 0 else -width
             step_v = (break_values[piece + 1] - break_values[piece]) * (1.0 if side == 0 else -1.0)
             moved = end_v + _np.multiply.outer(deltas, _np.ones_like(step_v) * step_v)
-            kept = _np.all((moved != end_v).reshape(len(deltas), -1), axis=1)  # (points that round onto the end: left out)
+            kept = _np.all((moved != end_v).reshape(len(deltas), -1), axis=1)  # (points rounding onto the end: out)
             return _onp.stack([width * value_at(end + step * d) for d in deltas[kept]]), kept
 
         end_integrand.finite = lambda piece, side: True
         pieces = len(breaks) - 1
     try:
-        intervals, abserr, trouble = _adaptive(integrand, end_integrand, pieces, epsabs, epsrel, max(int(limit), pieces), norm,
-                                               share, min_intervals)
+        intervals, abserr, trouble = _adaptive(integrand, end_integrand, pieces, epsabs, epsrel,
+                                               max(int(limit), pieces), norm, share, min_intervals)
     except _ConcretizationError:
         raise ValueError(_NO_VALUES.format(name=name)) from None
     if trouble is not None and name == "quad":  # (SciPy's quad_vec does not warn either: see its abserr)
