@@ -197,9 +197,11 @@ def _order(nu, who):
 
 
 def _check_extrapolate(extrapolate, who):
-    if extrapolate not in (True, False, "periodic") and not isinstance(extrapolate, (bool, _np.bool_)):
-        raise ValueError(f"{who}: extrapolate must be True, False or 'periodic', got {extrapolate!r}")
-    return extrapolate if extrapolate == "periodic" else bool(extrapolate)
+    if isinstance(extrapolate, str) and extrapolate == "periodic":
+        return extrapolate
+    if isinstance(extrapolate, (bool, _np.bool_)):
+        return bool(extrapolate)
+    raise ValueError(f"{who}: extrapolate must be True, False or 'periodic', got {extrapolate!r}")
 
 
 # --------------------------------------------------------------------------- piecewise polynomials
@@ -224,11 +226,16 @@ class PPoly:
         c, x = _float(c), _float(x)
         if _np.ndim(x) != 1 or _np.shape(x)[0] < 2:
             raise ValueError("PPoly: x must be 1-dimensional with at least 2 breakpoints")
-        if _np.ndim(c) < 2 or _np.shape(c)[1] != _np.shape(x)[0] - 1:
-            raise ValueError(f"PPoly: c must have shape (k + 1, {_np.shape(x)[0] - 1}, ...), got {_np.shape(c)}")
-        self.c, self.x = c, x
+        if _np.ndim(c) < 2:
+            raise ValueError(f"PPoly: c must have at least 2 dimensions, got shape {_np.shape(c)}")
+        axis = _axis(axis, _np.ndim(c) - 1)
+        if axis:  # the degree and piece axes of c sit at axis, axis + 1 (as SciPy's): move them first
+            c = _np.moveaxis(_np.moveaxis(c, axis + 1, 0), axis + 1, 0)
+        if _np.shape(c)[1] != _np.shape(x)[0] - 1:
+            raise ValueError(f"PPoly: c must have {_np.shape(x)[0] - 1} pieces along axis {axis + 1}, "
+                             f"got shape {_np.shape(c)}")
+        self.c, self.x, self.axis = c, x, axis
         self.extrapolate = _check_extrapolate(True if extrapolate is None else extrapolate, "PPoly")
-        self.axis = _axis(axis, _np.ndim(c) - 1) if _np.ndim(c) > 2 else 0
 
     @classmethod
     def _make(cls, c, x, extrapolate, axis):
