@@ -27,18 +27,26 @@ import scipy.special as _sc
 from ... import numpy as _o
 from .. import special as _sp
 from ._base import (
-    _LOG2, _LOG_SQRT_2PI, _all, _exp, _inf, _log, _log1p, _log_of, _newton_inverse, _where,
-    rv_continuous,
+    _LOG2, _LOG_SQRT_2PI, _all, _arr, _exp, _inf, _log, _log1p, _log_of, _nan, _newton_inverse, _quiet,
+    _where, rv_continuous,
 )
 from ._halfline import _half, _ibeta, _log1mexp, _scipy
-from ._realline import _log1p_ratio, _log_gammaincc, _log_gauss_mass, _rv_line
+from ._realline import _GL_NODES as _LAG_X, _GL_WEIGHTS as _LAG_W, _log1p_ratio, _log_gammaincc, _log_gauss_mass, _rv_line
 
 __all__ = ["vonmises", "vonmises_line", "pearson3", "genexpon", "alpha", "kappa4", "tukeylambda",
            "rel_breitwigner", "jf_skew_t"]
 
 _TWO_PI = 2.0 * _np.pi
 _LOG_2PI = float(_np.log(_TWO_PI))
+_SQRT2, _SQRT_2PI = float(_np.sqrt(2.0)), float(_np.sqrt(_TWO_PI))
 _GAUSS_X, _GAUSS_W = _np.polynomial.legendre.leggauss(20)
+
+
+def _log_exprel(v):
+    """``log(expm1(v) / v)``, also where ``expm1(v)`` overflows (``v - log v`` there)."""
+    big = v > 50.0
+    vb = _where(big, v, 100.0)
+    return _where(big, vb - _log(vb) + _log1p(-_exp(-vb)), _log(_sp.exprel(_where(big, 1.0, v))))
 
 
 def _log1p_over(u):
@@ -46,18 +54,25 @@ def _log1p_over(u):
     return _log1p_ratio(-u)
 
 
-def _polished(start, residual, slope, steps=4):
+def _polished(start, residual, slope, steps=6, positive=False, within=None):
     """A start for :func:`_newton_inverse`: ``start`` on plain values, then plain Newton steps
-    (``residual(y, q, *s)``, ``slope(y, *s)``), which keep it where a step would leave the
-    domain (a NaN)."""
+    (``residual(y, q, *s)``, ``slope(y, *s)``: a log probability minus its target, and its
+    derivative), which keep it where a step would leave the domain (a NaN); ``positive``: the
+    steps are taken in ``log y`` (for a quantile on the half line with power-law tails);
+    ``within``: an interval ``(lo, hi)`` the steps are kept in."""
 
     def solve(q, *s):
         with _np.errstate(all="ignore"):
             y = _np.asarray(start(q, *s), dtype=float)
+            if positive:
+                y = _np.clip(y, 1e-300, 1e300)
             for _ in range(steps):
-                step = _np.asarray(residual(y, q, *s), dtype=float) / _np.asarray(slope(y, *s), dtype=float)
-                new = y - step
-                y = _np.where(_np.isfinite(new), new, y)
+                r = _np.asarray(residual(y, q, *s), dtype=float)
+                d = _np.asarray(slope(y, *s), dtype=float)
+                new = y * _np.exp(-r / (d * y)) if positive else y - r / d
+                y = _np.where(_np.isfinite(new) & _np.isfinite(r), new, y)
+                if within is not None:
+                    y = _np.clip(y, *within)
         return y
 
     return solve
@@ -67,7 +82,7 @@ def _polished(start, residual, slope, steps=4):
 
 _VM_SWITCH = 50.0  # below: the Fourier series; from here: the Gaussian expansion
 _VM_TERMS = 64
-_VM_GAUSS_TERMS = 20
+_VM_GAUSS_TERMS = 60
 
 
 def _vm_fourier_tail(u, kappa):
@@ -98,13 +113,53 @@ def _vm_gauss_log_tail(u, kappa):
     return log_cdf + _log(total) - 0.5 * _log(_TWO_PI * kappa) - _log(_sp.i0e(kappa))
 
 
+_VM_PANELS = 8
+_PI_LOW = 1.2246467991473532e-16  # π minus its double
+
+
+def _vm_quad_log_tail(u, kappa):
+    """``log P(Y <= u)`` by quadrature, relative-accurate in the far tail: with ``v = π + u``,
+    ``P = e^{-κ(1 + cos v)} J / (2π i0e(κ))``, ``J = ∫_0^v e^{-κ(cos φ - cos v)} dφ`` (the
+    integrand rises to 1 at ``φ = v``).  Where ``R' = κ(cos(v/2) - cos v)`` is at most 40,
+    Gauss-Legendre on 8 panels of ``[0, v]``; beyond, ``r = κ(cos φ - cos v)`` on ``[v/2, v]``
+    gives ``J = ∫_0^{R'} e^{-r} ((R - r)(K + r))^{-1/2} dr`` (``R = κ(1 - cos v)``, ``K = κ(1 + cos
+    v)``) by 40-point Gauss-Laguerre (the rest is below ``e^{-R'}`` of it)."""
+    v = (u + _np.pi) + _PI_LOW  # π's rounding error matters near u = -π
+    half = 0.5 * v
+    r_split = 2.0 * kappa * _o.sin(1.5 * half) * _o.sin(0.5 * half)
+    direct = r_split <= 40.0
+    vd, kd = _where(direct, v, 1.0), _where(direct, kappa, 1.0)
+    total = 0.0 * vd
+    width = vd / _VM_PANELS
+    for i in range(_VM_PANELS):
+        for x, w in zip(_GAUSS_X, _GAUSS_W):
+            phi = width * (i + 0.5 * (1.0 + x))
+            total = total + w * _exp(-2.0 * kd * _o.sin(0.5 * (vd + phi)) * _o.sin(0.5 * (vd - phi)))
+    j_direct = 0.5 * width * total
+    vl, kl = _where(direct, 1.0, v), _where(direct, 100.0, kappa)
+    big_r = 2.0 * kl * _o.sin(0.5 * vl) ** 2
+    big_k = 2.0 * kl * _o.cos(0.5 * vl) ** 2
+    r_cut = 2.0 * kl * _o.sin(0.75 * vl) * _o.sin(0.25 * vl)
+    lag = 0.0 * vl
+    for x, w in zip(_LAG_X, _LAG_W):
+        r = _o.minimum(x, r_cut)
+        lag = lag + w / _o.sqrt((big_r - r) * (big_k + r))
+    j = _where(direct, j_direct, lag)
+    return -2.0 * kappa * _o.cos(half) ** 2 - _log(_TWO_PI * _sp.i0e(kappa)) + _log(j)
+
+
 def _vm_tail(u, kappa):
-    """``(P, log P)`` with ``P = P(Y <= u)`` for ``-π <= u <= 0``."""
+    """``(P, log P)`` with ``P = P(Y <= u)`` for ``-π <= u <= 0``: the Fourier series (``κ < 50``)
+    or the Gaussian expansion, and the quadrature where they lose relative accuracy (the
+    series' value below 1e-3, the expansion's beyond ``|u| = 1.8``)."""
     small = kappa < _VM_SWITCH
     ks, kb = _where(small, kappa, 1.0), _where(small, 2.0 * _VM_SWITCH, kappa)
     p = _vm_fourier_tail(u, ks)
     logp_g = _vm_gauss_log_tail(u, kb)
-    return _where(small, p, _exp(logp_g)), _where(small, _log(p), logp_g)
+    far = _where(small, p < 1e-3, u < -1.8)
+    logp_q = _vm_quad_log_tail(_where(far, u, -3.0), kappa)
+    logp = _where(far, logp_q, _where(small, _log(p), logp_g))
+    return _where(_all(small, _o.logical_not(far)), p, _exp(logp)), logp
 
 
 class vonmises_gen(_rv_line):
@@ -131,6 +186,14 @@ class vonmises_gen(_rv_line):
     def _logpdf(self, z, kappa):
         return kappa * _sp.cosm1(z) - _LOG_2PI - _log(_sp.i0e(kappa))
 
+    @_quiet
+    def logpdf(self, x, *args, **kwds):  # the periodic density has no limit at ±inf: NaN there, as SciPy's
+        out = rv_continuous.logpdf(self, x, *args, **kwds)
+        if not self._winds:
+            return out
+        s, loc, scale, _ = self._params("logpdf", args, kwds)
+        return _where(_o.isinf((_arr(x) - loc) / scale), _nan, out)
+
     def _parts(self, z, kappa):
         """``(turns, y <= 0 ?, P(Y <= -|y|), its log)`` for ``z = y + 2π turns``, ``y`` in ``[-π, π)``."""
         if self._winds:
@@ -142,34 +205,39 @@ class vonmises_gen(_rv_line):
         p, logp = _vm_tail(_where(low, y, -y), kappa)
         return turns, low, p, logp
 
+    @staticmethod
+    def _both(turns, low, p):
+        """(cdf, sf) with the turns: below -π the cdf is ``(turns + 1) - sf0`` and above π the sf
+        ``-(turns - 1) - cdf0``, so that their (negative) signs are exact."""
+        cdf0, sf0 = _where(low, p, 1.0 - p), _where(low, 1.0 - p, p)
+        cdf = _where(turns < 0.0, (turns + 1.0) - sf0, turns + cdf0)
+        sf = _where(turns > 0.0, (1.0 - turns) - cdf0, sf0 - turns)
+        return cdf, sf
+
     def _cdf(self, z, kappa):
-        turns, low, p, _ = self._parts(z, kappa)
-        return turns + _where(low, p, 1.0 - p)
+        return self._both(*self._parts(z, kappa)[:3])[0]
 
     def _sf(self, z, kappa):
-        turns, low, p, _ = self._parts(z, kappa)
-        return _where(low, 1.0 - p, p) - turns
+        return self._both(*self._parts(z, kappa)[:3])[1]
 
     def _logcdf(self, z, kappa):
         turns, low, p, logp = self._parts(z, kappa)
-        cdf, sf = turns + _where(low, p, 1.0 - p), _where(low, 1.0 - p, p) - turns
+        cdf, sf = self._both(turns, low, p)
         return _where(_all(turns == 0.0, low), logp, _log_of(cdf, sf))
 
     def _logsf(self, z, kappa):
         turns, low, p, logp = self._parts(z, kappa)
-        cdf, sf = turns + _where(low, p, 1.0 - p), _where(low, 1.0 - p, p) - turns
+        cdf, sf = self._both(turns, low, p)
         return _where(_all(turns == 0.0, _o.logical_not(low)), logp, _log_of(sf, cdf))
 
-    def _pdf_plain(self, y, kappa):
-        return _exp(self._logpdf(y, kappa))
-
     def _ppf(self, q, kappa):
-        start = _polished(_scipy(self.name + ".ppf"), lambda y, q, k: self._cdf(y, k) - q, self._pdf_plain)
+        start = _polished(_scipy(self.name + ".ppf"), lambda y, q, k: self._logcdf(y, k) - _np.log(q),
+                          lambda y, k: _exp(self._logpdf(y, k) - self._logcdf(y, k)), within=(-_np.pi, _np.pi))
         return self._newton("ppf", start, self._cdf, 1.0, q, kappa)
 
     def _isf(self, q, kappa):
-        start = _polished(_scipy(self.name + ".isf"), lambda y, q, k: self._sf(y, k) - q,
-                          lambda y, k: -self._pdf_plain(y, k))
+        start = _polished(_scipy(self.name + ".isf"), lambda y, q, k: self._logsf(y, k) - _np.log(q),
+                          lambda y, k: -_exp(self._logpdf(y, k) - self._logsf(y, k)), within=(-_np.pi, _np.pi))
         return self._newton("isf", start, self._sf, -1.0, q, kappa)
 
 
@@ -252,8 +320,12 @@ class pearson3_gen(_rv_line):
             _where(pos, self._lower(a, t, log), self._upper(a, t, log))
         w = -z if upper else z
         e = -self._edgeworth(z, g) if upper else self._edgeworth(z, g)
-        if log:
-            norm = _o.log_ndtr(w) + e * _exp(-_o.log_ndtr(w))
+        if log:  # e / Φ(w), the ratio φ(w)/Φ(w) by erfcx below 0 (finite where Φ(w) underflows)
+            neg = w < 0.0
+            wn, wp = _where(neg, w, -1.0), _where(neg, 1.0, w)
+            ratio = _where(neg, 2.0 / (_SQRT_2PI * _sp.erfcx(-wn / _SQRT2)),
+                           _exp(-0.5 * wp * wp - _LOG_SQRT_2PI) / _o.ndtr(wp))
+            norm = _o.log_ndtr(w) + (-g if upper else g) * ratio * (1.0 - z * z) / 6.0
         else:
             norm = _o.ndtr(w) + e
         return _where(normal, norm, first)
@@ -408,16 +480,33 @@ class alpha_gen(_half):
         return 1.0 / (a - _o.ndtri(p * _o.ndtr(a)))
 
     @staticmethod
-    def _high(p, a):  # the z with sf p
-        return 1.0 / (a + _o.ndtri(_o.ndtr(-a) + p * _o.ndtr(a)))
+    def _high(p, a):
+        """The z with sf ``p``; where ``d = p Φ(a)/φ(a)`` (about ``1/z``) is below 1e-6, from the
+        expansion ``1/z = d - a d²/2`` (the closed form cancels there)."""
+        d = p * _exp(_o.log_ndtr(a) + 0.5 * a * a + _LOG_SQRT_2PI)
+        tiny = d < 1e-6
+        ds = _where(tiny, d, 0.0)
+        closed = a + _o.ndtri(_o.ndtr(-a) + _where(tiny, 0.5, p) * _o.ndtr(a))
+        return 1.0 / _where(tiny, ds - 0.5 * a * ds * ds, closed)
+
+    def _quantile(self, q, a, upper):
+        """The closed form on the side of ``q`` (the cdf's below 1/2), then one Newton step on the
+        log of that side's probability (the closed forms lose digits far out)."""
+        low = q <= 0.5
+        first, second = (self._high, self._low) if upper else (self._low, self._high)
+        z = _where(low, first(_where(low, q, 0.5), a), second(1.0 - _where(low, 0.5, q), a))
+        target = _where(low, _log(q), _log1p(-q))
+        use_sf = low == upper  # the cdf's log for (ppf, low) and (isf, high)
+        value = _where(use_sf, self._logsf(z, a), self._logcdf(z, a))
+        slope = _exp(self._logpdf(z, a) - value)  # |d value / dz|
+        step = (value - target) / slope
+        return _where(use_sf, z + step, z - step)
 
     def _ppf(self, q, a):
-        low = q <= 0.5
-        return _where(low, self._low(_where(low, q, 0.5), a), self._high(1.0 - _where(low, 0.5, q), a))
+        return self._quantile(q, a, False)
 
     def _isf(self, q, a):
-        low = q <= 0.5
-        return _where(low, self._high(_where(low, q, 0.5), a), self._low(1.0 - _where(low, 0.5, q), a))
+        return self._quantile(q, a, True)
 
 
 # --------------------------------------------------------------------------- kappa4
@@ -452,22 +541,36 @@ class kappa4_gen(_rv_line):
 
     @staticmethod
     def _from_log(log_p, h, k):
-        """The z with log cdf ``log_p``."""
-        g = -log_p * _sp.exprel(h * log_p)
-        log_g = _log(g)
+        """The z with log cdf ``log_p``: ``-log g exprel(k log g)`` with ``log g = log(-log_p) +
+        log exprel(h log_p)`` (kept finite where ``g`` overflows)."""
+        log_g = _log(-log_p) + _log_exprel(h * log_p)
         return -log_g * _sp.exprel(k * log_g)
 
     def _logs(self, z, k):
         return -z * _log1p_over(-k * z)
 
+    def _parts(self, z, h, k):
+        """``(far, log s, s, log cdf)``; ``far`` where ``s > e^600``, the cdf's log there
+        ``(log(-h) + log s)/h`` for ``h < 0`` and ``-inf`` otherwise."""
+        logs = self._logs(z, k)
+        far = logs > 600.0
+        hn = _where(h < 0.0, h, -1.0)
+        s = _exp(_where(far, 0.0, logs))
+        near = -s * _log1p_over(-h * s)
+        far_log = _where(h < 0.0, (_log(-hn) + _where(far, logs, 1.0)) / hn, -_inf)
+        return far, logs, s, _where(far, far_log, near)
+
     def _logcdf(self, z, h, k):
-        s = _exp(self._logs(z, k))
-        return -s * _log1p_over(-h * s)
+        return self._parts(z, h, k)[3]
 
     def _logpdf(self, z, h, k):
-        logs = self._logs(z, k)
-        s = _exp(logs)
-        return logs - _log1p(-k * z) - s * _log1p_over(-h * s) - _log1p(-h * s)
+        # (1/k - 1) log1p(-kz) + (1/h - 1) log1p(-hs), each as -x (1 - c) log1p(-cx)/(-cx)
+        far, logs, s, logcdf = self._parts(z, h, k)
+        first = _where(k == 1.0, 0.0, -z * (1.0 - k) * _log1p_over(-k * z))
+        second = _where(h == 1.0, 0.0, -s * (1.0 - h) * _log1p_over(-h * s))
+        hn = _where(h < 0.0, h, -1.0)
+        far_second = _where(h < 0.0, logcdf - _log(-hn) - _where(far, logs, 1.0), -_inf)
+        return first + _where(far, far_second, second)
 
     def _cdf(self, z, h, k):
         return _exp(self._logcdf(z, h, k))
@@ -500,24 +603,35 @@ def _tukey_log_slope(log_p, log_1mp, lam):
 
 
 def _tukey_lower_start(u, lam):
-    """``log F(u)`` for ``u <= 0`` on plain values: ``log tklmbda`` (or the tail's ``(1 + λu)^(1/λ)``
-    where it underflows), then Newton steps on ``log F`` (tklmbda loses the far tails)."""
+    """``F(u)`` for ``u <= 0`` on plain values: from the better of ``tklmbda`` (which loses the far
+    tails) and the tail's ``(1 + λu)^(1/λ)``, damped Newton steps on ``log F``."""
     u, lam = _np.broadcast_arrays(_np.asarray(u, dtype=float), _np.asarray(lam, dtype=float))
+
+    def residual(v):
+        return _np.asarray(_tukey_q(v, _np.log1p(-_np.exp(v)), lam)) - u
+
     with _np.errstate(all="ignore"):
         f = _sc.tklmbda(u, lam)
-        guess = _np.where(lam * u > -1.0, _np.log1p(_np.maximum(lam * u, -1.0 + 1e-300)) / _np.where(lam == 0.0, 1.0, lam), -745.0)
-        guess = _np.where(lam == 0.0, u, guess)
-        v = _np.where(f > 1e-280, _np.log(_np.where(f > 0.0, f, 1.0)), _np.minimum(guess, _np.log(0.5)))
-        for _ in range(40):
-            log_1mp = _np.log1p(-_np.exp(v))
-            r = _np.asarray(_tukey_q(v, log_1mp, lam)) - u
-            d = _np.exp(v - _np.asarray(_tukey_log_slope(v, log_1mp, lam)))  # dQ/dlog p = p Q'(p)
+        lam_u = _np.maximum(lam * u, -1.0 + 1e-16)
+        tail = _np.where(lam == 0.0, u, _np.log1p(lam_u) / _np.where(lam == 0.0, 1.0, lam))
+        cands = [_np.minimum(_np.log(_np.where(f > 0.0, f, 1e-300)), _np.log(0.5)), _np.minimum(tail, _np.log(0.5))]
+        errs = [_np.abs(residual(c)) for c in cands]
+        v = _np.where(errs[0] <= errs[1], cands[0], cands[1])
+        r = residual(v)
+        for _ in range(60):
+            d = _np.exp(v + _np.asarray(_tukey_log_slope(v, _np.log1p(-_np.exp(v)), lam)))  # p Q'(p)
             new = _np.minimum(v - r / d, -1e-300)
-            new = _np.where(_np.isfinite(new), new, v)
-            if _np.all(_np.abs(new - v) <= 1e-15 * _np.abs(v)):
-                v = new
+            rn = residual(new)
+            for _ in range(30):  # halve a step that does not reduce the residual
+                bad = ~(_np.abs(rn) <= _np.abs(r))
+                if not bad.any():
+                    break
+                new = _np.where(bad, 0.5 * (v + new), new)
+                rn = _np.where(bad, residual(new), rn)
+            done = _np.all(_np.abs(new - v) <= 1e-15 * _np.abs(v))
+            v, r = _np.where(_np.isfinite(rn), new, v), _np.where(_np.isfinite(rn), rn, r)
+            if done:
                 break
-            v = new
     return _np.exp(v)
 
 
@@ -625,8 +739,10 @@ class rel_breitwigner_gen(_half):
 
     def _logpdf(self, z, rho):
         _, _, _, log_n = self._consts(rho)
-        d = (z - rho) * (z + rho)
-        return log_n - _log(d * d + rho * rho)
+        d = (z - rho) * (z + rho)  # log(d² + ρ²), also where d² overflows
+        big = _all(z > 1e60, z > 1e10 * rho)
+        zb, ds = _where(big, z, 1e100), _where(big, 0.0, d)
+        return log_n - _where(big, 4.0 * _log(zb) + 2.0 * _log1p(-(rho / zb) ** 2), _log(ds * ds + rho * rho))
 
     def _near(self, z, rho):
         """(cdf, sf) by the closed form, for ``z < 2m``."""
@@ -672,16 +788,14 @@ class rel_breitwigner_gen(_half):
         far, (cdf, sf), lsf = self._split(z, rho)
         return _where(far, _log1mexp(lsf), _log_of(cdf, sf))
 
-    def _pdf_plain(self, z, rho):
-        return _exp(self._logpdf(z, rho))
-
     def _ppf(self, q, rho):
-        start = _polished(_scipy("rel_breitwigner.ppf"), lambda z, q, r: self._cdf(z, r) - q, self._pdf_plain)
+        start = _polished(_scipy("rel_breitwigner.ppf"), lambda z, q, r: self._logcdf(z, r) - _np.log(q),
+                          lambda z, r: _exp(self._logpdf(z, r) - self._logcdf(z, r)), steps=12, positive=True)
         return self._newton("ppf", start, self._cdf, 1.0, q, rho)
 
     def _isf(self, q, rho):
-        start = _polished(_scipy("rel_breitwigner.isf"), lambda z, q, r: self._sf(z, r) - q,
-                          lambda z, r: -self._pdf_plain(z, r))
+        start = _polished(_scipy("rel_breitwigner.isf"), lambda z, q, r: self._logsf(z, r) - _np.log(q),
+                          lambda z, r: -_exp(self._logpdf(z, r) - self._logsf(z, r)), steps=12, positive=True)
         return self._newton("isf", start, self._sf, -1.0, q, rho)
 
 
