@@ -286,7 +286,6 @@ def test_quad_warns_when_it_runs_out_of_subintervals():
     ({"epsabs": 0.0, "epsrel": 0.0}, "epsrel"),
     ({"full_output": 1}, "full_output"),
     ({"weight": "cos", "wvar": 1.0}, "weight"),
-    ({"complex_func": True}, "complex_func"),
 ])
 def test_quad_refuses_bad_or_unsupported_arguments(kw, match):
     with pytest.raises((ValueError, NotImplementedError), match=match):
@@ -376,3 +375,14 @@ def test_derivatives_through_an_end_singularity():
     assert abs(g(0.3) - exact) < 3e-8 and abs(osc.grad(g)(0.3) + exact) < 3e-8
     for mode in ("fwd-rev", "rev-rev", "fwd-fwd"):
         assert abs(osc.hessian(g, mode=mode)(0.3) - exact) < 3e-8
+
+
+def test_quad_of_a_complex_integrand():
+    f = lambda t: oi.quad(lambda s: np.exp(1j * t * s), 0.0, 1.0, complex_func=True)  # noqa: E731
+    value, err = f(1.3)
+    want, want_err = si.quad(lambda s: np.exp(1j * 1.3 * s), 0.0, 1.0, complex_func=True)
+    assert abs(value - want) < 1e-14 and isinstance(err, complex) and abs(err) < 1e-12
+    _, tangent = osc.jvp(lambda t: f(t)[0], (np.float64(1.3),), (np.float64(1.0),))
+    exact = -1j * (np.exp(1.3j) * (1.3j - 1) + 1) / 1.3 ** 2  # d/dt (e^{it} - 1) / (it)
+    assert abs(tangent - exact) < 1e-13
+    check_grads(lambda t: np.abs(f(t)[0]) ** 2, (np.float64(1.3),), order=2)

@@ -862,8 +862,9 @@ def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, lim
     return a single number: write it with NumPy operations.  The subdivision
     needs the values, so ``quad`` runs eagerly and under ``vmap`` (it
     resolves every batch member), but not inside ``jit`` (use
-    :func:`fixed_quad` there).  ``full_output``, ``weight`` and
-    ``complex_func`` are not supported.
+    :func:`fixed_quad` there).  ``complex_func=True`` integrates the real and
+    imaginary parts separately and returns complex ``(value, abserr)``, as
+    SciPy does.  ``full_output`` and ``weight`` are not supported.
 
     >>> import numpy as np, osculate as osc
     >>> f = lambda t: quad(lambda s: np.exp(-t * s), 0.0, np.inf)[0]   # = 1 / t
@@ -877,14 +878,17 @@ def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, lim
     if weight is not None or wvar is not None or wopts is not None:
         raise NotImplementedError("osculate.scipy.integrate.quad: weight (and wvar, wopts) is not supported; "
                                   "multiply the integrand by the weight instead")
-    if complex_func:
-        raise NotImplementedError("osculate.scipy.integrate.quad: complex_func is not supported; integrate the "
-                                  "real and imaginary parts separately")
     if not isinstance(args, tuple):
         args = (args,)
     if float(epsabs) <= 0 and float(epsrel) < max(50 * _EPS, 5e-29):
         raise ValueError("osculate.scipy.integrate.quad: if epsabs <= 0, epsrel must be greater than both 5e-29 "
                          "and 50 * (machine epsilon)")
+    if complex_func:  # the real and the imaginary part, each to the tolerance
+        re = _integrate("quad", lambda x: _np.real(func(x, *args)), a, b, points, epsabs, epsrel, limit,
+                        _norm_of("max"), 1.0, 1, True)
+        im = _integrate("quad", lambda x: _np.imag(func(x, *args)), a, b, points, epsabs, epsrel, limit,
+                        _norm_of("max"), 1.0, 1, True)
+        return re[0] + 1j * im[0], re[1] + 1j * im[1]
     return _integrate("quad", lambda x: func(x, *args), a, b, points, epsabs, epsrel, limit, _norm_of("max"), 1.0, 1,
                       True)
 
