@@ -105,16 +105,36 @@ def test_schur_under_vmap_and_jit():
     np.testing.assert_allclose(hess, np.transpose(hess, (2, 3, 0, 1)), atol=1e-10)
 
 
-def test_schur_refuses_two_by_two_blocks_when_traced_and_checks_arguments():
+def test_schur_real_blocks_differentiate_outside_jit():
     rot = np.array([[1.0, -2.0], [2.0, 1.0]])
-    t, z = la.schur(rot)  # plain values: SciPy's answer, blocks and all
+    t, z = la.schur(rot)  # plain values: SciPy's answer
     np.testing.assert_array_equal(t, sl.schur(rot)[0])
-    with pytest.raises(ValueError, match="output='complex'"):
-        osc.grad(lambda m: la.schur(m)[0][0, 0])(rot)
     g = osc.grad(lambda m: np.real(la.schur(m, output="complex")[0][0, 0]))(rot)
     np.testing.assert_allclose(g, 0.5 * np.eye(2), atol=1e-12)  # d Re(λ) = tr(dA) / 2
+    # a 7x7 matrix with three 2x2 blocks: against SciPy's own differences, then to second order
+    a = np.random.default_rng(5).standard_normal((7, 7))
+    rt, rz = sl.schur(a)
+    assert len(np.flatnonzero(np.diagonal(rt, -1))) >= 2
+    v = RNG.standard_normal((7, 7))
+    h = 1e-6
+    fd = [(p - m) / (2 * h) for p, m in zip(sl.schur(a + h * v), sl.schur(a - h * v))]
+    (t, z), (dt, dz) = osc.jvp(la.schur, (a,), (v,))
+    np.testing.assert_array_equal(t, rt)
+    np.testing.assert_allclose(dt, fd[0], atol=1e-7)
+    np.testing.assert_allclose(dz, fd[1], atol=1e-7)
+    blocks = np.flatnonzero(np.diagonal(rt, -1))
+    np.testing.assert_allclose(np.diagonal(dt)[blocks], np.diagonal(dt)[blocks + 1], atol=1e-12)  # standardised
+    check_grads(la.schur, (a,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda m: la.schur(m, sort="iuc")[:2], (a,), order=2, modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="output='complex'"):
+        osc.jit(lambda m: la.schur(m)[0])(a)
+    np.testing.assert_array_equal(osc.jit(lambda m: la.schur(m, output="complex")[0])(a),
+                                  sl.schur(a, output="complex")[0])
+
+
+def test_schur_checks_arguments():
     with pytest.raises(ValueError, match="output must be"):
-        la.schur(rot, output="upper")
+        la.schur(np.eye(2), output="upper")
     with pytest.raises(ValueError, match="a must be a square matrix"):
         la.schur(np.ones((2, 3)))
     with pytest.raises(ValueError, match="a must be a square matrix"):

@@ -2,10 +2,11 @@
 (``overwrite_*``, ``lwork`` and ``check_finite`` accepted and ignored):
 
 * ``schur`` is a primitive (:func:`osculate.ad.prims.eig.schur`): its
-  value is SciPy's ``(T, Z)`` and its derivative keeps ``T`` upper
-  triangular and ``Z`` unitary (see there).  It needs distinct eigenvalues,
-  and ``output='real'`` needs real ones: a real Schur form with 2x2 blocks is
-  refused with an error pointing to ``output='complex'``;
+  value is SciPy's ``(T, Z)`` and its derivative keeps ``T`` (block) upper
+  triangular, the 2x2 blocks of a real form standardised, and ``Z`` unitary
+  (see there).  It needs distinct eigenvalues; the place of the 2x2 blocks
+  is read from the values, so inside ``jit``/``vmap`` a real form with
+  blocks is refused with an error pointing to ``output='complex'``;
 * ``ldl`` takes SciPy's pivoting (the permutation and which pivots are
   1x1 or 2x2 blocks) from the concrete values, holds it fixed and computes
   the block ``L D Lᵀ`` (``L D Lᴴ``) factorization of the permuted matrix
@@ -89,15 +90,19 @@ def schur(a, output="real", lwork=None, overwrite_a=False, sort=None, check_fini
     The values are SciPy's (one LAPACK call on the values).  Derivatives hold
     ``T`` (quasi-)triangular and ``Z`` unitary: with ``Ω = Zᴴ dZ`` (skew),
     ``dT = Zᴴ da Z − (Ω T − T Ω)``, the lower part of ``Ω`` solving a
-    triangular Sylvester-type system whose pivots are differences of
+    (block) triangular Sylvester-type system whose pivots are differences of
     eigenvalues.  They exist for distinct eigenvalues; at repeated ones the
     Schur vectors are not differentiable and the pivots vanish, so the
     derivatives are inf or nan.  For complex ``Z`` the phases of its columns
     are LAPACK's and their derivative is set to 0 (``diag(Ω) = 0``): use
     functions that do not depend on them (``|T|``, ``|Z|``, ``Z T Zᴴ``,
-    eigenvalues).  ``output='real'`` with complex eigenvalues (2x2 blocks in
-    ``T``) is refused when traced: use ``output='complex'``.  A traced stack
-    is not accepted (SciPy's is one matrix), but ``vmap`` works.
+    eigenvalues).  The 2x2 blocks of a real form (complex eigenvalues) stay
+    in LAPACK's standard form ``[[a, b], [c, a]]``; a block with
+    ``b + c = 0`` (a multiple of a rotation) has no unique Schur vectors and
+    gives inf or nan.  Where the blocks are is read from the values, so
+    inside ``jit``/``vmap`` (no values) a real form with blocks raises: use
+    ``output='complex'`` there.  A traced stack is not accepted (SciPy's is
+    one matrix), but ``vmap`` works.
 
     >>> import numpy as np, osculate as osc
     >>> from osculate.scipy.linalg import schur
@@ -113,11 +118,19 @@ def schur(a, output="real", lwork=None, overwrite_a=False, sort=None, check_fini
     a = _matrix(a, "schur", "a")
     if not isinstance(a, _Tracer):
         return _scipy_linalg.schur(a, output=output, sort=sort)
-    t, z = _eig.schur(a, output=output, sort=sort)
+    try:
+        reference = _scipy_linalg.schur(_np.asarray(_concrete(a)), output=output, sort=sort)
+    except _ConcretizationError:
+        reference = None  # (inside jit or vmap: no 2x2 blocks expected, the primitive refuses them)
+    blocks = None
+    if reference is not None and reference[0].dtype.kind == "f":
+        blocks = tuple(int(i) for i in _np.flatnonzero(_np.diagonal(reference[0], -1)))
+    t, z = _eig.schur(a, output=output, sort=sort, blocks=blocks)
     if sort is None:
         return t, z
-    sdim = _scipy_linalg.schur(_value(a, "schur", "sdim (with sort)"), output=output, sort=sort)[2]
-    return t, z, sdim
+    if reference is None:
+        _value(a, "schur", "sdim (with sort)")
+    return t, z, reference[2]
 
 
 # --------------------------------------------------------------------------- rsf2csf
