@@ -94,6 +94,34 @@ def test_uniform_filter_matches_scipy(mode):
     _close(nd.uniform_filter(x, (2, 4), mode=mode, axes=(0, 2)), snd.uniform_filter(x, (2, 4), mode=mode, axes=(0, 2)))
 
 
+@pytest.mark.parametrize("mode", ["reflect", "constant", "mirror", "wrap", "nearest"])
+def test_derivative_filters_match_scipy(mode):
+    x = RNG.standard_normal((5, 6, 4))
+    for axis in (0, 1, 2, -1):
+        _close(nd.sobel(x, axis, mode=mode, cval=0.3), snd.sobel(x, axis, mode=mode, cval=0.3))
+        _close(nd.prewitt(x, axis, mode=mode), snd.prewitt(x, axis, mode=mode))
+    per_axis = [mode, "wrap", "constant"]
+    _close(nd.sobel(x, 1, mode=per_axis), snd.sobel(x, 1, mode=per_axis))
+    _close(nd.laplace(x, mode=mode, cval=0.2), snd.laplace(x, mode=mode, cval=0.2))
+    _close(nd.laplace(x, mode=[mode, "wrap"], axes=(2, 0)), snd.laplace(x, mode=[mode, "wrap"], axes=(2, 0)))
+    for sigma in (1.0, (0.7, 1.2, 2.0)):
+        _close(nd.gaussian_laplace(x, sigma, mode=mode, cval=0.1), snd.gaussian_laplace(x, sigma, mode=mode, cval=0.1))
+        _close(nd.gaussian_gradient_magnitude(x, sigma, mode=mode, truncate=3.0),
+               snd.gaussian_gradient_magnitude(x, sigma, mode=mode, truncate=3.0))
+    _close(nd.gaussian_laplace(x, (1.0, 2.0), axes=(0, 2), radius=2, mode=mode),
+           snd.gaussian_laplace(x, (1.0, 2.0), axes=(0, 2), radius=2, mode=mode))
+    # SciPy smooths over every axis here, and differentiates along `axes` only
+    _close(nd.gaussian_gradient_magnitude(x, (1.5, 0.7, 2.0), mode=[mode, "wrap"], axes=(2, 1)),
+           snd.gaussian_gradient_magnitude(x, (1.5, 0.7, 2.0), mode=[mode, "wrap"], axes=(2, 1)))
+    xi = RNG.integers(-9, 9, (5, 6))
+    for name in ("sobel", "prewitt", "laplace"):
+        np.testing.assert_array_equal(getattr(nd, name)(xi), getattr(snd, name)(xi))
+    for name in ("gaussian_laplace", "gaussian_gradient_magnitude"):
+        got, want = getattr(nd, name)(xi, 1.0), getattr(snd, name)(xi, 1.0)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+
+
 def test_complex_input_and_weights_match_scipy():
     x = RNG.standard_normal((6, 4)) + 1j * RNG.standard_normal((6, 4))
     w = np.array([1.0 + 2.0j, 0.5 - 1.0j, 0.3j])
@@ -156,6 +184,11 @@ DERIVATIVES = {
     "correlate-weights": (lambda x, w: nd.correlate(x, w, mode="reflect"), (M45, RNG.standard_normal((2, 3)))),
     "convolve-weights-cval": (lambda x, w, c: nd.convolve(x, w, mode="constant", cval=c),
                               (M45, RNG.standard_normal((3, 2)), np.array(-0.4))),
+    "sobel": (lambda x: nd.sobel(x, 0, mode="nearest"), (M45,)),
+    "prewitt-cval": (lambda x, c: nd.prewitt(x, 1, mode="constant", cval=c), (M45, np.array(0.4))),
+    "laplace": (lambda x: nd.laplace(x, mode="mirror"), (M45,)),
+    "gaussian_laplace": (lambda x: nd.gaussian_laplace(x, [0.8, 1.1], mode="wrap"), (M45,)),
+    "gaussian_gradient_magnitude": (lambda x: nd.gaussian_gradient_magnitude(x, 1.0), (M45,)),
     "correlate1d-complex": (lambda x, w: nd.correlate1d(x, w, mode="mirror"),
                             (X8 + 1j * X8[::-1], np.array([1.0 + 2.0j, 0.5 - 1.0j, 0.3j]))),
 }
@@ -222,3 +255,5 @@ def test_bad_arguments_get_one_line_errors():
         nd.uniform_filter1d(X8, 0)
     with pytest.raises(ValueError, match="sigma"):
         nd.gaussian_filter(M45, [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match="order"):
+        nd.gaussian_laplace(M45, 1.0, order=1)

@@ -133,6 +133,18 @@ def test_lfilter_edge_cases_match_scipy():
     assert sg.fftconvolve(x32, x32[:2]).dtype == np.float32
 
 
+def test_sosfilt_zi_and_sosfiltfilt_match_scipy():
+    sections = [ss.butter(4, 0.2, output="sos"), ss.cheby1(3, 1, 0.3, output="sos"),
+                ss.ellip(5, 1, 40, 0.25, output="sos"), np.array([[0.5, 0.5, 0.0, 1.0, -0.3, 0.0]])]
+    for sos in sections:
+        _close(sg.sosfilt_zi(sos), ss.sosfilt_zi(sos))
+        x = _data((3, 60))
+        for padtype in ("odd", "even", "constant", None):
+            _close(sg.sosfiltfilt(sos, x, padtype=padtype), ss.sosfiltfilt(sos, x, padtype=padtype))
+            _close(sg.sosfiltfilt(sos, x.T, axis=0, padtype=padtype, padlen=5),
+                   ss.sosfiltfilt(sos, x.T, axis=0, padtype=padtype, padlen=5))
+
+
 def test_nan_propagates_like_scipy():
     x = np.array([1.0, 2.0, np.nan, 3.0, 4.0])
     np.testing.assert_array_equal(np.isnan(sg.lfilter([1.0], [1.0, -0.5], x)),
@@ -189,6 +201,8 @@ DERIVATIVES = {
     "lfilter_zi": (sg.lfilter_zi, (np.array([0.3, 0.2, 0.1]), np.array([1.2, -0.4, 0.1]))),
     "filtfilt": (lambda b, a, x: sg.filtfilt(b, a, x, padlen=3), (np.array([0.3, 0.2]), np.array([1.0, -0.4]), X7)),
     "sosfilt": (sg.sosfilt, (np.array([[0.2, 0.3, 0.1, 1.0, -0.3, 0.1], [1.0, 0.5, 0.0, 1.0, 0.2, 0.0]]), X7)),
+    "sosfilt_zi": (sg.sosfilt_zi, (ss.butter(4, 0.3, output="sos"),)),
+    "sosfiltfilt": (sg.sosfiltfilt, (ss.butter(2, 0.3, output="sos"), RNG.standard_normal(20))),
     "savgol-interp": (lambda x, d: sg.savgol_filter(x, 5, 2, deriv=1, delta=d), (X7, np.array(0.7))),
     "savgol-mirror": (lambda x, c: sg.savgol_filter(x, 5, 3, mode="constant", cval=c), (X7, np.array(0.3))),
     "savgol_coeffs": (lambda d: sg.savgol_coeffs(5, 3, deriv=2, delta=d), (np.array(0.9),)),
@@ -211,6 +225,11 @@ def test_vmap_and_jit():
     ja = osc.jit(lambda a, x: sg.lfilter([0.2, 0.1], a, x))  # a traced denominator, a[0] included
     for a in ([1.0, -0.5], [2.0, -0.3]):
         np.testing.assert_allclose(ja(np.array(a), X7), ss.lfilter([0.2, 0.1], a, X7), rtol=1e-13)
+    sos = ss.butter(2, 0.3, output="sos")
+    js = osc.jit(lambda s, x: sg.sosfiltfilt(s, x, padlen=4))
+    np.testing.assert_allclose(js(sos, X7), ss.sosfiltfilt(sos, X7, padlen=4), rtol=1e-13)
+    with pytest.raises(ValueError, match="padlen"):  # the default padlen looks at the zeros of sos
+        osc.jit(sg.sosfiltfilt)(sos, X7)
     g = lambda a, b: sg.convolve(a, b, mode="same")  # noqa: E731
     np.testing.assert_allclose(osc.vmap(g, in_axes=(0, None))(M45, W3), [ss.convolve(r, W3, "same") for r in M45],
                                rtol=1e-13)

@@ -1,5 +1,11 @@
 """``scipy.ndimage``'s linear filters on traced values, with SciPy's signatures.
 
+``correlate1d``, ``convolve1d``, ``correlate``, ``convolve``,
+``gaussian_filter1d``, ``gaussian_filter``, ``uniform_filter1d``,
+``uniform_filter``, and the derivative filters built on them: ``sobel``,
+``prewitt``, ``laplace``, ``gaussian_laplace``,
+``gaussian_gradient_magnitude``.
+
 SciPy's filters convert their input with ``np.asarray``, so plain
 ``scipy.ndimage.gaussian_filter1d(tracer, ...)`` cannot see a traced value
 (its error names this module).  Here each filter is one gather and one
@@ -14,7 +20,9 @@ and work under ``vmap`` and ``jit``.
 The boundary modes are SciPy's: ``'reflect'`` (``d c b a | a b c d | d c b
 a``, alias ``'grid-mirror'``), ``'mirror'`` (``d c b | a b c d | c b a``),
 ``'nearest'``, ``'wrap'`` (alias ``'grid-wrap'``) and ``'constant'`` (alias
-``'grid-constant'``).  ``output`` must be None (results are new arrays).
+``'grid-constant'``).  ``output`` must be None (results are new arrays);
+as in SciPy, the result has the input's type (float32 stays float32, integer
+input gives integers truncated toward zero).
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy import ndimage
@@ -35,7 +43,8 @@ from ..core import Tracer as _Tracer
 
 __all__ = [
     "correlate1d", "convolve1d", "correlate", "convolve", "gaussian_filter1d", "gaussian_filter",
-    "uniform_filter1d", "uniform_filter",
+    "uniform_filter1d", "uniform_filter", "sobel", "prewitt", "laplace", "gaussian_laplace",
+    "gaussian_gradient_magnitude",
 ]
 
 _MODES = {"reflect": "reflect", "grid-mirror": "reflect", "mirror": "mirror", "nearest": "nearest",
@@ -490,3 +499,143 @@ def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=
         if int(s) > 1:
             x = uniform_filter1d(x, s, axis, None, m, cval, o)
     return x
+
+
+# --------------------------------------------------------------------------- derivative filters
+
+def _modes_for(mode, n, fname):
+    return _per_axis(mode, n, fname, "mode")
+
+
+def _edge_filter(input, axis, mode, cval, smooth, fname):  # noqa: A002
+    """The central difference ``[-1, 0, 1]`` along ``axis``, smoothed by
+    ``smooth`` along every other axis (SciPy's order of passes)."""
+    x = _array(input, fname)
+    nd = _np.ndim(x)
+    axis = _axis_index(axis, nd, fname)
+    modes = _modes_for(mode, nd, fname)
+    out = correlate1d(x, [-1.0, 0.0, 1.0], axis, None, modes[axis], cval, 0)
+    for other in range(nd):
+        if other != axis:
+            out = correlate1d(out, smooth, other, None, modes[other], cval, 0)
+    return out
+
+
+def sobel(input, axis=-1, output=None, mode="reflect", cval=0.0):  # noqa: A002
+    """The Sobel derivative along ``axis`` (smoothed by ``[1, 2, 1]`` across the
+    other axes), as :func:`scipy.ndimage.sobel`; ``mode`` may be given per axis.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import sobel
+    >>> sobel(np.array([[0.0, 1.0, 3.0], [0.0, 1.0, 3.0]]))
+    array([[ 4., 12.,  8.],
+           [ 4., 12.,  8.]])
+    """
+    _no_output(output, "sobel")
+    return _edge_filter(input, axis, mode, cval, [1.0, 2.0, 1.0], "sobel")
+
+
+def prewitt(input, axis=-1, output=None, mode="reflect", cval=0.0):  # noqa: A002
+    """The Prewitt derivative along ``axis`` (smoothed by ``[1, 1, 1]`` across
+    the other axes), as :func:`scipy.ndimage.prewitt`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import prewitt
+    >>> prewitt(np.array([[0.0, 1.0, 3.0], [0.0, 1.0, 3.0]]))
+    array([[3., 9., 6.],
+           [3., 9., 6.]])
+    """
+    _no_output(output, "prewitt")
+    return _edge_filter(input, axis, mode, cval, [1.0, 1.0, 1.0], "prewitt")
+
+
+def _sum_over_axes(x, term, axes, mode, fname):
+    """``sum(term(axis, mode_of_axis))`` over ``axes`` (the input itself when there are none)."""
+    modes = _modes_for(mode, len(axes), fname)
+    if not axes:
+        return x
+    out = term(axes[0], modes[0])
+    for axis, m in zip(axes[1:], modes[1:]):
+        out = out + term(axis, m)
+    return out
+
+
+def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None):  # noqa: A002
+    """The discrete Laplacian, the sum of the second differences
+    ``[1, -2, 1]`` along ``axes`` (all by default), as :func:`scipy.ndimage.laplace`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import laplace
+    >>> laplace(np.array([0.0, 1.0, 4.0, 9.0]))
+    array([ 1.,  2.,  2., -5.])
+    """
+    fname = "laplace"
+    _no_output(output, fname)
+    x = _array(input, fname)
+    axes = _axes_list(axes, _np.ndim(x), fname)
+    return _sum_over_axes(x, lambda a, m: correlate1d(x, [1.0, -2.0, 1.0], a, None, m, cval, 0), axes, mode, fname)
+
+
+def _gaussian_derivative(x, sigma, axes, order_axis, order, mode, cval, kwargs, fname):
+    """The Gaussian filter over ``axes`` with the derivative of ``order`` along ``order_axis``."""
+    sigmas = _per_axis(sigma, len(axes), fname, "sigma")
+    orders = [order if a == order_axis else 0 for a in axes]
+    return gaussian_filter(x, sigmas, orders, None, mode, cval, axes=axes, **kwargs)
+
+
+def _gaussian_kwargs(kwargs, fname):
+    unknown = set(kwargs) - {"truncate", "radius"}
+    if unknown:
+        raise TypeError(f"{fname}: unexpected keyword argument(s) {sorted(unknown)} (truncate and radius are passed on)")
+    return kwargs
+
+
+def gaussian_laplace(input, sigma, output=None, mode="reflect", cval=0.0, *, axes=None, **kwargs):  # noqa: A002
+    """The Laplacian of the Gaussian-smoothed input (the sum over ``axes`` of
+    the second Gaussian derivatives), as :func:`scipy.ndimage.gaussian_laplace`;
+    ``truncate`` and ``radius`` are passed to :func:`gaussian_filter`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import gaussian_laplace
+    >>> gaussian_laplace(np.array([0.0, 1.0, 4.0, 9.0, 16.0]), 1.0).round(6)
+    array([ 1.320967,  1.701699,  1.583153, -0.50982 , -4.09816 ])
+    """
+    fname = "gaussian_laplace"
+    _no_output(output, fname)
+    kwargs = _gaussian_kwargs(kwargs, fname)
+    x = _array(input, fname)
+    axes = _axes_list(axes, _np.ndim(x), fname)
+    return _sum_over_axes(
+        x, lambda a, m: _gaussian_derivative(x, sigma, axes, a, 2, m, cval, kwargs, fname), axes, mode, fname)
+
+
+def gaussian_gradient_magnitude(input, sigma, output=None, mode="reflect", cval=0.0, *, axes=None,  # noqa: A002
+                                **kwargs):
+    """The length of the gradient of the Gaussian-smoothed input (the square
+    root of the summed squares of the first Gaussian derivatives along
+    ``axes``), as :func:`scipy.ndimage.gaussian_gradient_magnitude`.  As in
+    SciPy, the smoothing is over every axis of the input (a sequence ``sigma``
+    has one value per axis of the input) even when ``axes`` picks some.  (Its
+    derivative is infinite where the gradient vanishes, as for ``np.sqrt``.)
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import gaussian_gradient_magnitude
+    >>> gaussian_gradient_magnitude(np.array([0.0, 1.0, 4.0, 9.0, 16.0]), 1.0).round(6)
+    array([0.636143, 2.145584, 3.8805  , 4.645193, 2.274133])
+    """
+    fname = "gaussian_gradient_magnitude"
+    _no_output(output, fname)
+    kwargs = _gaussian_kwargs(kwargs, fname)
+    x = _array(input, fname)
+    axes = _axes_list(axes, _np.ndim(x), fname)
+
+    def squared(a, m):
+        # as SciPy does: the smoothing is over every axis (sigma given per axis of the input), the
+        # derivative along the axes asked for
+        d = _gaussian_derivative(x, sigma, list(range(_np.ndim(x))), a, 1, m, cval, kwargs, fname)
+        return d * d
+
+    total = _sum_over_axes(x, squared, axes, mode, fname)
+    if not axes:
+        return total
+    return _like_input(_o.sqrt(_float_input(total)), x)

@@ -11,7 +11,8 @@ is differentiable to any order in every array argument and works under
   direct method gathers every window and contracts it with the other input,
   the FFT one multiplies (real or complex) transforms;
 * ``lfilter`` (differentiable in ``b``, ``a``, ``x`` and ``zi``),
-  ``lfilter_zi``, ``filtfilt`` and ``sosfilt``: the recursion
+  ``lfilter_zi``, ``filtfilt``, ``sosfilt``, ``sosfilt_zi`` and
+  ``sosfiltfilt``: the recursion
   ``sum_j a[j] y[n-j] = sum_j b[j] x[n-j]`` is a lower-triangular banded
   Toeplitz system, solved block by block (blocks of a few hundred samples)
   with triangular solves, so the time loop is a handful of array operations;
@@ -34,13 +35,13 @@ import numpy as _np
 from scipy import fft as _scipy_fft
 
 from .. import numpy as _o
-from ..core import Tracer as _Tracer
+from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from . import ndimage as _nd
 from .linalg import solve_triangular as _solve_triangular
 
 __all__ = [
     "convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter", "lfilter_zi", "filtfilt", "sosfilt",
-    "savgol_coeffs", "savgol_filter", "detrend",
+    "sosfilt_zi", "sosfiltfilt", "savgol_coeffs", "savgol_filter", "detrend",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
@@ -445,34 +446,50 @@ def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=N
     fname = "filtfilt"
     if method != "pad":
         raise NotImplementedError(f"{fname}: method={method!r} is not supported on traced values (only 'pad')")
+    b, a = _coefficients(b, fname, "b"), _coefficients(a, fname, "a")
+    x, axis, edge = _padding(x, axis, padtype, padlen, max(_np.shape(a)[0], _np.shape(b)[0]), fname)
+    zi = _state_along(lfilter_zi(b, a), _np.ndim(x), axis)
+    return _forward_backward(lambda u, z: lfilter(b, a, u, axis, zi=z), x, axis, zi, edge, padtype)
+
+
+def _padding(x, axis, padtype, padlen, ntaps, fname):
+    """``x`` checked, its axis, and the pad length of the forward-backward filters."""
     if padtype not in ("odd", "even", "constant", None):
         raise ValueError(f"{fname}: padtype must be 'odd', 'even', 'constant' or None, not {padtype!r}")
-    b, a = _coefficients(b, fname, "b"), _coefficients(a, fname, "a")
     x = _array(x, fname, "x")
     if _np.ndim(x) == 0:
         raise ValueError(f"{fname}: x must be at least 1-d")
+    if not isinstance(x, _Tracer) and x.dtype.kind not in "fc":
+        x = x.astype(_np.float64)
     axis = _nd._axis_index(axis, _np.ndim(x), fname)
-    ntaps = max(_np.shape(a)[0], _np.shape(b)[0])
     edge = 0 if padtype is None else (3 * ntaps if padlen is None else int(padlen))
     if edge < 0:
         raise ValueError(f"{fname}: padlen must be nonnegative, not {padlen!r}")
     if _np.shape(x)[axis] <= edge:
         raise ValueError(f"{fname}: the length of x along axis ({_np.shape(x)[axis]}) must be greater than padlen, "
                          f"which is {edge}")
+    return x, axis, edge
+
+
+def _forward_backward(run, x, axis, zi, edge, padtype):
+    """Filter the extended ``x`` forward then backward with ``run(u, zi) -> (y, zf)``,
+    each pass started from the steady state ``zi`` (its state axis in
+    ``x``'s ``axis``, or after a leading sections axis) times its first value."""
     ext = _extend(x, edge, padtype, axis)
-    zi = lfilter_zi(b, a)
-    shape = [1] * _np.ndim(x)
-    shape[axis] = _np.shape(zi)[0]
-    zi = _o.reshape(zi, tuple(shape)) if isinstance(zi, _Tracer) else _np.reshape(zi, shape)
     n = _np.shape(ext)[axis]
-    x0 = _o.take(ext, _np.array([0]), axis=axis)
-    y, _ = lfilter(b, a, ext, axis, zi=zi * x0)
-    y0 = _o.take(y, _np.array([n - 1]), axis=axis)
-    y, _ = lfilter(b, a, _o.flip(y, axis), axis, zi=zi * y0)
+    y, _ = run(ext, zi * _o.take(ext, _np.array([0]), axis=axis))
+    y, _ = run(_o.flip(y, axis), zi * _o.take(y, _np.array([n - 1]), axis=axis))
     y = _o.flip(y, axis)
-    if edge:
-        y = _o.take(y, _np.arange(edge, n - edge), axis=axis)
-    return y
+    return _o.take(y, _np.arange(edge, n - edge), axis=axis) if edge else y
+
+
+def _state_along(zi, ndim, axis, lead=()):
+    """``zi`` (shape ``lead + (k,)``) shaped to broadcast against an array of
+    ``ndim`` dimensions with the ``k`` states along ``axis``."""
+    shape = [1] * ndim
+    shape[axis] = _np.shape(zi)[-1]
+    shape = tuple(lead) + tuple(shape)
+    return _o.reshape(zi, shape) if isinstance(zi, _Tracer) else _np.reshape(zi, shape)
 
 
 def sosfilt(sos, x, axis=-1, zi=None):
@@ -487,16 +504,12 @@ def sosfilt(sos, x, axis=-1, zi=None):
     array([1.  , 0.5 , 0.25])
     """
     fname = "sosfilt"
-    sos = _array(sos, fname, "sos")
-    if _np.ndim(sos) != 2 or _np.shape(sos)[1] != 6:
-        raise ValueError(f"{fname}: sos must have shape (n_sections, 6), not {_np.shape(sos)}")
+    sos = _sections(sos, fname)
     x = _array(x, fname, "x")
     if _np.ndim(x) == 0:
         raise ValueError(f"{fname}: x must be at least 1-d")
     axis = _nd._axis_index(axis, _np.ndim(x), fname)
     k = _np.shape(sos)[0]
-    if k == 0:
-        raise ValueError(f"{fname}: sos must have at least one section")
     if zi is not None:
         zi = _array(zi, fname, "zi")
         want = (k,) + _np.shape(x)[:axis] + (2,) + _np.shape(x)[axis + 1:]
@@ -510,6 +523,65 @@ def sosfilt(sos, x, axis=-1, zi=None):
             x, zf = lfilter(sos[s, :3], sos[s, 3:], x, axis, zi=zi[s])
             finals.append(zf)
     return x if zi is None else (x, _o.stack(finals))
+
+
+def _sections(sos, fname):
+    sos = _array(sos, fname, "sos")
+    if _np.ndim(sos) != 2 or _np.shape(sos)[1] != 6:
+        raise ValueError(f"{fname}: sos must have shape (n_sections, 6), not {_np.shape(sos)}")
+    if _np.shape(sos)[0] == 0:
+        raise ValueError(f"{fname}: sos must have at least one section")
+    if not isinstance(sos, _Tracer) and sos.dtype.kind not in "fc":
+        sos = sos.astype(_np.float64)
+    return sos
+
+
+def sosfilt_zi(sos):
+    """The initial states of :func:`sosfilt` for the steady state of a step
+    input, as :func:`scipy.signal.sosfilt_zi`: each section's
+    :func:`lfilter_zi`, scaled by the step's steady value after the sections
+    before it (their gains at zero frequency).  Differentiable in ``sos``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import sosfilt_zi
+    >>> sosfilt_zi(np.array([[0.5, 0.5, 0.0, 1.0, -0.5, 0.0]]))
+    array([[1.5, 0. ]])
+    """
+    sos = _sections(sos, "sosfilt_zi")
+    rows, scale = [], 1.0
+    for s in range(_np.shape(sos)[0]):
+        b, a = sos[s, :3], sos[s, 3:]
+        rows.append(scale * lfilter_zi(b, a))
+        scale = scale * (_o.sum(b) / _o.sum(a))
+    return _o.stack(rows)
+
+
+def sosfiltfilt(sos, x, axis=-1, padtype="odd", padlen=None):
+    """Filter forward then backward with second-order sections, as
+    :func:`scipy.signal.sosfiltfilt` (the padding of :func:`filtfilt`; the
+    default ``padlen`` is three times the number of taps,
+    ``2 * n_sections + 1`` less the sections without a second-order term in
+    both ``b`` and ``a``).  Differentiable in ``sos`` and ``x``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import sosfiltfilt
+    >>> sosfiltfilt(np.array([[0.5, 0.5, 0.0, 1.0, 0.0, 0.0]]), np.arange(5.0), padlen=1)
+    array([0., 1., 2., 3., 4.])
+    """
+    fname = "sosfiltfilt"
+    sos = _sections(sos, fname)
+    k = _np.shape(sos)[0]
+    ntaps = 2 * k + 1
+    if padlen is None and padtype is not None:
+        try:
+            plain = _np.asarray(_concrete(sos))
+        except ConcretizationError:
+            raise ValueError(f"{fname}: the default padlen depends on which coefficients of sos are zero, "
+                             "which a staged sos cannot tell: pass padlen") from None
+        ntaps -= int(min(_np.sum(plain[:, 2] == 0), _np.sum(plain[:, 5] == 0)))
+    x, axis, edge = _padding(x, axis, padtype, padlen, ntaps, fname)
+    zi = _state_along(sosfilt_zi(sos), _np.ndim(x), axis, lead=(k,))
+    return _forward_backward(lambda u, z: sosfilt(sos, u, axis, zi=z), x, axis, zi, edge, padtype)
 
 
 # --------------------------------------------------------------------------- Savitzky-Golay and detrend
