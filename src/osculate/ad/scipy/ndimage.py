@@ -586,7 +586,8 @@ def _gaussian_derivative(x, sigma, axes, order_axis, order, mode, cval, kwargs, 
 def _gaussian_kwargs(kwargs, fname):
     unknown = set(kwargs) - {"truncate", "radius"}
     if unknown:
-        raise TypeError(f"{fname}: unexpected keyword argument(s) {sorted(unknown)} (truncate and radius are passed on)")
+        raise TypeError(f"{fname}: unexpected keyword argument(s) {sorted(unknown)} "
+                        "(only truncate and radius are passed on)")
     return kwargs
 
 
