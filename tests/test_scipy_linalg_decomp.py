@@ -386,3 +386,20 @@ def test_expm_cond_second_order(kind):
     check_grads(la.expm_cond, (a,), order=2, modes=("fwd", "rev"))
     with pytest.raises(ValueError, match="A must be a square matrix"):
         la.expm_cond(np.ones((2, 3)))
+
+
+def test_rsf2csf_of_schur_differentiates_through_both():
+    a = np.random.default_rng(5).standard_normal((5, 5))  # complex eigenvalues: 2x2 blocks to rotate
+
+    def f(m):
+        t, z = la.rsf2csf(*la.schur(m))
+        return np.concatenate([abs2(t).ravel(), abs2(z).ravel(), np.real(np.diag(t)), np.imag(np.diag(t)) ** 2])
+
+    check_grads(f, (a,), order=2, modes=("fwd", "rev"))
+    # its diagonal holds the eigenvalues: their derivative is that of eigvals
+    w = lambda m: np.sort_complex(np.diag(la.rsf2csf(*la.schur(m))[0]))  # noqa: E731
+    v = np.random.default_rng(6).standard_normal((5, 5))
+    got = osc.jvp(lambda m: np.real(w(m)) + np.imag(w(m)) ** 2, (a,), (v,))[1]
+    e = lambda m: np.sort_complex(la.eigvals(m))  # noqa: E731
+    want = osc.jvp(lambda m: np.real(e(m)) + np.imag(e(m)) ** 2, (a,), (v,))[1]
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-10)
