@@ -414,21 +414,14 @@ def lfilter_zi(b, a):
 def _extend(x, edge, padtype, axis):
     """``x`` extended by ``edge`` samples each side along ``axis``: ``'odd'``
     (point-reflected about the end values), ``'even'`` (mirrored) or
-    ``'constant'`` (the end values repeated)."""
+    ``'constant'`` (the end values repeated); NumPy's ``pad`` modes."""
     if edge == 0 or padtype is None:
         return x
-    n = _np.shape(x)[axis]
-
-    def take(idx):
-        return _o.take(x, _np.asarray(idx), axis=axis)
-
-    first, last = take([0]), take([n - 1])
+    widths = [(0, 0)] * _np.ndim(x)
+    widths[axis] = (edge, edge)
     if padtype == "constant":
-        return _o.concatenate([take([0] * edge), x, take([n - 1] * edge)], axis=axis)
-    left, right = take(_np.arange(edge, 0, -1)), take(_np.arange(n - 2, n - 2 - edge, -1))
-    if padtype == "odd":
-        left, right = 2 * first - left, 2 * last - right
-    return _o.concatenate([left, x, right], axis=axis)
+        return _o.pad(x, widths, mode="edge")
+    return _o.pad(x, widths, mode="reflect", reflect_type=padtype)
 
 
 def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=None):
