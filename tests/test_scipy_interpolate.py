@@ -1,6 +1,8 @@
 """osculate.scipy.interpolate: SciPy's values, derivatives of every order in the
 data, the points and the knots, and the transforms (jit, vmap)."""
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.interpolate as si
@@ -345,6 +347,26 @@ def test_splev_family(ext):
     with pytest.raises(ValueError, match="outside"):
         oi.splev(XS, TCK, ext=2)
     check_grads(lambda c, s: oi.splev(s, (TCK[0], c, 3), 1), (TCK[1], PTS), order=2, modes=("fwd", "rev"))
+
+
+def test_spalde_and_bisplev():
+    q = np.array([XN[0], 0.3, 2.5, XN[-1]])
+    close(oi.spalde(q, TCK), si.spalde(q, TCK))
+    close(oi.spalde(2.5, TCK), si.spalde(2.5, TCK))
+    with pytest.raises(ValueError, match="x must lie within"):
+        oi.spalde(XN[-1] + 1.0, TCK)
+    xx, yy = np.meshgrid(np.linspace(0, 1, 8), np.linspace(0, 2, 9), indexing="ij")
+    with warnings.catch_warnings():  # (FITPACK's note that s=0 leaves no room for more knots)
+        warnings.simplefilter("ignore")
+        tck = si.bisplrep(xx.ravel(), yy.ravel(), (np.sin(3 * xx) * yy ** 2).ravel(), s=0)
+    gx, gy = np.array([0.1, 0.3, 0.8]), np.array([0.5, 0.6, 1.7, 2.0])
+    for dx, dy in [(0, 0), (1, 0), (0, 2), (2, 1)]:
+        close(oi.bisplev(gx, gy, tck, dx, dy), si.bisplev(gx, gy, tck, dx, dy))
+    close(oi.bisplev(0.3, 0.5, tck), si.bisplev(0.3, 0.5, tck))
+    close(oi.bisplev(gx[:1], gy, tck), si.bisplev(gx[:1], gy, tck))
+    tx, ty, c, kx, ky = tck
+    check_grads(lambda cc, px: oi.bisplev(px, gy, (tx, ty, cc, kx, ky), 1, 0), (c, gx), order=2,
+                modes=("fwd", "rev"))
 
 
 def test_make_lsq_spline():

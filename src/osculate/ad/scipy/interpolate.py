@@ -18,7 +18,8 @@ them, in the knots ``x``.
   :func:`make_interp_spline` (the collocation system solved by
   ``np.linalg.solve``);
 * FITPACK's ``(t, c, k)`` functions :func:`splev`, :func:`splder`,
-  :func:`splantider`, :func:`splint`, and :func:`make_lsq_spline`;
+  :func:`splantider`, :func:`splint`, :func:`spalde`, the bivariate
+  :func:`bisplev`, and :func:`make_lsq_spline`;
 * :class:`interp1d` (every ``kind``), :class:`RegularGridInterpolator` and
   :func:`interpn` (``'linear'``, ``'slinear'``, ``'nearest'``, ``'cubic'``,
   ``'quintic'``);
@@ -56,7 +57,8 @@ from .linalg import solve_banded as _solve_banded
 
 __all__ = [
     "PPoly", "CubicHermiteSpline", "CubicSpline", "PchipInterpolator", "pchip_interpolate", "Akima1DInterpolator",
-    "BSpline", "make_interp_spline", "make_lsq_spline", "splev", "splder", "splantider", "splint", "interp1d",
+    "BSpline", "make_interp_spline", "make_lsq_spline", "splev", "splder", "splantider", "splint", "spalde",
+    "bisplev", "interp1d",
     "RegularGridInterpolator", "interpn", "KroghInterpolator", "BarycentricInterpolator", "krogh_interpolate",
     "barycentric_interpolate",
 ]
@@ -1273,6 +1275,58 @@ def splint(a, b, tck, full_output=0):
     t, c, k, _ = _tck(tck, "splint")
     m = _np.shape(t)[0] - k - 1
     return BSpline._make(t, c[:m], k, False, 0).integrate(a, b, extrapolate=False)
+
+
+def spalde(x, tck):
+    """The value and every derivative (orders 0 to ``k``) of the spline ``tck``
+    at ``x``, the orders last, as :func:`scipy.interpolate.spalde`; ``x`` must
+    lie within ``[t[k], t[n]]``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import spalde
+    >>> spalde(0.5, (np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0]), np.array([0.0, 0.0, 1.0]), 2))
+    array([0.25, 1.  , 2.  ])
+    """
+    t, c, k, _ = _tck(tck, "spalde")
+    n = _np.shape(t)[0] - k - 1
+    xv = _known(_float(x))
+    if xv is not None and (_np.any(xv < _known(t[k])) or _np.any(xv > _known(t[n]))):
+        raise ValueError("spalde: x must lie within [t[k], t[n]] (the interval of the spline)")
+    return _np.stack([splev(x, (t, c, k), d) for d in range(k + 1)], axis=-1)
+
+
+def bisplev(x, y, tck, dx=0, dy=0):
+    """The bivariate spline ``tck = (tx, ty, c, kx, ky)`` (or its partial
+    derivative of orders ``dx``, ``dy``) on the grid ``x × y``, as
+    :func:`scipy.interpolate.bisplev` (shape ``(len(x), len(y))``, with the
+    length-1 axes dropped as SciPy's).  Differentiable in ``c`` and in the points.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import bisplev
+    >>> t = np.array([0.0, 0.0, 1.0, 1.0])
+    >>> float(bisplev(0.5, 0.25, (t, t, np.array([0.0, 0.0, 0.0, 1.0]), 1, 1)))
+    0.125
+    """
+    try:
+        tx, ty, c, kx, ky = tck
+    except (TypeError, ValueError):
+        raise ValueError("bisplev: tck must be a tuple (tx, ty, c, kx, ky)") from None
+    tx, ty, c, kx, ky = _float(tx), _float(ty), _float(c), int(kx), int(ky)
+    dx, dy = _order(dx, "bisplev"), _order(dy, "bisplev")
+    if dx >= kx + 1 or dy >= ky + 1:
+        raise ValueError(f"bisplev: the derivative orders must be below kx + 1 and ky + 1, got dx={dx}, dy={dy}")
+    nx, ny = _np.shape(tx)[0] - kx - 1, _np.shape(ty)[0] - ky - 1
+    if _np.shape(c) != (nx * ny,) and _np.shape(c)[0] < nx * ny:
+        raise ValueError(f"bisplev: c must hold {nx * ny} coefficients, got shape {_np.shape(c)}")
+    C = _np.reshape(_np.reshape(c, (-1,))[:nx * ny], (nx, ny))
+    xs = _np.reshape(_float(x), (-1,))
+    ys = _np.reshape(_float(y), (-1,))
+    Bx, Sx = _basis(tx, kx, xs, dx, support=True)
+    By, Sy = _basis(ty, ky, ys, dy, support=True)
+    z = _np.transpose(_pick(By, _np.transpose(_pick(Bx, C, Sx)), Sy))  # (len(x), len(y))
+    if _np.shape(z)[0] > 1:
+        return z
+    return z[0] if _np.shape(z)[1] > 1 else z[0, 0]
 
 
 def make_lsq_spline(x, y, t, k=3, w=None, axis=0, check_finite=True, *, method="qr"):
