@@ -224,6 +224,19 @@ def test_taylor_mode_and_hessian_sparsity():
     assert np.all(pattern[np.abs(h) > 1e-12]) and not np.all(pattern)  # banded, and covers the Hessian
 
 
+def test_vmap_over_weights_cval_and_sigma():
+    x = RNG.standard_normal((6, 7))
+    kernels = RNG.standard_normal((4, 3))
+    _close(osc.vmap(lambda w: nd.correlate1d(x, w, mode="wrap"))(kernels),
+           [snd.correlate1d(x, w, mode="wrap") for w in kernels])
+    cvals = np.array([0.0, 1.0, 2.0])
+    _close(osc.vmap(lambda c: nd.uniform_filter(x, 3, mode="constant", cval=c))(cvals),
+           [snd.uniform_filter(x, 3, mode="constant", cval=c) for c in cvals])
+    sigmas = np.array([0.8, 1.0, 1.3])
+    _close(osc.vmap(lambda s: nd.gaussian_filter1d(x, s, radius=4))(sigmas),
+           [snd.gaussian_filter1d(x, s, radius=4) for s in sigmas])
+
+
 # --------------------------------------------------------------------------- errors
 
 def test_plain_scipy_on_a_tracer_names_the_osculate_function():

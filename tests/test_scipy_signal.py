@@ -250,6 +250,22 @@ def test_taylor_mode_and_hessian_sparsity():
     assert not np.all(np.asarray(pattern.toarray() if hasattr(pattern, "toarray") else pattern))  # banded
 
 
+def test_vmap_over_coefficients_and_states():
+    x = RNG.standard_normal(300)  # two blocks of the triangular solve
+    dens = np.array([[1.0, -0.5, 0.1], [2.0, 0.3, -0.2], [1.0, 0.0, 0.5]])
+    _close(osc.vmap(lambda a: sg.lfilter([0.3, 0.2], a, x))(dens), [ss.lfilter([0.3, 0.2], a, x) for a in dens])
+    _close(osc.vmap(lambda a: sg.filtfilt([0.3, 0.2], a, x))(dens), [ss.filtfilt([0.3, 0.2], a, x) for a in dens])
+    states = RNG.standard_normal((3, 2))
+    _close(osc.vmap(lambda z: sg.lfilter([0.3, 0.2], dens[0], x, zi=z)[1])(states),
+           [ss.lfilter([0.3, 0.2], dens[0], x, zi=z)[1] for z in states])
+    sos = np.stack([ss.butter(2, f, output="sos") for f in (0.1, 0.2, 0.3)])
+    _close(osc.vmap(lambda s: sg.sosfilt(s, x))(sos), [ss.sosfilt(s, x) for s in sos])
+    kernels = RNG.standard_normal((4, 3))
+    _close(osc.vmap(lambda w: sg.convolve(x, w, mode="same"))(kernels), [ss.convolve(x, w, mode="same") for w in kernels])
+    _close(osc.vmap(lambda w: sg.fftconvolve(x, w, mode="valid"))(kernels),
+           [ss.fftconvolve(x, w, mode="valid") for w in kernels])
+
+
 # --------------------------------------------------------------------------- errors
 
 def test_plain_scipy_on_a_tracer_names_the_osculate_function():
