@@ -202,7 +202,7 @@ def _schur_block_lower(t, c, blocks):
                 m = m + matmul(t[..., k:end, end:], below)
             b, cc = t[..., k, k + 1], t[..., k + 1, k]
             omega = (m[..., 1, 1] - m[..., 0, 0]) / (2.0 * (b + cc))
-            inside = reshape(omega, lead + (1, 1)) * np.array([[0.0, 0.0], [1.0, 0.0]])
+            inside = reshape(omega, lead + (1, 1)) * np.array([[0, 0], [1, 0]], dtype=np.finfo(t.dtype).dtype)
         parts = ([zeros_like(t[..., :k, k:end])] if k else []) + [inside] + ([below] if below is not zero else [])
         cols.append(concatenate(parts, axis=-2))
     return concatenate(cols, axis=-1)
@@ -234,7 +234,7 @@ def _lower_part(x):
 def _shifted_block(t, j):
     """``T_jj I − T[j+1:, j+1:]`` (upper triangular)."""
     n = shape_of(t)[-1]
-    return t[..., j:j + 1, j:j + 1] * np.eye(n - j - 1) - t[..., j + 1:, j + 1:]
+    return t[..., j:j + 1, j:j + 1] * np.eye(n - j - 1, dtype=np.finfo(t.dtype).dtype) - t[..., j + 1:, j + 1:]
 
 
 def _column(t, j, part):
