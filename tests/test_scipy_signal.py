@@ -261,7 +261,8 @@ def test_vmap_over_coefficients_and_states():
     sos = np.stack([ss.butter(2, f, output="sos") for f in (0.1, 0.2, 0.3)])
     _close(osc.vmap(lambda s: sg.sosfilt(s, x))(sos), [ss.sosfilt(s, x) for s in sos])
     kernels = RNG.standard_normal((4, 3))
-    _close(osc.vmap(lambda w: sg.convolve(x, w, mode="same"))(kernels), [ss.convolve(x, w, mode="same") for w in kernels])
+    _close(osc.vmap(lambda w: sg.convolve(x, w, mode="same"))(kernels),
+           [ss.convolve(x, w, mode="same") for w in kernels])
     _close(osc.vmap(lambda w: sg.fftconvolve(x, w, mode="valid"))(kernels),
            [ss.fftconvolve(x, w, mode="valid") for w in kernels])
 
