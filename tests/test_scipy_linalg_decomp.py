@@ -403,3 +403,11 @@ def test_rsf2csf_of_schur_differentiates_through_both():
     e = lambda m: np.sort_complex(la.eigvals(m))  # noqa: E731
     want = osc.jvp(lambda m: np.real(e(m)) + np.imag(e(m)) ** 2, (a,), (v,))[1]
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-10)
+
+
+def test_schur_keeps_single_precision():
+    a = np.random.default_rng(0).standard_normal((4, 4)).astype(np.float32)  # one 2x2 block
+    for output, kind in (("real", np.float32), ("complex", np.complex64)):
+        (t, z), (dt, dz) = osc.jvp(lambda m: la.schur(m, output=output), (a,), (a,))
+        assert t.dtype == dt.dtype == dz.dtype == sl.schur(a, output=output)[0].dtype == kind
+        assert osc.grad(lambda m: np.real(la.schur(m, output=output)[0][0, 0]))(a).dtype == np.float32
