@@ -546,7 +546,8 @@ class _Interval:
         self.streak = 0  # (at an end of the piece: how many halvings in a row left most error at the end)
         half = (t1 - t0) / 2.0
         ts = t0 + half * (_GK_NODES + 1.0)
-        g = integrand(piece, ts)  # (21, *shape), traced when the integrand is
+        rs = (1.0 - t1) + half * (1.0 - _GK_NODES)  # (1 - t, exactly: the ends of subintervals are dyadic)
+        g = integrand(piece, ts, rs)  # (21, *shape), traced when the integrand is
         self.value = half * _np.tensordot(_GK_WEIGHTS, g, axes=1)
         self.estimates = {}
         for path, (c, nb) in _components(g).items():
@@ -732,8 +733,13 @@ _NO_VALUES = ("osculate.scipy.integrate.{name} chooses its subintervals from the
               "osculate.scipy.integrate.fixed_quad there, or call {name} outside jit")
 
 
-def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min_intervals, scalar):
-    """The adaptive rule of :func:`quad` and :func:`quad_vec`: ``(traced value, error estimate)``."""
+def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min_intervals, scalar, weight=None):
+    """The adaptive rule of :func:`quad` and :func:`quad_vec`: ``(traced value, error estimate)``.
+
+    ``weight(from_a, to_b)``, for a finite interval without break points,
+    multiplies the integrand by a weight of the distances of ``x`` from the
+    ends, computed without ``x``'s rounding (and then no point is left out
+    for rounding onto an end: the integrand itself is regular there)."""
     if isinstance(limit, bool) or not isinstance(limit, (int, _np.integer)) or limit < 1:
         raise ValueError(f"osculate.scipy.integrate.{name}: limit must be an integer >= 1 (the number of "
                          f"subintervals), got {limit!r}")
@@ -769,8 +775,8 @@ def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min
                 return (value_at(s) + value_at(-s)) * jacobian
             return value_at(lo + s if hi_inf else hi - s) * jacobian
 
-        def integrand(piece, ts):  # x = lo + (1 - t) / t (or its mirror images), dx = dt / t²
-            return _onp.stack([at((1.0 - t) / t, 1.0 / (t * t)) for t in ts])
+        def integrand(piece, ts, rs):  # x = lo + (1 - t) / t (or its mirror images), dx = dt / t²
+            return _onp.stack([at(r / t, 1.0 / (t * t)) for t, r in zip(ts, rs)])
 
         def end_integrand(piece, side, deltas):  # t = 1 - δ: x = lo + δ / (1 - δ), the finite end
             s = deltas / (1.0 - deltas)
@@ -791,20 +797,24 @@ def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min
             breaks = [a, *inner, b]
         break_values = [av, *(_np.asarray(p) for p in breaks[1:-1]), bv]
 
-        def integrand(piece, ts):
+        def at(piece, t, r):  # x = lo + (hi - lo) t = hi - (hi - lo) r, from the nearer end
             lo, hi = breaks[piece], breaks[piece + 1]
             width = hi - lo
-            return _onp.stack([width * value_at(lo + width * t) for t in ts])
+            value = value_at(lo + width * t if t <= r else hi - width * r)
+            return width * (value if weight is None else weight(width * t, width * r) * value)
 
-        def end_integrand(piece, side, deltas):  # x = lo + (hi - lo) δ, or hi - (hi - lo) δ
-            lo, hi = breaks[piece], breaks[piece + 1]
-            width = hi - lo
-            end, end_v = (lo, break_values[piece]) if side == 0 else (hi, break_values[piece + 1])
-            step = width if side == 0 else -width
-            step_v = (break_values[piece + 1] - break_values[piece]) * (1.0 if side == 0 else -1.0)
-            moved = end_v + _np.multiply.outer(deltas, _np.ones_like(step_v) * step_v)
-            kept = _np.all((moved != end_v).reshape(len(deltas), -1), axis=1)  # (points rounding onto the end: out)
-            return _onp.stack([width * value_at(end + step * d) for d in deltas[kept]]), kept
+        def integrand(piece, ts, rs):
+            return _onp.stack([at(piece, t, r) for t, r in zip(ts, rs)])
+
+        def end_integrand(piece, side, deltas):  # δ from the end: t = δ (side 0) or r = δ (side 1)
+            kept = _np.ones(len(deltas), dtype=bool)
+            if weight is None:  # (points that round onto the end are left out)
+                end_v = break_values[piece + side]
+                step_v = (break_values[piece + 1] - break_values[piece]) * (1.0 if side == 0 else -1.0)
+                moved = end_v + _np.multiply.outer(deltas, _np.ones_like(step_v) * step_v)
+                kept = _np.all((moved != end_v).reshape(len(deltas), -1), axis=1)
+            pairs = [(d, 1.0 - d) if side == 0 else (1.0 - d, d) for d in deltas[kept]]
+            return _onp.stack([at(piece, t, r) for t, r in pairs]), kept
 
         end_integrand.finite = lambda piece, side: True
         pieces = len(breaks) - 1
@@ -864,7 +874,12 @@ def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, lim
     resolves every batch member), but not inside ``jit`` (use
     :func:`fixed_quad` there).  ``complex_func=True`` integrates the real and
     imaginary parts separately and returns complex ``(value, abserr)``, as
-    SciPy does.  ``full_output`` and ``weight`` are not supported.
+    SciPy does.  ``weight`` is SciPy's: ``"cos"``/``"sin"`` (finite
+    intervals), ``"alg"``, ``"alg-loga"``, ``"alg-logb"``, ``"alg-log"``
+    (``wvar = (alpha, beta)``) and ``"cauchy"`` (the principal value, with
+    ``f(c)`` subtracted); the weight multiplies the integrand in the same
+    rule (``wvar`` is differentiable too), ``wopts`` is ignored.
+    ``full_output`` is not supported.
 
     >>> import numpy as np, osculate as osc
     >>> f = lambda t: quad(lambda s: np.exp(-t * s), 0.0, np.inf)[0]   # = 1 / t
@@ -875,22 +890,90 @@ def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, lim
     """
     if full_output:
         raise NotImplementedError("osculate.scipy.integrate.quad: full_output is not supported (pass 0)")
-    if weight is not None or wvar is not None or wopts is not None:
-        raise NotImplementedError("osculate.scipy.integrate.quad: weight (and wvar, wopts) is not supported; "
-                                  "multiply the integrand by the weight instead")
     if not isinstance(args, tuple):
         args = (args,)
     if float(epsabs) <= 0 and float(epsrel) < max(50 * _EPS, 5e-29):
         raise ValueError("osculate.scipy.integrate.quad: if epsabs <= 0, epsrel must be greater than both 5e-29 "
                          "and 50 * (machine epsilon)")
+
+    def run(part):
+        def evaluate(x):
+            return part(func(x, *args))
+
+        def integral(g, a, b, points, weight_of_distances=None):
+            return _integrate("quad", g, a, b, points, epsabs, epsrel, limit, _norm_of("max"), 1.0, 1, True,
+                              weight_of_distances)
+
+        if weight is None:
+            return integral(evaluate, a, b, points)
+        return _weighted(integral, evaluate, a, b, points, weight, wvar)
+
     if complex_func:  # the real and the imaginary part, each to the tolerance
-        re = _integrate("quad", lambda x: _np.real(func(x, *args)), a, b, points, epsabs, epsrel, limit,
-                        _norm_of("max"), 1.0, 1, True)
-        im = _integrate("quad", lambda x: _np.imag(func(x, *args)), a, b, points, epsabs, epsrel, limit,
-                        _norm_of("max"), 1.0, 1, True)
-        return re[0] + 1j * im[0], re[1] + 1j * im[1]
-    return _integrate("quad", lambda x: func(x, *args), a, b, points, epsabs, epsrel, limit, _norm_of("max"), 1.0, 1,
-                      True)
+        (re, re_err), (im, im_err) = run(_np.real), run(_np.imag)
+        return re + 1j * im, re_err + 1j * im_err
+    return run(lambda v: v)
+
+
+_WEIGHTS = ("cos", "sin", "alg", "alg-loga", "alg-logb", "alg-log", "cauchy")
+
+
+def _weighted(integral, evaluate, a, b, points, weight, wvar):
+    """``quad``'s ``weight=``: the weight times the integrand by the same
+    adaptive rule (its end singularities by the end rule), and the Cauchy
+    principal value with the pole subtracted."""
+    if weight not in _WEIGHTS:
+        raise ValueError(f"osculate.scipy.integrate.quad: weight={weight!r} is not a recognized weighting function "
+                         f"(one of {', '.join(_WEIGHTS)})")
+    if points is not None:
+        _warnings.warn("Break points cannot be specified when using weighted integrand; they are ignored.",
+                       _IntegrationWarning, stacklevel=4)
+    a, b = _check_limit(a, "a", "quad"), _check_limit(b, "b", "quad")
+    av, bv = _limit_values(a), _limit_values(b)
+    if av is None or bv is None:
+        raise ValueError(_NO_VALUES.format(name="quad"))
+    infinite = bool(_np.any(_np.isinf(av)) or _np.any(_np.isinf(bv)))
+    if weight in ("cos", "sin"):
+        if infinite:
+            raise NotImplementedError("osculate.scipy.integrate.quad: weight='cos'/'sin' on an infinite interval "
+                                      "(a Fourier integral) is not supported")
+        wave = _np.cos if weight == "cos" else _np.sin
+        return integral(lambda x: wave(wvar * x) * evaluate(x), a, b, None)
+    if infinite:
+        raise ValueError("osculate.scipy.integrate.quad: cannot integrate with this weight over an infinite interval")
+    flip = bool(_np.all(bv < av))
+    lo, hi, lov, hiv = (b, a, bv, av) if flip else (a, b, av, bv)
+    if weight == "cauchy":
+        c = _check_limit(wvar, "wvar", "quad")
+        cv = _limit_values(c)
+        if cv is None:
+            raise ValueError(_NO_VALUES.format(name="quad"))
+        if bool(_np.any((cv == lov) | (cv == hiv))):
+            raise ValueError("osculate.scipy.integrate.quad: with weight='cauchy', wvar must not be a limit")
+        if bool(_np.all((lov < cv) & (cv < hiv))):
+            # PV ∫ f / (x - c) = ∫ (f(x) - f(c)) / (x - c) dx + f(c) log((hi - c) / (c - lo))
+            pole = evaluate(c)
+            value, err = integral(lambda x: (evaluate(x) - pole) / (x - c), lo, hi,
+                                  [float(cv)] if _np.ndim(cv) == 0 else None)
+            value = value + pole * _np.log((hi - c) / (c - lo))
+        else:
+            value, err = integral(lambda x: evaluate(x) / (x - c), lo, hi, None)
+        return (-value if flip else value), err
+    try:
+        alpha, beta = wvar
+    except (TypeError, ValueError):
+        raise ValueError("osculate.scipy.integrate.quad: with weight='alg...', wvar must be the pair (alpha, beta)") \
+            from None
+
+    def algebraic(from_lo, to_hi):  # (the distances to the ends, without x's rounding)
+        w = from_lo ** alpha * to_hi ** beta
+        if weight in ("alg-loga", "alg-log"):
+            w = w * _np.log(from_lo)
+        if weight in ("alg-logb", "alg-log"):
+            w = w * _np.log(to_hi)
+        return w
+
+    value, err = integral(evaluate, lo, hi, None, algebraic)
+    return (-value if flip else value), err
 
 
 def quad_vec(f, a, b, epsabs=1e-200, epsrel=1e-8, norm="2", cache_size=100e6, limit=10000, workers=1,
