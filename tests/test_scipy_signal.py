@@ -133,6 +133,16 @@ def test_lfilter_edge_cases_match_scipy():
     assert sg.fftconvolve(x32, x32[:2]).dtype == np.float32
 
 
+@pytest.mark.parametrize("b, a", FILTERS + [tuple(ss.butter(4, 0.2))], ids=[f"b{len(b)}a{len(a)}" for b, a in FILTERS]
+                         + ["butter4"])
+def test_filtfilt_gust_matches_scipy(b, a):
+    for shape, axis in (((40,), -1), ((3, 40), -1), ((40, 3), 0)):
+        x = _data(shape)
+        for irlen in (None, 10, 25):
+            _close(sg.filtfilt(b, a, x, axis=axis, method="gust", irlen=irlen),
+                   ss.filtfilt(b, a, x, axis=axis, method="gust", irlen=irlen))
+
+
 def test_sosfilt_zi_and_sosfiltfilt_match_scipy():
     sections = [ss.butter(4, 0.2, output="sos"), ss.cheby1(3, 1, 0.3, output="sos"),
                 ss.ellip(5, 1, 40, 0.25, output="sos"), np.array([[0.5, 0.5, 0.0, 1.0, -0.3, 0.0]])]
@@ -200,6 +210,10 @@ DERIVATIVES = {
     "lfilter-long": (lambda a, x: sg.lfilter([0.5], a, x), (np.array([1.0, -0.6]), RNG.standard_normal(300))),
     "lfilter_zi": (sg.lfilter_zi, (np.array([0.3, 0.2, 0.1]), np.array([1.2, -0.4, 0.1]))),
     "filtfilt": (lambda b, a, x: sg.filtfilt(b, a, x, padlen=3), (np.array([0.3, 0.2]), np.array([1.0, -0.4]), X7)),
+    "filtfilt-gust": (lambda b, a, x: sg.filtfilt(b, a, x, method="gust"),
+                      (np.array([0.3, 0.2]), np.array([1.0, -0.5, 0.1]), X7)),
+    "filtfilt-gust-irlen": (lambda b, a, x: sg.filtfilt(b, a, x, method="gust", irlen=3),
+                            (np.array([0.3, 0.2]), np.array([1.0, -0.5]), RNG.standard_normal(12))),
     "sosfilt": (sg.sosfilt, (np.array([[0.2, 0.3, 0.1, 1.0, -0.3, 0.1], [1.0, 0.5, 0.0, 1.0, 0.2, 0.0]]), X7)),
     "sosfilt_zi": (sg.sosfilt_zi, (ss.butter(4, 0.3, output="sos"),)),
     "sosfiltfilt": (sg.sosfiltfilt, (ss.butter(2, 0.3, output="sos"), RNG.standard_normal(20))),
@@ -292,8 +306,8 @@ def test_bad_arguments_get_one_line_errors():
         sg.lfilter([1.0, 0.5], [1.0], X7, zi=np.ones(3))
     with pytest.raises(ValueError, match="padlen"):
         sg.filtfilt([1.0], [1.0, 0.5], X7[:5])
-    with pytest.raises(NotImplementedError, match="gust"):
-        sg.filtfilt([1.0], [1.0, 0.5], X7, method="gust")
+    with pytest.raises(ValueError, match="method"):
+        sg.filtfilt([1.0], [1.0, 0.5], X7, method="pad-more")
     with pytest.raises(ValueError, match="polyorder"):
         sg.savgol_coeffs(3, 3)
     with pytest.raises(ValueError, match="window_length"):

@@ -15,7 +15,8 @@ is differentiable to any order in every array argument and works under
   ``sosfiltfilt``: the recursion
   ``sum_j a[j] y[n-j] = sum_j b[j] x[n-j]`` is a lower-triangular banded
   Toeplitz system, solved block by block (blocks of a few hundred samples)
-  with triangular solves, so the time loop is a handful of array operations;
+  with triangular solves, so the time loop is a handful of array operations
+  (``filtfilt``'s ``method='gust'`` adds one small least-squares solve);
 * ``savgol_coeffs``, ``savgol_filter`` (every ``mode``) and ``detrend``.
 
 >>> import numpy as np, osculate as osc
@@ -425,11 +426,15 @@ def _extend(x, edge, padtype, axis):
 
 
 def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=None):
-    """Filter forward then backward (zero phase), as :func:`scipy.signal.filtfilt`
-    with ``method='pad'``: ``x`` is extended by ``padlen`` samples each side
+    """Filter forward then backward (zero phase), as :func:`scipy.signal.filtfilt`.
+
+    ``method='pad'``: ``x`` is extended by ``padlen`` samples each side
     (``3 * max(len(a), len(b))`` by default) of type ``padtype`` (``'odd'``,
     ``'even'``, ``'constant'`` or None), and each pass starts from the
-    steady state of its first value.  Differentiable in ``b``, ``a`` and ``x``.
+    steady state of its first value.  ``method='gust'``: Gustafsson's
+    initial states, chosen so that forward-backward and backward-forward
+    filtering agree (``irlen`` truncates the impulse response).
+    Differentiable in ``b``, ``a`` and ``x``.
 
     >>> import numpy as np
     >>> from osculate.scipy.signal import filtfilt
@@ -437,12 +442,76 @@ def filtfilt(b, a, x, axis=-1, padtype="odd", padlen=None, method="pad", irlen=N
     array([0., 1., 2., 3., 4.])
     """
     fname = "filtfilt"
-    if method != "pad":
-        raise NotImplementedError(f"{fname}: method={method!r} is not supported on traced values (only 'pad')")
+    if method not in ("pad", "gust"):
+        raise ValueError(f"{fname}: method must be 'pad' or 'gust', not {method!r}")
     b, a = _coefficients(b, fname, "b"), _coefficients(a, fname, "a")
+    if method == "gust":
+        return _gustafsson(b, a, x, axis, irlen, fname)
     x, axis, edge = _padding(x, axis, padtype, padlen, max(_np.shape(a)[0], _np.shape(b)[0]), fname)
     zi = _state_along(lfilter_zi(b, a), _np.ndim(x), axis)
     return _forward_backward(lambda u, z: lfilter(b, a, u, axis, zi=z), x, axis, zi, edge, padtype)
+
+
+def _gustafsson(b, a, x, axis, irlen, fname):
+    """Gustafsson's forward-backward filter: the initial states of the forward
+    and the backward pass that make filtering forward-then-backward and
+    backward-then-forward agree best (in least squares), so that no padding
+    is needed.
+
+    With ``O`` the outputs of the filter started from each unit state on a
+    zero input (one column per state) and ``S`` those outputs reversed and
+    filtered again, the forward-backward output from states ``(s0, s1)`` is
+    ``y_fb + [S^R, O^R] (s0, s1)`` and the backward-forward one
+    ``y_bf + [O, S] (s0, s1)`` (``^R``: rows reversed; ``y_fb``, ``y_bf`` from
+    zero states).  ``irlen`` keeps only the first ``irlen`` samples of the
+    responses, which then touch only the two ends."""
+    x = _array(x, fname, "x")
+    if _np.ndim(x) == 0:
+        raise ValueError(f"{fname}: x must be at least 1-d")
+    if not isinstance(x, _Tracer) and x.dtype.kind not in "fc":
+        x = x.astype(_np.float64)
+    axis = _nd._axis_index(axis, _np.ndim(x), fname)
+    order = max(_np.shape(a)[0], _np.shape(b)[0]) - 1
+    if order == 0:
+        return x * (b[0] / a[0]) ** 2
+    xl = _o.moveaxis(x, axis, -1)
+    n = _np.shape(xl)[-1]
+    m = n if irlen is None or n <= 2 * irlen else int(irlen)
+
+    def run(u):
+        return lfilter(b, a, u)
+
+    def backward(u):
+        return _o.flip(run(_o.flip(u, -1)), -1)
+
+    resp = lfilter(b, a, _np.zeros((order, m)), zi=_np.eye(order))[0]  # row k: the output from unit state k
+    obs = resp.T  # (m, order)
+    again = run(_o.flip(resp, -1)).T  # the responses reversed and filtered: S
+    obs_r, again_r = _o.flip(obs, 0), _o.flip(again, 0)
+    y_fb = backward(run(xl))
+    y_bf = run(backward(xl))
+    if m == n:
+        lhs = _o.concatenate([again_r - obs, obs_r - again], axis=1)
+        rhs = y_bf - y_fb
+        weights = _o.concatenate([again_r, obs_r], axis=1)
+    else:  # the states act on the first and on the last m samples only
+        z = _np.zeros((m, order))
+        lhs = _o.concatenate([_o.concatenate([again_r - obs, z], axis=1),
+                              _o.concatenate([z, obs_r - again], axis=1)], axis=0)
+        diff = y_bf - y_fb
+        rhs = _o.concatenate([diff[..., :m], diff[..., n - m:]], axis=-1)
+        weights = _o.concatenate([_o.concatenate([again_r, z], axis=1), _o.concatenate([z, obs_r], axis=1)], axis=0)
+    q, r = _o.linalg.qr(lhs)  # least squares (lhs has full column rank)
+    lead = _np.shape(rhs)[:-1]
+    cols = _o.reshape(rhs, (-1, _np.shape(rhs)[-1])).T
+    states = _solve_triangular(r, _o.matmul(q.T, cols))  # (2 order, batch)
+    fix = _o.reshape(_o.matmul(weights, states).T, lead + (_np.shape(weights)[0],))
+    if m == n:
+        y = y_fb + fix
+    else:
+        middle = y_fb[..., m:n - m]
+        y = _o.concatenate([y_fb[..., :m] + fix[..., :m], middle, y_fb[..., n - m:] + fix[..., m:]], axis=-1)
+    return _o.moveaxis(y, -1, axis)
 
 
 def _padding(x, axis, padtype, padlen, ntaps, fname):
