@@ -99,14 +99,16 @@ def _direct(in1, in2, mode, flip):
     """``in1`` against ``in2`` by gathering windows: the convolution
     (``flip``) or the correlation (``in2`` conjugated), the ``mode`` part only."""
     s1, s2 = _np.shape(in1), _np.shape(in2)
-    w = _flip_all(in2) if flip else _nd._conj(in2)
+    data, w = (in1, _flip_all(in2)) if flip else (in1, _nd._conj(in2))
+    if flip and _np.size(in2) > _np.size(in1):  # the full convolution is symmetric: gather the smaller window
+        data, w = in2, _flip_all(in1)
     starts, lengths = [], []
-    for n1, n2 in zip(s1, s2):
-        offset, length = _out_window(n1, n2, mode)
-        starts.append(offset - (n2 - 1))
+    for n1, n2, k in zip(s1, s2, _np.shape(w)):
+        offset, length = _out_window(n1, n2, mode)  # the part of the full result `mode` keeps
+        starts.append(offset - (k - 1))
         lengths.append(length)
     axes = list(range(len(s1)))
-    return _nd._windows(in1, w, axes, starts, lengths, ["constant"] * len(axes), 0)
+    return _nd._windows(data, w, axes, starts, lengths, ["constant"] * len(axes), 0)
 
 
 def _fft_full(in1, in2, axes):
