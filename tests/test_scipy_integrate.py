@@ -414,3 +414,42 @@ def test_quad_weights_differentiate_in_wvar_and_the_integrand():
         oi.quad(np.exp, 0.0, np.inf, weight="cos", wvar=1.0)
     with pytest.raises(ValueError, match="infinite interval"):
         oi.quad(np.exp, 0.0, np.inf, weight="alg", wvar=(0.0, 0.0))
+
+
+# --------------------------------------------------------------------------- iterated integrals
+
+
+def _plane(y, x, c):
+    return np.exp(-c * x * y) * np.cos(x + y)
+
+
+def test_dblquad_tplquad_nquad_equal_scipy():
+    cases = [
+        ("dblquad", (_plane, 0.0, 1.0, lambda x: x, lambda x: 1 + x * x), {"args": (0.7,)}),
+        ("dblquad", (_plane, 2.0, 0.0, 0.5, 1.0), {"args": (1.3,)}),
+        ("tplquad", (lambda z, y, x: np.exp(-(x * x + y * y + z * z)), 0.0, 1.0, 0.0, lambda x: 1 - x, 0.0,
+                     lambda x, y: 1 - x - y), {}),
+        ("nquad", (lambda x0, x1, x2, c: x0 * x1 ** 2 * np.sin(c * x2), [(0, 1), lambda x2, c: (0, x2 + 1), (0, 2)]),
+         {"args": (0.5,)}),
+        ("nquad", (lambda x, y: np.abs(x - y), [(0.0, 1.0), (0.0, 1.0)]),
+         {"opts": [lambda y: {"points": [y]}, {}]}),
+    ]
+    for name, args, kw in cases:
+        value, err = getattr(oi, name)(*args, **kw)
+        want, _ = getattr(si, name)(*args, **kw)
+        assert abs(value - want) < 1e-13 and err < 1e-8, name
+
+
+def test_iterated_integrals_differentiate():
+    F = lambda c: oi.dblquad(_plane, 0.0, 1.0, lambda x: x, lambda x: 1 + x * x, args=(c,))[0]  # noqa: E731
+    eps = 1e-5
+    assert abs(osc.grad(F)(0.7) - (F(0.7 + eps) - F(0.7 - eps)) / (2 * eps)) < 1e-8
+    assert abs(osc.hessian(F)(0.7) - (osc.grad(F)(0.7 + eps) - osc.grad(F)(0.7 - eps)) / (2 * eps)) < 1e-7
+    # limits that depend on the outer variable and on a traced radius: the disc's area π r², its derivative 2 π r
+    area = lambda r: oi.dblquad(lambda y, x: 1.0, -r, r, lambda x: -np.sqrt(r * r - x * x),  # noqa: E731
+                                lambda x: np.sqrt(r * r - x * x))[0]
+    assert abs(area(1.5) - math.pi * 2.25) < 1e-8 and abs(osc.grad(area)(1.5) - 3 * math.pi) < 1e-7
+    G = lambda t: oi.nquad(lambda x, y: np.exp(-t * (x + y)), [(0.0, 1.0), (0.0, 1.0)])[0]  # noqa: E731
+    exact = lambda t: ((1 - np.exp(-t)) / t) ** 2  # noqa: E731
+    assert abs(osc.grad(G)(1.2) - osc.grad(exact)(1.2)) < 1e-13
+    assert abs(osc.jvp(G, (1.2,), (1.0,))[1] - osc.grad(exact)(1.2)) < 1e-13

@@ -10,7 +10,8 @@ operations on the traced values, so every derivative order, ``vmap`` and
   :func:`simpson`, :func:`cumulative_simpson`, :func:`romb`; ``y``, ``x``
   and ``dx`` are all differentiable;
 * functions: :func:`quad` and :func:`quad_vec` (adaptive Gauss-Kronrod,
-  finite and infinite limits) and :func:`fixed_quad` (Gauss-Legendre).  The integrand may close
+  finite and infinite limits), :func:`fixed_quad` (Gauss-Legendre), and the
+  iterated integrals :func:`dblquad`, :func:`tplquad`, :func:`nquad`.  The integrand may close
   over traced parameters and the limits may be traced.  It is called with
   traced points, so it must be written with NumPy operations (``np.exp``,
   not ``math.exp``).
@@ -46,6 +47,7 @@ from .. import numpy as _onp
 
 __all__ = [
     "trapezoid", "cumulative_trapezoid", "simpson", "cumulative_simpson", "romb", "quad", "quad_vec", "fixed_quad",
+    "dblquad", "tplquad", "nquad",
 ]
 
 
@@ -1006,3 +1008,98 @@ def quad_vec(f, a, b, epsabs=1e-200, epsrel=1e-8, norm="2", cache_size=100e6, li
         args = (args,)
     return _integrate("quad_vec", lambda x: f(x, *args), a, b, points, epsabs, epsrel, limit, _norm_of(norm),
                       1.0 / 8.0, 2, False)
+
+
+# --------------------------------------------------------------------------- iterated integrals
+
+
+def nquad(func, ranges, args=None, opts=None, full_output=False):
+    """An iterated integral over several variables: :func:`scipy.integrate.nquad`.
+
+    ``func(x0, x1, ..., xn, *args)``; ``ranges[i]`` is the range of ``xi``:
+    a pair ``(low, high)`` or a function of the outer variables and
+    ``args`` returning one; ``opts`` holds :func:`quad`'s options, one dict
+    for every level, a list of them or of functions of the outer variables.
+    Each level is a :func:`quad` (``ranges[0]`` innermost), so everything
+    is differentiable: ``func``'s parameters, ``args``, and limits that are
+    traced or depend on the outer variables.  Returns ``(value, abserr)``,
+    the largest error estimate of the levels' calls.
+
+    >>> import numpy as np, osculate as osc
+    >>> f = lambda t: nquad(lambda x, y: np.exp(-t * (x + y)), [(0.0, 1.0), (0.0, 1.0)])[0]
+    >>> g = lambda t: ((1 - np.exp(-t)) / t) ** 2                     # the same, in closed form
+    >>> bool(abs(f(1.0) - g(1.0)) < 1e-14), bool(abs(osc.grad(f)(1.0) - osc.grad(g)(1.0)) < 1e-14)
+    (True, True)
+    """
+    if full_output:
+        raise NotImplementedError("osculate.scipy.integrate.nquad: full_output is not supported (pass False)")
+    depth = len(ranges)
+    args = () if args is None else tuple(args)
+    ranges = [r if callable(r) else _constant(tuple(r)) for r in ranges]
+    if opts is None or isinstance(opts, dict):
+        opts = [opts or {}] * depth
+    if len(opts) != depth:
+        raise ValueError(f"osculate.scipy.integrate.nquad: opts has {len(opts)} entries for {depth} ranges")
+    opts = [o if callable(o) else _constant(dict(o)) for o in opts]
+    errors = []
+
+    def level(i, outer):  # the integral over x_i, the variables after it (outer) fixed
+        low, high = ranges[i](*outer, *args)
+        options = dict(opts[i](*outer, *args))
+        if options.get("points") is not None:
+            lo_v, hi_v = _limit_values(low), _limit_values(high)
+            options["points"] = [p for p in options["points"] if lo_v is None or lo_v <= p <= hi_v]
+        if i == 0:
+            inner = lambda x: func(x, *outer, *args)  # noqa: E731
+        else:
+            inner = lambda x: level(i - 1, (x, *outer))  # noqa: E731
+        value, err = quad(inner, low, high, **options)
+        errors.append(err)
+        return value
+
+    value = level(depth - 1, ())
+    return value, max(errors)
+
+
+def _constant(value):
+    """A function of anything returning ``value`` (a range or options given as they are)."""
+    return lambda *_: value
+
+
+def _bound(fn):
+    """A limit of :func:`dblquad`/:func:`tplquad`: a function of the outer variables, or a number."""
+    return fn if callable(fn) else _constant(fn)
+
+
+def dblquad(func, a, b, gfun, hfun, args=(), epsabs=1.49e-8, epsrel=1.49e-8):
+    """``∫_a^b ∫_{gfun(x)}^{hfun(x)} func(y, x) dy dx``: :func:`scipy.integrate.dblquad`.
+
+    :func:`nquad` with SciPy's argument order (``y`` first); ``gfun`` and
+    ``hfun`` are functions of ``x`` or numbers.  Differentiable in all of
+    them, in ``a``, ``b`` and in what ``func`` closes over.
+
+    >>> import numpy as np, osculate as osc
+    >>> area = lambda r: dblquad(lambda y, x: 1.0, -r, r, lambda x: -np.sqrt(r * r - x * x),
+    ...                          lambda x: np.sqrt(r * r - x * x))[0]
+    >>> round(float(area(1.0)), 7), round(float(osc.grad(area)(1.0)), 7)   # π r², 2 π r
+    (3.1415927, 6.2831853)
+    """
+    low, high = _bound(gfun), _bound(hfun)
+    return nquad(func, [lambda x, *rest: (low(x), high(x)), (a, b)], args=args,
+                 opts={"epsabs": epsabs, "epsrel": epsrel})
+
+
+def tplquad(func, a, b, gfun, hfun, qfun, rfun, args=(), epsabs=1.49e-8, epsrel=1.49e-8):
+    """``∫_a^b ∫_{gfun(x)}^{hfun(x)} ∫_{qfun(x, y)}^{rfun(x, y)} func(z, y, x) dz dy dx``:
+    :func:`scipy.integrate.tplquad`.
+
+    :func:`nquad` with SciPy's argument order; the limits are functions or
+    numbers, and everything is differentiable.
+
+    >>> import numpy as np
+    >>> round(float(tplquad(lambda z, y, x: x * y * z, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0)[0]), 12)
+    0.125
+    """
+    low, high, bottom, top = _bound(gfun), _bound(hfun), _bound(qfun), _bound(rfun)
+    return nquad(func, [lambda y, x, *rest: (bottom(x, y), top(x, y)), lambda x, *rest: (low(x), high(x)), (a, b)],
+                 args=args, opts={"epsabs": epsabs, "epsrel": epsrel})
