@@ -297,3 +297,21 @@ def test_quantum_ground_state_energy_in_real_coordinates():
     g = lambda w: energy(w[:n] + 1j * w[n:])  # noqa: E731
     res = osc.minimize(g, RNG.standard_normal(2 * n))
     np.testing.assert_allclose(res.fun, lam[0], rtol=1e-9)
+
+
+def test_a_complex_cotangent_after_a_real_one_widens_the_sum():
+    """The backward sweep adds cotangents in place into a buffer it owns; the first
+    contribution to a complex value may be real (float64), and a later complex one
+    must widen the sum rather than fail to cast (second-order reverse mode over slices
+    of a complex matrix once raised "Cannot cast ufunc 'add' output")."""
+    def f(m):
+        b = 0.5 * (m + np.conj(m).T)
+        col = b[:, 0:2]
+        d0 = col[0:2]
+        low = np.linalg.solve(d0.T, col[2:].T).T
+        rest = b[:, 2:3] - col @ np.linalg.solve(d0, np.conj(low).T)
+        return np.real(np.diag(d0)).sum() + np.real(rest[2, 0])
+
+    a = np.array([[0.3, 1.0, 2.0], [1.0, -0.2, 3.0], [2.0, 3.0, 0.1]]) + 0.1j * np.array(
+        [[0, 1, 2], [-1, 0, 1], [-2, -1, 0]])
+    check_grads(f, (a,), order=2, modes=("fwd", "rev"))

@@ -243,6 +243,13 @@ class ReverseTrace(Trace):
         return ReverseTracer(self, out, node)
 
 
+def _holds(buffer, value):
+    """Whether ``value`` can be added into ``buffer`` in place: its dtype is
+    ``buffer``'s or promotes to it (a real cotangent into a complex buffer, not
+    a complex one into a real buffer, which the sum must widen)."""
+    return value.dtype == buffer.dtype or np.promote_types(buffer.dtype, value.dtype) == buffer.dtype
+
+
 def _plain_jvp(x):
     """A forward-mode tracer over plain arrays (the cotangents of forward over
     reverse), whose arrays the sweep may update in place when it owns them."""
@@ -287,10 +294,12 @@ class _Cotangents:
             self.slots[node] = value
         elif type(old) is Scaled or type(value) is Scaled:
             self._add_scaled(node, old, value)
-        elif node in self.owned and type(value) is np.ndarray and type(old) is np.ndarray and value.shape == old.shape:
+        elif (node in self.owned and type(value) is np.ndarray and type(old) is np.ndarray and value.shape == old.shape
+              and _holds(old, value)):
             np.add(old, value, out=old, casting="same_kind")
         elif (node in self.owned and _plain_jvp(value) and _plain_jvp(old) and value._trace is old._trace
-              and value.shape == old.shape):
+              and value.shape == old.shape and _holds(old.primal, value.primal)
+              and (value.tangent is zero or old.tangent is zero or _holds(old.tangent, value.tangent))):
             np.add(old.primal, value.primal, out=old.primal, casting="same_kind")
             if value.tangent is not zero:
                 if old.tangent is zero:
@@ -358,7 +367,7 @@ class _Cotangents:
                 if type(buffer) is np.ndarray:
                     self.owned.add(node)
                 return
-            if type(old) is Scaled and old.factor == factor and node in self.owned:
+            if type(old) is Scaled and old.factor == factor and node in self.owned and _holds(old.value, ct):
                 prim.rules["accumulate"](old.value, ct, **params)
                 return
             ct = ct * factor
@@ -366,7 +375,7 @@ class _Cotangents:
             old = self.slots[node] = self._unscaled(node)
         accumulate = prim.rules["accumulate"]
         if type(ct) is np.ndarray:
-            if type(old) is np.ndarray and node in self.owned:
+            if type(old) is np.ndarray and node in self.owned and _holds(old, ct):
                 accumulate(old, ct, **params)
                 return
             if old is None:
@@ -379,7 +388,8 @@ class _Cotangents:
                 self.slots[node] = JVPTracer(ct._trace, prim.impl(ct.primal, **params), t)
                 self.owned.add(node)
                 return
-            if node in self.owned and _plain_jvp(old) and old._trace is ct._trace:
+            if (node in self.owned and _plain_jvp(old) and old._trace is ct._trace and _holds(old.primal, ct.primal)
+                    and (ct.tangent is zero or old.tangent is zero or _holds(old.tangent, ct.tangent))):
                 accumulate(old.primal, ct.primal, **params)
                 if ct.tangent is not zero:
                     if old.tangent is zero:
