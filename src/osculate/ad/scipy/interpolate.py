@@ -928,15 +928,29 @@ def make_interp_spline(x, y, k=3, t=None, bc_type=None, axis=0, check_finite=Tru
     if nc != n + len(left) + len(right):
         raise ValueError(f"make_interp_spline: {n} points and {len(left) + len(right)} end conditions do not "
                          f"determine {nc} coefficients (k={k})")
-    rows = [_basis(knots, k, x)]
-    rhs = [y]
-    for conds, where_ in ((left, x[:1]), (right, x[-1:])):
-        for order, value in conds:
-            rows.append(_basis(knots, k, where_, order))
-            rhs.append(_np.expand_dims(value + 0.0 * y[0], 0))
-    A = _np.concatenate(rows, axis=0)
-    c = _solve_columns(A, _np.concatenate(rhs, axis=0))
+    # the rows in the order of the unknowns' spans: the start's conditions, the points, the end's
+    rows = [_basis(knots, k, x[:1], order) for order, _ in left] + [_basis(knots, k, x)]
+    rows += [_basis(knots, k, x[-1:], order) for order, _ in right]
+    rhs = [_np.expand_dims(value + 0.0 * y[0], 0) for _, value in left] + [y]
+    rhs += [_np.expand_dims(value + 0.0 * y[0], 0) for _, value in right]
+    c = _solve_collocation(_np.concatenate(rows, axis=0), _np.concatenate(rhs, axis=0), k)
     return BSpline._make(knots, c, k, True, axis)
+
+
+def _solve_collocation(A, rhs, k):
+    """``A⁻¹ rhs`` for a collocation matrix: with ``solve_banded`` (O(n k²))
+    when its values show it within ``k`` diagonals of the main one, else dense."""
+    Av = _known(A)
+    n = _np.shape(A)[0]
+    if Av is None or n <= 2 * k + 1 or _np.any(_np.triu(Av, k + 1)) or _np.any(_np.tril(Av, -k - 1)):
+        return _solve_columns(A, rhs)
+    band = []
+    for offset in range(k, -k - 1, -1):  # band row k - offset holds the diagonal A[i, i + offset]
+        diag = _np.diagonal(A, offset)
+        pad = _np.zeros(abs(offset))
+        band.append(_np.concatenate([pad, diag] if offset > 0 else [diag, pad]))
+    cols = _np.reshape(rhs, (n, -1))
+    return _np.reshape(_solve_banded((k, k), _np.stack(band), cols), _np.shape(rhs))
 
 
 # --------------------------------------------------------------------------- interp1d
