@@ -453,3 +453,15 @@ def test_iterated_integrals_differentiate():
     exact = lambda t: ((1 - np.exp(-t)) / t) ** 2  # noqa: E731
     assert abs(osc.grad(G)(1.2) - osc.grad(exact)(1.2)) < 1e-13
     assert abs(osc.jvp(G, (1.2,), (1.0,))[1] - osc.grad(exact)(1.2)) < 1e-13
+
+
+def test_array_spacings_and_broadcast_sample_points():
+    rng = np.random.default_rng(11)
+    y = rng.normal(size=(3, 6, 2))
+    dx, initial = rng.uniform(0.1, 1.0, (3, 1, 2)), rng.normal(size=(3, 1, 2))
+    for n in (2, 5, 6):
+        np.testing.assert_allclose(oi.cumulative_simpson(y[:, :n], dx=dx, axis=1, initial=initial),
+                                   si.cumulative_simpson(y[:, :n], dx=dx, axis=1, initial=initial), rtol=1e-13)
+    x = np.cumsum(rng.uniform(0.1, 1.0, (1, 6, 1)), axis=1)
+    np.testing.assert_allclose(oi.trapezoid(y, x=x, axis=1), si.trapezoid(y, x=x, axis=1), rtol=1e-13)
+    check_grads(lambda dx: oi.cumulative_simpson(y, dx=dx, axis=1), (dx,), order=2, modes=("fwd", "rev"))
