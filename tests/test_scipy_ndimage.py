@@ -122,6 +122,43 @@ def test_derivative_filters_match_scipy(mode):
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("mode", ["reflect", "constant", "nearest", "mirror", "wrap"])
+def test_rank_filters_match_scipy(mode):
+    for n, k in itertools.product((1, 2, 5, 9), (1, 2, 3, 6)):
+        x = RNG.standard_normal((n, 4))
+        for origin, axis in itertools.product(range(-(k // 2), (k - 1) // 2 + 1), (0, 1)):
+            kw = dict(mode=mode, cval=0.5, origin=origin)
+            np.testing.assert_array_equal(nd.minimum_filter1d(x, k, axis, **kw), snd.minimum_filter1d(x, k, axis, **kw))
+            np.testing.assert_array_equal(nd.maximum_filter1d(x, k, axis, **kw), snd.maximum_filter1d(x, k, axis, **kw))
+    x = RNG.standard_normal((6, 7, 3))
+    img = x[:, :, 0]
+    for size in (2, 3, (2, 3)):
+        for name in ("minimum_filter", "maximum_filter", "median_filter"):
+            np.testing.assert_array_equal(getattr(nd, name)(img, size=size, mode=mode, cval=0.1),
+                                          getattr(snd, name)(img, size=size, mode=mode, cval=0.1))
+        for rank in (0, 1, -1, -2):
+            np.testing.assert_array_equal(nd.rank_filter(img, rank, size=size, mode=mode),
+                                          snd.rank_filter(img, rank, size=size, mode=mode))
+        for pct in (0, 20, 50, 75, 100, -30):
+            np.testing.assert_array_equal(nd.percentile_filter(img, pct, size=size, mode=mode),
+                                          snd.percentile_filter(img, pct, size=size, mode=mode))
+    footprint = np.array([[1, 0, 1], [0, 1, 0]], dtype=bool)
+    for origin in itertools.product((-1, 0), (-1, 0, 1)):
+        for name in ("minimum_filter", "maximum_filter", "median_filter"):
+            kw = dict(footprint=footprint, mode=mode, origin=origin, cval=0.2)
+            np.testing.assert_array_equal(getattr(nd, name)(img, **kw), getattr(snd, name)(img, **kw))
+    for axes in ((0, 2), (2, 0), (1, 2, 0)):
+        size = (2, 3, 4)[:len(axes)]  # minimum/maximum read the sizes in the order of axes, the others sorted
+        for name in ("minimum_filter", "maximum_filter", "median_filter"):
+            np.testing.assert_array_equal(getattr(nd, name)(x, size=size, mode=mode, axes=axes),
+                                          getattr(snd, name)(x, size=size, mode=mode, axes=axes))
+    xi = RNG.integers(-9, 9, (6, 7))
+    for name in ("minimum_filter", "maximum_filter", "median_filter"):
+        got, want = getattr(nd, name)(xi, size=3), getattr(snd, name)(xi, size=3)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+
+
 def test_complex_input_and_weights_match_scipy():
     x = RNG.standard_normal((6, 4)) + 1j * RNG.standard_normal((6, 4))
     w = np.array([1.0 + 2.0j, 0.5 - 1.0j, 0.3j])
@@ -189,6 +226,11 @@ DERIVATIVES = {
     "laplace": (lambda x: nd.laplace(x, mode="mirror"), (M45,)),
     "gaussian_laplace": (lambda x: nd.gaussian_laplace(x, [0.8, 1.1], mode="wrap"), (M45,)),
     "gaussian_gradient_magnitude": (lambda x: nd.gaussian_gradient_magnitude(x, 1.0), (M45,)),
+    "minimum_filter1d": (lambda x: nd.minimum_filter1d(x, 3, mode="constant", cval=5.0), (X8,)),
+    "maximum_filter": (lambda x: nd.maximum_filter(x, size=(2, 3), mode="wrap"), (M45,)),
+    "median_filter-footprint": (lambda x: nd.median_filter(x, footprint=np.array([[1, 0, 1], [0, 1, 0]], bool)),
+                                (M45,)),
+    "percentile_filter": (lambda x: nd.percentile_filter(x, 30, size=3, mode="mirror"), (M45,)),
     "correlate1d-complex": (lambda x, w: nd.correlate1d(x, w, mode="mirror"),
                             (X8 + 1j * X8[::-1], np.array([1.0 + 2.0j, 0.5 - 1.0j, 0.3j]))),
 }
@@ -270,3 +312,11 @@ def test_bad_arguments_get_one_line_errors():
         nd.gaussian_filter(M45, [1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match="order"):
         nd.gaussian_laplace(M45, 1.0, order=1)
+    with pytest.raises(RuntimeError, match="footprint or filter size"):
+        nd.median_filter(M45)
+    with pytest.raises(ValueError, match="rank"):
+        nd.rank_filter(M45, 9, size=3)
+    with pytest.raises(ValueError, match="percentile"):
+        nd.percentile_filter(M45, 120, size=3)
+    with pytest.raises(TypeError, match="complex"):
+        nd.median_filter(M45 + 1j, size=3)

@@ -2,9 +2,12 @@
 
 ``correlate1d``, ``convolve1d``, ``correlate``, ``convolve``,
 ``gaussian_filter1d``, ``gaussian_filter``, ``uniform_filter1d``,
-``uniform_filter``, and the derivative filters built on them: ``sobel``,
+``uniform_filter``, the derivative filters built on them: ``sobel``,
 ``prewitt``, ``laplace``, ``gaussian_laplace``,
-``gaussian_gradient_magnitude``.
+``gaussian_gradient_magnitude``, and the rank filters ``minimum_filter(1d)``,
+``maximum_filter(1d)``, ``median_filter``, ``rank_filter``,
+``percentile_filter`` (a gather, then a sort or a minimum/maximum: their
+derivative is that of the value picked).
 
 SciPy's filters convert their input with ``np.asarray``, so plain
 ``scipy.ndimage.gaussian_filter1d(tracer, ...)`` cannot see a traced value
@@ -44,7 +47,8 @@ from ..core import Tracer as _Tracer
 __all__ = [
     "correlate1d", "convolve1d", "correlate", "convolve", "gaussian_filter1d", "gaussian_filter",
     "uniform_filter1d", "uniform_filter", "sobel", "prewitt", "laplace", "gaussian_laplace",
-    "gaussian_gradient_magnitude",
+    "gaussian_gradient_magnitude", "minimum_filter1d", "maximum_filter1d", "minimum_filter", "maximum_filter",
+    "median_filter", "rank_filter", "percentile_filter",
 ]
 
 _MODES = {"reflect": "reflect", "grid-mirror": "reflect", "mirror": "mirror", "nearest": "nearest",
@@ -133,14 +137,15 @@ def _source(j, n, mode):
     return _np.where(m < n, m, 2 * n - 2 - m), inside
 
 
-def _windows(x, weights, axes, starts, lengths, modes, cval):
-    """``out[i] = sum_k weights[k] * x_ext[i + k + start]`` over the ``axes``
-    of ``x`` (one weights axis each, in order), for ``i`` in
-    ``range(length)`` on each axis, where ``x_ext`` is ``x`` extended by the
-    boundary ``modes``.  A gather of every window, then a contraction."""
+def _gather(x, sizes, axes, starts, lengths, modes, cval):
+    """Every window of ``x``: each of the (increasing) ``axes`` becomes two,
+    ``(length, size)``, holding ``x_ext[i + k + start]`` for ``i`` in
+    ``range(length)`` and ``k`` in ``range(size)``, where ``x_ext`` is ``x``
+    extended by the boundary ``modes`` (``cval`` outside for ``'constant'``).
+    Returns the gathered array and the positions of its window axes."""
     g = x
     window_axes, insides = [], []
-    for i, (axis, k, start, length, mode) in enumerate(zip(axes, _np.shape(weights), starts, lengths, modes)):
+    for i, (axis, k, start, length, mode) in enumerate(zip(axes, sizes, starts, lengths, modes)):
         n = _np.shape(x)[axis]
         j = _np.arange(length)[:, None] + _np.arange(k)[None, :] + start
         idx, inside = _source(j, n, mode)
@@ -155,6 +160,15 @@ def _windows(x, weights, axes, starts, lengths, modes, cval):
         mask = m if mask is None else mask & m
     if mask is not None:
         g = _o.where(mask, g, cval)
+    return g, window_axes
+
+
+def _windows(x, weights, axes, starts, lengths, modes, cval):
+    """``out[i] = sum_k weights[k] * x_ext[i + k + start]`` over the ``axes``
+    of ``x`` (one weights axis each, in order), for ``i`` in
+    ``range(length)`` on each axis (see :func:`_gather`): a gather of every
+    window, then a contraction."""
+    g, window_axes = _gather(x, _np.shape(weights), axes, starts, lengths, modes, cval)
     return _o.tensordot(g, weights, axes=(window_axes, list(range(len(axes)))))
 
 
@@ -640,3 +654,177 @@ def gaussian_gradient_magnitude(input, sigma, output=None, mode="reflect", cval=
     if not axes:
         return total
     return _like_input(_o.sqrt(_float_input(total)), x)
+
+
+# --------------------------------------------------------------------------- rank filters
+
+def _footprint(size, footprint, n, fname):
+    if footprint is None:
+        if size is None:
+            raise RuntimeError(f"{fname}: no footprint or filter size provided")
+        sizes = [_check_size(k, fname) for k in _per_axis(size, n, fname, "size")]
+        return _np.ones(sizes, dtype=bool)
+    fp = _np.asarray(footprint, dtype=bool)
+    if fp.ndim != n:
+        raise RuntimeError(f"{fname}: footprint must have one dimension per filtered axis ({n}), not {fp.ndim}")
+    if not fp.any():
+        raise ValueError(f"{fname}: an all-zero footprint is not supported")
+    return fp
+
+
+def _rank_windows(input, size, footprint, output, mode, cval, origin, axes, fname, separable):  # noqa: A002
+    """Every window's values under the footprint, along a last axis, the
+    input, and the footprint's count."""
+    _no_output(output, fname)
+    x = _array(input, fname)
+    if _np.dtype(x.dtype).kind == "c":
+        raise TypeError(f"{fname}: complex input is not supported (values are ranked)")
+    axes = _axes_list(axes, _np.ndim(x), fname)
+    fp = _footprint(size, footprint, len(axes), fname)
+    if footprint is None and separable:  # SciPy's minimum/maximum filters take the sizes in the order of `axes`
+        fp = _np.transpose(fp, _np.argsort(axes))
+    # as for correlate: the footprint's dimensions follow the sorted axes, origins (modes) follow `axes` as given
+    origin_of = dict(zip(axes, _per_axis(origin, len(axes), fname, "origin")))
+    mode_of = dict(zip(axes, _per_axis(mode, len(axes), fname, "mode")))
+    axes = sorted(axes)
+    modes = [_mode(mode_of[a], fname) for a in axes]
+    cval = _check_cval(cval, fname)
+    origins = [_check_origin(origin_of[a], k, fname) for a, k in zip(axes, fp.shape)]
+    if any(_np.shape(x)[a] == 0 for a in axes) or not axes:
+        return None, x, int(fp.sum())
+    starts = [-o - k // 2 for o, k in zip(origins, fp.shape)]
+    g, window_axes = _gather(x, fp.shape, axes, starts, [_np.shape(x)[a] for a in axes], modes, cval)
+    rest = [i for i in range(len(_np.shape(g))) if i not in window_axes]
+    g = _o.transpose(g, tuple(rest + window_axes))
+    g = _o.reshape(g, _np.shape(g)[:len(rest)] + (fp.size,))
+    if not fp.all():
+        g = _o.take(g, _np.flatnonzero(fp), axis=-1)
+    return g, x, int(fp.sum())
+
+
+def _ranked(input, rank, size, footprint, output, mode, cval, origin, axes, fname, kind="rank"):  # noqa: A002
+    separable = kind in ("minimum", "maximum")
+    g, x, count = _rank_windows(input, size, footprint, output, mode, cval, origin, axes, fname, separable)
+    if separable:
+        rank = 0 if kind == "minimum" else count - 1
+    if kind == "median":
+        rank = count // 2
+    elif kind == "percentile":
+        p = float(rank)
+        p = p + 100.0 if p < 0 else p
+        if not 0 <= p <= 100:
+            raise ValueError(f"{fname}: percentile must lie in [-100, 100], not {rank!r}")
+        rank = count - 1 if p == 100 else int(count * p / 100.0)
+    elif not isinstance(rank, (int, _np.integer)) or isinstance(rank, bool):
+        raise TypeError(f"{fname}: rank must be an integer, not {rank!r}")
+    rank = int(rank) + (count if rank < 0 else 0)
+    if not 0 <= rank < count:
+        raise ValueError(f"{fname}: rank {rank} is not within the footprint's {count} elements")
+    if g is None:
+        return x
+    if rank == 0:
+        out = _o.min(g, axis=-1)
+    elif rank == count - 1:
+        out = _o.max(g, axis=-1)
+    else:
+        out = _o.take(_o.sort(g, axis=-1), rank, axis=-1)
+    return _like_input(out, x)
+
+
+def minimum_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):  # noqa: A002
+    """The minimum over a window of ``size`` samples along ``axis``, as
+    :func:`scipy.ndimage.minimum_filter1d`.  Differentiable (almost
+    everywhere) in ``input`` and ``cval``: the derivative is that of the
+    smallest value.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import minimum_filter1d
+    >>> minimum_filter1d(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), 3)
+    array([2., 0., 0., 0., 1.])
+    """
+    x = _array(input, "minimum_filter1d")
+    axis = _axis_index(axis, _np.ndim(x), "minimum_filter1d")
+    return _ranked(x, 0, _check_size(size, "minimum_filter1d"), None, output, mode, cval, origin, [axis],
+                   "minimum_filter1d", "minimum")
+
+
+def maximum_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):  # noqa: A002
+    """The maximum over a window of ``size`` samples along ``axis``, as
+    :func:`scipy.ndimage.maximum_filter1d`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import maximum_filter1d
+    >>> maximum_filter1d(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), 3)
+    array([8., 8., 8., 4., 4.])
+    """
+    x = _array(input, "maximum_filter1d")
+    axis = _axis_index(axis, _np.ndim(x), "maximum_filter1d")
+    return _ranked(x, -1, _check_size(size, "maximum_filter1d"), None, output, mode, cval, origin, [axis],
+                   "maximum_filter1d", "maximum")
+
+
+def minimum_filter(input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *,  # noqa: A002
+                   axes=None):
+    """The minimum over each window (a box of ``size``, or the True entries of
+    ``footprint``), as :func:`scipy.ndimage.minimum_filter`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import minimum_filter
+    >>> minimum_filter(np.array([[3.0, 1.0], [4.0, 5.0]]), size=2)
+    array([[3., 1.],
+           [3., 1.]])
+    """
+    return _ranked(input, 0, size, footprint, output, mode, cval, origin, axes, "minimum_filter", "minimum")
+
+
+def maximum_filter(input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *,  # noqa: A002
+                   axes=None):
+    """The maximum over each window, as :func:`scipy.ndimage.maximum_filter`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import maximum_filter
+    >>> maximum_filter(np.array([[3.0, 1.0], [4.0, 5.0]]), size=2)
+    array([[3., 3.],
+           [4., 5.]])
+    """
+    return _ranked(input, -1, size, footprint, output, mode, cval, origin, axes, "maximum_filter", "maximum")
+
+
+def median_filter(input, size=None, footprint=None, output=None, mode="reflect", cval=0.0, origin=0, *,  # noqa: A002
+                  axes=None):
+    """The median of each window, as :func:`scipy.ndimage.median_filter` (for
+    an even count, the upper of the two middle values, as SciPy picks it).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import median_filter
+    >>> median_filter(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), size=3)
+    array([2., 2., 4., 1., 1.])
+    """
+    return _ranked(input, None, size, footprint, output, mode, cval, origin, axes, "median_filter", "median")
+
+
+def rank_filter(input, rank, size=None, footprint=None, output=None, mode="reflect", cval=0.0,  # noqa: A002
+                origin=0, *, axes=None):
+    """The ``rank``-th smallest value of each window (negative ``rank`` counts
+    from the largest), as :func:`scipy.ndimage.rank_filter`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import rank_filter
+    >>> rank_filter(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), 1, size=3)
+    array([2., 2., 4., 1., 1.])
+    """
+    return _ranked(input, rank, size, footprint, output, mode, cval, origin, axes, "rank_filter")
+
+
+def percentile_filter(input, percentile, size=None, footprint=None, output=None, mode="reflect",  # noqa: A002
+                      cval=0.0, origin=0, *, axes=None):
+    """The ``percentile`` of each window (the value of rank
+    ``int(count * percentile / 100)``), as :func:`scipy.ndimage.percentile_filter`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import percentile_filter
+    >>> percentile_filter(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), 20, size=3)
+    array([2., 0., 0., 0., 1.])
+    """
+    return _ranked(input, percentile, size, footprint, output, mode, cval, origin, axes, "percentile_filter",
+                   "percentile")
