@@ -155,6 +155,13 @@ def test_sosfilt_zi_and_sosfiltfilt_match_scipy():
                    ss.sosfiltfilt(sos, x.T, axis=0, padtype=padtype, padlen=5))
 
 
+def test_hilbert_matches_scipy():
+    for shape, axis in (((8,), -1), ((7,), 0), ((3, 9), 1), ((10, 3), 0)):
+        x = _data(shape)
+        for n in (None, 5, 12):
+            _close(sg.hilbert(x, n, axis), ss.hilbert(x, n, axis))
+
+
 def test_nan_propagates_like_scipy():
     x = np.array([1.0, 2.0, np.nan, 3.0, 4.0])
     np.testing.assert_array_equal(np.isnan(sg.lfilter([1.0], [1.0, -0.5], x)),
@@ -217,6 +224,8 @@ DERIVATIVES = {
     "sosfilt": (sg.sosfilt, (np.array([[0.2, 0.3, 0.1, 1.0, -0.3, 0.1], [1.0, 0.5, 0.0, 1.0, 0.2, 0.0]]), X7)),
     "sosfilt_zi": (sg.sosfilt_zi, (ss.butter(4, 0.3, output="sos"),)),
     "sosfiltfilt": (sg.sosfiltfilt, (ss.butter(2, 0.3, output="sos"), RNG.standard_normal(20))),
+    "hilbert": (sg.hilbert, (X7,)),
+    "hilbert-envelope": (lambda x: np.abs(sg.hilbert(x, 10)), (X7,)),
     "savgol-interp": (lambda x, d: sg.savgol_filter(x, 5, 2, deriv=1, delta=d), (X7, np.array(0.7))),
     "savgol-mirror": (lambda x, c: sg.savgol_filter(x, 5, 3, mode="constant", cval=c), (X7, np.array(0.3))),
     "savgol_coeffs": (lambda d: sg.savgol_coeffs(5, 3, deriv=2, delta=d), (np.array(0.9),)),
@@ -320,3 +329,7 @@ def test_bad_arguments_get_one_line_errors():
         sg.lfilter([1.0, 0.5], [1.0], M45, zi=np.ones(1))  # one axis short, as SciPy refuses
     with pytest.raises(ValueError, match="type"):
         sg.detrend(X7, type="quadratic")
+    with pytest.raises(ValueError, match="real"):
+        sg.hilbert(X7 + 1j)
+    with pytest.raises(ValueError, match="N must be"):
+        sg.hilbert(X7, 0)

@@ -17,7 +17,8 @@ is differentiable to any order in every array argument and works under
   Toeplitz system, solved block by block (blocks of a few hundred samples)
   with triangular solves, so the time loop is a handful of array operations
   (``filtfilt``'s ``method='gust'`` adds one small least-squares solve);
-* ``savgol_coeffs``, ``savgol_filter`` (every ``mode``) and ``detrend``.
+* ``hilbert`` (the analytic signal, by FFT), ``savgol_coeffs``,
+  ``savgol_filter`` (every ``mode``) and ``detrend``.
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy import signal
@@ -42,7 +43,7 @@ from .linalg import solve_triangular as _solve_triangular
 
 __all__ = [
     "convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter", "lfilter_zi", "filtfilt", "sosfilt",
-    "sosfilt_zi", "sosfiltfilt", "savgol_coeffs", "savgol_filter", "detrend",
+    "sosfilt_zi", "sosfiltfilt", "hilbert", "savgol_coeffs", "savgol_filter", "detrend",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
@@ -646,6 +647,39 @@ def sosfiltfilt(sos, x, axis=-1, padtype="odd", padlen=None):
     x, axis, edge = _padding(x, axis, padtype, padlen, ntaps, fname)
     zi = _state_along(sosfilt_zi(sos), _np.ndim(x), axis, lead=(k,))
     return _forward_backward(lambda u, z: sosfilt(sos, u, axis, zi=z), x, axis, zi, edge, padtype)
+
+
+def hilbert(x, N=None, axis=-1):  # noqa: N803 (SciPy's name)
+    """The analytic signal of a real ``x`` along ``axis`` (``x + i H[x]``, ``H``
+    the Hilbert transform), by FFT, as :func:`scipy.signal.hilbert`; ``N``
+    pads or truncates the transform.  Differentiable in ``x`` (the result
+    is complex).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import hilbert
+    >>> hilbert(np.array([1.0, 0.0, -1.0, 0.0])).round(12)
+    array([ 1.+0.j,  0.+1.j, -1.+0.j,  0.-1.j])
+    """
+    fname = "hilbert"
+    x = _array(x, fname, "x")
+    if _is_complex(x):
+        raise ValueError(f"{fname}: x must be real")
+    if _np.ndim(x) == 0:
+        raise ValueError(f"{fname}: x must be at least 1-d")
+    axis = _nd._axis_index(axis, _np.ndim(x), fname)
+    n = _np.shape(x)[axis] if N is None else N
+    if not isinstance(n, (int, _np.integer)) or isinstance(n, bool) or n <= 0:
+        raise ValueError(f"{fname}: N must be a positive integer, not {N!r}")
+    n = int(n)
+    # keep the zero frequency (and Nyquist's), double the positive ones, drop the negative ones
+    h = _np.zeros(n)
+    h[0] = 1.0
+    h[1:(n + 1) // 2] = 2.0
+    if n % 2 == 0:
+        h[n // 2] = 1.0
+    shape = [1] * _np.ndim(x)
+    shape[axis] = n
+    return _o.fft.ifft(_o.fft.fft(x, n, axis) * h.reshape(shape), None, axis)
 
 
 # --------------------------------------------------------------------------- Savitzky-Golay and detrend
