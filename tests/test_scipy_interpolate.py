@@ -236,6 +236,11 @@ def test_interpolators_grads():
     for method in ("akima", "makima"):
         check_grads(lambda yy, s: oi.Akima1DInterpolator(X, yy, method=method)(s), (y, inside), order=2,
                     modes=("fwd", "rev"))
+    # in the knots too (points strictly inside, where Akima does not extrapolate)
+    check_grads(lambda xx: oi.PchipInterpolator(xx, y)(PTS), (X,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda xx: oi.Akima1DInterpolator(xx, y, method="makima")(inside), (X,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda xx: oi.interp1d(xx, y, kind="cubic", fill_value="extrapolate")(PTS), (X,), order=2,
+                modes=("fwd", "rev"))
     b = si.make_interp_spline(X, y, k=3)
     ends = b.t[:4], b.t[-4:]
     check_grads(lambda c, inner: oi.BSpline(np.concatenate([ends[0], inner, ends[1]]), c, 3)(PTS),
