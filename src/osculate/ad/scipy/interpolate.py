@@ -1303,7 +1303,7 @@ def splev(x, tck, der=0, ext=0):
     if der > k:
         raise ValueError(f"splev: the order of derivative der={der} must be <= the degree k={k}")
     n = _np.shape(t)[0] - k - 1
-    spline = BSpline._make(t, _np.moveaxis(c, 0, 0)[:n], k, True, 0)
+    spline = BSpline._make(t, c[:n], k, True, 0)
     xs, lead, flat = _points(x)
     lo, hi = t[k], t[n]
     if ext == 3 and der == 0:  # (SciPy's derivatives extrapolate under ext=3)
