@@ -135,6 +135,27 @@ def test_make_interp_spline_bc(bc):
     close(oi.make_interp_spline(X, Y, k=5, bc_type=five)(XS), si.make_interp_spline(X, Y, k=5, bc_type=five)(XS))
 
 
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5])
+def test_make_interp_spline_periodic(k):
+    x = np.array([0.0, 0.7, 1.5, 2.6, 3.1, 4.0])
+    y = np.column_stack([np.sin(np.pi * x / 2), np.cos(np.pi * x / 2)])
+    a, b = si.make_interp_spline(x, y, k=k, bc_type="periodic"), oi.make_interp_spline(x, y, k=k, bc_type="periodic")
+    close(b.t, a.t)
+    close(b.c, a.c)
+    assert b.extrapolate == a.extrapolate
+    pts = np.linspace(-3.0, 9.0, 25)
+    for nu in range(k):
+        close(b(pts, nu), a(pts, nu))
+    inside = np.array([0.3, 1.1, 2.2, 3.5])
+
+    def f(free):  # the free values; the last one repeats the first
+        return oi.make_interp_spline(x, np.concatenate([free, free[:1]]), k=k, bc_type="periodic")(inside)
+
+    check_grads(f, (y[:-1, 0],), order=2, modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="first and last y"):
+        oi.make_interp_spline(x, y[::-1] + np.arange(6.0)[:, None], k=3, bc_type="periodic")
+
+
 KINDS = ["linear", "nearest", "nearest-up", "previous", "next", "zero", "slinear", "quadratic", "cubic", 5]
 
 

@@ -873,7 +873,7 @@ def make_interp_spline(x, y, k=3, t=None, bc_type=None, axis=0, check_finite=Tru
     :func:`scipy.interpolate.make_interp_spline` (a :class:`BSpline`).
 
     ``bc_type`` is None (not-a-knot), ``'clamped'``, ``'natural'`` (one first
-    or second derivative zero at each end: ``k=3``) or a pair of lists of ``(order, value)`` end conditions; ``t``
+    or second derivative zero at each end: ``k=3``), ``'periodic'`` or a pair of lists of ``(order, value)`` end conditions; ``t``
     may be given.  The coefficients solve the collocation system with
     ``np.linalg.solve``, so they are differentiable in ``y``, ``x`` and the
     end conditions.
@@ -890,9 +890,13 @@ def make_interp_spline(x, y, k=3, t=None, bc_type=None, axis=0, check_finite=Tru
     x, y, axis = _prepare(x, y, axis, "make_interp_spline", finite=check_finite)
     trail = _np.shape(y)[1:]
     n = _np.shape(x)[0]
-    if bc_type == "periodic" or (isinstance(bc_type, (list, tuple)) and "periodic" in [b for b in bc_type
-                                                                                        if isinstance(b, str)]):
-        raise NotImplementedError("make_interp_spline: bc_type='periodic' is not supported yet in osculate")
+    if isinstance(bc_type, (list, tuple)) and "periodic" in [b for b in bc_type if isinstance(b, str)]:
+        raise ValueError("make_interp_spline: 'periodic' is a bc_type of its own, not one end's condition")
+    if isinstance(bc_type, str) and bc_type == "periodic":
+        if k <= 1:  # (as SciPy: the end values already agree)
+            bc_type = None
+        else:
+            return _periodic_spline(x, y, k, t, axis)
     if k == 0 or (k == 1 and t is None):
         if bc_type is not None:
             raise ValueError(f"make_interp_spline: bc_type must be None for k={k}")
@@ -935,6 +939,39 @@ def make_interp_spline(x, y, k=3, t=None, bc_type=None, axis=0, check_finite=Tru
     rhs += [_np.expand_dims(value + 0.0 * y[0], 0) for _, value in right]
     c = _solve_collocation(_np.concatenate(rows, axis=0), _np.concatenate(rhs, axis=0), k)
     return BSpline._make(knots, c, k, True, axis)
+
+
+def _periodic_spline(x, y, k, t, axis):
+    """The periodic interpolating spline: knots continued by the period at both
+    ends, coefficients with ``c[j] = c[j + n - 1]`` for ``j < k`` (so every
+    derivative matches at the ends), as SciPy's ``bc_type='periodic'``."""
+    n = _np.shape(x)[0]
+    yv = _known(y)
+    if yv is not None and not _np.allclose(yv[0], yv[-1], atol=1e-15):
+        raise ValueError("make_interp_spline: the first and last y must be equal for bc_type='periodic'")
+    if n < k + 1:
+        raise ValueError(f"make_interp_spline: bc_type='periodic' with k={k} needs at least {k + 1} points")
+    if t is None:
+        period = x[-1] - x[0]
+        if k % 2:
+            inner = x
+        else:
+            mids = 0.5 * (x[1:] + x[:-1])
+            inner = _np.concatenate([x[:1], mids[:-1], x[-1:]])
+        t = _np.concatenate([inner[-k - 1:-1] - period, inner, inner[1:k + 1] + period])
+    else:
+        t = _float(t)
+    nc = n + k - 1
+    if _np.shape(t)[0] != nc + k + 1:
+        raise ValueError(f"make_interp_spline: a periodic spline of degree {k} through {n} points needs "
+                         f"{nc + k + 1} knots, got {_np.shape(t)[0]}")
+    rows = _basis(t, k, x[:-1])
+    tie = _np.zeros((k, nc))
+    tie[_np.arange(k), _np.arange(k)] = 1.0
+    tie[_np.arange(k), _np.arange(k) + n - 1] = -1.0
+    A = _np.concatenate([rows, tie], axis=0)
+    rhs = _np.concatenate([y[:-1], _np.zeros((k,) + tuple(_np.shape(y)[1:]))], axis=0)
+    return BSpline._make(t, _solve_columns(A, rhs), k, "periodic", axis)
 
 
 def _solve_collocation(A, rhs, k):
