@@ -350,6 +350,22 @@ def test_least_squares_spline_fit():
 # --------------------------------------------------------------------------- errors
 
 
+def test_complex_data():
+    x, q = np.linspace(0.0, 3.0, 7), np.linspace(-0.5, 3.5, 9)
+    y = np.exp(1j * x) + 0.1 * x
+    for name, kw in [("CubicSpline", {}), ("CubicSpline", {"bc_type": "natural"}), ("make_interp_spline", {}),
+                     ("interp1d", {"kind": "cubic", "fill_value": "extrapolate"}),
+                     ("interp1d", {"fill_value": "extrapolate"})]:
+        expected = getattr(si, name)(x, y, **kw)(q)
+        np.testing.assert_allclose(getattr(oi, name)(x, y, **kw)(q), expected, rtol=0, atol=1e-13)
+    check_grads(lambda yy: oi.CubicSpline(x, yy)(q), (y,), order=2, modes=("fwd", "rev"))
+    for cls in ("PchipInterpolator", "Akima1DInterpolator"):
+        with pytest.raises(ValueError, match="y must be real"):
+            getattr(oi, cls)(x, y)
+    with pytest.raises(ValueError, match="x must be real"):
+        oi.CubicSpline(x + 0j, y)
+
+
 def test_scipy_refusal_names_osculate_class():
     with pytest.raises(Exception, match=r"osculate\.scipy\.interpolate\.CubicSpline"):
         osc.grad(lambda y: si.CubicSpline(X, y)(1.0))(Y[:, 0])

@@ -72,9 +72,7 @@ def _float(a):
     a = _asarray(a)
     if isinstance(a, _Tracer):
         return a
-    if _np.iscomplexobj(a):
-        raise TypeError("osculate.scipy.interpolate: complex data are not supported")
-    return _np.asarray(a, dtype=float)
+    return _np.asarray(a, dtype=complex if _np.iscomplexobj(a) else float)
 
 
 def _known(a):
@@ -98,6 +96,8 @@ def _knots(x, name, who):
     x = _float(x)
     if _np.ndim(x) != 1:
         raise ValueError(f"{who}: {name} must be 1-dimensional, got shape {_np.shape(x)}")
+    if _np.iscomplexobj(x):
+        raise ValueError(f"{who}: {name} must be real, got complex values")
     if _np.shape(x)[0] < 2:
         raise ValueError(f"{who}: {name} must contain at least 2 elements")
     xv = _known(x)
@@ -250,6 +250,8 @@ def _place(out, lead_shape, axis, trail_ndim):
 
 def _points(xs):
     xs = _float(xs)
+    if _np.iscomplexobj(xs):
+        raise ValueError("osculate.scipy.interpolate: the evaluation points must be real, got complex values")
     return xs, _np.shape(xs), _np.reshape(xs, (-1,))
 
 
@@ -409,6 +411,12 @@ def _hermite_coefficients(x, y, dydx):
     s0, s1 = dydx[:-1], dydx[1:]
     t = (s0 + s1 - 2.0 * slope) / h
     return _np.stack([t / h, (slope - s0) / h - t, s0, y[:-1]])
+
+
+def _real(y, who):
+    if _np.iscomplexobj(y):
+        raise ValueError(f"{who}: y must be real (its slopes compare signs); interpolate the real and "
+                         "imaginary parts separately")
 
 
 def _prepare(x, y, axis, who, finite=True):
@@ -626,6 +634,7 @@ class PchipInterpolator(CubicHermiteSpline):
 
     def __init__(self, x, y, axis=0, extrapolate=None):
         x, y, axis = _prepare(x, y, axis, "PchipInterpolator")
+        _real(y, "PchipInterpolator")
         self._setup(x, y, _pchip_slopes(x, y), axis, extrapolate)
 
 
@@ -689,6 +698,7 @@ class Akima1DInterpolator(CubicHermiteSpline):
         if method not in ("akima", "makima"):
             raise NotImplementedError(f"Akima1DInterpolator: method must be 'akima' or 'makima', got {method!r}")
         x, y, axis = _prepare(x, y, axis, "Akima1DInterpolator")
+        _real(y, "Akima1DInterpolator")
         self._setup(x, y, _akima_slopes(x, y, method), axis, False if extrapolate is None else extrapolate)
 
 
