@@ -735,6 +735,35 @@ _NO_VALUES = ("osculate.scipy.integrate.{name} chooses its subintervals from the
               "osculate.scipy.integrate.fixed_quad there, or call {name} outside jit")
 
 
+def _on_array(call, x):
+    out = _onp.asarray(call(x))
+    if out.shape != x.shape:
+        raise ValueError(f"osculate.scipy.integrate.quad: the integrand gave shape {out.shape} for points of shape "
+                         f"{x.shape}")
+    return out
+
+
+def _agrees(values, call, points_array):
+    """Whether the integrand, called once on the array of the points, gives
+    ``values`` (its calls one point at a time): the value and every carried
+    derivative part.  Anything else (an error, another shape, other numbers)
+    means no."""
+    try:
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore")  # (the calls one at a time have said what there was to say)
+            together = _on_array(call, points_array())
+    except Exception:  # noqa: BLE001 - an integrand written for one number at a time
+        return False
+    ours, theirs = _components(values), _components(together)
+    if ours.keys() != theirs.keys():
+        return False
+    for path, (c, nb) in ours.items():
+        other = theirs[path][0]
+        if other.shape != c.shape or not _np.allclose(other, c, rtol=1e-12, atol=1e-300, equal_nan=True):
+            return False
+    return True
+
+
 def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min_intervals, scalar, weight=None):
     """The adaptive rule of :func:`quad` and :func:`quad_vec`: ``(traced value, error estimate)``.
 
@@ -761,6 +790,24 @@ def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min
                              f"{out.shape} (use quad_vec for arrays)")
         return out
 
+    # A single-number integrand is tried once on the array of a subinterval's points; when that gives the values
+    # of the calls one point at a time (it is written elementwise with NumPy), later subintervals make one call.
+    vectorized = [None if scalar else False]
+
+    def many(n, point, points_array):
+        """The integrand at ``n`` points (``point(i)`` one, ``points_array()`` all): stacked."""
+        if vectorized[0]:
+            return _on_array(call, points_array())
+        values = _onp.stack([value_at(point(i)) for i in range(n)])
+        if vectorized[0] is None:
+            vectorized[0] = _agrees(values, call, points_array)
+        return values
+
+    def scaled(factor, values):  # (a factor per point, for array-valued integrands too)
+        if _np.ndim(factor) == 1 and values.ndim > 1:
+            factor = _onp.reshape(factor, (-1,) + (1,) * (values.ndim - 1))
+        return factor * values
+
     sign = 1.0
     if a_inf or b_inf:
         if points is not None:
@@ -772,20 +819,25 @@ def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min
             lo, hi, lo_inf, hi_inf, lo_v, hi_v = hi, lo, hi_inf, lo_inf, hi_v, lo_v
             sign = -1.0
 
-        def at(s, jacobian):  # the integrand at x = lo + s (or hi - s, or ±s), times dx/dt
+        def at_points(ts, rs):  # x = lo + s (or hi - s, or ±s) with s = (1 - t) / t = r / t, dx = dt / t²
+            s = rs / ts
+            n = len(s)
             if lo_inf and hi_inf:
-                return (value_at(s) + value_at(-s)) * jacobian
-            return value_at(lo + s if hi_inf else hi - s) * jacobian
+                values = many(n, lambda i: s[i], lambda: s) + many(n, lambda i: -s[i], lambda: -s)
+            elif hi_inf:
+                values = many(n, lambda i: lo + s[i], lambda: lo + s)
+            else:
+                values = many(n, lambda i: hi - s[i], lambda: hi - s)
+            return scaled(1.0 / (ts * ts), values)
 
-        def integrand(piece, ts, rs):  # x = lo + (1 - t) / t (or its mirror images), dx = dt / t²
-            return _onp.stack([at(r / t, 1.0 / (t * t)) for t, r in zip(ts, rs)])
+        def integrand(piece, ts, rs):
+            return at_points(ts, rs)
 
-        def end_integrand(piece, side, deltas):  # t = 1 - δ: x = lo + δ / (1 - δ), the finite end
-            s = deltas / (1.0 - deltas)
+        def end_integrand(piece, side, deltas):  # t = 1 - δ: the finite end
             finite_v = lo_v if hi_inf else hi_v
-            moved = finite_v + _np.multiply.outer(s, _np.ones_like(finite_v))
-            kept = _np.all((moved != finite_v).reshape(len(s), -1), axis=1) if lo_inf != hi_inf else s > 0
-            return _onp.stack([at(si, 1.0 / ((1.0 - d) * (1.0 - d))) for si, d in zip(s[kept], deltas[kept])]), kept
+            moved = finite_v + _np.multiply.outer(deltas / (1.0 - deltas), _np.ones_like(finite_v))
+            kept = _np.all((moved != finite_v).reshape(len(deltas), -1), axis=1) if lo_inf != hi_inf else deltas > 0
+            return at_points(1.0 - deltas[kept], deltas[kept]), kept
 
         end_integrand.finite = lambda piece, side: side == 1
         pieces = 1
@@ -799,14 +851,24 @@ def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min
             breaks = [a, *inner, b]
         break_values = [av, *(_np.asarray(p) for p in breaks[1:-1]), bv]
 
-        def at(piece, t, r):  # x = lo + (hi - lo) t = hi - (hi - lo) r, from the nearer end
+        def at_points(piece, ts, rs):  # x = lo + (hi - lo) t = hi - (hi - lo) r, from the nearer end
             lo, hi = breaks[piece], breaks[piece + 1]
             width = hi - lo
-            value = value_at(lo + width * t if t <= r else hi - width * r)
-            return width * (value if weight is None else weight(width * t, width * r) * value)
+            near = ts <= rs
+
+            def point(i):
+                return lo + width * ts[i] if near[i] else hi - width * rs[i]
+
+            def points_array():
+                if near.all() or not near.any():
+                    return lo + width * ts if near.all() else hi - width * rs
+                return _np.where(near, lo + width * ts, hi - width * rs)
+
+            values = many(len(ts), point, points_array)
+            return scaled(width if weight is None else width * weight(width * ts, width * rs), values)
 
         def integrand(piece, ts, rs):
-            return _onp.stack([at(piece, t, r) for t, r in zip(ts, rs)])
+            return at_points(piece, ts, rs)
 
         def end_integrand(piece, side, deltas):  # δ from the end: t = δ (side 0) or r = δ (side 1)
             kept = _np.ones(len(deltas), dtype=bool)
@@ -815,8 +877,8 @@ def _integrate(name, call, a, b, points, epsabs, epsrel, limit, norm, share, min
                 step_v = (break_values[piece + 1] - break_values[piece]) * (1.0 if side == 0 else -1.0)
                 moved = end_v + _np.multiply.outer(deltas, _np.ones_like(step_v) * step_v)
                 kept = _np.all((moved != end_v).reshape(len(deltas), -1), axis=1)
-            pairs = [(d, 1.0 - d) if side == 0 else (1.0 - d, d) for d in deltas[kept]]
-            return _onp.stack([at(piece, t, r) for t, r in pairs]), kept
+            d = deltas[kept]
+            return (at_points(piece, d, 1.0 - d) if side == 0 else at_points(piece, 1.0 - d, d)), kept
 
         end_integrand.finite = lambda piece, side: True
         pieces = len(breaks) - 1
@@ -871,7 +933,10 @@ def quad(func, a, b, args=(), full_output=0, epsabs=1.49e-8, epsrel=1.49e-8, lim
     chosen, and the subdivision resolves the value only.
 
     ``func(x, *args)`` is called with one traced point at a time and must
-    return a single number: write it with NumPy operations.  The subdivision
+    return a single number: write it with NumPy operations.  On the first
+    subinterval it is also called once with the array of the points; when
+    that gives the same values and derivative parts (it is elementwise), the
+    other subintervals make one call each instead of 21.  The subdivision
     needs the values, so ``quad`` runs eagerly and under ``vmap`` (it
     resolves every batch member), but not inside ``jit`` (use
     :func:`fixed_quad` there).  ``complex_func=True`` integrates the real and
