@@ -38,7 +38,7 @@ def _random_like(tree, rng):
     leaves, td = tree_flatten(tree)
     out = []
     for x in leaves:
-        dtype = np.result_type(x, np.float32)
+        dtype = np.result_type(np.asarray(x), np.float32)  # (a Python float is a float64, not a weak scalar)
         r = rng.standard_normal(np.shape(x))
         if dtype.kind == "c":
             r = r + 1j * rng.standard_normal(np.shape(x))
