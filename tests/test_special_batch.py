@@ -172,3 +172,107 @@ def test_inverses_at_search_bounds_and_off_the_domain():
         f = getattr(special, name)
         g = osc.grad(lambda u, f=f: f(*u))(np.array(args))
         assert np.isnan(f(*args)) and np.all(np.isnan(g))
+
+
+# =========================================================================== lqn and lqmn
+
+_Z = np.array([-3.0, -1.2, -1.0001, -0.9, -0.3, 0.0, 0.4, 0.95, 0.9999, 1.0001, 1.01, 1.05, 1.5, 7.0, 40.0])
+
+
+def _q_reference(m, n, x):
+    """``[[Q_j^i(x) for j ≤ n] for i ≤ m]`` and their derivatives from mpmath's ``legenq`` at 30 digits
+    (Ferrers' for ``|x| < 1``; outside SciPy's convention ``(x² - 1)^(i/2) dⁱQ_j/dxⁱ``, mpmath's type 3
+    times ``(-1)^i`` for ``x < -1``); the derivatives by DLMF 14.10.5, ``(x² - 1) dQ_j^i/dx = j x Q_j^i
+    - (j + i) Q_(j-1)^i``, and ``1 / (1 - x²)`` at ``i = j = 0`` (nan at ``j = 0 < i``: not compared here,
+    but against SciPy's and finite differences below)."""
+    x = mp.mpf(x)
+
+    def q(j, i, y):
+        if abs(y) < 1:
+            return mp.legenq(j, i, y, type=2)
+        return mp.re(mp.legenq(j, i, y, type=3)) * ((-1) ** i if y < -1 else 1)
+
+    values = [[q(j, i, x) for j in range(n + 1)] for i in range(m + 1)]
+    slopes = [[(j * x * values[i][j] - (j + i) * values[i][j - 1]) / (x * x - 1) if j else
+               (1 / (1 - x * x) if i == 0 else mp.nan)
+               for j in range(n + 1)] for i in range(m + 1)]
+    return np.array(values, dtype=float), np.array(slopes, dtype=float)
+
+
+@pytest.mark.parametrize("m, n", [(0, 30), (3, 5)])
+def test_lqmn_values_and_derivatives_match_mpmath(m, n):
+    """Every entry of both outputs against mpmath, relative (or, near a zero, relative to a thousandth
+    of its row's largest, the degrees at one order and one z): measured 1e-12 at worst (order 5 at
+    z = ±1.0001)."""
+    z = _Z[[0, 1, 2, 3, 4, 6, 8, 9, 11, 12, 14]]  # (not 0: mpmath's legenq fails at its zeros)
+    q, dq = sps.lqmn(m, n, z)
+    assert q.shape == dq.shape == (m + 1, n + 1, len(z))
+    for k, x in enumerate(z):
+        for out, want in zip((q[..., k], dq[..., k]), _q_reference(m, n, x)):
+            known = ~np.isnan(want)
+            scale = np.maximum(np.abs(want), 1e-3 * np.nanmax(np.abs(want), axis=1, keepdims=True))
+            assert np.max(np.abs(out - want)[known] / scale[known]) < 2e-12, x
+
+
+def test_lqn_is_lqmn_at_order_0_and_scipys_where_scipys_is_right():
+    """lqn is lqmn's order 0; both equal SciPy's to 1e-12 where SciPy's are right (mpmath), and at the
+    points where SciPy's are not, they are mpmath's (see the module's notes)."""
+    for n in (0, 1, 2, 5, 20):
+        q, dq = sps.lqn(n, _Z)
+        qm, dqm = sps.lqmn(0, n, _Z)
+        assert q.shape == (n + 1, len(_Z))
+        np.testing.assert_array_equal(q, qm[0])
+        np.testing.assert_array_equal(dq, dqm[0])
+    ok = (_Z > -1.0) & (_Z != 1.0001)  # (SciPy loses digits below -1 and just above 1)
+    for n in (2, 5, 12):
+        for mine, scipys in zip(sps.lqn(n, _Z[ok]), special.lqn(n, _Z[ok])):
+            np.testing.assert_allclose(mine, scipys, rtol=3e-11, atol=1e-300)
+    for mine, scipys in zip(sps.lqmn(3, 6, _Z[ok]), special.lqmn(3, 6, _Z[ok])):
+        np.testing.assert_allclose(mine, scipys, rtol=1e-11, atol=1e-300)
+    # SciPy's wrong values: Q_0 = 0 above 1 when n ≤ 1, and lost digits at Q_12(-3)
+    assert special.lqn(1, 1.5)[0][0] == 0.0 and np.isclose(sps.lqn(1, 1.5)[0][0], np.arctanh(1 / 1.5), rtol=1e-15)
+    assert abs(sps.lqn(12, -3.0)[0][12] / _q_reference(0, 12, -3.0)[0][0, 12] - 1) < 1e-12
+
+
+def test_lqn_lqmn_at_the_edges_and_bad_arguments():
+    z = np.array([1.0, -1.0, np.nan, np.inf, 1e200])
+    for got in (sps.lqn(2, z), sps.lqmn(1, 2, z)):
+        for out in got:
+            np.testing.assert_array_equal(out[..., :2], 1e300)  # SciPy's value at z = ±1
+            assert np.all(np.isnan(out[..., 2:]))
+    g = osc.grad(lambda t: sps.lqn(2, t)[0][2])(np.float64(1.0))
+    assert g == 0.0  # (a constant there)
+    with pytest.raises(ValueError, match="lqn: n must be >= 0"):
+        sps.lqn(-1, 0.5)
+    with pytest.raises(TypeError, match="lqmn: m must be an integer"):
+        sps.lqmn(1.5, 2, 0.5)
+    with pytest.raises(UnsupportedFunctionError, match="lqn: complex z"):
+        osc.jvp(lambda t: sps.lqn(2, t * (1.0 + 1.0j))[0], (np.float64(0.5),), (np.float64(1.0),))
+    q, dq = sps.lqn(2, np.array([0.5 + 0.5j]))  # plain complex z: SciPy's own
+    np.testing.assert_array_equal(q, special.lqn(2, np.array([0.5 + 0.5j]))[0])
+
+
+@pytest.mark.parametrize("z", [np.array([-0.7, 0.2, 0.9]), np.array([-2.5, 1.05, 1.4, 6.0])])
+def test_lqn_lqmn_against_finite_differences(z):
+    check_grads(lambda t: sps.lqn(4, t), (z,), order=2, modes=("fwd", "rev"))
+    check_grads(lambda t: sps.lqmn(2, 3, t), (z,), order=2, modes=("fwd", "rev"))
+    assert core.current_depth() == 0
+
+
+def test_lqmn_solves_legendres_equation_in_taylor_mode():
+    """``(1 - z²) Q'' - 2z Q' + (n(n+1) - m²/(1 - z²)) Q = 0`` for every order and degree, inside and
+    outside, with Q'' by forward mode on the derivative output and the third derivative consistent
+    with Taylor mode."""
+    z = np.array([-2.5, -0.6, 0.3, 0.97, 1.02, 4.0])
+    m, n = 2, 4
+    q, dq = sps.lqmn(m, n, z)
+    d2 = osc.jvp(lambda t: sps.lqmn(m, n, t)[1], (z,), (np.ones_like(z),))[1]
+    i, j = np.arange(m + 1)[:, None, None], np.arange(n + 1)[None, :, None]
+    w = 1.0 - z * z
+    residual = w * d2 - 2.0 * z * dq + (j * (j + 1) - i * i / w) * q
+    assert np.max(np.abs(residual) / (np.abs(w * d2) + np.abs(2.0 * z * dq) + np.abs(q))) < 1e-12
+    for k in (0, 3, 4):
+        along = osc.derivatives_along(lambda t: sps.lqmn(m, n, t)[0][2, 3], np.float64(z[k]), np.float64(1.0), 3)
+        nested = osc.jvp(lambda t: osc.jvp(lambda u: sps.lqmn(m, n, u)[1][2, 3], (t,), (np.float64(1.0),))[1],
+                         (np.float64(z[k]),), (np.float64(1.0),))[1]
+        np.testing.assert_allclose(along[3], nested, rtol=1e-10)
