@@ -73,9 +73,31 @@ def _polished(start, residual, slope, steps=6, positive=False, within=None):
                 y = _np.where(_np.isfinite(new) & _np.isfinite(r), new, y)
                 if within is not None:
                     y = _np.clip(y, *within)
+            if within is not None:
+                y = _bisect_rest(y, q, s, residual, within)
         return y
 
     return solve
+
+
+def _bisect_rest(y, q, s, residual, within):
+    """Where Newton steps left a residual above 1e-12 (a start far out in a steep tail), bisection
+    of ``within`` (the residual is monotone), then Newton's answer is replaced by it."""
+    r = _np.asarray(residual(y, q, *s), dtype=float)
+    bad = ~(_np.abs(r) <= 1e-12)
+    if not bad.any():
+        return y
+    lo, hi = _np.broadcast_arrays(_np.full(y.shape, within[0]), _np.full(y.shape, within[1]))
+    lo, hi = lo.copy(), hi.copy()
+    r_lo, r_hi = (_np.asarray(residual(e, q, *s), dtype=float) for e in (lo, hi))
+    beyond = _np.sign(r_lo) == _np.sign(r_hi)  # no sign change: the nearer end (the value rounds to it)
+    end = _np.where(_np.abs(r_lo) <= _np.abs(r_hi), lo, hi)
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        r_mid = _np.asarray(residual(mid, q, *s), dtype=float)
+        same = _np.sign(r_mid) == _np.sign(r_lo)
+        lo, hi = _np.where(same, mid, lo), _np.where(same, hi, mid)
+    return _np.where(bad, _np.where(beyond, end, 0.5 * (lo + hi)), y)
 
 
 # --------------------------------------------------------------------------- von Mises
@@ -88,10 +110,9 @@ _VM_GAUSS_TERMS = 60
 def _vm_fourier_tail(u, kappa):
     """``P(Y <= u)`` for ``-π <= u <= 0`` and ``κ < 50``: ``1/2 + u/2π + Σ I_n(κ)/I_0(κ) sin(nu)/(nπ)``."""
     norm = _sp.i0e(kappa)
-    total = 0.0 * u
-    for n in range(1, _VM_TERMS + 1):
-        total = total + _sp.ive(float(n), kappa) * _o.sin(n * u) / n
-    return _o.maximum(0.5 + u / _TWO_PI + total / (_np.pi * norm), 0.0)
+    n = _np.arange(1.0, _VM_TERMS + 1.0)  # the terms along a new last axis
+    terms = _sp.ive(n, _o.expand_dims(kappa, -1)) * _o.sin(n * _o.expand_dims(u, -1)) / n
+    return _o.maximum(0.5 + u / _TWO_PI + _o.sum(terms, axis=-1) / (_np.pi * norm), 0.0)
 
 
 def _vm_gauss_log_tail(u, kappa):
@@ -114,6 +135,8 @@ def _vm_gauss_log_tail(u, kappa):
 
 
 _VM_PANELS = 8
+_PANEL_X = (_np.arange(_VM_PANELS)[:, None] + 0.5 * (1.0 + _GAUSS_X)).ravel()  # in units of the panel width
+_PANEL_W = _np.tile(_GAUSS_W, _VM_PANELS)
 _PI_LOW = 1.2246467991473532e-16  # π minus its double
 
 
@@ -129,21 +152,17 @@ def _vm_quad_log_tail(u, kappa):
     r_split = 2.0 * kappa * _o.sin(1.5 * half) * _o.sin(0.5 * half)
     direct = r_split <= 40.0
     vd, kd = _where(direct, v, 1.0), _where(direct, kappa, 1.0)
-    total = 0.0 * vd
     width = vd / _VM_PANELS
-    for i in range(_VM_PANELS):
-        for x, w in zip(_GAUSS_X, _GAUSS_W):
-            phi = width * (i + 0.5 * (1.0 + x))
-            total = total + w * _exp(-2.0 * kd * _o.sin(0.5 * (vd + phi)) * _o.sin(0.5 * (vd - phi)))
-    j_direct = 0.5 * width * total
+    ve, ke = _o.expand_dims(vd, -1), _o.expand_dims(kd, -1)  # the nodes along a new last axis
+    phi = _o.expand_dims(width, -1) * _PANEL_X
+    j_direct = 0.5 * width * _o.sum(_PANEL_W * _exp(-2.0 * ke * _o.sin(0.5 * (ve + phi)) * _o.sin(0.5 * (ve - phi))),
+                                    axis=-1)
     vl, kl = _where(direct, 1.0, v), _where(direct, 100.0, kappa)
     big_r = 2.0 * kl * _o.sin(0.5 * vl) ** 2
     big_k = 2.0 * kl * _o.cos(0.5 * vl) ** 2
     r_cut = 2.0 * kl * _o.sin(0.75 * vl) * _o.sin(0.25 * vl)
-    lag = 0.0 * vl
-    for x, w in zip(_LAG_X, _LAG_W):
-        r = _o.minimum(x, r_cut)
-        lag = lag + w / _o.sqrt((big_r - r) * (big_k + r))
+    r = _o.minimum(_LAG_X, _o.expand_dims(r_cut, -1))
+    lag = _o.sum(_LAG_W / _o.sqrt((_o.expand_dims(big_r, -1) - r) * (_o.expand_dims(big_k, -1) + r)), axis=-1)
     j = _where(direct, j_direct, lag)
     return -2.0 * kappa * _o.cos(half) ** 2 - _log(_TWO_PI * _sp.i0e(kappa)) + _log(j)
 
@@ -195,9 +214,9 @@ class vonmises_gen(_rv_line):
         return _where(_o.isinf((_arr(x) - loc) / scale), _nan, out)
 
     def _parts(self, z, kappa):
-        """``(turns, y <= 0 ?, P(Y <= -|y|), its log)`` for ``z = y + 2π turns``, ``y`` in ``[-π, π)``."""
+        """``(turns, y <= 0 ?, P(Y <= -|y|), its log)`` for ``z = y + 2π turns``, ``y`` in ``[-π, π]``."""
         if self._winds:
-            turns = _o.floor((_o.stop_gradient(z) + _np.pi) / _TWO_PI)
+            turns = _o.round(_o.stop_gradient(z) / _TWO_PI)  # (SciPy's: ±π are in [-π, π])
             y = z - _TWO_PI * turns
         else:
             turns, y = 0.0, z
@@ -433,10 +452,8 @@ def _log_gauss_gap(a, t):
     e^{as - s²/2} ds`` (20-point Gauss-Legendre, no cancellation), else from the tails."""
     small = t * (1.0 + _o.abs(a)) <= 1.0
     ts = _where(small, t, 0.5 / (1.0 + _o.abs(a)))
-    total = 0.0 * ts
-    for x, w in zip(_GAUSS_X, _GAUSS_W):
-        s = 0.5 * ts * (1.0 + x)
-        total = total + w * _exp(a * s - 0.5 * s * s)
+    s = _o.expand_dims(0.5 * ts, -1) * (1.0 + _GAUSS_X)
+    total = _o.sum(_GAUSS_W * _exp(_o.expand_dims(a, -1) * s - 0.5 * s * s), axis=-1)
     quad = -0.5 * a * a - _LOG_SQRT_2PI + _log(0.5 * ts * total)
     tb = _where(small, 2.0, t)
     return _where(small, quad, _log_gauss_mass(a - tb, a))
