@@ -116,6 +116,7 @@ def test_make_interp_spline_and_bspline(k):
         close(b.derivative()(XS), a.derivative()(XS))
         close(b.antiderivative(2)(XS), a.antiderivative(2)(XS))
         close(b.integrate(-0.3, 5.5), a.integrate(-0.3, 5.5))
+    close(oi.BSpline.construct_fast(a.t, a.c, k)(XS), a(XS))
     bs = si.BSpline(a.t, a.c, k, extrapolate=False)
     bo = oi.BSpline(a.t, a.c, k, extrapolate=False)
     close(bo(XS), bs(XS))
@@ -327,7 +328,8 @@ def test_jit_values_match_eager():
         close(ours(pts), expected)
     for nu in range(4):
         close(osc.jit(lambda p: oi.CubicSpline(X, Y)(p, nu))(pts), si.CubicSpline(X, Y)(pts, nu))
-        close(osc.jit(lambda p: oi.make_interp_spline(X, Y, k=5)(p, nu))(pts), si.make_interp_spline(X, Y, k=5)(pts, nu))
+        close(osc.jit(lambda p: oi.make_interp_spline(X, Y, k=5)(p, nu))(pts),
+              si.make_interp_spline(X, Y, k=5)(pts, nu))
 
 
 def test_least_squares_spline_fit():
@@ -396,7 +398,7 @@ def test_bad_input():
         oi.PPoly(np.ones((1, 8)), X, extrapolate="sometimes")
 
 
-# --------------------------------------------------------------------------- FITPACK tck, lsq, polynomials, grid splines
+# --------------------------------------------------------------------------- tck, lsq, polynomials, grid splines
 
 XN = np.sort(RNG.uniform(0.0, 5.0, 30))
 YN = np.sin(XN) + 0.1 * RNG.normal(size=30)
@@ -508,7 +510,8 @@ def test_regular_grid_splines(method, k):
 def test_taylor_mode():
     s = si.CubicSpline(X, Y[:, 0])
     series = osc.taylor(lambda p: oi.CubicSpline(X, Y[:, 0])(p), (np.array(2.0),), (np.array(1.0),), order=3)
-    close(np.array([np.squeeze(c) for c in series.coefficients]), np.array([s(2.0, k) / [1, 1, 2, 6][k] for k in range(4)]))
+    expected = np.array([s(2.0, k) / [1, 1, 2, 6][k] for k in range(4)])
+    close(np.array([np.squeeze(c) for c in series.coefficients]), expected)
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])

@@ -779,6 +779,13 @@ class BSpline:
         obj.t, obj.c, obj.k, obj.extrapolate, obj.axis = t, c, k, extrapolate, axis
         return obj
 
+    @classmethod
+    def construct_fast(cls, t, c, k, extrapolate=True, axis=0):
+        """The spline without the checks of the constructor, as SciPy's."""
+        c = _float(c)
+        return BSpline._make(_float(t), _np.moveaxis(c, axis, 0) if _np.ndim(c) else c, int(k),
+                             _check_extrapolate(extrapolate, "BSpline"), axis)
+
     @property
     def tck(self):
         return self.t, self.c, self.k
@@ -883,10 +890,12 @@ def make_interp_spline(x, y, k=3, t=None, bc_type=None, axis=0, check_finite=Tru
     :func:`scipy.interpolate.make_interp_spline` (a :class:`BSpline`).
 
     ``bc_type`` is None (not-a-knot), ``'clamped'``, ``'natural'`` (one first
-    or second derivative zero at each end: ``k=3``), ``'periodic'`` or a pair of lists of ``(order, value)`` end conditions; ``t``
-    may be given.  The coefficients solve the collocation system with
-    ``np.linalg.solve``, so they are differentiable in ``y``, ``x`` and the
-    end conditions.
+    or second derivative zero at each end: ``k=3``), ``'periodic'`` or a pair
+    of lists of ``(order, value)`` end conditions; ``t`` may be given.  The
+    coefficients solve the collocation system with
+    :func:`osculate.scipy.linalg.solve_banded` (``np.linalg.solve`` when it is
+    not banded, periodic, or inside ``jit``), so they are differentiable in
+    ``y``, ``x`` and the end conditions.
 
     >>> import numpy as np, osculate as osc
     >>> from osculate.scipy.interpolate import make_interp_spline
@@ -1491,9 +1500,9 @@ def make_lsq_spline(x, y, t, k=3, w=None, axis=0, check_finite=True, *, method="
     if method not in ("qr", "norm-eq"):
         raise ValueError(f"make_lsq_spline: method must be 'qr' or 'norm-eq', got {method!r}")
     k = int(k)
-    x, y, axis = _prepare(x, y, axis, "make_lsq_spline", finite=check_finite) if _np.ndim(_float(x)) == 1 else (None, None, None)
-    if x is None:
+    if _np.ndim(_float(x)) != 1:
         raise ValueError("make_lsq_spline: x must be 1-dimensional")
+    x, y, axis = _prepare(x, y, axis, "make_lsq_spline", finite=check_finite)
     t = _float(t)
     nc = _np.shape(t)[0] - k - 1
     if nc < k + 1:
