@@ -482,6 +482,7 @@ def _gauss_kronrod(n):
     moments = _np.zeros(2 * n + 1)
     moments[0] = 2.0
     weights = _np.linalg.solve(_legendre.legvander(nodes, 2 * n).T, moments)
+    weights[n] += 2.0 - weights.sum()  # (the middle weight takes the rounding: a constant integrates exactly)
     gauss = _np.zeros_like(nodes)
     for xg, wg in zip(gauss_nodes, gauss_weights):
         gauss[_np.argmin(_np.abs(nodes - xg))] = wg
