@@ -13,8 +13,6 @@ from osculate.ad.scipy import integrate as engine
 from osculate.scipy import integrate as oi
 from osculate.testing import check_grads
 
-# (check_grads is given NumPy scalars: with a Python float among its arguments it compares against
-# wrong finite differences)
 SAMPLED = ["trapezoid", "simpson", "cumulative_trapezoid", "cumulative_simpson"]
 
 
