@@ -276,3 +276,98 @@ def test_lqmn_solves_legendres_equation_in_taylor_mode():
         nested = osc.jvp(lambda t: osc.jvp(lambda u: sps.lqmn(m, n, u)[1][2, 3], (t,), (np.float64(1.0),))[1],
                          (np.float64(z[k]),), (np.float64(1.0),))[1]
         np.testing.assert_allclose(along[3], nested, rtol=1e-10)
+
+
+# =========================================================================== the Jacobi polynomials and quadratures
+
+
+def _gauss_jacobi_reference(n, a, b, guesses):
+    """mpmath's nodes (roots of P_n^(α,β)), weights ``C / ((1 - x²) P_n'(x)²)`` and the nodes' derivative
+    in α by the implicit function theorem, ``-∂αP / ∂xP``."""
+    a, b = mp.mpf(a), mp.mpf(b)
+    poly = lambda x, al=a: mp.jacobi(n, al, b, x)  # noqa: E731
+    nodes = [mp.findroot(poly, mp.mpf(g)) for g in guesses]
+    c = mp.gamma(n + a + 1) * mp.gamma(n + b + 1) / (mp.gamma(n + a + b + 1) * mp.factorial(n)) * 2 ** (a + b + 1)
+    weights = [c / ((1 - x * x) * mp.diff(poly, x) ** 2) for x in nodes]
+    slopes = [-mp.diff(lambda al: poly(x, al), a) / mp.diff(poly, x) for x in nodes]
+    return [np.array(v, dtype=float) for v in (nodes, weights, slopes)]
+
+
+@pytest.mark.parametrize("n, a, b", [(1, 0.3, 0.7), (4, -0.5, 1.5), (12, 2.0, -0.7), (30, 0.3, 4.0)])
+def test_roots_jacobi_against_mpmath_and_scipy(n, a, b):
+    """Traced α, β: the nodes to 2e-16 and the weights to 3e-14 relative of mpmath's (SciPy's own weights
+    are within 3e-13), μ₀ = SciPy's; the nodes' derivative in α against mpmath's implicit function theorem."""
+    (x, w, mu0), _ = osc.jvp(lambda al: sps.roots_jacobi(n, al, b, mu=True), (np.float64(a),), (np.float64(1.0),))
+    sx, sw, smu = special.roots_jacobi(n, a, b, mu=True)
+    rx, rw, rslope = _gauss_jacobi_reference(n, a, b, sx)
+    assert np.max(np.abs(x - rx)) < 3e-16 and np.max(np.abs(x - sx)) < 3e-16
+    assert _rel(w / rw, 1.0) < 3e-14 and np.max(np.abs(w / sw - 1)) < 5e-13
+    assert abs(mu0 / smu - 1) < 1e-15
+    dx = osc.jacfwd(lambda al: sps.roots_jacobi(n, al, b)[0])(np.float64(a))
+    assert np.max(np.abs(dx - rslope)) < 1e-12 * max(1.0, np.max(np.abs(rslope)))
+    # the weights' derivative against central differences of mpmath's weights
+    h = 1e-6
+    dw = osc.jacrev(lambda al: sps.roots_jacobi(n, al, b)[1])(np.float64(a))
+    wp, wm = (_gauss_jacobi_reference(n, a + s, b, sx)[1] for s in (h, -h))
+    assert np.max(np.abs(dw - (wp - wm) / (2 * h))) < 1e-8 * max(1.0, np.max(np.abs(dw)))
+
+
+@pytest.mark.parametrize("n", [1, 2, 6])
+def test_jacobi_quadratures_against_finite_differences(n):
+    for fn, args in ((sps.roots_jacobi, (0.7, -0.3)), (sps.roots_sh_jacobi, (2.7, 1.3)),
+                     (sps.j_roots, (1.5, 0.2)), (sps.js_roots, (1.2, 0.9))):
+        check_grads(lambda p, q, fn=fn: fn(n, p, q, mu=True), tuple(np.float64(t) for t in args), order=2,
+                    modes=("fwd", "rev"))
+    assert core.current_depth() == 0
+
+
+def test_roots_sh_jacobi_traced_values_are_scipys():
+    for n in (1, 3, 9):
+        out, _ = osc.jvp(lambda p: sps.roots_sh_jacobi(n, p, 1.3, True), (np.float64(2.7),), (np.float64(1.0),))
+        for mine, scipys in zip(out, special.roots_sh_jacobi(n, 2.7, 1.3, True)):
+            np.testing.assert_allclose(mine, scipys, rtol=2e-13, atol=1e-16)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 11])
+def test_jacobi_and_sh_jacobi_objects(n):
+    """The call's value is SciPy's (monic too), its derivative in α, β and x against mpmath's and finite
+    differences (check_grads, order 2); the ``weights`` rows are SciPy's ``orthopoly1d.weights``."""
+    xs = np.linspace(-0.95, 0.95, 7)
+    a, b = 0.7, -0.3
+
+    def call(al, be, x, monic=False):
+        return sps.jacobi(n, al, be, monic=monic)(x)
+
+    for monic in (False, True):
+        value, _ = osc.jvp(lambda al: call(al, b, xs, monic), (np.float64(a),), (np.float64(1.0),))
+        want = special.jacobi(n, a, b, monic=monic)(xs)
+        np.testing.assert_allclose(value, want, rtol=1e-13, atol=1e-15 * np.max(np.abs(want)))
+        check_grads(lambda al, be, x: call(al, be, x, monic), (np.float64(a), np.float64(b), xs), order=2,
+                    modes=("fwd", "rev"))
+    d = osc.jacfwd(lambda al: call(al, b, xs))(np.float64(a))
+    ref = [float(mp.diff(lambda al: mp.jacobi(n, al, b, x), a)) for x in xs]
+    np.testing.assert_allclose(d, ref, rtol=1e-11, atol=1e-13 * max(1.0, np.max(np.abs(ref))))
+    ys = 0.5 * (xs + 1.0)
+    value, _ = osc.jvp(lambda p: sps.sh_jacobi(n, p, 1.3)(ys), (np.float64(2.7),), (np.float64(1.0),))
+    np.testing.assert_allclose(value, special.sh_jacobi(n, 2.7, 1.3)(ys), rtol=1e-13, atol=1e-16)
+    check_grads(lambda p, q, y: sps.sh_jacobi(n, p, q)(y), (np.float64(2.7), np.float64(1.3), ys), order=2,
+                modes=("fwd", "rev"))
+    if n:
+        rows, _ = osc.jvp(lambda al: sps.jacobi(n, al, b).weights, (np.float64(a),), (np.float64(1.0),))
+        np.testing.assert_allclose(rows, special.jacobi(n, a, b).weights, rtol=5e-13)
+    assert core.current_depth() == 0
+
+
+def test_jacobi_with_plain_parameters_is_scipys_and_bad_arguments():
+    p = sps.jacobi(3, 0.5, 1.5)
+    assert isinstance(p, type(special.jacobi(3, 0.5, 1.5)))  # SciPy's orthopoly1d, called on traced x below
+    g = osc.grad(lambda x: p(x))(np.float64(0.3))
+    assert np.isclose(g, 0.5 * (3 + 0.5 + 1.5 + 1) * special.eval_jacobi(2, 1.5, 2.5, 0.3), rtol=1e-13)
+    assert sps.j_roots is sps.roots_jacobi and sps.js_roots is sps.roots_sh_jacobi
+    np.testing.assert_array_equal(sps.roots_jacobi(4, 0.5, 1.5)[1], special.roots_jacobi(4, 0.5, 1.5)[1])
+    with pytest.raises(ValueError, match="roots_jacobi: n must be a positive integer"):
+        sps.roots_jacobi(0, np.float64(0.5), 0.5)
+    with pytest.raises(ValueError, match="roots_jacobi: beta must be greater than -1"):
+        osc.grad(lambda a: sps.roots_jacobi(3, a, -1.5)[0][0])(np.float64(0.5))
+    with pytest.raises(ValueError, match="sh_jacobi: n must be nonnegative"):
+        sps.sh_jacobi(-1, 2.0, 1.0)
