@@ -157,7 +157,11 @@ def _jf_skew_t(z, a, b):
     lp = ((a + mpf(1) / 2) * log(2 * y) + (b + mpf(1) / 2) * log(2 - 2 * y) - (a + b - 1) * log(2)
           - log(mp.beta(a, b)) - log(a + b) / 2)
     w = (a + b) / (2 * r * (r + z)) if z > 0 else 1 - y  # 1 - y without cancellation
-    return lp, lambda: mp.betainc(a, b, 0, y, regularized=True), lambda: mp.betainc(b, a, 0, w, regularized=True)
+    if z < 0:  # each probability from the smaller side
+        low = mp.betainc(a, b, 0, y, regularized=True)
+        return lp, lambda: low, lambda: 1 - low
+    high = mp.betainc(b, a, 0, w, regularized=True)
+    return lp, lambda: 1 - high, lambda: high
 
 
 REF = {"vonmises": _vonmises, "vonmises_line": lambda z, k: _vonmises(z, k, line=True), "pearson3": _pearson3,

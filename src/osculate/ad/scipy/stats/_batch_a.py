@@ -326,7 +326,7 @@ class pearson3_gen(_rv_line):
 
     def _t(self, z, skew):
         normal, pos, beta, a, g = self._split(skew)
-        return normal, pos, beta, a, g, _o.maximum(beta * _where(normal, 0.0, z) + a, 0.0)
+        return normal, pos, beta, a, g, _o.maximum(beta * (_where(normal, 0.0, z) + beta), 0.0)  # β(z - edge)
 
     def _logpdf(self, z, skew):
         # with u = (t - α)/α = z skew/2: -log√(2π) - stirlerr(α) + z² (log1p(u) - u)/u² - log1p(u),
