@@ -371,3 +371,27 @@ def test_jacobi_with_plain_parameters_is_scipys_and_bad_arguments():
         osc.grad(lambda a: sps.roots_jacobi(3, a, -1.5)[0][0])(np.float64(0.5))
     with pytest.raises(ValueError, match="sh_jacobi: n must be nonnegative"):
         sps.sh_jacobi(-1, 2.0, 1.0)
+
+
+# =========================================================================== pro_cv_seq and obl_cv_seq
+
+
+@pytest.mark.parametrize("kind", ["pro", "obl"])
+@pytest.mark.parametrize("m, n, c", [(0, 4, 0.5), (1, 6, 3.0), (2, 5, 8.0)])
+def test_spheroidal_sequences(kind, m, n, c):
+    """Traced c: SciPy's sequence to 1e-14 relative (the separate characteristic values), the derivative
+    in c that of each pro_cv / obl_cv, against finite differences of SciPy's sequence and to second
+    order (check_grads); plain c: SciPy's own array."""
+    seq, single = getattr(sps, f"{kind}_cv_seq"), getattr(special, f"{kind}_cv")
+    scipys = getattr(special, f"{kind}_cv_seq")
+    value, slope = osc.jvp(lambda t: seq(m, n, t), (np.float64(c),), (np.float64(1.0),))
+    assert value.shape == (n - m + 1,)
+    np.testing.assert_allclose(value, scipys(m, n, c), rtol=1e-14)
+    np.testing.assert_array_equal(slope, [osc.grad(lambda t, k=k: single(m, k, t))(np.float64(c))
+                                          for k in range(m, n + 1)])
+    h = 1e-5
+    np.testing.assert_allclose(slope, (scipys(m, n, c + h) - scipys(m, n, c - h)) / (2 * h), rtol=1e-7, atol=1e-9)
+    check_grads(lambda t: seq(m, n, t), (np.float64(c),), order=2, modes=("fwd", "rev"))
+    np.testing.assert_array_equal(seq(m, n, c), scipys(m, n, c))
+    with pytest.raises(ValueError, match=f"{kind}_cv_seq: n - m must be at most 199"):
+        seq(0, 200, c)
