@@ -380,6 +380,22 @@ def test_pearson3_near_zero_skew():
         np.testing.assert_allclose(at0, fd, rtol=1e-5, atol=1e-6)
 
 
+def test_von_mises_derivatives_in_kappa_at_zero_are_the_right_hand_ones():
+    """κ = 0 (the uniform distribution) is the end of the parameter range: d/dκ logpdf = cos z - I_1/I_0 = cos z,
+    d²/dκ² = -(1/2) (the variance of cos), d/dκ cdf = sin z / (2π)... against central differences on κ > 0."""
+    z = np.array([-2.0, 0.3, 1.1])
+    g = osc.vmap(osc.grad(lambda k, x: stats.vonmises.logpdf(x, k)), in_axes=(None, 0))(0.0, z)
+    np.testing.assert_allclose(g, np.cos(z), rtol=1e-14)
+    h = osc.vmap(osc.grad(osc.grad(lambda k, x: stats.vonmises.logpdf(x, k))), in_axes=(None, 0))(0.0, z)
+    np.testing.assert_allclose(h, -0.5, rtol=1e-12)
+    for method in ("cdf", "logsf"):
+        fn = getattr(stats.vonmises, method)
+        g = osc.vmap(osc.grad(lambda k, x: fn(x, k)), in_axes=(None, 0))(0.0, z)
+        e = 1e-6  # one-sided: f(0), f(e), f(2e)
+        fd = (-3.0 * fn(z, 0.0) + 4.0 * fn(z, e) - fn(z, 2 * e)) / (2 * e)
+        np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-10)
+
+
 def test_von_mises_cdf_derivative_in_kappa_at_the_series_switch():
     """The two cdf expansions (κ < 50 and above) agree at the switch, in value and in the derivative
     in κ (against mpmath's numerical derivative of the quadrature)."""

@@ -114,6 +114,14 @@ _VM_TERMS = 64
 _VM_GAUSS_TERMS = 60
 
 
+def _log_i0e(kappa):
+    """``log(e^{-κ} I_0(κ))`` for ``κ >= 0``: ``log i0(κ) - κ`` below 1, so that the derivatives at
+    ``κ = 0`` are the right-hand ones (``i0e`` is ``e^{-|κ|} I_0``, with a kink there)."""
+    small = kappa < 1.0
+    ks, kb = _where(small, kappa, 0.5), _where(small, 2.0, kappa)
+    return _where(small, _log(_sp.i0(ks)) - ks, _log(_sp.i0e(kb)))
+
+
 def _vm_fourier_tail(u, kappa):
     """``P(Y <= u)`` for ``-π <= u <= 0`` and ``κ < 50``: ``1/2 + u/2π + Σ I_n(κ)/I_0(κ) sin(nu)/(nπ)``."""
     norm = _sp.i0e(kappa)
@@ -171,7 +179,7 @@ def _vm_quad_log_tail(u, kappa):
     r = _o.minimum(_LAG_X, _o.expand_dims(r_cut, -1))
     lag = _o.sum(_LAG_W / _o.sqrt((_o.expand_dims(big_r, -1) - r) * (_o.expand_dims(big_k, -1) + r)), axis=-1)
     j = _where(direct, j_direct, lag)
-    return -2.0 * kappa * _o.cos(half) ** 2 - _log(_TWO_PI * _sp.i0e(kappa)) + _log(j)
+    return -2.0 * kappa * _o.cos(half) ** 2 - _LOG_2PI - _log_i0e(kappa) + _log(j)
 
 
 def _vm_tail(u, kappa):
@@ -210,7 +218,7 @@ class vonmises_gen(_rv_line):
         return (kappa >= 0.0,)
 
     def _logpdf(self, z, kappa):
-        return kappa * _sp.cosm1(z) - _LOG_2PI - _log(_sp.i0e(kappa))
+        return kappa * _sp.cosm1(z) - _LOG_2PI - _log_i0e(kappa)
 
     @_quiet
     def logpdf(self, x, *args, **kwds):  # the periodic density has no limit at ±inf: NaN there, as SciPy's
