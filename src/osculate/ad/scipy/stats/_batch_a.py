@@ -887,9 +887,9 @@ class jf_skew_t_gen(_rv_line):
     @staticmethod
     def _yw(z, a, b):
         r = _o.sqrt(a + b + z * z)
-        p = r + _o.abs(z)
-        small, big = (a + b) / (2.0 * r * p), p / (2.0 * r)
         pos = z >= 0.0
+        p = r + _where(pos, z, -z)  # r + |z|, with the derivative of each side at 0
+        small, big = (a + b) / (2.0 * r * p), p / (2.0 * r)
         return _where(pos, big, small), _where(pos, small, big)
 
     def _logpdf(self, z, a, b):
