@@ -174,6 +174,7 @@ ROWS = [
     ("eig", lambda a: np.linalg.eigvals(a) ** 2 + np.sum(np.abs(np.linalg.eig(a)[1]) ** 2, axis=0), [cmat(3)]),
     ("svd", lambda a: np.linalg.svd(a, compute_uv=False) + np.sum(np.abs(np.linalg.svd(a)[0]) ** 2, axis=0), [cmat(3)]),
     ("qr", lambda a: np.linalg.qr(a)[1], [cmat(3)]),
+    ("schur", lambda a: sum(np.real(x * np.conj(x)) for x in osl.schur(a)), [cmat(3)]),
     ("pinv", np.linalg.pinv, [cmat(3)]),
     ("eigh-upper", lambda a: np.linalg.eigvalsh(a, UPLO="U") + np.abs(np.linalg.eigh(a, UPLO="U")[1][0]) ** 2,
      [herm(3)]),

@@ -593,6 +593,14 @@ ALTERNATIVE_CASES = {
                            lambda x: osc.scipy.special.comb(x + 5.0, 3.0 * x)),
     "scipy.special.perm": (lambda x: special.perm(x + 5.0, 3.0 * x),
                            lambda x: osc.scipy.special.perm(x + 5.0, 3.0 * x)),
+    "scipy.special.lqn": (lambda x: special.lqn(3, 0.5 * x), lambda x: osc.scipy.special.lqn(3, 0.5 * x)),
+    "scipy.special.lqmn": (lambda x: special.lqmn(2, 3, 0.5 * x), lambda x: osc.scipy.special.lqmn(2, 3, 0.5 * x)),
+    **{f"scipy.special.{n}": (lambda x, n=n: getattr(special, n)(3, x[0] + 0.5, x[1] - 0.2)(x),
+                              lambda x, n=n: getattr(osc.scipy.special, n)(3, x[0] + 0.5, x[1] - 0.2)(x))
+       for n in ("jacobi", "sh_jacobi")},
+    **{f"scipy.special.{n}": (lambda x, n=n: getattr(special, n)(3, x[0] + 1.5, x[1] + 0.2),
+                              lambda x, n=n: getattr(osc.scipy.special, n)(3, x[0] + 1.5, x[1] + 0.2))
+       for n in ("roots_jacobi", "roots_sh_jacobi")},  # (j_roots, js_roots: the same objects)
     "scipy.linalg.solve": (lambda x: scipy_linalg.solve(_spd(x), W), lambda x: osc.scipy.linalg.solve(_spd(x), W)),
     "scipy.linalg.inv": (lambda x: scipy_linalg.inv(_spd(x)), lambda x: osc.scipy.linalg.inv(_spd(x))),
     "scipy.linalg.det": (lambda x: scipy_linalg.det(_spd(x)), lambda x: osc.scipy.linalg.det(_spd(x))),
@@ -751,9 +759,9 @@ def test_an_unsupported_function_names_a_working_alternative(name):
     [
         (lambda x: special.obl_rad2(1, 2, 0.8, x)[0], "scipy.special.obl_rad2"),
         (lambda x: special.pro_rad2(1, 2, 0.8, x + 1.5)[0], "scipy.special.pro_rad2"),
-        (lambda x: scipy_linalg.schur(np.outer(x, x) + np.eye(4))[0], "scipy.linalg.schur"),
+        (lambda x: scipy_linalg.qz(np.outer(x, x) + np.eye(4), np.eye(4))[0], "scipy.linalg.qz"),
     ],
-    ids=["obl_rad2", "pro_rad2", "schur"],
+    ids=["obl_rad2", "pro_rad2", "qz"],
 )
 def test_a_scipy_function_without_equivalent_says_so_and_names_custom_rules(fn, name):
     with pytest.raises(UnsupportedFunctionError) as info:

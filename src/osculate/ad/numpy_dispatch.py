@@ -27,7 +27,7 @@ from .core import ConcretizationError, Tracer, UnsupportedConversionError, Unsup
 from .prims import arithmetic, structural
 from .prims import bessel as prims_bessel
 from .prims import special as prims_special
-from .prims import special_complex, special_extra, special_misc, special_ode, special_poly, special_stat
+from .prims import special_batch, special_complex, special_extra, special_misc, special_ode, special_poly, special_stat
 from .prims.nondiff import NONDIFF
 from .prims.unary import UNARY
 
@@ -56,6 +56,12 @@ ALTERNATIVES = {
     "scipy.special.diric": "use osculate.scipy.special.diric instead (the same signature)",
     "scipy.special.comb": "use osculate.scipy.special.comb instead (the same signature; exact=False when traced)",
     "scipy.special.perm": "use osculate.scipy.special.perm instead (the same signature; exact=False when traced)",
+    "scipy.special.lqn": "use osculate.scipy.special.lqn instead (the same signature; real z when traced)",
+    "scipy.special.lqmn": "use osculate.scipy.special.lqmn instead (the same signature; real z when traced)",
+    "scipy.special.jacobi": "use osculate.scipy.special.jacobi instead (the same signature)",
+    "scipy.special.sh_jacobi": "use osculate.scipy.special.sh_jacobi instead (the same signature)",
+    "scipy.special.roots_jacobi": "use osculate.scipy.special.roots_jacobi instead (the same signature)",
+    "scipy.special.roots_sh_jacobi": "use osculate.scipy.special.roots_sh_jacobi instead (the same signature)",
     "scipy.linalg.solve": "use osculate.scipy.linalg.solve instead (the same signature)",
     "scipy.linalg.inv": "use osculate.scipy.linalg.inv instead (the same signature)",
     "scipy.linalg.det": "use osculate.scipy.linalg.det instead (the same signature)",
@@ -240,7 +246,8 @@ def _special_ufunc(name, fn):
 
 for _name, _fn in (list(prims_special.FUNCTIONS.items()) + list(special_extra.EXTRA_FUNCTIONS.items())
                   + list(special_poly.POLY_FUNCTIONS.items()) + list(special_misc.MISC_FUNCTIONS.items())
-                  + list(special_stat.STAT_FUNCTIONS.items()) + list(special_ode.ODE_FUNCTIONS.items())):
+                  + list(special_stat.STAT_FUNCTIONS.items()) + list(special_ode.ODE_FUNCTIONS.items())
+                  + list(special_batch.BATCH_FUNCTIONS.items())):
     _UFUNCS[getattr(special, _name)] = _special_ufunc(_name, _fn)  # SciPy's special functions that are primitives
 
 

@@ -10,6 +10,6 @@ convert a traced value to an array (the engine side, with the details, is
 0.5
 """
 
-from . import fft, linalg, spatial, special, stats  # noqa: F401
+from . import fft, integrate, interpolate, linalg, ndimage, optimize, signal, spatial, special, stats  # noqa: F401
 
-__all__ = ["fft", "linalg", "spatial", "special", "stats"]
+__all__ = ["fft", "integrate", "interpolate", "linalg", "ndimage", "optimize", "signal", "spatial", "special", "stats"]

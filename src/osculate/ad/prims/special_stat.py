@@ -64,11 +64,10 @@ primitives (so every order and every nesting works), from these rules:
   (``∂λᵈ wⱼ = 2⁻ᵈ Σᵢ C(d, i) (-1)^(d-i) wⱼ₋ᵢ``; past the median they weigh
   ``-betaincc``, so the upper tail keeps its relative accuracy).  The chain
   rule through ``W`` is written with primitives.  Its inverse ``ncfdtri`` in
-  ``f`` by the implicit function theorem; not ``ncfdtridfd``, ``ncfdtridfn``,
-  ``ncfdtrinc``, whose SciPy values solve their equations only to about 1e-5
-  (derivatives at such points cannot be checked to better).  Measured against
-  mpmath: gradients and Hessians to 3e-14 relative.  The noncentral t
-  distribution (``nctdtr`` and its inverses) is not here.
+  ``f`` by the implicit function theorem (the inverses in ``dfd``, ``dfn`` and
+  ``nc``, whose SciPy values solve cdflib's own equation, good to about 1e-4,
+  are in :mod:`.special_batch`).  Measured against mpmath: gradients and
+  Hessians to 3e-14 relative.
 * ``tklmbda(x, λ)``, the Tukey-lambda distribution function: ``p`` solves
   ``Q(p) = x``, ``Q(p) = (p^λ - (1-p)^λ) / λ`` (``log(p / (1-p))`` at ``λ =
   0``), so ``∂x p = 1 / Q'(p)``, ``Q'(p) = p^(λ-1) + (1-p)^(λ-1)``, and ``∂λ p =
@@ -176,10 +175,11 @@ _STAND_IN = {"bdtrik": lambda args: 0.5 * args[1], "bdtrin": lambda args: args[0
 
 
 def _search_bound(out):
-    """Where ``out`` is one of the bounds SciPy's inverses return when there is no solution."""
+    """Where ``out`` is one of the bounds SciPy's inverses return when there is no solution (0 or ±1e-100
+    below, 1e10 or ±1e100 above)."""
     size = UNARY["abs"].bind(out)
     either = NONDIFF["logical_or"].bind
-    return either(equal(out, 0.0), either(equal(size, 1e10), greater(size, 1e99)))
+    return either(NONDIFF["less"].bind(size, 1e-99), either(equal(size, 1e10), greater(size, 1e99)))
 
 
 def _inverse(name, forward, at):
@@ -188,7 +188,7 @@ def _inverse(name, forward, at):
 
     def partials(i, args, out):
         # where the equation has no solution SciPy returns a bound of its search (0 for a count,
-        # 1e10 or ±1e100 for a parameter), which stays put as the arguments move: derivative 0
+        # 1e10, ±1e100 or 1e-100 for a parameter), which stays put as the arguments move: derivative 0
         # (the partials are evaluated at a harmless stand-in there, so no nan leaks into higher orders)
         bound = None if name in _NO_BOUNDS else _search_bound(out)
         theta = out if bound is None else where(bound, _STAND_IN.get(name, lambda args: 1.0)(args), out)
@@ -625,7 +625,7 @@ def _ncfdtr_partials(i, args, out=None):
 
 
 ncfdtr_p = elementwise("ncfdtr", special.ncfdtr, _ncfdtr_partials)
-# (ncfdtridfd, ncfdtridfn and ncfdtrinc are not here: SciPy's values solve the equation only to about 1e-5)
+# (ncfdtridfd, ncfdtridfn and ncfdtrinc: in special_batch)
 _inverse("ncfdtri", lambda i, args: _ncfdtr_partials(i, args), 3)
 
 
@@ -727,7 +727,7 @@ def _nctdtr_partials(i, args, out=None):
 
 
 nctdtr_p = elementwise("nctdtr", special.nctdtr, _nctdtr_partials)
-# (nctdtridf and nctdtrinc are not here: SciPy's values solve their equations only to about 1e-8)
+# (nctdtridf and nctdtrinc: in special_batch)
 _inverse("nctdtrit", lambda i, args: _nctdtr_partials(i, args), 2)
 
 

@@ -13,11 +13,24 @@ osculate's primitives:
 * :mod:`.stats`: the distributions' ``logpdf``/``cdf``/... with SciPy's
   signatures and differentiable parameters;
 * :mod:`.spatial.distance`: ``pdist``, ``cdist``, ``squareform``;
-* :mod:`.fft`: the discrete Fourier transforms with SciPy's signatures.
+* :mod:`.fft`: the discrete Fourier transforms with SciPy's signatures;
+* :mod:`.integrate`: ``trapezoid``, ``simpson``, ``romb`` and their cumulative
+  forms on samples, ``quad``, ``quad_vec``, ``fixed_quad``, ``dblquad``,
+  ``tplquad`` and ``nquad`` on functions;
+* :mod:`.interpolate`: ``CubicSpline``, ``interp1d``, ``make_interp_spline``
+  and ``BSpline``, ``PchipInterpolator``, ``Akima1DInterpolator``,
+  ``RegularGridInterpolator``/``interpn``;
+* :mod:`.signal`: ``convolve``, ``correlate``, ``fftconvolve``, ``lfilter``,
+  ``filtfilt``, ``sosfilt``, ``sosfiltfilt``, ``hilbert``, ``savgol_filter``,
+  ``detrend``...;
+* :mod:`.ndimage`: the linear filters ``correlate1d``/``convolve1d``,
+  ``correlate``/``convolve``, ``gaussian_filter(1d)``, ``uniform_filter(1d)``,
+  ``sobel``, ``laplace``, ``gaussian_laplace``..., and the rank filters
+  (``median_filter``, ``maximum_filter``...), with every boundary mode.
 
 The plain SciPy call on a tracer fails with an error naming the function here.
 """
 
-from . import fft, linalg, spatial, special, stats  # noqa: F401
+from . import fft, integrate, interpolate, linalg, ndimage, signal, spatial, special, stats  # noqa: F401
 
-__all__ = ["fft", "linalg", "spatial", "special", "stats"]
+__all__ = ["fft", "integrate", "interpolate", "linalg", "ndimage", "signal", "spatial", "special", "stats"]

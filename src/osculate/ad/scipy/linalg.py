@@ -94,7 +94,12 @@ differentiable to any order in every floating-point argument:
   ``cdf2rdf`` choose their structure (SciPy's scaling, the complex pairs)
   from concrete values and are then linear; ``clarkson_woodruff_transform``
   applies SciPy's sketch for the same ``rng``; ``bandwidth``,
-  ``issymmetric`` and ``ishermitian`` check concrete values.
+  ``issymmetric`` and ``ishermitian`` check concrete values;
+* ``schur`` (a primitive: SciPy's values, derivatives for distinct
+  eigenvalues, 2x2 blocks of the real form outside jit/vmap),
+  ``rsf2csf``, ``ldl`` (SciPy's pivoting held fixed), ``qr_update``,
+  ``qr_insert``, ``qr_delete`` (``qr`` of the modified matrix with SciPy's
+  signs) and ``expm_cond`` are described in ``_linalg_decomp``.
 
 >>> import numpy as np, osculate as osc
 >>> import osculate.scipy.linalg as osla
@@ -133,6 +138,8 @@ from ..prims.structural import concatenate as _concatenate
 from ..prims.structural import reshape as _reshape
 from ..prims.structural import shape_of as _shape_of
 from ..prims.unary import UNARY as _UNARY
+from . import _linalg_decomp
+from ._linalg_decomp import *  # noqa: F401,F403 (schur, rsf2csf, ...)
 
 __all__ = [
     "solve_triangular", "cholesky", "cho_factor", "cho_solve", "lu_factor", "lu_solve", "lu", "solve", "inv",
@@ -149,6 +156,7 @@ __all__ = [
     "funm", "signm", "dft", "find_best_blas_type", "get_blas_funcs", "get_lapack_funcs",
     "hessenberg",
 ]
+__all__ += _linalg_decomp.__all__
 
 
 def _as_array(x):

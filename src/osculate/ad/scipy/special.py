@@ -29,6 +29,7 @@ from scipy import special as _scipy_special
 
 from .. import numpy as _osc_np
 from ..prims import special as _special
+from ..prims import special_batch as _special_batch
 from ..prims import special_complex as _special_complex
 from ..prims import special_extra as _special_extra
 from ..prims import special_misc as _special_misc
@@ -38,15 +39,22 @@ from ..prims import special_stat as _special_stat
 from ..prims.unary import UNARY as _UNARY
 from . import _legendre
 from ._legendre import *  # noqa: F401,F403
+from ._legendre_q import lqmn, lqn  # noqa: F401
+from ._jacobi import j_roots, jacobi, js_roots, roots_jacobi, roots_sh_jacobi, sh_jacobi  # noqa: F401
+from ._spheroidal_seq import obl_cv_seq, pro_cv_seq  # noqa: F401
 
 __all__ = sorted(_special.FUNCTIONS) + [
     "erf", "erfc", "expit", "gammaln", "digamma", "psi", "polygamma", "multigammaln", "logsumexp", "softmax",
     "log_softmax", "factorial", "bernoulli",
 ] + sorted(_special_extra.EXTRA_FUNCTIONS) + sorted(_special_poly.POLY_FUNCTIONS) + sorted(_special_misc.MISC_FUNCTIONS)
 __all__ += _legendre.__all__
+__all__ += ["lqn", "lqmn"]
+__all__ += ["jacobi", "sh_jacobi", "roots_jacobi", "roots_sh_jacobi", "j_roots", "js_roots"]
+__all__ += ["pro_cv_seq", "obl_cv_seq"]
 __all__ += sorted(_special_complex.COMPLEX_FUNCTIONS)
 __all__ += sorted(_special_stat.STAT_FUNCTIONS)
 __all__ += sorted(_special_ode.ODE_FUNCTIONS)
+__all__ += sorted(_special_batch.BATCH_FUNCTIONS)
 
 globals().update(_special.FUNCTIONS)
 globals().update(_special_extra.EXTRA_FUNCTIONS)
@@ -55,6 +63,7 @@ globals().update(_special_misc.MISC_FUNCTIONS)
 globals().update(_special_complex.COMPLEX_FUNCTIONS)
 globals().update(_special_stat.STAT_FUNCTIONS)
 globals().update(_special_ode.ODE_FUNCTIONS)
+globals().update(_special_batch.BATCH_FUNCTIONS)
 erf = _UNARY["erf"].bind
 erfc = _UNARY["erfc"].bind
 expit = _UNARY["expit"].bind
