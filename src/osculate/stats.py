@@ -17,12 +17,14 @@ correlation within chunks (:attr:`Fit.robust_kind` says which).
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as _sps
 
+from .ad.util import lazy_module
 from .optim import least_squares, minimize
 from .scale import FiniteSum
 
 __all__ = ["Fit", "mle", "nls", "covariance"]
+
+_sps = lazy_module("scipy.stats")  # (imported when a summary first needs a p-value)
 
 
 class Fit:

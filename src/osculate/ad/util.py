@@ -3,10 +3,14 @@
 Input checking (``as_float_input``, ``as_tangent``, ``check_scalar``), the
 zeros that stand for a symbolic zero once a value must be materialised, and
 the blocks of basis vectors that dense Jacobians, Hessians and diagonals are
-computed from (``bounded_chunk``, ``basis_blocks``).
+computed from (``bounded_chunk``, ``basis_blocks``); ``lazy_module``, a
+module imported when first used.
 """
 
 from __future__ import annotations
+
+import importlib.util
+import sys
 
 import numpy as np
 
@@ -15,8 +19,30 @@ from .tree import describe
 
 __all__ = [
     "as_float_input", "as_tangent", "COMPLEX_HINT", "zeros_like", "instantiate", "check_scalar", "scalar_out",
-    "check_chunk", "bounded_chunk", "basis_blocks", "BLOCK_NUMBERS",
+    "check_chunk", "bounded_chunk", "basis_blocks", "BLOCK_NUMBERS", "lazy_module",
 ]
+
+
+def lazy_module(name):
+    """The module ``name``, imported when one of its attributes is first read
+    (Python's :class:`importlib.util.LazyLoader`): ``scipy.stats`` takes a
+    third of a second to import, and osculate reads it only inside some
+    distributions' quantile functions.  An already imported module is
+    returned as it is.
+
+    >>> from osculate.ad.util import lazy_module
+    >>> lazy_module("json").dumps([1])
+    '[1]'
+    """
+    module = sys.modules.get(name)
+    if module is not None:
+        return module
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def as_float_input(x, what, allow_complex=False):

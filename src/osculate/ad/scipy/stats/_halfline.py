@@ -23,14 +23,16 @@ from __future__ import annotations
 import warnings as _warnings
 
 import numpy as _np
-import scipy.stats as _ss
 
 from ... import numpy as _o
+from ...util import lazy_module as _lazy_module
 from .. import special as _sp
 from ._continuous import laplace as _laplace
 from ._base import (
     _LOG2, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _inf, _log, _log1p, _where, rv_continuous,
 )
+
+_ss = _lazy_module("scipy.stats")  # (SciPy's distributions: starting points of quantile searches)
 
 __all__ = [
     "weibull_min", "halfnorm", "rayleigh", "pareto", "lomax", "invgamma", "f", "chi", "maxwell", "halfcauchy",
@@ -101,9 +103,9 @@ def _scipy(method):
     """SciPy's ``method`` (``"invgauss.ppf"``...) on plain values, without its warnings: the
     start of a Newton inverse."""
     dist, name = method.split(".")
-    fn = getattr(getattr(_ss, dist), name)
 
     def start(*args):
+        fn = getattr(getattr(_ss, dist), name)  # (read here: SciPy's stats are imported on first use)
         with _warnings.catch_warnings(), _np.errstate(all="ignore"):
             _warnings.simplefilter("ignore")
             return fn(*args)

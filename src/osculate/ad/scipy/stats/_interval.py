@@ -15,12 +15,14 @@ truncnorm: ``a`` and ``b`` are in standard units, as in SciPy.
 from __future__ import annotations
 
 import numpy as _np
-import scipy.stats as _ss
 
 from ... import numpy as _o
+from ...util import lazy_module as _lazy_module
 from .. import special as _sp
 from ._base import _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _inf, _log, _log1p, _where, rv_continuous
 from ._realline import _log1mexp_neg, _log_gauss_mass, _neg_expm1, _rv_line
+
+_ss = _lazy_module("scipy.stats")  # (SciPy's distributions: starting points of quantile searches)
 
 __all__ = ["truncnorm", "triang", "trapezoid", "arcsine", "anglit", "semicircular", "cosine", "bradford", "powerlaw",
            "johnsonsb", "loguniform", "reciprocal", "truncexpon", "rdist", "truncweibull_min", "argus"]

@@ -12,13 +12,15 @@ add Newton steps (so they need values: no ``jit``/``vmap`` for those two).
 from __future__ import annotations
 
 import numpy as _np
-import scipy.stats as _ss
 
 from ... import numpy as _o
+from ...util import lazy_module as _lazy_module
 from .. import special as _sp
 from ._base import (
     _LOG2, _LOG_PI, _LOG_SQRT_2PI, _all, _any, _exp, _expm1, _inf, _log, _log1p, _log_of, _where, rv_continuous,
 )
+
+_ss = _lazy_module("scipy.stats")  # (SciPy's distributions: starting points of quantile searches)
 
 __all__ = ["gumbel_r", "gumbel_l", "genextreme", "weibull_max", "hypsecant", "gennorm", "exponnorm", "johnsonsu",
            "loggamma", "dgamma", "dweibull", "genlogistic", "moyal", "laplace_asymmetric", "skewnorm", "crystalball"]
