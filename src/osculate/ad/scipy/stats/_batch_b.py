@@ -20,10 +20,12 @@ import numpy as _np
 from ... import numpy as _o
 from ...core import ConcretizationError, concrete
 from .. import special as _sp
-from ._base import _LOG2, _LOG_SQRT_2PI, _arr, _all, _exp, _inf, _log, _log1p, _nan, _quiet, _where
-from ._halfline import _half, _scipy
+from ._base import _LOG2, _LOG_PI, _LOG_SQRT_2PI, _arr, _all, _exp, _inf, _log, _log1p, _nan, _quiet, _where, rv_continuous
+from ._discrete import _logsum0
+from ._halfline import _half, _logaddexp, _scipy
 
-__all__ = ["kstwobign", "irwinhall", "normal_inverse_gamma"]
+__all__ = ["kstwobign", "irwinhall", "normal_inverse_gamma", "geninvgauss", "norminvgauss", "genhyperbolic",
+           "gausshyper"]
 
 _SERIES = 6  # terms of each theta series (the sixth is below 1e-40 relative at z = 1)
 
@@ -196,6 +198,330 @@ class irwinhall_gen(_half):
         return _where(low, n - corner, self._newton("isf", _scipy("irwinhall.isf"), self._sf, -1.0, q, n))
 
 
+# --------------------------------------------------------------------------- cdfs by quadrature
+
+_GL15_X, _GL15_W = _np.polynomial.legendre.leggauss(15)
+_GL15_X, _GL15_W = 0.5 * (_GL15_X + 1.0), 0.5 * _GL15_W
+_QUAD_TOL = 1e-15  # the panels' error, relative to the element's integral
+_QUAD_LEVELS = 45
+_START_STEPS = 8  # Newton steps on the values from SciPy's quantile
+_QUAD_PANELS = 400  # pending panels of one element beyond which it is not refined (rounding noise in the
+# density near a finite end, where 1 - x carries the rounding of x, would refine forever)
+
+
+def _panels(logf, count):
+    """Panels of ``u`` in [0, 1] for each of ``count`` integrals ``∫_0^1 exp(logf(u, i)) du``
+    (``logf`` vectorized over ``u`` and the element index ``i``), bisected until 15-point
+    Gauss-Legendre on a panel agrees with the sum on its halves to ``_QUAD_TOL`` of the element's
+    total.  Returns the nodes ``u`` and the log weights (padded with ``-inf``) as ``(P, count)``."""
+    grid = (_np.arange(1.0, 200.0) / 200.0)[:, None]
+    top = _np.max(logf(grid + 0.0 * _np.arange(count), _np.broadcast_to(_np.arange(count), (199, count))), axis=0)
+    top = _np.where(_np.isfinite(top), top, 0.0)
+
+    def gl(idx, a, b):
+        u = a + (b - a) * _GL15_X[:, None]
+        with _np.errstate(all="ignore"):
+            f = _np.exp(logf(u, _np.broadcast_to(idx, u.shape)) - top[idx])
+        return _np.sum(_np.where(_np.isfinite(f), f, 0.0) * _GL15_W[:, None], axis=0) * (b - a)
+
+    idx = _np.repeat(_np.arange(count), 16)
+    a = _np.tile(_np.arange(16.0) / 16.0, count)
+    b = a + 1.0 / 16.0
+    done = []
+    for level in range(_QUAD_LEVELS):
+        if idx.size == 0:
+            break
+        mid = 0.5 * (a + b)
+        whole, left, right = gl(idx, a, b), gl(idx, a, mid), gl(idx, mid, b)
+        halves = left + right
+        total = _np.bincount(idx, halves, minlength=count) + sum(
+            _np.bincount(i, v, minlength=count) for i, _, _, v in done)
+        with _np.errstate(invalid="ignore"):
+            ok = _np.abs(whole - halves) <= _QUAD_TOL * total[idx]
+        # (a panel whose sums are not finite is not refined further, nor any past the last level or of an
+        # element with more than _QUAD_PANELS pending)
+        crowded = _np.bincount(idx, minlength=count)[idx] > _QUAD_PANELS
+        ok |= ~_np.isfinite(whole - halves) | (level == _QUAD_LEVELS - 1) | crowded
+        for lo_, hi_ in ((a, mid), (mid, b)):
+            done.append((idx[ok], lo_[ok], hi_[ok], (left if lo_ is a else right)[ok]))
+        idx, a, b = _np.concatenate([idx[~ok]] * 2), _np.concatenate([a[~ok], mid[~ok]]), \
+            _np.concatenate([mid[~ok], b[~ok]])
+    idx = _np.concatenate([d[0] for d in done])
+    a = _np.concatenate([d[1] for d in done])
+    b = _np.concatenate([d[2] for d in done])
+    order = _np.argsort(idx, kind="stable")
+    idx, a, b = idx[order], a[order], b[order]
+    per = _np.bincount(idx, minlength=count)
+    slot = _np.arange(idx.size) - _np.repeat(_np.cumsum(per) - per, per)
+    rows = 15 * max(int(per.max(initial=0)), 1)
+    u = _np.full((rows, count), 0.5)
+    logw = _np.full((rows, count), -_inf)
+    for j in range(15):
+        u[15 * slot + j, idx] = a + (b - a) * _GL15_X[j]
+        logw[15 * slot + j, idx] = _np.log((b - a) * _GL15_W[j])
+    return u, logw
+
+
+class _quadrature(rv_continuous):
+    """A distribution whose cdf and sf are integrals of its density: ``L = ∫_lo^z`` and ``U =
+    ∫_z^hi``, each by Gauss-Legendre panels refined on the values (relative accuracy about 1e-14
+    on each side, so both tails are accurate), ``log cdf = log L - log(L + U)``.  The nodes come
+    from the values of ``z`` and the shape parameters (so these methods do not run under
+    ``jit``/``vmap``); the integrands carry the shape parameters' derivatives, and the
+    derivatives in ``z`` come from Simpson's rule on ``[z₀, z]`` (``z₀`` the value of ``z``: the
+    term is 0 there and its first three derivatives are exact)."""
+
+    def _spread(self, *s):
+        return 1.0
+
+    def _values(self, z, s):
+        try:
+            return [_np.asarray(concrete(v), dtype=float) for v in (z, *s)]
+        except ConcretizationError:
+            raise ConcretizationError(
+                f"osculate.scipy.stats.{self.name} integrates its density for its cdf and sf, with nodes "
+                f"placed from the values of its arguments, so they cannot run under osculate.jit or vmap") from None
+
+    def _side(self, z, s, upper):
+        """``log ∫`` of the density below (or above) ``z``, shaped like ``z`` and ``s`` broadcast."""
+        values = _np.broadcast_arrays(*self._values(z, s))
+        shape = values[0].shape
+        zv, sv = values[0].ravel(), [v.ravel() for v in values[1:]]
+        lo, hi = (_np.broadcast_to(_np.asarray(e, dtype=float), shape).ravel()
+                  for e in self._bounds(*[v.reshape(shape) for v in sv]))
+        width = _np.broadcast_to(_np.asarray(self._spread(*sv), dtype=float), zv.shape)
+        end = hi if upper else lo
+        finite = _np.isfinite(end)
+        span = _np.where(finite, _np.abs(end - zv), 1.0)
+        sign = 1.0 if upper else -1.0
+
+        def to_t(u, i):  # u in (0, 1) to the variable, and log dt/du
+            fin = finite[i]
+            with _np.errstate(all="ignore"):
+                t = _np.where(fin, zv[i] + sign * span[i] * u, zv[i] + sign * width[i] * u / (1.0 - u))
+                jac = _np.where(fin, _np.log(span[i]), _np.log(width[i]) - 2.0 * _np.log1p(-u))
+            return t, jac
+
+        def logf(u, i):
+            t, jac = to_t(u, i)
+            with _np.errstate(all="ignore"):
+                return _np.asarray(self._logpdf(t, *[v[i] for v in sv]), dtype=float) + jac
+
+        u, logw = _panels(logf, zv.size)
+        cols = _np.broadcast_to(_np.arange(zv.size), u.shape)
+        t, jac = to_t(u, cols)
+        flat = [_o.reshape(_o.broadcast_to(v, shape), (-1,)) for v in s]
+        used = _np.isfinite(logw)
+        lf = self._logpdf(_np.where(used, t, t[:1]), *flat) + jac + logw  # (the first nodes are always used)
+        return _o.reshape(_logsum0(_where(used, lf, 0.0), used), shape)
+
+    def _sides(self, z, *s):
+        """``(log cdf, log sf)``: both sides integrated, each corrected by Simpson's rule from the
+        value of ``z`` to ``z`` (0 in value, exact derivatives to third order)."""
+        lower, upper = self._side(z, s, False), self._side(z, s, True)
+        z0 = _np.asarray(concrete(z), dtype=float)
+        h = z - z0
+        m = z0 + 0.5 * h
+        simpson = [(1.0, z0), (4.0, m), (1.0, z)]
+        lower = lower + _log1p(h / 6.0 * sum(c * _exp(self._logpdf(p, *s) - lower) for c, p in simpson))
+        upper = upper + _log1p(-h / 6.0 * sum(c * _exp(self._logpdf(p, *s) - upper) for c, p in simpson))
+        total = _logaddexp(lower, upper)
+        return lower - total, upper - total
+
+    def _logcdf(self, z, *s):
+        return self._sides(z, *s)[0]
+
+    def _logsf(self, z, *s):
+        return self._sides(z, *s)[1]
+
+    def _cdf(self, z, *s):
+        return _exp(self._logcdf(z, *s))
+
+    def _sf(self, z, *s):
+        return _exp(self._logsf(z, *s))
+
+    def _start(self, method):
+        """The quantile on plain values: SciPy's inverse of the smaller tail (its ``ppf`` fails
+        near 1 for some of these, its ``isf`` near 0), each point on its own (the middle of the
+        support where SciPy's root finder fails or gives the support's end), then Newton steps on
+        the log of that tail with this cdf/sf, in ``log(y - lo)`` (``log(hi - y)``) beside a
+        finite end."""
+        first, other = _scipy(f"{self.name}.ppf"), _scipy(f"{self.name}.isf")
+        if method == "isf":
+            first, other = other, first
+
+        def start(q, *s):
+            q, *s = _np.broadcast_arrays(*(_np.asarray(v, dtype=float) for v in (q, *s)))
+            y = _np.empty(q.shape)
+            for i in _np.ndindex(q.shape):
+                args = [v[i] for v in s]
+                try:
+                    y[i] = first(q[i], *args) if q[i] <= 0.5 else other(1.0 - q[i], *args)
+                except (ValueError, ArithmeticError, RuntimeError):
+                    y[i] = _np.nan
+            small = q <= 0.5  # the tail whose probability is q (or 1 - q) is refined
+            below = small if method == "ppf" else ~small  # that tail is the cdf's
+            target = _np.log(_np.where(small, q, 1.0 - q))
+            lo, hi = (_np.broadcast_to(_np.asarray(e, dtype=float), q.shape) for e in self._bounds(*s))
+            mid = _np.broadcast_to(_np.asarray(self._middle(*s), dtype=float), q.shape)
+            scipy_y = y
+            y = _np.where(_np.isfinite(y) & (y > lo) & (y < hi), y, mid)  # (SciPy gives the end for tiny q)
+            # Newton steps in log(y - lo) near a finite lower end, log(hi - y) near a finite upper one
+            near = _np.where(below, lo, hi)
+            logged = _np.isfinite(near)
+            with _np.errstate(all="ignore"):
+                for _ in range(_START_STEPS):
+                    lc, ls = (_np.asarray(v, dtype=float) for v in self._sides(y, *s))
+                    lp = _np.asarray(self._logpdf(y, *s), dtype=float)
+                    tail = _np.where(below, lc, ls)
+                    step = (tail - target) * _np.exp(tail - lp) * _np.where(below, 1.0, -1.0)
+                    gap = _np.where(logged, y - near, 1.0)
+                    new = _np.where(logged, near + gap * _np.exp(-step / gap), y - step)
+                    y = _np.where(_np.isfinite(new) & (new > lo) & (new < hi) & _np.isfinite(q), new, y)
+                lc, ls = (_np.asarray(v, dtype=float) for v in self._sides(y, *s))
+            # not reached (the quantile rounds to the support's end): SciPy's value
+            return _np.where(_np.abs(_np.where(below, lc, ls) - target) < 1e-3, y, scipy_y)
+
+        return start
+
+    def _ppf(self, q, *s):
+        return self._newton("ppf", self._start("ppf"), self._cdf, 1.0, q, *s)
+
+    def _isf(self, q, *s):
+        return self._newton("isf", self._start("isf"), self._sf, -1.0, q, *s)
+
+
+def _log_kv(v, x):
+    """``log K_v(x)`` for ``x > 0`` by the scaled ``kve`` (no overflow or underflow)."""
+    return _log(_sp.kve(v, x)) - x
+
+
+class geninvgauss_gen(_quadrature):
+    """The generalized inverse Gaussian distribution with ``p`` real and ``b > 0`` on ``z > 0``:
+    density ``z^(p-1) e^(-b (z + 1/z)/2) / (2 K_p(b))`` (``K_p`` by ``kve``, differentiable in
+    the order ``p`` too).  cdf and sf by quadrature of the density (see the module; no
+    ``jit``/``vmap``), ``ppf``/``isf`` from SciPy's values plus Newton steps.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.geninvgauss.pdf(1.0, 0.5, 1.0)), 12)  # e^-1 / (2 K_(1/2)(1))
+    0.398942280401
+    """
+
+    name, shapes, safe = "geninvgauss", ("p", "b"), (1.0, 1.0)
+
+    def _valid(self, p, b):
+        return _o.isfinite(p), _all(b > 0.0, b < _inf)
+
+    def _bounds(self, p, b):
+        return 0.0, _inf
+
+    def _middle(self, p, b):
+        return 1.0
+
+    def _inside(self, z, *s):
+        return _all(z > 0.0, z < _inf)
+
+    def _spread(self, p, b):
+        return 1.0 + _np.abs(p) / b
+
+    def _logpdf(self, z, p, b):
+        return (p - 1.0) * _log(z) - 0.5 * b * (z + 1.0 / z) - _LOG2 - _log_kv(p, b)
+
+
+class norminvgauss_gen(_quadrature):
+    """The normal-inverse Gaussian distribution with ``a > 0``, ``|b| < a``: density
+    ``a K_1(a √(1+z²)) e^(√(a²-b²) + b z) / (π √(1+z²))`` (``K_1`` by ``kve``).  cdf and sf by
+    quadrature of the density (no ``jit``/``vmap``), ``ppf``/``isf`` from SciPy's values plus
+    Newton steps.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.norminvgauss.cdf(0.0, 1.0, 0.0)), 12)
+    0.5
+    """
+
+    name, shapes, safe = "norminvgauss", ("a", "b"), (1.0, 0.0)
+
+    def _valid(self, a, b):
+        ok = _all(a > 0.0, a < _inf, _o.abs(b) < a)
+        return ok, ok
+
+    def _inside(self, z, *s):
+        return _all(z > -_inf, z < _inf)
+
+    def _spread(self, a, b):
+        return 1.0 + a / _np.maximum(a * a - b * b, 1e-300)
+
+    def _logpdf(self, z, a, b):
+        r = _o.sqrt(1.0 + z * z)
+        return _log(a) - _LOG_PI + _log_kv(1.0, a * r) + _o.sqrt(a * a - b * b) + b * z - _log(r)
+
+
+class genhyperbolic_gen(_quadrature):
+    """The generalized hyperbolic distribution with ``p`` real, ``a > 0`` and ``|b| < a`` (``|b|
+    <= a`` for ``p < 0``): density ``(a² - b²)^(p/2) e^(b z) K_(p-1/2)(a √(1+z²)) (1+z²)^((p-1/2)/2)
+    / (√(2π) a^(p-1/2) K_p(√(a²-b²)))`` (at ``|b| = a``, ``p < 0``, the limit ``(a²-b²)^(p/2) /
+    K_p(√(a²-b²)) -> 2^(p+1) / Γ(-p)``).  cdf and sf by quadrature of the density (no
+    ``jit``/``vmap``), ``ppf``/``isf`` from SciPy's values plus Newton steps.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.genhyperbolic.cdf(0.0, 1.0, 2.0, 0.0)), 12)
+    0.5
+    """
+
+    name, shapes, safe = "genhyperbolic", ("p", "a", "b"), (1.0, 1.0, 0.0)
+
+    def _valid(self, p, a, b):
+        ok = _all(_o.isfinite(p), a > 0.0, a < _inf,
+                  _o.logical_or(_o.abs(b) < a, _all(_o.abs(b) <= a, p < 0.0)))
+        return ok, ok, ok
+
+    def _inside(self, z, *s):
+        return _all(z > -_inf, z < _inf)
+
+    def _spread(self, p, a, b):
+        return 1.0 + (1.0 + _np.abs(p)) * a / _np.maximum(a * a - b * b, 1e-300)
+
+    def _logpdf(self, z, p, a, b):
+        g2 = a * a - b * b
+        edge = g2 <= 0.0
+        g = _o.sqrt(_where(edge, 1.0, g2))
+        # log of (a² - b²)^(p/2) / K_p(√(a² - b²)), and its limit at |b| = a (p < 0)
+        ratio = _where(edge, (p + 1.0) * _LOG2 - _sp.gammaln(_where(edge, -p, 1.0)), p * _log(g) - _log_kv(p, g))
+        r = _o.sqrt(1.0 + z * z)
+        return (ratio - _LOG_SQRT_2PI - (p - 0.5) * _log(a) + b * z + _log_kv(p - 0.5, a * r)
+                + (p - 0.5) * _log(r))
+
+
+class gausshyper_gen(_quadrature):
+    """The Gauss hypergeometric distribution with ``a, b > 0``, ``c`` real and ``z > -1`` on
+    ``[0, 1]``: density ``x^(a-1) (1-x)^(b-1) (1 + z x)^(-c) / (B(a, b) 2F1(c, a; a+b; -z))``
+    (``hyp2f1``, differentiable in all its arguments).  cdf and sf by quadrature of the density
+    (no ``jit``/``vmap``), ``ppf``/``isf`` from SciPy's values plus Newton steps.
+
+    >>> from osculate.scipy import stats
+    >>> round(float(stats.gausshyper.cdf(0.5, 1.0, 1.0, 0.0, 0.0)), 12)  # uniform
+    0.5
+    """
+
+    name, shapes, safe = "gausshyper", ("a", "b", "c", "z"), (1.0, 1.0, 0.0, 0.0)
+
+    def _valid(self, a, b, c, z):
+        return _all(a > 0.0, a < _inf), _all(b > 0.0, b < _inf), _o.isfinite(c), _all(z > -1.0, z < _inf)
+
+    def _bounds(self, a, b, c, z):
+        return 0.0, 1.0
+
+    def _middle(self, a, b, c, z):
+        return 0.5
+
+    def _inside(self, x, *s):
+        return _all(x > 0.0, x < 1.0)
+
+    def _logpdf(self, x, a, b, c, z):
+        return ((a - 1.0) * _log(x) + (b - 1.0) * _log1p(-x) - c * _log1p(z * x) - _sp.betaln(a, b)
+                - _log(_sp.hyp2f1(c, a, a + b, -z)))
+
+
 # --------------------------------------------------------------------------- normal-inverse-gamma
 
 
@@ -252,3 +578,7 @@ class normal_inverse_gamma_gen:
 kstwobign = kstwobign_gen()
 irwinhall = irwinhall_gen()
 normal_inverse_gamma = normal_inverse_gamma_gen()
+geninvgauss = geninvgauss_gen()
+norminvgauss = norminvgauss_gen()
+genhyperbolic = genhyperbolic_gen()
+gausshyper = gausshyper_gen()
