@@ -204,7 +204,7 @@ _GL15_X, _GL15_W = _np.polynomial.legendre.leggauss(15)
 _GL15_X, _GL15_W = 0.5 * (_GL15_X + 1.0), 0.5 * _GL15_W
 _QUAD_TOL = 1e-15  # the panels' error, relative to the element's integral
 _QUAD_LEVELS = 45
-_START_STEPS = 8  # Newton steps on the values from SciPy's quantile
+_START_STEPS = 12  # Newton steps on the values from SciPy's quantile
 _QUAD_PANELS = 400  # pending panels of one element beyond which it is not refined (rounding noise in the
 # density near a finite end, where 1 - x carries the rounding of x, would refine forever)
 
@@ -302,17 +302,19 @@ class _quadrature(rv_continuous):
                 jac = _np.where(fin, _np.log(span[i]), _np.log(width[i]) - 2.0 * _np.log1p(-u))
             return t, jac
 
-        def logf(u, i):
+        def logf(u, i):  # (nodes rounded onto an end of the support, where the density may be singular: dropped)
             t, jac = to_t(u, i)
             with _np.errstate(all="ignore"):
-                return _np.asarray(self._logpdf(t, *[v[i] for v in sv]), dtype=float) + jac
+                out = _np.asarray(self._logpdf(t, *[v[i] for v in sv]), dtype=float) + jac
+            return _np.where((t > lo[i]) & (t < hi[i]), out, -_inf)
 
         u, logw = _panels(logf, zv.size)
         cols = _np.broadcast_to(_np.arange(zv.size), u.shape)
         t, jac = to_t(u, cols)
         flat = [_o.reshape(_o.broadcast_to(v, shape), (-1,)) for v in s]
-        used = _np.isfinite(logw)
-        lf = self._logpdf(_np.where(used, t, t[:1]), *flat) + jac + logw  # (the first nodes are always used)
+        used = _np.isfinite(logw) & (t > lo[None, :]) & (t < hi[None, :])
+        safe = _np.broadcast_to(_np.asarray(self._middle(*[v.reshape(shape) for v in sv]), dtype=float), shape).ravel()
+        lf = self._logpdf(_np.where(used, t, safe[None, :]), *flat) + jac + logw
         return _o.reshape(_logsum0(_where(used, lf, 0.0), used), shape)
 
     def _sides(self, z, *s):
@@ -345,7 +347,7 @@ class _quadrature(rv_continuous):
         near 1 for some of these, its ``isf`` near 0), each point on its own (the middle of the
         support where SciPy's root finder fails or gives the support's end), then Newton steps on
         the log of that tail with this cdf/sf, in ``log(y - lo)`` (``log(hi - y)``) beside a
-        finite end."""
+        finite end (steps there limited to a factor e^6)."""
         first, other = _scipy(f"{self.name}.ppf"), _scipy(f"{self.name}.isf")
         if method == "isf":
             first, other = other, first
@@ -376,7 +378,7 @@ class _quadrature(rv_continuous):
                     tail = _np.where(below, lc, ls)
                     step = (tail - target) * _np.exp(tail - lp) * _np.where(below, 1.0, -1.0)
                     gap = _np.where(logged, y - near, 1.0)
-                    new = _np.where(logged, near + gap * _np.exp(-step / gap), y - step)
+                    new = _np.where(logged, near + gap * _np.exp(_np.clip(-step / gap, -6.0, 6.0)), y - step)
                     y = _np.where(_np.isfinite(new) & (new > lo) & (new < hi) & _np.isfinite(q), new, y)
                 lc, ls = (_np.asarray(v, dtype=float) for v in self._sides(y, *s))
             # not reached (the quantile rounds to the support's end): SciPy's value
@@ -496,7 +498,8 @@ class gausshyper_gen(_quadrature):
     """The Gauss hypergeometric distribution with ``a, b > 0``, ``c`` real and ``z > -1`` on
     ``[0, 1]``: density ``x^(a-1) (1-x)^(b-1) (1 + z x)^(-c) / (B(a, b) 2F1(c, a; a+b; -z))``
     (``hyp2f1``, differentiable in all its arguments).  cdf and sf by quadrature of the density
-    (no ``jit``/``vmap``), ``ppf``/``isf`` from SciPy's values plus Newton steps.
+    (no ``jit``/``vmap``), ``ppf``/``isf`` from SciPy's values plus Newton steps (limit: far in
+    the upper tail, ``isf`` below about 1e-12 may stay SciPy's value, 1).
 
     >>> from osculate.scipy import stats
     >>> round(float(stats.gausshyper.cdf(0.5, 1.0, 1.0, 0.0, 0.0)), 12)  # uniform
@@ -520,6 +523,18 @@ class gausshyper_gen(_quadrature):
     def _logpdf(self, x, a, b, c, z):
         return ((a - 1.0) * _log(x) + (b - 1.0) * _log1p(-x) - c * _log1p(z * x) - _sp.betaln(a, b)
                 - _log(_sp.hyp2f1(c, a, a + b, -z)))
+
+    @_quiet
+    def logpdf(self, x, *args, **kwds):
+        """The density's log; at the ends of ``[0, 1]`` its limit, as SciPy's (``+inf`` where
+        ``a < 1`` at 0 or ``b < 1`` at 1, finite where that parameter is 1, else ``-inf``)."""
+        out = super().logpdf(x, *args, **kwds)
+        (a, b, c, z), loc, scale, bad = self._params("logpdf", args, kwds)
+        t = (_arr(x) - loc) / scale
+        norm = _sp.betaln(a, b) + _log(_sp.hyp2f1(c, a, a + b, -z)) + _log(scale)
+        at0 = _where(a < 1.0, _inf, _where(a == 1.0, -norm, -_inf))
+        at1 = _where(b < 1.0, _inf, _where(b == 1.0, -c * _log1p(z) - norm, -_inf))
+        return _where(bad, _nan, _where(t == 0.0, at0, _where(t == 1.0, at1, out)))
 
 
 # --------------------------------------------------------------------------- normal-inverse-gamma
