@@ -1,6 +1,10 @@
 """Continuous distributions of :mod:`osculate.ad.scipy.stats`, second batch: the limit
 distribution of the Kolmogorov-Smirnov statistic (``kstwobign``), the Irwin-Hall
-distribution (``irwinhall``) and the normal-inverse-gamma distribution
+distribution (``irwinhall``), the generalized inverse Gaussian, normal-inverse Gaussian,
+generalized hyperbolic and Gauss hypergeometric distributions (``geninvgauss``,
+``norminvgauss``, ``genhyperbolic``, ``gausshyper``: densities with ``kve`` and ``hyp2f1``,
+differentiable in every parameter, the Bessel functions' orders included; cdfs by
+quadrature, see ``_quadrature``) and the normal-inverse-gamma distribution
 (``normal_inverse_gamma``, bivariate: ``logpdf``/``pdf`` only).
 
 ``kstwobign`` is written with its two theta-function series, each where it
