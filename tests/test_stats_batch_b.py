@@ -612,3 +612,33 @@ def test_genhyperbolic_edge_and_special_cases():
                                rtol=1e-12)
     np.testing.assert_allclose(stats.genhyperbolic.logcdf(x, -0.5, 1.25, 0.5), stats.norminvgauss.logcdf(x, 1.25, 0.5),
                                rtol=1e-13)
+
+
+# --------------------------------------------------------------------------- matrix t
+
+
+def test_matrix_t_values_and_derivatives():
+    r = np.random.default_rng(3)
+    M = np.arange(6.0).reshape(3, 2)
+    row = np.array([[1.0, 0.2, 0.0], [0.2, 2.0, 0.3], [0.0, 0.3, 3.0]])
+    col = np.array([[0.35, 0.05], [0.05, 0.3]])
+    X = M + r.normal(size=(4, 3, 2))
+    for df in (0.5, 3.0, 40.0):
+        for method in ("logpdf", "pdf"):
+            np.testing.assert_allclose(getattr(stats.matrix_t, method)(X, M, row, col, df),
+                                       getattr(ss.matrix_t, method)(X, M, row, col, df), rtol=1e-12)
+    np.testing.assert_allclose(stats.matrix_t.logpdf(X[0], M, np.diag(row), 0.3, 2.0),
+                               ss.matrix_t.logpdf(X[0], M, np.diag(row), 0.3, 2.0), rtol=1e-12)
+    assert np.shape(stats.matrix_t.logpdf(X[0], M, row, col, 2.0)) == ()
+    np.testing.assert_array_equal(stats.matrix_t(M, row, col, 2.0).logpdf(X), stats.matrix_t.logpdf(X, M, row, col, 2.0))
+    # one column: the multivariate t distribution with shape row * col / df
+    x = r.normal(size=(5, 3, 1))
+    np.testing.assert_allclose(stats.matrix_t.logpdf(x, np.zeros((3, 1)), row, 0.5, 4.0),
+                               ss.multivariate_t.logpdf(x[..., 0], np.zeros(3), 0.5 * row / 4.0, df=4.0),
+                               rtol=1e-12)
+    check_grads(lambda X, M, S, O, df: stats.matrix_t.logpdf(X, M, S, O, df), (X, M, row, col, np.array(3.0)),
+                order=2, modes=("fwd", "rev"))
+    with pytest.raises(ValueError, match="matrix_t: df must be positive"):
+        stats.matrix_t.logpdf(X, M, row, col, -1.0)
+    with pytest.raises(ValueError, match="matrix_t: X must hold 3 x 2 matrices"):
+        stats.matrix_t.logpdf(np.zeros((2, 2)), M, row, col, 1.0)
