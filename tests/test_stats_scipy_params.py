@@ -20,12 +20,26 @@ _distr_params = pytest.importorskip("scipy.stats._distr_params")
 QS = np.array([1e-6, 0.01, 0.2, 0.5, 0.8, 0.99, 1 - 1e-6])
 CASES = [(n, tuple(a)) for n, a in _distr_params.distcont + _distr_params.distdiscrete
          if isinstance(n, str) and n in stats.__all__]
+# where SciPy's own values lose digits, the methods checked against mpmath in their own tests instead
+# (kstwobign's density from scipy.special's _kolmogp to about 1e-8 near its mode; Wallenius' pmf from
+# BiasedUrn, -inf or 1e-7 off in the tails at SciPy's parameters): tests/test_stats_batch_b.py
+SCIPY_LOSES_DIGITS = {"kstwobign": ("logpdf", "pdf"),
+                      "nchypergeom_wallenius": ("logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"),
+                      # (SciPy integrates these densities with quad: its cdfs and sfs, and so its quantiles,
+                      # are 1e-8 to 1e-5 off in the tails; its norminvgauss.ppf raises for q near 1)
+                      "gausshyper": ("logcdf", "cdf", "logsf", "sf", "ppf", "isf"),
+                      "norminvgauss": ("logcdf", "cdf", "logsf", "sf", "ppf", "isf")}
 
 
 def _quiet(fn, *args):
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        return np.asarray(fn(*args), dtype=float)
+        try:
+            return np.asarray(fn(*args), dtype=float)
+        except ValueError:  # SciPy's root finder fails at some points (norminvgauss.ppf near 1): NaN there
+            q, *rest = args
+            return np.array([_quiet(fn, v, *rest) if not np.isnan(v) else np.nan for v in np.ravel(q)]
+                            ).reshape(np.shape(q)) if np.ndim(q) else np.asarray(np.nan)
 
 
 def _points(ref, args, discrete):
@@ -46,6 +60,8 @@ def test_values_at_scipys_parameters(name, args):
     x = _points(ref, args, discrete)
     methods = stats.rv_discrete._methods if discrete else stats.rv_continuous._methods
     for m in methods:
+        if m in SCIPY_LOSES_DIGITS.get(name, ()):
+            continue
         arg = QS if m in ("ppf", "isf") else x
         got, want = _quiet(getattr(ours, m), arg, *args), _quiet(getattr(ref, m), arg, *args)
         with np.errstate(over="ignore"):
@@ -69,7 +85,7 @@ def test_first_derivatives_at_scipys_parameters(name, args):
             fd = (_quiet(getattr(ref, m), x + h, *args) - _quiet(getattr(ref, m), x - h, *args)) / (2 * h)
             np.testing.assert_allclose(g, fd, rtol=2e-5, atol=1e-7, err_msg=f"{name}.{m} in x")
         for i, a in enumerate(args):  # in each (non-integer) shape parameter
-            if float(a) == int(a) and (discrete or name in ("erlang",)):
+            if np.ndim(a) or (float(a) == int(a) and (discrete or name in ("erlang", "irwinhall"))):
                 continue
             if name == "kappa4" and a == 0.0:  # SciPy's general formula cancels at h, k = ±1e-6 (the limit's
                 continue  # derivatives are checked against mpmath in test_stats_batch_a)

@@ -33,16 +33,24 @@ Continuous (``logpdf pdf logcdf cdf logsf sf ppf isf``):
   ``truncexpon``, ``truncweibull_min``, ``argus``;
 * others (``_more``): ``ncx2``, ``ncf``, ``nct``, ``rice``, ``gibrat``,
   ``levy_l``, ``exponpow``, ``kappa3``, ``skewcauchy``, ``genhalflogistic``,
-  ``powernorm``, ``foldcauchy``, ``wrapcauchy``, ``truncpareto``.
+  ``powernorm``, ``foldcauchy``, ``wrapcauchy``, ``truncpareto``;
+* batch A (``_batch_a``): ``vonmises``, ``vonmises_line``, ``pearson3``,
+  ``genexpon``, ``alpha``, ``kappa4``, ``tukeylambda``, ``rel_breitwigner``,
+  ``jf_skew_t``;
+* batch B (``_batch_b``): ``kstwobign``, ``irwinhall``, and ``geninvgauss``,
+  ``norminvgauss``, ``genhyperbolic``, ``gausshyper`` (their cdfs and sfs by
+  adaptive quadrature of the density, placed on the values: no ``jit``/``vmap``).
 
 Discrete (``logpmf pmf logcdf cdf logsf sf``, ``k`` integer-valued):
 ``poisson``, ``binom``, ``nbinom``, ``bernoulli``, ``geom``, ``betabinom``,
 ``hypergeom``, ``nhypergeom``, ``zipf``, ``zipfian``, ``logser``,
 ``dlaplace``, ``randint``, ``planck``, ``boltzmann``, ``yulesimon``,
-``betanbinom``, ``skellam``.  Multivariate (``logpdf pdf``; ``logpmf pmf``
+``betanbinom``, ``skellam``; batch B (``_batch_b_discrete``): ``poisson_binom``,
+``nchypergeom_fisher``, ``nchypergeom_wallenius``.  Multivariate (``logpdf pdf``; ``logpmf pmf``
 for counts): ``multivariate_normal`` and ``multivariate_t`` (by a Cholesky
 factor), ``dirichlet``, ``wishart``, ``invwishart``, ``matrix_normal``,
-``vonmises_fisher``, ``multinomial``, ``dirichlet_multinomial``.
+``vonmises_fisher``, ``multinomial``, ``dirichlet_multinomial``, ``multivariate_hypergeom``,
+``normal_inverse_gamma`` (``logpdf(x, s2, ...)``), ``matrix_t``.
 
 The tails use the stable forms: ``norm.logcdf`` is ``log_ndtr``, ``logistic``
 uses ``log_expit``, the t and beta cdfs are ``betainc``, the gamma, chi2 and
@@ -54,9 +62,11 @@ Those special functions are differentiable in all their arguments, so the
 cdfs are too in the shape parameters (gamma's ``a``, chi2's and t's ``df``,
 beta's ``a``/``b``, nbinom's ``n``...).  Limits: a ``ppf``/``isf`` without a
 closed form (gamma, chi2, t, beta, exponnorm, skewnorm, cosine, argus, invgauss,
-wald, recipinvgauss, foldnorm, the isf of ncx2, ncf, nct and rice...)
-starts from SciPy's inverse on the values and adds Newton steps that carry
-the derivatives (exact to third order); the cdfs of discrete distributions
+wald, recipinvgauss, foldnorm, vonmises, rel_breitwigner, the isf of ncx2,
+ncf, nct and rice...) starts from SciPy's inverse on the values and adds
+Newton steps that carry the derivatives (exact to third order), as do the
+cdf and density of ``tukeylambda`` (the inverse of its quantile function);
+the cdfs of discrete distributions
 with a finite support that are sums of the pmf need the values of the
 counts.  Those need values, so they do not run under ``jit`` or ``vmap``
 (the error says so).  The survival functions of ``ncx2``,
@@ -74,16 +84,19 @@ below 1e-16.
 
 from __future__ import annotations
 
-from . import _base, _continuous, _discrete, _halfline, _interval, _more, _multivariate, _realline
+from . import _base, _batch_a, _batch_b, _batch_b_discrete, _continuous, _discrete, _halfline, _interval, _more, _multivariate, _realline
 from ._base import *  # noqa: F401,F403
 from ._continuous import *  # noqa: F401,F403
 from ._halfline import *  # noqa: F401,F403
 from ._interval import *  # noqa: F401,F403
 from ._realline import *  # noqa: F401,F403
 from ._more import *  # noqa: F401,F403
+from ._batch_a import *  # noqa: F401,F403
 from ._discrete import *  # noqa: F401,F403
 from ._multivariate import *  # noqa: F401,F403
+from ._batch_b import *  # noqa: F401,F403
+from ._batch_b_discrete import *  # noqa: F401,F403
 
-__all__ = (_continuous.__all__ + _halfline.__all__ + _interval.__all__ + _realline.__all__ + _more.__all__
+__all__ = (_continuous.__all__ + _halfline.__all__ + _interval.__all__ + _realline.__all__ + _more.__all__ + _batch_a.__all__
            + _discrete.__all__
-           + _multivariate.__all__ + _base.__all__)
+           + _multivariate.__all__ + _batch_b.__all__ + _batch_b_discrete.__all__ + _base.__all__)
