@@ -213,7 +213,7 @@ REAL_ONLY = {
                      "pro_rad1_cv_d", "obl_ang1_cv", "obl_ang1_cv_d", "obl_rad1_cv", "obl_rad1_cv_d", "pro_cv_x",
                      "obl_cv_x", "mathieu_a", "mathieu_b", "pro_cv", "obl_cv"], _REAL_SPECIAL),
     **dict.fromkeys(["mathieu_a_fourier_sign", "mathieu_b_fourier_sign"], _PIECEWISE),
-    # osculate.ad.prims.special_batch
+    # osculate.ad.prims.special_more
     **dict.fromkeys(["airye_ai", "airye_aip", "airye_bi", "airye_bip"],
                     "airye of real z only: osculate.scipy.special.airye refuses a complex traced z"),
     **dict.fromkeys(["ncfdtridfd", "ncfdtridfn", "ncfdtrinc", "nctdtridf", "nctdtrinc"], _REAL_SPECIAL),

@@ -22,7 +22,7 @@ CASES = [(n, tuple(a)) for n, a in _distr_params.distcont + _distr_params.distdi
          if isinstance(n, str) and n in stats.__all__]
 # where SciPy's own values lose digits, the methods checked against mpmath in their own tests instead
 # (kstwobign's density from scipy.special's _kolmogp to about 1e-8 near its mode; Wallenius' pmf from
-# BiasedUrn, -inf or 1e-7 off in the tails at SciPy's parameters): tests/test_stats_batch_b.py
+# BiasedUrn, -inf or 1e-7 off in the tails at SciPy's parameters): tests/test_stats_series_quadrature.py
 SCIPY_LOSES_DIGITS = {"kstwobign": ("logpdf", "pdf"),
                       "nchypergeom_wallenius": ("logpmf", "pmf", "logcdf", "cdf", "logsf", "sf"),
                       # (SciPy integrates these densities with quad: its cdfs and sfs, and so its quantiles,
@@ -88,7 +88,7 @@ def test_first_derivatives_at_scipys_parameters(name, args):
             if np.ndim(a) or (float(a) == int(a) and (discrete or name in ("erlang", "irwinhall"))):
                 continue
             if name == "kappa4" and a == 0.0:  # SciPy's general formula cancels at h, k = ±1e-6 (the limit's
-                continue  # derivatives are checked against mpmath in test_stats_batch_a)
+                continue  # derivatives are checked against mpmath in test_stats_assorted)
             step = h * max(1.0, abs(a))
 
             def at(s, i=i):

@@ -66,7 +66,7 @@ primitives (so every order and every nesting works), from these rules:
   rule through ``W`` is written with primitives.  Its inverse ``ncfdtri`` in
   ``f`` by the implicit function theorem (the inverses in ``dfd``, ``dfn`` and
   ``nc``, whose SciPy values solve cdflib's own equation, good to about 1e-4,
-  are in :mod:`.special_batch`).  Measured against mpmath: gradients and
+  are in :mod:`.special_more`).  Measured against mpmath: gradients and
   Hessians to 3e-14 relative.
 * ``tklmbda(x, λ)``, the Tukey-lambda distribution function: ``p`` solves
   ``Q(p) = x``, ``Q(p) = (p^λ - (1-p)^λ) / λ`` (``log(p / (1-p))`` at ``λ =
@@ -625,7 +625,7 @@ def _ncfdtr_partials(i, args, out=None):
 
 
 ncfdtr_p = elementwise("ncfdtr", special.ncfdtr, _ncfdtr_partials)
-# (ncfdtridfd, ncfdtridfn and ncfdtrinc: in special_batch)
+# (ncfdtridfd, ncfdtridfn and ncfdtrinc: in special_more)
 _inverse("ncfdtri", lambda i, args: _ncfdtr_partials(i, args), 3)
 
 
@@ -727,7 +727,7 @@ def _nctdtr_partials(i, args, out=None):
 
 
 nctdtr_p = elementwise("nctdtr", special.nctdtr, _nctdtr_partials)
-# (nctdtridf and nctdtrinc: in special_batch)
+# (nctdtridf and nctdtrinc: in special_more)
 _inverse("nctdtrit", lambda i, args: _nctdtr_partials(i, args), 2)
 
 

@@ -29,7 +29,7 @@ from scipy import special as _scipy_special
 
 from .. import numpy as _osc_np
 from ..prims import special as _special
-from ..prims import special_batch as _special_batch
+from ..prims import special_more as _special_more
 from ..prims import special_complex as _special_complex
 from ..prims import special_extra as _special_extra
 from ..prims import special_misc as _special_misc
@@ -54,7 +54,7 @@ __all__ += ["pro_cv_seq", "obl_cv_seq"]
 __all__ += sorted(_special_complex.COMPLEX_FUNCTIONS)
 __all__ += sorted(_special_stat.STAT_FUNCTIONS)
 __all__ += sorted(_special_ode.ODE_FUNCTIONS)
-__all__ += sorted(_special_batch.BATCH_FUNCTIONS)
+__all__ += sorted(_special_more.MORE_FUNCTIONS)
 
 globals().update(_special.FUNCTIONS)
 globals().update(_special_extra.EXTRA_FUNCTIONS)
@@ -63,7 +63,7 @@ globals().update(_special_misc.MISC_FUNCTIONS)
 globals().update(_special_complex.COMPLEX_FUNCTIONS)
 globals().update(_special_stat.STAT_FUNCTIONS)
 globals().update(_special_ode.ODE_FUNCTIONS)
-globals().update(_special_batch.BATCH_FUNCTIONS)
+globals().update(_special_more.MORE_FUNCTIONS)
 erf = _UNARY["erf"].bind
 erfc = _UNARY["erfc"].bind
 expit = _UNARY["expit"].bind

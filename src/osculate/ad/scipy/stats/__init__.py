@@ -34,19 +34,20 @@ Continuous (``logpdf pdf logcdf cdf logsf sf ppf isf``):
 * others (``_more``): ``ncx2``, ``ncf``, ``nct``, ``rice``, ``gibrat``,
   ``levy_l``, ``exponpow``, ``kappa3``, ``skewcauchy``, ``genhalflogistic``,
   ``powernorm``, ``foldcauchy``, ``wrapcauchy``, ``truncpareto``;
-* batch A (``_batch_a``): ``vonmises``, ``vonmises_line``, ``pearson3``,
+* assorted (``_assorted``): ``vonmises``, ``vonmises_line``, ``pearson3``,
   ``genexpon``, ``alpha``, ``kappa4``, ``tukeylambda``, ``rel_breitwigner``,
   ``jf_skew_t``;
-* batch B (``_batch_b``): ``kstwobign``, ``irwinhall``, and ``geninvgauss``,
-  ``norminvgauss``, ``genhyperbolic``, ``gausshyper`` (their cdfs and sfs by
-  adaptive quadrature of the density, placed on the values: no ``jit``/``vmap``).
+* by series and quadrature (``_series_quadrature``): ``kstwobign``,
+  ``irwinhall``, and ``geninvgauss``, ``norminvgauss``, ``genhyperbolic``,
+  ``gausshyper`` (their cdfs and sfs by adaptive quadrature of the density,
+  placed on the values: no ``jit``/``vmap``).
 
 Discrete (``logpmf pmf logcdf cdf logsf sf``, ``k`` integer-valued):
 ``poisson``, ``binom``, ``nbinom``, ``bernoulli``, ``geom``, ``betabinom``,
 ``hypergeom``, ``nhypergeom``, ``zipf``, ``zipfian``, ``logser``,
 ``dlaplace``, ``randint``, ``planck``, ``boltzmann``, ``yulesimon``,
-``betanbinom``, ``skellam``; batch B (``_batch_b_discrete``): ``poisson_binom``,
-``nchypergeom_fisher``, ``nchypergeom_wallenius``.  Multivariate (``logpdf pdf``; ``logpmf pmf``
+``betanbinom``, ``skellam``; noncentral and others (``_discrete_noncentral``):
+``poisson_binom``, ``nchypergeom_fisher``, ``nchypergeom_wallenius``.  Multivariate (``logpdf pdf``; ``logpmf pmf``
 for counts): ``multivariate_normal`` and ``multivariate_t`` (by a Cholesky
 factor), ``dirichlet``, ``wishart``, ``invwishart``, ``matrix_normal``,
 ``vonmises_fisher``, ``multinomial``, ``dirichlet_multinomial``, ``multivariate_hypergeom``,
@@ -84,19 +85,20 @@ below 1e-16.
 
 from __future__ import annotations
 
-from . import _base, _batch_a, _batch_b, _batch_b_discrete, _continuous, _discrete, _halfline, _interval, _more, _multivariate, _realline
+from . import (_assorted, _base, _continuous, _discrete, _discrete_noncentral, _halfline, _interval, _more, _multivariate,
+               _realline, _series_quadrature)
 from ._base import *  # noqa: F401,F403
 from ._continuous import *  # noqa: F401,F403
 from ._halfline import *  # noqa: F401,F403
 from ._interval import *  # noqa: F401,F403
 from ._realline import *  # noqa: F401,F403
 from ._more import *  # noqa: F401,F403
-from ._batch_a import *  # noqa: F401,F403
+from ._assorted import *  # noqa: F401,F403
 from ._discrete import *  # noqa: F401,F403
 from ._multivariate import *  # noqa: F401,F403
-from ._batch_b import *  # noqa: F401,F403
-from ._batch_b_discrete import *  # noqa: F401,F403
+from ._series_quadrature import *  # noqa: F401,F403
+from ._discrete_noncentral import *  # noqa: F401,F403
 
-__all__ = (_continuous.__all__ + _halfline.__all__ + _interval.__all__ + _realline.__all__ + _more.__all__ + _batch_a.__all__
+__all__ = (_continuous.__all__ + _halfline.__all__ + _interval.__all__ + _realline.__all__ + _more.__all__ + _assorted.__all__
            + _discrete.__all__
-           + _multivariate.__all__ + _batch_b.__all__ + _batch_b_discrete.__all__ + _base.__all__)
+           + _multivariate.__all__ + _series_quadrature.__all__ + _discrete_noncentral.__all__ + _base.__all__)

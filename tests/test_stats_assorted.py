@@ -1,4 +1,4 @@
-"""``osculate.scipy.stats``: the distributions of ``_batch_a.py`` (vonmises, vonmises_line,
+"""``osculate.scipy.stats``: the distributions of ``_assorted.py`` (vonmises, vonmises_line,
 pearson3, genexpon, alpha, kappa4, tukeylambda, rel_breitwigner, jf_skew_t) against
 :mod:`scipy.stats`.
 

@@ -1,10 +1,10 @@
-"""Table rows for ``osculate.ad.prims.special_batch`` (the scaled Airy functions ``airye`` and the
+"""Table rows for ``osculate.ad.prims.special_more`` (the scaled Airy functions ``airye`` and the
 inverses of the noncentral F and t distribution functions in a parameter), joined to
 ``test_ad_primitives``' table (and so to vmap, jit and sparsity) and to ``test_taylor``'s.
 
 The noncentral F inverses are SciPy's searches on cdflib's own distribution function, good to
 about 1e-4 relative: their finite differences differ from the derivatives (the exact inverse's,
-checked against mpmath in test_special_batch) by up to about 3e-3 relative.  Their rows are
+checked against mpmath in test_special_more) by up to about 3e-3 relative.  Their rows are
 scaled by 1e-3, so that the table's absolute tolerance (1e-5) is what that agreement allows."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A further batch of ``scipy.special`` on traced values: the exponentially scaled
+"""More of ``scipy.special`` on traced values: the exponentially scaled
 Airy functions and the inverses of the noncentral F and t distribution functions in
 a parameter.
 
@@ -44,12 +44,12 @@ from .nondiff import greater
 from .special_stat import _inverse, _ncfdtr_partials, _nctdtr_partials
 from .unary import UNARY
 
-__all__ = ["BATCH_FUNCTIONS", "airye"]
+__all__ = ["MORE_FUNCTIONS", "airye"]
 
 #: name -> the osculate function with SciPy's signature (registered for
 #: ``__array_ufunc__`` dispatch by :mod:`osculate.ad.numpy_dispatch` and
 #: exported by :mod:`osculate.scipy.special`).
-BATCH_FUNCTIONS: dict = {}
+MORE_FUNCTIONS: dict = {}
 
 
 # =========================================================================== the scaled Airy functions
@@ -111,9 +111,9 @@ for _name, _forward, _at in (
     ("ncfdtridfd", _ncfdtr_partials, 1), ("ncfdtridfn", _ncfdtr_partials, 0), ("ncfdtrinc", _ncfdtr_partials, 2),
     ("nctdtridf", _nctdtr_partials, 0), ("nctdtrinc", _nctdtr_partials, 1),
 ):
-    BATCH_FUNCTIONS[_name] = _bind(_inverse(_name, _forward, _at))
+    MORE_FUNCTIONS[_name] = _bind(_inverse(_name, _forward, _at))
 
 
 # =========================================================================== the table
 
-BATCH_FUNCTIONS["airye"] = airye
+MORE_FUNCTIONS["airye"] = airye

@@ -1,4 +1,4 @@
-"""``osculate.scipy.stats``, batch B (``_batch_b.py``, ``_batch_b_discrete.py``) against
+"""``osculate.scipy.stats``: ``_series_quadrature.py`` and ``_discrete_noncentral.py`` against
 :mod:`scipy.stats`, and against mpmath where SciPy loses digits: every method on grids with
 the far tails, the support's ends, points outside it, NaN and ±inf, with and without
 loc/scale; invalid parameters; first and second derivatives (forward and reverse) in ``x``

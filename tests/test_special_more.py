@@ -1,4 +1,4 @@
-"""A further batch of ``scipy.special`` on traced values (``osculate.ad.prims.special_batch``):
+"""More of ``scipy.special`` on traced values (``osculate.ad.prims.special_more``):
 ``airye`` and the inverses of the noncentral F and t distribution functions in a parameter.
 Values are SciPy's own (on traced inputs too); first and second derivatives against mpmath at
 30 digits and against finite differences of SciPy's functions, forward and reverse."""

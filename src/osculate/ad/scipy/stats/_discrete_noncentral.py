@@ -1,4 +1,4 @@
-"""Discrete distributions of :mod:`osculate.ad.scipy.stats`, second batch: the Poisson
+"""More discrete distributions of :mod:`osculate.ad.scipy.stats`: the Poisson
 binomial distribution (``poisson_binom``, differentiable in every success probability),
 Fisher's and Wallenius' noncentral hypergeometric distributions (differentiable in the
 odds ratio) and the multivariate hypergeometric distribution (``logpmf``/``pmf``).

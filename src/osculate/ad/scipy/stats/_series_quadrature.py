@@ -1,4 +1,4 @@
-"""Continuous distributions of :mod:`osculate.ad.scipy.stats`, second batch: the limit
+"""Continuous distributions of :mod:`osculate.ad.scipy.stats` computed by series and quadrature: the limit
 distribution of the Kolmogorov-Smirnov statistic (``kstwobign``), the Irwin-Hall
 distribution (``irwinhall``), the generalized inverse Gaussian, normal-inverse Gaussian,
 generalized hyperbolic and Gauss hypergeometric distributions (``geninvgauss``,
