@@ -27,7 +27,7 @@ from .core import ConcretizationError, Tracer, UnsupportedConversionError, Unsup
 from .prims import arithmetic, structural
 from .prims import bessel as prims_bessel
 from .prims import special as prims_special
-from .prims import special_batch, special_complex, special_extra, special_misc, special_ode, special_poly, special_stat
+from .prims import special_more, special_complex, special_extra, special_misc, special_ode, special_poly, special_stat
 from .prims.nondiff import NONDIFF
 from .prims.unary import UNARY
 
@@ -247,7 +247,7 @@ def _special_ufunc(name, fn):
 for _name, _fn in (list(prims_special.FUNCTIONS.items()) + list(special_extra.EXTRA_FUNCTIONS.items())
                   + list(special_poly.POLY_FUNCTIONS.items()) + list(special_misc.MISC_FUNCTIONS.items())
                   + list(special_stat.STAT_FUNCTIONS.items()) + list(special_ode.ODE_FUNCTIONS.items())
-                  + list(special_batch.BATCH_FUNCTIONS.items())):
+                  + list(special_more.MORE_FUNCTIONS.items())):
     _UFUNCS[getattr(special, _name)] = _special_ufunc(_name, _fn)  # SciPy's special functions that are primitives
 
 
