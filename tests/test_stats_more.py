@@ -27,6 +27,8 @@ from osculate.ad import core
 from osculate.scipy import stats
 from osculate.testing import check_grads
 
+from _stats_cases import agree as _agree, mpmath_value, scipy_values as _scipy
+
 X = np.array([-1e3, -3.0, -0.2, 0.0, 1e-300, 1e-20, 1e-3, 0.3, 0.5, 1.0, 1.7, 2.5, 8.0, 40.0, 1e3, 1e10,
               np.inf, -np.inf, np.nan])
 Q = np.array([-0.1, 0.0, 1e-300, 1e-12, 0.01, 0.3, 0.5, 0.9, 1 - 1e-12, 1.0, 1.1, np.nan])
@@ -184,38 +186,8 @@ REF = {
 
 
 def _reference(name, method, x, shapes, kw):
-    """mpmath's value of ``name.method`` at one point; for ppf/isf, the probability of our
-    quantile (to be compared with ``q``)."""
-    loc, scale = kw.get("loc", 0.0), kw.get("scale", 1.0)
-    s = [mpf(v) for v in shapes]
-    with mp.workdps(40):
-        if method in ("ppf", "isf"):
-            y = float(getattr(getattr(stats, name), method)(x, *shapes, **kw))
-            z = (mpf(y) - loc) / scale
-            return float(REF[name](z, *s)[1 if method == "ppf" else 2]())
-        z = (mpf(x) - loc) / scale
-        lp, cdf, sf = REF[name](z, *s)
-        if method in ("logpdf", "pdf"):
-            lp = lp - log(scale)
-            return float(lp if method == "logpdf" else exp(lp))
-        p = cdf() if "cdf" in method else sf()
-        return float(log(p) if method.startswith("log") else p)
-
-
-def _scipy(name, method, *args, **kwds):
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        try:
-            return np.asarray(getattr(getattr(ss, name), method)(*args, **kwds), dtype=float)
-        except OverflowError:  # ncf.isf raises for tiny q
-            return np.full(np.broadcast(*args).shape, np.nan)
-
-
-def _agree(got, want, method, rtol):
-    same = (got == want) | (np.isnan(got) & np.isnan(want)) | np.isclose(got, want, rtol=rtol, atol=1e-14)
-    if method.startswith("log"):  # a log of an underflowed value: -inf against a value whose exp is 0
-        same |= np.isneginf(want) & (np.exp(got) == 0.0)
-    return same
+    """mpmath's value of ``name.method`` at one point (see ``_stats_cases.mpmath_value``)."""
+    return mpmath_value(REF, name, method, x, shapes, kw, stats)
 
 
 def _check_point(name, method, arg, got, want, shapes, kw):
