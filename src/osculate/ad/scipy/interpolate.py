@@ -511,7 +511,6 @@ class CubicSpline(CubicHermiteSpline):
     def __init__(self, x, y, axis=0, bc_type="not-a-knot", extrapolate=None):
         x, y, axis = _prepare(x, y, axis, "CubicSpline")
         trail = _np.shape(y)[1:]
-        n = _np.shape(x)[0]
         if isinstance(bc_type, str) and bc_type == "periodic":
             yv = _known(y)
             if yv is not None and not _np.allclose(yv[0], yv[-1], rtol=1e-15, atol=1e-15):

@@ -18,7 +18,7 @@ import numpy as _np
 from ... import numpy as _o
 from ...core import ConcretizationError, concrete
 from .. import special as _sp
-from ._base import _all, _any, _arr, _exp, _inf, _log, _log1p, _nan, _quiet, _where, rv_discrete
+from ._base import _all, _any, _arr, _exp, _inf, _log, _nan, _quiet, _where, rv_discrete
 from ._discrete import _MAX_TERMS, _integral, _lncomb, _logsum0, _summed
 from ._multivariate import _frozen_multi, _multi, _values
 
