@@ -14,7 +14,11 @@ operations on the traced values, so every derivative order, ``vmap`` and
   iterated integrals :func:`dblquad`, :func:`tplquad`, :func:`nquad`.  The integrand may close
   over traced parameters and the limits may be traced.  It is called with
   traced points, so it must be written with NumPy operations (``np.exp``,
-  not ``math.exp``).
+  not ``math.exp``);
+* ordinary differential equations: :func:`solve_ivp` (RK23, RK45, DOP853)
+  and :func:`odeint` (``_ode``): SciPy's solver chooses the steps on the
+  values, and the same steps are replayed on the traced initial values and
+  parameters, so the solution's derivatives are those of the discrete scheme.
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy import integrate
@@ -44,10 +48,11 @@ from ..forward import JVPTracer as _JVPTracer
 from ..reverse import ReverseTracer as _ReverseTracer
 from ..taylor_trace import TaylorTracer as _TaylorTracer
 from .. import numpy as _onp
+from ._ode import odeint, solve_ivp
 
 __all__ = [
     "trapezoid", "cumulative_trapezoid", "simpson", "cumulative_simpson", "romb", "quad", "quad_vec", "fixed_quad",
-    "dblquad", "tplquad", "nquad",
+    "dblquad", "tplquad", "nquad", "solve_ivp", "odeint",
 ]
 
 
