@@ -146,3 +146,14 @@ def test_refusals():
     # plain values through the implicit methods are SciPy's
     got = oi.solve_ivp(lambda t, y: -y, (0.0, 1.0), [1.0], method="Radau")
     np.testing.assert_array_equal(got.y, si.solve_ivp(lambda t, y: -y, (0.0, 1.0), [1.0], method="Radau").y)
+
+
+def test_a_right_hand_side_that_is_not_finite_at_the_start_gives_nan_in_bounded_time():
+    """SciPy's explicit solvers loop forever when f(t0, y0) is nan (the step size becomes nan);
+    here the solution is nan at every requested time, with status -1, and so is its derivative."""
+    decay = lambda t, y, k: -k * y  # noqa: E731
+    res = oi.solve_ivp(decay, (0.0, 2.0), np.array([1.0]), args=(np.nan,), t_eval=[0.5, 1.0])
+    assert res.status == -1 and not res.success and "not finite" in res.message
+    assert res.y.shape == (1, 2) and np.all(np.isnan(res.y))
+    g = osc.grad(lambda k: oi.solve_ivp(decay, (0.0, 2.0), np.array([1.0]), args=(k,)).y[0, -1])(np.nan)
+    assert np.isnan(g)

@@ -137,6 +137,18 @@ def _read_off(ts, steps, times):
     return _np.concatenate(pieces, axis=1)
 
 
+def _nan_solution(y0, f0, t0, tf, t_eval):
+    """The result where the right-hand side ``f0 = fun(t0, y0)`` is not finite: SciPy's
+    step-size control never leaves that point (its explicit solvers loop forever), so the
+    solution is nan at every requested time, as NumPy propagates nan, and so are its
+    derivatives in ``y0`` and in whatever ``f0`` depends on."""
+    t = _np.array([t0, tf], dtype=float) if t_eval is None else _np.asarray(t_eval, dtype=float)
+    values = (_onp.asarray(y0) + 0.0 * f0)[:, None] * _np.full((1, t.size), _np.nan)
+    return _OptimizeResult(t=t, y=values, sol=None, t_events=None, y_events=None, nfev=1, njev=0, nlu=0, status=-1,
+                           message="The right-hand side is not finite at the initial point: no step size can be "
+                                   "chosen, so the solution is nan.", success=False)
+
+
 def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, events=None, vectorized=False,
               args=None, **options):
     """The solution of ``y' = fun(t, y)``, ``y(t_span[0]) = y0``: :func:`scipy.integrate.solve_ivp`.
@@ -194,6 +206,11 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False, e
         y0 = y0.astype(_np.result_type(y0.dtype, float), copy=False)
     y0_plain = _plain(y0, "y0", "solve_ivp")
     args_plain = tuple(_plain(a, "args", "solve_ivp") if isinstance(a, _Tracer) else a for a in args)
+
+    if _np.all(_np.isfinite(y0_plain)):  # (SciPy refuses a non-finite y0 itself)
+        f0 = _onp.asarray(fun(t0, y0, *args))
+        if not _np.all(_np.isfinite(_plain(f0, "fun(t0, y0)", "solve_ivp"))):
+            return _nan_solution(y0, f0, t0, tf, t_eval)
 
     if name not in _EXPLICIT:
         if isinstance(y0, _Tracer) or _has_tracer(args):
