@@ -170,6 +170,17 @@ def _cholesky(mat):
     return low, 2.0 * _o.sum(_log(_o.diagonal(low, axis1=-2, axis2=-1)), axis=-1)
 
 
+def _matrices(X, rows, cols, name):
+    """``X`` as a stack of ``rows x cols`` matrices (one matrix gets a leading axis of 1), or the
+    error naming the distribution."""
+    X = _arr(X)
+    if _o.ndim(X) == 2:
+        X = _o.reshape(X, (1,) + _o.shape(X))
+    if _o.ndim(X) < 2 or _o.shape(X)[-2:] != (rows, cols):
+        raise ValueError(f"{name}: X must hold {rows} x {cols} matrices along its last two axes")
+    return X
+
+
 def _square(mat, dim, what):
     """A number (times the identity), a vector (a diagonal) or a ``dim x dim`` matrix, as a matrix."""
     mat = _arr(mat)
@@ -484,11 +495,7 @@ class matrix_normal_gen(_multi):
             mean = _np.zeros((rows, cols))
         if _o.shape(mean) != (rows, cols):
             raise ValueError("matrix_normal: mean, rowcov and colcov have incompatible shapes")
-        X = _arr(X)
-        if _o.ndim(X) == 2:
-            X = _o.reshape(X, (1,) + _o.shape(X))
-        if _o.ndim(X) < 2 or _o.shape(X)[-2:] != (rows, cols):
-            raise ValueError(f"matrix_normal: X must hold {rows} x {cols} matrices along its last two axes")
+        X = _matrices(X, rows, cols, "matrix_normal")
         _, logdet_row = _cholesky(rowcov)
         _, logdet_col = _cholesky(colcov)
         dev = X - mean

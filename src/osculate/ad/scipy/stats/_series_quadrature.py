@@ -27,7 +27,7 @@ from .. import special as _sp
 from ._base import _LOG2, _LOG_PI, _LOG_SQRT_2PI, _arr, _all, _exp, _inf, _log, _log1p, _nan, _quiet, _where, rv_continuous
 from ._discrete import _logsum0
 from ._halfline import _half, _logaddexp, _scipy
-from ._multivariate import _cholesky, _frozen_multi, _multi, _square, _squeeze, _values
+from ._multivariate import _cholesky, _frozen_multi, _matrices, _multi, _square, _squeeze, _values
 
 __all__ = ["kstwobign", "irwinhall", "normal_inverse_gamma", "geninvgauss", "norminvgauss", "genhyperbolic",
            "gausshyper", "matrix_t"]
@@ -640,11 +640,7 @@ class matrix_t_gen(_multi):
         known = _values(df)
         if known is not None and not float(known[0]) > 0.0:
             raise ValueError("matrix_t: df must be positive")
-        X = _arr(X)
-        if _o.ndim(X) == 2:
-            X = _o.reshape(X, (1,) + _o.shape(X))
-        if _o.ndim(X) < 2 or _o.shape(X)[-2:] != (rows, cols):
-            raise ValueError(f"matrix_t: X must hold {rows} x {cols} matrices along its last two axes")
+        X = _matrices(X, rows, cols, "matrix_t")
         _, logdet_row = _cholesky(row_spread)
         _, logdet_col = _cholesky(col_spread)
         dev = X - mean
