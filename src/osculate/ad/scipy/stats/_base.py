@@ -107,6 +107,25 @@ class rv_frozen:
 # --------------------------------------------------------------------------- continuous
 
 
+def _bound_arguments(name, method, shapes, others, args, kwds):
+    """``{parameter: value}`` of a call ``name.method(x, *args, **kwds)`` whose
+    parameters are ``shapes`` (required) then ``others`` (``loc``, ``scale``:
+    optional), positionally or by keyword, as SciPy binds them; one-line
+    TypeErrors otherwise."""
+    names = tuple(shapes) + tuple(others)
+    if len(args) > len(names):
+        raise TypeError(f"{name}.{method}() takes at most {len(names)} parameters ({', '.join(names)})")
+    values = dict(zip(names, args))
+    for key, v in kwds.items():
+        if key not in names or key in values:
+            raise TypeError(f"{name}.{method}() got an unexpected or repeated argument {key!r}")
+        values[key] = v
+    missing = [n for n in shapes if n not in values]
+    if missing:
+        raise TypeError(f"{name}.{method}() missing the shape parameter(s) {', '.join(missing)}")
+    return values
+
+
 class rv_continuous:
     """A continuous distribution in standard form (``z = (x - loc) / scale``).
 
@@ -135,17 +154,7 @@ class rv_continuous:
 
     # -- parameters
     def _params(self, method, args, kwds):
-        names = self.shapes + ("loc", "scale")
-        if len(args) > len(names):
-            raise TypeError(f"{self.name}.{method}() takes at most {len(names)} parameters ({', '.join(names)})")
-        values = dict(zip(names, args))
-        for key, v in kwds.items():
-            if key not in names or key in values:
-                raise TypeError(f"{self.name}.{method}() got an unexpected or repeated argument {key!r}")
-            values[key] = v
-        missing = [n for n in self.shapes if n not in values]
-        if missing:
-            raise TypeError(f"{self.name}.{method}() missing the shape parameter(s) {', '.join(missing)}")
+        values = _bound_arguments(self.name, method, self.shapes, ("loc", "scale"), args, kwds)
         shapes = [_arr(values[n]) for n in self.shapes]
         loc, scale = _arr(values.get("loc", 0.0)), _arr(values.get("scale", 1.0))
         valid = self._valid(*shapes)  # one condition per shape parameter, which replaces only that one
@@ -271,17 +280,7 @@ class rv_discrete:
         return f"<osculate.scipy.stats.{self.name}>"
 
     def _params(self, method, args, kwds):
-        names = self.shapes + ("loc",)
-        if len(args) > len(names):
-            raise TypeError(f"{self.name}.{method}() takes at most {len(names)} parameters ({', '.join(names)})")
-        values = dict(zip(names, args))
-        for key, v in kwds.items():
-            if key not in names or key in values:
-                raise TypeError(f"{self.name}.{method}() got an unexpected or repeated argument {key!r}")
-            values[key] = v
-        missing = [n for n in self.shapes if n not in values]
-        if missing:
-            raise TypeError(f"{self.name}.{method}() missing the shape parameter(s) {', '.join(missing)}")
+        values = _bound_arguments(self.name, method, self.shapes, ("loc",), args, kwds)
         shapes = [_arr(values[n]) for n in self.shapes]
         valid = self._valid(*shapes)
         shapes = [_where(c, s, d) for s, c, d in zip(shapes, valid, self.safe)]

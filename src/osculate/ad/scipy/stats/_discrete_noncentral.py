@@ -18,7 +18,7 @@ import numpy as _np
 from ... import numpy as _o
 from ...core import ConcretizationError, concrete
 from .. import special as _sp
-from ._base import _all, _any, _arr, _exp, _inf, _log, _nan, _quiet, _where, rv_discrete
+from ._base import _all, _any, _arr, _bound_arguments, _exp, _inf, _log, _nan, _quiet, _where, rv_discrete
 from ._discrete import _MAX_TERMS, _integral, _lncomb, _logsum0, _summed
 from ._multivariate import _frozen_multi, _multi, _values
 
@@ -46,16 +46,7 @@ class poisson_binom_gen(rv_discrete):
     name, shapes, safe = "poisson_binom", ("p",), (0.5,)
 
     def _params(self, method, args, kwds):
-        names = ("p", "loc")
-        if len(args) > len(names):
-            raise TypeError(f"poisson_binom.{method}() takes at most 2 parameters (p, loc)")
-        values = dict(zip(names, args))
-        for key, v in kwds.items():
-            if key not in names or key in values:
-                raise TypeError(f"poisson_binom.{method}() got an unexpected or repeated argument {key!r}")
-            values[key] = v
-        if "p" not in values:
-            raise TypeError(f"poisson_binom.{method}() missing the shape parameter p")
+        values = _bound_arguments("poisson_binom", method, ("p",), ("loc",), args, kwds)
         p = _arr(values["p"])
         if _o.ndim(p) == 0:
             p = _o.reshape(p, (1,))
