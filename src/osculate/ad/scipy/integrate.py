@@ -115,6 +115,18 @@ def _spacings_last(x, y, axis, name, check_length=True):
 # --------------------------------------------------------------------------- sampled data
 
 
+def _neighbours(ndim, ax):
+    """The index of every point but the last along axis ``ax``, and of every point but the first."""
+    first = tuple(slice(None) if i != ax else slice(None, -1) for i in range(ndim))
+    rest = tuple(slice(None) if i != ax else slice(1, None) for i in range(ndim))
+    return first, rest
+
+
+def _along(v, ax, ndim):
+    """The 1-d ``v`` shaped to lie along axis ``ax`` of an ``ndim``-d array."""
+    return _onp.reshape(v, tuple(-1 if i == ax else 1 for i in range(ndim)))
+
+
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """The composite trapezoidal rule along ``axis``: :func:`scipy.integrate.trapezoid`.
 
@@ -130,8 +142,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     """
     y = _as_float(y)
     ax = _axis(axis, y.ndim, "trapezoid")
-    first = tuple(slice(None) if i != ax else slice(None, -1) for i in range(y.ndim))
-    rest = tuple(slice(None) if i != ax else slice(1, None) for i in range(y.ndim))
+    first, rest = _neighbours(y.ndim, ax)
     if x is None:
         d = dx
     else:
@@ -140,7 +151,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
             if x.shape[0] != y.shape[ax]:
                 raise ValueError(f"osculate.scipy.integrate.trapezoid: x has {x.shape[0]} points, "
                                  f"y has {y.shape[ax]} along axis")
-            d = _onp.reshape(_np.diff(x), tuple(-1 if i == ax else 1 for i in range(y.ndim)))
+            d = _along(_np.diff(x), ax, y.ndim)
         else:
             x = _np.broadcast_to(x, y.shape)
             d = x[rest] - x[first]
@@ -164,14 +175,13 @@ def cumulative_trapezoid(y, x=None, dx=1.0, axis=-1, initial=None):
     ax = _axis(axis, y.ndim, "cumulative_trapezoid")
     if y.shape[ax] == 0:
         raise ValueError("osculate.scipy.integrate.cumulative_trapezoid: at least one point is required along axis")
-    first = tuple(slice(None) if i != ax else slice(None, -1) for i in range(y.ndim))
-    rest = tuple(slice(None) if i != ax else slice(1, None) for i in range(y.ndim))
+    first, rest = _neighbours(y.ndim, ax)
     if x is None:
         d = dx
     else:
         x = _as_float(x)
         if x.ndim == 1:
-            d = _onp.reshape(_np.diff(x), tuple(-1 if i == ax else 1 for i in range(y.ndim)))
+            d = _along(_np.diff(x), ax, y.ndim)
         elif x.ndim != y.ndim:
             raise ValueError("osculate.scipy.integrate.cumulative_trapezoid: if given, the shape of x must be 1-D "
                              "or the same as y's")
