@@ -94,7 +94,7 @@ def split_aux(out, has_aux):
 def is_one_array(x):
     """Whether ``x`` is read as one array by the transforms: a leaf, or a list
     (the transforms' single-array path, which has always taken a list of numbers)."""
-    return isinstance(x, list) or tree_flatten(x)[1] == LEAF_DEF
+    return type(x) is np.ndarray or isinstance(x, list) or tree_flatten(x)[1] == LEAF_DEF
 
 
 def is_array_point(x):

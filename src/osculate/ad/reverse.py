@@ -14,6 +14,8 @@ and returns the sweep as a function.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .core import LeakedTracerError, Trace, Tracer, new_trace, zero
@@ -56,19 +58,12 @@ DROP_AT_SIZE = 1024
 
 
 def _worth_dropping(x):
-    if type(x) is np.ndarray and DROP_AT_SIZE:
+    if not DROP_AT_SIZE:
+        return getattr(x, "shape", None) is not None
+    if type(x) is np.ndarray:
         return x.ndim > 0 and x.size >= DROP_AT_SIZE
-    shape = getattr(x, "shape", None)
-    if shape is None:  # a number
-        return False
-    if DROP_AT_SIZE == 0:
-        return True
-    if not shape:
-        return False
-    n = 1
-    for s in shape:
-        n *= s
-    return n >= DROP_AT_SIZE
+    shape = getattr(x, "shape", None)  # (None: a number)
+    return shape is not None and len(shape) > 0 and math.prod(shape) >= DROP_AT_SIZE
 
 
 # A tangent-only sweep (see _primal_needed) from inputs of this many elements: below it, the analysis
