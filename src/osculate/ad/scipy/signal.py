@@ -18,7 +18,14 @@ is differentiable to any order in every array argument and works under
   with triangular solves, so the time loop is a handful of array operations
   (``filtfilt``'s ``method='gust'`` adds one small least-squares solve);
 * ``hilbert`` (the analytic signal, by FFT), ``savgol_coeffs``,
-  ``savgol_filter`` (every ``mode``) and ``detrend``.
+  ``savgol_filter`` (every ``mode``) and ``detrend``;
+* ``convolve2d``/``correlate2d`` (every ``mode`` and ``boundary``, a
+  traced ``fillvalue`` too), ``deconvolve`` (polynomial division by
+  filtering an impulse) and ``lfiltic`` (the filter state continuing given
+  past inputs and outputs);
+* the piecewise filters ``medfilt``, ``medfilt2d``, ``order_filter`` (the
+  derivative is that of the sample each window picks) and ``wiener`` (the
+  branch, local mean or shrunk sample, is chosen by the values).
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy import signal
@@ -43,7 +50,8 @@ from .linalg import solve_triangular as _solve_triangular
 
 __all__ = [
     "convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter", "lfilter_zi", "filtfilt", "sosfilt",
-    "sosfilt_zi", "sosfiltfilt", "hilbert", "savgol_coeffs", "savgol_filter", "detrend",
+    "sosfilt_zi", "sosfiltfilt", "hilbert", "savgol_coeffs", "savgol_filter", "detrend", "convolve2d",
+    "correlate2d", "medfilt", "medfilt2d", "order_filter", "wiener", "deconvolve", "lfiltic",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
@@ -832,3 +840,303 @@ def detrend(data, axis=-1, type="linear", bp=0, overwrite_data=False):  # noqa: 
         pieces.append(seg - _o.matmul(_o.matmul(seg, q), q.T))
     out = pieces[0] if len(pieces) == 1 else _o.concatenate(pieces, axis=-1)
     return _o.moveaxis(out, -1, axis)
+
+
+# --------------------------------------------------------------------------- 2-d convolution, rank filters, Wiener
+
+#: ``convolve2d``'s boundaries as :mod:`scipy.ndimage` modes: ``'symm'`` repeats
+#: the edge sample (``d c b a | a b c d``), which is ndimage's ``'reflect'``
+_BOUNDARIES = {"fill": "constant", "pad": "constant", "wrap": "wrap", "circular": "wrap", "symm": "reflect",
+               "symmetric": "reflect"}
+
+
+def _pair2d(in1, in2, mode, boundary, fillvalue, fname):
+    in1, in2 = _array(in1, fname, "in1"), _array(in2, fname, "in2")
+    if _np.ndim(in1) != 2 or _np.ndim(in2) != 2:
+        raise ValueError(f"{fname}: inputs must both be 2-D arrays, not of dimensions {_np.ndim(in1)} and "
+                         f"{_np.ndim(in2)}")
+    if _np.size(in1) == 0 or _np.size(in2) == 0:
+        raise ValueError(f"{fname}: in1 and in2 must not be empty")
+    _check_mode(mode, fname)
+    if boundary not in _BOUNDARIES:
+        raise ValueError(f"{fname}: boundary must be 'fill', 'wrap' or 'symm', not {boundary!r}")
+    fillvalue = _nd._check_cval(fillvalue, fname)
+    swap = False
+    if mode == "valid":
+        s1, s2 = _np.shape(in1), _np.shape(in2)
+        _check_valid(s1, s2, fname)
+        swap = not all(a >= b for a, b in zip(s1, s2))  # SciPy slides the smaller one over the larger
+    return (in2, in1) if swap else (in1, in2), fillvalue, swap
+
+
+def _windowed2d(data, w, n2, mode, boundary, fillvalue, corr=False):
+    """``out[i] = sum_k w[k] data_ext[i + k + start]``, the ``mode`` part of the
+    full result (``data`` extended by ``boundary``, ``n2`` the kernel shape).
+    An even kernel has no centre: SciPy's ``'same'`` correlation keeps the
+    window one sample later than the convolution (``corr``)."""
+    starts, lengths = [], []
+    for n1, k in zip(_np.shape(data), n2):
+        offset, length = _out_window(n1, k, mode)
+        if corr and mode == "same":
+            offset = k // 2
+        starts.append(offset - (k - 1))
+        lengths.append(length)
+    modes = [_BOUNDARIES[boundary]] * 2
+    return _nd._windows(data, w, [0, 1], starts, lengths, modes, fillvalue)
+
+
+def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
+    """Convolve two 2-d arrays, as :func:`scipy.signal.convolve2d`, with
+    ``in1`` extended past its edges by ``boundary``: ``'fill'`` (the value
+    ``fillvalue``), ``'wrap'`` (periodic) or ``'symm'`` (mirrored, the edge
+    sample repeated).  Differentiable in both inputs and in ``fillvalue``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import convolve2d
+    >>> convolve2d(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 1.0]]), mode="same", boundary="wrap")
+    array([[3., 3.],
+           [7., 7.]])
+    """
+    fname = "convolve2d"
+    (in1, in2), fillvalue, _ = _pair2d(in1, in2, mode, boundary, fillvalue, fname)
+    return _windowed2d(in1, _flip_all(in2), _np.shape(in2), mode, boundary, fillvalue)
+
+
+def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
+    """Cross-correlate two 2-d arrays, as :func:`scipy.signal.correlate2d`
+    (``in2`` conjugated; the boundaries of :func:`convolve2d`).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import correlate2d
+    >>> correlate2d(np.array([[1.0, 2.0, 3.0]]), np.array([[1.0, -1.0]]), mode="valid")
+    array([[-1., -1.]])
+    """
+    fname = "correlate2d"
+    (in1, in2), fillvalue, swap = _pair2d(in1, in2, mode, boundary, fillvalue, fname)
+    out = _windowed2d(in1, _nd._conj(in2), _np.shape(in2), mode, boundary, fillvalue, corr=True)
+    return _flip_all(out) if swap else out
+
+
+def _kernel_sizes(kernel_size, ndim, fname):
+    sizes = [3] * ndim if kernel_size is None else _np.atleast_1d(_np.asarray(kernel_size))
+    if _np.ndim(sizes) != 1:
+        raise ValueError(f"{fname}: kernel_size must be an integer or a sequence of integers")
+    if len(sizes) == 1:
+        sizes = [sizes[0]] * ndim
+    if len(sizes) != ndim:
+        raise ValueError(f"{fname}: kernel_size must have one entry per dimension ({ndim}), not {len(sizes)}")
+    out = []
+    for k in sizes:
+        if not float(k).is_integer() or k < 1 or int(k) % 2 != 1:
+            raise ValueError(f"{fname}: each element of kernel_size should be odd (a positive odd integer), not {k!r}")
+        out.append(int(k))
+    return out
+
+
+def _rank_input(x, fname, what="volume"):
+    x = _array(x, fname, what)
+    if not isinstance(x, _Tracer) and not (x.dtype.kind in "iu" or x.dtype in (_np.float32, _np.float64)):
+        raise ValueError(f"{fname}: dtype={x.dtype} is not supported (integers, float32 or float64)")
+    if isinstance(x, _Tracer) and _is_complex(x):
+        raise ValueError(f"{fname}: complex input is not supported (values are ranked)")
+    return x
+
+
+def _has_values(x):
+    """Whether ``x``'s values can be looked at (plain, or traced for
+    derivatives only; not staged by ``jit`` nor batched by ``vmap``)."""
+    try:
+        _concrete(x)
+    except ConcretizationError:
+        return False
+    return True
+
+
+def _rank_filter(x, rank, sizes, footprint, fname):
+    """The ``rank``-th smallest value of every window (zeros outside).  With
+    the values at hand, :mod:`scipy.ndimage`'s rank filter (a sort); under
+    ``jit`` or ``vmap``, where a sort cannot look at the values, each window
+    value's rank is counted (comparisons with the others, ties broken by
+    position) and the one of rank ``rank`` kept: no value-dependent indexing,
+    and the derivative is still that of the value kept."""
+    if _has_values(x):
+        return _nd.rank_filter(x, rank, size=sizes, footprint=footprint, mode="constant")
+    g, x, count = _nd._rank_windows(x, sizes, footprint, None, "constant", 0.0, 0, None, fname, False)
+    rank = int(rank) + (count if rank < 0 else 0)
+    if not 0 <= rank < count:
+        raise ValueError(f"{fname}: rank {rank} is not within the footprint's {count} elements")
+    if g is None:
+        return x
+    later = _np.arange(count)[:, None] > _np.arange(count)[None, :]  # [i, j]: j comes before i
+    other, this = g[..., None, :], g[..., :, None]
+    below = (other < this) | ((other == this) & later)
+    position = _o.sum(_o.where(below, 1, 0), axis=-1)
+    return _o.sum(_o.where(position == rank, g, _np.zeros((), _np.dtype(g.dtype))), axis=-1)
+
+
+def medfilt(volume, kernel_size=None):
+    """The median over a window of ``kernel_size`` (odd, 3 by default) around
+    each sample of an n-d array, zeros outside, as :func:`scipy.signal.medfilt`.
+    Piecewise: the derivative is that of the sample picked.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import medfilt
+    >>> medfilt(np.array([2.0, 8.0, 0.0, 4.0, 1.0]))
+    array([2., 2., 4., 1., 1.])
+    """
+    fname = "medfilt"
+    x = _rank_input(volume, fname)
+    if _np.ndim(x) == 0:
+        x = _o.reshape(x, (1,)) if isinstance(x, _Tracer) else _np.reshape(x, (1,))
+    sizes = _kernel_sizes(kernel_size, _np.ndim(x), fname)
+    return _rank_filter(x, int(_np.prod(sizes)) // 2, sizes, None, fname)
+
+
+def medfilt2d(input, kernel_size=3):  # noqa: A002 (SciPy's name)
+    """The median filter of a 2-d array, zeros outside, as
+    :func:`scipy.signal.medfilt2d` (see :func:`medfilt`).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import medfilt2d
+    >>> medfilt2d(np.array([[1.0, 5.0, 2.0], [4.0, 3.0, 6.0], [9.0, 8.0, 7.0]]))
+    array([[0., 2., 0.],
+           [3., 5., 3.],
+           [0., 4., 0.]])
+    """
+    fname = "medfilt2d"
+    x = _rank_input(input, fname, "input")
+    if _np.ndim(x) != 2:
+        raise ValueError(f"{fname}: input must be a 2-D array, not of dimension {_np.ndim(x)}")
+    sizes = _kernel_sizes(kernel_size, 2, fname)
+    return _rank_filter(x, int(_np.prod(sizes)) // 2, sizes, None, fname)
+
+
+def order_filter(a, domain, rank):
+    """The ``rank``-th smallest of the samples under the True entries of
+    ``domain`` (odd in every dimension) centred on each sample, zeros
+    outside, as :func:`scipy.signal.order_filter`.  Piecewise: the derivative
+    is that of the sample picked.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import order_filter
+    >>> order_filter(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), np.ones(3), 2)
+    array([8., 8., 8., 4., 4.])
+    """
+    fname = "order_filter"
+    domain = _np.asarray(_concrete(domain) if isinstance(domain, _Tracer) else domain)
+    if any(k % 2 != 1 for k in domain.shape):
+        raise ValueError(f"{fname}: each dimension of domain should have an odd number of elements, not "
+                         f"{domain.shape}")
+    if not isinstance(rank, (int, _np.integer)) or isinstance(rank, bool):
+        raise TypeError(f"{fname}: rank must be an integer, not {rank!r}")
+    x = _rank_input(a, fname, "a")
+    return _rank_filter(x, rank, None, domain, fname)
+
+
+def wiener(im, mysize=None, noise=None):
+    """Wiener-filter an n-d array, as :func:`scipy.signal.wiener`: each sample
+    is pulled towards its local mean (over windows of ``mysize``, 3 by
+    default, zeros outside) by the share of the local variance that
+    ``noise`` explains (the mean local variance when None); where the local
+    variance is below the noise, the local mean itself.  Differentiable in
+    ``im`` and ``noise``, piecewise (which branch holds is decided by the values).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import wiener
+    >>> wiener(np.array([1.0, 4.0, 2.0, 8.0, 3.0]), 3).round(6)
+    array([1.666667, 2.333333, 4.438095, 4.972043, 3.348299])
+    """
+    fname = "wiener"
+    x = _array(im, fname, "im")
+    if not isinstance(x, _Tracer) and x.dtype.kind not in "fc":
+        x = x.astype(_np.float64)
+    nd = _np.ndim(x)
+    if mysize is None:
+        sizes = [3] * nd
+    else:
+        sizes = [int(k) for k in _np.atleast_1d(mysize)]
+        sizes = sizes * nd if len(sizes) == 1 else sizes
+    if len(sizes) != nd or any(k < 1 for k in sizes):
+        raise ValueError(f"{fname}: mysize must be a positive integer or one per dimension ({nd}), not {mysize!r}")
+    box = _np.ones(sizes)
+    count = float(_np.prod(sizes))
+    mean = correlate(x, box, "same") / count
+    var = correlate(x * x, box, "same") / count - mean * mean
+    if noise is None:
+        noise = _o.mean(var)
+    low = var < noise
+    safe = _o.where(low, 1.0, var)  # the other branch, kept finite where it is not used
+    return _o.where(low, mean, (x - mean) * (1 - noise / safe) + mean)
+
+
+def deconvolve(signal, divisor):
+    """Polynomial division: ``(quotient, remainder)`` with
+    ``signal = convolve(divisor, quotient) + remainder``, as
+    :func:`scipy.signal.deconvolve` (the quotient by filtering an impulse).
+    Differentiable in both arguments.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import deconvolve
+    >>> q, r = deconvolve(np.array([1.0, 3.0, 5.0, 3.0]), np.array([1.0, 1.0]))
+    >>> q, r
+    (array([1., 2., 3.]), array([0., 0., 0., 0.]))
+    """
+    fname = "deconvolve"
+    num, den = _array(signal, fname, "signal"), _array(divisor, fname, "divisor")
+    num = num if _np.ndim(num) else (_o.reshape(num, (1,)) if isinstance(num, _Tracer) else _np.reshape(num, (1,)))
+    den = den if _np.ndim(den) else (_o.reshape(den, (1,)) if isinstance(den, _Tracer) else _np.reshape(den, (1,)))
+    for what, c in (("signal", num), ("divisor", den)):
+        if _np.ndim(c) != 1 or _np.size(c) == 0:
+            raise ValueError(f"{fname}: {what} must be a non-empty 1-d array, not shape {_np.shape(c)}")
+    n, d = _np.shape(num)[0], _np.shape(den)[0]
+    if d > n:
+        return [], num
+    impulse = _np.zeros(n - d + 1)
+    impulse[0] = 1.0
+    quot = lfilter(num, den, impulse)
+    return quot, num - convolve(den, quot, mode="full")
+
+
+def lfiltic(b, a, y, x=None):
+    """The initial state of :func:`lfilter` (direct form II transposed) that
+    continues from the past outputs ``y`` and inputs ``x`` (most recent
+    first: ``y[0]`` is ``y[-1]`` of the past), as :func:`scipy.signal.lfiltic`.
+    Differentiable in ``b``, ``a``, ``y`` and ``x``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import lfiltic
+    >>> lfiltic([1.0], [1.0, -0.5], [2.0])
+    array([1.])
+    """
+    fname = "lfiltic"
+    a, b = _array(a, fname, "a"), _array(b, fname, "b")
+    for what, c in (("a", a), ("b", b)):
+        if _np.ndim(c) > 1:
+            raise ValueError(f"{fname}: filter coefficients {what} must be 1-D")
+    a = a if _np.ndim(a) else _o.reshape(a, (1,))
+    b = b if _np.ndim(b) else _o.reshape(b, (1,))
+    if _np.shape(a)[0] == 0:
+        raise ValueError(f"{fname}: there must be at least one a coefficient")
+    p, q = _np.shape(a)[0] - 1, _np.shape(b)[0] - 1
+    order = max(p, q)
+
+    def history(v, k):  # the first k values of v, zeros after its end
+        v = _o.ravel(_array(v, fname, "y or x"))
+        m = _np.shape(v)[0]
+        return v[:k] if m >= k else _o.concatenate([v, _np.zeros(k - m)])
+
+    zi = _np.zeros(order)
+    terms = []
+    if x is not None and q:
+        xs = history(x, q)
+        terms.append(_o.stack([_o.sum(b[m + 1:] * xs[:q - m]) for m in range(q)]))
+    if p:
+        ys = history(y, p)
+        terms.append(-_o.stack([_o.sum(a[m + 1:] * ys[:p - m]) for m in range(p)]))
+    for t in terms:
+        zi = zi + _pad_to(t, order)
+    if isinstance(a, _Tracer):
+        return zi / a[0]
+    if a[0] == 0:
+        raise ValueError(f"{fname}: the first a coefficient must be non-zero")
+    return zi if a[0] == 1 else zi / a[0]
