@@ -25,7 +25,9 @@ is differentiable to any order in every array argument and works under
   past inputs and outputs);
 * the piecewise filters ``medfilt``, ``medfilt2d``, ``order_filter`` (the
   derivative is that of the sample each window picks) and ``wiener`` (the
-  branch, local mean or shrunk sample, is chosen by the values).
+  branch, local mean or shrunk sample, is chosen by the values);
+* the waveforms ``chirp``, ``gausspulse``, ``sawtooth``, ``square`` and
+  ``unit_impulse`` (in :mod:`._waveforms`).
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy import signal
@@ -46,12 +48,14 @@ from scipy import fft as _scipy_fft
 from .. import numpy as _o
 from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from . import ndimage as _nd
+from ._waveforms import chirp, gausspulse, sawtooth, square, unit_impulse
 from .linalg import solve_triangular as _solve_triangular
 
 __all__ = [
     "convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter", "lfilter_zi", "filtfilt", "sosfilt",
     "sosfilt_zi", "sosfiltfilt", "hilbert", "savgol_coeffs", "savgol_filter", "detrend", "convolve2d",
     "correlate2d", "medfilt", "medfilt2d", "order_filter", "wiener", "deconvolve", "lfiltic",
+    "chirp", "gausspulse", "sawtooth", "square", "unit_impulse",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
