@@ -9,6 +9,12 @@
 ``percentile_filter`` (a gather, then a sort or a minimum/maximum: their
 derivative is that of the value picked).
 
+Spline interpolation (in :mod:`._ndimage_geometry`): ``map_coordinates``,
+``affine_transform``, ``shift``, ``zoom``, ``rotate``,
+``geometric_transform``, ``spline_filter`` and ``spline_filter1d``, orders
+0-5 and every boundary mode, differentiable in the image and in the
+sampling points (coordinates, matrix, offset, shift, angle).
+
 SciPy's filters convert their input with ``np.asarray``, so plain
 ``scipy.ndimage.gaussian_filter1d(tracer, ...)`` cannot see a traced value
 (its error names this module).  Here each filter is one gather and one
@@ -43,12 +49,18 @@ import numpy as _np
 
 from .. import numpy as _o
 from ..core import Tracer as _Tracer
+from ._ndimage_geometry import (affine_transform, geometric_transform, map_coordinates, rotate, shift,
+                                spline_filter, spline_filter1d, zoom)
+from ._ndimage_support import _array, _axis_index, _check_cval, _no_output, _per_axis
 
 __all__ = [
     "correlate1d", "convolve1d", "correlate", "convolve", "gaussian_filter1d", "gaussian_filter",
     "uniform_filter1d", "uniform_filter", "sobel", "prewitt", "laplace", "gaussian_laplace",
     "gaussian_gradient_magnitude", "minimum_filter1d", "maximum_filter1d", "minimum_filter", "maximum_filter",
     "median_filter", "rank_filter", "percentile_filter",
+    # interpolation (_ndimage_geometry)
+    "spline_filter1d", "spline_filter", "map_coordinates", "affine_transform", "shift", "zoom", "rotate",
+    "geometric_transform",
 ]
 
 _MODES = {"reflect": "reflect", "grid-mirror": "reflect", "mirror": "mirror", "nearest": "nearest",
@@ -61,43 +73,6 @@ def _mode(mode, fname):
     if not isinstance(mode, str) or mode not in _MODES:
         raise ValueError(f"{fname}: mode must be one of {sorted(_MODES)}, not {mode!r}")
     return _MODES[mode]
-
-
-def _no_output(output, fname):
-    if output is not None:
-        raise TypeError(f"{fname}: output= is not supported on traced values (pass None; the result is returned)")
-
-
-def _array(x, fname, what="input"):
-    """``x`` as an array (a tracer stays one; a list may hold tracers), numeric or a TypeError naming it."""
-    if isinstance(x, _Tracer):
-        return x
-    if isinstance(x, (list, tuple)):
-        x = _o.array(x)
-        if isinstance(x, _Tracer):
-            return x
-    x = _np.asarray(x)
-    if x.dtype == object or x.dtype.kind not in "biufc":
-        raise TypeError(f"{fname}: {what} must be a numeric array, not dtype {x.dtype}")
-    return x
-
-
-def _axis_index(axis, ndim, fname, what="axis"):
-    if not isinstance(axis, (int, _np.integer)) or isinstance(axis, bool):
-        raise TypeError(f"{fname}: {what} must be an integer, not {axis!r}")
-    if not -ndim <= axis < ndim:
-        raise ValueError(f"{fname}: {what} {axis} is out of bounds for an array of dimension {ndim}")
-    return int(axis) % ndim
-
-
-def _per_axis(value, n, fname, what):
-    """``value`` repeated for ``n`` axes, or the sequence of ``n`` values given."""
-    if isinstance(value, (str, _numbers.Number, _Tracer)) and _np.ndim(value) == 0:
-        return [value] * n
-    seq = list(value)
-    if len(seq) != n:
-        raise ValueError(f"{fname}: {what} must be a single value or a sequence of {n} values, not {len(seq)}")
-    return seq
 
 
 def _axes_list(axes, ndim, fname):
@@ -194,14 +169,6 @@ def _weights1d(weights, fname):
     if _np.ndim(w) != 1 or _np.shape(w)[0] < 1:
         raise ValueError(f"{fname}: weights must be a non-empty 1-d array, not shape {_np.shape(w)}")
     return w
-
-
-def _check_cval(cval, fname):
-    if not isinstance(cval, _Tracer) and not isinstance(cval, _numbers.Number) and _np.ndim(cval) != 0:
-        raise TypeError(f"{fname}: cval must be a single number, not {cval!r}")
-    if isinstance(cval, _Tracer) and _np.ndim(cval) != 0:
-        raise TypeError(f"{fname}: cval must be a single number (a 0-d value), not shape {_np.shape(cval)}")
-    return cval
 
 
 def _check_complex_cval(x, cval, fname):
