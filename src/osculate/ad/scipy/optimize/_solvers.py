@@ -1,160 +1,14 @@
-"""``scipy.optimize`` inside a differentiated model, with SciPy's signatures.
-
-A model that calls ``scipy.optimize.brentq(g, a, b, args=(theta,))`` with a
-traced ``theta`` is refused by SciPy (it converts every value to a float).
-The functions here take the same arguments and give SciPy's results: the
-solve itself is SciPy's, run on plain values, so roots and minimizers are
-SciPy's to the last bit.  When a member of ``args`` is traced, the result is
-an implicit function of it (:mod:`osculate.ad.implicit`, ``docs/implicit.md``):
-a root ``x*`` of ``f(x, *args) = 0`` is differentiated by the implicit
-function theorem, ``dx*/dθ = −(∂f/∂x)⁻¹ ∂f/∂θ``, to every order, in forward
-and reverse mode, under ``vmap`` (one solve per batch member) and ``jit`` (the
-solve is one staged node, re-run at replay).
-
-* roots of a scalar equation: :func:`brentq`, :func:`brenth`, :func:`ridder`,
-  :func:`bisect`, :func:`toms748`, :func:`newton`, :func:`root_scalar`;
-* roots of a system and fixed points: :func:`fsolve`, :func:`root`,
-  :func:`fixed_point`;
-* minimizers: :func:`minimize`, :func:`minimize_scalar`, differentiated
-  through the stationarity condition ``∇ₓ fun(x*, *args) = 0``; the
-  minimum value ``.fun`` is ``fun(x*, *args)`` on the traced ``args``;
-* Rosenbrock's test function: :func:`rosen`, :func:`rosen_der`,
-  :func:`rosen_hess`, :func:`rosen_hess_prod`, composed of traced operations.
-
-The functions given to the solvers are written with NumPy operations (they
-are traced when derivatives are taken).  Bracket ends and starting points
-may be traced; the solution does not depend on them (derivative zero).
-Derivatives assume ``∂f/∂x`` invertible at the solution (an isolated root, a
-strict minimum) and raise :class:`~osculate.ad.implicit.SingularJacobianError`
-otherwise.  Only unknowns are traced in the results: the statistics beside
-them (``full_output``, the fields of ``RootResults`` and ``OptimizeResult``)
-are SciPy's plain numbers.  Under ``vmap`` they are the last batch member's,
-with ``success``/``converged`` true only when every member's is; under
-``jit`` they are those of the solve made while staging (the replayed solve
-updates the traced solution only).
-
->>> import numpy as np, osculate as osc
->>> from osculate.scipy import optimize
->>> root = lambda a: optimize.brentq(lambda x, a: x ** 3 - a, 0.0, 4.0, args=(a,))
->>> round(float(root(8.0)), 12), round(float(osc.grad(root)(8.0)), 12)   # a^(1/3), a^(-2/3)/3
-(2.0, 0.083333333333)
-"""
+"""SciPy's root finders and minimizers on traced ``args`` (see the package's documentation)."""
 
 from __future__ import annotations
 
-import copy
-import functools
-import types
-
 import numpy as np
-from scipy import optimize as _sopt
 
-from .. import numpy as osc_np
-from ..core import ConcretizationError, Tracer
-from ..implicit import implicit_root
-from ..transforms import grad, hessian
-from ..tree import tree_flatten
-
-__all__ = [
-    "brentq", "brenth", "ridder", "bisect", "toms748", "newton", "root_scalar",
-    "fsolve", "root", "fixed_point", "minimize", "minimize_scalar",
-    "rosen", "rosen_der", "rosen_hess", "rosen_hess_prod",
-]
-
-_RTOL = 4 * np.finfo(float).eps  # SciPy's default relative tolerance of its bracketing solvers
-
-
-# --------------------------------------------------------------------------- shared pieces
-
-
-def _guarded(solver):
-    """SciPy's ``solver``, with a clear error when the function it is given returns a
-    traced value: the solver only ever calls it with plain ``x`` and ``args``, so
-    it closes over a traced value the solver cannot see (the check is made on
-    the function's output, before SciPy converts it: MINPACK would report
-    only its own TypeError)."""
-
-    def refuse():
-        return ConcretizationError(
-            f"osculate.scipy.optimize.{solver.__name__}: the function given to the solver returned a traced "
-            "value for plain arguments, so it uses a traced value it closes over, which the solver cannot "
-            "see; pass such values through args=(...)")
-
-    @functools.wraps(solver)
-    def call(fn, *a, **k):
-        def checked(*xs):
-            out = fn(*xs)
-            if _traced(out):
-                raise refuse()
-            return out
-
-        return solver(checked, *a, **k)
-
-    return call
-
-
-_scipy = types.SimpleNamespace(**{name: _guarded(getattr(_sopt, name)) for name in (
-    "brentq", "brenth", "ridder", "bisect", "toms748", "newton", "root_scalar", "fsolve", "root", "fixed_point",
-    "minimize", "minimize_scalar")})
-
-
-def _args_tuple(args):
-    """``args`` as SciPy reads it: a tuple, or one extra argument."""
-    return args if isinstance(args, tuple) else (args,)
-
-
-def _traced(*values):
-    return any(isinstance(leaf, Tracer) for leaf in tree_flatten(values)[0])
-
-
-class _Log:
-    """The solves of one call, for the statistics SciPy returns beside the solution."""
-
-    def __init__(self, who):
-        self.who, self.results = who, []
-
-    def last(self):
-        """The last solve's full result (under ``vmap``, one solve per batch member, the
-        last member's)."""
-        if not self.results:
-            raise TypeError(f"osculate.scipy.optimize.{self.who}: the solver's statistics are not available "
-                            "here (the solve did not run in Python); use the solution alone")
-        return self.results[-1]
-
-    def result(self, flag, **fields):
-        """A copy of the last solve's result object with ``fields`` replaced (the traced
-        solution) and the boolean ``flag`` (``success``, ``converged``) true when every
-        solve's was."""
-        res = copy.copy(self.last())
-        setattr(res, flag, all(bool(getattr(r, flag)) for r in self.results))
-        for name, value in fields.items():
-            setattr(res, name, value)
-        return res
-
-
-def _implicit(residual, solve, ignored, args):
-    """The solution of ``residual(x, *args) = 0`` found by ``solve(*ignored, *args)``,
-    an implicit function of the traced members of ``ignored`` and ``args`` (the
-    others are constants).  The values in ``ignored`` (bracket ends, starting
-    points) reach the solver but not the residual, so their derivative is zero
-    and a replay under ``jit`` uses their new values."""
-    values, k = list(ignored) + list(args), len(ignored)
-    live = [i for i, v in enumerate(values) if _traced(v)]
-
-    def fill(traced):
-        full = list(values)
-        for i, v in zip(live, traced):
-            full[i] = v
-        return full
-
-    return implicit_root(lambda x, *q: residual(x, *fill(q)[k:]),
-                         lambda _, *q: solve(*fill(q)))(None, *(values[i] for i in live))
-
-
-def _first(fn):
-    """``fn``'s value when ``fn`` returns ``(value, derivative...)`` (SciPy's ``fprime=True`` / ``jac=True``)."""
-    return lambda x, *p: fn(x, *p)[0]
-
+from ... import numpy as osc_np
+from ...transforms import grad, hessian
+from ._common import (
+    _ON_BOUND, _RTOL, _args_tuple, _bound_arrays, _first, _implicit, _Log, _raveled, _scipy, _stationary, _traced,
+)
 
 # --------------------------------------------------------------------------- scalar roots
 
@@ -314,10 +168,6 @@ def root_scalar(f, args=(), method=None, bracket=None, fprime=None, fprime2=None
 # --------------------------------------------------------------------------- systems and fixed points
 
 
-def _raveled(fn):
-    return lambda x, *p: osc_np.ravel(fn(x, *p))
-
-
 def fsolve(func, x0, args=(), fprime=None, full_output=0, col_deriv=0, xtol=1.49012e-08, maxfev=0, band=None,
            epsfcn=None, factor=100, diag=None):
     """A root of ``func(x, *args)`` (as many equations as unknowns) by SciPy's
@@ -421,42 +271,6 @@ def fixed_point(func, x0, args=(), xtol=1e-08, maxiter=500, method="del2"):
 _USES_JAC = {"cg", "bfgs", "newton-cg", "l-bfgs-b", "tnc", "slsqp", "dogleg", "trust-ncg", "trust-krylov",
              "trust-exact", "trust-constr"}
 _NEEDS_HESS = {"dogleg", "trust-exact", "trust-ncg", "trust-krylov"}
-
-
-#: How close (relative to ``1 + |bound|``) a coordinate of a minimizer must be to a bound
-#: to count as held there: interior-point and derivative-free methods stop within about
-#: sqrt(eps) of an active bound rather than on it.
-_ON_BOUND = 1e-8
-
-
-def _bound_arrays(bounds, n):
-    """``(lower, upper)`` of SciPy's ``bounds`` (a ``Bounds`` or ``(min, max)`` pairs with
-    None for no bound) as plain float arrays of length ``n`` (±inf where unbounded)."""
-    if isinstance(bounds, _sopt.Bounds):
-        lo, hi = bounds.lb, bounds.ub
-    else:
-        pairs = np.array([(-np.inf if lo is None else lo, np.inf if hi is None else hi) for lo, hi in bounds],
-                         dtype=float).reshape(-1, 2)
-        lo, hi = pairs[:, 0], pairs[:, 1]
-    return (np.broadcast_to(np.asarray(lo, dtype=float), (n,)), np.broadcast_to(np.asarray(hi, dtype=float), (n,)))
-
-
-def _stationary(value, lo, hi, width):
-    """The residual whose root is the minimizer: ``∇ₓ value(x, *args)``, except in the
-    coordinates within ``width`` of a finite bound (``lo``, ``hi``: plain arrays, ±inf
-    where unbounded), where it is ``x − bound``: an active bound holds its coordinate
-    fixed (the KKT conditions with the multipliers eliminated).  Which bounds are
-    active is read off ``x`` by comparisons, so a staged program decides again at
-    each replay."""
-    gradient = grad(value)
-    lo_end, hi_end = np.where(np.isfinite(lo), lo, 0.0), np.where(np.isfinite(hi), hi, 0.0)
-
-    def residual(x, *p):
-        at_lo = np.isfinite(lo) & (osc_np.abs(x - lo_end) <= width(lo_end))
-        at_hi = np.isfinite(hi) & (osc_np.abs(x - hi_end) <= width(hi_end))
-        return osc_np.where(at_lo | at_hi, x - osc_np.where(at_lo, lo_end, hi_end), gradient(x, *p))
-
-    return residual
 
 
 def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bounds=None, constraints=(),
