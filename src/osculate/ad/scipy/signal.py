@@ -26,6 +26,9 @@ is differentiable to any order in every array argument and works under
 * the piecewise filters ``medfilt``, ``medfilt2d``, ``order_filter`` (the
   derivative is that of the sample each window picks) and ``wiener`` (the
   branch, local mean or shrunk sample, is chosen by the values);
+* resampling: ``upfirdn`` (polyphase, every extension mode), ``resample``
+  (by FFT, with a window and times), ``resample_poly`` (in
+  :mod:`._resample`) and ``decimate`` (IIR or FIR, zero phase or not);
 * the waveforms ``chirp``, ``gausspulse``, ``sawtooth``, ``square`` and
   ``unit_impulse`` (in :mod:`._waveforms`).
 
@@ -43,11 +46,13 @@ import math as _math
 import numbers as _numbers
 
 import numpy as _np
+import scipy.signal as _scipy_signal
 from scipy import fft as _scipy_fft
 
 from .. import numpy as _o
 from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from . import ndimage as _nd
+from ._resample import resample, resample_poly, upfirdn
 from ._waveforms import chirp, gausspulse, sawtooth, square, unit_impulse
 from .linalg import solve_triangular as _solve_triangular
 
@@ -55,7 +60,8 @@ __all__ = [
     "convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter", "lfilter_zi", "filtfilt", "sosfilt",
     "sosfilt_zi", "sosfiltfilt", "hilbert", "savgol_coeffs", "savgol_filter", "detrend", "convolve2d",
     "correlate2d", "medfilt", "medfilt2d", "order_filter", "wiener", "deconvolve", "lfiltic",
-    "chirp", "gausspulse", "sawtooth", "square", "unit_impulse",
+    "chirp", "gausspulse", "sawtooth", "square", "unit_impulse", "upfirdn", "resample", "resample_poly",
+    "decimate",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
@@ -1144,3 +1150,63 @@ def lfiltic(b, a, y, x=None):
     if a[0] == 0:
         raise ValueError(f"{fname}: the first a coefficient must be non-zero")
     return zi if a[0] == 1 else zi / a[0]
+
+
+# --------------------------------------------------------------------------- decimation
+
+def decimate(x, q, n=None, ftype="iir", axis=-1, zero_phase=True):
+    """Low-pass filter ``x`` along ``axis`` and keep every ``q``-th sample, as
+    :func:`scipy.signal.decimate`: ``ftype='iir'`` (an order-``n`` Chebyshev
+    type I filter, 8 by default, by :func:`sosfiltfilt` or, with
+    ``zero_phase=False``, :func:`sosfilt`), ``'fir'`` (a Hamming-windowed
+    FIR filter of order ``n``, 20 ``q`` by default, by :func:`resample_poly`
+    or :func:`upfirdn`) or a :class:`scipy.signal.dlti` system.  The filter
+    is designed from plain numbers; the result is differentiable in ``x``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import decimate
+    >>> decimate(np.ones(40), 4, ftype="fir").round(6)[:4]
+    array([0.62518 , 1.08468 , 0.957725, 1.030319])
+    """
+    fname = "decimate"
+    x = _array(x, fname, "x")
+    if not isinstance(x, _Tracer) and x.dtype.kind not in "fc":
+        x = x.astype(_np.float64)
+    if _np.ndim(x) == 0:
+        raise ValueError(f"{fname}: x must be at least 1-d")
+    if isinstance(q, bool) or not isinstance(q, _numbers.Integral) or q < 1:
+        raise ValueError(f"{fname}: q must be a positive integer, not {q!r}")
+    if n is not None and (isinstance(n, bool) or not isinstance(n, _numbers.Integral)):
+        raise ValueError(f"{fname}: n must be an integer, not {n!r}")
+    axis = _nd._axis_index(axis, _np.ndim(x), fname)
+    q = int(q)
+    sos = b = a = None
+    if isinstance(ftype, _scipy_signal.dlti):
+        zpk = ftype._as_zpk()
+        if zpk.poles.shape[0] == 0:
+            tf = ftype._as_tf()
+            b, a, ftype = _np.asarray(tf.num), _np.asarray(tf.den), "fir"
+        elif _np.iscomplexobj(zpk.poles) and _np.any(_np.iscomplex(zpk.poles)) or _np.iscomplex(zpk.gain):
+            tf = ftype._as_tf()
+            b, a, ftype = _np.asarray(tf.num), _np.asarray(tf.den), "iir"
+        else:
+            sos, ftype = _scipy_signal.zpk2sos(zpk.zeros, zpk.poles, zpk.gain), "iir"
+    elif ftype == "fir":
+        order = 20 * q if n is None else int(n)
+        b, a = _scipy_signal.firwin(order + 1, 1.0 / q, window="hamming"), _np.ones(1)
+    elif ftype == "iir":
+        sos = _scipy_signal.cheby1(8 if n is None else int(n), 0.05, 0.8 / q, output="sos")
+    else:
+        raise ValueError(f"{fname}: ftype must be 'iir', 'fir' or a dlti system, not {ftype!r}")
+    length = _np.shape(x)[axis]
+    if ftype == "fir":
+        b = b / a
+        if zero_phase:
+            return resample_poly(x, 1, q, axis=axis, window=b)
+        y = upfirdn(b, x, up=1, down=q, axis=axis)
+        return _o.take(y, _np.arange(-(-length // q)), axis=axis)
+    if sos is not None:
+        y = sosfiltfilt(sos, x, axis=axis) if zero_phase else sosfilt(sos, x, axis=axis)
+    else:
+        y = filtfilt(b, a, x, axis=axis) if zero_phase else lfilter(b, a, x, axis=axis)
+    return _o.take(y, _np.arange(0, length, q), axis=axis)
