@@ -15,6 +15,12 @@ Spline interpolation (in :mod:`._ndimage_geometry`): ``map_coordinates``,
 0-5 and every boundary mode, differentiable in the image and in the
 sampling points (coordinates, matrix, offset, shift, angle).
 
+Grey morphology: ``grey_erosion``, ``grey_dilation``, ``grey_opening``,
+``grey_closing``, ``morphological_gradient``, ``morphological_laplace``,
+``white_tophat``, ``black_tophat`` (the rank filters' gather with a
+``structure`` added or subtracted: the derivative is that of the element
+each window selects).
+
 SciPy's filters convert their input with ``np.asarray``, so plain
 ``scipy.ndimage.gaussian_filter1d(tracer, ...)`` cannot see a traced value
 (its error names this module).  Here each filter is one gather and one
@@ -44,6 +50,7 @@ array([0.66666667, 0.33333333, 0.        ])
 from __future__ import annotations
 
 import numbers as _numbers
+import warnings as _warnings
 
 import numpy as _np
 
@@ -61,6 +68,9 @@ __all__ = [
     # interpolation (_ndimage_geometry)
     "spline_filter1d", "spline_filter", "map_coordinates", "affine_transform", "shift", "zoom", "rotate",
     "geometric_transform",
+    # grey morphology
+    "grey_erosion", "grey_dilation", "grey_opening", "grey_closing", "morphological_gradient",
+    "morphological_laplace", "white_tophat", "black_tophat",
 ]
 
 _MODES = {"reflect": "reflect", "grid-mirror": "reflect", "mirror": "mirror", "nearest": "nearest",
@@ -795,3 +805,163 @@ def percentile_filter(input, percentile, size=None, footprint=None, output=None,
     """
     return _ranked(input, percentile, size, footprint, output, mode, cval, origin, axes, "percentile_filter",
                    "percentile")
+
+
+# --------------------------------------------------------------------------- grey morphology
+
+def _grey(input, size, footprint, structure, output, mode, cval, origin, axes, fname, dilate):  # noqa: A002
+    """SciPy's grey erosion (``min(x[i + k] - structure[k])``) or dilation
+    (``max(x[i + k] + structure'[k])`` with the footprint and structure
+    reflected and the origin moved as SciPy moves it) over the footprint."""
+    _no_output(output, fname)
+    if size is None and footprint is None and structure is None:
+        raise ValueError(f"{fname}: size, footprint, or structure must be specified")
+    x = _array(input, fname)
+    nd = _np.ndim(x)
+    s = None if structure is None else _np.asarray(structure, dtype=_np.float64)
+    fp = None if footprint is None else _np.asarray(footprint, dtype=bool)
+    if dilate:
+        s = None if s is None else s[(slice(None, None, -1),) * s.ndim]
+        fp = None if fp is None else fp[(slice(None, None, -1),) * fp.ndim]
+    if fp is None and s is not None:
+        fp = _np.ones(s.shape, dtype=bool)
+    if s is not None and s.shape != fp.shape:
+        raise RuntimeError(f"{fname}: structure and footprint must have the same shape, not {s.shape} and {fp.shape}")
+    n_axes = len(_axes_list(axes, nd, fname))
+    origins = [int(o) for o in _per_axis(origin, n_axes, fname, "origin")]
+    if dilate:
+        for i in range(n_axes):
+            k = fp.shape[i] if fp is not None else (size if _np.ndim(size) == 0 else list(size)[i])
+            origins[i] = -origins[i] - (0 if int(k) & 1 else 1)
+    g, x, _ = _rank_windows(x, size if fp is None else None, fp, None, mode, cval, origins, axes, fname,
+                            separable=fp is None)
+    if g is None:
+        return x
+    if s is not None:
+        sv = s.ravel()[_np.flatnonzero(fp.ravel())]
+        g = g + sv if dilate else g - sv
+    return _like_input(_o.max(g, axis=-1) if dilate else _o.min(g, axis=-1), x)
+
+
+def grey_erosion(input, size=None, footprint=None, structure=None, output=None, mode="reflect",  # noqa: A002
+                 cval=0.0, origin=0, *, axes=None):
+    """Grey erosion: the minimum over the footprint of the input minus the
+    ``structure``, as :func:`scipy.ndimage.grey_erosion`.  Differentiable
+    (almost everywhere) in ``input`` and ``cval``: the derivative is that of
+    the element selected.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import grey_erosion
+    >>> grey_erosion(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), structure=np.array([0.0, 1.0, 0.0]))
+    array([1., 0., 0., 0., 1.])
+    """
+    return _grey(input, size, footprint, structure, output, mode, cval, origin, axes, "grey_erosion", False)
+
+
+def grey_dilation(input, size=None, footprint=None, structure=None, output=None, mode="reflect",  # noqa: A002
+                  cval=0.0, origin=0, *, axes=None):
+    """Grey dilation: the maximum over the reflected footprint of the input
+    plus the reflected ``structure``, as :func:`scipy.ndimage.grey_dilation`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import grey_dilation
+    >>> grey_dilation(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), size=2)
+    array([8., 8., 4., 4., 1.])
+    """
+    return _grey(input, size, footprint, structure, output, mode, cval, origin, axes, "grey_dilation", True)
+
+
+def _morph_pair(input, size, footprint, structure, output, mode, cval, origin, axes, fname):  # noqa: A002
+    _no_output(output, fname)
+    if size is not None and footprint is not None:
+        _warnings.warn("ignoring size because footprint is set", UserWarning, stacklevel=3)
+    kw = dict(size=size, footprint=footprint, structure=structure, mode=mode, cval=cval, origin=origin, axes=axes)
+    return kw
+
+
+def grey_opening(input, size=None, footprint=None, structure=None, output=None, mode="reflect",  # noqa: A002
+                 cval=0.0, origin=0, *, axes=None):
+    """Grey opening, the erosion then the dilation, as :func:`scipy.ndimage.grey_opening`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import grey_opening
+    >>> grey_opening(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), size=2)
+    array([2., 2., 0., 1., 1.])
+    """
+    kw = _morph_pair(input, size, footprint, structure, output, mode, cval, origin, axes, "grey_opening")
+    return grey_dilation(grey_erosion(input, **kw), **kw)
+
+
+def grey_closing(input, size=None, footprint=None, structure=None, output=None, mode="reflect",  # noqa: A002
+                 cval=0.0, origin=0, *, axes=None):
+    """Grey closing, the dilation then the erosion, as :func:`scipy.ndimage.grey_closing`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import grey_closing
+    >>> grey_closing(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), size=2)
+    array([8., 8., 4., 4., 1.])
+    """
+    kw = _morph_pair(input, size, footprint, structure, output, mode, cval, origin, axes, "grey_closing")
+    return grey_erosion(grey_dilation(input, **kw), **kw)
+
+
+def morphological_gradient(input, size=None, footprint=None, structure=None, output=None,  # noqa: A002
+                           mode="reflect", cval=0.0, origin=0, *, axes=None):
+    """The dilation minus the erosion, as :func:`scipy.ndimage.morphological_gradient`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import morphological_gradient
+    >>> morphological_gradient(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), size=3)
+    array([6., 8., 8., 4., 3.])
+    """
+    kw = _morph_pair(input, size, footprint, structure, output, mode, cval, origin, axes, "morphological_gradient")
+    return grey_dilation(input, **kw) - grey_erosion(input, **kw)
+
+
+def morphological_laplace(input, size=None, footprint=None, structure=None, output=None,  # noqa: A002
+                          mode="reflect", cval=0.0, origin=0, *, axes=None):
+    """The dilation plus the erosion minus twice the input, as
+    :func:`scipy.ndimage.morphological_laplace`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import morphological_laplace
+    >>> morphological_laplace(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), size=3)
+    array([ 6., -8.,  8., -4.,  3.])
+    """
+    kw = _morph_pair(input, size, footprint, structure, output, mode, cval, origin, axes, "morphological_laplace")
+    x = _array(input, "morphological_laplace")
+    return grey_dilation(x, **kw) + grey_erosion(x, **kw) - 2 * x
+
+
+def white_tophat(input, size=None, footprint=None, structure=None, output=None, mode="reflect",  # noqa: A002
+                 cval=0.0, origin=0, *, axes=None):
+    """The input minus its grey opening, as :func:`scipy.ndimage.white_tophat`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import white_tophat
+    >>> white_tophat(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), size=2)
+    array([0., 6., 0., 3., 0.])
+    """
+    kw = _morph_pair(input, size, footprint, structure, output, mode, cval, origin, axes, "white_tophat")
+    x = _array(input, "white_tophat")
+    opened = grey_dilation(grey_erosion(x, **kw), **kw)
+    if not isinstance(x, _Tracer) and x.dtype == _np.bool_:
+        return _np.bitwise_xor(x, opened)
+    return x - opened
+
+
+def black_tophat(input, size=None, footprint=None, structure=None, output=None, mode="reflect",  # noqa: A002
+                 cval=0.0, origin=0, *, axes=None):
+    """The grey closing minus the input, as :func:`scipy.ndimage.black_tophat`.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.ndimage import black_tophat
+    >>> black_tophat(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), size=2)
+    array([6., 0., 4., 0., 0.])
+    """
+    kw = _morph_pair(input, size, footprint, structure, output, mode, cval, origin, axes, "black_tophat")
+    x = _array(input, "black_tophat")
+    closed = grey_erosion(grey_dilation(x, **kw), **kw)
+    if not isinstance(x, _Tracer) and x.dtype == _np.bool_:
+        return _np.bitwise_xor(x, closed)
+    return closed - x
