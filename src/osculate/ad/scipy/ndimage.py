@@ -853,7 +853,7 @@ def grey_erosion(input, size=None, footprint=None, structure=None, output=None, 
     >>> import numpy as np
     >>> from osculate.scipy.ndimage import grey_erosion
     >>> grey_erosion(np.array([2.0, 8.0, 0.0, 4.0, 1.0]), structure=np.array([0.0, 1.0, 0.0]))
-    array([1., 0., 0., 0., 1.])
+    array([ 1.,  0., -1.,  0.,  0.])
     """
     return _grey(input, size, footprint, structure, output, mode, cval, origin, axes, "grey_erosion", False)
 
