@@ -29,6 +29,8 @@ is differentiable to any order in every array argument and works under
 * resampling: ``upfirdn`` (polyphase, every extension mode), ``resample``
   (by FFT, with a window and times), ``resample_poly`` (in
   :mod:`._resample`) and ``decimate`` (IIR or FIR, zero phase or not);
+* frequency responses (complex): ``freqz``, ``freqz_sos``/``sosfreqz``
+  and ``freqs`` (in :mod:`._ltisys`);
 * the waveforms ``chirp``, ``gausspulse``, ``sawtooth``, ``square`` and
   ``unit_impulse`` (in :mod:`._waveforms`).
 
@@ -52,6 +54,7 @@ from scipy import fft as _scipy_fft
 from .. import numpy as _o
 from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from . import ndimage as _nd
+from ._ltisys import freqs, freqz, freqz_sos, sosfreqz
 from ._resample import resample, resample_poly, upfirdn
 from ._waveforms import chirp, gausspulse, sawtooth, square, unit_impulse
 from .linalg import solve_triangular as _solve_triangular
@@ -61,7 +64,7 @@ __all__ = [
     "sosfilt_zi", "sosfiltfilt", "hilbert", "savgol_coeffs", "savgol_filter", "detrend", "convolve2d",
     "correlate2d", "medfilt", "medfilt2d", "order_filter", "wiener", "deconvolve", "lfiltic",
     "chirp", "gausspulse", "sawtooth", "square", "unit_impulse", "upfirdn", "resample", "resample_poly",
-    "decimate",
+    "decimate", "freqz", "freqz_sos", "sosfreqz", "freqs",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
