@@ -21,6 +21,11 @@ Grey morphology: ``grey_erosion``, ``grey_dilation``, ``grey_opening``,
 ``structure`` added or subtracted: the derivative is that of the element
 each window selects).
 
+Measurements over labelled regions (in :mod:`._ndimage_measure`):
+``sum_labels`` (``sum``), ``mean``, ``variance``, ``standard_deviation``,
+``maximum``, ``minimum``, ``median``, ``extrema``, ``center_of_mass``
+(constant labels and index; masked reductions of the input).
+
 SciPy's filters convert their input with ``np.asarray``, so plain
 ``scipy.ndimage.gaussian_filter1d(tracer, ...)`` cannot see a traced value
 (its error names this module).  Here each filter is one gather and one
@@ -58,6 +63,8 @@ from .. import numpy as _o
 from ..core import Tracer as _Tracer
 from ._ndimage_geometry import (affine_transform, geometric_transform, map_coordinates, rotate, shift,
                                 spline_filter, spline_filter1d, zoom)
+from ._ndimage_measure import (center_of_mass, extrema, maximum, mean, median, minimum, standard_deviation, sum,
+                               sum_labels, variance)
 from ._ndimage_support import _array, _axis_index, _check_cval, _no_output, _per_axis
 
 __all__ = [
@@ -71,6 +78,9 @@ __all__ = [
     # grey morphology
     "grey_erosion", "grey_dilation", "grey_opening", "grey_closing", "morphological_gradient",
     "morphological_laplace", "white_tophat", "black_tophat",
+    # measurements over labelled regions (_ndimage_measure)
+    "sum_labels", "sum", "mean", "variance", "standard_deviation", "maximum", "minimum", "median", "extrema",
+    "center_of_mass",
 ]
 
 _MODES = {"reflect": "reflect", "grid-mirror": "reflect", "mirror": "mirror", "nearest": "nearest",
