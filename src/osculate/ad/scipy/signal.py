@@ -29,6 +29,8 @@ is differentiable to any order in every array argument and works under
 * resampling: ``upfirdn`` (polyphase, every extension mode), ``resample``
   (by FFT, with a window and times), ``resample_poly`` (in
   :mod:`._resample`) and ``decimate`` (IIR or FIR, zero phase or not);
+* averaged spectra by Welch's method: ``csd``, ``welch``, ``periodogram``
+  and ``coherence`` (in :mod:`._spectral`);
 * frequency responses (complex): ``freqz``, ``freqz_sos``/``sosfreqz``
   and ``freqs`` (in :mod:`._ltisys`);
 * the waveforms ``chirp``, ``gausspulse``, ``sawtooth``, ``square`` and
@@ -56,6 +58,7 @@ from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from . import ndimage as _nd
 from ._ltisys import freqs, freqz, freqz_sos, sosfreqz
 from ._resample import resample, resample_poly, upfirdn
+from ._spectral import coherence, csd, periodogram, welch
 from ._waveforms import chirp, gausspulse, sawtooth, square, unit_impulse
 from .linalg import solve_triangular as _solve_triangular
 
@@ -64,7 +67,7 @@ __all__ = [
     "sosfilt_zi", "sosfiltfilt", "hilbert", "savgol_coeffs", "savgol_filter", "detrend", "convolve2d",
     "correlate2d", "medfilt", "medfilt2d", "order_filter", "wiener", "deconvolve", "lfiltic",
     "chirp", "gausspulse", "sawtooth", "square", "unit_impulse", "upfirdn", "resample", "resample_poly",
-    "decimate", "freqz", "freqz_sos", "sosfreqz", "freqs",
+    "decimate", "freqz", "freqz_sos", "sosfreqz", "freqs", "csd", "welch", "periodogram", "coherence",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
