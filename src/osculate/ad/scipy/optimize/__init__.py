@@ -23,6 +23,8 @@ solve is one staged node, re-run at replay).
   covariance too), :func:`leastsq`, and the linear :func:`lsq_linear` and
   :func:`nnls`, differentiated through the stationarity of the cost with the
   coordinates on active bounds held there (``_least_squares``);
+* linear programs: :func:`linprog`, differentiable in the constraint data
+  through the active constraints at the solution (``_linprog``);
 * SciPy's older minimizer functions (``fmin``, ``fmin_powell``, ``fmin_cg``,
   ``fmin_bfgs``, ``fmin_ncg``, ``fmin_l_bfgs_b``, ``fmin_tnc``, ``fminbound``,
   ``brent``, ``golden``) and the finite differences ``approx_fprime`` and
@@ -56,6 +58,7 @@ from ._solvers import (
     rosen_der, rosen_hess, rosen_hess_prod, toms748,
 )
 from ._least_squares import curve_fit, least_squares, leastsq, lsq_linear, nnls
+from ._linprog import linprog
 from ._legacy import (
     approx_fprime, brent, check_grad, fmin, fmin_bfgs, fmin_cg, fmin_l_bfgs_b, fmin_ncg, fmin_powell, fmin_tnc,
     fminbound, golden,
@@ -67,5 +70,5 @@ __all__ = [
     "rosen", "rosen_der", "rosen_hess", "rosen_hess_prod",
     "least_squares", "curve_fit", "leastsq", "lsq_linear", "nnls",
     "fmin", "fmin_powell", "fmin_cg", "fmin_bfgs", "fmin_ncg", "fmin_l_bfgs_b", "fmin_tnc", "fminbound", "brent",
-    "golden", "approx_fprime", "check_grad",
+    "golden", "approx_fprime", "check_grad", "linprog",
 ]
