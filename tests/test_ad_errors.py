@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import fft as scipy_fft, linalg as scipy_linalg, special, stats
+from scipy import fft as scipy_fft, linalg as scipy_linalg, optimize as scipy_optimize, special, stats
 from scipy.spatial import distance as scipy_distance
 
 import osculate as osc
@@ -715,6 +715,15 @@ ALTERNATIVE_CASES = {
     "scipy.fft": (lambda x: np.real(scipy_fft.rfft(x) ** 2), lambda x: np.real(osc.scipy.fft.rfft(x) ** 2)),
     "scipy.stats": (lambda x: stats.norm.logpdf(x, loc=0.5, scale=2.0),
                     lambda x: osc.scipy.stats.norm.logpdf(x, loc=0.5, scale=2.0)),
+    **{f"scipy.optimize.{name}": (
+        # (z + 0.2 z³ = x, written as F = x - z - 0.2 z³: a Jacobian near -1 suits every one of these solvers)
+        lambda x, name=name: getattr(scipy_optimize, name)(lambda z: x - z - 0.2 * z ** 3, np.full(4, 0.5),
+                                                           f_tol=1e-13),
+        lambda x, method=method: osc.scipy.optimize.root(lambda z, x: x - z - 0.2 * z ** 3, np.full(4, 0.5), args=(x,),
+                                                         method=method, options={"fatol": 1e-13}).x)
+       for name, method in (("broyden1", "broyden1"), ("broyden2", "broyden2"), ("anderson", "anderson"),
+                            ("diagbroyden", "diagbroyden"), ("excitingmixing", "excitingmixing"),
+                            ("linearmixing", "linearmixing"), ("newton_krylov", "krylov"))},
     "numpy.copyto": (_stored(lambda a, x: np.copyto(a, x, where=x > 0.5)), lambda x: np.where(x > 0.5, x, 0.0)),
     "numpy.put": (_stored(lambda a, x: np.put(a, [0, 2], x[:2])), lambda x: osc.numpy.set_at(np.zeros(4), [0, 2], x[:2])),
     "numpy.putmask": (_stored(lambda a, x: np.putmask(a, x > 0.5, x)), lambda x: np.where(x > 0.5, x, 0.0)),

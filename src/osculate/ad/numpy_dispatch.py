@@ -147,6 +147,13 @@ ALTERNATIVES = {
     **{f"scipy.spatial.distance.{_n}": f"use osculate.scipy.spatial.distance.{_n} instead (the same signature)"
        for _n in ("hamming", "jaccard", "dice", "rogerstanimoto", "russellrao", "sokalsneath", "yule",
                   "directed_hausdorff")},
+    **{f"scipy.optimize.{_n}": (
+        f"use osculate.scipy.optimize.root(F, x0, args=(...), method={_m!r}) instead, the same solver, with the values "
+        f"F closes over passed through args (so that the root is differentiable in them); {_n}'s f_tol and x_tol "
+        "are root's options fatol and xatol")
+       for _n, _m in (("broyden1", "broyden1"), ("broyden2", "broyden2"), ("anderson", "anderson"),
+                      ("diagbroyden", "diagbroyden"), ("excitingmixing", "excitingmixing"),
+                      ("linearmixing", "linearmixing"), ("newton_krylov", "krylov"))},
     "scipy.stats": "use osculate.scipy.stats instead (the same distributions and signatures, "
                    "e.g. osculate.scipy.stats.norm.logpdf(x, loc, scale))",
     # NumPy functions without a differentiation rule, and what does the same
