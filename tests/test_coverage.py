@@ -100,6 +100,8 @@ UNSUITED_SAMPLE = {
     "scipy.special.ncfdtri": "SciPy's root finder leaves about 1e-9 relative error at the sample's far quantile "
                              "(715), so central differences of its values miss the exact derivative by 1e-5 "
                              "(test_special_stat checks it against mpmath)",
+    "scipy.signal.medfilt2d": "the sample matrix has tied values, where a median has no derivative (central "
+                              "differences average the one-sided slopes; test_scipy_signal_2d checks it without ties)",
     "scipy.linalg.logm": "symmetric positive definite matrices, along symmetric directions (the sample's is not)",
     "scipy.linalg.sqrtm": "symmetric positive definite matrices, along symmetric directions (the sample's is not)",
     "scipy.linalg.fractional_matrix_power": "a non-integer power of a symmetric positive definite matrix only "
