@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import subprocess
 import sys
 import zlib
@@ -27,7 +28,7 @@ import numpy as np
 import pytest
 
 import osculate as osc
-from osculate.ad import fusion
+from osculate.ad import fusion, native
 from osculate.testing.sparse_problems import get_sparse_problem
 
 from test_ad_primitives import CASES as PRIMITIVE_CASES
@@ -252,9 +253,10 @@ def test_a_loop_too_long_to_compile_stays_unfused(monkeypatch):
 def test_a_very_long_program_is_not_compiled_on_its_third_replay(monkeypatch):
     """Long runs are fused on the third replay only while the estimated compile stays within
     ``max_compile`` (1.5 s, about 58 operations); a longer program waits for the price, or
-    for its loops to be on disk and numba running in this process already."""
+    for its loops to be on disk as machine code, or in numba's cache with numba running in this
+    process already."""
     monkeypatch.setitem(fusion.settings, "mode", "auto")
-    monkeypatch.setattr(fusion, "_kernels", {})
+    monkeypatch.setattr(fusion, "_compiled_by_numba", {})
     assert fusion.wanted(3, n_ops=50) is True               # Rosenbrock's hvp, about 1.1 s
     assert fusion.wanted(3, n_ops=170) is False             # bench_core's longest, about 13 s
     assert fusion.wanted(3, n_ops=170, on_disk=lambda any_length: True) is False  # numba not loaded yet
@@ -264,14 +266,17 @@ def test_a_very_long_program_is_not_compiled_on_its_third_replay(monkeypatch):
     assert fusion.wanted(3, spent=1e3, n_ops=36_000) is False
     assert fusion.wanted(3, spent=1e6, n_ops=36_000) == "any length"
     assert fusion.wanted(3, n_ops=36_000, force=True) == "any length"
-    monkeypatch.setattr(fusion, "_kernels", {"a loop": None})  # numba has loaded one: loading is cheap now
+    assert fusion.wanted(3, n_ops=170, on_disk=lambda any_length: "native") is True  # milliseconds to load
+    monkeypatch.setattr(fusion, "_compiled_by_numba", {"a loop": None})  # numba has loaded one: loading is cheap now
     assert fusion.wanted(3, n_ops=170, on_disk=lambda any_length: True) is True
     assert fusion.wanted(3, n_ops=170, on_disk=lambda any_length: False) is False
 
 
 def test_a_program_compiled_by_an_earlier_process_is_loaded_instead_of_waiting(tmp_path):
     """The price of a long program is its compile only when no earlier process compiled its
-    loops: with them on disk it fuses as soon as its replays cost what starting numba does."""
+    loops: with them on disk as machine code it fuses on the third replay, like a short
+    program; with them in numba's cache only, as soon as its replays cost what starting numba
+    does."""
     code = (
         "import sys, numpy as np, osculate as osc\n"
         "from osculate.ad import fusion\n"
@@ -289,7 +294,10 @@ def test_a_program_compiled_by_an_earlier_process_is_loaded_instead_of_waiting(t
 
     assert first_fused_call("auto") == -1       # nothing on disk: waits for a price it never reaches
     assert first_fused_call("always") == 1      # compiles (on the first replay, the second call)
-    assert first_fused_call("auto") == 4        # on disk: fused once replays began to cost (after 3)
+    if native.possible():
+        assert first_fused_call("auto") == 3    # stored as machine code: loaded on the third replay
+        shutil.rmtree(tmp_path / "fusion" / "native")
+    assert first_fused_call("auto") == 4        # in numba's cache: fused once replays began to cost (after 3)
 
 
 def test_per_function_switch(monkeypatch):

@@ -6,9 +6,26 @@ derivative of a chain of ``k`` elementwise operations costs ``k`` passes.
 Here such chains become one compiled loop over the elements, so every
 value lives in a register for one iteration instead of in a temporary
 array.  The compiler is `numba <https://numba.pydata.org>`_ (an optional
-dependency, in the ``cli`` extra): it installs as a wheel, compiles a loop
-in a fraction of a second, and caches the machine code on disk.  Without it
-programs run unfused, as before.
+dependency, in the ``cli`` extra): it installs as a wheel and compiles a loop
+in a fraction of a second.  Without it programs run unfused, as before.
+
+How loops are cached and loaded.  A loop is generated as Python source,
+written to the cache folder (``OSCULATE_CACHE_DIR``, else
+``~/.cache/osculate``, under ``fusion/``) as ``fused_<hash of the source>.py``
+and compiled by numba with an explicit signature of plain machine values:
+each array is passed as the address of its NumPy object (the loop reads the
+data pointer from it), each scalar as a number, and its sums are written to
+a small output array -- so that one entry point serves every process, called
+through :mod:`ctypes` without numba's argument conversion.  Besides numba's
+own cache of it, the loop's machine code is stored as an object file for
+this machine and these versions of numba and llvmlite
+(:mod:`osculate.ad.native`).  A later process loads that object with
+llvmlite alone, without importing numba (which costs about 0.2 s before
+it has loaded anything): a program whose loops an earlier process compiled
+fuses on its first replay within some 50 ms, most of it importing llvmlite.
+When the object is missing, damaged, made for another machine, or needs a
+symbol only numba provides, numba loads the loop from its cache or compiles
+it, and stores the object anew; without numba, such a program runs unfused.
 
 What fuses: regions of operations over one iteration space on float64
 arrays -- a loop over ``L`` positions, with up to :data:`_MAX_ROWS` rows side
@@ -72,6 +89,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import native
 from .core import Primitive
 
 #: Whether numba (an optional dependency: without it programs run unfused) is
@@ -96,12 +114,17 @@ settings = {"mode": os.environ.get("OSCULATE_FUSION", "auto"), "after": 3, "min_
             "pay_per_op2": 4.5e-4, "max_compile": 1.5, "max_source_lines": 2000}
 
 _lock = threading.Lock()
-_kernels: dict = {}  # source hash -> compiled kernel (in this process)
+_kernels: dict = {}  # source hash -> the loop's ctypes function (in this process)
+_compiled_by_numba: dict = {}  # source hash -> numba's dispatcher, for the loops numba compiled or loaded here
 
 
 def available() -> bool:
-    """True when numba is installed and fusion is not turned off."""
-    return HAVE_NUMBA and settings["mode"] != "off"
+    """True when fusion is not turned off and loops can be had here: numba
+    is installed, or loops compiled by an earlier process can be loaded
+    without it (:func:`osculate.ad.native.possible`) -- and an array's data
+    pointer was found in its object (:func:`osculate.ad.native.data_slot`:
+    on an unusual Python build where it is not, programs run unfused)."""
+    return settings["mode"] != "off" and native.data_slot() is not None and (HAVE_NUMBA or native.possible())
 
 
 def wanted(replays: int, force: bool = False, spent: float = 0.0, n_ops: int = 0, on_disk=None):
@@ -113,22 +136,35 @@ def wanted(replays: int, force: bool = False, spent: float = 0.0, n_ops: int = 0
     ``settings["pay_per_op2"]`` times the square of the program's length, or
     only loading them when ``on_disk(any_length)`` says another process
     compiled them already (:func:`on_disk`; asked only when the answer
-    matters; the first loop a process loads costs about ``settings["pay_after"]``
-    by itself).  A program fuses its long runs on replay ``after`` when that
+    matters): milliseconds from their stored machine code, but about
+    ``settings["pay_after"]`` for the first loop a process loads from numba's
+    cache (numba starts).  A program fuses its long runs on replay ``after`` when that
     price is within ``settings["max_compile"]``; every run, short ones too,
     once its replays have cost the price: the rule of renting skis until
     the rent reaches the price of buying, which never costs more than twice
     the best choice made knowing the future.  ``force``: its function asked
-    for fusion, ``jit(f, fuse=True)``."""
+    for fusion, ``jit(f, fuse=True)``.  Without numba, only loops on disk
+    can be had: a program fuses when they all are, else never."""
     if not available():
         return False
+    answer = _wanted(replays, force, spent, n_ops, on_disk)
+    if answer and not HAVE_NUMBA and not (on_disk is not None and on_disk(answer == "any length")):
+        return False
+    return answer
+
+
+def _wanted(replays, force, spent, n_ops, on_disk):
+    """:func:`wanted`'s answer where numba can compile what is not on disk."""
     if force or settings["mode"] == "always":
         return "any length"
     price = settings["pay_per_op2"] * n_ops * n_ops
     if spent >= max(settings["pay_after"], price):
         return "any length"
-    if replays == settings["after"]:  # (loading the first loop into a process costs some 0.25 s: not yet)
-        return price <= settings["max_compile"] or (bool(_kernels) and on_disk is not None and on_disk(False))
+    if replays == settings["after"]:  # (starting numba to load loops from its cache costs some 0.3 s: not yet)
+        if price <= settings["max_compile"] or on_disk is None:
+            return price <= settings["max_compile"]
+        found = on_disk(False)
+        return found == "native" or (bool(found) and bool(_compiled_by_numba))
     if replays > settings["after"] and spent >= settings["pay_after"] and on_disk is not None and on_disk(True):
         return "any length"
     return False
@@ -522,14 +558,16 @@ def _index(o, s, row, pos):
 
 def _generate(region, eqns_after_uses, described):
     """The loop of ``region``: ``(source, args, buffer_init, out_vectors, sums,
-    outputs)``.
+    outputs, kinds)``.
 
     ``args``: the external operands in argument order, each ``("var", v)`` or
     ``("const", value)``; ``buffer_init``: the scatter buffers, each ``(name,
     argument holding its initial values or None for zeros, shape)``; ``out_vectors`` and ``sums``: the
-    vectors written element by element and the accumulators returned;
+    vectors written element by element and the accumulators written to the
+    output array ``sums`` (its last parameter, when there are any);
     ``outputs``: what the call defines, each ``(var, kind, name)`` with kind
-    ``"buffer"``, ``"vector"`` or ``"sum"``.
+    ``"buffer"``, ``"vector"`` or ``"sum"``; ``kinds``: a letter per parameter
+    (operands, buffers, vectors, sums), see :data:`_ARRAY_TYPES` and :func:`_param_kind`.
 
     The loop runs over ``region.length`` positions ``i``; a value with rows
     (see :func:`_space`) has one temporary per row, ``t{var}_{row}``."""
@@ -646,9 +684,21 @@ def _generate(region, eqns_after_uses, described):
     for v, name in buffers.items():
         final_buffer[name] = v
     params = list(arg_of.values()) + [name for name, *_ in buffer_init] + [name for _, name in out_vectors]
-    src = ["import numpy as np", "from numba import njit", "",
-           "@njit(cache=True, error_model='numpy', nogil=True)",
-           f"def kernel({', '.join(params)}):"]
+    kinds = [_param_kind(key, value, described) for key, value in zip(arg_of, args)]
+    kinds += ["F"] * len(buffer_init) + [_ARRAY_KINDS[np.dtype(described[v].dtype)] for v, _ in out_vectors]
+    if sums:
+        params.append("sums")
+        kinds.append("F")
+    slot = native.data_slot()
+    # the entry point takes plain machine values (see osculate.ad.native): an array as the
+    # address of its object, whose word `slot` is its data pointer
+    src = ["import numpy as np", "from numba import njit, types", "",
+           *[f"{k} = types.CPointer(types.CPointer(types.{t}))" for k, t in _ARRAY_TYPES.items()],
+           "d = types.float64", "q = types.int64", "",
+           f"@njit(types.void({', '.join(kinds)}), cache=True, error_model='numpy', nogil=True,",
+           "      no_cpython_wrapper=True, no_cfunc_wrapper=True)",
+           f"def kernel({', '.join(p + '_' if k in _ARRAY_TYPES else p for p, k in zip(params, kinds))}):"]
+    src += [f"    {p} = {p}_[{slot}]" for p, k in zip(params, kinds) if k in _ARRAY_TYPES]
     src += [f"    {line}" for line in head]
     if sums:
         # The loop is unrolled over independent sums (_LANES, fewer when the body
@@ -689,11 +739,30 @@ def _generate(region, eqns_after_uses, described):
         src.append(f"    for i in range({L}):")
         src += [f"        {line}" for line in lines]
     src += [f"    {line}" for line in tail]
-    src.append(f"    return ({', '.join(f'{acc}t' for _, acc in sums)}{',' if len(sums) == 1 else ''})")
+    src += [f"    sums[{j}] = {acc}t" for j, (_, acc) in enumerate(sums)]
     source = "\n".join(src) + "\n"
     outputs = ([(final_buffer[name], "buffer", name) for name, *_ in buffer_init if final_buffer[name] in eqns_after_uses]
                + [(v, "vector", name) for v, name in out_vectors] + [(v, "sum", acc) for v, acc in sums])
-    return source, args, buffer_init, out_vectors, sums, outputs
+    return source, args, buffer_init, out_vectors, sums, outputs, "".join(kinds)
+
+
+#: The loops' arrays by element type: the letter of their parameter (see
+#: :mod:`osculate.ad.native`) and numba's type of an element (booleans as bytes).
+_ARRAY_TYPES = {"F": "float64", "I": "int64", "B": "uint8"}
+_ARRAY_KINDS = {_F64: "F", np.dtype(np.int64): "I", _BOOL: "B"}
+_KIND_DTYPES = {k: d for d, k in _ARRAY_KINDS.items()}
+
+
+def _param_kind(key, value, described):
+    """The letter of a loop's operand (see :data:`_ARRAY_TYPES`; a scalar:
+    ``"d"`` a float, or a boolean, read as 0.0 or 1.0, ``"q"`` an integer)
+    from its key in :func:`_generate` and its ``("var" | "const", value)``."""
+    what, v = value
+    if key[0] == "s":
+        return "q" if np.dtype(described[v].dtype).kind in "iu" else "d"
+    if key[0] == "k":
+        return "d"
+    return _ARRAY_KINDS[np.dtype(described[v].dtype if what == "var" else v.dtype)]
 
 
 def _element(name, operands):
@@ -742,34 +811,56 @@ def _key(source):
     return hashlib.sha1(source.encode()).hexdigest()[:20]
 
 
-def _cached(source) -> bool:
-    """Whether the loop of ``source`` is compiled in this process or in the
-    disk cache (numba's index of it: ``__pycache__/fused_<key>.kernel-*.nbi``)."""
+def _cached(source):
+    """Whether the loop of ``source`` is ready in this process or on disk:
+    ``"native"`` when loaded here already or stored as machine code for this
+    machine (:mod:`osculate.ad.native`), True when only numba's cache has it
+    (``__pycache__/fused_<key>.kernel-*.nbi``) and numba is installed, else
+    False."""
     key = _key(source)
-    if key in _kernels:
-        return True
-    return any((_cache_dir() / "__pycache__").glob(f"fused_{key}.kernel-*.nbi"))
+    folder = _cache_dir()
+    if key in _kernels or native.stored(folder, key):
+        return "native"
+    return HAVE_NUMBA and any((folder / "__pycache__").glob(f"fused_{key}.kernel-*.nbi"))
 
 
-def _compile(source):
-    """The kernel of ``source``, compiled once per process and cached on disk."""
+def _compile(source, kinds):
+    """The loop of ``source`` (parameters of ``kinds``, see :func:`_generate`)
+    as a ctypes function, made once per process: loaded from its stored
+    object when there is one for this machine (numba is not imported), else
+    compiled by numba -- or loaded from numba's own cache -- and then stored
+    for the next process."""
     key = _key(source)
     with _lock:
         fn = _kernels.get(key)
         if fn is None:
             folder = _cache_dir()
-            path = folder / f"fused_{key}.py"
-            if not path.exists():
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_text(source)
-                os.replace(tmp, path)  # atomic: another process may write the same file
-            name = f"osculate_fused_{key}"
-            spec = importlib.util.spec_from_file_location(name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module  # numba's disk cache imports the kernel's module by name
-            spec.loader.exec_module(module)
-            fn = _kernels[key] = module.kernel
+            address = native.load(folder, key)
+            if address is None:
+                if not HAVE_NUMBA:
+                    raise RuntimeError("this fused loop is not stored for this machine, and numba is not installed")
+                kernel = _numba_kernel(folder, key, source)
+                address, symbol, obj = native.from_numba(kernel)
+                native.store(folder, key, symbol, obj)
+                _compiled_by_numba[key] = kernel  # (keeps the code alive)
+            fn = _kernels[key] = native.function(address, kinds)
     return fn
+
+
+def _numba_kernel(folder, key, source):
+    """numba's dispatcher of the loop of ``source``, compiled (or loaded
+    from numba's disk cache) as its module is executed."""
+    path = folder / f"fused_{key}.py"
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(source)
+        os.replace(tmp, path)  # atomic: another process may write the same file
+    name = f"osculate_fused_{key}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # numba's disk cache imports the kernel's module by name
+    spec.loader.exec_module(module)
+    return module.kernel
 
 
 def _cache_dir():
@@ -784,26 +875,34 @@ def _cache_dir():
 
 
 class _Call:
-    """How to run one compiled region (the parameter of :data:`fused_p`)."""
+    """How to run one compiled region (the parameter of :data:`fused_p`):
+    its loop (a ctypes function, see :func:`_compile`), the element type of
+    each operand that is an array (None for a scalar), the shapes of the
+    arrays it fills, how many sums it returns, and which of those the
+    equation defines, in order."""
 
-    __slots__ = ("kernel", "buffer_shapes", "vector_shapes", "length", "layout", "source")
+    __slots__ = ("kernel", "dtypes", "buffer_shapes", "vector_shapes", "n_sums", "length", "layout", "source")
 
-    def __init__(self, kernel, buffer_shapes, vector_shapes, length, layout, source):
-        self.kernel, self.buffer_shapes = kernel, buffer_shapes
-        self.vector_shapes, self.length, self.layout, self.source = vector_shapes, length, layout, source
+    def __init__(self, kernel, dtypes, buffer_shapes, vector_shapes, n_sums, length, layout, source):
+        self.kernel, self.dtypes, self.buffer_shapes, self.vector_shapes = kernel, dtypes, buffer_shapes, vector_shapes
+        self.n_sums, self.length, self.layout, self.source = n_sums, length, layout, source
 
     def __repr__(self):
         return f"<fused loop over {self.length}>"
 
 
 def _fused_impl(*operands, call):
-    # arrays go in flat (a contiguous array's flat view; a strided one is copied)
-    args = [(np.ascontiguousarray(a).reshape(-1) if a.ndim else a[()]) if isinstance(a, np.ndarray) else a
-            for a in operands]
-    buffers = [np.empty(shape) for shape in call.buffer_shapes]  # the kernel writes every element
+    # arrays go in contiguous, of the loop's element type (a strided one is copied): the loop
+    # reads their data through their objects; scalars go as numbers
+    args = [np.ascontiguousarray(a, dtype) if dtype is not None else (a[()] if isinstance(a, np.ndarray) else a)
+            for a, dtype in zip(operands, call.dtypes)]
+    buffers = [np.empty(shape) for shape in call.buffer_shapes]  # the loop writes every element
     vectors = [np.empty(shape, dtype) for shape, dtype in call.vector_shapes]
-    sums = call.kernel(*args, *[b.reshape(-1) for b in buffers], *[v.reshape(-1) for v in vectors])
-    pools = {"buffer": buffers, "vector": vectors, "sum": [np.float64(s) for s in sums]}
+    sums = np.empty(call.n_sums) if call.n_sums else None
+    status = call.kernel(native.RET, native.EXC, *args, *buffers, *vectors, *((sums,) if call.n_sums else ()))
+    if status:
+        native.check(status)
+    pools = {"buffer": buffers, "vector": vectors, "sum": sums}
     return tuple(pools[kind][j] for kind, j in call.layout)
 
 
@@ -838,12 +937,19 @@ def _planned(eqns, described, out_vars, force):
     return planned, bool(found) and not regions
 
 
-def on_disk(eqns, described, out_vars, force=False) -> bool:
+def on_disk(eqns, described, out_vars, force=False):
     """Whether every loop that :func:`fuse` would compile for this program is
     in the disk cache already (another process compiled it): then fusing
-    costs loading it (milliseconds a loop), not compiling it (seconds)."""
+    costs loading it, not compiling it (seconds).  ``"native"`` when each is
+    loaded here already or stored as machine code for this machine (loading
+    costs about 1 ms a loop, and some 40 ms once per process for llvmlite),
+    True when some are in numba's cache only (loading them needs numba:
+    some 0.3 s to import and start), else False."""
     planned, _ = _planned(eqns, described, out_vars, force)
-    return bool(planned) and all(_cached(generated[0]) for _, _, generated in planned)
+    if not planned:
+        return False
+    found = [_cached(generated[0]) for _, _, generated in planned]
+    return "native" if all(f == "native" for f in found) else all(found)
 
 
 def fuse(eqns, described, out_vars, equation_cls, force=False):
@@ -857,9 +963,9 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
     if not planned:  # nothing long enough, or every region's loop too long to compile
         return None, deferred
     replaced = {}
-    for region, after, (source, args, buffer_init, out_vectors, sums, outputs) in planned:
+    for region, after, (source, args, buffer_init, out_vectors, sums, outputs, kinds) in planned:
         idx = [k for k, _, _ in region.items]
-        kernel = _compile(source)
+        kernel = _compile(source, kinds)
         layout, outs = [], []
         for v, kind, name in outputs:
             pool = {"buffer": [b[0] for b in buffer_init], "vector": [n for _, n in out_vectors],
@@ -868,7 +974,8 @@ def fuse(eqns, described, out_vars, equation_cls, force=False):
             outs.append(v)
         buffer_shapes = tuple(shape for _, _, shape in buffer_init)
         shapes = tuple((described[v].shape, described[v].dtype) for v, _ in out_vectors)
-        call = _Call(kernel, buffer_shapes, shapes, region.length, tuple(layout), source)
+        dtypes = tuple(_KIND_DTYPES.get(k) for k in kinds[:len(args)])  # (None: a scalar)
+        call = _Call(kernel, dtypes, buffer_shapes, shapes, len(sums), region.length, tuple(layout), source)
         refs = [v if kind == "var" else None for kind, v in args]
         consts = [v if kind == "const" else None for kind, v in args]
         fused = equation_cls(fused_p, tuple(refs), tuple(consts), {"call": call}, tuple(outs))
