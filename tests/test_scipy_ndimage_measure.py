@@ -70,3 +70,45 @@ def test_vmap_and_plain_calls():
 def test_traced_labels_are_refused():
     with pytest.raises(TypeError, match="labels and index must be constants"):
         osc.grad(lambda lab: nd.sum_labels(X, lab))(LABELS.astype(float))
+
+
+def _sum_of_squares_and_first(v):
+    return np.sum(v * v) + v[0]   # depends on the order of the values SciPy passes
+
+
+@pytest.mark.parametrize("extra", [(None, None), (LABELS, None), (LABELS, 2), (LABELS, [1, 3, 0, 7]),
+                                   (LABELS[0], [1, 2])])
+def test_labeled_comprehension_matches_scipy(extra):
+    want = snd.labeled_comprehension(X, *extra, _sum_of_squares_and_first, float, -1.5)
+    got = _traced(lambda x: nd.labeled_comprehension(x, *extra, _sum_of_squares_and_first, float, -1.5), X)
+    np.testing.assert_allclose(got, want, rtol=1e-13)
+    assert np.shape(got) == np.shape(want)
+
+
+def test_labeled_comprehension_positions_dtypes_derivatives():
+    weighted = lambda v, p: np.sum(v * p)  # noqa: E731
+    np.testing.assert_allclose(
+        _traced(lambda x: nd.labeled_comprehension(x, LABELS, [1, 2], weighted, float, 0.0, True), X),
+        snd.labeled_comprehension(X, LABELS, [1, 2], weighted, float, 0.0, True), rtol=1e-13)
+    counts = _traced(lambda x: nd.labeled_comprehension(x, LABELS, [1, 2], len, int, 0), X)  # integers: plain
+    np.testing.assert_array_equal(counts, snd.labeled_comprehension(X, LABELS, [1, 2], len, int, 0))
+    f = lambda x: nd.labeled_comprehension(x, LABELS, [1, 2, 3], _sum_of_squares_and_first, float, 0.0)  # noqa
+    check_grads(f, (X,), order=2, modes=("fwd", "rev"))
+    batched = osc.vmap(f)(np.stack([X, 2 * X]))
+    np.testing.assert_allclose(batched[1], snd.labeled_comprehension(2 * X, LABELS, [1, 2, 3],
+                                                                     _sum_of_squares_and_first, float, 0.0))
+    np.testing.assert_allclose(osc.jit(f)(X), f(X), rtol=1e-13)
+    with pytest.raises(TypeError, match="labels and index must be constants"):
+        osc.grad(lambda i: nd.labeled_comprehension(X, LABELS, i, np.sum, float, 0.0))(1.0)
+    with pytest.raises(ValueError, match="not at hand inside jit"):
+        osc.jit(lambda x: nd.labeled_comprehension(x, LABELS, [1], len, int, 0))(X)
+
+
+def test_histogram_is_piecewise_constant():
+    for extra in [(), (LABELS,), (LABELS, [1, 2])]:
+        want = snd.histogram(X, -1.0, 1.0, 4, *extra)
+        got = _traced(lambda x: nd.histogram(x, -1.0, 1.0, 4, *extra), X)
+        for g, w in zip(np.atleast_1d(got), np.atleast_1d(want)):
+            np.testing.assert_array_equal(g, w)
+    with pytest.raises(ValueError, match="piecewise constant"):
+        osc.jit(lambda x: nd.histogram(x, -1.0, 1.0, 4))(X)

@@ -12,6 +12,11 @@ SciPy: no ``labels`` means one region (the whole input), ``labels`` without
 ``index`` one region of the samples labelled > 0, a scalar index a scalar
 result, a sequence of indices one result per index (an index no sample
 carries gives 0 for sums, maxima and minima, NaN for means and variances).
+
+``labeled_comprehension`` applies the user's ``func`` to each region's
+traced values (differentiable as ``func`` is, with a float ``out_dtype``);
+``histogram`` counts samples, a piecewise-constant result returned as plain
+counts (derivative zero) from the input's values.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from .. import numpy as _o
 from ._ndimage_support import _array, _known, _traced
 
 __all__ = ["sum_labels", "sum", "mean", "variance", "standard_deviation", "maximum", "minimum", "median",
-           "extrema", "center_of_mass"]
+           "extrema", "center_of_mass", "labeled_comprehension", "histogram"]
 
 
 def _regions(input, labels, index, fname):  # noqa: A002
@@ -236,3 +241,109 @@ def center_of_mass(input, labels=None, index=None):  # noqa: A002
     # SciPy's arrangement: the (ndim, *index.shape) results transposed, then split along their first axis
     t = _o.transpose(_o.reshape(_o.stack(coords), (len(coords),) + tuple(out_shape)))
     return [tuple(t[i][j] for j in range(_np.shape(t)[1])) for i in range(_np.shape(t)[0])]
+
+
+def labeled_comprehension(input, labels, index, func, out_dtype, default, pass_positions=False):  # noqa: A002
+    """``func`` applied to the values of each labelled region, as
+    :func:`scipy.ndimage.labeled_comprehension`: ``func(values)`` (with
+    ``pass_positions``, ``func(values, flat_positions)``) per entry of
+    ``index``, ``default`` for an index no sample carries; without
+    ``labels``, ``func`` of the whole flattened input; with ``labels`` and
+    no ``index``, of the samples labelled > 0.
+
+    The values reach ``func`` traced, in SciPy's order (sorted by label), so
+    with a float or complex ``out_dtype`` the result is differentiable as
+    ``func`` is (write it with NumPy operations).  An integer or boolean
+    ``out_dtype`` gives plain values (no derivative), computed from the
+    input's values, which are not at hand inside ``jit`` or ``vmap``.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.ndimage import labeled_comprehension
+    >>> x, lab = np.arange(6.0), np.array([1, 1, 2, 0, 2, 3])
+    >>> labeled_comprehension(x, lab, [1, 2, 5], lambda v: np.sum(v * v), float, -1.0)
+    array([ 1., 20., -1.])
+    >>> osc.jacfwd(lambda v: labeled_comprehension(v, lab, [1, 2], np.prod, float, 0.0))(x)
+    array([[1., 0., 0., 0., 0., 0.],
+           [0., 0., 4., 0., 2., 0.]])
+    """
+    fname = "labeled_comprehension"
+    if not _traced(input, labels, index):
+        return _snd.labeled_comprehension(input, labels, index, func, out_dtype, default, pass_positions)
+    if _traced(labels, index):
+        raise TypeError(f"{fname}: labels and index must be constants (the regions have no derivative); compute "
+                        "them outside the differentiated function")
+    if _np.dtype(out_dtype).kind not in "fc":
+        values = _known(input)
+        if values is None:
+            raise ValueError(f"{fname}: an integer or boolean out_dtype has no derivative and is computed from the "
+                             "input's values, which are not at hand inside jit or vmap; use a float out_dtype")
+        return _snd.labeled_comprehension(values, labels, index, func, out_dtype, default, pass_positions)
+    x = _array(input, fname)
+    shape = _np.shape(x)
+    flat = _o.reshape(x, (-1,))
+    positions = _np.arange(int(_np.prod(shape))).reshape(shape)
+
+    def call(where):
+        picked = _o.take(flat, where)
+        return func(picked, where) if pass_positions else func(picked)
+
+    if labels is None:
+        if index is not None:
+            raise ValueError(f"{fname}: index without defined labels")
+        return call(positions.ravel())
+    lab = _np.asarray(labels)
+    try:
+        lab = _np.broadcast_to(lab, _np.broadcast_shapes(shape, lab.shape))
+        positions = _np.broadcast_to(positions, lab.shape)
+    except ValueError as e:
+        raise ValueError(f"{fname}: input and labels must have the same shape (excepting dimensions with width "
+                         "1)") from e
+    if lab.shape != shape:
+        raise ValueError(f"{fname}: labels must not enlarge the traced input (shape {shape}, labels {lab.shape})")
+    if index is None:
+        return call(positions[lab > 0])
+    as_scalar = _np.isscalar(index)
+    idx = _np.atleast_1d(index)
+    if _np.any(idx.astype(lab.dtype).astype(idx.dtype) != idx):
+        raise ValueError(f"{fname}: cannot convert index values from <{idx.dtype}> to <{lab.dtype}> (labels' type) "
+                         "without loss of precision")
+    idx = idx.astype(lab.dtype)
+    # SciPy's arrangement: the samples with labels in [min(index), max(index)], sorted by label
+    keep = (lab >= idx.min()) & (lab <= idx.max())
+    kept_labels, kept_positions = lab[keep], positions[keep]
+    order = kept_labels.argsort()
+    kept_labels, kept_positions = kept_labels[order], kept_positions[order]
+    dtype = _np.dtype(out_dtype)
+    results = []
+    for i in idx.ravel():
+        lo, hi = _np.searchsorted(kept_labels, i, side="left"), _np.searchsorted(kept_labels, i, side="right")
+        value = call(kept_positions[lo:hi]) if hi > lo else _np.asarray(default, dtype=dtype)
+        results.append(_o.astype(_o.asarray(value), dtype))
+    out = _o.reshape(_o.stack(results), idx.shape)
+    return out[0] if as_scalar else out
+
+
+def histogram(input, min, max, bins, labels=None, index=None):  # noqa: A002
+    """The counts of the input's values in ``bins`` equal bins over
+    ``[min, max]`` per labelled region, as :func:`scipy.ndimage.histogram`.
+
+    Counts are piecewise constant in the values (their derivative is zero
+    wherever it exists), so the result is SciPy's plain counts of the
+    input's values: no derivative flows through it, and the values must be
+    at hand (not inside ``jit`` or ``vmap``).  For a differentiable density,
+    use a smooth kernel estimate (``scipy.stats.gaussian_kde``) instead.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.ndimage import histogram
+    >>> histogram(np.array([0.1, 0.4, 0.45, 0.9]), 0.0, 1.0, 2)
+    array([3, 1])
+    """
+    if not _traced(input, min, max):
+        return _snd.histogram(input, min, max, bins, labels, index)
+    if _traced(labels, index, bins):
+        raise TypeError("histogram: labels, index and bins must be constants")
+    values, lo, hi = _known(input), _known(min), _known(max)
+    if values is None or lo is None or hi is None:
+        raise ValueError("histogram: its counts are piecewise constant and are computed from the values, which are "
+                         "not at hand inside jit or vmap; compute the histogram outside them")
+    return _snd.histogram(values, lo[()], hi[()], bins, labels, index)

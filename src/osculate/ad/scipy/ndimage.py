@@ -15,6 +15,11 @@ Spline interpolation (in :mod:`._ndimage_geometry`): ``map_coordinates``,
 0-5 and every boundary mode, differentiable in the image and in the
 sampling points (coordinates, matrix, offset, shift, angle).
 
+Filters with the user's function of each window: ``generic_filter`` (the
+function of the window's values, mapped over the windows with ``vmap``) and
+``vectorized_filter`` (the function of all windows at once, reduced over
+their axes); both differentiable as the function is.
+
 Grey morphology: ``grey_erosion``, ``grey_dilation``, ``grey_opening``,
 ``grey_closing``, ``morphological_gradient``, ``morphological_laplace``,
 ``white_tophat``, ``black_tophat`` (the rank filters' gather with a
@@ -24,7 +29,13 @@ each window selects).
 Measurements over labelled regions (in :mod:`._ndimage_measure`):
 ``sum_labels`` (``sum``), ``mean``, ``variance``, ``standard_deviation``,
 ``maximum``, ``minimum``, ``median``, ``extrema``, ``center_of_mass``
-(constant labels and index; masked reductions of the input).
+(constant labels and index; masked reductions of the input),
+``labeled_comprehension`` (the user's function on each region's traced
+values) and ``histogram`` (plain counts: piecewise constant).
+
+Fourier-domain filters (in :mod:`._ndimage_fourier`): ``fourier_gaussian``,
+``fourier_uniform``, ``fourier_ellipsoid``, ``fourier_shift`` (the input is
+a transform; differentiable in it and in ``sigma``, ``size``, ``shift``).
 
 SciPy's filters convert their input with ``np.asarray``, so plain
 ``scipy.ndimage.gaussian_filter1d(tracer, ...)`` cannot see a traced value
@@ -58,20 +69,23 @@ import numbers as _numbers
 import warnings as _warnings
 
 import numpy as _np
+import scipy.ndimage as _scipy_ndimage
 
 from .. import numpy as _o
-from ..core import Tracer as _Tracer
+from ..batching import vmap as _vmap
+from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer
+from ._ndimage_fourier import fourier_ellipsoid, fourier_gaussian, fourier_shift, fourier_uniform
 from ._ndimage_geometry import (affine_transform, geometric_transform, map_coordinates, rotate, shift,
                                 spline_filter, spline_filter1d, zoom)
-from ._ndimage_measure import (center_of_mass, extrema, maximum, mean, median, minimum, standard_deviation, sum,
-                               sum_labels, variance)
+from ._ndimage_measure import (center_of_mass, extrema, histogram, labeled_comprehension, maximum, mean, median,
+                               minimum, standard_deviation, sum, sum_labels, variance)
 from ._ndimage_support import _array, _axis_index, _check_cval, _no_output, _per_axis
 
 __all__ = [
     "correlate1d", "convolve1d", "correlate", "convolve", "gaussian_filter1d", "gaussian_filter",
     "uniform_filter1d", "uniform_filter", "sobel", "prewitt", "laplace", "gaussian_laplace",
     "gaussian_gradient_magnitude", "minimum_filter1d", "maximum_filter1d", "minimum_filter", "maximum_filter",
-    "median_filter", "rank_filter", "percentile_filter",
+    "median_filter", "rank_filter", "percentile_filter", "generic_filter", "vectorized_filter",
     # interpolation (_ndimage_geometry)
     "spline_filter1d", "spline_filter", "map_coordinates", "affine_transform", "shift", "zoom", "rotate",
     "geometric_transform",
@@ -80,7 +94,9 @@ __all__ = [
     "morphological_laplace", "white_tophat", "black_tophat",
     # measurements over labelled regions (_ndimage_measure)
     "sum_labels", "sum", "mean", "variance", "standard_deviation", "maximum", "minimum", "median", "extrema",
-    "center_of_mass",
+    "center_of_mass", "labeled_comprehension", "histogram",
+    # Fourier-domain filters (_ndimage_fourier)
+    "fourier_gaussian", "fourier_uniform", "fourier_ellipsoid", "fourier_shift",
 ]
 
 _MODES = {"reflect": "reflect", "grid-mirror": "reflect", "mirror": "mirror", "nearest": "nearest",
@@ -815,6 +831,163 @@ def percentile_filter(input, percentile, size=None, footprint=None, output=None,
     """
     return _ranked(input, percentile, size, footprint, output, mode, cval, origin, axes, "percentile_filter",
                    "percentile")
+
+
+# --------------------------------------------------------------------------- the user's window functions
+
+def generic_filter(input, function, size=None, footprint=None, output=None, mode="reflect", cval=0.0,  # noqa: A002
+                   origin=0, extra_arguments=(), extra_keywords=None, *, axes=None):
+    """``function`` of each window's values (a 1-d array, the window's entries
+    under the footprint in C order), as :func:`scipy.ndimage.generic_filter`,
+    the result in the input's type.
+
+    ``function`` is written with NumPy operations and returns a number; it
+    is mapped over every window at once with :func:`osculate.vmap` (when
+    its Python code branches on the values, which ``vmap`` cannot see, it is
+    called window by window instead, as SciPy does).  Differentiable in the
+    input (and ``cval``) as ``function`` is.  SciPy's ``LowLevelCallable``
+    kernels are compiled code, which traced values cannot enter.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.ndimage import generic_filter
+    >>> rms = lambda w: np.sqrt(np.mean(w * w))
+    >>> generic_filter(np.array([3.0, 4.0, 0.0]), rms, size=2)
+    array([3.        , 3.53553391, 2.82842712])
+    >>> osc.grad(lambda x: generic_filter(x, rms, size=2)[1])(np.array([3.0, 4.0, 0.0]))
+    array([0.42426407, 0.56568542, 0.        ])
+    """
+    fname = "generic_filter"
+    kwargs = {} if extra_keywords is None else dict(extra_keywords)
+    extra = tuple(extra_arguments) if isinstance(extra_arguments, (tuple, list)) else (extra_arguments,)
+    if not _traced_any(input, cval, extra, tuple(kwargs.values())):
+        return _scipy_ndimage.generic_filter(input, function, size=size, footprint=footprint, output=output,
+                                             mode=mode, cval=cval, origin=origin, extra_arguments=extra,
+                                             extra_keywords=kwargs, axes=axes)
+    if not callable(function):
+        raise TypeError(f"{fname}: function must be a Python callable written with NumPy operations (a "
+                        "LowLevelCallable cannot take traced values)")
+    x = _array(input, fname)
+    if _np.dtype(x.dtype).kind == "c":
+        raise TypeError(f"{fname}: complex input is not supported (as in SciPy)")
+    g, x, count = _rank_windows(_float_input(x), size, footprint, output, mode, cval, origin, axes, fname, False)
+    if g is None:
+        return x
+    lead = _np.shape(g)[:-1]
+    flat = _o.reshape(g, (-1, count))
+
+    def one(window):
+        return _o.asarray(function(window, *extra, **kwargs))
+
+    try:
+        values = _vmap(one)(flat)
+    except _ConcretizationError:  # the function branches on values: one window at a time
+        values = _o.stack([one(flat[i]) for i in range(_np.shape(flat)[0])])
+    if _np.ndim(values) != 1:
+        raise RuntimeError(f"{fname}: function must return a single number per window, not shape "
+                           f"{_np.shape(values)[1:]}")
+    return _like_input(_o.reshape(values, lead), _array(input, fname))
+
+
+def _traced_any(*values):
+    for v in values:
+        if isinstance(v, _Tracer) or (isinstance(v, (tuple, list)) and _traced_any(*v)):
+            return True
+    return False
+
+
+_VECTORIZED_MODES = dict(_MODES, valid="valid")
+
+
+def vectorized_filter(input, function, *, size=None, footprint=None, output=None, mode="reflect",  # noqa: A002
+                      cval=None, origin=None, axes=None, batch_memory=2 ** 30):
+    """``function`` of all windows at once, as :func:`scipy.ndimage.vectorized_filter`:
+    it gets an array of the windows (the filtered ``axes`` moved last in the
+    order given, then one window axis per filtered axis) and the keyword
+    ``axis`` naming the window axes (with ``footprint``: the window's entries
+    under it along one last axis, ``axis=-1``), and reduces over them, as
+    ``np.mean(w, axis=axis)`` does.
+
+    Boundary modes as the other filters, and ``'valid'`` (no extension: the
+    result shrinks by the window).  Differentiable in the input and ``cval``
+    as ``function`` is; ``batch_memory`` is accepted and ignored (the windows
+    are one traced array).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.ndimage import vectorized_filter
+    >>> vectorized_filter(np.array([1.0, 2.0, 4.0, 8.0]), np.mean, size=2, mode="valid")
+    array([1.5, 3. , 6. ])
+    >>> np.round(osc.grad(lambda x: vectorized_filter(x, np.std, size=3)[1])(np.array([1.0, 2.0, 4.0, 8.0])), 6)
+    array([-0.356348, -0.089087,  0.445435,  0.      ])
+    """
+    fname = "vectorized_filter"
+    if not _traced_any(input, cval):
+        return _scipy_ndimage.vectorized_filter(input, function, size=size, footprint=footprint, output=output,
+                                                mode=mode, cval=cval, origin=origin, axes=axes,
+                                                batch_memory=batch_memory)
+    _no_output(output, fname)
+    if not callable(function):
+        raise ValueError(f"{fname}: function must be a callable")
+    if (size is None) == (footprint is None):
+        raise ValueError(f"{fname}: give exactly one of size and footprint")
+    x = _array(input, fname)
+    nd = _np.ndim(x)
+    axes = tuple(range(-nd, 0)) if axes is None else ((axes,) if _np.isscalar(axes) else tuple(axes))
+    if len(axes) > nd:
+        raise ValueError(f"{fname}: the length of axes may not exceed the dimensionality of the input")
+    axes = tuple(_axis_index(a, nd, fname, "axes entry") for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{fname}: axes must be unique, not {axes}")
+    if footprint is not None:
+        fp = _np.asarray(footprint, dtype=bool)
+        sizes = fp.shape
+    else:
+        fp = None
+        sizes = (size,) * len(axes) if _np.isscalar(size) else tuple(size)
+        if not all(isinstance(k, (int, _np.integer)) and not isinstance(k, bool) and k > 0 for k in sizes):
+            raise ValueError(f"{fname}: every element of size must be a positive integer")
+    if len(sizes) != len(axes):
+        raise ValueError(f"{fname}: axes must match the dimensionality of the window (size or footprint)")
+    origins = (0,) * len(axes) if origin is None else ((origin,) * len(axes) if _np.isscalar(origin)
+                                                      else tuple(origin))
+    if len(origins) != len(axes) or not all(isinstance(o, (int, _np.integer)) for o in origins):
+        raise ValueError(f"{fname}: origin must be an integer or a tuple of one integer per axis")
+    if mode not in _VECTORIZED_MODES:
+        raise ValueError(f"{fname}: mode must be one of {sorted(_VECTORIZED_MODES)}, not {mode!r}")
+    mode = _VECTORIZED_MODES[mode]
+    if mode == "valid" and any(origins):
+        raise ValueError(f"{fname}: mode='valid' is incompatible with origin")
+    if cval is None:
+        cval = 0.0
+    elif mode != "constant":
+        raise ValueError(f"{fname}: cval is compatible only with mode='constant'")
+    cval = _check_cval(cval, fname)
+    if _np.size(x) == 0:
+        return x
+    # every window, gathered along the sorted axes: axis a becomes (output position, window offset)
+    order = _np.argsort(axes)
+    sorted_axes = [axes[i] for i in order]
+    n_of = [_np.shape(x)[a] for a in sorted_axes]
+    k_of = [sizes[i] for i in order]
+    o_of = [origins[i] for i in order]
+    if mode == "valid":
+        starts, lengths, modes = [0] * len(axes), [n - k + 1 for n, k in zip(n_of, k_of)], ["constant"] * len(axes)
+        if any(m < 1 for m in lengths):
+            raise ValueError(f"{fname}: with mode='valid' the window must fit in the input")
+    else:
+        starts, lengths, modes = [-o - k // 2 for o, k in zip(o_of, k_of)], n_of, [mode] * len(axes)
+    g, window_axes = _gather(x, k_of, sorted_axes, starts, lengths, modes, cval)
+    # SciPy's arrangement: the other axes, the filtered axes in the order given, then their windows
+    position_axes = {a: w - 1 for a, w in zip(sorted_axes, window_axes)}
+    window_of = {a: w for a, w in zip(sorted_axes, window_axes)}
+    rest = [i for i in range(_np.ndim(g)) if i not in set(window_axes) | set(position_axes.values())]
+    g = _o.transpose(g, tuple(rest + [position_axes[a] for a in axes] + [window_of[a] for a in axes]))
+    n = len(axes)
+    if fp is None:
+        out = function(g, axis=tuple(range(-n, 0)))
+    else:
+        flat = _o.reshape(g, _np.shape(g)[:_np.ndim(g) - n] + (fp.size,))
+        out = function(_o.take(flat, _np.flatnonzero(fp.ravel()), axis=-1), axis=-1)
+    return _o.moveaxis(out, tuple(range(-n, 0)), axes)
 
 
 # --------------------------------------------------------------------------- grey morphology
