@@ -30,7 +30,10 @@ is differentiable to any order in every array argument and works under
   (by FFT, with a window and times), ``resample_poly`` (in
   :mod:`._resample`) and ``decimate`` (IIR or FIR, zero phase or not);
 * averaged spectra by Welch's method: ``csd``, ``welch``, ``periodogram``
-  and ``coherence`` (in :mod:`._spectral`);
+  and ``coherence``; the short-time transforms ``stft``, ``istft`` (by
+  overlap-add) and ``spectrogram`` (every ``mode``); the Lomb-Scargle
+  periodogram ``lombscargle`` (differentiable in the samples, the times, the
+  frequencies and the weights) (in :mod:`._spectral`);
 * frequency responses (complex): ``freqz``, ``freqz_sos``/``sosfreqz``
   and ``freqs`` (in :mod:`._ltisys`);
 * the waveforms ``chirp``, ``gausspulse``, ``sawtooth``, ``square`` and
@@ -58,7 +61,7 @@ from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from . import ndimage as _nd
 from ._ltisys import freqs, freqz, freqz_sos, sosfreqz
 from ._resample import resample, resample_poly, upfirdn
-from ._spectral import coherence, csd, periodogram, welch
+from ._spectral import coherence, csd, istft, lombscargle, periodogram, spectrogram, stft, welch
 from ._waveforms import chirp, gausspulse, sawtooth, square, unit_impulse
 from .linalg import solve_triangular as _solve_triangular
 
@@ -68,6 +71,7 @@ __all__ = [
     "correlate2d", "medfilt", "medfilt2d", "order_filter", "wiener", "deconvolve", "lfiltic",
     "chirp", "gausspulse", "sawtooth", "square", "unit_impulse", "upfirdn", "resample", "resample_poly",
     "decimate", "freqz", "freqz_sos", "sosfreqz", "freqs", "csd", "welch", "periodogram", "coherence",
+    "stft", "istft", "spectrogram", "lombscargle",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
