@@ -17,6 +17,7 @@ from scipy import special
 import osculate as osc
 import osculate.numpy as onp
 import osculate.scipy.linalg as osl
+from osculate.ad.prims.filters import spline_prefilter
 
 
 def cn(*shape, scale=1.0, center=0.0):
@@ -202,6 +203,7 @@ ROWS = [
     ("irfft", lambda z: np.fft.irfft(z, n=6) ** 2, [cn(4)]),
     ("hfft", lambda z: np.fft.hfft(z) ** 2, [cn(3)]),
     ("fftshift", lambda z: np.fft.fftshift(z) * np.fft.ifftshift(z), [cn(5)]),
+    ("spline_prefilter", lambda z: spline_prefilter(z * z, 3, 0, "mirror"), [cn(33)]),
     # user rules
     ("custom_jvp", lambda z: _cube(z) * z, [cn(3)]),
     ("custom_vjp", lambda z: _sq(z) * z, [cn(3)]),

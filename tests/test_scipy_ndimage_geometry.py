@@ -15,6 +15,7 @@ import pytest
 import scipy.ndimage as snd
 
 import osculate as osc
+from osculate.ad.scipy import _ndimage_geometry as geometry
 from osculate.scipy import ndimage as nd
 from osculate.testing import check_grads
 
@@ -209,3 +210,24 @@ def test_bad_arguments_get_one_line_errors():
         osc.vmap(lambda a: nd.rotate(IMG, a))(np.array([1.0, 2.0]))
     with pytest.raises(ValueError, match="at least 2D"):
         osc.grad(lambda x: np.sum(nd.rotate(x, 10.0)))(np.ones(3))
+
+
+# --------------------------------------------------------------------------- long axes: the recursive prefilter
+
+@pytest.mark.parametrize("mode", ["constant", "grid-constant", "nearest", "reflect", "grid-mirror", "mirror", "wrap",
+                                  "grid-wrap"])
+@pytest.mark.parametrize("order", [2, 3, 5])
+def test_long_axes_use_the_recursive_prefilter_with_the_dense_ones_derivatives(mode, order, monkeypatch):
+    """From 32 samples on, the prefilter is SciPy's O(n) filter (a primitive whose adjoint is
+    the filter between two diagonal scalings): SciPy's values, and the gradient the dense
+    matrix gives."""
+    rng = np.random.default_rng(order)
+    image = rng.standard_normal((40, 34))
+    points = rng.uniform(-2.0, 38.0, (2, 25))
+    got = nd.map_coordinates(image, points, order=order, mode=mode)   # plain: SciPy's call
+    f = lambda im: np.sum(np.sin(nd.map_coordinates(im, points, order=order, mode=mode)))  # noqa: E731
+    traced_value = osc.value_and_grad(f)(image)[0]
+    np.testing.assert_allclose(traced_value, np.sum(np.sin(got)), rtol=1e-12)
+    g = osc.grad(f)(image)
+    monkeypatch.setattr(geometry, "_RECURSIVE_FROM", 10 ** 9)   # the dense matrices
+    np.testing.assert_allclose(g, osc.grad(f)(image), rtol=1e-10, atol=1e-13)

@@ -25,3 +25,4 @@ from . import special_poly  # noqa: F401,E402 (orthogonal polynomials: eval_lege
 from . import special_misc  # noqa: F401,E402 (more special functions: Struve, Kelvin, Carlson, Voigt...)
 from . import matfun  # noqa: F401,E402 (scipy.linalg kernels: solve_triangular, lu, expm)
 from . import equations  # noqa: F401,E402 (matrix equations: Sylvester, Stein, Riccati)
+from . import filters  # noqa: F401,E402 (scipy.ndimage's B-spline prefilter)

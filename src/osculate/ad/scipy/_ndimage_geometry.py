@@ -10,10 +10,12 @@ operations, so the results are differentiable to any order in the image (and
 an affine matrix and offset, a shift, a rotation angle, the parameters a
 ``geometric_transform`` mapping closes over.
 
-* The prefilter is linear in the image and its matrix depends only on the
-  axis length, the order and the mode; the matrix is SciPy's own filter
-  applied to the identity (computed once per length and cached), then applied
-  to the image as one contraction per axis.  ``'nearest'`` and
+* The prefilter is linear in the image.  Along an axis of 32 samples or
+  more it is SciPy's own O(n) recursive filter, as the primitive
+  :data:`osculate.ad.prims.filters.spline_prefilter_p` (whose adjoint is the
+  filter again, between two diagonal scalings); along a shorter one it is
+  SciPy's filter applied to the identity (a matrix computed once per length
+  and cached), contracted with the image.  ``'nearest'`` and
   ``'grid-constant'`` pad 12 samples first, as SciPy does.
 * Each sampling point reads ``order + 1`` coefficients per axis, from the
   start SciPy chooses (``floor(c)`` for odd orders, ``floor(c + 0.5)`` for
@@ -46,6 +48,7 @@ import scipy.ndimage as _snd
 
 from .. import numpy as _o
 from ..core import Tracer as _Tracer
+from ..prims.filters import spline_prefilter as _spline_prefilter
 from . import special as _special
 from ._ndimage_support import _array, _axis_index, _check_cval, _known, _no_output, _traced
 
@@ -89,10 +92,18 @@ def _prefilter_matrix(n, order, mode):
     return m
 
 
+#: From this many samples along an axis on, the prefilter runs as SciPy's O(n) recursive filter (a
+#: primitive whose adjoint is the filter again, see osculate.ad.prims.filters); shorter axes use the
+#: dense matrix, exact where SciPy's truncated start of the recursion is not yet symmetric.
+_RECURSIVE_FROM = 32
+
+
 def _filter_axis(x, order, axis, mode):
     n = _np.shape(x)[axis]
     if order < 2 or n <= 1:
         return x
+    if n >= _RECURSIVE_FROM:
+        return _spline_prefilter(x, order, axis, mode)
     out = _o.tensordot(_prefilter_matrix(n, order, mode), x, axes=([1], [axis]))
     return _o.moveaxis(out, 0, axis)
 
