@@ -11,7 +11,7 @@ them, in the knots ``x``.
 * :class:`CubicSpline` (every ``bc_type``; its slopes come from a tridiagonal
   system solved by :func:`osculate.scipy.linalg.solve_banded`, or a cyclic one
   by ``np.linalg.solve`` for ``'periodic'``), :class:`CubicHermiteSpline`,
-  :class:`PchipInterpolator`, :func:`pchip_interpolate`,
+  :class:`PchipInterpolator` (alias ``pchip``), :func:`pchip_interpolate`,
   :class:`Akima1DInterpolator` (``method='akima'`` or ``'makima'``) and the
   piecewise polynomial :class:`PPoly` they all are;
 * :class:`BSpline` (Cox-de Boor recursion of the basis functions) and
@@ -23,6 +23,12 @@ them, in the knots ``x``.
 * :class:`interp1d` (every ``kind``), :class:`RegularGridInterpolator` and
   :func:`interpn` (``'linear'``, ``'slinear'``, ``'nearest'``, ``'cubic'``,
   ``'quintic'``);
+* FITPACK's fits :func:`splrep`, :class:`UnivariateSpline`,
+  :class:`InterpolatedUnivariateSpline` and :class:`LSQUnivariateSpline`
+  (SciPy's knots, a piecewise-constant function of the data held fixed; the
+  least-squares or penalized coefficients recomputed on them, the penalty's
+  weight an implicit function of the data), and :func:`sproot` (each root an
+  implicit function of the spline);
 * the interpolating polynomials :class:`KroghInterpolator`,
   :class:`BarycentricInterpolator`, :func:`krogh_interpolate` and
   :func:`barycentric_interpolate` (Newton's form, distinct nodes).
@@ -50,9 +56,11 @@ from __future__ import annotations
 import math as _math
 
 import numpy as _np
+from scipy import interpolate as _scipy_interpolate
 
 from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer, concrete as _concrete
-from ..numpy import asarray as _asarray
+from ..numpy import asarray as _asarray, stop_gradient as _stop_gradient
+from . import _fitpack_smoothing as _fs
 from .linalg import solve_banded as _solve_banded
 
 __all__ = [
@@ -60,7 +68,8 @@ __all__ = [
     "BSpline", "make_interp_spline", "make_lsq_spline", "splev", "splder", "splantider", "splint", "spalde",
     "bisplev", "interp1d",
     "RegularGridInterpolator", "interpn", "KroghInterpolator", "BarycentricInterpolator", "krogh_interpolate",
-    "barycentric_interpolate",
+    "barycentric_interpolate", "pchip", "splrep", "sproot", "UnivariateSpline", "InterpolatedUnivariateSpline",
+    "LSQUnivariateSpline",
 ]
 
 
@@ -1653,3 +1662,374 @@ def barycentric_interpolate(xi, yi, x, axis=0, *, der=0, rng=None):
     if isinstance(der, (list, tuple)):
         return krogh_interpolate(xi, yi, x, der=der, axis=axis)
     return p.derivative(x, der) if der else p(x)
+
+
+pchip = PchipInterpolator  # SciPy's alias
+
+
+# --------------------------------------------------------------------------- FITPACK's smoothing splines
+
+
+def _any_traced(*values):
+    return any(isinstance(v, _Tracer) for v in values)
+
+
+_NEEDS_VALUES = ("chooses its knots from the values of y and w, which are not at hand inside jit or vmap; "
+                 "call it outside jit/vmap, or fix the knots (s=0, or make_lsq_spline / LSQUnivariateSpline / "
+                 "splrep(task=-1, t=...))")
+
+
+def _following_knots(tv, sources, x, xb, xe):
+    """The knots ``tv`` (plain), each one that sits on a data point (or a
+    midpoint of two, or an end of the interval) replaced by that traced
+    value, so that the knots move with the data as SciPy's would."""
+    if not _any_traced(x, xb, xe):
+        return tv
+    zero = 0.0 * x[0]
+    parts = []
+    for v, (kind, i) in zip(tv, sources):
+        if kind == "x":
+            parts.append(x[i])
+        elif kind == "mid":
+            parts.append(0.5 * (x[i] + x[i + 1]))
+        elif kind == "b":
+            parts.append(xb + zero)
+        elif kind == "e":
+            parts.append(xe + zero)
+        else:
+            parts.append(zero + float(v))
+    return _np.stack(parts)
+
+
+#: Newton steps taken from the plain solution of an implicit equation: each doubles the
+#: number of derivative orders that are exact (the solution's derivatives to order
+#: 2**steps - 1), while the value stays the solution's.
+_NEWTON_STEPS = 3
+
+
+def _penalized_coefficients(A, rhs, P, lam0, target):
+    """The coefficients of FITPACK's smoothing fit, ``(AᵀA + lam P)⁻¹ Aᵀ rhs``,
+    with ``lam`` the implicit function of the data that holds the residual sum
+    ``|rhs - A c|²`` at ``target`` (FITPACK's condition ``fp = s``).
+
+    ``lam`` is FITPACK's value ``lam0`` (a constant) followed by Newton steps
+    on the traced data: at the root the steps leave the value alone but give
+    ``lam`` the derivatives of the implicit function (exact to order
+    ``2 ** _NEWTON_STEPS - 1``), with plain operations that run under every
+    transformation."""
+    N, g = _np.transpose(A) @ A, _np.transpose(A) @ rhs
+    lam = lam0
+    for _ in range(_NEWTON_STEPS):
+        M = N + lam * P
+        c = _np.linalg.solve(M, g)
+        r = rhs - A @ c
+        dc = -_np.linalg.solve(M, P @ c)  # d c / d lam
+        lam = lam - (_np.sum(r * r) - target) / (-2.0 * _np.sum(r * (A @ dc)))
+    return _np.linalg.solve(N + lam * P, g)
+
+
+class _Fit:
+    """A FITPACK fit on traced data: knots ``t`` (SciPy's choice on the plain
+    values, following the data points they sit on), coefficients ``c`` (the
+    least-squares or penalized fit on those knots, recomputed with osculate
+    operations), residual ``fp``, and SciPy's ``ier``/``msg``."""
+
+    def __init__(self, kind, who, x, y, w, xb, xe, k, s, t):
+        k = int(k)
+        if not 1 <= k <= 5:
+            raise ValueError(f"{who}: the degree k must be between 1 and 5, got {k}")
+        x, y = _float(x), _float(y)
+        if _np.ndim(x) != 1 or _np.ndim(y) != 1:
+            raise ValueError(f"{who}: x and y must be 1-dimensional, got shapes {_np.shape(x)} and {_np.shape(y)}")
+        m = _np.shape(x)[0]
+        if _np.shape(y)[0] != m:
+            raise ValueError(f"{who}: x and y must have the same length, got {m} and {_np.shape(y)[0]}")
+        if m <= k:
+            raise ValueError(f"{who}: need more than k={k} data points, got {m}")
+        if _np.iscomplexobj(y):
+            raise ValueError(f"{who}: y must be real; fit the real and imaginary parts separately")
+        w = _np.ones(m) if w is None else _float(w)
+        if _np.shape(w) != (m,):
+            raise ValueError(f"{who}: w must have shape ({m},), got {_np.shape(w)}")
+        if isinstance(s, _Tracer) or isinstance(xb, _Tracer) or isinstance(xe, _Tracer):
+            raise TypeError(f"{who}: s and the interval ends must be plain numbers (they steer FITPACK's knot "
+                            "choice)")
+        xv, yv, wv = _known(x), _known(y), _known(w)
+        if xv is None:
+            raise ValueError(f"{who}: {_NEEDS_VALUES}")
+        if _np.any(_np.diff(xv) < 0):
+            raise ValueError(f"{who}: x must be increasing")
+        xb_, xe_ = float(xv[0] if xb is None else xb), float(xv[-1] if xe is None else xe)
+        lsq = t is not None
+        if s is None:
+            s = m - _np.sqrt(2.0 * m) if kind == "splrep" else float(m)  # SciPy's defaults (splrep: with w)
+        s = float(s)
+        if yv is None or wv is None:
+            if not (lsq or s == 0.0):
+                raise ValueError(f"{who}: {_NEEDS_VALUES}")
+        if lsq:
+            t = _float(t)
+            tv = _known(t)
+            ends = lambda v: _np.stack([v] * (k + 1))  # noqa: E731
+            xb_t = x[0] if (xb is None and isinstance(x, _Tracer)) else xb_
+            xe_t = x[-1] if (xe is None and isinstance(x, _Tracer)) else xe_
+            knots = _np.concatenate([ends(xb_t + 0.0 * x[0]), t + 0.0 * x[0], ends(xe_t + 0.0 * x[0])])
+            c0 = None
+            self.ier, self.msg = 0, ""
+            if tv is not None and yv is not None and wv is not None:  # SciPy's checks (Schoenberg-Whitney)
+                _, c0, _, self.ier, self.msg = _fs.fitpack_fit(kind, xv, yv, wv, k, s, xb, xe, tv)
+            lam = None
+        else:
+            values_known = yv is not None and wv is not None
+            tv, c0, _, self.ier, self.msg = _fs.fitpack_fit(
+                kind, xv, yv if yv is not None else _np.zeros(m), wv if wv is not None else _np.ones(m), k, s,
+                xb, xe)
+            if not values_known:
+                c0 = None
+            knots = _following_knots(tv, _fs.knot_sources(tv, xv, xb_, xe_), x, x[0] if xb is None else xb_,
+                                     x[-1] if xe is None else xe_)
+            lam = None
+            if s > 0.0 and values_known:
+                Ap = _basis(tv, k, xv) * wv[:, None]
+                D = _fs.jump_matrix(tv, k)
+                lam = _fs.recover_lambda(Ap, wv * yv, D, c0)
+        B = _basis(knots, k, x)
+        A, rhs = B * _np.expand_dims(w, 1), w * y
+        if lam is None:
+            c = _np.linalg.lstsq(A, rhs, rcond=None)[0]
+        else:
+            P = D.T @ D
+            r0 = wv * (yv - (_basis(tv, k, xv) @ c0))
+            c = _penalized_coefficients(A, rhs, P, lam, float(r0 @ r0))
+        if c0 is not None and _np.shape(c) == _np.shape(c0):  # FITPACK's values, the derivatives of the fit
+            c = c0 + (c - _stop_gradient(c))
+        self.t, self.c, self.k = knots, c, k
+        r = rhs - A @ c
+        self.fp = _np.sum(r * r)
+
+
+def splrep(x, y, w=None, xb=None, xe=None, k=3, task=0, s=None, t=None, full_output=0, per=0, quiet=1):
+    """The spline ``(t, c, k)`` that FITPACK fits to ``(x, y)``, as
+    :func:`scipy.interpolate.splrep`: interpolating (``s=0``), smoothing
+    (``s > 0``: ``sum((w * (y - spl(x))) ** 2) <= s``) or least squares on
+    given interior knots (``task=-1, t=...``).
+
+    The knots are SciPy's choice on the plain values and are a piecewise-
+    constant function of the data (held fixed; knots that sit on data points
+    move with them).  On those knots the coefficients are recomputed with
+    osculate operations: the weighted least-squares spline (linear in ``y``),
+    or, where FITPACK smooths, the fit penalizing the jumps of the ``k``-th
+    derivative whose weight keeps ``sum((w * (y - spl(x))) ** 2)`` at its
+    value: that weight is an implicit function of the data, differentiated
+    as such.  So ``c`` is differentiable in ``y``, ``w`` and ``x``.  With
+    ``s > 0`` the knots need the values (not inside ``jit``/``vmap``);
+    ``s=0`` with a constant ``x``, and ``task=-1``, work there too.
+    ``per=1`` and ``task=1`` are not supported on traced values.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.interpolate import splrep, splev
+    >>> x = np.linspace(0.0, 3.0, 12)
+    >>> y = np.sin(x)
+    >>> g = osc.grad(lambda y: splev(1.3, splrep(x, y, s=0.01)))(y)
+    >>> g.shape, bool(abs(g.sum() - 1.0) < 1e-8)   # a smoother reproduces constants
+    ((12,), True)
+    """
+    if not _any_traced(x, y, w, xb, xe, t, s):
+        return _scipy_interpolate.splrep(x, y, w=w, xb=xb, xe=xe, k=k, task=task, s=s, t=t,
+                                         full_output=full_output, per=per, quiet=quiet)
+    if per:
+        raise NotImplementedError("splrep: periodic fits (per=1) are not supported on traced values; use "
+                                  "make_interp_spline(x, y, bc_type='periodic') for a periodic interpolant")
+    if task not in (0, -1):
+        raise NotImplementedError("splrep: task=1 (continuing a previous fit) is not supported on traced values; "
+                                  "call splrep again with task=0")
+    if task == -1 and t is None:
+        raise ValueError("splrep: task=-1 needs the interior knots t")
+    if s is None and w is None:
+        s = 0.0
+    fit = _Fit("splrep", "splrep", x, y, w, xb, xe, k, s, t if task == -1 else None)
+    tck = (fit.t, _np.concatenate([fit.c, _np.zeros(fit.k + 1)]), fit.k)
+    if full_output:
+        return tck, fit.fp, fit.ier, fit.msg
+    return tck
+
+
+def sproot(tck, mest=10):
+    """The zeros of the cubic spline ``tck``, as :func:`scipy.interpolate.sproot`.
+
+    SciPy finds them on the plain values; each (simple) root ``r`` of
+    ``spl(r) = 0`` is then an implicit function of the coefficients and the
+    knots, differentiated by the implicit function theorem
+    (``dr = -dspl(r) / spl'(r)``, by Newton steps from SciPy's roots).  How many roots there are is a
+    piecewise-constant function of the spline: the values must be at hand
+    (not inside ``jit``/``vmap``).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.interpolate import make_interp_spline, sproot
+    >>> x = np.linspace(0.0, 4.0, 9)
+    >>> round(float(sproot(make_interp_spline(x, x ** 2 - 2.0).tck)[0]), 12)  # a quadratic: exact
+    1.414213562373
+    >>> round(float(osc.grad(lambda a: sproot(make_interp_spline(x, x ** 2 - a).tck)[0])(2.0)), 12)
+    0.353553390593
+    """
+    t, c, k, _ = _tck(tck, "sproot")
+    if not _any_traced(t, c):
+        return _scipy_interpolate.sproot((_np.asarray(t), _np.asarray(c), k), mest=mest)
+    if k != 3:
+        raise ValueError(f"sproot: the spline must be cubic (k=3), got k={k}")
+    if _np.ndim(c) != 1:
+        raise NotImplementedError("sproot: one spline at a time on traced values (c 1-dimensional)")
+    tv, cv = _known(t), _known(c)
+    if tv is None or cv is None:
+        raise ValueError("sproot: the number of roots depends on the values, which are not at hand inside jit or "
+                         "vmap; call sproot outside jit/vmap")
+    n = _np.shape(t)[0] - k - 1
+
+    roots = _np.asarray(_scipy_interpolate.sproot((tv, cv, k), mest=mest), dtype=float)
+    if roots.size == 0:
+        return _np.zeros(0) + 0.0 * c[0]
+    spline = BSpline._make(t, c[:n], k, True, 0)
+    slope = spline.derivative()
+    for _ in range(_NEWTON_STEPS):  # SciPy's roots, with the implicit function's derivatives (see _NEWTON_STEPS)
+        roots = roots - spline(roots) / slope(roots)
+    return roots
+
+
+_EXT = {"extrapolate": 0, "zeros": 1, "raise": 2, "const": 3, 0: 0, 1: 1, 2: 2, 3: 3}
+
+
+def _ext(ext, who):
+    try:
+        return _EXT[ext]
+    except (KeyError, TypeError):
+        raise ValueError(f"{who}: ext must be one of 'extrapolate', 'zeros', 'raise', 'const' or 0-3, "
+                         f"got {ext!r}") from None
+
+
+class UnivariateSpline:
+    """A 1-D smoothing spline fitted by FITPACK, as
+    :class:`scipy.interpolate.UnivariateSpline` (``s`` defaults to ``len(x)``).
+
+    As :func:`splrep`: the knots are SciPy's choice (piecewise constant in the
+    data, held fixed), the coefficients are recomputed on them (least squares,
+    or FITPACK's penalized fit with its weight an implicit function of the
+    data), so the spline is differentiable in ``y``, ``w``, ``x`` and the
+    evaluation points.  ``set_smoothing_factor`` is not supported.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.interpolate import UnivariateSpline
+    >>> x = np.linspace(0.0, 3.0, 10)
+    >>> spl = UnivariateSpline(x, 2.0 * x + 1.0, s=0.1)
+    >>> round(float(spl(1.25)), 12), round(float(spl.derivative()(1.25)), 12)
+    (3.5, 2.0)
+    >>> round(float(osc.grad(lambda y: UnivariateSpline(x, y, s=0.1)(1.25))(2.0 * x + 1.0).sum()), 12)
+    1.0
+    """
+
+    _kind = "univariate"
+
+    def __init__(self, x, y, w=None, bbox=[None, None], k=3, s=None, ext=0, check_finite=False):  # noqa: B006
+        self._setup(x, y, w, bbox, k, s, None, ext, check_finite)
+
+    def _setup(self, x, y, w, bbox, k, s, t, ext, check_finite):
+        who = type(self).__name__
+        self.ext = _ext(ext, who)
+        if check_finite:
+            for name, v in (("x", x), ("y", y), ("w", w)):
+                vv = None if v is None else _known(_float(v))
+                if vv is not None and not _np.all(_np.isfinite(vv)):
+                    raise ValueError(f"{who}: {name} must contain only finite values")
+        xb, xe = bbox
+        fit = _Fit(self._kind if t is None else "lsq", who, x, y, w, xb, xe, k, s, t)
+        self._t, self._c, self._k, self._fp = fit.t, fit.c, fit.k, fit.fp
+
+    @classmethod
+    def _from_tck(cls, tck, ext=0):
+        obj = object.__new__(cls)
+        t, c, k = tck
+        n = _np.shape(t)[0] - k - 1
+        obj._t, obj._c, obj._k, obj._fp, obj.ext = t, c[:n], k, _np.nan, ext
+        return obj
+
+    @property
+    def _tck(self):
+        return self._t, self._c, self._k
+
+    def __call__(self, x, nu=0, ext=None):
+        """The value (or ``nu``-th derivative) at ``x``; ``ext`` as :func:`splev`'s."""
+        ext = self.ext if ext is None else _ext(ext, type(self).__name__)
+        return splev(x, self._tck, nu, ext)
+
+    def get_knots(self):
+        """The knots without the repeated ends (``t[k:-k]``)."""
+        return self._t[self._k:_np.shape(self._t)[0] - self._k]
+
+    def get_coeffs(self):
+        """The B-spline coefficients."""
+        return self._c
+
+    def get_residual(self):
+        """The weighted sum of squared residuals ``sum((w * (y - spl(x))) ** 2)``."""
+        return self._fp
+
+    def integral(self, a, b):
+        """The integral from ``a`` to ``b`` (zero outside the knots' interval)."""
+        return splint(a, b, self._tck)
+
+    def derivatives(self, x):
+        """The value and every derivative (orders 0 to k) at the point ``x``."""
+        return spalde(x, self._tck)
+
+    def roots(self):
+        """The zeros of the spline (cubic splines only, as SciPy's)."""
+        if self._k != 3:
+            raise NotImplementedError(f"{type(self).__name__}.roots: finding roots is only supported for cubic "
+                                      f"splines (k=3), got k={self._k}")
+        return sproot(self._tck)
+
+    def derivative(self, n=1):
+        """The ``n``-th derivative, a spline of degree ``k - n``."""
+        return UnivariateSpline._from_tck(splder(self._tck, n), self.ext)
+
+    def antiderivative(self, n=1):
+        """The ``n``-th antiderivative."""
+        return UnivariateSpline._from_tck(splantider(self._tck, n), self.ext)
+
+    def set_smoothing_factor(self, s):
+        raise NotImplementedError(f"{type(self).__name__}.set_smoothing_factor is not supported in osculate; "
+                                  "build a new UnivariateSpline with the new s")
+
+
+class InterpolatedUnivariateSpline(UnivariateSpline):
+    """The interpolating spline (``s=0``) through ``(x, y)`` fitted by FITPACK,
+    as :class:`scipy.interpolate.InterpolatedUnivariateSpline`.  Its knots are
+    the data points (midpoints for even ``k``) and move with them; the
+    coefficients are linear in ``y``.  Works under ``jit`` and ``vmap`` in
+    ``y`` (with a constant ``x``).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import InterpolatedUnivariateSpline
+    >>> x = np.linspace(0.0, 2.0, 7)
+    >>> round(float(InterpolatedUnivariateSpline(x, x ** 3)(1.1)), 12)
+    1.331
+    """
+
+    def __init__(self, x, y, w=None, bbox=[None, None], k=3, ext=0, check_finite=False):  # noqa: B006
+        self._setup(x, y, w, bbox, k, 0.0, None, ext, check_finite)
+
+
+class LSQUnivariateSpline(UnivariateSpline):
+    """The weighted least-squares spline on the interior knots ``t``, as
+    :class:`scipy.interpolate.LSQUnivariateSpline`; linear in ``y``,
+    differentiable in ``y``, ``w``, ``x`` and ``t``; works under ``jit`` and
+    ``vmap`` (with a constant ``x``).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.interpolate import LSQUnivariateSpline
+    >>> x = np.linspace(0.0, 2.0, 21)
+    >>> round(float(LSQUnivariateSpline(x, x ** 2, [0.5, 1.0, 1.5])(0.3)), 12)
+    0.09
+    """
+
+    def __init__(self, x, y, t, w=None, bbox=[None, None], k=3, ext=0, check_finite=False):  # noqa: B006
+        self._setup(x, y, w, bbox, k, 0.0, t, ext, check_finite)
