@@ -45,6 +45,18 @@ def _minimizer(solver, value, x0, args, bounds=None, width=None, ignored=None):
     return x, log.results[-1]
 
 
+def _unbounded(solver, func, x0, args, full_output, retall, options):
+    """An unbounded legacy minimizer: SciPy's call when nothing is traced, else its
+    output tuple (``full_output``: ``(x, f(x), *statistics)``; ``retall``: ``(x, allvecs)``)
+    with the traced minimizer and minimum."""
+    args = _args_tuple(args)
+    if not _traced(x0, args):
+        return solver(func, x0, args=args, full_output=full_output, retall=retall, **options)
+    x, out = _minimizer(lambda x0, *p: solver(func, x0, args=p, full_output=True, retall=retall, **options), func,
+                        x0, args)
+    return (x, func(x, *args)) + tuple(out[2:]) if full_output else (x, out[-1]) if retall else x
+
+
 def _objective(func, fprime, approx_grad):
     """The objective of ``fmin_l_bfgs_b`` / ``fmin_tnc``: ``func`` itself, or its first
     output when it returns ``(f, g)`` (no ``fprime`` and no ``approx_grad``, as SciPy
@@ -66,13 +78,9 @@ def fmin(func, x0, args=(), xtol=1e-4, ftol=1e-4, maxiter=None, maxfun=None, ful
     >>> bool(np.allclose(osc.jacfwd(xs)(np.array([1.0, 2.0])), np.eye(2)))
     True
     """
-    args = _args_tuple(args)
-    options = dict(xtol=xtol, ftol=ftol, maxiter=maxiter, maxfun=maxfun, disp=disp, retall=retall,
-                   callback=callback, initial_simplex=initial_simplex)
-    if not _traced(x0, args):
-        return _scipy.fmin(func, x0, args=args, full_output=full_output, **options)
-    x, out = _minimizer(lambda x0, *p: _scipy.fmin(func, x0, args=p, full_output=True, **options), func, x0, args)
-    return (x, func(x, *args)) + tuple(out[2:]) if full_output else (x, out[-1]) if retall else x
+    return _unbounded(_scipy.fmin, func, x0, args, full_output, retall,
+                      dict(xtol=xtol, ftol=ftol, maxiter=maxiter, maxfun=maxfun, disp=disp, callback=callback,
+                           initial_simplex=initial_simplex))
 
 
 def fmin_powell(func, x0, args=(), xtol=1e-4, ftol=1e-4, maxiter=None, maxfun=None, full_output=0, disp=1,
@@ -86,14 +94,9 @@ def fmin_powell(func, x0, args=(), xtol=1e-4, ftol=1e-4, maxiter=None, maxfun=No
     >>> bool(np.allclose(osc.jacrev(xs)(np.array([1.0, 2.0])), np.eye(2)))
     True
     """
-    args = _args_tuple(args)
-    options = dict(xtol=xtol, ftol=ftol, maxiter=maxiter, maxfun=maxfun, disp=disp, retall=retall,
-                   callback=callback, direc=direc)
-    if not _traced(x0, args):
-        return _scipy.fmin_powell(func, x0, args=args, full_output=full_output, **options)
-    x, out = _minimizer(lambda x0, *p: _scipy.fmin_powell(func, x0, args=p, full_output=True, **options), func,
-                        x0, args)
-    return (x, func(x, *args)) + tuple(out[2:]) if full_output else (x, out[-1]) if retall else x
+    return _unbounded(_scipy.fmin_powell, func, x0, args, full_output, retall,
+                      dict(xtol=xtol, ftol=ftol, maxiter=maxiter, maxfun=maxfun, disp=disp, callback=callback,
+                           direc=direc))
 
 
 def fmin_cg(f, x0, fprime=None, args=(), gtol=1e-5, norm=np.inf, epsilon=np.sqrt(np.finfo(float).eps), maxiter=None,
@@ -108,13 +111,9 @@ def fmin_cg(f, x0, fprime=None, args=(), gtol=1e-5, norm=np.inf, epsilon=np.sqrt
     >>> bool(np.allclose(osc.jacfwd(xs)(np.array([0.5, -1.0])), np.eye(2)))
     True
     """
-    args = _args_tuple(args)
-    options = dict(fprime=grad(f) if fprime is None else fprime, gtol=gtol, norm=norm, epsilon=epsilon,
-                   maxiter=maxiter, disp=disp, retall=retall, callback=callback, c1=c1, c2=c2)
-    if not _traced(x0, args):
-        return _scipy.fmin_cg(f, x0, args=args, full_output=full_output, **options)
-    x, out = _minimizer(lambda x0, *p: _scipy.fmin_cg(f, x0, args=p, full_output=True, **options), f, x0, args)
-    return (x, f(x, *args)) + tuple(out[2:]) if full_output else (x, out[-1]) if retall else x
+    return _unbounded(_scipy.fmin_cg, f, x0, args, full_output, retall,
+                      dict(fprime=grad(f) if fprime is None else fprime, gtol=gtol, norm=norm, epsilon=epsilon,
+                           maxiter=maxiter, disp=disp, callback=callback, c1=c1, c2=c2))
 
 
 def fmin_bfgs(f, x0, fprime=None, args=(), gtol=1e-5, norm=np.inf, epsilon=np.sqrt(np.finfo(float).eps),
@@ -156,13 +155,9 @@ def fmin_ncg(f, x0, fprime, fhess_p=None, fhess=None, args=(), avextol=1e-5, eps
     >>> bool(np.allclose(osc.jacfwd(xs)(np.array([0.5, -1.0])), np.eye(2)))
     True
     """
-    args = _args_tuple(args)
-    options = dict(fprime=fprime, fhess_p=fhess_p, fhess=fhess, avextol=avextol, epsilon=epsilon, maxiter=maxiter,
-                   disp=disp, retall=retall, callback=callback, c1=c1, c2=c2)
-    if not _traced(x0, args):
-        return _scipy.fmin_ncg(f, x0, args=args, full_output=full_output, **options)
-    x, out = _minimizer(lambda x0, *p: _scipy.fmin_ncg(f, x0, args=p, full_output=True, **options), f, x0, args)
-    return (x, f(x, *args)) + tuple(out[2:]) if full_output else (x, out[-1]) if retall else x
+    return _unbounded(_scipy.fmin_ncg, f, x0, args, full_output, retall,
+                      dict(fprime=fprime, fhess_p=fhess_p, fhess=fhess, avextol=avextol, epsilon=epsilon,
+                           maxiter=maxiter, disp=disp, callback=callback, c1=c1, c2=c2))
 
 
 def _held_on_bounds(bounds, n):
