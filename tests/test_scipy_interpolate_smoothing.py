@@ -168,3 +168,14 @@ def test_refusals():
     with pytest.raises(NotImplementedError, match="set_smoothing_factor"):
         oi.UnivariateSpline(X, Y).set_smoothing_factor(1.0)
     assert oi.pchip is oi.PchipInterpolator
+
+
+@pytest.mark.parametrize("k,s", [(1, 5.0), (3, 1.0), (3, 200.0)])
+def test_make_splrep(k, s):
+    ref = si.make_splrep(X, Y, w=W, k=k, s=s)
+    close(traced_value(lambda y: oi.make_splrep(X, y, w=W, k=k, s=s)(XS), Y), ref(XS), 1e-11)
+    v = np.random.default_rng(3).normal(size=30)
+    d = osc.jvp(lambda y: oi.make_splrep(X, y, w=W, k=k, s=s)(XS), (Y,), (v,))[1]
+    d_splrep = osc.jvp(lambda y: oi.splev(XS, oi.splrep(X, y, w=W, k=k, s=s)), (Y,), (v,))[1]
+    if np.array_equal(ref.t, si.splrep(X, Y, w=W, k=k, s=s)[0]):  # the same knots: the same fit
+        close(d, d_splrep, 1e-8)

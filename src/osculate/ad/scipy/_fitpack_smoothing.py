@@ -41,6 +41,10 @@ def fitpack_fit(kind, x, y, w, k, s, xb, xe, t=None):
     if kind == "splrep":
         (knots, c, _), fp, ier, msg = _si.splrep(x, y, w=w, xb=xb, xe=xe, k=k, task=0 if t is None else -1, s=s,
                                                  t=t, full_output=1, quiet=1)
+    elif kind == "make_splrep":
+        spl = _si.make_splrep(x, y, w=w, xb=xb, xe=xe, k=k, s=s)
+        knots, c = spl.t, spl.c
+        fp, ier, msg = float(np.sum((w * (y - spl(x))) ** 2)), 0, ""
     else:
         bbox = [xb, xe]
         if kind == "univariate":

@@ -69,7 +69,7 @@ __all__ = [
     "bisplev", "interp1d",
     "RegularGridInterpolator", "interpn", "KroghInterpolator", "BarycentricInterpolator", "krogh_interpolate",
     "barycentric_interpolate", "pchip", "splrep", "sproot", "UnivariateSpline", "InterpolatedUnivariateSpline",
-    "LSQUnivariateSpline",
+    "LSQUnivariateSpline", "make_splrep",
 ]
 
 
@@ -1762,7 +1762,7 @@ class _Fit:
         xb_, xe_ = float(xv[0] if xb is None else xb), float(xv[-1] if xe is None else xe)
         lsq = t is not None
         if s is None:
-            s = m - _np.sqrt(2.0 * m) if kind == "splrep" else float(m)  # SciPy's defaults (splrep: with w)
+            s = m - _np.sqrt(2.0 * m) if kind in ("splrep", "make_splrep") else float(m)  # SciPy's defaults (splrep: with w)
         s = float(s)
         if yv is None or wv is None:
             if not (lsq or s == 0.0):
@@ -1893,6 +1893,31 @@ def sproot(tck, mest=10):
     for _ in range(_NEWTON_STEPS):  # SciPy's roots, with the implicit function's derivatives (see _NEWTON_STEPS)
         roots = roots - spline(roots) / slope(roots)
     return roots
+
+
+def make_splrep(x, y, *, w=None, xb=None, xe=None, k=3, s=0, t=None, nest=None, bc_type=None):
+    """The smoothing spline of SciPy's :func:`scipy.interpolate.make_splrep`
+    (its own knot search, FITPACK's criterion) as a :class:`BSpline`, on
+    traced data: as :func:`splrep`, SciPy's knots are held fixed (piecewise
+    constant in the data) and the coefficients recomputed on them, the
+    penalty's weight an implicit function of ``y``, ``w`` and ``x``.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.interpolate import make_splrep
+    >>> x = np.linspace(0.0, 3.0, 12)
+    >>> g = osc.grad(lambda y: make_splrep(x, y, s=0.01)(1.3))(np.sin(x))
+    >>> bool(abs(g.sum() - 1.0) < 1e-8)
+    True
+    """
+    if not _any_traced(x, y, w, xb, xe, t, s):
+        return _scipy_interpolate.make_splrep(x, y, w=w, xb=xb, xe=xe, k=k, s=s, t=t, nest=nest, bc_type=bc_type)
+    if t is not None or bc_type is not None or nest is not None:
+        raise NotImplementedError("make_splrep: t, nest and bc_type are not supported on traced values; use "
+                                  "make_lsq_spline for given knots")
+    if s == 0:
+        return make_interp_spline(x, y, k=k)
+    fit = _Fit("make_splrep", "make_splrep", x, y, w, xb, xe, k, s, None)
+    return BSpline._make(fit.t, fit.c, fit.k, True, 0)
 
 
 _EXT = {"extrapolate": 0, "zeros": 1, "raise": 2, "const": 3, 0: 0, 1: 1, 2: 2, 3: 3}
