@@ -29,6 +29,10 @@ solve is one staged node, re-run at replay).
   ``fmin_bfgs``, ``fmin_ncg``, ``fmin_l_bfgs_b``, ``fmin_tnc``, ``fminbound``,
   ``brent``, ``golden``) and the finite differences ``approx_fprime`` and
   ``check_grad`` on traced values (``_legacy``);
+* global optimizers: :func:`differential_evolution`, :func:`dual_annealing`,
+  :func:`shgo`, :func:`direct`, :func:`basinhopping` (``args`` in
+  ``minimizer_kwargs``) and :func:`brute`, differentiated through the local
+  minimizer the search ends at (exact after their local step; ``_global``);
 * Rosenbrock's test function: :func:`rosen`, :func:`rosen_der`,
   :func:`rosen_hess`, :func:`rosen_hess_prod`, composed of traced operations.
 
@@ -59,6 +63,7 @@ from ._solvers import (
 )
 from ._least_squares import curve_fit, least_squares, leastsq, lsq_linear, nnls
 from ._linprog import linprog
+from ._global import basinhopping, brute, differential_evolution, direct, dual_annealing, shgo
 from ._legacy import (
     approx_fprime, brent, check_grad, fmin, fmin_bfgs, fmin_cg, fmin_l_bfgs_b, fmin_ncg, fmin_powell, fmin_tnc,
     fminbound, golden,
@@ -71,4 +76,5 @@ __all__ = [
     "least_squares", "curve_fit", "leastsq", "lsq_linear", "nnls",
     "fmin", "fmin_powell", "fmin_cg", "fmin_bfgs", "fmin_ncg", "fmin_l_bfgs_b", "fmin_tnc", "fminbound", "brent",
     "golden", "approx_fprime", "check_grad", "linprog",
+    "differential_evolution", "dual_annealing", "shgo", "direct", "basinhopping", "brute",
 ]
