@@ -35,7 +35,10 @@ is differentiable to any order in every array argument and works under
   periodogram ``lombscargle`` (differentiable in the samples, the times, the
   frequencies and the weights) (in :mod:`._spectral`);
 * frequency responses (complex): ``freqz``, ``freqz_sos``/``sosfreqz``
-  and ``freqs`` (in :mod:`._ltisys`);
+  and ``freqs``; simulations of linear systems, differentiable in the
+  system's coefficients and the input: ``dlsim``, ``dimpulse``, ``dstep``
+  (a blocked state recursion) and ``lsim`` (zero- or first-order hold, by
+  the matrix exponential), ``impulse``, ``step`` (in :mod:`._ltisys`);
 * the waveforms ``chirp``, ``gausspulse``, ``sawtooth``, ``square`` and
   ``unit_impulse`` (in :mod:`._waveforms`).
 
@@ -53,17 +56,19 @@ import math as _math
 import numbers as _numbers
 
 import numpy as _np
-import scipy.signal as _scipy_signal
 from scipy import fft as _scipy_fft
 
 from .. import numpy as _o
 from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
+from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
-from ._ltisys import freqs, freqz, freqz_sos, sosfreqz
+from ._ltisys import dimpulse, dlsim, dstep, freqs, freqz, freqz_sos, impulse, lsim, sosfreqz, step
 from ._resample import resample, resample_poly, upfirdn
 from ._spectral import coherence, csd, istft, lombscargle, periodogram, spectrogram, stft, welch
 from ._waveforms import chirp, gausspulse, sawtooth, square, unit_impulse
 from .linalg import solve_triangular as _solve_triangular
+
+_scipy_signal = _lazy_module("scipy.signal")  # (scipy.signal imports scipy.stats: read on first use)
 
 __all__ = [
     "convolve", "correlate", "fftconvolve", "oaconvolve", "lfilter", "lfilter_zi", "filtfilt", "sosfilt",
@@ -71,7 +76,7 @@ __all__ = [
     "correlate2d", "medfilt", "medfilt2d", "order_filter", "wiener", "deconvolve", "lfiltic",
     "chirp", "gausspulse", "sawtooth", "square", "unit_impulse", "upfirdn", "resample", "resample_poly",
     "decimate", "freqz", "freqz_sos", "sosfreqz", "freqs", "csd", "welch", "periodogram", "coherence",
-    "stft", "istft", "spectrogram", "lombscargle",
+    "stft", "istft", "spectrogram", "lombscargle", "dlsim", "dimpulse", "dstep", "lsim", "impulse", "step",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
