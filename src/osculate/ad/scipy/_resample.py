@@ -22,12 +22,14 @@ import math as _math
 import numbers as _numbers
 
 import numpy as _np
-import scipy.signal as _ss
 from scipy import fft as _scipy_fft
 
 from .. import numpy as _o
 from ..core import Tracer as _Tracer
+from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
+
+_ss = _lazy_module("scipy.signal")  # (scipy.signal imports scipy.stats: read on first use)
 
 __all__ = ["upfirdn", "resample", "resample_poly"]
 

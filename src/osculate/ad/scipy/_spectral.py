@@ -22,11 +22,13 @@ import numbers as _numbers
 import warnings as _warnings
 
 import numpy as _np
-import scipy.signal as _ss
 
 from .. import numpy as _o
 from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
+from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
+
+_ss = _lazy_module("scipy.signal")  # (scipy.signal imports scipy.stats: read on first use)
 
 __all__ = ["csd", "welch", "periodogram", "coherence", "stft", "istft", "spectrogram", "lombscargle"]
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import numbers as _numbers
 
 import numpy as _np
-import scipy.signal as _ss
 
 from .. import numpy as _o
 from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
+from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
+
+_ss = _lazy_module("scipy.signal")  # (scipy.signal imports scipy.stats: read on first use)
 
 __all__ = ["chirp", "gausspulse", "sawtooth", "square", "unit_impulse"]
 
