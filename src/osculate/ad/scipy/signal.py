@@ -17,7 +17,8 @@ is differentiable to any order in every array argument and works under
   Toeplitz system, solved block by block (blocks of a few hundred samples)
   with triangular solves, so the time loop is a handful of array operations
   (``filtfilt``'s ``method='gust'`` adds one small least-squares solve);
-* ``hilbert`` (the analytic signal, by FFT), ``savgol_coeffs``,
+* ``hilbert`` and ``hilbert2`` (the analytic signal, by FFT), ``envelope``
+  (of a band of the analytic signal, with the residual), ``savgol_coeffs``,
   ``savgol_filter`` (every ``mode``) and ``detrend``;
 * ``convolve2d``/``correlate2d`` (every ``mode`` and ``boundary``, a
   traced ``fillvalue`` too), ``deconvolve`` (polynomial division by
@@ -76,7 +77,7 @@ __all__ = [
     "correlate2d", "medfilt", "medfilt2d", "order_filter", "wiener", "deconvolve", "lfiltic",
     "chirp", "gausspulse", "sawtooth", "square", "unit_impulse", "upfirdn", "resample", "resample_poly",
     "decimate", "freqz", "freqz_sos", "sosfreqz", "freqs", "csd", "welch", "periodogram", "coherence",
-    "stft", "istft", "spectrogram", "lombscargle", "dlsim", "dimpulse", "dstep", "lsim", "impulse", "step",
+    "stft", "istft", "spectrogram", "lombscargle", "hilbert2", "envelope", "dlsim", "dimpulse", "dstep", "lsim", "impulse", "step",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
@@ -713,6 +714,141 @@ def hilbert(x, N=None, axis=-1):  # noqa: N803 (SciPy's name)
     shape = [1] * _np.ndim(x)
     shape[axis] = n
     return _o.fft.ifft(_o.fft.fft(x, n, axis) * h.reshape(shape), None, axis)
+
+
+
+def _analytic_gain(n):
+    """SciPy's ``hilbert2`` weights on one axis: 1 at zero frequency, 2 on
+    the positive frequencies below ``(n + 1) // 2``, 0 from there on."""
+    k = (n + 1) // 2
+    g = _np.zeros(n)
+    g[0] = 1.0
+    g[1:k] = 2.0
+    return g
+
+
+def hilbert2(x, N=None, axes=(-2, -1)):  # noqa: N803 (SciPy's name)
+    """The 2-d analytic signal of a real ``x`` over ``axes``, as
+    :func:`scipy.signal.hilbert2`: the 2-d transform (of shape ``N``) kept
+    on the quadrant of non-negative frequencies (positive ones doubled on
+    each axis), transformed back.  Differentiable in ``x`` (the result is
+    complex).
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import hilbert2
+    >>> hilbert2(np.array([[1.0, 0.0], [0.0, 0.0]]))
+    array([[0.25+0.j, 0.25+0.j],
+           [0.25+0.j, 0.25+0.j]])
+    """
+    fname = "hilbert2"
+    x = _array(x, fname, "x")
+    while _np.ndim(x) < 2:
+        x = _o.reshape(x, (1,) + _np.shape(x)) if isinstance(x, _Tracer) else _np.reshape(x, (1,) + _np.shape(x))
+    if _is_complex(x):
+        raise ValueError(f"{fname}: x must be real")
+    if len(axes) != 2:
+        raise ValueError(f"{fname}: axes must be a tuple of length 2")
+    axes = tuple(_nd._axis_index(a, _np.ndim(x), fname) for a in axes)
+    if axes[0] == axes[1]:
+        raise ValueError(f"{fname}: axes must contain 2 distinct axes")
+    if N is None:
+        N = (_np.shape(x)[axes[0]], _np.shape(x)[axes[1]])  # noqa: N806
+    elif isinstance(N, (int, _np.integer)):
+        if N <= 0:
+            raise ValueError(f"{fname}: N must be positive")
+        N = (int(N), int(N))  # noqa: N806
+    elif len(N) != 2 or _np.any(_np.asarray(N) <= 0):
+        raise ValueError(f"{fname}: when given as a tuple, N must hold exactly two positive integers")
+    N = tuple(int(v) for v in N)  # noqa: N806
+    if not isinstance(x, _Tracer) and x.dtype.kind not in "fc":
+        x = x.astype(_np.float64)
+    gain = _np.ones([1] * _np.ndim(x))
+    for a, n in zip(axes, N):
+        shape = [1] * _np.ndim(x)
+        shape[a] = n
+        gain = gain * _analytic_gain(n).reshape(shape)
+    return _o.fft.ifftn(_o.fft.fftn(x, N, axes) * gain, None, axes)
+
+
+def envelope(z, bp_in=(1, None), *, n_out=None, squared=False, residual="lowpass", axis=-1):
+    """The envelope of ``z`` along ``axis``, as :func:`scipy.signal.envelope`:
+    the modulus (``squared``: its square) of the analytic signal restricted
+    to the frequency bins ``bp_in`` (shifted to base band and resampled to
+    ``n_out`` samples), and with ``residual`` (``'lowpass'``, ``'all'``)
+    what the band leaves out, stacked before it (``(2, ...)``).  All of it
+    is transforms and plain masks, so it is differentiable in ``z``.
+
+    >>> import numpy as np
+    >>> from osculate.scipy.signal import envelope
+    >>> t = np.arange(16.0)
+    >>> envelope(2.0 + np.cos(t * np.pi / 2) * (1.0 + 0.0 * t), residual=None).round(6)[:4]
+    array([1., 1., 1., 1.])
+    """
+    fname = "envelope"
+    z = _array(z, fname, "z")
+    nd = _np.ndim(z)
+    if not -nd <= axis < nd:
+        raise ValueError(f"{fname}: invalid parameter axis={axis} for z of shape {_np.shape(z)}")
+    if not _np.shape(z)[axis] > 0:
+        raise ValueError(f"{fname}: z.shape[axis] is not > 0 for z of shape {_np.shape(z)}, axis={axis}")
+    if len(bp_in) != 2 or not all(isinstance(b, int) or b is None for b in bp_in):
+        raise ValueError(f"{fname}: bp_in={bp_in!r} is not a 2-tuple of type (int | None, int | None)")
+    if not ((isinstance(n_out, int) and n_out > 0) or n_out is None):
+        raise ValueError(f"{fname}: n_out={n_out!r} is not a positive integer or None")
+    if residual not in ("lowpass", "all", None):
+        raise ValueError(f"{fname}: residual={residual!r} not in ['lowpass', 'all', None]")
+    if not isinstance(z, _Tracer) and z.dtype.kind not in "fc":
+        z = z.astype(_np.float64)
+    n = _np.shape(z)[axis]
+    n_out = n if n_out is None else n_out
+    fak = n_out / n
+    start = bp_in[0] if bp_in[0] is not None else -(n // 2)
+    stop = bp_in[1] if bp_in[1] is not None else (n + 1) // 2
+    if not -n // 2 <= start < stop <= (n + 1) // 2:
+        raise ValueError(f"{fname}: -n//2 <= bp_in[0] < bp_in[1] <= (n+1)//2 does not hold for n={n} and "
+                         f"bp_in={bp_in!r}")
+    band = slice(start, stop)
+    zl = _o.moveaxis(z, axis, -1)
+    lead = _np.shape(zl)[:-1]
+    bins = _np.arange(n)
+    if _is_complex(zl):
+        spec = _o.fft.fft(zl)
+    else:  # the negative frequencies are not needed: zeros, and the band made analytic
+        half = _o.fft.rfft(zl)
+        spec = _o.concatenate([half, _np.zeros(lead + (n - n // 2 - 1,), dtype=complex)], axis=-1)
+        gain = _np.ones(n)
+        if start > 0:
+            gain[band] *= 2
+        elif stop > 0:
+            gain[1:stop] *= 2
+        spec = spec * gain
+    if not start <= 0 < stop:  # the envelope does not change with a shift in frequency
+        picked = bins[band]
+    else:
+        picked = _np.fft.fftshift(bins)[start + n // 2:stop + n // 2]
+    base = _o.fft.ifft(_o.take(spec, picked, axis=-1), n_out) * fak
+    env = _o.abs(base) if not squared else _o.real(base) ** 2 + _o.imag(base) ** 2
+    env = _o.moveaxis(env, -1, axis)
+    if residual is None:
+        return env
+    keep = _np.ones(n)
+    if not start <= 0 < stop:
+        keep[band] = 0
+    else:
+        keep[:stop], keep[start:] = 0, 0
+    if residual == "lowpass":
+        if stop > 0:
+            keep[stop:(n + 1) // 2] = 0
+        else:
+            keep[start:], keep[0:(n + 1) // 2] = 0, 0
+    if _is_complex(zl):
+        rest = resample(spec * keep, n_out, axis=-1, domain="freq")
+    else:  # the unpaired bin at m // 2 is counted once by irfft
+        m = min(n, n_out)
+        if n_out != n and m % 2 == 0:
+            keep[m // 2] *= 2 if n_out < n else 0.5
+        rest = fak * _o.fft.irfft(spec * keep, n_out)
+    return _o.stack([env, _o.moveaxis(rest, -1, axis)], axis=0)
 
 
 # --------------------------------------------------------------------------- Savitzky-Golay and detrend
