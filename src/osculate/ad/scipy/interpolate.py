@@ -31,7 +31,11 @@ them, in the knots ``x``.
   implicit function of the spline);
 * the interpolating polynomials :class:`KroghInterpolator`,
   :class:`BarycentricInterpolator`, :func:`krogh_interpolate` and
-  :func:`barycentric_interpolate` (Newton's form, distinct nodes).
+  :func:`barycentric_interpolate` (Newton's form, distinct nodes);
+* radial basis functions :class:`RBFInterpolator` (every kernel, smoothing,
+  degree, neighbors) and the legacy :class:`Rbf`: SciPy's linear system
+  assembled and solved with osculate's operations, so differentiable in the
+  data values and points, the evaluation points, smoothing and epsilon.
 
 Which piece of the interpolant a point falls in is decided from the primal
 values, by comparisons with the breakpoints (as ``np.searchsorted`` would):
@@ -61,6 +65,7 @@ from scipy import interpolate as _scipy_interpolate
 from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from ..numpy import asarray as _asarray, stop_gradient as _stop_gradient
 from . import _fitpack_smoothing as _fs
+from ._rbf import RBFInterpolator, Rbf
 from .linalg import solve_banded as _solve_banded
 
 __all__ = [
@@ -69,7 +74,7 @@ __all__ = [
     "bisplev", "interp1d",
     "RegularGridInterpolator", "interpn", "KroghInterpolator", "BarycentricInterpolator", "krogh_interpolate",
     "barycentric_interpolate", "pchip", "splrep", "sproot", "UnivariateSpline", "InterpolatedUnivariateSpline",
-    "LSQUnivariateSpline", "make_splrep",
+    "LSQUnivariateSpline", "make_splrep", "RBFInterpolator", "Rbf",
 ]
 
 
