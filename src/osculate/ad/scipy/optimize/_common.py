@@ -122,6 +122,11 @@ def _first(fn):
 _ON_BOUND = 1e-8
 
 
+def _near_bound(end):
+    """How close to the finite bound ``end`` a coordinate counts as held on it (:data:`_ON_BOUND`)."""
+    return _ON_BOUND * (1.0 + np.abs(end))
+
+
 def _bound_arrays(bounds, n):
     """``(lower, upper)`` of SciPy's ``bounds`` (a ``Bounds`` or ``(min, max)`` pairs with
     None for no bound) as plain float arrays of length ``n`` (±inf where unbounded)."""

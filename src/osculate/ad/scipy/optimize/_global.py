@@ -35,7 +35,7 @@ from scipy import optimize as _sopt
 
 from ...core import concrete
 from ...transforms import grad
-from ._common import _ON_BOUND, _args_tuple, _bound_arrays, _first, _guarded, _implicit, _Log, _stationary, _traced
+from ._common import _args_tuple, _bound_arrays, _first, _guarded, _implicit, _Log, _near_bound, _stationary, _traced
 
 __all__ = ["differential_evolution", "dual_annealing", "shgo", "direct", "basinhopping", "brute"]
 
@@ -47,10 +47,6 @@ def _plain_solver(name, workers=1):
     a traced value is named as such), unless it runs in worker processes, which need
     the user's function itself (picklable)."""
     return getattr(_sopt, name) if workers != 1 else _scipy[name]
-
-
-def _width(end):
-    return _ON_BOUND * (1.0 + np.abs(end))
 
 
 def _refuse(who, what):
@@ -68,7 +64,7 @@ def _residual(value, bounds, n):
     """The stationarity residual of ``value``, with the coordinates on a finite bound held there."""
     if bounds is None:
         return grad(value)
-    return _stationary(value, *_bound_arrays(bounds, n), _width)
+    return _stationary(value, *_bound_arrays(bounds, n), _near_bound)
 
 
 def _search(who, run, value, args, bounds, n, ignored=()):

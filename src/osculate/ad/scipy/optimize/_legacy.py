@@ -20,7 +20,7 @@ from scipy import optimize as _sopt
 from ... import numpy as osc_np
 from ...core import concrete
 from ...transforms import grad
-from ._common import _ON_BOUND, _args_tuple, _bound_arrays, _first, _implicit, _Log, _scipy, _stationary, _traced
+from ._common import _args_tuple, _bound_arrays, _first, _implicit, _Log, _near_bound, _scipy, _stationary, _traced
 
 __all__ = ["fmin", "fmin_powell", "fmin_cg", "fmin_bfgs", "fmin_ncg", "fmin_l_bfgs_b", "fmin_tnc", "fminbound",
            "brent", "golden", "approx_fprime", "check_grad"]
@@ -168,10 +168,6 @@ def _held_on_bounds(bounds, n):
     return _bound_arrays(bounds, n)
 
 
-def _width(end):
-    return _ON_BOUND * (1.0 + np.abs(end))
-
-
 def fmin_l_bfgs_b(func, x0, fprime=None, args=(), approx_grad=0, bounds=None, m=10, factr=1e7, pgtol=1e-5,
                   epsilon=1e-8, iprint=None, maxfun=15000, maxiter=15000, disp=None, callback=None, maxls=20):
     """SciPy's :func:`scipy.optimize.fmin_l_bfgs_b`: ``(x, f, d)``, differentiable in the
@@ -202,7 +198,7 @@ def fmin_l_bfgs_b(func, x0, fprime=None, args=(), approx_grad=0, bounds=None, m=
     if not _traced(x0, args):
         return _scipy.fmin_l_bfgs_b(func, x0, args=args, **options)
     x, out = _minimizer(lambda x0, *p: _scipy.fmin_l_bfgs_b(func, x0, args=p, **options), value, x0, args,
-                        _held_on_bounds(bounds, int(np.size(x0))), _width)
+                        _held_on_bounds(bounds, int(np.size(x0))), _near_bound)
     return x, value(x, *args), out[2]
 
 
@@ -232,7 +228,7 @@ def fmin_tnc(func, x0, fprime=None, args=(), approx_grad=0, bounds=None, epsilon
     if not _traced(x0, args):
         return _scipy.fmin_tnc(func, x0, args=args, **options)
     x, out = _minimizer(lambda x0, *p: _scipy.fmin_tnc(func, x0, args=p, **options), value, x0, args,
-                        _held_on_bounds(bounds, int(np.size(x0))), _width)
+                        _held_on_bounds(bounds, int(np.size(x0))), _near_bound)
     return (x,) + tuple(out[1:])
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from ... import numpy as osc_np
 from ...transforms import grad, hessian
 from ._common import (
-    _ON_BOUND, _RTOL, _args_tuple, _bound_arrays, _first, _implicit, _Log, _raveled, _scipy, _stationary, _traced,
+    _RTOL, _args_tuple, _bound_arrays, _first, _implicit, _Log, _near_bound, _raveled, _scipy, _stationary, _traced,
 )
 
 # --------------------------------------------------------------------------- scalar roots
@@ -325,7 +325,7 @@ def minimize(fun, x0, args=(), method=None, jac=None, hess=None, hessp=None, bou
     if bounds is None:
         residual = grad(value)
     else:
-        residual = _stationary(value, *_bound_arrays(bounds, np.size(x0)), lambda end: _ON_BOUND * (1.0 + np.abs(end)))
+        residual = _stationary(value, *_bound_arrays(bounds, np.size(x0)), _near_bound)
     x = _implicit(residual, solve, (x0,), args)
     return log.result("success", x=x, fun=value(x, *args))
 
