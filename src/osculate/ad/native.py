@@ -35,6 +35,7 @@ whenever anything here fails, fusion falls back to numba.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import importlib
@@ -52,7 +53,7 @@ _MAGIC = b"osculate fused loop, native object, v1\n"
 
 _lock = threading.Lock()
 _engines = []  # the execution engines holding loaded loops (kept alive: the loops' code is theirs)
-_memo = {}  # "possible", "slot", "tag": found once per process
+_memo = {}  # "possible", "slot", "tag", "process": found once per process
 
 #: Scratch memory for the two leading pointers of numba's calling convention
 #: (a return slot the loops never write -- they return nothing -- and the
@@ -83,6 +84,9 @@ def data_slot():
     CPython's usual builds: after the reference count and the type), found
     by looking, or None when it is not where an array's fields start."""
     if "slot" not in _memo:
+        if sys.implementation.name != "cpython":  # (an object's id is its address only there)
+            _memo["slot"] = None
+            return None
         probe = np.empty(3)
         size = ctypes.sizeof(ctypes.c_void_p)
         want = probe.ctypes.data
@@ -179,13 +183,14 @@ def store(folder, key, symbol, obj) -> bool:
     if target is None or obj is None or not _resolvable(obj):
         return False
     header = json.dumps({"symbol": symbol, "sha256": hashlib.sha256(obj).hexdigest(), "key": key}).encode()
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(_MAGIC + header + b"\n" + obj)
         os.replace(tmp, target)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    except OSError:  # (a cache folder one cannot write to: the loop is just not stored)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         return False
     return True
 
@@ -259,7 +264,9 @@ def _resolvable(obj) -> bool:
     names = _undefined_symbols(obj)
     if names is None:
         return False
-    process = ctypes.CDLL(None)
+    process = _memo.get("process")
+    if process is None:
+        process = _memo["process"] = ctypes.CDLL(None)  # (what the process has loaded, globally)
     for name in names:
         if name.startswith(("numba_", "NRT_", "_ZN5numba")):
             return False
