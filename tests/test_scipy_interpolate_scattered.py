@@ -127,3 +127,69 @@ def test_legacy_rbf_modes_callables_and_grads():
         oi.Rbf(Y[:, 0], D, function="sinc")
     with pytest.raises(ValueError, match="equal length"):
         oi.Rbf(Y[:5, 0], D)
+
+
+# --------------------------------------------------------------------------- griddata and the ND interpolators
+
+P2 = RNG.uniform(size=(25, 2))
+V2 = np.sin(3.0 * P2[:, 0]) + P2[:, 1] ** 2
+X2 = RNG.uniform(-0.1, 1.1, size=(11, 2))  # some outside the hull
+
+
+@pytest.mark.parametrize("method", ["nearest", "linear"])
+@pytest.mark.parametrize("rescale", [False, True])
+def test_griddata_values(method, rescale):
+    ref = si.griddata(P2, V2, X2, method=method, rescale=rescale, fill_value=-2.0)
+    got = traced_value(lambda v: oi.griddata(P2, v, X2, method=method, rescale=rescale, fill_value=-2.0), V2)
+    close(got, ref)
+    gx, gy = np.mgrid[0:1:4j, 0:1:5j]
+    close(oi.griddata((P2[:, 0], P2[:, 1]), V2, (gx, gy), method=method),
+          si.griddata((P2[:, 0], P2[:, 1]), V2, (gx, gy), method=method))
+    x1 = RNG.uniform(size=10)
+    xq = np.linspace(-0.1, 1.1, 13)
+    close(traced_value(lambda v: oi.griddata(x1, v, xq, method=method), x1 ** 2),
+          si.griddata(x1, x1 ** 2, xq, method=method))
+
+
+def test_nd_interpolators_values():
+    vv = np.stack([V2, V2 ** 2], axis=1)
+    close(oi.LinearNDInterpolator(P2, vv, rescale=True)(X2), si.LinearNDInterpolator(P2, vv, rescale=True)(X2))
+    close(oi.LinearNDInterpolator(P2, V2)(X2[:, 0], X2[:, 1]), si.LinearNDInterpolator(P2, V2)(X2[:, 0], X2[:, 1]))
+    close(oi.NearestNDInterpolator(P2, vv)(X2), si.NearestNDInterpolator(P2, vv)(X2))
+    close(oi.NearestNDInterpolator(P2, V2)(X2, distance_upper_bound=0.1),
+          si.NearestNDInterpolator(P2, V2)(X2, distance_upper_bound=0.1))
+    p3 = RNG.uniform(size=(30, 3))
+    x3 = RNG.uniform(0.2, 0.8, size=(6, 3))
+    close(traced_value(lambda v: oi.LinearNDInterpolator(p3, v)(x3), p3.sum(axis=1) ** 2),
+          si.LinearNDInterpolator(p3, p3.sum(axis=1) ** 2)(x3))
+
+
+def test_linear_nd_grads():
+    inside = RNG.uniform(0.3, 0.7, size=(6, 2))
+    check_grads(lambda v, x, p: oi.LinearNDInterpolator(p, v)(x), (V2, inside, P2), order=2, modes=("fwd", "rev"),
+                rtol=1e-4)
+    check_grads(lambda v, x, p: oi.griddata(p, v, x, rescale=True), (V2, inside, P2), order=1,
+                modes=("fwd", "rev"), rtol=1e-4)
+    p3 = RNG.uniform(size=(30, 3))
+    check_grads(lambda v, x, p: oi.LinearNDInterpolator(p, v)(x), (p3[:, 0], RNG.uniform(0.4, 0.6, (3, 3)), p3),
+                order=2, modes=("fwd", "rev"), rtol=1e-4)
+    # nearest: the values are picked, the points have no derivative
+    g = osc.grad(lambda v: oi.NearestNDInterpolator(P2, v)(inside).sum())(V2)
+    idx = si.NearestNDInterpolator(P2, np.arange(25.0))(inside).astype(int)
+    close(g, np.bincount(idx, minlength=25).astype(float))
+    close(osc.grad(lambda x: oi.NearestNDInterpolator(P2, V2)(x).sum())(inside), np.zeros_like(inside))
+
+
+def test_nd_vmap_jit_and_errors():
+    vs = np.stack([V2, 2.0 * V2, V2 ** 3])
+    close(osc.vmap(lambda v: oi.griddata(P2, v, X2, fill_value=0.0))(vs),
+          np.stack([si.griddata(P2, v, X2, fill_value=0.0) for v in vs]))
+    close(osc.jit(lambda v: oi.LinearNDInterpolator(P2, v)(X2))(V2), si.LinearNDInterpolator(P2, V2)(X2))
+    with pytest.raises(ValueError, match="known values"):
+        osc.jit(lambda x: oi.LinearNDInterpolator(P2, V2)(x))(X2)
+    with pytest.raises(NotImplementedError, match="RBFInterpolator"):
+        oi.griddata(P2, V2, X2, method="cubic")
+    with pytest.raises(ValueError, match="Unknown"):
+        oi.griddata(P2, V2, X2, method="spline")
+    with pytest.raises(ValueError, match="number of values"):
+        oi.LinearNDInterpolator(P2, V2[:-1])

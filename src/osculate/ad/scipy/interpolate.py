@@ -35,7 +35,11 @@ them, in the knots ``x``.
 * radial basis functions :class:`RBFInterpolator` (every kernel, smoothing,
   degree, neighbors) and the legacy :class:`Rbf`: SciPy's linear system
   assembled and solved with osculate's operations, so differentiable in the
-  data values and points, the evaluation points, smoothing and epsilon.
+  data values and points, the evaluation points, smoothing and epsilon;
+* scattered data on SciPy's Delaunay triangulation or k-d tree (computed on
+  the plain points, a piecewise-constant choice): :class:`LinearNDInterpolator`
+  (barycentric weights from the traced vertices), :class:`NearestNDInterpolator`
+  and :func:`griddata` (``'nearest'``, ``'linear'``).
 
 Which piece of the interpolant a point falls in is decided from the primal
 values, by comparisons with the breakpoints (as ``np.searchsorted`` would):
@@ -66,6 +70,7 @@ from ..core import ConcretizationError as _ConcretizationError, Tracer as _Trace
 from ..numpy import asarray as _asarray, stop_gradient as _stop_gradient
 from . import _fitpack_smoothing as _fs
 from ._rbf import RBFInterpolator, Rbf
+from ._scattered import LinearNDInterpolator, NearestNDInterpolator, griddata
 from .linalg import solve_banded as _solve_banded
 
 __all__ = [
@@ -75,6 +80,7 @@ __all__ = [
     "RegularGridInterpolator", "interpn", "KroghInterpolator", "BarycentricInterpolator", "krogh_interpolate",
     "barycentric_interpolate", "pchip", "splrep", "sproot", "UnivariateSpline", "InterpolatedUnivariateSpline",
     "LSQUnivariateSpline", "make_splrep", "RBFInterpolator", "Rbf",
+    "LinearNDInterpolator", "NearestNDInterpolator", "griddata",
 ]
 
 
