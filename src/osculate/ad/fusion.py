@@ -22,7 +22,9 @@ this machine and these versions of numba and llvmlite
 (:mod:`osculate.ad.native`).  A later process loads that object with
 llvmlite alone, without importing numba (which costs about 0.2 s before
 it has loaded anything): a program whose loops an earlier process compiled
-fuses on its first replay within some 50 ms, most of it importing llvmlite.
+is fused on its first replay in some 30 ms, most of it importing llvmlite
+(once per process; a loop then loads in about a millisecond), besides the
+unfused run the fused one is checked against.
 When the object is missing, damaged, made for another machine, or needs a
 symbol only numba provides, numba loads the loop from its cache or compiles
 it, and stores the object anew; without numba, such a program runs unfused.
@@ -92,9 +94,10 @@ import numpy as np
 from . import native
 from .core import Primitive
 
-#: Whether numba (an optional dependency: without it programs run unfused) is
-#: installed.  It is imported by the first compiled loop, not with osculate
-#: (importing it takes about 0.1 s).
+#: Whether numba (an optional dependency: without it programs run unfused,
+#: unless an earlier process stored their loops) is installed.  It is imported
+#: by the first loop that must be compiled, or that is in numba's cache but not
+#: stored as machine code -- not with osculate (importing it takes about 0.2 s).
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 
 __all__ = ["settings", "available", "fuse", "fused_p"]

@@ -52,7 +52,7 @@ import numpy as np
 _MAGIC = b"osculate fused loop, native object, v1\n"
 
 _lock = threading.Lock()
-_engines = []  # the execution engines holding loaded loops (kept alive: the loops' code is theirs)
+_engines = []  # the execution engines holding loaded loops, and their objects (kept alive: the loops' code is theirs)
 _memo = {}  # "possible", "slot", "tag", "process": found once per process
 
 #: Scratch memory for the two leading pointers of numba's calling convention
@@ -235,7 +235,7 @@ def load(folder, key):
             return None
         if not address:
             return None
-        _engines.append(engine)
+        _engines.append((engine, obj))  # (the object's bytes too, whatever LLVM keeps pointing at)
     return address
 
 
