@@ -15,6 +15,8 @@ signatures, pytrees, nesting under other transforms, and bad input.
 
 from __future__ import annotations
 
+import importlib
+import tracemalloc
 import zlib
 
 import numpy as np
@@ -29,6 +31,8 @@ from hypothesis import strategies as st
 
 from test_ad_primitives import CASES as PRIMITIVE_CASES
 from test_ad_transforms import build, composites, hyp
+
+jit_module = importlib.import_module("osculate.ad.jit")
 
 
 def _scalar(fn):
@@ -48,6 +52,14 @@ def _close(a, b):
         np.testing.assert_allclose(np.asarray(x), np.asarray(y), rtol=1e-12, atol=1e-12)
 
 
+def _same(a, b):
+    """Equal to 1e-12 with the same dtypes (and types: array or NumPy scalar)."""
+    _close(a, b)
+    for x, y in zip(tree_leaves(a), tree_leaves(b)):
+        assert np.result_type(x) == np.result_type(y)
+        assert isinstance(x, np.ndarray) == isinstance(y, np.ndarray)
+
+
 # cases whose result depends on values in a way one straight-line program cannot
 # hold: a mask computed from x selects a value-dependent number of entries, and
 # sort permutes by value
@@ -55,7 +67,13 @@ VALUE_DEPENDENT = {"indexing-traced-mask", "indexing-sort", "__setitem__-mask"}
 
 
 @pytest.mark.parametrize("tag, fn, argmakers", PRIMITIVE_CASES)
-def test_replay_at_a_new_point_equals_eager(tag, fn, argmakers, request):
+def test_replay_at_a_new_point_equals_eager(tag, fn, argmakers, request, monkeypatch):
+    # staging computes the operations on small arrays as it records them; these
+    # arguments are small, so that threshold is lowered to nothing here: every
+    # operation with a shape rule is recorded without its value, and the first
+    # call's result comes from the optimised program (the other tests of this
+    # module keep the threshold, and with it the path that computes values)
+    monkeypatch.setattr(jit_module, "_EAGER_SIZE", -1)
     cid = request.node.callspec.id
     seed = zlib.crc32(cid.encode())
     a1, a2 = _draw(argmakers, seed), _draw(argmakers, seed + 1)
@@ -76,8 +94,10 @@ def test_replay_at_a_new_point_equals_eager(tag, fn, argmakers, request):
     ]
     for target, p1, p2 in variants:
         staged = osc.jit(target)
-        _close(staged(*p1), target(*p1))  # the staging call returns the traced values
+        first = staged(*p1)
+        _close(first, target(*p1))  # the staging call's result
         _close(staged(*p2), target(*p2))  # the replay, at another point
+        _same(first, staged(*p1))  # ... and at the first point: what the first call returned
         assert staged.cache_size() == 1
     assert core.current_depth() == 0
 
@@ -401,3 +421,138 @@ def test_a_scatter_broadcast_in_a_sum_is_not_fused():
     described[2] = Var((3, 4), f64, True)  # the same sum without broadcasting is fused
     eqns[0] = Equation(scatter_p, (1,), (None,), {"shape": (3, 4), "idx": idx}, (2,))
     assert jit_module._scatters_fused(eqns, described, {3})[1].prim is jit_module.scatter_add_p
+
+
+# --------------------------------------------------------------------------- staging without values
+#
+# Staging records an operation whose output's shape and dtype follow from a rule
+# (elementwise, slicing, reshapes, reductions, scatters) without computing it;
+# the first call's result comes from the optimised program.  These arguments are
+# above the size below which staging computes as it records.
+
+N_BIG = 3 * 4096 + 7
+
+
+def test_staging_does_not_compute_what_the_program_drops():
+    # the unoptimised record of an hvp holds dozens of full-length intermediates; the
+    # first call must cost the memory of the optimised program, as a replay does
+    n = 200_000
+    x = np.linspace(-1.0, 1.0, n)
+    v = np.cos(x)
+    for mode in ("fwd-rev", "rev-rev"):
+        staged = osc.jit(lambda x, v: osc.hvp(rosen, x, v, mode=mode), fuse=False)
+        tracemalloc.start()
+        first = staged(x, v)
+        staging_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        tracemalloc.start()
+        again = staged(x, v)
+        replay_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert staging_peak <= replay_peak + 8 * n  # (before: 8 to 12 arrays of length n, against 4)
+        np.testing.assert_array_equal(first, again)
+        np.testing.assert_allclose(first, osc.hvp(rosen, x, v, mode=mode), rtol=1e-12, atol=1e-12)
+
+
+def test_staging_computes_no_elementwise_operation_it_can_describe(monkeypatch):
+    calls = []
+    evaluate = jit_module.JitTrace.evaluate
+
+    def counting(self, prim, vals, refs, params):
+        calls.append(prim.name)
+        return evaluate(self, prim, vals, refs, params)
+
+    monkeypatch.setattr(jit_module.JitTrace, "evaluate", counting)
+    x = np.linspace(-1.0, 1.0, N_BIG)
+    for target, args in ((osc.grad(rosen), (x,)), (lambda x, v: osc.hvp(rosen, x, v), (x, np.sin(x)))):
+        calls.clear()
+        got = osc.jit(target, fuse=False)(*args)
+        assert calls == []  # nothing evaluated while staging
+        np.testing.assert_allclose(got, target(*args), rtol=1e-12, atol=1e-12)
+    calls.clear()
+    osc.jit(osc.grad(rosen), fuse=False)(x[:100])  # small arguments: computed as they are recorded
+    assert calls
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int32, np.int64, np.bool_, np.uint8, np.complex64])
+def test_dtypes_without_values_follow_numpy(dtype):
+    # the dtype rules of NumPy 2 (Python numbers are weak, NumPy scalars and arrays are not;
+    # integers and booleans promote as NumPy says), without computing the values
+    r = np.random.default_rng(3)
+    x = (r.uniform(1.0, 3.0, N_BIG) * 4).astype(dtype)
+    y = x[::2]  # a non-contiguous argument
+
+    def f(x, y):
+        a = x[1:] * 2 + 1  # Python int: the dtype of x (bool: int)
+        b = x[:-1] * 2.5  # Python float: floating, x's precision when x is floating
+        c = np.float32(1.5) * x[1:]  # a NumPy scalar is not weak
+        d = np.where(x[1:] > x[:-1], a, b)
+        e = (x[:-1] == x[1:]) & (x[1:] != 0)
+        s = np.sum(y) + np.sum(c, keepdims=True)
+        t = np.max(d.reshape(1, -1), axis=0)[::3]
+        u = np.concatenate([y, y[::-1]]).astype(np.result_type(x.dtype, np.float64)) ** 2
+        return a, b, c, d, e, s, t, u, y * y, y / 3
+
+    staged = osc.jit(f, fuse=False)
+    first = staged(x, y)
+    want = f(x, y)
+    for got, expect, again in zip(first, want, staged(x, y)):
+        assert np.result_type(got) == np.result_type(expect) == np.result_type(again)
+        assert np.shape(got) == np.shape(expect)
+        np.testing.assert_array_equal(got, again)
+        single = np.result_type(expect) in (np.float32, np.complex64)
+        np.testing.assert_allclose(got, expect, rtol=1e-5 if single else 1e-12)
+
+
+def test_values_are_computed_when_control_flow_asks(monkeypatch):
+    # a decision on a value recorded without it (an intermediate whose tracer is gone by
+    # then, and an array updated in place) computes what it needs; the staged switch
+    # replays both ways
+    def f(x):
+        y = np.sin(x) * 2.0
+        z = y[1:] - y[:-1]
+        del y
+        w = x * 1.5
+        w[:3] = z[:3] * 4.0  # rebinds w to the update
+        s = np.sum(z * z) - np.sum(w[:3])
+        return osc.cond(s > 0.0, lambda a: a[1:] * 2.0 + z, lambda a: a[:-1] - z, x)
+
+    x = np.linspace(-1.0, 1.0, N_BIG)
+    for point in (x, -x, x ** 3):
+        staged = osc.jit(f, fuse=False)
+        np.testing.assert_allclose(staged(point), f(point), rtol=1e-12, atol=1e-12)
+        for other in (x, -x, x ** 3):
+            np.testing.assert_allclose(staged(other), f(other), rtol=1e-12, atol=1e-12)
+
+
+def test_guarded_loops_and_scans_on_values_recorded_without_them():
+    # jit(grad(f)) with a while loop in f stages the path taken with guards (every
+    # decision computes its predicate); a scan over slices of a large array is a node
+    def f(x):
+        def body(c):
+            return c[0] * 0.5, c[1] + 1
+
+        y, k = osc.while_loop(lambda c: np.sum(c[0] * c[0]) > 1.0, body, (x * 3.0, 0))
+        carry, ys = osc.scan(lambda c, row: (c + np.sum(row * row), row[:2] * c), 0.0, y.reshape(-1, 7)[:50])
+        return np.sum(y ** 2) * k + carry + np.sum(ys)
+
+    x = np.linspace(-0.01, 0.02, 7 * 2000)
+    for target in (f, osc.grad(f)):
+        staged = osc.jit(target, fuse=False)
+        np.testing.assert_allclose(staged(x), target(x), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(staged(x * 2.0), target(x * 2.0), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(staged(x), target(x), rtol=1e-12, atol=1e-12)
+
+
+def test_first_call_equals_replay_float32_and_views():
+    x = np.linspace(-1.0, 1.0, 2 * N_BIG).astype(np.float32)[::2]  # float32, strided
+    v = np.ones(N_BIG, np.float32)
+    targets = [(osc.grad(rosen), (x,)), (lambda x, v: osc.hvp(rosen, x, v), (x, v)),
+               (lambda x, v: osc.hvp(rosen, x, v, mode="rev-rev"), (x, v))]
+    for target, args in targets:
+        staged = osc.jit(target, fuse=False)
+        first = staged(*args)
+        assert first.dtype == np.float32 == target(*args).dtype
+        np.testing.assert_array_equal(first, staged(*args))
+        want = target(*args)  # (float32 rounding, differently ordered by the program's folded scales)
+        np.testing.assert_allclose(first, want, rtol=1e-5, atol=1e-5 * np.abs(want).max())

@@ -1,9 +1,13 @@
 """Staging: trace a function once, then replay it as straight-line NumPy.
 
 ``jit(f)`` calls ``f`` once on tracers that record every primitive applied to
-them -- computing the real values alongside, so the first call returns the
-ordinary result -- and compiles the record into a Python function made of
-the primitives' NumPy implementations only.  Later calls with arguments of
+them and compiles the record into a Python function made of the primitives'
+NumPy implementations only; the first call's result comes from running that
+optimised function.  Recording computes values only where they are needed
+(a decision of structured control flow, an operation without a shape rule,
+small operands): a large elementwise chain is recorded by shapes and dtypes
+alone (see :class:`JitTrace`), so the first call costs about what a replay
+does, not what the unoptimised record would.  Later calls with arguments of
 the same shapes and dtypes run that function: no tracers, no rule logic, no
 dispatch.  Since the transforms (``grad``, ``hvp``, ``hessian``...) are
 ordinary Python over primitives, ``jit`` of a transformed function stages
@@ -54,8 +58,10 @@ from __future__ import annotations
 
 import collections
 import functools
+import math
 import threading
 import time
+import weakref
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -63,8 +69,12 @@ import numpy as np
 from . import fusion
 from .batching import BatchTracer
 from .core import ConcretizationError, LeakedTracerError, Primitive, Trace, Tracer, new_trace
-from .prims.arithmetic import add_p, mul_p, neg_p
-from .prims.structural import scatter_p
+from .prims.arithmetic import add_p, convert_p, mul_p, neg_p, select_p, stop_gradient_p
+from .prims.complex_parts import imag_p, real_p
+from .prims.reductions import cumprod_p, max_p, min_p, prod_p
+from .prims.structural import (broadcast_p, concatenate_p, cumsum_p, flip_p, getitem_p, index_update_p, reshape_p,
+                               roll_p, scatter_p, sum_p, transpose_p)
+from .prims.unary import UNARY
 from .sparsity import SparsityTracer
 from .tree import tree_flatten, tree_unflatten
 
@@ -97,17 +107,47 @@ class Var(NamedTuple):
     is_array: bool
 
 
-class JitTracer(Tracer):
-    """A value being staged: ``value`` is the concrete array, ``var`` its name."""
+class _Pending:
+    """The value of a staged operation that has not been computed (yet)."""
 
-    __slots__ = ("value", "var")
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<pending>"
+
+
+_PENDING = _Pending()
+
+
+class _Referable(Tracer):
+    """A tracer its trace can refer to weakly.  (A base of its own, so that
+    the slots of :class:`JitTracer` -- which ``x[i] = v`` copies from the
+    tracer of the updated array -- are its value and variable only.)"""
+
+    __slots__ = ("__weakref__",)
+
+
+class JitTracer(_Referable):
+    """A value being staged: ``var`` its name in the program, ``value`` the
+    concrete array -- computed on first access when the operation that made
+    it was recorded by its shape rule alone (see :meth:`JitTrace.force`)."""
+
+    __slots__ = ("_value", "var")
 
     def __init__(self, trace, value, var):
         self._trace = trace
-        self.value = value
+        self._value = value
         self.var = var
-        self.shape = np.shape(value)
-        self.dtype = np.result_type(value)
+        described = trace.described[var]
+        self.shape = described.shape
+        self.dtype = described.dtype
+
+    @property
+    def value(self):
+        v = self._value
+        if v is _PENDING:
+            v = self._value = self._trace.force(self.var)
+        return v
 
     def _primal(self):
         return self.value
@@ -123,8 +163,31 @@ class JitTracer(Tracer):
         )
 
 
+#: Values up to this many bytes that staging computes are kept until it ends
+#: (recomputing a small value is cheap, but a chain of them costs dispatches).
+_KEEP_BYTES = 1 << 16
+
+#: Operations on operands of at most this many elements, all computed, are
+#: computed while staging (cheaper than describing them and computing them later).
+_EAGER_SIZE = 4096
+
+
 class JitTrace(Trace):
-    __slots__ = ("eqns", "described", "guards", "body")
+    """The trace of ``jit``: records each operation as an :class:`Equation`.
+
+    Recording does not compute an operation whose output's shape and dtype
+    follow from its operands' by a rule of :func:`_described` (elementwise
+    ufuncs, slicing, reshapes, sums, scatters...): that output stays pending,
+    and gets its value only if something asks for it (a decision of
+    structured control flow, an operation without a rule) -- most never do,
+    because the first call's result comes from running the optimised program
+    (:meth:`Program.run_knowing`).  The values staging did compute are held
+    by their tracers (weakly here, so they die with them; small ones and those
+    that cannot be recomputed -- inputs, control-flow nodes, guards -- are
+    kept), and :meth:`force` recomputes whatever a pending value needs that
+    is gone."""
+
+    __slots__ = ("eqns", "described", "guards", "body", "kinds", "producer", "tracers", "kept", "sources")
     kind = "jit"
 
     def __init__(self, level):
@@ -133,10 +196,40 @@ class JitTrace(Trace):
         self.described: list[Var] = []
         self.guards: list[int] = []  # variables of the guards (kept by dead-code elimination)
         self.body = None  # the body being staged as a program of its own (see stage_subprogram)
+        self.kinds: list[str] = []  # per variable: "a" an ndarray, "s" a NumPy scalar, "o" anything else
+        self.producer: list[int] = []  # per variable: the index of its equation, or -1
+        self.tracers: list = []  # per variable: a weak reference to its tracer
+        self.kept: dict = {}  # variable -> value kept until staging ends
+        self.sources: dict = {}  # variable -> function giving its value (an enclosing program's, pending)
 
-    def new_var(self, value):
-        self.described.append(Var(np.shape(value), np.result_type(value), type(value) is np.ndarray))
-        return JitTracer(self, value, len(self.described) - 1)
+    def _add(self, described, kind, producer, value):
+        var = len(self.described)
+        self.described.append(described)
+        self.kinds.append(kind)
+        self.producer.append(producer)
+        tracer = JitTracer(self, value, var)
+        self.tracers.append(weakref.ref(tracer))
+        return tracer
+
+    def new_var(self, value, producer=-1):
+        """A tracer of a new variable whose value is known.  Without a
+        producer (an input, a control-flow node's output, a guard) the value
+        cannot be recomputed, so it is kept; else only a small one is."""
+        tracer = self._add(Var(np.shape(value), np.result_type(value), type(value) is np.ndarray),
+                           _kind_of(value), producer, value)
+        if producer < 0 or _small(value):
+            self.kept[tracer.var] = value
+        return tracer
+
+    def new_pending(self, outer):
+        """A tracer of a new variable standing for ``outer``, a tracer of an
+        enclosing program, without asking for its value (yet)."""
+        if outer._value is not _PENDING:
+            return self.new_var(outer._value)
+        src = outer._trace
+        tracer = self._add(src.described[outer.var], src.kinds[outer.var], -1, _PENDING)
+        self.sources[tracer.var] = outer
+        return tracer
 
     def process(self, prim, args, params):
         if not self.active:
@@ -156,12 +249,13 @@ class JitTrace(Trace):
         return prim.impl(*vals, **params)
 
     def record(self, prim, args, params):
-        """Compute ``prim`` on the values and append it to the program."""
-        vals, refs = [], []
+        """Append ``prim`` to the program; compute it only when its output's
+        shape and dtype have no rule (see :func:`_described`)."""
+        refs, consts = [], []
         for a in args:
             if type(a) is JitTracer and a._trace is self:
-                vals.append(a.value)
                 refs.append(a.var)
+                consts.append(None)
             elif isinstance(a, Tracer):
                 raise ConcretizationError(
                     "osculate.jit: the staged function uses a value traced by an enclosing "
@@ -169,14 +263,304 @@ class JitTrace(Trace):
                     f"in '{prim.name}'; pass that value as an argument instead of closing over it"
                 )
             else:
-                vals.append(a)
                 refs.append(None)
-        out = self.evaluate(prim, vals, refs, params)
-        outs = out if prim.multiple_results else (out,)
-        tracers = tuple(self.new_var(o) for o in outs)
-        consts = tuple(v if r is None else None for v, r in zip(vals, refs))
-        self.eqns.append(Equation(prim, tuple(refs), consts, params, tuple(t.var for t in tracers)))
+                consts.append(a)
+        k = len(self.eqns)
+        outs = None
+        if not (prim.multiple_results or self._cheap(prim, args, refs, params)):
+            outs = _described(self, prim, refs, consts, params)
+        if outs is not None:
+            tracers = (self._add(outs[0], outs[1], k, _PENDING),)
+        else:
+            vals = [c if r is None else a.value for a, r, c in zip(args, refs, consts)]
+            out = self.evaluate(prim, vals, refs, params)
+            tracers = tuple(self.new_var(o, k) for o in (out if prim.multiple_results else (out,)))
+        self.eqns.append(Equation(prim, tuple(refs), tuple(consts), params, tuple(t.var for t in tracers)))
         return tracers if prim.multiple_results else tracers[0]
+
+    def _cheap(self, prim, args, refs, params):
+        """True when the operation is cheaper to compute than to describe:
+        its operands are small and computed already."""
+        for a, r in zip(args, refs):
+            if r is not None and (a._value is _PENDING or math.prod(self.described[r].shape) > _EAGER_SIZE):
+                return False
+        return prim is not scatter_p or math.prod(params["shape"]) <= _EAGER_SIZE
+
+    def _tracer(self, var):
+        """The live tracer of ``var``, or None.  (``x[i] = v`` rebinds the
+        tracer of ``x`` to the variable of the update, so one that now stands
+        for another variable does not count.)"""
+        tracer = self.tracers[var]()
+        return tracer if tracer is not None and tracer.var == var else None
+
+    def _known(self, var):
+        tracer = self._tracer(var)
+        if tracer is not None and tracer._value is not _PENDING:
+            return tracer._value
+        return self.kept.get(var, _PENDING)
+
+    def _remember(self, var, value):
+        tracer = self._tracer(var)
+        if tracer is not None:
+            tracer._value = value
+        if _small(value):
+            self.kept[var] = value
+
+    def force(self, var):
+        """Compute the value of ``var``: the equations it needs whose values
+        are not known, in program order, each intermediate dropped after its
+        last use here (and kept on its tracer while that lives)."""
+        env, todo, stack = {}, set(), [var]
+        while stack:
+            v = stack.pop()
+            if v in env:
+                continue
+            known = self._known(v)
+            if known is _PENDING and v in self.sources:
+                known = self.sources[v].value  # a value of an enclosing program
+                self.kept[v] = known
+                del self.sources[v]
+            if known is not _PENDING:
+                env[v] = known
+                continue
+            env[v] = _PENDING
+            k = self.producer[v]
+            todo.add(k)
+            stack.extend(r for r in self.eqns[k].refs if r is not None and r not in env)
+        order = sorted(todo)
+        last = {}
+        for k in order:
+            for r in self.eqns[k].refs:
+                if r is not None:
+                    last[r] = k
+        for k in order:
+            prim, refs, consts, params, outs = self.eqns[k]
+            vals = [c if r is None else env[r] for r, c in zip(refs, consts)]
+            out = self.evaluate(prim, vals, refs, params)
+            for o, value in zip(outs, out if prim.multiple_results else (out,)):
+                env[o] = value
+                self._remember(o, value)
+            for r in refs:
+                if r is not None and r != var and last[r] == k:
+                    env.pop(r, None)
+        return env[var]
+
+    def known_values(self):
+        """``{variable: value}`` of every variable whose value staging knows."""
+        out = dict(self.kept)
+        for var in range(len(self.tracers)):
+            tracer = self._tracer(var)
+            if tracer is not None and tracer._value is not _PENDING:
+                out[var] = tracer._value
+        return out
+
+
+def _kind_of(value):
+    t = type(value)
+    return "a" if t is np.ndarray else "s" if isinstance(value, np.generic) else "o"
+
+
+def _small(value):
+    return not isinstance(value, np.ndarray) or value.nbytes <= _KEEP_BYTES
+
+
+# --------------------------------------------------------------------------- shapes without values
+#
+# A rule gives the shape of a primitive's output from its operands' shapes, and
+# finds its dtype and type (ndarray or NumPy scalar) the surest way there is:
+# by running the primitive itself on stand-ins of the operands' dtypes --
+# one-element arrays of the same number of dimensions (or NumPy scalars for
+# scalars), or, for operations that only make views, read-only views of
+# stride 0 of the real shape (which own no memory).  Constants go in as they
+# are, so NumPy's rules for Python numbers (weak types, NEP 50) and for
+# integer and boolean operands apply as they will in the program.  Anything a
+# rule is unsure of -- an operand that is neither an ndarray nor a NumPy
+# scalar of a numeric dtype, a stand-in that raises -- computes the value
+# instead.
+
+
+def _stand_in_small(trace, r, c):
+    """A stand-in of operand ``(ref, const)`` with one element per axis, or None."""
+    if r is None:
+        if type(c) in (int, float, complex, bool):
+            return c
+        kind, dtype, ndim = _kind_of(c), getattr(c, "dtype", None), np.ndim(c)
+    else:
+        kind, (shape, dtype, _) = trace.kinds[r], trace.described[r]
+        ndim = len(shape)
+    if kind == "o" or dtype.kind not in "biufc":
+        return None
+    return np.ones((1,) * ndim, dtype) if kind == "a" else dtype.type(1)
+
+
+def _operand_shape(trace, r, c):
+    return np.shape(c) if r is None else trace.described[r].shape
+
+
+def _by_broadcasting(trace, prim, refs, consts, params):
+    """Elementwise: NumPy's broadcast of the operands' shapes."""
+    smalls = [_stand_in_small(trace, r, c) for r, c in zip(refs, consts)]
+    if any(x is None for x in smalls):
+        return None
+    return _broadcast(trace, refs, consts), prim.impl(*smalls, **params)
+
+
+def _broadcast(trace, refs, consts):
+    shapes = {np.shape(c) if r is None else trace.described[r].shape for r, c in zip(refs, consts)}
+    shapes.discard(())
+    return shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(*shapes) if shapes else ()
+
+
+def _signature_of(trace, r, c):
+    """What an elementwise result's dtype and type depend on, for an operand:
+    its dtype, whether it is an ndarray and whether it has axes -- or, for a
+    Python number, its type (and an integer's value, which may not fit)."""
+    if r is None:
+        t = type(c)
+        if t is int:
+            return t, c
+        if t is float or t is complex or t is bool:
+            return t
+        if t is np.ndarray:
+            return c.dtype, "a", c.ndim > 0
+        return (c.dtype, "s", False) if isinstance(c, np.generic) else None
+    return trace.described[r].dtype, trace.kinds[r], len(trace.described[r].shape) > 0
+
+
+#: (primitive, operand signatures) -> (dtype, kind) of an elementwise result, or None
+_ELEMENTWISE_SEEN: dict = {}
+
+
+def _as_operand(trace, prim, refs, consts, params):
+    """The operand's shape (a cumulative sum or product, a roll)."""
+    (r,), (c,) = refs, consts
+    x = _stand_in_small(trace, r, c)
+    if x is None or not isinstance(x, np.ndarray) or not x.ndim:
+        return None
+    return _operand_shape(trace, r, c), prim.impl(x, **params)
+
+
+def _reduced(trace, prim, refs, consts, params):
+    """A reduction over ``axis`` (None, an int or a tuple), keeping the
+    reduced axes as ones with ``keepdims``."""
+    (r,), (c,) = refs, consts
+    x = _stand_in_small(trace, r, c)
+    shape = _operand_shape(trace, r, c)
+    if x is None or not isinstance(x, np.ndarray) or 0 in shape:
+        return None  # (an empty reduction may raise: let it, with the value)
+    axis = params.get("axis")
+    axes = range(len(shape)) if axis is None else (axis,) if isinstance(axis, (int, np.integer)) else axis
+    axes = {int(a) % len(shape) for a in axes} if shape else set()
+    keep = params.get("keepdims", False)
+    out = tuple(1 if i in axes else s for i, s in enumerate(shape) if keep or i not in axes)
+    return out, prim.impl(x, **params)
+
+
+def _viewed(trace, prim, refs, consts, params):
+    """A view (a reshape, transpose, broadcast, flip, basic slice): the
+    primitive itself on a view of stride 0 of the operand's shape."""
+    if prim is getitem_p and any(isinstance(i, np.ndarray) for i in params["idx"]):
+        return None  # a gather makes a new array: computed
+    (r,), (c,) = refs, consts
+    if r is None or trace.kinds[r] != "a":
+        return None
+    shape, dtype, _ = trace.described[r]
+    if dtype.kind not in "biufc":
+        return None
+    out = prim.impl(np.broadcast_to(np.ones((), dtype), shape), **params)
+    return np.shape(out), out
+
+
+def _scattered(trace, prim, refs, consts, params):
+    """A scatter into zeros of ``shape``: its dtype from the primitive on one
+    0-d value."""
+    (r,), (c,) = refs, consts
+    v = _stand_in_small(trace, r, c)
+    if v is None:
+        return None
+    return tuple(params["shape"]), prim.impl(np.ones((), np.result_type(v)), shape=(), idx=())
+
+
+def _updated(trace, prim, refs, consts, params):
+    """``x`` with ``v`` set or added at ``idx``: ``x``'s shape."""
+    x, v = (_stand_in_small(trace, r, c) for r, c in zip(refs, consts))
+    if x is None or v is None:
+        return None
+    x0 = np.ones((), np.result_type(x))
+    v0 = v if type(v) in (int, float, complex, bool) else np.ones((), np.result_type(v))
+    return _operand_shape(trace, refs[0], consts[0]), prim.impl(x0, v0, idx=(), mode=params["mode"])
+
+
+def _joined(trace, prim, refs, consts, params):
+    """A concatenation along ``axis``."""
+    smalls = [_stand_in_small(trace, r, c) for r, c in zip(refs, consts)]
+    if not smalls or any(not isinstance(x, np.ndarray) or not x.ndim for x in smalls):
+        return None
+    shapes = [_operand_shape(trace, r, c) for r, c in zip(refs, consts)]
+    axis = params["axis"]
+    if axis is None:
+        return (sum(math.prod(s) for s in shapes),), prim.impl(*smalls, axis=None)
+    nd = len(shapes[0])
+    if not isinstance(axis, (int, np.integer)) or not -nd <= axis < nd:
+        return None
+    axis = int(axis) % nd
+    rest = {s[:axis] + s[axis + 1:] for s in shapes}
+    if len(rest) != 1 or any(len(s) != nd for s in shapes):
+        return None
+    out = list(shapes[0])
+    out[axis] = sum(s[axis] for s in shapes)
+    return tuple(out), prim.impl(*smalls, axis=axis)
+
+
+_RULES = {
+    select_p: _by_broadcasting, stop_gradient_p: _by_broadcasting, convert_p: _by_broadcasting,
+    real_p: _by_broadcasting, imag_p: _by_broadcasting, UNARY["reciprocal"]: _by_broadcasting,
+    cumsum_p: _as_operand, cumprod_p: _as_operand, roll_p: _as_operand,
+    sum_p: _reduced, max_p: _reduced, min_p: _reduced, prod_p: _reduced,
+    reshape_p: _viewed, transpose_p: _viewed, broadcast_p: _viewed, flip_p: _viewed, getitem_p: _viewed,
+    scatter_p: _scattered, index_update_p: _updated, concatenate_p: _joined,
+}
+
+
+def _described(trace, prim, refs, consts, params):
+    """``(Var, kind)`` of ``prim``'s output by its rule, or None (no rule, or
+    the rule is unsure): see the comment above."""
+    rule = _RULES.get(prim)
+    if rule is not None:
+        return _by_rule(rule, trace, prim, refs, consts, params)
+    if not _elementwise(prim, params) or getattr(prim.impl, "ufunc", prim.impl).signature is not None:
+        return None  # (a generalised ufunc, matmul, is not elementwise)
+    # the common case, arithmetic: the dtype and type found the last time
+    # the primitive met operands of these dtypes and kinds
+    key = (prim,) + tuple(_signature_of(trace, r, c) for r, c in zip(refs, consts))
+    seen = _ELEMENTWISE_SEEN.get(key, _PENDING) if None not in key else None
+    if seen is _PENDING:
+        got = _by_rule(_by_broadcasting, trace, prim, refs, consts, params)
+        seen = None if got is None else (got[0].dtype, got[1])
+        if len(_ELEMENTWISE_SEEN) >= 4096:
+            _ELEMENTWISE_SEEN.clear()
+        _ELEMENTWISE_SEEN[key] = seen
+        return got
+    if seen is None:
+        return _by_rule(_by_broadcasting, trace, prim, refs, consts, params)
+    return Var(_broadcast(trace, refs, consts), seen[0], seen[1] == "a"), seen[1]
+
+
+def _by_rule(rule, trace, prim, refs, consts, params):
+    if prim is convert_p and any(r is not None and trace.described[r].dtype.kind == "c" for r in refs):
+        return None  # a complex value cast to reals warns: computed, so the warning comes as it did
+    try:
+        with np.errstate(all="ignore"):
+            got = rule(trace, prim, refs, consts, params)
+    except Exception:  # noqa: BLE001 - a stand-in the primitive refuses: the real value says why
+        return None
+    if got is None:
+        return None
+    shape, out = got
+    kind = _kind_of(out)
+    if kind == "o" or (kind == "s" and len(shape)):
+        return None
+    return Var(tuple(shape), np.result_type(out), kind == "a"), kind
 
 
 class GuardFailed(Exception):
@@ -257,7 +641,7 @@ class _SubTrace(JitTrace):
         if got is None:
             nested = type(x) is JitTracer and isinstance(self.parent, _SubTrace) and x._trace is not self.parent
             outer = self.parent.capture(x) if nested else x
-            got = self.new_var(outer.value if type(outer) is JitTracer else self.value_of(outer))
+            got = self.new_pending(outer) if type(outer) is JitTracer else self.new_var(self.value_of(outer))
             self.captured.append(outer)
             self.capture_vars.append(got.var)
             self._memo[id(x)] = got
@@ -318,7 +702,7 @@ def stage_subprogram(trace, fn, examples):
     of a trace it is nested in), ``values`` the outputs at the examples.
     Raises :class:`NotStageable` when ``fn`` uses other tracers."""
     with new_trace(_SubTrace, trace) as sub:
-        ins = [sub.new_var(x.value if type(x) is JitTracer else x) for x in examples]
+        ins = [sub.new_pending(x) if type(x) is JitTracer else sub.new_var(x) for x in examples]
         trace.body = sub
         try:
             with np.errstate(all="ignore"):
@@ -500,6 +884,45 @@ class Program:
         self._force = fuse is True  # fuse on the first replay, whatever the length
         self._fused = False if fuse is False else None  # a fused Program, False (none), None (not yet tried)
         self._loops_on_disk = {}  # any_length -> whether the loops fusion would compile are in the disk cache
+
+    def run_knowing(self, leaves, known):
+        """The outputs at ``leaves`` (the first call's result), taking the
+        values of ``known`` (``{variable: value}``, what staging computed)
+        instead of computing them: an equation runs only when an output needs
+        it and some of its own outputs are not known.  Like a replay it
+        writes into buffers it allocated itself and drops each value after
+        its last use."""
+        needed = {v for kind, v in self.out_refs if kind == "var"}
+        run = []
+        for k in range(len(self.eqns) - 1, -1, -1):
+            _, refs, _, _, outs = self.eqns[k]
+            if any(o in needed for o in outs) and not all(o in known for o in outs):
+                run.append(k)
+                needed.update(r for r in refs if r is not None)
+        if len(run) == len(self.eqns):
+            return self._fn(*leaves)  # nothing to take: the replay itself
+        run.reverse()
+        env = {v: known[v] for v in needed if v in known}
+        env.update(zip(self.in_vars, leaves))
+        keep = {v for kind, v in self.out_refs if kind == "var"}
+        last = {r: k for k in run for r in self.eqns[k].refs if r is not None}
+        mine = set()  # variables computed here: their buffers may be reused
+        for k in run:
+            prim, refs, consts, params, outs = self.eqns[k]
+            args = [c if r is None else env[r] for r, c in zip(refs, consts)]
+            into = self._donations.get(k)
+            if into is not None and into in mine:
+                out = prim.impl(*args, **params, own=True) if prim is scatter_add_p else \
+                    prim.impl(*args, **params, out=env[into])
+            else:
+                out = prim.impl(*args, **params)
+            for o, value in zip(outs, out if prim.multiple_results else (out,)):
+                env[o] = value
+                mine.add(o)
+            for r in refs:
+                if r is not None and last.get(r) == k and r not in keep:
+                    env.pop(r, None)
+        return [env[v] if kind == "var" else _copy(v) for kind, v in self.out_refs]
 
     @property
     def n_ops(self) -> int:
@@ -688,7 +1111,7 @@ def _scales_folded(eqns, described, outputs):
         if outer is not None and uses[outer[0]] == 1 and outer[0] in producer:
             inner = _scaling(producer[outer[0]])
             if inner is not None:
-                y, c = inner[0], np.multiply(inner[1], outer[1])
+                y, c = inner[0], _product(inner[1], outer[1])
                 shape, dtype, _ = described[eqn.out]
                 y_shape, y_dtype, _ = described[y]
                 if (np.broadcast_shapes(y_shape, np.shape(c)) == shape
@@ -698,6 +1121,26 @@ def _scales_folded(eqns, described, outputs):
             producer[o] = eqn
         out.append(eqn)
     return out
+
+
+def _product(a, b):
+    """``a * b`` for two constant scales.  Reverse mode's scales are often one
+    number broadcast with stride 0 (the seed of a sum); their product stays
+    one, instead of an array of the full length the program would keep and
+    read on every run."""
+    one_a, one_b = _one_value(a), _one_value(b)
+    shape = np.broadcast_shapes(np.shape(a), np.shape(b))
+    if one_a is None or one_b is None or not shape:
+        return np.multiply(a, b)
+    return np.broadcast_to(np.multiply(one_a, one_b), shape)
+
+
+def _one_value(c):
+    """The value ``c`` repeats (a scalar), or None when it is an array of
+    several values (as far as its strides tell)."""
+    if not isinstance(c, np.ndarray):
+        return c
+    return c[(0,) * c.ndim] if c.size and not any(c.strides) else None
 
 
 def _scatters_fused(eqns, described, outputs):
@@ -851,11 +1294,10 @@ def jit(fun=None, *, static_argnums=(), fuse=None):
             args, kwargs = rebuild(tree, fixed, nargs, ins)
             out = fun(*args, **kwargs)
             o_leaves, o_tree = tree_flatten(out)
-        out_refs, results = [], []
+        out_refs = []
         for o in o_leaves:
             if type(o) is JitTracer and o._trace is trace:
                 out_refs.append(("var", o.var))
-                results.append(o.value)
             elif isinstance(o, Tracer):
                 raise ConcretizationError("jit: the function returned a value traced by an enclosing transformation")
             elif not isinstance(o, (np.ndarray, np.generic, int, float, complex, bool, str)):
@@ -866,9 +1308,9 @@ def jit(fun=None, *, static_argnums=(), fuse=None):
                 )
             else:
                 out_refs.append(("const", o))
-                results.append(o)
         program = Program(trace.eqns, [t.var for t in ins], out_refs, trace.described, keep=trace.guards, fuse=fuse)
-        return program, o_tree, tree_unflatten(o_tree, results)
+        # the first call's result: the optimised program, taking what staging computed
+        return program, o_tree, tree_unflatten(o_tree, program.run_knowing(leaves, trace.known_values()))
 
     # The common call -- positional ndarrays, nothing static -- finds its signature's
     # key by shapes and dtypes alone, without flattening the arguments as a pytree.
