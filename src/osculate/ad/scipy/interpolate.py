@@ -39,7 +39,10 @@ them, in the knots ``x``.
 * scattered data on SciPy's Delaunay triangulation or k-d tree (computed on
   the plain points, a piecewise-constant choice): :class:`LinearNDInterpolator`
   (barycentric weights from the traced vertices), :class:`NearestNDInterpolator`
-  and :func:`griddata` (``'nearest'``, ``'linear'``).
+  and :func:`griddata` (``'nearest'``, ``'linear'``);
+* the polynomials :func:`lagrange`, :func:`pade` and
+  :func:`approximate_taylor_polynomial` (SciPy's ``poly1d`` on plain inputs,
+  a ``poly1d`` with traced coefficients otherwise).
 
 Which piece of the interpolant a point falls in is decided from the primal
 values, by comparisons with the breakpoints (as ``np.searchsorted`` would):
@@ -69,6 +72,7 @@ from scipy import interpolate as _scipy_interpolate
 from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from ..numpy import asarray as _asarray, stop_gradient as _stop_gradient
 from . import _fitpack_smoothing as _fs
+from ._poly import approximate_taylor_polynomial, lagrange, pade
 from ._rbf import RBFInterpolator, Rbf
 from ._scattered import LinearNDInterpolator, NearestNDInterpolator, griddata
 from .linalg import solve_banded as _solve_banded
@@ -80,7 +84,8 @@ __all__ = [
     "RegularGridInterpolator", "interpn", "KroghInterpolator", "BarycentricInterpolator", "krogh_interpolate",
     "barycentric_interpolate", "pchip", "splrep", "sproot", "UnivariateSpline", "InterpolatedUnivariateSpline",
     "LSQUnivariateSpline", "make_splrep", "RBFInterpolator", "Rbf",
-    "LinearNDInterpolator", "NearestNDInterpolator", "griddata",
+    "LinearNDInterpolator", "NearestNDInterpolator", "griddata", "lagrange", "pade",
+    "approximate_taylor_polynomial",
 ]
 
 
