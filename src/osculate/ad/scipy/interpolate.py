@@ -42,7 +42,9 @@ them, in the knots ``x``.
   and :func:`griddata` (``'nearest'``, ``'linear'``);
 * the polynomials :func:`lagrange`, :func:`pade` and
   :func:`approximate_taylor_polynomial` (SciPy's ``poly1d`` on plain inputs,
-  a ``poly1d`` with traced coefficients otherwise).
+  a ``poly1d`` with traced coefficients otherwise);
+* :class:`RectBivariateSpline` (``s=0``: FITPACK's knots from the plain grid,
+  the coefficients of the tensor-product collocation system, linear in ``z``).
 
 Which piece of the interpolant a point falls in is decided from the primal
 values, by comparisons with the breakpoints (as ``np.searchsorted`` would):
@@ -72,6 +74,7 @@ from scipy import interpolate as _scipy_interpolate
 from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from ..numpy import asarray as _asarray, stop_gradient as _stop_gradient
 from . import _fitpack_smoothing as _fs
+from ._bivariate import RectBivariateSpline
 from ._poly import approximate_taylor_polynomial, lagrange, pade
 from ._rbf import RBFInterpolator, Rbf
 from ._scattered import LinearNDInterpolator, NearestNDInterpolator, griddata
@@ -85,7 +88,7 @@ __all__ = [
     "barycentric_interpolate", "pchip", "splrep", "sproot", "UnivariateSpline", "InterpolatedUnivariateSpline",
     "LSQUnivariateSpline", "make_splrep", "RBFInterpolator", "Rbf",
     "LinearNDInterpolator", "NearestNDInterpolator", "griddata", "lagrange", "pade",
-    "approximate_taylor_polynomial",
+    "approximate_taylor_polynomial", "RectBivariateSpline",
 ]
 
 
