@@ -100,6 +100,14 @@ UNSUITED_SAMPLE = {
     "scipy.special.ncfdtri": "SciPy's root finder leaves about 1e-9 relative error at the sample's far quantile "
                              "(715), so central differences of its values miss the exact derivative by 1e-5 "
                              "(test_special_stat checks it against mpmath)",
+    "scipy.signal.dimpulse": "the sample is one 1-d array read as a system whose last item is dt, which must be a "
+                             "plain number (test_scipy_signal_lsim checks traced systems)",
+    "scipy.signal.dstep": "the sample is one 1-d array read as a system whose last item is dt, which must be a "
+                          "plain number (test_scipy_signal_lsim checks traced systems)",
+    "scipy.signal.impulse": "without T the time grid comes from the system's eigenvalues, and osculate holds it "
+                            "fixed (central differences of SciPy's values move it); test_scipy_signal_lsim checks it",
+    "scipy.signal.step": "without T the time grid comes from the system's eigenvalues, and osculate holds it "
+                         "fixed (central differences of SciPy's values move it); test_scipy_signal_lsim checks it",
     "scipy.signal.medfilt2d": "the sample matrix has tied values, where a median has no derivative (central "
                               "differences average the one-sided slopes; test_scipy_signal_2d checks it without ties)",
     "scipy.linalg.logm": "symmetric positive definite matrices, along symmetric directions (the sample's is not)",
