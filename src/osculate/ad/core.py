@@ -46,6 +46,7 @@ __all__ = [
     "zero",
     "new_trace",
     "concrete",
+    "concrete_or_none",
     "MissingRuleError",
     "LeakedTracerError",
     "ConcretizationError",
@@ -376,6 +377,17 @@ def concrete(x):
     while isinstance(x, Tracer):
         x = x._concrete_step()
     return x
+
+
+def concrete_or_none(x):
+    """:func:`concrete` as a NumPy array, or None where a trace has no value
+    (inside ``jit`` or ``vmap``): code that may look at values to make a
+    piecewise-constant choice (indices, knots, a simplex) then falls back to a
+    formulation without them, or refuses."""
+    try:
+        return np.asarray(concrete(x))
+    except ConcretizationError:
+        return None
 
 
 class Tracer:

@@ -17,17 +17,12 @@ from __future__ import annotations
 import numpy as _np
 from scipy import interpolate as _scipy_interpolate
 
-from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer, concrete as _concrete
+from ..core import Tracer as _Tracer, concrete_or_none as _known
 from ..numpy import asarray as _asarray
 
 __all__ = ["RectBivariateSpline"]
 
 
-def _known(a):
-    try:
-        return _np.asarray(_concrete(a))
-    except _ConcretizationError:
-        return None
 
 
 def _safe_div(num, den):

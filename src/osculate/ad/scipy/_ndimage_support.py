@@ -10,17 +10,9 @@ import numbers as _numbers
 import numpy as _np
 
 from .. import numpy as _o
-from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer, concrete as _concrete
+from ..core import Tracer as _Tracer, concrete_or_none as _known  # noqa: F401 (_known: the ndimage modules' too)
 
 
-def _known(x):
-    """The concrete value of ``x`` (a NumPy array), or None where a trace has
-    none (inside ``jit`` or ``vmap``): index choices then fall back to
-    value-free formulations."""
-    try:
-        return _np.asarray(_concrete(x))
-    except _ConcretizationError:
-        return None
 
 
 def _traced(*values):

@@ -25,25 +25,14 @@ import warnings as _warnings
 import numpy as _np
 from scipy.spatial import KDTree as _KDTree
 
-from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer, concrete as _concrete
-from ..numpy import asarray as _asarray
+from ..core import Tracer as _Tracer, concrete_or_none as _known
+from ._scattered import _float
 from .spatial import distance as _distance
 
 __all__ = ["RBFInterpolator", "Rbf"]
 
 
-def _known(a):
-    try:
-        return _np.asarray(_concrete(a))
-    except _ConcretizationError:
-        return None
 
-
-def _float(a):
-    a = _asarray(a)
-    if isinstance(a, _Tracer):
-        return a
-    return _np.asarray(a, dtype=complex if _np.iscomplexobj(a) else float)
 
 
 def _sqdist(a, b):

@@ -21,17 +21,12 @@ from __future__ import annotations
 import numpy as _np
 from scipy.spatial import Delaunay as _Delaunay, cKDTree as _cKDTree
 
-from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer, concrete as _concrete
+from ..core import Tracer as _Tracer, concrete_or_none as _known
 from ..numpy import asarray as _asarray
 
 __all__ = ["LinearNDInterpolator", "NearestNDInterpolator", "griddata"]
 
 
-def _known(a):
-    try:
-        return _np.asarray(_concrete(a))
-    except _ConcretizationError:
-        return None
 
 
 def _float(a):

@@ -18,7 +18,7 @@ import numbers as _numbers
 import numpy as _np
 
 from .. import numpy as _o
-from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
+from ..core import Tracer as _Tracer, concrete_or_none as _concrete_or_none
 from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
 
@@ -30,10 +30,8 @@ __all__ = ["chirp", "gausspulse", "sawtooth", "square", "unit_impulse"]
 def _known(x):
     """``x``'s value as a float array when it can be looked at (plain, or traced
     for derivatives only), None when it is staged or batched."""
-    try:
-        return _np.asarray(_concrete(x), dtype=float)
-    except ConcretizationError:
-        return None
+    v = _concrete_or_none(x)
+    return None if v is None else v.astype(float)
 
 
 def _times(t, fname):
