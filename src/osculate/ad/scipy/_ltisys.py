@@ -37,6 +37,7 @@ from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from ..util import lazy_module as _lazy_module
 from . import linalg as _linalg
 from . import ndimage as _nd
+from ._ndimage_support import _float_array
 
 _ss = _lazy_module("scipy.signal")  # (scipy.signal imports scipy.stats: read on first use)
 
@@ -101,6 +102,16 @@ def freqz(b, a=1, worN=512, whole=False, plot=None, fs=2 * _np.pi, include_nyqui
     return w, h
 
 
+def _sections(sos, fname):
+    """``sos`` checked as second-order sections, shape ``(n_sections, 6)``, as floats."""
+    sos = _float_array(sos, fname, "sos")
+    if _np.ndim(sos) != 2 or _np.shape(sos)[1] != 6:
+        raise ValueError(f"{fname}: sos must have shape (n_sections, 6), not {_np.shape(sos)}")
+    if _np.shape(sos)[0] == 0:
+        raise ValueError(f"{fname}: sos must have at least one section")
+    return sos
+
+
 def freqz_sos(sos, worN=512, whole=False, fs=2 * _np.pi):
     """The frequency response of a cascade of second-order sections (rows
     ``b0 b1 b2 a0 a1 a2``), as :func:`scipy.signal.freqz_sos`: the product
@@ -113,13 +124,7 @@ def freqz_sos(sos, worN=512, whole=False, fs=2 * _np.pi):
     array([1.      , 0.866025, 0.5     ])
     """
     fname = "freqz_sos"
-    sos = _nd._array(sos, fname, "sos")
-    if _np.ndim(sos) != 2 or _np.shape(sos)[1] != 6:
-        raise ValueError(f"{fname}: sos must have shape (n_sections, 6), not {_np.shape(sos)}")
-    if _np.shape(sos)[0] == 0:
-        raise ValueError(f"{fname}: sos must have at least one section")
-    if not isinstance(sos, _Tracer) and sos.dtype.kind not in "fc":
-        sos = sos.astype(_np.float64)
+    sos = _sections(sos, fname)
     w = _digital_frequencies(worN, whole, fs, False, fname)
     zinv = _np.exp(-1j * w)
     powers = zinv[None, :] ** _np.arange(3)[:, None]

@@ -44,6 +44,15 @@ def _array(x, fname, what="input"):
     return x
 
 
+def _float_array(x, fname, what="input"):
+    """:func:`_array`, with integer and boolean values as float64 (floating and
+    complex dtypes are kept)."""
+    x = _array(x, fname, what)
+    if not isinstance(x, _Tracer) and x.dtype.kind not in "fc":
+        x = x.astype(_np.float64)
+    return x
+
+
 def _axis_index(axis, ndim, fname, what="axis"):
     if not isinstance(axis, (int, _np.integer)) or isinstance(axis, bool):
         raise TypeError(f"{fname}: {what} must be an integer, not {axis!r}")

@@ -28,6 +28,7 @@ from .. import numpy as _o
 from ..core import Tracer as _Tracer
 from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
+from ._ndimage_support import _float_array
 
 _ss = _lazy_module("scipy.signal")  # (scipy.signal imports scipy.stats: read on first use)
 
@@ -36,13 +37,6 @@ __all__ = ["upfirdn", "resample", "resample_poly"]
 _INDEX_MODES = {"symmetric": "reflect", "reflect": "mirror", "edge": "nearest", "wrap": "wrap"}
 _VALUE_MODES = ("constant", "antisymmetric", "antireflect", "smooth", "line")
 MODES = tuple(_INDEX_MODES) + _VALUE_MODES
-
-
-def _signal(x, fname):
-    x = _nd._array(x, fname, "x")
-    if not isinstance(x, _Tracer) and x.dtype.kind not in "fc":
-        x = x.astype(_np.float64)
-    return x
 
 
 def _factor(value, fname, what):
@@ -125,7 +119,7 @@ def upfirdn(h, x, up=1, down=1, axis=-1, mode="constant", cval=0):
     h = _nd._array(h, fname, "h")
     if _np.ndim(h) != 1 or _np.shape(h)[0] == 0:
         raise ValueError(f"{fname}: h must be a non-empty 1-d array, not shape {_np.shape(h)}")
-    x = _signal(x, fname)
+    x = _float_array(x, fname, "x")
     if _np.ndim(x) == 0:
         x = _o.reshape(x, (1,))
     up, down = _factor(up, fname, "up"), _factor(down, fname, "down")
@@ -174,7 +168,7 @@ def resample(x, num, t=None, axis=0, window=None, domain="time"):
     if isinstance(num, bool) or not isinstance(num, _numbers.Integral) or num < 1:
         raise ValueError(f"{fname}: num must be a positive integer, not {num!r}")
     num = int(num)
-    x = _signal(x, fname)
+    x = _float_array(x, fname, "x")
     if _np.ndim(x) == 0:
         raise ValueError(f"{fname}: x must be at least 1-d")
     axis = _nd._axis_index(axis, _np.ndim(x), fname)
@@ -259,7 +253,7 @@ def resample_poly(x, up, down, axis=0, window=("kaiser", 5.0), padtype="constant
     array([1. , 1. , 1. , 1. , 1. , 1. , 1. , 0.5])
     """
     fname = "resample_poly"
-    x = _signal(x, fname)
+    x = _float_array(x, fname, "x")
     if _np.ndim(x) == 0:
         raise ValueError(f"{fname}: x must be at least 1-d")
     up, down = _factor(up, fname, "up"), _factor(down, fname, "down")

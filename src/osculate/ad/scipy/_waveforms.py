@@ -21,6 +21,7 @@ from .. import numpy as _o
 from ..core import Tracer as _Tracer, concrete_or_none as _concrete_or_none
 from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
+from ._ndimage_support import _float_array
 
 _ss = _lazy_module("scipy.signal")  # (scipy.signal imports scipy.stats: read on first use)
 
@@ -32,13 +33,6 @@ def _known(x):
     for derivatives only), None when it is staged or batched."""
     v = _concrete_or_none(x)
     return None if v is None else v.astype(float)
-
-
-def _times(t, fname):
-    t = _nd._array(t, fname, "t")
-    if not isinstance(t, _Tracer) and t.dtype.kind not in "fc":
-        t = t.astype(_np.float64)
-    return t
 
 
 def _param(value, fname, what):
@@ -100,7 +94,7 @@ def chirp(t, f0, t1, f1, method="linear", phi=0, vertex_zero=True, *, complex=Fa
     if method not in _METHODS:
         raise ValueError(f"{fname}: method must be 'linear', 'quadratic', 'logarithmic' or 'hyperbolic', "
                          f"not {method!r}")
-    t = _times(t, fname)
+    t = _float_array(t, fname, "t")
     f0, t1, f1, phi = (_param(v, fname, w) for v, w in ((f0, "f0"), (t1, "t1"), (f1, "f1"), (phi, "phi")))
     phase = _chirp_phase(t, f0, t1, f1, _METHODS[method], vertex_zero, fname) + phi * (_np.pi / 180.0)
     return _o.exp(1j * phase) if complex else _o.cos(phase)
@@ -137,7 +131,7 @@ def gausspulse(t, fc=1000, bw=0.5, bwr=-6, tpr=-60, retquad=False, retenv=False)
         if v is not None and v >= 0:
             raise ValueError(f"{fname}: the reference level for the time cutoff tpr must be < 0 dB")
         return _o.sqrt(-(tpr / 20.0) * ln10 / a)
-    t = _times(t, fname)
+    t = _float_array(t, fname, "t")
     env = _o.exp(-a * t * t)
     inphase = env * _o.cos(2 * _np.pi * fc * t)
     out = (inphase,)
@@ -151,7 +145,7 @@ def gausspulse(t, fc=1000, bw=0.5, bwr=-6, tpr=-60, retquad=False, retenv=False)
 def _cycle(t, width, fname):
     """``t`` and ``width`` broadcast, ``t`` modulo ``2 pi``, and where ``width``
     leaves ``[0, 1]`` (SciPy's result is nan there)."""
-    t = _times(t, fname)
+    t = _float_array(t, fname, "t")
     w = _param(width, fname, "width") if _np.ndim(width) == 0 else _nd._array(width, fname, "width")
     shape = _np.broadcast_shapes(_np.shape(t), _np.shape(w))
     t = _o.broadcast_to(t, shape) if _np.shape(t) != shape else t

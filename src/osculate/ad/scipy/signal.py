@@ -63,7 +63,7 @@ from .. import numpy as _o
 from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
-from ._ltisys import dimpulse, dlsim, dstep, freqs, freqz, freqz_sos, impulse, lsim, sosfreqz, step
+from ._ltisys import _sections, dimpulse, dlsim, dstep, freqs, freqz, freqz_sos, impulse, lsim, sosfreqz, step
 from ._resample import resample, resample_poly, upfirdn
 from ._spectral import coherence, csd, istft, lombscargle, periodogram, spectrogram, stft, welch
 from ._waveforms import chirp, gausspulse, sawtooth, square, unit_impulse
@@ -622,17 +622,6 @@ def sosfilt(sos, x, axis=-1, zi=None):
             x, zf = lfilter(sos[s, :3], sos[s, 3:], x, axis, zi=zi[s])
             finals.append(zf)
     return x if zi is None else (x, _o.stack(finals))
-
-
-def _sections(sos, fname):
-    sos = _array(sos, fname, "sos")
-    if _np.ndim(sos) != 2 or _np.shape(sos)[1] != 6:
-        raise ValueError(f"{fname}: sos must have shape (n_sections, 6), not {_np.shape(sos)}")
-    if _np.shape(sos)[0] == 0:
-        raise ValueError(f"{fname}: sos must have at least one section")
-    if not isinstance(sos, _Tracer) and sos.dtype.kind not in "fc":
-        sos = sos.astype(_np.float64)
-    return sos
 
 
 def sosfilt_zi(sos):
