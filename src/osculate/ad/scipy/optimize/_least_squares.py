@@ -161,11 +161,10 @@ def least_squares(fun, x0, jac="2-point", bounds=(-np.inf, np.inf), method="trf"
     args = _args_tuple(args)
     options = dict(jac=jac, bounds=bounds, method=method, ftol=ftol, xtol=xtol, gtol=gtol, loss=loss,
                    f_scale=f_scale, diff_step=diff_step, tr_solver=tr_solver, tr_options=tr_options,
-                   jac_sparsity=jac_sparsity, max_nfev=max_nfev, verbose=verbose, callback=callback)
-    if x_scale is not None:
-        options["x_scale"] = x_scale
-    if workers is not None:
-        options["workers"] = workers
+                   jac_sparsity=jac_sparsity, max_nfev=max_nfev, verbose=verbose)
+    for name, value in (("x_scale", x_scale), ("workers", workers), ("callback", callback)):
+        if value is not None:  # (passed only when given: SciPy added them over its versions)
+            options[name] = value
     if not _traced(x0, args, kwargs):
         return _scipy.least_squares(fun, x0, args=args, kwargs=kwargs or {}, **options)
     names, values = _keywords(kwargs)
