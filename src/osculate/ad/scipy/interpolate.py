@@ -13,7 +13,8 @@ them, in the knots ``x``.
   by ``np.linalg.solve`` for ``'periodic'``), :class:`CubicHermiteSpline`,
   :class:`PchipInterpolator` (alias ``pchip``), :func:`pchip_interpolate`,
   :class:`Akima1DInterpolator` (``method='akima'`` or ``'makima'``) and the
-  piecewise polynomial :class:`PPoly` they all are;
+  piecewise polynomial :class:`PPoly` they all are, and the Bernstein-basis
+  :class:`BPoly` (with ``from_derivatives`` and ``from_power_basis``);
 * :class:`BSpline` (Cox-de Boor recursion of the basis functions) and
   :func:`make_interp_spline` (the collocation system solved by
   ``np.linalg.solve``);
@@ -81,7 +82,7 @@ from ._scattered import LinearNDInterpolator, NearestNDInterpolator, griddata
 from .linalg import solve_banded as _solve_banded
 
 __all__ = [
-    "PPoly", "CubicHermiteSpline", "CubicSpline", "PchipInterpolator", "pchip_interpolate", "Akima1DInterpolator",
+    "PPoly", "BPoly", "CubicHermiteSpline", "CubicSpline", "PchipInterpolator", "pchip_interpolate", "Akima1DInterpolator",
     "BSpline", "make_interp_spline", "make_lsq_spline", "splev", "splder", "splantider", "splint", "spalde",
     "bisplev", "interp1d",
     "RegularGridInterpolator", "interpn", "KroghInterpolator", "BarycentricInterpolator", "krogh_interpolate",
@@ -321,6 +322,7 @@ class PPoly:
     """
 
     _skip_empty = True  # points beyond repeated end breakpoints go to the nearest non-empty piece
+    _needs_width = False  # whether the evaluation needs each piece's width (the Bernstein basis does)
 
     def __init__(self, c, x, extrapolate=None, axis=0):
         c, x = _float(c), _float(x)
@@ -357,21 +359,32 @@ class PPoly:
             flat = x0 + _np.mod(flat - x0, x1 - x0)
         trail = _np.shape(c)[2:]
         idx = _piece_index(flat, self.x, self._skip_empty)
+        width = None
         if idx is not None:
             coef = _np.take(_np.moveaxis(c, 1, 0), idx, axis=0)  # (m, k + 1, *trail)
             left = _np.take(self.x, idx)
+            if self._needs_width:
+                width = _np.take(self.x, idx + 1) - left
         else:
             onehot = _pieces(flat, self.x, self._skip_empty)
             coef, left = _pick(onehot, _np.moveaxis(c, 1, 0)), _pick(onehot, self.x[:-1])
-        d = _column(flat - left, 1 + len(trail))
-        out = coef[:, 0]
-        for m in range(1, _np.shape(c)[0]):
-            out = out * d + coef[:, m]
-        if _np.shape(c)[0] == 1:  # (higher degrees carry a NaN point through d)
+            if self._needs_width:
+                width = _pick(onehot, self.x[1:]) - left
+        out = self._combine(coef, _column(flat - left, 1 + len(trail)),
+                            None if width is None else _column(width, 1 + len(trail)))
+        if _np.shape(c)[0] == 1 or self._needs_width:  # (higher powers carry a NaN point through d)
             out = _fill_outside(out, _np.isnan(flat), _np.nan)
         if extrapolate is False:
             out = _fill_outside(out, (flat < x0) | (flat > x1), _np.nan)
         return _place(out, lead, self.axis, len(trail))
+
+    @staticmethod
+    def _combine(coef, d, width):
+        """The pieces' polynomials (coefficients ``coef[:, m]``, descending powers) at the offsets ``d``."""
+        out = coef[:, 0]
+        for m in range(1, _np.shape(coef)[1]):
+            out = out * d + coef[:, m]
+        return out
 
     def derivative(self, nu=1):
         """The ``nu``-th derivative, a :class:`PPoly` of degree ``k - nu``."""
@@ -429,6 +442,200 @@ class PPoly:
         full = v[1] - v[0]
         part = _np.where(wraps, v[1] - v[2] + v[3] - v[0], v[3] - v[2])
         return sign * (whole * full + part)
+
+
+def _bernstein_raise(c, d):
+    """The coefficients (first axis) of the same polynomial in the Bernstein basis of degree ``k + d``."""
+    if d == 0:
+        return c
+    k = _np.shape(c)[0] - 1
+    out = [0.0 * c[0]] * (k + d + 1)
+    for a in range(k + 1):
+        f = c[a] * float(_math.comb(k, a))
+        for j in range(d + 1):
+            out[a + j] = out[a + j] + f * (_math.comb(d, j) / _math.comb(k + d, a + j))
+    return _np.stack(out)
+
+
+def _bernstein_from_derivatives(xa, xb, ya, yb):
+    """The Bernstein coefficients on ``[xa, xb]`` of the polynomial of degree
+    ``len(ya) + len(yb) - 1`` with the derivatives ``ya`` at ``xa`` and ``yb`` at
+    ``xb``: the ``q``-th derivative at an end involves only the ``q + 1``
+    coefficients nearest it, so each is solved for in turn (the same recursion
+    as SciPy's)."""
+    na, nb = len(ya), len(yb)
+    n = na + nb
+    h = xb - xa
+    c = [None] * n
+    for q in range(na):  # poch(n - q, q) = (n - q)(n - q + 1)...(n - 1)
+        v = ya[q] / float(_math.prod(range(n - q, n))) * h ** q
+        for j in range(q):
+            v = v - (-1.0) ** (j + q) * _math.comb(q, j) * c[j]
+        c[q] = v
+    for q in range(nb):
+        v = yb[q] / float(_math.prod(range(n - q, n))) * (-1.0) ** q * h ** q
+        for j in range(q):
+            v = v - (-1.0) ** (j + 1) * _math.comb(q, j + 1) * c[n - q + j]
+        c[n - q - 1] = v
+    return _np.stack(c)
+
+
+class BPoly(PPoly):
+    """A piecewise polynomial in the Bernstein basis, as
+    :class:`scipy.interpolate.BPoly`: on ``x[i] <= s < x[i+1]`` its value is
+    ``sum_a c[a, i] * b(a, k; (s - x[i]) / (x[i+1] - x[i]))`` with
+    ``b(a, k; t) = comb(k, a) t**a (1 - t)**(k - a)``.
+
+    Everything SciPy computes is a polynomial or rational expression in ``c``,
+    the breakpoints ``x`` and the points, so all are differentiable here (the
+    piece a point falls in is the piecewise-constant choice of :class:`PPoly`);
+    :meth:`from_derivatives` is differentiable in the breakpoints and the
+    prescribed derivatives.  The breakpoints must be increasing.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.interpolate import BPoly
+    >>> bp = BPoly.from_derivatives([0.0, 1.0], [[0.0, 1.0], [1.0, 0.0]])  # a cubic Hermite piece
+    >>> round(float(bp(0.5)), 12), round(float(bp.integrate(0.0, 1.0)), 12)
+    (0.625, 0.583333333333)
+    >>> round(float(osc.grad(lambda s: bp(s, nu=1))(0.25)), 12)  # the second derivative
+    0.5
+    """
+
+    _needs_width = True
+
+    def __init__(self, c, x, extrapolate=None, axis=0):
+        super().__init__(c, x, extrapolate, axis)
+        xv = _known(self.x)
+        if xv is not None and _np.any(_np.diff(xv) <= 0):
+            raise ValueError("BPoly: the breakpoints x must be strictly increasing (decreasing breakpoints are "
+                             "not supported on traced values: reverse x and the pieces of c)")
+
+    @classmethod
+    def _make(cls, c, x, extrapolate, axis, skip_empty=True):
+        obj = object.__new__(BPoly)
+        obj.c, obj.x, obj.extrapolate, obj.axis, obj._skip_empty = c, x, extrapolate, axis, skip_empty
+        return obj
+
+    @classmethod
+    def construct_fast(cls, c, x, extrapolate=None, axis=0):
+        """A :class:`BPoly` from ``c`` and ``x`` without checks (SciPy's constructor of the same name)."""
+        c = _float(c)
+        axis = _axis(axis, _np.ndim(c) - 1)
+        if axis:
+            c = _np.moveaxis(_np.moveaxis(c, axis + 1, 0), axis + 1, 0)
+        return cls._make(c, _float(x), True if extrapolate is None else extrapolate, axis)
+
+    @staticmethod
+    def _combine(coef, d, width):
+        """The Bernstein sums at the offsets ``d`` in pieces of widths ``width``."""
+        k = _np.shape(coef)[1] - 1
+        s = d / width
+        r = 1.0 - s
+        out = 0.0
+        for a in range(k + 1):
+            out = out + float(_math.comb(k, a)) * s ** a * r ** (k - a) * coef[:, a]
+        return out
+
+    def __call__(self, x, nu=0, extrapolate=None):
+        """The value (or the ``nu``-th derivative) at ``x``."""
+        nu = _order(nu, "BPoly")
+        c = self.c if nu == 0 else self.derivative(nu).c
+        extrapolate = self.extrapolate if extrapolate is None else _check_extrapolate(extrapolate, "BPoly")
+        return self._evaluate(c, x, extrapolate)
+
+    def derivative(self, nu=1):
+        """The ``nu``-th derivative, a :class:`BPoly` of degree ``k - nu``: ``k`` times the
+        differences of the coefficients, over the piece's width."""
+        nu = int(nu)
+        if nu < 0:
+            return self.antiderivative(-nu)
+        c = self.c
+        h = _column(self.x[1:] - self.x[:-1], _np.ndim(c) - 1)
+        for _ in range(nu):
+            k = _np.shape(c)[0] - 1
+            c = c * 0.0 if k == 0 else k * (c[1:] - c[:-1]) / h
+        return BPoly._make(c, self.x, self.extrapolate, self.axis)
+
+    def antiderivative(self, nu=1):
+        """The ``nu``-th antiderivative, zero at ``x[0]`` and continuous (``'periodic'`` becomes False)."""
+        nu = int(nu)
+        if nu < 0:
+            return self.derivative(-nu)
+        c = self.c
+        h = _column(self.x[1:] - self.x[:-1], _np.ndim(c) - 1)
+        for _ in range(nu):
+            k = _np.shape(c)[0]
+            c = _np.concatenate([0.0 * c[:1], _np.cumsum(c, axis=0) / float(k)], axis=0) * h
+            ends = c[k]  # each piece's integral over itself
+            c = c + _np.expand_dims(_np.cumsum(ends, axis=0) - ends, 0)
+        extrapolate = False if self.extrapolate == "periodic" else self.extrapolate
+        return BPoly._make(c, self.x, extrapolate, self.axis)
+
+    @classmethod
+    def from_power_basis(cls, pp, extrapolate=None):
+        """The :class:`BPoly` equal to the :class:`PPoly` ``pp`` (SciPy's or osculate's)."""
+        if isinstance(pp, _scipy_interpolate.PPoly):
+            pp = PPoly(pp.c, pp.x, pp.extrapolate, pp.axis)
+        if type(pp) is not PPoly:
+            raise TypeError(f"BPoly.from_power_basis only accepts PPoly instances, got {type(pp).__name__}")
+        c = pp.c
+        k = _np.shape(c)[0] - 1
+        dx = _column(pp.x[1:] - pp.x[:-1], _np.ndim(c) - 1)
+        out = [0.0 * c[0]] * (k + 1)
+        for a in range(k + 1):
+            factor = c[a] / float(_math.comb(k, k - a)) * dx ** (k - a)
+            for j in range(k - a, k + 1):
+                out[j] = out[j] + factor * float(_math.comb(j, k - a))
+        return cls._make(_np.stack(out), pp.x, pp.extrapolate if extrapolate is None else extrapolate, pp.axis)
+
+    @classmethod
+    def from_derivatives(cls, xi, yi, orders=None, extrapolate=None):
+        """The piecewise polynomial with the derivatives ``yi[i] = [f(xi[i]), f'(xi[i]), ...]``
+        at the breakpoints ``xi``, as SciPy's: on each piece, of the lowest degree
+        that matches them (or ``orders``), raised to the common degree."""
+        xi = _float(xi)
+        if len(xi) != len(yi):
+            raise ValueError("BPoly.from_derivatives: xi and yi need to have the same length")
+        xv = _known(xi)
+        if xv is not None and _np.any(xv[1:] - xv[:1] <= 0):
+            raise ValueError("BPoly.from_derivatives: x coordinates are not in increasing order")
+        m = len(xi) - 1
+        try:
+            k = max(len(yi[i]) + len(yi[i + 1]) for i in range(m))
+        except TypeError as e:
+            raise ValueError("BPoly.from_derivatives: using a 1-D array for y? Please .reshape(-1, 1)") from e
+        if orders is None:
+            orders = [None] * m
+        else:
+            if isinstance(orders, (int, _np.integer)):
+                orders = [orders] * m
+            k = max(k, max(orders))
+            if any(o <= 0 for o in orders):
+                raise ValueError("BPoly.from_derivatives: orders must be positive")
+        pieces = []
+        for i in range(m):
+            y1, y2 = yi[i], yi[i + 1]
+            if orders[i] is None:
+                n1, n2 = len(y1), len(y2)
+            else:  # SciPy's split of the order between the ends (its second line reads len(y2))
+                n = orders[i] + 1
+                n1 = min(n // 2, len(y1))
+                n2 = min(n - n1, len(y2))
+                n1 = min(n - n2, len(y2))
+                if n1 + n2 != n:
+                    raise ValueError(f"BPoly.from_derivatives: point {i} has {len(y1)} derivatives, point {i + 1} "
+                                     f"has {len(y2)} derivatives, but order {orders[i]} requested")
+                if not (n1 <= len(y1) and n2 <= len(y2)):
+                    raise ValueError("BPoly.from_derivatives: `order` input incompatible with length y1 or y2")
+            ya = [_float(v) for v in list(y1)[:n1]]
+            yb = [_float(v) for v in list(y2)[:n2]]
+            if {_np.shape(v) for v in ya} != {_np.shape(v) for v in yb} and ya and yb:
+                raise ValueError(f"BPoly.from_derivatives: shapes of the derivatives at points {i} and {i + 1} "
+                                 "are incompatible")
+            b = _bernstein_from_derivatives(xi[i], xi[i + 1], ya, yb)
+            pieces.append(_bernstein_raise(b, k - _np.shape(b)[0]))
+        c = _np.stack(pieces, axis=1)
+        return cls._make(c, xi, True if extrapolate is None else _check_extrapolate(extrapolate, "BPoly"), 0)
 
 
 def _hermite_coefficients(x, y, dydx):

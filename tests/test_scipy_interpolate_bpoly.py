@@ -1,0 +1,109 @@
+"""osculate.scipy.interpolate's Bernstein-basis piecewise polynomials (BPoly), the
+penalized smoothing spline (make_smoothing_spline) and the parametric fits
+(splprep, make_splprep): SciPy's values, derivatives, jit and vmap."""
+
+import numpy as np
+import pytest
+import scipy.interpolate as si
+
+import osculate as osc
+from osculate.scipy import interpolate as oi
+from osculate.testing import check_grads
+
+RNG = np.random.default_rng(20260612)
+X = np.sort(RNG.uniform(0.0, 5.0, 6))
+C = RNG.normal(size=(4, 5))
+Q = np.linspace(-1.0, 6.0, 23)
+
+
+def close(a, b, tol=1e-12):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    finite = np.abs(b[np.isfinite(b)])
+    np.testing.assert_allclose(a, b, rtol=0, atol=tol * max(1.0, float(finite.max(initial=0.0))))
+
+
+def traced_value(f, *args):
+    """``f``'s value computed on traced arguments (through osculate's path, not SciPy's)."""
+    return osc.jvp(f, args, tuple(np.zeros_like(a) for a in args))[0]
+
+
+# --------------------------------------------------------------------------- BPoly
+
+
+@pytest.mark.parametrize("extrapolate", [True, False, "periodic"])
+@pytest.mark.parametrize("nu", [0, 1, 2, 4])
+def test_bpoly_values(extrapolate, nu):
+    got = traced_value(lambda c, x, q: oi.BPoly(c, x, extrapolate=extrapolate)(q, nu), C, X, Q)
+    close(got, si.BPoly(C, X, extrapolate=extrapolate)(Q, nu))
+    got = traced_value(lambda c: oi.BPoly(c, X)(Q, nu, extrapolate=extrapolate), C)
+    close(got, si.BPoly(C, X)(Q, nu, extrapolate=extrapolate))
+
+
+@pytest.mark.parametrize("extrapolate", [True, False, "periodic"])
+def test_bpoly_calculus(extrapolate):
+    a, b = si.BPoly(C, X, extrapolate=extrapolate), oi.BPoly(C, X, extrapolate=extrapolate)
+    for nu in (1, 2):
+        close(traced_value(lambda c: oi.BPoly(c, X, extrapolate=extrapolate).antiderivative(nu).c, C),
+              a.antiderivative(nu).c)
+        close(b.derivative(nu).c, a.derivative(nu).c)
+        close(b.antiderivative(nu)(Q), a.antiderivative(nu)(Q))
+    for lo, hi in [(-0.5, 7.3), (4.0, 1.0), (X[1], X[3])]:
+        close(traced_value(lambda c: oi.BPoly(c, X, extrapolate=extrapolate).integrate(lo, hi), C),
+              a.integrate(lo, hi))
+
+
+def test_bpoly_trailing_axes():
+    c3 = RNG.normal(size=(3, 5, 2, 3))
+    for axis in (0, 1, 2):
+        cc = np.moveaxis(c3, (0, 1), (axis, axis + 1))
+        close(traced_value(lambda c: oi.BPoly(c, X, axis=axis)(Q[:4]), cc), si.BPoly(cc, X, axis=axis)(Q[:4]))
+
+
+def test_bpoly_from_power_basis_and_derivatives():
+    pp = si.PPoly(C, X)
+    close(traced_value(lambda c: oi.BPoly.from_power_basis(oi.PPoly(c, X)).c, C), si.BPoly.from_power_basis(pp).c)
+    close(oi.BPoly.from_power_basis(pp)(Q), si.BPoly.from_power_basis(pp)(Q))
+    xi = np.array([0.0, 1.0, 3.0])
+    yi = [[1.0, 2.0, 4.0], [3.0, -1.0, 0.5], [2.0, 1.0, 1.0]]
+    for orders in (None, 1, 2, 3, 4, 5):
+        want = si.BPoly.from_derivatives(xi, yi, orders=orders)
+        got = traced_value(lambda y, x: oi.BPoly.from_derivatives(x, list(y), orders=orders).c, np.array(yi), xi)
+        close(got, want.c)
+    ragged = [[1.0], [3.0, -1.0], [2.0, 1.0, 0.5]]
+    close(oi.BPoly.from_derivatives(xi, ragged)(Q), si.BPoly.from_derivatives(xi, ragged)(Q))
+    vec = [np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[3.0, 4.0]]), np.array([[1.0, 1.0], [2.0, 2.0]])]
+    close(oi.BPoly.from_derivatives(xi, vec)(Q), si.BPoly.from_derivatives(xi, vec)(Q))
+
+
+def test_bpoly_grads():
+    q = np.array([-0.7, 0.3, 1.9, 2.6, 4.1, 5.9])  # no point on a breakpoint (the piece choice jumps there)
+    check_grads(lambda c, x, s: oi.BPoly(c, x)(s), (C, X, q), order=2, modes=("fwd", "rev"))
+    check_grads(lambda c, x: oi.BPoly(c, x)(q, nu=2), (C, X), order=2, modes=("fwd", "rev"))
+    check_grads(lambda c, x: oi.BPoly(c, x).integrate(-0.3, 4.4), (C, X), order=2, modes=("fwd", "rev"))
+    check_grads(lambda c, x: oi.BPoly.from_power_basis(oi.PPoly(c, x))(q), (C, X), order=2, modes=("fwd", "rev"))
+    xi = np.array([0.0, 1.0, 3.0])
+    yi = np.array([[1.0, 2.0], [3.0, -1.0], [2.0, 1.0]])
+    check_grads(lambda y, x: oi.BPoly.from_derivatives(x, list(y))(np.array([0.4, 1.7, 3.5])), (yi, xi), order=2,
+                modes=("fwd", "rev"))
+
+
+def test_bpoly_jit_vmap():
+    close(osc.jit(lambda c, x: oi.BPoly(c, x)(Q, 1))(C, X), si.BPoly(C, X)(Q, 1))
+    cs = np.stack([C, 2.0 * C, C - 1.0])
+    close(osc.vmap(lambda c: oi.BPoly(c, X).integrate(0.5, 4.0))(cs),
+          np.array([si.BPoly(c, X).integrate(0.5, 4.0) for c in cs]))
+    close(osc.vmap(lambda s: oi.BPoly(C, X)(s))(Q), si.BPoly(C, X)(Q))
+
+
+def test_bpoly_bad_input():
+    with pytest.raises(ValueError, match="increasing"):
+        oi.BPoly(C, X[::-1])
+    with pytest.raises(ValueError, match="extrapolate"):
+        oi.BPoly(C, X, extrapolate="sometimes")
+    with pytest.raises(ValueError, match="pieces"):
+        oi.BPoly(C[:, :3], X)
+    with pytest.raises(TypeError, match="PPoly"):
+        oi.BPoly.from_power_basis(oi.BPoly(C, X))
+    with pytest.raises(ValueError, match="reshape"):
+        oi.BPoly.from_derivatives([0.0, 1.0], [1.0, 2.0])
