@@ -44,6 +44,9 @@ them, in the knots ``x``.
 * the polynomials :func:`lagrange`, :func:`pade` and
   :func:`approximate_taylor_polynomial` (SciPy's ``poly1d`` on plain inputs,
   a ``poly1d`` with traced coefficients otherwise);
+* :func:`make_smoothing_spline` (SciPy's penalized cubic spline: linear in
+  ``y`` for a given ``lam``; with ``lam=None`` SciPy's GCV choice, given the
+  derivatives of the exact minimizer of its score as an implicit function);
 * :class:`RectBivariateSpline` (``s=0``: FITPACK's knots from the plain grid,
   the coefficients of the tensor-product collocation system, linear in ``z``).
 
@@ -74,7 +77,7 @@ from scipy import interpolate as _scipy_interpolate
 
 from ..core import ConcretizationError as _ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from ..numpy import asarray as _asarray, stop_gradient as _stop_gradient
-from . import _fitpack_smoothing as _fs
+from . import _fitpack_smoothing as _fs, _smoothing_spline as _ss
 from ._bivariate import RectBivariateSpline
 from ._poly import approximate_taylor_polynomial, lagrange, pade
 from ._rbf import RBFInterpolator, Rbf
@@ -89,7 +92,7 @@ __all__ = [
     "barycentric_interpolate", "pchip", "splrep", "sproot", "UnivariateSpline", "InterpolatedUnivariateSpline",
     "LSQUnivariateSpline", "make_splrep", "RBFInterpolator", "Rbf",
     "LinearNDInterpolator", "NearestNDInterpolator", "griddata", "lagrange", "pade",
-    "approximate_taylor_polynomial", "RectBivariateSpline",
+    "approximate_taylor_polynomial", "RectBivariateSpline", "make_smoothing_spline",
 ]
 
 
@@ -2144,6 +2147,87 @@ def make_splrep(x, y, *, w=None, xb=None, xe=None, k=3, s=0, t=None, nest=None, 
         return make_interp_spline(x, y, k=k)
     fit = _Fit("make_splrep", "make_splrep", x, y, w, xb, xe, k, s, None)
     return BSpline._make(fit.t, fit.c, fit.k, True, 0)
+
+
+def make_smoothing_spline(x, y, w=None, lam=None, *, axis=0):
+    """SciPy's penalized cubic smoothing spline
+    (:func:`scipy.interpolate.make_smoothing_spline`), minimizing
+    ``sum w_i (y_i - f(x_i))**2 + lam * integral f''**2``, as a :class:`BSpline`.
+
+    With ``lam`` given, the coefficients solve SciPy's system in the basis of
+    natural splines (formed dense, see :mod:`._smoothing_spline`): linear in
+    ``y``, smooth in ``x``, ``w`` and ``lam`` (all may be traced, also under
+    ``jit``/``vmap``).  With ``lam=None`` SciPy chooses ``lam`` by generalized
+    cross-validation (a bounded search to 1e-5); here the value is SciPy's and
+    its derivatives in ``x``, ``w``, ``y`` are those of the exact minimizer of
+    the score, differentiated as an implicit function (when SciPy's choice
+    sits at an end of its interval it is held constant).  That needs the
+    values (not inside ``jit``/``vmap``).  The dense solve is O(n³): meant for
+    hundreds of points, not many thousands.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.interpolate import make_smoothing_spline
+    >>> x = np.linspace(0.0, 3.0, 12)
+    >>> g = osc.grad(lambda y: make_smoothing_spline(x, y, lam=0.1)(1.3))(np.sin(x))
+    >>> g.shape, bool(abs(g.sum() - 1.0) < 1e-12)   # reproduces constants
+    ((12,), True)
+    """
+    if not _any_traced(x, y, w, lam):
+        return _scipy_interpolate.make_smoothing_spline(x, y, w=w, lam=lam, axis=axis)
+    x, y = _float(x), _float(y)
+    who = "make_smoothing_spline"
+    if _np.iscomplexobj(y) or _np.iscomplexobj(x):
+        raise ValueError(f"{who}: x and y must be real")
+    axis = _axis(axis, _np.ndim(y))
+    n = _np.shape(x)[0] if _np.ndim(x) == 1 else -1
+    if _np.ndim(x) != 1 or n != _np.shape(y)[axis]:
+        raise ValueError(f"{who}: x should be 1-D with as many points as y along axis {axis}, got shapes "
+                         f"{_np.shape(x)} and {_np.shape(y)}")
+    if n <= 4:
+        raise ValueError(f"{who}: x and y must have at least 5 points")
+    xv = _known(x)
+    if xv is not None and _np.any(_np.diff(xv) <= 0):
+        raise ValueError(f"{who}: x should be strictly increasing")
+    w = _np.ones(n) if w is None else _float(w)
+    wv = _known(w)
+    if _np.shape(w) != (n,):
+        raise ValueError(f"{who}: w must have shape ({n},), got {_np.shape(w)}")
+    if wv is not None and _np.any(wv <= 0):
+        raise ValueError(f"{who}: the weights must be positive")
+    if lam is not None and not isinstance(lam, _Tracer) and float(lam) < 0.0:
+        raise ValueError(f"{who}: the regularization parameter lam must be non-negative")
+    yd = _np.moveaxis(y, axis, 0)
+    trail = _np.shape(yd)[1:]
+    y2 = _np.reshape(yd, (n, -1))
+    t = _np.concatenate([_np.stack([x[0]] * 3), x, _np.stack([x[-1]] * 3)])
+    T = _ss.natural_basis(x)
+    X = _basis(t, 3, x) @ T
+    K = _ss.penalty(x, w)
+    yv, lamv = _known(y2), _known(lam) if lam is not None else None
+    ref = None
+    if xv is not None and yv is not None and wv is not None and (lam is None or lamv is not None):
+        ref = _scipy_interpolate.make_smoothing_spline(xv, _np.asarray(yv), w=wv, axis=0,
+                                                       lam=None if lam is None else float(lamv))
+    if lam is not None:
+        c = _ss.fit(X, K, y2, lam)
+    else:
+        if ref is None:
+            raise ValueError(f"{who}: with lam=None the GCV choice of lam needs the values of x, y and w, which "
+                             "are not at hand inside jit or vmap; call it outside, or give lam")
+        tv = _np.r_[[xv[0]] * 3, xv, [xv[-1]] * 3]
+        Tv = _ss.natural_basis(xv)
+        Xv, Kv = _basis(tv, 3, xv) @ Tv, _ss.penalty(xv, wv)
+        cv = _np.linalg.lstsq(Tv, _np.reshape(ref.c, (n + 2, -1)), rcond=None)[0]
+        cols = []
+        for j in range(_np.shape(yv)[1]):
+            lam0 = _ss.recover_lambda(Xv, Kv, yv[:, j], cv[:, j])
+            lam_j = _ss.gcv_lambda(X, K, w, y2[:, j], lam0, Xv, Kv, wv, yv[:, j])
+            cols.append(_ss.fit(X, K, y2[:, j], lam_j))
+        c = _np.stack(cols, axis=1)
+    cb = T @ c
+    if ref is not None:  # SciPy's values (its banded solve), the derivatives of the fit
+        cb = _np.reshape(ref.c, (n + 2, -1)) + (cb - _stop_gradient(cb))
+    return BSpline._make(t, _np.reshape(cb, (n + 2,) + tuple(trail)), 3, True, axis)
 
 
 _EXT = {"extrapolate": 0, "zeros": 1, "raise": 2, "const": 3, 0: 0, 1: 1, 2: 2, 3: 3}
