@@ -15,6 +15,10 @@ operations on the traced values, so every derivative order, ``vmap`` and
   over traced parameters and the limits may be traced.  It is called with
   traced points, so it must be written with NumPy operations (``np.exp``,
   not ``math.exp``);
+* elementwise, SciPy's newer interface: :func:`tanhsinh` (double-exponential
+  quadrature) and :func:`nsum` (sums of series, ``_tanhsinh``): each element
+  stops at SciPy's level, chosen on the values, and that rule is written
+  with the traced limits, ``args`` and integrand;
 * ordinary differential equations: :func:`solve_ivp` (RK23, RK45, DOP853)
   and :func:`odeint` (``_ode``): SciPy's solver chooses the steps on the
   values, and the same steps are replayed on the traced initial values and
@@ -39,20 +43,16 @@ from numpy.polynomial import legendre as _legendre
 from scipy.integrate import IntegrationWarning as _IntegrationWarning
 from scipy.special import expit as _expit
 
-from ..batching import BatchTracer as _BatchTracer
 from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer
-from ..core import concrete as _concrete
-from ..core import zero as _zero
-from ..forward import JVPTracer as _JVPTracer
-from ..reverse import ReverseTracer as _ReverseTracer
-from ..taylor_trace import TaylorTracer as _TaylorTracer
 from .. import numpy as _onp
 from ._ode import odeint, solve_ivp
+from ._tanhsinh import nsum, tanhsinh
+from ._quadrature_values import _components, _is_value_path, _limit_values, _value_or_none
 
 __all__ = [
     "trapezoid", "cumulative_trapezoid", "simpson", "cumulative_simpson", "romb", "quad", "quad_vec", "fixed_quad",
-    "dblquad", "tplquad", "nquad", "solve_ivp", "odeint",
+    "dblquad", "tplquad", "nquad", "solve_ivp", "odeint", "tanhsinh", "nsum",
 ]
 
 
@@ -67,14 +67,6 @@ def _as_float(v):
     if isinstance(v, _Tracer):
         return v
     return v.astype(_np.result_type(v.dtype, float), copy=False)
-
-
-def _value_or_none(v):
-    """The concrete value of ``v``, or None where there is none (jit, vmap): value checks are skipped there."""
-    try:
-        return _np.asarray(_concrete(v))
-    except _ConcretizationError:
-        return None
 
 
 def _axis(axis, ndim, name):
@@ -412,19 +404,6 @@ def _legendre_rule(n):
     return nodes, weights
 
 
-def _limit_values(v):
-    """The plain value(s) of a limit under any number of tracer layers (a
-    batch of them under vmap); None inside jit."""
-    while isinstance(v, _Tracer):
-        if isinstance(v, _BatchTracer):
-            v = v.val
-        elif isinstance(v, (_JVPTracer, _ReverseTracer, _TaylorTracer)):
-            v = v.primal
-        else:
-            return _value_or_none(v)
-    return _np.asarray(v, dtype=float)
-
-
 def _check_limit(v, name, fn):
     if isinstance(v, _Tracer):
         if v.ndim != 0:
@@ -509,37 +488,6 @@ def _gauss_kronrod(n):
 _GK_NODES, _GK_WEIGHTS, _GK_GAUSS = _gauss_kronrod(10)
 _EPS = _np.finfo(float).eps
 _TINY = _np.finfo(float).tiny
-
-
-def _components(v, path=()):
-    """``{path: (plain array, number of batch axes)}``: the value and every
-    derivative part that the tracer layers of ``v`` carry already (forward
-    tangents, Taylor coefficients), with ``vmap``'s batch axes moved to the
-    end; the value's path is made of "p" steps only."""
-    if isinstance(v, _JVPTracer):
-        out = _components(v.primal, path + ("p",))
-        tangent = v.tangent_value()
-        if tangent is not _zero:
-            out.update(_components(tangent, path + ("t",)))
-        return out
-    if isinstance(v, _TaylorTracer):
-        out = _components(v.primal, path + ("p",))
-        for i, c in enumerate(v.series):
-            if c is not _zero:
-                out.update(_components(c, path + (f"s{i}",)))
-        return out
-    if isinstance(v, _ReverseTracer):
-        return _components(v.primal, path)
-    if isinstance(v, _BatchTracer):
-        found = _components(v.val, path)
-        return {k: (_np.moveaxis(c, 0, -1), nb + 1) for k, (c, nb) in found.items()}  # (val's batch axis is first)
-    if isinstance(v, _Tracer):
-        return {path: (_np.asarray(_concrete(v)), 0)}  # (raises under jit: quad needs values)
-    return {path: (_np.asarray(v), 0)}
-
-
-def _is_value_path(path):
-    return all(step == "p" for step in path)
 
 
 def _norm_of(kind):
