@@ -41,7 +41,16 @@ is differentiable to any order in every array argument and works under
   (a blocked state recursion) and ``lsim`` (zero- or first-order hold, by
   the matrix exponential), ``impulse``, ``step`` (in :mod:`._ltisys`);
 * the waveforms ``chirp``, ``gausspulse``, ``sawtooth``, ``square`` and
-  ``unit_impulse`` (in :mod:`._waveforms`).
+  ``unit_impulse`` (in :mod:`._waveforms`);
+* filter design on traced parameters (cut-offs, ripples, ``Q``, ``fs``; the
+  order is plain): ``butter``, ``cheby1``, ``cheby2``, ``ellip`` (traced
+  ``Wn``), ``bessel``, ``iirfilter``, ``iirnotch``, ``iirpeak``,
+  ``iircomb``, the prototypes ``buttap``, ``cheb1ap``, ``cheb2ap``, the
+  transforms ``lp2lp``, ``lp2hp``, ``lp2bp``, ``lp2bs`` (and ``_zpk``),
+  ``bilinear``, ``bilinear_zpk``, the conversions ``zpk2tf``, ``tf2zpk``,
+  ``normalize``, ``zpk2sos`` (SciPy's pairing, chosen on the values),
+  ``sos2tf``, ``sos2zpk``, ``tf2sos``, and the FIR designs ``firwin`` and
+  ``firls`` (in :mod:`._filter_design`).
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy import signal
@@ -63,6 +72,10 @@ from .. import numpy as _o
 from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
+from ._filter_design import (bessel, bilinear, bilinear_zpk, buttap, butter, cheb1ap, cheb2ap, cheby1, cheby2, ellip,
+                             firls, firwin, iircomb, iirfilter, iirnotch, iirpeak, lp2bp, lp2bp_zpk, lp2bs, lp2bs_zpk,
+                             lp2hp, lp2hp_zpk, lp2lp, lp2lp_zpk, normalize, sos2tf, sos2zpk, tf2sos, tf2zpk, zpk2sos,
+                             zpk2tf)
 from ._ltisys import _sections, dimpulse, dlsim, dstep, freqs, freqz, freqz_sos, impulse, lsim, sosfreqz, step
 from ._resample import resample, resample_poly, upfirdn
 from ._spectral import coherence, csd, istft, lombscargle, periodogram, spectrogram, stft, welch
@@ -78,6 +91,10 @@ __all__ = [
     "chirp", "gausspulse", "sawtooth", "square", "unit_impulse", "upfirdn", "resample", "resample_poly",
     "decimate", "freqz", "freqz_sos", "sosfreqz", "freqs", "csd", "welch", "periodogram", "coherence",
     "stft", "istft", "spectrogram", "lombscargle", "hilbert2", "envelope", "dlsim", "dimpulse", "dstep", "lsim", "impulse", "step",
+    "zpk2tf", "tf2zpk", "normalize", "zpk2sos", "sos2tf", "sos2zpk", "tf2sos", "bilinear", "bilinear_zpk",
+    "lp2lp", "lp2hp", "lp2bp", "lp2bs", "lp2lp_zpk", "lp2hp_zpk", "lp2bp_zpk", "lp2bs_zpk", "buttap", "cheb1ap",
+    "cheb2ap", "iirfilter", "butter", "cheby1", "cheby2", "ellip", "bessel", "iirnotch", "iirpeak", "iircomb",
+    "firwin", "firls",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
