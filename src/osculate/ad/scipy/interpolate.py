@@ -339,6 +339,13 @@ class PPoly:
         if _np.shape(c)[1] != _np.shape(x)[0] - 1:
             raise ValueError(f"PPoly: c must have {_np.shape(x)[0] - 1} pieces along axis {axis + 1}, "
                              f"got shape {_np.shape(c)}")
+        xv = _known(x)
+        if xv is not None and _np.any(_np.diff(xv) < 0):
+            if _np.any(_np.diff(xv) > 0):
+                raise ValueError("PPoly: x must be strictly increasing or decreasing (as in SciPy)")
+            raise ValueError("PPoly: decreasing breakpoints are not supported on traced values yet (each piece's "
+                             "polynomial is in powers of s - x[i] from its right end there): build the "
+                             "piecewise polynomial on increasing breakpoints")
         self.c, self.x, self.axis = c, x, axis
         self.extrapolate = _check_extrapolate(True if extrapolate is None else extrapolate, "PPoly")
 
