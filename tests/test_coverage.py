@@ -108,6 +108,8 @@ UNSUITED_SAMPLE = {
                             "fixed (central differences of SciPy's values move it); test_scipy_signal_lsim checks it",
     "scipy.signal.step": "without T the time grid comes from the system's eigenvalues, and osculate holds it "
                          "fixed (central differences of SciPy's values move it); test_scipy_signal_lsim checks it",
+    "scipy.signal.sos2tf": "the sample is a 3 x 3 matrix, not second-order sections (n, 6), which SciPy reads "
+                           "anyway and osculate refuses (test_scipy_signal_design checks real sections)",
     "scipy.signal.medfilt2d": "the sample matrix has tied values, where a median has no derivative (central "
                               "differences average the one-sided slopes; test_scipy_signal_2d checks it without ties)",
     "scipy.linalg.logm": "symmetric positive definite matrices, along symmetric directions (the sample's is not)",

@@ -41,6 +41,7 @@ from .. import numpy as _o
 from ..core import Tracer as _Tracer, concrete_or_none as _concrete_or_none
 from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
+from ._ltisys import _sections
 
 _ss = _lazy_module("scipy.signal")  # (scipy.signal imports scipy.stats: read on first use)
 
@@ -269,13 +270,6 @@ def sos2tf(sos):
     for i in range(_np.shape(sos)[0]):
         b, a = _o.convolve(b, sos[i, :3]), _o.convolve(a, sos[i, 3:])
     return b, a
-
-
-def _sections(sos, fname):
-    sos = _nd._array(sos, fname, "sos")
-    if _np.ndim(sos) != 2 or _np.shape(sos)[1] != 6:
-        raise ValueError(f"{fname}: sos array must be 2D with shape (n_sections, 6)")
-    return sos
 
 
 def sos2zpk(sos):
