@@ -19,6 +19,9 @@ operations on the traced values, so every derivative order, ``vmap`` and
   quadrature) and :func:`nsum` (sums of series, ``_tanhsinh``): each element
   stops at SciPy's level, chosen on the values, and that rule is written
   with the traced limits, ``args`` and integrand;
+* :func:`qmc_quad` (quasi-Monte Carlo: SciPy's points, the weighted sum
+  traced, so differentiable in the integrand and the limits) and
+  :func:`newton_cotes` (the weights of a rule: constants; ``_cubature``);
 * ordinary differential equations: :func:`solve_ivp` (RK23, RK45, DOP853)
   and :func:`odeint` (``_ode``): SciPy's solver chooses the steps on the
   values, and the same steps are replayed on the traced initial values and
@@ -47,12 +50,14 @@ from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer
 from .. import numpy as _onp
 from ._ode import odeint, solve_ivp
+from ._cubature import newton_cotes, qmc_quad
 from ._tanhsinh import nsum, tanhsinh
 from ._quadrature_values import _components, _is_value_path, _limit_values, _value_or_none
 
 __all__ = [
     "trapezoid", "cumulative_trapezoid", "simpson", "cumulative_simpson", "romb", "quad", "quad_vec", "fixed_quad",
     "dblquad", "tplquad", "nquad", "solve_ivp", "odeint", "tanhsinh", "nsum",
+    "qmc_quad", "newton_cotes",
 ]
 
 
