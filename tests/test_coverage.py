@@ -108,6 +108,8 @@ UNSUITED_SAMPLE = {
                             "fixed (central differences of SciPy's values move it); test_scipy_signal_lsim checks it",
     "scipy.signal.step": "without T the time grid comes from the system's eigenvalues, and osculate holds it "
                          "fixed (central differences of SciPy's values move it); test_scipy_signal_lsim checks it",
+    "scipy.integrate.newton_cotes": "the sample traces the sample positions, whose weights osculate gives only for "
+                                    "plain positions (traced ones are refused, naming simpson and trapezoid with x=)",
     "scipy.signal.sos2tf": "the sample is a 3 x 3 matrix, not second-order sections (n, 6), which SciPy reads "
                            "anyway and osculate refuses (test_scipy_signal_design checks real sections)",
     "scipy.signal.medfilt2d": "the sample matrix has tied values, where a median has no derivative (central "
