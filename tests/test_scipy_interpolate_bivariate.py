@@ -9,18 +9,11 @@ import osculate as osc
 from osculate.scipy import interpolate as oi
 from osculate.testing import check_grads
 
+from _interpolate_cases import close, traced_value
+
 RNG = np.random.default_rng(20260613)
 
 
-def close(a, b, tol=1e-12):
-    a, b = np.asarray(a), np.asarray(b)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    np.testing.assert_allclose(a, b, rtol=0, atol=tol * max(1.0, float(np.abs(b).max(initial=0.0))))
-
-
-def traced_value(f, *args):
-    """``f``'s value computed on traced arguments (through osculate's path, not SciPy's)."""
-    return osc.jvp(f, args, tuple(np.zeros_like(a) for a in args))[0]
 
 
 X = np.array([0.0, 0.4, 1.1, 2.0, 2.5])

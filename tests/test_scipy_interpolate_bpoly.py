@@ -13,22 +13,14 @@ from osculate.ad.scipy import _smoothing_spline as ss
 from osculate.scipy import interpolate as oi
 from osculate.testing import check_grads
 
+from _interpolate_cases import close, traced_value
+
 RNG = np.random.default_rng(20260612)
 X = np.sort(RNG.uniform(0.0, 5.0, 6))
 C = RNG.normal(size=(4, 5))
 Q = np.linspace(-1.0, 6.0, 23)
 
 
-def close(a, b, tol=1e-12):
-    a, b = np.asarray(a), np.asarray(b)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    finite = np.abs(b[np.isfinite(b)])
-    np.testing.assert_allclose(a, b, rtol=0, atol=tol * max(1.0, float(finite.max(initial=0.0))))
-
-
-def traced_value(f, *args):
-    """``f``'s value computed on traced arguments (through osculate's path, not SciPy's)."""
-    return osc.jvp(f, args, tuple(np.zeros_like(a) for a in args))[0]
 
 
 # --------------------------------------------------------------------------- BPoly

@@ -12,6 +12,8 @@ import osculate as osc
 from osculate.scipy import interpolate as oi
 from osculate.testing import check_grads
 
+from _interpolate_cases import close as _close, traced_value
+
 RNG = np.random.default_rng(20260612)
 Y = RNG.uniform(size=(14, 2))
 D = np.sin(3.0 * Y[:, 0]) + Y[:, 1] ** 2
@@ -21,14 +23,7 @@ KERNELS = ["linear", "thin_plate_spline", "cubic", "quintic", "multiquadric", "i
 
 
 def close(a, b, tol=1e-11):
-    a, b = np.asarray(a), np.asarray(b)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    np.testing.assert_allclose(a, b, rtol=0, atol=tol * max(1.0, float(np.abs(b).max(initial=0.0))))
-
-
-def traced_value(f, *args):
-    """``f``'s value computed on traced arguments (through osculate's path, not SciPy's)."""
-    return osc.jvp(f, args, tuple(np.zeros_like(a) for a in args))[0]
+    _close(a, b, tol)
 
 
 @pytest.mark.parametrize("kernel", KERNELS)

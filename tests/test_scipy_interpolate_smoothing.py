@@ -12,6 +12,8 @@ from osculate.ad.scipy import _fitpack_smoothing as fs
 from osculate.scipy import interpolate as oi
 from osculate.testing import check_grads
 
+from _interpolate_cases import close, traced_value
+
 RNG = np.random.default_rng(20260611)
 X = np.sort(RNG.uniform(0.0, 10.0, 30))
 Y = np.sin(X) + 0.2 * RNG.normal(size=30)
@@ -19,15 +21,6 @@ W = RNG.uniform(0.5, 2.0, 30)
 XS = np.linspace(-0.5, 10.5, 17)
 
 
-def close(a, b, tol=1e-12):
-    a, b = np.asarray(a), np.asarray(b)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    np.testing.assert_allclose(a, b, rtol=0, atol=tol * max(1.0, float(np.abs(b).max(initial=0.0))))
-
-
-def traced_value(f, *args):
-    """``f``'s value computed on traced arguments (through osculate's path, not SciPy's)."""
-    return osc.jvp(f, args, tuple(np.zeros_like(a) for a in args))[0]
 
 
 @pytest.mark.parametrize("k", [1, 2, 3, 5])
