@@ -71,6 +71,9 @@ ROWS = [
     ("choose", lambda a, b: np.choose(np.array([[0, 1, 1], [1, 0, 1]]), [a, b]), [normal(2, 3), normal(3)], "broadcast"),
     ("compress", lambda x: np.compress([True, False, True], x, axis=1), [normal(2, 3)], "axis1"),
     ("extract", lambda x: np.extract(_MASK, x), [normal(3, 4)], "const-mask"),
+    # traced nodes (near 1, 2, 3, 4: the points stay half a node away from every kink)
+    ("interp", lambda x, z: np.interp(x, np.cumsum(np.exp(0.05 * z)), np.sin(np.arange(4.0)), left=-1.0),
+     [lambda r: np.array([0.5, 1.5, 2.5, 3.5, 4.6]), normal(4)], "traced-nodes"),
     ("apply_along_axis", lambda x: np.apply_along_axis(lambda v: np.stack([np.sum(v ** 2), v[0] * v[1]]), 1, x),
      [normal(3, 4)], "vector-result"),
     ("apply_along_axis", lambda x: np.apply_along_axis(lambda v: np.outer(v, v), 0, x), [normal(2, 3)], "matrix-result"),

@@ -204,16 +204,22 @@ def polyval(p, x):
 
 
 def interp(x, xp, fp, left=None, right=None, period=None):
-    """Piecewise-linear interpolation, differentiable in ``x`` and ``fp``
-    (``xp`` is a constant; the derivative in ``x`` jumps at the nodes).
+    """Piecewise-linear interpolation, differentiable in ``x``, ``xp`` and ``fp``
+    (the derivative in ``x`` jumps at the nodes).
 
     Written as ``fp[0] + sum_j (fp[j+1] - fp[j]) * clip((x - xp[j]) / (xp[j+1] - xp[j]), 0, 1)``,
-    which needs no value of ``x`` to pick the segment, so it also runs under
+    which needs no value of ``x`` or ``xp`` to pick the segment, so it also runs under
     ``vmap``, ``jit`` and sparsity detection (at a cost of ``len(xp)`` per entry of ``x``).
+    A traced ``xp`` moves the nodes: the segments' offsets and widths carry its
+    derivative (``period`` then needs a plain ``xp``: it sorts the nodes by value).
     """
-    if isinstance(xp, _Tracer):
-        raise NotImplementedError("osculate.numpy.interp: a traced xp is not supported (x and fp may be traced)")
-    xp = _np.asarray(xp, dtype=float)
+    traced_nodes = isinstance(xp, _Tracer)
+    if traced_nodes:
+        if period is not None:
+            raise NotImplementedError("osculate.numpy.interp: period with a traced xp is not supported (the nodes "
+                                      "are sorted by value): pass xp as a plain array, or wrap the nodes yourself")
+    else:
+        xp = _np.asarray(xp, dtype=float)
     fp = asarray(fp)
     if period is not None:  # as NumPy: everything modulo the period, the nodes extended by one on each side
         if period == 0:
@@ -226,19 +232,19 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         xp = _np.concatenate([xp[-1:] - period, xp, xp[:1] + period])
         fp = concatenate([_prims.getitem(fp, slice(-1, None)), fp, _prims.getitem(fp, slice(0, 1))])
         left = right = None
-    if xp.ndim != 1 or _shape(fp) != xp.shape:
+    if _nd(xp) != 1 or _shape(fp) != _shape(xp):
         raise ValueError("fp and xp are not of the same length.")
     x = asarray(x)
     y = _prims.broadcast_to(_prims.getitem(fp, 0), _shape(x)) * 1.0
-    if xp.shape[0] > 1:
+    if _shape(xp)[0] > 1:
         xe = expand_dims(x, -1)
-        t = (xe - xp[:-1]) / _np.diff(xp)
+        t = (xe - _prims.getitem(xp, slice(None, -1))) / (diff(xp) if traced_nodes else _np.diff(xp))
         t = where(_NONDIFF["less"].bind(t, 0.0), 0.0, where(_NONDIFF["greater"].bind(t, 1.0), 1.0, t))
         y = y + sum(t * diff(fp), axis=-1)
     if left is not None:
-        y = where(_NONDIFF["less"].bind(x, xp[0]), left, y)
+        y = where(_NONDIFF["less"].bind(x, _prims.getitem(xp, 0)), left, y)
     if right is not None:
-        y = where(_NONDIFF["greater"].bind(x, xp[-1]), right, y)
+        y = where(_NONDIFF["greater"].bind(x, _prims.getitem(xp, -1)), right, y)
     return y
 
 
