@@ -168,3 +168,55 @@ def test_errors():
         osc.grad(lambda w: S.butter(3, w)[0][0])(1.3)
     with pytest.raises(ValueError, match="improper"):
         osc.grad(lambda w: S.lp2lp_zpk([1.0, 2.0], [1.0], 1.0, w)[2])(1.0)
+
+
+# --------------------------------------------------------------------------- firwin2
+
+FIRWIN2_CASES = [
+    (21, [0.0, 0.3, 0.6, 1.0], [1.0, 1.2, 0.4, 0.0], {}),                       # type I
+    (20, [0.0, 0.25, 0.5, 1.0], [0.8, 1.0, 0.3, 0.0], {"window": None}),        # type II
+    (19, [0.0, 0.3, 0.7, 1.0], [0.0, 1.0, 0.5, 0.0], {"antisymmetric": True}),  # type III
+    (18, [0.0, 0.4, 0.4, 1.0], [0.0, 1.0, 0.5, 0.7], {"antisymmetric": True}),  # type IV, a jump at 0.4
+    (25, [0.0, 20.0, 30.0, 50.0], [1.0, 1.0, 0.0, 0.0], {"fs": 100.0, "nfreqs": 129}),
+]
+
+
+@pytest.mark.parametrize("numtaps, freq, gain, kw", FIRWIN2_CASES)
+def test_firwin2_values_and_derivatives(numtaps, freq, gain, kw):
+    freq, gain = np.array(freq), np.array(gain)
+    want = ss.firwin2(numtaps, freq, gain, **kw)
+    got = osc.jvp(lambda g: S.firwin2(numtaps, freq, g, **kw), (gain,), (np.zeros_like(gain),))[0]
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-13)
+    J = osc.jacfwd(lambda g: S.firwin2(numtaps, freq, g, **kw))(gain)   # linear in the gains
+    np.testing.assert_allclose(J @ gain, want, rtol=0, atol=1e-13)
+    for k, e in enumerate(np.eye(len(gain))):   # (SciPy refuses a unit gain where the filter type needs a zero)
+        if (kw.get("antisymmetric") and k == 0) or (numtaps % 2 == 0) != bool(kw.get("antisymmetric")) and k == len(gain) - 1 \
+                or (kw.get("antisymmetric") and numtaps % 2 == 1 and k in (0, len(gain) - 1)):
+            continue
+        np.testing.assert_allclose(J[:, k], ss.firwin2(numtaps, freq, e, **kw), rtol=0, atol=1e-13)
+    # in the interior frequencies (the ends are fixed at 0 and fs/2), where no node sits on a point of
+    # the interpolation grid (there the response has a kink, and central differences average its two sides)
+    inner = np.arange(1, len(freq) - 1)
+    nfreqs = kw.get("nfreqs", 1 + 2 ** int(np.ceil(np.log2(numtaps))))
+    grid = np.linspace(0.0, freq[-1], nfreqs)
+    on_grid = np.any(np.isclose(freq[inner][:, None], grid[None, :], rtol=0, atol=1e-12))
+    if len(set(freq[inner])) == len(inner) and not on_grid:
+        def taps(f_inner):
+            f = onp.concatenate([freq[:1], f_inner, freq[-1:]])
+            return S.firwin2(numtaps, f, gain, **kw)
+        h = 1e-6 * freq[-1]
+        Jf = osc.jacfwd(taps)(freq[inner])
+        fd = np.stack([(ss.firwin2(numtaps, freq + h * np.eye(len(freq))[k], gain, **kw)
+                        - ss.firwin2(numtaps, freq - h * np.eye(len(freq))[k], gain, **kw)) / (2 * h) for k in inner], 1)
+        np.testing.assert_allclose(Jf, fd, rtol=1e-5, atol=1e-7)
+
+
+def test_firwin2_under_jit_in_the_gains_and_its_refusals():
+    freq = np.array([0.0, 0.3, 0.6, 1.0])
+    staged = osc.jit(lambda g: S.firwin2(21, freq, g))
+    for g in (np.array([1.0, 1.2, 0.4, 0.0]), np.array([0.5, 0.2, 0.9, 0.1])):
+        np.testing.assert_allclose(staged(g), ss.firwin2(21, freq, g), rtol=0, atol=1e-13)
+    with pytest.raises(ValueError, match="fs must be a plain number"):
+        osc.grad(lambda fs: S.firwin2(21, freq * fs / 2, np.ones(4), fs=fs)[3])(2.0)
+    with pytest.raises(ValueError, match="Type II"):
+        osc.grad(lambda g: S.firwin2(20, freq, g)[3])(np.ones(4))

@@ -49,7 +49,7 @@ __all__ = [
     "zpk2tf", "tf2zpk", "normalize", "zpk2sos", "sos2tf", "sos2zpk", "tf2sos", "bilinear", "bilinear_zpk",
     "lp2lp", "lp2hp", "lp2bp", "lp2bs", "lp2lp_zpk", "lp2hp_zpk", "lp2bp_zpk", "lp2bs_zpk",
     "buttap", "cheb1ap", "cheb2ap", "iirfilter", "butter", "cheby1", "cheby2", "ellip", "bessel",
-    "iirnotch", "iirpeak", "iircomb", "firwin", "firls",
+    "iirnotch", "iirpeak", "iircomb", "firwin", "firwin2", "firls",
 ]
 
 
@@ -1001,6 +1001,59 @@ def firwin(numtaps, cutoff, *, width=None, window="hamming", pass_zero=True, sca
             f = 0.5 * (bands[0, 0] + bands[0, 1])
         h = h / _o.sum(h * _o.cos(_np.pi * m * f))
     return h
+
+
+def firwin2(numtaps, freq, gain, *, nfreqs=None, window="hamming", antisymmetric=False, fs=None):
+    """A FIR filter by frequency sampling, as :func:`scipy.signal.firwin2`:
+    the desired ``gain`` interpolated linearly at ``nfreqs`` frequencies,
+    transformed back and windowed; differentiable in ``freq`` and ``gain``
+    (``numtaps``, ``nfreqs``, ``window`` and ``fs`` are plain).  A repeated
+    frequency (a jump in the response) is moved apart by ``eps * fs / 2`` as
+    SciPy does; the checks and that move read the values, so a traced ``freq``
+    needs them (outside ``jit``/``vmap``).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.signal import firwin2
+    >>> taps = lambda g: firwin2(5, [0.0, 0.5, 1.0], g)
+    >>> g = np.array([1.0, 1.0, 0.0])
+    >>> taps(g).round(6)
+    array([-0.008536,  0.110844,  0.75    ,  0.110844, -0.008536])
+    >>> osc.jacfwd(taps)(g).shape   # the taps are linear in the gains
+    (5, 3)
+    """
+    if not _traced(freq, gain):
+        return _ss.firwin2(numtaps, freq, gain, nfreqs=nfreqs, window=window, antisymmetric=antisymmetric, fs=fs)
+    fname = "firwin2"
+    if isinstance(fs, _Tracer):
+        raise ValueError(f"{fname}: fs must be a plain number (freq and gain may be traced)")
+    freq, gain = _vec(freq, fname, "freq") * 1.0, _vec(gain, fname, "gain") * 1.0
+    fv = _values(freq, fname, "the frequency grid")
+    gv = gain if not isinstance(gain, _Tracer) else _concrete_or_none(gain)
+    # SciPy's own call on the plain values settles every check (lengths, order, filter type)
+    _ss.firwin2(numtaps, fv, _np.zeros(len(fv)) if gv is None else gv, nfreqs=nfreqs, window=window,
+                antisymmetric=antisymmetric, fs=fs)
+    nyq = 1.0 if fs is None else 0.5 * float(fs)
+    ftype = (4 if numtaps % 2 == 0 else 3) if antisymmetric else (2 if numtaps % 2 == 0 else 1)
+    if nfreqs is None:
+        nfreqs = 1 + 2 ** int(_np.ceil(_np.log2(numtaps)))
+    repeated = _np.flatnonzero(fv[1:] == fv[:-1])
+    if repeated.size:  # SciPy's tweak, applied to the traced grid as a constant offset
+        eps = _np.finfo(float).eps * nyq
+        offset = _np.zeros(len(fv))
+        offset[repeated] -= eps
+        offset[repeated + 1] += eps
+        freq = freq + offset
+    x = _np.linspace(0.0, nyq, nfreqs)
+    fx = _o.interp(x, freq, gain)
+    shift = _np.exp(-(numtaps - 1) / 2.0 * 1j * _np.pi * x / nyq)
+    if ftype > 2:
+        shift = shift * 1j
+    out = _o.fft.irfft(fx * shift)[:numtaps]
+    if window is not None:
+        out = out * _ss.get_window(window, numtaps, fftbins=False)
+    if ftype == 3:
+        out = _o.where(_np.arange(numtaps) == numtaps // 2, 0.0, out)
+    return out
 
 
 def firls(numtaps, bands, desired, *, weight=None, fs=None):

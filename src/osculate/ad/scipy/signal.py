@@ -49,8 +49,8 @@ is differentiable to any order in every array argument and works under
   transforms ``lp2lp``, ``lp2hp``, ``lp2bp``, ``lp2bs`` (and ``_zpk``),
   ``bilinear``, ``bilinear_zpk``, the conversions ``zpk2tf``, ``tf2zpk``,
   ``normalize``, ``zpk2sos`` (SciPy's pairing, chosen on the values),
-  ``sos2tf``, ``sos2zpk``, ``tf2sos``, and the FIR designs ``firwin`` and
-  ``firls`` (in :mod:`._filter_design`).
+  ``sos2tf``, ``sos2zpk``, ``tf2sos``, and the FIR designs ``firwin``,
+  ``firwin2`` and ``firls`` (in :mod:`._filter_design`).
 
 >>> import numpy as np, osculate as osc
 >>> from osculate.scipy import signal
@@ -73,9 +73,9 @@ from ..core import ConcretizationError, Tracer as _Tracer, concrete as _concrete
 from ..util import lazy_module as _lazy_module
 from . import ndimage as _nd
 from ._filter_design import (bessel, bilinear, bilinear_zpk, buttap, butter, cheb1ap, cheb2ap, cheby1, cheby2, ellip,
-                             firls, firwin, iircomb, iirfilter, iirnotch, iirpeak, lp2bp, lp2bp_zpk, lp2bs, lp2bs_zpk,
-                             lp2hp, lp2hp_zpk, lp2lp, lp2lp_zpk, normalize, sos2tf, sos2zpk, tf2sos, tf2zpk, zpk2sos,
-                             zpk2tf)
+                             firls, firwin, firwin2, iircomb, iirfilter, iirnotch, iirpeak, lp2bp, lp2bp_zpk, lp2bs,
+                             lp2bs_zpk, lp2hp, lp2hp_zpk, lp2lp, lp2lp_zpk, normalize, sos2tf, sos2zpk, tf2sos, tf2zpk,
+                             zpk2sos, zpk2tf)
 from ._ltisys import _sections, dimpulse, dlsim, dstep, freqs, freqz, freqz_sos, impulse, lsim, sosfreqz, step
 from ._resample import resample, resample_poly, upfirdn
 from ._spectral import coherence, csd, istft, lombscargle, periodogram, spectrogram, stft, welch
@@ -94,7 +94,7 @@ __all__ = [
     "zpk2tf", "tf2zpk", "normalize", "zpk2sos", "sos2tf", "sos2zpk", "tf2sos", "bilinear", "bilinear_zpk",
     "lp2lp", "lp2hp", "lp2bp", "lp2bs", "lp2lp_zpk", "lp2hp_zpk", "lp2bp_zpk", "lp2bs_zpk", "buttap", "cheb1ap",
     "cheb2ap", "iirfilter", "butter", "cheby1", "cheby2", "ellip", "bessel", "iirnotch", "iirpeak", "iircomb",
-    "firwin", "firls",
+    "firwin", "firwin2", "firls",
 ]
 
 #: the direct method of ``method='auto'`` gathers ``output size x window size``
