@@ -1,5 +1,5 @@
-"""Quasi-Monte Carlo integration (``qmc_quad``) and the Newton-Cotes weights
-(``newton_cotes``) on traced values.
+"""Quasi-Monte Carlo integration (``qmc_quad``), adaptive cubature
+(``cubature``) and the Newton-Cotes weights (``newton_cotes``) on traced values.
 
 ``qmc_quad``'s estimate is a weighted sum: with the low-discrepancy points
 ``u_j`` of the unit cube that SciPy's generator gives, each estimate is
@@ -8,6 +8,14 @@ SciPy itself (so a ``qrng`` gives SciPy's points, and consumes its state as
 SciPy does) and the sum is written with the traced limits and integrand:
 differentiable in whatever ``func`` closes over and in ``a`` and ``b``,
 through the volume and the mapping of the points.
+
+``cubature`` chooses its regions from the integrand's values, a choice that
+has no derivative.  So SciPy runs on the plain values (of the limits, and of
+the integrand, whatever it closes over) and reports the regions it ended
+with; the same rule is then applied on each of them with the nodes written as
+functions of the traced limits, so the estimate is the rule's sum on fixed
+regions, differentiable in the limits, ``args`` and the integrand's
+parameters to any order.
 """
 
 from __future__ import annotations
@@ -16,12 +24,16 @@ import warnings as _warnings
 
 import numpy as _np
 import scipy.integrate as _si
+from scipy.integrate._cubature import CubatureResult
 from scipy.integrate._quadrature import QMCQuadResult
+from scipy.integrate._rules import GaussKronrodQuadrature, GenzMalikCubature, ProductNestedFixed
 
+from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer
 from .. import numpy as _onp
+from ._quadrature_values import _limit_values, primal as _primal
 
-__all__ = ["qmc_quad", "newton_cotes"]
+__all__ = ["qmc_quad", "newton_cotes", "cubature"]
 
 
 def _unit_samples(dim, n_estimates, n_points, qrng):
@@ -128,3 +140,138 @@ def newton_cotes(rn, equal=0):
                         "are constants); for traced sample positions use osculate.scipy.integrate.simpson or "
                         "trapezoid with x=")
     return _si.newton_cotes(rn, equal)
+
+
+# --------------------------------------------------------------------------- cubature
+
+
+def _cubature_rule(rule, ndim):
+    """SciPy's rule for the name ``rule`` in ``ndim`` dimensions (a rule object as it is)."""
+    if not isinstance(rule, str):
+        return rule
+    if rule == "genz-malik":
+        return GenzMalikCubature(ndim)
+    base = {"gauss-kronrod": 21, "gk21": 21, "gk15": 15}.get(rule)
+    if base is None:
+        raise ValueError(f"unknown rule {rule}")
+    return ProductNestedFixed([GaussKronrodQuadrature(base)] * ndim)
+
+
+def _nodes_on_regions(rule, regions, ndim):
+    """The nodes of ``rule`` and of its lower-order partner on every region (in
+    SciPy's coordinates, as SciPy places them), with the weights of the
+    estimate and of the error estimate: arrays ``(regions, nodes, ...)``."""
+    nodes, weights = rule.nodes_and_weights
+    lower_nodes, lower_weights = rule.lower_nodes_and_weights
+    unit = _np.concatenate([_np.reshape(nodes, (len(weights), -1)), _np.reshape(lower_nodes, (len(lower_weights), -1))])
+    w_high = _np.concatenate([weights, _np.zeros(len(lower_weights))])
+    w_err = _np.concatenate([weights, -_np.asarray(lower_weights)])
+    ra = _np.stack([_np.asarray(r.a, dtype=float) for r in regions])          # (R, n)
+    rb = _np.stack([_np.asarray(r.b, dtype=float) for r in regions])
+    lengths = rb - ra
+    points = (unit[None] + 1) * (lengths[:, None, :] * 0.5) + ra[:, None, :]  # (R, M, n), SciPy's formula
+    scale = _np.prod(lengths, axis=-1)[:, None] / 2 ** ndim
+    return points, w_high[None] * scale, w_err[None] * scale
+
+
+def _map_points(t, lo, hi, lo_v, hi_v, reflect):
+    """The traced integration points for SciPy's points ``t`` (rows of ``(N, n)``),
+    the Jacobian of SciPy's change of variables for infinite limits, and the
+    factor by which the traced limits scale every region's volume.
+
+    Along a finite side the point ``t`` is ``lo + (hi - lo) u`` with
+    ``u = (t - lo) / (hi - lo)`` fixed; it is written ``t + (lo' - lo)(1 - u) +
+    (hi' - hi) u`` so that its value is SciPy's point to the last bit and its
+    derivative that of the affine map.  Along ``[s, inf)`` it is ``s + (1 - t) / t``
+    (traced in ``s``), along ``(-inf, inf)`` ``(1 - |t|) / t``; ``(-inf, e]`` was
+    reflected to ``[-e, inf)`` (``reflect``) and is reflected back here."""
+    finite = _np.isfinite(lo_v) & _np.isfinite(hi_v)
+    semi = _np.isfinite(lo_v) & ~_np.isfinite(hi_v)
+    double = ~_np.isfinite(lo_v) & ~_np.isfinite(hi_v)
+    span = _np.where(finite, hi_v - lo_v, 1.0)
+    u = _np.where(finite, (t - _np.where(finite, lo_v, 0.0)) / span, 0.0)
+    safe_t = _np.where(finite, 1.0, t)
+    x_plain = _np.where(semi, _np.where(semi, lo_v, 0.0) + (1 - safe_t) / safe_t,
+                        _np.where(double, (1 - _np.abs(safe_t)) / safe_t, t))
+    has_lo = semi | finite
+    dlo = _onp.where(has_lo, lo, 0.0) - _np.where(has_lo, lo_v, 0.0)   # (zero-valued: the limits' motion)
+    dhi = _onp.where(finite, hi, 0.0) - _np.where(finite, hi_v, 0.0)
+    x = x_plain + dlo * (1 - u) * finite + dlo * semi + dhi * u
+    x = _onp.where(reflect, -x, x)
+    jacobian = 1.0 / _np.prod(_np.where(finite, 1.0, safe_t ** 2), axis=-1)
+    volume = _onp.prod(1.0 + (dhi - dlo) * finite / span)     # (every region's volume scales by this: 1 in value)
+    return x, jacobian, volume
+
+
+def cubature(f, a, b, *, rule="gk21", rtol=1e-8, atol=0, max_subdivisions=10000, args=(), workers=1, points=None):
+    """Adaptive cubature over a box: :func:`scipy.integrate.cubature`.
+
+    ``f(x, *args)`` gets points as rows of ``x`` (shape ``(npoints, ndim)``)
+    and returns ``(npoints, ...)`` values; it must be written with NumPy
+    operations.  SciPy subdivides on the plain values and reports the regions
+    it ended with; on those regions the same rule is written with the traced
+    limits, ``args`` and integrand, so ``estimate`` (and ``error``, the sum of
+    the regions' ``|rule - lower rule|``) is differentiable in all of them.
+    The estimate is the rule's sum over the final regions: SciPy's own
+    running total, to rounding.  Along ``(-inf, b]`` SciPy's change of
+    variables evaluates ``f`` at the wrong points, so such a side is
+    reflected to ``[-b, inf)`` before SciPy sees it (the value is then
+    the integral's, not SciPy's).  Under ``jit`` the values are unknown and
+    the regions cannot be chosen: call it outside ``jit``; limits batched by
+    ``vmap`` are refused (each would need its own regions).
+
+    >>> import numpy as np, osculate as osc
+    >>> g = lambda t: cubature(lambda x: np.exp(-t * np.sum(x ** 2, axis=-1)), [0.0, 0.0], [1.0, 2.0]).estimate
+    >>> round(float(g(1.0)), 10), round(float(osc.grad(g)(1.0)), 6)
+    (0.6587596697, -0.482831)
+    """
+    if not callable(f):
+        raise TypeError("osculate.scipy.integrate.cubature: f must be callable")
+    a, b = _onp.asarray(a) * 1.0, _onp.asarray(b) * 1.0
+    args = tuple(args)
+    traced = any(isinstance(v, _Tracer) for v in (a, b, *args))
+    av, bv = _limit_values(a), _limit_values(b)
+    if av is None or bv is None:
+        raise _ConcretizationError("osculate.scipy.integrate.cubature: the regions are chosen from values, which "
+                                   "jit does not have; call cubature outside jit (it differentiates and vmaps)")
+    if av.shape != _np.shape(a) or bv.shape != _np.shape(b):
+        raise NotImplementedError("osculate.scipy.integrate.cubature: limits batched by vmap would each need their "
+                                  "own regions; loop over them, or vmap over the integrand's parameters instead")
+    if av.ndim != 1 or bv.ndim != 1 or av.size == 0 or av.shape != bv.shape:
+        raise ValueError("osculate.scipy.integrate.cubature: a and b must be nonempty 1-D arrays of the same length")
+    ndim = av.shape[0]
+    swap = bv < av
+    sign = -1.0 if _np.count_nonzero(swap) % 2 else 1.0
+    lo_v, hi_v = _np.where(swap, bv, av), _np.where(swap, av, bv)
+    lo, hi = _onp.where(swap, b, a), _onp.where(swap, a, b)
+    reflect = (lo_v == -_np.inf) & (hi_v != _np.inf)        # (-inf, e] -> [-e, inf)
+    if _np.any(reflect):
+        lo_v, hi_v = _np.where(reflect, -hi_v, lo_v), _np.where(reflect, _np.inf, hi_v)
+        lo, hi = _onp.where(reflect, -hi, lo), _onp.where(reflect, _np.inf, hi)
+        if points is not None:
+            points = [_np.where(reflect, -_np.asarray(p, dtype=float), _np.asarray(p, dtype=float)) for p in points]
+    seen_traced = []
+
+    def plain_f(x):
+        out = f(_np.where(reflect, -x, x), *args)
+        if isinstance(out, _Tracer):
+            seen_traced.append(True)
+            return _primal(out)[0]  # (vmap's batch axes at the end: one set of regions for the whole batch)
+        return out
+
+    res = _si.cubature(plain_f, lo_v, hi_v, rule=rule, rtol=rtol, atol=atol, max_subdivisions=max_subdivisions,
+                       workers=workers, points=points)
+    if not traced and not seen_traced and not _np.any(reflect) and not _np.any(swap):
+        return res
+    the_rule = _cubature_rule(rule, ndim)
+    t, w_high, w_err = _nodes_on_regions(the_rule, res.regions, ndim)
+    n_regions, n_nodes = w_high.shape
+    x, jacobian, volume = _map_points(_np.reshape(t, (-1, ndim)), lo, hi, lo_v, hi_v, reflect)
+    values = _onp.asarray(f(x, *args))
+    values = values * _np.reshape(jacobian, (-1,) + (1,) * (values.ndim - 1)) * volume
+    values = _onp.reshape(values, (n_regions, n_nodes) + tuple(values.shape[1:]))
+    tail = (1,) * (values.ndim - 2)
+    estimate = _onp.sum(_onp.reshape(w_high, w_high.shape + tail) * values, axis=(0, 1))
+    error = _onp.sum(_onp.abs(_onp.sum(_onp.reshape(w_err, w_err.shape + tail) * values, axis=1)), axis=0)
+    return CubatureResult(estimate=sign * estimate, error=error, status=res.status, subdivisions=res.subdivisions,
+                          regions=res.regions, atol=res.atol, rtol=res.rtol)

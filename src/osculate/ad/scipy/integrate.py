@@ -22,6 +22,9 @@ operations on the traced values, so every derivative order, ``vmap`` and
 * :func:`qmc_quad` (quasi-Monte Carlo: SciPy's points, the weighted sum
   traced, so differentiable in the integrand and the limits) and
   :func:`newton_cotes` (the weights of a rule: constants; ``_cubature``);
+* :func:`cubature` (adaptive cubature over a box, ``_cubature``): SciPy
+  chooses the regions on the values, and its rule is written on those
+  regions with the traced limits, ``args`` and integrand;
 * ordinary differential equations: :func:`solve_ivp` (RK23, RK45, DOP853)
   and :func:`odeint` (``_ode``): SciPy's solver chooses the steps on the
   values, and the same steps are replayed on the traced initial values and
@@ -50,14 +53,14 @@ from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer
 from .. import numpy as _onp
 from ._ode import odeint, solve_ivp
-from ._cubature import newton_cotes, qmc_quad
+from ._cubature import cubature, newton_cotes, qmc_quad
 from ._tanhsinh import nsum, tanhsinh
 from ._quadrature_values import _components, _is_value_path, _limit_values, _value_or_none
 
 __all__ = [
     "trapezoid", "cumulative_trapezoid", "simpson", "cumulative_simpson", "romb", "quad", "quad_vec", "fixed_quad",
     "dblquad", "tplquad", "nquad", "solve_ivp", "odeint", "tanhsinh", "nsum",
-    "qmc_quad", "newton_cotes",
+    "qmc_quad", "newton_cotes", "cubature",
 ]
 
 
