@@ -39,6 +39,16 @@ def test_plain_inputs_give_scipys_result():
     ref = si.cubature(gauss, [0.0, 0.0], [1.0, 2.0], rtol=1e-10)
     res = integrate.cubature(gauss, [0.0, 0.0], [1.0, 2.0], rtol=1e-10)
     assert res.estimate == ref.estimate and res.error == ref.error
+    ref = si.cubature(gauss, [1.0, 0.0], [-0.5, 2.0])                    # flipped limits: SciPy's sign
+    res = integrate.cubature(gauss, [1.0, 0.0], [-0.5, 2.0])
+    assert res.estimate == ref.estimate and res.error == ref.error
+
+
+def test_workers_map_gives_the_same_derivative():
+    g = lambda t, w: integrate.cubature(gauss, [0.0, 0.0], np.stack([1.0, t]), workers=w).estimate  # noqa: E731
+    serial = osc.grad(g)(1.5, 1)
+    assert osc.grad(g)(1.5, map) == serial
+    np.testing.assert_allclose(serial, math.sqrt(math.pi) / 2 * erf(1.0) * math.exp(-2.25), rtol=1e-10)
 
 
 def test_derivatives_in_limits_and_parameter_against_closed_forms():

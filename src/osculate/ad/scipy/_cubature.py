@@ -20,6 +20,7 @@ parameters to any order.
 
 from __future__ import annotations
 
+import dataclasses as _dataclasses
 import warnings as _warnings
 
 import numpy as _np
@@ -261,8 +262,8 @@ def cubature(f, a, b, *, rule="gk21", rtol=1e-8, atol=0, max_subdivisions=10000,
 
     res = _si.cubature(plain_f, lo_v, hi_v, rule=rule, rtol=rtol, atol=atol, max_subdivisions=max_subdivisions,
                        workers=workers, points=points)
-    if not traced and not seen_traced and not _np.any(reflect) and not _np.any(swap):
-        return res
+    if not traced and not seen_traced and not _np.any(reflect):
+        return _dataclasses.replace(res, estimate=sign * res.estimate)  # (SciPy's result: it flips the limits too)
     the_rule = _cubature_rule(rule, ndim)
     t, w_high, w_err = _nodes_on_regions(the_rule, res.regions, ndim)
     n_regions, n_nodes = w_high.shape
