@@ -25,9 +25,13 @@ import warnings as _warnings
 
 import numpy as _np
 import scipy.integrate as _si
-from scipy.integrate._cubature import CubatureResult
 from scipy.integrate._quadrature import QMCQuadResult
-from scipy.integrate._rules import GaussKronrodQuadrature, GenzMalikCubature, ProductNestedFixed
+
+try:  # SciPy's cubature and its rules (SciPy 1.15 and later; private modules, so a later SciPy may move them)
+    from scipy.integrate._cubature import CubatureResult
+    from scipy.integrate._rules import GaussKronrodQuadrature, GenzMalikCubature, ProductNestedFixed
+except ImportError:  # pragma: no cover - an older SciPy: cubature() says so when called
+    CubatureResult = GaussKronrodQuadrature = GenzMalikCubature = ProductNestedFixed = None
 
 from ..core import ConcretizationError as _ConcretizationError
 from ..core import Tracer as _Tracer
@@ -226,6 +230,8 @@ def cubature(f, a, b, *, rule="gk21", rtol=1e-8, atol=0, max_subdivisions=10000,
     >>> round(float(g(1.0)), 10), round(float(osc.grad(g)(1.0)), 6)
     (0.6587596697, -0.482831)
     """
+    if CubatureResult is None:
+        raise NotImplementedError("osculate.scipy.integrate.cubature needs SciPy's cubature (SciPy 1.15 or later)")
     if not callable(f):
         raise TypeError("osculate.scipy.integrate.cubature: f must be callable")
     a, b = _onp.asarray(a) * 1.0, _onp.asarray(b) * 1.0
