@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import interpolate as _si
 
-__all__ = ["fitpack_fit", "jump_matrix", "recover_lambda", "solve_lambda", "knot_sources"]
+__all__ = ["fitpack_fit", "parametric_fit", "jump_matrix", "recover_lambda", "solve_lambda", "knot_sources"]
 
 
 def fitpack_fit(kind, x, y, w, k, s, xb, xe, t=None):
@@ -57,6 +57,27 @@ def fitpack_fit(kind, x, y, w, k, s, xb, xe, t=None):
     return knots, np.asarray(c, dtype=float)[:len(knots) - k - 1], float(fp), ier, msg
 
 
+def parametric_fit(kind, x, w, u, ub, ue, k, s):
+    """SciPy's parametric fit on plain values (``x`` of shape ``(idim, m)``):
+    ``(knots, coefficients (len(knots) - k - 1, idim), fp, ier, msg, u)``.
+
+    ``kind`` is ``'splprep'`` or ``'make_splprep'``; ``u`` None lets SciPy
+    parametrise by chord length.  FITPACK's ``parcur`` fits every coordinate
+    on the same knots with one penalty weight, so the coefficients' columns
+    share the design matrix and ``lam``."""
+    if kind == "splprep":
+        (tck, u), fp, ier, msg = _si.splprep(x, w=w, u=u, ub=ub, ue=ue, k=k, s=s, full_output=1, quiet=1)
+        knots, c = tck[0], tck[1]
+        c = np.stack([np.asarray(ci, dtype=float) for ci in c], axis=1)
+    else:
+        spl, u = _si.make_splprep(x, w=w, u=u, ub=ub, ue=ue, k=k, s=s)
+        c = np.asarray(spl.c, dtype=float)  # SciPy keeps the coefficients axis first whatever spl.axis
+        knots = spl.t
+        fp, ier, msg = float(np.sum((w * (x - spl(u))) ** 2)), 0, ""
+    knots = np.asarray(knots, dtype=float)
+    return knots, c[:len(knots) - k - 1], float(fp), ier, msg, np.asarray(u, dtype=float)
+
+
 def jump_matrix(t, k):
     """``(interior knots, coefficients)``: row ``j`` holds the jump of the
     ``k``-th derivative of every B-spline at the interior knot ``t[k + 1 + j]``
@@ -74,13 +95,14 @@ def jump_matrix(t, k):
 def recover_lambda(A, rhs, D, c):
     """The penalty weight ``lam`` behind FITPACK's coefficients ``c`` of the
     weighted design ``A`` (rows scaled by ``w``) and data ``rhs = w * y``, or
-    None when ``c`` is the plain least-squares fit (no penalty)."""
+    None when ``c`` is the plain least-squares fit (no penalty).  ``rhs`` and
+    ``c`` may have one column per coordinate of a curve (one ``lam`` for all)."""
     g = A.T @ rhs
     r = g - A.T @ (A @ c)
     if D.shape[0] == 0 or np.linalg.norm(r) <= 1e-9 * max(np.linalg.norm(g), np.finfo(float).tiny):
         return None
     v = D.T @ (D @ c)
-    lam = float(v @ r) / float(v @ v)
+    lam = float(np.vdot(v, r)) / float(np.vdot(v, v))
     return lam if lam > 0.0 else None
 
 

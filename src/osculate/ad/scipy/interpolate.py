@@ -28,8 +28,12 @@ them, in the knots ``x``.
   :class:`InterpolatedUnivariateSpline` and :class:`LSQUnivariateSpline`
   (SciPy's knots, a piecewise-constant function of the data held fixed; the
   least-squares or penalized coefficients recomputed on them, the penalty's
-  weight an implicit function of the data), and :func:`sproot` (each root an
-  implicit function of the spline);
+  weight an implicit function of the data), :func:`make_splrep`, the
+  parametric curves :func:`splprep` and :func:`make_splprep` (likewise, every
+  coordinate on the same knots with one penalty weight; the default
+  chord-length parameters computed on the traced points; :func:`splev`
+  evaluates such a curve), and :func:`sproot` (each root an implicit function
+  of the spline);
 * the interpolating polynomials :class:`KroghInterpolator`,
   :class:`BarycentricInterpolator`, :func:`krogh_interpolate` and
   :func:`barycentric_interpolate` (Newton's form, distinct nodes);
@@ -90,7 +94,7 @@ __all__ = [
     "bisplev", "interp1d",
     "RegularGridInterpolator", "interpn", "KroghInterpolator", "BarycentricInterpolator", "krogh_interpolate",
     "barycentric_interpolate", "pchip", "splrep", "sproot", "UnivariateSpline", "InterpolatedUnivariateSpline",
-    "LSQUnivariateSpline", "make_splrep", "RBFInterpolator", "Rbf",
+    "LSQUnivariateSpline", "make_splrep", "splprep", "make_splprep", "RBFInterpolator", "Rbf",
     "LinearNDInterpolator", "NearestNDInterpolator", "griddata", "lagrange", "pade",
     "approximate_taylor_polynomial", "RectBivariateSpline", "make_smoothing_spline",
 ]
@@ -1585,7 +1589,8 @@ def _tck(tck, who):
 
 def splev(x, tck, der=0, ext=0):
     """The spline ``tck`` (``(t, c, k)`` or a :class:`BSpline`) or its
-    derivative ``der`` at ``x``, as :func:`scipy.interpolate.splev`.  ``ext``
+    derivative ``der`` at ``x``, as :func:`scipy.interpolate.splev` (a list,
+    one array per coordinate, for a curve ``[t, [c_1, ...], k]`` from :func:`splprep`).  ``ext``
     says what happens outside ``[t[k], t[n]]``: 0 extrapolate, 1 zero, 2
     raise ``ValueError``, 3 the value at the nearest end (as SciPy's, the
     derivatives ``der > 0`` extrapolate with ``ext=3``).
@@ -1596,6 +1601,8 @@ def splev(x, tck, der=0, ext=0):
     >>> splev(np.array([0.5, 3.0]), (t, np.array([0.0, 1.0, 0.0]), 1), ext=1)
     array([0.5, 0. ])
     """
+    if not isinstance(tck, BSpline) and len(tck) == 3 and isinstance(tck[1], (list, tuple)):
+        return [splev(x, (tck[0], ci, tck[2]), der, ext) for ci in tck[1]]  # a curve from splprep
     t, c, k, _ = _tck(tck, "splev")
     if ext not in (0, 1, 2, 3):
         raise ValueError(f"splev: ext must be 0, 1, 2 or 3, got {ext!r}")
@@ -2154,6 +2161,158 @@ def make_splrep(x, y, *, w=None, xb=None, xe=None, k=3, s=0, t=None, nest=None, 
         return make_interp_spline(x, y, k=k)
     fit = _Fit("make_splrep", "make_splrep", x, y, w, xb, xe, k, s, None)
     return BSpline._make(fit.t, fit.c, fit.k, True, 0)
+
+
+def _chord_parameters(x):
+    """SciPy's default parameters of a curve through the columns of ``x``:
+    the cumulative chord length, scaled to end at 1 (written on the traced
+    points, so the parameters move with them)."""
+    d = _np.sqrt(_np.sum((x[:, 1:] - x[:, :-1]) ** 2, axis=0))
+    v = _np.concatenate([0.0 * d[:1], _np.cumsum(d)])
+    return v / v[-1]
+
+
+def _parametric_fit(kind, who, x, w, u, ub, ue, k, s):
+    """A FITPACK curve fit on traced points ``x`` (``(idim, m)``): returns
+    ``(knots, c (n, idim), fp, ier, msg, u)``.  As :class:`_Fit`: SciPy's knots
+    on the plain values (following the parameters they sit on), the
+    least-squares or penalized coefficients of every coordinate recomputed on
+    them with one penalty weight, an implicit function of the data."""
+    k = int(k)
+    if not 1 <= k <= 5:
+        raise ValueError(f"{who}: the degree k must be between 1 and 5, got {k}")
+    if isinstance(x, (list, tuple)):
+        x = _np.stack([_float(xi) for xi in x])
+    x = _float(x)
+    if _np.ndim(x) == 1:
+        x = _np.expand_dims(x, 0)
+    if _np.ndim(x) != 2 or not 0 < _np.shape(x)[0] < 11:
+        raise ValueError(f"{who}: x must be a list of 1 to 10 coordinate arrays of one length, got shape "
+                         f"{_np.shape(x)}")
+    if _np.iscomplexobj(x):
+        raise ValueError(f"{who}: x must be real")
+    m = _np.shape(x)[1]
+    if m <= k:
+        raise ValueError(f"{who}: need more than k={k} points, got {m}")
+    w = _np.ones(m) if w is None else _float(w)
+    if _np.shape(w) != (m,):
+        raise ValueError(f"{who}: w must have shape ({m},), got {_np.shape(w)}")
+    if u is not None:
+        u = _float(u)
+        if _np.shape(u) != (m,):
+            raise ValueError(f"{who}: u must have shape ({m},), got {_np.shape(u)}")
+    if _any_traced(s, ub, ue):
+        raise TypeError(f"{who}: s and the interval ends ub, ue must be plain numbers (they steer FITPACK's knot "
+                        "choice)")
+    xv, wv, uv = _known(x), _known(w), None if u is None else _known(u)
+    if xv is None or wv is None or (u is not None and uv is None):
+        raise ValueError(f"{who}: chooses its knots and parameters from the values of x, w and u, which are not at "
+                         "hand inside jit or vmap; call it outside jit/vmap")
+    if s is None:
+        s = m - _np.sqrt(2.0 * m)
+    s = float(s)
+    tv, c0, _, ier, msg, u0 = _fs.parametric_fit(kind, xv, wv, uv, ub, ue, k, s)
+    if u is None:
+        u, ub_, ue_ = _chord_parameters(x), 0.0, 1.0  # FITPACK's interval for its own parameters
+        u = u0 + (u - _stop_gradient(u))  # SciPy's values to the last bit, the derivatives of the chords
+        ub_t, ue_t = ub_, ue_
+    else:
+        ub_ = float(u0[0] if ub is None else ub)
+        ue_ = float(u0[-1] if ue is None else ue)
+        ub_t = u[0] if ub is None else ub_
+        ue_t = u[-1] if ue is None else ue_
+    knots = _following_knots(tv, _fs.knot_sources(tv, u0, ub_, ue_), u, ub_t, ue_t)
+    lam = None
+    if s > 0.0:
+        Ap = _basis(tv, k, u0) * wv[:, None]
+        D = _fs.jump_matrix(tv, k)
+        lam = _fs.recover_lambda(Ap, wv[:, None] * xv.T, D, c0)
+    B = _basis(knots, k, u)
+    A, rhs = B * _np.expand_dims(w, 1), _np.expand_dims(w, 1) * _np.transpose(x)
+    if lam is None:
+        c = _np.linalg.lstsq(A, rhs, rcond=None)[0]
+    else:
+        r0 = wv[:, None] * (xv.T - _basis(tv, k, u0) @ c0)
+        c = _penalized_coefficients(A, rhs, D.T @ D, lam, float(_np.sum(r0 * r0)))
+    c = c0 + (c - _stop_gradient(c))  # FITPACK's values, the derivatives of the fit
+    r = rhs - A @ c
+    return knots, c, _np.sum(r * r), ier, msg, u
+
+
+def splprep(x, w=None, u=None, ub=None, ue=None, k=3, task=0, s=None, t=None, full_output=0, nest=None, per=0,
+            quiet=1):
+    """The parametric spline curve ``([t, [c_1, ..., c_idim], k], u)`` that
+    FITPACK fits through the points ``x`` (a list of coordinate arrays), as
+    :func:`scipy.interpolate.splprep`.
+
+    Without ``u`` the points are parametrised by their cumulative chord
+    length (scaled to ``[0, 1]``), computed on the traced points so that
+    ``u`` is differentiable too.  The knots are SciPy's choice on the plain
+    values, held fixed (those sitting on parameter values move with them);
+    the coefficients of every coordinate are recomputed with osculate
+    operations: least squares, or FITPACK's penalized fit whose one weight
+    keeps the residual sum at its value (an implicit function of the data).
+    The values need to be at hand (not inside ``jit``/``vmap``); ``per=1``,
+    ``task=±1`` and ``nest`` are not supported on traced values.
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.interpolate import splprep, splev
+    >>> th = np.linspace(0.0, 3.0, 12)
+    >>> curve = lambda r: splev(0.4, splprep([r * np.cos(th), r * np.sin(th)], s=0)[0])
+    >>> bool(np.allclose(osc.jacfwd(lambda r: np.stack(curve(r)))(2.0), np.stack(curve(1.0))))
+    True
+    """
+    if not _any_traced(x, w, u, ub, ue, s, t) and not (isinstance(x, (list, tuple)) and _any_traced(*x)):
+        return _scipy_interpolate.splprep(x, w=w, u=u, ub=ub, ue=ue, k=k, task=task, s=s, t=t,
+                                          full_output=full_output, nest=nest, per=per, quiet=quiet)
+    if per:
+        raise NotImplementedError("splprep: periodic curves (per=1) are not supported on traced values; use "
+                                  "make_interp_spline(u, x, bc_type='periodic', axis=1) on the parameters")
+    if task != 0 or t is not None:
+        raise NotImplementedError("splprep: task=1 and task=-1 (given knots) are not supported on traced values; "
+                                  "use make_lsq_spline(u, x.T, t) on the parameters")
+    if nest is not None:
+        raise NotImplementedError("splprep: nest is not supported on traced values; leave it None")
+    t, c, fp, ier, msg, u = _parametric_fit("splprep", "splprep", x, w, u, ub, ue, k, s)
+    tcku = [t, [c[:, i] for i in range(_np.shape(c)[1])], int(k)], u
+    if full_output:
+        return tcku, fp, ier, msg
+    return tcku
+
+
+def make_splprep(x, *, w=None, u=None, ub=None, ue=None, k=3, s=0, t=None, nest=None, bc_type=None):
+    """The parametric smoothing curve of SciPy's
+    :func:`scipy.interpolate.make_splprep`: ``(spl, u)`` with ``spl`` a
+    :class:`BSpline` whose values have the shape of ``x`` (``axis=1``).  As
+    :func:`splprep`: chord-length parameters computed on the traced points,
+    SciPy's knots held fixed, coefficients recomputed (``s=0`` interpolates
+    with :func:`make_interp_spline`).
+
+    >>> import numpy as np, osculate as osc
+    >>> from osculate.scipy.interpolate import make_splprep
+    >>> th = np.linspace(0.0, 3.0, 12)
+    >>> f = lambda a: make_splprep([np.cos(th) + a, np.sin(th)], s=0.01)[0](0.4)
+    >>> np.round(osc.jacfwd(f)(0.0), 10)   # shifting the points shifts the curve
+    array([1., 0.])
+    """
+    if not _any_traced(x, w, u, ub, ue, s, t) and not (isinstance(x, (list, tuple)) and _any_traced(*x)):
+        return _scipy_interpolate.make_splprep(x, w=w, u=u, ub=ub, ue=ue, k=k, s=s, t=t, nest=nest,
+                                               bc_type=bc_type)
+    if t is not None or bc_type is not None or nest is not None:
+        raise NotImplementedError("make_splprep: t, nest and bc_type are not supported on traced values; use "
+                                  "make_lsq_spline(u, x.T, t) on the parameters")
+    if s == 0:
+        if w is not None:
+            raise ValueError("make_splprep: s=0 is for interpolation only (w must be None)")
+        xs = _np.stack([_float(xi) for xi in x]) if isinstance(x, (list, tuple)) else _float(x)
+        if u is None:
+            u = _chord_parameters(xs)
+            uv = _known(u)
+            if uv is not None:  # SciPy's parameters to the last bit
+                u = _scipy_interpolate.make_splprep(_known(xs), k=k, s=0)[1] + (u - _stop_gradient(u))
+        return make_interp_spline(u, xs, k=k, axis=1), u
+    t, c, _, _, _, u = _parametric_fit("make_splprep", "make_splprep", x, w, u, ub, ue, k, s)
+    return BSpline(t, _np.transpose(c), k, axis=1), u
 
 
 def make_smoothing_spline(x, y, w=None, lam=None, *, axis=0):
