@@ -1,6 +1,7 @@
 """osculate.scipy.integrate.cubature against SciPy: values on SciPy's regions, derivatives, vmap, refusals."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -116,3 +117,11 @@ def test_refusals():
         osc.jit(lambda s: integrate.cubature(gauss, np.stack([s]), [1.0]).estimate)(0.0)
     with pytest.raises(NotImplementedError, match="vmap"):
         osc.vmap(lambda s: integrate.cubature(gauss, np.stack([s]), [1.0]).estimate)(np.array([0.0, 0.1]))
+
+
+def test_a_nan_limit_gives_nan_value_and_derivative_as_numpy_would():
+    f = lambda x: np.exp(-x[:, 0] ** 2)  # noqa: E731
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # (SciPy's own warnings about the NaN region)
+        value, g = osc.value_and_grad(lambda a: integrate.cubature(f, a, np.array([1.0])).estimate)(np.array([np.nan]))
+    assert np.isnan(value) and np.all(np.isnan(g))

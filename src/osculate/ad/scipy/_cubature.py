@@ -189,10 +189,12 @@ def _map_points(t, lo, hi, lo_v, hi_v, reflect):
     (hi' - hi) u`` so that its value is SciPy's point to the last bit and its
     derivative that of the affine map.  Along ``[s, inf)`` it is ``s + (1 - t) / t``
     (traced in ``s``), along ``(-inf, inf)`` ``(1 - |t|) / t``; ``(-inf, e]`` was
-    reflected to ``[-e, inf)`` (``reflect``) and is reflected back here."""
-    finite = _np.isfinite(lo_v) & _np.isfinite(hi_v)
-    semi = _np.isfinite(lo_v) & ~_np.isfinite(hi_v)
-    double = ~_np.isfinite(lo_v) & ~_np.isfinite(hi_v)
+    reflected to ``[-e, inf)`` (``reflect``) and is reflected back here.  A NaN
+    limit counts as a finite one, so that it reaches the points, the value and
+    every derivative (as NaN), as in NumPy."""
+    finite = ~_np.isinf(lo_v) & ~_np.isinf(hi_v)
+    semi = ~_np.isinf(lo_v) & _np.isinf(hi_v)
+    double = _np.isinf(lo_v) & _np.isinf(hi_v)
     span = _np.where(finite, hi_v - lo_v, 1.0)
     u = _np.where(finite, (t - _np.where(finite, lo_v, 0.0)) / span, 0.0)
     safe_t = _np.where(finite, 1.0, t)
